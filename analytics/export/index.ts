@@ -1,0 +1,2 @@
+/** Exports shared by the command line and the browser. */
+export * from './csv';

@@ -1,0 +1,6 @@
+/** Public surface of the analytics package: pure TypeScript, no DOM, no Svelte, no DuckDB import. */
+export * from './runner';
+export * from './ingest';
+export * from './overview';
+export * from './models';
+export * from './export';

@@ -1,0 +1,183 @@
+/**
+ * Recognise an input file from its header line: which format it is, its delimiter, and which
+ * file column feeds each canonical column. Works on the header text alone, so the browser and
+ * the command line share it before any row is read.
+ */
+import { SOURCE_FORMATS, normaliseHeader, type SourceFormat, type SourceKind } from './sources';
+
+/** A problem tied to a place in an input file. `line` counts the header as 1. */
+export interface IngestIssue {
+	file: string;
+	line: number | null;
+	/** Column as named in the file (or "column N" when it has no name). */
+	column: string | null;
+	message: string;
+}
+
+export interface ColumnBinding {
+	/** Canonical key (see sources.ts). */
+	key: string;
+	/** 0-based position in the file, or -1 when an optional column is absent. */
+	index: number;
+	/** Header text as written in the file; the canonical header when absent. */
+	header: string;
+}
+
+export type Detection =
+	| {
+			ok: true;
+			kind: SourceKind;
+			format: SourceFormat;
+			delimiter: string;
+			/** Header cells as written (BOM and quotes removed). */
+			fileColumns: string[];
+			bindings: ColumnBinding[];
+			/** File columns no canonical column uses; kept out of the extract. */
+			unmapped: string[];
+	  }
+	| { ok: false; issue: IngestIssue };
+
+export const DELIMITERS = [',', '\t', ';', '|'] as const;
+
+const DELIMITER_NAMES: Record<string, string> = { ',': 'comma', '\t': 'tab', ';': 'semicolon', '|': 'pipe' };
+
+/** Name of a delimiter for messages ("comma", "tab" …). */
+export function delimiterName(delimiter: string): string {
+	return DELIMITER_NAMES[delimiter] ?? JSON.stringify(delimiter);
+}
+
+/** Count each candidate delimiter outside double quotes; the most frequent wins (comma on ties). */
+export function detectDelimiter(headerLine: string): string {
+	const counts = new Map<string, number>(DELIMITERS.map((d) => [d, 0]));
+	let quoted = false;
+	for (const ch of headerLine) {
+		if (ch === '"') quoted = !quoted;
+		else if (!quoted && counts.has(ch)) counts.set(ch, counts.get(ch)! + 1);
+	}
+	let best: string = ',';
+	for (const d of DELIMITERS) if (counts.get(d)! > counts.get(best)!) best = d;
+	return best;
+}
+
+/** Split one CSV line on `delimiter`, honouring double quotes ("" inside quotes is a quote). */
+export function splitCsvLine(line: string, delimiter: string): string[] {
+	const cells: string[] = [];
+	let cell = '';
+	let quoted = false;
+	for (let i = 0; i < line.length; i++) {
+		const ch = line[i];
+		if (quoted) {
+			if (ch === '"' && line[i + 1] === '"') {
+				cell += '"';
+				i++;
+			} else if (ch === '"') quoted = false;
+			else cell += ch;
+		} else if (ch === '"') quoted = true;
+		else if (ch === delimiter) {
+			cells.push(cell);
+			cell = '';
+		} else cell += ch;
+	}
+	cells.push(cell);
+	return cells;
+}
+
+function describe(format: SourceFormat): string {
+	return format.columns.map((c) => c.header).join(',');
+}
+
+function matchFormat(format: SourceFormat, normalised: string[]) {
+	const bindings: ColumnBinding[] = [];
+	const missing: string[] = [];
+	for (const column of format.columns) {
+		const names = [column.key, ...(column.aliases ?? [])];
+		const index = normalised.findIndex((n) => names.includes(n));
+		if (index === -1 && column.required) missing.push(column.header);
+		bindings.push({ key: column.key, index, header: column.header });
+	}
+	const required = format.columns.filter((c) => c.required).length;
+	return { format, bindings, missing, score: (required - missing.length) / required };
+}
+
+/**
+ * Recognise a file from its first line.
+ *
+ * @param headerLine the first line of the file, without its line ending (a BOM is allowed)
+ * @param file the file's name, used in messages
+ * @param kind force a format instead of choosing the best match
+ * @returns the format and column bindings, or an issue at line 1 saying what was expected.
+ *   Edge cases: an empty line is "empty file"; duplicate column names are an error; extra
+ *   columns are allowed and listed in `unmapped`.
+ */
+export function detectSource(headerLine: string, file: string, kind?: SourceKind): Detection {
+	const text = headerLine.replace(/^\uFEFF/, '').replace(/\r$/, '');
+	if (text.trim() === '') {
+		return {
+			ok: false,
+			issue: { file, line: 1, column: null, message: 'empty file: expected a header line such as "Crime ID,Month,Reported by,…"' }
+		};
+	}
+	const delimiter = detectDelimiter(text);
+	const fileColumns = splitCsvLine(text, delimiter).map((c) => c.trim());
+	const normalised = fileColumns.map(normaliseHeader);
+
+	const seen = new Map<string, number>();
+	for (let i = 0; i < normalised.length; i++) {
+		const n = normalised[i];
+		if (n !== '' && seen.has(n)) {
+			return {
+				ok: false,
+				issue: {
+					file,
+					line: 1,
+					column: fileColumns[i],
+					message: `duplicate column "${fileColumns[i]}" (columns ${seen.get(n)! + 1} and ${i + 1}): each column name may appear once`
+				}
+			};
+		}
+		seen.set(n, i);
+	}
+
+	const candidates = SOURCE_FORMATS.filter((f) => !kind || f.kind === kind).map((f) => matchFormat(f, normalised));
+	candidates.sort((a, b) => b.score - a.score || a.missing.length - b.missing.length);
+	const best = candidates[0];
+	if (best.missing.length === 0) {
+		const used = new Set(best.bindings.map((b) => b.index));
+		return {
+			ok: true,
+			kind: best.format.kind,
+			format: best.format,
+			delimiter,
+			fileColumns,
+			bindings: best.bindings.map((b) => ({ ...b, header: b.index >= 0 ? fileColumns[b.index] : b.header })),
+			unmapped: fileColumns.filter((_, i) => !used.has(i))
+		};
+	}
+	if (best.score >= 0.5) {
+		const s = best.missing.length > 1 ? 's' : '';
+		return {
+			ok: false,
+			issue: {
+				file,
+				line: 1,
+				column: null,
+				message: `looks like ${best.format.label} but the header lacks column${s} ${best.missing.map((m) => `"${m}"`).join(', ')}; expected: ${describe(best.format)}`
+			}
+		};
+	}
+	const hint =
+		fileColumns.length === 1 && /[;,\t|]/.test(text) === false
+			? ' The header has a single column: is the file delimited by something other than comma, tab, semicolon or pipe?'
+			: '';
+	return {
+		ok: false,
+		issue: {
+			file,
+			line: 1,
+			column: null,
+			message:
+				`unrecognised header (${delimiterName(delimiter)}-separated: ${fileColumns.slice(0, 6).map((c) => `"${c}"`).join(', ')}${fileColumns.length > 6 ? ', …' : ''}). ` +
+				`Expected one of: ${SOURCE_FORMATS.map((f) => `${f.label} (${describe(f)})`).join('; ')}.${hint}`
+		}
+	};
+}

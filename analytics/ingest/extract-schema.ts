@@ -1,0 +1,175 @@
+/**
+ * The contract between the extract builder (scripts/) and every reader (browser, tests):
+ * which datasets an extract folder holds, and each column's type and meaning. The builder
+ * writes exactly these columns; the browser registers each dataset as a DuckDB view of the
+ * same name. Types are DuckDB type names.
+ */
+export interface ExtractColumn {
+	name: string;
+	type: 'VARCHAR' | 'INTEGER' | 'DOUBLE' | 'BOOLEAN' | 'TIMESTAMP';
+	description: string;
+}
+
+export interface ExtractDataset {
+	/** View name in DuckDB and file stem of the Arrow IPC stream (`<name>.arrow`). */
+	name: 'incidents' | 'stop_search' | 'outcomes' | 'areas' | 'quarantine';
+	description: string;
+	columns: ExtractColumn[];
+}
+
+const provenance: ExtractColumn[] = [
+	{ name: 'source_file', type: 'VARCHAR', description: 'Input file name the row came from' },
+	{ name: 'source_line', type: 'INTEGER', description: 'Record number in that file, the header being line 1' }
+];
+
+const h3: ExtractColumn[] = [
+	{ name: 'h3_r7', type: 'VARCHAR', description: 'H3 cell index (resolution 7, ≈5 km²) of the point; null without a location' },
+	{ name: 'h3_r8', type: 'VARCHAR', description: 'H3 cell index (resolution 8, ≈0.7 km²); null without a location' },
+	{ name: 'h3_r9', type: 'VARCHAR', description: 'H3 cell index (resolution 9, ≈0.1 km²); null without a location' }
+];
+
+const month: ExtractColumn[] = [
+	{ name: 'month', type: 'VARCHAR', description: 'Calendar month, YYYY-MM' },
+	{ name: 'month_index', type: 'INTEGER', description: 'year × 12 + (month − 1): consecutive months differ by 1' }
+];
+
+export const EXTRACT_DATASETS: readonly ExtractDataset[] = [
+	{
+		name: 'incidents',
+		description: 'Street-level crime and anti-social behaviour (police.uk street CSVs), month resolution',
+		columns: [
+			...provenance,
+			{ name: 'crime_id', type: 'VARCHAR', description: 'police.uk Crime ID; null for anti-social behaviour' },
+			...month,
+			{ name: 'reported_by', type: 'VARCHAR', description: 'Force that provided the record' },
+			{ name: 'falls_within', type: 'VARCHAR', description: 'Force area the record falls within' },
+			{ name: 'longitude', type: 'DOUBLE', description: 'WGS84 longitude of the anonymised snap point; null if no location' },
+			{ name: 'latitude', type: 'DOUBLE', description: 'WGS84 latitude of the anonymised snap point; null if no location' },
+			{ name: 'location', type: 'VARCHAR', description: 'Snap point description, e.g. "On or near Fleet Street"' },
+			{ name: 'lsoa_code', type: 'VARCHAR', description: 'LSOA 2011 code; null if no location' },
+			{ name: 'lsoa_name', type: 'VARCHAR', description: 'LSOA 2011 name; null if no location' },
+			{ name: 'category', type: 'VARCHAR', description: 'police.uk crime type (one of the 14 categories)' },
+			{ name: 'last_outcome', type: 'VARCHAR', description: 'Last outcome category; null if none' },
+			{ name: 'context', type: 'VARCHAR', description: 'Free-text context; null if none' },
+			...h3
+		]
+	},
+	{
+		name: 'stop_search',
+		description: 'Stop and search records (police.uk stop-and-search CSVs), timestamped',
+		columns: [
+			...provenance,
+			{ name: 'search_type', type: 'VARCHAR', description: 'Person search, Vehicle search, or Person and Vehicle search' },
+			{ name: 'occurred_at', type: 'TIMESTAMP', description: 'When the search happened, in UTC' },
+			...month,
+			{ name: 'local_date', type: 'VARCHAR', description: 'Date in UK local time (Europe/London), YYYY-MM-DD' },
+			{ name: 'hour_of_week', type: 'INTEGER', description: 'Hour of week in UK local time, 0 = Monday 00:00–00:59, 167 = Sunday 23:00' },
+			{ name: 'part_of_operation', type: 'BOOLEAN', description: 'Whether the search was part of a policing operation; null if not recorded' },
+			{ name: 'operation', type: 'VARCHAR', description: 'Name of the policing operation, if any' },
+			{ name: 'longitude', type: 'DOUBLE', description: 'WGS84 longitude; null if not recorded' },
+			{ name: 'latitude', type: 'DOUBLE', description: 'WGS84 latitude; null if not recorded' },
+			{ name: 'lsoa_code', type: 'VARCHAR', description: 'LSOA 2011 containing the point (computed at build time); null without a location or outside the boundaries supplied' },
+			{ name: 'gender', type: 'VARCHAR', description: 'Gender as recorded' },
+			{ name: 'age_range', type: 'VARCHAR', description: 'Age range as recorded' },
+			{ name: 'self_defined_ethnicity', type: 'VARCHAR', description: 'Self-defined ethnicity (16+1 census categories)' },
+			{ name: 'officer_defined_ethnicity', type: 'VARCHAR', description: 'Officer-defined ethnicity (5 groups)' },
+			{ name: 'legislation', type: 'VARCHAR', description: 'Power used' },
+			{ name: 'object_of_search', type: 'VARCHAR', description: 'What was searched for' },
+			{ name: 'outcome', type: 'VARCHAR', description: 'Outcome of the search' },
+			{ name: 'outcome_linked', type: 'BOOLEAN', description: 'Outcome linked to object of search; null if not recorded' },
+			{ name: 'removal_of_clothing', type: 'BOOLEAN', description: 'Removal of more than just outer clothing; null if not recorded' },
+			...h3
+		]
+	},
+	{
+		name: 'outcomes',
+		description: 'Outcome records (police.uk outcomes CSVs), month resolution, linked to incidents by crime_id',
+		columns: [
+			...provenance,
+			{ name: 'crime_id', type: 'VARCHAR', description: 'police.uk Crime ID the outcome belongs to' },
+			...month,
+			{ name: 'reported_by', type: 'VARCHAR', description: 'Force that provided the record' },
+			{ name: 'falls_within', type: 'VARCHAR', description: 'Force area the record falls within' },
+			{ name: 'longitude', type: 'DOUBLE', description: 'WGS84 longitude; null if no location' },
+			{ name: 'latitude', type: 'DOUBLE', description: 'WGS84 latitude; null if no location' },
+			{ name: 'location', type: 'VARCHAR', description: 'Snap point description' },
+			{ name: 'lsoa_code', type: 'VARCHAR', description: 'LSOA 2011 code; null if no location' },
+			{ name: 'lsoa_name', type: 'VARCHAR', description: 'LSOA 2011 name; null if no location' },
+			{ name: 'outcome_type', type: 'VARCHAR', description: 'Outcome category' }
+		]
+	},
+	{
+		name: 'areas',
+		description: 'LSOA 2011 areas the data touches plus their neighbours, WGS84, simplified for the web, with IMD 2019 and population',
+		columns: [
+			{ name: 'lsoa_code', type: 'VARCHAR', description: 'LSOA 2011 code' },
+			{ name: 'lsoa_name', type: 'VARCHAR', description: 'LSOA 2011 name' },
+			{ name: 'msoa_code', type: 'VARCHAR', description: 'MSOA 2011 code' },
+			{ name: 'lad_code', type: 'VARCHAR', description: 'Local authority district code' },
+			{ name: 'lad_name', type: 'VARCHAR', description: 'Local authority district name' },
+			{ name: 'touched', type: 'BOOLEAN', description: 'True if any record falls in the area; false for a neighbour kept for context' },
+			{ name: 'imd_rank', type: 'INTEGER', description: 'IMD 2019 rank (1 = most deprived of 32,844); null if not in England' },
+			{ name: 'imd_decile', type: 'INTEGER', description: 'IMD 2019 decile (1 = most deprived 10%); null if unknown' },
+			{ name: 'crime_decile', type: 'INTEGER', description: 'IMD 2019 Crime domain decile; null if unknown' },
+			{ name: 'population', type: 'INTEGER', description: 'Total population, mid-2015 (IoD 2019 denominators); null if unknown' },
+			{ name: 'centroid_lon', type: 'DOUBLE', description: 'Longitude of the polygon centroid' },
+			{ name: 'centroid_lat', type: 'DOUBLE', description: 'Latitude of the polygon centroid' },
+			{ name: 'area_km2', type: 'DOUBLE', description: 'Area in square kilometres (spherical, from the simplified polygon)' },
+			{ name: 'geometry', type: 'VARCHAR', description: 'GeoJSON geometry (Polygon or MultiPolygon), WGS84, simplified' }
+		]
+	},
+	{
+		name: 'quarantine',
+		description: 'Every rejected input row: file, line, column and reason, with the raw text',
+		columns: [
+			{ name: 'source_file', type: 'VARCHAR', description: 'Input file name' },
+			{ name: 'source_kind', type: 'VARCHAR', description: 'Detected kind of the file (street, stop-search, outcomes) or "unknown"' },
+			{ name: 'source_line', type: 'INTEGER', description: 'Record number, the header being line 1; null for a whole-file rejection' },
+			{ name: 'column_name', type: 'VARCHAR', description: 'Column at fault, as named in the file; null if the whole row or file' },
+			{ name: 'reason', type: 'VARCHAR', description: 'What was wrong and what was expected' },
+			{ name: 'raw', type: 'VARCHAR', description: 'The offending value or line, as read (truncated to 500 characters)' }
+		]
+	}
+];
+
+export type DatasetName = ExtractDataset['name'];
+
+/** The manifest.json written beside the extracts. */
+export interface ExtractManifest {
+	manifest_version: 1;
+	builder: { name: string; version: string };
+	built_at: string;
+	/** sha256 over the inputs and builder sources: the start script rebuilds when it changes. */
+	input_fingerprint: string;
+	datasets: Array<{
+		name: DatasetName;
+		file: string;
+		format: 'arrow-ipc-stream';
+		rows: number;
+		bytes: number;
+		sha256: string;
+		columns: ExtractColumn[];
+		date_range: { first: string; last: string } | null;
+		bbox: [number, number, number, number] | null;
+	}>;
+	sources: SourceReport[];
+	attribution: Array<{ dataset: string; source: string; licence: string; text: string }>;
+	totals: { rows_in: number; accepted: number; rejected: number };
+}
+
+/** How one input file was accounted for: rows_in = accepted + rejected, always. */
+export interface SourceReport {
+	file: string;
+	path_hint: string;
+	kind: string;
+	sha256: string;
+	bytes: number;
+	rows_in: number;
+	accepted: number;
+	rejected: number;
+	/** Rejection reason → count, most frequent first. */
+	reasons: Array<{ reason: string; count: number }>;
+	/** A whole-file problem (empty, unrecognised header …), else null. */
+	file_error: string | null;
+	date_range: { first: string; last: string } | null;
+}

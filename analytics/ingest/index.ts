@@ -1,0 +1,9 @@
+/** Ingest: recognise input files, stage and validate them in SQL, and account for every row. */
+export * from './sources';
+export * from './detect';
+export * from './rules';
+export * from './pipeline';
+export * from './time';
+export * from './sql';
+export * from './extract-schema';
+export * from './text-scan';

@@ -1,0 +1,305 @@
+/**
+ * Ingest in SQL, over any QueryRunner: stage each file's raw text, apply the rules, and keep
+ * an account of every row. The caller reads file bytes (Node: fs; browser: File) and hands
+ * over what only the bytes can tell: header line, blank lines, checksum.
+ *
+ * Tables it owns (all prefixed `ingest_`): `ingest_stage_<kind>` raw rows, `ingest_quarantine`
+ * every rejected row, `ingest_files` one row per file with its counts.
+ */
+import type { QueryRunner } from '../runner';
+import type { Detection } from './detect';
+import { DELIMITERS } from './detect';
+import { RULES, DUPLICATE_RULE, ruleCaseSql } from './rules';
+import { SOURCE_FORMATS, sourceFormat, type SourceKind } from './sources';
+import { ident, literal } from './sql';
+import { hourOfWeekSql, isoWithOffsetToUtcSql, ukLocalTimeSql } from './time';
+
+export type DetectedSource = Extract<Detection, { ok: true }>;
+
+const stageTable = (kind: SourceKind) => ident(`ingest_stage_${kind.replace('-', '_')}`);
+
+const RAW_LIMIT = 500;
+
+/** Create (empty) the tables the pipeline writes. Safe to call again: it starts afresh. */
+export async function resetIngest(runner: QueryRunner): Promise<void> {
+	const statements = [
+		`CREATE OR REPLACE TABLE ingest_quarantine (source_file VARCHAR, source_kind VARCHAR, source_line INTEGER, column_name VARCHAR, reason VARCHAR, raw VARCHAR)`,
+		`CREATE OR REPLACE TABLE ingest_files (file_seq INTEGER, source_file VARCHAR, source_kind VARCHAR, records INTEGER, whole_file_rejected BOOLEAN)`,
+		`CREATE OR REPLACE TABLE ingest_headers (source_file VARCHAR, col_idx INTEGER, key VARCHAR, header VARCHAR)`,
+		`CREATE OR REPLACE TABLE ingest_rules (source_kind VARCHAR, rule INTEGER, key VARCHAR, reason VARCHAR)`
+	];
+	for (const format of SOURCE_FORMATS) {
+		const cols = format.columns.map((c) => `${ident(c.key)} VARCHAR`).join(', ');
+		statements.push(
+			`CREATE OR REPLACE TABLE ${stageTable(format.kind)} (source_file VARCHAR, source_line INTEGER, file_seq INTEGER, ${cols})`
+		);
+	}
+	for (const sql of statements) await runner.exec(sql);
+	for (const format of SOURCE_FORMATS) {
+		const rules = RULES[format.kind];
+		for (let i = 0; i < rules.length; i++) {
+			await runner.exec(`INSERT INTO ingest_rules VALUES (?, ?, ?, ?)`, [format.kind, i + 1, rules[i].key, rules[i].reason]);
+		}
+	}
+}
+
+/** Record a file rejected as a whole (empty, unrecognised header …) with its data-line count. */
+export async function rejectWholeFile(
+	runner: QueryRunner,
+	options: { file: string; fileSeq: number; kind: string; reason: string; column: string | null; dataLines: number; raw: string }
+): Promise<void> {
+	await runner.exec(`INSERT INTO ingest_files VALUES (?, ?, ?, ?, true)`, [options.fileSeq, options.file, options.kind, options.dataLines]);
+	await runner.exec(`INSERT INTO ingest_quarantine VALUES (?, ?, NULL, ?, ?, ?)`, [
+		options.file,
+		options.kind,
+		options.column,
+		options.dataLines > 0 ? `${options.reason} (all ${options.dataLines} data lines rejected)` : options.reason,
+		options.raw.slice(0, RAW_LIMIT)
+	]);
+}
+
+export interface StageOptions {
+	/** What read_csv opens: a path (Node) or a registered file name (browser). */
+	source: string;
+	/** The file's name for reports. */
+	file: string;
+	/** Order of the file among the inputs; the first occurrence of a duplicate is kept. */
+	fileSeq: number;
+	detection: DetectedSource;
+	/** Physical line numbers of blank lines (the header is line 1), which hold no record. */
+	blankLines: readonly number[];
+	/** Whether the bytes are gzip-compressed (by content, whatever the name says). */
+	gzip?: boolean;
+}
+
+const DUCKDB_ERRORS: Record<string, string> = {
+	'MISSING COLUMNS': 'too few columns',
+	'TOO MANY COLUMNS': 'too many columns',
+	'INVALID ENCODING': 'not valid UTF-8 text: save the file as UTF-8',
+	'UNQUOTED VALUE': 'unterminated or stray quote',
+	'LINE SIZE OVER MAXIMUM': 'line too long',
+	CAST: 'value could not be read'
+};
+
+/**
+ * Read one file's records into the staging table of its kind, every value as text, each with
+ * its line number. Records the parser cannot split (ragged rows, bad quotes, invalid UTF-8)
+ * go to the quarantine with DuckDB's own account of the line and column.
+ *
+ * @returns the number of records read (accepted for staging + rejected by the parser)
+ */
+export async function stageFile(runner: QueryRunner, options: StageOptions): Promise<number> {
+	const { detection, file, fileSeq } = options;
+	const delimiter = detection.delimiter;
+	if (!(DELIMITERS as readonly string[]).includes(delimiter)) throw new Error(`unsupported delimiter ${JSON.stringify(delimiter)}`);
+	const n = detection.fileColumns.length;
+	const columnsStruct = `{${Array.from({ length: n }, (_, i) => `'c${i}': 'VARCHAR'`).join(', ')}}`;
+
+	await runner.exec(`DROP TABLE IF EXISTS ingest_rejects; DROP TABLE IF EXISTS ingest_rejects_scan`);
+	await runner.exec(
+		`CREATE OR REPLACE TEMP TABLE ingest_raw AS
+		 SELECT row_number() OVER () AS k, * FROM read_csv(?, header = false, skip = 1, auto_detect = false,
+		   columns = ${columnsStruct}, delim = ${literal(delimiter)}, quote = '"', escape = '"',
+		   store_rejects = true, rejects_table = 'ingest_rejects', rejects_scan = 'ingest_rejects_scan',
+		   max_line_size = 1048576, compression = ${options.gzip ? "'gzip'" : "'none'"})`,
+		[options.source]
+	);
+
+	for (let i = 0; i < n; i++) {
+		const binding = detection.bindings.find((b) => b.index === i);
+		await runner.exec(`INSERT INTO ingest_headers VALUES (?, ?, ?, ?)`, [file, i + 1, binding?.key ?? null, detection.fileColumns[i]]);
+	}
+
+	// Structural rejects, one per record (DuckDB may report several errors for one line).
+	const errorCase = `CASE r.error_type ${Object.entries(DUCKDB_ERRORS)
+		.map(([k, v]) => `WHEN ${literal(k)} THEN ${literal(v)}`)
+		.join(' ')} ELSE lower(r.error_type) END`;
+	await runner.exec(
+		`INSERT INTO ingest_quarantine
+		 SELECT ?, ?, CAST(r.line AS INTEGER), h.header,
+		   ${errorCase} || CASE WHEN r.error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS')
+		     THEN ': expected ' || ${n} || ', found ' || regexp_extract(r.error_message, 'Found: ([0-9]+)', 1) ELSE '' END,
+		   left(trim(r.csv_line, chr(10) || chr(13)), ${RAW_LIMIT})
+		 FROM (SELECT * FROM ingest_rejects QUALIFY row_number() OVER (PARTITION BY line ORDER BY column_idx) = 1) r
+		 LEFT JOIN ingest_headers h ON h.source_file = ? AND h.col_idx = r.column_idx AND r.error_type <> 'TOO MANY COLUMNS'`,
+		[file, detection.kind, file]
+	);
+
+	// Record numbers of accepted rows: the k-th accepted record follows the header, the
+	// rejected records and the blank lines that come before it.
+	await runner.exec(`CREATE OR REPLACE TEMP TABLE ingest_skipped (line INTEGER)`);
+	await runner.exec(`INSERT INTO ingest_skipped SELECT DISTINCT CAST(line AS INTEGER) FROM ingest_rejects`);
+	for (const line of options.blankLines) await runner.exec(`INSERT INTO ingest_skipped VALUES (?)`, [line]);
+
+	const select = sourceFormat(detection.kind)
+		.columns.map((col) => {
+			const binding = detection.bindings.find((b) => b.key === col.key);
+			return binding && binding.index >= 0 ? `${ident(`c${binding.index}`)} AS ${ident(col.key)}` : `NULL AS ${ident(col.key)}`;
+		})
+		.join(', ');
+	await runner.exec(
+		`INSERT INTO ${stageTable(detection.kind)}
+		 WITH s AS (SELECT line, row_number() OVER (ORDER BY line) AS i FROM (SELECT DISTINCT line FROM ingest_skipped)),
+		      gaps AS (SELECT line - 1 - i AS before, i FROM s)
+		 SELECT ?, CAST(raw.k + 1 + coalesce(gaps.i, 0) AS INTEGER), ?, ${select}
+		 FROM ingest_raw raw ASOF LEFT JOIN gaps ON raw.k > gaps.before
+		 ORDER BY raw.k`,
+		[file, fileSeq]
+	);
+
+	const [{ records }] = await runner.rows<{ records: number }>(
+		`SELECT (SELECT count(*) FROM ingest_raw) + (SELECT count(DISTINCT line) FROM ingest_rejects) AS records`
+	);
+	await runner.exec(`INSERT INTO ingest_files VALUES (?, ?, ?, ?, false)`, [fileSeq, file, detection.kind, records]);
+	await runner.exec(`DROP TABLE ingest_raw; DROP TABLE IF EXISTS ingest_rejects; DROP TABLE IF EXISTS ingest_rejects_scan`);
+	return records;
+}
+
+/**
+ * Apply the rules to every staged row of a kind: rows that break one go to the quarantine
+ * (file, line, the column as named in the file, reason, raw value); for street crime a Crime ID
+ * seen before (in input order) is rejected as a duplicate, naming where it was first seen.
+ * Leaves `ingest_valid_<kind>` holding the rows that passed.
+ */
+export async function validateStaged(runner: QueryRunner, kind: SourceKind): Promise<void> {
+	const stage = stageTable(kind);
+	const valid = ident(`ingest_valid_${kind.replace('-', '_')}`);
+	const { rule, raw } = ruleCaseSql(kind);
+	await runner.exec(`CREATE OR REPLACE TEMP TABLE ingest_checked AS SELECT *, ${rule} AS _rule FROM ${stage}`);
+	await runner.exec(`ALTER TABLE ingest_checked ADD COLUMN _raw VARCHAR`);
+	await runner.exec(`UPDATE ingest_checked SET _raw = ${raw} WHERE _rule IS NOT NULL`);
+	await runner.exec(`ALTER TABLE ingest_checked ADD COLUMN _dup VARCHAR`);
+	if (kind === 'street') {
+		await runner.exec(
+			`UPDATE ingest_checked t SET _rule = ${DUPLICATE_RULE}, _raw = t.crime_id,
+			   _dup = 'duplicate Crime ID: already at ' || d.first_file || ' line ' || d.first_line || ' (the first is kept)'
+			 FROM (
+			   SELECT source_file, source_line,
+			     first_value(source_file) OVER w AS first_file, first_value(source_line) OVER w AS first_line,
+			     row_number() OVER w AS rn
+			   FROM ingest_checked WHERE _rule IS NULL AND trim(crime_id) <> ''
+			   WINDOW w AS (PARTITION BY trim(crime_id) ORDER BY file_seq, source_line)
+			 ) d
+			 WHERE d.rn > 1 AND t.source_file = d.source_file AND t.source_line = d.source_line`
+		);
+	}
+	await runner.exec(
+		`INSERT INTO ingest_quarantine
+		 SELECT q.source_file, ?, q.source_line, coalesce(h.header, r.key, 'Crime ID'),
+		   coalesce(q._dup, r.reason), left(q._raw, ${RAW_LIMIT})
+		 FROM ingest_checked q
+		 LEFT JOIN ingest_rules r ON r.source_kind = ? AND r.rule = q._rule
+		 LEFT JOIN ingest_headers h ON h.source_file = q.source_file AND h.key = coalesce(r.key, 'crime_id')
+		 WHERE q._rule IS NOT NULL
+		 ORDER BY q.file_seq, q.source_line`,
+		[kind, kind]
+	);
+	await runner.exec(
+		`CREATE OR REPLACE TEMP TABLE ${valid} AS SELECT * EXCLUDE (_rule, _raw, _dup) FROM ingest_checked WHERE _rule IS NULL ORDER BY file_seq, source_line`
+	);
+	await runner.exec(`DROP TABLE ingest_checked`);
+}
+
+const t = (k: string) => `NULLIF(trim(${ident(k)}), '')`;
+const d = (k: string) => `try_cast(trim(${ident(k)}) AS DOUBLE)`;
+const b = (k: string) => `CASE lower(trim(${ident(k)})) WHEN 'true' THEN true WHEN 'false' THEN false END`;
+const monthIndex = (m: string) => `CAST(CAST(substr(${m}, 1, 4) AS INTEGER) * 12 + CAST(substr(${m}, 6, 2) AS INTEGER) - 1 AS INTEGER)`;
+
+/**
+ * SELECT that turns validated text rows of a kind into the typed columns of its extract dataset
+ * (see extract-schema.ts), without the columns computed outside SQL (H3 cells; for stop and
+ * search the LSOA code). Reads `ingest_valid_<kind>`.
+ */
+export function typedSelectSql(kind: SourceKind): string {
+	const from = ident(`ingest_valid_${kind.replace('-', '_')}`);
+	if (kind === 'street') {
+		return `SELECT source_file, source_line, ${t('crime_id')} AS crime_id, trim(month) AS month, ${monthIndex('trim(month)')} AS month_index,
+			${t('reported_by')} AS reported_by, ${t('falls_within')} AS falls_within, ${d('longitude')} AS longitude, ${d('latitude')} AS latitude,
+			${t('location')} AS location, ${t('lsoa_code')} AS lsoa_code, ${t('lsoa_name')} AS lsoa_name, trim(crime_type) AS category,
+			${t('last_outcome_category')} AS last_outcome, ${t('context')} AS context
+			FROM ${from} ORDER BY file_seq, source_line`;
+	}
+	if (kind === 'outcomes') {
+		return `SELECT source_file, source_line, trim(crime_id) AS crime_id, trim(month) AS month, ${monthIndex('trim(month)')} AS month_index,
+			${t('reported_by')} AS reported_by, ${t('falls_within')} AS falls_within, ${d('longitude')} AS longitude, ${d('latitude')} AS latitude,
+			${t('location')} AS location, ${t('lsoa_code')} AS lsoa_code, ${t('lsoa_name')} AS lsoa_name, trim(outcome_type) AS outcome_type
+			FROM ${from} ORDER BY file_seq, source_line`;
+	}
+	const utc = isoWithOffsetToUtcSql('trim(date)');
+	const local = ukLocalTimeSql('utc');
+	return `SELECT source_file, source_line, trim(type) AS search_type, utc AS occurred_at,
+			strftime(${local}, '%Y-%m') AS month, ${monthIndex(`strftime(${local}, '%Y-%m')`)} AS month_index,
+			strftime(${local}, '%Y-%m-%d') AS local_date, ${hourOfWeekSql(local)} AS hour_of_week,
+			${b('part_of_a_policing_operation')} AS part_of_operation, ${t('policing_operation')} AS operation,
+			${d('longitude')} AS longitude, ${d('latitude')} AS latitude,
+			${t('gender')} AS gender, ${t('age_range')} AS age_range, ${t('self_defined_ethnicity')} AS self_defined_ethnicity,
+			${t('officer_defined_ethnicity')} AS officer_defined_ethnicity, ${t('legislation')} AS legislation,
+			${t('object_of_search')} AS object_of_search, ${t('outcome')} AS outcome,
+			${b('outcome_linked_to_object_of_search')} AS outcome_linked, ${b('removal_of_more_than_just_outer_clothing')} AS removal_of_clothing
+			FROM (SELECT *, ${utc} AS utc FROM ${from}) ORDER BY file_seq, source_line`;
+}
+
+export interface FileAccount {
+	file: string;
+	kind: string;
+	rows_in: number;
+	accepted: number;
+	rejected: number;
+	/** Rejection reason → count, most frequent first. */
+	reasons: Array<{ reason: string; count: number }>;
+	/** The whole-file problem, if the file was rejected as a whole. */
+	file_error: string | null;
+}
+
+/**
+ * Per-file account after validation of every kind: rows in, accepted (rows present in the
+ * valid tables), rejected (quarantine entries), by reason. Throws if any file's rows in differ
+ * from accepted + rejected: a row can never go missing silently.
+ */
+export async function fileAccounts(runner: QueryRunner): Promise<FileAccount[]> {
+	const validUnion = SOURCE_FORMATS.map(
+		(f) => `SELECT source_file FROM ${ident(`ingest_valid_${f.kind.replace('-', '_')}`)}`
+	).join(' UNION ALL ');
+	const files = await runner.rows<{
+		source_file: string;
+		source_kind: string;
+		records: number;
+		whole: boolean;
+		accepted: number;
+		rejected: number;
+		file_error: string | null;
+	}>(
+		`WITH acc AS (SELECT source_file, count(*) AS n FROM (${validUnion}) GROUP BY ALL),
+		      rej AS (SELECT source_file, count(*) AS n FROM ingest_quarantine WHERE source_line IS NOT NULL GROUP BY ALL),
+		      whole AS (SELECT source_file, any_value(reason) AS reason FROM ingest_quarantine WHERE source_line IS NULL GROUP BY ALL)
+		 SELECT f.source_file, f.source_kind, f.records, f.whole_file_rejected AS whole,
+		   coalesce(acc.n, 0) AS accepted,
+		   CASE WHEN f.whole_file_rejected THEN f.records ELSE coalesce(rej.n, 0) END AS rejected,
+		   whole.reason AS file_error
+		 FROM ingest_files f
+		 LEFT JOIN acc USING (source_file) LEFT JOIN rej USING (source_file) LEFT JOIN whole USING (source_file)
+		 ORDER BY f.file_seq`
+	);
+	const reasons = await runner.rows<{ source_file: string; reason: string; n: number }>(
+		`SELECT source_file, regexp_replace(reason, ': already at .*', '') AS reason, count(*) AS n
+		 FROM ingest_quarantine WHERE source_line IS NOT NULL GROUP BY ALL ORDER BY n DESC, reason`
+	);
+	return files.map((f) => {
+		if (f.accepted + f.rejected !== f.records) {
+			throw new Error(
+				`${f.source_file}: ${f.records} rows read but ${f.accepted} accepted + ${f.rejected} rejected; every row must be accounted for`
+			);
+		}
+		return {
+			file: f.source_file,
+			kind: f.source_kind,
+			rows_in: f.records,
+			accepted: f.accepted,
+			rejected: f.rejected,
+			reasons: f.whole
+				? [{ reason: f.file_error ?? 'file rejected', count: f.records }]
+				: reasons.filter((r) => r.source_file === f.source_file).map((r) => ({ reason: r.reason, count: r.n })),
+			file_error: f.file_error
+		};
+	});
+}

@@ -1,0 +1,152 @@
+/**
+ * Validation rules, one list per input format, applied in SQL to a staging table of raw text
+ * (every column VARCHAR, named by canonical key). The first rule a row breaks is its reason;
+ * the order below is the order a person would fix things in. Rules are data, so the browser
+ * import and the command line apply exactly the same ones.
+ */
+import { ident, literal, literalList } from './sql';
+import { POLICE_UK_CATEGORIES, STOP_SEARCH_TYPES, type SourceKind } from './sources';
+
+export interface Rule {
+	/** Canonical column the rule is about. */
+	key: string;
+	/** What was wrong and what was expected, shown to the user. */
+	reason: string;
+	/** SQL boolean over staging columns: true when the row breaks the rule. */
+	broken: string;
+}
+
+/** Bounding box of police.uk records (the UK with a margin), in WGS84 degrees. */
+export const UK_BOUNDS = { west: -8.8, east: 1.9, south: 49.8, north: 60.95 } as const;
+
+const c = ident;
+const blank = (k: string) => `(${c(k)} IS NULL OR trim(${c(k)}) = '')`;
+const notNumber = (k: string) => `(NOT ${blank(k)} AND try_cast(trim(${c(k)}) AS DOUBLE) IS NULL)`;
+const num = (k: string) => `try_cast(trim(${c(k)}) AS DOUBLE)`;
+/** Cells a spreadsheet would run as a formula: leading = + @, tab or CR, or - not starting a number. */
+export const FORMULA_PATTERN = '^([=+@\\t\\r]|-[^0-9.])';
+const formula = (k: string) => `regexp_matches(coalesce(${c(k)}, ''), ${literal(FORMULA_PATTERN)})`;
+
+function coordinateRules(): Rule[] {
+	const lon = 'longitude';
+	const lat = 'latitude';
+	return [
+		{ key: lat, reason: 'longitude given without latitude: expected both or neither', broken: `(NOT ${blank(lon)} AND ${blank(lat)})` },
+		{ key: lon, reason: 'latitude given without longitude: expected both or neither', broken: `(${blank(lon)} AND NOT ${blank(lat)})` },
+		{ key: lon, reason: 'longitude is not a number: expected decimal degrees such as -0.0912', broken: notNumber(lon) },
+		{ key: lat, reason: 'latitude is not a number: expected decimal degrees such as 51.5155', broken: notNumber(lat) },
+		{ key: lon, reason: 'longitude out of range: expected -180 to 180 degrees', broken: `(abs(${num(lon)}) > 180)` },
+		{ key: lat, reason: 'latitude out of range: expected -90 to 90 degrees', broken: `(abs(${num(lat)}) > 90)` },
+		{
+			key: lon,
+			reason: `location outside the United Kingdom: expected longitude ${UK_BOUNDS.west} to ${UK_BOUNDS.east} and latitude ${UK_BOUNDS.south} to ${UK_BOUNDS.north} (are longitude and latitude swapped?)`,
+			broken: `(${num(lon)} NOT BETWEEN ${UK_BOUNDS.west} AND ${UK_BOUNDS.east} OR ${num(lat)} NOT BETWEEN ${UK_BOUNDS.south} AND ${UK_BOUNDS.north})`
+		}
+	];
+}
+
+const monthRules = (): Rule[] => [
+	{ key: 'month', reason: 'missing month: expected YYYY-MM', broken: blank('month') },
+	{
+		key: 'month',
+		reason: 'month is not a calendar month: expected YYYY-MM such as 2019-04',
+		broken: `NOT regexp_full_match(trim(${c('month')}), '(19|20)[0-9]{2}-(0[1-9]|1[0-2])')`
+	}
+];
+
+const lsoaRule = (): Rule => ({
+	key: 'lsoa_code',
+	reason: 'LSOA code is not an ONS area code: expected a letter and 8 digits such as E01000001',
+	broken: `(NOT ${blank('lsoa_code')} AND NOT regexp_full_match(trim(${c('lsoa_code')}), '[EWSN][0-9]{8}'))`
+});
+
+const formulaRules = (keys: readonly string[]): Rule[] =>
+	keys.map((k) => ({
+		key: k,
+		reason: 'formula-like value (starts with =, +, -, @, tab or carriage return): spreadsheet software would run it',
+		broken: formula(k)
+	}));
+
+const booleanRule = (k: string, header: string): Rule => ({
+	key: k,
+	reason: `${header}: expected True or False (or empty)`,
+	broken: `(NOT ${blank(k)} AND lower(trim(${c(k)})) NOT IN ('true', 'false'))`
+});
+
+const ISO_WITH_OFFSET = '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})';
+
+export const RULES: Record<SourceKind, readonly Rule[]> = {
+	street: [
+		...monthRules(),
+		{ key: 'crime_type', reason: 'missing crime type', broken: blank('crime_type') },
+		{
+			key: 'crime_type',
+			reason: 'unknown crime type: expected one of the 14 police.uk categories (e.g. "Burglary", "Anti-social behaviour")',
+			broken: `trim(${c('crime_type')}) NOT IN ${literalList(POLICE_UK_CATEGORIES)}`
+		},
+		{
+			key: 'crime_id',
+			reason: 'missing Crime ID: every category except Anti-social behaviour has one',
+			broken: `(${blank('crime_id')} AND trim(${c('crime_type')}) <> 'Anti-social behaviour')`
+		},
+		...coordinateRules(),
+		lsoaRule(),
+		...formulaRules(['crime_id', 'reported_by', 'falls_within', 'location', 'lsoa_name', 'last_outcome_category', 'context'])
+	],
+	outcomes: [
+		{ key: 'crime_id', reason: 'missing Crime ID: every outcome belongs to a crime', broken: blank('crime_id') },
+		...monthRules(),
+		{ key: 'outcome_type', reason: 'missing outcome type', broken: blank('outcome_type') },
+		...coordinateRules(),
+		lsoaRule(),
+		...formulaRules(['crime_id', 'reported_by', 'falls_within', 'location', 'lsoa_name', 'outcome_type'])
+	],
+	'stop-search': [
+		{ key: 'type', reason: 'missing search type', broken: blank('type') },
+		{
+			key: 'type',
+			reason: `unknown search type: expected ${STOP_SEARCH_TYPES.map((t) => `"${t}"`).join(', ')}`,
+			broken: `trim(${c('type')}) NOT IN ${literalList(STOP_SEARCH_TYPES)}`
+		},
+		{ key: 'date', reason: 'missing date', broken: blank('date') },
+		{
+			key: 'date',
+			reason: 'date is not ISO 8601 with a UTC offset: expected e.g. 2018-01-01T00:55:00+00:00',
+			broken: `NOT regexp_full_match(trim(${c('date')}), ${literal(ISO_WITH_OFFSET)})`
+		},
+		{
+			key: 'date',
+			reason: 'date does not exist in the calendar (e.g. 30 February or hour 25)',
+			broken: `try_strptime(substr(trim(${c('date')}), 1, 19), '%Y-%m-%dT%H:%M:%S') IS NULL`
+		},
+		...coordinateRules(),
+		booleanRule('part_of_a_policing_operation', 'Part of a policing operation'),
+		booleanRule('outcome_linked_to_object_of_search', 'Outcome linked to object of search'),
+		booleanRule('removal_of_more_than_just_outer_clothing', 'Removal of more than just outer clothing'),
+		...formulaRules([
+			'policing_operation',
+			'gender',
+			'age_range',
+			'self_defined_ethnicity',
+			'officer_defined_ethnicity',
+			'legislation',
+			'object_of_search',
+			'outcome'
+		])
+	]
+};
+
+/** Rule number reserved for a repeated Crime ID (checked across rows, not within one). */
+export const DUPLICATE_RULE = 0;
+
+/**
+ * SQL expressions that find, for each staging row, the number of the first rule it breaks
+ * (1-based, NULL if none) and the raw value at fault.
+ */
+export function ruleCaseSql(kind: SourceKind): { rule: string; raw: string } {
+	const rules = RULES[kind];
+	const rule = `CASE ${rules.map((r, i) => `WHEN ${r.broken} THEN ${i + 1}`).join(' ')} END`;
+	const raw = (ruleExpr: string) =>
+		`CASE ${ruleExpr} ${rules.map((r, i) => `WHEN ${i + 1} THEN ${c(r.key)}`).join(' ')} END`;
+	return { rule, raw: raw('_rule') };
+}

@@ -1,0 +1,130 @@
+/**
+ * The input formats the extract builder accepts, with the header names each column may carry.
+ * police.uk publishes `Crime ID`, `Month` …; other tools write `crime_id`, `month`, `CRIME ID`.
+ * Headers are compared after `normaliseHeader`, so case, spaces, underscores and hyphens
+ * do not matter.
+ */
+
+export type SourceKind = 'street' | 'stop-search' | 'outcomes';
+
+export interface SourceColumn {
+	/** Canonical name used in the staging table and in SQL. */
+	key: string;
+	/** Header as police.uk publishes it, for messages. */
+	header: string;
+	/** Further accepted spellings (compared after normalisation). */
+	aliases?: readonly string[];
+	/** A file without this column is not of this kind. */
+	required: boolean;
+}
+
+export interface SourceFormat {
+	kind: SourceKind;
+	label: string;
+	/** The extract dataset its accepted rows go to. */
+	dataset: 'incidents' | 'stop_search' | 'outcomes';
+	columns: readonly SourceColumn[];
+}
+
+export const POLICE_UK_CATEGORIES = [
+	'Anti-social behaviour',
+	'Bicycle theft',
+	'Burglary',
+	'Criminal damage and arson',
+	'Drugs',
+	'Other crime',
+	'Other theft',
+	'Possession of weapons',
+	'Public order',
+	'Robbery',
+	'Shoplifting',
+	'Theft from the person',
+	'Vehicle crime',
+	'Violence and sexual offences'
+] as const;
+
+export const STOP_SEARCH_TYPES = ['Person search', 'Vehicle search', 'Person and Vehicle search'] as const;
+
+const location: readonly SourceColumn[] = [
+	{ key: 'longitude', header: 'Longitude', aliases: ['lon', 'lng', 'long'], required: true },
+	{ key: 'latitude', header: 'Latitude', aliases: ['lat'], required: true }
+];
+
+export const SOURCE_FORMATS: readonly SourceFormat[] = [
+	{
+		kind: 'street',
+		label: 'police.uk street-level crime',
+		dataset: 'incidents',
+		columns: [
+			{ key: 'crime_id', header: 'Crime ID', required: true },
+			{ key: 'month', header: 'Month', required: true },
+			{ key: 'reported_by', header: 'Reported by', required: true },
+			{ key: 'falls_within', header: 'Falls within', required: true },
+			...location,
+			{ key: 'location', header: 'Location', required: true },
+			{ key: 'lsoa_code', header: 'LSOA code', aliases: ['lsoa11cd', 'lsoa'], required: true },
+			{ key: 'lsoa_name', header: 'LSOA name', aliases: ['lsoa11nm'], required: true },
+			{ key: 'crime_type', header: 'Crime type', aliases: ['category'], required: true },
+			{ key: 'last_outcome_category', header: 'Last outcome category', aliases: ['last_outcome'], required: false },
+			{ key: 'context', header: 'Context', required: false }
+		]
+	},
+	{
+		kind: 'outcomes',
+		label: 'police.uk outcomes',
+		dataset: 'outcomes',
+		columns: [
+			{ key: 'crime_id', header: 'Crime ID', required: true },
+			{ key: 'month', header: 'Month', required: true },
+			{ key: 'reported_by', header: 'Reported by', required: true },
+			{ key: 'falls_within', header: 'Falls within', required: true },
+			...location,
+			{ key: 'location', header: 'Location', required: true },
+			{ key: 'lsoa_code', header: 'LSOA code', aliases: ['lsoa11cd', 'lsoa'], required: true },
+			{ key: 'lsoa_name', header: 'LSOA name', aliases: ['lsoa11nm'], required: true },
+			{ key: 'outcome_type', header: 'Outcome type', required: true }
+		]
+	},
+	{
+		kind: 'stop-search',
+		label: 'police.uk stop and search',
+		dataset: 'stop_search',
+		columns: [
+			{ key: 'type', header: 'Type', required: true },
+			{ key: 'date', header: 'Date', aliases: ['datetime'], required: true },
+			{ key: 'part_of_a_policing_operation', header: 'Part of a policing operation', required: false },
+			{ key: 'policing_operation', header: 'Policing operation', required: false },
+			...location,
+			{ key: 'gender', header: 'Gender', required: true },
+			{ key: 'age_range', header: 'Age range', required: true },
+			{ key: 'self_defined_ethnicity', header: 'Self-defined ethnicity', required: true },
+			{ key: 'officer_defined_ethnicity', header: 'Officer-defined ethnicity', required: true },
+			{ key: 'legislation', header: 'Legislation', required: true },
+			{ key: 'object_of_search', header: 'Object of search', required: true },
+			{ key: 'outcome', header: 'Outcome', required: true },
+			{ key: 'outcome_linked_to_object_of_search', header: 'Outcome linked to object of search', required: false },
+			{ key: 'removal_of_more_than_just_outer_clothing', header: 'Removal of more than just outer clothing', required: false }
+		]
+	}
+];
+
+export function sourceFormat(kind: SourceKind): SourceFormat {
+	const format = SOURCE_FORMATS.find((f) => f.kind === kind);
+	if (!format) throw new Error(`unknown source kind ${kind}`);
+	return format;
+}
+
+/**
+ * Header name → comparison key: lower case, byte-order mark and surrounding quotes removed,
+ * every run of non-alphanumeric characters (space, hyphen, underscore) folded to `_`.
+ * `"Crime ID"`, `crime_id`, `CRIME-ID` all give `crime_id`.
+ */
+export function normaliseHeader(name: string): string {
+	return name
+		.replace(/^\uFEFF/, '')
+		.trim()
+		.replace(/^"(.*)"$/, '$1')
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, '_')
+		.replace(/^_|_$/g, '');
+}

@@ -1,0 +1,10 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+const inst = await DuckDBInstance.create(':memory:');
+const c = await inst.connect();
+const sql = async (s) => { try { const r = await c.runAndReadAll(s); console.log(r.getRowObjectsJS()); } catch (e) { console.log('ERR', e.message.slice(0,300)); } };
+await sql(`select *, row_number() over () k from read_csv('/tmp/csvt/t2.csv', header=false, skip=1, store_rejects=true, rejects_table='rt', rejects_scan='rs', auto_detect=false, columns={'c0':'VARCHAR','c1':'VARCHAR','c2':'VARCHAR'}, delim=',', quote='"', escape='"')`);
+await sql(`select line, column_idx, error_type, csv_line, error_message from rt`);
+await sql(`select * from rs`);
+await sql(`select * from duckdb_extensions() where loaded`);
+await sql(`select strptime('2018-03-25T01:30:00+01:00', '%Y-%m-%dT%H:%M:%S%z') x`);
+await sql(`select try_cast('2018-03-25T01:30:00+01:00' as timestamptz) x, typeof(x)`);

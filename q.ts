@@ -1,0 +1,12 @@
+import { vectorFromArray, makeData, makeVector, Dictionary, Utf8, Int32, TimestampMillisecond, Float64, Bool, tableToIPC, Table, tableFromIPC, makeTable } from 'apache-arrow';
+const ts = vectorFromArray([Date.UTC(2018,0,1), null, Date.UTC(2019,5,1,12)], new TimestampMillisecond());
+console.log(ts.type.toString(), ts.get(0), ts.nullCount);
+const dictValues = vectorFromArray(['a','b'], new Utf8());
+const codes = new Int32Array([0,1,0]);
+const nulls = new Uint8Array([0b101]);
+const d = makeData({ type: new Dictionary(new Utf8(), new Int32()), length: 3, nullCount: 1, nullBitmap: nulls, data: codes, dictionary: dictValues });
+const v = makeVector(d);
+console.log(v.toArray(), v.get(1));
+const t = new Table({ s: v, ts, f: vectorFromArray([1.5, null, 2], new Float64()), b: vectorFromArray([true,null,false], new Bool()) });
+const ipc = tableToIPC(t, 'stream');
+console.log(ipc.byteLength, tableFromIPC(ipc).toArray().map(r=>r.toJSON()));

@@ -1,0 +1,84 @@
+/**
+ * npm run extracts -- --input <files or folders …> --out <folder> [--boundaries <shp>] [--imd <folder>] [--no-areas]
+ * npm run extracts:sample            (the shipped sample → extracts/sample)
+ *
+ * Turns police.uk downloads (street, stop-and-search, outcomes CSVs; folders of monthly files)
+ * into the extracts the dashboard loads. Prints, per file, rows in / accepted / rejected and
+ * the top rejection reasons; exits 1 when nothing usable was found, 2 on a usage error.
+ */
+import { join } from 'node:path';
+import { parseArgs } from './lib/args';
+import { buildExtracts, type AreaInputs } from './lib/extracts';
+import { SAMPLE_AREAS, SAMPLE_INPUTS, SAMPLE_OUT, sampleFingerprint } from './lib/sample';
+
+const USAGE = `usage: npm run extracts -- --input <files or folders …> --out <folder> [--boundaries <file.shp>] [--imd <folder>] [--no-areas]
+       npm run extracts:sample`;
+
+function areaInputs(boundaries: string | undefined, imd: string | undefined): AreaInputs {
+	const base = imd ?? 'sample-data/context/imd2019';
+	return {
+		shapefile: boundaries ?? SAMPLE_AREAS.shapefile,
+		imdFile: imd ? join(base, 'File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz') : SAMPLE_AREAS.imdFile,
+		domainsFile: imd ? join(base, 'File_2_-_IoD2019_Domains_of_Deprivation.csv.gz') : SAMPLE_AREAS.domainsFile,
+		populationFile: imd ? join(base, 'File_6_-_IoD2019_Population_Denominators.csv.gz') : SAMPLE_AREAS.populationFile
+	};
+}
+
+async function main(): Promise<number> {
+	let args;
+	try {
+		args = parseArgs(process.argv.slice(2), { lists: ['input'], values: ['out', 'boundaries', 'imd'], flags: ['sample', 'no-areas', 'help'] });
+	} catch (e) {
+		console.error(`error: ${(e as Error).message}\n${USAGE}`);
+		return 2;
+	}
+	if (args.flags.has('help')) {
+		console.log(USAGE);
+		return 0;
+	}
+	const sample = args.flags.has('sample');
+	const inputs = sample ? SAMPLE_INPUTS : (args.lists.input ?? []);
+	const out = args.values.out ?? (sample ? SAMPLE_OUT : undefined);
+	if (inputs.length === 0 || !out) {
+		console.error(`error: ${inputs.length === 0 ? '--input' : '--out'} is required\n${USAGE}`);
+		return 2;
+	}
+	const areas = args.flags.has('no-areas') ? null : areaInputs(args.values.boundaries, args.values.imd);
+	console.log(`Building extracts from ${inputs.join(', ')} → ${out}`);
+	const { manifest, elapsedMs } = await buildExtracts({
+		inputs,
+		out,
+		areas,
+		fingerprint: sample ? sampleFingerprint() : '',
+		log: (line) => console.log(line)
+	});
+
+	console.log('\nPer file: rows in = accepted + rejected');
+	const width = Math.max(...manifest.sources.map((s) => s.file.length), 4);
+	console.log(`${'file'.padEnd(width)}  ${'kind'.padEnd(11)} ${'rows in'.padStart(8)} ${'accepted'.padStart(8)} ${'rejected'.padStart(8)}  top reasons`);
+	for (const s of manifest.sources) {
+		const reasons = s.reasons.slice(0, 2).map((r) => `${r.count}× ${r.reason}`).join('; ');
+		console.log(`${s.file.padEnd(width)}  ${s.kind.padEnd(11)} ${String(s.rows_in).padStart(8)} ${String(s.accepted).padStart(8)} ${String(s.rejected).padStart(8)}  ${reasons}`);
+	}
+	const t = manifest.totals;
+	console.log(`${'total'.padEnd(width)}  ${''.padEnd(11)} ${String(t.rows_in).padStart(8)} ${String(t.accepted).padStart(8)} ${String(t.rejected).padStart(8)}`);
+	for (const d of manifest.datasets) console.log(`  ${d.file}: ${d.rows} rows, ${(d.bytes / 1024).toFixed(0)} KiB`);
+	console.log(`Quarantine: ${join(out, 'quarantine.csv')} (${t.rejected} rejected rows). Built in ${(elapsedMs / 1000).toFixed(1)} s.`);
+	if (t.accepted === 0) {
+		console.error(
+			`\nerror: nothing usable found: no row of ${manifest.sources.length} file(s) was accepted. ` +
+				`Expected police.uk street, stop-and-search or outcomes CSVs; see ${join(out, 'quarantine.csv')} for why each file or row was rejected.`
+		);
+		return 1;
+	}
+	return 0;
+}
+
+main().then(
+	(code) => process.exit(code),
+	(e) => {
+		console.error(`error: ${(e as Error).message}`);
+		if (process.env.DEBUG) console.error(e);
+		process.exit(1);
+	}
+);

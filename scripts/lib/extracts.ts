@@ -1,0 +1,333 @@
+/**
+ * The extract builder: police.uk CSVs (and area boundaries with IMD context) → Arrow IPC
+ * extracts, manifest.json and a quarantine of rejected rows. Validation is the SQL in
+ * analytics/ingest (shared with the browser import); this file adds what needs Node: files,
+ * H3 cells, boundaries, writing.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { latLngToCell } from 'h3-js';
+import {
+	EXTRACT_DATASETS,
+	SOURCE_FORMATS,
+	detectSource,
+	fileAccounts,
+	rejectWholeFile,
+	resetIngest,
+	stageFile,
+	typedSelectSql,
+	validateStaged,
+	type DatasetName,
+	type ExtractManifest,
+	type SourceReport
+} from '../../analytics/ingest';
+import type { Columns } from '../../analytics/runner';
+import { arrowStream, selectForArrow } from './arrow-write';
+import { displayNames, listInputs, readInput, type InputFile } from './input-files';
+import { createNodeRunner, type NodeRunner } from './node-runner';
+import { locatePoints, readImd, readLsoaBoundaries, simplifyAndSelect, type LsoaFeature } from './areas';
+import { toCsv } from '../../analytics/export/csv';
+
+export const BUILDER = { name: 'clearsight-extracts', version: '0.1.0' };
+
+export interface AreaInputs {
+	/** ESRI shapefile (.shp, with .dbf and .prj beside it) of LSOA boundaries. */
+	shapefile: string;
+	imdFile: string;
+	domainsFile: string;
+	populationFile: string;
+}
+
+export interface BuildOptions {
+	inputs: string[];
+	out: string;
+	areas?: AreaInputs | null;
+	/** Fingerprint of inputs and builder, recorded so `npm start` can tell a stale extract. */
+	fingerprint?: string;
+	/** Called with progress lines. */
+	log?: (line: string) => void;
+}
+
+export interface BuildResult {
+	manifest: ExtractManifest;
+	elapsedMs: number;
+}
+
+export const ATTRIBUTION: Record<string, { source: string; licence: string; text: string }> = {
+	police: {
+		source: 'data.police.uk',
+		licence: 'Open Government Licence v3.0',
+		text: 'Contains public sector information licensed under the Open Government Licence v3.0.'
+	},
+	boundaries: {
+		source: 'Office for National Statistics: LSOA (Dec 2011) boundaries, generalised 20 m',
+		licence: 'Open Government Licence v3.0',
+		text: 'Source: Office for National Statistics licensed under the Open Government Licence v.3.0. Contains OS data © Crown copyright and database right (2022).'
+	},
+	imd: {
+		source: 'MHCLG: English Indices of Deprivation 2019 (Files 1, 2 and 6)',
+		licence: 'Open Government Licence v3.0',
+		text: 'Contains public sector information licensed under the Open Government Licence v3.0.'
+	}
+};
+
+const H3_RESOLUTIONS = [7, 8, 9] as const;
+
+/** H3 cells of every distinct point of the typed tables, computed once per point. */
+async function buildPointTable(runner: NodeRunner, boundaries: LsoaFeature[] | null): Promise<number> {
+	const points = await runner.columns(
+		`SELECT DISTINCT longitude, latitude FROM (
+		   SELECT longitude, latitude FROM typed_street UNION ALL SELECT longitude, latitude FROM typed_stop_search
+		 ) WHERE longitude IS NOT NULL AND latitude IS NOT NULL`
+	);
+	const lon = points.longitude as number[];
+	const lat = points.latitude as number[];
+	const lsoa = boundaries ? locatePoints(lon.map((x, i) => ({ lon: x, lat: lat[i] })), boundaries) : lon.map(() => null);
+	await runner.exec(
+		`CREATE OR REPLACE TEMP TABLE point_cells (longitude DOUBLE, latitude DOUBLE, h3_r7 VARCHAR, h3_r8 VARCHAR, h3_r9 VARCHAR, point_lsoa VARCHAR)`
+	);
+	const appender = await runner.connection.createAppender('point_cells', 'main', 'temp');
+	for (let i = 0; i < lon.length; i++) {
+		appender.appendDouble(lon[i]);
+		appender.appendDouble(lat[i]);
+		for (const r of H3_RESOLUTIONS) appender.appendVarchar(latLngToCell(lat[i], lon[i], r));
+		if (lsoa[i] === null) appender.appendNull();
+		else appender.appendVarchar(lsoa[i]!);
+		appender.endRow();
+	}
+	appender.closeSync();
+	return lon.length;
+}
+
+async function writeDataset(
+	runner: NodeRunner,
+	out: string,
+	name: DatasetName,
+	from: string
+): Promise<ExtractManifest['datasets'][number]> {
+	const spec = EXTRACT_DATASETS.find((d) => d.name === name)!;
+	const data: Columns = await runner.columns(`SELECT ${selectForArrow(spec.columns)} FROM ${from}`);
+	const bytes = arrowStream(spec.columns, data);
+	const file = `${name}.arrow`;
+	writeFileSync(join(out, file), bytes);
+	const rows = data[spec.columns[0].name].length;
+	const has = (c: string) => spec.columns.some((col) => col.name === c);
+	let date_range: { first: string; last: string } | null = null;
+	if (has('month') && rows > 0) {
+		const [r] = await runner.rows<{ first: string; last: string }>(`SELECT min(month) AS first, max(month) AS last FROM ${from}`);
+		date_range = r;
+	}
+	let bbox: [number, number, number, number] | null = null;
+	const lonCol = has('longitude') ? 'longitude' : has('centroid_lon') ? 'centroid_lon' : null;
+	if (lonCol && rows > 0) {
+		const latCol = lonCol === 'longitude' ? 'latitude' : 'centroid_lat';
+		const [r] = await runner.rows<{ w: number; s: number; e: number; n: number }>(
+			`SELECT min(${lonCol}) AS w, min(${latCol}) AS s, max(${lonCol}) AS e, max(${latCol}) AS n FROM ${from}`
+		);
+		if (r.w !== null) bbox = [r.w, r.s, r.e, r.n];
+	}
+	return {
+		name,
+		file,
+		format: 'arrow-ipc-stream',
+		rows,
+		bytes: bytes.byteLength,
+		sha256: createHash('sha256').update(bytes).digest('hex'),
+		columns: spec.columns,
+		date_range,
+		bbox
+	};
+}
+
+async function buildAreas(runner: NodeRunner, areas: AreaInputs, boundaries: LsoaFeature[]): Promise<number> {
+	const touched = await runner.columns(
+		`SELECT DISTINCT lsoa FROM (
+		   SELECT lsoa_code AS lsoa FROM typed_street UNION ALL SELECT lsoa_code FROM typed_outcomes
+		   UNION ALL SELECT point_lsoa FROM point_cells
+		 ) WHERE lsoa IS NOT NULL`
+	);
+	const keep = new Set(touched.lsoa as string[]);
+	const selected = simplifyAndSelect(boundaries, { keep, neighbours: true });
+	const imd = await readImd(areas, runner);
+	await runner.exec(
+		`CREATE OR REPLACE TEMP TABLE area_rows (lsoa_code VARCHAR, lsoa_name VARCHAR, msoa_code VARCHAR, lad_code VARCHAR, lad_name VARCHAR,
+		  touched BOOLEAN, imd_rank INTEGER, imd_decile INTEGER, crime_decile INTEGER, population INTEGER,
+		  centroid_lon DOUBLE, centroid_lat DOUBLE, area_km2 DOUBLE, geometry VARCHAR)`
+	);
+	const a = await runner.connection.createAppender('area_rows', 'main', 'temp');
+	const intOrNull = (v: number | null | undefined) => (v === null || v === undefined ? a.appendNull() : a.appendInteger(v));
+	for (const area of selected) {
+		const ctx = imd.get(area.code);
+		a.appendVarchar(area.code);
+		a.appendVarchar(area.name);
+		a.appendVarchar(area.msoaCode);
+		a.appendVarchar(area.ladCode);
+		a.appendVarchar(area.ladName);
+		a.appendBoolean(area.touched);
+		intOrNull(ctx?.imdRank);
+		intOrNull(ctx?.imdDecile);
+		intOrNull(ctx?.crimeDecile);
+		intOrNull(ctx?.population);
+		a.appendDouble(area.centroidLon);
+		a.appendDouble(area.centroidLat);
+		a.appendDouble(area.areaKm2);
+		a.appendVarchar(JSON.stringify(area.geometry));
+		a.endRow();
+	}
+	a.closeSync();
+	return selected.length;
+}
+
+/**
+ * Build extracts from police.uk CSVs. Every input row ends up accepted (in a dataset) or
+ * rejected (in the quarantine, with file, line, column and reason); a file that cannot be read
+ * at all is reported as a whole with its line count. Throws only for problems with the
+ * command itself (no inputs found, unreadable boundary files).
+ */
+export async function buildExtracts(options: BuildOptions): Promise<BuildResult> {
+	const started = performance.now();
+	const log = options.log ?? (() => {});
+	const paths = listInputs(options.inputs);
+	if (paths.length === 0) throw new Error(`no input files (.csv, .csv.gz) found in ${options.inputs.join(', ')}`);
+	const names = displayNames(paths);
+	const runner = await createNodeRunner();
+	try {
+		await resetIngest(runner);
+		const files: InputFile[] = [];
+		const seen = new Map<string, string>();
+		for (let i = 0; i < paths.length; i++) {
+			const file: InputFile = { ...readInput(paths[i]), name: names[i] };
+			files.push(file);
+			const { scan } = file;
+			const whole = (reason: string, kind = 'unknown', column: string | null = null) =>
+				rejectWholeFile(runner, { file: file.name, fileSeq: i, kind, reason, column, dataLines: scan.dataLines, raw: scan.headerLine });
+			if (file.bytes === 0) {
+				await whole('empty file (0 bytes): expected a header line and data rows');
+				continue;
+			}
+			const twin = seen.get(file.sha256);
+			if (twin) {
+				await whole(`identical to ${twin} (same sha256): the file was given twice`);
+				continue;
+			}
+			seen.set(file.sha256, file.name);
+			const detection = detectSource(scan.headerLine, file.name);
+			if (!detection.ok) {
+				await whole(detection.issue.message, 'unknown', detection.issue.column);
+				continue;
+			}
+			const records = await stageFile(runner, {
+				source: file.path,
+				file: file.name,
+				fileSeq: i,
+				detection,
+				blankLines: scan.blankLines,
+				gzip: file.path.toLowerCase().endsWith('.gz') || scan.bytes !== file.bytes
+			});
+			log(`  read ${file.name}: ${detection.format.label}, ${records} rows`);
+		}
+		for (const format of SOURCE_FORMATS) await validateStaged(runner, format.kind);
+		const accounts = await fileAccounts(runner);
+
+		await runner.exec(`CREATE OR REPLACE TEMP TABLE typed_street AS ${typedSelectSql('street')}`);
+		await runner.exec(`CREATE OR REPLACE TEMP TABLE typed_stop_search AS ${typedSelectSql('stop-search')}`);
+		await runner.exec(`CREATE OR REPLACE TEMP TABLE typed_outcomes AS ${typedSelectSql('outcomes')}`);
+
+		const boundaries = options.areas ? await readLsoaBoundaries(options.areas.shapefile) : null;
+		const points = await buildPointTable(runner, boundaries);
+		log(`  located ${points} distinct points (H3 r${H3_RESOLUTIONS.join('/')}${boundaries ? ', LSOA' : ''})`);
+
+		mkdirSync(options.out, { recursive: true });
+		const datasets: ExtractManifest['datasets'] = [];
+		datasets.push(
+			await writeDataset(
+				runner,
+				options.out,
+				'incidents',
+				`(SELECT s.*, p.h3_r7, p.h3_r8, p.h3_r9 FROM typed_street s LEFT JOIN point_cells p USING (longitude, latitude) ORDER BY s.month, s.source_file, s.source_line)`
+			)
+		);
+		datasets.push(
+			await writeDataset(
+				runner,
+				options.out,
+				'stop_search',
+				`(SELECT s.*, p.point_lsoa AS lsoa_code, p.h3_r7, p.h3_r8, p.h3_r9 FROM typed_stop_search s LEFT JOIN point_cells p USING (longitude, latitude) ORDER BY s.occurred_at, s.source_file, s.source_line)`
+			)
+		);
+		datasets.push(await writeDataset(runner, options.out, 'outcomes', `(SELECT * FROM typed_outcomes ORDER BY month, source_file, source_line)`));
+		const attribution = [{ dataset: 'incidents, stop_search, outcomes', ...ATTRIBUTION.police }];
+		if (options.areas && boundaries) {
+			const n = await buildAreas(runner, options.areas, boundaries);
+			log(`  areas: ${n} LSOAs (touched by the data, plus neighbours)`);
+			datasets.push(await writeDataset(runner, options.out, 'areas', `(SELECT * FROM area_rows ORDER BY lsoa_code)`));
+			attribution.push({ dataset: 'areas (boundaries)', ...ATTRIBUTION.boundaries }, { dataset: 'areas (IMD, population)', ...ATTRIBUTION.imd });
+		} else {
+			await runner.exec(`CREATE OR REPLACE TEMP TABLE area_rows AS SELECT * FROM (SELECT NULL::VARCHAR lsoa_code) WHERE false`);
+			datasets.push(await writeEmptyAreas(runner, options.out));
+		}
+		datasets.push(
+			await writeDataset(runner, options.out, 'quarantine', `(SELECT * FROM ingest_quarantine q JOIN ingest_files f USING (source_file) ORDER BY f.file_seq, q.source_line NULLS FIRST)`)
+		);
+		const quarantineRows = await runner.rows(
+			`SELECT q.source_file, q.source_kind, q.source_line, q.column_name, q.reason, q.raw FROM ingest_quarantine q JOIN ingest_files f USING (source_file) ORDER BY f.file_seq, q.source_line NULLS FIRST`
+		);
+		writeFileSync(join(options.out, 'quarantine.csv'), toCsv(quarantineRows, ['source_file', 'source_kind', 'source_line', 'column_name', 'reason', 'raw']));
+
+		const sources: SourceReport[] = [];
+		for (const file of files) {
+			const account = accounts.find((a) => a.file === file.name);
+			if (!account) throw new Error(`${file.name}: no account of its rows (internal error)`);
+			const range = await runner.rows<{ first: string | null; last: string | null }>(
+				`SELECT min(month) AS first, max(month) AS last FROM (
+				   SELECT month, source_file FROM typed_street UNION ALL SELECT month, source_file FROM typed_stop_search UNION ALL SELECT month, source_file FROM typed_outcomes
+				 ) WHERE source_file = ?`,
+				[file.name]
+			);
+			sources.push({
+				file: file.name,
+				path_hint: file.path,
+				kind: account.kind,
+				sha256: file.sha256,
+				bytes: file.bytes,
+				rows_in: account.rows_in,
+				accepted: account.accepted,
+				rejected: account.rejected,
+				reasons: account.reasons,
+				file_error: account.file_error,
+				date_range: range[0].first ? { first: range[0].first, last: range[0].last! } : null
+			});
+		}
+		const totals = sources.reduce(
+			(t, s) => ({ rows_in: t.rows_in + s.rows_in, accepted: t.accepted + s.accepted, rejected: t.rejected + s.rejected }),
+			{ rows_in: 0, accepted: 0, rejected: 0 }
+		);
+		const manifest: ExtractManifest = {
+			manifest_version: 1,
+			builder: BUILDER,
+			built_at: new Date().toISOString(),
+			input_fingerprint: options.fingerprint ?? '',
+			datasets,
+			sources,
+			attribution,
+			totals
+		};
+		writeFileSync(join(options.out, 'manifest.json'), JSON.stringify(manifest, null, '\t') + '\n');
+		return { manifest, elapsedMs: performance.now() - started };
+	} finally {
+		runner.close();
+	}
+}
+
+async function writeEmptyAreas(runner: NodeRunner, out: string) {
+	const spec = EXTRACT_DATASETS.find((d) => d.name === 'areas')!;
+	await runner.exec(
+		`CREATE OR REPLACE TEMP TABLE area_rows AS SELECT * FROM (SELECT ${spec.columns.map((c) => `NULL::${c.type} AS "${c.name}"`).join(', ')}) WHERE false`
+	);
+	return writeDataset(runner, out, 'areas', 'area_rows');
+}
+
+export function extractsExist(dir: string): boolean {
+	return existsSync(join(dir, 'manifest.json'));
+}

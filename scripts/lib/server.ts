@@ -1,0 +1,85 @@
+/**
+ * The static server behind `npm start` and the browser tests: the built app from build/ and an
+ * extracts folder under /data, on 127.0.0.1 only, with a Content-Security-Policy that forbids
+ * any request leaving the origin.
+ */
+import { createServer, type Server } from 'node:http';
+import { existsSync } from 'node:fs';
+import { resolve, join } from 'node:path';
+import sirv from 'sirv';
+import { extractsMiddleware } from './serve-extracts';
+
+export const CONTENT_SECURITY_POLICY = [
+	"default-src 'self'",
+	"script-src 'self' 'wasm-unsafe-eval' 'unsafe-inline'",
+	"worker-src 'self' blob:",
+	"connect-src 'self'",
+	"img-src 'self' data: blob:",
+	"style-src 'self' 'unsafe-inline'",
+	"font-src 'self'",
+	"object-src 'none'",
+	"base-uri 'self'",
+	"form-action 'self'",
+	"frame-ancestors 'none'"
+].join('; ');
+
+export interface ServerOptions {
+	/** Folder of the built app (default build/). */
+	buildDir?: string;
+	/** Extracts folder served under /data (default extracts/sample). */
+	dataDir?: string;
+	host?: string;
+	/** 0 picks a free port. */
+	port?: number;
+}
+
+export interface RunningServer {
+	url: string;
+	server: Server;
+	close(): Promise<void>;
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+	const buildDir = resolve(options.buildDir ?? 'build');
+	const dataDir = resolve(options.dataDir ?? 'extracts/sample');
+	if (!existsSync(join(buildDir, 'index.html'))) {
+		throw new Error(`No built app in ${buildDir}: run \`npm run build\` first.`);
+	}
+	const app = sirv(buildDir, {
+		etag: true,
+		single: '200.html',
+		setHeaders(res, pathname) {
+			if (pathname.endsWith('.wasm')) res.setHeader('Content-Type', 'application/wasm');
+		}
+	});
+	const data = extractsMiddleware(dataDir);
+	const server = createServer((req, res) => {
+		res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+		res.setHeader('X-Content-Type-Options', 'nosniff');
+		res.setHeader('Referrer-Policy', 'no-referrer');
+		const notFound = () => {
+			res.statusCode = 404;
+			res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+			res.end('Not found');
+		};
+		const url = req.url ?? '/';
+		if (url === '/data' || url.startsWith('/data/')) {
+			req.url = url.slice('/data'.length) || '/';
+			data(req, res, notFound);
+		} else {
+			app(req, res, notFound);
+		}
+	});
+	const host = options.host ?? '127.0.0.1';
+	await new Promise<void>((ok, fail) => {
+		server.once('error', fail);
+		server.listen(options.port ?? 0, host, () => ok());
+	});
+	const address = server.address();
+	const port = typeof address === 'object' && address ? address.port : options.port;
+	return {
+		url: `http://${host}:${port}`,
+		server,
+		close: () => new Promise<void>((ok) => server.close(() => ok()))
+	};
+}

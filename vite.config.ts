@@ -1,0 +1,42 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vitest/config';
+import { extractsMiddleware } from './scripts/lib/serve-extracts';
+
+export default defineConfig({
+	plugins: [
+		sveltekit(),
+		{
+			name: 'clearsight-extracts',
+			// In `vite dev` the extracts folder is served under /data, as the production server does.
+			configureServer(server) {
+				server.middlewares.use('/data', extractsMiddleware(process.env.CLEARSIGHT_DATA));
+			}
+		}
+	],
+	optimizeDeps: { exclude: ['@duckdb/duckdb-wasm'] },
+	test: {
+		projects: [
+			{
+				extends: false,
+				test: {
+					name: 'unit',
+					environment: 'node',
+					include: ['analytics/**/*.test.ts', 'scripts/**/*.test.ts', 'models/**/*.test.ts'],
+					testTimeout: 60_000
+				}
+			},
+			{
+				extends: false,
+				test: {
+					name: 'e2e',
+					environment: 'node',
+					include: ['web/tests/**/*.test.ts'],
+					globalSetup: ['web/tests/global-setup.ts'],
+					testTimeout: 60_000,
+					hookTimeout: 120_000,
+					fileParallelism: false
+				}
+			}
+		]
+	}
+});
