@@ -290,7 +290,8 @@ function windRing(ring: Position[], exterior: boolean): Position[] {
 export function simplifyAndSelect(features: readonly LsoaFeature[], options: SelectAreasOptions): SelectedArea[] {
 	const minWeight = options.simplifyWeight ?? DEFAULT_SIMPLIFY_WEIGHT;
 	if (!(minWeight >= 0)) throw new RangeError(`simplifyWeight must be ≥ 0 steradians, got ${minWeight}`);
-	const topo = topology({ areas: { type: 'FeatureCollection', features: features.map(toGeoJsonFeature) } });
+	const collection = { type: 'FeatureCollection' as const, features: features.map(toGeoJsonFeature) };
+	const topo = topology({ areas: collection }) as Topology;
 	const geometries = areaGeometries(topo);
 	const selected = selectIndexes(features, geometries, options);
 	const weighted = presimplify(topo, sphericalTriangleArea);
@@ -299,7 +300,7 @@ export function simplifyAndSelect(features: readonly LsoaFeature[], options: Sel
 	return selected.map((i) => toSelectedArea(features[i], simplified, geometries[i], options.keep.has(features[i].code)));
 }
 
-type Topology = ReturnType<typeof topology>;
+type Topology = Parameters<typeof presimplify>[0];
 type TopoGeometry = Parameters<typeof neighbors>[0][number];
 
 function toGeoJsonFeature(area: LsoaFeature) {
@@ -309,7 +310,7 @@ function toGeoJsonFeature(area: LsoaFeature) {
 function areaGeometries(topo: Topology): TopoGeometry[] {
 	const collection = topo.objects.areas;
 	if (collection.type !== 'GeometryCollection') throw new Error('topology: expected a GeometryCollection of areas');
-	return collection.geometries;
+	return collection.geometries as TopoGeometry[];
 }
 
 /** Indexes of the kept areas and (optionally) their arc-sharing neighbours, ascending. */
@@ -319,7 +320,7 @@ function selectIndexes(
 	options: SelectAreasOptions
 ): number[] {
 	const chosen = new Set<number>();
-	const adjacency = null as number[][] | null;
+	const adjacency = options.neighbours ? neighbors(geometries) : null;
 	features.forEach((area, i) => {
 		if (!options.keep.has(area.code)) return;
 		chosen.add(i);
@@ -328,9 +329,7 @@ function selectIndexes(
 	return [...chosen].sort((a, b) => a - b);
 }
 
-/**
- * Rings of a presimplified topology as lists of arc indexes (negative = reversed, ~i).
- */
+/** Every ring of every area as its list of arc indexes (a negative index ~i is arc i reversed). */
 function ringsOf(geometries: TopoGeometry[]): number[][] {
 	const rings: number[][] = [];
 	for (const g of geometries) {
@@ -347,9 +346,8 @@ function ringsOf(geometries: TopoGeometry[]): number[][] {
  * Mutates the presimplified arcs' third coordinate (the Visvalingam weight).
  */
 function keepThreePositionsPerRing(weighted: Topology, minWeight: number): void {
-	const arcs = weighted.arcs;
+	const interior = (a: number) => weighted.arcs[a < 0 ? ~a : a].slice(1, -1);
 	for (const ring of ringsOf(areaGeometries(weighted))) {
-		const interior = (a: number) => arcs[a < 0 ? ~a : a].slice(1, -1);
 		// A closed ring's distinct positions: the endpoint of each arc plus the interior points kept.
 		const kept = () => ring.reduce((n, a) => n + 1 + interior(a).filter((p) => p[2] >= minWeight).length, 0);
 		const candidates = ring.flatMap(interior).sort((p, q) => q[2] - p[2]);
@@ -357,13 +355,23 @@ function keepThreePositionsPerRing(weighted: Topology, minWeight: number): void 
 	}
 }
 
+function toAreaGeometry(topo: Topology, geometry: TopoGeometry): AreaGeometry {
+	if (geometry.type === 'Polygon') return { type: 'Polygon', coordinates: feature(topo, geometry).geometry.coordinates as Position[][] };
+	if (geometry.type === 'MultiPolygon') {
+		return { type: 'MultiPolygon', coordinates: feature(topo, geometry).geometry.coordinates as Position[][][] };
+	}
+	throw new Error(`topology: an area's geometry is ${geometry.type}; expected Polygon or MultiPolygon`);
+}
+
 function toSelectedArea(area: LsoaFeature, simplified: Topology, geometry: TopoGeometry, touched: boolean): SelectedArea {
-	const shape = feature(simplified, geometry).geometry as unknown as AreaGeometry;
-	const wound = windForD3(shape);
+	const wound = windForD3(toAreaGeometry(simplified, geometry));
 	const [centroidLon, centroidLat] = geoCentroid(wound);
-	const { geometry: _unsimplified, ...properties } = area;
 	return {
-		...properties,
+		code: area.code,
+		name: area.name,
+		msoaCode: area.msoaCode,
+		ladCode: area.ladCode,
+		ladName: area.ladName,
 		touched,
 		centroidLon,
 		centroidLat,

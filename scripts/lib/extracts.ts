@@ -22,8 +22,7 @@ import {
 	type ExtractManifest,
 	type SourceReport
 } from '../../analytics/ingest';
-import type { Columns } from '../../analytics/runner';
-import { arrowStream, selectForArrow } from './arrow-write';
+import { queryToArrow } from './arrow-write';
 import { displayNames, listInputs, readInput, type InputFile } from './input-files';
 import { createNodeRunner, type NodeRunner } from './node-runner';
 import { locatePoints, readImd, readLsoaBoundaries, simplifyAndSelect, type LsoaFeature } from './areas';
@@ -107,11 +106,9 @@ async function writeDataset(
 	from: string
 ): Promise<ExtractManifest['datasets'][number]> {
 	const spec = EXTRACT_DATASETS.find((d) => d.name === name)!;
-	const data: Columns = await runner.columns(`SELECT ${selectForArrow(spec.columns)} FROM ${from}`);
-	const bytes = arrowStream(spec.columns, data);
+	const { bytes, rows } = await queryToArrow(runner, spec.columns, from);
 	const file = `${name}.arrow`;
 	writeFileSync(join(out, file), bytes);
-	const rows = data[spec.columns[0].name].length;
 	const has = (c: string) => spec.columns.some((col) => col.name === c);
 	let date_range: { first: string; last: string } | null = null;
 	if (has('month') && rows > 0) {
