@@ -12,6 +12,7 @@ import { buildExtracts, type AreaInputs } from './lib/extracts';
 import { SAMPLE_AREAS, SAMPLE_INPUTS, SAMPLE_OUT, sampleFingerprint } from './lib/sample';
 
 const USAGE = `usage: npm run extracts -- --input <files or folders …> --out <folder> [--boundaries <file.shp>] [--imd <folder>] [--no-areas]
+         [--columns timestamp=<header>,category=<header>,longitude=<header>,latitude=<header>,area_code=<header>,priority=<header>,time_on_task=<header>,incident_id=<header>]
        npm run extracts:sample`;
 
 function areaInputs(boundaries: string | undefined, imd: string | undefined): AreaInputs {
@@ -24,10 +25,21 @@ function areaInputs(boundaries: string | undefined, imd: string | undefined): Ar
 	};
 }
 
+/** `timestamp=Created,category=Call Type` → { timestamp: 'Created', category: 'Call Type' }. */
+export function parseColumnMapping(text: string): Record<string, string> {
+	const mapping: Record<string, string> = {};
+	for (const pair of text.split(',')) {
+		const at = pair.indexOf('=');
+		if (at <= 0 || at === pair.length - 1) throw new Error(`--columns: expected field=header pairs separated by commas, got "${pair}"`);
+		mapping[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
+	}
+	return mapping;
+}
+
 async function main(): Promise<number> {
 	let args;
 	try {
-		args = parseArgs(process.argv.slice(2), { lists: ['input'], values: ['out', 'boundaries', 'imd'], flags: ['sample', 'no-areas', 'help'] });
+		args = parseArgs(process.argv.slice(2), { lists: ['input'], values: ['out', 'boundaries', 'imd', 'columns'], flags: ['sample', 'no-areas', 'help'] });
 	} catch (e) {
 		console.error(`error: ${(e as Error).message}\n${USAGE}`);
 		return 2;
@@ -44,11 +56,19 @@ async function main(): Promise<number> {
 		return 2;
 	}
 	const areas = args.flags.has('no-areas') ? null : areaInputs(args.values.boundaries, args.values.imd);
+	let columns: Record<string, string> | undefined;
+	try {
+		columns = args.values.columns ? parseColumnMapping(args.values.columns) : undefined;
+	} catch (e) {
+		console.error(`error: ${(e as Error).message}\n${USAGE}`);
+		return 2;
+	}
 	console.log(`Building extracts from ${inputs.join(', ')} → ${out}`);
 	const { manifest, elapsedMs } = await buildExtracts({
 		inputs,
 		out,
 		areas,
+		columns,
 		fingerprint: sample ? sampleFingerprint() : '',
 		log: (line) => console.log(line)
 	});
@@ -67,7 +87,7 @@ async function main(): Promise<number> {
 	if (t.accepted === 0) {
 		console.error(
 			`\nerror: nothing usable found: no row of ${manifest.sources.length} file(s) was accepted. ` +
-				`Expected police.uk street, stop-and-search or outcomes CSVs; see ${join(out, 'quarantine.csv')} for why each file or row was rejected.`
+				`Expected police.uk street, stop-and-search or outcomes CSVs, or timestamped incidents (a date-time column; see --columns); see ${join(out, 'quarantine.csv')} for why each file or row was rejected.`
 		);
 		return 1;
 	}

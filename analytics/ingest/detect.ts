@@ -86,17 +86,26 @@ function describe(format: SourceFormat): string {
 	return format.columns.map((c) => c.header).join(',');
 }
 
-function matchFormat(format: SourceFormat, normalised: string[]) {
+/** An explicit column mapping: canonical key → header as written in the file. */
+export type ColumnMapping = Readonly<Record<string, string>>;
+
+function matchFormat(format: SourceFormat, normalised: string[], mapping: ColumnMapping) {
 	const bindings: ColumnBinding[] = [];
 	const missing: string[] = [];
+	const mapped = new Set(Object.values(mapping).map(normaliseHeader));
 	for (const column of format.columns) {
 		const names = [column.key, ...(column.aliases ?? [])];
-		const index = normalised.findIndex((n) => names.includes(n));
+		const explicit = mapping[column.key];
+		const index =
+			explicit !== undefined
+				? normalised.indexOf(normaliseHeader(explicit))
+				: normalised.findIndex((n) => names.includes(n) && !mapped.has(n));
 		if (index === -1 && column.required) missing.push(column.header);
 		bindings.push({ key: column.key, index, header: column.header });
 	}
 	const required = format.columns.filter((c) => c.required).length;
-	return { format, bindings, missing, score: (required - missing.length) / required };
+	const matched = bindings.filter((b) => b.index >= 0).length;
+	return { format, bindings, missing, matched, score: (required - missing.length) / required };
 }
 
 /**
@@ -105,11 +114,13 @@ function matchFormat(format: SourceFormat, normalised: string[]) {
  * @param headerLine the first line of the file, without its line ending (a BOM is allowed)
  * @param file the file's name, used in messages
  * @param kind force a format instead of choosing the best match
+ * @param mapping name the file's columns for canonical keys (e.g. `{ timestamp: 'Created' }`);
+ *   a mapping without `kind` means the generic timestamped-incident format
  * @returns the format and column bindings, or an issue at line 1 saying what was expected.
  *   Edge cases: an empty line is "empty file"; duplicate column names are an error; extra
  *   columns are allowed and listed in `unmapped`.
  */
-export function detectSource(headerLine: string, file: string, kind?: SourceKind): Detection {
+export function detectSource(headerLine: string, file: string, kind?: SourceKind, mapping: ColumnMapping = {}): Detection {
 	const text = headerLine.replace(/^\uFEFF/, '').replace(/\r$/, '');
 	if (text.trim() === '') {
 		return {
@@ -138,8 +149,26 @@ export function detectSource(headerLine: string, file: string, kind?: SourceKind
 		seen.set(n, i);
 	}
 
-	const candidates = SOURCE_FORMATS.filter((f) => !kind || f.kind === kind).map((f) => matchFormat(f, normalised));
-	candidates.sort((a, b) => b.score - a.score || a.missing.length - b.missing.length);
+	const wanted = kind ?? (Object.keys(mapping).length > 0 ? 'events' : undefined);
+	if (wanted) {
+		const format = SOURCE_FORMATS.find((f) => f.kind === wanted)!;
+		for (const [key, header] of Object.entries(mapping)) {
+			if (!format.columns.some((c) => c.key === key)) {
+				const keys = format.columns.map((c) => c.key).join(', ');
+				return { ok: false, issue: { file, line: 1, column: null, message: `column mapping names unknown field "${key}": expected one of ${keys}` } };
+			}
+			if (!normalised.includes(normaliseHeader(header))) {
+				return {
+					ok: false,
+					issue: { file, line: 1, column: header, message: `column mapping ${key}=${header}: the file has no column "${header}" (it has ${fileColumns.map((c) => `"${c}"`).join(', ')})` }
+				};
+			}
+		}
+	}
+	const candidates = SOURCE_FORMATS.filter((f) => !wanted || f.kind === wanted).map((f) => matchFormat(f, normalised, mapping));
+	// Most required columns found first; among complete matches the most specific format
+	// (most columns matched) wins, so a police.uk stop-and-search file is not taken as generic.
+	candidates.sort((a, b) => b.score - a.score || b.matched - a.matched || a.missing.length - b.missing.length);
 	const best = candidates[0];
 	if (best.missing.length === 0) {
 		const used = new Set(best.bindings.map((b) => b.index));

@@ -12,7 +12,7 @@ export interface ExtractColumn {
 
 export interface ExtractDataset {
 	/** View name in DuckDB and file stem of the Arrow IPC stream (`<name>.arrow`). */
-	name: 'incidents' | 'stop_search' | 'outcomes' | 'areas' | 'quarantine';
+	name: 'incidents' | 'stop_search' | 'outcomes' | 'events' | 'areas' | 'quarantine';
 	description: string;
 	columns: ExtractColumn[];
 }
@@ -99,6 +99,25 @@ export const EXTRACT_DATASETS: readonly ExtractDataset[] = [
 		]
 	},
 	{
+		name: 'events',
+		description: 'Timestamped incidents or calls for service in the generic schema (any source), local wall-clock time',
+		columns: [
+			...provenance,
+			{ name: 'incident_id', type: 'VARCHAR', description: 'Identifier from the source; null if none' },
+			{ name: 'occurred_at', type: 'TIMESTAMP', description: 'Local wall-clock date-time as written in the source (an offset, if any, is dropped)' },
+			...month,
+			{ name: 'local_date', type: 'VARCHAR', description: 'Local date, YYYY-MM-DD' },
+			{ name: 'hour_of_week', type: 'INTEGER', description: 'Hour of week in local time, 0 = Monday 00:00–00:59, 167 = Sunday 23:00' },
+			{ name: 'category', type: 'VARCHAR', description: 'Category or call type; null if the source has none' },
+			{ name: 'longitude', type: 'DOUBLE', description: 'WGS84 longitude; null if not recorded' },
+			{ name: 'latitude', type: 'DOUBLE', description: 'WGS84 latitude; null if not recorded' },
+			{ name: 'area_code', type: 'VARCHAR', description: 'Area code from the source (LSOA, beat, district …); null if none' },
+			{ name: 'priority', type: 'VARCHAR', description: 'Priority or response grade; null if none' },
+			{ name: 'time_on_task_min', type: 'DOUBLE', description: 'Minutes of officer time on the incident; null if not recorded' },
+			...h3
+		]
+	},
+	{
 		name: 'areas',
 		description: 'LSOA 2011 areas the data touches plus their neighbours, WGS84, simplified for the web, with IMD 2019 and population',
 		columns: [
@@ -123,7 +142,7 @@ export const EXTRACT_DATASETS: readonly ExtractDataset[] = [
 		description: 'Every rejected input row: file, line, column and reason, with the raw text',
 		columns: [
 			{ name: 'source_file', type: 'VARCHAR', description: 'Input file name' },
-			{ name: 'source_kind', type: 'VARCHAR', description: 'Detected kind of the file (street, stop-search, outcomes) or "unknown"' },
+			{ name: 'source_kind', type: 'VARCHAR', description: 'Detected kind of the file (street, stop-search, outcomes, events) or "unknown"' },
 			{ name: 'source_line', type: 'INTEGER', description: 'Record number, the header being line 1; null for a whole-file rejection' },
 			{ name: 'column_name', type: 'VARCHAR', description: 'Column at fault, as named in the file; null if the whole row or file' },
 			{ name: 'reason', type: 'VARCHAR', description: 'What was wrong and what was expected' },

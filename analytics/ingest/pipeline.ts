@@ -9,7 +9,7 @@
 import type { QueryRunner } from '../runner';
 import type { Detection } from './detect';
 import { DELIMITERS } from './detect';
-import { RULES, DUPLICATE_RULE, ruleCaseSql } from './rules';
+import { RULES, DUPLICATE_RULE, genericTimestampSql, ruleCaseSql } from './rules';
 import { SOURCE_FORMATS, sourceFormat, type SourceKind } from './sources';
 import { ident, literal } from './sql';
 import { hourOfWeekSql, isoWithOffsetToUtcSql, ukLocalTimeSql } from './time';
@@ -169,16 +169,19 @@ export async function validateStaged(runner: QueryRunner, kind: SourceKind): Pro
 	await runner.exec(`ALTER TABLE ingest_checked ADD COLUMN _raw VARCHAR`);
 	await runner.exec(`UPDATE ingest_checked SET _raw = ${raw} WHERE _rule IS NOT NULL`);
 	await runner.exec(`ALTER TABLE ingest_checked ADD COLUMN _dup VARCHAR`);
-	if (kind === 'street') {
+	const idColumn = kind === 'street' ? 'crime_id' : kind === 'events' ? 'incident_id' : null;
+	if (idColumn) {
+		const id = ident(idColumn);
+		const label = kind === 'street' ? 'Crime ID' : 'incident ID';
 		await runner.exec(
-			`UPDATE ingest_checked t SET _rule = ${DUPLICATE_RULE}, _raw = t.crime_id,
-			   _dup = 'duplicate Crime ID: already at ' || d.first_file || ' line ' || d.first_line || ' (the first is kept)'
+			`UPDATE ingest_checked t SET _rule = ${DUPLICATE_RULE}, _raw = t.${id},
+			   _dup = ${literal(`duplicate ${label}: already at `)} || d.first_file || ' line ' || d.first_line || ' (the first is kept)'
 			 FROM (
 			   SELECT source_file, source_line,
 			     first_value(source_file) OVER w AS first_file, first_value(source_line) OVER w AS first_line,
 			     row_number() OVER w AS rn
-			   FROM ingest_checked WHERE _rule IS NULL AND trim(crime_id) <> ''
-			   WINDOW w AS (PARTITION BY trim(crime_id) ORDER BY file_seq, source_line)
+			   FROM ingest_checked WHERE _rule IS NULL AND trim(${id}) <> ''
+			   WINDOW w AS (PARTITION BY trim(${id}) ORDER BY file_seq, source_line)
 			 ) d
 			 WHERE d.rn > 1 AND t.source_file = d.source_file AND t.source_line = d.source_line`
 		);
@@ -189,7 +192,7 @@ export async function validateStaged(runner: QueryRunner, kind: SourceKind): Pro
 		   coalesce(q._dup, r.reason), left(q._raw, ${RAW_LIMIT})
 		 FROM ingest_checked q
 		 LEFT JOIN ingest_rules r ON r.source_kind = ? AND r.rule = q._rule
-		 LEFT JOIN ingest_headers h ON h.source_file = q.source_file AND h.key = coalesce(r.key, 'crime_id')
+		 LEFT JOIN ingest_headers h ON h.source_file = q.source_file AND h.key = coalesce(r.key, ${literal(idColumn ?? 'crime_id')})
 		 WHERE q._rule IS NOT NULL
 		 ORDER BY q.file_seq, q.source_line`,
 		[kind, kind]
@@ -224,6 +227,15 @@ export function typedSelectSql(kind: SourceKind): string {
 			${t('reported_by')} AS reported_by, ${t('falls_within')} AS falls_within, ${d('longitude')} AS longitude, ${d('latitude')} AS latitude,
 			${t('location')} AS location, ${t('lsoa_code')} AS lsoa_code, ${t('lsoa_name')} AS lsoa_name, trim(outcome_type) AS outcome_type
 			FROM ${from} ORDER BY file_seq, source_line`;
+	}
+	if (kind === 'events') {
+		const ts = genericTimestampSql('timestamp');
+		return `SELECT source_file, source_line, ${t('incident_id')} AS incident_id, ts AS occurred_at,
+			strftime(ts, '%Y-%m') AS month, ${monthIndex(`strftime(ts, '%Y-%m')`)} AS month_index,
+			strftime(ts, '%Y-%m-%d') AS local_date, ${hourOfWeekSql('ts')} AS hour_of_week,
+			${t('category')} AS category, ${d('longitude')} AS longitude, ${d('latitude')} AS latitude,
+			${t('area_code')} AS area_code, ${t('priority')} AS priority, ${d('time_on_task')} AS time_on_task_min
+			FROM (SELECT *, ${ts} AS ts FROM ${from}) ORDER BY file_seq, source_line`;
 	}
 	const utc = isoWithOffsetToUtcSql('trim(date)');
 	const local = ukLocalTimeSql('utc');

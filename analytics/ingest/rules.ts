@@ -27,7 +27,27 @@ const num = (k: string) => `try_cast(trim(${c(k)}) AS DOUBLE)`;
 export const FORMULA_PATTERN = '^([=+@\\t\\r]|-[^0-9.])';
 const formula = (k: string) => `regexp_matches(coalesce(${c(k)}, ''), ${literal(FORMULA_PATTERN)})`;
 
-function coordinateRules(): Rule[] {
+/**
+ * Date-time layouts the generic format accepts, tried in order (DuckDB strptime). Day-first
+ * slashes are the UK reading; a trailing UTC offset is allowed and the wall clock kept.
+ */
+export const TIMESTAMP_FORMATS = [
+	'%Y-%m-%d %H:%M:%S',
+	'%Y-%m-%d %H:%M',
+	'%Y-%m-%dT%H:%M:%S',
+	'%Y-%m-%dT%H:%M',
+	'%d/%m/%Y %H:%M:%S',
+	'%d/%m/%Y %H:%M',
+	'%Y-%m-%d'
+] as const;
+
+/** SQL parsing the generic timestamp text (offset or Z removed) to a local wall-clock TIMESTAMP. */
+export function genericTimestampSql(column: string): string {
+	const text = `regexp_replace(trim(${ident(column)}), '(\\.[0-9]+)?(Z|[+-][0-9]{2}:?[0-9]{2})$', '')`;
+	return `try_strptime(${text}, [${TIMESTAMP_FORMATS.map(literal).join(', ')}])`;
+}
+
+function coordinateRules(ukOnly = true): Rule[] {
 	const lon = 'longitude';
 	const lat = 'latitude';
 	return [
@@ -37,12 +57,18 @@ function coordinateRules(): Rule[] {
 		{ key: lat, reason: 'latitude is not a number: expected decimal degrees such as 51.5155', broken: notNumber(lat) },
 		{ key: lon, reason: 'longitude out of range: expected -180 to 180 degrees', broken: `(abs(${num(lon)}) > 180)` },
 		{ key: lat, reason: 'latitude out of range: expected -90 to 90 degrees', broken: `(abs(${num(lat)}) > 90)` },
-		{
+		...(ukOnly ? [ukRule()] : [])
+	];
+}
+
+function ukRule(): Rule {
+	const lon = 'longitude';
+	const lat = 'latitude';
+	return {
 			key: lon,
 			reason: `location outside the United Kingdom: expected longitude ${UK_BOUNDS.west} to ${UK_BOUNDS.east} and latitude ${UK_BOUNDS.south} to ${UK_BOUNDS.north} (are longitude and latitude swapped?)`,
 			broken: `(${num(lon)} NOT BETWEEN ${UK_BOUNDS.west} AND ${UK_BOUNDS.east} OR ${num(lat)} NOT BETWEEN ${UK_BOUNDS.south} AND ${UK_BOUNDS.north})`
-		}
-	];
+	};
 }
 
 const monthRules = (): Rule[] => [
@@ -133,6 +159,22 @@ export const RULES: Record<SourceKind, readonly Rule[]> = {
 			'object_of_search',
 			'outcome'
 		])
+	],
+	events: [
+		{ key: 'timestamp', reason: 'missing date-time', broken: blank('timestamp') },
+		{
+			key: 'timestamp',
+			reason: `date-time not understood: expected one of ${TIMESTAMP_FORMATS.map((f) => f.replaceAll('%Y', 'YYYY').replaceAll('%m', 'MM').replaceAll('%d', 'DD').replaceAll('%H', 'hh').replaceAll('%M', 'mm').replaceAll('%S', 'ss')).join(', ')} (an offset such as +01:00 may follow)`,
+			broken: `${genericTimestampSql('timestamp')} IS NULL`
+		},
+		// Anywhere on Earth: generic feeds are not only British (the Chicago example).
+		...coordinateRules(false),
+		{
+			key: 'time_on_task',
+			reason: 'time on task is not a number of minutes ≥ 0',
+			broken: `(NOT ${blank('time_on_task')} AND coalesce(try_cast(trim(${c('time_on_task')}) AS DOUBLE) < 0, true))`
+		},
+		...formulaRules(['incident_id', 'category', 'area_code', 'priority'])
 	]
 };
 

@@ -5,7 +5,7 @@
  * do not matter.
  */
 
-export type SourceKind = 'street' | 'stop-search' | 'outcomes';
+export type SourceKind = 'street' | 'stop-search' | 'outcomes' | 'events';
 
 export interface SourceColumn {
 	/** Canonical name used in the staging table and in SQL. */
@@ -22,7 +22,7 @@ export interface SourceFormat {
 	kind: SourceKind;
 	label: string;
 	/** The extract dataset its accepted rows go to. */
-	dataset: 'incidents' | 'stop_search' | 'outcomes';
+	dataset: 'incidents' | 'stop_search' | 'outcomes' | 'events';
 	columns: readonly SourceColumn[];
 }
 
@@ -104,6 +104,26 @@ export const SOURCE_FORMATS: readonly SourceFormat[] = [
 			{ key: 'outcome', header: 'Outcome', required: true },
 			{ key: 'outcome_linked_to_object_of_search', header: 'Outcome linked to object of search', required: false },
 			{ key: 'removal_of_more_than_just_outer_clothing', header: 'Removal of more than just outer clothing', required: false }
+		]
+	},
+	/**
+	 * Generic timestamped incidents or calls for service (a CAD export, an open-data feed): one row
+	 * per event with a date-time. Only the timestamp is required; the rest is used when present.
+	 * Files whose headers differ are mapped explicitly (`--columns timestamp=Created,category=Type`).
+	 */
+	{
+		kind: 'events',
+		label: 'timestamped incidents (generic)',
+		dataset: 'events',
+		columns: [
+			{ key: 'incident_id', header: 'incident_id', aliases: ['id', 'event_id', 'reference', 'incident_number', 'cad_number', 'log_number'], required: false },
+			{ key: 'timestamp', header: 'timestamp', aliases: ['date', 'datetime', 'date_time', 'occurred_at', 'time', 'created', 'created_at', 'received'], required: true },
+			{ key: 'category', header: 'category', aliases: ['type', 'crime_type', 'call_type', 'incident_type', 'offence', 'classification'], required: false },
+			{ key: 'longitude', header: 'longitude', aliases: ['lon', 'lng', 'long', 'x'], required: false },
+			{ key: 'latitude', header: 'latitude', aliases: ['lat', 'y'], required: false },
+			{ key: 'area_code', header: 'area_code', aliases: ['lsoa_code', 'lsoa', 'district', 'beat', 'ward', 'area', 'sector'], required: false },
+			{ key: 'priority', header: 'priority', aliases: ['grade', 'priority_grade', 'response_grade'], required: false },
+			{ key: 'time_on_task', header: 'time_on_task', aliases: ['time_on_task_min', 'time_on_task_minutes', 'minutes_on_task', 'duration_min', 'duration_minutes'], required: false }
 		]
 	}
 ];

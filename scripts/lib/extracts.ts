@@ -18,6 +18,7 @@ import {
 	stageFile,
 	typedSelectSql,
 	validateStaged,
+	type ColumnMapping,
 	type DatasetName,
 	type ExtractManifest,
 	type SourceReport
@@ -44,6 +45,8 @@ export interface BuildOptions {
 	areas?: AreaInputs | null;
 	/** Fingerprint of inputs and builder, recorded so `npm start` can tell a stale extract. */
 	fingerprint?: string;
+	/** Column mapping for files not recognised as police.uk (generic timestamped incidents). */
+	columns?: ColumnMapping;
 	/** Called with progress lines. */
 	log?: (line: string) => void;
 }
@@ -78,6 +81,7 @@ async function buildPointTable(runner: NodeRunner, boundaries: LsoaFeature[] | n
 	const points = await runner.columns(
 		`SELECT DISTINCT longitude, latitude FROM (
 		   SELECT longitude, latitude FROM typed_street UNION ALL SELECT longitude, latitude FROM typed_stop_search
+		   UNION ALL SELECT longitude, latitude FROM typed_events
 		 ) WHERE longitude IS NOT NULL AND latitude IS NOT NULL`
 	);
 	const lon = points.longitude as number[];
@@ -209,7 +213,10 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 				continue;
 			}
 			seen.set(file.sha256, file.name);
-			const detection = detectSource(scan.headerLine, file.name);
+			let detection = detectSource(scan.headerLine, file.name);
+			if (options.columns && Object.keys(options.columns).length > 0 && (!detection.ok || detection.kind === 'events')) {
+				detection = detectSource(scan.headerLine, file.name, 'events', options.columns);
+			}
 			if (!detection.ok) {
 				await whole(detection.issue.message, 'unknown', detection.issue.column);
 				continue;
@@ -230,6 +237,7 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 		await runner.exec(`CREATE OR REPLACE TEMP TABLE typed_street AS ${typedSelectSql('street')}`);
 		await runner.exec(`CREATE OR REPLACE TEMP TABLE typed_stop_search AS ${typedSelectSql('stop-search')}`);
 		await runner.exec(`CREATE OR REPLACE TEMP TABLE typed_outcomes AS ${typedSelectSql('outcomes')}`);
+		await runner.exec(`CREATE OR REPLACE TEMP TABLE typed_events AS ${typedSelectSql('events')}`);
 
 		const boundaries = options.areas ? await readLsoaBoundaries(options.areas.shapefile) : null;
 		const points = await buildPointTable(runner, boundaries);
@@ -254,6 +262,14 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 			)
 		);
 		datasets.push(await writeDataset(runner, options.out, 'outcomes', `(SELECT * FROM typed_outcomes ORDER BY month, source_file, source_line)`));
+		datasets.push(
+			await writeDataset(
+				runner,
+				options.out,
+				'events',
+				`(SELECT e.*, p.h3_r7, p.h3_r8, p.h3_r9 FROM typed_events e LEFT JOIN point_cells p USING (longitude, latitude) ORDER BY e.occurred_at, e.source_file, e.source_line)`
+			)
+		);
 		const attribution = [{ dataset: 'incidents, stop_search, outcomes', ...ATTRIBUTION.police }];
 		if (options.areas && boundaries) {
 			const n = await buildAreas(runner, options.areas, boundaries);
@@ -279,6 +295,7 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 			const range = await runner.rows<{ first: string | null; last: string | null }>(
 				`SELECT min(month) AS first, max(month) AS last FROM (
 				   SELECT month, source_file FROM typed_street UNION ALL SELECT month, source_file FROM typed_stop_search UNION ALL SELECT month, source_file FROM typed_outcomes
+				   UNION ALL SELECT month, source_file FROM typed_events
 				 ) WHERE source_file = ?`,
 				[file.name]
 			);
