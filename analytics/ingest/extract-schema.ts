@@ -33,6 +33,17 @@ const month: ExtractColumn[] = [
 	{ name: 'month_index', type: 'INTEGER', description: 'year × 12 + (month − 1): consecutive months differ by 1' }
 ];
 
+/** Who recorded a police.uk record and where it is (street and outcomes files alike). */
+const policeUkPlace: ExtractColumn[] = [
+	{ name: 'reported_by', type: 'VARCHAR', description: 'Force that provided the record' },
+	{ name: 'falls_within', type: 'VARCHAR', description: 'Force area the record falls within' },
+	{ name: 'longitude', type: 'DOUBLE', description: 'WGS84 longitude of the anonymised snap point; null if no location' },
+	{ name: 'latitude', type: 'DOUBLE', description: 'WGS84 latitude of the anonymised snap point; null if no location' },
+	{ name: 'location', type: 'VARCHAR', description: 'Snap point description, e.g. "On or near Fleet Street"' },
+	{ name: 'lsoa_code', type: 'VARCHAR', description: 'LSOA 2011 code; null if no location' },
+	{ name: 'lsoa_name', type: 'VARCHAR', description: 'LSOA 2011 name; null if no location' }
+];
+
 export const EXTRACT_DATASETS: readonly ExtractDataset[] = [
 	{
 		name: 'incidents',
@@ -41,13 +52,7 @@ export const EXTRACT_DATASETS: readonly ExtractDataset[] = [
 			...provenance,
 			{ name: 'crime_id', type: 'VARCHAR', description: 'police.uk Crime ID; null for anti-social behaviour' },
 			...month,
-			{ name: 'reported_by', type: 'VARCHAR', description: 'Force that provided the record' },
-			{ name: 'falls_within', type: 'VARCHAR', description: 'Force area the record falls within' },
-			{ name: 'longitude', type: 'DOUBLE', description: 'WGS84 longitude of the anonymised snap point; null if no location' },
-			{ name: 'latitude', type: 'DOUBLE', description: 'WGS84 latitude of the anonymised snap point; null if no location' },
-			{ name: 'location', type: 'VARCHAR', description: 'Snap point description, e.g. "On or near Fleet Street"' },
-			{ name: 'lsoa_code', type: 'VARCHAR', description: 'LSOA 2011 code; null if no location' },
-			{ name: 'lsoa_name', type: 'VARCHAR', description: 'LSOA 2011 name; null if no location' },
+			...policeUkPlace,
 			{ name: 'category', type: 'VARCHAR', description: 'police.uk crime type (one of the 14 categories)' },
 			{ name: 'last_outcome', type: 'VARCHAR', description: 'Last outcome category; null if none' },
 			{ name: 'context', type: 'VARCHAR', description: 'Free-text context; null if none' },
@@ -88,13 +93,7 @@ export const EXTRACT_DATASETS: readonly ExtractDataset[] = [
 			...provenance,
 			{ name: 'crime_id', type: 'VARCHAR', description: 'police.uk Crime ID the outcome belongs to' },
 			...month,
-			{ name: 'reported_by', type: 'VARCHAR', description: 'Force that provided the record' },
-			{ name: 'falls_within', type: 'VARCHAR', description: 'Force area the record falls within' },
-			{ name: 'longitude', type: 'DOUBLE', description: 'WGS84 longitude; null if no location' },
-			{ name: 'latitude', type: 'DOUBLE', description: 'WGS84 latitude; null if no location' },
-			{ name: 'location', type: 'VARCHAR', description: 'Snap point description' },
-			{ name: 'lsoa_code', type: 'VARCHAR', description: 'LSOA 2011 code; null if no location' },
-			{ name: 'lsoa_name', type: 'VARCHAR', description: 'LSOA 2011 name; null if no location' },
+			...policeUkPlace,
 			{ name: 'outcome_type', type: 'VARCHAR', description: 'Outcome category' }
 		]
 	},

@@ -50,20 +50,25 @@ const location: readonly SourceColumn[] = [
 	{ key: 'latitude', header: 'Latitude', aliases: ['lat'], required: true }
 ];
 
+/** Columns street and outcomes files share: the crime, when, who recorded it, where. */
+const policeUkRecord: readonly SourceColumn[] = [
+	{ key: 'crime_id', header: 'Crime ID', required: true },
+	{ key: 'month', header: 'Month', required: true },
+	{ key: 'reported_by', header: 'Reported by', required: true },
+	{ key: 'falls_within', header: 'Falls within', required: true },
+	...location,
+	{ key: 'location', header: 'Location', required: true },
+	{ key: 'lsoa_code', header: 'LSOA code', aliases: ['lsoa11cd', 'lsoa'], required: true },
+	{ key: 'lsoa_name', header: 'LSOA name', aliases: ['lsoa11nm'], required: true }
+];
+
 export const SOURCE_FORMATS: readonly SourceFormat[] = [
 	{
 		kind: 'street',
 		label: 'police.uk street-level crime',
 		dataset: 'incidents',
 		columns: [
-			{ key: 'crime_id', header: 'Crime ID', required: true },
-			{ key: 'month', header: 'Month', required: true },
-			{ key: 'reported_by', header: 'Reported by', required: true },
-			{ key: 'falls_within', header: 'Falls within', required: true },
-			...location,
-			{ key: 'location', header: 'Location', required: true },
-			{ key: 'lsoa_code', header: 'LSOA code', aliases: ['lsoa11cd', 'lsoa'], required: true },
-			{ key: 'lsoa_name', header: 'LSOA name', aliases: ['lsoa11nm'], required: true },
+			...policeUkRecord,
 			{ key: 'crime_type', header: 'Crime type', aliases: ['category'], required: true },
 			{ key: 'last_outcome_category', header: 'Last outcome category', aliases: ['last_outcome'], required: false },
 			{ key: 'context', header: 'Context', required: false }
@@ -74,14 +79,7 @@ export const SOURCE_FORMATS: readonly SourceFormat[] = [
 		label: 'police.uk outcomes',
 		dataset: 'outcomes',
 		columns: [
-			{ key: 'crime_id', header: 'Crime ID', required: true },
-			{ key: 'month', header: 'Month', required: true },
-			{ key: 'reported_by', header: 'Reported by', required: true },
-			{ key: 'falls_within', header: 'Falls within', required: true },
-			...location,
-			{ key: 'location', header: 'Location', required: true },
-			{ key: 'lsoa_code', header: 'LSOA code', aliases: ['lsoa11cd', 'lsoa'], required: true },
-			{ key: 'lsoa_name', header: 'LSOA name', aliases: ['lsoa11nm'], required: true },
+			...policeUkRecord,
 			{ key: 'outcome_type', header: 'Outcome type', required: true }
 		]
 	},

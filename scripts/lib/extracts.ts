@@ -245,31 +245,13 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 
 		mkdirSync(options.out, { recursive: true });
 		const datasets: ExtractManifest['datasets'] = [];
-		datasets.push(
-			await writeDataset(
-				runner,
-				options.out,
-				'incidents',
-				`(SELECT s.*, p.h3_r7, p.h3_r8, p.h3_r9 FROM typed_street s LEFT JOIN point_cells p USING (longitude, latitude) ORDER BY s.month, s.source_file, s.source_line)`
-			)
-		);
-		datasets.push(
-			await writeDataset(
-				runner,
-				options.out,
-				'stop_search',
-				`(SELECT s.*, p.point_lsoa AS lsoa_code, p.h3_r7, p.h3_r8, p.h3_r9 FROM typed_stop_search s LEFT JOIN point_cells p USING (longitude, latitude) ORDER BY s.occurred_at, s.source_file, s.source_line)`
-			)
-		);
+		// Each typed table joined to its points' cells (and, for stop and search, the LSOA).
+		const withCells = (table: string, extra: string, order: string) =>
+			`(SELECT t.*, ${extra}p.h3_r7, p.h3_r8, p.h3_r9 FROM ${table} t LEFT JOIN point_cells p USING (longitude, latitude) ORDER BY t.${order}, t.source_file, t.source_line)`;
+		datasets.push(await writeDataset(runner, options.out, 'incidents', withCells('typed_street', '', 'month')));
+		datasets.push(await writeDataset(runner, options.out, 'stop_search', withCells('typed_stop_search', 'p.point_lsoa AS lsoa_code, ', 'occurred_at')));
 		datasets.push(await writeDataset(runner, options.out, 'outcomes', `(SELECT * FROM typed_outcomes ORDER BY month, source_file, source_line)`));
-		datasets.push(
-			await writeDataset(
-				runner,
-				options.out,
-				'events',
-				`(SELECT e.*, p.h3_r7, p.h3_r8, p.h3_r9 FROM typed_events e LEFT JOIN point_cells p USING (longitude, latitude) ORDER BY e.occurred_at, e.source_file, e.source_line)`
-			)
-		);
+		datasets.push(await writeDataset(runner, options.out, 'events', withCells('typed_events', '', 'occurred_at')));
 		const attribution = [{ dataset: 'incidents, stop_search, outcomes', ...ATTRIBUTION.police }];
 		if (options.areas && boundaries) {
 			const n = await buildAreas(runner, options.areas, boundaries);
