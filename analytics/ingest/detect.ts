@@ -166,9 +166,14 @@ export function detectSource(headerLine: string, file: string, kind?: SourceKind
 		}
 	}
 	const candidates = SOURCE_FORMATS.filter((f) => !wanted || f.kind === wanted).map((f) => matchFormat(f, normalised, mapping));
-	// Most required columns found first; among complete matches the most specific format
-	// (most columns matched) wins, so a police.uk stop-and-search file is not taken as generic.
-	candidates.sort((a, b) => b.score - a.score || b.matched - a.matched || a.missing.length - b.missing.length);
+	// A police.uk format that is complete, or nearly so, wins over the generic format (which
+	// needs only a date-time): a stop-and-search file lacking one column is reported as such,
+	// not quietly read as generic incidents. Among equals, the most columns matched wins.
+	const generic = (c: (typeof candidates)[number]) => (c.format.kind === 'events' ? 1 : 0);
+	const specificFirst = (c: (typeof candidates)[number]) => (c.score >= 0.5 ? 1 - generic(c) : 0);
+	candidates.sort(
+		(a, b) => specificFirst(b) - specificFirst(a) || b.score - a.score || b.matched - a.matched || a.missing.length - b.missing.length
+	);
 	const best = candidates[0];
 	if (best.missing.length === 0) {
 		const used = new Set(best.bindings.map((b) => b.index));

@@ -66,8 +66,10 @@ export interface StageOptions {
 	/** Order of the file among the inputs; the first occurrence of a duplicate is kept. */
 	fileSeq: number;
 	detection: DetectedSource;
-	/** Physical line numbers of blank lines (the header is line 1), which hold no record. */
+	/** Record numbers of blank lines (the header is 1), which DuckDB skips (see text-scan.ts). */
 	blankLines: readonly number[];
+	/** Record → physical line shifts where quoted values span lines (see text-scan.ts). */
+	lineShifts?: ReadonlyArray<{ record: number; shift: number }>;
 	/** Whether the bytes are gzip-compressed (by content, whatever the name says). */
 	gzip?: boolean;
 }
@@ -110,18 +112,30 @@ export async function stageFile(runner: QueryRunner, options: StageOptions): Pro
 		await runner.exec(`INSERT INTO ingest_headers VALUES (?, ?, ?, ?)`, [file, i + 1, binding?.key ?? null, detection.fileColumns[i]]);
 	}
 
+	// Record numbers become physical line numbers where quoted values span lines.
+	await runner.exec(`CREATE OR REPLACE TEMP TABLE ingest_shifts (record INTEGER, shift INTEGER)`);
+	for (const s of options.lineShifts ?? []) await runner.exec(`INSERT INTO ingest_shifts VALUES (?, ?)`, [s.record, s.shift]);
+	const physical = (record: string) => `(${record} + coalesce((SELECT max_by(shift, record) FROM ingest_shifts WHERE record <= ${record}), 0))`;
+
 	// Structural rejects, one per record (DuckDB may report several errors for one line).
 	const errorCase = `CASE r.error_type ${Object.entries(DUCKDB_ERRORS)
 		.map(([k, v]) => `WHEN ${literal(k)} THEN ${literal(v)}`)
 		.join(' ')} ELSE lower(r.error_type) END`;
 	await runner.exec(
 		`INSERT INTO ingest_quarantine
-		 SELECT ?, ?, CAST(r.line AS INTEGER), h.header,
+		 SELECT ?, ?, CAST(${physical('r.line')} AS INTEGER), h.header,
 		   ${errorCase} || CASE WHEN r.error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS')
-		     THEN ': expected ' || ${n} || ', found ' || regexp_extract(r.error_message, 'Found: ([0-9]+)', 1) ELSE '' END,
+		     THEN ': expected ' || ${n} || ', found ' || r.found ELSE '' END,
 		   left(trim(r.csv_line, chr(10) || chr(13)), ${RAW_LIMIT})
-		 FROM (SELECT * FROM ingest_rejects QUALIFY row_number() OVER (PARTITION BY line ORDER BY column_idx) = 1) r
-		 LEFT JOIN ingest_headers h ON h.source_file = ? AND h.col_idx = r.column_idx AND r.error_type <> 'TOO MANY COLUMNS'`,
+		 FROM (
+		   -- DuckDB reports one error per extra (or missing) column of a ragged row: keep the
+		   -- first error of each line, with the true count (the largest, or the smallest).
+		   SELECT *, CASE WHEN error_type = 'MISSING COLUMNS'
+		       THEN min(try_cast(regexp_extract(error_message, 'Found: ([0-9]+)', 1) AS INTEGER)) OVER (PARTITION BY line)
+		       ELSE max(try_cast(regexp_extract(error_message, 'Found: ([0-9]+)', 1) AS INTEGER)) OVER (PARTITION BY line) END AS found
+		   FROM ingest_rejects QUALIFY row_number() OVER (PARTITION BY line ORDER BY column_idx) = 1
+		 ) r
+		 LEFT JOIN ingest_headers h ON h.source_file = ? AND h.col_idx = r.column_idx + (r.error_type = 'MISSING COLUMNS')::INTEGER AND r.error_type <> 'TOO MANY COLUMNS'`,
 		[file, detection.kind, file]
 	);
 
@@ -140,10 +154,11 @@ export async function stageFile(runner: QueryRunner, options: StageOptions): Pro
 	await runner.exec(
 		`INSERT INTO ${stageTable(detection.kind)}
 		 WITH s AS (SELECT line, row_number() OVER (ORDER BY line) AS i FROM (SELECT DISTINCT line FROM ingest_skipped)),
-		      gaps AS (SELECT line - 1 - i AS before, i FROM s)
-		 SELECT ?, CAST(raw.k + 1 + coalesce(gaps.i, 0) AS INTEGER), ?, ${select}
-		 FROM ingest_raw raw ASOF LEFT JOIN gaps ON raw.k > gaps.before
-		 ORDER BY raw.k`,
+		      gaps AS (SELECT line - 1 - i AS before, max(i) AS i FROM s GROUP BY before)
+		 SELECT ?, CAST(rec + coalesce(sh.shift, 0) AS INTEGER), ?, * EXCLUDE (rec, k, record, shift)
+		 FROM (SELECT raw.k + 1 + coalesce(gaps.i, 0) AS rec, raw.k, ${select} FROM ingest_raw raw ASOF LEFT JOIN gaps ON raw.k > gaps.before) numbered
+		 ASOF LEFT JOIN ingest_shifts sh ON numbered.rec >= sh.record
+		 ORDER BY numbered.k`,
 		[file, fileSeq]
 	);
 

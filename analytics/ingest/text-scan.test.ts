@@ -15,7 +15,7 @@ const BOM = [0xef, 0xbb, 0xbf];
 const withBom = (s: string) => new Uint8Array([...BOM, ...enc(s)]);
 
 describe('scanText', () => {
-	const cases: Array<{ name: string; bytes: Uint8Array; expected: Omit<TextScan, 'bytes'> }> = [
+	const cases: Array<{ name: string; bytes: Uint8Array; expected: Omit<TextScan, 'bytes' | 'lineShifts'> & Partial<Pick<TextScan, 'lineShifts'>> }> = [
 		{ name: 'empty input', bytes: new Uint8Array(0), expected: { headerLine: '', blankLines: [], dataLines: 0, bom: false, lineEnding: 'none' } },
 		{ name: 'a BOM and nothing else', bytes: new Uint8Array(BOM), expected: { headerLine: '', blankLines: [], dataLines: 0, bom: true, lineEnding: 'none' } },
 		{ name: 'header only, no newline', bytes: enc(H), expected: { headerLine: H, blankLines: [], dataLines: 0, bom: false, lineEnding: 'none' } },
@@ -42,8 +42,14 @@ describe('scanText', () => {
 			expected: { headerLine: H, blankLines: [], dataLines: 2, bom: false, lineEnding: 'LF' }
 		},
 		{
-			name: 'a quoted value spanning two lines counts as two lines',
-			bytes: enc(`a,b\n"x\ny",1\n`),
+			name: 'a quoted value spanning two lines is one record; records after it start a line later',
+			// 1 header, 2–3 one record, 4 blank (record 3), 5 a record (record 4)
+			bytes: enc(`a,b\n"x\ny",1\n\n2,3\n`),
+			expected: { headerLine: 'a,b', blankLines: [3], dataLines: 2, lineShifts: [{ record: 3, shift: 1 }], bom: false, lineEnding: 'LF' }
+		},
+		{
+			name: 'a quote inside an unquoted value does not open a quoted value',
+			bytes: enc(`a,b\nx"y,1\n2,3\n`),
 			expected: { headerLine: 'a,b', blankLines: [], dataLines: 2, bom: false, lineEnding: 'LF' }
 		},
 		{
@@ -54,7 +60,7 @@ describe('scanText', () => {
 	];
 
 	it.each(cases)('$name', ({ bytes, expected }) => {
-		expect(scanText(bytes)).toEqual({ ...expected, bytes: bytes.length });
+		expect(scanText(bytes)).toEqual({ lineShifts: [], ...expected, bytes: bytes.length });
 	});
 
 	it('a real sample file: as many data lines as newline-terminated lines after the header', () => {

@@ -221,12 +221,17 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 				await whole(detection.issue.message, 'unknown', detection.issue.column);
 				continue;
 			}
+			if (scan.dataLines === 0) {
+				await whole('no data rows: the file has a header line only', detection.kind);
+				continue;
+			}
 			const records = await stageFile(runner, {
 				source: file.path,
 				file: file.name,
 				fileSeq: i,
 				detection,
 				blankLines: scan.blankLines,
+				lineShifts: scan.lineShifts,
 				gzip: file.path.toLowerCase().endsWith('.gz') || scan.bytes !== file.bytes
 			});
 			log(`  read ${file.name}: ${detection.format.label}, ${records} rows`);
