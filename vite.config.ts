@@ -17,16 +17,14 @@ export default defineConfig({
 	test: {
 		projects: [
 			{
-				extends: false,
 				test: {
 					name: 'unit',
 					environment: 'node',
-					include: ['analytics/**/*.test.ts', 'scripts/**/*.test.ts', 'models/**/*.test.ts'],
+					include: ['analytics/**/*.test.ts', 'scripts/**/*.test.ts', 'models/**/*.test.ts', 'web/lib/**/*.test.ts'],
 					testTimeout: 60_000
 				}
 			},
 			{
-				extends: false,
 				test: {
 					name: 'e2e',
 					environment: 'node',

@@ -63,7 +63,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 			res.end('Not found');
 		};
 		const url = req.url ?? '/';
-		if (url === '/data' || url.startsWith('/data/')) {
+		if (url.startsWith('/data/')) {
 			req.url = url.slice('/data'.length) || '/';
 			data(req, res, notFound);
 		} else {

@@ -1,0 +1,77 @@
+/** Number and date formats used on every page (en-GB, fixed so screenshots and tests agree). */
+
+const integer = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
+const oneDecimal = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const weightFormat = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
+const compact = new Intl.NumberFormat('en-GB', { notation: 'compact', maximumFractionDigits: 1 });
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** 18206 → "18,206". */
+export function formatCount(value: number): string {
+	return integer.format(value);
+}
+
+/** A harm weight: up to two decimals, 244.68 → "244.68", 1 → "1". */
+export function formatWeight(value: number): string {
+	return weightFormat.format(value);
+}
+
+/** 0.2391 → "23.9%". */
+export function formatPercent(share: number): string {
+	return `${oneDecimal.format(share * 100)}%`;
+}
+
+/** 1234567 → "1.2M", for axis ticks. */
+export function formatCompact(value: number): string {
+	return compact.format(value);
+}
+
+/** "2019-03" → "Mar 2019"; anything else is returned unchanged. */
+export function formatMonth(month: string | null | undefined): string {
+	if (!month) return '—';
+	const m = /^(\d{4})-(\d{2})$/.exec(month);
+	if (!m) return month;
+	return `${MONTHS[Number(m[2]) - 1] ?? m[2]} ${m[1]}`;
+}
+
+/** "2019-03" → "Mar" and, in January or for the first tick, "Jan 2019". */
+export function formatMonthTick(month: string, first: boolean): string {
+	const m = /^(\d{4})-(\d{2})$/.exec(month);
+	if (!m) return month;
+	const name = MONTHS[Number(m[2]) - 1] ?? m[2];
+	return first || m[2] === '01' ? `${name} ${m[1]}` : name;
+}
+
+/** An ISO timestamp as "23 Nov 2026, 11:29 UTC". */
+export function formatDateTime(iso: string): string {
+	const date = new Date(iso);
+	if (Number.isNaN(date.getTime())) return iso;
+	const text = date.toLocaleString('en-GB', {
+		day: 'numeric',
+		month: 'short',
+		year: 'numeric',
+		hour: '2-digit',
+		minute: '2-digit',
+		timeZone: 'UTC'
+	});
+	return `${text} UTC`;
+}
+
+/** 2558736 → "2.4 MB" (binary multiples). */
+export function formatBytes(bytes: number): string {
+	if (bytes < 1024) return `${bytes} B`;
+	const units = ['KB', 'MB', 'GB', 'TB'];
+	let value = bytes / 1024;
+	let unit = 0;
+	while (value >= 1024 && unit < units.length - 1) {
+		value /= 1024;
+		unit++;
+	}
+	return `${oneDecimal.format(value)} ${units[unit]}`;
+}
+
+/** "1 month", "3 months". */
+export function plural(count: number, one: string, many = `${one}s`): string {
+	return `${formatCount(count)} ${count === 1 ? one : many}`;
+}

@@ -1,0 +1,124 @@
+/**
+ * One headless Chromium per test file (Debian's /usr/bin/chromium; playwright cannot download
+ * browsers here), with a fresh profile. It records every request and every console error or
+ * page error, so each test can assert that nothing left 127.0.0.1 and nothing went wrong.
+ * Requests to any other host are also aborted, so a regression cannot reach the network.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const ARGS = [
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync'
+	// Not --disable-software-rasterizer: maplibre-gl needs SwiftShader WebGL (STACK-NOTES).
+];
+
+/**
+ * Console messages known to be harmless, each with the reason. Anything else of type error
+ * fails the test that produced it.
+ */
+const HARMLESS: Array<{ pattern: RegExp; why: string }> = [
+	{ pattern: /GPU stall due to ReadPixels/, why: 'SwiftShader performance note in headless Chromium (STACK-NOTES)' }
+];
+
+export interface Problem {
+	kind: 'console' | 'pageerror' | 'off-origin' | 'http';
+	text: string;
+}
+
+export interface TestBrowser {
+	readonly context: BrowserContext;
+	/** Every URL requested since launch, in order. */
+	readonly requests: string[];
+	/** A new tab, watched like the others. */
+	newPage(): Promise<Page>;
+	/** Problems seen since the last call (and forget them). */
+	takeProblems(): Problem[];
+	close(): Promise<void>;
+}
+
+/** True for the only host the app may talk to; data: and blob: URLs never hit the network. */
+export function isLocal(url: string): boolean {
+	const u = new URL(url);
+	if (u.protocol === 'data:' || u.protocol === 'blob:' || u.protocol === 'about:') return true;
+	return u.hostname === '127.0.0.1';
+}
+
+export async function launchBrowser(): Promise<TestBrowser> {
+	const profile = mkdtempSync(join(tmpdir(), 'clearsight-chromium-'));
+	const context = await chromium.launchPersistentContext(profile, {
+		executablePath: CHROMIUM,
+		headless: true,
+		args: ARGS,
+		viewport: { width: 1280, height: 900 },
+		locale: 'en-GB',
+		timezoneId: 'Europe/London'
+	});
+	const requests: string[] = [];
+	let problems: Problem[] = [];
+
+	await context.route(
+		(url) => !isLocal(url.href),
+		(route) => route.abort('blockedbyclient')
+	);
+	context.on('request', (request) => {
+		const url = request.url();
+		requests.push(url);
+		if (!isLocal(url)) problems.push({ kind: 'off-origin', text: url });
+	});
+	context.on('response', (response) => {
+		if (response.status() >= 400) problems.push({ kind: 'http', text: `${response.status()} ${response.url()}` });
+	});
+	const watch = (page: Page) => {
+		page.on('console', (message) => {
+			if (message.type() !== 'error') return;
+			const text = message.text();
+			if (HARMLESS.some((h) => h.pattern.test(text))) return;
+			problems.push({ kind: 'console', text: `${text} (${message.location().url})` });
+		});
+		page.on('pageerror', (error) => problems.push({ kind: 'pageerror', text: error.stack ?? error.message }));
+	};
+	context.pages().forEach(watch);
+	context.on('page', watch);
+
+	return {
+		context,
+		requests,
+		async newPage() {
+			return context.newPage();
+		},
+		takeProblems() {
+			const taken = problems;
+			problems = [];
+			return taken;
+		},
+		async close() {
+			await context.close();
+			rmSync(profile, { recursive: true, force: true });
+		}
+	};
+}
+
+/** Wait until the app has left its loading state (pages rendered, or the error panel shown). */
+export async function waitForApp(page: Page, timeout = 30_000): Promise<void> {
+	await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]') && !!document.querySelector('main > *'), null, {
+		timeout
+	});
+}
+
+/** "18,206" → 18206; throws if the text holds no number. */
+export function parseCount(text: string | null): number {
+	const cleaned = (text ?? '').replace(/[,\s]/g, '');
+	const n = Number(cleaned);
+	if (cleaned === '' || Number.isNaN(n)) throw new Error(`not a number: ${JSON.stringify(text)}`);
+	return n;
+}
