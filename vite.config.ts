@@ -1,6 +1,6 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
-import { extractsMiddleware } from './scripts/lib/serve-extracts';
+import { extractsMiddleware } from './scripts/lib/serve-extracts.ts';
 
 export default defineConfig({
 	plugins: [
@@ -14,6 +14,9 @@ export default defineConfig({
 		}
 	],
 	optimizeDeps: { exclude: ['@duckdb/duckdb-wasm'] },
+	// Most of the build is SvelteKit copying DuckDB-wasm's ≈74 MB of wasm into build/: known,
+	// so the bundler's plugin-timing warning only adds noise.
+	build: { rolldownOptions: { checks: { pluginTimings: false } } },
 	test: {
 		projects: [
 			{
