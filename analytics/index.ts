@@ -4,3 +4,8 @@ export * from './ingest';
 export * from './overview';
 export * from './models';
 export * from './export';
+export * from './forecast';
+export * from './staffing';
+export * from './hotspots';
+export * from './thr';
+export * from './review';

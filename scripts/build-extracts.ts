@@ -7,7 +7,7 @@
  * the top rejection reasons; exits 1 when nothing usable was found, 2 on a usage error.
  */
 import { join } from 'node:path';
-import { parseArgs } from './lib/args';
+import { parseArgs, parseColumnMapping } from './lib/args';
 import { buildExtracts, type AreaInputs } from './lib/extracts';
 import { SAMPLE_AREAS, SAMPLE_INPUTS, SAMPLE_OUT, sampleFingerprint } from './lib/sample';
 
@@ -23,17 +23,6 @@ function areaInputs(boundaries: string | undefined, imd: string | undefined): Ar
 		domainsFile: imd ? join(base, 'File_2_-_IoD2019_Domains_of_Deprivation.csv.gz') : SAMPLE_AREAS.domainsFile,
 		populationFile: imd ? join(base, 'File_6_-_IoD2019_Population_Denominators.csv.gz') : SAMPLE_AREAS.populationFile
 	};
-}
-
-/** `timestamp=Created,category=Call Type` → { timestamp: 'Created', category: 'Call Type' }. */
-export function parseColumnMapping(text: string): Record<string, string> {
-	const mapping: Record<string, string> = {};
-	for (const pair of text.split(',')) {
-		const at = pair.indexOf('=');
-		if (at <= 0 || at === pair.length - 1) throw new Error(`--columns: expected field=header pairs separated by commas, got "${pair}"`);
-		mapping[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
-	}
-	return mapping;
 }
 
 async function main(): Promise<number> {

@@ -13,6 +13,7 @@ import { queryToArrow } from '../lib/arrow-write';
 import type { ExtractColumn } from '../../analytics/ingest/extract-schema';
 import { listInputs } from '../lib/input-files';
 import { writeSyntheticStreet } from './synthetic';
+import { benchForecasts } from './forecast';
 
 const OUT = 'bench-out';
 const SYNTHETIC_ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -85,6 +86,8 @@ async function main() {
 	const synthDir = join(OUT, `synthetic-street-${SYNTHETIC_ROWS}`);
 	writeSyntheticStreet({ sourceDir: 'sample-data/police-uk/city-of-london/street', outDir: synthDir, rows: SYNTHETIC_ROWS });
 	await measure(`synthetic ${(SYNTHETIC_ROWS / 1e6).toFixed(1)}M rows`, [synthDir]);
+	console.log('\nForecasts and backtests (native DuckDB + TypeScript)');
+	await benchForecasts({ log: (line) => console.log(line) });
 	if (process.env.BENCH_CLEAN) rmSync(OUT, { recursive: true, force: true });
 }
 

@@ -1,0 +1,189 @@
+/**
+ * The four forecasting methods, behind one interface: fit on a history of counts, then give
+ * point forecasts (expected counts, never negative) for the next steps. Every method only needs
+ * each step's position in the season (t mod period), so a series can start at any hour of the
+ * week: hourly series use period 168 (hour of week), monthly series 12 (month of year), and
+ * period 1 means "no season" (naive, recent mean, Holt's linear trend, log-linear trend).
+ */
+import { fitHoltWinters, holtWintersFilter, holtWintersForecast, holtWintersMinLength, type HoltWintersParams } from './holt-winters';
+import { fitPoissonGlm } from './poisson-glm';
+
+export type ForecastMethodName = 'seasonal-naive' | 'seasonal-mean' | 'poisson' | 'holt-winters';
+
+/**
+ * Every method, simplest first. "Simplest" is what a non-statistician can check by hand: the
+ * same hour last week; the average of that hour over recent weeks; a fitted hour-of-week
+ * profile with a trend; exponentially weighted level, trend and season. Ties in backtest
+ * accuracy go to the earlier method in this list.
+ */
+export const FORECAST_METHODS: readonly ForecastMethodName[] = ['seasonal-naive', 'seasonal-mean', 'poisson', 'holt-winters'];
+
+export const METHOD_LABELS: Record<ForecastMethodName, string> = {
+	'seasonal-naive': 'Seasonal naive (same point last season)',
+	'seasonal-mean': 'Seasonal mean of recent seasons',
+	poisson: 'Poisson regression on season position with trend (IRLS)',
+	'holt-winters': 'Holt–Winters additive exponential smoothing'
+};
+
+/** Type guard for method names read from the command line or a URL. */
+export function isForecastMethod(name: string): name is ForecastMethodName {
+	return (FORECAST_METHODS as readonly string[]).includes(name);
+}
+
+export interface MethodOptions {
+	/** Season length in steps: 168 for hour of week, 12 for month of year, 1 for none. */
+	period: number;
+	/** seasonal-mean: how many recent seasons to average (fewer if the history is shorter). */
+	seasons: number;
+	/** poisson: steps of history the regression is fitted on (the most recent ones). */
+	poissonWindow: number;
+	/** holt-winters: fixed smoothing parameters; estimated from the history when absent. */
+	holtWintersParams?: HoltWintersParams;
+}
+
+/**
+ * Defaults by period, chosen before looking at any backtest: hourly (168) averages 8 weeks and
+ * fits the regression on 12 weeks; monthly with a season (12) averages 3 years and regresses on
+ * 36 months; without a season (1) averages 12 steps and regresses on 36; any other period
+ * averages 4 seasons and regresses on 8.
+ */
+export function defaultMethodOptions(period: number): MethodOptions {
+	if (!(Number.isInteger(period) && period >= 1)) throw new RangeError(`period must be a positive integer, got ${period}`);
+	if (period === 168) return { period, seasons: 8, poissonWindow: 12 * 168 };
+	if (period === 12) return { period, seasons: 3, poissonWindow: 36 };
+	if (period === 1) return { period, seasons: 12, poissonWindow: 36 };
+	return { period, seasons: 4, poissonWindow: 8 * period };
+}
+
+/** A fitted method: point forecasts plus what was estimated, for display. */
+export interface FittedMethod {
+	method: ForecastMethodName;
+	/** Estimated or fixed parameters (e.g. alpha, beta, gamma; trend per season). */
+	params: Record<string, number>;
+	/** One line a reviewer can read, e.g. "mean of the last 8 seasons". */
+	detail: string;
+	/** Expected value for each of the next `horizon` steps, clipped at 0. */
+	forecast(horizon: number): Float64Array;
+}
+
+/**
+ * Shortest history each method accepts, in steps: one season for the seasonal naive and mean;
+ * two seasons for Holt–Winters (initialisation) and Poisson regression (a trend is only
+ * identifiable with two observations of each season position).
+ */
+export function minHistory(method: ForecastMethodName, period: number): number {
+	switch (method) {
+		case 'seasonal-naive':
+		case 'seasonal-mean':
+			return period;
+		case 'poisson':
+			return 2 * period;
+		case 'holt-winters':
+			return holtWintersMinLength(period);
+	}
+}
+
+function checkHistory(method: ForecastMethodName, history: ArrayLike<number>, period: number) {
+	const need = minHistory(method, period);
+	if (history.length < need) {
+		throw new RangeError(`${method} needs at least ${need} steps of history (period ${period}); got ${history.length}`);
+	}
+	for (let i = 0; i < history.length; i++) {
+		if (!Number.isFinite(history[i]) || history[i] < 0) throw new RangeError(`${method}: history[${i}] = ${history[i]} is not a count (finite, ≥ 0)`);
+	}
+}
+
+function seasonalMean(history: ArrayLike<number>, period: number, seasons: number, method: ForecastMethodName): FittedMethod {
+	const n = history.length;
+	return {
+		method,
+		params: { seasons },
+		detail: seasons === 1 ? `value ${period} step(s) earlier` : `mean of the same season position over the last ${seasons} seasons (fewer where the history is shorter)`,
+		forecast(horizon) {
+			const out = new Float64Array(horizon);
+			for (let h = 1; h <= horizon; h++) {
+				// Most recent observed step with the same season position as step n − 1 + h.
+				let t = n - 1 + h - period * Math.ceil(h / period);
+				let sum = 0;
+				let k = 0;
+				for (; k < seasons && t >= 0; k++, t -= period) sum += history[t];
+				out[h - 1] = sum / k;
+			}
+			return out;
+		}
+	};
+}
+
+/** Ridge λ on the Poisson trend coefficient (per season, log scale): prior N(0, 1/λ) = N(0, 1). */
+export const POISSON_TREND_RIDGE = 1;
+
+function poissonRegression(history: ArrayLike<number>, options: MethodOptions): FittedMethod {
+	const { period } = options;
+	const n = history.length;
+	const window = Math.max(2 * period, Math.min(options.poissonWindow, n));
+	const start = n - window;
+	const centre = start + (window - 1) / 2;
+	const y = new Array<number>(window);
+	const factor = new Array<number>(window);
+	const trend = new Array<number>(window);
+	for (let i = 0; i < window; i++) {
+		const t = start + i;
+		y[i] = history[t];
+		factor[i] = t % period;
+		trend[i] = (t - centre) / period;
+	}
+	// A weak prior on the trend (N(0, 1) in log units per season) keeps it finite on sparse series.
+	const fit = fitPoissonGlm({ y, factor, levels: period, covariates: [trend], ridge: POISSON_TREND_RIDGE });
+	const slope = fit.covariateCoefficients[0] ?? 0;
+	return {
+		method: 'poisson',
+		params: { trendPerSeason: slope, window, iterations: fit.iterations, converged: fit.converged ? 1 : 0 },
+		detail: `log-linear trend ${(100 * (Math.exp(slope) - 1)).toFixed(2)}% per season, fitted on the last ${window} steps by IRLS (${fit.iterations} iterations)`,
+		forecast(horizon) {
+			const out = new Float64Array(horizon);
+			for (let h = 1; h <= horizon; h++) {
+				const t = n - 1 + h;
+				const a = fit.levelCoefficients[t % period];
+				out[h - 1] = a === -Infinity ? 0 : Math.exp(a + slope * ((t - centre) / period));
+			}
+			return out;
+		}
+	};
+}
+
+function holtWinters(history: ArrayLike<number>, options: MethodOptions): FittedMethod {
+	const { period } = options;
+	const { params, state } = options.holtWintersParams
+		? { params: options.holtWintersParams, state: holtWintersFilter(history, period, options.holtWintersParams) }
+		: fitHoltWinters(history, period);
+	return {
+		method: 'holt-winters',
+		params: { alpha: params.alpha, beta: params.beta, gamma: params.gamma },
+		detail: `α = ${params.alpha.toFixed(3)}, β = ${params.beta.toFixed(4)}, γ = ${params.gamma.toFixed(3)}${period === 1 ? ' (no season: Holt linear trend)' : ''}${options.holtWintersParams ? ' (fixed)' : ' (least squares)'}`,
+		forecast(horizon) {
+			const out = holtWintersForecast(state, period, horizon);
+			// Additive smoothing can go below zero on low counts; a count cannot.
+			for (let i = 0; i < out.length; i++) if (out[i] < 0) out[i] = 0;
+			return out;
+		}
+	};
+}
+
+/**
+ * Fit `method` on `history` (counts per step, oldest first). Throws a RangeError naming the
+ * method when the history is shorter than {@link minHistory} or holds a negative or non-finite
+ * value. An all-zero history forecasts zeros with every method.
+ */
+export function fitMethod(method: ForecastMethodName, history: ArrayLike<number>, options: MethodOptions): FittedMethod {
+	checkHistory(method, history, options.period);
+	switch (method) {
+		case 'seasonal-naive':
+			return seasonalMean(history, options.period, 1, 'seasonal-naive');
+		case 'seasonal-mean':
+			return seasonalMean(history, options.period, options.seasons, 'seasonal-mean');
+		case 'poisson':
+			return poissonRegression(history, options);
+		case 'holt-winters':
+			return holtWinters(history, options);
+	}
+}

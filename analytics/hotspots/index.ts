@@ -1,0 +1,13 @@
+/**
+ * Public surface of analytics/hotspots: hot-spot rankings for next month (baselines: last
+ * period's counts and a kernel density surface; any other ranking plugs in as a HotspotMethod)
+ * and their evaluation on held-back months by hit rate, PAI and PEI*. See README.md.
+ */
+export { evaluateRanking } from './evaluate';
+export type { HotspotMetrics, RankedArea } from './evaluate';
+export { BASELINE_HOTSPOT_METHODS, evaluateHotspots, kdeMethod, lastPeriodMethod, predictHotspots } from './rank';
+export type { EvaluateOptions, HotspotContext, HotspotMethod, HotspotPrediction, HotspotScores, KdeOptions, MethodEvaluation, PredictOptions, RankedRow } from './rank';
+export { areaCounts, locatedPoints, studyRegion } from './data';
+export type { RegionArea, RegionOptions, WeightedPoints } from './data';
+export { defaultBandwidth, densityAt, localProjection, projectPoints, quarticKernel } from './kde';
+export type { Bandwidth } from './kde';

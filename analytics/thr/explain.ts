@@ -1,0 +1,478 @@
+/**
+ * Why an area has its score: every component's raw value, percentile, weight and contribution;
+ * the category counts × weights behind Harm; the monthly series behind Threat; the estimate
+ * behind Risk; the incident rows; the model and extract versions; what would move the area to
+ * another band; and side-by-side comparison of two areas. Explanations read a ScoreResult (so
+ * they always agree with the ranking shown) plus small per-area queries.
+ */
+import type { QueryRunner, Scalar } from '../runner';
+import type { ExtractManifest } from '../ingest/extract-schema';
+import { monthLabel, type ThrBand, type TieHandling } from './model';
+import { SCORE_UNITS, bandFor, type AreaScore, type ComponentRun, type ComponentValue, type RiskDetail, type ScoreResult, type ThreatDetail } from './score';
+import { categoryBreakdownSql, incidentRowsSql, monthlySeriesSql } from './sql';
+import { rateRatioPValue } from './stats';
+
+/** The extract a score was computed from (from its manifest). */
+export interface ExtractVersion {
+	/** When the extract was built (ISO 8601). */
+	builtAt: string;
+	/** sha256 fingerprint of its inputs and builder. */
+	fingerprint: string;
+}
+
+/** The {@link ExtractVersion} of a manifest. */
+export function extractVersion(manifest: Pick<ExtractManifest, 'built_at' | 'input_fingerprint'>): ExtractVersion {
+	return { builtAt: manifest.built_at, fingerprint: manifest.input_fingerprint };
+}
+
+/** One category behind a Harm figure. */
+export interface CategoryHarm {
+	category: string;
+	/** Records in the window. */
+	count: number;
+	/** Weight per record (CCHI days); null if the table has none. */
+	weight: number | null;
+	/** count × weight; null when excluded or unweighted (not part of harm). */
+	harm: number | null;
+	excluded: boolean;
+	excludedBy: 'harm-weights' | 'model' | null;
+	exclusionReason: string | null;
+	/** True when the category has no weight (counted for scope only). */
+	unweighted: boolean;
+}
+
+export interface HarmExplanation {
+	componentId: string;
+	from: string;
+	to: string;
+	/** Every category recorded in the area in the window, largest harm first. */
+	categories: CategoryHarm[];
+	/** Σ harm of the categories = the component's raw value. */
+	total: number;
+}
+
+export interface ThreatMonth {
+	month: string;
+	part: 'baseline' | 'recent';
+	/** Incidents counted towards harm. */
+	incidents: number;
+	/** Their harm, CCHI days. */
+	harm: number;
+	/** All records, any category. */
+	records: number;
+}
+
+export interface ThreatExplanation {
+	componentId: string;
+	months: ThreatMonth[];
+	detail: ThreatDetail;
+	/** The shrinkage prior of the month (α in incidents; Infinity = no variation beyond chance). */
+	alpha: number;
+	/** Shrunk ratio (the raw value). */
+	ratio: number;
+	/** Exact two-sided p-value of the counts (conditional binomial test of two Poisson rates). */
+	pValue: number;
+}
+
+export interface RiskExplanation {
+	componentId: string;
+	detail: RiskDetail;
+}
+
+/** One component as explained: its value plus how it was computed. */
+export interface ComponentExplanation extends ComponentValue {
+	label: string;
+	unit: string;
+	weight: number;
+	run: ComponentRun;
+}
+
+/** What one component alone would have to do to move the area across a band threshold. */
+export interface ComponentMove {
+	componentId: string;
+	label: string;
+	unit: string;
+	currentRaw: number;
+	currentPercentile: number;
+	/** scoreChange ÷ weight: the percentile change needed if contributions were not rounded. */
+	percentileChangeNeeded: number;
+	/** False when no value of this component alone gets there (e.g. it would need to exceed every area). */
+	reachable: boolean;
+	/** The nearest percentile this component can take (given the other areas' values) that crosses. */
+	neededPercentile: number | null;
+	/** The raw value that achieves it, other areas unchanged: e.g. { op: '>=', value: 1234.5 }. */
+	neededRaw: { op: '>=' | '>' | '<=' | '<'; value: number } | null;
+	/** The score it would give. */
+	newScore: number | null;
+}
+
+export interface BandMove {
+	direction: 'up' | 'down';
+	/** The band it would move into. */
+	band: ThrBand;
+	/** The threshold to cross: reach it (up) or fall below it (down). */
+	threshold: number;
+	/** Smallest score change that crosses, signed (up > 0, down < 0; down includes one score unit to fall strictly below). */
+	scoreChange: number;
+	byComponent: ComponentMove[];
+}
+
+export interface BandMoves {
+	band: ThrBand;
+	score: number;
+	/** Null in the top band. */
+	up: BandMove | null;
+	/** Null in the bottom band. */
+	down: BandMove | null;
+}
+
+export interface AreaExplanation {
+	areaId: string;
+	month: string;
+	rank: number;
+	/** Areas ranked that month. */
+	of: number;
+	band: ThrBand;
+	score: number;
+	scoreUnits: number;
+	model: { id: string; version: string; title: string };
+	weights: { id: string; version: string; unit: string };
+	/** The extract the data came from, when the caller knows it. */
+	extract: ExtractVersion | null;
+	tieRule: string;
+	components: ComponentExplanation[];
+	harm: HarmExplanation[];
+	threat: ThreatExplanation[];
+	risk: RiskExplanation[];
+	moves: BandMoves;
+}
+
+export interface ExplainOptions {
+	/** The scores the explanation must agree with. */
+	result: ScoreResult;
+	areaId: string;
+	/** Version of the extract loaded (manifest built_at and fingerprint), shown with the explanation. */
+	extract?: ExtractVersion | null;
+}
+
+/**
+ * Explain one area's score in `result`. Runs one small query per Harm and Threat component,
+ * bound to this area. Throws a RangeError if the area is not in the result (not in scope that
+ * month: no records in the window).
+ */
+export async function explainArea(runner: QueryRunner, options: ExplainOptions): Promise<AreaExplanation> {
+	const { result, areaId } = options;
+	const area = findArea(result, areaId);
+	const model = result.model;
+	const m = result.monthIndex;
+	const components: ComponentExplanation[] = area.components.map((c, k) => ({
+		...c,
+		label: model.components[k].label,
+		unit: model.components[k].unit,
+		weight: model.components[k].weight,
+		run: result.components[k]
+	}));
+	const harm: HarmExplanation[] = [];
+	const threat: ThreatExplanation[] = [];
+	const risk: RiskExplanation[] = [];
+	for (const [k, c] of model.components.entries()) {
+		const value = area.components[k];
+		if (c.kind === 'harm') {
+			const from = m - c.window_months + 1;
+			const q = categoryBreakdownSql({ model, weights: result.weights, areaId, from, to: m });
+			const rows = await runner.rows(q.sql, q.params);
+			const categories: CategoryHarm[] = rows.map((r) => {
+				const category = String(r.category);
+				const w = result.weights.find((x) => x.category === category);
+				return {
+					category,
+					count: num(r.count),
+					weight: r.weight === null ? null : num(r.weight),
+					harm: r.harm === null ? null : num(r.harm),
+					excluded: r.excluded === true,
+					excludedBy: w?.excludedBy ?? null,
+					exclusionReason: w?.exclusionReason ?? null,
+					unweighted: r.unweighted === true
+				};
+			});
+			harm.push({ componentId: c.id, from: monthLabel(from), to: monthLabel(m), categories, total: value.raw });
+		} else if (c.kind === 'threat') {
+			const from = m - c.window_months + 1;
+			const q = monthlySeriesSql({ model, weights: result.weights, areaId, from, to: m });
+			const rows = await runner.rows(q.sql, q.params);
+			const detail = value.detail as ThreatDetail;
+			threat.push({
+				componentId: c.id,
+				months: rows.map((r) => ({
+					month: monthLabel(num(r.month_index)),
+					part: num(r.month_index) > m - c.recent_months ? 'recent' : 'baseline',
+					incidents: num(r.n),
+					harm: num(r.harm),
+					records: num(r.records)
+				})),
+				detail,
+				alpha: result.components[k].shrinkage?.alpha ?? Infinity,
+				ratio: value.raw,
+				pValue: rateRatioPValue({ recent: detail.recentCount, baseline: detail.baselineCount, recentMonths: c.recent_months, baselineMonths: c.window_months - c.recent_months })
+			});
+		} else if (c.kind === 'risk') {
+			risk.push({ componentId: c.id, detail: value.detail as RiskDetail });
+		}
+	}
+	return {
+		areaId,
+		month: result.month,
+		rank: area.rank,
+		of: result.areas.length,
+		band: bandFor(model.bands, area.score),
+		score: area.score,
+		scoreUnits: area.scoreUnits,
+		model: { id: model.id, version: model.version, title: model.title },
+		weights: { ...result.weightsRef },
+		extract: options.extract ?? null,
+		tieRule: model.tie_rule.description,
+		components,
+		harm,
+		threat,
+		risk,
+		moves: bandMoves(result, areaId)
+	};
+}
+
+/**
+ * What would move an area into the next band up and down: the smallest score change, and for
+ * each component alone (others and all other areas unchanged) the percentile and raw value it
+ * would need, computed with the same percentile rule and rounding as the score itself, so
+ * "reaching" the value really moves the band. Pure; throws if the area is not in the result.
+ */
+export function bandMoves(result: ScoreResult, areaId: string): BandMoves {
+	const area = findArea(result, areaId);
+	const bands = result.model.bands;
+	const at = bands.findIndex((b) => b.id === area.band);
+	const up = at > 0 ? move(result, area, 'up', bands[at - 1], bands[at - 1].min_score) : null;
+	const down = at < bands.length - 1 ? move(result, area, 'down', bands[at + 1], bands[at].min_score) : null;
+	return { band: bands[at], score: area.score, up, down };
+}
+
+function move(result: ScoreResult, area: AreaScore, direction: 'up' | 'down', band: ThrBand, threshold: number): BandMove {
+	const scoreChange = direction === 'up' ? threshold - area.score : threshold - area.score - 1 / SCORE_UNITS;
+	const crosses = (units: number) => (direction === 'up' ? units / SCORE_UNITS >= threshold : units / SCORE_UNITS < threshold);
+	const byComponent = result.model.components.map((c, k): ComponentMove => {
+		const own = area.components[k];
+		const others = result.areas.filter((a) => a !== area).map((a) => a.components[k].raw);
+		const base = area.scoreUnits - own.contributionUnits;
+		const candidates = percentileCandidates(others, c.normalisation.ties);
+		if (direction === 'down') candidates.reverse();
+		let found: (typeof candidates)[number] | null = null;
+		for (const cand of candidates) {
+			if (crosses(base + Math.round(cand.percentile * c.weight * SCORE_UNITS))) {
+				found = cand;
+				break;
+			}
+		}
+		const neededRaw = found ? (direction === 'up' ? found.up : found.down) : null;
+		// Raw values here are never negative, so "less than 0" (or ≤ a negative) cannot happen.
+		const reachable = neededRaw !== null && !(neededRaw.op === '<' && neededRaw.value <= 0) && !(neededRaw.op === '<=' && neededRaw.value < 0);
+		return {
+			componentId: c.id,
+			label: c.label,
+			unit: c.unit,
+			currentRaw: own.raw,
+			currentPercentile: own.percentile,
+			percentileChangeNeeded: c.weight > 0 ? scoreChange / c.weight : Infinity,
+			reachable,
+			neededPercentile: reachable && found ? found.percentile : null,
+			neededRaw: reachable ? neededRaw : null,
+			newScore: reachable && found ? (base + Math.round(found.percentile * c.weight * SCORE_UNITS)) / SCORE_UNITS : null
+		};
+	});
+	return { direction, band, threshold, scoreChange, byComponent };
+}
+
+interface Candidate {
+	percentile: number;
+	/** The raw-value condition giving this percentile, phrased for a move up (smallest such value) … */
+	up: { op: '>=' | '>'; value: number } | null;
+	/** … and for a move down (largest such value). */
+	down: { op: '<=' | '<'; value: number } | null;
+}
+
+/**
+ * Every percentile one area can take given the other areas' values, in increasing order, with
+ * the raw-value condition for each: below every other value; equal to each distinct value; in
+ * each gap above it. Percentiles use the same formula as percentileRanks (counted ÷ others).
+ */
+function percentileCandidates(others: number[], ties: TieHandling): Candidate[] {
+	const d = others.length;
+	if (d === 0) return [];
+	const sorted = others.slice().sort((a, b) => a - b);
+	const out: Candidate[] = [{ percentile: 0, up: null, down: { op: '<', value: sorted[0] } }];
+	for (let i = 0; i < d; ) {
+		const value = sorted[i];
+		let j = i;
+		while (j < d && sorted[j] === value) j++;
+		const below = i;
+		const tied = j - i;
+		const counted = ties === 'mid-rank' ? below + tied / 2 : ties === 'min-rank' ? below : below + tied;
+		out.push({ percentile: counted / d, up: { op: '>=', value }, down: { op: '<=', value } });
+		const next = j < d ? sorted[j] : null;
+		out.push({ percentile: j / d, up: { op: '>', value }, down: next === null ? null : { op: '<', value: next } });
+		i = j;
+	}
+	return out;
+}
+
+/** One component of a comparison. */
+export interface ComponentDifference {
+	componentId: string;
+	label: string;
+	unit: string;
+	rawA: number;
+	rawB: number;
+	percentileA: number;
+	percentileB: number;
+	contributionA: number;
+	contributionB: number;
+	/** contributionA − contributionB (exact). */
+	difference: number;
+	differenceUnits: number;
+}
+
+export interface Comparison {
+	a: AreaScore;
+	b: AreaScore;
+	/** Which of the two ranks higher. */
+	higher: 'a' | 'b';
+	/** scoreA − scoreB = Σ component differences, exactly. */
+	scoreDifference: number;
+	scoreDifferenceUnits: number;
+	/** Largest absolute difference first (ties: model order). */
+	components: ComponentDifference[];
+	/** What put the higher area first: 'score', or the tie rule key that decided equal scores. */
+	decidedBy: string;
+}
+
+/**
+ * Why A ranks above B (or B above A): per-component differences in raw value, percentile and
+ * contribution, which add up exactly to the score difference; for equal scores, the tie rule
+ * key that separated them. Pure; throws if either area is not in the result or A = B.
+ */
+export function compareAreas(result: ScoreResult, { a: aId, b: bId }: { a: string; b: string }): Comparison {
+	if (aId === bId) throw new RangeError('compareAreas: choose two different areas');
+	const a = findArea(result, aId);
+	const b = findArea(result, bId);
+	const components: ComponentDifference[] = result.model.components.map((c, k) => ({
+		componentId: c.id,
+		label: c.label,
+		unit: c.unit,
+		rawA: a.components[k].raw,
+		rawB: b.components[k].raw,
+		percentileA: a.components[k].percentile,
+		percentileB: b.components[k].percentile,
+		contributionA: a.components[k].contribution,
+		contributionB: b.components[k].contribution,
+		difference: (a.components[k].contributionUnits - b.components[k].contributionUnits) / SCORE_UNITS,
+		differenceUnits: a.components[k].contributionUnits - b.components[k].contributionUnits
+	}));
+	const order = components.map((c, k) => ({ c, k })).sort((x, y) => Math.abs(y.c.differenceUnits) - Math.abs(x.c.differenceUnits) || x.k - y.k);
+	let decidedBy = 'score';
+	if (a.scoreUnits === b.scoreUnits) {
+		for (const { key } of result.model.tie_rule.order) {
+			if (key === 'score') continue;
+			const k = result.model.components.findIndex((c) => c.id === key);
+			const differ = key === 'area_id' ? a.areaId !== b.areaId : a.components[k].raw !== b.components[k].raw;
+			if (differ) {
+				decidedBy = key;
+				break;
+			}
+		}
+	}
+	return {
+		a,
+		b,
+		higher: a.rank < b.rank ? 'a' : 'b',
+		scoreDifference: (a.scoreUnits - b.scoreUnits) / SCORE_UNITS,
+		scoreDifferenceUnits: a.scoreUnits - b.scoreUnits,
+		components: order.map((x) => x.c),
+		decidedBy
+	};
+}
+
+/** One incident row behind a score. */
+export interface IncidentRow {
+	month: string;
+	category: string | null;
+	location: string | null;
+	crimeId: string | null;
+	lastOutcome: string | null;
+	sourceFile: string | null;
+	sourceLine: number | null;
+	/** Weight applied (CCHI days); null if unweighted. */
+	weight: number | null;
+	excluded: boolean;
+	/** Components whose window includes the row's month (threat: with ':recent' or ':baseline'). */
+	components: string[];
+}
+
+export interface IncidentRowsOptions {
+	result: ScoreResult;
+	areaId: string;
+	/** Rows per page (default 100, at most 10,000). */
+	limit?: number;
+	offset?: number;
+}
+
+/**
+ * The incident rows behind an area's score: every record in the area within the longest
+ * component window up to the assessment month, newest first, with the weight and exclusion
+ * applied and the components each row feeds. Paged (limit/offset). An area out of scope gives
+ * an empty page.
+ */
+export async function areaIncidents(runner: QueryRunner, options: IncidentRowsOptions): Promise<IncidentRow[]> {
+	const { result, areaId } = options;
+	const limit = options.limit ?? 100;
+	const offset = options.offset ?? 0;
+	if (!Number.isInteger(limit) || limit < 0 || limit > 10_000) throw new RangeError(`limit must be a whole number from 0 to 10000, got ${limit}`);
+	if (!Number.isInteger(offset) || offset < 0) throw new RangeError(`offset must be a whole number ≥ 0, got ${offset}`);
+	const m = result.monthIndex;
+	const lookback = Math.max(...result.model.components.map((c) => c.window_months));
+	const q = incidentRowsSql({ model: result.model, weights: result.weights, areaId, from: m - lookback + 1, to: m, limit, offset });
+	const rows = await runner.rows(q.sql, q.params);
+	return rows.map((r) => {
+		const t = num(r.month_index);
+		const components: string[] = [];
+		for (const c of result.model.components) {
+			if (t <= m - c.window_months) continue;
+			components.push(c.kind === 'threat' ? `${c.id}:${t > m - c.recent_months ? 'recent' : 'baseline'}` : c.id);
+		}
+		return {
+			month: String(r.month),
+			category: str(r.category),
+			location: str(r.location),
+			crimeId: str(r.crime_id),
+			lastOutcome: str(r.last_outcome),
+			sourceFile: str(r.source_file),
+			sourceLine: r.source_line === null ? null : num(r.source_line),
+			weight: r.weight === null ? null : num(r.weight),
+			excluded: r.excluded === true,
+			components
+		};
+	});
+}
+
+/** The area's score in a result; RangeError naming the month when it is not in scope. */
+export function findArea(result: ScoreResult, areaId: string): AreaScore {
+	const area = result.areas.find((a) => a.areaId === areaId);
+	if (!area) throw new RangeError(`area ${areaId} is not scored for ${result.month}: it has no records in the ${Math.max(...result.model.components.map((c) => c.window_months))} months to then`);
+	return area;
+}
+
+function num(value: Scalar | undefined): number {
+	if (typeof value === 'number') return value;
+	if (value === null || value === undefined) return 0;
+	return Number(value);
+}
+
+function str(value: Scalar | undefined): string | null {
+	return value === null || value === undefined ? null : String(value);
+}

@@ -1,0 +1,262 @@
+/**
+ * A hand-worked example: three real LSOAs, every real street-level row they have up to
+ * 2019-11 in the City of London files (copied with file and line, and checked against the files
+ * below), scored with the published model thr-v1 for assessment month 2019-06. Every figure is
+ * worked out by hand in the comments and asserted exactly.
+ *
+ * Weights (models/harm-weights/cchi-police-uk-v1.json, CCHI days): Violence and sexual offences
+ * (VSO) 194.21, Public order (PO) 7.5, Other crime (OC) 10, Other theft (OT) 2, Theft from the
+ * person (TFP) 2, Shoplifting (SL) 1, Anti-social behaviour (ASB) 1. Drugs is excluded by the
+ * table, Possession of weapons by the model.
+ *
+ * Windows for M = 2019-06 (thr-v1): Harm 2018-07…2019-06 (12 months); Threat recent
+ * 2019-04…2019-06, baseline 2018-04…2019-03 (3 + 12 = 15 months); Risk 2019-01…2019-06 (6 months).
+ * Rows before 2018-04 and after 2019-06 must not matter.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
+import { STREET_DIR, cchiWeights, createIncidents, thrV1, type FixtureRow } from './test-helpers';
+import { SCORE_UNITS, formatScore, scoreMonth, type ScoreResult, type ThreatDetail, type RiskDetail } from './score';
+import { bandMoves, compareAreas, explainArea } from './explain';
+
+const A = 'E01032640'; // Southwark 003H
+const B = 'E01000916'; // Camden 027B
+const C = 'E01004319'; // Tower Hamlets 021A
+
+const A100 = { location: 'On or near A100', longitude: -0.07624, latitude: 51.504245 };
+const CHARTERHOUSE = { location: 'On or near Charterhouse Street', longitude: -0.106453, latitude: 51.518207 };
+const f = (month: string) => `${month}-city-of-london-street.csv`;
+
+// prettier-ignore
+const ROWS: FixtureRow[] = [
+	// A, Southwark 003H: 21 rows to 2019-06, all "On or near A100".
+	{ lsoa: A, month: '2018-02', category: 'Violence and sexual offences', ...A100, file: f('2018-02'), line: 545 }, // before the windows
+	{ lsoa: A, month: '2018-03', category: 'Anti-social behaviour', ...A100, file: f('2018-03'), line: 647 },        // before
+	{ lsoa: A, month: '2018-03', category: 'Anti-social behaviour', ...A100, file: f('2018-03'), line: 648 },        // before
+	{ lsoa: A, month: '2018-03', category: 'Anti-social behaviour', ...A100, file: f('2018-03'), line: 649 },        // before
+	{ lsoa: A, month: '2018-03', category: 'Criminal damage and arson', ...A100, file: f('2018-03'), line: 650 },    // before
+	{ lsoa: A, month: '2018-04', category: 'Anti-social behaviour', ...A100, file: f('2018-04'), line: 599 },
+	{ lsoa: A, month: '2018-04', category: 'Anti-social behaviour', ...A100, file: f('2018-04'), line: 600 },
+	{ lsoa: A, month: '2018-04', category: 'Anti-social behaviour', ...A100, file: f('2018-04'), line: 601 },
+	{ lsoa: A, month: '2018-04', category: 'Other crime', ...A100, file: f('2018-04'), line: 602 },
+	{ lsoa: A, month: '2018-05', category: 'Anti-social behaviour', ...A100, file: f('2018-05'), line: 617 },
+	{ lsoa: A, month: '2018-06', category: 'Anti-social behaviour', ...A100, file: f('2018-06'), line: 657 },
+	{ lsoa: A, month: '2018-06', category: 'Anti-social behaviour', ...A100, file: f('2018-06'), line: 658 },
+	{ lsoa: A, month: '2018-07', category: 'Public order', ...A100, file: f('2018-07'), line: 669 },
+	{ lsoa: A, month: '2018-10', category: 'Shoplifting', ...A100, file: f('2018-10'), line: 709 },
+	{ lsoa: A, month: '2018-10', category: 'Theft from the person', ...A100, file: f('2018-10'), line: 710 },
+	{ lsoa: A, month: '2018-10', category: 'Other crime', ...A100, file: f('2018-10'), line: 711 },
+	{ lsoa: A, month: '2018-11', category: 'Theft from the person', ...A100, file: f('2018-11'), line: 701 },
+	{ lsoa: A, month: '2018-12', category: 'Public order', ...A100, file: f('2018-12'), line: 666 },
+	{ lsoa: A, month: '2019-02', category: 'Shoplifting', ...A100, file: f('2019-02'), line: 639 },
+	{ lsoa: A, month: '2019-02', category: 'Theft from the person', ...A100, file: f('2019-02'), line: 640 },
+	{ lsoa: A, month: '2019-02', category: 'Theft from the person', ...A100, file: f('2019-02'), line: 641 },
+	// B, Camden 027B: 10 rows to 2019-11.
+	{ lsoa: B, month: '2018-01', category: 'Other theft', ...CHARTERHOUSE, file: f('2018-01'), line: 2 }, // before
+	{ lsoa: B, month: '2018-02', category: 'Other theft', ...CHARTERHOUSE, file: f('2018-02'), line: 2 }, // before
+	{ lsoa: B, month: '2018-03', category: 'Violence and sexual offences', location: 'On or near Nightclub', longitude: -0.106038, latitude: 51.519873, file: f('2018-03'), line: 2 }, // before
+	{ lsoa: B, month: '2018-04', category: 'Other theft', ...CHARTERHOUSE, file: f('2018-04'), line: 2 },
+	{ lsoa: B, month: '2018-04', category: 'Other theft', ...CHARTERHOUSE, file: f('2018-04'), line: 3 },
+	{ lsoa: B, month: '2018-12', category: 'Other theft', ...CHARTERHOUSE, file: f('2018-12'), line: 2 },
+	{ lsoa: B, month: '2019-02', category: 'Other theft', ...CHARTERHOUSE, file: f('2019-02'), line: 2 },
+	{ lsoa: B, month: '2019-07', category: 'Violence and sexual offences', ...CHARTERHOUSE, file: f('2019-07'), line: 2 }, // after M
+	{ lsoa: B, month: '2019-08', category: 'Violence and sexual offences', location: 'On or near Clerkenwell Road', longitude: -0.109582, latitude: 51.522017, file: f('2019-08'), line: 3 }, // after
+	{ lsoa: B, month: '2019-11', category: 'Drugs', location: 'On or near Nightclub', longitude: -0.106038, latitude: 51.519873, file: f('2019-11'), line: 3 }, // after
+	// C, Tower Hamlets 021A: 2 rows to 2019-06.
+	{ lsoa: C, month: '2019-05', category: 'Theft from the person', location: 'On or near Cannon Street Road', longitude: -0.061462, latitude: 51.512931, file: f('2019-05'), line: 645 },
+	{ lsoa: C, month: '2019-06', category: 'Violence and sexual offences', location: 'On or near Commercial Road', longitude: -0.062033, latitude: 51.514748, file: f('2019-06'), line: 834 }
+];
+
+/*
+ * Harm (12 months, 2018-07…2019-06):
+ *   A: PO ×2 (2018-07, 2018-12) = 15; SL ×2 = 2; TFP ×4 (2018-10, 2018-11, 2019-02 ×2) = 8;
+ *      OC ×1 (2018-10) = 10                                    → 35 CCHI days, 9 incidents
+ *   B: OT 2018-12 + OT 2019-02 = 2 + 2                          → 4, 2 incidents
+ *   C: TFP 2019-05 + VSO 2019-06 = 2 + 194.21                   → 196.21, 2 incidents
+ *   Percentiles (mid-rank, N = 3, so (areas below) ÷ 2): B 0, A 0.5, C 1.
+ *
+ * Threat (counts r recent, b baseline; e = b × 3/12; harm likewise):
+ *   A: r = 0 (no rows 2019-04…06); baseline rows 2018-04…2019-03 = ASB ×6, OC ×2, PO ×2, SL ×2,
+ *      TFP ×4 → b = 16, baseline harm = 6 + 20 + 15 + 2 + 8 = 51; e = 4; expected harm 12.75
+ *   B: r = 0; baseline OT ×4 (2018-04 ×2, 2018-12, 2019-02) → b = 4, harm 8; e = 1; expected 2
+ *   C: r = 2 (TFP, VSO), recent harm 196.21; b = 0 → e = 0, expected 0
+ *   Shrinkage α (areas with e > 0: A and B):
+ *     Pearson = (0 − 4)²/4 + (0 − 1)²/1 = 4 + 1 = 5; chance = 2 × (1 + 3/12) = 2.5;
+ *     1/α = (5 − 2.5) / (4 + 1) = 0.5 → α = 2 incidents.
+ *   Mean weight w̄ = window harm ÷ incidents: A 51/16 = 3.1875; B 8/4 = 2; C 196.21/2 = 98.105.
+ *   Ratio (recent harm + α w̄) / (expected harm + α w̄):
+ *     A: (0 + 6.375) / (12.75 + 6.375) = 1/3;  B: (0 + 4) / (2 + 4) = 2/3;
+ *     C: (196.21 + 196.21) / (0 + 196.21) = 2.
+ *   Percentiles: A 0, B 0.5, C 1.
+ *   z = (r − b·3/12) / √(3(r + b)/12): A (0 − 4)/√4 = −2; B (0 − 1)/√1 = −1; C 2/√0.5 = 2√2.
+ *   Exact p (r ~ Binomial(r + b, 3/15 = 0.2)): A 2 × 0.8^16 = 0.05629499534213120;
+ *     B 2 × 0.8^4 = 0.8192; C 2 × 0.2² = 0.08.
+ *
+ * Risk (stand-in: harm over 2019-01…2019-06 ÷ 6; 80% interval = Poisson 10% and 90% quantiles
+ * of the monthly count × mean weight):
+ *   A: SL + TFP + TFP (2019-02) = 5 over 3 incidents → 5/6 per month; mean count 0.5:
+ *      P(0) = e^−0.5 = 0.607 ≥ 0.1 → low 0; P(≤1) = 0.910 ≥ 0.9 → high 1 × 5/3
+ *   B: OT 2019-02 = 2, 1 incident → 2/6 = 1/3; mean count 1/6: P(0) = 0.846, P(≤1) = 0.988 → [0, 2]
+ *   C: 196.21 over 2 → 196.21/6 = 32.70166…; mean count 1/3: P(0) = 0.717, P(≤1) = 0.955
+ *      → [0, 98.105]
+ *   Percentiles: B 0, A 0.5, C 1.
+ *
+ * Contributions in score units (2^20 = 1,048,576 per 1.0), round(percentile × weight × 2^20):
+ *   harm 0.4: p 0.5 → 209,715.2 → 209,715; p 1 → 419,430.4 → 419,430
+ *   threat 0.3 and risk 0.3: p 0.5 → 157,286.4 → 157,286; p 1 → 314,572.8 → 314,573
+ *   A: 209,715 + 0 + 157,286 = 367,001 → 0.34999942779541015625 (low)
+ *   B: 0 + 157,286 + 0 = 157,286        → 0.1499996185302734375 (low)
+ *   C: 419,430 + 314,573 + 314,573 = 1,048,576 → exactly 1 (high)
+ * Ranks: C 1, A 2, B 3.
+ */
+
+describe('hand-worked example: three real LSOAs, thr-v1, 2019-06', () => {
+	let runner: NodeRunner;
+	let result: ScoreResult;
+	const model = thrV1();
+	const weights = cchiWeights();
+	beforeAll(async () => {
+		runner = await createNodeRunner();
+		await createIncidents(runner, ROWS);
+		result = await scoreMonth(runner, { model, weights, month: '2019-06' });
+	});
+	afterAll(() => runner.close());
+
+	it('the fixture rows are the real rows of the street files', () => {
+		for (const row of ROWS) {
+			// Line N of the file is record N (the header is 1); none of these rows has a quoted comma.
+			const cells = readFileSync(join(STREET_DIR, row.file!), 'utf8').split(/\r?\n/)[row.line! - 1].split(',');
+			expect([cells[1], Number(cells[4]), Number(cells[5]), cells[6], cells[7], cells[9]]).toEqual([
+				row.month,
+				row.longitude,
+				row.latitude,
+				row.location,
+				row.lsoa,
+				row.category
+			]);
+		}
+	});
+
+	it('ranks, bands and scores to the last digit', () => {
+		expect(result.areas.map((a) => [a.areaId, a.rank, a.band, a.scoreUnits])).toEqual([
+			[C, 1, 'high', 1_048_576],
+			[A, 2, 'low', 367_001],
+			[B, 3, 'low', 157_286]
+		]);
+		expect(result.areas.map((a) => formatScore(a.scoreUnits))).toEqual(['1', '0.34999942779541015625', '0.1499996185302734375']);
+		expect(result.areas.map((a) => a.score)).toEqual([1, 367_001 / SCORE_UNITS, 157_286 / SCORE_UNITS]);
+		expect(result.bandCounts).toEqual({ high: 1, medium: 0, low: 2 });
+		// Data from 2018-01 covers the whole 15-month lookback (2018-04…2019-06), and 2019-06 has rows.
+		expect(result.warnings).toEqual([]);
+	});
+
+	it('every component: raw value, percentile and contribution', () => {
+		const get = (id: string) => result.areas.find((a) => a.areaId === id)!;
+		const view = (id: string) => get(id).components.map((c) => [c.id, c.raw, c.percentile, c.contributionUnits]);
+		expect(view(A)).toEqual([
+			['harm', 35, 0.5, 209_715],
+			['threat', 1 / 3, 0, 0],
+			['risk', 5 / 6, 0.5, 157_286]
+		]);
+		expect(view(B)).toEqual([
+			['harm', 4, 0, 0],
+			['threat', 2 / 3, 0.5, 157_286],
+			['risk', 2 / 6, 0, 0]
+		]);
+		expect(view(C)).toEqual([
+			['harm', 196.21, 1, 419_430],
+			['threat', 2, 1, 314_573],
+			['risk', 196.21 / 6, 1, 314_573]
+		]);
+		// The score is exactly the sum of the contributions, in floating point too.
+		for (const a of result.areas) expect(a.components.reduce((s, c) => s + c.contribution, 0)).toBe(a.score);
+	});
+
+	it('threat details: counts, expected, shrinkage α = 2, z', () => {
+		expect(result.components[1].shrinkage).toEqual({ alpha: 2, areas: 2, pearson: 5, chance: 2.5, expectedTotal: 5 });
+		const detail = (id: string) => result.areas.find((a) => a.areaId === id)!.components[1].detail as ThreatDetail;
+		expect(detail(A)).toEqual({
+			kind: 'threat',
+			recentCount: 0,
+			baselineCount: 16,
+			expectedCount: 4,
+			recentHarm: 0,
+			baselineHarm: 51,
+			expectedHarm: 12.75,
+			rawRatio: 0,
+			meanWeight: 3.1875,
+			z: -2
+		});
+		expect(detail(B)).toMatchObject({ recentCount: 0, baselineCount: 4, expectedCount: 1, baselineHarm: 8, expectedHarm: 2, meanWeight: 2, z: -1 });
+		expect(detail(C)).toMatchObject({ recentCount: 2, baselineCount: 0, expectedCount: 0, recentHarm: 196.21, rawRatio: null, meanWeight: 98.105, z: 2 / Math.sqrt(0.5) });
+	});
+
+	it('risk details: expected harm and 80% interval', () => {
+		const detail = (id: string) => result.areas.find((a) => a.areaId === id)!.components[2].detail as RiskDetail;
+		expect(detail(A)).toMatchObject({ expected: 5 / 6, low: 0, high: 5 / 3, level: 0.8, windowHarm: 5, windowIncidents: 3 });
+		expect(detail(B)).toMatchObject({ expected: 2 / 6, low: 0, high: 2, windowHarm: 2, windowIncidents: 1 });
+		expect(detail(C)).toMatchObject({ expected: 196.21 / 6, low: 0, high: 98.105, windowHarm: 196.21, windowIncidents: 2 });
+	});
+
+	it('the explanation shows the categories × weights behind Harm and the months behind Threat', async () => {
+		const e = await explainArea(runner, { result, areaId: A, extract: { builtAt: '2026-11-23T11:33:28.878Z', fingerprint: 'abc' } });
+		expect(e.harm[0].categories.map((c) => [c.category, c.count, c.weight, c.harm])).toEqual([
+			['Public order', 2, 7.5, 15],
+			['Other crime', 1, 10, 10],
+			['Theft from the person', 4, 2, 8],
+			['Shoplifting', 2, 1, 2]
+		]);
+		expect(e.harm[0].total).toBe(35);
+		const months = e.threat[0].months;
+		expect(months.map((m) => m.month)).toEqual(
+			['2018-04', '2018-05', '2018-06', '2018-07', '2018-08', '2018-09', '2018-10', '2018-11', '2018-12', '2019-01', '2019-02', '2019-03', '2019-04', '2019-05', '2019-06']
+		);
+		expect(months.map((m) => m.incidents)).toEqual([4, 1, 2, 1, 0, 0, 3, 1, 1, 0, 3, 0, 0, 0, 0]);
+		expect(months.map((m) => m.harm)).toEqual([13, 1, 2, 7.5, 0, 0, 13, 2, 7.5, 0, 5, 0, 0, 0, 0]);
+		expect(months.filter((m) => m.part === 'recent').map((m) => m.month)).toEqual(['2019-04', '2019-05', '2019-06']);
+		expect(e.threat[0].alpha).toBe(2);
+		expect(e.threat[0].pValue).toBeCloseTo(2 * 0.8 ** 16, 14);
+		expect(e.model).toEqual({ id: 'thr', version: '1.0.0', title: model.title });
+		expect(e.extract).toEqual({ builtAt: '2026-11-23T11:33:28.878Z', fingerprint: 'abc' });
+		expect([e.rank, e.of, e.band.id]).toEqual([2, 3, 'low']);
+
+		const c = await explainArea(runner, { result, areaId: C });
+		expect(c.threat[0].pValue).toBeCloseTo(0.08, 14);
+		expect(c.risk[0].detail).toMatchObject({ expected: 196.21 / 6, low: 0, high: 98.105 });
+	});
+
+	it('what would move A into the medium band, component by component', () => {
+		const moves = bandMoves(result, A);
+		expect(moves.down).toBeNull(); // already in the lowest band
+		const up = moves.up!;
+		expect(up.band.id).toBe('medium');
+		expect(up.scoreChange).toBe(0.5 - 367_001 / SCORE_UNITS); // 0.15000057220458984375
+		expect(up.byComponent.map((m) => [m.componentId, m.neededPercentile, m.neededRaw, m.newScore])).toEqual([
+			// Harm: 157,286 + round(p × 419,430.4) ≥ 524,288 needs p = 1 → more than C's 196.21.
+			['harm', 1, { op: '>', value: 196.21 }, 576_716 / SCORE_UNITS],
+			// Threat: p = 0.5 (between 2/3 and 2) gives 367,001 + 157,286 = 524,287, one unit short;
+			// p = 0.75 (equal to C's 2) gives 367,001 + 235,930 = 602,931.
+			['threat', 0.75, { op: '>=', value: 2 }, 602_931 / SCORE_UNITS],
+			// Risk: 209,715 + round(p × 314,572.8) ≥ 524,288 needs p = 1 → more than C's 32.70…
+			['risk', 1, { op: '>', value: 196.21 / 6 }, 0.5]
+		]);
+		const fromC = bandMoves(result, C);
+		expect(fromC.up).toBeNull();
+		expect(fromC.down!.scoreChange).toBe(0.75 - 1 - 1 / SCORE_UNITS);
+	});
+
+	it('compare C with A: the differences add up to the score difference exactly', () => {
+		const cmp = compareAreas(result, { a: C, b: A });
+		expect(cmp.higher).toBe('a');
+		expect(cmp.scoreDifferenceUnits).toBe(1_048_576 - 367_001);
+		expect(cmp.components.map((c) => [c.componentId, c.differenceUnits])).toEqual([
+			['threat', 314_573],
+			['harm', 419_430 - 209_715],
+			['risk', 314_573 - 157_286]
+		]);
+		expect(cmp.components.reduce((s, c) => s + c.differenceUnits, 0)).toBe(cmp.scoreDifferenceUnits);
+		expect(cmp.decidedBy).toBe('score');
+	});
+});

@@ -1,0 +1,691 @@
+/**
+ * THR scores: raw component values from one set-based SQL pass (sql.ts), then in TypeScript the
+ * shrinkage, Risk input, percentile ranks, exact contributions, bands and ranks. Works for any
+ * model that passes the schema and {@link thrModelProblems}.
+ *
+ * Exactness: every contribution is a whole number of score units of 2^−20 (≈ 0.95 × 10^−6):
+ * contribution = round(percentile × weight × 2^20) / 2^20, score = Σ contributions. Sums of such
+ * numbers are exact in binary floating point in any order (they are small integers times a
+ * power of two), so `score === c1 + c2 + …` holds for every area, in JavaScript, in a
+ * spreadsheet, in DuckDB; and their decimal expansions are finite, so {@link formatScore}
+ * prints them exactly. Integer units (`scoreUnits`, `contributionUnits`) are also returned.
+ */
+import type { Columns, QueryRunner, Scalar } from '../runner';
+import type { HarmWeightsModel } from '../models/harm-weights';
+import {
+	assertThrModel,
+	effectiveWeights,
+	lookbackMonths,
+	monthIndex,
+	monthLabel,
+	type AreaUnit,
+	type ComponentKind,
+	type EffectiveWeight,
+	type ThrBand,
+	type ThrModel
+} from './model';
+import { componentSumsSql, repeatLocationSql } from './sql';
+import { estimateShrinkage, percentileRanks, rateRatioZ, shrunkRatio, type Shrinkage } from './stats';
+import { riskInput, standInRisk, type RiskEstimates, type RiskProvider } from './risk';
+
+/** Score units per 1.0 of score: contributions are whole multiples of 1 / SCORE_UNITS. */
+export const SCORE_UNITS = 2 ** 20;
+
+/** Harm behind a Harm component. */
+export interface HarmDetail {
+	kind: 'harm';
+	/** Incidents counted towards the harm (non-excluded, weighted categories). */
+	incidents: number;
+}
+
+/** Counts and harm behind a Threat component. */
+export interface ThreatDetail {
+	kind: 'threat';
+	/** Incidents in the recent months. */
+	recentCount: number;
+	/** Incidents in the baseline months. */
+	baselineCount: number;
+	/** Baseline count scaled to the length of the recent part: what "no change" predicts. */
+	expectedCount: number;
+	/** Harm in the recent months, CCHI days. */
+	recentHarm: number;
+	/** Harm in the baseline months, CCHI days. */
+	baselineHarm: number;
+	/** Baseline harm scaled to the recent part, CCHI days. */
+	expectedHarm: number;
+	/** recentHarm ÷ expectedHarm before shrinkage; null when expectedHarm is 0. */
+	rawRatio: number | null;
+	/** Mean weight per incident over the window (CCHI days); 0 with no incidents. */
+	meanWeight: number;
+	/** Two-rate Poisson z-score of the counts (positive = rising). */
+	z: number;
+}
+
+/** The estimate behind a Risk component. */
+export interface RiskDetail {
+	kind: 'risk';
+	method: string;
+	/** Expected harm next month, CCHI days (also the raw value). */
+	expected: number;
+	low: number;
+	high: number;
+	/** Interval coverage, e.g. 0.8. */
+	level: number;
+	/** Harm and incidents over the component's window, as given to the provider. */
+	windowHarm: number;
+	windowIncidents: number;
+}
+
+/** Counts behind a repeat-location component. */
+export interface RepeatLocationDetail {
+	kind: 'repeat-location';
+	/** Incidents at snap points with at least min_repeat incidents in the window. */
+	repeatIncidents: number;
+	/** Incidents with a location in the window. */
+	locatedIncidents: number;
+}
+
+export type ComponentDetail = HarmDetail | ThreatDetail | RiskDetail | RepeatLocationDetail;
+
+/** One component of one area's score. */
+export interface ComponentValue {
+	id: string;
+	kind: ComponentKind;
+	/** Raw value in the component's unit. */
+	raw: number;
+	/** Percentile rank within scope, 0–1. */
+	percentile: number;
+	/** Contribution to the score = contributionUnits / SCORE_UNITS. */
+	contribution: number;
+	contributionUnits: number;
+	detail: ComponentDetail;
+}
+
+/** One area's score for one month. */
+export interface AreaScore {
+	/** LSOA code or H3 cell. */
+	areaId: string;
+	/** 1 = highest priority; every area has its own rank (tie rule). */
+	rank: number;
+	/** Band id. */
+	band: string;
+	/** Σ contributions, 0–1 (exactly). */
+	score: number;
+	scoreUnits: number;
+	/** In the model's component order. */
+	components: ComponentValue[];
+}
+
+/** How a component was computed for a month, for display beside the scores. */
+export interface ComponentRun {
+	id: string;
+	kind: ComponentKind;
+	label: string;
+	unit: string;
+	weight: number;
+	/** First and last month of the window (YYYY-MM). */
+	from: string;
+	to: string;
+	/** Threat: the recent part of the window and the baseline before it. */
+	recent?: { from: string; to: string };
+	baseline?: { from: string; to: string };
+	/** Threat: the shrinkage prior estimated for this month. */
+	shrinkage?: Shrinkage;
+	/** Risk: the provider's method name and interval level. */
+	riskMethod?: string;
+	riskLevel?: number;
+}
+
+/** Every area's score for one assessment month. */
+export interface ScoreResult {
+	/** The model scored with (a what-if copy carries its own version label). */
+	model: ThrModel;
+	/** The harm weight table: id, version, unit. */
+	weightsRef: { id: string; version: string; unit: string };
+	/** Categories as scored: weights and exclusions in force. */
+	weights: EffectiveWeight[];
+	/** Assessment month, YYYY-MM, and its month_index. */
+	month: string;
+	monthIndex: number;
+	areaUnit: AreaUnit;
+	components: ComponentRun[];
+	/** Areas in rank order (rank 1 first). Empty when no area has records in the window. */
+	areas: AreaScore[];
+	/** Areas per band id, every band present. */
+	bandCounts: Record<string, number>;
+	/** First and last month with records up to the assessment month (null when none). */
+	dataRange: { first: string | null; last: string | null };
+	/** Things a reader must know: truncated windows, no data in the month itself. */
+	warnings: string[];
+}
+
+export interface ScoreOptions {
+	model: ThrModel;
+	/** The harm weight table the model references (id and version must match). */
+	weights: HarmWeightsModel;
+	/** Assessment month, YYYY-MM. */
+	month: string;
+	/** Risk input; default the documented stand-in. */
+	risk?: RiskProvider;
+}
+
+export interface ScoreMonthsOptions extends Omit<ScoreOptions, 'month'> {
+	/** Assessment months, YYYY-MM; scored in one SQL pass. */
+	months: readonly string[];
+}
+
+/**
+ * Score every area in scope for one assessment month from data up to and including that month.
+ * See {@link scoreMonths}.
+ */
+export async function scoreMonth(runner: QueryRunner, options: ScoreOptions): Promise<ScoreResult> {
+	const [result] = await scoreMonths(runner, { ...options, months: [options.month] });
+	return result;
+}
+
+/**
+ * Score every area in scope for each assessment month in `months` (one SQL pass for all of
+ * them; results in the order given, duplicates removed). Each month uses only data up to and
+ * including itself. Areas in scope: those with at least one incident counted towards harm in
+ * the model's longest window (so excluded categories change no score at all). Empty scope gives
+ * a result with no areas and a warning. Throws a RangeError for a bad month or a model that is
+ * not usable with these weights. For many months of many areas where only scores, ranks and
+ * bands are needed (a trend), {@link scoreTrend} is several times cheaper.
+ */
+export async function scoreMonths(runner: QueryRunner, options: ScoreMonthsOptions): Promise<ScoreResult[]> {
+	const fetched = await fetchRaw(runner, options);
+	return fetched.order.map((m) => {
+		const raw = rawMonth(fetched, m, true);
+		return assemble(fetched.model, fetched.table, fetched.weights, m, raw, fetched.ranges.get(m)!, monthWarnings(fetched.model, m, fetched.ranges.get(m)!));
+	});
+}
+
+/** One month's scores as columns, in rank order (index 0 is rank 1). */
+export interface MonthColumns {
+	month: string;
+	monthIndex: number;
+	areaIds: string[];
+	scoreUnits: Int32Array;
+	/** Index into the model's bands (0 = highest). */
+	band: Uint8Array;
+	/** Per component, in model order: raw values, percentiles, contribution units. */
+	raw: Float64Array[];
+	percentile: Float64Array[];
+	contributionUnits: Int32Array[];
+	warnings: string[];
+}
+
+/** Scores of many months as columns: for trends and sparklines. */
+export interface ScoreTrend {
+	model: ThrModel;
+	weightsRef: { id: string; version: string; unit: string };
+	/** In the order asked for. */
+	months: MonthColumns[];
+}
+
+/**
+ * The same scores as {@link scoreMonths} (same SQL pass, same normalisation, ranks and bands)
+ * as typed columns, without the per-area objects and explanation details: for a trend of every
+ * area over many months. Use {@link areaTrend} to read one area's series.
+ */
+export async function scoreTrend(runner: QueryRunner, options: ScoreMonthsOptions): Promise<ScoreTrend> {
+	const fetched = await fetchRaw(runner, options);
+	const { model } = fetched;
+	return {
+		model,
+		weightsRef: { id: fetched.table.id, version: fetched.table.version, unit: fetched.table.unit },
+		months: fetched.order.map((m): MonthColumns => {
+			const raw = rawMonth(fetched, m, false);
+			const norm = normalise(model, raw.areaIds, raw.raw);
+			const n = raw.areaIds.length;
+			const { order } = norm;
+			const pick = <T extends Float64Array | Int32Array | Uint8Array>(src: T, out: T): T => {
+				for (let r = 0; r < n; r++) out[r] = src[order[r]];
+				return out;
+			};
+			return {
+				month: monthLabel(m),
+				monthIndex: m,
+				areaIds: order.map((i) => raw.areaIds[i]),
+				scoreUnits: pick(norm.scoreUnits, new Int32Array(n)),
+				band: pick(norm.band, new Uint8Array(n)),
+				raw: raw.raw.map((r) => pick(r, new Float64Array(n))),
+				percentile: norm.percentiles.map((p) => pick(p, new Float64Array(n))),
+				contributionUnits: norm.units.map((u) => pick(u, new Int32Array(n))),
+				warnings: monthWarnings(model, m, fetched.ranges.get(m)!)
+			};
+		})
+	};
+}
+
+/** One area's rank, score and band in each month of a trend; nulls where it was not in scope. */
+export function areaTrend(trend: ScoreTrend, areaId: string): Array<{ month: string; rank: number | null; score: number | null; band: string | null }> {
+	return trend.months.map((m) => {
+		const i = m.areaIds.indexOf(areaId);
+		return i < 0
+			? { month: m.month, rank: null, score: null, band: null }
+			: { month: m.month, rank: i + 1, score: m.scoreUnits[i] / SCORE_UNITS, band: trend.model.bands[m.band[i]].id };
+	});
+}
+
+type RiskResults = Map<number, RiskEstimates>;
+
+/** Everything read from the database for a set of months, before any per-month work. */
+interface Fetched {
+	model: ThrModel;
+	table: HarmWeightsModel;
+	weights: EffectiveWeight[];
+	/** Months in the order asked for (duplicates removed). */
+	order: number[];
+	cols: Columns;
+	repeats: Map<number, Columns>;
+	risks: RiskResults;
+	ranges: Map<number, { first: string | null; last: string | null }>;
+	/** [start, end) of each month's rows in `cols`. */
+	slices: Map<number, [number, number]>;
+}
+
+async function fetchRaw(runner: QueryRunner, options: ScoreMonthsOptions): Promise<Fetched> {
+	const { model, weights: table } = options;
+	assertThrModel(model, table);
+	const order = [...new Set(options.months.map(monthIndex))];
+	const weights = effectiveWeights(model, table);
+	const empty: Fetched = { model, table, weights, order, cols: {}, repeats: new Map(), risks: new Map(), ranges: new Map(), slices: new Map() };
+	if (order.length === 0) return empty;
+
+	const { sql, params } = componentSumsSql({ model, weights, months: order });
+	const cols = await runner.columns(sql, params);
+	const repeats = new Map<number, Columns>();
+	for (const [i, c] of model.components.entries()) {
+		if (c.kind !== 'repeat-location') continue;
+		const q = repeatLocationSql({ model, weights, months: order, component: i });
+		repeats.set(i, await runner.columns(q.sql, q.params));
+	}
+	const monthOf = (cols.month_index ?? []) as number[];
+	const areaOf = (cols.area_id ?? []) as string[];
+	const n = areaOf.length;
+
+	// Risk inputs for all months at once, through the swappable provider.
+	const risks: RiskResults = new Map();
+	for (const [i, c] of model.components.entries()) {
+		if (c.kind !== 'risk') continue;
+		risks.set(
+			i,
+			await riskInput(
+				{ component: c, model, weights, runner, history: { monthIndex: monthOf, areaId: areaOf, harm: nums(cols[`c${i}_harm`], n), count: nums(cols[`c${i}_n`], n) } },
+				options.risk ?? standInRisk
+			)
+		);
+	}
+	// Rows come ordered by month, then area.
+	const slices = new Map<number, [number, number]>();
+	let start = 0;
+	for (const m of order.slice().sort((a, b) => a - b)) {
+		let end = start;
+		while (end < n && monthOf[end] === m) end++;
+		slices.set(m, [start, end]);
+		start = end;
+	}
+	return { ...empty, cols, repeats, risks, ranges: await dataRanges(runner, order), slices };
+}
+
+/** Raw values of one month's areas, before normalisation. */
+interface RawMonth {
+	areaIds: string[];
+	/** raw[k][i]: component k, area i. */
+	raw: Float64Array[];
+	/** details[k][i]; empty arrays when not asked for. */
+	details: ComponentDetail[][];
+	runs: ComponentRun[];
+}
+
+function rawMonth(fetched: Fetched, m: number, withDetails: boolean): RawMonth {
+	const { model, cols, repeats, risks } = fetched;
+	const [start, end] = fetched.slices.get(m)!;
+	const count = end - start;
+	const areaIds = ((cols.area_id ?? []) as string[]).slice(start, end);
+	const raw: Float64Array[] = [];
+	const details: ComponentDetail[][] = [];
+	const runs: ComponentRun[] = [];
+	model.components.forEach((c, k) => {
+		const values = new Float64Array(count);
+		const detail: ComponentDetail[] = withDetails ? new Array(count) : [];
+		const run: ComponentRun = {
+			id: c.id,
+			kind: c.kind,
+			label: c.label,
+			unit: c.unit,
+			weight: c.weight,
+			from: monthLabel(m - c.window_months + 1),
+			to: monthLabel(m)
+		};
+		if (c.kind === 'harm') {
+			const harm = cols[`c${k}_harm`];
+			const inc = cols[`c${k}_n`];
+			for (let i = 0; i < count; i++) {
+				values[i] = num(harm[start + i]);
+				if (withDetails) detail[i] = { kind: 'harm', incidents: num(inc[start + i]) };
+			}
+		} else if (c.kind === 'threat') {
+			const R = c.recent_months;
+			const B = c.window_months - R;
+			const rn = cols[`c${k}_recent_n`];
+			const bn = cols[`c${k}_base_n`];
+			const rh = cols[`c${k}_recent_harm`];
+			const bh = cols[`c${k}_base_harm`];
+			const recent = new Float64Array(count);
+			const expected = new Float64Array(count);
+			for (let i = 0; i < count; i++) {
+				recent[i] = num(rn[start + i]);
+				expected[i] = (num(bn[start + i]) * R) / B;
+			}
+			const shrinkage = estimateShrinkage({ recent, expected, recentMonths: R, baselineMonths: B });
+			for (let i = 0; i < count; i++) {
+				const recentCount = recent[i];
+				const baselineCount = num(bn[start + i]);
+				const recentHarm = num(rh[start + i]);
+				const baselineHarm = num(bh[start + i]);
+				const expectedHarm = (baselineHarm * R) / B;
+				const incidents = recentCount + baselineCount;
+				const meanWeight = incidents > 0 ? (recentHarm + baselineHarm) / incidents : 0;
+				values[i] = shrunkRatio({ recentHarm, expectedHarm, meanWeight, alpha: shrinkage.alpha });
+				if (withDetails) {
+					detail[i] = {
+						kind: 'threat',
+						recentCount,
+						baselineCount,
+						expectedCount: expected[i],
+						recentHarm,
+						baselineHarm,
+						expectedHarm,
+						rawRatio: expectedHarm > 0 ? recentHarm / expectedHarm : null,
+						meanWeight,
+						z: rateRatioZ({ recent: recentCount, baseline: baselineCount, recentMonths: R, baselineMonths: B })
+					};
+				}
+			}
+			run.recent = { from: monthLabel(m - R + 1), to: monthLabel(m) };
+			run.baseline = { from: monthLabel(m - c.window_months + 1), to: monthLabel(m - R) };
+			run.shrinkage = shrinkage;
+		} else if (c.kind === 'risk') {
+			const est = risks.get(k)!;
+			const harm = cols[`c${k}_harm`];
+			const inc = cols[`c${k}_n`];
+			for (let i = 0; i < count; i++) {
+				values[i] = est.expected[start + i];
+				if (withDetails) {
+					detail[i] = {
+						kind: 'risk',
+						method: est.method,
+						expected: est.expected[start + i],
+						low: est.low[start + i],
+						high: est.high[start + i],
+						level: est.level,
+						windowHarm: num(harm[start + i]),
+						windowIncidents: num(inc[start + i])
+					};
+				}
+			}
+			run.riskMethod = est.method;
+			run.riskLevel = est.level;
+		} else {
+			const rep = repeats.get(k)!;
+			const found = new Map<string, number>();
+			(rep.area_id as string[]).forEach((a, j) => {
+				if (rep.month_index[j] === m) found.set(a, j);
+			});
+			for (let i = 0; i < count; i++) {
+				const j = found.get(areaIds[i]);
+				const repeatIncidents = j === undefined ? 0 : num(rep.repeat_n[j]);
+				const locatedIncidents = j === undefined ? 0 : num(rep.located_n[j]);
+				values[i] = locatedIncidents > 0 ? repeatIncidents / locatedIncidents : 0;
+				if (withDetails) detail[i] = { kind: 'repeat-location', repeatIncidents, locatedIncidents };
+			}
+		}
+		raw.push(values);
+		details.push(detail);
+		runs.push(run);
+	});
+	return { areaIds, raw, details, runs };
+}
+
+function monthWarnings(model: ThrModel, m: number, dataRange: { first: string | null; last: string | null }): string[] {
+	const warnings: string[] = [];
+	const lookback = lookbackMonths(model);
+	if (dataRange.last === null) warnings.push(`no records up to ${monthLabel(m)}: nothing to score`);
+	else {
+		if (dataRange.last !== monthLabel(m)) warnings.push(`no records in ${monthLabel(m)} itself: the latest month with records is ${dataRange.last}`);
+		if (dataRange.first! > monthLabel(m - lookback + 1)) {
+			warnings.push(
+				`the data starts in ${dataRange.first}, after the start of the longest window (${monthLabel(m - lookback + 1)}): months before it count as zero, so baselines and totals are understated`
+			);
+		}
+	}
+	return warnings;
+}
+
+/** Percentiles, contribution units, score units, rank order and band index of one month (columns, area order). */
+interface Normalised {
+	percentiles: Float64Array[];
+	units: Int32Array[];
+	scoreUnits: Int32Array;
+	/** Area indices in rank order. */
+	order: number[];
+	/** Band index per area. */
+	band: Uint8Array;
+}
+
+function normalise(model: ThrModel, areaIds: readonly string[], raw: readonly Float64Array[]): Normalised {
+	const n = areaIds.length;
+	const units: Int32Array[] = [];
+	const percentiles: Float64Array[] = [];
+	model.components.forEach((c, k) => {
+		const p = percentileRanks(raw[k], c.normalisation.ties);
+		const u = new Int32Array(n);
+		for (let i = 0; i < n; i++) u[i] = Math.round(p[i] * c.weight * SCORE_UNITS);
+		percentiles.push(p);
+		units.push(u);
+	});
+	const scoreUnits = new Int32Array(n);
+	for (const u of units) for (let i = 0; i < n; i++) scoreUnits[i] += u[i];
+	const band = new Uint8Array(n);
+	const last = model.bands.length - 1;
+	for (let i = 0; i < n; i++) {
+		const score = scoreUnits[i] / SCORE_UNITS;
+		let b = 0;
+		while (b < last && !(score >= model.bands[b].min_score)) b++;
+		band[i] = b;
+	}
+	return { percentiles, units, scoreUnits, order: rankOrder(model, { areaIds, raw, scoreUnits }), band };
+}
+
+/** Normalise, weigh, sum, band and rank, and build the per-area objects: the pure half of scoring. */
+function assemble(
+	model: ThrModel,
+	table: Pick<HarmWeightsModel, 'id' | 'version' | 'unit'>,
+	weights: EffectiveWeight[],
+	m: number,
+	month: RawMonth,
+	dataRange: { first: string | null; last: string | null },
+	warnings: string[]
+): ScoreResult {
+	const n = month.areaIds.length;
+	const { percentiles, units, scoreUnits, order, band } = normalise(model, month.areaIds, month.raw);
+	const bandCounts: Record<string, number> = Object.fromEntries(model.bands.map((b) => [b.id, 0]));
+	const areas: AreaScore[] = new Array(n);
+	order.forEach((i, r) => {
+		const bandId = model.bands[band[i]].id;
+		bandCounts[bandId]++;
+		areas[r] = {
+			areaId: month.areaIds[i],
+			rank: r + 1,
+			band: bandId,
+			score: scoreUnits[i] / SCORE_UNITS,
+			scoreUnits: scoreUnits[i],
+			components: model.components.map((c, k) => ({
+				id: c.id,
+				kind: c.kind,
+				raw: month.raw[k][i],
+				percentile: percentiles[k][i],
+				contribution: units[k][i] / SCORE_UNITS,
+				contributionUnits: units[k][i],
+				detail: month.details[k][i]
+			}))
+		};
+	});
+	return {
+		model,
+		weightsRef: { id: table.id, version: table.version, unit: table.unit },
+		weights,
+		month: monthLabel(m),
+		monthIndex: m,
+		areaUnit: model.scope.area_unit,
+		components: month.runs.map((r, k) => ({ ...r, weight: model.components[k].weight })),
+		areas,
+		bandCounts,
+		dataRange,
+		warnings
+	};
+}
+
+/**
+ * Recompute normalisation, contributions, bands and ranks of a result under `model`, reusing
+ * its raw values (no SQL). For changes that leave the raw values alone: component weights, tie
+ * handling, bands, flag band, tie rule. `weights` is the harm weight table `model` references
+ * (needed when its version label differs from the result's, as for what-if copies); the
+ * categories it gives must be exactly those the result was scored with. Throws a RangeError
+ * when the raw values would differ (components' ids, kinds or windows, threat/risk parameters,
+ * exclusions, weights, area unit).
+ */
+export function rescore(result: ScoreResult, { model, weights }: { model: ThrModel; weights?: HarmWeightsModel }): ScoreResult {
+	assertThrModel(model, weights);
+	const rawShape = (x: ThrModel) =>
+		JSON.stringify({
+			components: x.components.map((c) => ({ ...c, weight: 0, normalisation: null, label: '', description: '', unit: '' })),
+			scope: x.scope,
+			dataset: x.dataset
+		});
+	if (rawShape(model) !== rawShape(result.model)) {
+		throw new RangeError('rescore: the model changes what the raw values depend on (components, windows or scope); score again instead');
+	}
+	let weightsRef = result.weightsRef;
+	if (weights) {
+		if (JSON.stringify(effectiveWeights(model, weights)) !== JSON.stringify(result.weights)) {
+			throw new RangeError('rescore: the harm weights or exclusions differ from those the result was scored with; score again instead');
+		}
+		weightsRef = { id: weights.id, version: weights.version, unit: weights.unit };
+	} else if (model.harm_weights.id !== result.weightsRef.id || model.harm_weights.version !== result.weightsRef.version) {
+		throw new RangeError(`rescore: the model references harm weights ${model.harm_weights.id} ${model.harm_weights.version}; pass that table`);
+	} else if (JSON.stringify(model.exclusions) !== JSON.stringify(result.model.exclusions)) {
+		throw new RangeError('rescore: the exclusions differ from those the result was scored with; score again instead');
+	}
+	const byArea = result.areas.slice().sort((a, b) => cmp(a.areaId, b.areaId));
+	const month: RawMonth = {
+		areaIds: byArea.map((a) => a.areaId),
+		raw: model.components.map((_, k) => Float64Array.from(byArea, (a) => a.components[k].raw)),
+		details: model.components.map((_, k) => byArea.map((a) => a.components[k].detail)),
+		runs: result.components
+	};
+	return assemble(model, weightsRef, result.weights, result.monthIndex, month, result.dataRange, result.warnings);
+}
+
+/** The band a score falls in: the first (highest) whose min_score it reaches. */
+export function bandFor(bands: readonly ThrBand[], score: number): ThrBand {
+	for (const b of bands) if (score >= b.min_score) return b;
+	return bands[bands.length - 1];
+}
+
+/** The values {@link rankOrder} sorts by, one entry per area. */
+export interface RankInput {
+	areaIds: readonly string[];
+	/** raw[k][i]: component k's raw value for area i (model order). */
+	raw: readonly Float64Array[];
+	scoreUnits: ArrayLike<number>;
+}
+
+/**
+ * Area indices in rank order by the model's tie rule: each key in turn ('score' = score
+ * units, 'area_id', or a component id = its raw value), asc or desc. The rule ends with area_id,
+ * so the order is total: the same inputs give the same ranks whatever order the rows came in.
+ */
+export function rankOrder(model: ThrModel, { areaIds, raw, scoreUnits }: RankInput): number[] {
+	const n = areaIds.length;
+	// Numeric keys as signed typed arrays (desc = negated), so the comparator is plain arithmetic;
+	// area_id keys (null here) compare the strings.
+	const order = model.tie_rule.order;
+	const values: (Float64Array | null)[] = [];
+	const signs: number[] = [];
+	for (const { key, direction } of order) {
+		const sign = direction === 'desc' ? -1 : 1;
+		signs.push(sign);
+		if (key === 'area_id') {
+			values.push(null);
+			continue;
+		}
+		const source = key === 'score' ? scoreUnits : raw[model.components.findIndex((c) => c.id === key)];
+		const signed = new Float64Array(n);
+		for (let i = 0; i < n; i++) signed[i] = sign * source[i];
+		values.push(signed);
+	}
+	const keys = values.length;
+	const idx = new Array<number>(n);
+	for (let i = 0; i < n; i++) idx[i] = i;
+	idx.sort((a, b) => {
+		for (let k = 0; k < keys; k++) {
+			const v = values[k];
+			const d = v === null ? signs[k] * cmp(areaIds[a], areaIds[b]) : v[a] - v[b];
+			if (d !== 0) return d;
+		}
+		return 0;
+	});
+	return idx;
+}
+
+/**
+ * The exact decimal expansion of a number of score units (units ÷ 2^20), without trailing
+ * zeros: 786432 → "0.75", 1 → "0.00000095367431640625", 0 → "0". Parsing it gives back exactly
+ * the same floating-point number, so sums of parsed contributions equal the parsed score.
+ */
+export function formatScore(units: number): string {
+	if (!Number.isSafeInteger(units)) throw new RangeError(`score units must be a whole number, got ${units}`);
+	const negative = units < 0;
+	// units / 2^20 = units × 5^20 / 10^20.
+	const scaled = BigInt(Math.abs(units)) * 5n ** 20n;
+	const digits = scaled.toString().padStart(21, '0');
+	const whole = digits.slice(0, -20);
+	const fraction = digits.slice(-20).replace(/0+$/, '');
+	return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
+}
+
+async function dataRanges(runner: QueryRunner, months: number[]): Promise<Map<number, { first: string | null; last: string | null }>> {
+	// The months that have records, up to the last assessment month; each month's range is then
+	// taken from those up to itself only (so later data never changes it).
+	const cols = await runner.columns('SELECT DISTINCT month_index AS m FROM incidents WHERE month_index <= ? ORDER BY 1', [Math.max(...months)]);
+	const present = (cols.m ?? []) as number[];
+	return new Map(
+		months.map((m) => {
+			let last: number | null = null;
+			for (const x of present) if (x <= m) last = x;
+			const first = present.length && present[0] <= m ? present[0] : null;
+			return [m, { first: first === null ? null : monthLabel(first), last: last === null ? null : monthLabel(last) }];
+		})
+	);
+}
+
+function cmp(a: string, b: string): number {
+	return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function num(value: Scalar | undefined): number {
+	if (typeof value === 'number') return value;
+	if (value === null || value === undefined) return 0;
+	const n = Number(value);
+	if (Number.isNaN(n)) throw new TypeError(`expected a number, got ${JSON.stringify(value)}`);
+	return n;
+}
+
+function nums(values: Scalar[] | undefined, n: number): number[] {
+	const out = new Array<number>(n);
+	for (let i = 0; i < n; i++) out[i] = num(values?.[i]);
+	return out;
+}

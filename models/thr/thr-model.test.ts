@@ -1,0 +1,116 @@
+/**
+ * THR model files are data validated by models/schema/thr-model.schema.json (JSON Schema 2020-12,
+ * Ajv strict mode); every schema property is described; each file references a harm weight
+ * table that exists with that id and version, and passes the engine's own checks.
+ */
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import { thrModelProblems, type ThrModel } from '../../analytics/thr/model';
+import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
+
+const SCHEMA_FILE = 'models/schema/thr-model.schema.json';
+const schema = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8'));
+const modelFiles = readdirSync('models/thr').filter((f) => f.endsWith('.json'));
+const read = (file: string) => JSON.parse(readFileSync(join('models/thr', file), 'utf8')) as ThrModel;
+
+/** Every property of every (sub)schema, wherever it sits ($defs, allOf/then, items …), must have a description. */
+function undescribed(node: unknown, path: string, out: string[]) {
+	if (Array.isArray(node)) {
+		node.forEach((n, i) => undescribed(n, `${path}[${i}]`, out));
+		return;
+	}
+	if (!node || typeof node !== 'object') return;
+	const n = node as Record<string, unknown>;
+	for (const [key, child] of Object.entries(n)) {
+		if (key === 'properties' && child && typeof child === 'object') {
+			for (const [name, prop] of Object.entries(child as Record<string, Record<string, unknown>>)) {
+				if (typeof prop.description !== 'string' || prop.description.length < 5) out.push(`${path}.properties.${name}`);
+				undescribed(prop, `${path}.properties.${name}`, out);
+			}
+		} else if (key === '$defs' && child && typeof child === 'object') {
+			for (const [name, def] of Object.entries(child as Record<string, Record<string, unknown>>)) {
+				if (typeof def.description !== 'string' || def.description.length < 5) out.push(`${path}.$defs.${name}`);
+				undescribed(def, `${path}.$defs.${name}`, out);
+			}
+		} else if (typeof child === 'object') undescribed(child, `${path}.${key}`, out);
+	}
+}
+
+describe('THR models', () => {
+	const ajv = new Ajv2020({ allErrors: true, strict: true });
+	const validate = ajv.compile(schema);
+
+	it('has at least one model file', () => expect(modelFiles).toContain('thr-v1.json'));
+
+	it.each(modelFiles)('%s passes the schema', (file) => {
+		const ok = validate(read(file));
+		expect(validate.errors ?? []).toEqual([]);
+		expect(ok).toBe(true);
+	});
+
+	it.each(modelFiles)('%s references a harm weight table that exists with that id and version', (file) => {
+		const model = read(file);
+		expect(existsSync(model.harm_weights.file)).toBe(true);
+		const table = JSON.parse(readFileSync(model.harm_weights.file, 'utf8')) as HarmWeightsModel;
+		expect([table.id, table.version]).toEqual([model.harm_weights.id, model.harm_weights.version]);
+		expect(thrModelProblems(model, table)).toEqual([]);
+	});
+
+	it.each(modelFiles)('%s: the changelog starts with the current version', (file) => {
+		const model = read(file);
+		expect(model.changelog[0].version).toBe(model.version);
+	});
+
+	it('every schema property has a description', () => {
+		const missing: string[] = [];
+		undescribed(schema, '$', missing);
+		expect(missing).toEqual([]);
+	});
+
+	const v1 = read('thr-v1.json');
+	const threat = v1.components.findIndex((c) => c.kind === 'threat');
+	const harm = v1.components.findIndex((c) => c.kind === 'harm');
+	const withComponent = (i: number, change: Record<string, unknown>, drop: string[] = []) => {
+		const components = structuredClone(v1.components) as unknown as Record<string, unknown>[];
+		components[i] = { ...components[i], ...change };
+		for (const key of drop) delete components[i][key];
+		return { ...v1, components };
+	};
+
+	it.each([
+		['an unknown top-level property', { ...v1, surprise: true }],
+		['a missing owner', (({ owner: _, ...rest }) => rest)(v1)],
+		['a threat component without recent_months', withComponent(threat, {}, ['recent_months'])],
+		['a harm component with a threat-only property', withComponent(harm, { recent_months: 3 })],
+		['a component weight above 1', withComponent(harm, { weight: 1.5 })],
+		['an unknown component kind', withComponent(harm, { kind: 'hotspot' })],
+		['an unknown tie handling', withComponent(harm, { normalisation: { method: 'percentile-rank', ties: 'random' } })],
+		['a fractional window', withComponent(harm, { window_months: 1.5 })],
+		['a band above 1', { ...v1, bands: [{ ...v1.bands[0], min_score: 1.2 }, ...v1.bands.slice(1)] }],
+		['an exclusion without a reason', { ...v1, exclusions: [{ category: 'Robbery' }] }],
+		['an area unit the engine does not know', { ...v1, scope: { ...v1.scope, area_unit: 'ward' } }]
+	])('the schema rejects %s', (_, model) => {
+		expect(validate(model)).toBe(false);
+	});
+
+	it.each([
+		['weights that do not sum to 1', { ...v1, components: v1.components.map((c) => ({ ...c, weight: 0.5 })) }, /sum to 1\.5/],
+		['a tie rule that does not end with area_id', { ...v1, tie_rule: { ...v1.tie_rule, order: v1.tie_rule.order.slice(0, 2) } }, /end with area_id/],
+		['bands out of order', { ...v1, bands: [v1.bands[1], v1.bands[0], v1.bands[2]] }, /highest first/],
+		['a last band above 0', { ...v1, bands: v1.bands.slice(0, 2) }, /must start at 0/],
+		['an unknown flag band', { ...v1, flag_band: 'red' }, /flag_band/],
+		['a baseline-less threat', withComponent(threat, { recent_months: 15 }) as unknown as ThrModel, /leaving a baseline/],
+		['a reserved component id', withComponent(harm, { id: 'score' }) as unknown as ThrModel, /reserved/]
+	])('the engine refuses %s (beyond the schema)', (_, model, message) => {
+		expect(thrModelProblems(model as ThrModel).join('\n')).toMatch(message);
+	});
+
+	it('the engine refuses a weight table other than the referenced one, and a repeated exclusion', () => {
+		const table = JSON.parse(readFileSync(v1.harm_weights.file, 'utf8')) as HarmWeightsModel;
+		expect(thrModelProblems(v1, { ...table, version: '2.0.0' }).join('\n')).toMatch(/uses harm weights cchi-police-uk 1\.0\.0/);
+		const repeated = { ...v1, exclusions: [...v1.exclusions, { category: 'Drugs', reason: 'already excluded by the table' }] };
+		expect(thrModelProblems(repeated, table).join('\n')).toMatch(/already excluded by the harm weight table/);
+	});
+});

@@ -1,0 +1,187 @@
+/**
+ * Forecast, backtest and hot-spot timings and accuracy, printed side by side (never asserted).
+ * Call benchForecasts() from `npm run bench`, or run this file alone: `tsx scripts/bench/forecast.ts`.
+ *
+ * 1. Chicago aggravated assaults 2010–2017 (117,875 rows, shared/data/chicago), hourly series
+ *    (70,128 hours): one forecast per method, then a rolling-origin backtest over the last 52 weeks
+ *    of 2017 (52 origins, Mondays 00:00, 1-week horizons): MAE, MASE, relative MAE, 80%/95%
+ *    coverage and time per method, and the automatic choice.
+ * 2. The same per police district (22 series): forecast and backtest time per series, with an
+ *    8-origin backtest each.
+ * 3. Expected harm next month for all LSOAs (and H3 r8 cells) of the shipped City of London sample,
+ *    and for a seeded synthetic panel of 33,000 areas × 36 months (national LSOA scale; timing
+ *    only, the counts mean nothing).
+ * 4. Hot-spot evaluation on the sample: 12 held-back months, LSOA and H3 r8.
+ * BENCH_FORECAST_ORIGINS (default 52) and BENCH_FORECAST_AREAS (default 33000) shrink the work.
+ */
+import { pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
+import { createNodeRunner, type NodeRunner } from '../lib/node-runner';
+import { loadInput } from '../lib/load-input';
+import { FORECAST_METHODS, backtest, forecastAreaHarm, forecastPanel, forecastSeries, forecastWithBacktest, hourlyCounts, rollingOrigins, type BacktestResult } from '../../analytics/forecast';
+import { evaluateHotspots, kdeMethod, lastPeriodMethod } from '../../analytics/hotspots';
+import { monthIndex, monthKey } from '../../analytics/forecast/series';
+import { HARM_WEIGHTS_INSERT_SQL, HARM_WEIGHTS_TABLE_SQL, harmWeightParams, harmWeightRows, type HarmWeightsModel } from '../../analytics/models/harm-weights';
+import cchi from '../../models/harm-weights/cchi-police-uk-v1.json';
+
+const CHICAGO = '../shared/data/chicago/chicago_aggravated_assaults_2010-2017.csv.gz';
+const SAMPLE = 'sample-data/police-uk/city-of-london/street';
+const WEEK = 168;
+
+export interface ForecastBenchResult {
+	chicago: BacktestResult | null;
+	timings: Record<string, number>;
+}
+
+const ms = (t: number) => `${(performance.now() - t).toFixed(0)} ms`;
+const f3 = (v: number | null) => (v === null ? '—' : v.toFixed(3));
+
+function printBacktest(result: BacktestResult, log: (line: string) => void) {
+	log(`  ${'method'.padEnd(15)} ${'MAE'.padStart(7)} ${'MASE'.padStart(7)} ${'rel.MAE'.padStart(8)} ${'bias'.padStart(7)} ${'cover80'.padStart(8)} ${'cover95'.padStart(8)} ${'width80'.padStart(8)} ${'time'.padStart(8)}`);
+	for (const s of result.scores) {
+		if (s.skipped) log(`  ${s.method.padEnd(15)} skipped: ${s.skipped}`);
+		else
+			log(
+				`  ${s.method.padEnd(15)} ${f3(s.mae).padStart(7)} ${f3(s.mase).padStart(7)} ${f3(s.relativeMae).padStart(8)} ${f3(s.bias).padStart(7)} ${f3(s.coverage80).padStart(8)} ${f3(s.coverage95).padStart(8)} ${f3(s.width80).padStart(8)} ${`${s.seconds.toFixed(2)} s`.padStart(8)}`
+			);
+	}
+	log(`  choice: ${result.choice.method} (${result.choice.reason})`);
+}
+
+async function chicago(runner: NodeRunner, origins: number, log: (line: string) => void, timings: Record<string, number>): Promise<BacktestResult | null> {
+	if (!existsSync(CHICAGO)) {
+		log(`Chicago: ${CHICAGO} not found; skipped.`);
+		return null;
+	}
+	let t = performance.now();
+	await loadInput(runner, [CHICAGO]);
+	timings.chicagoLoadMs = performance.now() - t;
+	log(`Chicago aggravated assaults: extract built and loaded in ${ms(t)}.`);
+	t = performance.now();
+	const series = await hourlyCounts(runner, { table: 'events', end: '2017-12-31' });
+	timings.chicagoSeriesMs = performance.now() - t;
+	const total = series.values.reduce((a, b) => a + b, 0);
+	log(`  hourly series: ${series.values.length} hours from ${series.start}, ${total} events (${(total / series.values.length).toFixed(2)} per hour), built in ${ms(t)}`);
+	log('  one forecast (fit + intervals, next 168 h):');
+	for (const method of FORECAST_METHODS) {
+		t = performance.now();
+		forecastSeries(series.values, { method, horizon: WEEK, period: WEEK });
+		timings[`chicagoForecast_${method}_ms`] = performance.now() - t;
+		log(`    ${method.padEnd(15)} ${ms(t)}`);
+	}
+	const o = rollingOrigins(series.values.length, { horizon: WEEK, count: origins });
+	log(`  rolling-origin backtest: ${o.length} weekly origins (${o.length === 52 ? 'every Monday 00:00 of 2017-01-02 … 2017-12-25' : 'the last weeks of 2017'}), 168-hour horizon:`);
+	t = performance.now();
+	const result = backtest(series.values, { period: WEEK, horizon: WEEK, origins: o });
+	timings.chicagoBacktestMs = performance.now() - t;
+	printBacktest(result, log);
+	log(`  backtest total ${ms(t)}`);
+
+	const districts = await runner.rows<{ area: string; n: number }>(`SELECT area_code AS area, count(*) AS n FROM events WHERE area_code IS NOT NULL GROUP BY 1 ORDER BY try_cast(area_code AS INTEGER), area_code`);
+	log(`  per district (${districts.length} series, 8-origin backtest each):`);
+	log(`    ${'district'.padEnd(9)} ${'events'.padStart(7)} ${'series'.padStart(8)} ${'backtest+forecast'.padStart(18)} ${'chosen'.padEnd(15)} ${'MASE'.padStart(6)} ${'cover80'.padStart(8)}`);
+	const all = performance.now();
+	for (const d of districts) {
+		t = performance.now();
+		const s = await hourlyCounts(runner, { table: 'events', start: series.start!.slice(0, 10), end: '2017-12-31', areaCode: d.area });
+		const seriesMs = performance.now() - t;
+		t = performance.now();
+		const r = forecastWithBacktest(s.values, { horizon: WEEK, period: WEEK, backtestOrigins: 8, backtestStep: WEEK });
+		const chosen = r.backtest?.scores.find((x) => x.method === r.choice.method);
+		log(
+			`    ${d.area.padEnd(9)} ${String(d.n).padStart(7)} ${`${seriesMs.toFixed(0)} ms`.padStart(8)} ${`${(performance.now() - t).toFixed(0)} ms`.padStart(18)} ${String(r.choice.method).padEnd(15)} ${f3(chosen?.mase ?? null).padStart(6)} ${f3(chosen?.coverage80 ?? null).padStart(8)}`
+		);
+	}
+	timings.chicagoDistrictsMs = performance.now() - all;
+	log(`  all districts: ${ms(all)}`);
+	return result;
+}
+
+async function areas(runner: NodeRunner, syntheticAreas: number, log: (line: string) => void, timings: Record<string, number>) {
+	let t = performance.now();
+	await loadInput(runner, [SAMPLE]);
+	await runner.exec(HARM_WEIGHTS_TABLE_SQL);
+	for (const row of harmWeightRows(cchi as HarmWeightsModel)) await runner.exec(HARM_WEIGHTS_INSERT_SQL, harmWeightParams(row));
+	log(`City of London street sample loaded in ${ms(t)}.`);
+	for (const level of ['lsoa', 'h3_r8'] as const) {
+		for (const method of ['auto', 'seasonal-mean'] as const) {
+			t = performance.now();
+			const r = await forecastAreaHarm(runner, { trainEnd: '2019-10', level, method });
+			timings[`sampleAreaHarm_${level}_${method}_ms`] = performance.now() - t;
+			const chosen = r.scores.find((s) => s.method === r.method);
+			log(
+				`  expected harm 2019-11, all ${r.areas.length} ${level} areas, method ${method} → ${r.method} (pooled MASE ${f3(chosen?.mase ?? null)}, cover80 ${f3(chosen?.coverage80 ?? null)}, cover95 ${f3(chosen?.coverage95 ?? null)}, φ ${r.overdispersion.toFixed(2)}): ${ms(t)}`
+			);
+		}
+	}
+	// Synthetic national-scale panel: timing only (seeded Poisson counts with a yearly cycle).
+	let seed = 20240601;
+	const rnd = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 4294967296;
+	const poisson = (l: number) => {
+		let k = 0;
+		let p = 1;
+		const limit = Math.exp(-l);
+		do {
+			k++;
+			p *= rnd();
+		} while (p > limit);
+		return k - 1;
+	};
+	const months = 36;
+	const ids: string[] = [];
+	const values: Float64Array[] = [];
+	for (let a = 0; a < syntheticAreas; a++) {
+		const rate = 0.3 + 8 * rnd() ** 3;
+		ids.push(`S${a}`);
+		values.push(Float64Array.from({ length: months }, (_, m) => poisson(rate * (1 + 0.2 * Math.sin((2 * Math.PI * m) / 12)))));
+	}
+	for (const method of ['auto', 'seasonal-mean'] as const) {
+		t = performance.now();
+		const r = forecastPanel({ areas: ids, values, squares: null, months }, { method, methods: FORECAST_METHODS, backtestMonths: 6 });
+		timings[`syntheticPanel_${method}_ms`] = performance.now() - t;
+		log(`  synthetic panel ${syntheticAreas} areas × ${months} months, method ${method} → ${r.method}: ${ms(t)} (${r.scores.map((s) => `${s.method} ${s.seconds.toFixed(2)} s`).join(', ')})`);
+	}
+	for (const level of ['lsoa', 'h3_r8'] as const) {
+		t = performance.now();
+		const testMonths = Array.from({ length: 12 }, (_, i) => monthKey(monthIndex('2018-12') + i));
+		const evaluation = await evaluateHotspots(runner, { level, testMonths, methods: [lastPeriodMethod(), kdeMethod()], areaShares: [0.05, 0.1, 0.2] });
+		timings[`hotspotEvaluation_${level}_ms`] = performance.now() - t;
+		log(`  hot spots ${level}, 12 held-back months (2018-12 … 2019-11): ${ms(t)}`);
+		for (const e of evaluation) {
+			log(`    ${e.method.padEnd(12)} ${e.mean.map((m) => `${(100 * m.areaShare).toFixed(0)}%: hit ${f3(m.hitRate)} PAI ${f3(m.pai)} PEI* ${f3(m.peiStar)}`).join(' | ')}`);
+		}
+	}
+}
+
+/** Run every forecast benchmark, printing as it goes; returns the Chicago backtest and the timings (ms). */
+export async function benchForecasts(options: { origins?: number; syntheticAreas?: number; log?: (line: string) => void } = {}): Promise<ForecastBenchResult> {
+	const log = options.log ?? ((line: string) => console.log(line));
+	const origins = options.origins ?? Number(process.env.BENCH_FORECAST_ORIGINS ?? 52);
+	const syntheticAreas = options.syntheticAreas ?? Number(process.env.BENCH_FORECAST_AREAS ?? 33_000);
+	const timings: Record<string, number> = {};
+	log('\nForecasts, backtests and hot spots');
+	let runner = await createNodeRunner();
+	let result: BacktestResult | null;
+	try {
+		result = await chicago(runner, origins, log, timings);
+	} finally {
+		runner.close();
+	}
+	runner = await createNodeRunner();
+	try {
+		await areas(runner, syntheticAreas, log, timings);
+	} finally {
+		runner.close();
+	}
+	return { chicago: result, timings };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+	benchForecasts().then(
+		() => process.exit(0),
+		(e) => {
+			console.error(e);
+			process.exit(1);
+		}
+	);
+}
