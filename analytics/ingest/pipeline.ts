@@ -180,10 +180,11 @@ export async function validateStaged(runner: QueryRunner, kind: SourceKind): Pro
 	const stage = stageTable(kind);
 	const valid = ident(`ingest_valid_${kind.replace('-', '_')}`);
 	const { rule, raw } = ruleCaseSql(kind);
-	await runner.exec(`CREATE OR REPLACE TEMP TABLE ingest_checked AS SELECT *, ${rule} AS _rule FROM ${stage}`);
-	await runner.exec(`ALTER TABLE ingest_checked ADD COLUMN _raw VARCHAR`);
+	await runner.exec(
+		`CREATE OR REPLACE TEMP TABLE ingest_checked AS
+		 SELECT *, CAST(NULL AS VARCHAR) AS _raw, CAST(NULL AS VARCHAR) AS _dup FROM (SELECT *, ${rule} AS _rule FROM ${stage})`
+	);
 	await runner.exec(`UPDATE ingest_checked SET _raw = ${raw} WHERE _rule IS NOT NULL`);
-	await runner.exec(`ALTER TABLE ingest_checked ADD COLUMN _dup VARCHAR`);
 	const idColumn = kind === 'street' ? 'crime_id' : kind === 'events' ? 'incident_id' : null;
 	if (idColumn) {
 		const id = ident(idColumn);
@@ -213,7 +214,8 @@ export async function validateStaged(runner: QueryRunner, kind: SourceKind): Pro
 		[kind, kind]
 	);
 	await runner.exec(
-		`CREATE OR REPLACE TEMP TABLE ${valid} AS SELECT * EXCLUDE (_rule, _raw, _dup) FROM ingest_checked WHERE _rule IS NULL ORDER BY file_seq, source_line`
+		// Row order is set later, where the typed datasets are written.
+		`CREATE OR REPLACE TEMP TABLE ${valid} AS SELECT * EXCLUDE (_rule, _raw, _dup) FROM ingest_checked WHERE _rule IS NULL`
 	);
 	await runner.exec(`DROP TABLE ingest_checked`);
 }
@@ -226,7 +228,8 @@ const monthIndex = (m: string) => `CAST(CAST(substr(${m}, 1, 4) AS INTEGER) * 12
 /**
  * SELECT that turns validated text rows of a kind into the typed columns of its extract dataset
  * (see extract-schema.ts), without the columns computed outside SQL (H3 cells; for stop and
- * search the LSOA code). Reads `ingest_valid_<kind>`.
+ * search the LSOA code). Reads `ingest_valid_<kind>`; rows in no particular order (the writer
+ * orders them).
  */
 export function typedSelectSql(kind: SourceKind): string {
 	const from = ident(`ingest_valid_${kind.replace('-', '_')}`);
@@ -235,13 +238,13 @@ export function typedSelectSql(kind: SourceKind): string {
 			${t('reported_by')} AS reported_by, ${t('falls_within')} AS falls_within, ${d('longitude')} AS longitude, ${d('latitude')} AS latitude,
 			${t('location')} AS location, ${t('lsoa_code')} AS lsoa_code, ${t('lsoa_name')} AS lsoa_name, trim(crime_type) AS category,
 			${t('last_outcome_category')} AS last_outcome, ${t('context')} AS context
-			FROM ${from} ORDER BY file_seq, source_line`;
+			FROM ${from}`;
 	}
 	if (kind === 'outcomes') {
 		return `SELECT source_file, source_line, trim(crime_id) AS crime_id, trim(month) AS month, ${monthIndex('trim(month)')} AS month_index,
 			${t('reported_by')} AS reported_by, ${t('falls_within')} AS falls_within, ${d('longitude')} AS longitude, ${d('latitude')} AS latitude,
 			${t('location')} AS location, ${t('lsoa_code')} AS lsoa_code, ${t('lsoa_name')} AS lsoa_name, trim(outcome_type) AS outcome_type
-			FROM ${from} ORDER BY file_seq, source_line`;
+			FROM ${from}`;
 	}
 	if (kind === 'events') {
 		const ts = genericTimestampSql('timestamp');
@@ -250,7 +253,7 @@ export function typedSelectSql(kind: SourceKind): string {
 			strftime(ts, '%Y-%m-%d') AS local_date, ${hourOfWeekSql('ts')} AS hour_of_week,
 			${t('category')} AS category, ${d('longitude')} AS longitude, ${d('latitude')} AS latitude,
 			${t('area_code')} AS area_code, ${t('priority')} AS priority, ${d('time_on_task')} AS time_on_task_min
-			FROM (SELECT *, ${ts} AS ts FROM ${from}) ORDER BY file_seq, source_line`;
+			FROM (SELECT *, ${ts} AS ts FROM ${from})`;
 	}
 	const utc = isoWithOffsetToUtcSql('trim(date)');
 	const local = ukLocalTimeSql('utc');
@@ -263,7 +266,7 @@ export function typedSelectSql(kind: SourceKind): string {
 			${t('officer_defined_ethnicity')} AS officer_defined_ethnicity, ${t('legislation')} AS legislation,
 			${t('object_of_search')} AS object_of_search, ${t('outcome')} AS outcome,
 			${b('outcome_linked_to_object_of_search')} AS outcome_linked, ${b('removal_of_more_than_just_outer_clothing')} AS removal_of_clothing
-			FROM (SELECT *, ${utc} AS utc FROM ${from}) ORDER BY file_seq, source_line`;
+			FROM (SELECT *, ${utc} AS utc FROM ${from})`;
 }
 
 export interface FileAccount {
