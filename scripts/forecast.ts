@@ -22,7 +22,6 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs, parseColumnMapping } from './lib/args';
 import { createNodeRunner, type NodeRunner } from './lib/node-runner';
 import { loadInput } from './lib/load-input';
@@ -31,6 +30,7 @@ import type { Row } from '../analytics/runner';
 import { FORECAST_METHODS, forecastWithBacktest, isForecastMethod, type ForecastMethodName, type ForecastWithBacktest } from '../analytics/forecast';
 import { addDays, addHours, hourlyCounts, type TimestampedTable } from '../analytics/forecast/series';
 import { checkStaffingAssumptions, officersNeededPerHour, type StaffingAssumptions } from '../analytics/staffing';
+import { runCli } from './lib/cli';
 
 const USAGE = `usage: npm run forecast -- --input <timestamped CSVs or an extract folder …> --train-end <YYYY-MM-DD> --horizon-weeks <n> --out <file.csv>
          [--method auto|${FORECAST_METHODS.join('|')}] [--dataset events|stop_search]
@@ -231,28 +231,4 @@ export async function runForecast(options: ForecastCliOptions, log: (line: strin
 	}
 }
 
-async function main(): Promise<number> {
-	let options;
-	try {
-		options = parseForecastArgs(process.argv.slice(2));
-	} catch (e) {
-		console.error(`error: ${(e as Error).message}\n${USAGE}`);
-		return 2;
-	}
-	if (options === 'help') {
-		console.log(USAGE);
-		return 0;
-	}
-	return runForecast(options);
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-	main().then(
-		(code) => process.exit(code),
-		(e) => {
-			console.error(`error: ${(e as Error).message}`);
-			if (process.env.DEBUG) console.error(e);
-			process.exit(1);
-		}
-	);
-}
+runCli({ module: import.meta.url, usage: USAGE, parse: parseForecastArgs, run: runForecast });

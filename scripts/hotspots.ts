@@ -18,7 +18,6 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from './lib/args';
 import { createNodeRunner } from './lib/node-runner';
 import { loadInput } from './lib/load-input';
@@ -26,6 +25,7 @@ import { toCsv } from '../analytics/export/csv';
 import type { Row } from '../analytics/runner';
 import { evaluateHotspots, kdeMethod, lastPeriodMethod, predictHotspots, type HotspotMethod, type KdeOptions } from '../analytics/hotspots';
 import { monthIndex, monthKey, type AreaLevel, type MonthlyTable } from '../analytics/forecast/series';
+import { runCli } from './lib/cli';
 
 const LEVELS: Record<string, AreaLevel> = { lsoa: 'lsoa', 'h3-7': 'h3_r7', 'h3-8': 'h3_r8', 'h3-9': 'h3_r9', area: 'area_code' };
 const DATASETS: readonly MonthlyTable[] = ['incidents', 'events', 'stop_search'];
@@ -159,28 +159,4 @@ export async function runHotspots(options: HotspotsCliOptions, log: (line: strin
 	}
 }
 
-async function main(): Promise<number> {
-	let options;
-	try {
-		options = parseHotspotsArgs(process.argv.slice(2));
-	} catch (e) {
-		console.error(`error: ${(e as Error).message}\n${USAGE}`);
-		return 2;
-	}
-	if (options === 'help') {
-		console.log(USAGE);
-		return 0;
-	}
-	return runHotspots(options);
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-	main().then(
-		(code) => process.exit(code),
-		(e) => {
-			console.error(`error: ${(e as Error).message}`);
-			if (process.env.DEBUG) console.error(e);
-			process.exit(1);
-		}
-	);
-}
+runCli({ module: import.meta.url, usage: USAGE, parse: parseHotspotsArgs, run: runHotspots });

@@ -6,21 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
+import { undescribedProperties } from '../schema/undescribed';
 
 const schema = JSON.parse(readFileSync('models/schema/staffing.schema.json', 'utf8'));
 const files = readdirSync('models/staffing').filter((f) => f.endsWith('.json'));
 
-function undescribed(node: unknown, path: string, out: string[]) {
-	if (!node || typeof node !== 'object') return;
-	const n = node as Record<string, unknown>;
-	if (n.properties && typeof n.properties === 'object') {
-		for (const [key, child] of Object.entries(n.properties as Record<string, Record<string, unknown>>)) {
-			if (typeof child.description !== 'string' || child.description.length < 5) out.push(`${path}.${key}`);
-			undescribed(child, `${path}.${key}`, out);
-		}
-	}
-	if (n.items) undescribed(n.items, `${path}[]`, out);
-}
 
 describe('staffing assumption files', () => {
 	const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
@@ -45,8 +35,6 @@ describe('staffing assumption files', () => {
 	});
 
 	it('every schema property has a description', () => {
-		const missing: string[] = [];
-		undescribed(schema, '$', missing);
-		expect(missing).toEqual([]);
+		expect(undescribedProperties(schema)).toEqual([]);
 	});
 });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { thrModelProblems, type ThrModel } from '../../analytics/thr/model';
 import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
+import { undescribedProperties } from '../schema/undescribed';
 
 const SCHEMA_FILE = 'models/schema/thr-model.schema.json';
 const schema = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8'));
@@ -16,27 +17,6 @@ const modelFiles = readdirSync('models/thr').filter((f) => f.endsWith('.json'));
 const read = (file: string) => JSON.parse(readFileSync(join('models/thr', file), 'utf8')) as ThrModel;
 
 /** Every property of every (sub)schema, wherever it sits ($defs, allOf/then, items …), must have a description. */
-function undescribed(node: unknown, path: string, out: string[]) {
-	if (Array.isArray(node)) {
-		node.forEach((n, i) => undescribed(n, `${path}[${i}]`, out));
-		return;
-	}
-	if (!node || typeof node !== 'object') return;
-	const n = node as Record<string, unknown>;
-	for (const [key, child] of Object.entries(n)) {
-		if (key === 'properties' && child && typeof child === 'object') {
-			for (const [name, prop] of Object.entries(child as Record<string, Record<string, unknown>>)) {
-				if (typeof prop.description !== 'string' || prop.description.length < 5) out.push(`${path}.properties.${name}`);
-				undescribed(prop, `${path}.properties.${name}`, out);
-			}
-		} else if (key === '$defs' && child && typeof child === 'object') {
-			for (const [name, def] of Object.entries(child as Record<string, Record<string, unknown>>)) {
-				if (typeof def.description !== 'string' || def.description.length < 5) out.push(`${path}.$defs.${name}`);
-				undescribed(def, `${path}.$defs.${name}`, out);
-			}
-		} else if (typeof child === 'object') undescribed(child, `${path}.${key}`, out);
-	}
-}
 
 describe('THR models', () => {
 	const ajv = new Ajv2020({ allErrors: true, strict: true });
@@ -64,9 +44,7 @@ describe('THR models', () => {
 	});
 
 	it('every schema property has a description', () => {
-		const missing: string[] = [];
-		undescribed(schema, '$', missing);
-		expect(missing).toEqual([]);
+		expect(undescribedProperties(schema)).toEqual([]);
 	});
 
 	const v1 = read('thr-v1.json');

@@ -1,0 +1,151 @@
+/**
+ * The Forecast and Accuracy pages' computations, as plain async functions over a QueryRunner so
+ * that the browser (DuckDB-wasm) and the browser tests (native DuckDB in Node) call exactly the
+ * same code. No Svelte, no DOM here.
+ */
+import type { QueryRunner } from '../../../analytics/runner';
+import { FORECAST_METHODS, backtest, forecastAreaHarm, type AreaHarmForecast, forecastWithBacktest, isForecastMethod, rollingOrigins, minHistory, type BacktestResult, type ForecastMethodName, type ForecastWithBacktest } from '../../../analytics/forecast';
+import { addDays, addHours, hourOfWeekOf, hourlyCounts, type TimestampedTable } from '../../../analytics/forecast/series';
+
+export const HOURS_PER_WEEK = 168;
+export const TIMESTAMPED_SOURCES: readonly TimestampedTable[] = ['stop_search', 'events'];
+export const SOURCE_LABELS: Record<TimestampedTable, string> = {
+	stop_search: 'Stop and search',
+	events: 'Timestamped incidents'
+};
+/** Backtest origins on the Forecast page: one a week over the last weeks of history. */
+export const FORECAST_BACKTEST_ORIGINS = 6;
+
+export interface ForecastSettings {
+	source: TimestampedTable;
+	/** Weeks ahead, 1–4. */
+	weeks: number;
+	method: ForecastMethodName | 'auto';
+}
+
+/** Read the settings from URL search parameters, falling back to the defaults for anything unknown. */
+export function parseForecastSettings(params: URLSearchParams): ForecastSettings {
+	const source = params.get('source');
+	const weeks = Number(params.get('weeks'));
+	const method = params.get('method') ?? 'auto';
+	return {
+		source: source === 'events' ? 'events' : 'stop_search',
+		weeks: Number.isInteger(weeks) && weeks >= 1 && weeks <= 4 ? weeks : 2,
+		method: isForecastMethod(method) ? method : 'auto'
+	};
+}
+
+/** Which timestamped tables have rows. */
+export async function availableSources(runner: QueryRunner): Promise<TimestampedTable[]> {
+	const out: TimestampedTable[] = [];
+	for (const table of TIMESTAMPED_SOURCES) {
+		const [r] = await runner.rows<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${table}`);
+		if (Number(r.n) > 0) out.push(table);
+	}
+	return out;
+}
+
+export interface WeeklyHistory {
+	table: TimestampedTable;
+	/** Local start of values[0]. */
+	start: string;
+	/** Last local date of the history: a Sunday, the end of the last full week. */
+	end: string;
+	/** Events per local hour, whole weeks only from the first Monday. */
+	values: number[];
+}
+
+/**
+ * Hourly counts of `table` in whole Monday–Sunday weeks, ending with the last full week of data
+ * (a week whose Sunday is on or before the last date with a record). Null when there are none.
+ */
+export async function weeklyHistory(runner: QueryRunner, table: TimestampedTable): Promise<WeeklyHistory | null> {
+	const all = await hourlyCounts(runner, { table });
+	if (!all.start || all.values.length === 0) return null;
+	const lastDate = addHours(all.start, all.values.length - 1).slice(0, 10);
+	// Day of week of the last date, 0 = Monday … 6 = Sunday.
+	const dow = Math.floor(hourOfWeekOf(`${lastDate}T00`) / 24);
+	const end = dow === 6 ? lastDate : addDays(lastDate, -(dow + 1));
+	const firstDate = all.start.slice(0, 10);
+	const startDow = Math.floor(hourOfWeekOf(`${firstDate}T00`) / 24);
+	const start = startDow === 0 ? firstDate : addDays(firstDate, 7 - startDow);
+	if (start > end) return null;
+	const series = await hourlyCounts(runner, { table, start, end });
+	return { table, start: `${start}T00:00:00`, end, values: series.values };
+}
+
+export interface DemandForecast extends ForecastWithBacktest {
+	history: WeeklyHistory;
+	/** Local start of each forecast hour. */
+	timestamps: string[];
+	/** Wall time of the backtest and forecast, ms. */
+	elapsedMs: number;
+}
+
+/**
+ * Forecast the `weeks` weeks after the last full week of `table`, backtesting every method over
+ * the last FORECAST_BACKTEST_ORIGINS weeks of the history (one origin a week, each forecasting
+ * the same horizon) to choose one, unless `method` names one.
+ */
+export async function forecastDemand(runner: QueryRunner, settings: ForecastSettings): Promise<DemandForecast | null> {
+	const history = await weeklyHistory(runner, settings.source);
+	if (!history) return null;
+	const t = performance.now();
+	const horizon = settings.weeks * HOURS_PER_WEEK;
+	const result = forecastWithBacktest(history.values, {
+		horizon,
+		period: HOURS_PER_WEEK,
+		method: settings.method,
+		backtestOrigins: FORECAST_BACKTEST_ORIGINS,
+		backtestStep: HOURS_PER_WEEK
+	});
+	const first = `${addDays(history.end, 1)}T00:00:00`;
+	const timestamps = result.forecast.mean.map((_, i) => addHours(first, i));
+	return { ...result, history, timestamps, elapsedMs: performance.now() - t };
+}
+
+/** Weeks ahead forecast from each origin on the Accuracy page. */
+export const ACCURACY_HORIZON_WEEKS = 1;
+/** Rolling origins on the Accuracy page (one a week, the most recent weeks). */
+export const ACCURACY_ORIGINS = 8;
+
+/**
+ * Rolling-origin backtest of every method over the last ACCURACY_ORIGINS full weeks of `table`
+ * (each origin forecasts the following week from everything before it). Null without data.
+ */
+export async function backtestDemand(runner: QueryRunner, table: TimestampedTable): Promise<{ history: WeeklyHistory; result: BacktestResult } | null> {
+	const history = await weeklyHistory(runner, table);
+	if (!history) return null;
+	const horizon = ACCURACY_HORIZON_WEEKS * HOURS_PER_WEEK;
+	const minOrigin = Math.max(HOURS_PER_WEEK + 1, ...FORECAST_METHODS.map((m) => minHistory(m, HOURS_PER_WEEK)));
+	const origins = rollingOrigins(history.values.length, { horizon, count: ACCURACY_ORIGINS, step: HOURS_PER_WEEK, minOrigin });
+	const result = backtest(history.values, { period: HOURS_PER_WEEK, horizon, origins });
+	return { history, result };
+}
+
+/** Held-back months for the hot-spot evaluation on the Accuracy page (the most recent ones). */
+export const HOTSPOT_TEST_MONTHS = 6;
+export const HOTSPOT_AREA_SHARES = [0.01, 0.05, 0.1, 0.2] as const;
+
+/**
+ * The last HOTSPOT_TEST_MONTHS months of `incidents` (street data), each to be predicted from the
+ * months before it; the first month with data is never a test month. Empty without data.
+ */
+export async function hotspotTestMonths(runner: QueryRunner): Promise<string[]> {
+	const rows = await runner.rows<{ month: string }>(`SELECT DISTINCT month FROM incidents WHERE month IS NOT NULL ORDER BY month`);
+	const months = rows.map((r) => String(r.month));
+	return months.slice(1).slice(-HOTSPOT_TEST_MONTHS);
+}
+
+/**
+ * Next month's street records (police.uk incidents) per LSOA after the last month of data, by
+ * analytics/forecast's panel forecast (method chosen by its pooled backtest). Null without data.
+ * Rows sorted by expected count, largest first, ties by area code.
+ */
+export async function forecastStreetAreas(runner: QueryRunner): Promise<AreaHarmForecast | null> {
+	const [r] = await runner.rows<{ last: string | null }>(`SELECT max(month) AS last FROM incidents WHERE lsoa_code IS NOT NULL`);
+	if (!r?.last) return null;
+	const f = await forecastAreaHarm(runner, { trainEnd: String(r.last), level: 'lsoa', measure: 'count' });
+	const areas = [...f.areas].sort((a, b) => b.expected - a.expected || (a.areaId < b.areaId ? -1 : a.areaId > b.areaId ? 1 : 0));
+	return { ...f, areas };
+}

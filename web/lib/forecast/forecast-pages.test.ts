@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { parseForecastSettings } from './demand';
+import { hourOfWeekSummary } from './hour-of-week';
+import { formatHourOfWeek } from './format';
+
+describe('parseForecastSettings', () => {
+	it.each([
+		['', { source: 'stop_search', weeks: 2, method: 'auto' }],
+		['source=events&weeks=4&method=poisson', { source: 'events', weeks: 4, method: 'poisson' }],
+		['source=incidents&weeks=9&method=magic', { source: 'stop_search', weeks: 2, method: 'auto' }],
+		['weeks=1.5', { source: 'stop_search', weeks: 2, method: 'auto' }],
+		['weeks=1&method=holt-winters', { source: 'stop_search', weeks: 1, method: 'holt-winters' }]
+	])('%s', (query, expected) => {
+		expect(parseForecastSettings(new URLSearchParams(query))).toEqual(expected);
+	});
+});
+
+describe('hourOfWeekSummary', () => {
+	it('averages the forecast over the weeks at each hour of week and the history likewise', () => {
+		// Two forecast weeks starting Monday 2019-11-25 00:00: hour h of week w has value w * 10 + (h === 0 ? 1 : 0).
+		const timestamps = Array.from({ length: 336 }, (_, i) => new Date(Date.parse('2019-11-25T00:00:00Z') + i * 3_600_000).toISOString().slice(0, 19));
+		const mean = timestamps.map((_, i) => Math.floor(i / 168) * 10 + (i % 168 === 0 ? 1 : 0));
+		const history = { start: '2019-11-18T00:00:00', values: Array.from({ length: 168 }, (_, i) => (i === 167 ? 4 : 0)) };
+		const rows = hourOfWeekSummary({ timestamps, mean, hi80: mean }, history);
+		expect(rows).toHaveLength(168);
+		expect(rows[0]).toEqual({ hourOfWeek: 0, mean: 6, hi80: 6, historicMean: 0 });
+		expect(rows[1].mean).toBe(5);
+		expect(rows[167].historicMean).toBe(4);
+	});
+
+	it('labels hours of week from Monday 00:00', () => {
+		expect(formatHourOfWeek(0)).toBe('Monday 00:00–01:00');
+		expect(formatHourOfWeek(167)).toBe('Sunday 23:00–00:00');
+	});
+});

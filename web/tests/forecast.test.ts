@@ -1,0 +1,171 @@
+/**
+ * Forecast and Accuracy pages, in headless Chromium against the built app and the sample
+ * extract. What the pages show is compared with the same computations run natively in Node
+ * (@duckdb/node-api) over the same extract: the method chosen, the first forecast means, the
+ * backtest scores and the hot-spot hit rates.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchBrowser, parseCount, waitForApp, type TestBrowser } from './browser';
+import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
+import { loadExtract } from '../../scripts/lib/load-input';
+import { backtestDemand, forecastDemand, forecastStreetAreas, hotspotTestMonths, HOTSPOT_AREA_SHARES, type DemandForecast } from '../lib/forecast/demand';
+import { evaluateHotspots, kdeMethod, lastPeriodMethod, type MethodEvaluation } from '../../analytics/hotspots';
+import type { BacktestResult } from '../../analytics/forecast';
+
+const baseUrl = inject('baseUrl');
+const dataDir = inject('dataDir');
+
+let browser: TestBrowser;
+let page: Page;
+let runner: NodeRunner;
+let native: DemandForecast;
+let nativeBacktest: BacktestResult;
+let nativeHotspots: MethodEvaluation[];
+
+beforeAll(async () => {
+	runner = await createNodeRunner();
+	await loadExtract(runner, dataDir);
+	native = (await forecastDemand(runner, { source: 'stop_search', weeks: 2, method: 'auto' }))!;
+	nativeBacktest = (await backtestDemand(runner, 'stop_search'))!.result;
+	nativeHotspots = await evaluateHotspots(runner, {
+		table: 'incidents',
+		level: 'lsoa',
+		testMonths: await hotspotTestMonths(runner),
+		methods: [lastPeriodMethod(), kdeMethod()],
+		areaShares: [...HOTSPOT_AREA_SHARES]
+	});
+	browser = await launchBrowser();
+	page = await browser.newPage();
+});
+
+afterAll(async () => {
+	await browser?.close();
+	runner?.close();
+});
+
+async function rosteredTotal(): Promise<number> {
+	return parseCount(await page.locator('[data-testid="staffing-rostered-total"]').textContent());
+}
+
+async function setMinutes(minutes: number) {
+	const before = await page.locator('[data-testid="staffing-rostered-total"]').textContent();
+	await page.locator('[data-testid="staffing-minutes"]').fill(String(minutes));
+	await page.waitForFunction(
+		(prev) => document.querySelector('[data-testid="staffing-rostered-total"]')?.textContent !== prev,
+		before,
+		{ timeout: 5_000 }
+	).catch(() => undefined);
+}
+
+describe('Forecast page', () => {
+	it('renders the forecast with bands, and the table matches the native computation', async () => {
+		const start = Date.now();
+		await page.goto(`${baseUrl}/forecast?source=stop_search&weeks=2&method=auto`);
+		await waitForApp(page);
+		await page.locator('[data-testid="forecast"][data-state="ready"]').waitFor({ timeout: 30_000 });
+		const readyMs = Date.now() - start;
+		const measures = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('measure').map((m) => [m.name, Math.round(m.duration)])));
+		console.log(`Forecast page ready after ${readyMs} ms (navigation, database load, backtest and forecast);`, measures);
+
+		for (const band of ['band-80', 'band-95', 'mean-line', 'actual-line']) {
+			const d = await page.locator(`[data-testid="${band}"]`).getAttribute('d');
+			expect(d, band).toMatch(/^M[\d.]/);
+		}
+		expect(await page.locator('[data-testid="forecast-method-used"]').getAttribute('data-method')).toBe(native.forecast.method);
+
+		const rows = page.locator('[data-testid="forecast-table"] tbody tr');
+		expect(await rows.count()).toBe(native.forecast.mean.length);
+		expect(await rows.first().getAttribute('data-timestamp')).toBe(native.timestamps[0]);
+		for (let i = 0; i < 6; i++) {
+			const mean = Number(await rows.nth(i).locator('[data-mean]').getAttribute('data-mean'));
+			expect(mean).toBeCloseTo(native.forecast.mean[i], 9);
+		}
+		const score = native.backtest!.scores.find((s) => s.method === native.forecast.method)!;
+		expect(await page.locator('[data-testid="acc-mase"]').textContent()).toBe(score.mase!.toFixed(2));
+		expect(await page.locator('[data-testid="hour-of-week-table"] tbody tr').count()).toBe(168);
+	});
+
+	it('needs more officers when time on task goes up, and fewer when it goes down', async () => {
+		const base = await rosteredTotal();
+		expect(base).toBeGreaterThan(0);
+		await setMinutes(180);
+		const longer = await rosteredTotal();
+		expect(longer).toBeGreaterThan(base);
+		await setMinutes(30);
+		const shorter = await rosteredTotal();
+		expect(shorter).toBeLessThan(base);
+		await setMinutes(90);
+		expect(await rosteredTotal()).toBe(base);
+	});
+
+	it('keeps a method override in the URL and uses it', async () => {
+		await page.locator('[data-testid="forecast-method"]').selectOption('seasonal-naive');
+		await page.waitForURL(/method=seasonal-naive/);
+		await page.locator('[data-testid="forecast-method-used"][data-method="seasonal-naive"]').waitFor({ timeout: 30_000 });
+		const nativeNaive = (await forecastDemand(runner, { source: 'stop_search', weeks: 2, method: 'seasonal-naive' }))!;
+		const first = Number(await page.locator('[data-testid="forecast-table"] tbody tr [data-mean]').first().getAttribute('data-mean'));
+		expect(first).toBeCloseTo(nativeNaive.forecast.mean[0], 9);
+	});
+
+	it('forecasts next month per area from the street data as the native computation does', async () => {
+		const nativeAreas = (await forecastStreetAreas(runner))!;
+		await page.locator('[data-testid="street-areas"][data-state="ready"]').waitFor({ timeout: 30_000 });
+		expect(await page.locator('[data-testid="street-method"]').getAttribute('data-method')).toBe(nativeAreas.method);
+		const rows = page.locator('[data-testid="street-areas-table"] tbody tr');
+		for (let i = 0; i < 3; i++) {
+			expect(await rows.nth(i).getAttribute('data-area')).toBe(nativeAreas.areas[i].areaId);
+			expect(Number(await rows.nth(i).locator('[data-expected]').getAttribute('data-expected'))).toBeCloseTo(nativeAreas.areas[i].expected, 9);
+		}
+	});
+
+	it('logged no console errors and made no request beyond 127.0.0.1', () => {
+		expect(browser.takeProblems()).toEqual([]);
+		expect(browser.requests.every((u) => new URL(u).hostname === '127.0.0.1' || !u.startsWith('http'))).toBe(true);
+	});
+});
+
+describe('Accuracy page', () => {
+	it('shows the backtest of every method as computed natively, seasonal naive as the unit of relative MAE', async () => {
+		const start = Date.now();
+		await page.goto(`${baseUrl}/accuracy`);
+		await waitForApp(page);
+		await page.locator('[data-testid="backtest"][data-state="ready"]').waitFor({ timeout: 30_000 });
+		await page.locator('[data-testid="hotspots"][data-state="ready"]').waitFor({ timeout: 30_000 });
+		console.log(`Accuracy page ready after ${Date.now() - start} ms`);
+
+		const table = page.locator('[data-testid="backtest-table"][data-table="stop_search"]');
+		for (const s of nativeBacktest.scores) {
+			const row = table.locator(`tr[data-method="${s.method}"]`);
+			expect(Number(await row.locator('[data-metric="mase"]').getAttribute('data-value'))).toBeCloseTo(s.mase!, 9);
+			expect(Number(await row.locator('[data-metric="mae"]').getAttribute('data-value'))).toBeCloseTo(s.mae!, 9);
+		}
+		const naiveRow = table.locator('tr[data-method="seasonal-naive"]');
+		expect(Number(await naiveRow.locator('[data-metric="relative-mae"]').getAttribute('data-value'))).toBe(1);
+		// MASE and relative MAE both measure against seasonal naive: a method that beats it on the
+		// same weeks (relative MAE < 1) has a lower MASE than it, and vice versa.
+		const naive = nativeBacktest.scores.find((s) => s.method === 'seasonal-naive')!;
+		for (const s of nativeBacktest.scores) {
+			if (s.method === 'seasonal-naive') continue;
+			expect(Math.sign(s.mase! - naive.mase!)).toBe(Math.sign(s.relativeMae! - 1));
+		}
+		const notBeating = nativeBacktest.scores.filter((s) => s.method !== 'seasonal-naive' && s.mae! >= naive.mae!).map((s) => s.method);
+		const shown = await page.locator('[data-testid="backtest-verdicts"] [data-not-beating]').evaluateAll((els) => els.map((e) => e.getAttribute('data-not-beating')));
+		expect(shown).toEqual(notBeating);
+	});
+
+	it('scores the hot-spot baselines as the native evaluation does', async () => {
+		for (const e of nativeHotspots) {
+			for (const m of e.mean) {
+				const cell = page.locator(`[data-testid="hotspot-table"] tr[data-method="${e.method}"][data-share="${m.areaShare}"] [data-metric="hit-rate"]`);
+				expect(Number(await cell.getAttribute('data-value'))).toBeCloseTo(m.hitRate!, 9);
+			}
+		}
+		await expect(page.locator('[data-testid="hotspots"]').textContent()).resolves.toMatch(/THR ranking will be evaluated/);
+	});
+
+	it('logged no console errors and made no request beyond 127.0.0.1', () => {
+		expect(browser.takeProblems()).toEqual([]);
+		expect(browser.requests.every((u) => new URL(u).hostname === '127.0.0.1' || !u.startsWith('http'))).toBe(true);
+	});
+});
