@@ -167,7 +167,7 @@ ORDER BY area_id`;
 grid AS (
 	SELECT a.area_id, g.t, coalesce(am.n, 0) AS n, coalesce(am.harm, 0) AS harm
 	FROM (SELECT DISTINCT area_id FROM area_month) a
-	CROSS JOIN range(?, ? + 1) AS g(t)
+	CROSS JOIN range(CAST(? AS BIGINT), CAST(? AS BIGINT) + 1) AS g(t)
 	LEFT JOIN area_month am ON am.area_id = a.area_id AND am.t = g.t
 ),
 running AS (
@@ -263,7 +263,7 @@ m AS (
 	GROUP BY i.month_index
 )
 SELECT g.t AS month_index, coalesce(m.n, 0)::BIGINT AS n, ${days('coalesce(m.harm, 0)')} AS harm, coalesce(m.records, 0)::BIGINT AS records
-FROM range(?, ? + 1) AS g(t) LEFT JOIN m ON m.t = g.t
+FROM range(CAST(? AS BIGINT), CAST(? AS BIGINT) + 1) AS g(t) LEFT JOIN m ON m.t = g.t
 ORDER BY g.t`;
 	return { sql, params: [...w.params, areaId, from, to, from, to] };
 }

@@ -1,0 +1,81 @@
+/**
+ * The THR data the pages share, each computed once per database and month and reused: the
+ * published model, the months with incidents, area names, one scoreMonth per month and one
+ * scoreTrend (the 12 months before it plus the month) for the sparklines. Browser pages only
+ * present what analytics/thr computes.
+ */
+import { SCORE_UNITS, scoreMonth, scoreTrend, monthIndex, monthLabel, type ScoreResult, type ScoreTrend, type ThrModel } from '$analytics/thr';
+import thrModelFile from '$models/thr/thr-v1.json';
+import type { Database } from '$lib/db/duckdb';
+
+/** The published model (models/thr/thr-v1.json); never modified (what-if works on copies). */
+export const THR_MODEL = thrModelFile as unknown as ThrModel;
+
+/** Months shown in a sparkline before the assessment month. */
+export const TREND_MONTHS = 12;
+
+const cache = new WeakMap<Database, Map<string, Promise<unknown>>>();
+
+function memo<T>(db: Database, key: string, make: () => Promise<T>): Promise<T> {
+	let m = cache.get(db);
+	if (!m) cache.set(db, (m = new Map()));
+	let p = m.get(key) as Promise<T> | undefined;
+	if (!p) {
+		p = make();
+		// A failure is not memoised, so a retry runs the query again.
+		p.catch(() => m!.delete(key));
+		m.set(key, p);
+	}
+	return p;
+}
+
+/** Months (YYYY-MM) that have incidents, oldest first. */
+export function incidentMonths(db: Database): Promise<string[]> {
+	return memo(db, 'months', async () => {
+		const rows = await db.runner.rows<{ month: string }>('SELECT DISTINCT month FROM incidents WHERE month IS NOT NULL ORDER BY month');
+		return rows.map((r) => String(r.month));
+	});
+}
+
+/** LSOA code → name from the `areas` table (empty when the extract has none). */
+export function areaNames(db: Database): Promise<Map<string, string>> {
+	return memo(db, 'names', async () => {
+		const rows = await db.runner.rows<{ code: string; name: string | null }>('SELECT lsoa_code AS code, lsoa_name AS name FROM areas');
+		return new Map(rows.filter((r) => r.name).map((r) => [String(r.code), String(r.name)]));
+	});
+}
+
+/** The published scores of one month (one scoreMonth per month, shared by every page). */
+export function monthScores(db: Database, month: string): Promise<ScoreResult> {
+	return memo(db, `score:${month}`, () => scoreMonth(db.runner, { model: THR_MODEL, weights: db.harmModel, month }));
+}
+
+/** Scores of the TREND_MONTHS months before `month` and the month itself, as columns. */
+export function monthTrend(db: Database, month: string): Promise<ScoreTrend> {
+	return memo(db, `trend:${month}`, () => {
+		const end = monthIndex(month);
+		const months = Array.from({ length: TREND_MONTHS + 1 }, (_, i) => monthLabel(end - TREND_MONTHS + i));
+		return scoreTrend(db.runner, { model: THR_MODEL, weights: db.harmModel, months });
+	});
+}
+
+/** One area's score per month of a trend (null where not in scope), via a per-month index built once. */
+export function trendSeries(trend: ScoreTrend): (areaId: string) => Array<{ month: string; score: number | null; rank: number | null }> {
+	const index = trend.months.map((m) => new Map(m.areaIds.map((id, i) => [id, i])));
+	return (areaId) =>
+		trend.months.map((m, k) => {
+			const i = index[k].get(areaId);
+			return i === undefined ? { month: m.month, score: null, rank: null } : { month: m.month, score: m.scoreUnits[i] / SCORE_UNITS, rank: i + 1 };
+		});
+}
+
+/** The month in the URL when it is one with data, else the latest month with data. */
+export function pickMonth(requested: string | null, months: readonly string[]): string | null {
+	if (requested && months.includes(requested)) return requested;
+	return months.at(-1) ?? null;
+}
+
+/** Score to 3 decimals for display; the exact value is in formatScore / data attributes. */
+export function score3(value: number): string {
+	return value.toFixed(3);
+}
