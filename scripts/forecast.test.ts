@@ -1,6 +1,6 @@
 /**
  * The forecast command end to end, in process (runForecast) on real rows: the first weeks of the
- * Chicago aggravated assaults (shared/data/chicago) and the City of London stop-and-search
+ * Chicago aggravated assaults (sample-data/chicago) and the City of London stop-and-search
  * sample. The key guarantee: rows dated after --train-end cannot change the output.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { FORECAST_COLUMNS, parseForecastArgs, runForecast, type ForecastCliOptions } from './forecast';
 
-const CHICAGO = '../shared/data/chicago/chicago_aggravated_assaults_2010-2017.csv.gz';
+const CHICAGO = 'sample-data/chicago/chicago_aggravated_assaults_2010-2017.csv.gz';
 let dir: string;
 let header: string;
 let lines: string[];

@@ -36,7 +36,7 @@ const USAGE = `usage: npm run forecast -- --input <timestamped CSVs or an extrac
          [--method auto|${FORECAST_METHODS.join('|')}] [--dataset events|stop_search]
          [--columns timestamp=<header>,category=<header>,longitude=<header>,latitude=<header>,area_code=<header>]
          [--category <name> …] [--area <code>] [--backtest-weeks <n>] [--staffing-out <file.csv>] [--staffing <assumptions.json>]
-  e.g. npm run forecast -- --input ../shared/data/chicago/chicago_aggravated_assaults_2010-2017.csv.gz --train-end 2017-12-24 --horizon-weeks 1 --out forecast.csv`;
+  e.g. npm run forecast -- --input sample-data/chicago/chicago_aggravated_assaults_2010-2017.csv.gz --train-end 2017-12-24 --horizon-weeks 1 --out forecast.csv`;
 
 const HOURS_PER_WEEK = 168;
 export const FORECAST_COLUMNS = ['timestamp', 'mean', 'lo80', 'hi80', 'lo95', 'hi95', 'method'] as const;

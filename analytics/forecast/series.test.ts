@@ -1,6 +1,6 @@
 /**
  * Series building against a real DuckDB (@duckdb/node-api) over rows copied from the real data:
- * the first Chicago aggravated assaults of 2010 (shared/data/chicago), City of London
+ * the first Chicago aggravated assaults of 2010 (sample-data/chicago), City of London
  * stop-and-search rows of June and January 2018, and City of London street rows of 2019
  * (the Overview fixture). Expected counts are read off the rows by hand.
  */

@@ -2,7 +2,7 @@
  * Forecast, backtest and hot-spot timings and accuracy, printed side by side (never asserted).
  * Call benchForecasts() from `npm run bench`, or run this file alone: `tsx scripts/bench/forecast.ts`.
  *
- * 1. Chicago aggravated assaults 2010–2017 (117,875 rows, shared/data/chicago), hourly series
+ * 1. Chicago aggravated assaults 2010–2017 (117,875 rows, sample-data/chicago), hourly series
  *    (70,128 hours): one forecast per method, then a rolling-origin backtest over the last 52 weeks
  *    of 2017 (52 origins, Mondays 00:00, 1-week horizons): MAE, MASE, relative MAE, 80%/95%
  *    coverage and time per method, and the automatic choice.
@@ -24,7 +24,7 @@ import { monthIndex, monthKey } from '../../analytics/forecast/series';
 import { HARM_WEIGHTS_INSERT_SQL, HARM_WEIGHTS_TABLE_SQL, harmWeightParams, harmWeightRows, type HarmWeightsModel } from '../../analytics/models/harm-weights';
 import cchi from '../../models/harm-weights/cchi-police-uk-v1.json';
 
-const CHICAGO = '../shared/data/chicago/chicago_aggravated_assaults_2010-2017.csv.gz';
+const CHICAGO = 'sample-data/chicago/chicago_aggravated_assaults_2010-2017.csv.gz';
 const SAMPLE = 'sample-data/police-uk/city-of-london/street';
 const WEEK = 168;
 

@@ -1,6 +1,6 @@
 /**
  * Tests of scripts/lib/areas.ts on the real London LSOA 2011 shapefile and IoD 2019 files in
- * /work/shared/data. Every expectation is computed independently of the code under test: the
+ * sample-data/ (copied unchanged from the project's data collection). Every expectation is computed independently of the code under test: the
  * reprojection against the Ordnance Survey's published formulas, neighbours and areas against
  * the raw British National Grid polygons, IMD values against the raw CSV lines.
  */
@@ -22,7 +22,7 @@ import {
 	type LsoaFeature
 } from './areas';
 
-const DATA = '/work/shared/data';
+const DATA = 'sample-data';
 const BOUNDARIES = `${DATA}/boundaries/london-lsoa-2011`;
 const SHP = `${BOUNDARIES}/london-2011-lsoa-gen20.shp`;
 const IMD_DIR = `${DATA}/context/imd2019`;
