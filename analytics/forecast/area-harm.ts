@@ -25,7 +25,7 @@
  * smoothing parameters, and it keeps the cost linear in the number of areas.
  */
 import type { QueryRunner } from '../runner';
-import { chooseMethod, type BacktestScore, type MethodChoice } from './backtest';
+import { chooseMethod, emptyScore, type BacktestScore, type MethodChoice } from './backtest';
 import { scaledCountInterval, scaledCountQuantiles } from './distributions';
 import { fitHoltWinters } from './holt-winters';
 import { FORECAST_METHODS, defaultMethodOptions, fitMethod, minHistory, type ForecastMethodName, type MethodOptions } from './methods';
@@ -235,21 +235,7 @@ function panelBacktest(
 	const started = performance.now();
 	const need = minHistory(method, period);
 	const usable = origins.filter((o) => o >= need);
-	const empty: AreaHarmScore = {
-		method,
-		origins: 0,
-		points: 0,
-		mae: null,
-		mase: null,
-		relativeMae: null,
-		bias: null,
-		coverage80: null,
-		coverage95: null,
-		width80: null,
-		seconds: 0,
-		skipped: `needs ${need} months of history before each origin`,
-		overdispersion: null
-	};
+	const empty: AreaHarmScore = { ...emptyScore(method, `needs ${need} months of history before each origin`, started), overdispersion: null };
 	if (usable.length === 0 || usable.length < origins.length) return { ...empty, seconds: (performance.now() - started) / 1000 };
 	// Per origin: Σ|e|, Σe, Σscale, Σe², Σv, and the points themselves for coverage.
 	const perOrigin = usable.map(() => ({ e2: 0, v: 0 }));

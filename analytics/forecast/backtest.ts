@@ -114,7 +114,7 @@ export function backtest(series: ArrayLike<number>, options: BacktestOptions): B
 		const need = minHistory(method, period);
 		const first = origins.length ? Math.min(...origins) : 0;
 		if (origins.length === 0 || first < need) {
-			return empty(method, origins.length === 0 ? 'no origins' : `needs ${need} steps of history before the first origin; has ${first}`, started);
+			return emptyScore(method, origins.length === 0 ? 'no origins' : `needs ${need} steps of history before the first origin; has ${first}`, started);
 		}
 		let absSum = 0;
 		let errSum = 0;
@@ -166,7 +166,8 @@ export function backtest(series: ArrayLike<number>, options: BacktestOptions): B
 	return { period, horizon, origins, scores, choice: chooseMethod(scores) };
 }
 
-function empty(method: ForecastMethodName, reason: string, started: number): BacktestScore {
+/** The score of a method that could not run, with the reason; `started` is a performance.now() reading. */
+export function emptyScore(method: ForecastMethodName, reason: string, started: number): BacktestScore {
 	return {
 		method,
 		origins: 0,

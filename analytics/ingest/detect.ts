@@ -82,6 +82,11 @@ export function splitCsvLine(line: string, delimiter: string): string[] {
 	return cells;
 }
 
+/** A problem with the header line (line 1) of `file`. */
+function headerIssue(file: string, message: string, column: string | null = null): Detection {
+	return { ok: false, issue: { file, line: 1, column, message } };
+}
+
 function describe(format: SourceFormat): string {
 	return format.columns.map((c) => c.header).join(',');
 }
@@ -123,10 +128,7 @@ function matchFormat(format: SourceFormat, normalised: string[], mapping: Column
 export function detectSource(headerLine: string, file: string, kind?: SourceKind, mapping: ColumnMapping = {}): Detection {
 	const text = headerLine.replace(/^\uFEFF/, '').replace(/\r$/, '');
 	if (text.trim() === '') {
-		return {
-			ok: false,
-			issue: { file, line: 1, column: null, message: 'empty file: expected a header line such as "Crime ID,Month,Reported by,…"' }
-		};
+		return headerIssue(file, 'empty file: expected a header line such as "Crime ID,Month,Reported by,…"');
 	}
 	const delimiter = detectDelimiter(text);
 	const fileColumns = splitCsvLine(text, delimiter).map((c) => c.trim());
@@ -136,15 +138,11 @@ export function detectSource(headerLine: string, file: string, kind?: SourceKind
 	for (let i = 0; i < normalised.length; i++) {
 		const n = normalised[i];
 		if (n !== '' && seen.has(n)) {
-			return {
-				ok: false,
-				issue: {
-					file,
-					line: 1,
-					column: fileColumns[i],
-					message: `duplicate column "${fileColumns[i]}" (columns ${seen.get(n)! + 1} and ${i + 1}): each column name may appear once`
-				}
-			};
+			return headerIssue(
+				file,
+				`duplicate column "${fileColumns[i]}" (columns ${seen.get(n)! + 1} and ${i + 1}): each column name may appear once`,
+				fileColumns[i]
+			);
 		}
 		seen.set(n, i);
 	}
@@ -155,13 +153,10 @@ export function detectSource(headerLine: string, file: string, kind?: SourceKind
 		for (const [key, header] of Object.entries(mapping)) {
 			if (!format.columns.some((c) => c.key === key)) {
 				const keys = format.columns.map((c) => c.key).join(', ');
-				return { ok: false, issue: { file, line: 1, column: null, message: `column mapping names unknown field "${key}": expected one of ${keys}` } };
+				return headerIssue(file, `column mapping names unknown field "${key}": expected one of ${keys}`);
 			}
 			if (!normalised.includes(normaliseHeader(header))) {
-				return {
-					ok: false,
-					issue: { file, line: 1, column: header, message: `column mapping ${key}=${header}: the file has no column "${header}" (it has ${fileColumns.map((c) => `"${c}"`).join(', ')})` }
-				};
+				return headerIssue(file, `column mapping ${key}=${header}: the file has no column "${header}" (it has ${fileColumns.map((c) => `"${c}"`).join(', ')})`, header);
 			}
 		}
 	}
@@ -189,29 +184,15 @@ export function detectSource(headerLine: string, file: string, kind?: SourceKind
 	}
 	if (best.score >= 0.5) {
 		const s = best.missing.length > 1 ? 's' : '';
-		return {
-			ok: false,
-			issue: {
-				file,
-				line: 1,
-				column: null,
-				message: `looks like ${best.format.label} but the header lacks column${s} ${best.missing.map((m) => `"${m}"`).join(', ')}; expected: ${describe(best.format)}`
-			}
-		};
+		return headerIssue(file, `looks like ${best.format.label} but the header lacks column${s} ${best.missing.map((m) => `"${m}"`).join(', ')}; expected: ${describe(best.format)}`);
 	}
 	const hint =
 		fileColumns.length === 1 && /[;,\t|]/.test(text) === false
 			? ' The header has a single column: is the file delimited by something other than comma, tab, semicolon or pipe?'
 			: '';
-	return {
-		ok: false,
-		issue: {
-			file,
-			line: 1,
-			column: null,
-			message:
-				`unrecognised header (${delimiterName(delimiter)}-separated: ${fileColumns.slice(0, 6).map((c) => `"${c}"`).join(', ')}${fileColumns.length > 6 ? ', …' : ''}). ` +
-				`Expected one of: ${SOURCE_FORMATS.map((f) => `${f.label} (${describe(f)})`).join('; ')}.${hint}`
-		}
-	};
+	return headerIssue(
+		file,
+		`unrecognised header (${delimiterName(delimiter)}-separated: ${fileColumns.slice(0, 6).map((c) => `"${c}"`).join(', ')}${fileColumns.length > 6 ? ', …' : ''}). ` +
+			`Expected one of: ${SOURCE_FORMATS.map((f) => `${f.label} (${describe(f)})`).join('; ')}.${hint}`
+	);
 }
