@@ -1,0 +1,417 @@
+/**
+ * In-browser import: the user's CSV files → an extract (Arrow IPC stream per dataset, a
+ * manifest in the shape of analytics/ingest/extract-schema.ts, a quarantine), with the same
+ * detection and validation as the command-line builder (scripts/lib/extracts.ts): this module
+ * calls analytics/ingest (detectSource, scanText, stageFile, validateStaged, fileAccounts,
+ * typedSelectSql) in the same order and adds only what the browser does differently — bytes come
+ * from File objects and are registered with DuckDB-wasm, and there are no boundary files (the
+ * `areas` dataset is empty, as with the builder's `--no-areas`).
+ *
+ * No DOM and no DuckDB-wasm import: the database is reached through {@link ImportEngine}, so the
+ * same code runs in the import worker (browser) and in unit tests (DuckDB-wasm's Node build).
+ */
+import { latLngToCell } from 'h3-js';
+import type { QueryRunner } from '../../../analytics/runner';
+import {
+	EXTRACT_DATASETS,
+	SOURCE_FORMATS,
+	detectSource,
+	fileAccounts,
+	rejectWholeFile,
+	resetIngest,
+	scanText,
+	stageFile,
+	typedSelectSql,
+	validateStaged,
+	type ColumnMapping,
+	type DatasetName,
+	type ExtractColumn,
+	type ExtractManifest,
+	type SourceReport
+} from '../../../analytics/ingest';
+import { ident } from '../../../analytics/ingest/sql';
+import { toCsv } from '../../../analytics/export/csv';
+
+export const BROWSER_BUILDER = { name: 'clearsight-browser-import', version: '0.1.0' };
+
+/** What the import needs from a database besides SQL. */
+export interface ImportEngine {
+	runner: QueryRunner;
+	/** Make `bytes` readable by read_csv under `name`. */
+	registerFile(name: string, bytes: Uint8Array): Promise<void>;
+	dropFile(name: string): Promise<void>;
+	/** Create table `name` from Arrow IPC stream bytes. */
+	insertArrow(name: string, ipc: Uint8Array): Promise<void>;
+	/** Run a query and return its result as Arrow IPC stream bytes. */
+	exportArrow(sql: string): Promise<Uint8Array>;
+	/** Build the `point_cells` IPC stream (longitude, latitude, h3_r7, h3_r8, h3_r9) from columns. */
+	pointCellsIpc(columns: { longitude: Float64Array; latitude: Float64Array; h3_r7: string[]; h3_r8: string[]; h3_r9: string[] }): Uint8Array;
+}
+
+/** One input file as given by the user. */
+export interface ImportInput {
+	/** Name shown in reports (unique among the inputs). */
+	name: string;
+	/** Where it came from (relative path in a dropped folder, or the file name). */
+	pathHint: string;
+	/** Size on disk (compressed size for gzip). */
+	bytes: number;
+	/** The file's bytes as stored (gzip not yet expanded). */
+	read(): Promise<Uint8Array>;
+}
+
+export interface ImportHelpers {
+	sha256(bytes: Uint8Array): Promise<string>;
+	gunzip(bytes: Uint8Array): Promise<Uint8Array>;
+}
+
+export type ImportPhase = 'reading' | 'validating' | 'locating' | 'writing' | 'done';
+
+export interface ImportProgress {
+	phase: ImportPhase;
+	/** Data rows read so far (all files). */
+	rowsRead: number;
+	/** Data rows in the files read so far and, once known, in all files. */
+	rowsKnown: number;
+	filesDone: number;
+	filesTotal: number;
+	file: string | null;
+}
+
+export interface ImportOptions {
+	/** Column mapping for files not recognised as police.uk (as the builder's `--columns`), by file name; '*' for all. */
+	mappings?: Readonly<Record<string, ColumnMapping>>;
+	onProgress?: (p: ImportProgress) => void;
+	/** Checked between steps: when it returns true the import stops with {@link ImportCancelled}. */
+	cancelled?: () => boolean;
+}
+
+export interface ImportResult {
+	manifest: ExtractManifest;
+	/** File name in the extract → bytes (every dataset's .arrow, and quarantine.csv). */
+	files: Map<string, Uint8Array>;
+	elapsedMs: number;
+}
+
+export class ImportCancelled extends Error {
+	constructor() {
+		super('Import cancelled: nothing was saved.');
+		this.name = 'ImportCancelled';
+	}
+}
+
+const H3_RESOLUTIONS = [7, 8, 9] as const;
+const GZIP = (b: Uint8Array) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+const stage = (kind: string) => `typed_${kind.replace(/-/g, '_')}`;
+
+/** The mapping that applies to a file: its own, else the one for every file ('*'). */
+function mappingFor(options: ImportOptions, name: string): ColumnMapping | undefined {
+	return options.mappings?.[name] ?? options.mappings?.['*'];
+}
+
+/**
+ * Import files into an extract. Every input row ends up accepted (in a dataset) or rejected (in
+ * the quarantine with file, line, column and reason); a file that cannot be read at all is
+ * reported as a whole with its line count, exactly as the command-line builder does.
+ */
+export async function importFiles(
+	engine: ImportEngine,
+	inputs: readonly ImportInput[],
+	helpers: ImportHelpers,
+	options: ImportOptions = {}
+): Promise<ImportResult> {
+	const started = performance.now();
+	const { runner } = engine;
+	const progress: ImportProgress = { phase: 'reading', rowsRead: 0, rowsKnown: 0, filesDone: 0, filesTotal: inputs.length, file: null };
+	const report = (changes: Partial<ImportProgress>) => {
+		Object.assign(progress, changes);
+		options.onProgress?.({ ...progress });
+	};
+	const check = () => {
+		if (options.cancelled?.()) throw new ImportCancelled();
+	};
+	if (inputs.length === 0) throw new Error('no files to import: choose .csv or .csv.gz files');
+
+	await resetIngest(runner);
+	const files: Array<{ input: ImportInput; sha256: string }> = [];
+	const seen = new Map<string, string>();
+	for (let i = 0; i < inputs.length; i++) {
+		check();
+		const input = inputs[i];
+		report({ file: input.name });
+		const raw = await input.read();
+		const sha256 = await helpers.sha256(raw);
+		files.push({ input, sha256 });
+		const gz = GZIP(raw);
+		let text: Uint8Array;
+		try {
+			text = gz ? await helpers.gunzip(raw) : raw;
+		} catch (error) {
+			await rejectWholeFile(runner, {
+				file: input.name,
+				fileSeq: i,
+				kind: 'unknown',
+				reason: `not a readable gzip file: ${error instanceof Error ? error.message : String(error)}`,
+				column: null,
+				dataLines: 0,
+				raw: ''
+			});
+			report({ filesDone: i + 1 });
+			continue;
+		}
+		const scan = scanText(text);
+		report({ rowsKnown: progress.rowsKnown + scan.dataLines });
+		const whole = async (reason: string, kind = 'unknown', column: string | null = null) => {
+			await rejectWholeFile(runner, { file: input.name, fileSeq: i, kind, reason, column, dataLines: scan.dataLines, raw: scan.headerLine });
+			report({ rowsRead: progress.rowsRead + scan.dataLines, filesDone: i + 1 });
+		};
+		if (raw.length === 0) {
+			await whole('empty file (0 bytes): expected a header line and data rows');
+			continue;
+		}
+		const twin = seen.get(sha256);
+		if (twin) {
+			await whole(`identical to ${twin} (same sha256): the file was given twice`);
+			continue;
+		}
+		seen.set(sha256, input.name);
+		let detection = detectSource(scan.headerLine, input.name);
+		const mapping = mappingFor(options, input.name);
+		if (mapping && Object.keys(mapping).length > 0 && (!detection.ok || detection.kind === 'events')) {
+			detection = detectSource(scan.headerLine, input.name, 'events', mapping);
+		}
+		if (!detection.ok) {
+			await whole(detection.issue.message, 'unknown', detection.issue.column);
+			continue;
+		}
+		if (scan.dataLines === 0) {
+			await whole('no data rows: the file has a header line only', detection.kind);
+			continue;
+		}
+		const registered = `import-${i}.csv`;
+		await engine.registerFile(registered, text);
+		try {
+			const records = await stageFile(runner, {
+				source: registered,
+				file: input.name,
+				fileSeq: i,
+				detection,
+				blankLines: scan.blankLines,
+				lineShifts: scan.lineShifts,
+				gzip: false
+			});
+			report({ rowsRead: progress.rowsRead + records, filesDone: i + 1 });
+		} finally {
+			await engine.dropFile(registered);
+		}
+	}
+
+	check();
+	report({ phase: 'validating', file: null });
+	for (const format of SOURCE_FORMATS) await validateStaged(runner, format.kind);
+	const accounts = await fileAccounts(runner);
+	for (const format of SOURCE_FORMATS) {
+		await runner.exec(`CREATE OR REPLACE TEMP TABLE ${ident(stage(format.kind))} AS ${typedSelectSql(format.kind)}`);
+	}
+
+	check();
+	report({ phase: 'locating' });
+	await buildPointCells(engine);
+
+	check();
+	report({ phase: 'writing' });
+	const out = new Map<string, Uint8Array>();
+	const datasets: ExtractManifest['datasets'] = [];
+	for (const spec of EXTRACT_DATASETS) {
+		check();
+		const from = await datasetSource(runner, spec.name, spec.columns);
+		const { bytes, entry } = await writeDataset(engine, helpers, spec.name, spec.columns, from);
+		out.set(entry.file, bytes);
+		datasets.push(entry);
+	}
+	const quarantineRows = await runner.rows(
+		`SELECT q.source_file, q.source_kind, q.source_line, q.column_name, q.reason, q.raw FROM ingest_quarantine q JOIN ingest_files f USING (source_file) ORDER BY f.file_seq, q.source_line NULLS FIRST`
+	);
+	out.set('quarantine.csv', new TextEncoder().encode(toCsv(quarantineRows, ['source_file', 'source_kind', 'source_line', 'column_name', 'reason', 'raw'])));
+
+	const monthUnion = SOURCE_FORMATS.map((f) => `SELECT month, source_file FROM ${ident(stage(f.kind))}`).join(' UNION ALL ');
+	const ranges = await runner.rows<{ source_file: string; first: string; last: string }>(
+		`SELECT source_file, min(month) AS first, max(month) AS last FROM (${monthUnion}) GROUP BY source_file`
+	);
+	const sources: SourceReport[] = files.map(({ input, sha256 }) => {
+		const account = accounts.find((a) => a.file === input.name);
+		if (!account) throw new Error(`${input.name}: no account of its rows (internal error)`);
+		const range = ranges.find((r) => r.source_file === input.name);
+		return {
+			file: input.name,
+			path_hint: input.pathHint,
+			kind: account.kind,
+			sha256,
+			bytes: input.bytes,
+			rows_in: account.rows_in,
+			accepted: account.accepted,
+			rejected: account.rejected,
+			reasons: account.reasons,
+			file_error: account.file_error,
+			date_range: range ? { first: range.first, last: range.last } : null
+		};
+	});
+	const totals = sources.reduce(
+		(t, s) => ({ rows_in: t.rows_in + s.rows_in, accepted: t.accepted + s.accepted, rejected: t.rejected + s.rejected }),
+		{ rows_in: 0, accepted: 0, rejected: 0 }
+	);
+	const kinds = new Set(sources.map((s) => s.kind));
+	const attribution: ExtractManifest['attribution'] = [];
+	if (['street', 'stop-search', 'outcomes'].some((k) => kinds.has(k))) {
+		attribution.push({
+			dataset: 'incidents, stop_search, outcomes',
+			source: 'data.police.uk (imported in this browser)',
+			licence: 'Open Government Licence v3.0',
+			text: 'Contains public sector information licensed under the Open Government Licence v3.0.'
+		});
+	}
+	const manifest: ExtractManifest = {
+		manifest_version: 1,
+		builder: BROWSER_BUILDER,
+		built_at: new Date().toISOString(),
+		input_fingerprint: sources.map((s) => s.sha256).join(','),
+		datasets,
+		sources,
+		attribution,
+		totals
+	};
+	report({ phase: 'done', rowsRead: totals.rows_in, rowsKnown: totals.rows_in, filesDone: inputs.length });
+	return { manifest, files: out, elapsedMs: performance.now() - started };
+}
+
+/** H3 cells of every distinct point of the typed tables, computed once per point (as the builder does). */
+async function buildPointCells(engine: ImportEngine): Promise<void> {
+	const { runner } = engine;
+	const withPoints: string[] = [];
+	for (const format of SOURCE_FORMATS) {
+		const cols = await columnNames(runner, stage(format.kind));
+		if (cols.has('longitude') && cols.has('latitude')) withPoints.push(`SELECT longitude, latitude FROM ${ident(stage(format.kind))}`);
+	}
+	const points = await runner.columns(
+		`SELECT DISTINCT longitude, latitude FROM (${withPoints.join(' UNION ALL ')}) WHERE longitude IS NOT NULL AND latitude IS NOT NULL`
+	);
+	const lon = Float64Array.from(points.longitude as number[]);
+	const lat = Float64Array.from(points.latitude as number[]);
+	const cells = { h3_r7: [] as string[], h3_r8: [] as string[], h3_r9: [] as string[] };
+	for (let i = 0; i < lon.length; i++) {
+		cells.h3_r7.push(latLngToCell(lat[i], lon[i], H3_RESOLUTIONS[0]));
+		cells.h3_r8.push(latLngToCell(lat[i], lon[i], H3_RESOLUTIONS[1]));
+		cells.h3_r9.push(latLngToCell(lat[i], lon[i], H3_RESOLUTIONS[2]));
+	}
+	await runner.exec(`DROP TABLE IF EXISTS point_cells`);
+	if (lon.length === 0) {
+		await runner.exec(`CREATE TABLE point_cells (longitude DOUBLE, latitude DOUBLE, h3_r7 VARCHAR, h3_r8 VARCHAR, h3_r9 VARCHAR)`);
+		return;
+	}
+	await engine.insertArrow('point_cells', engine.pointCellsIpc({ longitude: lon, latitude: lat, ...cells }));
+}
+
+async function columnNames(runner: QueryRunner, table: string): Promise<Set<string>> {
+	const rows = await runner.rows<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE ${ident(table)})`);
+	return new Set(rows.map((r) => r.column_name));
+}
+
+/**
+ * The rows of one contract dataset as a parenthesised query: the typed tables of every format
+ * writing to it, joined to their points' H3 cells, in the builder's order (time, file, line).
+ * Datasets no input format writes (areas, and any added to the contract later) come out empty.
+ */
+async function datasetSource(runner: QueryRunner, name: DatasetName, columns: readonly ExtractColumn[]): Promise<string> {
+	const empty = `(SELECT ${columns.map((c) => `CAST(NULL AS ${c.type}) AS ${ident(c.name)}`).join(', ')} WHERE false)`;
+	if (name === 'quarantine') {
+		const select = columns.map((c) => `q.${ident(c.name)}`).join(', ');
+		return `(SELECT ${select} FROM ingest_quarantine q JOIN ingest_files f USING (source_file) ORDER BY f.file_seq, q.source_line NULLS FIRST)`;
+	}
+	const formats = SOURCE_FORMATS.filter((f) => f.dataset === name);
+	if (formats.length === 0) return empty;
+	const parts: string[] = [];
+	for (const format of formats) {
+		const table = stage(format.kind);
+		const present = await columnNames(runner, table);
+		const joined = present.has('longitude') && present.has('latitude');
+		const select = columns.map((c) => {
+			if (present.has(c.name)) return `t.${ident(c.name)}`;
+			if (joined && /^h3_r[0-9]+$/.test(c.name)) return `p.${ident(c.name)}`;
+			return `CAST(NULL AS ${c.type}) AS ${ident(c.name)}`;
+		});
+		parts.push(
+			`SELECT ${select.join(', ')} FROM ${ident(table)} t${joined ? ' LEFT JOIN point_cells p USING (longitude, latitude)' : ''}`
+		);
+	}
+	const has = (c: string) => columns.some((col) => col.name === c);
+	const order = [has('occurred_at') ? 'occurred_at' : has('month') ? 'month' : null, 'source_file', 'source_line'].filter(
+		(c): c is string => c !== null && has(c)
+	);
+	return `(SELECT * FROM (${parts.join(' UNION ALL ')})${order.length ? ` ORDER BY ${order.map(ident).join(', ')}` : ''})`;
+}
+
+/** A string column is dictionary-encoded when it has at most this share of distinct values (as the builder). */
+const DICTIONARY_MAX_SHARE = 0.5;
+
+async function writeDataset(
+	engine: ImportEngine,
+	helpers: ImportHelpers,
+	name: DatasetName,
+	columns: readonly ExtractColumn[],
+	from: string
+): Promise<{ bytes: Uint8Array; entry: ExtractManifest['datasets'][number] }> {
+	const { runner } = engine;
+	await runner.exec(`CREATE OR REPLACE TEMP TABLE arrow_w AS SELECT * FROM ${from}`);
+	const [{ n: rows }] = await runner.rows<{ n: number }>(`SELECT count(*) AS n FROM arrow_w`);
+	const select: string[] = [];
+	for (const [i, column] of columns.entries()) {
+		const col = ident(column.name);
+		if (column.type === 'TIMESTAMP') {
+			// Carried as epoch milliseconds, like the builder's Arrow files.
+			select.push(`CAST(${col} AS TIMESTAMP_MS) AS ${col}`);
+			continue;
+		}
+		if (column.type === 'VARCHAR' && rows > 0) {
+			const [{ d }] = await runner.rows<{ d: number }>(`SELECT count(DISTINCT ${col}) AS d FROM arrow_w`);
+			if (d > 0 && d <= rows * DICTIONARY_MAX_SHARE) {
+				const type = ident(`import_enum_${i}`);
+				await runner.exec(`DROP TYPE IF EXISTS ${type}`);
+				await runner.exec(`CREATE TYPE ${type} AS ENUM (SELECT DISTINCT ${col} FROM arrow_w WHERE ${col} IS NOT NULL ORDER BY 1)`);
+				select.push(`CAST(${col} AS ${type}) AS ${col}`);
+				continue;
+			}
+		}
+		select.push(`CAST(${col} AS ${column.type}) AS ${col}`);
+	}
+
+	const has = (c: string) => columns.some((col) => col.name === c);
+	let date_range: { first: string; last: string } | null = null;
+	let bbox: [number, number, number, number] | null = null;
+	if (rows > 0 && has('month')) {
+		const [r] = await runner.rows<{ first: string; last: string }>(`SELECT min(month) AS first, max(month) AS last FROM arrow_w`);
+		date_range = r;
+	}
+	const lonCol = has('longitude') ? 'longitude' : has('centroid_lon') ? 'centroid_lon' : null;
+	if (rows > 0 && lonCol) {
+		const latCol = lonCol === 'longitude' ? 'latitude' : 'centroid_lat';
+		const [r] = await runner.rows<{ w: number | null; s: number; e: number; n: number }>(
+			`SELECT min(${ident(lonCol)}) AS w, min(${ident(latCol)}) AS s, max(${ident(lonCol)}) AS e, max(${ident(latCol)}) AS n FROM arrow_w`
+		);
+		if (r.w !== null) bbox = [r.w, r.s, r.e, r.n];
+	}
+	const bytes = await engine.exportArrow(`SELECT ${select.join(', ')} FROM arrow_w`);
+	await runner.exec(`DROP TABLE arrow_w`);
+	for (let i = 0; i < columns.length; i++) await runner.exec(`DROP TYPE IF EXISTS ${ident(`import_enum_${i}`)}`);
+	const entry = {
+		name,
+		file: `${name}.arrow`,
+		format: 'arrow-ipc-stream' as const,
+		rows,
+		bytes: bytes.byteLength,
+		sha256: await helpers.sha256(bytes),
+		columns: [...columns],
+		date_range,
+		bbox
+	};
+	return { bytes, entry };
+}
