@@ -98,7 +98,8 @@ export function getDatabase(onStep?: (step: LoadStep) => void): Promise<Database
 	return opening;
 }
 
-interface Engine {
+/** A started DuckDB-wasm instance with one connection (also used by the in-browser import, on its own instance). */
+export interface Engine {
 	db: duckdb.AsyncDuckDB;
 	conn: duckdb.AsyncDuckDBConnection;
 	bundle: LoadReport['bundle'];
@@ -170,7 +171,8 @@ async function openDatabase(onStep: (step: LoadStep) => void): Promise<Database>
 	}
 }
 
-async function startEngine(): Promise<Engine> {
+/** Start a new DuckDB-wasm instance from this build's wasm and worker files; each call starts another. */
+export async function startEngine(): Promise<Engine> {
 	const start = performance.now();
 	try {
 		const bundle = await duckdb.selectBundle({
