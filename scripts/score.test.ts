@@ -55,15 +55,15 @@ describe('npm run score', () => {
 		}
 	});
 
-	it('uses only data up to the month: adding the later months’ files changes nothing', () => {
-		const early = join(dir, 'to-2019-03');
+	it.each([MODEL, 'models/thr/thr-v2.json'])('uses only data up to the month: adding the later months’ files changes nothing (%s)', (model) => {
+		const early = join(dir, `to-2019-03-${model.slice(-7, -5)}`);
 		mkdirSync(early);
 		for (const f of readdirSync(STREET)) if (f.slice(0, 7) <= '2019-03') copyFileSync(join(STREET, f), join(early, f));
 		expect(readdirSync(early)).toHaveLength(16);
 		const a = join(dir, 'early.csv');
 		const b = join(dir, 'full.csv');
-		execFileSync(TSX, ['scripts/score.ts', '--model', MODEL, '--input', early, '--month', '2019-03', '--out', a]);
-		execFileSync(TSX, ['scripts/score.ts', '--model', MODEL, '--input', STREET, '--month', '2019-03', '--out', b]);
+		execFileSync(TSX, ['scripts/score.ts', '--model', model, '--input', early, '--month', '2019-03', '--out', a]);
+		execFileSync(TSX, ['scripts/score.ts', '--model', model, '--input', STREET, '--month', '2019-03', '--out', b]);
 		expect(readFileSync(a, 'utf8')).toBe(readFileSync(b, 'utf8'));
 	});
 

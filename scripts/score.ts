@@ -21,7 +21,7 @@ import type { HarmWeightsModel } from '../analytics/models/harm-weights';
 import { formatScore, monthIndex, scoreMonth, thrModelProblems, type ThrModel } from '../analytics/thr';
 
 const USAGE = `usage: npm run score -- --model <model file> --input <street CSVs, folders or an extract folder …> --month <YYYY-MM> --out <file.csv>
-  e.g. npm run score -- --model models/thr/thr-v1.json --input sample-data/police-uk/city-of-london/street --month 2019-06 --out scores.csv`;
+  e.g. npm run score -- --model models/thr/thr-v2.json --input sample-data/police-uk/city-of-london/street --month 2019-06 --out scores.csv`;
 
 const SCHEMA_FILE = 'models/schema/thr-model.schema.json';
 /** The repository root: model files name other files from here. */
@@ -108,6 +108,12 @@ async function main(): Promise<number> {
 		console.log(`${model.title} (${model.id} ${model.version}), harm weights ${weights.id} ${weights.version}`);
 		console.log(`Input: ${input.kind === 'extract' ? `extract ${input.dir} built ${input.manifest.built_at}` : `${args.lists.input.join(', ')} (built in ${(input.buildMs / 1000).toFixed(1)} s)`}, ${input.tables[0].rows} incident rows`);
 		console.log(`Month ${month}: ${result.areas.length} areas scored from data up to ${month}; ${model.bands.map((b) => `${b.label} ${result.bandCounts[b.id]}`).join(', ')}`);
+		for (const c of result.components) {
+			if (c.riskRun) {
+				const r = c.riskRun;
+				console.log(`${c.label}: ${r.methodLabel} (${r.reason}) forecasting ${r.forecastMonth} from ${r.historyFrom}…${r.historyTo}; overdispersion φ = ${r.overdispersion.toFixed(3)}`);
+			} else if (c.riskMethod) console.log(`${c.label}: ${c.riskMethod}`);
+		}
 		for (const w of result.warnings) console.log(`warning: ${w}`);
 		console.log(`Top 5 (${model.tie_rule.description})`);
 		for (const a of result.areas.slice(0, 5)) {

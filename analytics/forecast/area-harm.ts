@@ -304,6 +304,8 @@ export interface RiskEstimatesOptions {
 	intervalLevel: number;
 	weights?: readonly HarmWeightInput[];
 	method?: ForecastMethodName | 'auto';
+	/** Candidates for 'auto'; default all four. */
+	methods?: readonly ForecastMethodName[];
 	historyMonths?: number;
 	backtestMonths?: number;
 }
@@ -348,6 +350,7 @@ export async function forecastRiskEstimates(runner: QueryRunner, options: RiskEs
 			table: options.table,
 			weights: options.weights,
 			method: options.method,
+			methods: options.methods,
 			historyMonths: options.historyMonths,
 			backtestMonths: options.backtestMonths
 		});

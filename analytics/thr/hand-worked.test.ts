@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
-import { STREET_DIR, cchiWeights, createIncidents, thrV1, type FixtureRow } from './test-helpers';
+import { STREET_DIR, cchiWeights, createIncidents, thrV1, thrV2, type FixtureRow } from './test-helpers';
 import { SCORE_UNITS, formatScore, scoreMonth, type ScoreResult, type ThreatDetail, type RiskDetail } from './score';
 import { bandMoves, compareAreas, explainArea } from './explain';
 
@@ -258,5 +258,116 @@ describe('hand-worked example: three real LSOAs, thr-v1, 2019-06', () => {
 		]);
 		expect(cmp.components.reduce((s, c) => s + c.differenceUnits, 0)).toBe(cmp.scoreDifferenceUnits);
 		expect(cmp.decidedBy).toBe('score');
+	});
+});
+
+/*
+ * The same three areas and rows scored with thr-v2, whose Risk is the forecasting model's
+ * expected harm next month (method 'forecast': seasonal-mean, 36 months of history, 6 backtest
+ * origins, 80% interval). Harm and Threat are computed as above and do not change.
+ *
+ * History read (analytics/forecast/area-harm.ts): months up to 2019-06, at most 36; the data
+ * (the whole table) starts in 2018-01, so the history is 2018-01…2019-06, n = 18 months, t = 0…17.
+ * Monthly harm per area (CCHI days; Criminal damage and arson (CDA) = 11.18):
+ *   t:  0     1       2            3        4  5  6    7  8  9   10 11   12 13 14 15 16 17
+ *   A:  0  194.21  3+11.18=14.18  3+10=13   1  2  7.5  0  0  13  2  7.5  0  5  0  0  0  0
+ *       (2018-02 VSO; 2018-03 ASB ×3 + CDA; 2018-04 ASB ×3 + OC; 2018-10 SL + TFP + OC; 2019-02 SL + TFP ×2)
+ *   B:  2  2  194.21  4  0 0 0 0 0 0 0  2  0  2  0 0 0 0   (OT; 2018-03 VSO; OT ×2; 2018-12 OT; 2019-02 OT)
+ *   C:  0 … 0 (t = 0…15), 2 (2019-05 TFP), 194.21 (2019-06 VSO)
+ *   B's rows in 2019-07, 2019-08 and 2019-11 lie after M and are not read.
+ * Season: n − backtest months = 18 − 6 = 12 < 24, so no month-of-year season (period 1), and
+ * seasonal-mean with period 1 averages the last 12 months (defaultMethodOptions(1).seasons = 12).
+ *
+ * Forecast for 2019-07 = mean of t = 6…17 (2018-07…2019-06) = 12-month harm ÷ 12:
+ *   A: 7.5 + 13 + 2 + 7.5 + 5 = 35 → 35/12 = 2.91666…;  B: 2 + 2 = 4 → 4/12 = 1/3;
+ *   C: 2 + 194.21 = 196.21 → 196.21/12 = 16.35083…
+ *   Percentiles (mid-rank): B 0, A 0.5, C 1 — the same as the stand-in's, so the contributions,
+ *   scores, bands and ranks are those of v1 above: C 1,048,576 (high), A 367,001, B 157,286.
+ *
+ * Effective weight w̄ = Σ w²N ÷ Σ wN over the 18 months:
+ *   A: Σ wN = 194.21 + 14.18 + 13 + 1 + 2 + 7.5 + 13 + 2 + 7.5 + 5 = 259.39;
+ *      Σ w²N = 194.21² + (3 + 11.18²) + (3 + 10²) + 1 + 2 + 7.5² + (1 + 2² + 10²) + 2² + 7.5² + (1 + 2·2²)
+ *            = 37,717.5241 + 127.9924 + 103 + 1 + 2 + 56.25 + 105 + 4 + 56.25 + 9 = 38,182.0165
+ *      → w̄ = 147.19926…
+ *   B: Σ wN = 206.21; Σ w²N = 4 + 4 + 37,717.5241 + 8 + 4 + 4 = 37,741.5241 → w̄ = 183.02470…
+ *   C: Σ wN = 196.21; Σ w²N = 4 + 37,717.5241 = 37,721.5241 → w̄ = 192.25077…
+ *
+ * Overdispersion φ from the backtest: at each origin o = 12…17 each area's mean of the 12 months
+ * before o forecasts month o; φ = Σ error² ÷ Σ (forecast × w̄) over the 18 points, at least 1.
+ *   A: forecasts 254.39/12 = 21.19917 (o 12, 13), 65.18/12 = 5.43167, 51/12 = 4.25, 38/12 = 3.16667,
+ *      37/12 = 3.08333; actuals 0, 5, 0, 0, 0, 0 → errors² 449.405, 262.413, 29.503, 18.063, 10.028, 9.507
+ *   B: forecasts 204.21/12 = 17.0175, 202.21/12 = 16.85083 (o 13, 14), 8/12, 4/12, 4/12; actuals 0, 2, 0,
+ *      0, 0, 0 → errors² 289.595, 220.547, 283.951, 0.444, 0.111, 0.111
+ *   C: forecasts 0, 0, 0, 0, 0, 2/12; actuals 0, 0, 0, 0, 2, 194.21 → errors² 0, 0, 0, 0, 4, 37,652.815
+ *   Σ error² = 39,230.4929; Σ forecast × w̄ = 147.19926 × 57.33 (A's forecasts) + 183.02470 × 51.385
+ *     (B's) + 192.25077 × 0.16667 (C's) = 8,438.93 + 9,404.98 + 32.04 = 18,145.068
+ *   → φ = 39,230.4929 / 18,145.068 = 2.16205.
+ *
+ * 80% interval: harm = w̄ × N, N negative binomial with mean μ = forecast ÷ w̄ and variance φμ
+ * (size r = μ/(φ − 1)), so P(N = 0) = (r/(r + μ))^r = φ^(−r) = exp(−μ ln φ / (φ − 1)),
+ * ln φ / (φ − 1) = 0.77105 / 1.16205 = 0.66353:
+ *   A: μ = 2.91667 / 147.19926 = 0.019814 → P(0) = exp(−0.013148) = 0.98694
+ *   B: μ = 0.33333 / 183.02470 = 0.0018212 → P(0) = 0.99879
+ *   C: μ = 16.35083 / 192.25077 = 0.085050 → P(0) = exp(−0.056434) = 0.94513
+ * Every P(0) ≥ 0.9, so the 10% and 90% quantiles are both 0: the 80% interval is [0, 0] for all
+ * three. Honest, if surprising: most of each area's harm comes from one violent incident
+ * (194.21 days), and a month with none is the likeliest outcome by far; the expected value lies
+ * above the interval because a rare violent month carries it.
+ */
+describe('hand-worked example with thr-v2: Risk from the forecast', () => {
+	let runner: NodeRunner;
+	let result: ScoreResult;
+	const model = thrV2();
+	const weights = cchiWeights();
+	beforeAll(async () => {
+		runner = await createNodeRunner();
+		await createIncidents(runner, ROWS);
+		result = await scoreMonth(runner, { model, weights, month: '2019-06' });
+	});
+	afterAll(() => runner.close());
+
+	it('ranks, bands and scores to the last digit (the same as v1: Risk percentiles did not change)', () => {
+		expect(result.areas.map((a) => [a.areaId, a.rank, a.band, a.scoreUnits])).toEqual([
+			[C, 1, 'high', 1_048_576],
+			[A, 2, 'low', 367_001],
+			[B, 3, 'low', 157_286]
+		]);
+		const risk = (id: string) => result.areas.find((a) => a.areaId === id)!.components[2];
+		expect([A, B, C].map((id) => [risk(id).raw, risk(id).percentile, risk(id).contributionUnits])).toEqual([
+			[35 / 12, 0.5, 157_286],
+			[4 / 12, 0, 0],
+			[196.21 / 12, 1, 314_573]
+		]);
+		for (const a of result.areas) expect(a.components.reduce((s, c) => s + c.contribution, 0)).toBe(a.score);
+	});
+
+	it('risk details: forecast, interval, history and the run behind it', () => {
+		const detail = (id: string) => result.areas.find((a) => a.areaId === id)!.components[2].detail as RiskDetail;
+		// Window (12 months) harm and incidents are shown beside the forecast.
+		expect(detail(A)).toMatchObject({ method: 'forecast: seasonal-mean', level: 0.8, low: 0, high: 0, windowHarm: 35, windowIncidents: 9 });
+		expect(detail(A).expected).toBeCloseTo(35 / 12, 12);
+		expect(detail(B)).toMatchObject({ low: 0, high: 0, windowHarm: 4, windowIncidents: 2 });
+		expect(detail(B).expected).toBeCloseTo(1 / 3, 12);
+		expect(detail(C)).toMatchObject({ low: 0, high: 0, windowHarm: 196.21, windowIncidents: 2 });
+		expect(detail(C).expected).toBeCloseTo(196.21 / 12, 12);
+		const hist = (id: string) => detail(id).history!.map((v) => Math.round(v * 100) / 100);
+		expect(hist(A)).toEqual([0, 194.21, 14.18, 13, 1, 2, 7.5, 0, 0, 13, 2, 7.5, 0, 5, 0, 0, 0, 0]);
+		expect(hist(B)).toEqual([2, 2, 194.21, 4, 0, 0, 0, 0, 0, 0, 0, 2, 0, 2, 0, 0, 0, 0]);
+		expect(hist(C)).toEqual([...Array(16).fill(0), 2, 194.21]);
+		const run = result.components[2].riskRun!;
+		expect(run).toMatchObject({ forecastMonth: '2019-07', historyFrom: '2018-01', historyTo: '2019-06', method: 'seasonal-mean', period: 1 });
+		expect(run.reason).toBe('fixed by the model (thr 2.0.0)');
+		expect(run.overdispersion).toBeCloseTo(39_230.4929118 / 18_145.0681088, 9);
+		expect(run.overdispersion).toBeCloseTo(2.16205, 5);
+		expect(run.backtest).toEqual([expect.objectContaining({ method: 'seasonal-mean', origins: 6, points: 18 })]);
+		expect(detail(A).run).toBe(run);
+	});
+
+	it('the 80% interval is [0, 0] because P(no harm next month) ≥ 0.9 in each area (closed form above)', () => {
+		const phi = result.components[2].riskRun!.overdispersion;
+		const p0 = (mean: number, wbar: number) => Math.exp(((-mean / wbar) * Math.log(phi)) / (phi - 1));
+		expect(p0(35 / 12, 38_182.0165 / 259.39)).toBeCloseTo(0.98694, 5);
+		expect(p0(1 / 3, 37_741.5241 / 206.21)).toBeCloseTo(0.99879, 5);
+		expect(p0(196.21 / 12, 37_721.5241 / 196.21)).toBeCloseTo(0.94513, 5);
 	});
 });

@@ -41,11 +41,33 @@ export interface ThreatComponent extends ComponentBase {
 	significance: { method: 'poisson-rate-ratio' };
 }
 
+/** Forecasting methods a Risk component may name (analytics/forecast). */
+export type RiskForecastMethod = 'seasonal-naive' | 'seasonal-mean' | 'poisson' | 'holt-winters';
+
+/** How a 'forecast' Risk component forecasts next month's harm per area (analytics/forecast/area-harm.ts). */
+export interface RiskForecastSpec {
+	/** One method, or 'auto': the lowest pooled backtest MASE among `candidates`. */
+	method: RiskForecastMethod | 'auto';
+	/** Candidates for 'auto' (simplest first); default all four. */
+	candidates?: RiskForecastMethod[];
+	/** Months of history (ending at the assessment month) the forecast reads. */
+	history_months: number;
+	/** Backtest origins (the last N months of the history): the interval's overdispersion and the method's accuracy. */
+	backtest_months: number;
+}
+
 export interface RiskComponent extends ComponentBase {
 	kind: 'risk';
-	method: 'mean-monthly-harm';
+	/**
+	 * 'forecast': the forecasting models (analytics/forecast), see `forecast`; the window only
+	 * gives the harm and incidents shown beside the forecast. 'mean-monthly-harm': the v1
+	 * stand-in, mean monthly harm over the window.
+	 */
+	method: 'mean-monthly-harm' | 'forecast';
 	/** Coverage of the interval, e.g. 0.8. */
 	interval_level: number;
+	/** Required with method 'forecast', absent otherwise. */
+	forecast?: RiskForecastSpec;
 }
 
 export interface RepeatLocationComponent extends ComponentBase {
@@ -132,6 +154,15 @@ export function thrModelProblems(model: ThrModel, weights?: HarmWeightsModel): s
 			problems.push(`component "${c.id}": recent_months (${c.recent_months}) must be a whole number from 1 to window_months − 1 (${c.window_months - 1}), leaving a baseline`);
 		}
 		if (c.kind === 'risk' && !(c.interval_level > 0 && c.interval_level < 1)) problems.push(`component "${c.id}": interval_level must be between 0 and 1`);
+		if (c.kind === 'risk') {
+			if (c.method === 'forecast' && !c.forecast) problems.push(`component "${c.id}": method 'forecast' needs a forecast block`);
+			if (c.method !== 'forecast' && c.forecast) problems.push(`component "${c.id}": a forecast block only applies to method 'forecast'`);
+			const f = c.forecast;
+			if (f && !(Number.isInteger(f.backtest_months) && Number.isInteger(f.history_months) && f.backtest_months >= 1 && f.backtest_months <= f.history_months - 2)) {
+				problems.push(`component "${c.id}": forecast.backtest_months (${f.backtest_months}) must be a whole number from 1 to history_months − 2 (${f.history_months - 2})`);
+			}
+			if (f && f.method !== 'auto' && f.candidates) problems.push(`component "${c.id}": forecast.candidates only applies to method 'auto'`);
+		}
 		if (c.kind === 'repeat-location' && !(Number.isInteger(c.min_repeat) && c.min_repeat >= 2)) problems.push(`component "${c.id}": min_repeat must be a whole number ≥ 2`);
 	}
 	if (!model.components?.length) problems.push('the model has no components');

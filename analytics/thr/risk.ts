@@ -1,10 +1,14 @@
 /**
- * The Risk component's input: expected harm next month per area, with an interval. The
- * forecasting work (analytics/forecast/) will supply the real model; until then a documented
- * stand-in is used. Swapping it is one argument: pass another {@link RiskProvider} to the
- * scoring functions (ScoreOptions.risk) — nothing else in the engine changes.
+ * The Risk component's input: expected harm next month per area, with an interval. The model
+ * file says where it comes from: method 'forecast' (thr-v2) uses the forecasting models of
+ * analytics/forecast ({@link forecastRisk}); 'mean-monthly-harm' (thr-v1) is the documented
+ * stand-in ({@link standInRisk}). {@link riskProviderFor} picks one; passing another
+ * {@link RiskProvider} to the scoring functions (ScoreOptions.risk) overrides it — nothing else in
+ * the engine changes.
  */
 import type { QueryRunner } from '../runner';
+import { forecastRiskEstimates } from '../forecast/area-harm';
+import { METHOD_LABELS } from '../forecast/methods';
 import type { EffectiveWeight, RiskComponent, ThrModel } from './model';
 import { poissonQuantile } from './stats';
 
@@ -44,6 +48,31 @@ export interface RiskEstimates {
 	low: Float64Array;
 	/** Upper end, CCHI days. */
 	high: Float64Array;
+	/** Forecast providers: how each assessment month's forecast was made. */
+	runs?: RiskRun[];
+	/** Forecast providers: each row's monthly harm over the history the forecast read (oldest first); null when the forecast did not know the area. */
+	history?: Array<readonly number[] | null>;
+}
+
+/** One assessment month's forecast behind Risk: what it read, the method and its backtest. */
+export interface RiskRun {
+	monthIndex: number;
+	/** The month forecast (the one after the assessment month), YYYY-MM. */
+	forecastMonth: string;
+	/** First and last month of history read (the last is the assessment month). */
+	historyFrom: string;
+	historyTo: string;
+	/** Method id (e.g. 'seasonal-mean') and its plain-words label. */
+	method: string;
+	methodLabel: string;
+	/** Why this method: fixed by the model, or the backtest's choice. */
+	reason: string;
+	/** Season length used: 12 (month of year) or 1 (no season: history too short). */
+	period: number;
+	/** φ: forecast-error variance over the Poisson variance in the backtest (≥ 1); widens the interval. */
+	overdispersion: number;
+	/** Pooled rolling-origin backtest of each method tried (all areas × origins). */
+	backtest: Array<{ method: string; origins: number; points: number; mae: number | null; mase: number | null; coverage80: number | null }>;
 }
 
 /** Anything that turns a {@link RiskRequest} into {@link RiskEstimates}. Must not read data after each row's month. */
@@ -106,13 +135,74 @@ export const standInRisk: RiskProvider = ({ component, history }) => {
 };
 
 /**
- * The Risk input the engine scores with: `provider` (default {@link standInRisk}) applied to the
+ * The forecast provider (Risk method 'forecast'): for each assessment month, the forecasting
+ * models (analytics/forecast/area-harm.ts) forecast next month's harm of every area from the
+ * monthly harm up to that month only (the component's `forecast.history_months`), with the
+ * categories and weights in force; the interval is the scaled negative binomial at the
+ * component's `interval_level`, widened by the overdispersion φ measured in the backtest.
+ */
+export const forecastRisk: RiskProvider = async ({ component, model, weights, history, runner }) => {
+	const spec = component.forecast;
+	if (!spec) throw new RangeError(`risk component "${component.id}": method 'forecast' needs a forecast block`);
+	const result = await forecastRiskEstimates(runner, {
+		rows: history,
+		level: model.scope.area_unit,
+		weights,
+		intervalLevel: component.interval_level,
+		method: spec.method,
+		methods: spec.candidates,
+		historyMonths: spec.history_months,
+		backtestMonths: spec.backtest_months
+	});
+	const runs: RiskRun[] = result.forecasts.map((f) => ({
+		monthIndex: monthIndexOf(f.trainEnd),
+		forecastMonth: f.forecastMonth,
+		historyFrom: f.firstMonth,
+		historyTo: f.trainEnd,
+		method: f.method,
+		methodLabel: METHOD_LABELS[f.method],
+		reason: spec.method === 'auto' ? f.choice.reason : `fixed by the model (${model.id} ${model.version})`,
+		period: f.period,
+		overdispersion: f.overdispersion,
+		backtest: f.scores.map((s) => ({ method: s.method, origins: s.origins, points: s.points, mae: s.mae, mase: s.mase, coverage80: s.coverage80 }))
+	}));
+	// Each row's history, from the forecast of its own month.
+	const byMonth = new Map(result.forecasts.map((f) => [monthIndexOf(f.trainEnd), new Map(f.areas.map((a) => [a.areaId, a.history]))]));
+	const rowHistory = history.areaId.map((id, i) => byMonth.get(history.monthIndex[i])?.get(id) ?? null);
+	const methods = [...new Set(runs.map((r) => r.method))];
+	return {
+		method: `forecast: ${methods.join(', ') || 'none'}`,
+		level: result.level,
+		expected: result.expected,
+		low: result.low,
+		high: result.high,
+		runs,
+		history: rowHistory
+	};
+};
+
+function monthIndexOf(month: string): number {
+	return Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
+}
+
+/** The provider a Risk component declares: {@link forecastRisk} for 'forecast', {@link standInRisk} for 'mean-monthly-harm'. */
+export function riskProviderFor(component: RiskComponent): RiskProvider {
+	return component.method === 'forecast' ? forecastRisk : standInRisk;
+}
+
+/** The run behind one assessment month, if the provider reported runs. */
+export function riskRunFor(estimates: RiskEstimates, monthIndex: number): RiskRun | undefined {
+	return estimates.runs?.find((r) => r.monthIndex === monthIndex);
+}
+
+/**
+ * The Risk input the engine scores with: `provider` (default: the one the component declares, {@link riskProviderFor}) applied to the
  * request, checked for one finite, non-negative estimate per history row with low ≤ high.
  * (The expected value may lie outside a prediction interval of counts: with 0.05 incidents a
  * month expected, 0 incidents is the whole 80% interval.) Throws a RangeError naming the first
  * bad row otherwise.
  */
-export async function riskInput(request: RiskRequest, provider: RiskProvider = standInRisk): Promise<RiskEstimates> {
+export async function riskInput(request: RiskRequest, provider: RiskProvider = riskProviderFor(request.component)): Promise<RiskEstimates> {
 	const result = await provider(request);
 	const n = request.history.areaId.length;
 	for (const key of ['expected', 'low', 'high'] as const) {

@@ -6,12 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
-import { cchiWeights, createIncidents, sampleRunner, thrV1, type FixtureRow } from './test-helpers';
+import { cchiWeights, createIncidents, sampleRunner, thrV1, thrV2, type FixtureRow } from './test-helpers';
 import { SCORE_UNITS, areaTrend, formatScore, rankOrder, rescore, scoreMonth, scoreMonths, scoreTrend, type ScoreResult } from './score';
 import { bandMoves, compareAreas, explainArea, areaIncidents } from './explain';
 import { ensureHarmWeights } from './sql';
 import { monthLabel, type ThrModel } from './model';
 import type { RiskProvider } from './risk';
+import type { RiskDetail } from './score';
+import { forecastAreaHarm } from '../forecast/area-harm';
 import { appendReview, latestDecisions, type ReviewEntry } from '../review/log';
 
 const model = thrV1();
@@ -353,3 +355,59 @@ function withRaw(result: ScoreResult, areaId: string, k: number, raw: number): S
 	copy.areas.find((a) => a.areaId === areaId)!.components[k].raw = raw;
 	return rescore(copy, { model: result.model });
 }
+
+describe('thr-v2 over the real sample: Risk from the forecast', () => {
+	const v2 = thrV2();
+	let runner: NodeRunner;
+	let results: ScoreResult[];
+	beforeAll(async () => {
+		runner = await sampleRunner();
+		results = await scoreMonths(runner, { model: v2, weights, months: MONTHS });
+	});
+	afterAll(() => runner.close());
+
+	it('uses only data up to and including the month: deleting later rows changes nothing, forecast included', async () => {
+		const other = await sampleRunner();
+		try {
+			await other.exec(`DELETE FROM incidents WHERE month > '2019-03'`);
+			const alone = await scoreMonth(other, { model: v2, weights, month: '2019-03' });
+			expect(alone).toEqual(results[MONTHS.indexOf('2019-03')]);
+			expect(alone.components[2].riskRun!.historyTo).toBe('2019-03');
+		} finally {
+			other.close();
+		}
+	});
+
+	it('Risk is the forecast of forecastAreaHarm for the month after, with the model’s method, history and 80% interval', async () => {
+		const r = results[MONTHS.indexOf('2019-06')];
+		const f = await forecastAreaHarm(runner, { trainEnd: '2019-06', method: 'seasonal-mean', historyMonths: 36, backtestMonths: 6, weights: r.weights });
+		const byArea = new Map(f.areas.map((a) => [a.areaId, a]));
+		for (const a of r.areas) {
+			const d = a.components[2].detail as RiskDetail;
+			expect(d.expected).toBe(byArea.get(a.areaId)!.expected);
+			expect(d.low).toBeLessThanOrEqual(d.high);
+			expect(d.history).toEqual(byArea.get(a.areaId)!.history);
+		}
+		expect(r.components[2].riskRun).toMatchObject({ forecastMonth: '2019-07', method: 'seasonal-mean', overdispersion: f.overdispersion });
+		// Areas with steady harm get a real interval around the forecast.
+		const top = r.areas[0].components[2].detail as RiskDetail;
+		expect(top.low).toBeGreaterThan(0);
+		expect(top.high).toBeGreaterThan(top.expected);
+	});
+
+	it('the declared method is the backtest’s own choice on this sample at every month scored (the evidence behind thr-v2)', async () => {
+		for (const month of MONTHS.slice(1)) {
+			const f = await forecastAreaHarm(runner, { trainEnd: month, method: 'auto', historyMonths: 36, backtestMonths: 6, weights: results[0].weights });
+			expect([month, f.method]).toEqual([month, 'seasonal-mean']);
+		}
+	});
+
+	it('with under 30 months of history the forecast is 12-month harm ÷ 12, so Risk ranks areas exactly as Harm (a documented limitation)', () => {
+		for (const r of results.filter((x) => x.components[2].riskRun!.period === 1 && x.month >= '2019-01')) {
+			for (const a of r.areas) {
+				expect(a.components[2].raw).toBeCloseTo(a.components[0].raw / 12, 9);
+				expect(a.components[2].percentile).toBe(a.components[0].percentile);
+			}
+		}
+	});
+});

@@ -26,7 +26,7 @@ import {
 } from './model';
 import { componentSumsSql, repeatLocationSql } from './sql';
 import { estimateShrinkage, percentileRanks, rateRatioZ, shrunkRatio, type Shrinkage } from './stats';
-import { riskInput, standInRisk, type RiskEstimates, type RiskProvider } from './risk';
+import { riskInput, riskProviderFor, riskRunFor, type RiskEstimates, type RiskProvider, type RiskRun } from './risk';
 
 /** Score units per 1.0 of score: contributions are whole multiples of 1 / SCORE_UNITS. */
 export const SCORE_UNITS = 2 ** 20;
@@ -74,6 +74,10 @@ export interface RiskDetail {
 	/** Harm and incidents over the component's window, as given to the provider. */
 	windowHarm: number;
 	windowIncidents: number;
+	/** Forecast Risk: the area's monthly harm over the history the forecast read (oldest first, ending with the assessment month). */
+	history?: readonly number[];
+	/** Forecast Risk: how the month's forecast was made (shared by every area of the month). */
+	run?: RiskRun;
 }
 
 /** Counts behind a repeat-location component. */
@@ -134,6 +138,8 @@ export interface ComponentRun {
 	/** Risk: the provider's method name and interval level. */
 	riskMethod?: string;
 	riskLevel?: number;
+	/** Risk from a forecast: the month's forecast (method, history, backtest). */
+	riskRun?: RiskRun;
 }
 
 /** Every area's score for one assessment month. */
@@ -165,7 +171,7 @@ export interface ScoreOptions {
 	weights: HarmWeightsModel;
 	/** Assessment month, YYYY-MM. */
 	month: string;
-	/** Risk input; default the documented stand-in. */
+	/** Risk input; default the provider the model's Risk component declares (riskProviderFor). */
 	risk?: RiskProvider;
 }
 
@@ -313,7 +319,7 @@ async function fetchRaw(runner: QueryRunner, options: ScoreMonthsOptions): Promi
 			i,
 			await riskInput(
 				{ component: c, model, weights, runner, history: { monthIndex: monthOf, areaId: areaOf, harm: nums(cols[`c${i}_harm`], n), count: nums(cols[`c${i}_n`], n) } },
-				options.risk ?? standInRisk
+				options.risk ?? riskProviderFor(c)
 			)
 		);
 	}
@@ -411,12 +417,14 @@ function rawMonth(fetched: Fetched, m: number, withDetails: boolean): RawMonth {
 			const est = risks.get(k)!;
 			const harm = cols[`c${k}_harm`];
 			const inc = cols[`c${k}_n`];
+			const riskRun = riskRunFor(est, m);
+			const method = riskRun ? `forecast: ${riskRun.method}` : est.method;
 			for (let i = 0; i < count; i++) {
 				values[i] = est.expected[start + i];
 				if (withDetails) {
-					detail[i] = {
+					const d: RiskDetail = {
 						kind: 'risk',
-						method: est.method,
+						method,
 						expected: est.expected[start + i],
 						low: est.low[start + i],
 						high: est.high[start + i],
@@ -424,10 +432,15 @@ function rawMonth(fetched: Fetched, m: number, withDetails: boolean): RawMonth {
 						windowHarm: num(harm[start + i]),
 						windowIncidents: num(inc[start + i])
 					};
+					const h = est.history?.[start + i];
+					if (h) d.history = h;
+					if (riskRun) d.run = riskRun;
+					detail[i] = d;
 				}
 			}
-			run.riskMethod = est.method;
+			run.riskMethod = method;
 			run.riskLevel = est.level;
+			if (riskRun) run.riskRun = riskRun;
 		} else {
 			const rep = repeats.get(k)!;
 			const found = new Map<string, number>();

@@ -15,6 +15,10 @@ export function thrV1(): ThrModel {
 	return JSON.parse(readFileSync('models/thr/thr-v1.json', 'utf8')) as ThrModel;
 }
 
+export function thrV2(): ThrModel {
+	return JSON.parse(readFileSync('models/thr/thr-v2.json', 'utf8')) as ThrModel;
+}
+
 export function cchiWeights(): HarmWeightsModel {
 	return JSON.parse(readFileSync('models/harm-weights/cchi-police-uk-v1.json', 'utf8')) as HarmWeightsModel;
 }

@@ -22,7 +22,7 @@ describe('THR models', () => {
 	const ajv = new Ajv2020({ allErrors: true, strict: true });
 	const validate = ajv.compile(schema);
 
-	it('has at least one model file', () => expect(modelFiles).toContain('thr-v1.json'));
+	it('has the published model files', () => expect(modelFiles).toEqual(expect.arrayContaining(['thr-v1.json', 'thr-v2.json'])));
 
 	it.each(modelFiles)('%s passes the schema', (file) => {
 		const ok = validate(read(file));
@@ -90,5 +90,43 @@ describe('THR models', () => {
 		expect(thrModelProblems(v1, { ...table, version: '2.0.0' }).join('\n')).toMatch(/uses harm weights cchi-police-uk 1\.0\.0/);
 		const repeated = { ...v1, exclusions: [...v1.exclusions, { category: 'Drugs', reason: 'already excluded by the table' }] };
 		expect(thrModelProblems(repeated, table).join('\n')).toMatch(/already excluded by the harm weight table/);
+	});
+
+	describe('thr-v2: Risk from the forecasting models', () => {
+		const v2 = read('thr-v2.json');
+		const risk = v2.components.findIndex((c) => c.kind === 'risk');
+		const withRisk = (change: Record<string, unknown>, drop: string[] = []) => {
+			const components = structuredClone(v2.components) as unknown as Record<string, unknown>[];
+			components[risk] = { ...components[risk], ...change };
+			for (const key of drop) delete components[risk][key];
+			return { ...v2, components } as unknown as ThrModel;
+		};
+		const forecast = (v2.components[risk] as { forecast: Record<string, unknown> }).forecast;
+
+		it('differs from v1 only in Risk, the texts and the version (Harm, Threat, weights, exclusions, bands, tie rule unchanged)', () => {
+			const strip = (m: ThrModel) => ({ ...m, version: '', title: '', description: '', limitations: [], changelog: [], components: m.components.filter((c) => c.kind !== 'risk') });
+			expect(strip(v2)).toEqual(strip(v1));
+			expect(v2.components[risk]).toMatchObject({ method: 'forecast', forecast: { method: 'seasonal-mean', history_months: 36, backtest_months: 6 }, interval_level: 0.8, weight: 0.3 });
+			expect(v2.changelog.map((c) => c.version)).toEqual(['2.0.0', '1.0.0']);
+		});
+
+		it.each([
+			['an unknown forecasting method', withRisk({ forecast: { ...forecast, method: 'arima' } })],
+			['a forecast without history_months', withRisk({ forecast: { method: 'auto', backtest_months: 6 } })],
+			['an unknown forecast property', withRisk({ forecast: { ...forecast, smoothing: 0.5 } })],
+			['an unknown Risk method', withRisk({ method: 'crystal-ball' })]
+		])('the schema rejects %s', (_, model) => {
+			expect(validate(model)).toBe(false);
+		});
+
+		it.each([
+			['method forecast without a forecast block', withRisk({}, ['forecast']), /needs a forecast block/],
+			['a forecast block on the stand-in', withRisk({ method: 'mean-monthly-harm' }), /only applies to method 'forecast'/],
+			['a backtest as long as the history', withRisk({ forecast: { ...forecast, history_months: 6 } }), /backtest_months \(6\) must be a whole number from 1 to history_months − 2 \(4\)/],
+			['candidates with a fixed method', withRisk({ forecast: { ...forecast, candidates: ['poisson'] } }), /candidates only applies/]
+		])('the engine refuses %s', (_, model, message) => {
+			expect(validate(model)).toBe(true);
+			expect(thrModelProblems(model).join('\n')).toMatch(message);
+		});
 	});
 });
