@@ -1,0 +1,123 @@
+/**
+ * Build-time pre-aggregates for the Map and Time views. The same SQL runs in the extract
+ * builder (Node DuckDB) and, for an extract that lacks them (an imported source, an older
+ * extract), in DuckDB-wasm over the loaded tables — so a view never depends on where the
+ * aggregates were made.
+ *
+ * Two tables, both holding every explore dataset (column `dataset`):
+ *
+ * `explore_points` — records per (month, category, location point). The point (longitude,
+ *   latitude) carries its H3 cells at resolutions 7/8/9, its LSOA and district, so one table
+ *   answers the map at every cell level, the monthly trend and the category × month matrix,
+ *   and cross-filters *exactly* by any clicked cell (at any level) or drawn box: every
+ *   filter is a condition on a column of the point. Records without a location keep null
+ *   point columns (they count in period/category totals, never in an area or box).
+ *   Size: ≤ distinct points × months × categories, and never more than the records. police.uk
+ *   points are anonymised snap points (a few thousand per force), so a force-year of
+ *   ~10^6 records becomes ~10^4–10^5 rows; data with exact coordinates shrinks less.
+ *
+ * `explore_hours` — records per (month, category, hour of week, H3 r7 cell, district), for
+ *   timestamped datasets only (stop and search, events). A point dimension here would
+ *   multiply the table by up to 168, so the area dimension is coarse: the hour-of-week view
+ *   answers from it when the selection is unfiltered or at h3_7 / district level, and falls
+ *   back to the base table, filtered, for finer selections (h3_8, h3_9, LSOA, a drawn box) —
+ *   still exact, only slower. Size: ≤ r7 cells × districts × months × categories × 168.
+ *
+ * Column lists follow the extract contract: a column a dataset does not have (e.g.
+ * `district_id` on stop and search) is NULL in the aggregate.
+ */
+import { EXTRACT_DATASETS, type ExtractColumn } from '../ingest/extract-schema';
+import { ident, literal } from '../ingest/sql';
+import type { QueryRunner } from '../runner';
+import type { ExploreDataset } from './filters';
+
+export type AggregateName = 'explore_points' | 'explore_hours';
+
+/** The category column of each explore dataset (stop and search: what was searched for). */
+export const CATEGORY_COLUMN: Record<ExploreDataset, string> = {
+	incidents: 'category',
+	stop_search: 'object_of_search',
+	events: 'category'
+};
+
+export const CATEGORY_LABEL: Record<ExploreDataset, string> = {
+	incidents: 'Crime type',
+	stop_search: 'Object of search',
+	events: 'Category'
+};
+
+/** Datasets with a time of day (hour_of_week); month-resolution data has none. */
+export const TIMESTAMPED: Record<ExploreDataset, boolean> = {
+	incidents: false,
+	stop_search: true,
+	events: true
+};
+
+function contractColumns(name: AggregateName): ExtractColumn[] {
+	const spec = EXTRACT_DATASETS.find((d) => d.name === name);
+	if (!spec) throw new Error(`the extract contract has no ${name} dataset`);
+	return spec.columns;
+}
+
+/** The two aggregates; their columns are declared in the extract contract. */
+export const EXPLORE_AGGREGATES: readonly AggregateName[] = ['explore_points', 'explore_hours'];
+
+const EXPLORE_DATASET_NAMES: readonly ExploreDataset[] = ['incidents', 'stop_search', 'events'];
+
+/** The column expression of `name` in a dataset, or a typed NULL when the contract lacks it. */
+export function baseColumn(dataset: ExploreDataset, name: string, type = 'VARCHAR'): string {
+	const has = EXTRACT_DATASETS.find((d) => d.name === dataset)?.columns.some((c) => c.name === name);
+	return has ? ident(name) : `NULL::${type}`;
+}
+
+/** Relation (table name or parenthesised subquery) holding each base dataset's rows. */
+export type BaseRelations = Record<ExploreDataset, string>;
+
+/** The base tables as the browser (and tests) name them. */
+export const BASE_TABLES: BaseRelations = { incidents: 'incidents', stop_search: 'stop_search', events: 'events' };
+
+function pointsSelect(dataset: ExploreDataset, from: string): string {
+	const c = (name: string, type?: string) => baseColumn(dataset, name, type);
+	return `SELECT ${literal(dataset)} AS dataset, month, month_index, ${ident(CATEGORY_COLUMN[dataset])} AS category,
+	  longitude, latitude, h3_r7, h3_r8, h3_r9, ${c('lsoa_code')} AS lsoa_code, ${c('district_id')} AS district_id, count(*)::INTEGER AS n
+	FROM ${from} AS b GROUP BY ALL`;
+}
+
+function hoursSelect(dataset: ExploreDataset, from: string): string {
+	return `SELECT ${literal(dataset)} AS dataset, month, month_index, ${ident(CATEGORY_COLUMN[dataset])} AS category,
+	  hour_of_week, h3_r7, ${baseColumn(dataset, 'district_id')} AS district_id, count(*)::INTEGER AS n
+	FROM ${from} AS b GROUP BY ALL`;
+}
+
+/**
+ * The SELECT producing an aggregate from the base relations, ordered so equal filter keys sit
+ * together (dataset, month) for zone-map pruning.
+ */
+export function aggregateSelectSql(name: AggregateName, base: BaseRelations = BASE_TABLES): string {
+	const parts =
+		name === 'explore_points'
+			? EXPLORE_DATASET_NAMES.map((d) => pointsSelect(d, base[d]))
+			: EXPLORE_DATASET_NAMES.filter((d) => TIMESTAMPED[d]).map((d) => hoursSelect(d, base[d]));
+	const columns = contractColumns(name).map((c) => `${ident(c.name)}::${c.type} AS ${ident(c.name)}`);
+	return `SELECT ${columns.join(', ')} FROM (${parts.join('\nUNION ALL\n')}) ORDER BY dataset, month_index, category`;
+}
+
+/**
+ * Create both aggregate tables from the loaded base tables (browser, for an extract that lacks
+ * them; tests). Replaces any existing table of the same name.
+ */
+export async function createAggregateTables(runner: QueryRunner, base: BaseRelations = BASE_TABLES): Promise<void> {
+	for (const name of EXPLORE_AGGREGATES) {
+		await runner.exec(`CREATE OR REPLACE TABLE ${ident(name)} AS ${aggregateSelectSql(name, base)}`);
+	}
+}
+
+/**
+ * Write both aggregates with the builder's dataset writer (one Arrow file and manifest entry
+ * each). `write(name, relation)` is the builder's writeDataset for a relation.
+ */
+export async function writeExploreAggregates<T>(write: (name: AggregateName, relation: string) => Promise<T>, base: BaseRelations): Promise<T[]> {
+	const out: T[] = [];
+	for (const name of EXPLORE_AGGREGATES) out.push(await write(name, `(${aggregateSelectSql(name, base)})`));
+	return out;
+}
