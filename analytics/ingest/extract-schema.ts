@@ -12,7 +12,7 @@ export interface ExtractColumn {
 
 export interface ExtractDataset {
 	/** View name in DuckDB and file stem of the Arrow IPC stream (`<name>.arrow`). */
-	name: 'incidents' | 'stop_search' | 'outcomes' | 'events' | 'areas' | 'quarantine';
+	name: 'incidents' | 'stop_search' | 'outcomes' | 'events' | 'areas' | 'quarantine' | 'explore_points' | 'explore_hours';
 	description: string;
 	columns: ExtractColumn[];
 }
@@ -146,6 +146,35 @@ export const EXTRACT_DATASETS: readonly ExtractDataset[] = [
 			{ name: 'column_name', type: 'VARCHAR', description: 'Column at fault, as named in the file; null if the whole row or file' },
 			{ name: 'reason', type: 'VARCHAR', description: 'What was wrong and what was expected' },
 			{ name: 'raw', type: 'VARCHAR', description: 'The offending value or line, as read (truncated to 500 characters)' }
+		]
+	},
+	// Pre-aggregates of the Map and Time views (SQL and sizing in analytics/explore/aggregates.ts).
+	{
+		name: 'explore_points',
+		description: 'Pre-aggregate for Map and Time: records per dataset, month, category and location point (with its H3 cells, LSOA and district)',
+		columns: [
+			{ name: 'dataset', type: 'VARCHAR', description: 'Dataset the records belong to: incidents, stop_search or events' },
+			...month,
+			{ name: 'category', type: 'VARCHAR', description: 'Category (crime type; object of search for stop and search); null if none' },
+			{ name: 'longitude', type: 'DOUBLE', description: 'WGS84 longitude of the point; null without a location' },
+			{ name: 'latitude', type: 'DOUBLE', description: 'WGS84 latitude of the point; null without a location' },
+			...h3,
+			{ name: 'lsoa_code', type: 'VARCHAR', description: 'LSOA 2011 of the records; null if unknown' },
+			{ name: 'district_id', type: 'VARCHAR', description: 'District of the records; null if unknown' },
+			{ name: 'n', type: 'INTEGER', description: 'Records' }
+		]
+	},
+	{
+		name: 'explore_hours',
+		description: 'Pre-aggregate for the hour-of-week view: records per timestamped dataset, month, category, hour of week, H3 r7 cell and district',
+		columns: [
+			{ name: 'dataset', type: 'VARCHAR', description: 'Dataset the records belong to: stop_search or events (timestamped only)' },
+			...month,
+			{ name: 'category', type: 'VARCHAR', description: 'Category (object of search for stop and search); null if none' },
+			{ name: 'hour_of_week', type: 'INTEGER', description: 'Hour of week in local time, 0 = Monday 00:00–00:59, 167 = Sunday 23:00' },
+			{ name: 'h3_r7', type: 'VARCHAR', description: 'H3 cell (resolution 7) of the records; null without a location' },
+			{ name: 'district_id', type: 'VARCHAR', description: 'District of the records; null if unknown' },
+			{ name: 'n', type: 'INTEGER', description: 'Records' }
 		]
 	}
 ];
