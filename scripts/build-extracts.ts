@@ -1,19 +1,25 @@
 /**
  * npm run extracts -- --input <files or folders …> --out <folder> [--boundaries <shp>] [--imd <folder>] [--no-areas]
- * npm run extracts:sample            (the shipped sample → extracts/sample)
+ *     [--columns field=header,…] [--constant field=value,…] [--format events|month-incidents]
+ *     [--districts <file.geojson|file.kml>] [--district-id <property>] [--district-name <property>]
+ * npm run extracts:sample [-- --source <id> …]   (the shipped sample → extracts/sample/<id>/ and sources.json)
  *
  * Turns police.uk downloads (street, stop-and-search, outcomes CSVs; folders of monthly files)
- * into the extracts the dashboard loads. Prints, per file, rows in / accepted / rejected and
- * the top rejection reasons; exits 1 when nothing usable was found, 2 on a usage error.
+ * and generic incident files into the extracts the dashboard loads. Prints, per file, rows in /
+ * accepted / rejected and the top rejection reasons; exits 1 when nothing usable was found, 2
+ * on a usage error.
  */
 import { join } from 'node:path';
 import { parseArgs, parseColumnMapping } from './lib/args';
-import { buildExtracts, type AreaInputs } from './lib/extracts';
-import { SAMPLE_AREAS, SAMPLE_INPUTS, SAMPLE_OUT, sampleFingerprint } from './lib/sample';
+import { buildExtracts, type AreaInputs, type BuildResult, type DistrictInputs } from './lib/extracts';
+import { SAMPLE_AREAS, SAMPLE_OUT, SAMPLE_SOURCES, buildSample, sourceDir } from './lib/sample';
+import { GENERIC_KINDS, type SourceKind } from '../analytics/ingest';
 
 const USAGE = `usage: npm run extracts -- --input <files or folders …> --out <folder> [--boundaries <file.shp>] [--imd <folder>] [--no-areas]
-         [--columns timestamp=<header>,category=<header>,longitude=<header>,latitude=<header>,area_code=<header>,priority=<header>,time_on_task=<header>,incident_id=<header>]
-       npm run extracts:sample`;
+         [--columns timestamp=<header>,month=<header>,category=<header>,longitude=<header>,latitude=<header>,area_code=<header>,lsoa_code=<header>,priority=<header>,time_on_task=<header>,incident_id=<header>]
+         [--constant category=<value>,…] [--format events|month-incidents]
+         [--districts <file.geojson|file.kml>] [--district-id <property>] [--district-name <property>]
+       npm run extracts:sample [-- --source <id> …]`;
 
 function areaInputs(boundaries: string | undefined, imd: string | undefined): AreaInputs {
 	const base = imd ?? 'sample-data/context/imd2019';
@@ -28,7 +34,11 @@ function areaInputs(boundaries: string | undefined, imd: string | undefined): Ar
 async function main(): Promise<number> {
 	let args;
 	try {
-		args = parseArgs(process.argv.slice(2), { lists: ['input'], values: ['out', 'boundaries', 'imd', 'columns'], flags: ['sample', 'no-areas', 'help'] });
+		args = parseArgs(process.argv.slice(2), {
+			lists: ['input', 'source'],
+			values: ['out', 'boundaries', 'imd', 'columns', 'constant', 'format', 'districts', 'district-id', 'district-name'],
+			flags: ['sample', 'no-areas', 'help']
+		});
 	} catch (e) {
 		console.error(`error: ${(e as Error).message}\n${USAGE}`);
 		return 2;
@@ -37,46 +47,67 @@ async function main(): Promise<number> {
 		console.log(USAGE);
 		return 0;
 	}
-	const sample = args.flags.has('sample');
-	const inputs = sample ? SAMPLE_INPUTS : (args.lists.input ?? []);
-	const out = args.values.out ?? (sample ? SAMPLE_OUT : undefined);
+	if (args.flags.has('sample')) {
+		const out = args.values.out ?? SAMPLE_OUT;
+		const built = await buildSample({ out, only: args.lists.source ?? SAMPLE_SOURCES.map((s) => s.id), log: (line) => console.log(line) });
+		let code = 0;
+		for (const { source, result } of built) {
+			console.log(`\n== ${source.id} (${sourceDir(source.id, out)})`);
+			code = Math.max(code, report(result, sourceDir(source.id, out)));
+		}
+		console.log(`\nSources: ${join(out, 'sources.json')} (${built.map((b) => b.source.id).join(', ')})`);
+		return code;
+	}
+	const inputs = args.lists.input ?? [];
+	const out = args.values.out;
 	if (inputs.length === 0 || !out) {
 		console.error(`error: ${inputs.length === 0 ? '--input' : '--out'} is required\n${USAGE}`);
 		return 2;
 	}
 	const areas = args.flags.has('no-areas') ? null : areaInputs(args.values.boundaries, args.values.imd);
 	let columns: Record<string, string> | undefined;
+	let constants: Record<string, string> | undefined;
+	const format = args.values.format as SourceKind | undefined;
 	try {
 		columns = args.values.columns ? parseColumnMapping(args.values.columns) : undefined;
+		constants = args.values.constant ? parseColumnMapping(args.values.constant, '--constant', 'field=value') : undefined;
+		if (format !== undefined && !GENERIC_KINDS.includes(format)) throw new Error(`--format must be one of ${GENERIC_KINDS.join(', ')}, got "${format}"`);
+		if ((args.values['district-id'] || args.values['district-name']) && !args.values.districts) throw new Error('--district-id and --district-name need --districts <file>');
 	} catch (e) {
 		console.error(`error: ${(e as Error).message}\n${USAGE}`);
 		return 2;
 	}
+	const districts: DistrictInputs | null = args.values.districts
+		? {
+				file: args.values.districts,
+				idProperty: args.values['district-id'],
+				nameProperty: args.values['district-name'],
+				imdFile: areaInputs(undefined, args.values.imd).imdFile,
+				populationFile: areaInputs(undefined, args.values.imd).populationFile
+			}
+		: null;
 	console.log(`Building extracts from ${inputs.join(', ')} → ${out}`);
-	const { manifest, elapsedMs } = await buildExtracts({
-		inputs,
-		out,
-		areas,
-		columns,
-		fingerprint: sample ? sampleFingerprint() : '',
-		log: (line) => console.log(line)
-	});
+	const result = await buildExtracts({ inputs, out, areas, columns, constants, format, districts, fingerprint: '', log: (line) => console.log(line) });
+	return report(result, out);
+}
 
+/** Print the per-file account; 1 when nothing was accepted. */
+function report({ manifest, elapsedMs }: BuildResult, out: string): number {
 	console.log('\nPer file: rows in = accepted + rejected');
 	const width = Math.max(...manifest.sources.map((s) => s.file.length), 4);
-	console.log(`${'file'.padEnd(width)}  ${'kind'.padEnd(11)} ${'rows in'.padStart(8)} ${'accepted'.padStart(8)} ${'rejected'.padStart(8)}  top reasons`);
+	console.log(`${'file'.padEnd(width)}  ${'kind'.padEnd(15)} ${'rows in'.padStart(8)} ${'accepted'.padStart(8)} ${'rejected'.padStart(8)}  top reasons`);
 	for (const s of manifest.sources) {
 		const reasons = s.reasons.slice(0, 2).map((r) => `${r.count}× ${r.reason}`).join('; ');
-		console.log(`${s.file.padEnd(width)}  ${s.kind.padEnd(11)} ${String(s.rows_in).padStart(8)} ${String(s.accepted).padStart(8)} ${String(s.rejected).padStart(8)}  ${reasons}`);
+		console.log(`${s.file.padEnd(width)}  ${s.kind.padEnd(15)} ${String(s.rows_in).padStart(8)} ${String(s.accepted).padStart(8)} ${String(s.rejected).padStart(8)}  ${reasons}`);
 	}
 	const t = manifest.totals;
-	console.log(`${'total'.padEnd(width)}  ${''.padEnd(11)} ${String(t.rows_in).padStart(8)} ${String(t.accepted).padStart(8)} ${String(t.rejected).padStart(8)}`);
+	console.log(`${'total'.padEnd(width)}  ${''.padEnd(15)} ${String(t.rows_in).padStart(8)} ${String(t.accepted).padStart(8)} ${String(t.rejected).padStart(8)}`);
 	for (const d of manifest.datasets) console.log(`  ${d.file}: ${d.rows} rows, ${(d.bytes / 1024).toFixed(0)} KiB`);
 	console.log(`Quarantine: ${join(out, 'quarantine.csv')} (${t.rejected} rejected rows). Built in ${(elapsedMs / 1000).toFixed(1)} s.`);
 	if (t.accepted === 0) {
 		console.error(
 			`\nerror: nothing usable found: no row of ${manifest.sources.length} file(s) was accepted. ` +
-				`Expected police.uk street, stop-and-search or outcomes CSVs, or timestamped incidents (a date-time column; see --columns); see ${join(out, 'quarantine.csv')} for why each file or row was rejected.`
+				`Expected police.uk street, stop-and-search or outcomes CSVs, timestamped incidents (a date-time column) or month-resolution incidents (month and category; see --columns and --constant); see ${join(out, 'quarantine.csv')} for why each file or row was rejected.`
 		);
 		return 1;
 	}

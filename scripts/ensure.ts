@@ -1,6 +1,7 @@
 /**
  * Make what the dashboard and its tests need, only when missing or stale:
- *   --extracts-only   the sample extracts (extracts/sample)
+ *   --extracts-only   the sample extracts (extracts/sample/<id>/ for each source, and sources.json;
+ *                     only the sources whose inputs or builder changed are rebuilt)
  *   --build           the sample extracts and the built app (build/)
  *   --chromium        Debian's chromium for the browser tests (installed with apt-get when run
  *                     as root, else a message saying exactly what to install)
@@ -9,8 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildExtracts } from './lib/extracts';
-import { SAMPLE_AREAS, SAMPLE_INPUTS, SAMPLE_OUT, sampleFingerprint, sampleIsStale } from './lib/sample';
+import { buildSample, sampleIsStale } from './lib/sample';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const APP_SOURCES = ['web', 'analytics', 'models', 'svelte.config.js', 'vite.config.ts', 'package-lock.json'];
@@ -34,13 +34,10 @@ function appHash(): string {
 export async function ensureSampleExtracts(): Promise<void> {
 	if (!sampleIsStale()) return;
 	console.log('Building the sample extracts (extracts/sample) …');
-	const { manifest, elapsedMs } = await buildExtracts({
-		inputs: SAMPLE_INPUTS,
-		out: SAMPLE_OUT,
-		areas: SAMPLE_AREAS,
-		fingerprint: sampleFingerprint()
-	});
-	console.log(`  ${manifest.totals.accepted} rows accepted, ${manifest.totals.rejected} rejected, in ${(elapsedMs / 1000).toFixed(1)} s`);
+	for (const { source, result } of await buildSample()) {
+		const { manifest, elapsedMs } = result;
+		console.log(`  ${source.id}: ${manifest.totals.accepted} rows accepted, ${manifest.totals.rejected} rejected, in ${(elapsedMs / 1000).toFixed(1)} s`);
+	}
 }
 
 export function ensureAppBuild(): void {

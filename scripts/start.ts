@@ -1,23 +1,26 @@
 /**
  * npm start [-- --data <extracts folder>] [--port <n>]
  *
- * Builds the sample extracts and the app when missing or stale, then serves the dashboard on
- * 127.0.0.1 and prints its URL. With --data, serves that extracts folder (made by
- * `npm run extracts`) instead of the sample.
+ * Builds the sample extracts (each stale source) and the app when missing or stale, then serves
+ * the dashboard on 127.0.0.1 and prints its URL. With --data, serves that folder instead: one
+ * extract (manifest.json at its top, made by `npm run extracts`) or a folder of sources
+ * (sources.json listing extract folders, as extracts/sample).
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from './lib/args';
 import { startServer } from './lib/server';
-import { SAMPLE_OUT } from './lib/sample';
+import { SAMPLE_OUT, SOURCES_FILE } from './lib/sample';
 import { ensureAppBuild, ensureSampleExtracts } from './ensure';
 
 async function main() {
 	const args = parseArgs(process.argv.slice(2), { values: ['data', 'port'] });
 	const data = args.values.data;
 	if (data) {
-		if (!existsSync(join(data, 'manifest.json'))) {
-			throw new Error(`${data} has no manifest.json: make extracts there first with \`npm run extracts -- --input <files> --out ${data}\``);
+		if (!existsSync(join(data, 'manifest.json')) && !existsSync(join(data, SOURCES_FILE))) {
+			throw new Error(
+				`${data} has no manifest.json (nor a ${SOURCES_FILE} listing sources): make extracts there first with \`npm run extracts -- --input <files> --out ${data}\``
+			);
 		}
 	} else {
 		await ensureSampleExtracts();

@@ -3,7 +3,7 @@
  * file column feeds each canonical column. Works on the header text alone, so the browser and
  * the command line share it before any row is read.
  */
-import { SOURCE_FORMATS, normaliseHeader, type SourceFormat, type SourceKind } from './sources';
+import { GENERIC_KINDS, SOURCE_FORMATS, normaliseHeader, type SourceFormat, type SourceKind } from './sources';
 
 /** A problem tied to a place in an input file. `line` counts the header as 1. */
 export interface IngestIssue {
@@ -21,6 +21,8 @@ export interface ColumnBinding {
 	index: number;
 	/** Header text as written in the file; the canonical header when absent. */
 	header: string;
+	/** A value given for every row when the file has no such column (index is then -1). */
+	constant?: string;
 }
 
 export type Detection =
@@ -94,7 +96,14 @@ function describe(format: SourceFormat): string {
 /** An explicit column mapping: canonical key → header as written in the file. */
 export type ColumnMapping = Readonly<Record<string, string>>;
 
-function matchFormat(format: SourceFormat, normalised: string[], mapping: ColumnMapping) {
+/**
+ * Constant values: canonical key → the value every row gets, for a column the file does not
+ * have (a file of anti-social behaviour only, with no category column:
+ * `{ category: 'Anti-social behaviour' }`). A column the file has, by name or mapping, wins.
+ */
+export type ColumnConstants = Readonly<Record<string, string>>;
+
+function matchFormat(format: SourceFormat, normalised: string[], mapping: ColumnMapping, constants: ColumnConstants = {}) {
 	const bindings: ColumnBinding[] = [];
 	const missing: string[] = [];
 	const mapped = new Set(Object.values(mapping).map(normaliseHeader));
@@ -105,11 +114,12 @@ function matchFormat(format: SourceFormat, normalised: string[], mapping: Column
 			explicit !== undefined
 				? normalised.indexOf(normaliseHeader(explicit))
 				: normalised.findIndex((n) => names.includes(n) && !mapped.has(n));
-		if (index === -1 && column.required) missing.push(column.header);
-		bindings.push({ key: column.key, index, header: column.header });
+		const constant = index === -1 ? constants[column.key] : undefined;
+		if (index === -1 && constant === undefined && column.required) missing.push(column.header);
+		bindings.push(constant === undefined ? { key: column.key, index, header: column.header } : { key: column.key, index, header: column.header, constant });
 	}
 	const required = format.columns.filter((c) => c.required).length;
-	const matched = bindings.filter((b) => b.index >= 0).length;
+	const matched = bindings.filter((b) => b.index >= 0 || b.constant !== undefined).length;
 	return { format, bindings, missing, matched, score: (required - missing.length) / required };
 }
 
@@ -121,11 +131,19 @@ function matchFormat(format: SourceFormat, normalised: string[], mapping: Column
  * @param kind force a format instead of choosing the best match
  * @param mapping name the file's columns for canonical keys (e.g. `{ timestamp: 'Created' }`);
  *   a mapping without `kind` means the generic timestamped-incident format
+ * @param constants values for columns the file lacks (see {@link ColumnConstants}); they need
+ *   `kind` (or a mapping), and a key unknown to the format is an error
  * @returns the format and column bindings, or an issue at line 1 saying what was expected.
  *   Edge cases: an empty line is "empty file"; duplicate column names are an error; extra
  *   columns are allowed and listed in `unmapped`.
  */
-export function detectSource(headerLine: string, file: string, kind?: SourceKind, mapping: ColumnMapping = {}): Detection {
+export function detectSource(
+	headerLine: string,
+	file: string,
+	kind?: SourceKind,
+	mapping: ColumnMapping = {},
+	constants: ColumnConstants = {}
+): Detection {
 	const text = headerLine.replace(/^\uFEFF/, '').replace(/\r$/, '');
 	if (text.trim() === '') {
 		return headerIssue(file, 'empty file: expected a header line such as "Crime ID,Month,Reported by,…"');
@@ -159,12 +177,18 @@ export function detectSource(headerLine: string, file: string, kind?: SourceKind
 				return headerIssue(file, `column mapping ${key}=${header}: the file has no column "${header}" (it has ${fileColumns.map((c) => `"${c}"`).join(', ')})`, header);
 			}
 		}
+		for (const key of Object.keys(constants)) {
+			if (!format.columns.some((c) => c.key === key)) {
+				const keys = format.columns.map((c) => c.key).join(', ');
+				return headerIssue(file, `constant value for unknown field "${key}": expected one of ${keys}`);
+			}
+		}
 	}
-	const candidates = SOURCE_FORMATS.filter((f) => !wanted || f.kind === wanted).map((f) => matchFormat(f, normalised, mapping));
+	const candidates = SOURCE_FORMATS.filter((f) => !wanted || f.kind === wanted).map((f) => matchFormat(f, normalised, mapping, wanted ? constants : {}));
 	// A police.uk format that is complete, or nearly so, wins over the generic format (which
 	// needs only a date-time): a stop-and-search file lacking one column is reported as such,
 	// not quietly read as generic incidents. Among equals, the most columns matched wins.
-	const generic = (c: (typeof candidates)[number]) => (c.format.kind === 'events' ? 1 : 0);
+	const generic = (c: (typeof candidates)[number]) => (GENERIC_KINDS.includes(c.format.kind) ? 1 : 0);
 	const specificFirst = (c: (typeof candidates)[number]) => (c.score >= 0.5 ? 1 - generic(c) : 0);
 	candidates.sort(
 		(a, b) => specificFirst(b) - specificFirst(a) || b.score - a.score || b.matched - a.matched || a.missing.length - b.missing.length

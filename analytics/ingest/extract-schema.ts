@@ -12,7 +12,7 @@ export interface ExtractColumn {
 
 export interface ExtractDataset {
 	/** View name in DuckDB and file stem of the Arrow IPC stream (`<name>.arrow`). */
-	name: 'incidents' | 'stop_search' | 'outcomes' | 'events' | 'areas' | 'quarantine' | 'explore_points' | 'explore_hours';
+	name: 'incidents' | 'stop_search' | 'outcomes' | 'events' | 'areas' | 'districts' | 'quarantine' | 'explore_points' | 'explore_hours';
 	description: string;
 	columns: ExtractColumn[];
 }
@@ -26,6 +26,14 @@ const h3: ExtractColumn[] = [
 	{ name: 'h3_r7', type: 'VARCHAR', description: 'H3 cell index (resolution 7, ≈5 km²) of the point; null without a location' },
 	{ name: 'h3_r8', type: 'VARCHAR', description: 'H3 cell index (resolution 8, ≈0.7 km²); null without a location' },
 	{ name: 'h3_r9', type: 'VARCHAR', description: 'H3 cell index (resolution 9, ≈0.1 km²); null without a location' }
+];
+
+const district: ExtractColumn[] = [
+	{
+		name: 'district_id',
+		type: 'VARCHAR',
+		description: 'District (see the districts dataset) the record falls in, computed at build time; null without districts or outside them'
+	}
 ];
 
 const month: ExtractColumn[] = [
@@ -56,7 +64,8 @@ export const EXTRACT_DATASETS: readonly ExtractDataset[] = [
 			{ name: 'category', type: 'VARCHAR', description: 'police.uk crime type (one of the 14 categories)' },
 			{ name: 'last_outcome', type: 'VARCHAR', description: 'Last outcome category; null if none' },
 			{ name: 'context', type: 'VARCHAR', description: 'Free-text context; null if none' },
-			...h3
+			...h3,
+			...district
 		]
 	},
 	{
@@ -113,7 +122,8 @@ export const EXTRACT_DATASETS: readonly ExtractDataset[] = [
 			{ name: 'area_code', type: 'VARCHAR', description: 'Area code from the source (LSOA, beat, district …); null if none' },
 			{ name: 'priority', type: 'VARCHAR', description: 'Priority or response grade; null if none' },
 			{ name: 'time_on_task_min', type: 'DOUBLE', description: 'Minutes of officer time on the incident; null if not recorded' },
-			...h3
+			...h3,
+			...district
 		]
 	},
 	{
@@ -137,11 +147,24 @@ export const EXTRACT_DATASETS: readonly ExtractDataset[] = [
 		]
 	},
 	{
+		name: 'districts',
+		description: 'Larger areas the records are counted in (local authority districts, police districts …), WGS84, from the boundary file given to the builder; empty when none was given',
+		columns: [
+			{ name: 'district_id', type: 'VARCHAR', description: 'District identifier from the boundary file (e.g. a local authority code, a police district number)' },
+			{ name: 'name', type: 'VARCHAR', description: 'District name' },
+			{ name: 'population', type: 'INTEGER', description: 'Total population, mid-2015 (IoD 2019 denominators summed over its LSOAs) when districts are local authorities; null otherwise' },
+			{ name: 'area_km2', type: 'DOUBLE', description: 'Area in square kilometres (spherical, from the simplified polygon)' },
+			{ name: 'centroid_lon', type: 'DOUBLE', description: 'Longitude of the polygon centroid' },
+			{ name: 'centroid_lat', type: 'DOUBLE', description: 'Latitude of the polygon centroid' },
+			{ name: 'geometry', type: 'VARCHAR', description: 'GeoJSON geometry (Polygon or MultiPolygon), WGS84, simplified' }
+		]
+	},
+	{
 		name: 'quarantine',
 		description: 'Every rejected input row: file, line, column and reason, with the raw text',
 		columns: [
 			{ name: 'source_file', type: 'VARCHAR', description: 'Input file name' },
-			{ name: 'source_kind', type: 'VARCHAR', description: 'Detected kind of the file (street, stop-search, outcomes, events) or "unknown"' },
+			{ name: 'source_kind', type: 'VARCHAR', description: 'Detected kind of the file (street, stop-search, outcomes, events, month-incidents) or "unknown"' },
 			{ name: 'source_line', type: 'INTEGER', description: 'Record number, the header being line 1; null for a whole-file rejection' },
 			{ name: 'column_name', type: 'VARCHAR', description: 'Column at fault, as named in the file; null if the whole row or file' },
 			{ name: 'reason', type: 'VARCHAR', description: 'What was wrong and what was expected' },

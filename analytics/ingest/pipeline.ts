@@ -145,10 +145,17 @@ export async function stageFile(runner: QueryRunner, options: StageOptions): Pro
 	await runner.exec(`INSERT INTO ingest_skipped SELECT DISTINCT CAST(line AS INTEGER) FROM ingest_rejects`);
 	for (const line of options.blankLines) await runner.exec(`INSERT INTO ingest_skipped VALUES (?)`, [line]);
 
+	// A constant given for a column the file lacks is bound as a parameter, never spliced in.
+	const constants: string[] = [];
 	const select = sourceFormat(detection.kind)
 		.columns.map((col) => {
 			const binding = detection.bindings.find((b) => b.key === col.key);
-			return binding && binding.index >= 0 ? `${ident(`c${binding.index}`)} AS ${ident(col.key)}` : `NULL AS ${ident(col.key)}`;
+			if (binding && binding.index >= 0) return `${ident(`c${binding.index}`)} AS ${ident(col.key)}`;
+			if (binding?.constant !== undefined) {
+				constants.push(binding.constant);
+				return `CAST(? AS VARCHAR) AS ${ident(col.key)}`;
+			}
+			return `NULL AS ${ident(col.key)}`;
 		})
 		.join(', ');
 	await runner.exec(
@@ -159,7 +166,7 @@ export async function stageFile(runner: QueryRunner, options: StageOptions): Pro
 		 FROM (SELECT raw.k + 1 + coalesce(gaps.i, 0) AS rec, raw.k, ${select} FROM ingest_raw raw ASOF LEFT JOIN gaps ON raw.k > gaps.before) numbered
 		 ASOF LEFT JOIN ingest_shifts sh ON numbered.rec >= sh.record
 		 ORDER BY numbered.k`,
-		[file, fileSeq]
+		[file, fileSeq, ...constants]
 	);
 
 	const [{ records }] = await runner.rows<{ records: number }>(
@@ -185,7 +192,7 @@ export async function validateStaged(runner: QueryRunner, kind: SourceKind): Pro
 		 SELECT *, CAST(NULL AS VARCHAR) AS _raw, CAST(NULL AS VARCHAR) AS _dup FROM (SELECT *, ${rule} AS _rule FROM ${stage})`
 	);
 	await runner.exec(`UPDATE ingest_checked SET _raw = ${raw} WHERE _rule IS NOT NULL`);
-	const idColumn = kind === 'street' ? 'crime_id' : kind === 'events' ? 'incident_id' : null;
+	const idColumn = kind === 'street' ? 'crime_id' : kind === 'events' || kind === 'month-incidents' ? 'incident_id' : null;
 	if (idColumn) {
 		const id = ident(idColumn);
 		const label = kind === 'street' ? 'Crime ID' : 'incident ID';
@@ -244,6 +251,15 @@ export function typedSelectSql(kind: SourceKind): string {
 		return `SELECT source_file, source_line, trim(crime_id) AS crime_id, trim(month) AS month, ${monthIndex('trim(month)')} AS month_index,
 			${t('reported_by')} AS reported_by, ${t('falls_within')} AS falls_within, ${d('longitude')} AS longitude, ${d('latitude')} AS latitude,
 			${t('location')} AS location, ${t('lsoa_code')} AS lsoa_code, ${t('lsoa_name')} AS lsoa_name, trim(outcome_type) AS outcome_type
+			FROM ${from}`;
+	}
+	if (kind === 'month-incidents') {
+		// Same columns as police.uk street records (the `incidents` dataset); a date's day is dropped.
+		return `SELECT source_file, source_line, ${t('incident_id')} AS crime_id, substr(trim(month), 1, 7) AS month,
+			${monthIndex('trim(month)')} AS month_index,
+			${t('reported_by')} AS reported_by, ${t('falls_within')} AS falls_within, ${d('longitude')} AS longitude, ${d('latitude')} AS latitude,
+			${t('location')} AS location, ${t('lsoa_code')} AS lsoa_code, ${t('lsoa_name')} AS lsoa_name, trim(category) AS category,
+			CAST(NULL AS VARCHAR) AS last_outcome, CAST(NULL AS VARCHAR) AS context
 			FROM ${from}`;
 	}
 	if (kind === 'events') {

@@ -175,6 +175,19 @@ export const RULES: Record<SourceKind, readonly Rule[]> = {
 			broken: `(NOT ${blank('time_on_task')} AND coalesce(try_cast(trim(${c('time_on_task')}) AS DOUBLE) < 0, true))`
 		},
 		...formulaRules(['incident_id', 'category', 'area_code', 'priority'])
+	],
+	'month-incidents': [
+		{ key: 'month', reason: 'missing month: expected YYYY-MM or a date YYYY-MM-DD', broken: blank('month') },
+		{
+			key: 'month',
+			reason: 'month is not a calendar month: expected YYYY-MM such as 2022-04, or a date YYYY-MM-DD',
+			broken: `NOT (regexp_full_match(trim(${c('month')}), '(19|20)[0-9]{2}-(0[1-9]|1[0-2])') OR (regexp_full_match(trim(${c('month')}), '(19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}') AND try_strptime(trim(${c('month')}), '%Y-%m-%d') IS NOT NULL))`
+		},
+		{ key: 'category', reason: 'missing category', broken: blank('category') },
+		// Anywhere on Earth, as for the generic timestamped format.
+		...coordinateRules(false),
+		lsoaRule(),
+		...formulaRules(['incident_id', 'category', 'location', 'lsoa_name', 'reported_by', 'falls_within'])
 	]
 };
 

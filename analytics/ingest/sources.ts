@@ -5,7 +5,7 @@
  * do not matter.
  */
 
-export type SourceKind = 'street' | 'stop-search' | 'outcomes' | 'events';
+export type SourceKind = 'street' | 'stop-search' | 'outcomes' | 'events' | 'month-incidents';
 
 export interface SourceColumn {
 	/** Canonical name used in the staging table and in SQL. */
@@ -14,7 +14,10 @@ export interface SourceColumn {
 	header: string;
 	/** Further accepted spellings (compared after normalisation). */
 	aliases?: readonly string[];
-	/** A file without this column is not of this kind. */
+	/**
+	 * A file without this column is not of this kind (unless a constant value is given for it,
+	 * see `detectSource`).
+	 */
 	required: boolean;
 }
 
@@ -123,8 +126,35 @@ export const SOURCE_FORMATS: readonly SourceFormat[] = [
 			{ key: 'priority', header: 'priority', aliases: ['grade', 'priority_grade', 'response_grade'], required: false },
 			{ key: 'time_on_task', header: 'time_on_task', aliases: ['time_on_task_min', 'time_on_task_minutes', 'minutes_on_task', 'duration_min', 'duration_minutes'], required: false }
 		]
+	},
+	/**
+	 * Generic month-resolution incidents (a force's own crime or ASB extract, a derived
+	 * police.uk table): one row per incident with its month (`YYYY-MM`, or a date
+	 * `YYYY-MM-DD` whose month is used) and category; the rest is used when present. Accepted
+	 * rows go to the `incidents` dataset beside police.uk street records. A file with no
+	 * category column gives one for every row as a constant (`--constant category=…`).
+	 */
+	{
+		kind: 'month-incidents',
+		label: 'month-resolution incidents (generic)',
+		dataset: 'incidents',
+		columns: [
+			{ key: 'incident_id', header: 'incident_id', aliases: ['crime_id', 'id', 'reference', 'incident_number'], required: false },
+			{ key: 'month', header: 'month', aliases: ['period', 'year_month'], required: true },
+			{ key: 'category', header: 'category', aliases: ['crime_type', 'type', 'offence', 'classification'], required: true },
+			{ key: 'longitude', header: 'longitude', aliases: ['lon', 'lng', 'long'], required: false },
+			{ key: 'latitude', header: 'latitude', aliases: ['lat'], required: false },
+			{ key: 'location', header: 'location', aliases: ['street', 'place'], required: false },
+			{ key: 'lsoa_code', header: 'lsoa_code', aliases: ['lsoa11cd', 'lsoa'], required: false },
+			{ key: 'lsoa_name', header: 'lsoa_name', aliases: ['lsoa11nm'], required: false },
+			{ key: 'reported_by', header: 'reported_by', aliases: ['force'], required: false },
+			{ key: 'falls_within', header: 'falls_within', required: false }
+		]
 	}
 ];
+
+/** Kinds whose format is generic (any source, column names mapped), not a police.uk download. */
+export const GENERIC_KINDS: readonly SourceKind[] = ['events', 'month-incidents'];
 
 export function sourceFormat(kind: SourceKind): SourceFormat {
 	const format = SOURCE_FORMATS.find((f) => f.kind === kind);

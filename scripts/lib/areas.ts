@@ -468,7 +468,10 @@ function toImdMap(rows: Array<Record<string, unknown>>, files: ImdFiles): Map<st
  * @param points WGS84 degrees.
  * @returns one LSOA code or null per point, in the order of `points`.
  */
-export function locatePoints(points: ReadonlyArray<{ lon: number; lat: number }>, areas: readonly LsoaFeature[]): Array<string | null> {
+export function locatePoints(
+	points: ReadonlyArray<{ lon: number; lat: number }>,
+	areas: ReadonlyArray<Pick<LsoaFeature, 'code' | 'geometry'>>
+): Array<string | null> {
 	const boxes = boundingBoxes(areas);
 	return points.map(({ lon, lat }) => {
 		if (!Number.isFinite(lon) || !Number.isFinite(lat)) return null;
@@ -486,7 +489,7 @@ export function locatePoints(points: ReadonlyArray<{ lon: number; lat: number }>
  * great-circle edge of an LSOA (≤ a few km) bulges beyond it by far less than the 0.1 m
  * coordinate rounding, so no point inside is missed.
  */
-function boundingBoxes(areas: readonly LsoaFeature[]): Float64Array {
+function boundingBoxes(areas: ReadonlyArray<Pick<LsoaFeature, 'geometry'>>): Float64Array {
 	const boxes = new Float64Array(areas.length * 4);
 	areas.forEach((area, i) => {
 		const rings = area.geometry.type === 'Polygon' ? area.geometry.coordinates : area.geometry.coordinates.flat();

@@ -38,12 +38,15 @@ export function parseArgs(argv: readonly string[], spec: ArgSpec): ParsedArgs {
 	return out;
 }
 
-/** `timestamp=Created,category=Call Type` → { timestamp: 'Created', category: 'Call Type' }. */
-export function parseColumnMapping(text: string): Record<string, string> {
+/**
+ * `timestamp=Created,category=Call Type` → { timestamp: 'Created', category: 'Call Type' }.
+ * Also reads `--constant category=Anti-social behaviour` (field=value pairs).
+ */
+export function parseColumnMapping(text: string, option = '--columns', pairName = 'field=header'): Record<string, string> {
 	const mapping: Record<string, string> = {};
 	for (const pair of text.split(',')) {
 		const at = pair.indexOf('=');
-		if (at <= 0 || at === pair.length - 1) throw new Error(`--columns: expected field=header pairs separated by commas, got "${pair}"`);
+		if (at <= 0 || at === pair.length - 1) throw new Error(`${option}: expected ${pairName} pairs separated by commas, got "${pair}"`);
 		mapping[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
 	}
 	return mapping;

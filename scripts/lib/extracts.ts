@@ -6,10 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { latLngToCell } from 'h3-js';
 import {
 	EXTRACT_DATASETS,
+	GENERIC_KINDS,
 	SOURCE_FORMATS,
 	detectSource,
 	fileAccounts,
@@ -18,8 +19,11 @@ import {
 	stageFile,
 	typedSelectSql,
 	validateStaged,
+	type ColumnConstants,
 	type ColumnMapping,
 	type DatasetName,
+	type Detection,
+	type SourceKind,
 	type ExtractManifest,
 	type SourceReport
 } from '../../analytics/ingest';
@@ -27,6 +31,7 @@ import { queryToArrow } from './arrow-write';
 import { displayNames, listInputs, readInput, type InputFile } from './input-files';
 import { createNodeRunner, type NodeRunner } from './node-runner';
 import { locatePoints, readImd, readLsoaBoundaries, simplifyAndSelect, type LsoaFeature } from './areas';
+import { readDistricts, type DistrictFeature } from './districts';
 import { toCsv } from '../../analytics/export/csv';
 
 export const BUILDER = { name: 'clearsight-extracts', version: '0.1.0' };
@@ -45,10 +50,39 @@ export interface BuildOptions {
 	areas?: AreaInputs | null;
 	/** Fingerprint of inputs and builder, recorded so `npm start` can tell a stale extract. */
 	fingerprint?: string;
-	/** Column mapping for files not recognised as police.uk (generic timestamped incidents). */
+	/** Column mapping for files not recognised as police.uk (the generic formats). */
 	columns?: ColumnMapping;
+	/** Values for columns the files lack, e.g. `{ category: 'Anti-social behaviour' }` (generic formats). */
+	constants?: ColumnConstants;
+	/**
+	 * Read files that are not police.uk downloads as this generic format; by default the
+	 * format is detected, and with a mapping or constants each generic format is tried in turn.
+	 */
+	format?: SourceKind;
+	/** District boundaries for the `districts` dataset and the records' `district_id`. */
+	districts?: DistrictInputs | null;
+	/** Attribution of the records, for the manifest; default: data.police.uk (OGL v3). */
+	attribution?: Array<{ dataset: string; source: string; licence: string; text: string }>;
 	/** Called with progress lines. */
 	log?: (line: string) => void;
+}
+
+export interface DistrictInputs {
+	/** GeoJSON or KML file of district polygons in WGS84 (see districts.ts). */
+	file: string;
+	/** Property holding the district identifier (default: detected; KML `<name>`). */
+	idProperty?: string;
+	/** Property holding the district name (default: detected; KML `<description>`). */
+	nameProperty?: string;
+	/** Where the boundaries come from, for the manifest; default: the file name, licence unstated. */
+	attribution?: { source: string; licence: string; text: string };
+	/**
+	 * IMD 2019 File 1 (LSOA → local authority district) and File 6 (population): when the
+	 * district identifiers are local authority codes, records are placed by their LSOA's
+	 * district and each district's population is the sum over its LSOAs.
+	 */
+	imdFile?: string;
+	populationFile?: string;
 }
 
 export interface BuildResult {
@@ -71,13 +105,26 @@ export const ATTRIBUTION: Record<string, { source: string; licence: string; text
 		source: 'MHCLG: English Indices of Deprivation 2019 (Files 1, 2 and 6)',
 		licence: 'Open Government Licence v3.0',
 		text: 'Contains public sector information licensed under the Open Government Licence v3.0.'
+	},
+	districtsOns: {
+		source: 'Office for National Statistics: local authority district boundaries (population: MHCLG IoD 2019 File 6)',
+		licence: 'Open Government Licence v3.0',
+		text: 'Source: Office for National Statistics licensed under the Open Government Licence v.3.0. Contains OS data © Crown copyright and database right (2022).'
+	},
+	chicago: {
+		source: 'City of Chicago open data (crimes reported to the Chicago Police Department; police district boundaries), via the Crime Open Database',
+		licence: "City of Chicago open data, under the City's data portal terms",
+		text: 'City of Chicago open data (crimes reported to the Chicago Police Department; police district boundaries), via the Crime Open Database; timestamps to the minute, coordinates rounded to 4 decimal places.'
 	}
 };
 
 const H3_RESOLUTIONS = [7, 8, 9] as const;
 
-/** H3 cells of every distinct point of the typed tables, computed once per point. */
-async function buildPointTable(runner: NodeRunner, boundaries: LsoaFeature[] | null): Promise<number> {
+/**
+ * H3 cells of every distinct point of the typed tables, computed once per point, with the LSOA
+ * and the district containing it when boundaries are given.
+ */
+async function buildPointTable(runner: NodeRunner, boundaries: LsoaFeature[] | null, districts: DistrictFeature[] | null): Promise<number> {
 	const points = await runner.columns(
 		`SELECT DISTINCT longitude, latitude FROM (
 		   SELECT longitude, latitude FROM typed_street UNION ALL SELECT longitude, latitude FROM typed_stop_search
@@ -86,9 +133,11 @@ async function buildPointTable(runner: NodeRunner, boundaries: LsoaFeature[] | n
 	);
 	const lon = points.longitude as number[];
 	const lat = points.latitude as number[];
-	const lsoa = boundaries ? locatePoints(lon.map((x, i) => ({ lon: x, lat: lat[i] })), boundaries) : lon.map(() => null);
+	const xy = lon.map((x, i) => ({ lon: x, lat: lat[i] }));
+	const lsoa = boundaries ? locatePoints(xy, boundaries) : lon.map(() => null);
+	const district = districts ? locatePoints(xy, districts) : lon.map(() => null);
 	await runner.exec(
-		`CREATE OR REPLACE TEMP TABLE point_cells (longitude DOUBLE, latitude DOUBLE, h3_r7 VARCHAR, h3_r8 VARCHAR, h3_r9 VARCHAR, point_lsoa VARCHAR)`
+		`CREATE OR REPLACE TEMP TABLE point_cells (longitude DOUBLE, latitude DOUBLE, h3_r7 VARCHAR, h3_r8 VARCHAR, h3_r9 VARCHAR, point_lsoa VARCHAR, point_district VARCHAR)`
 	);
 	const appender = await runner.connection.createAppender('point_cells', 'main', 'temp');
 	for (let i = 0; i < lon.length; i++) {
@@ -97,6 +146,8 @@ async function buildPointTable(runner: NodeRunner, boundaries: LsoaFeature[] | n
 		for (const r of H3_RESOLUTIONS) appender.appendVarchar(latLngToCell(lat[i], lon[i], r));
 		if (lsoa[i] === null) appender.appendNull();
 		else appender.appendVarchar(lsoa[i]!);
+		if (district[i] === null) appender.appendNull();
+		else appender.appendVarchar(district[i]!);
 		appender.endRow();
 	}
 	appender.closeSync();
@@ -139,6 +190,116 @@ async function writeDataset(
 		date_range,
 		bbox
 	};
+}
+
+/**
+ * Fill `district_ids`, `lsoa_district` and `district_rows` for the districts given. When their
+ * identifiers are local authority district codes found in IMD 2019 File 1, every LSOA of such
+ * a district maps to it (`lsoa_district`) and the district's population is the sum of its
+ * LSOAs' mid-2015 population (File 6).
+ *
+ * @returns whether the districts are local authorities (records are then placed by LSOA).
+ */
+async function prepareDistricts(runner: NodeRunner, districts: DistrictFeature[], inputs: DistrictInputs): Promise<boolean> {
+	const ids = await runner.connection.createAppender('district_ids', 'main', 'temp');
+	for (const d of districts) {
+		ids.appendVarchar(d.code);
+		ids.endRow();
+	}
+	ids.closeSync();
+	let byLad = false;
+	if (inputs.imdFile) {
+		const [lsoaCol, ladCol] = await resolveCsvColumns(runner, inputs.imdFile, [IMD_LSOA, IMD_LAD]);
+		await runner.exec(
+			`INSERT INTO lsoa_district SELECT m.${lsoaCol}, m.${ladCol} FROM read_csv(?, header = true, all_varchar = true, delim = ',', quote = '"') m
+			 JOIN district_ids d ON d.district_id = m.${ladCol}`,
+			[inputs.imdFile]
+		);
+		const [{ n }] = await runner.rows<{ n: number }>(`SELECT count(*) AS n FROM lsoa_district`);
+		byLad = n > 0;
+	}
+	const population = new Map<string, number>();
+	if (byLad && inputs.populationFile) {
+		const [lsoaCol, popCol] = await resolveCsvColumns(runner, inputs.populationFile, [IMD_LSOA, IMD_POPULATION]);
+		const rows = await runner.rows<{ district_id: string; population: number }>(
+			`SELECT l.district_id, sum(CAST(replace(p.${popCol}, ',', '') AS INTEGER))::INTEGER AS population
+			 FROM read_csv(?, header = true, all_varchar = true, delim = ',', quote = '"') p JOIN lsoa_district l ON l.lsoa_code = p.${lsoaCol}
+			 GROUP BY ALL`,
+			[inputs.populationFile]
+		);
+		for (const r of rows) population.set(r.district_id, r.population);
+	}
+	const simplified = simplifyAndSelect(
+		districts.map((d) => ({ ...d, msoaCode: '', ladCode: '', ladName: '' })),
+		{ keep: new Set(districts.map((d) => d.code)), neighbours: false }
+	);
+	const a = await runner.connection.createAppender('district_rows', 'main', 'temp');
+	simplified.forEach((d, i) => {
+		a.appendInteger(i);
+		a.appendVarchar(d.code);
+		a.appendVarchar(d.name);
+		const pop = population.get(d.code);
+		if (pop === undefined) a.appendNull();
+		else a.appendInteger(pop);
+		a.appendDouble(d.areaKm2);
+		a.appendDouble(d.centroidLon);
+		a.appendDouble(d.centroidLat);
+		a.appendVarchar(JSON.stringify(d.geometry));
+		a.endRow();
+	});
+	a.closeSync();
+	return byLad;
+}
+
+const IMD_LSOA = 'LSOA code (2011)';
+const IMD_LAD = 'Local Authority District code (2019)';
+const IMD_POPULATION = 'Total population: mid 2015 (excluding prisoners)';
+
+/** Quoted identifiers of the named CSV columns (a byte-order mark ignored); throws naming the file and header. */
+async function resolveCsvColumns(runner: NodeRunner, file: string, wanted: readonly string[]): Promise<string[]> {
+	const header = await runner.rows<{ column_name: string }>(
+		`SELECT column_name FROM (DESCRIBE SELECT * FROM read_csv(?, header = true, all_varchar = true, delim = ',', quote = '"'))`,
+		[file]
+	);
+	const names = header.map((h) => h.column_name);
+	return wanted.map((w) => {
+		const found = names.find((n) => n.replace(/^\uFEFF/, '').trim() === w);
+		if (found === undefined) throw new Error(`${file}: column "${w}" not found; expected IMD 2019 File 1 / File 6 headers`);
+		return `"${found.replaceAll('"', '""')}"`;
+	});
+}
+
+function districtAttribution(file: string): { source: string; licence: string; text: string } {
+	const name = basename(file);
+	return { source: name, licence: 'as published with the boundary file', text: `District boundaries read from ${name}.` };
+}
+
+/**
+ * Recognise an input file. A police.uk download is recognised by its header alone. With a
+ * column mapping, constants or a forced format, a file that is not a police.uk download is read
+ * as a generic format: the forced one, else each generic format whose fields include every
+ * mapped or constant key (timestamped incidents first, then month-resolution incidents),
+ * the first the header satisfies.
+ */
+export function detectInput(headerLine: string, file: string, options: Pick<BuildOptions, 'columns' | 'constants' | 'format'>): Detection {
+	const detection = detectSource(headerLine, file);
+	const columns = options.columns ?? {};
+	const constants = options.constants ?? {};
+	const keys = [...Object.keys(columns), ...Object.keys(constants)];
+	if (keys.length === 0 && !options.format) return detection;
+	if (detection.ok && !GENERIC_KINDS.includes(detection.kind) && !options.format) return detection;
+	if (options.format) {
+		if (detection.ok && detection.kind === options.format && keys.length === 0) return detection;
+		return detectSource(headerLine, file, options.format, columns, constants);
+	}
+	const fits = (kind: SourceKind) => keys.every((k) => SOURCE_FORMATS.find((f) => f.kind === kind)!.columns.some((c) => c.key === k));
+	const kinds = GENERIC_KINDS.filter(fits);
+	const tries = (kinds.length > 0 ? kinds : GENERIC_KINDS.slice(0, 1)).map((kind) => detectSource(headerLine, file, kind, columns, constants));
+	const ok = tries.find((d) => d.ok);
+	if (ok || tries.length === 1) return ok ?? tries[0];
+	const issues = tries.map((d) => (d.ok ? '' : `as ${SOURCE_FORMATS.find((f) => f.kind === kinds[tries.indexOf(d)])!.label}: ${d.issue.message}`));
+	const first = tries[0] as Extract<Detection, { ok: false }>;
+	return { ok: false, issue: { ...first.issue, message: issues.join('; ') } };
 }
 
 async function buildAreas(runner: NodeRunner, areas: AreaInputs, boundaries: LsoaFeature[]): Promise<number> {
@@ -195,6 +356,11 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 	const runner = await createNodeRunner();
 	try {
 		await resetIngest(runner);
+		await runner.exec(`CREATE OR REPLACE TEMP TABLE district_ids (district_id VARCHAR)`);
+		await runner.exec(`CREATE OR REPLACE TEMP TABLE lsoa_district (lsoa_code VARCHAR, district_id VARCHAR)`);
+		await runner.exec(
+			`CREATE OR REPLACE TEMP TABLE district_rows (seq INTEGER, district_id VARCHAR, name VARCHAR, population INTEGER, area_km2 DOUBLE, centroid_lon DOUBLE, centroid_lat DOUBLE, geometry VARCHAR)`
+		);
 		const files: InputFile[] = [];
 		const seen = new Map<string, string>();
 		for (let i = 0; i < paths.length; i++) {
@@ -213,10 +379,7 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 				continue;
 			}
 			seen.set(file.sha256, file.name);
-			let detection = detectSource(scan.headerLine, file.name);
-			if (options.columns && Object.keys(options.columns).length > 0 && (!detection.ok || detection.kind === 'events')) {
-				detection = detectSource(scan.headerLine, file.name, 'events', options.columns);
-			}
+			const detection = detectInput(scan.headerLine, file.name, options);
 			if (!detection.ok) {
 				await whole(detection.issue.message, 'unknown', detection.issue.column);
 				continue;
@@ -239,25 +402,43 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 		for (const format of SOURCE_FORMATS) await validateStaged(runner, format.kind);
 		const accounts = await fileAccounts(runner);
 
-		await runner.exec(`CREATE OR REPLACE TEMP TABLE typed_street AS ${typedSelectSql('street')}`);
+		// police.uk street records and generic month-resolution incidents share the `incidents` dataset.
+		await runner.exec(
+			`CREATE OR REPLACE TEMP TABLE typed_street AS ${typedSelectSql('street')} UNION ALL BY NAME ${typedSelectSql('month-incidents')}`
+		);
 		await runner.exec(`CREATE OR REPLACE TEMP TABLE typed_stop_search AS ${typedSelectSql('stop-search')}`);
 		await runner.exec(`CREATE OR REPLACE TEMP TABLE typed_outcomes AS ${typedSelectSql('outcomes')}`);
 		await runner.exec(`CREATE OR REPLACE TEMP TABLE typed_events AS ${typedSelectSql('events')}`);
 
 		const boundaries = options.areas ? await readLsoaBoundaries(options.areas.shapefile) : null;
-		const points = await buildPointTable(runner, boundaries);
-		log(`  located ${points} distinct points (H3 r${H3_RESOLUTIONS.join('/')}${boundaries ? ', LSOA' : ''})`);
+		const districts = options.districts ? readDistricts(options.districts.file, options.districts) : null;
+		const points = await buildPointTable(runner, boundaries, districts);
+		log(`  located ${points} distinct points (H3 r${H3_RESOLUTIONS.join('/')}${boundaries ? ', LSOA' : ''}${districts ? ', district' : ''})`);
+		const byLad = districts ? await prepareDistricts(runner, districts, options.districts!) : false;
+		if (districts) log(`  districts: ${districts.length} from ${options.districts!.file}${byLad ? ' (local authorities: records placed by their LSOA)' : ''}`);
 
 		mkdirSync(options.out, { recursive: true });
 		const datasets: ExtractManifest['datasets'] = [];
 		// Each typed table joined to its points' cells (and, for stop and search, the LSOA).
-		const withCells = (table: string, extra: string, order: string) =>
-			`(SELECT t.*, ${extra}p.h3_r7, p.h3_r8, p.h3_r9 FROM ${table} t LEFT JOIN point_cells p USING (longitude, latitude) ORDER BY t.${order}, t.source_file, t.source_line)`;
-		datasets.push(await writeDataset(runner, options.out, 'incidents', withCells('typed_street', '', 'month')));
+		const withCells = (table: string, extra: string, order: string, joins = '') =>
+			`(SELECT t.*, ${extra}p.h3_r7, p.h3_r8, p.h3_r9 FROM ${table} t LEFT JOIN point_cells p USING (longitude, latitude)${joins} ORDER BY t.${order}, t.source_file, t.source_line)`;
+		// district_id: the LSOA's local authority when the districts are local authorities, else
+		// the area code when it names a district (events), else the district containing the point.
+		const incidentDistrict = `coalesce(ld.district_id, p.point_district) AS district_id, `;
+		const eventDistrict = `coalesce(ld.district_id, di.district_id, p.point_district) AS district_id, `;
+		const lsoaJoin = (column: string) => ` LEFT JOIN lsoa_district ld ON ld.lsoa_code = t.${column}`;
+		datasets.push(await writeDataset(runner, options.out, 'incidents', withCells('typed_street', incidentDistrict, 'month', lsoaJoin('lsoa_code'))));
 		datasets.push(await writeDataset(runner, options.out, 'stop_search', withCells('typed_stop_search', 'p.point_lsoa AS lsoa_code, ', 'occurred_at')));
 		datasets.push(await writeDataset(runner, options.out, 'outcomes', `(SELECT * FROM typed_outcomes ORDER BY month, source_file, source_line)`));
-		datasets.push(await writeDataset(runner, options.out, 'events', withCells('typed_events', '', 'occurred_at')));
-		const attribution = [{ dataset: 'incidents, stop_search, outcomes', ...ATTRIBUTION.police }];
+		datasets.push(
+			await writeDataset(
+				runner,
+				options.out,
+				'events',
+				withCells('typed_events', eventDistrict, 'occurred_at', `${lsoaJoin('area_code')} LEFT JOIN district_ids di ON di.district_id = t.area_code`)
+			)
+		);
+		const attribution = options.attribution ? [...options.attribution] : [{ dataset: 'incidents, stop_search, outcomes', ...ATTRIBUTION.police }];
 		if (options.areas && boundaries) {
 			const n = await buildAreas(runner, options.areas, boundaries);
 			log(`  areas: ${n} LSOAs (touched by the data, plus neighbours)`);
@@ -266,6 +447,12 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 		} else {
 			await runner.exec(`CREATE OR REPLACE TEMP TABLE area_rows AS SELECT * FROM (SELECT NULL::VARCHAR lsoa_code) WHERE false`);
 			datasets.push(await writeEmptyAreas(runner, options.out));
+		}
+		if (districts) {
+			datasets.push(await writeDataset(runner, options.out, 'districts', `(SELECT * FROM district_rows ORDER BY seq)`));
+			attribution.push({ dataset: 'districts', ...(options.districts!.attribution ?? districtAttribution(options.districts!.file)) });
+		} else {
+			datasets.push(await writeDataset(runner, options.out, 'districts', `(SELECT * FROM district_rows WHERE false)`));
 		}
 		datasets.push(
 			await writeDataset(runner, options.out, 'quarantine', `(SELECT * FROM ingest_quarantine q JOIN ingest_files f USING (source_file) ORDER BY f.file_seq, q.source_line NULLS FIRST)`)

@@ -1,21 +1,112 @@
 /**
- * Where the shipped sample lives and how to tell whether its extracts are stale: a fingerprint
- * over the sample files and the builder's own sources.
+ * The shipped sample: several data sources, each built into its own extract folder under
+ * extracts/sample/<id>/, listed in extracts/sample/sources.json (the app's source selector
+ * reads it). Each source's manifest records a fingerprint over its inputs and the builder's
+ * own sources, so `npm start` rebuilds only the sources that changed.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, existsSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { AreaInputs } from './extracts';
+import { ATTRIBUTION, buildExtracts, type AreaInputs, type BuildOptions, type BuildResult } from './extracts';
 
 export const SAMPLE_DIR = 'sample-data';
 export const SAMPLE_OUT = 'extracts/sample';
-export const SAMPLE_INPUTS = ['sample-data/police-uk/city-of-london/street', 'sample-data/police-uk/city-of-london/stop-and-search'];
+/**
+ * Files of a single extract at the top of the sample folder (the layout before sources.json):
+ * removed when the sample is built, so the folder holds one kind of layout only.
+ */
+function removeSingleExtract(out: string) {
+	if (!existsSync(join(out, 'manifest.json'))) return;
+	for (const entry of readdirSync(out)) {
+		if (entry === 'manifest.json' || entry === 'quarantine.csv' || entry.endsWith('.arrow')) rmSync(join(out, entry));
+	}
+}
+
+/** The list of sources the app reads, beside their folders. */
+export const SOURCES_FILE = 'sources.json';
+
+const IMD = 'sample-data/context/imd2019';
 export const SAMPLE_AREAS: AreaInputs = {
 	shapefile: 'sample-data/boundaries/london-lsoa-2011/london-2011-lsoa-gen20.shp',
-	imdFile: 'sample-data/context/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz',
-	domainsFile: 'sample-data/context/imd2019/File_2_-_IoD2019_Domains_of_Deprivation.csv.gz',
-	populationFile: 'sample-data/context/imd2019/File_6_-_IoD2019_Population_Denominators.csv.gz'
+	imdFile: `${IMD}/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz`,
+	domainsFile: `${IMD}/File_2_-_IoD2019_Domains_of_Deprivation.csv.gz`,
+	populationFile: `${IMD}/File_6_-_IoD2019_Population_Denominators.csv.gz`
 };
+
+/** One entry of sources.json. */
+export interface SourceEntry {
+	id: string;
+	label: string;
+	description: string;
+	/** Folder of the source's extract, relative to sources.json. */
+	path: string;
+}
+
+/** The sources.json file: the data sources a folder of extracts offers, the default first. */
+export interface SourcesFile {
+	sources: SourceEntry[];
+}
+
+export interface SampleSource extends Omit<SourceEntry, 'path'> {
+	/** Builder options (everything but where to write and the fingerprint). */
+	build: Omit<BuildOptions, 'out' | 'fingerprint' | 'log'>;
+	/** Files and folders whose contents the extract depends on, besides the builder. */
+	dependsOn: string[];
+}
+
+const LANCASHIRE = 'sample-data/police-uk/lancashire-asb-2022';
+const CHICAGO = 'sample-data/chicago';
+
+export const SAMPLE_SOURCES: readonly SampleSource[] = [
+	{
+		id: 'city-of-london',
+		label: 'City of London (street crime, stop and search)',
+		description: 'data.police.uk street-level crime and stop and search, City of London Police, 2017-12 … 2019-11, with London LSOA boundaries and IMD 2019',
+		build: {
+			inputs: ['sample-data/police-uk/city-of-london/street', 'sample-data/police-uk/city-of-london/stop-and-search'],
+			areas: SAMPLE_AREAS
+		},
+		dependsOn: ['sample-data/police-uk/city-of-london', 'sample-data/boundaries', 'sample-data/context']
+	},
+	{
+		id: 'lancashire-asb',
+		label: 'Lancashire (anti-social behaviour 2022)',
+		description: 'data.police.uk anti-social behaviour, Lancashire Constabulary, 2022-01 … 2022-12, month resolution, in the 14 local authority districts of Lancashire',
+		build: {
+			inputs: [`${LANCASHIRE}/lancashire_asb.tab`],
+			areas: null,
+			// month, longitude, latitude, location, lsoa_code: every record is anti-social behaviour.
+			format: 'month-incidents',
+			constants: { category: 'Anti-social behaviour', reported_by: 'Lancashire Constabulary', falls_within: 'Lancashire Constabulary' },
+			districts: {
+				file: `${LANCASHIRE}/lancashire_districts.geojson`,
+				imdFile: SAMPLE_AREAS.imdFile,
+				populationFile: SAMPLE_AREAS.populationFile,
+				attribution: ATTRIBUTION.districtsOns
+			},
+			attribution: [{ dataset: 'incidents', ...ATTRIBUTION.police }]
+		},
+		dependsOn: [LANCASHIRE, 'sample-data/context']
+	},
+	{
+		id: 'chicago-assaults',
+		label: 'Chicago (aggravated assaults 2010–2017)',
+		description: 'City of Chicago aggravated assaults, 2010-01-01 … 2017-12-31, minute timestamps, in the police districts',
+		build: {
+			inputs: [`${CHICAGO}/chicago_aggravated_assaults_2010-2017.csv.gz`],
+			areas: null,
+			// date, loc_cat, longitude, latitude, district: date → timestamp, district → area_code.
+			constants: { category: 'Aggravated assault' },
+			districts: { file: `${CHICAGO}/chicago_police_districts.kml`, attribution: ATTRIBUTION.chicago },
+			attribution: [{ dataset: 'events', ...ATTRIBUTION.chicago }]
+		},
+		dependsOn: [CHICAGO]
+	}
+];
+
+/** The City of London inputs (street, stop and search), as the first sample source reads them. */
+export const SAMPLE_INPUTS: readonly string[] = SAMPLE_SOURCES[0].build.inputs;
+
 /** Sources whose change means the extracts must be rebuilt. */
 const BUILDER_SOURCES = ['analytics/ingest', 'scripts/lib', 'scripts/build-extracts.ts'];
 
@@ -25,22 +116,70 @@ function files(path: string, out: string[]) {
 	else if (!path.endsWith('.test.ts')) out.push(path);
 }
 
-/** sha256 over the sample inputs, area inputs and builder sources (paths and contents). */
-export function sampleFingerprint(): string {
+/** sha256 over one source's inputs and the builder sources (paths and contents), with its id. */
+export function sourceFingerprint(source: SampleSource): string {
 	const list: string[] = [];
-	for (const p of [...SAMPLE_INPUTS, 'sample-data/boundaries', 'sample-data/context', ...BUILDER_SOURCES]) files(p, list);
-	const hash = createHash('sha256');
+	for (const p of [...source.dependsOn, ...BUILDER_SOURCES]) files(p, list);
+	const hash = createHash('sha256').update(source.id).update('\0');
 	for (const f of list) hash.update(relative('.', f)).update('\0').update(readFileSync(f)).update('\0');
 	return hash.digest('hex');
 }
 
-/** True when extracts/sample is missing or was built from other inputs or another builder. */
-export function sampleIsStale(): boolean {
-	const manifest = join(SAMPLE_OUT, 'manifest.json');
-	if (!existsSync(manifest)) return true;
-	try {
-		return JSON.parse(readFileSync(manifest, 'utf8')).input_fingerprint !== sampleFingerprint();
-	} catch {
-		return true;
+export function sourceDir(id: string, out = SAMPLE_OUT): string {
+	return join(out, id);
+}
+
+/** The sources whose extract is missing or was built from other inputs or another builder. */
+export function staleSources(out = SAMPLE_OUT): SampleSource[] {
+	return SAMPLE_SOURCES.filter((source) => {
+		const manifest = join(sourceDir(source.id, out), 'manifest.json');
+		if (!existsSync(manifest)) return true;
+		try {
+			return JSON.parse(readFileSync(manifest, 'utf8')).input_fingerprint !== sourceFingerprint(source);
+		} catch {
+			return true;
+		}
+	});
+}
+
+/** The sources.json the sample should have. */
+export function sampleSourcesFile(): SourcesFile {
+	return { sources: SAMPLE_SOURCES.map(({ id, label, description }) => ({ id, label, description, path: id })) };
+}
+
+function sourcesFileCurrent(out: string): boolean {
+	const path = join(out, SOURCES_FILE);
+	if (!existsSync(path)) return false;
+	return readFileSync(path, 'utf8') === JSON.stringify(sampleSourcesFile(), null, '\t') + '\n';
+}
+
+/** True when any source is stale or sources.json is missing or out of date. */
+export function sampleIsStale(out = SAMPLE_OUT): boolean {
+	return staleSources(out).length > 0 || !sourcesFileCurrent(out);
+}
+
+export interface SampleBuild {
+	source: SampleSource;
+	result: BuildResult;
+}
+
+/**
+ * Build the sample sources that are stale (or those named in `only`, whether stale or not) and
+ * write sources.json. Returns what was built, in order.
+ */
+export async function buildSample(options: { out?: string; only?: readonly string[]; log?: (line: string) => void } = {}): Promise<SampleBuild[]> {
+	const out = options.out ?? SAMPLE_OUT;
+	const unknown = (options.only ?? []).filter((id) => !SAMPLE_SOURCES.some((s) => s.id === id));
+	if (unknown.length > 0) throw new Error(`unknown sample source ${unknown.join(', ')}; expected one of ${SAMPLE_SOURCES.map((s) => s.id).join(', ')}`);
+	const todo = options.only ? SAMPLE_SOURCES.filter((s) => options.only!.includes(s.id)) : staleSources(out);
+	const built: SampleBuild[] = [];
+	mkdirSync(out, { recursive: true });
+	removeSingleExtract(out);
+	for (const source of todo) {
+		options.log?.(`Building sample source ${source.id} → ${sourceDir(source.id, out)}`);
+		const result = await buildExtracts({ ...source.build, out: sourceDir(source.id, out), fingerprint: sourceFingerprint(source), log: options.log });
+		built.push({ source, result });
 	}
+	writeFileSync(join(out, SOURCES_FILE), JSON.stringify(sampleSourcesFile(), null, '\t') + '\n');
+	return built;
 }
