@@ -1,0 +1,190 @@
+/**
+ * Cell geometry for the map: H3 hexagons from their index (h3-js), LSOA and district polygons
+ * from the GeoJSON text stored in the extract's `areas` and `districts` tables. Everything is
+ * WGS84 [longitude, latitude], rings closed (first position = last), as RFC 7946 requires.
+ */
+import { cellToBoundary, cellToLatLng, getResolution, isValidCell } from 'h3-js';
+import type { QueryRunner } from '../../runner';
+import type { CellLevel } from '../filters';
+
+export type Position = [number, number];
+export interface PolygonGeometry {
+	type: 'Polygon';
+	coordinates: Position[][];
+}
+export interface MultiPolygonGeometry {
+	type: 'MultiPolygon';
+	coordinates: Position[][][];
+}
+export type CellGeometry = PolygonGeometry | MultiPolygonGeometry;
+
+/** H3 resolution of each hexagon level. */
+export const H3_RESOLUTION: Record<'h3_7' | 'h3_8' | 'h3_9', number> = { h3_7: 7, h3_8: 8, h3_9: 9 };
+
+export function isH3Level(level: CellLevel): level is 'h3_7' | 'h3_8' | 'h3_9' {
+	return level === 'h3_7' || level === 'h3_8' || level === 'h3_9';
+}
+
+/**
+ * The hexagon (or pentagon) of an H3 cell as a GeoJSON Polygon with one closed ring.
+ * Throws for an index that is not a valid cell, or one of another resolution than `resolution`
+ * when given. Not antimeridian-safe (cells crossing ±180° are not split): UK data never needs it.
+ */
+export function h3CellPolygon(cellId: string, resolution?: number): PolygonGeometry {
+	if (!isValidCell(cellId)) throw new Error(`not a valid H3 cell index: ${JSON.stringify(cellId)}`);
+	if (resolution !== undefined && getResolution(cellId) !== resolution) {
+		throw new Error(`H3 cell ${cellId} is resolution ${getResolution(cellId)}, expected ${resolution}`);
+	}
+	// formatAsGeoJson = true: [lng, lat] order and the first vertex repeated at the end.
+	const ring = cellToBoundary(cellId, true) as Position[];
+	return { type: 'Polygon', coordinates: [closeRing(ring)] };
+}
+
+/** The centre of an H3 cell, [lng, lat]. */
+export function h3CellCentre(cellId: string): Position {
+	const [lat, lng] = cellToLatLng(cellId);
+	return [lng, lat];
+}
+
+/** A ring with its first position repeated at the end (unchanged if already closed). */
+export function closeRing(ring: readonly Position[]): Position[] {
+	if (ring.length === 0) return [];
+	const [fx, fy] = ring[0];
+	const [lx, ly] = ring[ring.length - 1];
+	const out = ring.map(([x, y]) => [x, y] as Position);
+	if (fx !== lx || fy !== ly) out.push([fx, fy]);
+	return out;
+}
+
+/**
+ * Parse stored GeoJSON geometry text (Polygon or MultiPolygon) and check its shape: every ring
+ * has at least 4 positions of finite numbers and is closed. Throws with `what` in the message.
+ */
+export function parseCellGeometry(text: string, what: string): CellGeometry {
+	let g: unknown;
+	try {
+		g = JSON.parse(text);
+	} catch {
+		throw new Error(`${what}: geometry is not valid JSON`);
+	}
+	const geometry = g as { type?: unknown; coordinates?: unknown };
+	if (geometry?.type === 'Polygon') {
+		checkPolygon(geometry.coordinates, what);
+		return geometry as PolygonGeometry;
+	}
+	if (geometry?.type === 'MultiPolygon') {
+		if (!Array.isArray(geometry.coordinates) || geometry.coordinates.length === 0) throw new Error(`${what}: MultiPolygon has no polygons`);
+		for (const p of geometry.coordinates) checkPolygon(p, what);
+		return geometry as MultiPolygonGeometry;
+	}
+	throw new Error(`${what}: expected a GeoJSON Polygon or MultiPolygon, found ${JSON.stringify(String(geometry?.type))}`);
+}
+
+function checkPolygon(rings: unknown, what: string): void {
+	if (!Array.isArray(rings) || rings.length === 0) throw new Error(`${what}: polygon has no rings`);
+	for (const ring of rings) {
+		if (!Array.isArray(ring) || ring.length < 4) throw new Error(`${what}: a ring has fewer than 4 positions`);
+		for (const p of ring) {
+			if (!Array.isArray(p) || p.length < 2 || !Number.isFinite(p[0]) || !Number.isFinite(p[1])) {
+				throw new Error(`${what}: a position is not [longitude, latitude]`);
+			}
+		}
+		const [a, b] = [ring[0] as number[], ring[ring.length - 1] as number[]];
+		if (a[0] !== b[0] || a[1] !== b[1]) throw new Error(`${what}: a ring is not closed`);
+	}
+}
+
+/** [west, south, east, north] of a set of geometries; null when there are none. */
+export function geometryBounds(geometries: Iterable<CellGeometry>): [number, number, number, number] | null {
+	let w = Infinity;
+	let s = Infinity;
+	let e = -Infinity;
+	let n = -Infinity;
+	const visit = (rings: Position[][]) => {
+		for (const ring of rings)
+			for (const [x, y] of ring) {
+				if (x < w) w = x;
+				if (x > e) e = x;
+				if (y < s) s = y;
+				if (y > n) n = y;
+			}
+	};
+	for (const g of geometries) {
+		if (g.type === 'Polygon') visit(g.coordinates);
+		else for (const p of g.coordinates) visit(p);
+	}
+	return Number.isFinite(w) ? [w, s, e, n] : null;
+}
+
+/**
+ * Which hexagon level to draw at a map zoom in 'auto' mode: resolution 7 (≈2.4 km across)
+ * below zoom 11.5, 8 (≈0.9 km) below 13, 9 (≈0.35 km) from 13 — so a hexagon stays roughly
+ * 20–60 screen pixels across.
+ */
+export function levelForZoom(zoom: number): 'h3_7' | 'h3_8' | 'h3_9' {
+	if (zoom < 11.5) return 'h3_7';
+	if (zoom < 13) return 'h3_8';
+	return 'h3_9';
+}
+
+/** Where a polygon level's geometry lives (identifiers from this fixed list only). */
+const POLYGON_SQL: Record<'lsoa' | 'district', string> = {
+	lsoa: 'SELECT lsoa_code AS id, lsoa_name AS name, geometry FROM areas WHERE geometry IS NOT NULL',
+	district: 'SELECT district_id AS id, name, geometry FROM districts WHERE geometry IS NOT NULL'
+};
+
+export interface NamedGeometry {
+	id: string;
+	name: string | null;
+	geometry: CellGeometry;
+}
+
+/**
+ * Polygons of a boundary level from the extract: LSOAs from `areas`, districts from
+ * `districts`. Ids not in `only` (when given) are skipped without parsing. A table that does
+ * not exist gives an empty list (an extract without district boundaries); a geometry that
+ * cannot be parsed throws, naming the table and id.
+ */
+export async function polygonGeometries(runner: QueryRunner, level: 'lsoa' | 'district', only?: ReadonlySet<string>): Promise<NamedGeometry[]> {
+	const table = level === 'lsoa' ? 'areas' : 'districts';
+	const [exists] = await runner.rows<{ n: number }>(
+		"SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?",
+		[table]
+	);
+	if (exists.n === 0) return [];
+	const rows = await runner.rows<{ id: string | null; name: string | null; geometry: string | null }>(POLYGON_SQL[level]);
+	const out: NamedGeometry[] = [];
+	for (const r of rows) {
+		if (r.id === null || r.geometry === null) continue;
+		const id = String(r.id);
+		if (only && !only.has(id)) continue;
+		out.push({ id, name: r.name === null ? null : String(r.name), geometry: parseCellGeometry(String(r.geometry), `${table} ${id}`) });
+	}
+	return out;
+}
+
+/**
+ * The geometry of each cell id of a level. H3 ids are turned into hexagons; LSOA/district ids
+ * are looked up in `polygons`. Ids without a geometry (an LSOA outside the boundaries
+ * supplied, an invalid H3 index) are returned in `missing` rather than thrown, so the map can say
+ * how many records it cannot draw.
+ */
+export function cellGeometries(
+	level: CellLevel,
+	ids: Iterable<string>,
+	polygons?: ReadonlyMap<string, CellGeometry>
+): { geometries: Map<string, CellGeometry>; missing: string[] } {
+	const geometries = new Map<string, CellGeometry>();
+	const missing: string[] = [];
+	for (const id of ids) {
+		if (isH3Level(level)) {
+			if (isValidCell(id) && getResolution(id) === H3_RESOLUTION[level]) geometries.set(id, h3CellPolygon(id));
+			else missing.push(id);
+		} else {
+			const g = polygons?.get(id);
+			if (g) geometries.set(id, g);
+			else missing.push(id);
+		}
+	}
+	return { geometries, missing };
+}

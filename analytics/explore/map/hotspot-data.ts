@@ -1,0 +1,67 @@
+/**
+ * What the hot-spot mode reads: each cell's records (or harm) per month over the window, from
+ * the `explore_points` pre-aggregate, under the period end and categories of the filters (not
+ * the area selection or box: hot spots are found over the whole region). Bound parameters only;
+ * the cell column comes from LEVEL_COLUMN.
+ */
+import { ident } from '../../ingest/sql';
+import type { Param, QueryRunner } from '../../runner';
+import { monthIndex, type CellLevel, type ExploreFilters } from '../filters';
+import { LEVEL_COLUMN } from '../queries';
+import type { CellMonthValue } from './hotspots';
+
+export interface HotSpotWindow {
+	/** month_index of each month, oldest first. */
+	months: number[];
+	rows: CellMonthValue[];
+	/** What the value is: records, or harm (CCHI days) for the harm measure. */
+	value: 'records' | 'harm';
+}
+
+/**
+ * Per-cell monthly values for the `months` months ending at the filter's `to` (or the dataset's
+ * last month); never before the filter's `from`. An empty dataset gives no months.
+ */
+export async function hotSpotWindow(runner: QueryRunner, f: ExploreFilters, level: CellLevel, months: number): Promise<HotSpotWindow> {
+	const value = f.measure === 'harm' ? 'harm' : 'records';
+	const [range] = await runner.rows<{ first: number | null; last: number | null }>(
+		'SELECT min(month_index) AS first, max(month_index) AS last FROM explore_points WHERE dataset = ?',
+		[f.dataset]
+	);
+	if (range?.last === null || range?.last === undefined) return { months: [], rows: [], value };
+	const end = f.to !== null ? Math.min(monthIndex(f.to), Number(range.last)) : Number(range.last);
+	const floor = Math.max(Number(range.first), f.from !== null ? monthIndex(f.from) : -Infinity);
+	const start = Math.max(floor, end - Math.max(1, Math.floor(months)) + 1);
+	const list: number[] = [];
+	for (let m = start; m <= end; m++) list.push(m);
+	if (list.length === 0) return { months: [], rows: [], value };
+	const col = ident(LEVEL_COLUMN[level]);
+	const params: Param[] = [f.dataset, start, end];
+	let cats = '';
+	if (f.categories.length > 0) {
+		cats = ` AND x.category IN (${f.categories.map(() => '?').join(', ')})`;
+		params.push(...f.categories);
+	}
+	const measure = value === 'harm' ? 'coalesce(sum(x.n * w.weight) FILTER (WHERE w.weight IS NOT NULL AND NOT w.excluded), 0)::DOUBLE' : 'sum(x.n)::DOUBLE';
+	const rows = await runner.rows<{ cell_id: string; month_index: number; value: number }>(
+		`SELECT ${col} AS cell_id, x.month_index, ${measure} AS value
+		 FROM explore_points x LEFT JOIN harm_weights w ON w.category = x.category
+		 WHERE x.dataset = ? AND x.month_index BETWEEN ? AND ?${cats} AND ${col} IS NOT NULL
+		 GROUP BY 1, 2 ORDER BY 1, 2`,
+		params
+	);
+	return { months: list, rows: rows.map((r) => ({ cell_id: String(r.cell_id), month_index: Number(r.month_index), value: Number(r.value) })), value };
+}
+
+/** Boundary polygons of a level as GeoJSON text (for queen contiguity); empty for hexagons or without the table. */
+export async function boundaryTexts(runner: QueryRunner, level: CellLevel): Promise<Array<{ id: string; geometry: string }>> {
+	if (level !== 'lsoa' && level !== 'district') return [];
+	const table = level === 'lsoa' ? 'areas' : 'districts';
+	const idCol = level === 'lsoa' ? 'lsoa_code' : 'district_id';
+	const [exists] = await runner.rows<{ n: number }>("SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?", [table]);
+	if (Number(exists?.n ?? 0) === 0) return [];
+	const rows = await runner.rows<{ id: string; geometry: string }>(
+		`SELECT ${ident(idCol)} AS id, any_value(geometry) AS geometry FROM ${ident(table)} WHERE geometry IS NOT NULL AND ${ident(idCol)} IS NOT NULL GROUP BY 1 ORDER BY 1`
+	);
+	return rows.map((r) => ({ id: String(r.id), geometry: String(r.geometry) }));
+}

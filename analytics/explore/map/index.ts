@@ -1,0 +1,6 @@
+/** Public surface of analytics/explore/map: what the Map view draws, classes and exports. */
+export * from './geometry';
+export * from './layer';
+export * from './legend';
+export * from './hotspots';
+export * from './hotspot-data';

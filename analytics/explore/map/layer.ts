@@ -1,0 +1,165 @@
+/**
+ * The map layer as data: one GeoJSON feature per cell with its figures, class and colour. The
+ * same rows feed the map (setData), the cells table beside it, the GeoJSON export and the CSV
+ * export, so what is exported is exactly what is on screen.
+ */
+import type { CellLevel, Measure } from '../filters';
+import type { CellGeometry } from './geometry';
+
+/** One cell's figures, as the map shows them. */
+export interface MapCell {
+	/** H3 index, LSOA code or district id. */
+	id: string;
+	/** LSOA or district name; null for hexagons. */
+	name: string | null;
+	/** Records in the cell under the current filters. */
+	records: number;
+	/** Harm (CCHI days) of those records. */
+	harm: number;
+	/** Residents; null when unknown (hexagons, areas without population). */
+	population: number | null;
+	/** The measure's value; null when it cannot be computed for this cell (no population …). */
+	value: number | null;
+}
+
+/** How values are coloured: class k covers (breaks[k-1], breaks[k]]; colours has one per class. */
+export interface ClassScheme {
+	/** Upper bounds of the classes, ascending; the last is the maximum value. */
+	breaks: readonly number[];
+	/** One colour per class, light to dark. */
+	colours: readonly string[];
+	/** Lower bound of the first class (the minimum value). */
+	min: number;
+}
+
+/** Colour of cells with no value (e.g. no population for a rate): drawn hatched-grey. */
+export const NO_VALUE_COLOUR = '#d9d9d9';
+
+/**
+ * Class index of a value (0-based), or null for null/NaN values. A value above the last break
+ * (which should not happen for breaks computed from the same values) falls in the last class.
+ */
+export function classIndex(value: number | null, breaks: readonly number[]): number | null {
+	if (value === null || !Number.isFinite(value) || breaks.length === 0) return null;
+	for (let k = 0; k < breaks.length; k++) if (value <= breaks[k]) return k;
+	return breaks.length - 1;
+}
+
+export interface CellFeatureProperties {
+	cell_id: string;
+	name: string | null;
+	records: number;
+	harm: number;
+	population: number | null;
+	value: number | null;
+	/** 1-based class number as shown in the legend; null when the cell has no value. */
+	class: number | null;
+	/** Fill colour (hex); the map's fill-color expression reads it. */
+	colour: string;
+}
+
+export interface CellFeature {
+	type: 'Feature';
+	id: string;
+	geometry: CellGeometry;
+	properties: CellFeatureProperties;
+}
+
+export interface LayerMeta {
+	level: CellLevel;
+	measure: Measure;
+	/** Human description of the measure and unit, e.g. "Count of records". */
+	measureLabel: string;
+	/** The filters as URL parameters (shareable form). */
+	filters: string;
+	/** Source id and label. */
+	source: string;
+	breaks: readonly number[];
+	colours: readonly string[];
+}
+
+export interface CellLayer {
+	type: 'FeatureCollection';
+	features: CellFeature[];
+	/** Cells with figures but no geometry (outside the boundaries supplied): not drawn. */
+	missing: MapCell[];
+}
+
+/**
+ * The features of a layer: cells with a geometry, in the order given, each with its class
+ * and colour. Cells whose id has no geometry go to `missing`, so the page can say how many
+ * records it cannot draw.
+ */
+export function buildCellLayer(cells: readonly MapCell[], geometries: ReadonlyMap<string, CellGeometry>, scheme: ClassScheme): CellLayer {
+	const features: CellFeature[] = [];
+	const missing: MapCell[] = [];
+	for (const c of cells) {
+		const geometry = geometries.get(c.id);
+		if (!geometry) {
+			missing.push(c);
+			continue;
+		}
+		const k = classIndex(c.value, scheme.breaks);
+		features.push({
+			type: 'Feature',
+			id: c.id,
+			geometry,
+			properties: {
+				cell_id: c.id,
+				name: c.name,
+				records: c.records,
+				harm: c.harm,
+				population: c.population,
+				value: c.value,
+				class: k === null ? null : k + 1,
+				colour: k === null ? NO_VALUE_COLOUR : (scheme.colours[k] ?? scheme.colours[scheme.colours.length - 1] ?? NO_VALUE_COLOUR)
+			}
+		});
+	}
+	return { type: 'FeatureCollection', features, missing };
+}
+
+/** Columns of the cells table and of its CSV, in order. */
+export const CELL_TABLE_COLUMNS = ['cell_id', 'name', 'records', 'harm', 'population', 'value', 'class'] as const;
+export type CellTableRow = Pick<CellFeatureProperties, (typeof CELL_TABLE_COLUMNS)[number]>;
+
+/** The rows of the cells table (and its CSV): the drawn features' properties, without colour. */
+export function cellTableRows(layer: CellLayer): CellTableRow[] {
+	return layer.features.map(({ properties: p }) => ({
+		cell_id: p.cell_id,
+		name: p.name,
+		records: p.records,
+		harm: p.harm,
+		population: p.population,
+		value: p.value,
+		class: p.class
+	}));
+}
+
+/**
+ * The layer as a GeoJSON FeatureCollection text (RFC 7946) for download: the drawn cells with
+ * their figures and class, and a `clearsight` member (a foreign member, which GeoJSON readers
+ * ignore) recording the level, measure, filters, source and class breaks.
+ */
+export function layerGeoJson(layer: CellLayer, meta: LayerMeta): string {
+	const out = {
+		type: 'FeatureCollection',
+		clearsight: {
+			level: meta.level,
+			measure: meta.measure,
+			measure_label: meta.measureLabel,
+			filters: meta.filters,
+			source: meta.source,
+			class_breaks: meta.breaks,
+			class_colours: meta.colours,
+			cells_without_geometry: layer.missing.length
+		},
+		features: layer.features.map((f) => ({
+			type: 'Feature',
+			id: f.id,
+			geometry: f.geometry,
+			properties: { ...f.properties }
+		}))
+	};
+	return JSON.stringify(out);
+}

@@ -1,0 +1,65 @@
+/**
+ * The map style: a plain background and the data layers, no tiles, glyphs or sprites, so the
+ * map makes no request at all. A deployment with its own raster tile server can set
+ * `VITE_CLEARSIGHT_BASEMAP` at build time to an XYZ template (`https://tiles.example/{z}/{x}/{y}.png`);
+ * it is drawn faintly under the cells. Off by default; the Content-Security-Policy
+ * (scripts/lib/server.ts, svelte.config.js) must then allow that host in img-src/connect-src.
+ */
+import type { StyleSpecification } from 'maplibre-gl';
+
+export const BACKGROUND = '#eef0f2';
+
+/** The tile template from the build environment, or null (the default: no basemap). */
+export function basemapUrl(): string | null {
+	const url = (import.meta.env.VITE_CLEARSIGHT_BASEMAP as string | undefined)?.trim();
+	return url ? url : null;
+}
+
+const EMPTY = { type: 'FeatureCollection' as const, features: [] };
+
+/** The style: background, optional basemap, cells (fill, outline, hover, selection) and the drawn box. */
+export function mapStyle(basemap: string | null): StyleSpecification {
+	return {
+		version: 8,
+		sources: {
+			...(basemap
+				? { basemap: { type: 'raster' as const, tiles: [basemap], tileSize: 256, attribution: 'Basemap: configured tile server' } }
+				: {}),
+			cells: { type: 'geojson', data: EMPTY, promoteId: 'cell_id' },
+			box: { type: 'geojson', data: EMPTY }
+		},
+		layers: [
+			{ id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } },
+			...(basemap ? [{ id: 'basemap', type: 'raster' as const, source: 'basemap', paint: { 'raster-opacity': 0.6 } }] : []),
+			{
+				id: 'cells-fill',
+				type: 'fill',
+				source: 'cells',
+				// Data-driven: each feature carries its class colour, so a new layer is one setData.
+				paint: { 'fill-color': ['get', 'colour'], 'fill-opacity': 0.85 }
+			},
+			{ id: 'cells-outline', type: 'line', source: 'cells', paint: { 'line-color': '#ffffff', 'line-width': 0.6 } },
+			{
+				id: 'cells-hover',
+				type: 'line',
+				source: 'cells',
+				paint: { 'line-color': '#1b1f24', 'line-width': ['case', ['boolean', ['feature-state', 'hover'], false], 2, 0] }
+			},
+			{
+				id: 'cells-selected',
+				type: 'line',
+				source: 'cells',
+				filter: ['in', ['get', 'cell_id'], ['literal', []]],
+				paint: { 'line-color': '#000000', 'line-width': 3.5 }
+			},
+			{
+				id: 'cells-selected-inner',
+				type: 'line',
+				source: 'cells',
+				filter: ['in', ['get', 'cell_id'], ['literal', []]],
+				paint: { 'line-color': '#f0b429', 'line-width': 1.5 }
+			},
+			{ id: 'box-line', type: 'line', source: 'box', paint: { 'line-color': '#1b1f24', 'line-width': 2, 'line-dasharray': [2, 1] } }
+		]
+	};
+}
