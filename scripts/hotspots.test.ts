@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { isValidCell } from 'h3-js';
 import { createNodeRunner } from './lib/node-runner';
 import { HOTSPOT_COLUMNS, parseHotspotsArgs, runHotspots, type HotspotsCliOptions } from './hotspots';
+import { DEFAULT_THR_MODEL, readModel } from './thr-model-file';
+import { loadInput } from './lib/load-input';
+import { scoreMonth } from '../analytics/thr';
 
 const STREET = 'sample-data/police-uk/city-of-london/street';
 let dir: string;
@@ -30,6 +33,7 @@ function options(over: Partial<HotspotsCliOptions>): HotspotsCliOptions {
 		level: 'lsoa',
 		dataset: 'incidents',
 		kde: { lookbackMonths: 12 },
+		model: DEFAULT_THR_MODEL,
 		evaluateMonths: 0,
 		areaShares: [0.05, 0.2],
 		...over
@@ -52,7 +56,10 @@ describe('parseHotspotsArgs', () => {
 	it.each([
 		[['--train-end', '2019-03', '--out', 'o'], '--input is required'],
 		[['--input', 'x', '--train-end', '2019-3', '--out', 'o'], '--train-end must be a month YYYY-MM, got "2019-3"'],
-		[['--input', 'x', '--train-end', '2019-03', '--out', 'o', '--method', 'thr'], '--method must be one of last-period, kde, got "thr"'],
+		[['--input', 'x', '--train-end', '2019-03', '--out', 'o', '--method', 'nearest'], '--method must be one of last-period, kde, thr, got "nearest"'],
+		[['--input', 'x', '--train-end', '2019-03', '--out', 'o', '--method', 'thr', '--dataset', 'events'], '--method thr scores street records: use --dataset incidents, not "events"'],
+		[['--input', 'x', '--train-end', '2019-03', '--out', 'o', '--method', 'thr', '--level', 'area'], '--method thr needs --level lsoa or an H3 level'],
+		[['--input', 'x', '--train-end', '2019-03', '--out', 'o', '--model', 'm.json'], '--model only applies to --method thr'],
 		[['--input', 'x', '--train-end', '2019-03', '--out', 'o', '--level', 'msoa'], '--level must be one of lsoa, h3-7, h3-8, h3-9, area, got "msoa"'],
 		[['--input', 'x', '--train-end', '2019-03', '--out', 'o', '--bandwidth', '-5'], '--bandwidth must be a distance in metres > 0, got "-5"'],
 		[['--input', 'x', '--train-end', '2019-03', '--out', 'o', '--area-shares', '0,0.1'], '--area-shares must be numbers in (0, 1]']
@@ -76,20 +83,48 @@ describe('runHotspots', () => {
 		expect(out.slice(1).map((l) => l.split(','))).toEqual(expected.map((e, i) => [e.lsoa, String(i + 1), String(e.n), 'last-period']));
 	});
 
-	it('files for later months do not change the output (lsoa/last-period and h3-8/kde)', async () => {
-		const upTo = monthsFolder('upto', ['2019-01', '2019-02', '2019-03']);
-		const more = monthsFolder('more', ['2019-01', '2019-02', '2019-03', '2019-04', '2019-05']);
+	it('files for later months do not change the output (lsoa/last-period, h3-8/kde, lsoa/thr and h3-8/thr)', async () => {
+		const upTo = monthsFolder('upto', ['2018-01', '2018-06', '2018-12', '2019-01', '2019-02', '2019-03']);
+		const more = monthsFolder('more', ['2018-01', '2018-06', '2018-12', '2019-01', '2019-02', '2019-03', '2019-04', '2019-05', '2019-11']);
 		for (const [method, level] of [
 			['last-period', 'lsoa'],
-			['kde', 'h3_r8']
+			['kde', 'h3_r8'],
+			['thr', 'lsoa'],
+			['thr', 'h3_r8']
 		] as const) {
-			const a = join(dir, `a-${method}.csv`);
-			const b = join(dir, `b-${method}.csv`);
+			const a = join(dir, `a-${method}-${level}.csv`);
+			const b = join(dir, `b-${method}-${level}.csv`);
 			await runHotspots(options({ inputs: [upTo], method, level, out: a }), () => {});
 			await runHotspots(options({ inputs: [more], method, level, out: b }), () => {});
 			expect(readFileSync(b, 'utf8')).toBe(readFileSync(a, 'utf8'));
 			if (level === 'h3_r8') expect(read(b).slice(1).every((l) => isValidCell(l.split(',')[0]))).toBe(true);
 		}
+	});
+
+	it('--method thr ranks by the THR score of --train-end from the model file; areas outside its scope score 0', async () => {
+		const input = monthsFolder('thr-2019', ['2018-10', '2018-11', '2018-12', '2019-01', '2019-02', '2019-03', '2019-06']);
+		const out = join(dir, 'thr.csv');
+		const log: string[] = [];
+		expect(await runHotspots(options({ inputs: [input], method: 'thr', out }), (l) => log.push(l))).toBe(0);
+		expect(log.join('\n')).toMatch(/Prediction for 2019-04 by thr: THR thr 2\.0\.0 scores for 2019-03/);
+		const rows = read(out).slice(1).map((l) => l.split(','));
+		// Independently: the engine's scores for 2019-03 over the same files.
+		const runner = await createNodeRunner();
+		const { model, weights } = readModel(DEFAULT_THR_MODEL);
+		await loadInput(runner, [input], { datasets: ['incidents'] });
+		const result = await scoreMonth(runner, { model, weights, month: '2019-03' });
+		const [{ n }] = await runner.rows<{ n: number }>(`SELECT count(DISTINCT lsoa_code) AS n FROM incidents WHERE month <= '2019-03'`);
+		runner.close();
+		expect(rows).toHaveLength(Number(n));
+		const thr = new Map(result.areas.map((a) => [a.areaId, a.score]));
+		for (const [area, rank, score, method] of rows) {
+			expect(method).toBe('thr');
+			expect(Number(score)).toBe(Number((thr.get(area) ?? 0).toPrecision(8)));
+			expect(Number(rank)).toBeGreaterThan(0);
+		}
+		// Hottest first: the top rows are the THR top areas (equal scores by area id).
+		const top = result.areas.slice().sort((x, y) => y.score - x.score || (x.areaId < y.areaId ? -1 : 1)).slice(0, 5);
+		expect(rows.slice(0, 5).map((r) => r[0])).toEqual(top.map((a) => a.areaId));
 	});
 
 	it('--evaluate-months prints hit rate, PAI and PEI* for every method', async () => {
@@ -100,6 +135,7 @@ describe('runHotspots', () => {
 		expect(text).toMatch(/Evaluation on 2019-02 … 2019-03/);
 		expect(text).toMatch(/last-period\s+\d+\.\d% \/ \d+\.\d\d \/ \d\.\d\d/);
 		expect(text).toMatch(/kde\s+\d+\.\d% \/ \d+\.\d\d \/ \d\.\d\d/);
+		expect(text).toMatch(/thr\s+\d+\.\d% \/ \d+\.\d\d \/ \d\.\d\d/);
 	});
 
 	it('no records up to --train-end: exit 1 with the reason', async () => {

@@ -1,7 +1,7 @@
 /**
  * npm run hotspots -- --input <street CSV(s), folders or an extract folder> --train-end <YYYY-MM> --out <file.csv>
- *                     [--method last-period|kde] [--level lsoa|h3-7|h3-8|h3-9] [--dataset incidents|events|stop_search]
- *                     [--lookback-months <n>] [--bandwidth <metres>]
+ *                     [--method last-period|kde|thr] [--level lsoa|h3-7|h3-8|h3-9] [--dataset incidents|events|stop_search]
+ *                     [--lookback-months <n>] [--bandwidth <metres>] [--model <THR model file>]
  *                     [--evaluate-months <n>] [--area-shares 0.01,0.05,0.1,0.2]
  *
  * Ranks every area of the study region (every area with a record on or before --train-end; an
@@ -9,9 +9,11 @@
  * area: area_id, rank (1 = hottest; equal scores ordered by area id), score, method. Scores:
  * last-period = records in the --train-end month; kde = quartic-kernel density (records per km²)
  * of the last --lookback-months months at the area centre, bandwidth by the rule in
- * analytics/hotspots/kde.ts unless --bandwidth is given. Nothing after --train-end is read.
+ * analytics/hotspots/kde.ts unless --bandwidth is given; thr = the THR score for the --train-end
+ * month from --model (default models/thr/thr-v2.json; street records only), 0 for areas outside
+ * its scope. Nothing after --train-end is read.
  *
- * With --evaluate-months n, every method is also scored on the n months up to --train-end
+ * With --evaluate-months n, every method (THR only on street records) is also scored on the n months up to --train-end
  * (each predicted from the months before it): hit rate, PAI and PEI* at each area share, printed
  * next to each other so a model can be seen not to beat the baselines. Exits 2 on a usage error,
  * 1 when the input cannot be read or has no records up to --train-end.
@@ -23,7 +25,8 @@ import { createNodeRunner } from './lib/node-runner';
 import { loadInput } from './lib/load-input';
 import { toCsv } from '../analytics/export/csv';
 import type { Row } from '../analytics/runner';
-import { evaluateHotspots, kdeMethod, lastPeriodMethod, predictHotspots, type HotspotMethod, type KdeOptions } from '../analytics/hotspots';
+import { evaluateHotspots, kdeMethod, lastPeriodMethod, predictHotspots, thrHotspotMethod, type HotspotMethod, type KdeOptions } from '../analytics/hotspots';
+import { DEFAULT_THR_MODEL, readModel } from './thr-model-file';
 import { monthIndex, monthKey, type AreaLevel, type MonthlyTable } from '../analytics/forecast/series';
 import { runCli } from './lib/cli';
 
@@ -31,18 +34,26 @@ const LEVELS: Record<string, AreaLevel> = { lsoa: 'lsoa', 'h3-7': 'h3_r7', 'h3-8
 const DATASETS: readonly MonthlyTable[] = ['incidents', 'events', 'stop_search'];
 export const HOTSPOT_COLUMNS = ['area_id', 'rank', 'score', 'method'] as const;
 
+/** What the method factories are given: the kernel density options and the THR model file. */
+export interface MethodSettings {
+	kde: KdeOptions;
+	/** THR model file for 'thr'. */
+	model: string;
+}
+
 /**
- * The ranking methods the command offers, by name. Another ranking (e.g. the THR score of
- * analytics/thr) is added here as one more entry returning a HotspotMethod.
+ * The ranking methods the command offers, by name; another ranking is one more entry returning a
+ * HotspotMethod. 'thr' reads and validates the model file (schema and engine checks).
  */
-export const HOTSPOT_CLI_METHODS: Record<string, (kde: KdeOptions) => HotspotMethod> = {
+export const HOTSPOT_CLI_METHODS: Record<string, (settings: MethodSettings) => HotspotMethod> = {
 	'last-period': () => lastPeriodMethod(),
-	kde: (options) => kdeMethod(options)
+	kde: (settings) => kdeMethod(settings.kde),
+	thr: (settings) => thrHotspotMethod(readModel(settings.model))
 };
 
 const USAGE = `usage: npm run hotspots -- --input <street CSVs, folders or an extract folder …> --train-end <YYYY-MM> --out <file.csv>
          [--method ${Object.keys(HOTSPOT_CLI_METHODS).join('|')}] [--level ${Object.keys(LEVELS).join('|')}] [--dataset ${DATASETS.join('|')}]
-         [--lookback-months <n>] [--bandwidth <metres>] [--evaluate-months <n>] [--area-shares 0.01,0.05,0.1,0.2]
+         [--lookback-months <n>] [--bandwidth <metres>] [--model <THR model file>] [--evaluate-months <n>] [--area-shares 0.01,0.05,0.1,0.2]
   e.g. npm run hotspots -- --input sample-data/police-uk/city-of-london/street --train-end 2019-10 --method kde --level h3-8 --out hotspots.csv`;
 
 class UsageError extends Error {}
@@ -55,6 +66,8 @@ export interface HotspotsCliOptions {
 	level: AreaLevel;
 	dataset: MonthlyTable;
 	kde: KdeOptions;
+	/** THR model file for --method thr (and the THR row of --evaluate-months). */
+	model: string;
 	evaluateMonths: number;
 	areaShares: number[];
 }
@@ -72,7 +85,7 @@ export function parseHotspotsArgs(argv: readonly string[]): HotspotsCliOptions |
 	try {
 		args = parseArgs(argv, {
 			lists: ['input'],
-			values: ['train-end', 'out', 'method', 'level', 'dataset', 'lookback-months', 'bandwidth', 'evaluate-months', 'area-shares'],
+			values: ['train-end', 'out', 'method', 'level', 'dataset', 'lookback-months', 'bandwidth', 'model', 'evaluate-months', 'area-shares'],
 			flags: ['help']
 		});
 	} catch (e) {
@@ -93,6 +106,9 @@ export function parseHotspotsArgs(argv: readonly string[]): HotspotsCliOptions |
 	if (!level) throw new UsageError(`--level must be one of ${Object.keys(LEVELS).join(', ')}, got "${v.level}"`);
 	const dataset = (v.dataset ?? 'incidents') as MonthlyTable;
 	if (!DATASETS.includes(dataset)) throw new UsageError(`--dataset must be one of ${DATASETS.join(', ')}, got "${v.dataset}"`);
+	if (method === 'thr' && dataset !== 'incidents') throw new UsageError(`--method thr scores street records: use --dataset incidents, not "${dataset}"`);
+	if (method === 'thr' && level === 'area_code') throw new UsageError('--method thr needs --level lsoa or an H3 level');
+	if (v.model !== undefined && method !== 'thr' && !v['evaluate-months']) throw new UsageError('--model only applies to --method thr (or --evaluate-months)');
 	let bandwidthMeters: number | undefined;
 	if (v.bandwidth !== undefined) {
 		bandwidthMeters = Number(v.bandwidth);
@@ -108,6 +124,7 @@ export function parseHotspotsArgs(argv: readonly string[]): HotspotsCliOptions |
 		level,
 		dataset,
 		kde: { lookbackMonths: positiveInteger('lookback-months', v['lookback-months'], 12), bandwidthMeters },
+		model: v.model ?? DEFAULT_THR_MODEL,
 		evaluateMonths: positiveInteger('evaluate-months', v['evaluate-months'], 0, 0),
 		areaShares
 	};
@@ -123,7 +140,8 @@ export async function runHotspots(options: HotspotsCliOptions, log: (line: strin
 	try {
 		await loadInput(runner, options.inputs);
 		const loadedMs = performance.now() - started;
-		const method = HOTSPOT_CLI_METHODS[options.method](options.kde);
+		const settings: MethodSettings = { kde: options.kde, model: options.model };
+		const method = HOTSPOT_CLI_METHODS[options.method](settings);
 		const t = performance.now();
 		const p = await predictHotspots(runner, { table: options.dataset, level: options.level, trainEnd: options.trainEnd, method });
 		if (p.rows.length === 0) {
@@ -142,7 +160,11 @@ export async function runHotspots(options: HotspotsCliOptions, log: (line: strin
 		if (options.evaluateMonths > 0) {
 			const last = monthIndex(options.trainEnd);
 			const testMonths = Array.from({ length: options.evaluateMonths }, (_, i) => monthKey(last - options.evaluateMonths + 1 + i));
-			const methods = Object.values(HOTSPOT_CLI_METHODS).map((make) => make(options.kde));
+			// THR scores street records at LSOA or H3 level only.
+			const thrApplies = options.dataset === 'incidents' && options.level !== 'area_code';
+			const methods = Object.entries(HOTSPOT_CLI_METHODS)
+				.filter(([name]) => name !== 'thr' || thrApplies)
+				.map(([, make]) => make(settings));
 			const evaluation = await evaluateHotspots(runner, { table: options.dataset, level: options.level, testMonths, methods, areaShares: options.areaShares });
 			log(`Evaluation on ${testMonths[0]} … ${testMonths[testMonths.length - 1]} (each month predicted from the months before it; mean over months):`);
 			log(`  ${'method'.padEnd(12)} ${options.areaShares.map((s) => `${pct(s)} area: hit / PAI / PEI*`.padEnd(30)).join('')}`);

@@ -8,64 +8,20 @@
  * month, missing option), 1 when the model fails its schema or checks (listing every error),
  * the input cannot be read, or the month has no data.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import Ajv2020 from 'ajv/dist/2020';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { readModel } from './thr-model-file';
 import { parseArgs } from './lib/args';
 import { createNodeRunner } from './lib/node-runner';
 import { loadInput } from './lib/load-input';
 import { toCsv } from '../analytics/export/csv';
 import type { Row } from '../analytics/runner';
-import type { HarmWeightsModel } from '../analytics/models/harm-weights';
-import { formatScore, monthIndex, scoreMonth, thrModelProblems, type ThrModel } from '../analytics/thr';
+import { formatScore, monthIndex, scoreMonth } from '../analytics/thr';
 
 const USAGE = `usage: npm run score -- --model <model file> --input <street CSVs, folders or an extract folder …> --month <YYYY-MM> --out <file.csv>
   e.g. npm run score -- --model models/thr/thr-v2.json --input sample-data/police-uk/city-of-london/street --month 2019-06 --out scores.csv`;
 
-const SCHEMA_FILE = 'models/schema/thr-model.schema.json';
-/** The repository root: model files name other files from here. */
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
 class UsageError extends Error {}
-
-function readJson(path: string, what: string): unknown {
-	if (!existsSync(path)) throw new Error(`${what} not found: ${path}`);
-	try {
-		return JSON.parse(readFileSync(path, 'utf8'));
-	} catch (e) {
-		throw new Error(`${what} ${path} is not valid JSON: ${(e as Error).message}`);
-	}
-}
-
-/** The model file, validated by its JSON Schema and the engine's checks; throws listing every problem. */
-function readModel(path: string): { model: ThrModel; weights: HarmWeightsModel } {
-	const model = readJson(path, 'model file') as ThrModel;
-	const schemaPath = join(ROOT, SCHEMA_FILE);
-	const validate = new Ajv2020({ allErrors: true, strict: true }).compile(readJson(schemaPath, 'schema') as object);
-	if (!validate(model)) {
-		const all = validate.errors ?? [];
-		// A failed kind-specific branch also reports "must match then" and its fields as
-		// unevaluated: noise once the real error below that path is listed.
-		const errors = all.filter(
-			(e) => e.keyword !== 'if' && !(e.keyword === 'unevaluatedProperties' && all.some((o) => o !== e && o.instancePath.startsWith(`${e.instancePath}/`)))
-		);
-		const lines = errors.map((e) => {
-			const name = (e.params as { additionalProperty?: string; unevaluatedProperty?: string }).additionalProperty ?? (e.params as { unevaluatedProperty?: string }).unevaluatedProperty;
-			return `${e.instancePath || '(top level)'} ${e.message}${name ? `: "${name}"` : ''}`;
-		});
-		throw new Error(`${path} does not pass ${SCHEMA_FILE}:\n  - ${[...new Set(lines)].join('\n  - ')}`);
-	}
-	// The weight table's path is from the repository root, like every path in model files; one
-	// from the working directory or beside the model file is accepted too.
-	const candidates = [join(ROOT, model.harm_weights.file), resolve(model.harm_weights.file), resolve(dirname(path), model.harm_weights.file)];
-	const weightsPath = candidates.find((p) => existsSync(p));
-	if (!weightsPath) throw new Error(`${path}: harm weight table ${model.harm_weights.file} not found`);
-	const weights = readJson(weightsPath, 'harm weight table') as HarmWeightsModel;
-	const problems = thrModelProblems(model, weights);
-	if (problems.length) throw new Error(`${path} is not usable:\n  - ${problems.join('\n  - ')}`);
-	return { model, weights };
-}
 
 async function main(): Promise<number> {
 	let args;

@@ -8,6 +8,8 @@ export { evaluateRanking } from './evaluate';
 export type { HotspotMetrics, RankedArea } from './evaluate';
 export { BASELINE_HOTSPOT_METHODS, evaluateHotspots, kdeMethod, lastPeriodMethod, predictHotspots } from './rank';
 export type { EvaluateOptions, HotspotContext, HotspotMethod, HotspotPrediction, HotspotScores, KdeOptions, MethodEvaluation, PredictOptions, RankedRow } from './rank';
+export { thrHotspotMethod } from './thr';
+export type { ThrHotspotOptions } from './thr';
 export { areaCounts, locatedPoints, studyRegion } from './data';
 export type { RegionArea, RegionOptions, WeightedPoints } from './data';
 export { defaultBandwidth, densityAt, localProjection, projectPoints, quarticKernel } from './kde';

@@ -1,0 +1,51 @@
+/**
+ * The THR ranking (analytics/thr) as a hot-spot method, so it is scored on held-back months beside
+ * the baselines (last period's counts, kernel density): the areas are ordered by their THR score
+ * for the assessment month `trainEnd`, computed by the engine from data up to `trainEnd` only.
+ *
+ * Scope: THR scores the areas with harm-counting incidents in the model's longest window; the
+ * rest of the study region (areas with records, but only of excluded categories or only
+ * earlier) gets 0 and comes last. The score is the THR score (0–1); equal scores are one block in
+ * the evaluation (expected result of breaking the tie at random) and are ordered by area id in
+ * the command's output, like every method here — THR's own tie rule (harm, then area) is not
+ * used, so the comparison with the baselines is on equal terms.
+ */
+import type { HarmWeightsModel } from '../models/harm-weights';
+import { scoreMonth } from '../thr/score';
+import type { AreaUnit, ThrModel } from '../thr/model';
+import type { RiskProvider } from '../thr/risk';
+import type { HotspotMethod } from './rank';
+
+export interface ThrHotspotOptions {
+	/** A THR model file (e.g. models/thr/thr-v2.json); its area unit is replaced by the ranking's level. */
+	model: ThrModel;
+	/** The harm weight table the model references. */
+	weights: HarmWeightsModel;
+	/** Override of the model's Risk provider (tests). */
+	risk?: RiskProvider;
+}
+
+const UNITS: readonly AreaUnit[] = ['lsoa', 'h3_r7', 'h3_r8', 'h3_r9'];
+
+/** The THR score as a {@link HotspotMethod} named 'thr' (not a baseline). */
+export function thrHotspotMethod(options: ThrHotspotOptions): HotspotMethod {
+	const { model, weights } = options;
+	return {
+		name: 'thr',
+		description: `THR score (${model.id} ${model.version}) for the last month of training data`,
+		baseline: false,
+		async rank(ctx) {
+			if (ctx.table !== 'incidents') throw new RangeError(`the THR ranking scores street records (incidents), not ${ctx.table}`);
+			if (!(UNITS as readonly string[]).includes(ctx.level)) throw new RangeError(`the THR ranking has no area unit ${ctx.level}; use one of ${UNITS.join(', ')}`);
+			const level = ctx.level as AreaUnit;
+			const scoped: ThrModel = level === model.scope.area_unit ? model : { ...model, scope: { ...model.scope, area_unit: level } };
+			const result = await scoreMonth(ctx.runner, { model: scoped, weights, month: ctx.trainEnd, risk: options.risk });
+			const scores = new Map(result.areas.map((a) => [a.areaId, a.score]));
+			const risk = result.components.find((c) => c.kind === 'risk');
+			return {
+				scores,
+				detail: `THR ${model.id} ${model.version} scores for ${ctx.trainEnd} (${result.areas.length} areas in scope${risk?.riskMethod ? `; Risk ${risk.riskMethod}` : ''})`
+			};
+		}
+	};
+}
