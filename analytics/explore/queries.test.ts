@@ -20,6 +20,7 @@ import { defaultFilters, type CellLevel, type ExploreFilters } from './filters';
 import {
 	cellDetail,
 	cellValues,
+	ensureAggregates,
 	exploreDatasets,
 	hourOfWeek,
 	incidentRows,
@@ -114,6 +115,14 @@ describe('explore pre-aggregates', () => {
 		// snap points is sparse); the ratio improves with volume (see npm run bench).
 		const [p] = await runner.rows<{ rows: number; recs: number }>("SELECT count(*) AS rows, sum(n) AS recs FROM explore_points WHERE dataset = 'incidents'");
 		expect(Number(p.rows)).toBeLessThan(Number(p.recs));
+	});
+
+	it('are made from the base tables when an extract lacks them, and only then', async () => {
+		const before = await runner.rows('SELECT * FROM explore_points ORDER BY ALL');
+		expect(await ensureAggregates(runner)).toBe(false);
+		await runner.exec('DELETE FROM explore_points');
+		expect(await ensureAggregates(runner)).toBe(true);
+		expect(await runner.rows('SELECT * FROM explore_points ORDER BY ALL')).toEqual(before);
 	});
 
 	it('the SQL names only contract columns and binds no values', () => {

@@ -11,7 +11,7 @@
  */
 import { ident } from '../ingest/sql';
 import type { Param, QueryRunner, Row } from '../runner';
-import { CATEGORY_COLUMN, TIMESTAMPED, baseColumn } from './aggregates';
+import { CATEGORY_COLUMN, TIMESTAMPED, baseColumn, createAggregateTables } from './aggregates';
 import { DATASET_LABELS, monthIndex, monthKey, type CellLevel, type ExploreDataset, type ExploreFilters, type Measure } from './filters';
 
 /** The aggregate / base column holding each cell level. */
@@ -98,8 +98,31 @@ export interface DatasetSummary {
 	levels: CellLevel[];
 }
 
-/** Datasets with records in the aggregates, their period, categories and cell levels. */
+/**
+ * Make the pre-aggregates from the base tables when the extract has none (an imported source,
+ * an extract built before they existed): absent or empty while records exist. Same SQL as the
+ * builder. Returns true when it built them.
+ */
+export async function ensureAggregates(runner: QueryRunner): Promise<boolean> {
+	for (const t of ['incidents', 'stop_search', 'events']) if (!(await tableExists(runner, t))) return false;
+	const [r] = await runner.rows<{ base: number }>(
+		'SELECT (SELECT count(*) FROM incidents) + (SELECT count(*) FROM stop_search) + (SELECT count(*) FROM events) AS base'
+	);
+	if (num(r?.base) === 0) return false;
+	if ((await tableExists(runner, 'explore_points')) && (await tableExists(runner, 'explore_hours'))) {
+		const [a] = await runner.rows<{ n: number }>('SELECT count(*) AS n FROM explore_points');
+		if (num(a?.n) > 0) return false;
+	}
+	await createAggregateTables(runner);
+	return true;
+}
+
+/**
+ * Datasets with records in the aggregates, their period, categories and cell levels (the
+ * aggregates are made first if the extract lacks them, see ensureAggregates).
+ */
 export async function exploreDatasets(runner: QueryRunner): Promise<DatasetSummary[]> {
+	await ensureAggregates(runner);
 	const summary = await runner.rows<{
 		dataset: string; records: number; first: number; last: number; h7: number; h8: number; h9: number; lsoa: number; district: number;
 	}>(
