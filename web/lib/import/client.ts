@@ -1,0 +1,198 @@
+/**
+ * The page's side of the import worker: choose names for the files, check sizes up front, start
+ * the worker, relay progress, cancel (terminating the worker and its DuckDB instance).
+ */
+import type { ColumnMapping } from '../../../analytics/ingest';
+import type { ImportProgress } from './build';
+import { checkImportSize, gzipTextBytes, isOutOfMemory, outOfMemoryMessage } from './limits';
+import type { FileInspection, FromWorker, QuarantinePreviewRow, ToWorker } from './protocol';
+import type { ExtractManifest } from '../../../analytics/ingest';
+
+/** Files the builder reads from a folder (scripts/lib/input-files.ts INPUT_EXTENSIONS). */
+export const INPUT_EXTENSIONS = ['.csv', '.csv.gz', '.tsv', '.tab', '.txt'];
+
+export interface ChosenFile {
+	file: File;
+	/** Name in reports: unique among the chosen files. */
+	name: string;
+	/** Path inside a chosen folder, or the file name. */
+	pathHint: string;
+}
+
+/**
+ * Files from a picker or a drop, in a stable order, with unique report names (the file name, or
+ * its path in the folder when two share a name). Folder contents are filtered to CSV-like files.
+ */
+export function chooseFiles(items: ReadonlyArray<File | PickedFile>): { chosen: ChosenFile[]; skipped: string[] } {
+	const skipped: string[] = [];
+	const kept: Array<{ file: File; path: string }> = [];
+	for (const item of items) {
+		const picked: PickedFile = item instanceof File ? { file: item, path: item.webkitRelativePath || item.name, inFolder: item.webkitRelativePath !== '' } : item;
+		if (picked.inFolder && !INPUT_EXTENSIONS.some((ext) => picked.file.name.toLowerCase().endsWith(ext))) {
+			skipped.push(picked.path);
+			continue;
+		}
+		kept.push({ file: picked.file, path: picked.path });
+	}
+	kept.sort((a, b) => a.path.localeCompare(b.path));
+	const counts = new Map<string, number>();
+	for (const k of kept) counts.set(k.file.name, (counts.get(k.file.name) ?? 0) + 1);
+	const chosen = kept.map((k) => ({ file: k.file, name: counts.get(k.file.name) === 1 ? k.file.name : k.path, pathHint: k.path }));
+	return { chosen, skipped };
+}
+
+/** A file with the path it had inside a dropped or picked folder. */
+export interface PickedFile {
+	file: File;
+	path: string;
+	inFolder: boolean;
+}
+
+/** Files of a drop, folders walked recursively (DataTransfer entries). */
+export async function droppedFiles(data: DataTransfer): Promise<PickedFile[]> {
+	const entries = Array.from(data.items)
+		.map((item) => (item.kind === 'file' ? item.webkitGetAsEntry?.() : null))
+		.filter((e): e is FileSystemEntry => !!e);
+	if (entries.length === 0) return Array.from(data.files).map((file) => ({ file, path: file.name, inFolder: false }));
+	const out: PickedFile[] = [];
+	const walk = async (entry: FileSystemEntry, inFolder: boolean): Promise<void> => {
+		if (entry.isFile) {
+			const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
+			out.push({ file, path: entry.fullPath.replace(/^\//, ''), inFolder });
+			return;
+		}
+		const reader = (entry as FileSystemDirectoryEntry).createReader();
+		for (;;) {
+			const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+			if (batch.length === 0) break;
+			for (const child of batch) await walk(child, true);
+		}
+	};
+	for (const entry of entries) await walk(entry, false);
+	return out;
+}
+
+export interface ImportOutcome {
+	manifest: ExtractManifest;
+	files: Map<string, Uint8Array>;
+	quarantine: QuarantinePreviewRow[];
+	elapsedMs: number;
+}
+
+export class ImportFailure extends Error {
+	override readonly name = 'ImportFailure';
+}
+
+let worker: Worker | null = null;
+let nextId = 1;
+const pending = new Map<number, { resolve: (m: FromWorker) => void; reject: (e: Error) => void; progress?: (p: ImportProgress) => void }>();
+
+function getWorker(): Worker {
+	if (worker) return worker;
+	worker = new Worker(new URL('./import.worker.ts', import.meta.url), { type: 'module', name: 'clearsight-import' });
+	worker.onmessage = (event: MessageEvent<FromWorker>) => {
+		const message = event.data;
+		const waiting = pending.get(message.id);
+		if (!waiting) return;
+		if (message.type === 'progress') {
+			waiting.progress?.(message.progress);
+			return;
+		}
+		pending.delete(message.id);
+		if (message.type === 'failed') {
+			waiting.reject(new ImportFailure(message.outOfMemory ? outOfMemoryMessage(message.message) : message.message));
+		} else waiting.resolve(message);
+	};
+	worker.onerror = (event) => {
+		const text = event.message || 'the import worker stopped';
+		stopWorker(new ImportFailure(isOutOfMemory(text) ? outOfMemoryMessage(text) : `The import stopped: ${text}`));
+	};
+	return worker;
+}
+
+/** Stop the worker (and the DuckDB instance it started); every pending request fails with `reason`. */
+function stopWorker(reason: Error) {
+	worker?.terminate();
+	worker = null;
+	for (const p of pending.values()) p.reject(reason);
+	pending.clear();
+}
+
+function call<T extends FromWorker>(message: Omit<ToWorker, 'id'>, progress?: (p: ImportProgress) => void): Promise<T> {
+	const id = nextId++;
+	const w = getWorker();
+	return new Promise<T>((resolve, reject) => {
+		pending.set(id, { resolve: resolve as (m: FromWorker) => void, reject, progress });
+		w.postMessage({ ...message, id } as ToWorker);
+	});
+}
+
+/** Read each file's header (and a few rows) and recognise its format. */
+export async function inspectFiles(chosen: readonly ChosenFile[]): Promise<FileInspection[]> {
+	const reply = await call<Extract<FromWorker, { type: 'inspected' }>>({
+		type: 'inspect',
+		files: chosen.map((c) => c.file),
+		names: chosen.map((c) => c.name),
+		pathHints: chosen.map((c) => c.pathHint)
+	} as Omit<ToWorker, 'id'>);
+	return reply.files;
+}
+
+/** How the generic rules read sample date-time values (null where they cannot). */
+export async function parseTimestamps(values: string[]): Promise<Array<string | null>> {
+	const reply = await call<Extract<FromWorker, { type: 'timestamps' }>>({ type: 'parse-timestamps', values } as Omit<ToWorker, 'id'>);
+	return reply.parsed;
+}
+
+/** Size and storage checks before any byte is read; a message, or null when the import may go ahead. */
+export async function precheck(chosen: readonly ChosenFile[]): Promise<string | null> {
+	const sized = [];
+	for (const c of chosen) {
+		const head = new Uint8Array(await c.file.slice(0, 2).arrayBuffer());
+		const gzip = head[0] === 0x1f && head[1] === 0x8b;
+		const textBytes = gzip ? gzipTextBytes(new Uint8Array(await c.file.slice(-4).arrayBuffer()), c.file.size) : c.file.size;
+		sized.push({ name: c.name, bytes: c.file.size, textBytes });
+	}
+	let available: number | null = null;
+	try {
+		const estimate = await navigator.storage?.estimate?.();
+		if (estimate?.quota !== undefined && estimate.usage !== undefined) available = estimate.quota - estimate.usage;
+	} catch {
+		available = null;
+	}
+	return checkImportSize(sized, available);
+}
+
+export interface RunningImport {
+	result: Promise<ImportOutcome>;
+	cancel(): void;
+}
+
+/** Start an import; `cancel` stops it at once and nothing is saved. */
+export function startImport(
+	chosen: readonly ChosenFile[],
+	mappings: Record<string, ColumnMapping>,
+	onProgress: (p: ImportProgress) => void
+): RunningImport {
+	const result = call<Extract<FromWorker, { type: 'imported' }>>(
+		{
+			type: 'import',
+			files: chosen.map((c) => c.file),
+			names: chosen.map((c) => c.name),
+			pathHints: chosen.map((c) => c.pathHint),
+			mappings
+		} as Omit<ToWorker, 'id'>,
+		onProgress
+	).then((m) => ({
+		manifest: m.manifest,
+		files: new Map(m.files.map((f) => [f.name, f.bytes])),
+		quarantine: m.quarantine,
+		elapsedMs: m.elapsedMs
+	}));
+	return {
+		result,
+		cancel() {
+			stopWorker(new ImportFailure('Import cancelled: nothing was saved.'));
+		}
+	};
+}

@@ -1,0 +1,163 @@
+/**
+ * The import worker: reads the user's files, runs the import (build.ts) on its own DuckDB-wasm
+ * instance — not the dashboard's database — and sends back the extract bytes. Everything heavy
+ * (reading, gunzip, scanning, hashing, SQL, H3, Arrow) happens here or in DuckDB's own worker,
+ * so the page stays responsive; cancelling terminates this worker and DuckDB's with it.
+ */
+/// <reference lib="webworker" />
+import { tableFromIPC, tableToIPC } from 'apache-arrow';
+import type { AsyncDuckDB, AsyncDuckDBConnection } from '@duckdb/duckdb-wasm';
+import { detectSource, detectDelimiter, splitCsvLine, genericTimestampSql } from '../../../analytics/ingest';
+import { startEngine } from '../db/duckdb';
+import { createWasmRunner } from '../db/runner';
+import { importFiles, type ImportEngine, type ImportHelpers, type ImportInput } from './build';
+import { pointCellsIpc } from './arrow-points';
+import { isOutOfMemory } from './limits';
+import type { FileInspection, FromWorker, QuarantinePreviewRow, ToWorker } from './protocol';
+
+const post = (message: FromWorker, transfer: Transferable[] = []) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(message, transfer);
+
+let engine: Promise<{ db: AsyncDuckDB; conn: AsyncDuckDBConnection; import: ImportEngine }> | null = null;
+
+function getEngine() {
+	engine ??= startEngine().then(({ db, conn }) => {
+		const runner = createWasmRunner(conn);
+		const importEngine: ImportEngine = {
+			runner,
+			async registerFile(name, bytes) {
+				await db.registerFileBuffer(name, bytes);
+			},
+			async dropFile(name) {
+				await db.dropFile(name);
+			},
+			async insertArrow(name, ipc) {
+				await conn.insertArrowFromIPCStream(ipc, { name, create: true });
+			},
+			async exportArrow(sql) {
+				// DuckDB-wasm returns an Arrow IPC file; extracts hold IPC streams.
+				const file = await conn.useUnsafe((bindings, id) => bindings.runQuery(id, sql));
+				return tableToIPC(tableFromIPC(file), 'stream');
+			},
+			pointCellsIpc
+		};
+		return { db, conn, import: importEngine };
+	});
+	return engine;
+}
+
+const helpers: ImportHelpers = {
+	async sha256(bytes) {
+		const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+		return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+	},
+	async gunzip(bytes) {
+		const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
+		return new Uint8Array(await new Response(stream).arrayBuffer());
+	}
+};
+
+const isGzip = async (file: File) => {
+	const head = new Uint8Array(await file.slice(0, 2).arrayBuffer());
+	return head.length === 2 && head[0] === 0x1f && head[1] === 0x8b;
+};
+
+/** The first `limit` bytes of a file's text (gunzipped if need be). */
+async function headText(file: File, gzip: boolean, limit = 64 * 1024): Promise<Uint8Array> {
+	if (!gzip) return new Uint8Array(await file.slice(0, limit).arrayBuffer());
+	const reader = file.stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+	const parts: Uint8Array[] = [];
+	let n = 0;
+	try {
+		while (n < limit) {
+			const { done, value } = await reader.read();
+			if (done) break;
+			parts.push(value);
+			n += value.length;
+		}
+	} catch {
+		// a damaged gzip stream: whatever was read is enough for the header
+	} finally {
+		void reader.cancel().catch(() => {});
+	}
+	const out = new Uint8Array(n);
+	let at = 0;
+	for (const p of parts) {
+		out.set(p, at);
+		at += p.length;
+	}
+	return out.subarray(0, limit);
+}
+
+async function inspect(file: File, name: string, pathHint: string): Promise<FileInspection> {
+	const gzip = await isGzip(file);
+	const text = new TextDecoder('utf-8').decode(await headText(file, gzip));
+	const lines = text.replace(/^\uFEFF/, '').split('\n').map((l) => l.replace(/\r$/, ''));
+	const header = lines[0] ?? '';
+	const detection = detectSource(header, name);
+	const delimiter = detectDelimiter(header);
+	const columns = header.trim() === '' ? [] : splitCsvLine(header, delimiter).map((c) => c.trim());
+	// The last line of a 64 KB head may be cut short: only whole lines are shown.
+	const whole = lines.length > 1 ? lines.slice(1, -1) : [];
+	const sample = whole.filter((l) => l.trim() !== '').slice(0, 5).map((l) => splitCsvLine(l, delimiter));
+	return {
+		name,
+		pathHint,
+		bytes: file.size,
+		gzip,
+		detection: detection.ok ? { ok: true, kind: detection.kind, label: detection.format.label } : { ok: false, message: detection.issue.message },
+		columns,
+		sample
+	};
+}
+
+async function handle(message: ToWorker) {
+	if (message.type === 'inspect') {
+		const files = await Promise.all(message.files.map((f, i) => inspect(f, message.names[i], message.pathHints[i])));
+		post({ type: 'inspected', id: message.id, files });
+		return;
+	}
+	if (message.type === 'parse-timestamps') {
+		const { import: e } = await getEngine();
+		await e.runner.exec(`CREATE OR REPLACE TEMP TABLE ts_preview (i INTEGER, "timestamp" VARCHAR)`);
+		for (const [i, v] of message.values.entries()) await e.runner.exec(`INSERT INTO ts_preview VALUES (?, ?)`, [i, v]);
+		const rows = await e.runner.rows<{ parsed: string | null }>(
+			`SELECT strftime(${genericTimestampSql('timestamp')}, '%Y-%m-%d %H:%M:%S') AS parsed FROM ts_preview ORDER BY i`
+		);
+		post({ type: 'timestamps', id: message.id, parsed: rows.map((r) => r.parsed) });
+		return;
+	}
+	const { import: e } = await getEngine();
+	const inputs: ImportInput[] = message.files.map((file, i) => ({
+		name: message.names[i],
+		pathHint: message.pathHints[i],
+		bytes: file.size,
+		read: async () => new Uint8Array(await file.arrayBuffer())
+	}));
+	let last = 0;
+	const result = await importFiles(e, inputs, helpers, {
+		mappings: message.mappings,
+		onProgress(progress) {
+			const now = performance.now();
+			if (now - last < 50 && progress.phase === 'reading' && progress.filesDone < progress.filesTotal) return;
+			last = now;
+			post({ type: 'progress', id: message.id, progress });
+		}
+	});
+	const quarantine = await e.runner.rows<QuarantinePreviewRow & Record<string, string | number | null>>(
+		`SELECT q.source_file, q.source_kind, q.source_line, q.column_name, q.reason, q.raw
+		 FROM ingest_quarantine q JOIN ingest_files f USING (source_file) ORDER BY f.file_seq, q.source_line NULLS FIRST LIMIT 500`
+	);
+	const files = [...result.files].map(([name, bytes]) => ({ name, bytes }));
+	post(
+		{ type: 'imported', id: message.id, manifest: result.manifest, files, quarantine, elapsedMs: result.elapsedMs },
+		files.map((f) => f.bytes.buffer as ArrayBuffer)
+	);
+}
+
+self.onmessage = (event: MessageEvent<ToWorker>) => {
+	const message = event.data;
+	handle(message).catch((error: unknown) => {
+		const text = error instanceof Error ? error.message : String(error);
+		post({ type: 'failed', id: message.id, message: text, outOfMemory: isOutOfMemory(text) });
+	});
+};

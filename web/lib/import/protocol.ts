@@ -1,0 +1,50 @@
+/**
+ * Messages between the Data page and the import worker (import.worker.ts). Files cross as File
+ * objects (structured-cloned, not read on the main thread); results come back as transferred
+ * buffers.
+ */
+import type { ColumnMapping, ExtractManifest } from '../../../analytics/ingest';
+import type { ImportProgress } from './build';
+
+/** What the header of one chosen file says, before anything is imported. */
+export interface FileInspection {
+	name: string;
+	pathHint: string;
+	bytes: number;
+	gzip: boolean;
+	/** The format recognised from the header, or why none was. */
+	detection: { ok: true; kind: string; label: string } | { ok: false; message: string };
+	/** Header cells as written. */
+	columns: string[];
+	/** Up to five data rows, split on the detected delimiter, for the mapping preview. */
+	sample: string[][];
+}
+
+export interface QuarantinePreviewRow {
+	source_file: string;
+	source_kind: string;
+	source_line: number | null;
+	column_name: string | null;
+	reason: string;
+	raw: string | null;
+}
+
+export type ToWorker =
+	| { type: 'inspect'; id: number; files: File[]; names: string[]; pathHints: string[] }
+	| { type: 'parse-timestamps'; id: number; values: string[] }
+	| { type: 'import'; id: number; files: File[]; names: string[]; pathHints: string[]; mappings: Record<string, ColumnMapping> };
+
+export type FromWorker =
+	| { type: 'inspected'; id: number; files: FileInspection[] }
+	| { type: 'timestamps'; id: number; parsed: Array<string | null> }
+	| { type: 'progress'; id: number; progress: ImportProgress }
+	| {
+			type: 'imported';
+			id: number;
+			manifest: ExtractManifest;
+			files: Array<{ name: string; bytes: Uint8Array }>;
+			/** The first rejected rows (all of them are in quarantine.csv). */
+			quarantine: QuarantinePreviewRow[];
+			elapsedMs: number;
+	  }
+	| { type: 'failed'; id: number; message: string; outOfMemory: boolean };
