@@ -6,3 +6,5 @@ export { agentsNeeded, averageWaitMinutes, erlangB, erlangC, offeredLoad, servic
 export type { AgentsNeeded, AgentsNeededInput, QueueInput } from './erlang-c';
 export { checkStaffingAssumptions, meanTimeOnTask, officersNeededPerHour } from './officers';
 export type { OfficersHour, OfficersOptions, OfficersPlan, StaffingAssumptions } from './officers';
+export { UNCATEGORISED, categoryProfile, minutesByHourOfWeek, resolveTimeOnTask } from './time-on-task';
+export type { CategoryProfile, CategoryRecords, CategoryTime, StaffingTable, TimeSource } from './time-on-task';

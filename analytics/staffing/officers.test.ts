@@ -14,7 +14,7 @@ const assumptions: StaffingAssumptions = {
 	title: 'test',
 	source: { basis: 'illustrative', note: 'test' },
 	method: 'erlang-c',
-	time_on_task_minutes: { default: 3, by_category: [{ category: 'Burglary', minutes: 5 }] },
+	time_on_task_minutes: { default: 3, default_note: 'test default', by_category: [{ category: 'Burglary', minutes: 5, note: 'test value' }] },
 	service_target: { within_minutes: 1 / 3, share: 0.8 },
 	shift: { length_hours: 10, productive_hours: 7 },
 	shrinkage: 0.3,
@@ -58,19 +58,37 @@ describe('officersNeededPerHour', () => {
 		expect(() => meanTimeOnTask(assumptions, { Burglary: -1 })).toThrow('share of "Burglary" must be ≥ 0, got -1');
 	});
 
+	it('per-hour times on task (the forecast category mix): each hour its own load, hand-worked', () => {
+		// Hour 0: 40 incidents, half at 2 and half at 4 minutes → s = 3, A = 40 × 3/60 = 2 → N = 4 (as hour 2 above).
+		// Hour 1: 15 incidents, all at 4 minutes → A = 1. N = 2: B(2, 1) = (1/2)/(1 + 1 + 1/2) = 1/5,
+		//   C = 2 × (1/5) / (2 − 1 × (4/5)) = 1/3, P(wait ≤ 1/3 min) = 1 − (1/3) e^{−(2 − 1)(1/3)/4} = 1 − (1/3) e^{−1/12} = 0.693 < 0.8;
+		//   N = 3: B(3, 1) = (1/6)/(8/3) = 1/16, C = 3 × (1/16) / (3 − 15/16) = 1/11,
+		//   P = 1 − (1/11) e^{−(3 − 1)(1/3)/4} = 1 − (1/11) e^{−1/6} = 0.923 ≥ 0.8 → N = 3; on duty ⌈4.29⌉ = 5; rostered ⌈7.14⌉ = 8.
+		// Plan's mean time on task, weighted by arrivals: (40 × 3 + 15 × 4) / 55 = 180/55 = 3.2727…
+		const plan = officersNeededPerHour({ timestamps: ['h0', 'h1'], arrivals: [40, 15] }, assumptions, { minutesByHour: [3, 4] });
+		expect(plan.hours.map((h) => [h.minutesOnTask, h.load, h.available, h.onDuty, h.rostered])).toEqual([
+			[3, 2, 4, 6, 9],
+			[4, 1, 3, 5, 8]
+		]);
+		expect(plan.hours[1].serviceLevel).toBeCloseTo(1 - Math.exp(-1 / 6) / 11, 12);
+		expect(plan.minutesOnTask).toBeCloseTo(180 / 55, 12);
+		expect(() => officersNeededPerHour({ timestamps: ['h0'], arrivals: [1] }, assumptions, { minutesByHour: [0] })).toThrow('time on task of hour 0 must be > 0 minutes, got 0');
+		expect(() => officersNeededPerHour({ timestamps: ['h0'], arrivals: [1] }, assumptions, { minutesByHour: [1, 2] })).toThrow('2 times on task for 1 hours');
+	});
+
 	it('rejects mismatched input and inconsistent assumptions', () => {
 		expect(() => officersNeededPerHour({ timestamps: ['a'], arrivals: [] }, assumptions)).toThrow('1 timestamps but 0 arrival figures');
 		expect(() => checkStaffingAssumptions({ ...assumptions, shift: { length_hours: 8, productive_hours: 9 } })).toThrow(
 			'staffing test: productive_hours (9) exceeds length_hours (8)'
 		);
 		expect(() =>
-			checkStaffingAssumptions({ ...assumptions, time_on_task_minutes: { default: 1, by_category: [{ category: 'A', minutes: 1 }, { category: 'A', minutes: 2 }] } })
+			checkStaffingAssumptions({ ...assumptions, time_on_task_minutes: { default: 1, default_note: 'x', by_category: [{ category: 'A', minutes: 1, note: 'x' }, { category: 'A', minutes: 2, note: 'x' }] } })
 		).toThrow('category "A" has two times on task');
 	});
 
 	it('the shipped default assumptions pass the semantic checks and produce a plan', () => {
 		const plan = officersNeededPerHour(forecast, checkStaffingAssumptions(defaults as StaffingAssumptions));
-		expect(plan.assumptions).toEqual({ id: 'default-staffing', version: '0.1.0', basis: 'illustrative' });
+		expect(plan.assumptions).toEqual({ id: 'default-staffing', version: '0.2.0', basis: 'illustrative' });
 		expect(plan.hours).toHaveLength(3);
 	});
 });

@@ -2,7 +2,8 @@
  * From forecast incidents per hour to officers needed per hour, under declared assumptions
  * (models/staffing/*.json, validated by models/schema/staffing.schema.json).
  *
- * For each hour, with λ forecast incidents and mean time on task s (minutes):
+ * For each hour, with λ forecast incidents and mean time on task s (minutes; per hour when the
+ * forecast category mix sets it, see time-on-task.ts):
  *   offered load A = λ s / 60 erlangs (officer-hours of incident work arriving in the hour).
  *   Officers free for dispatch, N:
  *     'erlang-c' — the fewest with P(wait ≤ T) ≥ target share (see erlang-c.ts);
@@ -27,7 +28,17 @@ export interface StaffingAssumptions {
 	title: string;
 	source: { basis: 'illustrative' | 'measured' | 'policy'; note: string };
 	method: 'erlang-c' | 'workload';
-	time_on_task_minutes: { default: number; by_category: Array<{ category: string; minutes: number; note?: string }> };
+	time_on_task_minutes: {
+		default: number;
+		/** Why the default value (source or reasoning). */
+		default_note: string;
+		/** Per category: minutes and why (source or reasoning). */
+		by_category: Array<{ category: string; minutes: number; note: string }>;
+		/** Use the data's recorded times (events.time_on_task_min) where a category has enough of them. */
+		from_data?: { use: boolean; min_records: number; note: string };
+	};
+	/** Weeks of records (ending with the training end) whose category mix per hour of week weights the times. */
+	category_mix?: { weeks: number; note: string };
 	service_target: { within_minutes: number; share: number };
 	shift: { length_hours: number; productive_hours: number };
 	shrinkage: number;
@@ -84,6 +95,8 @@ export interface OfficersHour {
 	onDuty: number;
 	/** Officers rostered: ⌈on duty / (1 − shrinkage)⌉. */
 	rostered: number;
+	/** Mean minutes on task used for the hour. */
+	minutesOnTask: number;
 	/** P(wait ≤ T) with N free officers (Erlang C; null for the workload model). */
 	serviceLevel: number | null;
 	/** Mean wait for an officer, minutes (Erlang C; null for the workload model). */
@@ -95,11 +108,16 @@ export interface OfficersOptions {
 	method?: 'erlang-c' | 'workload';
 	/** Category shares of the forecast incidents (e.g. from the training data); default: the default time on task. */
 	categoryMix?: Readonly<Record<string, number>>;
+	/**
+	 * Mean minutes on task of each hour, aligned with the forecast (e.g. from minutesByHourOfWeek:
+	 * the forecast category mix × minutes per category). Wins over categoryMix.
+	 */
+	minutesByHour?: readonly number[];
 }
 
 export interface OfficersPlan {
 	method: 'erlang-c' | 'workload';
-	/** Mean time on task used, minutes. */
+	/** Mean time on task used, minutes: with minutesByHour, the arrival-weighted mean over the hours (the plain mean with no arrivals). */
 	minutesOnTask: number;
 	productiveShare: number;
 	assumptions: { id: string; version: string; basis: string };
@@ -123,10 +141,18 @@ export function officersNeededPerHour(
 		throw new RangeError(`officersNeededPerHour: ${forecast.timestamps.length} timestamps but ${forecast.arrivals.length} arrival figures`);
 	}
 	const method = options.method ?? assumptions.method;
-	const minutesOnTask = meanTimeOnTask(assumptions, options.categoryMix);
+	const perHour = options.minutesByHour;
+	if (perHour) {
+		if (perHour.length !== forecast.arrivals.length) throw new RangeError(`officersNeededPerHour: ${perHour.length} times on task for ${forecast.arrivals.length} hours`);
+		perHour.forEach((m, i) => {
+			if (!(Number.isFinite(m) && m > 0)) throw new RangeError(`officersNeededPerHour: time on task of hour ${i} must be > 0 minutes, got ${m}`);
+		});
+	}
+	const flatMinutes = meanTimeOnTask(assumptions, options.categoryMix);
 	const productiveShare = assumptions.shift.productive_hours / assumptions.shift.length_hours;
 	const { within_minutes: targetMinutes, share: targetShare } = assumptions.service_target;
 	const hours = forecast.arrivals.map((arrivalsPerHour, i): OfficersHour => {
+		const minutesOnTask = perHour ? perHour[i] : flatMinutes;
 		const load = offeredLoad({ arrivalsPerHour, minutesOnTask });
 		let available: number;
 		let serviceLevel: number | null = null;
@@ -142,8 +168,16 @@ export function officersNeededPerHour(
 		// The epsilon keeps float noise (14 / 0.7 = 20.000000000000004) from adding an officer.
 		const onDuty = Math.max(assumptions.minimum_on_duty, 0, Math.ceil(available / productiveShare - 1e-9));
 		const rostered = Math.max(0, Math.ceil(onDuty / (1 - assumptions.shrinkage) - 1e-9));
-		return { timestamp: forecast.timestamps[i], arrivals: arrivalsPerHour, load, available, onDuty, rostered, serviceLevel, averageWaitMinutes };
+		return { timestamp: forecast.timestamps[i], arrivals: arrivalsPerHour, load, available, onDuty, rostered, minutesOnTask, serviceLevel, averageWaitMinutes };
 	});
+	const arrivals = hours.reduce((s, h) => s + h.arrivals, 0);
+	const minutesOnTask = !perHour
+		? flatMinutes
+		: arrivals > 0
+			? hours.reduce((s, h) => s + h.arrivals * h.minutesOnTask, 0) / arrivals
+			: hours.length
+				? hours.reduce((s, h) => s + h.minutesOnTask, 0) / hours.length
+				: flatMinutes;
 	return {
 		method,
 		minutesOnTask,

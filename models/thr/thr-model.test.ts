@@ -101,7 +101,7 @@ describe('THR models', () => {
 			for (const key of drop) delete components[risk][key];
 			return { ...v2, components } as unknown as ThrModel;
 		};
-		const forecast = (v2.components[risk] as { forecast: Record<string, unknown> }).forecast;
+		const forecast = (v2.components[risk] as unknown as { forecast: Record<string, unknown> }).forecast;
 
 		it('differs from v1 only in Risk, the texts and the version (Harm, Threat, weights, exclusions, bands, tie rule unchanged)', () => {
 			const strip = (m: ThrModel) => ({ ...m, version: '', title: '', description: '', limitations: [], changelog: [], components: m.components.filter((c) => c.kind !== 'risk') });

@@ -5,10 +5,10 @@
  * present what analytics/thr computes.
  */
 import { SCORE_UNITS, scoreMonth, scoreTrend, monthIndex, monthLabel, type ScoreResult, type ScoreTrend, type ThrModel } from '$analytics/thr';
-import thrModelFile from '$models/thr/thr-v1.json';
+import thrModelFile from '$models/thr/thr-v2.json';
 import type { Database } from '$lib/db/duckdb';
 
-/** The published model (models/thr/thr-v1.json); never modified (what-if works on copies). */
+/** The published model (models/thr/thr-v2.json); never modified (what-if works on copies). */
 export const THR_MODEL = thrModelFile as unknown as ThrModel;
 
 /** Months shown in a sparkline before the assessment month. */
