@@ -1,0 +1,103 @@
+/**
+ * Exports generated in the browser (nothing is uploaded, no external request): CSV text, and a
+ * PNG of a chart drawn by rendering its SVG onto a canvas. The SVG is cloned with the computed
+ * styles of every element written inline, so the picture matches the screen without the page's
+ * style sheets; it is then loaded from a blob: URL (allowed by the Content-Security-Policy).
+ */
+
+export function downloadBlob(filename: string, blob: Blob): void {
+	const url = URL.createObjectURL(blob);
+	const a = document.createElement('a');
+	a.href = url;
+	a.download = filename;
+	document.body.append(a);
+	a.click();
+	a.remove();
+	setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export function downloadCsv(filename: string, csv: string): void {
+	downloadBlob(filename, new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+}
+
+const STYLE_PROPS = [
+	'fill',
+	'fill-opacity',
+	'stroke',
+	'stroke-width',
+	'stroke-dasharray',
+	'stroke-opacity',
+	'opacity',
+	'font-family',
+	'font-size',
+	'font-weight',
+	'text-anchor',
+	'dominant-baseline',
+	'visibility',
+	'display'
+] as const;
+
+/** A standalone SVG string of `svg`, computed styles inlined. */
+export function standaloneSvg(svg: SVGSVGElement): { text: string; width: number; height: number } {
+	const rect = svg.getBoundingClientRect();
+	const width = Math.max(1, Math.round(rect.width));
+	const height = Math.max(1, Math.round(rect.height));
+	const clone = svg.cloneNode(true) as SVGSVGElement;
+	const source = [svg, ...svg.querySelectorAll('*')];
+	const target = [clone, ...clone.querySelectorAll('*')];
+	source.forEach((el, i) => {
+		const computed = getComputedStyle(el);
+		const out = target[i] as SVGElement;
+		const style = STYLE_PROPS.map((p) => `${p}:${computed.getPropertyValue(p)}`).join(';');
+		out.setAttribute('style', style);
+	});
+	clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+	clone.setAttribute('width', String(width));
+	clone.setAttribute('height', String(height));
+	// A white background, so the PNG reads the same on any viewer.
+	const bg = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+	bg.setAttribute('width', '100%');
+	bg.setAttribute('height', '100%');
+	bg.setAttribute('fill', '#ffffff');
+	clone.insertBefore(bg, clone.firstChild);
+	return { text: new XMLSerializer().serializeToString(clone), width, height };
+}
+
+/** PNG bytes of an SVG element, at device pixel ratio 2 for sharp text. */
+export async function svgToPng(svg: SVGSVGElement, scale = 2): Promise<Blob> {
+	const { text, width, height } = standaloneSvg(svg);
+	const url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml;charset=utf-8' }));
+	try {
+		const image = new Image();
+		image.decoding = 'sync';
+		await new Promise<void>((resolve, reject) => {
+			image.onload = () => resolve();
+			image.onerror = () => reject(new Error('the chart could not be drawn as an image'));
+			image.src = url;
+		});
+		const canvas = document.createElement('canvas');
+		canvas.width = width * scale;
+		canvas.height = height * scale;
+		const ctx = canvas.getContext('2d');
+		if (!ctx) throw new Error('this browser cannot draw on a canvas');
+		ctx.scale(scale, scale);
+		ctx.drawImage(image, 0, 0, width, height);
+		return await new Promise<Blob>((resolve, reject) =>
+			canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the PNG could not be encoded'))), 'image/png')
+		);
+	} finally {
+		URL.revokeObjectURL(url);
+	}
+}
+
+/** Download the first SVG inside `container` as a PNG. */
+export async function downloadPng(filename: string, container: HTMLElement | null | undefined): Promise<void> {
+	const svg = container?.querySelector('svg[role="img"]') as SVGSVGElement | null;
+	if (!svg) throw new Error('there is no chart to export');
+	downloadBlob(filename, await svgToPng(svg));
+}
+
+/** A file name part from a filter state: dataset and period. */
+export function exportStem(view: string, dataset: string, from: string | null, to: string | null): string {
+	return `clearsight-${view}-${dataset}${from ? `-from-${from}` : ''}${to ? `-to-${to}` : ''}`;
+}
