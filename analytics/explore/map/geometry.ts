@@ -188,3 +188,40 @@ export function cellGeometries(
 	}
 	return { geometries, missing };
 }
+
+/**
+ * The bounds to open the map on: those of the cells holding the bulk (`share`, default 98%) of
+ * the records nearest the records' median centre, so a few records snapped far away (a City of
+ * London crime recorded in Southend) do not zoom the map out to a whole region. Falls back to
+ * all cells when weights are zero. Null when there are no cells.
+ */
+export function coreBounds(cells: ReadonlyArray<{ geometry: CellGeometry; weight: number }>, share = 0.98): [number, number, number, number] | null {
+	if (cells.length === 0) return null;
+	const centres = cells.map((c) => {
+		const b = geometryBounds([c.geometry])!;
+		return { x: (b[0] + b[2]) / 2, y: (b[1] + b[3]) / 2, w: Math.max(0, c.weight), g: c.geometry };
+	});
+	const total = centres.reduce((a, c) => a + c.w, 0);
+	if (total <= 0) return geometryBounds(cells.map((c) => c.geometry));
+	const weightedMedian = (key: 'x' | 'y') => {
+		const sorted = [...centres].sort((a, b) => a[key] - b[key]);
+		let run = 0;
+		for (const c of sorted) {
+			run += c.w;
+			if (run >= total / 2) return c[key];
+		}
+		return sorted[sorted.length - 1][key];
+	};
+	const mx = weightedMedian('x');
+	const my = weightedMedian('y');
+	const kx = Math.cos((my * Math.PI) / 180);
+	const byDistance = [...centres].sort((a, b) => Math.hypot((a.x - mx) * kx, a.y - my) - Math.hypot((b.x - mx) * kx, b.y - my));
+	const kept: CellGeometry[] = [];
+	let run = 0;
+	for (const c of byDistance) {
+		kept.push(c.g);
+		run += c.w;
+		if (run >= share * total) break;
+	}
+	return geometryBounds(kept);
+}

@@ -13,6 +13,7 @@ import {
 	cellTableRows,
 	classIndex,
 	closeRing,
+	coreBounds,
 	geometryBounds,
 	h3CellCentre,
 	h3CellPolygon,
@@ -80,6 +81,24 @@ describe('H3 hexagons', () => {
 		const { geometries, missing } = cellGeometries('h3_9', [r8[0].id, 'zzz']);
 		expect(geometries.size).toBe(0);
 		expect(missing).toEqual([r8[0].id, 'zzz']);
+	});
+
+	it('opens on the cells holding the bulk of the records, not on a few strays far away', async () => {
+		const all = await runner.rows<{ id: string; n: number }>('SELECT h3_r7 AS id, count(*) AS n FROM incidents WHERE h3_r7 IS NOT NULL GROUP BY 1');
+		const cells = all.map((r) => ({ geometry: h3CellPolygon(r.id), weight: r.n }));
+		const [w, s, e, n] = geometryBounds(cells.map((c) => c.geometry))!;
+		const core = coreBounds(cells)!;
+		// The sample has records snapped as far as Essex; the core stays around the City (≈ −0.09, 51.515).
+		expect(e - w).toBeGreaterThan(0.5);
+		expect(core[2] - core[0]).toBeLessThan(0.2);
+		expect(core[0]).toBeLessThan(-0.09);
+		expect(core[2]).toBeGreaterThan(-0.09);
+		expect(core[1]).toBeLessThan(51.515);
+		expect(core[3]).toBeGreaterThan(51.515);
+		expect(core[0]).toBeGreaterThanOrEqual(w);
+		expect(core[3]).toBeLessThanOrEqual(n);
+		expect(s).toBeLessThan(core[1]);
+		expect(coreBounds([])).toBeNull();
 	});
 
 	it('closes open rings and leaves closed ones alone', () => {

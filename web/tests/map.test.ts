@@ -1,0 +1,354 @@
+/**
+ * Map view, in headless Chromium against the built app and the City of London sample.
+ *
+ * Pixels: the map element is screenshotted and the PNG decoded in the page (an <img> drawn on a
+ * 2D canvas); points of a grid over the map are classed in Node as inside a drawn cell or not
+ * (ray casting against the polygons of the GeoJSON export), away from cell edges and controls,
+ * and each must show its class colour (inside) or the plain background (outside).
+ * Counts: a clicked cell's figures are compared with counts worked out here from the raw
+ * police.uk CSVs (first row of a repeated Crime ID kept) and h3-js.
+ */
+import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { latLngToCell } from 'h3-js';
+import type { Download, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchBrowser, parseCount, waitForApp, type TestBrowser } from './browser';
+import { RAW_DIR } from './expected';
+import { readCsvRows } from './csv';
+
+const baseUrl = inject('baseUrl');
+const SOURCE = 'city-of-london';
+const BACKGROUND = [0xee, 0xf0, 0xf2];
+
+let browser: TestBrowser;
+let page: Page;
+const tmp = mkdtempSync(join(tmpdir(), 'clearsight-map-'));
+
+type Ring = [number, number][];
+interface ExportedFeature {
+	id: string;
+	geometry: { type: 'Polygon'; coordinates: Ring[] } | { type: 'MultiPolygon'; coordinates: Ring[][] };
+	properties: { cell_id: string; name: string | null; records: number; harm: number; population: number | null; value: number | null; class: number | null; colour: string };
+}
+interface Exported {
+	type: string;
+	clearsight: { level: string; measure: string; class_breaks: number[]; class_colours: string[]; filters: string };
+	features: ExportedFeature[];
+}
+
+/** Located street records per H3 cell at resolution `res`, from the raw CSVs. */
+function rawCellCounts(res: number): Map<string, number> {
+	const dir = join(RAW_DIR, 'street');
+	const counts = new Map<string, number>();
+	for (const file of readdirSync(dir).filter((f) => f.endsWith('.csv')).sort()) {
+		const seen = new Set<string>();
+		for (const row of readCsvRows(join(dir, file))) {
+			const id = row['Crime ID'];
+			if (id && seen.has(id)) continue;
+			if (id) seen.add(id);
+			if (row.Longitude === '' || row.Latitude === '') continue;
+			const cell = latLngToCell(Number(row.Latitude), Number(row.Longitude), res);
+			counts.set(cell, (counts.get(cell) ?? 0) + 1);
+		}
+	}
+	return counts;
+}
+
+async function download(trigger: () => Promise<void>): Promise<{ path: string; name: string }> {
+	const [d] = (await Promise.all([page.waitForEvent('download'), trigger()])) as [Download, void];
+	const path = join(tmp, d.suggestedFilename());
+	await d.saveAs(path);
+	return { path, name: d.suggestedFilename() };
+}
+
+async function exportGeoJson(): Promise<Exported> {
+	const { path } = await download(() => page.locator('[data-testid="export-geojson"]').click());
+	return JSON.parse(readFileSync(path, 'utf8')) as Exported;
+}
+
+/** Wait until the map has drawn its current layer and the table shows it. */
+async function mapIdle(): Promise<void> {
+	await page.locator('[data-testid="map"][data-state="idle"]').waitFor({ timeout: 30_000 });
+	await page.waitForFunction(() => document.querySelector('.legend-box')?.getAttribute('aria-busy') === 'false', null, { timeout: 30_000 });
+}
+
+function insideRing(x: number, y: number, ring: Ring): boolean {
+	let inside = false;
+	for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+		const [xi, yi] = ring[i];
+		const [xj, yj] = ring[j];
+		if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+	}
+	return inside;
+}
+
+function featureAt(lng: number, lat: number, features: ExportedFeature[]): ExportedFeature | null {
+	for (const f of features) {
+		const polygons = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
+		for (const rings of polygons) {
+			if (insideRing(lng, lat, rings[0]) && !rings.slice(1).some((hole) => insideRing(lng, lat, hole))) return f;
+		}
+	}
+	return null;
+}
+
+function hexRgb(hex: string): number[] {
+	return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+}
+
+/**
+ * Sample a grid over the map: for each point clear of controls, legend and cell edges, the
+ * feature under it (or none) and the screenshot's pixel there.
+ */
+async function samplePixels(features: ExportedFeature[]) {
+	const map = page.locator('[data-testid="map"]');
+	await map.scrollIntoViewIfNeeded();
+	const shot = await map.screenshot();
+	const box = (await map.boundingBox())!;
+	const blocked = await page.evaluate(() =>
+		[...document.querySelectorAll('.legend-box, .maplibregl-ctrl, .maplibregl-control-container > div > *')].map((e) => {
+			const r = e.getBoundingClientRect();
+			return [r.left - 4, r.top - 4, r.right + 4, r.bottom + 4];
+		})
+	);
+	const points: Array<{ x: number; y: number }> = [];
+	for (let i = 1; i < 40; i++)
+		for (let j = 1; j < 24; j++) {
+			const x = box.x + (box.width * i) / 40;
+			const y = box.y + (box.height * j) / 24;
+			if (blocked.some(([l, t, r, b]) => x >= l && x <= r && y >= t && y <= b)) continue;
+			points.push({ x, y });
+		}
+	const offsets = [[0, 0], [5, 0], [-5, 0], [0, 5], [0, -5]];
+	const geo = await page.evaluate(
+		({ points, offsets }) => {
+			const hook = (window as unknown as { __clearsightMap: { unproject(x: number, y: number): { lng: number; lat: number } } }).__clearsightMap;
+			return points.map((p) => offsets.map(([dx, dy]) => hook.unproject(p.x + dx, p.y + dy)));
+		},
+		{ points, offsets }
+	);
+	const pixels = await page.evaluate(
+		async ({ b64, points, left, top }) => {
+			const img = new Image();
+			img.src = `data:image/png;base64,${b64}`;
+			await img.decode();
+			const canvas = document.createElement('canvas');
+			canvas.width = img.width;
+			canvas.height = img.height;
+			const ctx = canvas.getContext('2d')!;
+			ctx.drawImage(img, 0, 0);
+			const data = ctx.getImageData(0, 0, img.width, img.height).data;
+			return points.map((p) => {
+				const i = (Math.floor(p.y - top) * img.width + Math.floor(p.x - left)) * 4;
+				return [data[i], data[i + 1], data[i + 2]];
+			});
+		},
+		{ b64: shot.toString('base64'), points, left: box.x, top: box.y }
+	);
+	const out: Array<{ feature: ExportedFeature | null; rgb: number[] }> = [];
+	points.forEach((_, k) => {
+		const under = geo[k].map((g) => featureAt(g.lng, g.lat, features));
+		if (under.some((f) => f !== under[0])) return; // near an edge
+		out.push({ feature: under[0], rgb: pixels[k] });
+	});
+	return out;
+}
+
+const distance = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
+
+/** Every sampled point shows its cell's colour (fill-opacity 0.85 over the background) or the background. */
+async function expectPixelsMatch(features: ExportedFeature[]) {
+	const samples = await samplePixels(features);
+	const inside = samples.filter((s) => s.feature);
+	const outside = samples.filter((s) => !s.feature);
+	expect(inside.length).toBeGreaterThan(15);
+	expect(outside.length).toBeGreaterThan(15);
+	const wrongOutside = outside.filter((s) => distance(s.rgb, BACKGROUND) > 6);
+	const wrongInside = inside.filter((s) => {
+		const c = hexRgb(s.feature!.properties.colour);
+		const expected = c.map((v, i) => v * 0.85 + BACKGROUND[i] * 0.15);
+		return distance(s.rgb, expected) > 14;
+	});
+	// maplibre simplifies polygons by up to about a pixel (geojson-vt), so a sample on a thin
+	// sliver of a polygon may show its neighbour: allow 1% of samples, no more.
+	expect(wrongOutside.length).toBeLessThanOrEqual(Math.floor(outside.length / 100));
+	expect(wrongInside.length).toBeLessThanOrEqual(Math.floor(inside.length / 100));
+}
+
+async function tableRows(): Promise<Array<Record<string, string>>> {
+	const more = page.locator('[data-testid="cells-table"] ~ p button, .table-wrap + p button').filter({ hasText: /^Show/ });
+	while ((await more.count()) > 0) await more.first().click();
+	return page.locator('[data-testid="cells-table"] tbody tr').evaluateAll((trs) =>
+		trs.map((tr) => {
+			const cell = tr.getAttribute('data-cell') ?? '';
+			const get = (col: string) => tr.querySelector(`[data-col="${col}"]`)?.textContent?.trim() ?? '';
+			return { cell, records: get('records'), harm: get('harm'), value: get('value'), class: get('class') };
+		})
+	);
+}
+
+beforeAll(async () => {
+	browser = await launchBrowser();
+	page = await browser.newPage();
+	const start = Date.now();
+	await page.goto(`${baseUrl}/map?source=${SOURCE}`);
+	await waitForApp(page);
+	await mapIdle();
+	const measures = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('measure').map((m) => [m.name, Math.round(m.duration)])));
+	console.log(`Map idle after ${Date.now() - start} ms (navigation to first layer drawn);`, measures);
+});
+
+afterEach(() => {
+	expect(browser.takeProblems()).toEqual([]);
+});
+
+afterAll(async () => {
+	await browser?.close();
+	rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('Map: hexagons', () => {
+	it('draws the hexagons where records are and the plain background elsewhere', async () => {
+		const exported = await exportGeoJson();
+		expect(exported.clearsight.level).toMatch(/^h3_[789]$/);
+		await expectPixelsMatch(exported.features);
+	});
+
+	it('shows every record with a location in the cells, with counts from the raw CSVs', async () => {
+		const exported = await exportGeoJson();
+		const res = Number(exported.clearsight.level.slice(3));
+		const raw = rawCellCounts(res);
+		const drawn = new Map(exported.features.map((f) => [f.id, f.properties.records]));
+		expect(drawn).toEqual(raw);
+	});
+
+	it('exports GeoJSON equal to the table on screen, and shows the legend breaks', async () => {
+		const exported = await exportGeoJson();
+		const rows = await tableRows();
+		expect(rows).toHaveLength(exported.features.length);
+		const byId = new Map(rows.map((r) => [r.cell, r]));
+		for (const f of exported.features) {
+			const r = byId.get(f.id)!;
+			expect(parseCount(r.records)).toBe(f.properties.records);
+			expect(parseCount(r.value)).toBe(f.properties.value);
+			expect(r.class).toBe(String(f.properties.class));
+			expect(f.geometry.coordinates[0][0]).toEqual((f.geometry.coordinates[0] as Ring).at(-1));
+		}
+		const breaks = exported.clearsight.class_breaks;
+		expect(breaks.length).toBeGreaterThan(1);
+		const legend = await page.locator('[data-testid="legend"] li').allTextContents();
+		expect(legend).toHaveLength(breaks.length);
+		breaks.forEach((b, k) => expect(legend[k]).toContain(b.toLocaleString('en-GB')));
+		// Cells per legend class add up to the cells drawn.
+		const cells = legend.map((t) => Number(/\((\d+) cells?\)/.exec(t)![1]));
+		expect(cells.reduce((a, b) => a + b, 0)).toBe(exported.features.length);
+	});
+
+	it('exports a PNG of the map', async () => {
+		const { path } = await download(() => page.locator('[data-testid="export-png"]').click());
+		const png = readFileSync(path);
+		expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+		expect(png.subarray(12, 16).toString('ascii')).toBe('IHDR');
+		// The map's pixels, with the legend drawn below them.
+		const canvas = await page.locator('[data-testid="map"] canvas').evaluate((c: HTMLCanvasElement) => ({ width: c.width, height: c.height }));
+		expect(png.readUInt32BE(16)).toBe(canvas.width);
+		expect(png.readUInt32BE(20)).toBeGreaterThan(canvas.height);
+		expect(png.length).toBeGreaterThan(20_000);
+	});
+
+	it('exports the table as formula-safe CSV with the same rows', async () => {
+		const { path } = await download(() => page.locator('[data-testid="export-csv"]').click());
+		const lines = readFileSync(path, 'utf8').trim().split('\r\n');
+		expect(lines[0]).toBe('cell_id,name,records,harm,population,value,class');
+		expect(lines).toHaveLength((await tableRows()).length + 1);
+	});
+});
+
+describe('Map: selecting a cell', () => {
+	it('clicking the busiest cell on the canvas writes it to the URL, keeps the source, and filters the panels to its raw count', async () => {
+		const exported = await exportGeoJson();
+		const busiest = [...exported.features].sort((a, b) => b.properties.records - a.properties.records)[0];
+		const res = Number(exported.clearsight.level.slice(3));
+		const expected = rawCellCounts(res).get(busiest.id)!;
+		// Click the centre of the cell (mean of its ring's vertices), on the canvas itself.
+		const ring = (busiest.geometry.coordinates[0] as Ring).slice(0, -1);
+		const lng = ring.reduce((a, p) => a + p[0], 0) / ring.length;
+		const lat = ring.reduce((a, p) => a + p[1], 0) / ring.length;
+		const at = await page.evaluate(([lng, lat]) => (window as unknown as { __clearsightMap: { project(a: number, b: number): { x: number; y: number } } }).__clearsightMap.project(lng, lat), [lng, lat]);
+		await page.mouse.click(at.x, at.y);
+		await page.waitForURL((url) => url.searchParams.get('area') === `${exported.clearsight.level}:${busiest.id}`);
+		const url = new URL(page.url());
+		expect(url.searchParams.get('source')).toBe(SOURCE);
+		const panel = page.locator(`[data-testid="cell-panel"][data-cell="${busiest.id}"]`);
+		await panel.locator('[data-testid="cell-records"]').waitFor();
+		expect(parseCount(await panel.locator('[data-testid="cell-records"]').textContent())).toBe(expected);
+		await expect.poll(() => page.locator('[data-testid="cell-rows-range"]').textContent()).toContain(`of ${expected.toLocaleString('en-GB')}`);
+		// The selected row of the table is marked.
+		expect(await page.locator(`[data-testid="cells-table"] tr[data-cell="${busiest.id}"] [data-testid="select-cell"]`).getAttribute('aria-pressed')).toBe('true');
+	});
+
+	it('selects a cell from the table with the keyboard, and clears it', async () => {
+		const button = page.locator('[data-testid="cells-table"] tbody tr').nth(2).locator('[data-testid="select-cell"]');
+		const cell = await page.locator('[data-testid="cells-table"] tbody tr').nth(2).getAttribute('data-cell');
+		await button.focus();
+		await page.keyboard.press('Enter');
+		await page.waitForURL((url) => (url.searchParams.get('area') ?? '').endsWith(`:${cell}`));
+		await page.locator(`[data-testid="cell-panel"][data-cell="${cell}"]`).waitFor();
+		await page.locator('[data-testid="clear-selection"]').click();
+		await page.waitForURL((url) => !url.searchParams.has('area'));
+		expect(await page.locator('[data-testid="cell-panel"]').count()).toBe(0);
+	});
+
+	it('makes the map itself focusable and labelled', async () => {
+		const canvas = page.locator('[data-testid="map"] canvas');
+		expect(await canvas.getAttribute('tabindex')).toBe('0');
+		expect(await canvas.getAttribute('aria-label')).toMatch(/^Map of /);
+	});
+
+	it('shift-drag draws a box that goes into the URL', async () => {
+		const box = (await page.locator('[data-testid="map"]').boundingBox())!;
+		const x0 = box.x + box.width * 0.4;
+		const y0 = box.y + box.height * 0.4;
+		await page.keyboard.down('Shift');
+		await page.mouse.move(x0, y0);
+		await page.mouse.down();
+		await page.mouse.move(x0 + 80, y0 + 60, { steps: 5 });
+		await page.mouse.up();
+		await page.keyboard.up('Shift');
+		await page.waitForURL((url) => url.searchParams.has('bbox'));
+		const [w, s, e, n] = new URL(page.url()).searchParams.get('bbox')!.split(',').map(Number);
+		expect(w).toBeLessThan(e);
+		expect(s).toBeLessThan(n);
+		await page.locator('[data-testid="clear-box"]').click();
+		await page.waitForURL((url) => !url.searchParams.has('bbox'));
+	});
+});
+
+describe('Map: LSOA choropleth and hot spots', () => {
+	it('draws LSOA polygons coloured by their class', async () => {
+		await page.locator('[data-testid="layer-select"]').selectOption('lsoa');
+		await page.waitForURL((url) => url.searchParams.get('layer') === 'lsoa');
+		await mapIdle();
+		const exported = await exportGeoJson();
+		expect(exported.clearsight.level).toBe('lsoa');
+		expect(exported.features.filter((f) => !/^E01\d{6}$/.test(f.id)).map((f) => f.id)).toEqual([]);
+		await expectPixelsMatch(exported.features);
+	});
+
+	it('shows Gi* hot spots with their class, z, q and trend', async () => {
+		await page.locator('[data-testid="mode-hotspots"]').check();
+		await page.waitForURL((url) => url.searchParams.get('mode') === 'hotspots');
+		await mapIdle();
+		const rows = page.locator('[data-testid="hotspots-table"] tbody tr[data-class]');
+		await expect.poll(() => rows.count()).toBeGreaterThan(0);
+		const first = rows.first();
+		expect(await first.getAttribute('data-class')).toMatch(/hot|cold/);
+		expect(await first.locator('[data-col="trend"]').textContent()).toMatch(/intensifying|diminishing|no trend|too few periods/);
+		const legend = await page.locator('[data-testid="legend"] li').allTextContents();
+		expect(legend.join(' ')).toContain('Hot spot, 99% confidence');
+		const exported = await exportGeoJson();
+		await expectPixelsMatch(exported.features);
+	});
+});
