@@ -15,7 +15,7 @@ import { latLngToCell } from 'h3-js';
 import type { Download, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser, parseCount, waitForApp, type TestBrowser } from './browser';
-import { RAW_DIR } from './expected';
+import { RAW_DIR, streetFigures } from './expected';
 import { readCsvRows } from './csv';
 
 const baseUrl = inject('baseUrl');
@@ -277,6 +277,9 @@ describe('Map: selecting a cell', () => {
 		const lng = ring.reduce((a, p) => a + p[0], 0) / ring.length;
 		const lat = ring.reduce((a, p) => a + p[1], 0) / ring.length;
 		const at = await page.evaluate(([lng, lat]) => (window as unknown as { __clearsightMap: { project(a: number, b: number): { x: number; y: number } } }).__clearsightMap.project(lng, lat), [lng, lat]);
+		// Before: the linked trend counts every record of the sample (located or not).
+		const trendTotal = page.locator('[data-testid="explore-trend"][data-state="ready"] [data-testid="explore-trend-total"]');
+		expect(parseCount(await trendTotal.textContent())).toBe(streetFigures().records);
 		await page.mouse.click(at.x, at.y);
 		await page.waitForURL((url) => url.searchParams.get('area') === `${exported.clearsight.level}:${busiest.id}`);
 		const url = new URL(page.url());
@@ -285,6 +288,8 @@ describe('Map: selecting a cell', () => {
 		await panel.locator('[data-testid="cell-records"]').waitFor();
 		expect(parseCount(await panel.locator('[data-testid="cell-records"]').textContent())).toBe(expected);
 		await expect.poll(() => page.locator('[data-testid="cell-rows-range"]').textContent()).toContain(`of ${expected.toLocaleString('en-GB')}`);
+		// The linked views follow: the trend beside the map now counts the cell's records only.
+		await expect.poll(async () => parseCount(await trendTotal.textContent())).toBe(expected);
 		// The selected row of the table is marked.
 		expect(await page.locator(`[data-testid="cells-table"] tr[data-cell="${busiest.id}"] [data-testid="select-cell"]`).getAttribute('aria-pressed')).toBe('true');
 	});
