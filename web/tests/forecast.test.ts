@@ -61,7 +61,7 @@ async function setMinutes(minutes: number) {
 describe('Forecast page', () => {
 	it('renders the forecast with bands, and the table matches the native computation', async () => {
 		const start = Date.now();
-		await page.goto(`${baseUrl}/forecast?source=stop_search&weeks=2&method=auto`);
+		await page.goto(`${baseUrl}/forecast?series=stop_search&weeks=2&method=auto`);
 		await waitForApp(page);
 		await page.locator('[data-testid="forecast"][data-state="ready"]').waitFor({ timeout: 30_000 });
 		const readyMs = Date.now() - start;

@@ -25,7 +25,7 @@ export interface ForecastSettings {
 
 /** Read the settings from URL search parameters, falling back to the defaults for anything unknown. */
 export function parseForecastSettings(params: URLSearchParams): ForecastSettings {
-	const source = params.get('source');
+	const source = params.get('series');
 	const weeks = Number(params.get('weeks'));
 	const method = params.get('method') ?? 'auto';
 	return {

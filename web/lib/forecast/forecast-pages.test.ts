@@ -6,8 +6,8 @@ import { formatHourOfWeek } from './format';
 describe('parseForecastSettings', () => {
 	it.each([
 		['', { source: 'stop_search', weeks: 2, method: 'auto' }],
-		['source=events&weeks=4&method=poisson', { source: 'events', weeks: 4, method: 'poisson' }],
-		['source=incidents&weeks=9&method=magic', { source: 'stop_search', weeks: 2, method: 'auto' }],
+		['series=events&weeks=4&method=poisson', { source: 'events', weeks: 4, method: 'poisson' }],
+		['series=incidents&weeks=9&method=magic', { source: 'stop_search', weeks: 2, method: 'auto' }],
 		['weeks=1.5', { source: 'stop_search', weeks: 2, method: 'auto' }],
 		['weeks=1&method=holt-winters', { source: 'stop_search', weeks: 1, method: 'holt-winters' }]
 	])('%s', (query, expected) => {
