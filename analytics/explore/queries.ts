@@ -65,6 +65,8 @@ function whereOf(
 		params.push(...f.area.ids);
 	}
 	if (bbox && f.bbox) {
+		// The aggregates have cells, not points: a box is answered from the base table.
+		if (on === 'aggregate') throw new Error('internal: a drawn box needs the base table');
 		parts.push('longitude BETWEEN ? AND ? AND latitude BETWEEN ? AND ?');
 		params.push(f.bbox[0], f.bbox[2], f.bbox[1], f.bbox[3]);
 	}
@@ -208,8 +210,12 @@ async function lastMonth(runner: QueryRunner, f: ExploreFilters): Promise<string
  */
 export async function cellValues(runner: QueryRunner, f: ExploreFilters, level: CellLevel, options: CellValueOptions = {}): Promise<CellValue[]> {
 	const apply = options.selection === 'apply';
-	const w = whereOf(f, { on: 'aggregate', area: apply, bbox: apply });
-	const col = ident(LEVEL_COLUMN[level]);
+	const onBase = apply && f.bbox !== null;
+	const w = whereOf(f, { on: onBase ? 'base' : 'aggregate', area: apply, bbox: apply });
+	const col = onBase ? baseColumn(f.dataset, LEVEL_COLUMN[level]) : ident(LEVEL_COLUMN[level]);
+	const records = onBase
+		? `(SELECT ${col} AS cell_id, ${ident(CATEGORY_COLUMN[f.dataset])} AS category, 1 AS n FROM ${ident(f.dataset)} WHERE ${w.sql} AND ${col} IS NOT NULL)`
+		: `(SELECT ${col} AS cell_id, category, n FROM explore_points WHERE ${w.sql} AND ${col} IS NOT NULL)`;
 	let popJoin = 'NULL::BIGINT AS population';
 	let join = '';
 	if (level === 'lsoa' && (await tableExists(runner, 'areas'))) {
@@ -221,10 +227,10 @@ export async function cellValues(runner: QueryRunner, f: ExploreFilters, level: 
 	}
 	const rows = await runner.rows<{ cell_id: string; n: number; harm: number; unweighted: number; population: number | null }>(
 		`WITH c AS (
-		   SELECT ${col} AS cell_id, sum(x.n)::BIGINT AS n,
+		   SELECT x.cell_id, sum(x.n)::BIGINT AS n,
 		     coalesce(sum(x.n * w.weight) FILTER (WHERE w.weight IS NOT NULL AND NOT w.excluded), 0)::DOUBLE AS harm,
 		     coalesce(sum(x.n) FILTER (WHERE w.weight IS NULL OR w.excluded), 0)::BIGINT AS unweighted
-		   FROM (SELECT * FROM explore_points WHERE ${w.sql} AND ${col} IS NOT NULL) x LEFT JOIN harm_weights w ON w.category = x.category
+		   FROM ${records} x LEFT JOIN harm_weights w ON w.category = x.category
 		   GROUP BY 1
 		 )
 		 SELECT c.cell_id, c.n, c.harm, c.unweighted, ${popJoin} FROM c ${join} ORDER BY c.cell_id`,
@@ -403,7 +409,6 @@ export interface HourOfWeek {
 	/** 168 counts, index = hour of week (0 = Monday 00:00–00:59). */
 	counts: number[];
 	total: number;
-	/** Records with no hour of week (none expected for timestamped data). */
 	/** Where the counts came from: the pre-aggregate or, for fine selections, the base table. */
 	from: 'aggregate' | 'base' | null;
 }
@@ -453,20 +458,27 @@ export interface MonthCategoryCounts {
 }
 
 /**
- * Records per category and month under every filter. The months run over the period chosen,
+ * Records per category and month under every filter (from the aggregate; a drawn box from the
+ * base table). The months run over the period chosen,
  * or the dataset's own period where the filter is open, so the axis stays put as categories
  * and areas change.
  */
 export async function monthCategoryCounts(runner: QueryRunner, f: ExploreFilters): Promise<MonthCategoryCounts> {
-	const w = whereOf(f, { on: 'aggregate' });
 	const [range] = await runner.rows<{ first: number | null; last: number | null }>(
 		'SELECT min(month_index) AS first, max(month_index) AS last FROM explore_points WHERE dataset = ?',
 		[f.dataset]
 	);
-	const cols = await runner.columns(
-		`SELECT category, month_index, sum(n)::BIGINT AS n FROM explore_points WHERE ${w.sql} GROUP BY ALL`,
-		w.params
-	);
+	let cols;
+	if (f.bbox) {
+		const w = whereOf(f, { on: 'base' });
+		cols = await runner.columns(
+			`SELECT ${ident(CATEGORY_COLUMN[f.dataset])} AS category, month_index, count(*)::BIGINT AS n FROM ${ident(f.dataset)} WHERE ${w.sql} GROUP BY ALL`,
+			w.params
+		);
+	} else {
+		const w = whereOf(f, { on: 'aggregate' });
+		cols = await runner.columns(`SELECT category, month_index, sum(n)::BIGINT AS n FROM explore_points WHERE ${w.sql} GROUP BY ALL`, w.params);
+	}
 	const first = f.from !== null ? monthIndex(f.from) : numOrNull(range?.first);
 	const last = f.to !== null ? monthIndex(f.to) : numOrNull(range?.last);
 	const months: string[] = [];

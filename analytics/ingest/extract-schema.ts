@@ -174,13 +174,11 @@ export const EXTRACT_DATASETS: readonly ExtractDataset[] = [
 	// Pre-aggregates of the Map and Time views (SQL and sizing in analytics/explore/aggregates.ts).
 	{
 		name: 'explore_points',
-		description: 'Pre-aggregate for Map and Time: records per dataset, month, category and location point (with its H3 cells, LSOA and district)',
+		description: 'Pre-aggregate for Map and Time: records per dataset, month, category, H3 cell (resolution 9, with its parents), LSOA and district',
 		columns: [
 			{ name: 'dataset', type: 'VARCHAR', description: 'Dataset the records belong to: incidents, stop_search or events' },
 			...month,
 			{ name: 'category', type: 'VARCHAR', description: 'Category (crime type; object of search for stop and search); null if none' },
-			{ name: 'longitude', type: 'DOUBLE', description: 'WGS84 longitude of the point; null without a location' },
-			{ name: 'latitude', type: 'DOUBLE', description: 'WGS84 latitude of the point; null without a location' },
 			...h3,
 			{ name: 'lsoa_code', type: 'VARCHAR', description: 'LSOA 2011 of the records; null if unknown' },
 			{ name: 'district_id', type: 'VARCHAR', description: 'District of the records; null if unknown' },

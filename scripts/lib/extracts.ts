@@ -33,6 +33,7 @@ import { createNodeRunner, type NodeRunner } from './node-runner';
 import { locatePoints, readImd, readLsoaBoundaries, simplifyAndSelect, type LsoaFeature } from './areas';
 import { readDistricts, type DistrictFeature } from './districts';
 import { toCsv } from '../../analytics/export/csv';
+import { writeExploreAggregates } from '../../analytics/explore/aggregates';
 
 export const BUILDER = { name: 'clearsight-extracts', version: '0.1.0' };
 
@@ -427,17 +428,16 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 		const incidentDistrict = `coalesce(ld.district_id, p.point_district) AS district_id, `;
 		const eventDistrict = `coalesce(ld.district_id, di.district_id, p.point_district) AS district_id, `;
 		const lsoaJoin = (column: string) => ` LEFT JOIN lsoa_district ld ON ld.lsoa_code = t.${column}`;
-		datasets.push(await writeDataset(runner, options.out, 'incidents', withCells('typed_street', incidentDistrict, 'month', lsoaJoin('lsoa_code'))));
-		datasets.push(await writeDataset(runner, options.out, 'stop_search', withCells('typed_stop_search', 'p.point_lsoa AS lsoa_code, ', 'occurred_at')));
+		// The record datasets' rows; the explore pre-aggregates below are made from the same rows.
+		const records = {
+			incidents: withCells('typed_street', incidentDistrict, 'month', lsoaJoin('lsoa_code')),
+			stop_search: withCells('typed_stop_search', 'p.point_lsoa AS lsoa_code, ', 'occurred_at'),
+			events: withCells('typed_events', eventDistrict, 'occurred_at', `${lsoaJoin('area_code')} LEFT JOIN district_ids di ON di.district_id = t.area_code`)
+		};
+		datasets.push(await writeDataset(runner, options.out, 'incidents', records.incidents));
+		datasets.push(await writeDataset(runner, options.out, 'stop_search', records.stop_search));
 		datasets.push(await writeDataset(runner, options.out, 'outcomes', `(SELECT * FROM typed_outcomes ORDER BY month, source_file, source_line)`));
-		datasets.push(
-			await writeDataset(
-				runner,
-				options.out,
-				'events',
-				withCells('typed_events', eventDistrict, 'occurred_at', `${lsoaJoin('area_code')} LEFT JOIN district_ids di ON di.district_id = t.area_code`)
-			)
-		);
+		datasets.push(await writeDataset(runner, options.out, 'events', records.events));
 		const attribution = options.attribution ? [...options.attribution] : [{ dataset: 'incidents, stop_search, outcomes', ...ATTRIBUTION.police }];
 		if (options.areas && boundaries) {
 			const n = await buildAreas(runner, options.areas, boundaries);
@@ -457,6 +457,8 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 		datasets.push(
 			await writeDataset(runner, options.out, 'quarantine', `(SELECT * FROM ingest_quarantine q JOIN ingest_files f USING (source_file) ORDER BY f.file_seq, q.source_line NULLS FIRST)`)
 		);
+		// Pre-aggregates of the Map and Time views (analytics/explore/aggregates.ts).
+		datasets.push(...(await writeExploreAggregates((name, from) => writeDataset(runner, options.out, name, from), records)));
 		const quarantineRows = await runner.rows(
 			`SELECT q.source_file, q.source_kind, q.source_line, q.column_name, q.reason, q.raw FROM ingest_quarantine q JOIN ingest_files f USING (source_file) ORDER BY f.file_seq, q.source_line NULLS FIRST`
 		);
