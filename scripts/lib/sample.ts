@@ -105,7 +105,7 @@ export const SAMPLE_SOURCES: readonly SampleSource[] = [
 ];
 
 /** The City of London inputs (street, stop and search), as the first sample source reads them. */
-export const SAMPLE_INPUTS: readonly string[] = SAMPLE_SOURCES[0].build.inputs;
+export const SAMPLE_INPUTS: string[] = [...SAMPLE_SOURCES[0].build.inputs];
 
 /** Sources whose change means the extracts must be rebuilt. */
 const BUILDER_SOURCES = ['analytics/ingest', 'scripts/lib', 'scripts/build-extracts.ts'];

@@ -151,7 +151,7 @@ describe('Data page: quarantine', () => {
 
 	it('offers the quarantine CSV for download, with every rejected row', async () => {
 		const href = await page.getByTestId('quarantine-download').getAttribute('href');
-		expect(href).toBe('/data/quarantine.csv');
+		expect(href).toBe('/data/city-of-london/quarantine.csv');
 		const csv = await page.evaluate(async (url) => (await fetch(url)).text(), href!);
 		const [header, ...rows] = parseCsv(csv).filter((r) => !(r.length === 1 && r[0] === ''));
 		expect(header).toEqual(['source_file', 'source_kind', 'source_line', 'column_name', 'reason', 'raw']);

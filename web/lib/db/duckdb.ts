@@ -1,7 +1,9 @@
 /**
- * The one module that owns DuckDB-wasm (shared/STYLE.md §5). It starts the engine once, lazily,
- * behind a memoised promise; loads every dataset listed in /data/manifest.json into a table of
- * the same name; and adds the `harm_weights` table from the declared model. Browser only: the
+ * The one module that owns DuckDB-wasm (shared/STYLE.md §5). It starts the engine lazily,
+ * behind a memoised promise, for one data source at a time (sources.ts): loads every dataset
+ * listed in that source's manifest.json into a table of the same name, and adds the
+ * `harm_weights` table from the declared model. Switching source terminates the old worker and
+ * starts a fresh database, so no table of one source can leak into another. Browser only: the
  * layout imports it dynamically from onMount, never from a load function or at module top level.
  *
  * Pitfalls handled here (shared/STACK-NOTES.md):
@@ -25,6 +27,8 @@ import mvpWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import { DATA_PATH } from './paths';
+import { LOCAL_PREFIX, listSources, servedSources, type SourceInfo } from './sources';
+import { openImportedSource } from '$lib/import/local-sources';
 import type { QueryRunner } from '$analytics/runner';
 import { EXTRACT_DATASETS, type DatasetName, type ExtractManifest } from '$analytics/ingest/extract-schema';
 import {
@@ -76,26 +80,93 @@ export interface LoadReport {
 }
 
 export interface Database {
+	/** Which data source is loaded. */
+	readonly source: { id: string; label: string; kind: 'sample' | 'imported' };
+	/** URL of the source's extract folder (for links to its files); null for an imported source. */
+	readonly dataUrl: string | null;
 	readonly runner: QueryRunner;
 	readonly manifest: ExtractManifest;
 	readonly harmModel: HarmWeightsModel;
 	readonly load: LoadReport;
+	/** Terminate the worker; the database cannot be used afterwards. */
+	close(): Promise<void>;
 }
 
 export type LoadStep = { step: 'engine' | 'manifest' | 'fetch' | 'insert' | 'ready'; detail?: string };
 
-let opening: Promise<Database> | null = null;
+export { listSources, type SourceInfo };
+
+let current: { id: string; opening: Promise<Database> } | null = null;
 
 /**
- * The database, started on first call and shared afterwards. A failed start is not memoised,
- * so calling again retries from scratch (after the extracts have been rebuilt, say).
+ * The database of one data source (`sourceId`; null for the default, the first served source),
+ * started on first call and shared while the same source is asked for. Asking for another
+ * source terminates the current database and starts a fresh one. A failed start is not
+ * memoised, so calling again retries from scratch (after the extracts have been rebuilt, say).
+ *
+ * @throws ExtractLoadError 'missing' for an id no source has (the message lists the ids).
  */
-export function getDatabase(onStep?: (step: LoadStep) => void): Promise<Database> {
-	opening ??= openDatabase(onStep ?? (() => {})).catch((error: unknown) => {
-		opening = null;
+export async function getDatabase(sourceId: string | null, onStep?: (step: LoadStep) => void): Promise<Database> {
+	const source = await findSource(sourceId);
+	if (current?.id === source.id) return current.opening;
+	const previous = current;
+	const opening = openDatabase(source, onStep ?? (() => {})).catch((error: unknown) => {
+		if (current?.opening === opening) current = null;
 		throw error;
 	});
+	current = { id: source.id, opening };
+	if (previous) void previous.opening.then((db) => db.close()).catch(() => {});
 	return opening;
+}
+
+async function findSource(sourceId: string | null): Promise<SourceInfo> {
+	const sources = sourceId?.startsWith(LOCAL_PREFIX) ? await listSources() : await servedSources();
+	if (sourceId === null) return sources[0];
+	const found = sources.find((s) => s.id === sourceId);
+	if (found) return found;
+	throw new ExtractLoadError(
+		'missing',
+		`There is no data source "${sourceId}" here. The sources offered are: ${sources.map((s) => `"${s.id}" (${s.label})`).join(', ')}. Choose one in the header.`,
+		null
+	);
+}
+
+/** Where a source's manifest and files come from: the server, or the browser's own storage. */
+interface SourceFiles {
+	/** Human description of where, for messages (e.g. "/data/city-of-london"). */
+	where: string;
+	manifest(): Promise<ExtractManifest>;
+	/** Bytes of one listed file, or an ExtractLoadError. */
+	read(file: string): Promise<Uint8Array<ArrayBuffer>>;
+}
+
+function servedFiles(url: string): SourceFiles {
+	return { where: url, manifest: () => fetchManifest(url), read: (file) => fetchFile(url, file) };
+}
+
+async function importedFiles(source: SourceInfo): Promise<SourceFiles> {
+	const where = `the imported source "${source.label}"`;
+	let opened: Awaited<ReturnType<typeof openImportedSource>>;
+	try {
+		opened = await openImportedSource(source.id);
+	} catch (error) {
+		const message = error instanceof Error ? error.message : String(error);
+		throw new ExtractLoadError('missing', `${where} could not be opened: ${message}`, null, { cause: error });
+	}
+	return {
+		where,
+		manifest: async () => validateManifest(opened.manifest, `manifest of ${where}`),
+		read: async (file) => {
+			try {
+				const bytes = await opened.read(file);
+				// Web Crypto and the worker transfer need a plain ArrayBuffer, not a shared one.
+				return bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
+			} catch (error) {
+				const message = error instanceof Error ? error.message : String(error);
+				throw new ExtractLoadError('missing', `${file} of ${where} could not be read: ${message}`, file, { cause: error });
+			}
+		}
+	};
 }
 
 /** A started DuckDB-wasm instance with one connection (also used by the in-browser import, on its own instance). */
@@ -108,20 +179,21 @@ export interface Engine {
 
 interface Fetched {
 	dataset: ExtractManifest['datasets'][number];
-	bytes: Uint8Array;
+	bytes: Uint8Array<ArrayBuffer>;
 	fetchMs: number;
 	sha256Ms: number | null;
 }
 
-async function openDatabase(onStep: (step: LoadStep) => void): Promise<Database> {
+async function openDatabase(source: SourceInfo, onStep: (step: LoadStep) => void): Promise<Database> {
 	const start = performance.now();
 	performance.mark('clearsight:db-start');
 	onStep({ step: 'engine' });
 	const engine = startEngine();
 	engine.catch(() => {}); // reported when awaited below; avoid an unhandled rejection meanwhile
 	try {
+		const files = source.kind === 'imported' ? await importedFiles(source) : servedFiles(source.url ?? DATA_PATH);
 		onStep({ step: 'manifest' });
-		const manifest = await fetchManifest();
+		const manifest = await files.manifest();
 		const warnings: string[] = [];
 		const listed = manifest.datasets.filter((d) => CONTRACT_DATASETS.includes(d.name));
 		for (const d of manifest.datasets) {
@@ -129,7 +201,7 @@ async function openDatabase(onStep: (step: LoadStep) => void): Promise<Database>
 		}
 		const absent = CONTRACT_DATASETS.filter((name) => !listed.some((d) => d.name === name));
 		onStep({ step: 'fetch', detail: `${listed.length} files` });
-		const fetches = listed.map((dataset) => fetchDataset(dataset));
+		const fetches = listed.map((dataset) => fetchDataset(files, dataset));
 		fetches.forEach((f) => f.catch(() => {}));
 		const started = await engine;
 		const runner = createWasmRunner(started.conn);
@@ -151,6 +223,9 @@ async function openDatabase(onStep: (step: LoadStep) => void): Promise<Database>
 		performance.measure('clearsight:extracts', { start, duration: totalMs });
 		onStep({ step: 'ready' });
 		return {
+			source: { id: source.id, label: source.label, kind: source.kind },
+			dataUrl: source.url,
+			close: () => started.db.terminate(),
 			runner,
 			manifest,
 			harmModel: HARM_MODEL,
@@ -200,8 +275,8 @@ export async function startEngine(): Promise<Engine> {
 	}
 }
 
-async function fetchManifest(): Promise<ExtractManifest> {
-	const where = `${DATA_PATH}/manifest.json`;
+async function fetchManifest(url: string): Promise<ExtractManifest> {
+	const where = `${url}/manifest.json`;
 	let response: Response;
 	try {
 		response = await fetch(where);
@@ -226,22 +301,26 @@ async function fetchManifest(): Promise<ExtractManifest> {
 	return validateManifest(json, `manifest.json at ${where}`);
 }
 
-async function fetchDataset(dataset: Fetched['dataset']): Promise<Fetched> {
-	const where = `${DATA_PATH}/${dataset.file}`;
-	const start = performance.now();
+async function fetchFile(url: string, file: string): Promise<Uint8Array<ArrayBuffer>> {
+	const where = `${url}/${file}`;
 	let response: Response;
 	try {
 		response = await fetch(where);
 	} catch (error) {
-		throw new ExtractLoadError('missing', `${dataset.file} could not be fetched from ${where}: the server did not answer.`, dataset.file, {
+		throw new ExtractLoadError('missing', `${file} could not be fetched from ${where}: the server did not answer.`, file, {
 			cause: error
 		});
 	}
 	if (!response.ok) {
 		const what = response.status === 404 ? 'is listed in manifest.json but was not found' : `could not be read (HTTP ${response.status})`;
-		throw new ExtractLoadError('missing', `${dataset.file} ${what} at ${where}.`, dataset.file);
+		throw new ExtractLoadError('missing', `${file} ${what} at ${where}.`, file);
 	}
-	const bytes = new Uint8Array(await response.arrayBuffer());
+	return new Uint8Array(await response.arrayBuffer());
+}
+
+async function fetchDataset(files: SourceFiles, dataset: Fetched['dataset']): Promise<Fetched> {
+	const start = performance.now();
+	const bytes = await files.read(dataset.file);
 	const fetchMs = performance.now() - start;
 	if (bytes.byteLength !== dataset.bytes) {
 		throw new ExtractLoadError(
