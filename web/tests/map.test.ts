@@ -205,6 +205,13 @@ afterEach(() => {
 });
 
 afterAll(async () => {
+	const timings = await page
+		?.evaluate(() => ({
+			measures: performance.getEntriesByType('measure').filter((m) => m.name.startsWith('clearsight:')).map((m) => `${m.name} ${Math.round(m.duration)}`),
+			ready: performance.getEntriesByName('clearsight:explore-ready').map((m) => Math.round(m.startTime))
+		}))
+		.catch(() => null);
+	console.log('Map timings (ms):', JSON.stringify(timings));
 	await browser?.close();
 	rmSync(tmp, { recursive: true, force: true });
 });
