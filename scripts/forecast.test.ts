@@ -106,8 +106,15 @@ describe('runForecast', () => {
 		);
 		expect(code).toBe(0);
 		const staff = readFileSync(staffingOut, 'utf8').trim().split('\r\n');
-		expect(staff[0]).toBe('timestamp,arrivals,load_erlangs,available,on_duty,rostered,service_level');
+		expect(staff[0]).toBe('timestamp,arrivals,minutes_on_task,load_erlangs,available,on_duty,rostered,service_level');
 		expect(staff).toHaveLength(169);
+		// Each hour's load is its arrivals × its own minutes on task (the category mix of that hour of week) ÷ 60.
+		for (const line of staff.slice(1)) {
+			const [, arrivals, minutes, load] = line.split(',').map(Number);
+			expect(minutes).toBeGreaterThan(0);
+			expect(load).toBeCloseTo((arrivals * minutes) / 60, 2);
+		}
+		expect(new Set(staff.slice(1).map((l) => l.split(',')[2])).size).toBeGreaterThan(1);
 	});
 
 	it('no data on or before --train-end is an error (exit 1)', async () => {

@@ -13,7 +13,8 @@
  * MASE in a rolling-origin backtest over the last --backtest-weeks weeks of training data is
  * used (ties go to the simplest); the backtest is printed whichever method is used. With
  * --staffing-out, officers needed per hour (analytics/staffing, assumptions from --staffing,
- * default models/staffing/default.json) are written too, staffed to the forecast mean.
+ * default models/staffing/default.json) are written too, staffed to the forecast mean, with each
+ * hour's time on task weighted by that hour of week's category mix in the last weeks of data.
  *
  * Input goes through the project's extract builder (scripts/lib/load-input.ts): police.uk
  * stop-and-search files become `stop_search`, generic timestamped files (headers such as
@@ -28,8 +29,8 @@ import { loadInput } from './lib/load-input';
 import { toCsv } from '../analytics/export/csv';
 import type { Row } from '../analytics/runner';
 import { FORECAST_METHODS, forecastWithBacktest, isForecastMethod, type ForecastMethodName, type ForecastWithBacktest } from '../analytics/forecast';
-import { addDays, addHours, hourlyCounts, type TimestampedTable } from '../analytics/forecast/series';
-import { checkStaffingAssumptions, officersNeededPerHour, type StaffingAssumptions } from '../analytics/staffing';
+import { addDays, addHours, hourOfWeekOf, hourlyCounts, type TimestampedTable } from '../analytics/forecast/series';
+import { categoryProfile, checkStaffingAssumptions, minutesByHourOfWeek, officersNeededPerHour, resolveTimeOnTask, type StaffingAssumptions } from '../analytics/staffing';
 import { runCli } from './lib/cli';
 
 const USAGE = `usage: npm run forecast -- --input <timestamped CSVs or an extract folder …> --train-end <YYYY-MM-DD> --horizon-weeks <n> --out <file.csv>
@@ -117,16 +118,6 @@ async function rowCount(runner: NodeRunner, table: TimestampedTable): Promise<nu
 	return r.n;
 }
 
-/** Category shares up to train-end, for the staffing mix (events.category only). */
-async function categoryMix(runner: NodeRunner, table: TimestampedTable, trainEnd: string): Promise<Record<string, number> | undefined> {
-	if (table !== 'events') return undefined;
-	const rows = await runner.rows<{ category: string; n: number }>(
-		`SELECT category, count(*) AS n FROM events WHERE category IS NOT NULL AND occurred_at < CAST(? AS TIMESTAMP) GROUP BY 1`,
-		[`${addDays(trainEnd, 1)} 00:00:00`]
-	);
-	return rows.length ? Object.fromEntries(rows.map((r) => [r.category, r.n])) : undefined;
-}
-
 const fmt = (v: number | null, digits = 3) => (v === null ? '—' : v.toFixed(digits));
 
 function printBacktest(result: ForecastWithBacktest, log: (line: string) => void) {
@@ -208,10 +199,15 @@ export async function runForecast(options: ForecastCliOptions, log: (line: strin
 		log(`Wrote ${rows.length} hours (${timestamps[0]} … ${timestamps[timestamps.length - 1]}) to ${options.out}.`);
 		if (options.staffingOut) {
 			const assumptions = checkStaffingAssumptions(JSON.parse(readFileSync(options.staffing, 'utf8')) as StaffingAssumptions);
-			const plan = officersNeededPerHour({ timestamps, arrivals: f.mean }, assumptions, { categoryMix: await categoryMix(runner, table, options.trainEnd) });
+			// Time on task per category (declared, or the data's recorded times), weighted by each hour of week's category mix in the last weeks to --train-end.
+			const profile = await categoryProfile(runner, { table, end: options.trainEnd, weeks: assumptions.category_mix?.weeks ?? 12 });
+			const times = resolveTimeOnTask(assumptions, profile);
+			const perHourOfWeek = minutesByHourOfWeek(profile, times, assumptions.time_on_task_minutes.default);
+			const plan = officersNeededPerHour({ timestamps, arrivals: f.mean }, assumptions, { minutesByHour: timestamps.map((t) => perHourOfWeek[hourOfWeekOf(t)]) });
 			const staffRows: Row[] = plan.hours.map((h) => ({
 				timestamp: h.timestamp,
 				arrivals: Number(h.arrivals.toFixed(4)),
+				minutes_on_task: Number(h.minutesOnTask.toFixed(2)),
 				load_erlangs: Number(h.load.toFixed(4)),
 				available: h.available,
 				on_duty: h.onDuty,
@@ -219,9 +215,10 @@ export async function runForecast(options: ForecastCliOptions, log: (line: strin
 				service_level: h.serviceLevel === null ? null : Number(h.serviceLevel.toFixed(4))
 			}));
 			mkdirSync(dirname(options.staffingOut), { recursive: true });
-			writeFileSync(options.staffingOut, toCsv(staffRows, ['timestamp', 'arrivals', 'load_erlangs', 'available', 'on_duty', 'rostered', 'service_level']));
+			writeFileSync(options.staffingOut, toCsv(staffRows, ['timestamp', 'arrivals', 'minutes_on_task', 'load_erlangs', 'available', 'on_duty', 'rostered', 'service_level']));
+			log(`Time on task by category (${profile.from} … ${profile.to}): ${times.map((t) => `${t.category} ${(100 * t.share).toFixed(1)}% × ${t.minutes.toFixed(0)} min [${t.source}]`).join('; ') || 'no records: the default'}.`);
 			log(
-				`Staffing (${plan.method}, ${plan.minutesOnTask.toFixed(0)} min on task, productive share ${plan.productiveShare.toFixed(2)}, assumptions ${plan.assumptions.id} ${plan.assumptions.version} [${plan.assumptions.basis}]) → ${options.staffingOut}.`
+				`Staffing (${plan.method}, ${plan.minutesOnTask.toFixed(1)} min on task on average, productive share ${plan.productiveShare.toFixed(2)}, assumptions ${plan.assumptions.id} ${plan.assumptions.version} [${plan.assumptions.basis}]) → ${options.staffingOut}.`
 			);
 		}
 		log(`Time: load ${(loadedMs / 1000).toFixed(1)} s, backtest and forecast ${(forecastMs / 1000).toFixed(1)} s, total ${((performance.now() - started) / 1000).toFixed(1)} s.`);

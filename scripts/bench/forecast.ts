@@ -11,7 +11,8 @@
  * 3. Expected harm next month for all LSOAs (and H3 r8 cells) of the shipped City of London sample,
  *    and for a seeded synthetic panel of 33,000 areas × 36 months (national LSOA scale; timing
  *    only, the counts mean nothing).
- * 4. Hot-spot evaluation on the sample: 12 held-back months, LSOA and H3 r8.
+ * 4. Hot-spot evaluation on the sample: 12 held-back months, LSOA and H3 r8, for the baselines and
+ *    the THR ranking (thr-v2).
  * BENCH_FORECAST_ORIGINS (default 52) and BENCH_FORECAST_AREAS (default 33000) shrink the work.
  */
 import { pathToFileURL } from 'node:url';
@@ -19,7 +20,9 @@ import { existsSync } from 'node:fs';
 import { createNodeRunner, type NodeRunner } from '../lib/node-runner';
 import { loadInput } from '../lib/load-input';
 import { FORECAST_METHODS, backtest, forecastAreaHarm, forecastPanel, forecastSeries, forecastWithBacktest, hourlyCounts, rollingOrigins, type BacktestResult } from '../../analytics/forecast';
-import { evaluateHotspots, kdeMethod, lastPeriodMethod } from '../../analytics/hotspots';
+import { evaluateHotspots, kdeMethod, lastPeriodMethod, thrHotspotMethod } from '../../analytics/hotspots';
+import type { ThrModel } from '../../analytics/thr';
+import thrV2 from '../../models/thr/thr-v2.json';
 import { monthIndex, monthKey } from '../../analytics/forecast/series';
 import { HARM_WEIGHTS_INSERT_SQL, HARM_WEIGHTS_TABLE_SQL, harmWeightParams, harmWeightRows, type HarmWeightsModel } from '../../analytics/models/harm-weights';
 import cchi from '../../models/harm-weights/cchi-police-uk-v1.json';
@@ -144,7 +147,8 @@ async function areas(runner: NodeRunner, syntheticAreas: number, log: (line: str
 	for (const level of ['lsoa', 'h3_r8'] as const) {
 		t = performance.now();
 		const testMonths = Array.from({ length: 12 }, (_, i) => monthKey(monthIndex('2018-12') + i));
-		const evaluation = await evaluateHotspots(runner, { level, testMonths, methods: [lastPeriodMethod(), kdeMethod()], areaShares: [0.05, 0.1, 0.2] });
+		const thr = thrHotspotMethod({ model: thrV2 as unknown as ThrModel, weights: cchi as HarmWeightsModel });
+		const evaluation = await evaluateHotspots(runner, { level, testMonths, methods: [lastPeriodMethod(), kdeMethod(), thr], areaShares: [0.05, 0.1, 0.2] });
 		timings[`hotspotEvaluation_${level}_ms`] = performance.now() - t;
 		log(`  hot spots ${level}, 12 held-back months (2018-12 … 2019-11): ${ms(t)}`);
 		for (const e of evaluation) {

@@ -4,6 +4,7 @@
  * Extract build throughput: the full builder (validation, quarantine, H3, Arrow) against a
  * bare DuckDB CSV → Arrow conversion of the same files (read_csv with type sniffing, rows to
  * Arrow IPC, written to disk), on the real sample and on a seeded synthetic set of ≥ 1M rows.
+ * Then forecasts and backtests (forecast.ts) and THR scoring natively and in the browser (thr.ts).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import type { ExtractColumn } from '../../analytics/ingest/extract-schema';
 import { listInputs } from '../lib/input-files';
 import { writeSyntheticStreet } from './synthetic';
 import { benchForecasts } from './forecast';
+import { benchThr } from './thr';
 
 const OUT = 'bench-out';
 const SYNTHETIC_ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -88,6 +90,8 @@ async function main() {
 	await measure(`synthetic ${(SYNTHETIC_ROWS / 1e6).toFixed(1)}M rows`, [synthDir]);
 	console.log('\nForecasts and backtests (native DuckDB + TypeScript)');
 	await benchForecasts({ log: (line) => console.log(line) });
+	console.log('');
+	await benchThr({ log: (line) => console.log(line) });
 	if (process.env.BENCH_CLEAN) rmSync(OUT, { recursive: true, force: true });
 }
 

@@ -10,8 +10,15 @@ import { launchBrowser, parseCount, waitForApp, type TestBrowser } from './brows
 import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
 import { loadExtract } from '../../scripts/lib/load-input';
 import { backtestDemand, forecastDemand, forecastStreetAreas, hotspotTestMonths, HOTSPOT_AREA_SHARES, type DemandForecast } from '../lib/forecast/demand';
-import { evaluateHotspots, kdeMethod, lastPeriodMethod, type MethodEvaluation } from '../../analytics/hotspots';
+import { evaluateHotspots, kdeMethod, lastPeriodMethod, thrHotspotMethod, type MethodEvaluation } from '../../analytics/hotspots';
 import type { BacktestResult } from '../../analytics/forecast';
+import type { ThrModel } from '../../analytics/thr';
+import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
+import { categoryProfile, minutesByHourOfWeek, officersNeededPerHour, resolveTimeOnTask, type CategoryProfile, type StaffingAssumptions } from '../../analytics/staffing';
+import { hourOfWeekSummary } from '../lib/forecast/hour-of-week';
+import thrV2 from '../../models/thr/thr-v2.json';
+import cchi from '../../models/harm-weights/cchi-police-uk-v1.json';
+import staffingDefaults from '../../models/staffing/default.json';
 
 const baseUrl = inject('baseUrl');
 const dataDir = inject('dataDir');
@@ -22,6 +29,23 @@ let runner: NodeRunner;
 let native: DemandForecast;
 let nativeBacktest: BacktestResult;
 let nativeHotspots: MethodEvaluation[];
+let profile: CategoryProfile;
+
+const defaults = staffingDefaults as StaffingAssumptions;
+
+/** Rostered officer-hours in a typical week, computed natively as the Staffing panel should (defaults, optional category edits). */
+function nativeRostered(edits: Record<string, number> = {}, defaultMinutes = defaults.time_on_task_minutes.default): number {
+	const assumptions = { ...defaults, time_on_task_minutes: { ...defaults.time_on_task_minutes, default: defaultMinutes } };
+	const rows = hourOfWeekSummary({ timestamps: native.timestamps, mean: native.forecast.mean, hi80: native.forecast.hi80 }, native.history);
+	const times = resolveTimeOnTask(assumptions, profile, edits);
+	const perHour = minutesByHourOfWeek(profile, times, defaultMinutes);
+	const plan = officersNeededPerHour(
+		{ timestamps: rows.map((r) => String(r.hourOfWeek)), arrivals: rows.map((r) => r.mean) },
+		assumptions,
+		{ minutesByHour: rows.map((r) => perHour[r.hourOfWeek]) }
+	);
+	return plan.hours.reduce((a, h) => a + h.rostered, 0);
+}
 
 beforeAll(async () => {
 	runner = await createNodeRunner();
@@ -32,9 +56,10 @@ beforeAll(async () => {
 		table: 'incidents',
 		level: 'lsoa',
 		testMonths: await hotspotTestMonths(runner),
-		methods: [lastPeriodMethod(), kdeMethod()],
+		methods: [lastPeriodMethod(), kdeMethod(), thrHotspotMethod({ model: thrV2 as unknown as ThrModel, weights: cchi as HarmWeightsModel })],
 		areaShares: [...HOTSPOT_AREA_SHARES]
 	});
+	profile = await categoryProfile(runner, { table: 'stop_search', end: native.history.end, weeks: defaults.category_mix!.weeks });
 	browser = await launchBrowser();
 	page = await browser.newPage();
 });
@@ -86,16 +111,51 @@ describe('Forecast page', () => {
 		expect(await page.locator('[data-testid="hour-of-week-table"] tbody tr').count()).toBe(168);
 	});
 
-	it('needs more officers when time on task goes up, and fewer when it goes down', async () => {
+	it('the default time on task applies to the categories without their own value, exactly as natively', async () => {
 		const base = await rosteredTotal();
 		expect(base).toBeGreaterThan(0);
+		expect(base).toBe(nativeRostered());
+		const usesDefault = resolveTimeOnTask(defaults, profile).some((t) => t.source === 'default');
 		await setMinutes(180);
-		const longer = await rosteredTotal();
-		expect(longer).toBeGreaterThan(base);
+		expect(await rosteredTotal()).toBe(nativeRostered({}, 180));
+		if (usesDefault) expect(nativeRostered({}, 180)).toBeGreaterThan(base);
 		await setMinutes(30);
-		const shorter = await rosteredTotal();
-		expect(shorter).toBeLessThan(base);
+		expect(await rosteredTotal()).toBe(nativeRostered({}, 30));
 		await setMinutes(90);
+		expect(await rosteredTotal()).toBe(base);
+	});
+
+	it('shows time on task per category with its source and reason, as computed natively from the category mix', async () => {
+		const times = resolveTimeOnTask(defaults, profile);
+		expect(times.length).toBeGreaterThan(1);
+		const rows = page.locator('[data-testid="staffing-categories"] tbody tr');
+		expect(await rows.count()).toBe(times.length);
+		for (const [i, t] of times.entries()) {
+			const row = rows.nth(i);
+			expect(await row.getAttribute('data-category')).toBe(t.category);
+			expect(await row.getAttribute('data-source')).toBe(t.source);
+			expect(Number(await row.locator('[data-testid="staffing-category-minutes"]').inputValue())).toBe(t.minutes);
+			expect(await row.textContent()).toContain(t.reason);
+		}
+		expect(await rosteredTotal()).toBe(nativeRostered());
+	});
+
+	it('editing one category’s time on task changes the officers exactly as the native computation does, and reset restores it', async () => {
+		const base = await rosteredTotal();
+		const top = resolveTimeOnTask(defaults, profile)[0];
+		const longer = top.minutes * 4;
+		const input = page.locator(`[data-testid="staffing-categories"] tr[data-category="${top.category}"] [data-testid="staffing-category-minutes"]`);
+		expect(await input.getAttribute('aria-label')).toBe(`Minutes on task for ${top.category}`);
+		await input.fill(String(longer));
+		await page.locator(`[data-testid="staffing-categories"] tr[data-category="${top.category}"][data-source="edited"]`).waitFor();
+		const expected = nativeRostered({ [top.category]: longer });
+		expect(expected).toBeGreaterThan(base);
+		await page.waitForFunction((n) => document.querySelector('[data-testid="staffing-rostered-total"]')?.textContent?.replace(/,/g, '') === String(n), expected, { timeout: 5_000 });
+		expect(await rosteredTotal()).toBe(expected);
+		await input.fill('0');
+		await expect(page.locator('[data-testid="staffing"] [role="alert"]').textContent()).resolves.toBe(`Time on task for ${top.category} must be between 1 and 1,440 minutes.`);
+		await page.getByRole('button', { name: 'Reset to defaults' }).click();
+		await page.locator(`[data-testid="staffing-categories"] tr[data-category="${top.category}"][data-source="${top.source}"]`).waitFor();
 		expect(await rosteredTotal()).toBe(base);
 	});
 
@@ -154,14 +214,32 @@ describe('Accuracy page', () => {
 		expect(shown).toEqual(notBeating);
 	});
 
-	it('scores the hot-spot baselines as the native evaluation does', async () => {
+	it('scores the THR ranking beside the hot-spot baselines as the native evaluation does', async () => {
+		expect(nativeHotspots.map((e) => e.method)).toEqual(['last-period', 'kde', 'thr']);
 		for (const e of nativeHotspots) {
 			for (const m of e.mean) {
 				const cell = page.locator(`[data-testid="hotspot-table"] tr[data-method="${e.method}"][data-share="${m.areaShare}"] [data-metric="hit-rate"]`);
 				expect(Number(await cell.getAttribute('data-value'))).toBeCloseTo(m.hitRate!, 9);
 			}
 		}
-		await expect(page.locator('[data-testid="hotspots"]').textContent()).resolves.toMatch(/THR ranking will be evaluated/);
+		expect(await page.locator('[data-testid="hotspot-table"] tr[data-method="thr"] th').first().textContent()).toBe('THR ranking (thr v2.0.0)');
+	});
+
+	it('says plainly where the THR ranking does not beat the baselines', async () => {
+		const thr = nativeHotspots.find((e) => e.method === 'thr')!;
+		const losing = thr.notBetterThan.filter((n) => n.baselines.length > 0);
+		const verdict = (await page.locator('[data-testid="verdict-thr"]').textContent())!;
+		if (losing.length === thr.notBetterThan.length) expect(verdict).toMatch(/^THR ranking \(thr v2\.0\.0\) does not beat the baselines/);
+		else if (losing.length === 0) expect(verdict).toMatch(/beats both baselines on hit rate at every area share tested/);
+		else expect(verdict).toMatch(/beats both baselines only at/);
+		// And one sentence per baseline it does not beat, naming the shares.
+		const sentences = await page.locator('[data-testid="hotspot-verdicts"] li').allTextContents();
+		for (const b of ['last-period', 'kde']) {
+			const shares = thr.notBetterThan.filter((n) => n.baselines.includes(b));
+			const label = b === 'kde' ? 'kernel density surface' : "last period's counts";
+			const found = sentences.some((s) => s.startsWith('THR ranking (thr v2.0.0) does not beat ' + label));
+			expect(found).toBe(shares.length > 0);
+		}
 	});
 
 	it('logged no console errors and made no request beyond 127.0.0.1', () => {

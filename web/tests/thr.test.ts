@@ -13,13 +13,15 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser, waitForApp, type TestBrowser } from './browser';
 import { createNodeRunner } from '../../scripts/lib/node-runner';
 import { loadInput } from '../../scripts/lib/load-input';
-import { scoreMonth, type ScoreResult, type ThrModel } from '../../analytics/thr';
+import { formatWeight } from '../../web/lib/charts/format';
+import { scoreMonth, type RiskDetail, type ScoreResult, type ThrModel } from '../../analytics/thr';
 import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
 
 const baseUrl = inject('baseUrl');
 const dataDir = inject('dataDir');
 
-const modelText = readFileSync('models/thr/thr-v1.json', 'utf8');
+const MODEL_FILE = 'models/thr/thr-v2.json';
+const modelText = readFileSync(MODEL_FILE, 'utf8');
 const model = JSON.parse(modelText) as ThrModel;
 const weights = JSON.parse(readFileSync('models/harm-weights/cchi-police-uk-v1.json', 'utf8')) as HarmWeightsModel;
 
@@ -114,7 +116,19 @@ describe('Priorities', () => {
 		expect(units).toEqual(first.contributionUnits);
 		expect(await page.locator('[data-testid="area-rank"]').textContent()).toBe('1');
 		expect(await page.locator('[data-testid="harm-table"] tbody tr').count()).toBeGreaterThan(0);
-		expect(await page.locator('[data-testid="risk"]').textContent()).toContain('interval');
+		// Risk: the forecast, its interval and the method behind it, as the engine computes them in Node.
+		const risk = expected.areas[0].components.find((c) => c.kind === 'risk')!.detail as RiskDetail;
+		const run = risk.run!;
+		const riskText = (await page.locator('[data-testid="risk"]').textContent())!.replace(/\s+/g, ' ');
+		expect(riskText).toContain(`${formatWeight(risk.expected)} CCHI days`);
+		expect(await page.locator('[data-testid="risk-interval"]').textContent()).toBe(`${formatWeight(risk.low)} – ${formatWeight(risk.high)}`);
+		expect(risk.high).toBeGreaterThan(risk.low);
+		const method = (await page.locator('[data-testid="risk-method"]').textContent())!.replace(/\s+/g, ' ');
+		expect(method).toContain(run.methodLabel);
+		expect(method).toContain(`φ = ${run.overdispersion.toFixed(3)}`);
+		expect(run.historyTo).toBe(month);
+		expect(await page.locator('[data-testid="risk-backtest"] tbody tr').count()).toBe(run.backtest.length);
+		expect(await page.locator('[data-testid="risk-history"] tbody tr').count()).toBe(risk.history!.length);
 		expect(await page.locator('[data-testid="versions"]').textContent()).toContain(`${model.id} v${model.version}`);
 		expect(await page.locator('[data-testid="incident-rows"] tbody tr').count()).toBeGreaterThan(0);
 	});
@@ -160,7 +174,7 @@ describe('Model', () => {
 		const after = await downloadText(() => page.locator('[data-testid="download-json"]').click());
 		expect(JSON.parse(after.text).model).toEqual(model);
 		expect(JSON.parse(after.text).model).toEqual(JSON.parse(before.text).model);
-		expect(readFileSync('models/thr/thr-v1.json', 'utf8')).toBe(modelText);
+		expect(readFileSync(MODEL_FILE, 'utf8')).toBe(modelText);
 	});
 });
 

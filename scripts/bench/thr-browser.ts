@@ -1,0 +1,54 @@
+/**
+ * Browser side of the THR scoring benchmark (bundled by scripts/bench/thr.ts with esbuild and
+ * driven in headless Chromium): DuckDB-wasm (the eh build the dashboard uses in Chromium), the
+ * dashboard's own wasm QueryRunner (web/lib/db/runner.ts), and the same analytics/thr code and
+ * synthetic-data SQL as the native run (thr-data.ts). Exposes `window.thrBench`.
+ */
+import * as duckdb from '@duckdb/duckdb-wasm';
+import { createWasmRunner } from '../../web/lib/db/runner';
+import type { ThrModel } from '../../analytics/thr';
+import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
+import { createSyntheticIncidents, runScoringTimings, type CategoryCount, type ScoringTimings } from './thr-data';
+
+export interface BrowserBenchRequest {
+	models: ThrModel[];
+	weights: HarmWeightsModel;
+	/** 'sample': insert the real sample's incidents from this Arrow IPC file; else a synthetic table. */
+	data: { kind: 'sample'; url: string } | { kind: 'synthetic'; areas: number; months: number; rows: number; categories: CategoryCount[] };
+	month: string;
+	trendMonths: number;
+}
+
+export interface BrowserBenchResult extends ScoringTimings {
+	engineMs: number;
+	loadMs: number;
+	userAgent: string;
+}
+
+async function run(request: BrowserBenchRequest): Promise<BrowserBenchResult> {
+	let t = performance.now();
+	const worker = new Worker('./duckdb-browser-eh.worker.js');
+	const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
+	try {
+		await db.instantiate('./duckdb-eh.wasm');
+		const conn = await db.connect();
+		await conn.query('SET autoinstall_known_extensions = false; SET autoload_known_extensions = false');
+		const engineMs = performance.now() - t;
+		const runner = createWasmRunner(conn);
+		t = performance.now();
+		if (request.data.kind === 'sample') {
+			const bytes = new Uint8Array(await (await fetch(request.data.url)).arrayBuffer());
+			await conn.insertArrowFromIPCStream(bytes, { name: 'incidents', create: true });
+		} else {
+			await createSyntheticIncidents(runner, request.data);
+		}
+		const loadMs = performance.now() - t;
+		const timings = await runScoringTimings(runner, { models: request.models, weights: request.weights, month: request.month, trendMonths: request.trendMonths });
+		await conn.close();
+		return { ...timings, engineMs, loadMs, userAgent: navigator.userAgent };
+	} finally {
+		await db.terminate();
+	}
+}
+
+(window as unknown as { thrBench: typeof run }).thrBench = run;

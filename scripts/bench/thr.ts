@@ -1,0 +1,214 @@
+/**
+ * THR scoring time, natively (@duckdb/node-api) and in the browser (DuckDB-wasm in headless
+ * Chromium), side by side with ratios (never asserted). Call benchThr() from `npm run bench`, or
+ * run this file alone: `tsx scripts/bench/thr.ts`.
+ *
+ * 1. The real City of London street sample: every area in scope for its latest month with
+ *    thr-v2 (Risk from the forecast) and thr-v1 (the stand-in), and the 13-month trend the
+ *    Priorities page draws (thr-v2).
+ * 2. A seeded synthetic 33,000 areas × 36 months (national LSOA scale, ≈ 11.2M rows; category mix
+ *    of the real sample; see thr-data.ts): the latest month with thr-v2 and thr-v1; natively also
+ *    the 13-month trend. In the browser the same, at full scale if the tab can hold it, else at
+ *    the largest of 1/3 and 1/10 of the areas (same rows per area-month) that it can.
+ *
+ * Browser side: scripts/bench/thr-browser.ts bundled with esbuild, served from 127.0.0.1 with the
+ * DuckDB-wasm files of node_modules, driven by playwright-core through web/tests/browser.ts
+ * (every request outside 127.0.0.1 is aborted). Both sides run the same analytics/thr code and the
+ * same data SQL. BENCH_THR_AREAS, BENCH_THR_ROWS and BENCH_THR_TREND shrink the work;
+ * BENCH_THR_BROWSER=0 skips the browser.
+ */
+import { createServer } from 'node:http';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { mkdtempSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import sirv from 'sirv';
+import { createNodeRunner } from '../lib/node-runner';
+import { loadInput } from '../lib/load-input';
+import { queryToArrow } from '../lib/arrow-write';
+import { EXTRACT_DATASETS } from '../../analytics/ingest/extract-schema';
+import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
+import type { ThrModel } from '../../analytics/thr';
+import { createSyntheticIncidents, runScoringTimings, type CategoryCount, type ScoringTimings } from './thr-data';
+import type { BrowserBenchRequest, BrowserBenchResult } from './thr-browser';
+
+const SAMPLE = 'sample-data/police-uk/city-of-london/street';
+const read = <T>(path: string) => JSON.parse(readFileSync(path, 'utf8')) as T;
+
+interface Row {
+	label: string;
+	native: ScoringTimings | null;
+	browser: BrowserBenchResult | null;
+	browserNote: string | null;
+}
+
+/** Bundle the browser side and serve it with the DuckDB-wasm files on 127.0.0.1. */
+async function serveBench(dir: string): Promise<{ url: string; close: () => Promise<void> }> {
+	const root = resolve('.');
+	await build({
+		entryPoints: [join(root, 'scripts/bench/thr-browser.ts')],
+		bundle: true,
+		format: 'esm',
+		platform: 'browser',
+		target: 'es2022',
+		outfile: join(dir, 'bench.js'),
+		logLevel: 'error',
+		plugins: [
+			{
+				name: 'aliases',
+				setup(b) {
+					b.onResolve({ filter: /^\$(analytics|models)\// }, (args) => {
+						const [, which, rest] = /^\$(analytics|models)\/(.*)$/.exec(args.path)!;
+						const base = join(root, which, rest);
+						return { path: existsSync(`${base}.ts`) ? `${base}.ts` : base };
+					});
+				}
+			}
+		]
+	});
+	for (const f of ['duckdb-eh.wasm', 'duckdb-browser-eh.worker.js']) copyFileSync(join(root, 'node_modules/@duckdb/duckdb-wasm/dist', f), join(dir, f));
+	writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>THR bench</title><script type="module" src="./bench.js"></script>\n');
+	const serve = sirv(dir, { dev: true });
+	const server = createServer((req, res) => serve(req, res, () => ((res.statusCode = 404), res.end())));
+	await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+	const address = server.address() as { port: number };
+	return { url: `http://127.0.0.1:${address.port}/`, close: () => new Promise((ok) => server.close(() => ok())) };
+}
+
+async function inBrowser(url: string, request: BrowserBenchRequest): Promise<BrowserBenchResult> {
+	const { launchBrowser } = await import('../../web/tests/browser');
+	const browser = await launchBrowser();
+	try {
+		const page = await browser.newPage();
+		await page.goto(`${url}index.html`);
+		await page.waitForFunction(() => 'thrBench' in window);
+		const result = await page.evaluate((r) => (window as unknown as { thrBench: (x: typeof r) => Promise<BrowserBenchResult> }).thrBench(r), request);
+		const problems = browser.takeProblems();
+		if (problems.length) throw new Error(problems.map((p) => `${p.kind}: ${p.text}`).join('; '));
+		return result;
+	} finally {
+		await browser.close();
+	}
+}
+
+const secs = (ms: number | null | undefined) => (ms === null || ms === undefined ? '—' : `${(ms / 1000).toFixed(2)} s`);
+const ratio = (b: number | null | undefined, n: number | null | undefined) => (b == null || n == null || n === 0 ? '—' : `${(b / n).toFixed(1)}×`);
+
+function print(rows: Row[], log: (line: string) => void) {
+	log(`  ${'what'.padEnd(48)} ${'native'.padStart(9)} ${'browser'.padStart(9)} ${'browser ÷ native'.padStart(17)}`);
+	for (const r of rows) {
+		const lines: Array<[string, number | null | undefined, number | null | undefined]> = [];
+		const n = r.native;
+		const b = r.browser;
+		(n ?? b)?.byModel.forEach((m, i) => lines.push([`${m.model} (${m.riskMethod.replace(' (stand-in)', ' stand-in')})`, n?.byModel[i]?.ms, b?.byModel[i]?.ms]));
+		if ((n?.trendMs ?? b?.trendMs) != null) lines.push([`trend of ${(n ?? b)!.trendMonths} months, ${(n ?? b)!.byModel[0].model}`, n?.trendMs, b?.trendMs]);
+		log(`  ${r.label}: ${(n ?? b)?.rows.toLocaleString('en-GB')} rows, ${(n ?? b)?.areas.toLocaleString('en-GB')} areas in scope`);
+		lines.forEach(([what, ns, bs]) => log(`    ${what.padEnd(46)} ${secs(ns).padStart(9)} ${secs(bs).padStart(9)} ${ratio(bs, ns).padStart(17)}`));
+		if (b) log(`    browser: engine start ${secs(b.engineMs)}, data ${secs(b.loadMs)} (${b.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? 'Chromium'})`);
+		if (r.browserNote) log(`    browser: ${r.browserNote}`);
+	}
+}
+
+export async function benchThr(options: { log?: (line: string) => void } = {}): Promise<Row[]> {
+	const log = options.log ?? ((line: string) => console.log(line));
+	const v2 = read<ThrModel>('models/thr/thr-v2.json');
+	const v1 = read<ThrModel>('models/thr/thr-v1.json');
+	const weights = read<HarmWeightsModel>('models/harm-weights/cchi-police-uk-v1.json');
+	const models = [v2, v1];
+	const areas = Number(process.env.BENCH_THR_AREAS ?? 33_000);
+	const months = 36;
+	const rows = Number(process.env.BENCH_THR_ROWS ?? Math.round((areas * months * 11_200_000) / (33_000 * 36)));
+	const trend = Number(process.env.BENCH_THR_TREND ?? 13);
+	const useBrowser = process.env.BENCH_THR_BROWSER !== '0';
+	const dir = mkdtempSync(join(tmpdir(), 'clearsight-thr-bench-'));
+	const out: Row[] = [];
+	const server = useBrowser ? await serveBench(dir) : null;
+	try {
+		// 1. The real sample.
+		const native = await createNodeRunner();
+		let categories: CategoryCount[];
+		let sampleMonth: string;
+		let sample: ScoringTimings;
+		try {
+			await loadInput(native, [SAMPLE], { datasets: ['incidents'] });
+			const [{ m }] = await native.rows<{ m: string }>('SELECT max(month) AS m FROM incidents');
+			sampleMonth = String(m);
+			categories = (await native.rows<{ category: string; n: number }>('SELECT category, count(*) AS n FROM incidents WHERE category IS NOT NULL GROUP BY 1 ORDER BY 1')).map((r) => ({
+				category: r.category,
+				count: Number(r.n)
+			}));
+			const columns = EXTRACT_DATASETS.find((d) => d.name === 'incidents')!.columns;
+			const { bytes } = await queryToArrow(native, columns, 'incidents');
+			writeFileSync(join(dir, 'sample-incidents.arrow'), bytes);
+			sample = await runScoringTimings(native, { models, weights, month: sampleMonth, trendMonths: trend });
+		} finally {
+			native.close();
+		}
+		const sampleRow: Row = { label: `City of London sample, ${sampleMonth}`, native: sample, browser: null, browserNote: null };
+		if (server) {
+			try {
+				sampleRow.browser = await inBrowser(server.url, { models, weights, data: { kind: 'sample', url: 'sample-incidents.arrow' }, month: sampleMonth, trendMonths: trend });
+			} catch (e) {
+				sampleRow.browserNote = `failed: ${(e as Error).message.slice(0, 300)}`;
+			}
+		}
+		out.push(sampleRow);
+
+		// 2. Synthetic national scale.
+		const synthMonth = '2019-12';
+		const scaled = await createNodeRunner();
+		let synth: ScoringTimings;
+		try {
+			const t = performance.now();
+			await createSyntheticIncidents(scaled, { areas, months, rows, categories });
+			log(`  (synthetic table built natively in ${secs(performance.now() - t)})`);
+			synth = await runScoringTimings(scaled, { models, weights, month: synthMonth, trendMonths: trend });
+		} finally {
+			scaled.close();
+		}
+		const synthRow: Row = { label: `synthetic ${areas.toLocaleString('en-GB')} areas × ${months} months`, native: synth, browser: null, browserNote: null };
+		out.push(synthRow);
+		if (server) {
+			// The trend at this scale is left to the native run (it is minutes of work in a tab).
+			const tries = [1, 3, 10];
+			const failures: string[] = [];
+			for (const div of tries) {
+				const a = Math.round(areas / div);
+				const r = Math.round(rows / div);
+				try {
+					const b = await inBrowser(server.url, { models, weights, data: { kind: 'synthetic', areas: a, months, rows: r, categories }, month: synthMonth, trendMonths: 0 });
+					if (div === 1) synthRow.browser = b;
+					else {
+						const scaledNative = await createNodeRunner();
+						try {
+							await createSyntheticIncidents(scaledNative, { areas: a, months, rows: r, categories });
+							const n = await runScoringTimings(scaledNative, { models, weights, month: synthMonth, trendMonths: 0 });
+							out.push({ label: `synthetic ${a.toLocaleString('en-GB')} areas × ${months} months`, native: n, browser: b, browserNote: null });
+						} finally {
+							scaledNative.close();
+						}
+					}
+					break;
+				} catch (e) {
+					failures.push(`${a.toLocaleString('en-GB')} areas (${r.toLocaleString('en-GB')} rows): ${(e as Error).message.slice(0, 200)}`);
+				}
+			}
+			if (failures.length) synthRow.browserNote = `could not run: ${failures.join(' | ')}`;
+		}
+	} finally {
+		await server?.close();
+		rmSync(dir, { recursive: true, force: true });
+	}
+	log(`THR scoring, all areas of one month (and the Priorities page's ${trend}-month trend), native vs browser, one run each after a warm-up:`);
+	print(out, log);
+	return out;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+	benchThr().catch((e) => {
+		console.error(e);
+		process.exit(1);
+	});
+}
