@@ -30,4 +30,15 @@ describe('modelCard', () => {
 		expect(card.transparency_record.tier_2.data.exclusions.map((e: { category: string }) => e.category)).toEqual(['Drugs', 'Possession of weapons']);
 		expect(modelCard(input).json).toBe(json);
 	});
+
+	it('states how Risk is made: the v1 stand-in, and v2’s forecast with its method, history and backtest', () => {
+		expect(modelCard(input).markdown).toContain('Risk (risk): mean-monthly-harm (stand-in): mean monthly harm over 6 months with a Poisson 80% interval.');
+		const v2 = JSON.parse(readFileSync('models/thr/thr-v2.json', 'utf8')) as ThrModel;
+		const card = modelCard({ ...input, model: v2 });
+		expect(card.markdown).toContain(
+			"Risk (risk): forecast of next month's harm by seasonal-mean, from up to 36 months of data to the assessment month only; 80% interval widened by the errors of a 6-origin rolling backtest."
+		);
+		const risk = JSON.parse(card.json).transparency_record.tier_2.tool_specification.components.find((c: { id: string }) => c.id === 'risk');
+		expect(risk.risk).toEqual({ method: 'forecast', interval_level: 0.8, forecast: { method: 'seasonal-mean', history_months: 36, backtest_months: 6 } });
+	});
 });

@@ -53,7 +53,15 @@ export function transparencyRecord(model: ThrModel, weights: HarmWeightsModel) {
 				human_review: 'Required before action (see not_intended_for).'
 			},
 			tool_specification: {
-				components: model.components.map((c) => ({ id: c.id, label: c.label, unit: c.unit, weight: c.weight, window_months: c.window_months, description: c.description })),
+				components: model.components.map((c) => ({
+					id: c.id,
+					label: c.label,
+					unit: c.unit,
+					weight: c.weight,
+					window_months: c.window_months,
+					description: c.description,
+					...(c.kind === 'risk' ? { risk: { method: c.method, interval_level: c.interval_level, forecast: c.forecast ?? null } } : {})
+				})),
 				bands: model.bands,
 				tie_rule: model.tie_rule.description
 			},
@@ -98,6 +106,15 @@ export function modelCard(input: ModelCardInput): { json: string; markdown: stri
 	md.push('## Components', '', '| id | label | unit | window (months) | weight | description |', '|---|---|---|---|---|---|');
 	for (const c of model.components) md.push(`| ${c.id} | ${esc(c.label)} | ${esc(c.unit)} | ${c.window_months} | ${c.weight} | ${esc(c.description)} |`);
 	md.push('', 'Each component is a percentile rank within scope, times its weight; the score is exactly the sum of the contributions.', '');
+	for (const c of model.components) {
+		if (c.kind !== 'risk') continue;
+		md.push(
+			c.forecast
+				? `Risk (${c.id}): forecast of next month's harm by ${c.forecast.method === 'auto' ? `the method with the lowest backtest MASE among ${(c.forecast.candidates ?? ['seasonal-naive', 'seasonal-mean', 'poisson', 'holt-winters']).join(', ')}` : c.forecast.method}, from up to ${c.forecast.history_months} months of data to the assessment month only; ${Math.round(c.interval_level * 100)}% interval widened by the errors of a ${c.forecast.backtest_months}-origin rolling backtest.`
+				: `Risk (${c.id}): ${c.method} (stand-in): mean monthly harm over ${c.window_months} months with a Poisson ${Math.round(c.interval_level * 100)}% interval.`,
+			''
+		);
+	}
 	md.push('## Bands', '', '| band | minimum score | meaning |', '|---|---|---|', ...model.bands.map((b) => `| ${b.label} | ${b.min_score} | ${esc(b.description)} |`), '', `Flag band: ${model.flag_band}. Ties: ${model.tie_rule.description}`, '');
 	md.push('## Exclusions', '', '| category | excluded by | reason |', '|---|---|---|');
 	for (const e of weights.exclusions) md.push(`| ${esc(e.category)} | harm weight table | ${esc(e.reason)} |`);
