@@ -2,6 +2,11 @@
  * The page's side of the import worker: choose names for the files, check sizes up front, start
  * the worker, relay progress, cancel (terminating the worker and its DuckDB instance).
  */
+import type { DuckDBBundles } from '@duckdb/duckdb-wasm';
+import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
+import mvpWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url';
+import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
+import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import type { ColumnMapping } from '../../../analytics/ingest';
 import type { ImportProgress } from './build';
 import { checkImportSize, gzipTextBytes, isOutOfMemory, outOfMemoryMessage } from './limits';
@@ -79,8 +84,16 @@ export interface ImportOutcome {
 	elapsedMs: number;
 }
 
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 export class ImportFailure extends Error {
 	override readonly name = 'ImportFailure';
+}
+
+/** The same files the dashboard's database loads (web/lib/db/duckdb.ts): one copy in the build, cached once. */
+function bundles(): DuckDBBundles {
+	const abs = (url: string) => new URL(url, location.href).href;
+	return { mvp: { mainModule: abs(mvpWasm), mainWorker: abs(mvpWorker) }, eh: { mainModule: abs(ehWasm), mainWorker: abs(ehWorker) } };
 }
 
 let worker: Worker | null = null;
@@ -118,12 +131,12 @@ function stopWorker(reason: Error) {
 	pending.clear();
 }
 
-function call<T extends FromWorker>(message: Omit<ToWorker, 'id'>, progress?: (p: ImportProgress) => void): Promise<T> {
+function call<T extends FromWorker>(message: DistributiveOmit<ToWorker, 'id' | 'bundles'>, progress?: (p: ImportProgress) => void): Promise<T> {
 	const id = nextId++;
 	const w = getWorker();
 	return new Promise<T>((resolve, reject) => {
 		pending.set(id, { resolve: resolve as (m: FromWorker) => void, reject, progress });
-		w.postMessage({ ...message, id } as ToWorker);
+		w.postMessage({ ...message, id, bundles: bundles() } as ToWorker);
 	});
 }
 
@@ -134,13 +147,13 @@ export async function inspectFiles(chosen: readonly ChosenFile[]): Promise<FileI
 		files: chosen.map((c) => c.file),
 		names: chosen.map((c) => c.name),
 		pathHints: chosen.map((c) => c.pathHint)
-	} as Omit<ToWorker, 'id'>);
+	});
 	return reply.files;
 }
 
 /** How the generic rules read sample date-time values (null where they cannot). */
 export async function parseTimestamps(values: string[]): Promise<Array<string | null>> {
-	const reply = await call<Extract<FromWorker, { type: 'timestamps' }>>({ type: 'parse-timestamps', values } as Omit<ToWorker, 'id'>);
+	const reply = await call<Extract<FromWorker, { type: 'timestamps' }>>({ type: 'parse-timestamps', values });
 	return reply.parsed;
 }
 
@@ -181,7 +194,7 @@ export function startImport(
 			names: chosen.map((c) => c.name),
 			pathHints: chosen.map((c) => c.pathHint),
 			mappings
-		} as Omit<ToWorker, 'id'>,
+		},
 		onProgress
 	).then((m) => ({
 		manifest: m.manifest,

@@ -6,9 +6,8 @@
  */
 /// <reference lib="webworker" />
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
-import type { AsyncDuckDB, AsyncDuckDBConnection } from '@duckdb/duckdb-wasm';
+import * as duckdb from '@duckdb/duckdb-wasm';
 import { detectSource, detectDelimiter, splitCsvLine, genericTimestampSql } from '../../../analytics/ingest';
-import { startEngine } from '../db/duckdb';
 import { createWasmRunner } from '../db/runner';
 import { importFiles, type ImportEngine, type ImportHelpers, type ImportInput } from './build';
 import { pointCellsIpc } from './arrow-points';
@@ -17,10 +16,27 @@ import type { FileInspection, FromWorker, QuarantinePreviewRow, ToWorker } from 
 
 const post = (message: FromWorker, transfer: Transferable[] = []) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(message, transfer);
 
-let engine: Promise<{ db: AsyncDuckDB; conn: AsyncDuckDBConnection; import: ImportEngine }> | null = null;
+let engine: Promise<{ db: duckdb.AsyncDuckDB; conn: duckdb.AsyncDuckDBConnection; import: ImportEngine }> | null = null;
+let bundles: duckdb.DuckDBBundles | null = null;
+
+/**
+ * A DuckDB-wasm instance of the import's own. The wasm and worker URLs come from the page
+ * (the files the dashboard's database uses, web/lib/db/duckdb.ts), so the build holds one copy;
+ * start-up mirrors the dashboard's: extension auto-install/auto-load off at once, so a statement
+ * needing an extension fails instead of hanging offline (STACK-NOTES).
+ */
+async function startImportEngine() {
+	if (!bundles) throw new Error('the import worker was not given the DuckDB-wasm files');
+	const bundle = await duckdb.selectBundle(bundles);
+	const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), new Worker(bundle.mainWorker!));
+	await db.instantiate(bundle.mainModule, bundle.pthreadWorker);
+	const conn = await db.connect();
+	await conn.query('SET autoinstall_known_extensions = false; SET autoload_known_extensions = false');
+	return { db, conn };
+}
 
 function getEngine() {
-	engine ??= startEngine().then(({ db, conn }) => {
+	engine ??= startImportEngine().then(({ db, conn }) => {
 		const runner = createWasmRunner(conn);
 		const importEngine: ImportEngine = {
 			runner,
@@ -111,6 +127,7 @@ async function inspect(file: File, name: string, pathHint: string): Promise<File
 }
 
 async function handle(message: ToWorker) {
+	bundles ??= message.bundles;
 	if (message.type === 'inspect') {
 		const files = await Promise.all(message.files.map((f, i) => inspect(f, message.names[i], message.pathHints[i])));
 		post({ type: 'inspected', id: message.id, files });

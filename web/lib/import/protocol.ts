@@ -5,6 +5,7 @@
  */
 import type { ColumnMapping, ExtractManifest } from '../../../analytics/ingest';
 import type { ImportProgress } from './build';
+import type { DuckDBBundles } from '@duckdb/duckdb-wasm';
 
 /** What the header of one chosen file says, before anything is imported. */
 export interface FileInspection {
@@ -29,10 +30,12 @@ export interface QuarantinePreviewRow {
 	raw: string | null;
 }
 
-export type ToWorker =
+/** Every message carries the DuckDB-wasm files (URLs from the page's build) for the worker's own instance. */
+export type ToWorker = { bundles: DuckDBBundles } & (
 	| { type: 'inspect'; id: number; files: File[]; names: string[]; pathHints: string[] }
 	| { type: 'parse-timestamps'; id: number; values: string[] }
-	| { type: 'import'; id: number; files: File[]; names: string[]; pathHints: string[]; mappings: Record<string, ColumnMapping> };
+	| { type: 'import'; id: number; files: File[]; names: string[]; pathHints: string[]; mappings: Record<string, ColumnMapping> }
+);
 
 export type FromWorker =
 	| { type: 'inspected'; id: number; files: FileInspection[] }
