@@ -137,6 +137,20 @@ describe('forecastAreaHarm over the City of London street files', () => {
 		expect(r.method).toBe(`forecast (2019-09: ${f.method})`);
 	});
 
+	it('forecastRiskEstimates over many months (one SQL pass) gives exactly each month’s forecastAreaHarm', async () => {
+		await load('2019-11');
+		const months = ['2017-11', '2017-12', '2018-01', '2018-06', '2019-03', '2019-10'];
+		const alone = await Promise.all(months.map((trainEnd) => forecastAreaHarm(runner, { trainEnd, method: 'auto' })));
+		const rows = { monthIndex: [] as number[], areaId: [] as string[] };
+		alone.forEach((f, k) => f.areas.forEach((a) => (rows.monthIndex.push(monthIndex(months[k])), rows.areaId.push(a.areaId))));
+		const r = await forecastRiskEstimates(runner, { rows, intervalLevel: 0.8, method: 'auto' });
+		// 2017-11 has no data (the files start in 2017-12): no forecast rows, but a result all the same.
+		expect(r.forecasts.map((f) => [f.trainEnd, f.areas.length])).toEqual(alone.filter((f) => f.areas.length > 0).map((f) => [f.trainEnd, f.areas.length]));
+		for (const f of r.forecasts) expect(strip(f)).toEqual(strip(alone[months.indexOf(f.trainEnd)]));
+		let i = 0;
+		for (const f of alone) for (const a of f.areas) expect([r.expected[i], r.low[i], r.high[i++]]).toEqual([a.expected, a.lo80, a.hi80]);
+	});
+
 	it('measure "count" forecasts incidents; an area level without data gives no areas', async () => {
 		const r = await forecastAreaHarm(runner, { trainEnd: '2019-10', measure: 'count', method: 'seasonal-naive' });
 		expect(r.measure).toBe('count');

@@ -122,7 +122,37 @@ export async function forecastAreaHarm(runner: QueryRunner, options: AreaHarmOpt
 		weights: options.weights
 	});
 	// Trim leading months before the first data in the whole table (they are not zeros, just unknown).
-	const trimmed = await trimToData(runner, panel, options.table ?? 'incidents', monthIndex(options.trainEnd));
+	const first = await firstDataMonth(runner, options.table ?? 'incidents', monthIndex(options.trainEnd));
+	return finishForecast(trimToData(panel, first), options, { level, measure }, started);
+}
+
+/** The first month_index with any row of `table` up to `last`; null when none. */
+async function firstDataMonth(runner: QueryRunner, table: MonthlyTable, last: number): Promise<number | null> {
+	const [r] = await runner.rows<{ first: number | null }>(`SELECT min(month_index) AS first FROM ${table} WHERE month_index <= ?`, [last]);
+	return r.first === null ? null : Number(r.first);
+}
+
+function trimToData(panel: MonthlyPanel, dataFirst: number | null): MonthlyPanel {
+	const first = monthIndex(panel.firstMonth);
+	const skip = dataFirst === null ? 0 : Math.max(0, Math.min(panel.months, dataFirst - first));
+	if (skip === 0) return panel;
+	return {
+		...panel,
+		firstMonth: monthKey(first + skip),
+		months: panel.months - skip,
+		values: panel.values.map((v) => v.subarray(skip)),
+		squares: panel.squares?.map((v) => v.subarray(skip)) ?? null,
+		counts: panel.counts.map((v) => v.subarray(skip))
+	};
+}
+
+/** Choose, forecast and package one trimmed panel: the common end of forecastAreaHarm and forecastRiskEstimates. */
+function finishForecast(
+	trimmed: MonthlyPanel,
+	options: Pick<AreaHarmOptions, 'trainEnd' | 'method' | 'methods' | 'backtestMonths'>,
+	{ level, measure }: { level: AreaLevel; measure: 'harm' | 'count' },
+	started: number
+): AreaHarmForecast {
 	const result = forecastPanel(trimmed, {
 		method: options.method ?? 'auto',
 		methods: options.methods ?? FORECAST_METHODS,
@@ -139,17 +169,36 @@ export async function forecastAreaHarm(runner: QueryRunner, options: AreaHarmOpt
 	};
 }
 
-async function trimToData(runner: QueryRunner, panel: MonthlyPanel, table: MonthlyTable, last: number): Promise<MonthlyPanel> {
-	const [r] = await runner.rows<{ first: number | null }>(`SELECT min(month_index) AS first FROM ${table} WHERE month_index <= ?`, [last]);
-	const first = monthIndex(panel.firstMonth);
-	const skip = r.first === null ? 0 : Math.max(0, Math.min(panel.months, r.first - first));
-	if (skip === 0) return panel;
+/**
+ * The panel forecastAreaHarm would build for assessment month `m`, cut from a panel that covers
+ * it (same area unit, measure and weights, no fixed area list): the `history` months ending at m,
+ * the areas with a record in them (sorted, as monthlyPanel orders them). Exact, so one SQL pass
+ * serves many months.
+ */
+function slicePanel(big: MonthlyPanel, m: number, history: number): MonthlyPanel {
+	const bigFirst = monthIndex(big.firstMonth);
+	const first = m - history + 1;
+	const from = first - bigFirst;
+	if (from < 0 || m - bigFirst >= big.months) throw new RangeError(`slicePanel: ${monthKey(m)} is outside the panel`);
+	const keep: number[] = [];
+	big.counts.forEach((c, a) => {
+		for (let t = from; t < from + history; t++) {
+			if (c[t] > 0) {
+				keep.push(a);
+				break;
+			}
+		}
+	});
+	const cut = (v: Float64Array) => v.subarray(from, from + history);
 	return {
-		...panel,
-		firstMonth: monthKey(first + skip),
-		months: panel.months - skip,
-		values: panel.values.map((v) => v.subarray(skip)),
-		squares: panel.squares?.map((v) => v.subarray(skip)) ?? null
+		firstMonth: monthKey(first),
+		lastMonth: monthKey(m),
+		months: history,
+		measure: big.measure,
+		areas: keep.map((a) => big.areas[a]),
+		values: keep.map((a) => cut(big.values[a])),
+		squares: big.squares ? keep.map((a) => cut(big.squares![a])) : null,
+		counts: keep.map((a) => cut(big.counts[a]))
 	};
 }
 
@@ -326,8 +375,10 @@ export interface RiskEstimatesResult {
  * of the THR engine's Risk input (analytics/thr/risk.ts: RiskEstimates), so a provider is one
  * line: `(req) => forecastRiskEstimates(req.runner, { rows: req.history, level:
  * req.model.scope.area_unit, weights: req.weights, intervalLevel: req.component.interval_level })`.
- * One forecast per distinct assessment month, each reading data up to that month only. An area
- * the forecast does not know (no records in the history window) gets 0 [0, 0].
+ * One forecast per distinct assessment month, each from data up to that month only: one SQL pass
+ * reads the monthly panel covering every month's history, and each month's panel is cut from it
+ * (exactly the one forecastAreaHarm would read; tested). An area the forecast does not know (no
+ * records in the history window) gets 0 [0, 0].
  */
 export async function forecastRiskEstimates(runner: QueryRunner, options: RiskEstimatesOptions): Promise<RiskEstimatesResult> {
 	const { rows } = options;
@@ -343,17 +394,24 @@ export async function forecastRiskEstimates(runner: QueryRunner, options: RiskEs
 	};
 	const months = [...new Set(rows.monthIndex)].sort((a, b) => a - b);
 	const methods: string[] = [];
+	const level = options.level ?? 'lsoa';
+	const table = options.table ?? 'incidents';
+	const history = options.historyMonths ?? 36;
+	// One SQL pass for every month: the panel from the first month's history to the last month,
+	// then each month's panel cut from it (the same values forecastAreaHarm would read).
+	const big = months.length
+		? await monthlyPanel(runner, { table, level, lastMonth: monthKey(months[months.length - 1]), months: history + months[months.length - 1] - months[0], measure: 'harm', weights: options.weights })
+		: null;
+	const dataFirst = months.length ? await firstDataMonth(runner, table, months[months.length - 1]) : null;
 	for (const m of months) {
-		const f = await forecastAreaHarm(runner, {
-			trainEnd: monthKey(m),
-			level: options.level,
-			table: options.table,
-			weights: options.weights,
-			method: options.method,
-			methods: options.methods,
-			historyMonths: options.historyMonths,
-			backtestMonths: options.backtestMonths
-		});
+		const started = performance.now();
+		const panel = trimToData(slicePanel(big!, m, history), dataFirst !== null && dataFirst <= m ? dataFirst : null);
+		const f = finishForecast(
+			panel,
+			{ trainEnd: monthKey(m), method: options.method, methods: options.methods, backtestMonths: options.backtestMonths },
+			{ level, measure: 'harm' },
+			started
+		);
 		out.forecasts.push(f);
 		methods.push(`${monthKey(m)}: ${f.method}`);
 		const byArea = new Map(f.areas.map((a) => [a.areaId, a]));

@@ -205,6 +205,8 @@ export interface MonthlyPanel {
 	values: Float64Array[];
 	/** For 'harm': Σ weight² per area-month (the variance of harm if counts were Poisson). */
 	squares: Float64Array[] | null;
+	/** Records per area-month, every category (for 'count', the same as values). */
+	counts: Float64Array[];
 }
 
 /**
@@ -266,6 +268,7 @@ export async function monthlyPanel(runner: QueryRunner, options: MonthlyPanelOpt
 	const position = new Map(areaList.map((a, i) => [a, i]));
 	const values = areaList.map(() => new Float64Array(Math.max(0, months)));
 	const squares = measure === 'harm' ? areaList.map(() => new Float64Array(Math.max(0, months))) : null;
+	const counts = measure === 'harm' ? areaList.map(() => new Float64Array(Math.max(0, months))) : values;
 	const area = rows.area as string[];
 	for (let k = 0; k < area.length; k++) {
 		const a = position.get(area[k]);
@@ -273,6 +276,7 @@ export async function monthlyPanel(runner: QueryRunner, options: MonthlyPanelOpt
 		const t = (rows.m[k] as number) - first;
 		values[a][t] = measure === 'harm' ? (rows.harm[k] as number) : (rows.n[k] as number);
 		if (squares) squares[a][t] = rows.harm2[k] as number;
+		if (counts !== values) counts[a][t] = rows.n[k] as number;
 	}
-	return { firstMonth: monthKey(first), lastMonth: options.lastMonth, months: Math.max(0, months), measure, areas: areaList, values, squares };
+	return { firstMonth: monthKey(first), lastMonth: options.lastMonth, months: Math.max(0, months), measure, areas: areaList, values, squares, counts };
 }

@@ -71,7 +71,12 @@ async function serveBench(dir: string): Promise<{ url: string; close: () => Prom
 	for (const f of ['duckdb-eh.wasm', 'duckdb-browser-eh.worker.js']) copyFileSync(join(root, 'node_modules/@duckdb/duckdb-wasm/dist', f), join(dir, f));
 	writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>THR bench</title><script type="module" src="./bench.js"></script>\n');
 	const serve = sirv(dir, { dev: true });
-	const server = createServer((req, res) => serve(req, res, () => ((res.statusCode = 404), res.end())));
+	const server = createServer((req, res) =>
+		serve(req, res, () => {
+			res.statusCode = 404;
+			res.end();
+		})
+	);
 	await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
 	const address = server.address() as { port: number };
 	return { url: `http://127.0.0.1:${address.port}/`, close: () => new Promise((ok) => server.close(() => ok())) };
