@@ -11,12 +11,13 @@
 import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { latLngToCell } from 'h3-js';
 import type { Download, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser, parseCount, waitForApp, type TestBrowser } from './browser';
 import { RAW_DIR, streetFigures } from './expected';
-import { readCsvRows } from './csv';
+import { parseCsv, readCsvRows } from './csv';
 
 const baseUrl = inject('baseUrl');
 const SOURCE = 'city-of-london';
@@ -362,5 +363,54 @@ describe('Map: LSOA choropleth and hot spots', () => {
 		expect(legend.join(' ')).toContain('Hot spot, 99% confidence');
 		const exported = await exportGeoJson();
 		await expectPixelsMatch(exported.features);
+	});
+});
+
+/** Open the map of another source in a new tab. */
+async function openSource(source: string, params = ''): Promise<Page> {
+	const tab = await browser.newPage();
+	await tab.goto(`${baseUrl}/map?source=${source}${params}`);
+	await waitForApp(tab, 60_000);
+	await tab.locator('[data-testid="map"][data-state="idle"]').waitFor({ timeout: 60_000 });
+	await tab.waitForFunction(() => document.querySelector('.legend-box')?.getAttribute('aria-busy') === 'false', null, { timeout: 60_000 });
+	return tab;
+}
+
+describe('Map: district choropleths of the other sources', () => {
+	it('Chicago: police districts carry the records of the raw District column, drawn where they are', async () => {
+		const first = page;
+		page = await openSource('chicago-assaults', '&layer=district');
+		try {
+			const exported = await exportGeoJson();
+			expect(exported.clearsight.level).toBe('district');
+			const raw = new Map<string, number>();
+			const text = gunzipSync(readFileSync('sample-data/chicago/chicago_aggravated_assaults_2010-2017.csv.gz')).toString('utf8');
+			const [header, ...rows] = parseCsv(text);
+			const col = header.indexOf('district');
+			for (const r of rows) if (r.length > col && r[col] !== '') raw.set(r[col], (raw.get(r[col]) ?? 0) + 1);
+			expect(new Map(exported.features.map((f) => [f.id, f.properties.records]))).toEqual(raw);
+			await expectPixelsMatch(exported.features);
+			// The hour-of-week panel beside the map has data for timestamped records.
+			await page.locator('[data-testid="hours"][data-state="ready"] [data-testid="hours-total"]').waitFor({ state: 'attached' });
+		} finally {
+			await page.close();
+			page = first;
+		}
+	});
+
+	it('Lancashire: the 14 local authority districts, and no LSOA layer without LSOA boundaries', async () => {
+		const first = page;
+		page = await openSource('lancashire-asb', '&layer=district');
+		try {
+			const exported = await exportGeoJson();
+			expect(exported.features).toHaveLength(14);
+			await expectPixelsMatch(exported.features);
+			const options = await page.locator('[data-testid="layer-select"] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+			expect(options).toContain('district');
+			expect(options).not.toContain('lsoa');
+		} finally {
+			await page.close();
+			page = first;
+		}
 	});
 });
