@@ -152,18 +152,18 @@ describe('a file with other column names', () => {
 		// Real rows of the Chicago series (sample-data/chicago) under a CAD-style header.
 		const lines = gunzipSync(readFileSync(CHICAGO)).toString('utf8').split('\n').slice(0, 401);
 		const path = join(tmp, 'cad-export.csv');
-		writeFileSync(path, ['Created At,Call Type,X,Y,Beat', ...lines.slice(1)].join('\n') + '\n');
+		writeFileSync(path, ['Logged,Nature,Lon (WGS84),Lat (WGS84),Patch', ...lines.slice(1)].join('\n') + '\n');
 		await chooseFiles([path]);
 		const step = page.locator('[data-testid="mapping-step"]');
 		await step.waitFor();
 		expect(await page.locator('[data-testid="import-chosen"] [data-col="detection"]').textContent()).toContain('unrecognised header');
-		const mapping = { timestamp: 'Created At', category: 'Call Type', longitude: 'X', latitude: 'Y', area_code: 'Beat' };
+		const mapping = { timestamp: 'Logged', category: 'Nature', longitude: 'Lon (WGS84)', latitude: 'Lat (WGS84)', area_code: 'Patch' };
 		for (const [field, column] of Object.entries(mapping)) await step.locator(`select[data-field="${field}"]`).selectOption(column);
 		// The timestamps of the first rows, as the generic rules read them.
 		const preview = page.locator('[data-testid="timestamp-preview"] tbody tr').first();
 		await expect.poll(() => preview.locator('td').nth(1).textContent()).toBe(`${lines[1].split(',')[0]}:00`);
 		expect(await page.locator('[data-testid="columns-arg"]').textContent()).toBe(
-			'--columns timestamp=Created At,category=Call Type,longitude=X,latitude=Y,area_code=Beat'
+			'--columns timestamp=Logged,category=Nature,longitude=Lon (WGS84),latitude=Lat (WGS84),area_code=Patch'
 		);
 		await page.locator('[data-testid="mapping-name"]').fill('CAD export');
 		await step.getByRole('button', { name: 'Save mapping' }).click();
@@ -177,28 +177,32 @@ describe('a file with other column names', () => {
 		await chooseFiles([path]);
 		await page.locator('[data-testid="saved-mappings"]').selectOption('CAD export');
 		await step.getByRole('button', { name: 'Apply' }).click();
-		expect(await step.locator('select[data-field="timestamp"]').inputValue()).toBe('Created At');
-		expect(await step.locator('select[data-field="area_code"]').inputValue()).toBe('Beat');
+		expect(await step.locator('select[data-field="timestamp"]').inputValue()).toBe('Logged');
+		expect(await step.locator('select[data-field="area_code"]').inputValue()).toBe('Patch');
 	});
 });
 
 describe('bad files', () => {
 	it('reports a wrong header, an empty file, ragged rows, invalid UTF-8 and formula-like cells as the CLI does', async () => {
-		// Real rows of one street file, altered one way per file.
+		// Real rows of one street file, 40 different rows per file (no Crime ID repeats across
+		// files), altered one way per file.
 		const source = readFileSync(join(STREET, '2019-04-city-of-london-street.csv'), 'utf8').split('\n');
 		const header = source[0];
-		const rows = source.slice(1, 41);
+		const rows = (k: number) => source.slice(1 + 40 * k, 41 + 40 * k);
 		const files: Record<string, string | Buffer> = {
-			'wrong-header.csv': [header.replace('Crime ID', 'Identifier').replace('Month', 'Period').replace('Crime type', 'Offence'), ...rows].join('\n'),
+			'wrong-header.csv': [header.split(',').map((_, i) => `Field ${i + 1}`).join(','), ...rows(0)].join('\n'),
 			'empty.csv': '',
-			'ragged.csv': [header, ...rows.map((r, i) => (i === 3 ? r.split(',').slice(0, 6).join(',') : i === 7 ? `${r},extra,cells` : r))].join('\n'),
+			'ragged.csv': [header, ...rows(1).map((r, i) => (i === 3 ? r.split(',').slice(0, 6).join(',') : i === 7 ? `${r},extra,cells` : r))].join('\n'),
 			'not-utf8.csv': Buffer.concat([
-				Buffer.from([header, ...rows.slice(0, 10)].join('\n') + '\n'),
-				Buffer.from(rows[10].replace('On or near', 'On or near Caf'), 'utf8'),
+				Buffer.from([header, ...rows(2).slice(0, 10)].join('\n') + '\n'),
+				Buffer.from(rows(2)[10].replace('On or near', 'On or near Caf'), 'utf8'),
 				Buffer.from([0xe9]), // Latin-1 "é": not UTF-8
-				Buffer.from('\n' + rows.slice(11).join('\n'))
+				Buffer.from('\n' + rows(2).slice(11).join('\n'))
 			]),
-			'formula.csv': [header, ...rows.map((r, i) => (i === 5 ? r.replace(/On or near [^,]*/, '=HYPERLINK("http://example.invalid")') : i === 9 ? r.replace(/On or near [^,]*/, '@SUM(A1)') : r))].join('\n')
+			'formula.csv': [
+				header,
+				...rows(3).map((r, i) => (i === 5 ? r.replace(/On or near [^,]*/, '=HYPERLINK("http://example.invalid")') : i === 9 ? r.replace(/On or near [^,]*/, '@SUM(A1)') : r))
+			].join('\n')
 		};
 		const paths = Object.entries(files).map(([name, text]) => {
 			const path = join(tmp, name);
