@@ -320,6 +320,23 @@ describe('Map: selecting a cell', () => {
 		expect(await canvas.getAttribute('aria-label')).toMatch(/^Map of /);
 	});
 
+	it('zooms with the keyboard and selects the cell at the centre with Enter', async () => {
+		const zoom = () => page.evaluate(() => (window as unknown as { __clearsightMap: { zoom(): number } }).__clearsightMap.zoom());
+		const z0 = await zoom();
+		await page.locator('[data-testid="map"] canvas').focus();
+		await page.keyboard.press('Equal');
+		await expect.poll(zoom).toBeGreaterThan(z0 + 0.5);
+		await mapIdle();
+		await page.keyboard.press('Enter');
+		await page.waitForURL((url) => url.searchParams.has('area'));
+		await page.locator('[data-testid="cell-panel"]').waitFor();
+		await page.keyboard.press('Minus');
+		await expect.poll(zoom).toBeLessThan(z0 + 0.5);
+		await page.locator('[data-testid="clear-selection"]').click();
+		await page.waitForURL((url) => !url.searchParams.has('area'));
+		await mapIdle();
+	});
+
 	it('shift-drag draws a box that goes into the URL', async () => {
 		const box = (await page.locator('[data-testid="map"]').boundingBox())!;
 		const x0 = box.x + box.width * 0.4;
@@ -340,10 +357,14 @@ describe('Map: selecting a cell', () => {
 });
 
 describe('Map: LSOA choropleth and hot spots', () => {
-	it('draws LSOA polygons coloured by their class', async () => {
+	it('draws LSOA polygons coloured by their class, on the same map (one setData, no new map)', async () => {
+		const canvas = page.locator('[data-testid="map"] canvas');
+		await canvas.evaluate((c) => ((c as HTMLCanvasElement & { marked?: boolean }).marked = true));
 		await page.locator('[data-testid="layer-select"]').selectOption('lsoa');
 		await page.waitForURL((url) => url.searchParams.get('layer') === 'lsoa');
 		await mapIdle();
+		expect(await canvas.count()).toBe(1);
+		expect(await canvas.evaluate((c) => (c as HTMLCanvasElement & { marked?: boolean }).marked)).toBe(true);
 		const exported = await exportGeoJson();
 		expect(exported.clearsight.level).toBe('lsoa');
 		expect(exported.features.filter((f) => !/^E01\d{6}$/.test(f.id)).map((f) => f.id)).toEqual([]);
@@ -363,6 +384,37 @@ describe('Map: LSOA choropleth and hot spots', () => {
 		expect(legend.join(' ')).toContain('Hot spot, 99% confidence');
 		const exported = await exportGeoJson();
 		await expectPixelsMatch(exported.features);
+	});
+
+	it('rate per 1,000 residents is records ÷ residents × 1,000 for each LSOA', async () => {
+		await page.getByLabel('Values').check();
+		await page.waitForURL((url) => !url.searchParams.has('mode'));
+		await page.locator('[data-testid="measure-select"]').selectOption('rate');
+		await page.waitForURL((url) => url.searchParams.get('measure') === 'rate');
+		await mapIdle();
+		const rows = await page.locator('[data-testid="cells-table"] tbody tr').evaluateAll((trs) =>
+			trs.slice(0, 20).map((tr) => ['records', 'population', 'value'].map((c) => tr.querySelector(`[data-col="${c}"]`)?.textContent?.trim() ?? ''))
+		);
+		expect(rows.length).toBeGreaterThan(5);
+		for (const [records, population, value] of rows) {
+			if (population === '—') expect(value).toBe('—');
+			else expect(Number(value.replace(/,/g, ''))).toBeCloseTo((parseCount(records) / parseCount(population)) * 1000, 1);
+		}
+	});
+
+	it('THR score per LSOA lies between 0 and 1, and hexagons refuse rates with the reason', async () => {
+		await page.locator('[data-testid="measure-select"]').selectOption('thr');
+		await page.waitForURL((url) => url.searchParams.get('measure') === 'thr');
+		await mapIdle();
+		const values = await page.locator('[data-testid="cells-table"] tbody [data-col="value"]').allTextContents();
+		const scored = values.filter((v) => v !== '—').map(Number);
+		expect(scored.length).toBeGreaterThan(10);
+		for (const v of scored) expect(v >= 0 && v <= 1).toBe(true);
+		await page.locator('[data-testid="measure-select"]').selectOption('rate');
+		await page.locator('[data-testid="layer-select"]').selectOption('h3_8');
+		await page.waitForURL((url) => url.searchParams.get('layer') === 'h3_8' && url.searchParams.get('measure') === 'rate');
+		expect(await page.locator('[data-testid="measure-note"]').textContent()).toMatch(/no.*population|population.*none|none for hexagons/i);
+		await mapIdle();
 	});
 });
 
