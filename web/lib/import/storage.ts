@@ -144,8 +144,14 @@ function indexedDbBackend(): Backend | null {
 			};
 		}));
 	const store = async (mode: IDBTransactionMode) => (await open()).transaction(FILES, mode).objectStore(FILES);
+	/** Reading must not create the database (it would be a trace left after "clear all"). */
+	const exists = async () => {
+		if (opening) return true;
+		if (typeof indexedDB.databases !== 'function') return true;
+		return (await indexedDB.databases()).some((d) => d.name === STORE_NAME);
+	};
 	const key = (dir: string, file: string) => `${dir}/${file}`;
-	const keys = async () => ((await request((await store('readonly')).getAllKeys())) as string[]).map(String);
+	const keys = async () => ((await exists()) ? ((await request((await store('readonly')).getAllKeys())) as string[]).map(String) : []);
 	return {
 		kind: 'indexeddb',
 		async list() {
@@ -158,6 +164,7 @@ function indexedDbBackend(): Backend | null {
 				.sort();
 		},
 		async read(dir, file) {
+			if (!(await exists())) return null;
 			const v = (await request((await store('readonly')).get(key(dir, file)))) as Uint8Array | undefined;
 			return v ?? null;
 		},
@@ -175,6 +182,7 @@ function indexedDbBackend(): Backend | null {
 			});
 		},
 		async remove(dir) {
+			if (!(await exists())) return;
 			const s = await store('readwrite');
 			await request(s.delete(IDBKeyRange.bound(`${dir}/`, `${dir}/\uffff`)));
 		},
