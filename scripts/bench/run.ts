@@ -15,6 +15,7 @@ import type { ExtractColumn } from '../../analytics/ingest/extract-schema';
 import { listInputs } from '../lib/input-files';
 import { writeSyntheticStreet } from './synthetic';
 import { benchForecasts } from './forecast';
+import { benchImport } from './import';
 import { benchThr } from './thr';
 
 const OUT = 'bench-out';
@@ -88,6 +89,14 @@ async function main() {
 	const synthDir = join(OUT, `synthetic-street-${SYNTHETIC_ROWS}`);
 	writeSyntheticStreet({ sourceDir: 'sample-data/police-uk/city-of-london/street', outDir: synthDir, rows: SYNTHETIC_ROWS });
 	await measure(`synthetic ${(SYNTHETIC_ROWS / 1e6).toFixed(1)}M rows`, [synthDir]);
+	console.log('');
+	await benchImport(
+		[
+			{ label: 'sample (real)', inputs: ['sample-data/police-uk/city-of-london/street', 'sample-data/police-uk/city-of-london/stop-and-search'] },
+			{ label: `synthetic ${(SYNTHETIC_ROWS / 1e6).toFixed(1)}M rows`, inputs: [synthDir] }
+		],
+		{ log: (line) => console.log(line), outDir: OUT }
+	);
 	console.log('\nForecasts and backtests (native DuckDB + TypeScript)');
 	await benchForecasts({ log: (line) => console.log(line) });
 	console.log('');
