@@ -209,7 +209,8 @@ afterAll(async () => {
 	const timings = await page
 		?.evaluate(() => ({
 			measures: performance.getEntriesByType('measure').filter((m) => m.name.startsWith('clearsight:')).map((m) => `${m.name} ${Math.round(m.duration)}`),
-			ready: performance.getEntriesByName('clearsight:explore-ready').map((m) => Math.round(m.startTime))
+			marks: performance.getEntriesByType('mark').filter((m) => m.name.startsWith('clearsight:')).map((m) => `${m.name} @${Math.round(m.startTime)}`),
+			firstLayer: performance.getEntriesByName('clearsight:map-layer').slice(0, 1).map((m) => `${Math.round(m.startTime)}+${Math.round(m.duration)}`)
 		}))
 		.catch(() => null);
 	console.log('Map timings (ms):', JSON.stringify(timings));
@@ -285,6 +286,10 @@ describe('Map: selecting a cell', () => {
 		const lng = ring.reduce((a, p) => a + p[0], 0) / ring.length;
 		const lat = ring.reduce((a, p) => a + p[1], 0) / ring.length;
 		const at = await page.evaluate(([lng, lat]) => (window as unknown as { __clearsightMap: { project(a: number, b: number): { x: number; y: number } } }).__clearsightMap.project(lng, lat), [lng, lat]);
+		// Hover: the figures behind the cell, in a live region.
+		await page.mouse.move(at.x, at.y);
+		await expect.poll(() => page.locator('[data-testid="hover-info"]').textContent()).toContain(`${busiest.id}: ${expected.toLocaleString('en-GB')} records`);
+		expect(await page.locator('[data-testid="hover-info"]').getAttribute('aria-live')).toBe('polite');
 		// Before: the linked trend counts every record of the sample (located or not).
 		const trendTotal = page.locator('[data-testid="explore-trend"][data-state="ready"] [data-testid="explore-trend-total"]');
 		expect(parseCount(await trendTotal.textContent())).toBe(streetFigures().records);
@@ -351,6 +356,16 @@ describe('Map: selecting a cell', () => {
 		const [w, s, e, n] = new URL(page.url()).searchParams.get('bbox')!.split(',').map(Number);
 		expect(w).toBeLessThan(e);
 		expect(s).toBeLessThan(n);
+		await page.locator('[data-testid="clear-box"]').click();
+		await page.waitForURL((url) => !url.searchParams.has('bbox'));
+		// The "Draw box" button does the same without Shift.
+		await page.locator('[data-testid="draw-box"]').click();
+		await page.mouse.move(x0 + 160, y0);
+		await page.mouse.down();
+		await page.mouse.move(x0 + 100, y0 + 40, { steps: 5 });
+		await page.mouse.up();
+		await page.waitForURL((url) => url.searchParams.has('bbox'));
+		expect(await page.locator('[data-testid="draw-box"]').getAttribute('aria-pressed')).toBe('false');
 		await page.locator('[data-testid="clear-box"]').click();
 		await page.waitForURL((url) => !url.searchParams.has('bbox'));
 	});
