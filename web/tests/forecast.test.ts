@@ -34,7 +34,8 @@ let profile: CategoryProfile;
 const defaults = staffingDefaults as StaffingAssumptions;
 
 /** Rostered officer-hours in a typical week, computed natively as the Staffing panel should (defaults, optional category edits). */
-function nativeRostered(edits: Record<string, number> = {}, defaultMinutes = defaults.time_on_task_minutes.default): number {
+function nativeRostered(edits: Record<string, number> = {}, defaultMinutes = defaults.time_on_task_minutes.default, mix: CategoryProfile = profile): number {
+	const profile = mix;
 	const assumptions = { ...defaults, time_on_task_minutes: { ...defaults.time_on_task_minutes, default: defaultMinutes } };
 	const rows = hourOfWeekSummary({ timestamps: native.timestamps, mean: native.forecast.mean, hi80: native.forecast.hi80 }, native.history);
 	const times = resolveTimeOnTask(assumptions, profile, edits);
@@ -157,6 +158,23 @@ describe('Forecast page', () => {
 		await page.getByRole('button', { name: 'Reset to defaults' }).click();
 		await page.locator(`[data-testid="staffing-categories"] tr[data-category="${top.category}"][data-source="${top.source}"]`).waitFor();
 		expect(await rosteredTotal()).toBe(base);
+	});
+
+	it('the weeks of category mix are an editable assumption: the mix is read again and the officers follow', async () => {
+		const base = await rosteredTotal();
+		const four = await categoryProfile(runner, { table: 'stop_search', end: native.history.end, weeks: 4 });
+		await page.locator('[data-testid="staffing-mix-weeks"]').fill('4');
+		await page.locator('[data-testid="staffing-categories"] caption', { hasText: 'in the 4 weeks to' }).waitFor();
+		expect(await page.locator('[data-testid="staffing-categories"] tbody tr').evaluateAll((trs) => trs.map((t) => t.getAttribute('data-category')))).toEqual(
+			resolveTimeOnTask(defaults, four).map((t) => t.category)
+		);
+		const expected = nativeRostered({}, defaults.time_on_task_minutes.default, four);
+		await page.waitForFunction((n) => document.querySelector('[data-testid="staffing-rostered-total"]')?.textContent?.replace(/,/g, '') === String(n), expected, { timeout: 5_000 });
+		expect(await rosteredTotal()).toBe(expected);
+		expect(await page.locator('[data-testid="staffing-mix-note"]').textContent()).toContain('This data records no time on task');
+		await page.getByRole('button', { name: 'Reset to defaults' }).click();
+		await page.locator('[data-testid="staffing-categories"] caption', { hasText: `in the ${defaults.category_mix!.weeks} weeks to` }).waitFor();
+		await page.waitForFunction((n) => document.querySelector('[data-testid="staffing-rostered-total"]')?.textContent?.replace(/,/g, '') === String(n), base, { timeout: 5_000 });
 	});
 
 	it('keeps a method override in the URL and uses it', async () => {
