@@ -22,6 +22,8 @@ import {
 	parseCellGeometry,
 	polygonGeometries,
 	sequentialLegend,
+	hotSpotLegend,
+	HOT_SPOT_COLOURS,
 	CELL_TABLE_COLUMNS,
 	NO_VALUE_COLOUR,
 	type MapCell
@@ -197,5 +199,19 @@ describe('the layer, its legend and its exports', () => {
 			['over 200 to 2000', 0],
 			['No value', 1]
 		]);
+	});
+
+	it('lists the seven Gi* bins hottest first with their confidence and distinct colours', () => {
+		const legend = hotSpotLegend([3, 3, 0, -2, 1]);
+		expect(legend.map((l) => [l.label, l.cells])).toEqual([
+			['Hot spot, 99% confidence', 2],
+			['Hot spot, 95% confidence', 0],
+			['Hot spot, 90% confidence', 1],
+			['Not significant', 1],
+			['Cold spot, 90% confidence', 0],
+			['Cold spot, 95% confidence', 1],
+			['Cold spot, 99% confidence', 0]
+		]);
+		expect(new Set(Object.values(HOT_SPOT_COLOURS)).size).toBe(7);
 	});
 });
