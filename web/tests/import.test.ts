@@ -27,6 +27,8 @@ const IMPORT_TIMEOUT = 120_000;
 let browser: TestBrowser;
 let page: Page;
 let tmp: string;
+/** Rows accepted from the mapped CAD-style file (set by the mapping test). */
+let mappedAccepted = -1;
 
 beforeAll(async () => {
 	tmp = mkdtempSync(join(tmpdir(), 'clearsight-import-e2e-'));
@@ -172,6 +174,7 @@ describe('a file with other column names', () => {
 		const cli = await cliManifest([path], 'mapped', mapping);
 		expect(countsOnly(await reportRows())).toEqual(expectedRows(cli.sources));
 		expect(cli.sources[0]).toMatchObject({ kind: 'events', rows_in: 400 });
+		mappedAccepted = cli.totals.accepted;
 
 		// The saved mapping is offered again for a file with the same columns.
 		await chooseFiles([path]);
@@ -290,8 +293,43 @@ describe('kept in this browser', () => {
 		await page.waitForURL(/source=local%3A|source=local:/);
 		await waitForApp(page);
 		expect(await page.locator('main').textContent()).not.toContain('could not');
+		// Its Data page shows the browser-built manifest with the import's counts.
+		const id = new URL(page.url()).searchParams.get('source')!;
+		await page.goto(`${baseUrl}/data?source=${encodeURIComponent(id)}`);
+		await waitForApp(page);
+		expect(await page.locator('[data-testid="builder"]').textContent()).toBe('clearsight-browser-import 0.1.0');
+		expect(parseCount(await page.locator('[data-testid="total-accepted"]').textContent())).toBe(mappedAccepted);
+		expect(parseCount(await page.locator('[data-testid="total-rows-in"]').textContent())).toBe(400);
 		await page.goto(`${baseUrl}/data`);
 		await waitForApp(page);
+		expect(browser.takeProblems()).toEqual([]);
+	});
+
+	it('refuses to open a source whose file was changed (sha256 mismatch), saying how to recover', async () => {
+		const label = 'Chicago CAD sample';
+		const id = (await page.locator('[data-testid="local-sources"] tr', { hasText: label }).getAttribute('data-source'))!;
+		// Same size, one byte different: only the checksum can tell.
+		await page.evaluate(async (folder) => {
+			const root = await navigator.storage.getDirectory();
+			const dir = await (await root.getDirectoryHandle('clearsight-imports')).getDirectoryHandle(folder);
+			const handle = await dir.getFileHandle('events.arrow');
+			const bytes = new Uint8Array(await (await handle.getFile()).arrayBuffer());
+			bytes[bytes.length - 20] ^= 0xff;
+			const w = await handle.createWritable();
+			await w.write(bytes);
+			await w.close();
+		}, id.slice('local:'.length));
+		await page.goto(`${baseUrl}/?source=${encodeURIComponent(id)}`);
+		await waitForApp(page);
+		const main = (await page.locator('main').textContent())!;
+		expect(main).toContain('events.arrow has sha256');
+		expect(main).toContain('Remove it on the Data page');
+		browser.takeProblems(); // the failed load is the point of this test
+		await page.goto(`${baseUrl}/data`);
+		await waitForApp(page);
+		const row = page.locator('[data-testid="local-sources"] tr', { hasText: label });
+		await row.locator('[data-testid="local-remove"]').click();
+		await expect.poll(localLabels).not.toContain(label);
 	});
 
 	it('renames a source, and the name survives a reload', async () => {
@@ -359,7 +397,7 @@ describe('without the Origin Private File System', () => {
 			delete (StorageManager.prototype as unknown as Record<string, unknown>).getDirectory;
 		});
 		await other.goto(`${baseUrl}/data`);
-		await waitForApp(other);
+		await waitForApp(other, 90_000);
 		await other.locator('[data-testid="import-files"]').setInputFiles([join(STREET, '2019-04-city-of-london-street.csv')]);
 		await other.locator('[data-testid="import-chosen"]').waitFor();
 		await other.locator('[data-testid="import-label"]').fill('April in IndexedDB');
@@ -367,7 +405,7 @@ describe('without the Origin Private File System', () => {
 		await other.locator('[data-testid="import-saved"]').waitFor({ timeout: IMPORT_TIMEOUT });
 		expect(await other.locator('[data-testid="import-saved"]').textContent()).toContain('IndexedDB');
 		await other.reload();
-		await waitForApp(other);
+		await waitForApp(other, 90_000);
 		const row = other.locator('[data-testid="local-sources"] tr', { hasText: 'April in IndexedDB' });
 		await expect.poll(() => row.locator('[data-testid="local-state"]').textContent()).toBe('OK');
 		expect(await row.textContent()).toContain('IndexedDB');

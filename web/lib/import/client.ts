@@ -196,12 +196,18 @@ export function startImport(
 			mappings
 		},
 		onProgress
-	).then((m) => ({
-		manifest: m.manifest,
-		files: new Map(m.files.map((f) => [f.name, f.bytes])),
-		quarantine: m.quarantine,
-		elapsedMs: m.elapsedMs
-	}));
+	)
+		.then((m) => ({
+			manifest: m.manifest,
+			files: new Map(m.files.map((f) => [f.name, f.bytes])),
+			quarantine: m.quarantine,
+			elapsedMs: m.elapsedMs
+		}))
+		.finally(() => {
+			// The import's database holds every staged row: free that memory now (the next
+			// import starts a fresh instance).
+			if (pending.size === 0) stopWorker(new ImportFailure('stopped'));
+		});
 	return {
 		result,
 		cancel() {
