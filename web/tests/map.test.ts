@@ -459,6 +459,10 @@ describe('Map: district choropleths of the other sources', () => {
 			await expectPixelsMatch(exported.features);
 			// The hour-of-week panel beside the map has data for timestamped records.
 			await page.locator('[data-testid="hours"][data-state="ready"] [data-testid="hours-total"]').waitFor({ state: 'attached' });
+			// Chicago's police districts have no population: a rate is refused cell by cell, saying why.
+			await page.locator('[data-testid="measure-select"]').selectOption('rate');
+			await page.waitForURL((url) => url.searchParams.get('measure') === 'rate');
+			await expect.poll(() => page.locator('[data-testid="value-note"]').first().textContent()).toMatch(/^\d+ cells have no value \(drawn grey\): Population unknown/);
 		} finally {
 			await page.close();
 			page = first;
