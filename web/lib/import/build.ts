@@ -31,6 +31,7 @@ import {
 } from '../../../analytics/ingest';
 import { ident } from '../../../analytics/ingest/sql';
 import { toCsv } from '../../../analytics/export/csv';
+import { EXPLORE_AGGREGATES, writeExploreAggregates, type AggregateName } from '../../../analytics/explore/aggregates';
 
 export const BROWSER_BUILDER = { name: 'clearsight-browser-import', version: '0.1.0' };
 
@@ -222,13 +223,28 @@ export async function importFiles(
 	report({ phase: 'writing' });
 	const out = new Map<string, Uint8Array>();
 	const datasets: ExtractManifest['datasets'] = [];
-	for (const spec of EXTRACT_DATASETS) {
+	const aggregates = new Set<string>(EXPLORE_AGGREGATES);
+	const records = { incidents: 'import_ds_incidents', stop_search: 'import_ds_stop_search', events: 'import_ds_events' };
+	const write = async (name: DatasetName, from: string) => {
 		check();
-		const from = await datasetSource(runner, spec.name, spec.columns);
-		const { bytes, entry } = await writeDataset(engine, helpers, spec.name, spec.columns, from);
+		const spec = EXTRACT_DATASETS.find((d) => d.name === name)!;
+		const { bytes, entry } = await writeDataset(engine, helpers, name, spec.columns, from);
 		out.set(entry.file, bytes);
 		datasets.push(entry);
+		return entry;
+	};
+	for (const spec of EXTRACT_DATASETS) {
+		if (aggregates.has(spec.name)) continue;
+		let from = await datasetSource(runner, spec.name, spec.columns);
+		if (spec.name in records) {
+			// Kept for the Map and Time pre-aggregates, made from the same rows as the builder does.
+			const table = records[spec.name as keyof typeof records];
+			await runner.exec(`CREATE OR REPLACE TEMP TABLE ${ident(table)} AS SELECT * FROM ${from}`);
+			from = ident(table);
+		}
+		await write(spec.name, from);
 	}
+	await writeExploreAggregates((name: AggregateName, from) => write(name, from), records);
 	const quarantineRows = await runner.rows(
 		`SELECT q.source_file, q.source_kind, q.source_line, q.column_name, q.reason, q.raw FROM ingest_quarantine q JOIN ingest_files f USING (source_file) ORDER BY f.file_seq, q.source_line NULLS FIRST`
 	);
