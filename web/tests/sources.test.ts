@@ -42,6 +42,8 @@ async function text(testId: string): Promise<string> {
 /** Wait for the chosen source's database, and note how long its tables took to load. */
 async function sourceReady(id: string): Promise<void> {
 	await page.waitForFunction((want) => (document.querySelector('#source-select') as HTMLSelectElement | null)?.value === want, id);
+	// The layout marks <main> with the source whose database is loaded.
+	await page.locator(`main[data-source="${id}"]`).waitFor({ timeout: 60_000 });
 	await waitForApp(page, 60_000);
 	const ms = await page.evaluate(() => {
 		const m = performance.getEntriesByName('clearsight:extracts');
@@ -144,6 +146,8 @@ describe('source selector', () => {
 		await page.waitForURL(/\/\?source=city-of-london$/);
 		expect(await overviewRecords()).toBe(street.records);
 		expect(parseCount(await text('asb'))).toBe(street.antiSocialBehaviour);
+		// Each switch terminated the previous database's worker: one DuckDB worker is left.
+		await expect.poll(() => page.workers().filter((w) => /duckdb/.test(w.url())).length).toBe(1);
 	});
 
 	it('an unknown source in the URL is explained, and the selector still works', async () => {

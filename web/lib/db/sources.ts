@@ -29,6 +29,16 @@ export const LOCAL_PREFIX = 'local:';
 const FOLDER = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 const ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
+/**
+ * Window event to send (`notifySourcesChanged()`) after a source is imported, renamed or
+ * removed in this browser: the header's selector lists the sources again.
+ */
+export const SOURCES_CHANGED_EVENT = 'clearsight:sources-changed';
+
+export function notifySourcesChanged(): void {
+	window.dispatchEvent(new Event(SOURCES_CHANGED_EVENT));
+}
+
 let served: Promise<SourceInfo[]> | null = null;
 
 /**
