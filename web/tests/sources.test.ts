@@ -104,6 +104,20 @@ describe('source selector', () => {
 		expect(await page.getByTestId('quarantine-download').getAttribute('href')).toBe('/data/lancashire-asb/quarantine.csv');
 	});
 
+	it('a link in a page written without the source gets it when used', async () => {
+		const details = page.getByRole('link', { name: 'details' });
+		// On the Data page there is no such link; go to Overview, whose headline links to Data.
+		if ((await details.count()) === 0) {
+			await mainNav().getByRole('link', { name: 'Overview', exact: true }).click();
+			await page.locator('section.headline[data-state="ready"]').waitFor();
+		}
+		await details.first().hover();
+		expect(await details.first().getAttribute('href')).toBe('/data?source=lancashire-asb');
+		await details.first().click();
+		await page.waitForURL(/\/data\?source=lancashire-asb$/);
+		await page.locator('[data-testid="total-rows-in"]').waitFor();
+	});
+
 	it('a reload keeps the source', async () => {
 		await page.reload();
 		await sourceReady('lancashire-asb');
