@@ -7,7 +7,7 @@
  * too-large files fail up front; cancel leaves nothing; damaged local state is reported; and no
  * request carries file data or leaves 127.0.0.1 while importing.
  */
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -146,6 +146,24 @@ describe('importing the shipped files', () => {
 		const manifest = readManifest(dataDir);
 		const rejected = manifest.sources.filter((s) => existsSync(s.path_hint)).reduce((t, s) => t + s.rejected, 0);
 		expect(text.trim().split('\r\n').length - 1).toBe(rejected);
+	});
+});
+
+describe('a folder of monthly files', () => {
+	it('takes the CSV files of a chosen folder (sub-folders too) and skips the rest', async () => {
+		const folder = join(tmp, 'monthly');
+		const search = 'sample-data/police-uk/city-of-london/stop-and-search';
+		mkdirSync(join(folder, '2019'), { recursive: true });
+		copyFileSync(join(search, '2019-10-city-of-london-stop-and-search.csv'), join(folder, '2019', '2019-10-city-of-london-stop-and-search.csv'));
+		writeFileSync(join(folder, '2019-11-city-of-london-stop-and-search.csv.gz'), gzipSync(readFileSync(join(search, '2019-11-city-of-london-stop-and-search.csv'))));
+		writeFileSync(join(folder, 'notes.md'), '# not data\n');
+		await page.locator('[data-testid="import-folder"]').setInputFiles(folder);
+		await page.locator('[data-testid="import-chosen"]').waitFor();
+		await expect.poll(() => page.locator('[data-testid="import-chosen"] tbody tr').count()).toBe(2);
+		expect(await page.locator('[data-testid="import-chosen"] caption').textContent()).toContain('1 other files in the folder skipped');
+		const detected = await page.locator('[data-testid="import-chosen"] [data-col="detection"]').allTextContents();
+		expect(detected).toEqual(['police.uk stop and search', 'police.uk stop and search']);
+		expect(await page.locator('[data-testid="import-label"]').inputValue()).toBe('monthly');
 	});
 });
 
