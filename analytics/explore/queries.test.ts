@@ -111,8 +111,8 @@ describe('explore pre-aggregates', () => {
 	});
 
 	it('has fewer rows than the records it summarises', async () => {
-		// Sample: 11,887 rows for 18,206 street records (24 months × 14 categories over ~1,000
-		// snap points is sparse); the ratio improves with volume (see npm run bench).
+		// Sample: 7,764 rows for 18,206 street records (24 months × 14 categories over the
+		// r9 cells of ~1,000 snap points is sparse); the ratio improves with volume (npm run bench).
 		const [p] = await runner.rows<{ rows: number; recs: number }>("SELECT count(*) AS rows, sum(n) AS recs FROM explore_points WHERE dataset = 'incidents'");
 		expect(Number(p.rows)).toBeLessThan(Number(p.recs));
 	});
