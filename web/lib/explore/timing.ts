@@ -29,7 +29,11 @@ function fresh(views: readonly string[]): TimingState {
 
 /** Declare the views of the page (call once when the page mounts). */
 export function startExploreTiming(views: readonly string[]): void {
+	const before = state.pending;
 	state = fresh(views);
+	// A view of this page may already have asked for its first drawing (children's effects can
+	// run before the page's own); a view of a page left behind is forgotten.
+	for (const [view, key] of before) if (state.expected.has(view)) state.pending.set(view, key);
 	// Measured from here when nothing else started it.
 	state.start = performance.now();
 }
