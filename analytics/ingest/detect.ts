@@ -220,3 +220,35 @@ export function detectSource(
 			`Expected one of: ${SOURCE_FORMATS.map((f) => `${f.label} (${describe(f)})`).join('; ')}.${hint}`
 	);
 }
+
+/**
+ * Recognise an input file. A police.uk download is recognised by its header alone. With a
+ * column mapping, constants or a forced format, a file that is not a police.uk download is read
+ * as a generic format: the forced one, else each generic format whose fields include every
+ * mapped or constant key (timestamped incidents first, then month-resolution incidents),
+ * the first the header satisfies.
+ */
+export function detectInput(
+	headerLine: string,
+	file: string,
+	options: { columns?: ColumnMapping; constants?: ColumnConstants; format?: SourceKind }
+): Detection {
+	const detection = detectSource(headerLine, file);
+	const columns = options.columns ?? {};
+	const constants = options.constants ?? {};
+	const keys = [...Object.keys(columns), ...Object.keys(constants)];
+	if (keys.length === 0 && !options.format) return detection;
+	if (detection.ok && !GENERIC_KINDS.includes(detection.kind) && !options.format) return detection;
+	if (options.format) {
+		if (detection.ok && detection.kind === options.format && keys.length === 0) return detection;
+		return detectSource(headerLine, file, options.format, columns, constants);
+	}
+	const fits = (kind: SourceKind) => keys.every((k) => SOURCE_FORMATS.find((f) => f.kind === kind)!.columns.some((c) => c.key === k));
+	const kinds = GENERIC_KINDS.filter(fits);
+	const tries = (kinds.length > 0 ? kinds : GENERIC_KINDS.slice(0, 1)).map((kind) => detectSource(headerLine, file, kind, columns, constants));
+	const ok = tries.find((d) => d.ok);
+	if (ok || tries.length === 1) return ok ?? tries[0];
+	const issues = tries.map((d) => (d.ok ? '' : `as ${SOURCE_FORMATS.find((f) => f.kind === kinds[tries.indexOf(d)])!.label}: ${d.issue.message}`));
+	const first = tries[0] as Extract<Detection, { ok: false }>;
+	return { ok: false, issue: { ...first.issue, message: issues.join('; ') } };
+}

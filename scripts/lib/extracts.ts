@@ -10,9 +10,8 @@ import { basename, join } from 'node:path';
 import { latLngToCell } from 'h3-js';
 import {
 	EXTRACT_DATASETS,
-	GENERIC_KINDS,
 	SOURCE_FORMATS,
-	detectSource,
+	detectInput,
 	fileAccounts,
 	rejectWholeFile,
 	resetIngest,
@@ -22,7 +21,6 @@ import {
 	type ColumnConstants,
 	type ColumnMapping,
 	type DatasetName,
-	type Detection,
 	type SourceKind,
 	type ExtractManifest,
 	type SourceReport
@@ -273,34 +271,6 @@ async function resolveCsvColumns(runner: NodeRunner, file: string, wanted: reado
 function districtAttribution(file: string): { source: string; licence: string; text: string } {
 	const name = basename(file);
 	return { source: name, licence: 'as published with the boundary file', text: `District boundaries read from ${name}.` };
-}
-
-/**
- * Recognise an input file. A police.uk download is recognised by its header alone. With a
- * column mapping, constants or a forced format, a file that is not a police.uk download is read
- * as a generic format: the forced one, else each generic format whose fields include every
- * mapped or constant key (timestamped incidents first, then month-resolution incidents),
- * the first the header satisfies.
- */
-export function detectInput(headerLine: string, file: string, options: Pick<BuildOptions, 'columns' | 'constants' | 'format'>): Detection {
-	const detection = detectSource(headerLine, file);
-	const columns = options.columns ?? {};
-	const constants = options.constants ?? {};
-	const keys = [...Object.keys(columns), ...Object.keys(constants)];
-	if (keys.length === 0 && !options.format) return detection;
-	if (detection.ok && !GENERIC_KINDS.includes(detection.kind) && !options.format) return detection;
-	if (options.format) {
-		if (detection.ok && detection.kind === options.format && keys.length === 0) return detection;
-		return detectSource(headerLine, file, options.format, columns, constants);
-	}
-	const fits = (kind: SourceKind) => keys.every((k) => SOURCE_FORMATS.find((f) => f.kind === kind)!.columns.some((c) => c.key === k));
-	const kinds = GENERIC_KINDS.filter(fits);
-	const tries = (kinds.length > 0 ? kinds : GENERIC_KINDS.slice(0, 1)).map((kind) => detectSource(headerLine, file, kind, columns, constants));
-	const ok = tries.find((d) => d.ok);
-	if (ok || tries.length === 1) return ok ?? tries[0];
-	const issues = tries.map((d) => (d.ok ? '' : `as ${SOURCE_FORMATS.find((f) => f.kind === kinds[tries.indexOf(d)])!.label}: ${d.issue.message}`));
-	const first = tries[0] as Extract<Detection, { ok: false }>;
-	return { ok: false, issue: { ...first.issue, message: issues.join('; ') } };
 }
 
 async function buildAreas(runner: NodeRunner, areas: AreaInputs, boundaries: LsoaFeature[]): Promise<number> {

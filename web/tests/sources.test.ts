@@ -169,6 +169,7 @@ describe('source selector', () => {
 		await waitForApp(page, 60_000);
 		const message = await page.getByTestId('load-error-message').textContent();
 		expect(message).toContain('There is no data source "nowhere"');
+		expect(await page.getByRole('alert').locator('h1').textContent()).toBe('Unknown data source');
 		expect(message).toContain('"lancashire-asb"');
 		await select().selectOption('lancashire-asb');
 		await sourceReady('lancashire-asb');

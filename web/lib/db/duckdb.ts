@@ -125,7 +125,7 @@ async function findSource(sourceId: string | null): Promise<SourceInfo> {
 	const found = sources.find((s) => s.id === sourceId);
 	if (found) return found;
 	throw new ExtractLoadError(
-		'missing',
+		'source',
 		`There is no data source "${sourceId}" here. The sources offered are: ${sources.map((s) => `"${s.id}" (${s.label})`).join(', ')}. Choose one in the header.`,
 		null
 	);

@@ -8,7 +8,9 @@ export type ExtractProblem =
 	/** A file is there but is not what manifest.json says (size, sha256, not Arrow, wrong columns). */
 	| 'corrupt'
 	/** The database engine itself failed to start (browser support, blocked wasm). */
-	| 'engine';
+	| 'engine'
+	/** The URL names a data source this site does not offer. */
+	| 'source';
 
 export class ExtractLoadError extends Error {
 	override readonly name = 'ExtractLoadError';
