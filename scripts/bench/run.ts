@@ -15,6 +15,7 @@ import type { ExtractColumn } from '../../analytics/ingest/extract-schema';
 import { listInputs } from '../lib/input-files';
 import { writeSyntheticStreet } from './synthetic';
 import { benchForecasts } from './forecast';
+import { benchExplore } from './explore';
 import { benchImport } from './import';
 import { benchThr } from './thr';
 
@@ -101,6 +102,8 @@ async function main() {
 	await benchForecasts({ log: (line) => console.log(line) });
 	console.log('');
 	await benchThr({ log: (line) => console.log(line) });
+	console.log('');
+	await benchExplore({ log: (line) => console.log(line) });
 	if (process.env.BENCH_CLEAN) rmSync(OUT, { recursive: true, force: true });
 }
 

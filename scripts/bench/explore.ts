@@ -1,0 +1,331 @@
+/**
+ * In-browser benchmark of the Map and Time views (headless Chromium against the built app),
+ * printed next to the same aggregate queries on native DuckDB (@duckdb/node-api), as ratios.
+ *
+ * Data: the shipped City of London sample, and seeded SYNTHETIC sets derived from real rows
+ * (street: scripts/bench/synthetic.ts; timestamped: Chicago assaults drawn with replacement),
+ * built by the same extract builder (with the pre-aggregates) and served with the production
+ * server. Sizes: BENCH_EXPLORE_ROWS (comma list, default 1000000; e.g. 1000000,10000000).
+ *
+ * Per set and page (/time, /map):
+ * - cold start: navigation start → `clearsight:explore-ready` (every view first drawn);
+ * - filter change: ~30 changes through the filter bar (period, categories), each timed by
+ *   the page as `clearsight:filter-update` (until every linked view shows the new state), p50/p95;
+ * - peak JS heap of the page (CDP Performance.getMetrics JSHeapUsedSize) and peak memory of the
+ *   renderer processes this run started (RSS; they hold the DuckDB-wasm worker's memory);
+ * - native: the queries the page runs for each of the same filter states (Time: month ×
+ *   category counts and hour of week; Map: the same plus the cell layer), p50/p95.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { Page } from 'playwright-core';
+import { buildExtracts, ATTRIBUTION } from '../lib/extracts';
+import { createNodeRunner } from '../lib/node-runner';
+import { loadInput } from '../lib/load-input';
+import { SAMPLE_AREAS } from '../lib/sample';
+import { startServer } from '../lib/server';
+import { launchBrowser } from '../../web/tests/browser';
+import { ensureHarmWeights } from '../../analytics/thr';
+import type { ExtractManifest } from '../../analytics/ingest/extract-schema';
+import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
+import { defaultFilters, type ExploreDataset, type ExploreFilters } from '../../analytics/explore/filters';
+import { cellValues, exploreDatasets, hourOfWeek, monthCategoryCounts } from '../../analytics/explore/queries';
+import { mulberry32, writeSyntheticStreet } from './synthetic';
+
+const OUT = 'bench-out';
+const CHANGES = Number(process.env.BENCH_EXPLORE_CHANGES ?? 30);
+
+interface BenchSet {
+	label: string;
+	dir: string;
+	dataset: ExploreDataset;
+	rows: number;
+}
+
+function pct(xs: number[], p: number): number {
+	if (xs.length === 0) return NaN;
+	const s = [...xs].sort((a, b) => a - b);
+	return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
+function fmtMs(v: number): string {
+	return Number.isFinite(v) ? `${v.toFixed(v < 10 ? 1 : 0)} ms` : 'n/a';
+}
+
+function manifestOf(dir: string): ExtractManifest | null {
+	const p = join(dir, 'manifest.json');
+	return existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as ExtractManifest) : null;
+}
+
+function fresh(dir: string, rows: number): boolean {
+	const m = manifestOf(dir);
+	return !!m && m.totals.rows_in === rows && m.datasets.some((d) => d.name === 'explore_points');
+}
+
+/** Seeded synthetic Chicago-style events: real rows drawn with replacement, timestamps kept. */
+function writeSyntheticChicago(outDir: string, rows: number, seed = 20261123): string {
+	const file = join(outDir, 'synthetic-chicago-assaults.csv');
+	const stamp = join(outDir, 'README.md');
+	const description = `SYNTHETIC data for benchmarks, not real records: ${rows} rows drawn with replacement (seed ${seed}) from the real Chicago aggravated assaults 2010-2017.\n`;
+	if (existsSync(stamp) && readFileSync(stamp, 'utf8') === description && existsSync(file)) return file;
+	mkdirSync(outDir, { recursive: true });
+	const lines = gunzipSync(readFileSync('sample-data/chicago/chicago_aggravated_assaults_2010-2017.csv.gz')).toString('utf8').split(/\r?\n/);
+	const header = lines[0];
+	const body = lines.slice(1).filter((l) => l.trim() !== '');
+	const random = mulberry32(seed);
+	const out: string[] = [header];
+	for (let i = 0; i < rows; i++) out.push(body[Math.floor(random() * body.length)]);
+	writeFileSync(file, out.join('\n') + '\n');
+	writeFileSync(stamp, description);
+	return file;
+}
+
+async function prepareSets(sizes: number[], log: (l: string) => void): Promise<BenchSet[]> {
+	const sets: BenchSet[] = [];
+	const sample = 'extracts/sample/city-of-london';
+	if (!manifestOf(sample)?.datasets.some((d) => d.name === 'explore_points')) {
+		execFileSync('npx', ['tsx', 'scripts/build-extracts.ts', '--sample'], { stdio: 'inherit' });
+	}
+	sets.push({ label: 'sample street (real)', dir: sample, dataset: 'incidents', rows: manifestOf(sample)!.totals.accepted });
+	for (const n of sizes) {
+		const tag = n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`;
+		const streetCsv = join(OUT, `synthetic-street-${n}`);
+		const streetDir = join(OUT, `explore-street-${n}`);
+		if (!fresh(streetDir, n)) {
+			writeSyntheticStreet({ sourceDir: 'sample-data/police-uk/city-of-london/street', outDir: streetCsv, rows: n });
+			const t = performance.now();
+			await buildExtracts({ inputs: [streetCsv], out: streetDir, areas: SAMPLE_AREAS });
+			log(`  built ${streetDir} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+		}
+		sets.push({ label: `synthetic street ${tag}`, dir: streetDir, dataset: 'incidents', rows: n });
+		const chiCsv = join(OUT, `synthetic-chicago-${n}`);
+		const chiDir = join(OUT, `explore-chicago-${n}`);
+		if (!fresh(chiDir, n)) {
+			const file = writeSyntheticChicago(chiCsv, n);
+			const t = performance.now();
+			await buildExtracts({
+				inputs: [file],
+				out: chiDir,
+				areas: null,
+				constants: { category: 'Aggravated assault' },
+				districts: { file: 'sample-data/chicago/chicago_police_districts.kml', attribution: ATTRIBUTION.chicago },
+				attribution: [{ dataset: 'events', ...ATTRIBUTION.chicago }]
+			});
+			log(`  built ${chiDir} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+		}
+		sets.push({ label: `synthetic Chicago ${tag}`, dir: chiDir, dataset: 'events', rows: n });
+	}
+	return sets;
+}
+
+/** The filter states the browser run steps through, replayed natively. */
+function changeStates(base: ExploreFilters, months: string[], categories: string[], n: number): ExploreFilters[] {
+	const states: ExploreFilters[] = [];
+	let f = base;
+	for (let i = 0; i < n; i++) {
+		if (i % 2 === 0 && months.length > 2) {
+			const from = months[(i * 7) % Math.max(1, months.length - 1)];
+			f = { ...f, from: from === f.from ? null : from };
+		} else if (categories.length > 0) {
+			const c = categories[i % Math.min(5, categories.length)];
+			f = { ...f, categories: f.categories.includes(c) ? f.categories.filter((x) => x !== c) : [...f.categories, c] };
+		}
+		states.push(f);
+	}
+	return states;
+}
+
+async function nativeTimes(set: BenchSet, states: ExploreFilters[]): Promise<{ time: number[]; map: number[]; load: number }> {
+	const runner = await createNodeRunner();
+	try {
+		const t0 = performance.now();
+		await loadInput(runner, [set.dir], { verify: false });
+		const weights = JSON.parse(readFileSync('models/harm-weights/cchi-police-uk-v1.json', 'utf8')) as HarmWeightsModel;
+		await ensureHarmWeights(runner, weights);
+		const load = performance.now() - t0;
+		await exploreDatasets(runner);
+		const level = set.dataset === 'events' ? 'district' : 'h3_9';
+		const time: number[] = [];
+		const map: number[] = [];
+		for (const f of states) {
+			let t = performance.now();
+			await monthCategoryCounts(runner, f);
+			await hourOfWeek(runner, f);
+			const timeMs = performance.now() - t;
+			time.push(timeMs);
+			t = performance.now();
+			await cellValues(runner, f, level);
+			map.push(timeMs + performance.now() - t);
+		}
+		return { time, map, load };
+	} finally {
+		runner.close();
+	}
+}
+
+/**
+ * Memory of the Chromium renderer processes this run started (descendants of this process:
+ * they host the page and its DuckDB-wasm worker, whose memory the page's JS heap does not show).
+ */
+function rendererRss(): number {
+	try {
+		const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,rss=,args='], { encoding: 'utf8' })
+			.split('\n')
+			.map((l) => l.trim().match(/^(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/))
+			.filter((m): m is RegExpMatchArray => m !== null)
+			.map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), rss: Number(m[3]) * 1024, args: m[4] }));
+		const mine = new Set([process.pid]);
+		for (let grew = true; grew; ) {
+			grew = false;
+			for (const r of rows) if (!mine.has(r.pid) && mine.has(r.ppid)) (mine.add(r.pid), (grew = true));
+		}
+		return rows.filter((r) => mine.has(r.pid) && r.args.includes('--type=renderer')).reduce((s, r) => s + r.rss, 0);
+	} catch {
+		return 0;
+	}
+}
+
+interface BrowserRun {
+	coldMs: number;
+	updates: number[];
+	skipped: number;
+	heapPeak: number;
+	rssPeak: number;
+}
+
+async function browserRun(page: Page, url: string, steps: number): Promise<BrowserRun> {
+	const cdp = await page.context().newCDPSession(page);
+	await cdp.send('Performance.enable');
+	let heapPeak = 0;
+	let rssPeak = 0;
+	const sample = async () => {
+		const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> };
+		heapPeak = Math.max(heapPeak, metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0);
+		rssPeak = Math.max(rssPeak, rendererRss());
+	};
+	await page.goto(url);
+	await page.waitForFunction(() => document.documentElement.dataset.exploreReady === 'true', null, { timeout: 600_000 });
+	const coldMs = await page.evaluate(() => performance.getEntriesByName('clearsight:explore-ready')[0]?.startTime ?? NaN);
+	await sample();
+	const months = await page.$$eval('#explore-from option', (os) => os.map((o) => (o as HTMLOptionElement).value).filter((v) => v !== ''));
+	await page.locator('[data-testid="category-picker"] summary').click();
+	const categories = await page.$$eval('[data-testid="category-picker"] input[type="checkbox"]', (is) => is.map((i) => (i as HTMLInputElement).value));
+	const updates: number[] = [];
+	let skipped = 0;
+	for (let i = 0; i < steps; i++) {
+		const before = await page.evaluate(() => performance.getEntriesByName('clearsight:filter-update').length);
+		if (i % 2 === 0 && months.length > 2) {
+			const current = await page.locator('#explore-from').inputValue();
+			const from = months[(i * 7) % Math.max(1, months.length - 1)];
+			await page.selectOption('#explore-from', from === current ? '' : from);
+		} else if (categories.length > 0) {
+			const c = categories[i % Math.min(5, categories.length)];
+			const box = page.locator(`[data-testid="category-picker"] input[value="${c.replaceAll('"', '\\"')}"]`);
+			if (!(await box.isVisible())) await page.locator('[data-testid="category-picker"] summary').click();
+			await box.click();
+		}
+		const ok = await page
+			.waitForFunction((n) => performance.getEntriesByName('clearsight:filter-update').length > n, before, { timeout: 120_000 })
+			.then(() => true)
+			.catch(() => false);
+		if (!ok) {
+			skipped++;
+			continue;
+		}
+		updates.push(await page.evaluate(() => performance.getEntriesByName('clearsight:filter-update').at(-1)!.duration));
+		await sample();
+	}
+	await cdp.detach();
+	return { coldMs, updates, skipped, heapPeak, rssPeak };
+}
+
+const MB = 1024 * 1024;
+
+export async function benchExplore({ log }: { log: (line: string) => void }): Promise<void> {
+	const sizes = (process.env.BENCH_EXPLORE_ROWS ?? '1000000')
+		.split(',')
+		.map((s) => Number(s.trim()))
+		.filter((n) => Number.isFinite(n) && n > 0);
+	if (!existsSync('build/index.html')) execFileSync('npx', ['vite', 'build'], { stdio: 'inherit' });
+	mkdirSync(OUT, { recursive: true });
+	log(`Map and Time views in headless Chromium (DuckDB-wasm) vs the same queries on native DuckDB; ${CHANGES} filter changes per page`);
+	const sets = await prepareSets(sizes, log);
+	for (const set of sets) {
+		const m = manifestOf(set.dir)!;
+		const size = (name: string) => m.datasets.find((d) => d.name === name);
+		const base = m.datasets.filter((d) => ['incidents', 'stop_search', 'events'].includes(d.name)).reduce((s, d) => s + d.rows, 0);
+		const pts = size('explore_points');
+		const hrs = size('explore_hours');
+		log(
+			`${set.label}: ${base.toLocaleString('en-GB')} records; explore_points ${pts?.rows.toLocaleString('en-GB')} rows (${((pts?.bytes ?? 0) / MB).toFixed(1)} MB), ` +
+				`explore_hours ${hrs?.rows.toLocaleString('en-GB')} rows (${((hrs?.bytes ?? 0) / MB).toFixed(1)} MB); all Arrow files ${(m.datasets.reduce((s, d) => s + d.bytes, 0) / MB).toFixed(0)} MB`
+		);
+
+		const server = await startServer({ buildDir: 'build', dataDir: set.dir });
+		const browser = await launchBrowser();
+		const runs: Record<string, BrowserRun | string> = {};
+		try {
+			for (const view of ['time', 'map'] as const) {
+				const page = await browser.newPage();
+				try {
+					runs[view] = await browserRun(page, `${server.url}/${view}?ds=${set.dataset}`, CHANGES);
+				} catch (e) {
+					runs[view] = e instanceof Error ? e.message.split('\n')[0] : String(e);
+				} finally {
+					await page.close();
+				}
+			}
+			const problems = browser.takeProblems().filter((p) => p.kind !== 'console' || !/GPU stall/.test(p.text));
+			if (problems.length > 0) log(`  browser problems: ${problems.slice(0, 3).map((p) => `${p.kind}: ${p.text.slice(0, 160)}`).join(' | ')}`);
+		} finally {
+			await browser.close();
+			await server.close();
+		}
+
+		const runner = await createNodeRunner();
+		let months: string[] = [];
+		let categories: string[] = [];
+		try {
+			await loadInput(runner, [set.dir], { verify: false, datasets: ['explore_points', 'explore_hours'] });
+			const ds = (await exploreDatasets(runner)).find((d) => d.dataset === set.dataset);
+			if (ds) {
+				for (let y = Number(ds.firstMonth.slice(0, 4)), mo = Number(ds.firstMonth.slice(5)); `${y}-${String(mo).padStart(2, '0')}` <= ds.lastMonth; mo === 12 ? (y++, (mo = 1)) : mo++) {
+					months.push(`${y}-${String(mo).padStart(2, '0')}`);
+				}
+				categories = ds.categories.map((c) => c.category).filter((c): c is string => c !== null);
+			}
+		} finally {
+			runner.close();
+		}
+		const states = changeStates({ ...defaultFilters(), dataset: set.dataset }, months, categories, CHANGES);
+		const native = await nativeTimes(set, states);
+		for (const view of ['time', 'map'] as const) {
+			const r = runs[view];
+			const nat = view === 'time' ? native.time : native.map;
+			if (typeof r === 'string') {
+				log(`  /${view}: did not complete in the browser: ${r}`);
+				continue;
+			}
+			const p50 = pct(r.updates, 50);
+			const p95 = pct(r.updates, 95);
+			const n50 = pct(nat, 50);
+			const n95 = pct(nat, 95);
+			log(
+				`  /${view.padEnd(4)} cold start ${fmtMs(r.coldMs)}; filter change p50 ${fmtMs(p50)} p95 ${fmtMs(p95)} (${r.updates.length} changes${r.skipped ? `, ${r.skipped} without an update` : ''})` +
+					` | native same queries p50 ${fmtMs(n50)} p95 ${fmtMs(n95)} | ratio p50 ${(p50 / n50).toFixed(1)}× p95 ${(p95 / n95).toFixed(1)}×` +
+					` | peak JS heap ${(r.heapPeak / MB).toFixed(0)} MB, renderer memory ${(r.rssPeak / MB).toFixed(0)} MB`
+			);
+		}
+		log(`  native: load the extract into DuckDB ${(native.load / 1000).toFixed(1)} s (Arrow → appender)`);
+	}
+}
+
+// `npx tsx scripts/bench/explore.ts` runs this part alone.
+if (process.argv[1]?.endsWith('explore.ts')) {
+	benchExplore({ log: (l) => console.log(l) }).catch((e) => {
+		console.error(e);
+		process.exit(1);
+	});
+}
