@@ -319,6 +319,22 @@ describe('Map: selecting a cell', () => {
 		expect(await page.locator('[data-testid="cell-panel"]').count()).toBe(0);
 	});
 
+	it('Ctrl-click adds a second cell; the linked trend counts the raw records of both', async () => {
+		const exported = await exportGeoJson();
+		const raw = rawCellCounts(Number(exported.clearsight.level.slice(3)));
+		const rows = page.locator('[data-testid="cells-table"] tbody tr');
+		const a = (await rows.nth(0).getAttribute('data-cell'))!;
+		const b = (await rows.nth(1).getAttribute('data-cell'))!;
+		await rows.nth(0).locator('[data-testid="select-cell"]').click();
+		await page.waitForURL((url) => url.searchParams.get('area') === `${exported.clearsight.level}:${a}`);
+		await rows.nth(1).locator('[data-testid="select-cell"]').click({ modifiers: ['Control'] });
+		await page.waitForURL((url) => url.searchParams.get('area') === `${exported.clearsight.level}:${a},${b}`);
+		const trendTotal = page.locator('[data-testid="explore-trend"][data-state="ready"] [data-testid="explore-trend-total"]');
+		await expect.poll(async () => parseCount(await trendTotal.textContent())).toBe(raw.get(a)! + raw.get(b)!);
+		await page.locator('[data-testid="clear-selection"]').click();
+		await page.waitForURL((url) => !url.searchParams.has('area'));
+	});
+
 	it('makes the map itself focusable and labelled', async () => {
 		const canvas = page.locator('[data-testid="map"] canvas');
 		expect(await canvas.getAttribute('tabindex')).toBe('0');
