@@ -216,7 +216,9 @@ export async function saveImportedSource(label: string, manifest: ExtractManifes
 	try {
 		for (const [name, bytes] of files) {
 			const size = bytes.byteLength;
-			const sha256 = await sha256Hex(bytes);
+			// The import hashed its Arrow files already (manifest); hashing 100 MB again here would
+			// only cost main-thread time.
+			const sha256 = manifest.datasets.find((d) => d.file === name && d.bytes === size)?.sha256 ?? (await sha256Hex(bytes));
 			await backend.write(folder, name, bytes);
 			written[name] = { bytes: size, sha256 };
 		}
