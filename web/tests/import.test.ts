@@ -376,6 +376,17 @@ describe('kept in this browser', () => {
 		const row = page.locator('[data-testid="local-sources"] tr', { hasText: label });
 		await expect.poll(() => row.locator('[data-testid="local-state"]').textContent()).toContain('incidents.arrow is missing');
 		expect(await row.locator('[data-testid="local-open"]').count()).toBe(0);
+		// A manifest cut short (a crash while writing) is named as such.
+		await page.evaluate(async (folder) => {
+			const root = await navigator.storage.getDirectory();
+			const dir = await (await root.getDirectoryHandle('clearsight-imports')).getDirectoryHandle(folder);
+			const w = await (await dir.getFileHandle('manifest.json')).createWritable();
+			await w.write('{"manifest_version": 1, "datas');
+			await w.close();
+		}, id!.slice('local:'.length));
+		await page.reload();
+		await waitForApp(page);
+		await expect.poll(() => row.locator('[data-testid="local-state"]').textContent()).toContain('manifest.json is not valid JSON');
 		await row.locator('[data-testid="local-remove"]').click();
 		await expect.poll(localLabels).not.toContain(label);
 	});
