@@ -29,6 +29,8 @@ let page: Page;
 let tmp: string;
 /** Rows accepted from the mapped CAD-style file (set by the mapping test). */
 let mappedAccepted = -1;
+/** Quarantine entries of the bad-files import, by the CLI (set by the bad-files test). */
+let badQuarantine = -1;
 
 beforeAll(async () => {
 	tmp = mkdtempSync(join(tmpdir(), 'clearsight-import-e2e-'));
@@ -235,6 +237,7 @@ describe('bad files', () => {
 		const report = await reportRows();
 		const cli = await cliManifest(paths, 'bad');
 		expect(countsOnly(report)).toEqual(expectedRows(cli.sources));
+		badQuarantine = readFileSync(join(tmp, 'cli-bad', 'quarantine.csv'), 'utf8').trim().split('\r\n').length - 1;
 		const by = (name: string) => report.find((r) => r.file === name)!;
 		expect(by('wrong-header.csv')).toMatchObject({ rows_in: 40, accepted: 0, rejected: 40 });
 		expect(by('wrong-header.csv').reasons).toMatch(/unrecognised header|lacks column/);
@@ -301,6 +304,14 @@ describe('kept in this browser', () => {
 		await page.locator('[data-testid="local-sources"]').waitFor();
 		expect(await localLabels()).toEqual(before);
 		expect(await page.locator('[data-testid="local-state"]').allTextContents()).toEqual(before.map(() => 'OK'));
+		// The rejected rows of an imported source stay downloadable, as the CLI's quarantine.csv.
+		const [download] = await Promise.all([
+			page.waitForEvent('download'),
+			page.locator('[data-testid="local-sources"] tr', { hasText: 'Bad files' }).locator('[data-testid="local-quarantine"]').click()
+		]);
+		const csv = readFileSync((await download.path())!, 'utf8');
+		expect(csv.trim().split('\r\n').length - 1).toBe(badQuarantine);
+		expect(csv).toContain("'=HYPERLINK");
 		const selector = page.getByRole('combobox', { name: /source/i });
 		await expect.poll(async () => (await selector.locator('option').allTextContents()).join('|')).toContain('Chicago CAD sample');
 	});
