@@ -501,3 +501,29 @@ describe('Map: district choropleths of the other sources', () => {
 		}
 	});
 });
+
+describe('Map: without WebGL', () => {
+	it('says the map cannot start and still lists every cell in the table', async () => {
+		const first = page;
+		page = await browser.newPage();
+		try {
+			await page.addInitScript(() => {
+				const original = HTMLCanvasElement.prototype.getContext;
+				HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement, type: string, ...rest: unknown[]) {
+					if (type === 'webgl' || type === 'webgl2') return null;
+					return (original as (...a: unknown[]) => RenderingContext | null).call(this, type, ...rest);
+				} as typeof original;
+			});
+			await page.goto(`${baseUrl}/map?source=${SOURCE}&layer=h3_8`);
+			await waitForApp(page);
+			await page.locator('[data-testid="map"][data-state="error"]').waitFor({ timeout: 30_000 });
+			expect(await page.locator('.map-error').textContent()).toMatch(/could not start.*WebGL/);
+			await expect.poll(() => page.locator('[data-testid="cells-table"] tbody tr').count()).toBeGreaterThan(10);
+			const rows = await tableRows();
+			expect(rows.reduce((a, r) => a + parseCount(r.records), 0)).toBe([...rawCellCounts(8).values()].reduce((a, b) => a + b, 0));
+		} finally {
+			await page.close();
+			page = first;
+		}
+	});
+});
