@@ -69,8 +69,14 @@ async function exportGeoJson(): Promise<Exported> {
 	return JSON.parse(readFileSync(path, 'utf8')) as Exported;
 }
 
-/** Wait until the map has drawn its current layer and the table shows it. */
-async function mapIdle(): Promise<void> {
+/**
+ * Wait until the map has drawn its current layer and the table shows it; with `drawn`, until the
+ * layer on screen is one whose key (dataset, period, categories, measure, level, mode …) holds it.
+ */
+async function mapIdle(drawn?: string): Promise<void> {
+	if (drawn) {
+		await page.waitForFunction((d) => (document.querySelector('.map-area')?.getAttribute('data-drawn') ?? '').includes(d), drawn, { timeout: 30_000 });
+	}
 	await page.locator('[data-testid="map"][data-state="idle"]').waitFor({ timeout: 30_000 });
 	await page.waitForFunction(() => document.querySelector('.legend-box')?.getAttribute('aria-busy') === 'false', null, { timeout: 30_000 });
 }
@@ -393,7 +399,7 @@ describe('Map: LSOA choropleth and hot spots', () => {
 		await canvas.evaluate((c) => ((c as HTMLCanvasElement & { marked?: boolean }).marked = true));
 		await page.locator('[data-testid="layer-select"]').selectOption('lsoa');
 		await page.waitForURL((url) => url.searchParams.get('layer') === 'lsoa');
-		await mapIdle();
+		await mapIdle('"lsoa"');
 		expect(await canvas.count()).toBe(1);
 		expect(await canvas.evaluate((c) => (c as HTMLCanvasElement & { marked?: boolean }).marked)).toBe(true);
 		const exported = await exportGeoJson();
@@ -405,7 +411,7 @@ describe('Map: LSOA choropleth and hot spots', () => {
 	it('shows Gi* hot spots with their class, z, q and trend', async () => {
 		await page.locator('[data-testid="mode-hotspots"]').check();
 		await page.waitForURL((url) => url.searchParams.get('mode') === 'hotspots');
-		await mapIdle();
+		await mapIdle('"hotspots"');
 		const rows = page.locator('[data-testid="hotspots-table"] tbody tr[data-class]');
 		await expect.poll(() => rows.count()).toBeGreaterThan(0);
 		const first = rows.first();
@@ -422,7 +428,7 @@ describe('Map: LSOA choropleth and hot spots', () => {
 		await page.waitForURL((url) => !url.searchParams.has('mode'));
 		await page.locator('[data-testid="measure-select"]').selectOption('rate');
 		await page.waitForURL((url) => url.searchParams.get('measure') === 'rate');
-		await mapIdle();
+		await mapIdle('"rate","lsoa","values"');
 		const rows = await page.locator('[data-testid="cells-table"] tbody tr').evaluateAll((trs) =>
 			trs.slice(0, 20).map((tr) => ['records', 'population', 'value'].map((c) => tr.querySelector(`[data-col="${c}"]`)?.textContent?.trim() ?? ''))
 		);
@@ -436,7 +442,7 @@ describe('Map: LSOA choropleth and hot spots', () => {
 	it('THR score per LSOA lies between 0 and 1, and hexagons refuse rates with the reason', async () => {
 		await page.locator('[data-testid="measure-select"]').selectOption('thr');
 		await page.waitForURL((url) => url.searchParams.get('measure') === 'thr');
-		await mapIdle();
+		await mapIdle('"thr","lsoa","values"');
 		const values = await page.locator('[data-testid="cells-table"] tbody [data-col="value"]').allTextContents();
 		const scored = values.filter((v) => v !== '—').map(Number);
 		expect(scored.length).toBeGreaterThan(10);
