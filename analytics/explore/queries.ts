@@ -76,13 +76,23 @@ function whereOf(
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
-/** Which tables exist (the `districts` table is absent from older extracts). */
+const existing = new WeakMap<QueryRunner, Set<string>>();
+
+/**
+ * Whether a table exists (the `districts` table is absent from older extracts). A table once
+ * seen is remembered per runner: catalogue queries cost more than the aggregate queries.
+ */
 async function tableExists(runner: QueryRunner, name: string): Promise<boolean> {
+	let seen = existing.get(runner);
+	if (!seen) existing.set(runner, (seen = new Set()));
+	if (seen.has(name)) return true;
 	const rows = await runner.rows<{ n: number }>(
 		"SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ? AND table_schema IN ('main', 'temp')",
 		[name]
 	);
-	return num(rows[0]?.n) > 0;
+	const found = num(rows[0]?.n) > 0;
+	if (found) seen.add(name);
+	return found;
 }
 
 // ————————————————————————————————————————————————— what the source offers

@@ -5,7 +5,8 @@
  * Data: the shipped City of London sample, and seeded SYNTHETIC sets derived from real rows
  * (street: scripts/bench/synthetic.ts; timestamped: Chicago assaults drawn with replacement),
  * built by the same extract builder (with the pre-aggregates) and served with the production
- * server. Sizes: BENCH_EXPLORE_ROWS (comma list, default 1000000; e.g. 1000000,10000000).
+ * server. Sizes: BENCH_EXPLORE_ROWS (comma list, default 1000000; e.g. 1000000,10000000);
+ * sets: BENCH_EXPLORE_SETS (comma list of sample, street, chicago; default all three).
  *
  * Per set and page (/time, /map):
  * - cold start: navigation start → `clearsight:explore-ready` (every view first drawn);
@@ -84,25 +85,28 @@ function writeSyntheticChicago(outDir: string, rows: number, seed = 20261123): s
 
 async function prepareSets(sizes: number[], log: (l: string) => void): Promise<BenchSet[]> {
 	const sets: BenchSet[] = [];
+	const want = new Set((process.env.BENCH_EXPLORE_SETS ?? 'sample,street,chicago').split(',').map((s) => s.trim()));
 	const sample = 'extracts/sample/city-of-london';
-	if (!manifestOf(sample)?.datasets.some((d) => d.name === 'explore_points')) {
-		execFileSync('npx', ['tsx', 'scripts/build-extracts.ts', '--sample'], { stdio: 'inherit' });
+	if (want.has('sample')) {
+		if (!manifestOf(sample)?.datasets.some((d) => d.name === 'explore_points')) {
+			execFileSync('npx', ['tsx', 'scripts/build-extracts.ts', '--sample'], { stdio: 'inherit' });
+		}
+		sets.push({ label: 'sample street (real)', dir: sample, dataset: 'incidents', rows: manifestOf(sample)!.totals.accepted });
 	}
-	sets.push({ label: 'sample street (real)', dir: sample, dataset: 'incidents', rows: manifestOf(sample)!.totals.accepted });
 	for (const n of sizes) {
 		const tag = n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`;
 		const streetCsv = join(OUT, `synthetic-street-${n}`);
 		const streetDir = join(OUT, `explore-street-${n}`);
-		if (!fresh(streetDir, n)) {
+		if (want.has('street') && !fresh(streetDir, n)) {
 			writeSyntheticStreet({ sourceDir: 'sample-data/police-uk/city-of-london/street', outDir: streetCsv, rows: n });
 			const t = performance.now();
 			await buildExtracts({ inputs: [streetCsv], out: streetDir, areas: SAMPLE_AREAS });
 			log(`  built ${streetDir} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 		}
-		sets.push({ label: `synthetic street ${tag}`, dir: streetDir, dataset: 'incidents', rows: n });
+		if (want.has('street')) sets.push({ label: `synthetic street ${tag}`, dir: streetDir, dataset: 'incidents', rows: n });
 		const chiCsv = join(OUT, `synthetic-chicago-${n}`);
 		const chiDir = join(OUT, `explore-chicago-${n}`);
-		if (!fresh(chiDir, n)) {
+		if (want.has('chicago') && !fresh(chiDir, n)) {
 			const file = writeSyntheticChicago(chiCsv, n);
 			const t = performance.now();
 			await buildExtracts({
@@ -115,7 +119,7 @@ async function prepareSets(sizes: number[], log: (l: string) => void): Promise<B
 			});
 			log(`  built ${chiDir} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 		}
-		sets.push({ label: `synthetic Chicago ${tag}`, dir: chiDir, dataset: 'events', rows: n });
+		if (want.has('chicago')) sets.push({ label: `synthetic Chicago ${tag}`, dir: chiDir, dataset: 'events', rows: n });
 	}
 	return sets;
 }
