@@ -36,11 +36,11 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function both(paths: string[], columns?: Record<string, string>) {
-	const cli = await buildExtracts({ inputs: paths, out: join(tmp, 'cli'), areas: null, columns });
+async function both(paths: string[], columns?: Record<string, string>, constants?: Record<string, string>) {
+	const cli = await buildExtracts({ inputs: paths, out: join(tmp, 'cli'), areas: null, columns, constants });
 	const engine = await createNodeImportEngine();
 	try {
-		const browser = await importFiles(engine, paths.map(asInput), nodeHelpers, { mappings: columns ? { '*': columns } : undefined });
+		const browser = await importFiles(engine, paths.map(asInput), nodeHelpers, { mappings: columns || constants ? { '*': { columns, constants } } : undefined });
 		return { cli: cli.manifest, browser };
 	} finally {
 		engine.close();
@@ -89,5 +89,15 @@ describe('in-browser import = command-line builder', () => {
 		expect(browser.manifest.sources.map((s) => [s.kind, s.rows_in])).toEqual([['events', 300], ['events', 300]]);
 		const events = browser.manifest.datasets.find((d) => d.name === 'events')!;
 		expect(events.rows).toBe(cli.datasets.find((d) => d.name === 'events')!.rows);
+	});
+
+	it('month-resolution incidents with a constant category (Lancashire anti-social behaviour)', async () => {
+		const path = 'sample-data/police-uk/lancashire-asb-2022/lancashire_asb.tab';
+		const { cli, browser } = await both([path], undefined, { category: 'Anti-social behaviour' });
+		expect(browser.manifest.sources.map((s) => ({ ...s, path_hint: '' }))).toEqual(cli.sources.map((s) => ({ ...s, path_hint: '' })));
+		expect(browser.manifest.sources[0].kind).toBe('month-incidents');
+		expect(browser.manifest.sources[0].accepted).toBeGreaterThan(1000);
+		const rows = (m: typeof cli, name: string) => m.datasets.find((d) => d.name === name)!.rows;
+		for (const name of ['incidents', 'explore_points']) expect(rows(browser.manifest, name)).toBe(rows(cli, name));
 	});
 });

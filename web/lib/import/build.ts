@@ -15,7 +15,7 @@ import type { QueryRunner } from '../../../analytics/runner';
 import {
 	EXTRACT_DATASETS,
 	SOURCE_FORMATS,
-	detectSource,
+	detectInput,
 	fileAccounts,
 	rejectWholeFile,
 	resetIngest,
@@ -23,8 +23,10 @@ import {
 	stageFile,
 	typedSelectSql,
 	validateStaged,
+	type ColumnConstants,
 	type ColumnMapping,
 	type DatasetName,
+	type SourceKind,
 	type ExtractColumn,
 	type ExtractManifest,
 	type SourceReport
@@ -79,9 +81,16 @@ export interface ImportProgress {
 	file: string | null;
 }
 
+/** How to read a file that is not a police.uk download: the builder's `--columns`, `--constant` and `--format`. */
+export interface InputMapping {
+	columns?: ColumnMapping;
+	constants?: ColumnConstants;
+	format?: SourceKind;
+}
+
 export interface ImportOptions {
-	/** Column mapping for files not recognised as police.uk (as the builder's `--columns`), by file name; '*' for all. */
-	mappings?: Readonly<Record<string, ColumnMapping>>;
+	/** Mapping for files not recognised as police.uk downloads, by file name; '*' for all. */
+	mappings?: Readonly<Record<string, InputMapping>>;
 	onProgress?: (p: ImportProgress) => void;
 	/** Checked between steps: when it returns true the import stops with {@link ImportCancelled}. */
 	cancelled?: () => boolean;
@@ -106,7 +115,7 @@ const GZIP = (b: Uint8Array) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
 const stage = (kind: string) => `typed_${kind.replace(/-/g, '_')}`;
 
 /** The mapping that applies to a file: its own, else the one for every file ('*'). */
-function mappingFor(options: ImportOptions, name: string): ColumnMapping | undefined {
+function mappingFor(options: ImportOptions, name: string): InputMapping | undefined {
 	return options.mappings?.[name] ?? options.mappings?.['*'];
 }
 
@@ -176,11 +185,7 @@ export async function importFiles(
 			continue;
 		}
 		seen.set(sha256, input.name);
-		let detection = detectSource(scan.headerLine, input.name);
-		const mapping = mappingFor(options, input.name);
-		if (mapping && Object.keys(mapping).length > 0 && (!detection.ok || detection.kind === 'events')) {
-			detection = detectSource(scan.headerLine, input.name, 'events', mapping);
-		}
+		const detection = detectInput(scan.headerLine, input.name, mappingFor(options, input.name) ?? {});
 		if (!detection.ok) {
 			await whole(detection.issue.message, 'unknown', detection.issue.column);
 			continue;

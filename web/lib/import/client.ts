@@ -7,8 +7,7 @@ import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
 import mvpWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url';
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
-import type { ColumnMapping } from '../../../analytics/ingest';
-import type { ImportProgress } from './build';
+import type { ImportProgress, InputMapping } from './build';
 import { checkImportSize, gzipTextBytes, isOutOfMemory, outOfMemoryMessage } from './limits';
 import type { FileInspection, FromWorker, QuarantinePreviewRow, ToWorker } from './protocol';
 import type { ExtractManifest } from '../../../analytics/ingest';
@@ -184,7 +183,7 @@ export interface RunningImport {
 /** Start an import; `cancel` stops it at once and nothing is saved. */
 export function startImport(
 	chosen: readonly ChosenFile[],
-	mappings: Record<string, ColumnMapping>,
+	mappings: Record<string, InputMapping>,
 	onProgress: (p: ImportProgress) => void
 ): RunningImport {
 	const result = call<Extract<FromWorker, { type: 'imported' }>>(

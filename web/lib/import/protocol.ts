@@ -3,8 +3,8 @@
  * objects (structured-cloned, not read on the main thread); results come back as transferred
  * buffers.
  */
-import type { ColumnMapping, ExtractManifest } from '../../../analytics/ingest';
-import type { ImportProgress } from './build';
+import type { ExtractManifest } from '../../../analytics/ingest';
+import type { ImportProgress, InputMapping } from './build';
 import type { DuckDBBundles } from '@duckdb/duckdb-wasm';
 
 /** What the header of one chosen file says, before anything is imported. */
@@ -34,7 +34,7 @@ export interface QuarantinePreviewRow {
 export type ToWorker = { bundles: DuckDBBundles } & (
 	| { type: 'inspect'; id: number; files: File[]; names: string[]; pathHints: string[] }
 	| { type: 'parse-timestamps'; id: number; values: string[] }
-	| { type: 'import'; id: number; files: File[]; names: string[]; pathHints: string[]; mappings: Record<string, ColumnMapping> }
+	| { type: 'import'; id: number; files: File[]; names: string[]; pathHints: string[]; mappings: Record<string, InputMapping> }
 );
 
 export type FromWorker =
