@@ -18,7 +18,7 @@
  *   category counts and hour of week; Map: the same plus the cell layer), p50/p95.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
@@ -76,9 +76,18 @@ function writeSyntheticChicago(outDir: string, rows: number, seed = 20261123): s
 	const header = lines[0];
 	const body = lines.slice(1).filter((l) => l.trim() !== '');
 	const random = mulberry32(seed);
-	const out: string[] = [header];
-	for (let i = 0; i < rows; i++) out.push(body[Math.floor(random() * body.length)]);
-	writeFileSync(file, out.join('\n') + '\n');
+	// Written in chunks: 10M rows are more text than one JavaScript string may hold.
+	const fd = openSync(file, 'w');
+	try {
+		writeSync(fd, header + '\n');
+		for (let i = 0; i < rows; ) {
+			const chunk: string[] = [];
+			for (let k = 0; k < 100_000 && i < rows; k++, i++) chunk.push(body[Math.floor(random() * body.length)]);
+			writeSync(fd, chunk.join('\n') + '\n');
+		}
+	} finally {
+		closeSync(fd);
+	}
 	writeFileSync(stamp, description);
 	return file;
 }
