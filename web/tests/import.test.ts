@@ -185,7 +185,7 @@ describe('a file with other column names', () => {
 		const preview = page.locator('[data-testid="timestamp-preview"] tbody tr').first();
 		await expect.poll(() => preview.locator('td').nth(1).textContent()).toBe(`${lines[1].split(',')[0]}:00`);
 		expect(await page.locator('[data-testid="columns-arg"]').textContent()).toBe(
-			'--columns timestamp=Logged,category=Nature,longitude=Lon (WGS84),latitude=Lat (WGS84),area_code=Patch'
+			'--format events --columns timestamp=Logged,category=Nature,longitude=Lon (WGS84),latitude=Lat (WGS84),area_code=Patch'
 		);
 		await page.locator('[data-testid="mapping-name"]').fill('CAD export');
 		await step.getByRole('button', { name: 'Save mapping' }).click();
@@ -202,6 +202,28 @@ describe('a file with other column names', () => {
 		await step.getByRole('button', { name: 'Apply' }).click();
 		expect(await step.locator('select[data-field="timestamp"]').inputValue()).toBe('Logged');
 		expect(await step.locator('select[data-field="area_code"]').inputValue()).toBe('Patch');
+	});
+});
+
+describe('month-resolution incidents without a category column', () => {
+	it('are read with a format and a constant category, as the CLI reads them with --constant', async () => {
+		// Lancashire anti-social behaviour 2022 (sample-data): month, location and LSOA, no category.
+		const path = 'sample-data/police-uk/lancashire-asb-2022/lancashire_asb.tab';
+		await chooseFiles([path]);
+		const step = page.locator('[data-testid="mapping-step"]');
+		await step.waitFor();
+		await page.locator('[data-testid="mapping-format"]').selectOption('month-incidents');
+		expect(await step.locator('select[data-field="month"]').inputValue()).toBe('month');
+		expect(await step.locator('select[data-field="lsoa_code"]').inputValue()).toBe('lsoa_code');
+		await page.locator('[data-testid="mapping-constant-category"]').fill('Anti-social behaviour');
+		expect(await page.locator('[data-testid="columns-arg"]').textContent()).toContain('--format month-incidents');
+		expect(await page.locator('[data-testid="columns-arg"]').textContent()).toContain('--constant category=Anti-social behaviour');
+		await runImport('Lancashire ASB 2022');
+		const cli = (
+			await buildExtracts({ inputs: [path], out: join(tmp, 'cli-lancs'), areas: null, constants: { category: 'Anti-social behaviour' }, format: 'month-incidents' })
+		).manifest;
+		expect(countsOnly(await reportRows())).toEqual(expectedRows(cli.sources));
+		expect(cli.sources[0].accepted).toBeGreaterThan(1000);
 	});
 });
 

@@ -1,34 +1,71 @@
 /**
- * Saved column mappings (localStorage `clearsight:import-mappings:v1`): a name and the mapping
- * of canonical fields to header names, exactly what the builder's `--columns` takes
- * (`timestamp=Created,category=Call Type`), so a mapping can be carried to the command line.
+ * Saved column mappings (localStorage `clearsight:import-mappings:v1`): a name, the format, the
+ * mapping of canonical fields to header names and any constants — exactly what the builder's
+ * `--format`, `--columns` and `--constant` take, so a mapping can be carried to the command line.
  */
-import type { ColumnMapping } from '../../../analytics/ingest';
+import { SOURCE_FORMATS, normaliseHeader, type ColumnConstants, type ColumnMapping } from '../../../analytics/ingest';
 import { MAPPINGS_KEY } from './local-data';
+
+/** The generic formats a file can be mapped to. */
+export type MappedFormat = 'events' | 'month-incidents';
 
 export interface SavedMapping {
 	name: string;
+	/** Absent in mappings saved before formats could be chosen: timestamped incidents. */
+	format?: MappedFormat;
 	mapping: ColumnMapping;
+	constants?: ColumnConstants;
 	savedAt: string;
 }
 
-/** The fields of the generic timestamped-incident format a user can map, in display order. */
-export const MAPPABLE_FIELDS = [
-	{ key: 'timestamp', label: 'Timestamp (date and time)', required: true },
-	{ key: 'category', label: 'Category or call type', required: false },
-	{ key: 'longitude', label: 'Longitude', required: false },
-	{ key: 'latitude', label: 'Latitude', required: false },
-	{ key: 'area_code', label: 'Area code (LSOA, beat, district …)', required: false },
-	{ key: 'priority', label: 'Priority or response grade', required: false },
-	{ key: 'time_on_task', label: 'Time on task (minutes)', required: false },
-	{ key: 'incident_id', label: 'Incident ID', required: false }
-] as const;
+/** Friendly names of the generic formats' fields; any other field shows its key. */
+const FIELD_LABELS: Record<string, string> = {
+	timestamp: 'Timestamp (date and time)',
+	month: 'Month (YYYY-MM, or a date)',
+	category: 'Category or call type',
+	longitude: 'Longitude',
+	latitude: 'Latitude',
+	area_code: 'Area code (LSOA, beat, district …)',
+	priority: 'Priority or response grade',
+	time_on_task: 'Time on task (minutes)',
+	incident_id: 'Incident ID',
+	location: 'Location description',
+	lsoa_code: 'LSOA code',
+	lsoa_name: 'LSOA name',
+	reported_by: 'Reported by (force)',
+	falls_within: 'Falls within (force area)'
+};
 
-/** `timestamp=Created,category=Call Type` — the command line's `--columns` value for a mapping. */
-export function mappingToColumnsArg(mapping: ColumnMapping): string {
-	return Object.entries(mapping)
-		.map(([k, v]) => `${k}=${v}`)
-		.join(',');
+/** The fields of a generic format a user can map, required first. */
+export function mappableFields(format: MappedFormat): Array<{ key: string; label: string; required: boolean }> {
+	const columns = SOURCE_FORMATS.find((f) => f.kind === format)?.columns ?? [];
+	return [...columns]
+		.sort((a, b) => Number(b.required) - Number(a.required))
+		.map((c) => ({ key: c.key, label: FIELD_LABELS[c.key] ?? c.key, required: c.required }));
+}
+
+/** The file columns a format's fields already match by name or alias (as detection matches them), to start the mapping from. */
+export function prefillMapping(format: MappedFormat, fileColumns: readonly string[]): Record<string, string> {
+	const normalised = fileColumns.map(normaliseHeader);
+	const out: Record<string, string> = {};
+	for (const column of SOURCE_FORMATS.find((f) => f.kind === format)?.columns ?? []) {
+		const names = [column.key, ...(column.aliases ?? [])].map(normaliseHeader);
+		const i = normalised.findIndex((n) => names.includes(n));
+		if (i >= 0 && !Object.values(out).includes(fileColumns[i])) out[column.key] = fileColumns[i];
+	}
+	return out;
+}
+
+/** The command-line arguments for a mapping: `--format … --columns … --constant …`. */
+export function mappingToArgs(format: MappedFormat, mapping: ColumnMapping, constants: ColumnConstants = {}): string {
+	const list = (m: Readonly<Record<string, string>>) =>
+		Object.entries(m)
+			.map(([k, v]) => `${k}=${v}`)
+			.join(',');
+	const parts = [`--format ${format}`];
+	if (Object.keys(mapping).length > 0) parts.push(`--columns ${list(mapping)}`);
+	if (Object.keys(constants).length > 0) parts.push(`--constant ${list(constants)}`);
+	return parts.join(' ');
 }
 
 export function loadMappings(): { mappings: SavedMapping[]; problem: string | null } {
@@ -59,9 +96,9 @@ export function loadMappings(): { mappings: SavedMapping[]; problem: string | nu
 	}
 }
 
-export function saveMapping(name: string, mapping: ColumnMapping): SavedMapping[] {
+export function saveMapping(name: string, format: MappedFormat, mapping: ColumnMapping, constants: ColumnConstants = {}): SavedMapping[] {
 	const { mappings } = loadMappings();
-	const entry: SavedMapping = { name: name.trim(), mapping: { ...mapping }, savedAt: new Date().toISOString() };
+	const entry: SavedMapping = { name: name.trim(), format, mapping: { ...mapping }, constants: { ...constants }, savedAt: new Date().toISOString() };
 	const next = [...mappings.filter((m) => m.name !== entry.name), entry];
 	localStorage.setItem(MAPPINGS_KEY, JSON.stringify(next));
 	return next;
