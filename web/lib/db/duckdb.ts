@@ -169,8 +169,7 @@ async function importedFiles(source: SourceInfo): Promise<SourceFiles> {
 	};
 }
 
-/** A started DuckDB-wasm instance with one connection (also used by the in-browser import, on its own instance). */
-export interface Engine {
+interface Engine {
 	db: duckdb.AsyncDuckDB;
 	conn: duckdb.AsyncDuckDBConnection;
 	bundle: LoadReport['bundle'];
@@ -246,8 +245,7 @@ async function openDatabase(source: SourceInfo, onStep: (step: LoadStep) => void
 	}
 }
 
-/** Start a new DuckDB-wasm instance from this build's wasm and worker files; each call starts another. */
-export async function startEngine(): Promise<Engine> {
+async function startEngine(): Promise<Engine> {
 	const start = performance.now();
 	try {
 		const bundle = await duckdb.selectBundle({
