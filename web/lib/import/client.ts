@@ -112,7 +112,10 @@ function getWorker(): Worker {
 		}
 		pending.delete(message.id);
 		if (message.type === 'failed') {
-			waiting.reject(new ImportFailure(message.outOfMemory ? outOfMemoryMessage(message.message) : message.message));
+			const failure = new ImportFailure(message.outOfMemory ? outOfMemoryMessage(message.message) : message.message);
+			waiting.reject(failure);
+			// After running out of memory the worker's database cannot be trusted: start afresh next time.
+			if (message.outOfMemory) stopWorker(failure);
 		} else waiting.resolve(message);
 	};
 	worker.onerror = (event) => {

@@ -18,6 +18,8 @@ const post = (message: FromWorker, transfer: Transferable[] = []) => (self as un
 
 let engine: Promise<{ db: duckdb.AsyncDuckDB; conn: duckdb.AsyncDuckDBConnection; import: ImportEngine }> | null = null;
 let bundles: duckdb.DuckDBBundles | null = null;
+/** The request being handled, if any. */
+let current: number | null = null;
 
 /**
  * A DuckDB-wasm instance of the import's own. The wasm and worker URLs come from the page
@@ -28,7 +30,15 @@ let bundles: duckdb.DuckDBBundles | null = null;
 async function startImportEngine() {
 	if (!bundles) throw new Error('the import worker was not given the DuckDB-wasm files');
 	const bundle = await duckdb.selectBundle(bundles);
-	const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), new Worker(bundle.mainWorker!));
+	const worker = new Worker(bundle.mainWorker!);
+	// DuckDB-wasm only logs when its worker dies (a wasm abort, often memory) and leaves the
+	// pending query unanswered: fail the request in flight instead of waiting forever.
+	worker.addEventListener('error', (event) => {
+		const text = event.message || 'the database engine stopped unexpectedly';
+		if (current !== null) post({ type: 'failed', id: current, message: `The in-browser database stopped: ${text}`, outOfMemory: true });
+		current = null;
+	});
+	const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
 	await db.instantiate(bundle.mainModule, bundle.pthreadWorker);
 	const conn = await db.connect();
 	await conn.query('SET autoinstall_known_extensions = false; SET autoload_known_extensions = false');
@@ -173,8 +183,13 @@ async function handle(message: ToWorker) {
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {
 	const message = event.data;
-	handle(message).catch((error: unknown) => {
-		const text = error instanceof Error ? error.message : String(error);
-		post({ type: 'failed', id: message.id, message: text, outOfMemory: isOutOfMemory(text) });
-	});
+	current = message.id;
+	handle(message)
+		.catch((error: unknown) => {
+			const text = error instanceof Error ? error.message : String(error);
+			post({ type: 'failed', id: message.id, message: text, outOfMemory: isOutOfMemory(text) });
+		})
+		.finally(() => {
+			if (current === message.id) current = null;
+		});
 };
