@@ -28,7 +28,7 @@ interface BrowserRun {
 	longestTaskMs: number;
 }
 
-async function browserImport(baseUrl: string, files: string[], label: string): Promise<BrowserRun> {
+export async function browserImport(baseUrl: string, files: string[], label: string): Promise<BrowserRun> {
 	const browser = await launchBrowser();
 	try {
 		const page = await browser.newPage();
