@@ -38,12 +38,15 @@ export function mapStyle(basemap: string | null): StyleSpecification {
 				// Data-driven: each feature carries its class colour, so a new layer is one setData.
 				paint: { 'fill-color': ['get', 'colour'], 'fill-opacity': 0.85 }
 			},
-			{ id: 'cells-outline', type: 'line', source: 'cells', paint: { 'line-color': '#ffffff', 'line-width': 0.6 } },
 			{
-				id: 'cells-hover',
+				// One line layer for outline and hover (feature-state), so a new layer tiles one line bucket, not two.
+				id: 'cells-outline',
 				type: 'line',
 				source: 'cells',
-				paint: { 'line-color': '#1b1f24', 'line-width': ['case', ['boolean', ['feature-state', 'hover'], false], 2, 0] }
+				paint: {
+					'line-color': ['case', ['boolean', ['feature-state', 'hover'], false], '#1b1f24', '#ffffff'],
+					'line-width': ['case', ['boolean', ['feature-state', 'hover'], false], 2, 0.6]
+				}
 			},
 			{
 				id: 'cells-selected',
