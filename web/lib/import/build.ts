@@ -218,7 +218,14 @@ export async function importFiles(
 	const accounts = await fileAccounts(runner);
 	for (const format of SOURCE_FORMATS) {
 		await runner.exec(`CREATE OR REPLACE TEMP TABLE ${ident(stage(format.kind))} AS ${typedSelectSql(format.kind)}`);
+		// Memory: the text rows are no longer needed once typed (the accounts are taken above).
+		const kind = format.kind.replace('-', '_');
+		await runner.exec(`DROP TABLE IF EXISTS ${ident(`ingest_valid_${kind}`)}; DROP TABLE IF EXISTS ${ident(`ingest_stage_${kind}`)}`);
 	}
+	const monthUnion = SOURCE_FORMATS.map((f) => `SELECT month, source_file FROM ${ident(stage(f.kind))}`).join(' UNION ALL ');
+	const ranges = await runner.rows<{ source_file: string; first: string; last: string }>(
+		`SELECT source_file, min(month) AS first, max(month) AS last FROM (${monthUnion}) GROUP BY source_file`
+	);
 
 	check();
 	report({ phase: 'locating' });
@@ -230,24 +237,24 @@ export async function importFiles(
 	const datasets: ExtractManifest['datasets'] = [];
 	const aggregates = new Set<string>(EXPLORE_AGGREGATES);
 	const records = { incidents: 'import_ds_incidents', stop_search: 'import_ds_stop_search', events: 'import_ds_events' };
-	const write = async (name: DatasetName, from: string) => {
+	const write = async (name: DatasetName, from: string, isTable = false) => {
 		check();
 		const spec = EXTRACT_DATASETS.find((d) => d.name === name)!;
-		const { bytes, entry } = await writeDataset(engine, helpers, name, spec.columns, from);
+		const { bytes, entry } = await writeDataset(engine, helpers, name, spec.columns, from, isTable);
 		out.set(entry.file, bytes);
 		datasets.push(entry);
 		return entry;
 	};
 	for (const spec of EXTRACT_DATASETS) {
 		if (aggregates.has(spec.name)) continue;
-		let from = await datasetSource(runner, spec.name, spec.columns);
-		if (spec.name in records) {
-			// Kept for the Map and Time pre-aggregates, made from the same rows as the builder does.
-			const table = records[spec.name as keyof typeof records];
-			await runner.exec(`CREATE OR REPLACE TEMP TABLE ${ident(table)} AS SELECT * FROM ${from}`);
-			from = ident(table);
-		}
-		await write(spec.name, from);
+		const from = await datasetSource(runner, spec.name, spec.columns);
+		// Every dataset is materialised once, in order; its typed tables are then dropped (memory).
+		const table = spec.name in records ? records[spec.name as keyof typeof records] : 'import_ds_other';
+		await runner.exec(`CREATE OR REPLACE TEMP TABLE ${ident(table)} AS SELECT * FROM ${from}`);
+		for (const format of SOURCE_FORMATS.filter((f) => f.dataset === spec.name)) await runner.exec(`DROP TABLE IF EXISTS ${ident(stage(format.kind))}`);
+		await write(spec.name, ident(table), true);
+		// The record datasets stay for the Map and Time pre-aggregates, made from the same rows as the builder does.
+		if (!(spec.name in records)) await runner.exec(`DROP TABLE ${ident(table)}`);
 	}
 	await writeExploreAggregates((name: AggregateName, from) => write(name, from), records);
 	const quarantineRows = await runner.rows(
@@ -255,10 +262,6 @@ export async function importFiles(
 	);
 	out.set('quarantine.csv', new TextEncoder().encode(toCsv(quarantineRows, ['source_file', 'source_kind', 'source_line', 'column_name', 'reason', 'raw'])));
 
-	const monthUnion = SOURCE_FORMATS.map((f) => `SELECT month, source_file FROM ${ident(stage(f.kind))}`).join(' UNION ALL ');
-	const ranges = await runner.rows<{ source_file: string; first: string; last: string }>(
-		`SELECT source_file, min(month) AS first, max(month) AS last FROM (${monthUnion}) GROUP BY source_file`
-	);
 	const sources: SourceReport[] = files.map(({ input, sha256 }) => {
 		const account = accounts.find((a) => a.file === input.name);
 		if (!account) throw new Error(`${input.name}: no account of its rows (internal error)`);
@@ -379,11 +382,14 @@ async function writeDataset(
 	helpers: ImportHelpers,
 	name: DatasetName,
 	columns: readonly ExtractColumn[],
-	from: string
+	from: string,
+	/** `from` is a table in the row order wanted: read it in place rather than copying it. */
+	isTable = false
 ): Promise<{ bytes: Uint8Array; entry: ExtractManifest['datasets'][number] }> {
 	const { runner } = engine;
-	await runner.exec(`CREATE OR REPLACE TEMP TABLE arrow_w AS SELECT * FROM ${from}`);
-	const [{ n: rows }] = await runner.rows<{ n: number }>(`SELECT count(*) AS n FROM arrow_w`);
+	const source = isTable ? from : 'arrow_w';
+	if (!isTable) await runner.exec(`CREATE OR REPLACE TEMP TABLE arrow_w AS SELECT * FROM ${from}`);
+	const [{ n: rows }] = await runner.rows<{ n: number }>(`SELECT count(*) AS n FROM ${source}`);
 	const select: string[] = [];
 	for (const [i, column] of columns.entries()) {
 		const col = ident(column.name);
@@ -393,11 +399,11 @@ async function writeDataset(
 			continue;
 		}
 		if (column.type === 'VARCHAR' && rows > 0) {
-			const [{ d }] = await runner.rows<{ d: number }>(`SELECT count(DISTINCT ${col}) AS d FROM arrow_w`);
+			const [{ d }] = await runner.rows<{ d: number }>(`SELECT count(DISTINCT ${col}) AS d FROM ${source}`);
 			if (d > 0 && d <= rows * DICTIONARY_MAX_SHARE) {
 				const type = ident(`import_enum_${i}`);
 				await runner.exec(`DROP TYPE IF EXISTS ${type}`);
-				await runner.exec(`CREATE TYPE ${type} AS ENUM (SELECT DISTINCT ${col} FROM arrow_w WHERE ${col} IS NOT NULL ORDER BY 1)`);
+				await runner.exec(`CREATE TYPE ${type} AS ENUM (SELECT DISTINCT ${col} FROM ${source} WHERE ${col} IS NOT NULL ORDER BY 1)`);
 				select.push(`CAST(${col} AS ${type}) AS ${col}`);
 				continue;
 			}
@@ -409,19 +415,19 @@ async function writeDataset(
 	let date_range: { first: string; last: string } | null = null;
 	let bbox: [number, number, number, number] | null = null;
 	if (rows > 0 && has('month')) {
-		const [r] = await runner.rows<{ first: string; last: string }>(`SELECT min(month) AS first, max(month) AS last FROM arrow_w`);
+		const [r] = await runner.rows<{ first: string; last: string }>(`SELECT min(month) AS first, max(month) AS last FROM ${source}`);
 		date_range = r;
 	}
 	const lonCol = has('longitude') ? 'longitude' : has('centroid_lon') ? 'centroid_lon' : null;
 	if (rows > 0 && lonCol) {
 		const latCol = lonCol === 'longitude' ? 'latitude' : 'centroid_lat';
 		const [r] = await runner.rows<{ w: number | null; s: number; e: number; n: number }>(
-			`SELECT min(${ident(lonCol)}) AS w, min(${ident(latCol)}) AS s, max(${ident(lonCol)}) AS e, max(${ident(latCol)}) AS n FROM arrow_w`
+			`SELECT min(${ident(lonCol)}) AS w, min(${ident(latCol)}) AS s, max(${ident(lonCol)}) AS e, max(${ident(latCol)}) AS n FROM ${source}`
 		);
 		if (r.w !== null) bbox = [r.w, r.s, r.e, r.n];
 	}
-	const bytes = await engine.exportArrow(`SELECT ${select.join(', ')} FROM arrow_w`);
-	await runner.exec(`DROP TABLE arrow_w`);
+	const bytes = await engine.exportArrow(`SELECT ${select.join(', ')} FROM ${source}`);
+	if (!isTable) await runner.exec(`DROP TABLE arrow_w`);
 	for (let i = 0; i < columns.length; i++) await runner.exec(`DROP TYPE IF EXISTS ${ident(`import_enum_${i}`)}`);
 	const entry = {
 		name,

@@ -48,7 +48,8 @@ describe('isOutOfMemory', () => {
 		'Out of Memory Error: could not allocate block of size 256.0 KiB (1.9 GiB/1.9 GiB used)',
 		'RangeError: Array buffer allocation failed',
 		'RangeError: WebAssembly.Memory.grow(): Maximum memory size exceeded; Cannot enlarge memory',
-		'RuntimeError: memory access out of bounds'
+		'RuntimeError: memory access out of bounds',
+		'malloc of size 268435456 failed' // DuckDB-wasm, a 688 MB street file in Chromium
 	])('recognises %s', (text) => expect(isOutOfMemory(text)).toBe(true));
 
 	it('leaves other errors alone', () => {

@@ -61,7 +61,8 @@ const OUT_OF_MEMORY = [
 	/memory access out of bounds/i,
 	/invalid typed array length/i,
 	/invalid array buffer length/i,
-	/allocation failed/i
+	/allocation failed/i,
+	/malloc of size \d+ failed/i
 ];
 
 export function isOutOfMemory(message: string): boolean {
