@@ -473,11 +473,28 @@ export interface MonthCategoryCounts {
  * or the dataset's own period where the filter is open, so the axis stays put as categories
  * and areas change.
  */
+const monthRanges = new WeakMap<QueryRunner, Map<string, Promise<{ first: number | null; last: number | null }>>>();
+
+/**
+ * First and last month index of a dataset's records, once per runner and dataset (the tables
+ * of a runner do not change): a filter change with an open period needs no query for it.
+ */
+function monthRange(runner: QueryRunner, dataset: string): Promise<{ first: number | null; last: number | null }> {
+	let byDataset = monthRanges.get(runner);
+	if (!byDataset) monthRanges.set(runner, (byDataset = new Map()));
+	let p = byDataset.get(dataset);
+	if (!p) {
+		p = runner
+			.rows<{ first: number | null; last: number | null }>('SELECT min(month_index) AS first, max(month_index) AS last FROM explore_points WHERE dataset = ?', [dataset])
+			.then(([r]) => ({ first: numOrNull(r?.first), last: numOrNull(r?.last) }));
+		p.catch(() => byDataset.delete(dataset));
+		byDataset.set(dataset, p);
+	}
+	return p;
+}
+
 export async function monthCategoryCounts(runner: QueryRunner, f: ExploreFilters): Promise<MonthCategoryCounts> {
-	const [range] = await runner.rows<{ first: number | null; last: number | null }>(
-		'SELECT min(month_index) AS first, max(month_index) AS last FROM explore_points WHERE dataset = ?',
-		[f.dataset]
-	);
+	const range = f.from !== null && f.to !== null ? null : await monthRange(runner, f.dataset);
 	let cols;
 	if (f.bbox) {
 		const w = whereOf(f, { on: 'base' });
@@ -489,8 +506,8 @@ export async function monthCategoryCounts(runner: QueryRunner, f: ExploreFilters
 		const w = whereOf(f, { on: 'aggregate' });
 		cols = await runner.columns(`SELECT category, month_index, sum(n)::BIGINT AS n FROM explore_points WHERE ${w.sql} GROUP BY ALL`, w.params);
 	}
-	const first = f.from !== null ? monthIndex(f.from) : numOrNull(range?.first);
-	const last = f.to !== null ? monthIndex(f.to) : numOrNull(range?.last);
+	const first = f.from !== null ? monthIndex(f.from) : (range?.first ?? null);
+	const last = f.to !== null ? monthIndex(f.to) : (range?.last ?? null);
 	const months: string[] = [];
 	if (first !== null && last !== null) for (let i = first; i <= last; i++) months.push(monthKey(i));
 	const byCat = new Map<string | null, number[]>();

@@ -37,6 +37,11 @@ import { mulberry32, writeSyntheticStreet } from './synthetic';
 
 const OUT = 'bench-out';
 const CHANGES = Number(process.env.BENCH_EXPLORE_CHANGES ?? 30);
+/** Pages to run (BENCH_EXPLORE_PAGES, comma list of time, map; default both). */
+const PAGES = (process.env.BENCH_EXPLORE_PAGES ?? 'time,map')
+	.split(',')
+	.map((s) => s.trim())
+	.filter((s): s is 'time' | 'map' => s === 'time' || s === 'map');
 
 interface BenchSet {
 	label: string;
@@ -203,6 +208,8 @@ function rendererRss(): number {
 interface BrowserRun {
 	coldMs: number;
 	updates: number[];
+	/** Durations of the page's other `clearsight:*` measures during the filter changes (per view and step). */
+	parts: Record<string, number[]>;
 	skipped: number;
 	heapPeak: number;
 	rssPeak: number;
@@ -226,7 +233,9 @@ async function browserRun(page: Page, url: string, steps: number): Promise<Brows
 	await page.locator('[data-testid="category-picker"] summary').click();
 	const categories = await page.$$eval('[data-testid="category-picker"] input[type="checkbox"]', (is) => is.map((i) => (i as HTMLInputElement).value));
 	const updates: number[] = [];
+	const parts: Record<string, number[]> = {};
 	let skipped = 0;
+	await page.evaluate(() => performance.clearMeasures());
 	for (let i = 0; i < steps; i++) {
 		const before = await page.evaluate(() => performance.getEntriesByName('clearsight:filter-update').length);
 		if (i % 2 === 0 && months.length > 2) {
@@ -250,8 +259,12 @@ async function browserRun(page: Page, url: string, steps: number): Promise<Brows
 		updates.push(await page.evaluate(() => performance.getEntriesByName('clearsight:filter-update').at(-1)!.duration));
 		await sample();
 	}
+	const measures = await page.evaluate(() =>
+		performance.getEntriesByType('measure').filter((e) => e.name.startsWith('clearsight:') && e.name !== 'clearsight:filter-update').map((e) => [e.name, e.duration] as const)
+	);
+	for (const [name, duration] of measures) (parts[name.slice('clearsight:'.length)] ??= []).push(duration);
 	await cdp.detach();
-	return { coldMs, updates, skipped, heapPeak, rssPeak };
+	return { coldMs, updates, parts, skipped, heapPeak, rssPeak };
 }
 
 const MB = 1024 * 1024;
@@ -280,7 +293,7 @@ export async function benchExplore({ log }: { log: (line: string) => void }): Pr
 		const browser = await launchBrowser();
 		const runs: Record<string, BrowserRun | string> = {};
 		try {
-			for (const view of ['time', 'map'] as const) {
+			for (const view of PAGES) {
 				const page = await browser.newPage();
 				try {
 					runs[view] = await browserRun(page, `${server.url}/${view}?ds=${set.dataset}`, CHANGES);
@@ -314,7 +327,7 @@ export async function benchExplore({ log }: { log: (line: string) => void }): Pr
 		}
 		const states = changeStates({ ...defaultFilters(), dataset: set.dataset }, months, categories, CHANGES);
 		const native = await nativeTimes(set, states);
-		for (const view of ['time', 'map'] as const) {
+		for (const view of PAGES) {
 			const r = runs[view];
 			const nat = view === 'time' ? native.time : native.map;
 			if (typeof r === 'string') {
@@ -330,6 +343,8 @@ export async function benchExplore({ log }: { log: (line: string) => void }): Pr
 					` | native same queries p50 ${fmtMs(n50)} p95 ${fmtMs(n95)} | ratio p50 ${(p50 / n50).toFixed(1)}× p95 ${(p95 / n95).toFixed(1)}×` +
 					` | peak JS heap ${(r.heapPeak / MB).toFixed(0)} MB, renderer memory ${(r.rssPeak / MB).toFixed(0)} MB`
 			);
+			const parts = Object.entries(r.parts).sort(([a], [b]) => a.localeCompare(b));
+			if (parts.length > 0) log(`         parts (n, p50, p95): ${parts.map(([name, xs]) => `${name} ${xs.length}× ${fmtMs(pct(xs, 50))}/${fmtMs(pct(xs, 95))}`).join('; ')}`);
 		}
 		log(`  native: load the extract into DuckDB ${(native.load / 1000).toFixed(1)} s (Arrow → appender)`);
 	}

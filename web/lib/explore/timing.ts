@@ -4,6 +4,7 @@
  * - `clearsight:explore-ready` (mark): the first time every view the page declared has drawn.
  * - `clearsight:filter-update` (measure): from a filter change (the user's action, or the URL
  *   changing by back/forward) until every view whose inputs changed has drawn the new state.
+ * - `clearsight:view-<view>` (measure): from the same start until that view has drawn.
  *
  * A page calls `startExploreTiming(['map', 'trend', 'hours'])` once; each view calls
  * `viewPending(view, key)` when its inputs change (key = what it is about to draw) and
@@ -54,6 +55,8 @@ export function viewDrawn(view: string, key: string): void {
 	if (state.pending.get(view) !== key) return;
 	state.pending.delete(view);
 	state.drawnOnce.add(view);
+	// When each view is done, from the start of the change (which view the update waits for).
+	if (state.ready && state.start !== null) performance.measure(`clearsight:view-${view}`, { start: state.start, end: performance.now() });
 	if (state.pending.size > 0) return;
 	if (![...state.expected].every((v) => state.drawnOnce.has(v))) return;
 	const start = state.start;
