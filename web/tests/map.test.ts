@@ -281,6 +281,29 @@ describe('Map: hexagons', () => {
 	});
 });
 
+describe('Map: a filter change redraws the cells in place', () => {
+	it('a later period: cells with records there in their new colours, the others gone, then back', async () => {
+		const before = await exportGeoJson();
+		const initialKey = (await page.locator('.map-area').getAttribute('data-drawn'))!;
+		const months = await page.$$eval('#explore-from option', (os) => os.map((o) => (o as HTMLOptionElement).value).filter((v) => v !== ''));
+		const from = months[Math.floor((months.length * 3) / 4)];
+		await page.selectOption('#explore-from', from);
+		await mapIdle(`"${from}"`);
+		const after = await exportGeoJson();
+		expect(after.clearsight.level).toBe(before.clearsight.level);
+		// Some cells have no records in the later period: they must not be drawn.
+		const ids = new Set(after.features.map((f) => f.id));
+		expect(before.features.filter((f) => !ids.has(f.id)).length).toBeGreaterThan(0);
+		await expectPixelsMatch(after.features);
+		await page.selectOption('#explore-from', '');
+		await page.waitForURL((url) => !url.searchParams.has('from'));
+		await mapIdle(initialKey);
+		const back = await exportGeoJson();
+		expect(back.features.map((f) => [f.id, f.properties.colour])).toEqual(before.features.map((f) => [f.id, f.properties.colour]));
+		await expectPixelsMatch(back.features);
+	});
+});
+
 describe('Map: selecting a cell', () => {
 	it('clicking the busiest cell on the canvas writes it to the URL, keeps the source, and filters the panels to its raw count', async () => {
 		const exported = await exportGeoJson();

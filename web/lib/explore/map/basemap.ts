@@ -5,7 +5,7 @@
  * it is drawn faintly under the cells. Off by default; the Content-Security-Policy
  * (scripts/lib/server.ts, svelte.config.js) must then allow that host in img-src/connect-src.
  */
-import type { StyleSpecification } from 'maplibre-gl';
+import type { ExpressionSpecification, StyleSpecification } from 'maplibre-gl';
 
 export const BACKGROUND = '#eef0f2';
 
@@ -16,6 +16,8 @@ export function basemapUrl(): string | null {
 }
 
 const EMPTY = { type: 'FeatureCollection' as const, features: [] };
+/** A cell kept in the source but not in the layer shown (feature state `hidden`): drawn as nothing. */
+const HIDDEN: ExpressionSpecification = ['boolean', ['feature-state', 'hidden'], false];
 
 /** The style: background, optional basemap, cells (fill, outline, hover, selection) and the drawn box. */
 export function mapStyle(basemap: string | null): StyleSpecification {
@@ -35,8 +37,9 @@ export function mapStyle(basemap: string | null): StyleSpecification {
 				id: 'cells-fill',
 				type: 'fill',
 				source: 'cells',
-				// Data-driven: each feature carries its class colour, so a new layer is one setData.
-				paint: { 'fill-color': ['get', 'colour'], 'fill-opacity': 0.85 }
+				// Each cell's colour and visibility are feature state (MapCanvas): a filter change over
+				// cells already in the source restyles them without tiling anything again.
+				paint: { 'fill-color': ['to-color', ['coalesce', ['feature-state', 'colour'], ['get', 'colour']]], 'fill-opacity': ['case', HIDDEN, 0, 0.85] }
 			},
 			{
 				// One line layer for outline and hover (feature-state), so a new layer tiles one line bucket, not two.
@@ -45,7 +48,8 @@ export function mapStyle(basemap: string | null): StyleSpecification {
 				source: 'cells',
 				paint: {
 					'line-color': ['case', ['boolean', ['feature-state', 'hover'], false], '#1b1f24', '#ffffff'],
-					'line-width': ['case', ['boolean', ['feature-state', 'hover'], false], 2, 0.6]
+					'line-width': ['case', ['boolean', ['feature-state', 'hover'], false], 2, 0.6],
+					'line-opacity': ['case', HIDDEN, 0, 1]
 				}
 			},
 			{
@@ -53,14 +57,14 @@ export function mapStyle(basemap: string | null): StyleSpecification {
 				type: 'line',
 				source: 'cells',
 				filter: ['in', ['get', 'cell_id'], ['literal', []]],
-				paint: { 'line-color': '#000000', 'line-width': 3.5 }
+				paint: { 'line-color': '#000000', 'line-width': 3.5, 'line-opacity': ['case', HIDDEN, 0, 1] }
 			},
 			{
 				id: 'cells-selected-inner',
 				type: 'line',
 				source: 'cells',
 				filter: ['in', ['get', 'cell_id'], ['literal', []]],
-				paint: { 'line-color': '#f0b429', 'line-width': 1.5 }
+				paint: { 'line-color': '#f0b429', 'line-width': 1.5, 'line-opacity': ['case', HIDDEN, 0, 1] }
 			},
 			{ id: 'box-line', type: 'line', source: 'box', paint: { 'line-color': '#1b1f24', 'line-width': 2, 'line-dasharray': [2, 1] } }
 		]
