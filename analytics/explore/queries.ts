@@ -236,11 +236,13 @@ export async function cellValues(runner: QueryRunner, f: ExploreFilters, level: 
 		popJoin = 'p.population::BIGINT AS population';
 	}
 	const rows = await runner.rows<{ cell_id: string; n: number; harm: number; unweighted: number; population: number | null }>(
-		`WITH c AS (
+		`WITH x AS (SELECT cell_id, category, sum(n)::BIGINT AS n FROM ${records} GROUP BY ALL),
+		 c AS (
+		   -- Weights joined once per cell and category, not once per aggregate row.
 		   SELECT x.cell_id, sum(x.n)::BIGINT AS n,
 		     coalesce(sum(x.n * w.weight) FILTER (WHERE w.weight IS NOT NULL AND NOT w.excluded), 0)::DOUBLE AS harm,
 		     coalesce(sum(x.n) FILTER (WHERE w.weight IS NULL OR w.excluded), 0)::BIGINT AS unweighted
-		   FROM ${records} x LEFT JOIN harm_weights w ON w.category = x.category
+		   FROM x LEFT JOIN harm_weights w ON w.category = x.category
 		   GROUP BY 1
 		 )
 		 SELECT c.cell_id, c.n, c.harm, c.unweighted, ${popJoin} FROM c ${join} ORDER BY c.cell_id`,
