@@ -95,6 +95,30 @@ async function tableExists(runner: QueryRunner, name: string): Promise<boolean> 
 	return found;
 }
 
+const rollups = new WeakMap<QueryRunner, Map<string, Promise<void>>>();
+
+/**
+ * Roll-ups of the pre-aggregates without their area columns, made once per runner (temporary
+ * tables, from the aggregates already loaded): a view with no area selected reads a table as
+ * small as months × categories (× hours of week) instead of one with a row per cell.
+ * `explore_months` (dataset, month_index, category, n) and `explore_week` (… and hour_of_week).
+ */
+function rollup(runner: QueryRunner, name: 'explore_months' | 'explore_week'): Promise<void> {
+	let made = rollups.get(runner);
+	if (!made) rollups.set(runner, (made = new Map()));
+	let p = made.get(name);
+	if (!p) {
+		p = runner.exec(
+			name === 'explore_months'
+				? 'CREATE OR REPLACE TEMP TABLE explore_months AS SELECT dataset, month_index, category, sum(n)::BIGINT AS n FROM explore_points GROUP BY ALL ORDER BY ALL'
+				: 'CREATE OR REPLACE TEMP TABLE explore_week AS SELECT dataset, month_index, category, hour_of_week, sum(n)::BIGINT AS n FROM explore_hours GROUP BY ALL ORDER BY ALL'
+		);
+		p.catch(() => made.delete(name));
+		made.set(name, p);
+	}
+	return p;
+}
+
 // ————————————————————————————————————————————————— what the source offers
 
 export interface DatasetSummary {
@@ -441,7 +465,12 @@ export async function hourOfWeek(runner: QueryRunner, f: ExploreFilters): Promis
 	let rows: Array<{ h: number; n: number }>;
 	if (coarse) {
 		const w = whereOf(f, { on: 'aggregate' });
-		rows = await runner.rows(`SELECT hour_of_week AS h, sum(n)::BIGINT AS n FROM explore_hours WHERE ${w.sql} AND hour_of_week IS NOT NULL GROUP BY 1`, w.params);
+		let table = 'explore_hours';
+		if (!f.area) {
+			await rollup(runner, 'explore_week');
+			table = 'explore_week';
+		}
+		rows = await runner.rows(`SELECT hour_of_week AS h, sum(n)::BIGINT AS n FROM ${table} WHERE ${w.sql} AND hour_of_week IS NOT NULL GROUP BY 1`, w.params);
 	} else {
 		const w = whereOf(f, { on: 'base' });
 		rows = await runner.rows(`SELECT hour_of_week AS h, count(*)::BIGINT AS n FROM ${ident(f.dataset)} WHERE ${w.sql} AND hour_of_week IS NOT NULL GROUP BY 1`, w.params);
@@ -506,7 +535,12 @@ export async function monthCategoryCounts(runner: QueryRunner, f: ExploreFilters
 		);
 	} else {
 		const w = whereOf(f, { on: 'aggregate' });
-		cols = await runner.columns(`SELECT category, month_index, sum(n)::BIGINT AS n FROM explore_points WHERE ${w.sql} GROUP BY ALL`, w.params);
+		let table = 'explore_points';
+		if (!f.area) {
+			await rollup(runner, 'explore_months');
+			table = 'explore_months';
+		}
+		cols = await runner.columns(`SELECT category, month_index, sum(n)::BIGINT AS n FROM ${table} WHERE ${w.sql} GROUP BY ALL`, w.params);
 	}
 	const first = f.from !== null ? monthIndex(f.from) : (range?.first ?? null);
 	const last = f.to !== null ? monthIndex(f.to) : (range?.last ?? null);
