@@ -29,6 +29,9 @@
  *   already ~7 records per month-hour; without the area dimensions it would be 15,786); the
  *   bound is what keeps it small as records grow.
  *
+ * At run time, analytics/explore/queries.ts rolls both up once more without their area columns
+ * (temporary tables `explore_months`, `explore_week`, made once per database) for views with no
+ * area selected: months × categories (× 168 hours) rows, e.g. Chicago 111,184 → ~15,800.
  * Column lists follow the extract contract: a column a dataset does not have (e.g.
  * `district_id` on stop and search) is NULL in the aggregate.
  */
