@@ -101,20 +101,31 @@ const rollups = new WeakMap<QueryRunner, Map<string, Promise<void>>>();
  * Roll-ups of the pre-aggregates without their area columns, made once per runner (temporary
  * tables, from the aggregates already loaded): a view with no area selected reads a table as
  * small as months × categories (× hours of week) instead of one with a row per cell.
- * `explore_months` (dataset, month_index, category, n) and `explore_week` (… and hour_of_week).
+ * `explore_months` (dataset, month_index, category, n), `explore_week` (… and hour_of_week) and,
+ * for the map layer, `explore_cells_<level>` (dataset, month_index, category, cell_id, n).
  */
-function rollup(runner: QueryRunner, name: 'explore_months' | 'explore_week'): Promise<void> {
+const ROLLUP_SQL = {
+	explore_months: 'SELECT dataset, month_index, category, sum(n)::BIGINT AS n FROM explore_points GROUP BY ALL ORDER BY ALL',
+	explore_week: 'SELECT dataset, month_index, category, hour_of_week, sum(n)::BIGINT AS n FROM explore_hours GROUP BY ALL ORDER BY ALL'
+} as const;
+
+/** The map layer's roll-up of one cell level: records per (dataset, month, category, cell), located records only. */
+function cellRollup(level: CellLevel): { name: string; sql: string } {
+	return {
+		name: `explore_cells_${level}`,
+		sql: `SELECT dataset, month_index, category, ${ident(LEVEL_COLUMN[level])} AS cell_id, sum(n)::BIGINT AS n FROM explore_points WHERE ${ident(LEVEL_COLUMN[level])} IS NOT NULL GROUP BY ALL ORDER BY ALL`
+	};
+}
+
+function rollup(runner: QueryRunner, name: keyof typeof ROLLUP_SQL | { name: string; sql: string }): Promise<void> {
+	const table = typeof name === 'string' ? { name, sql: ROLLUP_SQL[name] } : name;
 	let made = rollups.get(runner);
 	if (!made) rollups.set(runner, (made = new Map()));
-	let p = made.get(name);
+	let p = made.get(table.name);
 	if (!p) {
-		p = runner.exec(
-			name === 'explore_months'
-				? 'CREATE OR REPLACE TEMP TABLE explore_months AS SELECT dataset, month_index, category, sum(n)::BIGINT AS n FROM explore_points GROUP BY ALL ORDER BY ALL'
-				: 'CREATE OR REPLACE TEMP TABLE explore_week AS SELECT dataset, month_index, category, hour_of_week, sum(n)::BIGINT AS n FROM explore_hours GROUP BY ALL ORDER BY ALL'
-		);
-		p.catch(() => made.delete(name));
-		made.set(name, p);
+		p = runner.exec(`CREATE OR REPLACE TEMP TABLE ${ident(table.name)} AS ${table.sql}`);
+		p.catch(() => made.delete(table.name));
+		made.set(table.name, p);
 	}
 	return p;
 }
@@ -247,9 +258,14 @@ export async function cellValues(runner: QueryRunner, f: ExploreFilters, level: 
 	const onBase = apply && f.bbox !== null;
 	const w = whereOf(f, { on: onBase ? 'base' : 'aggregate', area: apply, bbox: apply });
 	const col = onBase ? baseColumn(f.dataset, LEVEL_COLUMN[level]) : ident(LEVEL_COLUMN[level]);
+	// Without an area filter, the level's own roll-up (far fewer rows than explore_points at coarse levels).
+	const byLevel = !onBase && !(apply && f.area) ? cellRollup(level) : null;
+	if (byLevel) await rollup(runner, byLevel);
 	const records = onBase
 		? `(SELECT ${col} AS cell_id, ${ident(CATEGORY_COLUMN[f.dataset])} AS category, 1 AS n FROM ${ident(f.dataset)} WHERE ${w.sql} AND ${col} IS NOT NULL)`
-		: `(SELECT ${col} AS cell_id, category, n FROM explore_points WHERE ${w.sql} AND ${col} IS NOT NULL)`;
+		: byLevel
+			? `(SELECT cell_id, category, n FROM ${ident(byLevel.name)} WHERE ${w.sql})`
+			: `(SELECT ${col} AS cell_id, category, n FROM explore_points WHERE ${w.sql} AND ${col} IS NOT NULL)`;
 	let popJoin = 'NULL::BIGINT AS population';
 	let join = '';
 	if (level === 'lsoa' && (await tableExists(runner, 'areas'))) {
