@@ -144,10 +144,15 @@ describe('source selector', () => {
 		await page.locator('[data-testid="total-rows-in"]').waitFor();
 		expect(parseCount(await text('total-rows-in'))).toBe(CHICAGO_ROWS.length);
 		expect(parseCount(await text('total-accepted'))).toBe(CHICAGO_ROWS.length);
-		for (const name of ['Overview', 'Priorities', 'Model']) {
+		for (const [name, path] of [
+			['Overview', '/'],
+			['Priorities', '/priorities'],
+			['Model', '/model']
+		] as const) {
 			await mainNav().getByRole('link', { name, exact: true }).click();
+			// Wait for this page, not the previous page's explanation still on screen.
+			await page.waitForURL((url) => url.pathname === path && url.search === '?source=chicago-assaults');
 			await page.getByTestId('source-gap').waitFor();
-			expect(page.url()).toMatch(/\?source=chicago-assaults$/);
 			expect(await text('source-holdings'), name).toContain(`${CHICAGO_ROWS.length.toLocaleString('en-GB')} timestamped incidents`);
 		}
 	});
