@@ -4,6 +4,7 @@
  * styles of every element written inline, so the picture matches the screen without the page's
  * style sheets; it is then loaded from a blob: URL (allowed by the Content-Security-Policy).
  */
+import type { ExploreFilters } from '$analytics/explore/filters';
 
 export function downloadBlob(filename: string, blob: Blob): void {
 	const url = URL.createObjectURL(blob);
@@ -100,4 +101,9 @@ export async function downloadPng(filename: string, container: HTMLElement | nul
 /** A file name part from a filter state: dataset and period. */
 export function exportStem(view: string, dataset: string, from: string | null, to: string | null): string {
 	return `clearsight-${view}-${dataset}${from ? `-from-${from}` : ''}${to ? `-to-${to}` : ''}`;
+}
+
+/** exportStem for a view under the given filters; the bare view name while they are unknown. */
+export function filtersStem(view: string, filters: ExploreFilters | null): string {
+	return filters ? exportStem(view, filters.dataset, filters.from, filters.to) : view;
 }

@@ -19,6 +19,8 @@ export class ViewQuery<T> {
 		const f = this.#explore().filters;
 		return f ? dataKey(f) : '';
 	});
+	/** For the view's `data-state`: 'ready' once the shown answer belongs to the current filters. */
+	state = $derived<'error' | 'ready' | 'loading'>(this.error ? 'error' : this.data && this.shownKey === this.key ? 'ready' : 'loading');
 	#explore: () => ExploreState;
 	#ticket = 0;
 
