@@ -2,7 +2,7 @@
  * QueryRunner over native DuckDB (@duckdb/node-api), for scripts and tests. Values follow the
  * type policy in analytics/runner.ts.
  */
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBValue } from '@duckdb/node-api';
 import { toScalar, type Columns, type Param, type QueryRunner, type Row } from '../../analytics/runner';
 
 export interface NodeRunner extends QueryRunner {
@@ -23,6 +23,15 @@ function convert(value: unknown): unknown {
 async function run(conn: DuckDBConnection, sql: string, params?: readonly Param[]) {
 	if (!params || params.length === 0) return conn.runAndReadAll(sql);
 	const prepared = await conn.prepare(sql);
+	// Freed here, not left to the garbage collector, which may run after the instance is closed.
+	try {
+		return await bindAndRun(prepared, params);
+	} finally {
+		prepared.destroySync();
+	}
+}
+
+async function bindAndRun(prepared: DuckDBPreparedStatement, params: readonly Param[]) {
 	params.forEach((p, i) => {
 		const at = i + 1;
 		if (p === null) prepared.bindNull(at);
