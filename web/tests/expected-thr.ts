@@ -1,0 +1,117 @@
+/**
+ * THR figures worked out independently of the app, from the raw files the City of London sample
+ * is built from: the police.uk street CSVs (sample-data/police-uk/city-of-london/street), IMD
+ * 2019 File_1 (which local authority each LSOA 2011 lies in) and the declared model files. It
+ * shares no code with the extract builder or analytics/thr: the test's own CSV reader, the
+ * documented duplicate rule (a Crime ID repeated within a monthly file: only its first row
+ * counts, see expected.ts), and the definitions written out here:
+ *
+ * - The City of London Police area = the LSOAs 2011 of local authority E09000001 (City of London).
+ * - A record is located outside the force area when it has an LSOA code that is not one of those.
+ * - Harm of an area over a window = Σ records × CCHI weight of their category, for the categories
+ *   neither the weight table nor the model excludes, over the window's months.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { parseCsv, readCsvRows } from './csv';
+import { RAW_DIR } from './expected';
+
+const IMD_FILE_1 = 'sample-data/context/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz';
+export const CITY_OF_LONDON_LAD = 'E09000001';
+
+/** LSOA 2011 codes of a local authority, from IMD 2019 File_1, sorted. */
+export function lsoasOfAuthority(ladCode: string): string[] {
+	const [header, ...rows] = parseCsv(gunzipSync(readFileSync(IMD_FILE_1)).toString('utf8'));
+	const code = header.findIndex((h) => h.startsWith('LSOA code'));
+	const lad = header.findIndex((h) => h.startsWith('Local Authority District code'));
+	if (code < 0 || lad < 0) throw new Error(`${IMD_FILE_1}: no LSOA or local authority code column in ${header.join(', ')}`);
+	return rows
+		.filter((r) => r[lad] === ladCode)
+		.map((r) => r[code])
+		.sort();
+}
+
+interface StreetRecord {
+	month: string;
+	category: string;
+	/** '' when the record has no location. */
+	lsoa: string;
+}
+
+/** Every street record of the City sample that counts (duplicates dropped), in file order. */
+function streetRecords(): StreetRecord[] {
+	const dir = join(RAW_DIR, 'street');
+	const out: StreetRecord[] = [];
+	for (const file of readdirSync(dir).filter((f) => f.endsWith('.csv')).sort()) {
+		const seen = new Set<string>();
+		for (const row of readCsvRows(join(dir, file))) {
+			const id = row['Crime ID'];
+			if (id && seen.has(id)) continue;
+			if (id) seen.add(id);
+			out.push({ month: row.Month, category: row['Crime type'], lsoa: row['LSOA code'] });
+		}
+	}
+	return out;
+}
+
+export interface PlacementFigures {
+	/** Records whose LSOA is one of the force area's. */
+	inside: number;
+	/** Records with an LSOA code outside the force area. */
+	outside: number;
+	/** Records with no location (no LSOA code). */
+	unplaced: number;
+}
+
+/** Street records inside, outside and without a location, for a force area given as LSOA codes. */
+export function streetPlacement(forceLsoas: readonly string[]): PlacementFigures {
+	const inForce = new Set(forceLsoas);
+	const figures = { inside: 0, outside: 0, unplaced: 0 };
+	for (const r of streetRecords()) {
+		if (!r.lsoa) figures.unplaced++;
+		else if (inForce.has(r.lsoa)) figures.inside++;
+		else figures.outside++;
+	}
+	return figures;
+}
+
+export interface AreaHarm {
+	lsoa: string;
+	/** CCHI days over the window. */
+	harm: number;
+	/** harm ÷ the force area's total harm over the window (0 when the total is 0). */
+	share: number;
+	/** 1 = most harm; equal harm shares a rank position by LSOA code order. */
+	rank: number;
+}
+
+export interface HarmWindowOptions {
+	forceLsoas: readonly string[];
+	/** Last month of the window, YYYY-MM. */
+	month: string;
+	windowMonths: number;
+	/** Category → CCHI days per record. */
+	weights: ReadonlyMap<string, number>;
+	/** Categories that add no harm. */
+	excluded: ReadonlySet<string>;
+}
+
+function monthNumber(month: string): number {
+	return Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
+}
+
+/** Harm of every force-area LSOA over the window ending with `month`, most harm first. */
+export function harmByArea({ forceLsoas, month, windowMonths, weights, excluded }: HarmWindowOptions): AreaHarm[] {
+	const end = monthNumber(month);
+	const harm = new Map(forceLsoas.map((l) => [l, 0]));
+	for (const r of streetRecords()) {
+		const t = monthNumber(r.month);
+		if (t > end || t <= end - windowMonths || !harm.has(r.lsoa) || excluded.has(r.category)) continue;
+		harm.set(r.lsoa, harm.get(r.lsoa)! + (weights.get(r.category) ?? 0));
+	}
+	const total = [...harm.values()].reduce((a, b) => a + b, 0);
+	return [...harm.entries()]
+		.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+		.map(([lsoa, h], i) => ({ lsoa, harm: h, share: total > 0 ? h / total : 0, rank: i + 1 }));
+}
