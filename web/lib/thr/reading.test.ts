@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { SCORE_UNITS, type AreaScore, type Comparison, type ComponentDifference } from '../../../analytics/thr';
+import { readableRaw, score2, shortUnit, signed2, whyAbove } from './reading';
+
+describe('readableRaw', () => {
+	it.each([
+		// 12-month harm of City of London LSOA E01032739, Dec 2018 – Nov 2019 (Σ records × CCHI days).
+		[267572.48, 'CCHI days', '267,572'],
+		[29858.11, 'CCHI days', '29,858'],
+		[3.66, 'CCHI days', '3.7'],
+		[0, 'CCHI days', '0'],
+		[1234.5, 'CCHI days per month', '1,235'],
+		[1.0834, 'ratio (recent ÷ expected harm, shrunk)', '1.08'],
+		[0.5, 'share', '0.5'],
+		[Number.NaN, 'CCHI days', '—']
+	])('%s %s → %s', (value, unit, text) => {
+		expect(readableRaw(value, unit)).toBe(text);
+	});
+
+	it('rounds scores and signs for reading', () => {
+		expect(score2(0.92871)).toBe('0.93');
+		expect(signed2(0.3249)).toBe('+0.32');
+		expect(signed2(-0.05)).toBe('−0.05');
+		expect(signed2(0.001)).toBe('±0.00');
+		expect(shortUnit('ratio (recent ÷ expected harm, shrunk)')).toBe('ratio');
+		expect(shortUnit('CCHI days per month')).toBe('CCHI days per month');
+	});
+});
+
+/** An area with a score of `units` score units; components are not read by whyAbove. */
+function area(areaId: string, rank: number, score: number): AreaScore {
+	const units = Math.round(score);
+	return { areaId, rank, band: 'high', score: units / SCORE_UNITS, scoreUnits: units, components: [] };
+}
+
+function diff(componentId: string, label: string, unit: string, rawA: number, rawB: number, a: number, b: number): ComponentDifference {
+	const unitsA = Math.round(a);
+	const unitsB = Math.round(b);
+	return {
+		componentId,
+		label,
+		unit,
+		rawA,
+		rawB,
+		percentileA: 0,
+		percentileB: 0,
+		contributionA: unitsA / SCORE_UNITS,
+		contributionB: unitsB / SCORE_UNITS,
+		difference: (unitsA - unitsB) / SCORE_UNITS,
+		differenceUnits: unitsA - unitsB
+	};
+}
+
+describe('whyAbove', () => {
+	// Contributions in score units (2^20 = 1.0): harm 0.40 vs 0.04, risk 0.25 vs 0.05, threat 0 vs 0.10.
+	const U = SCORE_UNITS;
+	const harm = diff('harm', 'Harm', 'CCHI days', 267572.48, 29858.11, 0.4 * U, 0.04 * U);
+	const risk = diff('risk', 'Risk', 'CCHI days per month', 20000, 2500, 0.25 * U, 0.05 * U);
+	const threat = diff('threat', 'Threat', 'CCHI days', 0, 1200, 0, 0.1 * U);
+
+	it('names the component that gives most of the gap, then what adds and what takes back', () => {
+		// Gap = (0.40 + 0.25 + 0) − (0.04 + 0.05 + 0.10) = 0.46; harm gives 0.36 of it (more than half).
+		const c: Comparison = {
+			a: area('E01032739', 1, 0.65 * U),
+			b: area('E01000005', 3, 0.19 * U),
+			higher: 'a',
+			scoreDifference: 0.46,
+			scoreDifferenceUnits: Math.round(0.65 * U) - Math.round(0.19 * U),
+			components: [harm, risk, threat],
+			decidedBy: 'score'
+		};
+		expect(whyAbove(c)).toBe(
+			'E01032739 ranks above E01000005: its score is higher by 0.46. ' +
+				'Harm gives most of the gap (+0.36: 267,572 against 29,858 CCHI days). ' +
+				'Risk adds +0.20 (20,000 against 2,500 CCHI days per month). ' +
+				'Threat takes back 0.10 (0 against 1,200 CCHI days).'
+		);
+	});
+
+	it('reads the same whichever area is given first', () => {
+		const swap = (d: ComponentDifference): ComponentDifference => ({
+			...d,
+			rawA: d.rawB,
+			rawB: d.rawA,
+			contributionA: d.contributionB,
+			contributionB: d.contributionA,
+			difference: -d.difference,
+			differenceUnits: -d.differenceUnits
+		});
+		const c: Comparison = {
+			a: area('E01000005', 3, 0.19 * U),
+			b: area('E01032739', 1, 0.65 * U),
+			higher: 'b',
+			scoreDifference: -0.46,
+			scoreDifferenceUnits: Math.round(0.19 * U) - Math.round(0.65 * U),
+			components: [swap(harm), swap(risk), swap(threat)],
+			decidedBy: 'score'
+		};
+		const names = new Map([['E01032739', 'City of London 001F']]);
+		const text = whyAbove(c, (id) => names.get(id) ?? id);
+		expect(text.startsWith('City of London 001F ranks above E01000005: its score is higher by 0.46.')).toBe(true);
+		expect(text).toContain('Harm gives most of the gap (+0.36: 267,572 against 29,858 CCHI days).');
+	});
+
+	it('says which tie-rule key decided equal scores, and which components make no difference', () => {
+		const h = diff('harm', 'Harm', 'CCHI days', 2132.4, 1800, 0.1 * U, 0.1 * U);
+		const c: Comparison = {
+			a: area('E01000003', 5, 0.1 * U),
+			b: area('E01000001', 6, 0.1 * U),
+			higher: 'a',
+			scoreDifference: 0,
+			scoreDifferenceUnits: 0,
+			components: [h],
+			decidedBy: 'harm'
+		};
+		expect(whyAbove(c)).toBe('E01000003 ranks above E01000001: both score 0.10, and the tie rule puts it first because its Harm is larger (2,132 against 1,800 CCHI days).');
+		const none = diff('threat', 'Threat', 'CCHI days', 0, 0, 0, 0);
+		const d: Comparison = { ...c, scoreDifference: 0.1, scoreDifferenceUnits: Math.round(0.2 * U) - Math.round(0.1 * U), a: area('E01000003', 5, 0.2 * U), components: [diff('harm', 'Harm', 'CCHI days', 2132.4, 1800, 0.2 * U, 0.1 * U), none], decidedBy: 'score' };
+		expect(whyAbove(d)).toBe('E01000003 ranks above E01000001: its score is higher by 0.10. Harm gives most of the gap (+0.10: 2,132 against 1,800 CCHI days). Threat makes no difference.');
+	});
+});

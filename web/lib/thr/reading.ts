@@ -1,0 +1,78 @@
+/**
+ * Figures and sentences of the THR pages rounded for reading. The exact values (binary
+ * expansions of scores, p-values, shrinkage) stay one click away in each page's "Statistics"
+ * disclosure; nothing here computes a score, it only words what analytics/thr computed.
+ */
+import { SCORE_UNITS, type Comparison, type ComponentDifference } from '../../../analytics/thr';
+import { formatCount, formatWeight } from '../charts/format';
+
+/** A score (0–1) for reading: 0.9287… → "0.93". */
+export function score2(value: number): string {
+	return value.toFixed(2);
+}
+
+/** A contribution or normalised value for reading: 2 decimals, "0.00" for zero. */
+export function decimal2(value: number): string {
+	return value.toFixed(2);
+}
+
+/**
+ * A component's raw value for reading, by its unit: CCHI days as whole days with thousands
+ * separators (below 10 with one decimal, so 3.66 days is not read as 4), ratios to 2 decimals,
+ * anything else up to 2 decimals. Non-finite values read "—".
+ */
+export function readableRaw(value: number, unit: string): string {
+	if (!Number.isFinite(value)) return '—';
+	if (/ratio/i.test(unit)) return value.toFixed(2);
+	if (/days/i.test(unit)) return Math.abs(value) < 10 && value !== Math.round(value) ? value.toFixed(1) : formatCount(Math.round(value));
+	return formatWeight(value);
+}
+
+/** The unit as read after a value: "CCHI days per month" stays; "ratio (recent ÷ expected …)" → "ratio". */
+export function shortUnit(unit: string): string {
+	return unit.replace(/\s*\(.*\)\s*$/, '');
+}
+
+/** +0.32 / −0.05 / ±0.00, with a real minus sign. */
+export function signed2(value: number): string {
+	const text = Math.abs(value).toFixed(2);
+	return `${text === '0.00' ? '±' : value > 0 ? '+' : '−'}${text}`;
+}
+
+function pair(d: ComponentDifference, flip: boolean): string {
+	const [x, y] = flip ? [d.rawB, d.rawA] : [d.rawA, d.rawB];
+	return `${readableRaw(x, d.unit)} against ${readableRaw(y, d.unit)} ${shortUnit(d.unit)}`;
+}
+
+/**
+ * "Why is A above B" in plain words, from {@link compareAreas}: which component gives most of
+ * the score gap (with both raw values in their unit), what the others add or take back, and for
+ * equal scores which tie-rule key decided. Areas are named by `name(id)` (default: the id).
+ * Components with no difference in contribution are said to make none.
+ */
+export function whyAbove(c: Comparison, name: (areaId: string) => string = (id) => id): string {
+	const flip = c.higher === 'b';
+	const hi = flip ? c.b : c.a;
+	const lo = flip ? c.a : c.b;
+	const sign = flip ? -1 : 1;
+	const lead = `${name(hi.areaId)} ranks above ${name(lo.areaId)}`;
+	if (c.decidedBy !== 'score') {
+		const key = c.components.find((d) => d.componentId === c.decidedBy);
+		const by = key ? `its ${key.label} is larger (${pair(key, flip)})` : c.decidedBy === 'area_id' ? 'its area code comes first' : `by ${c.decidedBy}`;
+		return `${lead}: both score ${score2(hi.score)}, and the tie rule puts it first because ${by}.`;
+	}
+	const gap = Math.abs(c.scoreDifferenceUnits);
+	const parts = c.components.map((d) => ({ d, units: d.differenceUnits * sign, value: d.difference * sign }));
+	const forHi = parts.filter((p) => p.units > 0);
+	const against = parts.filter((p) => p.units < 0);
+	const none = parts.filter((p) => p.units === 0);
+	const sentences: string[] = [];
+	const [main, ...more] = forHi;
+	const mostly = main && main.units * 2 > gap ? 'most of the gap' : 'the largest part of the gap';
+	sentences.push(`${lead}: its score is higher by ${decimal2(gap / SCORE_UNITS)}.`);
+	if (main) sentences.push(`${main.d.label} gives ${mostly} (${signed2(main.value)}: ${pair(main.d, flip)}).`);
+	for (const p of more) sentences.push(`${p.d.label} adds ${signed2(p.value)} (${pair(p.d, flip)}).`);
+	for (const p of against) sentences.push(`${p.d.label} takes back ${decimal2(-p.value)} (${pair(p.d, flip)}).`);
+	if (none.length) sentences.push(`${none.map((p) => p.d.label).join(' and ')} make${none.length === 1 ? 's' : ''} no difference.`);
+	return sentences.join(' ');
+}
