@@ -1,17 +1,43 @@
 /**
- * Public surface of analytics/hotspots: hot-spot rankings for next month (baselines: last
- * period's counts and a kernel density surface; any other ranking plugs in as a HotspotMethod)
- * and their evaluation on held-back months by hit rate, PAI and PEI*; Getis-Ord Gi* hot and cold
+ * Public surface of analytics/hotspots: hot-spot rankings for next month over the force area
+ * (baselines: last month's counts, a kernel density surface, last month's harm, 12-month harm;
+ * any other ranking, THR's included, plugs in as a HotspotMethod), their evaluation on held-back
+ * months by hit rate, PAI and PEI* of records or of harm, the harm accuracy report with its plain
+ * verdicts (harmAccuracy); Getis-Ord Gi* hot and cold
  * spots with FDR-corrected confidence classes and their trend over recent periods. See README.md.
  */
 export { evaluateRanking } from './evaluate';
 export type { HotspotMetrics, RankedArea } from './evaluate';
-export { BASELINE_HOTSPOT_METHODS, evaluateHotspots, kdeMethod, lastPeriodMethod, predictHotspots } from './rank';
-export type { EvaluateOptions, HotspotContext, HotspotMethod, HotspotPrediction, HotspotScores, KdeOptions, MethodEvaluation, PredictOptions, RankedRow } from './rank';
-export { thrHotspotMethod } from './thr';
+export {
+	BASELINE_HOTSPOT_METHODS,
+	evaluateHotspots,
+	harmBaselines,
+	harmWindowMethod,
+	kdeMethod,
+	lastHarmMethod,
+	lastPeriodMethod,
+	predictHotspots
+} from './rank';
+export type {
+	EvaluateOptions,
+	HarmMethodOptions,
+	HotspotContext,
+	HotspotMeasure,
+	HotspotMethod,
+	HotspotPrediction,
+	HotspotScores,
+	KdeOptions,
+	MeanMetrics,
+	MethodEvaluation,
+	PredictOptions,
+	RankedRow
+} from './rank';
+export { thrHotspotMethod, thrMethodLabel, thrMethodName } from './thr';
 export type { ThrHotspotOptions } from './thr';
-export { areaCounts, locatedPoints, studyRegion } from './data';
-export type { RegionArea, RegionOptions, WeightedPoints } from './data';
+export { evaluationRows, harmAccuracy, harmStatement, harmTestMonths, harmVerdicts, shareLabel } from './accuracy';
+export type { AccuracyModel, HarmAccuracy, HarmAccuracyOptions, ShareVerdict } from './accuracy';
+export { areaCounts, areaHarm, insideForceAreaClause, locatedPoints, studyRegion } from './data';
+export type { RegionArea, RegionBasis, RegionOptions, StudyRegion, WeightedPoints } from './data';
 export { defaultBandwidth, densityAt, localProjection, projectPoints, quarticKernel } from './kde';
 export type { Bandwidth } from './kde';
 export {

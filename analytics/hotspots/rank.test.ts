@@ -72,7 +72,7 @@ describe('predictHotspots', () => {
 	});
 
 	it('H3 cells: area ids are cell indexes, with the cell centre and exact area', async () => {
-		const region = await studyRegion(runner, { level: 'h3_r8', trainEnd: '2019-02' });
+		const region = (await studyRegion(runner, { level: 'h3_r8', trainEnd: '2019-02' })).areas;
 		expect(region.length).toBeGreaterThan(0);
 		for (const a of region) {
 			expect(a.areaId).toMatch(/^88[0-9a-f]{13}$/);
@@ -126,7 +126,8 @@ describe('evaluateHotspots', () => {
 		expect(last.mean[0].hitRate).toBeCloseTo(0.8 / 1.5, 12);
 		expect(last.mean[0].pai).toBeCloseTo((0.8 + 4 / 3) / 2, 12);
 		expect(last.mean[0].peiStar).toBeCloseTo(5 / 6, 12);
-		expect(last.mean[1]).toEqual({ areaShare: 1, hitRate: 1, pai: 1, peiStar: 1 });
+		// All of the region: every crime, 5 and 3 → 4 a month on average.
+		expect(last.mean[1]).toEqual({ areaShare: 1, hitRate: 1, pai: 1, peiStar: 1, captured: 4 });
 		expect(last.months.map((m) => m.metrics[0].crimes)).toEqual([5, 3]);
 		expect(other.mean[0].hitRate).toBeCloseTo((0.4 + 1 / 3) / 2, 12);
 		expect(other.notBetterThan).toEqual([

@@ -23,15 +23,28 @@ export interface ThrHotspotOptions {
 	weights: HarmWeightsModel;
 	/** Override of the model's Risk provider (tests). */
 	risk?: RiskProvider;
+	/** Method name in outputs; default 'thr'. Comparing several models: {@link thrMethodName}. */
+	name?: string;
 }
 
 const UNITS: readonly AreaUnit[] = ['lsoa', 'h3_r7', 'h3_r8', 'h3_r9'];
 
-/** The THR score as a {@link HotspotMethod} named 'thr' (not a baseline). */
+/** A name for one model among several, from its id and major version: 'thr-v3' for thr 3.0.0. */
+export function thrMethodName(model: ThrModel): string {
+	return `${model.id}-v${model.version.split('.')[0]}`;
+}
+
+/** A plain label: "THR v3" for the thr model 3.x, else "THR <id> v<version>". */
+export function thrMethodLabel(model: ThrModel): string {
+	return model.id === 'thr' ? `THR v${model.version.split('.')[0]}` : `THR ${model.id} v${model.version}`;
+}
+
+/** The THR score as a {@link HotspotMethod} (not a baseline), named 'thr' unless `name` is given. */
 export function thrHotspotMethod(options: ThrHotspotOptions): HotspotMethod {
 	const { model, weights } = options;
 	return {
-		name: 'thr',
+		name: options.name ?? 'thr',
+		label: thrMethodLabel(model),
 		description: `THR score (${model.id} ${model.version}) for the last month of training data`,
 		baseline: false,
 		async rank(ctx) {
