@@ -13,6 +13,7 @@ import { ident } from '../ingest/sql';
 import type { Param, QueryRunner, Row } from '../runner';
 import { CATEGORY_COLUMN, TIMESTAMPED, baseColumn, createAggregateTables } from './aggregates';
 import { DATASET_LABELS, monthIndex, monthKey, type CellLevel, type ExploreDataset, type ExploreFilters, type Measure } from './filters';
+import { hasColumn, studyRegion } from './study-region';
 
 /** The aggregate / base column holding each cell level. */
 export const LEVEL_COLUMN: Record<CellLevel, string> = {
@@ -109,12 +110,29 @@ const ROLLUP_SQL = {
 	explore_week: 'SELECT dataset, month_index, category, hour_of_week, sum(n)::BIGINT AS n FROM explore_hours GROUP BY ALL ORDER BY ALL'
 } as const;
 
-/** The map layer's roll-up of one cell level: records per (dataset, month, category, cell), located records only. */
-function cellRollup(level: CellLevel): { name: string; sql: string } {
+/**
+ * The map layer's roll-up of one cell level: records per (dataset, month, category, cell, force
+ * area flag), located records only. `flag` is the in_force_area expression of explore_points
+ * (a typed NULL for aggregates built before the flag).
+ */
+function cellRollup(level: CellLevel, flag: string): { name: string; sql: string } {
 	return {
 		name: `explore_cells_${level}`,
-		sql: `SELECT dataset, month_index, category, ${ident(LEVEL_COLUMN[level])} AS cell_id, sum(n)::BIGINT AS n FROM explore_points WHERE ${ident(LEVEL_COLUMN[level])} IS NOT NULL GROUP BY ALL ORDER BY ALL`
+		sql: `SELECT dataset, month_index, category, ${ident(LEVEL_COLUMN[level])} AS cell_id, ${flag} AS in_force_area, sum(n)::BIGINT AS n FROM explore_points WHERE ${ident(LEVEL_COLUMN[level])} IS NOT NULL GROUP BY ALL ORDER BY ALL`
 	};
+}
+
+const flags = new WeakMap<QueryRunner, Promise<string>>();
+
+/** explore_points' in_force_area column, or a typed NULL when the aggregate has none; once per runner. */
+function pointsFlag(runner: QueryRunner): Promise<string> {
+	let p = flags.get(runner);
+	if (!p) {
+		p = hasColumn(runner, 'explore_points', 'in_force_area').then((has) => (has ? 'in_force_area' : 'NULL::BOOLEAN'));
+		p.catch(() => flags.delete(runner));
+		flags.set(runner, p);
+	}
+	return p;
 }
 
 function rollup(runner: QueryRunner, name: keyof typeof ROLLUP_SQL | { name: string; sql: string }): Promise<void> {
@@ -215,6 +233,13 @@ export interface CellValue extends Row {
 	harm: number;
 	/** Records in categories with no weight or excluded from harm. */
 	unweighted: number;
+	/** Of `n`, records located outside the force area (their in_force_area flag is false). */
+	outside: number;
+	/**
+	 * Whether the cell is part of the force area at this level (analytics/explore/study-region.ts);
+	 * null when the source declares no force area.
+	 */
+	inForceArea: boolean | null;
 	/** Residents (LSOA: mid-2015; district: from the districts table); null when unknown. */
 	population: number | null;
 	/** The measure's value; null when it cannot be computed for this cell (see `note`). */
@@ -251,7 +276,9 @@ async function lastMonth(runner: QueryRunner, f: ExploreFilters): Promise<string
  * One row per cell with records under the filters at `level` (cells without a value at that
  * level — no location, no district — are left out), ordered by cell id. `value` is the
  * measure: count, harm, rate per 1,000 residents, or THR score (for the month `to`, or the
- * last month with data; the model's own categories and windows apply).
+ * last month with data; the model's own categories and windows apply). Records located outside
+ * the force area are counted (and their number given in `outside`); a cell outside the force
+ * area has no THR score (value null, note "Outside the force area").
  */
 export async function cellValues(runner: QueryRunner, f: ExploreFilters, level: CellLevel, options: CellValueOptions = {}): Promise<CellValue[]> {
 	const apply = options.selection === 'apply';
@@ -259,13 +286,14 @@ export async function cellValues(runner: QueryRunner, f: ExploreFilters, level: 
 	const w = whereOf(f, { on: onBase ? 'base' : 'aggregate', area: apply, bbox: apply });
 	const col = onBase ? baseColumn(f.dataset, LEVEL_COLUMN[level]) : ident(LEVEL_COLUMN[level]);
 	// Without an area filter, the level's own roll-up (far fewer rows than explore_points at coarse levels).
-	const byLevel = !onBase && !(apply && f.area) ? cellRollup(level) : null;
+	const flag = await pointsFlag(runner);
+	const byLevel = !onBase && !(apply && f.area) ? cellRollup(level, flag) : null;
 	if (byLevel) await rollup(runner, byLevel);
 	const records = onBase
-		? `(SELECT ${col} AS cell_id, ${ident(CATEGORY_COLUMN[f.dataset])} AS category, 1 AS n FROM ${ident(f.dataset)} WHERE ${w.sql} AND ${col} IS NOT NULL)`
+		? `(SELECT ${col} AS cell_id, ${ident(CATEGORY_COLUMN[f.dataset])} AS category, ${baseColumn(f.dataset, 'in_force_area', 'BOOLEAN')} AS in_force_area, 1 AS n FROM ${ident(f.dataset)} WHERE ${w.sql} AND ${col} IS NOT NULL)`
 		: byLevel
-			? `(SELECT cell_id, category, n FROM ${ident(byLevel.name)} WHERE ${w.sql})`
-			: `(SELECT ${col} AS cell_id, category, n FROM explore_points WHERE ${w.sql} AND ${col} IS NOT NULL)`;
+			? `(SELECT cell_id, category, in_force_area, n FROM ${ident(byLevel.name)} WHERE ${w.sql})`
+			: `(SELECT ${col} AS cell_id, category, ${flag} AS in_force_area, n FROM explore_points WHERE ${w.sql} AND ${col} IS NOT NULL)`;
 	let popJoin = 'NULL::BIGINT AS population';
 	let join = '';
 	if (level === 'lsoa' && (await tableExists(runner, 'areas'))) {
@@ -275,19 +303,24 @@ export async function cellValues(runner: QueryRunner, f: ExploreFilters, level: 
 		join = 'LEFT JOIN (SELECT district_id AS id, any_value(population) AS population FROM districts GROUP BY 1) p ON p.id = c.cell_id';
 		popJoin = 'p.population::BIGINT AS population';
 	}
-	const rows = await runner.rows<{ cell_id: string; n: number; harm: number; unweighted: number; population: number | null }>(
-		`WITH x AS (SELECT cell_id, category, sum(n)::BIGINT AS n FROM ${records} GROUP BY ALL),
+	const rows = await runner.rows<{ cell_id: string; n: number; harm: number; unweighted: number; outside: number; population: number | null }>(
+		`WITH x AS (
+		   SELECT cell_id, category, sum(n)::BIGINT AS n, coalesce(sum(n) FILTER (WHERE in_force_area = false), 0)::BIGINT AS outside
+		   FROM ${records} GROUP BY cell_id, category
+		 ),
 		 c AS (
 		   -- Weights joined once per cell and category, not once per aggregate row.
 		   SELECT x.cell_id, sum(x.n)::BIGINT AS n,
 		     coalesce(sum(x.n * w.weight) FILTER (WHERE w.weight IS NOT NULL AND NOT w.excluded), 0)::DOUBLE AS harm,
-		     coalesce(sum(x.n) FILTER (WHERE w.weight IS NULL OR w.excluded), 0)::BIGINT AS unweighted
+		     coalesce(sum(x.n) FILTER (WHERE w.weight IS NULL OR w.excluded), 0)::BIGINT AS unweighted,
+		     sum(x.outside)::BIGINT AS outside
 		   FROM x LEFT JOIN harm_weights w ON w.category = x.category
 		   GROUP BY 1
 		 )
-		 SELECT c.cell_id, c.n, c.harm, c.unweighted, ${popJoin} FROM c ${join} ORDER BY c.cell_id`,
+		 SELECT c.cell_id, c.n, c.harm, c.unweighted, c.outside, ${popJoin} FROM c ${join} ORDER BY c.cell_id`,
 		w.params
 	);
+	const region = (await studyRegion(runner, f.dataset, level)).ids;
 	const unavailable = measureUnavailable(f.measure, f.dataset, level);
 	let scores: ReadonlyMap<string, number> | null = null;
 	let thrNote: string | null = null;
@@ -301,9 +334,12 @@ export async function cellValues(runner: QueryRunner, f: ExploreFilters, level: 
 		const n = num(r.n);
 		const harm = num(r.harm);
 		const population = numOrNull(r.population);
+		const inForceArea = region ? region.has(r.cell_id) : null;
 		let value: number | null = null;
 		let note: string | null = unavailable;
-		if (!unavailable) {
+		if (!unavailable && f.measure === 'thr' && inForceArea === false) {
+			note = 'Outside the force area: not scored.';
+		} else if (!unavailable) {
 			switch (f.measure) {
 				case 'count':
 					value = n;
@@ -323,7 +359,7 @@ export async function cellValues(runner: QueryRunner, f: ExploreFilters, level: 
 				}
 			}
 		}
-		return { cell_id: r.cell_id, n, harm, unweighted: num(r.unweighted), population, value, note };
+		return { cell_id: r.cell_id, n, harm, unweighted: num(r.unweighted), outside: num(r.outside), inForceArea, population, value, note };
 	});
 }
 

@@ -182,6 +182,11 @@ export const EXTRACT_DATASETS: readonly ExtractDataset[] = [
 			...h3,
 			{ name: 'lsoa_code', type: 'VARCHAR', description: 'LSOA 2011 of the records; null if unknown' },
 			{ name: 'district_id', type: 'VARCHAR', description: 'District of the records; null if unknown' },
+			{
+				name: 'in_force_area',
+				type: 'BOOLEAN',
+				description: "The records' in_force_area flag: true inside the force area, false located outside it, null without a location or force area"
+			},
 			{ name: 'n', type: 'INTEGER', description: 'Records' }
 		]
 	},

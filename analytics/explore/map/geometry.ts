@@ -17,6 +17,11 @@ export interface MultiPolygonGeometry {
 	coordinates: Position[][][];
 }
 export type CellGeometry = PolygonGeometry | MultiPolygonGeometry;
+/** Lines (e.g. an outline) as GeoJSON; each line at least 2 positions. */
+export interface MultiLineGeometry {
+	type: 'MultiLineString';
+	coordinates: Position[][];
+}
 
 /** H3 resolution of each hexagon level. */
 export const H3_RESOLUTION: Record<'h3_7' | 'h3_8' | 'h3_9', number> = { h3_7: 7, h3_8: 8, h3_9: 9 };
@@ -224,4 +229,52 @@ export function coreBounds(cells: ReadonlyArray<{ geometry: CellGeometry; weight
 		if (run >= share * total) break;
 	}
 	return geometryBounds(kept);
+}
+
+/**
+ * The outline of a set of polygons as lines: every ring edge that no other polygon of the set
+ * shares, i.e. the boundary of their union (the edges between two adjacent polygons cancel).
+ * Vertices are compared after rounding to `decimals` places (default 6, ≈0.1 m), as queen
+ * contiguity does; an edge shared with a neighbour that splits it at other vertices is kept
+ * (drawn as a line inside the union, never missing from its edge). Consecutive kept edges are
+ * joined into one line. Empty input gives no lines.
+ */
+export function outlineOf(geometries: Iterable<CellGeometry>, decimals = 6): MultiLineGeometry {
+	const scale = 10 ** decimals;
+	const key = (p: Position) => `${Math.round(p[0] * scale)},${Math.round(p[1] * scale)}`;
+	const edges: Array<{ a: Position; b: Position; k: string }> = [];
+	const count = new Map<string, number>();
+	const visit = (rings: Position[][]) => {
+		for (const ring of rings)
+			for (let i = 0; i + 1 < ring.length; i++) {
+				const ka = key(ring[i]);
+				const kb = key(ring[i + 1]);
+				if (ka === kb) continue;
+				const k = ka < kb ? `${ka}|${kb}` : `${kb}|${ka}`;
+				count.set(k, (count.get(k) ?? 0) + 1);
+				edges.push({ a: ring[i], b: ring[i + 1], k });
+			}
+	};
+	for (const g of geometries) {
+		if (g.type === 'Polygon') visit(g.coordinates);
+		else for (const p of g.coordinates) visit(p);
+	}
+	const lines: Position[][] = [];
+	let line: Position[] | null = null;
+	for (const e of edges) {
+		if (count.get(e.k) !== 1) {
+			line = null;
+			continue;
+		}
+		const last = line?.[line.length - 1];
+		if (line && last && key(last) === key(e.a)) line.push([e.b[0], e.b[1]]);
+		else {
+			line = [
+				[e.a[0], e.a[1]],
+				[e.b[0], e.b[1]]
+			];
+			lines.push(line);
+		}
+	}
+	return { type: 'MultiLineString', coordinates: lines };
 }

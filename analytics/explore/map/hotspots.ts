@@ -9,9 +9,11 @@
  * and not-significant cells, −z for cold ones): a significant rise is "intensifying", a fall
  * "diminishing" — the same reading as ArcGIS's Emerging Hot Spot Analysis.
  *
- * Study region: H3 cells with records plus the ring of cells around them (value 0), weights =
- * the cell and its 6 neighbours; LSOAs/districts: every polygon of the boundary table (value 0
- * where no records), queen contiguity.
+ * Study region: the force area's cells at the level (analytics/explore/study-region.ts), value 0
+ * where no records: H3 weights = the cell and its 6 neighbours within the region; LSOAs and
+ * districts: queen contiguity of their polygons. Without a declared force area (no `region`),
+ * as before force areas: H3 cells with records plus the ring of cells around them, and every
+ * polygon of the boundary table.
  */
 import { giStar, h3StudyRegion, h3Weights, hotSpots, mannKendall, queenWeights, type HotSpotBin, type HotSpotClass, type SpatialWeights, type TrendLabel } from '../../hotspots/gistar';
 import type { CellLevel } from '../filters';
@@ -53,6 +55,8 @@ export interface HotSpotResult {
 	weights: string;
 	/** Cells with a z-score (the m of the FDR correction). */
 	tested: number;
+	/** Total value of rows whose cell is not in the study region (or has no polygon): not tested. */
+	leftOut: number;
 }
 
 export interface HotSpotInput {
@@ -63,36 +67,57 @@ export interface HotSpotInput {
 	months: readonly number[];
 	/** Boundary polygons (id → GeoJSON text) for lsoa/district levels. */
 	polygons?: ReadonlyArray<{ id: string; geometry: string }>;
+	/**
+	 * The study region (cell ids), e.g. the force area's cells: exactly these cells are tested,
+	 * values of other cells are ignored. Absent: the cells with data plus a ring (H3), or every
+	 * polygon (LSOA, district).
+	 */
+	region?: ReadonlySet<string> | null;
 	/** Significance level of the trend test (default 0.05). */
 	alpha?: number;
 }
 
-/** Study-region weights for a level: H3 ring-1 padded region, or queen contiguity of the polygons. */
-export function regionWeights(level: CellLevel, cellsWithData: Iterable<string>, polygons?: ReadonlyArray<{ id: string; geometry: string }>): SpatialWeights {
-	if (isH3Level(level)) return h3Weights(h3StudyRegion(cellsWithData, { ring: 1 }));
+/**
+ * Study-region weights for a level. With `region`: its H3 cells (sorted), or queen contiguity of
+ * the polygons whose id is in it (region cells without a polygon are left out: they cannot be
+ * placed). Without: the cells with data padded by a ring (H3), or every polygon.
+ */
+export function regionWeights(
+	level: CellLevel,
+	cellsWithData: Iterable<string>,
+	polygons?: ReadonlyArray<{ id: string; geometry: string }>,
+	region?: ReadonlySet<string> | null
+): SpatialWeights {
+	if (isH3Level(level)) return h3Weights(region ? [...region].sort() : h3StudyRegion(cellsWithData, { ring: 1 }));
 	if (!polygons || polygons.length === 0) throw new Error(`hot spots at the ${level} level need its boundary polygons, and this source has none`);
-	return queenWeights(polygons);
+	return queenWeights(region ? polygons.filter((p) => region.has(p.id)) : polygons);
 }
 
 /**
  * Gi* hot and cold spots of the window's totals with FDR-corrected confidence classes, and the
- * trend of each cell over the window's months. Cells with data outside the boundary polygons are
- * left out (they have no neighbours to compare with). Sorted: hot spots by z descending, then
+ * trend of each cell over the window's months. Cells with data outside the study region or the
+ * boundary polygons are left out (they are not part of the region compared). A region of fewer
+ * than 2 cells gives every cell z = null with its reason. Sorted: hot spots by z descending, then
  * cold spots by z ascending, then the rest by id.
  */
 export function hotSpotCells(input: HotSpotInput): HotSpotResult {
 	const months = [...input.months];
 	const monthPos = new Map(months.map((m, t) => [m, t]));
 	const withData = new Set(input.rows.map((r) => r.cell_id));
-	const weights = regionWeights(input.level, withData, input.polygons);
+	const weights = regionWeights(input.level, withData, input.polygons, input.region);
 	const index = new Map(weights.ids.map((id, i) => [id, i]));
 	const n = weights.ids.length;
 	const total = new Float64Array(n);
 	const byMonth = months.map(() => new Float64Array(n));
+	let leftOut = 0;
 	for (const r of input.rows) {
 		const i = index.get(r.cell_id);
 		const t = monthPos.get(r.month_index);
-		if (i === undefined || t === undefined) continue;
+		if (t === undefined) continue;
+		if (i === undefined) {
+			leftOut += r.value;
+			continue;
+		}
 		total[i] += r.value;
 		byMonth[t][i] += r.value;
 	}
@@ -128,19 +153,21 @@ export function hotSpotCells(input: HotSpotInput): HotSpotResult {
 	});
 	const rank = (c: HotSpotCell) => (c.class === 'hot' ? 0 : c.class === 'cold' ? 1 : 2);
 	cells.sort((x, y) => rank(x) - rank(y) || (x.class === 'hot' ? (y.z ?? 0) - (x.z ?? 0) : x.class === 'cold' ? (x.z ?? 0) - (y.z ?? 0) : x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-	return { cells, months, weights: weights.description, tested: analysis.tested };
+	return { cells, months, weights: weights.description, tested: analysis.tested, leftOut };
 }
 
 /**
  * The hot-spot result as a map layer: every tested cell with a geometry, coloured by its Gi* bin
  * (`colours`, keyed by bin), `value` = its Gi* z, `class` = the bin (−3…3), `records` = its window
- * total. Cells without a geometry go to `missing`.
+ * total (records located inside the force area only). `inForceArea`: true when the region was the
+ * force area, null when none is declared. Cells without a geometry go to `missing`.
  */
 export function hotSpotLayer(
 	result: HotSpotResult,
 	geometries: ReadonlyMap<string, CellGeometry>,
 	colours: Record<HotSpotBin, string>,
-	names?: ReadonlyMap<string, string>
+	names?: ReadonlyMap<string, string>,
+	inForceArea: boolean | null = null
 ): CellLayer {
 	const features: CellFeature[] = [];
 	const missing: MapCell[] = [];
@@ -148,14 +175,25 @@ export function hotSpotLayer(
 		const geometry = geometries.get(c.id);
 		const name = names?.get(c.id) ?? null;
 		if (!geometry) {
-			missing.push({ id: c.id, name, records: c.total, harm: 0, population: null, value: c.z });
+			missing.push({ id: c.id, name, records: c.total, recordsOutside: 0, inForceArea, harm: 0, population: null, value: c.z });
 			continue;
 		}
 		features.push({
 			type: 'Feature',
 			id: c.id,
 			geometry,
-			properties: { cell_id: c.id, name, records: c.total, harm: 0, population: null, value: c.z, class: c.bin, colour: colours[c.bin] }
+			properties: {
+				cell_id: c.id,
+				name,
+				records: c.total,
+				records_outside: 0,
+				in_force_area: inForceArea,
+				harm: 0,
+				population: null,
+				value: c.z,
+				class: c.bin,
+				colour: colours[c.bin]
+			}
 		});
 	}
 	return { type: 'FeatureCollection', features, missing };

@@ -4,3 +4,5 @@ export * from './layer';
 export * from './legend';
 export * from './hotspots';
 export * from './hotspot-data';
+export * from './force-outline';
+export { studyRegion, type StudyRegion } from '../study-region';

@@ -4,7 +4,7 @@
  * export, so what is exported is exactly what is on screen.
  */
 import type { CellLevel, Measure } from '../filters';
-import type { CellGeometry } from './geometry';
+import type { CellGeometry, MultiLineGeometry } from './geometry';
 
 /** One cell's figures, as the map shows them. */
 export interface MapCell {
@@ -14,6 +14,10 @@ export interface MapCell {
 	name: string | null;
 	/** Records in the cell under the current filters. */
 	records: number;
+	/** Of `records`, those located outside the force area (counted and shown, never scored). */
+	recordsOutside: number;
+	/** Whether the cell is part of the force area (the study region); null when the source declares none. */
+	inForceArea: boolean | null;
 	/** Harm (CCHI days) of those records. */
 	harm: number;
 	/** Residents; null when unknown (hexagons, areas without population). */
@@ -49,6 +53,10 @@ export interface CellFeatureProperties {
 	cell_id: string;
 	name: string | null;
 	records: number;
+	/** Records located outside the force area. */
+	records_outside: number;
+	/** Part of the force area; false cells are drawn faded; null without a declared force area. */
+	in_force_area: boolean | null;
 	harm: number;
 	population: number | null;
 	value: number | null;
@@ -67,6 +75,8 @@ export interface CellFeature {
 
 export interface LayerMeta {
 	level: CellLevel;
+	/** The force area and its outline (drawn over the cells), or null when the source declares none. */
+	forceArea?: { name: string; outline: MultiLineGeometry } | null;
 	measure: Measure;
 	/** Human description of the measure and unit, e.g. "Count of records". */
 	measureLabel: string;
@@ -108,6 +118,8 @@ export function buildCellLayer(cells: readonly MapCell[], geometries: ReadonlyMa
 				cell_id: c.id,
 				name: c.name,
 				records: c.records,
+				records_outside: c.recordsOutside,
+				in_force_area: c.inForceArea,
 				harm: c.harm,
 				population: c.population,
 				value: c.value,
@@ -120,7 +132,7 @@ export function buildCellLayer(cells: readonly MapCell[], geometries: ReadonlyMa
 }
 
 /** Columns of the cells table and of its CSV, in order. */
-export const CELL_TABLE_COLUMNS = ['cell_id', 'name', 'records', 'harm', 'population', 'value', 'class'] as const;
+export const CELL_TABLE_COLUMNS = ['cell_id', 'name', 'in_force_area', 'records', 'records_outside', 'harm', 'population', 'value', 'class'] as const;
 export type CellTableRow = Pick<CellFeatureProperties, (typeof CELL_TABLE_COLUMNS)[number]>;
 
 /** The rows of the cells table (and its CSV): the drawn features' properties, without colour. */
@@ -128,7 +140,9 @@ export function cellTableRows(layer: CellLayer): CellTableRow[] {
 	return layer.features.map(({ properties: p }) => ({
 		cell_id: p.cell_id,
 		name: p.name,
+		in_force_area: p.in_force_area,
 		records: p.records,
+		records_outside: p.records_outside,
 		harm: p.harm,
 		population: p.population,
 		value: p.value,
@@ -139,7 +153,8 @@ export function cellTableRows(layer: CellLayer): CellTableRow[] {
 /**
  * The layer as a GeoJSON FeatureCollection text (RFC 7946) for download: the drawn cells with
  * their figures and class, and a `clearsight` member (a foreign member, which GeoJSON readers
- * ignore) recording the level, measure, filters, source and class breaks.
+ * ignore) recording the level, measure, filters, source, class breaks and the force area's
+ * name and outline (a MultiLineString), so a reader can tell the cells outside it.
  */
 export function layerGeoJson(layer: CellLayer, meta: LayerMeta): string {
 	const out = {
@@ -152,7 +167,8 @@ export function layerGeoJson(layer: CellLayer, meta: LayerMeta): string {
 			source: meta.source,
 			class_breaks: meta.breaks,
 			class_colours: meta.colours,
-			cells_without_geometry: layer.missing.length
+			cells_without_geometry: layer.missing.length,
+			force_area: meta.forceArea ? { name: meta.forceArea.name, outline: meta.forceArea.outline } : null
 		},
 		features: layer.features.map((f) => ({
 			type: 'Feature',

@@ -158,8 +158,8 @@ describe('the layer, its legend and its exports', () => {
 	});
 
 	it('keeps every record of the located rows, and the GeoJSON export equals the table', async () => {
-		const cells: MapCell[] = r8.map((r) => ({ id: r.id, name: null, records: r.n, harm: 0, population: null, value: r.n }));
-		cells.push({ id: 'not-a-cell', name: null, records: 3, harm: 0, population: null, value: 3 });
+		const cells: MapCell[] = r8.map((r) => ({ id: r.id, name: null, records: r.n, recordsOutside: 0, inForceArea: null, harm: 0, population: null, value: r.n }));
+		cells.push({ id: 'not-a-cell', name: null, records: 3, recordsOutside: 0, inForceArea: null, harm: 0, population: null, value: 3 });
 		const { geometries } = cellGeometries('h3_8', cells.map((c) => c.id));
 		const layer = buildCellLayer(cells, geometries, scheme);
 		expect(layer.missing.map((c) => c.id)).toEqual(['not-a-cell']);
@@ -182,10 +182,10 @@ describe('the layer, its legend and its exports', () => {
 
 	it('counts cells per legend class and lists cells without a value', () => {
 		const cells: MapCell[] = [
-			{ id: 'a', name: null, records: 1, harm: 0, population: null, value: 1 },
-			{ id: 'b', name: null, records: 60, harm: 0, population: null, value: 60 },
-			{ id: 'c', name: null, records: 70, harm: 0, population: null, value: 70 },
-			{ id: 'd', name: null, records: 5, harm: 0, population: null, value: null }
+			{ id: 'a', name: null, records: 1, recordsOutside: 0, inForceArea: null, harm: 0, population: null, value: 1 },
+			{ id: 'b', name: null, records: 60, recordsOutside: 0, inForceArea: null, harm: 0, population: null, value: 60 },
+			{ id: 'c', name: null, records: 70, recordsOutside: 0, inForceArea: null, harm: 0, population: null, value: 70 },
+			{ id: 'd', name: null, records: 5, recordsOutside: 0, inForceArea: null, harm: 0, population: null, value: null }
 		];
 		const square = { type: 'Polygon' as const, coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]] as [number, number][]] };
 		const layer = buildCellLayer(cells, new Map(cells.map((c) => [c.id, square])), scheme);
