@@ -93,7 +93,7 @@ beforeAll(async () => {
 		{ ...base, dataset: 'stop_search', area: { level: 'lsoa', ids: [stopLsoa.c] }, from: '2018-01' },
 		{ ...base, dataset: 'stop_search', bbox: box, to: '2019-06' }
 	];
-});
+}, 120_000);
 afterAll(() => runner?.close());
 
 describe('explore pre-aggregates', () => {
