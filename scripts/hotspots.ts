@@ -1,45 +1,89 @@
 /**
- * npm run hotspots -- --input <street CSV(s), folders or an extract folder> --train-end <YYYY-MM> --out <file.csv>
- *                     [--method last-period|kde|thr] [--level lsoa|h3-7|h3-8|h3-9] [--dataset incidents|events|stop_search]
- *                     [--lookback-months <n>] [--bandwidth <metres>] [--model <THR model file>]
- *                     [--evaluate-months <n>] [--area-shares 0.01,0.05,0.1,0.2]
+ * npm run hotspots -- --input <street CSV(s), folders or an extract folder> [--train-end <YYYY-MM>] [--out <file.csv>]
+ *                     [--method last-period|kde|last-harm|harm-12|thr] [--level lsoa|h3-7|h3-8|h3-9|area]
+ *                     [--dataset incidents|events|stop_search] [--lookback-months <n>] [--bandwidth <metres>]
+ *                     [--model <THR model file> …] [--evaluate-months <n>] [--measure count|harm]
+ *                     [--area-shares 0.01,0.05,0.1,0.2] [--evaluation-out <file.csv|file.json>]
  *
- * Ranks every area of the study region (every area with a record on or before --train-end; an
- * H3 area_id is the cell's index string) for the month after --train-end and writes one row per
- * area: area_id, rank (1 = hottest; equal scores ordered by area id), score, method. Scores:
- * last-period = records in the --train-end month; kde = quartic-kernel density (records per km²)
- * of the last --lookback-months months at the area centre, bandwidth by the rule in
- * analytics/hotspots/kde.ts unless --bandwidth is given; thr = the THR score for the --train-end
- * month from --model (default models/thr/thr-v2.json; street records only), 0 for areas outside
- * its scope. Nothing after --train-end is read.
+ * Ranks every area of the study region (the force area: every force-area LSOA, or the force's H3
+ * cells; without a declared force area, every area with a record on or before --train-end, with a
+ * warning) for the month after --train-end (default: the last month with data). With --out, writes
+ * one row per area: area_id, rank (1 = hottest; equal scores ordered by area id), score, method.
+ * Scores: last-period = records in the --train-end month; kde = quartic-kernel density (records per
+ * km²) of the last --lookback-months months at the area centre; last-harm / harm-12 = harm (Σ
+ * records × CCHI weight, the THR model's weights and exclusions) in the last month / 12 months;
+ * thr = the THR score for the --train-end month from the first --model (default the published
+ * model; street records only), 0 for areas outside its scope. Nothing after --train-end is read,
+ * and records located outside the force area are never read.
  *
- * With --evaluate-months n, every method (THR only on street records) is also scored on the n months up to --train-end
- * (each predicted from the months before it): hit rate, PAI and PEI* at each area share, printed
- * next to each other so a model can be seen not to beat the baselines. Exits 2 on a usage error,
- * 1 when the input cannot be read or has no records up to --train-end.
+ * With --evaluate-months n, each of the n months up to --train-end is a test month, ranked from the
+ * months before it only (rolling origins):
+ * - --measure count (default): hit rate, PAI and PEI* of the next month's records for last-period,
+ *   kde and thr, side by side, and where thr does not beat a baseline;
+ * - --measure harm: the share of the next month's harm captured by the top 1/5/10/20% of the force
+ *   area and its harm-PAI, for every --model (default thr-v3 and thr-v2 beside the published model)
+ *   and the baselines (last month's harm, 12-month harm, last month's counts, kernel density), and
+ *   the plain statement of where the first model does not beat a baseline.
+ * --evaluation-out writes the per-origin figures (CSV: one row per method, month and share; JSON:
+ * the whole evaluation). Exits 2 on a usage error, 1 when the input cannot be read or has no
+ * records up to --train-end.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from './lib/args';
 import { createNodeRunner } from './lib/node-runner';
 import { loadInput } from './lib/load-input';
 import { toCsv } from '../analytics/export/csv';
 import type { Row } from '../analytics/runner';
-import { evaluateHotspots, kdeMethod, lastPeriodMethod, predictHotspots, thrHotspotMethod, type HotspotMethod, type KdeOptions } from '../analytics/hotspots';
+import {
+	evaluateHotspots,
+	evaluationRows,
+	harmAccuracy,
+	harmWindowMethod,
+	kdeMethod,
+	lastHarmMethod,
+	lastPeriodMethod,
+	predictHotspots,
+	shareLabel,
+	thrHotspotMethod,
+	type HotspotMeasure,
+	type HotspotMethod,
+	type KdeOptions,
+	type MethodEvaluation
+} from '../analytics/hotspots';
+import { effectiveWeights, type AreaUnit } from '../analytics/thr/model';
 import { DEFAULT_THR_MODEL, readModel } from './thr-model-file';
-import { monthIndex, monthKey, type AreaLevel, type MonthlyTable } from '../analytics/forecast/series';
+import { areaColumn, monthIndex, monthKey, type AreaLevel, type MonthlyTable } from '../analytics/forecast/series';
 import { runCli } from './lib/cli';
 
 const LEVELS: Record<string, AreaLevel> = { lsoa: 'lsoa', 'h3-7': 'h3_r7', 'h3-8': 'h3_r8', 'h3-9': 'h3_r9', area: 'area_code' };
 const DATASETS: readonly MonthlyTable[] = ['incidents', 'events', 'stop_search'];
+const MEASURES: readonly HotspotMeasure[] = ['count', 'harm'];
 export const HOTSPOT_COLUMNS = ['area_id', 'rank', 'score', 'method'] as const;
+export const EVALUATION_COLUMNS = ['method', 'measure', 'month', 'area_share', 'total', 'captured', 'share_captured', 'pai', 'pei_star'] as const;
 
-/** What the method factories are given: the kernel density options and the THR model file. */
+/**
+ * THR models compared in a harm evaluation besides the published one (DEFAULT_THR_MODEL, always
+ * first): the current and the previous version, those that exist.
+ */
+export const COMPARED_THR_MODELS = ['models/thr/thr-v3.json', 'models/thr/thr-v2.json'] as const;
+
+/** The default --model list: the published model, then the compared ones that exist, each once. */
+export function defaultModels(): string[] {
+	return [...new Set([DEFAULT_THR_MODEL, ...COMPARED_THR_MODELS.filter((f) => existsSync(f))])];
+}
+
+/** What the method factories are given: the kernel density options and the THR model files. */
 export interface MethodSettings {
 	kde: KdeOptions;
-	/** THR model file for 'thr'. */
-	model: string;
+	/** THR model files; the first ranks for 'thr' and defines harm for 'last-harm' and 'harm-12'. */
+	models: string[];
 }
+
+const harmWeightsOf = (file: string) => {
+	const { model, weights } = readModel(file);
+	return effectiveWeights(model, weights);
+};
 
 /**
  * The ranking methods the command offers, by name; another ranking is one more entry returning a
@@ -48,28 +92,41 @@ export interface MethodSettings {
 export const HOTSPOT_CLI_METHODS: Record<string, (settings: MethodSettings) => HotspotMethod> = {
 	'last-period': () => lastPeriodMethod(),
 	kde: (settings) => kdeMethod(settings.kde),
-	thr: (settings) => thrHotspotMethod(readModel(settings.model))
+	'last-harm': (settings) => lastHarmMethod({ weights: harmWeightsOf(settings.models[0]) }),
+	'harm-12': (settings) => harmWindowMethod({ weights: harmWeightsOf(settings.models[0]), months: 12 }),
+	thr: (settings) => thrHotspotMethod(readModel(settings.models[0]))
 };
+/** Methods that read harm: street records only. */
+const HARM_METHODS = ['last-harm', 'harm-12', 'thr'];
+/** The methods of a count evaluation, as before harm was measured. */
+const COUNT_EVALUATION = ['last-period', 'kde', 'thr'];
 
-const USAGE = `usage: npm run hotspots -- --input <street CSVs, folders or an extract folder …> --train-end <YYYY-MM> --out <file.csv>
+const USAGE = `usage: npm run hotspots -- --input <street CSVs, folders or an extract folder …> [--train-end <YYYY-MM>] [--out <file.csv>]
          [--method ${Object.keys(HOTSPOT_CLI_METHODS).join('|')}] [--level ${Object.keys(LEVELS).join('|')}] [--dataset ${DATASETS.join('|')}]
-         [--lookback-months <n>] [--bandwidth <metres>] [--model <THR model file>] [--evaluate-months <n>] [--area-shares 0.01,0.05,0.1,0.2]
-  e.g. npm run hotspots -- --input sample-data/police-uk/city-of-london/street --train-end 2019-10 --method kde --level h3-8 --out hotspots.csv`;
+         [--lookback-months <n>] [--bandwidth <metres>] [--model <THR model file> …] [--evaluate-months <n>] [--measure count|harm]
+         [--area-shares 0.01,0.05,0.1,0.2] [--evaluation-out <file.csv|file.json>]
+  e.g. npm run hotspots -- --input sample-data/police-uk/city-of-london/street --train-end 2019-10 --method kde --level h3-8 --out hotspots.csv
+       npm run hotspots -- --input extracts/sample/city-of-london --method thr --measure harm --evaluate-months 12`;
 
 class UsageError extends Error {}
 
 export interface HotspotsCliOptions {
 	inputs: string[];
-	trainEnd: string;
-	out: string;
+	/** Last month of data used; null: the last month with data. */
+	trainEnd: string | null;
+	/** Ranking CSV; null: not written. */
+	out: string | null;
 	method: string;
 	level: AreaLevel;
 	dataset: MonthlyTable;
 	kde: KdeOptions;
-	/** THR model file for --method thr (and the THR row of --evaluate-months). */
-	model: string;
+	/** THR model files: the first ranks for --method thr; all are compared by --measure harm. */
+	models: string[];
 	evaluateMonths: number;
+	measure: HotspotMeasure;
 	areaShares: number[];
+	/** Per-origin figures (.csv or .json); null: not written. */
+	evaluationOut: string | null;
 }
 
 const positiveInteger = (name: string, text: string | undefined, fallback: number, min = 1): number => {
@@ -84,8 +141,8 @@ export function parseHotspotsArgs(argv: readonly string[]): HotspotsCliOptions |
 	let args;
 	try {
 		args = parseArgs(argv, {
-			lists: ['input'],
-			values: ['train-end', 'out', 'method', 'level', 'dataset', 'lookback-months', 'bandwidth', 'model', 'evaluate-months', 'area-shares'],
+			lists: ['input', 'model'],
+			values: ['train-end', 'out', 'method', 'level', 'dataset', 'lookback-months', 'bandwidth', 'evaluate-months', 'measure', 'area-shares', 'evaluation-out'],
 			flags: ['help']
 		});
 	} catch (e) {
@@ -94,11 +151,12 @@ export function parseHotspotsArgs(argv: readonly string[]): HotspotsCliOptions |
 	if (args.flags.has('help')) return 'help';
 	const v = args.values;
 	if (!args.lists.input?.length) throw new UsageError('--input is required');
-	for (const name of ['train-end', 'out'] as const) if (!v[name]) throw new UsageError(`--${name} is required`);
-	try {
-		monthIndex(v['train-end']);
-	} catch {
-		throw new UsageError(`--train-end must be a month YYYY-MM, got "${v['train-end']}"`);
+	if (v['train-end'] !== undefined) {
+		try {
+			monthIndex(v['train-end']);
+		} catch {
+			throw new UsageError(`--train-end must be a month YYYY-MM, got "${v['train-end']}"`);
+		}
 	}
 	const method = v.method ?? 'last-period';
 	if (!(method in HOTSPOT_CLI_METHODS)) throw new UsageError(`--method must be one of ${Object.keys(HOTSPOT_CLI_METHODS).join(', ')}, got "${method}"`);
@@ -106,9 +164,18 @@ export function parseHotspotsArgs(argv: readonly string[]): HotspotsCliOptions |
 	if (!level) throw new UsageError(`--level must be one of ${Object.keys(LEVELS).join(', ')}, got "${v.level}"`);
 	const dataset = (v.dataset ?? 'incidents') as MonthlyTable;
 	if (!DATASETS.includes(dataset)) throw new UsageError(`--dataset must be one of ${DATASETS.join(', ')}, got "${v.dataset}"`);
-	if (method === 'thr' && dataset !== 'incidents') throw new UsageError(`--method thr scores street records: use --dataset incidents, not "${dataset}"`);
-	if (method === 'thr' && level === 'area_code') throw new UsageError('--method thr needs --level lsoa or an H3 level');
-	if (v.model !== undefined && method !== 'thr' && !v['evaluate-months']) throw new UsageError('--model only applies to --method thr (or --evaluate-months)');
+	const measure = (v.measure ?? 'count') as HotspotMeasure;
+	if (!MEASURES.includes(measure)) throw new UsageError(`--measure must be one of ${MEASURES.join(', ')}, got "${v.measure}"`);
+	const streetOnly = HARM_METHODS.includes(method) ? `--method ${method}` : measure === 'harm' ? '--measure harm' : null;
+	if (streetOnly && dataset !== 'incidents') throw new UsageError(`${streetOnly} scores street records: use --dataset incidents, not "${dataset}"`);
+	if (streetOnly && level === 'area_code') throw new UsageError(`${streetOnly} needs --level lsoa or an H3 level`);
+	const evaluateMonths = positiveInteger('evaluate-months', v['evaluate-months'], 0, 0);
+	if (measure === 'harm' && evaluateMonths === 0) throw new UsageError('--measure harm applies to the evaluation: give --evaluate-months <n>');
+	if (args.lists.model !== undefined && method !== 'thr' && method !== 'last-harm' && method !== 'harm-12' && !evaluateMonths) {
+		throw new UsageError('--model only applies to --method thr, last-harm, harm-12 (or --evaluate-months)');
+	}
+	if (v['evaluation-out'] !== undefined && !evaluateMonths) throw new UsageError('--evaluation-out needs --evaluate-months <n>');
+	if (v['evaluation-out'] !== undefined && !/\.(csv|json)$/i.test(v['evaluation-out'])) throw new UsageError(`--evaluation-out must end in .csv or .json, got "${v['evaluation-out']}"`);
 	let bandwidthMeters: number | undefined;
 	if (v.bandwidth !== undefined) {
 		bandwidthMeters = Number(v.bandwidth);
@@ -118,20 +185,34 @@ export function parseHotspotsArgs(argv: readonly string[]): HotspotsCliOptions |
 	if (areaShares.some((s) => !(s > 0 && s <= 1))) throw new UsageError(`--area-shares must be numbers in (0, 1] separated by commas, got "${v['area-shares']}"`);
 	return {
 		inputs: args.lists.input,
-		trainEnd: v['train-end'],
-		out: v.out,
+		trainEnd: v['train-end'] ?? null,
+		out: v.out ?? null,
 		method,
 		level,
 		dataset,
 		kde: { lookbackMonths: positiveInteger('lookback-months', v['lookback-months'], 12), bandwidthMeters },
-		model: v.model ?? DEFAULT_THR_MODEL,
-		evaluateMonths: positiveInteger('evaluate-months', v['evaluate-months'], 0, 0),
-		areaShares
+		models: args.lists.model ?? defaultModels(),
+		evaluateMonths,
+		measure,
+		areaShares,
+		evaluationOut: v['evaluation-out'] ?? null
 	};
 }
 
 const pct = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)}%`);
 const num = (v: number | null) => (v === null ? '—' : v.toFixed(2));
+const count = (n: number) => n.toLocaleString('en-GB');
+
+function writeFile(path: string, text: string) {
+	mkdirSync(dirname(path), { recursive: true });
+	writeFileSync(path, text);
+}
+
+/** The per-origin figures as CSV (one row per method, month and share) or the whole evaluation as JSON. */
+function writeEvaluation(path: string, evaluations: readonly MethodEvaluation[], json: unknown) {
+	if (/\.json$/i.test(path)) writeFile(path, JSON.stringify(json, null, '\t') + '\n');
+	else writeFile(path, toCsv(evaluationRows(evaluations) as unknown as Row[], EVALUATION_COLUMNS));
+}
 
 /** Run the command with parsed options; returns the exit code. `log` receives the summary. */
 export async function runHotspots(options: HotspotsCliOptions, log: (line: string) => void = console.log): Promise<number> {
@@ -140,31 +221,47 @@ export async function runHotspots(options: HotspotsCliOptions, log: (line: strin
 	try {
 		await loadInput(runner, options.inputs);
 		const loadedMs = performance.now() - started;
-		const settings: MethodSettings = { kde: options.kde, model: options.model };
+		let trainEnd = options.trainEnd;
+		if (trainEnd === null) {
+			const [r] = await runner.rows<{ last: number | null }>(`SELECT max(month_index) AS last FROM ${options.dataset}`);
+			if (r.last === null) {
+				log(`error: no ${options.dataset} records in the input`);
+				return 1;
+			}
+			trainEnd = monthKey(r.last);
+		}
+		const settings: MethodSettings = { kde: options.kde, models: options.models };
 		const method = HOTSPOT_CLI_METHODS[options.method](settings);
 		const t = performance.now();
-		const p = await predictHotspots(runner, { table: options.dataset, level: options.level, trainEnd: options.trainEnd, method });
-		if (p.rows.length === 0) {
-			log(`error: no ${options.dataset} records with a ${options.level} area on or before ${options.trainEnd}`);
+		const [{ n: located }] = await runner.rows<{ n: number }>(
+			`SELECT count(*)::BIGINT AS n FROM ${options.dataset} WHERE ${areaColumn(options.dataset, options.level)} IS NOT NULL AND month_index <= ?`,
+			[monthIndex(trainEnd)]
+		);
+		const p = located > 0 ? await predictHotspots(runner, { table: options.dataset, level: options.level, trainEnd, method }) : null;
+		if (!p || p.rows.length === 0) {
+			log(`error: no ${options.dataset} records with a ${options.level} area on or before ${trainEnd}`);
 			return 1;
 		}
-		const rows: Row[] = p.rows.map((r) => ({ area_id: r.areaId, rank: r.rank, score: Number(r.score.toPrecision(8)), method: r.method }));
-		mkdirSync(dirname(options.out), { recursive: true });
-		writeFileSync(options.out, toCsv(rows, HOTSPOT_COLUMNS));
 		const centres = [...new Set(p.region.map((a) => a.centre))].join(', ');
-		log(`Region: ${p.region.length} ${options.level} areas with ${options.dataset} records up to ${options.trainEnd} (centres: ${centres}).`);
+		const regionText = p.forceArea
+			? `Region: the force area (${p.forceArea.name}), ${p.region.length} ${options.level} areas (${p.basis}; centres: ${centres}).`
+			: `Region: ${p.region.length} ${options.level} areas with ${options.dataset} records up to ${trainEnd} (centres: ${centres}).`;
+		log(regionText);
+		for (const w of p.warnings) log(`Warning: ${w}`);
 		log(`Prediction for ${p.month} by ${p.method}: ${p.detail}.`);
 		log(`Top 5: ${p.rows.slice(0, 5).map((r) => `${r.areaId} (${r.score.toPrecision(4)})`).join(', ')}`);
-		log(`Wrote ${rows.length} rows to ${options.out} in ${((performance.now() - t) / 1000).toFixed(2)} s (load ${(loadedMs / 1000).toFixed(1)} s).`);
+		if (options.out) {
+			const rows: Row[] = p.rows.map((r) => ({ area_id: r.areaId, rank: r.rank, score: Number(r.score.toPrecision(8)), method: r.method }));
+			writeFile(options.out, toCsv(rows, HOTSPOT_COLUMNS));
+			log(`Wrote ${rows.length} rows to ${options.out} in ${((performance.now() - t) / 1000).toFixed(2)} s (load ${(loadedMs / 1000).toFixed(1)} s).`);
+		}
 
-		if (options.evaluateMonths > 0) {
-			const last = monthIndex(options.trainEnd);
+		if (options.evaluateMonths > 0 && options.measure === 'count') {
+			const last = monthIndex(trainEnd);
 			const testMonths = Array.from({ length: options.evaluateMonths }, (_, i) => monthKey(last - options.evaluateMonths + 1 + i));
 			// THR scores street records at LSOA or H3 level only.
 			const thrApplies = options.dataset === 'incidents' && options.level !== 'area_code';
-			const methods = Object.entries(HOTSPOT_CLI_METHODS)
-				.filter(([name]) => name !== 'thr' || thrApplies)
-				.map(([, make]) => make(settings));
+			const methods = COUNT_EVALUATION.filter((name) => name !== 'thr' || thrApplies).map((name) => HOTSPOT_CLI_METHODS[name](settings));
 			const evaluation = await evaluateHotspots(runner, { table: options.dataset, level: options.level, testMonths, methods, areaShares: options.areaShares });
 			log(`Evaluation on ${testMonths[0]} … ${testMonths[testMonths.length - 1]} (each month predicted from the months before it; mean over months):`);
 			log(`  ${'method'.padEnd(12)} ${options.areaShares.map((s) => `${pct(s)} area: hit / PAI / PEI*`.padEnd(30)).join('')}`);
@@ -174,7 +271,46 @@ export async function runHotspots(options: HotspotsCliOptions, log: (line: strin
 			for (const e of evaluation) {
 				for (const n of e.notBetterThan) if (n.baselines.length) log(`  ${e.method} does not beat ${n.baselines.join(', ')} at ${pct(n.areaShare)} of the area.`);
 			}
+			if (options.evaluationOut) writeEvaluation(options.evaluationOut, evaluation, { measure: 'count', testMonths, evaluations: evaluation });
 		}
+
+		if (options.evaluateMonths > 0 && options.measure === 'harm') {
+			const models = options.models.map((file) => readModel(file));
+			const acc = await harmAccuracy(runner, {
+				models,
+				months: options.evaluateMonths,
+				lastMonth: trainEnd,
+				level: options.level as AreaUnit,
+				areaShares: options.areaShares,
+				kde: options.kde
+			});
+			if (!acc) {
+				log(`error: no month before ${trainEnd} to predict from: the harm evaluation needs at least two months of data`);
+				return 1;
+			}
+			const months = acc.testMonths;
+			const r = acc.records;
+			log(
+				acc.region.forceArea
+					? `Harm accuracy over the force area (${acc.region.forceArea}, ${acc.region.areas} ${options.level} areas). Street records outside it, never counted: ${count(r.outside)}; inside: ${count(r.inside)}; without a location: ${count(r.unplaced)}.`
+					: `Harm accuracy over ${acc.region.areas} ${options.level} areas (no force area declared).`
+			);
+			for (const w of acc.region.warnings) log(`Warning: ${w}`);
+			log(`Harm: Σ records × harm weight, ${acc.unit}, with the weights and exclusions of THR ${acc.harmDefinedBy}.`);
+			log(
+				`${months.length} rolling origin${months.length === 1 ? '' : 's'}${months.length < acc.requestedMonths ? ` (of ${acc.requestedMonths} asked: the data starts later)` : ''}: each month from ${months[0]} to ${months.at(-1)} ranked from the months before it only. Mean over the months:`
+			);
+			const width = Math.max(...acc.evaluations.map((e) => `${e.label} (${e.method})`.length)) + 2;
+			log(`  ${'method'.padEnd(width)}${options.areaShares.map((s) => `top ${shareLabel(s)}: harm / PAI`.padEnd(24)).join('')}`);
+			for (const e of acc.evaluations) {
+				log(`  ${`${e.label} (${e.method})`.padEnd(width)}${e.mean.map((m) => `${pct(m.hitRate)} / ${num(m.pai)}`.padEnd(24)).join('')}`);
+			}
+			log('Verdicts:');
+			for (const v of acc.verdicts) log(`  ${v.sentence}`);
+			log(`  ${acc.statement}`);
+			if (options.evaluationOut) writeEvaluation(options.evaluationOut, acc.evaluations, acc);
+		}
+		if (options.evaluationOut) log(`Wrote the per-origin figures to ${options.evaluationOut}.`);
 		return 0;
 	} finally {
 		runner.close();

@@ -213,7 +213,23 @@ describe('plain verdicts', () => {
 			"THR v3's top 1% of the force area held 20% of the next month's harm on average over 12 held-back months; last month's counts held the same: THR v3 does not beat it at 1%."
 		);
 		expect(harmStatement(evaluations, 'thr-v3', [one, ten])).toBe(
-			"THR v3 does not beat last month's counts at 1% of the area; 12-month harm at 10% of the area, on the share of next month's harm captured. It beats every baseline at none of the area shares tested."
+			"THR v3 does not beat last month's counts at 1% of the area; 12-month harm at 10% of the area, on the share of next month's harm captured. At no area share tested does it beat every baseline."
+		);
+	});
+
+	it('a baseline it never beats is named once, "at any area share tested"; shares where it wins are named', () => {
+		const mixed = [
+			evaluation('thr-v3', 'THR v3', false, [0.3, 0.6]),
+			evaluation('kde', 'Kernel density of counts', true, [0.4, 0.65]),
+			evaluation('last-harm', "Last month's harm", true, [0.1, 0.5])
+		];
+		const v = harmVerdicts(mixed, { judged: 'thr-v3', months: 3, regionNoun: 'the force area' });
+		expect(harmStatement(mixed, 'thr-v3', v)).toBe(
+			"THR v3 does not beat kernel density of counts at any area share tested, on the share of next month's harm captured. At no area share tested does it beat every baseline."
+		);
+		const oneWin = [evaluation('thr-v3', 'THR v3', false, [0.3, 0.6]), evaluation('last-harm', "Last month's harm", true, [0.1, 0.7])];
+		expect(harmStatement(oneWin, 'thr-v3', harmVerdicts(oneWin, { judged: 'thr-v3', months: 3, regionNoun: 'the force area' }))).toBe(
+			"THR v3 does not beat last month's harm at 10% of the area, on the share of next month's harm captured. It beats every baseline at 1% of the area."
 		);
 	});
 

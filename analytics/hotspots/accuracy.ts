@@ -201,8 +201,8 @@ const joinAnd = (items: readonly string[]) => (items.length <= 1 ? (items[0] ?? 
 /**
  * One statement of where the judged method does not beat a baseline, baseline by baseline
  * ("THR v3 does not beat 12-month harm at 10% and 20% of the area; last month's counts at 1% of
- * the area, on the share of next month's harm captured. It beats every baseline at 5%."), or that
- * it beats every baseline at every share tested.
+ * the area, on the share of next month's harm captured. It beats every baseline at 5% of the
+ * area."), or that it beats every baseline at every share tested.
  */
 export function harmStatement(evaluations: readonly MethodEvaluation[], judged: string, verdicts: readonly ShareVerdict[]): string {
 	const e = evaluations.find((x) => x.method === judged);
@@ -212,11 +212,11 @@ export function harmStatement(evaluations: readonly MethodEvaluation[], judged: 
 	const byBaseline = new Map<string, string[]>();
 	for (const v of losing) for (const b of v.notBeaten) byBaseline.set(b, [...(byBaseline.get(b) ?? []), shareLabel(v.areaShare)]);
 	const label = (name: string) => lowerFirst(evaluations.find((x) => x.method === name)?.label ?? name);
-	const parts = [...byBaseline].map(([b, shares]) => `${label(b)} at ${joinAnd(shares)} of the area`);
+	const parts = [...byBaseline].map(([b, shares]) => `${label(b)} at ${shares.length === verdicts.length ? 'any area share tested' : `${joinAnd(shares)} of the area`}`);
 	const winning = verdicts.filter((v) => v.notBeaten.length === 0).map((v) => shareLabel(v.areaShare));
 	return (
 		`${e.label} does not beat ${parts.join('; ')}, on the share of next month's harm captured. ` +
-		(winning.length ? `It beats every baseline at ${joinAnd(winning)}.` : 'It beats every baseline at none of the area shares tested.')
+		(winning.length ? `It beats every baseline at ${joinAnd(winning)} of the area.` : 'At no area share tested does it beat every baseline.')
 	);
 }
 
