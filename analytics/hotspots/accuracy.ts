@@ -138,9 +138,9 @@ export function shareLabel(share: number): string {
 	return `${Number((100 * share).toPrecision(6))}%`;
 }
 
-/** Decimals that keep these shares apart when they differ (0, else 1, else 2). */
+/** Decimals of a percentage that keep these shares apart when they differ (0, else 1, 2, 3 or at most 4). */
 function decimalsFor(values: ReadonlyArray<number | null>): number {
-	for (const d of [0, 1, 2]) {
+	for (const d of [0, 1, 2, 3, 4]) {
 		const seen = new Map<string, number>();
 		let clash = false;
 		for (const v of values) {
@@ -152,7 +152,7 @@ function decimalsFor(values: ReadonlyArray<number | null>): number {
 		}
 		if (!clash) return d;
 	}
-	return 2;
+	return 4;
 }
 
 const lowerFirst = (text: string) => (/^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text);
@@ -161,7 +161,7 @@ const lowerFirst = (text: string) => (/^[A-Z][a-z]/.test(text) ? text.charAt(0).
  * Per area share, the plain verdict on the `judged` method (by name) against every baseline in
  * `evaluations` (harm measure): what its top share of `regionNoun` held of the next month's harm
  * on average over `months` months, and which baselines held as much or more, with their figures.
- * Percentages are whole unless two different figures would then read the same (then 1 or 2
+ * Percentages are whole unless two different figures would then read the same (then up to 4
  * decimals). Throws when `judged` is not among the evaluations.
  */
 export function harmVerdicts(evaluations: readonly MethodEvaluation[], options: { judged: string; months: number; regionNoun: string }): ShareVerdict[] {
