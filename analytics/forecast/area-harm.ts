@@ -126,9 +126,12 @@ export async function forecastAreaHarm(runner: QueryRunner, options: AreaHarmOpt
 	return finishForecast(trimToData(panel, first), options, { level, measure }, started);
 }
 
-/** The first month_index with any row of `table` up to `last`; null when none. */
-async function firstDataMonth(runner: QueryRunner, table: MonthlyTable, last: number): Promise<number | null> {
-	const [r] = await runner.rows<{ first: number | null }>(`SELECT min(month_index) AS first FROM ${table} WHERE month_index <= ?`, [last]);
+/** The first month_index with any row of `table` up to `last` (inside the force area when asked); null when none. */
+async function firstDataMonth(runner: QueryRunner, table: MonthlyTable, last: number, forceAreaOnly = false): Promise<number | null> {
+	const [r] = await runner.rows<{ first: number | null }>(
+		`SELECT min(month_index) AS first FROM ${table} WHERE month_index <= ? ${forceAreaOnly ? 'AND in_force_area IS NOT false' : ''}`,
+		[last]
+	);
 	return r.first === null ? null : Number(r.first);
 }
 
@@ -357,6 +360,8 @@ export interface RiskEstimatesOptions {
 	methods?: readonly ForecastMethodName[];
 	historyMonths?: number;
 	backtestMonths?: number;
+	/** Leave out records flagged outside the force area (the THR engine passes it when `incidents` has the flag). */
+	forceAreaOnly?: boolean;
 }
 
 export interface RiskEstimatesResult {
@@ -400,9 +405,17 @@ export async function forecastRiskEstimates(runner: QueryRunner, options: RiskEs
 	// One SQL pass for every month: the panel from the first month's history to the last month,
 	// then each month's panel cut from it (the same values forecastAreaHarm would read).
 	const big = months.length
-		? await monthlyPanel(runner, { table, level, lastMonth: monthKey(months[months.length - 1]), months: history + months[months.length - 1] - months[0], measure: 'harm', weights: options.weights })
+		? await monthlyPanel(runner, {
+				table,
+				level,
+				lastMonth: monthKey(months[months.length - 1]),
+				months: history + months[months.length - 1] - months[0],
+				measure: 'harm',
+				weights: options.weights,
+				forceAreaOnly: options.forceAreaOnly
+			})
 		: null;
-	const dataFirst = months.length ? await firstDataMonth(runner, table, months[months.length - 1]) : null;
+	const dataFirst = months.length ? await firstDataMonth(runner, table, months[months.length - 1], options.forceAreaOnly) : null;
 	for (const m of months) {
 		const started = performance.now();
 		const panel = trimToData(slicePanel(big!, m, history), dataFirst !== null && dataFirst <= m ? dataFirst : null);

@@ -186,6 +186,8 @@ export interface MonthlyPanelOptions {
 	weights?: readonly HarmWeightInput[];
 	/** The areas (the study region); default every area with a record in the window, sorted. */
 	areas?: readonly string[];
+	/** Leave out records flagged outside the force area (`in_force_area = false`; the table must have the column). */
+	forceAreaOnly?: boolean;
 }
 
 /** One category's harm weight (structurally the THR engine's EffectiveWeight). */
@@ -225,13 +227,14 @@ export async function monthlyPanel(runner: QueryRunner, options: MonthlyPanelOpt
 	const measure = options.measure ?? 'count';
 	const catFilter = options.categories ? (options.categories.length ? `AND i.category IN (${options.categories.map(() => '?').join(', ')})` : 'AND false') : '';
 	const catParams = options.categories ? [...options.categories] : [];
+	const forceFilter = options.forceAreaOnly ? 'AND i.in_force_area IS NOT false' : '';
 	let first: number;
 	if (options.months !== undefined) {
 		if (!(Number.isInteger(options.months) && options.months >= 1)) throw new RangeError(`months must be a positive integer, got ${options.months}`);
 		first = last - options.months + 1;
 	} else {
 		const [r] = await runner.rows<{ first: number | null }>(
-			`SELECT min(month_index) AS first FROM ${table} i WHERE i.${col} IS NOT NULL AND month_index <= ? ${catFilter}`,
+			`SELECT min(month_index) AS first FROM ${table} i WHERE i.${col} IS NOT NULL AND month_index <= ? ${catFilter} ${forceFilter}`,
 			[last, ...catParams]
 		);
 		first = r.first ?? last + 1;
@@ -259,7 +262,7 @@ export async function monthlyPanel(runner: QueryRunner, options: MonthlyPanelOpt
 			? await runner.columns(
 					`SELECT i.${col} AS area, i.month_index AS m, count(*)::BIGINT AS n${harmCols}
 					 FROM ${table} i ${join}
-					 WHERE i.${col} IS NOT NULL AND i.month_index BETWEEN ? AND ? ${catFilter}
+					 WHERE i.${col} IS NOT NULL AND i.month_index BETWEEN ? AND ? ${catFilter} ${forceFilter}
 					 GROUP BY ALL`,
 					[...weightParams, first, last, ...catParams]
 				)

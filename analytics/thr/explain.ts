@@ -7,9 +7,19 @@
  */
 import type { QueryRunner, Scalar } from '../runner';
 import type { ExtractManifest } from '../ingest/extract-schema';
-import { monthLabel, type ThrBand, type TieHandling } from './model';
-import { SCORE_UNITS, bandFor, type AreaScore, type ComponentRun, type ComponentValue, type RiskDetail, type ScoreResult, type ThreatDetail } from './score';
-import { categoryBreakdownSql, incidentRowsSql, monthlySeriesSql } from './sql';
+import { annualFactor, bandMeaning, bandRule, monthLabel, type ThrBand, type ThrModel, type TieHandling } from './model';
+import {
+	SCORE_UNITS,
+	normaliseRaw,
+	rankOrder,
+	type AreaScore,
+	type ComponentRun,
+	type ComponentValue,
+	type RiskDetail,
+	type ScoreResult,
+	type ThreatDetail
+} from './score';
+import { categoryBreakdownSql, hasForceAreaFlag, incidentRowsSql, monthlySeriesSql } from './sql';
 import { rateRatioPValue } from './stats';
 
 /** The extract a score was computed from (from its manifest). */
@@ -66,12 +76,14 @@ export interface ThreatExplanation {
 	componentId: string;
 	months: ThreatMonth[];
 	detail: ThreatDetail;
-	/** The shrinkage prior of the month (α in incidents; Infinity = no variation beyond chance). */
+	/** The shrinkage prior of the month (α in incidents; Infinity = no variation beyond chance, or no shrinkage in the model). */
 	alpha: number;
-	/** Shrunk ratio (the raw value). */
+	/** The raw value: the shrunk ratio (v1, v2) or the credible excess harm over the recent months, CCHI days (v3). */
 	ratio: number;
 	/** Exact two-sided p-value of the counts (conditional binomial test of two Poisson rates). */
 	pValue: number;
+	/** Exact one-sided p-value for a rise (the same test). */
+	pOneSided: number;
 }
 
 export interface RiskExplanation {
@@ -94,14 +106,20 @@ export interface ComponentMove {
 	unit: string;
 	currentRaw: number;
 	currentPercentile: number;
-	/** scoreChange ÷ weight: the percentile change needed if contributions were not rounded. */
+	/** The normalised value now (the percentile under percentile-rank normalisation). */
+	currentNormalised: number;
+	/** scoreChange ÷ weight: the change of the normalised value needed if contributions were not rounded (and nothing else moved). */
 	percentileChangeNeeded: number;
 	/** False when no value of this component alone gets there (e.g. it would need to exceed every area). */
 	reachable: boolean;
 	/** The nearest percentile this component can take (given the other areas' values) that crosses. */
 	neededPercentile: number | null;
+	/** The normalised value at the needed raw value (the percentile under percentile-rank normalisation). */
+	neededNormalised: number | null;
 	/** The raw value that achieves it, other areas unchanged: e.g. { op: '>=', value: 1234.5 }. */
 	neededRaw: { op: '>=' | '>' | '<=' | '<'; value: number } | null;
+	/** neededRaw.value − currentRaw, in the component's unit (e.g. +1,234 CCHI days of harm); null when unreachable. */
+	rawChange: number | null;
 	/** The score it would give. */
 	newScore: number | null;
 }
@@ -110,9 +128,13 @@ export interface BandMove {
 	direction: 'up' | 'down';
 	/** The band it would move into. */
 	band: ThrBand;
-	/** The threshold to cross: reach it (up) or fall below it (down). */
+	/**
+	 * The score threshold to cross: reach it (up) or fall below it (down). With cumulative-share
+	 * bands, the score of the area it must pass (up) or be passed by (down), others unchanged;
+	 * Infinity (up) when no score does it (an area with no expected harm stays in the last band).
+	 */
 	threshold: number;
-	/** Smallest score change that crosses, signed (up > 0, down < 0; down includes one score unit to fall strictly below). */
+	/** Smallest score change that crosses, signed (up > 0, down < 0; includes one score unit where the tie rule or "strictly below" needs it); ±Infinity when no score change alone does it. */
 	scoreChange: number;
 	byComponent: ComponentMove[];
 }
@@ -175,11 +197,12 @@ export async function explainArea(runner: QueryRunner, options: ExplainOptions):
 	const harm: HarmExplanation[] = [];
 	const threat: ThreatExplanation[] = [];
 	const risk: RiskExplanation[] = [];
+	const forceFlag = await hasForceAreaFlag(runner);
 	for (const [k, c] of model.components.entries()) {
 		const value = area.components[k];
 		if (c.kind === 'harm') {
 			const from = m - c.window_months + 1;
-			const q = categoryBreakdownSql({ model, weights: result.weights, areaId, from, to: m });
+			const q = categoryBreakdownSql({ model, weights: result.weights, areaId, from, to: m, forceFlag });
 			const rows = await runner.rows(q.sql, q.params);
 			const categories: CategoryHarm[] = rows.map((r) => {
 				const category = String(r.category);
@@ -198,7 +221,7 @@ export async function explainArea(runner: QueryRunner, options: ExplainOptions):
 			harm.push({ componentId: c.id, from: monthLabel(from), to: monthLabel(m), categories, total: value.raw });
 		} else if (c.kind === 'threat') {
 			const from = m - c.window_months + 1;
-			const q = monthlySeriesSql({ model, weights: result.weights, areaId, from, to: m });
+			const q = monthlySeriesSql({ model, weights: result.weights, areaId, from, to: m, forceFlag });
 			const rows = await runner.rows(q.sql, q.params);
 			const detail = value.detail as ThreatDetail;
 			threat.push({
@@ -213,7 +236,11 @@ export async function explainArea(runner: QueryRunner, options: ExplainOptions):
 				detail,
 				alpha: result.components[k].shrinkage?.alpha ?? Infinity,
 				ratio: value.raw,
-				pValue: rateRatioPValue({ recent: detail.recentCount, baseline: detail.baselineCount, recentMonths: c.recent_months, baselineMonths: c.window_months - c.recent_months })
+				pValue:
+					detail.baselineMonths > 0
+						? rateRatioPValue({ recent: detail.recentCount, baseline: detail.baselineCount, recentMonths: c.recent_months, baselineMonths: detail.baselineMonths })
+						: 1,
+				pOneSided: detail.pOneSided
 			});
 		} else if (c.kind === 'risk') {
 			risk.push({ componentId: c.id, detail: value.detail as RiskDetail });
@@ -224,7 +251,7 @@ export async function explainArea(runner: QueryRunner, options: ExplainOptions):
 		month: result.month,
 		rank: area.rank,
 		of: result.areas.length,
-		band: bandFor(model.bands, area.score),
+		band: model.bands.find((b) => b.id === area.band)!,
 		score: area.score,
 		scoreUnits: area.scoreUnits,
 		model: { id: model.id, version: model.version, title: model.title },
@@ -249,9 +276,139 @@ export function bandMoves(result: ScoreResult, areaId: string): BandMoves {
 	const area = findArea(result, areaId);
 	const bands = result.model.bands;
 	const at = bands.findIndex((b) => b.id === area.band);
-	const up = at > 0 ? move(result, area, 'up', bands[at - 1], bands[at - 1].min_score) : null;
-	const down = at < bands.length - 1 ? move(result, area, 'down', bands[at + 1], bands[at].min_score) : null;
+	// Percentile candidates are exact for percentile ranks under score thresholds; anything else
+	// (magnitudes, cumulative-share bands) is searched on the engine's own scoring.
+	if (bandRule(result.model) === 'cumulative-expected-harm' || result.model.components.some((c) => c.normalisation.method !== 'percentile-rank')) {
+		const up = at > 0 ? searchedMove(result, area, 'up', at - 1) : null;
+		const down = at < bands.length - 1 ? searchedMove(result, area, 'down', at + 1) : null;
+		return { band: bands[at], score: area.score, up, down };
+	}
+	const up = at > 0 ? move(result, area, 'up', bands[at - 1], bands[at - 1].min_score!) : null;
+	const down = at < bands.length - 1 ? move(result, area, 'down', bands[at + 1], bands[at].min_score!) : null;
 	return { band: bands[at], score: area.score, up, down };
+}
+
+/** Whether area a ranks above area b when their scores are equal (the tie rule's other keys). */
+function winsTie(model: ThrModel, a: AreaScore, b: AreaScore): boolean {
+	const raw = model.components.map((_, k) => Float64Array.of(a.components[k].raw, b.components[k].raw));
+	return rankOrder(model, { areaIds: [a.areaId, b.areaId], raw, scoreUnits: [0, 0] })[0] === 0;
+}
+
+/**
+ * A move found by search. Score threshold under score thresholds: the band's min_score (as
+ * {@link move}). Under cumulative-share bands: others (every other area in rank order)
+ * keep their scores and expected harm; the area reaches band `target` (up) when fewer of the
+ * others rank above it than the largest p with (expected harm of the first p others) < the
+ * target band's share × total, and falls out of its band (down) when at least the smallest p
+ * with that sum ≥ its band's share × total rank above it. Per component: the raw value, found by
+ * bisection on the engine's own scoring ({@link normaliseRaw}) of the month with only this
+ * area's value changed (the reference and the totals move with it), to adjacent values 1e−12
+ * apart relative, so reaching it really moves the band.
+ */
+function searchedMove(result: ScoreResult, area: AreaScore, direction: 'up' | 'down', target: number): BandMove {
+	const model = result.model;
+	const bands = model.bands;
+	const at = bands.findIndex((b) => b.id === area.band);
+	const ek = expectedComponent(model);
+	const others = result.areas.filter((a) => a !== area);
+	const total = result.areas.reduce((s, a) => s + Math.max(0, a.components[ek].raw), 0);
+	let threshold: number;
+	let scoreChange: number;
+	if (bandRule(model) === 'score-thresholds') {
+		threshold = direction === 'up' ? bands[target].min_score! : bands[at].min_score!;
+		scoreChange = direction === 'up' ? threshold - area.score : threshold - area.score - 1 / SCORE_UNITS;
+	} else if (direction === 'up') {
+		const share = bands[target].cumulative_share! * total;
+		let p = 0;
+		let cumulative = 0;
+		// The most others that may rank above it while it still starts inside the target band.
+		while (p < others.length && cumulative + Math.max(0, others[p].components[ek].raw) < share) cumulative += Math.max(0, others[p++].components[ek].raw);
+		if (!(area.components[ek].raw > 0) || p >= others.length) {
+			threshold = Infinity;
+			scoreChange = Infinity;
+		} else {
+			const pass = others[p];
+			threshold = pass.score;
+			scoreChange = (pass.scoreUnits - area.scoreUnits + (winsTie(model, area, pass) ? 0 : 1)) / SCORE_UNITS;
+		}
+	} else {
+		const share = bands[at].cumulative_share! * total;
+		let p = 0;
+		let cumulative = 0;
+		while (p < others.length && !(cumulative >= share)) cumulative += Math.max(0, others[p++].components[ek].raw);
+		if (!(cumulative >= share)) {
+			threshold = -Infinity;
+			scoreChange = -Infinity;
+		} else {
+			const passedBy = others[p - 1];
+			threshold = passedBy.score;
+			scoreChange = (passedBy.scoreUnits - area.scoreUnits - (winsTie(model, area, passedBy) ? 1 : 0)) / SCORE_UNITS;
+		}
+	}
+	const byArea = result.areas;
+	const index = byArea.indexOf(area);
+	const areaIds = byArea.map((a) => a.areaId);
+	const raw = model.components.map((_, k) => Float64Array.from(byArea, (a) => a.components[k].raw));
+	const evaluate = (k: number, x: number) => {
+		const saved = raw[k][index];
+		raw[k][index] = x;
+		const norm = normaliseRaw(model, areaIds, raw);
+		raw[k][index] = saved;
+		return { band: norm.band[index], normalised: norm.normalised[k][index], percentile: norm.percentiles[k][index], score: norm.scoreUnits[index] / SCORE_UNITS };
+	};
+	const reached = (b: number) => (direction === 'up' ? b <= target : b >= target);
+	const byComponent = model.components.map((c, k): ComponentMove => {
+		const own = area.components[k];
+		const current = own.raw;
+		let found: number | null = null;
+		if (direction === 'up') {
+			const factor = annualFactor(c) ?? 1;
+			let hi = Math.max(1, current, (result.reference ?? 0) / factor) * 2 ** 30;
+			if (reached(evaluate(k, hi).band)) {
+				let lo = current;
+				while (hi - lo > Math.abs(hi) * 1e-12) {
+					const mid = lo + (hi - lo) / 2;
+					if (mid <= lo || mid >= hi) break;
+					if (reached(evaluate(k, mid).band)) hi = mid;
+					else lo = mid;
+				}
+				found = hi;
+			}
+		} else if (reached(evaluate(k, 0).band)) {
+			let lo = 0;
+			let hi = current;
+			while (hi - lo > Math.abs(hi) * 1e-12) {
+				const mid = lo + (hi - lo) / 2;
+				if (mid <= lo || mid >= hi) break;
+				if (reached(evaluate(k, mid).band)) lo = mid;
+				else hi = mid;
+			}
+			found = lo;
+		}
+		const at = found === null ? null : evaluate(k, found);
+		return {
+			componentId: c.id,
+			label: c.label,
+			unit: c.unit,
+			currentRaw: current,
+			currentPercentile: own.percentile,
+			currentNormalised: own.normalised,
+			percentileChangeNeeded: c.weight > 0 ? scoreChange / c.weight : Infinity,
+			reachable: found !== null,
+			neededPercentile: at ? at.percentile : null,
+			neededNormalised: at ? at.normalised : null,
+			neededRaw: found === null ? null : { op: direction === 'up' ? '>=' : '<=', value: found },
+			rawChange: found === null ? null : found - current,
+			newScore: at ? at.score : null
+		};
+	});
+	return { direction, band: bands[target], threshold, scoreChange, byComponent };
+}
+
+/** The component whose raw value is the expected harm next month (Risk, else Harm). */
+function expectedComponent(model: ThrModel): number {
+	const risk = model.components.findIndex((c) => c.kind === 'risk');
+	return risk >= 0 ? risk : model.components.findIndex((c) => c.kind === 'harm');
 }
 
 function move(result: ScoreResult, area: AreaScore, direction: 'up' | 'down', band: ThrBand, threshold: number): BandMove {
@@ -261,7 +418,7 @@ function move(result: ScoreResult, area: AreaScore, direction: 'up' | 'down', ba
 		const own = area.components[k];
 		const others = result.areas.filter((a) => a !== area).map((a) => a.components[k].raw);
 		const base = area.scoreUnits - own.contributionUnits;
-		const candidates = percentileCandidates(others, c.normalisation.ties);
+		const candidates = percentileCandidates(others, c.normalisation.method === 'percentile-rank' ? c.normalisation.ties : 'mid-rank');
 		if (direction === 'down') candidates.reverse();
 		let found: (typeof candidates)[number] | null = null;
 		for (const cand of candidates) {
@@ -279,10 +436,13 @@ function move(result: ScoreResult, area: AreaScore, direction: 'up' | 'down', ba
 			unit: c.unit,
 			currentRaw: own.raw,
 			currentPercentile: own.percentile,
+			currentNormalised: own.normalised,
 			percentileChangeNeeded: c.weight > 0 ? scoreChange / c.weight : Infinity,
 			reachable,
 			neededPercentile: reachable && found ? found.percentile : null,
+			neededNormalised: reachable && found ? found.percentile : null,
 			neededRaw: reachable ? neededRaw : null,
+			rawChange: reachable && neededRaw ? neededRaw.value - own.raw : null,
 			newScore: reachable && found ? (base + Math.round(found.percentile * c.weight * SCORE_UNITS)) / SCORE_UNITS : null
 		};
 	});
@@ -436,7 +596,7 @@ export async function areaIncidents(runner: QueryRunner, options: IncidentRowsOp
 	if (!Number.isInteger(offset) || offset < 0) throw new RangeError(`offset must be a whole number ≥ 0, got ${offset}`);
 	const m = result.monthIndex;
 	const lookback = Math.max(...result.model.components.map((c) => c.window_months));
-	const q = incidentRowsSql({ model: result.model, weights: result.weights, areaId, from: m - lookback + 1, to: m, limit, offset });
+	const q = incidentRowsSql({ model: result.model, weights: result.weights, areaId, from: m - lookback + 1, to: m, limit, offset, forceFlag: await hasForceAreaFlag(runner) });
 	const rows = await runner.rows(q.sql, q.params);
 	return rows.map((r) => {
 		const t = num(r.month_index);
@@ -475,4 +635,151 @@ function num(value: Scalar | undefined): number {
 
 function str(value: Scalar | undefined): string | null {
 	return value === null || value === undefined ? null : String(value);
+}
+
+/** The figures behind an area's reason sentence, exact and as shown. */
+export interface AreaReason {
+	areaId: string;
+	month: string;
+	/** The plain-English sentence, e.g. "Holds 6% of the force's harm over the last 12 months (3rd of 6 areas); …". */
+	sentence: string;
+	rank: number;
+	score: number;
+	/** Band id, label and meaning ({@link bandMeaning}). */
+	band: string;
+	bandLabel: string;
+	bandMeaning: string;
+	/** Harm over the Harm window, CCHI days, and the window's length in months. */
+	harm: number;
+	harmMonths: number;
+	/** harm ÷ the harm of every area scored (0 when that is 0). */
+	harmShare: number;
+	/** 1 + the number of areas scored with more harm (equal harm shares a rank). */
+	harmRank: number;
+	/** Areas scored this month. */
+	areas: number;
+	/** True when the areas scored are the declared force area (the sentence then says "the force's harm"). */
+	forceArea: boolean;
+	/** Months of the recent part of Threat; null without a Threat component. */
+	recentMonths: number | null;
+	/** (recent harm ÷ the harm the baseline predicts − 1) × 100; null when the baseline has no harm or there is no Threat. */
+	changePct: number | null;
+	/** Exact one-sided p-value for a rise in incidents; null without Threat. */
+	pOneSided: number | null;
+	/** pOneSided below the significance level (1 − the Threat's confidence level, else 0.05); null without Threat. */
+	significant: boolean | null;
+	/** The Risk component's expected harm next month, CCHI days; null without Risk. */
+	expectedNextMonth: number | null;
+	/** The figures as the sentence prints them. */
+	shown: { harmShare: string; harmRank: string; change: string | null; expectedNextMonth: string | null };
+}
+
+const ORDINAL_SUFFIX: Record<string, string> = { one: 'st', two: 'nd', few: 'rd', other: 'th' };
+const ordinalRules = new Intl.PluralRules('en-GB', { type: 'ordinal' });
+
+/** 1 → "1st", 2 → "2nd", 3 → "3rd", 11 → "11th", 22 → "22nd", with thousands separators. */
+export function ordinal(n: number): string {
+	return `${n.toLocaleString('en-GB')}${ORDINAL_SUFFIX[ordinalRules.select(n)] ?? 'th'}`;
+}
+
+/** A share 0–1 as a whole percentage for reading: "6%"; "under 1%" and "over 99%" rather than a misleading 0% or 100%. */
+export function readablePercent(share: number): string {
+	const pct = share * 100;
+	if (pct > 0 && pct < 0.5) return 'under 1%';
+	if (pct < 100 && pct >= 99.5) return 'over 99%';
+	return `${Math.round(pct)}%`;
+}
+
+/** A quantity for reading: whole numbers with thousands separators from 10 up ("1,234"), one decimal below ("2.5"), "under 0.1" for tiny positive values. */
+export function readableNumber(x: number): string {
+	if (x > 0 && x < 0.05) return 'under 0.1';
+	return x.toLocaleString('en-GB', { maximumFractionDigits: Math.abs(x) >= 10 ? 0 : 1 });
+}
+
+/**
+ * One sentence a person can read aloud on why an area is where it is, with the figures it uses
+ * (pure; reads only the result). For example: "Holds 6% of the force's harm over the last 12
+ * months (3rd of 6 areas); harm in the last 3 months is 40% above its usual level, unlikely to
+ * be chance; about 1,200 CCHI days expected next month." A rise consistent with chance says so
+ * ("… 12% above its usual level, consistent with chance"); a fall is stated without a test (the
+ * test is one-sided, for a rise). The change is of harm; its test is of incident counts (the
+ * exact conditional binomial test behind Threat). Works for every model with a Harm component;
+ * Threat and Risk parts appear when the model has them. Throws a RangeError if the area is not
+ * in the result.
+ */
+export function areaReason(result: ScoreResult, areaId: string): AreaReason {
+	const area = findArea(result, areaId);
+	const model = result.model;
+	const hk = model.components.findIndex((c) => c.kind === 'harm');
+	if (hk < 0) throw new RangeError(`areaReason: model ${model.id} ${model.version} has no Harm component`);
+	const harm = area.components[hk].raw;
+	const harmMonths = model.components[hk].window_months;
+	const totalHarm = result.areas.reduce((s, a) => s + a.components[hk].raw, 0);
+	const harmShare = totalHarm > 0 ? harm / totalHarm : 0;
+	const harmRank = 1 + result.areas.filter((a) => a.components[hk].raw > harm).length;
+	const forceArea = result.scope.method === 'force-area';
+	const shown: AreaReason['shown'] = { harmShare: readablePercent(harmShare), harmRank: `${ordinal(harmRank)} of ${result.areas.length}`, change: null, expectedNextMonth: null };
+	const parts: string[] = [];
+	parts.push(
+		harm > 0
+			? `Holds ${shown.harmShare} of ${forceArea ? "the force's harm" : 'the harm of the areas scored'} over the last ${harmMonths} months (${shown.harmRank} areas)`
+			: `No harm recorded in the last ${harmMonths} months`
+	);
+
+	const tk = model.components.findIndex((c) => c.kind === 'threat');
+	let recentMonths: number | null = null;
+	let changePct: number | null = null;
+	let pOneSided: number | null = null;
+	let significant: boolean | null = null;
+	if (tk >= 0) {
+		const c = model.components[tk];
+		const d = area.components[tk].detail as ThreatDetail;
+		recentMonths = c.kind === 'threat' ? c.recent_months : null;
+		const level = c.kind === 'threat' && c.excess ? c.excess.confidence_level : 0.95;
+		pOneSided = d.pOneSided;
+		significant = d.pOneSided < 1 - level;
+		const recent = `harm in the last ${recentMonths} months`;
+		if (d.expectedHarm > 0) {
+			changePct = (d.recentHarm / d.expectedHarm - 1) * 100;
+			const rounded = Math.round(changePct);
+			if (rounded === 0) shown.change = 'at its usual level';
+			else if (changePct > 0) shown.change = `${rounded.toLocaleString('en-GB')}% above its usual level, ${significant ? 'unlikely to be chance' : 'consistent with chance'}`;
+			else shown.change = `${(-rounded).toLocaleString('en-GB')}% below its usual level`;
+			parts.push(`${recent} is ${shown.change}`);
+		} else if (d.recentHarm > 0) {
+			shown.change = 'no earlier harm to compare with';
+			parts.push(`${recent} has ${shown.change}`);
+		}
+	}
+
+	const rk = model.components.findIndex((c) => c.kind === 'risk');
+	let expectedNextMonth: number | null = null;
+	if (rk >= 0) {
+		expectedNextMonth = (area.components[rk].detail as RiskDetail).expected;
+		shown.expectedNextMonth = readableNumber(expectedNextMonth);
+		parts.push(expectedNextMonth > 0 ? `about ${shown.expectedNextMonth} CCHI days expected next month` : 'no harm expected next month');
+	}
+	const band = model.bands.find((b) => b.id === area.band)!;
+	return {
+		areaId,
+		month: result.month,
+		sentence: `${parts.join('; ')}.`,
+		rank: area.rank,
+		score: area.score,
+		band: band.id,
+		bandLabel: band.label,
+		bandMeaning: bandMeaning(model, band.id),
+		harm,
+		harmMonths,
+		harmShare,
+		harmRank,
+		areas: result.areas.length,
+		forceArea,
+		recentMonths,
+		changePct,
+		pOneSided,
+		significant,
+		expectedNextMonth,
+		shown
+	};
 }

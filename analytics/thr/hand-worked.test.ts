@@ -181,16 +181,21 @@ describe('hand-worked example: three real LSOAs, thr-v1, 2019-06', () => {
 			kind: 'threat',
 			recentCount: 0,
 			baselineCount: 16,
+			baselineMonths: 12,
 			expectedCount: 4,
 			recentHarm: 0,
 			baselineHarm: 51,
 			expectedHarm: 12.75,
 			rawRatio: 0,
 			meanWeight: 3.1875,
-			z: -2
+			z: -2,
+			// No recent incident: P(X ≥ 0) = 1.
+			pOneSided: 1
 		});
 		expect(detail(B)).toMatchObject({ recentCount: 0, baselineCount: 4, expectedCount: 1, baselineHarm: 8, expectedHarm: 2, meanWeight: 2, z: -1 });
 		expect(detail(C)).toMatchObject({ recentCount: 2, baselineCount: 0, expectedCount: 0, recentHarm: 196.21, rawRatio: null, meanWeight: 98.105, z: 2 / Math.sqrt(0.5) });
+		// One-sided p for a rise: both of C's 2 incidents recent, P(X = 2 | n = 2, 0.2) = 0.2² = 0.04.
+		expect(detail(C).pOneSided).toBeCloseTo(0.04, 14);
 	});
 
 	it('risk details: expected harm and 80% interval', () => {

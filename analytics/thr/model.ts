@@ -9,10 +9,22 @@ export type ComponentKind = 'harm' | 'threat' | 'risk' | 'repeat-location';
 export type TieHandling = 'mid-rank' | 'min-rank' | 'max-rank';
 export type AreaUnit = 'lsoa' | 'h3_r7' | 'h3_r8' | 'h3_r9';
 
-export interface Normalisation {
+/** A percentile rank among the areas in scope (thr-v1, v2): magnitude is lost. */
+export interface PercentileNormalisation {
 	method: 'percentile-rank';
 	ties: TieHandling;
 }
+
+/**
+ * A magnitude on the scale of harm (thr-v3): the raw value in CCHI days per 12 months ÷ the
+ * largest 12-month Harm of any area in scope that month, capped at 1 (see {@link annualFactor}).
+ */
+export interface MagnitudeNormalisation {
+	method: 'magnitude';
+	reference: 'largest-12-month-harm';
+}
+
+export type Normalisation = PercentileNormalisation | MagnitudeNormalisation;
 
 interface ComponentBase {
 	/** Unique in the model; names the CSV column `contribution_<id>`. */
@@ -33,11 +45,23 @@ export interface HarmComponent extends ComponentBase {
 	kind: 'harm';
 }
 
+/** The v3 Threat: credible excess harm from the lower confidence bound of the rate ratio. */
+export interface ThreatExcess {
+	method: 'rate-ratio-lower-bound';
+	/** Level of the one-sided lower bound, e.g. 0.95. */
+	confidence_level: number;
+	/** Fewest baseline months covered by data; fewer gives Threat 0 for every area and a warning. */
+	min_baseline_months: number;
+}
+
 export interface ThreatComponent extends ComponentBase {
 	kind: 'threat';
 	/** The last months of the window; the earlier months are the baseline. */
 	recent_months: number;
-	shrinkage: { method: 'gamma-poisson-moments' };
+	/** v1/v2: the raw value is the shrunk ratio. Exactly one of shrinkage and excess. */
+	shrinkage?: { method: 'gamma-poisson-moments' };
+	/** v3: the raw value is the credible excess harm over the recent months (CCHI days). */
+	excess?: ThreatExcess;
 	significance: { method: 'poisson-rate-ratio' };
 }
 
@@ -81,8 +105,21 @@ export type ThrComponent = HarmComponent | ThreatComponent | RiskComponent | Rep
 export interface ThrBand {
 	id: string;
 	label: string;
-	/** Lowest score in the band, inclusive. */
-	min_score: number;
+	/** Score-thresholds rule (v1, v2): lowest score in the band, inclusive. */
+	min_score?: number;
+	/**
+	 * Cumulative-expected-harm rule (v3): the band takes areas down the ranking while the areas
+	 * ranked above each one hold less than this share of the expected harm in scope.
+	 */
+	cumulative_share?: number;
+	/** The rule in a sentence a person can say aloud; see {@link bandMeaning}. */
+	meaning?: string;
+	description: string;
+}
+
+/** How areas are put in bands; absent = 'score-thresholds'. */
+export interface BandRule {
+	method: 'score-thresholds' | 'cumulative-expected-harm';
 	description: string;
 }
 
@@ -108,9 +145,15 @@ export interface ThrModel {
 	/** Exclusions added to those of the harm weight table. */
 	exclusions: Array<{ category: string; reason: string }>;
 	dataset: 'incidents';
-	scope: { area_unit: AreaUnit; areas: 'harm-in-window' };
+	/**
+	 * 'harm-in-window': areas with harm-counting records (inside the force area) in the longest
+	 * window; 'force-area': every area of the declared force area (fallback: harm-in-window, warned).
+	 */
+	scope: { area_unit: AreaUnit; areas: 'harm-in-window' | 'force-area' };
 	components: ThrComponent[];
-	/** Highest first; the last starts at 0. */
+	/** Absent: score thresholds (each band's min_score). */
+	band_rule?: BandRule;
+	/** Highest first; with score thresholds the last starts at 0, with cumulative shares the last is 1. */
 	bands: ThrBand[];
 	flag_band: string;
 	tie_rule: { description: string; order: TieKey[] };
@@ -164,6 +207,19 @@ export function thrModelProblems(model: ThrModel, weights?: HarmWeightsModel): s
 			if (f && f.method !== 'auto' && f.candidates) problems.push(`component "${c.id}": forecast.candidates only applies to method 'auto'`);
 		}
 		if (c.kind === 'repeat-location' && !(Number.isInteger(c.min_repeat) && c.min_repeat >= 2)) problems.push(`component "${c.id}": min_repeat must be a whole number ≥ 2`);
+		if (c.kind === 'threat') {
+			if (!c.shrinkage === !c.excess) problems.push(`component "${c.id}": a threat component needs exactly one of shrinkage (a shrunk ratio) and excess (credible excess harm)`);
+			const x = c.excess;
+			if (x && !(x.confidence_level > 0 && x.confidence_level < 1)) problems.push(`component "${c.id}": excess.confidence_level must be between 0 and 1`);
+			if (x && !(Number.isInteger(x.min_baseline_months) && x.min_baseline_months >= 1 && x.min_baseline_months <= c.window_months - c.recent_months)) {
+				problems.push(`component "${c.id}": excess.min_baseline_months (${x.min_baseline_months}) must be a whole number from 1 to the baseline's length (${c.window_months - c.recent_months})`);
+			}
+		}
+		if (c.normalisation?.method === 'magnitude') {
+			if (c.kind === 'repeat-location') problems.push(`component "${c.id}": a repeat-location share has no size in CCHI days, so it cannot use magnitude normalisation`);
+			if (c.kind === 'threat' && !c.excess) problems.push(`component "${c.id}": magnitude normalisation needs a Threat in CCHI days (excess), not a ratio`);
+			if (!(model.components ?? []).some((x) => x.kind === 'harm')) problems.push(`component "${c.id}": magnitude normalisation divides by the largest 12-month Harm, so the model needs a harm component`);
+		}
 	}
 	if (!model.components?.length) problems.push('the model has no components');
 	const sum = (model.components ?? []).reduce((s, c) => s + c.weight, 0);
@@ -171,12 +227,20 @@ export function thrModelProblems(model: ThrModel, weights?: HarmWeightsModel): s
 
 	const bands = model.bands ?? [];
 	const bandIds = new Set<string>();
+	const cumulative = bandRule(model) === 'cumulative-expected-harm';
 	bands.forEach((b, i) => {
 		if (bandIds.has(b.id)) problems.push(`band id "${b.id}" is used twice`);
 		bandIds.add(b.id);
-		if (i > 0 && !(b.min_score < bands[i - 1].min_score)) problems.push(`band "${b.id}" must start below band "${bands[i - 1].id}" (bands are listed highest first)`);
+		if (cumulative) {
+			if (b.min_score !== undefined || b.cumulative_share === undefined) problems.push(`band "${b.id}": the cumulative-expected-harm rule needs a cumulative_share and no min_score`);
+			else if (i > 0 && !(b.cumulative_share > bands[i - 1].cumulative_share!)) problems.push(`band "${b.id}" must have a larger cumulative_share than band "${bands[i - 1].id}" (bands are listed highest first)`);
+		} else if (b.min_score === undefined || b.cumulative_share !== undefined) {
+			problems.push(`band "${b.id}": score-threshold bands need a min_score and no cumulative_share`);
+		} else if (i > 0 && !(b.min_score < bands[i - 1].min_score!)) problems.push(`band "${b.id}" must start below band "${bands[i - 1].id}" (bands are listed highest first)`);
 	});
-	if (bands.length > 0 && bands[bands.length - 1].min_score !== 0) problems.push(`the last band ("${bands[bands.length - 1].id}") must start at 0 so every score has a band`);
+	const lastBand = bands[bands.length - 1];
+	if (lastBand && !cumulative && lastBand.min_score !== 0) problems.push(`the last band ("${lastBand.id}") must start at 0 so every score has a band`);
+	if (lastBand && cumulative && lastBand.cumulative_share !== 1) problems.push(`the last band ("${lastBand.id}") must have cumulative_share 1 so every area has a band`);
 	if (!bandIds.has(model.flag_band)) problems.push(`flag_band "${model.flag_band}" is not one of the bands`);
 
 	const order = model.tie_rule?.order ?? [];
@@ -262,6 +326,46 @@ export function monthIndex(month: string): number {
 export function monthLabel(index: number): string {
 	const year = Math.floor(index / 12);
 	return `${String(year).padStart(4, '0')}-${String(index - year * 12 + 1).padStart(2, '0')}`;
+}
+
+/** The model's band rule: 'score-thresholds' unless it declares another. */
+export function bandRule(model: Pick<ThrModel, 'band_rule'>): BandRule['method'] {
+	return model.band_rule?.method ?? 'score-thresholds';
+}
+
+/**
+ * The meaning of a band in a sentence a person can say aloud: the band's own `meaning` when the
+ * model file gives one (thr-v3), else worded from its min_score (v1, v2), e.g. "High: a score of
+ * at least 0.75 (scores run from 0 to 1)". Throws a RangeError for an unknown band id.
+ */
+export function bandMeaning(model: Pick<ThrModel, 'bands' | 'band_rule'>, bandId: string): string {
+	const i = model.bands.findIndex((b) => b.id === bandId);
+	if (i < 0) throw new RangeError(`no band "${bandId}" in the model (bands: ${model.bands.map((b) => b.id).join(', ')})`);
+	const band = model.bands[i];
+	if (band.meaning) return band.meaning;
+	if (bandRule(model) === 'cumulative-expected-harm') {
+		const share = (x: number | undefined) => `${Math.round((x ?? 0) * 100)}%`;
+		return i === 0
+			? `${band.label}: the fewest top-ranked areas that together hold at least ${share(band.cumulative_share)} of the expected harm next month.`
+			: `${band.label}: the next areas down the ranking, up to ${share(band.cumulative_share)} of the expected harm next month.`;
+	}
+	const scale = '(scores run from 0 to 1)';
+	if (i === 0) return `${band.label}: a score of at least ${band.min_score} ${scale}.`;
+	const above = model.bands[i - 1].min_score;
+	return band.min_score === 0 ? `${band.label}: a score below ${above} ${scale}.` : `${band.label}: a score of at least ${band.min_score} and below ${above} ${scale}.`;
+}
+
+/**
+ * Factor converting a component's raw value to CCHI days per 12 months, for magnitude
+ * normalisation: Harm 12 ÷ window_months; Threat (excess over the recent months) 12 ÷
+ * recent_months; Risk (a monthly forecast) 12. Null for kinds with no size in CCHI days
+ * (repeat-location, a Threat ratio).
+ */
+export function annualFactor(component: ThrComponent): number | null {
+	if (component.kind === 'harm') return 12 / component.window_months;
+	if (component.kind === 'threat') return component.excess ? 12 / component.recent_months : null;
+	if (component.kind === 'risk') return 12;
+	return null;
 }
 
 /** The longest window of any component: how far back scope and the SQL look, in months. */

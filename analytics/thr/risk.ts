@@ -34,6 +34,8 @@ export interface RiskRequest {
 	history: RiskHistory;
 	/** For providers that need more than the history (e.g. a fitted forecast model). */
 	runner: QueryRunner;
+	/** True when `incidents` flags records outside the force area: a provider reading more data must leave them out. */
+	forceAreaOnly?: boolean;
 }
 
 /** Estimates aligned with the request's history rows. */
@@ -141,7 +143,7 @@ export const standInRisk: RiskProvider = ({ component, history }) => {
  * categories and weights in force; the interval is the scaled negative binomial at the
  * component's `interval_level`, widened by the overdispersion φ measured in the backtest.
  */
-export const forecastRisk: RiskProvider = async ({ component, model, weights, history, runner }) => {
+export const forecastRisk: RiskProvider = async ({ component, model, weights, history, runner, forceAreaOnly }) => {
 	const spec = component.forecast;
 	if (!spec) throw new RangeError(`risk component "${component.id}": method 'forecast' needs a forecast block`);
 	const result = await forecastRiskEstimates(runner, {
@@ -152,7 +154,8 @@ export const forecastRisk: RiskProvider = async ({ component, model, weights, hi
 		method: spec.method,
 		methods: spec.candidates,
 		historyMonths: spec.history_months,
-		backtestMonths: spec.backtest_months
+		backtestMonths: spec.backtest_months,
+		forceAreaOnly
 	});
 	const runs: RiskRun[] = result.forecasts.map((f) => ({
 		monthIndex: monthIndexOf(f.trainEnd),

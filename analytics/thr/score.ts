@@ -1,10 +1,15 @@
 /**
  * THR scores: raw component values from one set-based SQL pass (sql.ts), then in TypeScript the
- * shrinkage, Risk input, percentile ranks, exact contributions, bands and ranks. Works for any
- * model that passes the schema and {@link thrModelProblems}.
+ * shrinkage or credible excess, Risk input, normalisation (percentile ranks, or magnitudes on the
+ * scale of the largest harm), exact contributions, ranks and bands. Works for any model that
+ * passes the schema and {@link thrModelProblems}.
+ *
+ * Scope: records located outside the force area (`in_force_area = false`) are never read; the
+ * areas scored are the model's scope ('harm-in-window', or every area of the declared force area
+ * for 'force-area'), see {@link ScoreScope}.
  *
  * Exactness: every contribution is a whole number of score units of 2^−20 (≈ 0.95 × 10^−6):
- * contribution = round(percentile × weight × 2^20) / 2^20, score = Σ contributions. Sums of such
+ * contribution = round(normalised × weight × 2^20) / 2^20, score = Σ contributions. Sums of such
  * numbers are exact in binary floating point in any order (they are small integers times a
  * power of two), so `score === c1 + c2 + …` holds for every area, in JavaScript, in a
  * spreadsheet, in DuckDB; and their decimal expansions are finite, so {@link formatScore}
@@ -13,7 +18,10 @@
 import type { Columns, QueryRunner, Scalar } from '../runner';
 import type { HarmWeightsModel } from '../models/harm-weights';
 import {
+	AREA_COLUMNS,
+	annualFactor,
 	assertThrModel,
+	bandRule,
 	effectiveWeights,
 	lookbackMonths,
 	monthIndex,
@@ -24,8 +32,9 @@ import {
 	type ThrBand,
 	type ThrModel
 } from './model';
-import { componentSumsSql, repeatLocationSql } from './sql';
-import { estimateShrinkage, percentileRanks, rateRatioZ, shrunkRatio, type Shrinkage } from './stats';
+import { componentSumsSql, hasForceAreaFlag, inForceAreaCondition, repeatLocationSql, type ScopeAreas } from './sql';
+import { binomialUpperTail, credibleExcess, estimateShrinkage, percentileRanks, rateRatioZ, shrunkRatio, type Shrinkage } from './stats';
+import { readForceArea, recordPlacement } from '../force-area';
 import { riskInput, riskProviderFor, riskRunFor, type RiskEstimates, type RiskProvider, type RiskRun } from './risk';
 
 /** Score units per 1.0 of score: contributions are whole multiples of 1 / SCORE_UNITS. */
@@ -45,6 +54,8 @@ export interface ThreatDetail {
 	recentCount: number;
 	/** Incidents in the baseline months. */
 	baselineCount: number;
+	/** Baseline months counted: the window's baseline, less months before the data starts (v3; v1/v2 always the whole baseline). */
+	baselineMonths: number;
 	/** Baseline count scaled to the length of the recent part: what "no change" predicts. */
 	expectedCount: number;
 	/** Harm in the recent months, CCHI days. */
@@ -59,6 +70,12 @@ export interface ThreatDetail {
 	meanWeight: number;
 	/** Two-rate Poisson z-score of the counts (positive = rising). */
 	z: number;
+	/** Exact one-sided p-value for a rise: P(X ≥ recentCount), X ~ Binomial(recent + baseline count, R ÷ (R + B)); 1 with no recent incidents. */
+	pOneSided: number;
+	/** Credible-excess Threat (v3): lower confidence bound of the incident-rate ratio; null when the rise is consistent with chance (so θ_L ≤ 1) or there are no counts. */
+	thetaLower?: number | null;
+	/** Credible-excess Threat (v3): max(0, θ_L − 1) × expectedHarm, CCHI days over the recent months (the raw value). */
+	excess?: number;
 }
 
 /** The estimate behind a Risk component. */
@@ -97,8 +114,14 @@ export interface ComponentValue {
 	kind: ComponentKind;
 	/** Raw value in the component's unit. */
 	raw: number;
-	/** Percentile rank within scope, 0–1. */
+	/** Percentile rank of the raw value within scope, 0–1 (the component's tie rule; mid-rank under magnitude normalisation). */
 	percentile: number;
+	/**
+	 * The normalised value, 0–1, that the weight multiplies: the percentile under percentile-rank
+	 * normalisation; under magnitude normalisation the raw value in CCHI days per 12 months ÷ the
+	 * result's `reference`, capped at 1.
+	 */
+	normalised: number;
 	/** Contribution to the score = contributionUnits / SCORE_UNITS. */
 	contribution: number;
 	contributionUnits: number;
@@ -133,13 +156,41 @@ export interface ComponentRun {
 	/** Threat: the recent part of the window and the baseline before it. */
 	recent?: { from: string; to: string };
 	baseline?: { from: string; to: string };
-	/** Threat: the shrinkage prior estimated for this month. */
+	/** Threat: the shrinkage prior estimated for this month (v1, v2). */
 	shrinkage?: Shrinkage;
+	/**
+	 * Threat as credible excess (v3): the level, the baseline months covered by data, and whether
+	 * Threat was computed (false: too few baseline months, every Threat 0, with a warning).
+	 */
+	excess?: { level: number; baselineMonths: number; active: boolean };
+	/** Magnitude normalisation: factor from the raw value to CCHI days per 12 months. */
+	annualFactor?: number;
 	/** Risk: the provider's method name and interval level. */
 	riskMethod?: string;
 	riskLevel?: number;
 	/** Risk from a forecast: the month's forecast (method, history, backtest). */
 	riskRun?: RiskRun;
+}
+
+/** Which areas were scored and which records were left out, for "N records outside the force area, not scored". */
+export interface ScoreScope {
+	/**
+	 * 'force-area': every area of the declared force area (model scope 'force-area');
+	 * 'areas-with-records': the areas with harm-counting records in the window (scope
+	 * 'harm-in-window', or the fallback when no force area is declared).
+	 */
+	method: 'force-area' | 'areas-with-records';
+	/** The declared force area's name; null when none is declared. */
+	forceName: string | null;
+	/** Areas in the declared force area; null when none is declared. */
+	areasInForceArea: number | null;
+	/**
+	 * Records of `incidents` in the months the score reads (the longest window, ending with the
+	 * assessment month) located outside the force area: counted, never scored.
+	 */
+	recordsOutside: number;
+	/** Records in the same months with no area to place them in (no location): never scored. */
+	recordsUnplaced: number;
 }
 
 /** Every area's score for one assessment month. */
@@ -159,6 +210,18 @@ export interface ScoreResult {
 	areas: AreaScore[];
 	/** Areas per band id, every band present. */
 	bandCounts: Record<string, number>;
+	/** Which areas were scored, and the records left out. */
+	scope: ScoreScope;
+	/**
+	 * Magnitude normalisation: the largest 12-month harm of any area in scope (CCHI days), the
+	 * divisor of every magnitude; null when no component uses it.
+	 */
+	reference: number | null;
+	/**
+	 * The expected harm next month the bands are shares of (the Risk expected value, else the Harm
+	 * raw value) summed over the areas in scope, CCHI days; null with score-threshold bands.
+	 */
+	expectedHarmTotal: number | null;
 	/** First and last month with records up to the assessment month (null when none). */
 	dataRange: { first: string | null; last: string | null };
 	/** Things a reader must know: truncated windows, no data in the month itself. */
@@ -192,17 +255,21 @@ export async function scoreMonth(runner: QueryRunner, options: ScoreOptions): Pr
 /**
  * Score every area in scope for each assessment month in `months` (one SQL pass for all of
  * them; results in the order given, duplicates removed). Each month uses only data up to and
- * including itself. Areas in scope: those with at least one incident counted towards harm in
- * the model's longest window (so excluded categories change no score at all). Empty scope gives
- * a result with no areas and a warning. Throws a RangeError for a bad month or a model that is
- * not usable with these weights. For many months of many areas where only scores, ranks and
- * bands are needed (a trend), {@link scoreTrend} is several times cheaper.
+ * including itself, and never a record located outside the force area. Areas in scope: with
+ * scope 'harm-in-window', those with at least one incident counted towards harm in the model's
+ * longest window (so excluded categories change no score at all); with 'force-area', every area
+ * of the declared force area (areas without records score 0 on Harm), falling back to the former
+ * with a warning when the extract declares none. Empty scope gives a result with no areas and a
+ * warning. Throws a RangeError for a bad month or a model that is not usable with these weights.
+ * For many months of many areas where only scores, ranks and bands are needed (a trend),
+ * {@link scoreTrend} is several times cheaper.
  */
 export async function scoreMonths(runner: QueryRunner, options: ScoreMonthsOptions): Promise<ScoreResult[]> {
 	const fetched = await fetchRaw(runner, options);
 	return fetched.order.map((m) => {
 		const raw = rawMonth(fetched, m, true);
-		return assemble(fetched.model, fetched.table, fetched.weights, m, raw, fetched.ranges.get(m)!, monthWarnings(fetched.model, m, fetched.ranges.get(m)!));
+		const warnings = [...fetched.scopeWarnings, ...monthWarnings(fetched.model, m, fetched.ranges.get(m)!), ...raw.warnings];
+		return assemble(fetched.model, fetched.table, fetched.weights, m, raw, fetched.ranges.get(m)!, warnings, scopeOf(fetched, m));
 	});
 }
 
@@ -214,10 +281,13 @@ export interface MonthColumns {
 	scoreUnits: Int32Array;
 	/** Index into the model's bands (0 = highest). */
 	band: Uint8Array;
-	/** Per component, in model order: raw values, percentiles, contribution units. */
+	/** Per component, in model order: raw values, percentiles, normalised values, contribution units. */
 	raw: Float64Array[];
 	percentile: Float64Array[];
+	normalised: Float64Array[];
 	contributionUnits: Int32Array[];
+	/** Which areas were scored, and the records left out. */
+	scope: ScoreScope;
 	warnings: string[];
 }
 
@@ -257,8 +327,10 @@ export async function scoreTrend(runner: QueryRunner, options: ScoreMonthsOption
 				band: pick(norm.band, new Uint8Array(n)),
 				raw: raw.raw.map((r) => pick(r, new Float64Array(n))),
 				percentile: norm.percentiles.map((p) => pick(p, new Float64Array(n))),
+				normalised: norm.normalised.map((p) => pick(p, new Float64Array(n))),
 				contributionUnits: norm.units.map((u) => pick(u, new Int32Array(n))),
-				warnings: monthWarnings(model, m, fetched.ranges.get(m)!)
+				scope: scopeOf(fetched, m),
+				warnings: [...fetched.scopeWarnings, ...monthWarnings(model, m, fetched.ranges.get(m)!), ...raw.warnings]
 			};
 		})
 	};
@@ -289,6 +361,90 @@ interface Fetched {
 	ranges: Map<number, { first: string | null; last: string | null }>;
 	/** [start, end) of each month's rows in `cols`. */
 	slices: Map<number, [number, number]>;
+	/** The scope, without the month's record counts. */
+	scope: ScoreScope;
+	/** Records left out per month: outside the force area, and without a place. */
+	leftOut: Map<number, { outside: number; unplaced: number }>;
+	/** Warnings about the scope, shown with every month. */
+	scopeWarnings: string[];
+}
+
+function scopeOf(fetched: Fetched, m: number): ScoreScope {
+	const counts = fetched.leftOut.get(m) ?? { outside: 0, unplaced: 0 };
+	return { ...fetched.scope, recordsOutside: counts.outside, recordsUnplaced: counts.unplaced };
+}
+
+/**
+ * Per assessment month, the records of `incidents` in the months the score reads (the longest
+ * window) that it leaves out: located outside the force area, and with no area (no location).
+ */
+async function leftOutRecords(runner: QueryRunner, model: ThrModel, months: readonly number[], forceFlag: boolean): Promise<Map<number, { outside: number; unplaced: number }>> {
+	const area = AREA_COLUMNS[model.scope.area_unit];
+	const lookback = lookbackMonths(model);
+	const cols = await runner.columns(
+		`SELECT t.m AS m,
+			count(i.month_index) FILTER (WHERE ${forceFlag ? 'i.in_force_area = false' : 'false'})::BIGINT AS outside,
+			count(i.month_index) FILTER (WHERE i.${area} IS NULL)::BIGINT AS unplaced
+		FROM (SELECT * FROM (VALUES ${months.map(() => '(CAST(? AS INTEGER))').join(', ')}) AS v(m)) t
+		LEFT JOIN incidents i ON i.month_index BETWEEN t.m - ? AND t.m
+		GROUP BY t.m`,
+		[...months, lookback - 1]
+	);
+	const out = new Map<number, { outside: number; unplaced: number }>();
+	((cols.m ?? []) as number[]).forEach((m, j) => out.set(Number(m), { outside: num(cols.outside[j]), unplaced: num(cols.unplaced[j]) }));
+	return out;
+}
+
+const H3_RESOLUTIONS: Partial<Record<AreaUnit, 7 | 8 | 9>> = { h3_r7: 7, h3_r8: 8, h3_r9: 9 };
+
+/** How many cells of one resolution `force_cells` holds; 0 when the table is missing. */
+async function forceCellCount(runner: QueryRunner, resolution: number): Promise<number> {
+	const [t] = await runner.rows<{ n: number }>("SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'force_cells' AND table_schema IN ('main', 'temp')");
+	if (Number(t.n) === 0) return 0;
+	const [c] = await runner.rows<{ n: number }>('SELECT count(DISTINCT h3) AS n FROM force_cells WHERE resolution = ?', [resolution]);
+	return Number(c.n);
+}
+
+/**
+ * The areas a model scores on this database, the records left out, and what a reader must be
+ * told: the declared force area (readForceArea), the placement of the incidents
+ * (recordPlacement), and for scope 'force-area' which table lists its areas.
+ */
+async function resolveScope(runner: QueryRunner, model: ThrModel): Promise<{ scope: ScoreScope; scopeAreas: ScopeAreas; forceFlag: boolean; warnings: string[] }> {
+	const [forceArea, placement, forceFlag] = [await readForceArea(runner), await recordPlacement(runner, 'incidents'), await hasForceAreaFlag(runner)];
+	// The whole table's placement only decides a warning; each month counts its own window (leftOutRecords).
+	const warnings: string[] = [];
+	const unit = model.scope.area_unit;
+	let scopeAreas: ScopeAreas = { kind: 'records' };
+	let areasInForceArea: number | null = forceArea ? forceArea.areaCodes.length : null;
+	if (model.scope.areas === 'force-area') {
+		const resolution = H3_RESOLUTIONS[unit];
+		if (!forceArea) {
+			warnings.push('no force area declared: scoring the areas with records in the window instead of a force area (build or import the data with its force area to score every area it polices, and only those)');
+		} else if (unit === 'lsoa' && forceArea.unit === 'lsoa') {
+			scopeAreas = { kind: 'force-area' };
+		} else if (resolution !== undefined && (await forceCellCount(runner, resolution)) > 0) {
+			scopeAreas = { kind: 'force-cells', resolution };
+			areasInForceArea = await forceCellCount(runner, resolution);
+		} else {
+			warnings.push(
+				`the force area (${forceArea.name}) is listed in ${forceArea.unit === 'lsoa' ? 'LSOAs' : 'districts'}, not in ${unit === 'lsoa' ? 'LSOAs' : `H3 cells at resolution ${resolution}`}: scoring the areas with records inside it instead of all of its areas`
+			);
+		}
+	}
+	if (forceFlag && placement.outside > 0 && !forceArea) warnings.push(`${placement.outside} records are flagged outside a force area that is not declared; they are not scored`);
+	return {
+		scope: {
+			method: scopeAreas.kind === 'records' ? 'areas-with-records' : 'force-area',
+			forceName: forceArea?.name ?? null,
+			areasInForceArea,
+			recordsOutside: 0,
+			recordsUnplaced: 0
+		},
+		scopeAreas,
+		forceFlag,
+		warnings
+	};
 }
 
 async function fetchRaw(runner: QueryRunner, options: ScoreMonthsOptions): Promise<Fetched> {
@@ -296,15 +452,31 @@ async function fetchRaw(runner: QueryRunner, options: ScoreMonthsOptions): Promi
 	assertThrModel(model, table);
 	const order = [...new Set(options.months.map(monthIndex))];
 	const weights = effectiveWeights(model, table);
-	const empty: Fetched = { model, table, weights, order, cols: {}, repeats: new Map(), risks: new Map(), ranges: new Map(), slices: new Map() };
+	const resolved = await resolveScope(runner, model);
+	const { forceFlag, scopeAreas } = resolved;
+	const empty: Fetched = {
+		model,
+		table,
+		weights,
+		order,
+		cols: {},
+		repeats: new Map(),
+		risks: new Map(),
+		ranges: new Map(),
+		slices: new Map(),
+		scope: resolved.scope,
+		leftOut: new Map(),
+		scopeWarnings: resolved.warnings
+	};
 	if (order.length === 0) return empty;
+	const leftOut = await leftOutRecords(runner, model, order, forceFlag);
 
-	const { sql, params } = componentSumsSql({ model, weights, months: order });
+	const { sql, params } = componentSumsSql({ model, weights, months: order, forceFlag, scopeAreas });
 	const cols = await runner.columns(sql, params);
 	const repeats = new Map<number, Columns>();
 	for (const [i, c] of model.components.entries()) {
 		if (c.kind !== 'repeat-location') continue;
-		const q = repeatLocationSql({ model, weights, months: order, component: i });
+		const q = repeatLocationSql({ model, weights, months: order, component: i, forceFlag });
 		repeats.set(i, await runner.columns(q.sql, q.params));
 	}
 	const monthOf = (cols.month_index ?? []) as number[];
@@ -318,7 +490,14 @@ async function fetchRaw(runner: QueryRunner, options: ScoreMonthsOptions): Promi
 		risks.set(
 			i,
 			await riskInput(
-				{ component: c, model, weights, runner, history: { monthIndex: monthOf, areaId: areaOf, harm: nums(cols[`c${i}_harm`], n), count: nums(cols[`c${i}_n`], n) } },
+				{
+					component: c,
+					model,
+					weights,
+					runner,
+					history: { monthIndex: monthOf, areaId: areaOf, harm: nums(cols[`c${i}_harm`], n), count: nums(cols[`c${i}_n`], n) },
+					forceAreaOnly: forceFlag
+				},
 				options.risk ?? riskProviderFor(c)
 			)
 		);
@@ -332,7 +511,7 @@ async function fetchRaw(runner: QueryRunner, options: ScoreMonthsOptions): Promi
 		slices.set(m, [start, end]);
 		start = end;
 	}
-	return { ...empty, cols, repeats, risks, ranges: await dataRanges(runner, order), slices };
+	return { ...empty, cols, repeats, risks, leftOut, ranges: await dataRanges(runner, order, forceFlag), slices };
 }
 
 /** Raw values of one month's areas, before normalisation. */
@@ -343,6 +522,8 @@ interface RawMonth {
 	/** details[k][i]; empty arrays when not asked for. */
 	details: ComponentDetail[][];
 	runs: ComponentRun[];
+	/** Things the month's components need said (e.g. Threat with too short a baseline). */
+	warnings: string[];
 }
 
 function rawMonth(fetched: Fetched, m: number, withDetails: boolean): RawMonth {
@@ -353,6 +534,8 @@ function rawMonth(fetched: Fetched, m: number, withDetails: boolean): RawMonth {
 	const raw: Float64Array[] = [];
 	const details: ComponentDetail[][] = [];
 	const runs: ComponentRun[] = [];
+	const warnings: string[] = [];
+	const dataFirst = fetched.ranges.get(m)?.first ?? null;
 	model.components.forEach((c, k) => {
 		const values = new Float64Array(count);
 		const detail: ComponentDetail[] = withDetails ? new Array(count) : [];
@@ -365,6 +548,8 @@ function rawMonth(fetched: Fetched, m: number, withDetails: boolean): RawMonth {
 			from: monthLabel(m - c.window_months + 1),
 			to: monthLabel(m)
 		};
+		const factor = c.normalisation.method === 'magnitude' ? annualFactor(c) : null;
+		if (factor !== null) run.annualFactor = factor;
 		if (c.kind === 'harm') {
 			const harm = cols[`c${k}_harm`];
 			const inc = cols[`c${k}_n`];
@@ -374,7 +559,17 @@ function rawMonth(fetched: Fetched, m: number, withDetails: boolean): RawMonth {
 			}
 		} else if (c.kind === 'threat') {
 			const R = c.recent_months;
-			const B = c.window_months - R;
+			const windowBaseline = c.window_months - R;
+			// v3 counts only the baseline months the data covers; v1/v2 the whole baseline.
+			const baselineStart = m - c.window_months + 1;
+			const covered = dataFirst === null ? 0 : Math.max(0, Math.min(windowBaseline, m - R - Math.max(baselineStart, monthIndex(dataFirst)) + 1));
+			const B = c.excess ? covered : windowBaseline;
+			const active = !c.excess || B >= c.excess.min_baseline_months;
+			if (c.excess && !active) {
+				warnings.push(
+					`${c.label}: only ${B} month${B === 1 ? '' : 's'} of data before the recent ${R} (fewer than ${c.excess.min_baseline_months}), so there is no baseline to compare with: Threat is 0 for every area`
+				);
+			}
 			const rn = cols[`c${k}_recent_n`];
 			const bn = cols[`c${k}_base_n`];
 			const rh = cols[`c${k}_recent_harm`];
@@ -383,36 +578,53 @@ function rawMonth(fetched: Fetched, m: number, withDetails: boolean): RawMonth {
 			const expected = new Float64Array(count);
 			for (let i = 0; i < count; i++) {
 				recent[i] = num(rn[start + i]);
-				expected[i] = (num(bn[start + i]) * R) / B;
+				expected[i] = B > 0 ? (num(bn[start + i]) * R) / B : 0;
 			}
-			const shrinkage = estimateShrinkage({ recent, expected, recentMonths: R, baselineMonths: B });
+			const shrinkage = c.shrinkage ? estimateShrinkage({ recent, expected, recentMonths: R, baselineMonths: B }) : undefined;
 			for (let i = 0; i < count; i++) {
 				const recentCount = recent[i];
 				const baselineCount = num(bn[start + i]);
 				const recentHarm = num(rh[start + i]);
 				const baselineHarm = num(bh[start + i]);
-				const expectedHarm = (baselineHarm * R) / B;
+				const expectedHarm = B > 0 ? (baselineHarm * R) / B : 0;
 				const incidents = recentCount + baselineCount;
 				const meanWeight = incidents > 0 ? (recentHarm + baselineHarm) / incidents : 0;
-				values[i] = shrunkRatio({ recentHarm, expectedHarm, meanWeight, alpha: shrinkage.alpha });
+				const p0 = B > 0 ? R / (R + B) : 1;
+				let excess: ReturnType<typeof credibleExcess> | null = null;
+				if (c.excess) {
+					excess = active
+						? credibleExcess({ recent: recentCount, baseline: baselineCount, recentMonths: R, baselineMonths: B, expectedHarm, level: c.excess.confidence_level })
+						: { pOneSided: binomialUpperTail(recentCount, incidents, p0), thetaLower: null, excess: 0 };
+					values[i] = excess.excess;
+				} else {
+					values[i] = shrunkRatio({ recentHarm, expectedHarm, meanWeight, alpha: shrinkage!.alpha });
+				}
 				if (withDetails) {
-					detail[i] = {
+					const d: ThreatDetail = {
 						kind: 'threat',
 						recentCount,
 						baselineCount,
+						baselineMonths: B,
 						expectedCount: expected[i],
 						recentHarm,
 						baselineHarm,
 						expectedHarm,
 						rawRatio: expectedHarm > 0 ? recentHarm / expectedHarm : null,
 						meanWeight,
-						z: rateRatioZ({ recent: recentCount, baseline: baselineCount, recentMonths: R, baselineMonths: B })
+						z: B > 0 ? rateRatioZ({ recent: recentCount, baseline: baselineCount, recentMonths: R, baselineMonths: B }) : 0,
+						pOneSided: excess ? excess.pOneSided : binomialUpperTail(recentCount, incidents, p0)
 					};
+					if (excess) {
+						d.thetaLower = excess.thetaLower;
+						d.excess = excess.excess;
+					}
+					detail[i] = d;
 				}
 			}
 			run.recent = { from: monthLabel(m - R + 1), to: monthLabel(m) };
 			run.baseline = { from: monthLabel(m - c.window_months + 1), to: monthLabel(m - R) };
-			run.shrinkage = shrinkage;
+			if (shrinkage) run.shrinkage = shrinkage;
+			if (c.excess) run.excess = { level: c.excess.confidence_level, baselineMonths: B, active };
 		} else if (c.kind === 'risk') {
 			const est = risks.get(k)!;
 			const harm = cols[`c${k}_harm`];
@@ -459,7 +671,7 @@ function rawMonth(fetched: Fetched, m: number, withDetails: boolean): RawMonth {
 		details.push(detail);
 		runs.push(run);
 	});
-	return { areaIds, raw, details, runs };
+	return { areaIds, raw, details, runs, warnings };
 }
 
 function monthWarnings(model: ThrModel, m: number, dataRange: { first: string | null; last: string | null }): string[] {
@@ -477,39 +689,130 @@ function monthWarnings(model: ThrModel, m: number, dataRange: { first: string | 
 	return warnings;
 }
 
-/** Percentiles, contribution units, score units, rank order and band index of one month (columns, area order). */
-interface Normalised {
+/** Percentiles, normalised values, contribution units, score units, rank order and band index of one month (columns, area order). */
+export interface Normalised {
 	percentiles: Float64Array[];
+	normalised: Float64Array[];
 	units: Int32Array[];
 	scoreUnits: Int32Array;
 	/** Area indices in rank order. */
 	order: number[];
 	/** Band index per area. */
 	band: Uint8Array;
+	/** See ScoreResult.reference. */
+	reference: number | null;
+	/** See ScoreResult.expectedHarmTotal. */
+	expectedHarmTotal: number | null;
+}
+
+/**
+ * The divisor of magnitude normalisation: the largest 12-month harm of any area (the model's
+ * first Harm component, × 12 ÷ its window), CCHI days; null when no component uses magnitude.
+ */
+export function magnitudeReference(model: ThrModel, raw: readonly ArrayLike<number>[]): number | null {
+	if (!model.components.some((c) => c.normalisation.method === 'magnitude')) return null;
+	const k = model.components.findIndex((c) => c.kind === 'harm');
+	const factor = annualFactor(model.components[k])!;
+	let max = 0;
+	for (let i = 0; i < raw[k].length; i++) max = Math.max(max, raw[k][i] * factor);
+	return max;
+}
+
+/**
+ * Normalised value of one raw value (pure, the engine's own rule): under magnitude
+ * normalisation min(1, raw × annual factor ÷ reference), 0 when the reference is 0; under
+ * percentile-rank the caller's percentile.
+ */
+export function magnitude(raw: number, factor: number, reference: number): number {
+	if (!(reference > 0)) return 0;
+	return Math.min(1, (raw * factor) / reference);
+}
+
+/** Contribution units of a normalised value: round(normalised × weight × 2^20). */
+export function contributionUnitsOf(normalised: number, weight: number): number {
+	return Math.round(normalised * weight * SCORE_UNITS);
+}
+
+/** The component whose raw value is each area's expected harm next month, for cumulative bands: the first Risk, else the first Harm. */
+export function expectedHarmComponent(model: ThrModel): number {
+	const risk = model.components.findIndex((c) => c.kind === 'risk');
+	return risk >= 0 ? risk : model.components.findIndex((c) => c.kind === 'harm');
+}
+
+/**
+ * Band index of each area under the model's band rule, given the rank order. Score thresholds:
+ * the first band whose min_score the score reaches. Cumulative expected harm: walking down the
+ * ranking, an area with expected harm e > 0 joins the first band whose cumulative_share × total
+ * the areas before it have not yet reached (then adds e); an area with e = 0, or every area when
+ * the total is 0, gets the last band. Returns the bands and the total (null for thresholds).
+ */
+export function assignBands(model: ThrModel, scoreUnits: ArrayLike<number>, order: readonly number[], expected: ArrayLike<number> | null): { band: Uint8Array; total: number | null } {
+	const n = scoreUnits.length;
+	const band = new Uint8Array(n);
+	const last = model.bands.length - 1;
+	if (bandRule(model) === 'score-thresholds') {
+		for (let i = 0; i < n; i++) {
+			const score = scoreUnits[i] / SCORE_UNITS;
+			let b = 0;
+			while (b < last && !(score >= model.bands[b].min_score!)) b++;
+			band[i] = b;
+		}
+		return { band, total: null };
+	}
+	// Summed in rank order, the order the cumulative shares are read in.
+	let total = 0;
+	for (const i of order) total += expected![i] > 0 ? expected![i] : 0;
+	let cumulative = 0;
+	for (const i of order) {
+		const e = expected![i];
+		if (!(e > 0) || !(total > 0)) {
+			band[i] = last;
+			continue;
+		}
+		let b = 0;
+		while (b < last && !(cumulative < model.bands[b].cumulative_share! * total)) b++;
+		band[i] = b;
+		cumulative += e;
+	}
+	return { band, total };
+}
+
+/**
+ * The pure scoring of one month's raw values (area order): percentiles, normalised values,
+ * contribution units, score units, rank order and bands, exactly as the engine computes them.
+ * For what-if searches such as bandMoves; raw[k][i] is component k of area i.
+ */
+export function normaliseRaw(model: ThrModel, areaIds: readonly string[], raw: readonly Float64Array[]): Normalised {
+	return normalise(model, areaIds, raw);
 }
 
 function normalise(model: ThrModel, areaIds: readonly string[], raw: readonly Float64Array[]): Normalised {
 	const n = areaIds.length;
 	const units: Int32Array[] = [];
 	const percentiles: Float64Array[] = [];
+	const normalised: Float64Array[] = [];
+	const reference = magnitudeReference(model, raw);
 	model.components.forEach((c, k) => {
-		const p = percentileRanks(raw[k], c.normalisation.ties);
+		const norm = c.normalisation;
+		const p = percentileRanks(raw[k], norm.method === 'percentile-rank' ? norm.ties : 'mid-rank');
+		let v = p;
+		if (norm.method === 'magnitude') {
+			v = new Float64Array(n);
+			const factor = annualFactor(c)!;
+			for (let i = 0; i < n; i++) v[i] = magnitude(raw[k][i], factor, reference!);
+		}
 		const u = new Int32Array(n);
-		for (let i = 0; i < n; i++) u[i] = Math.round(p[i] * c.weight * SCORE_UNITS);
+		for (let i = 0; i < n; i++) u[i] = contributionUnitsOf(v[i], c.weight);
 		percentiles.push(p);
+		normalised.push(v);
 		units.push(u);
 	});
 	const scoreUnits = new Int32Array(n);
 	for (const u of units) for (let i = 0; i < n; i++) scoreUnits[i] += u[i];
-	const band = new Uint8Array(n);
-	const last = model.bands.length - 1;
-	for (let i = 0; i < n; i++) {
-		const score = scoreUnits[i] / SCORE_UNITS;
-		let b = 0;
-		while (b < last && !(score >= model.bands[b].min_score)) b++;
-		band[i] = b;
-	}
-	return { percentiles, units, scoreUnits, order: rankOrder(model, { areaIds, raw, scoreUnits }), band };
+	const order = rankOrder(model, { areaIds, raw, scoreUnits });
+	const cumulative = bandRule(model) === 'cumulative-expected-harm';
+	const { band, total } = assignBands(model, scoreUnits, order, cumulative ? raw[expectedHarmComponent(model)] : null);
+	return { percentiles, normalised, units, scoreUnits, order, band, reference, expectedHarmTotal: total };
 }
 
 /** Normalise, weigh, sum, band and rank, and build the per-area objects: the pure half of scoring. */
@@ -520,10 +823,11 @@ function assemble(
 	m: number,
 	month: RawMonth,
 	dataRange: { first: string | null; last: string | null },
-	warnings: string[]
+	warnings: string[],
+	scope: ScoreScope
 ): ScoreResult {
 	const n = month.areaIds.length;
-	const { percentiles, units, scoreUnits, order, band } = normalise(model, month.areaIds, month.raw);
+	const { percentiles, normalised, units, scoreUnits, order, band, reference, expectedHarmTotal } = normalise(model, month.areaIds, month.raw);
 	const bandCounts: Record<string, number> = Object.fromEntries(model.bands.map((b) => [b.id, 0]));
 	const areas: AreaScore[] = new Array(n);
 	order.forEach((i, r) => {
@@ -540,6 +844,7 @@ function assemble(
 				kind: c.kind,
 				raw: month.raw[k][i],
 				percentile: percentiles[k][i],
+				normalised: normalised[k][i],
 				contribution: units[k][i] / SCORE_UNITS,
 				contributionUnits: units[k][i],
 				detail: month.details[k][i]
@@ -556,6 +861,9 @@ function assemble(
 		components: month.runs.map((r, k) => ({ ...r, weight: model.components[k].weight })),
 		areas,
 		bandCounts,
+		scope,
+		reference,
+		expectedHarmTotal,
 		dataRange,
 		warnings
 	};
@@ -564,11 +872,11 @@ function assemble(
 /**
  * Recompute normalisation, contributions, bands and ranks of a result under `model`, reusing
  * its raw values (no SQL). For changes that leave the raw values alone: component weights, tie
- * handling, bands, flag band, tie rule. `weights` is the harm weight table `model` references
- * (needed when its version label differs from the result's, as for what-if copies); the
- * categories it gives must be exactly those the result was scored with. Throws a RangeError
- * when the raw values would differ (components' ids, kinds or windows, threat/risk parameters,
- * exclusions, weights, area unit).
+ * handling, normalisation, bands (thresholds or shares), flag band, tie rule. `weights` is the
+ * harm weight table `model` references (needed when its version label differs from the result's,
+ * as for what-if copies); the categories it gives must be exactly those the result was scored
+ * with. Throws a RangeError when the raw values would differ (components' ids, kinds or windows,
+ * threat/risk parameters, exclusions, weights, scope).
  */
 export function rescore(result: ScoreResult, { model, weights }: { model: ThrModel; weights?: HarmWeightsModel }): ScoreResult {
 	assertThrModel(model, weights);
@@ -597,14 +905,15 @@ export function rescore(result: ScoreResult, { model, weights }: { model: ThrMod
 		areaIds: byArea.map((a) => a.areaId),
 		raw: model.components.map((_, k) => Float64Array.from(byArea, (a) => a.components[k].raw)),
 		details: model.components.map((_, k) => byArea.map((a) => a.components[k].detail)),
-		runs: result.components
+		runs: result.components,
+		warnings: []
 	};
-	return assemble(model, weightsRef, result.weights, result.monthIndex, month, result.dataRange, result.warnings);
+	return assemble(model, weightsRef, result.weights, result.monthIndex, month, result.dataRange, result.warnings, result.scope);
 }
 
-/** The band a score falls in: the first (highest) whose min_score it reaches. */
+/** The band a score falls in under score thresholds: the first (highest) whose min_score it reaches. Cumulative-share bands depend on the ranking: read AreaScore.band. */
 export function bandFor(bands: readonly ThrBand[], score: number): ThrBand {
-	for (const b of bands) if (score >= b.min_score) return b;
+	for (const b of bands) if (b.min_score !== undefined && score >= b.min_score) return b;
 	return bands[bands.length - 1];
 }
 
@@ -670,10 +979,13 @@ export function formatScore(units: number): string {
 	return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
 }
 
-async function dataRanges(runner: QueryRunner, months: number[]): Promise<Map<number, { first: string | null; last: string | null }>> {
-	// The months that have records, up to the last assessment month; each month's range is then
-	// taken from those up to itself only (so later data never changes it).
-	const cols = await runner.columns('SELECT DISTINCT month_index AS m FROM incidents WHERE month_index <= ? ORDER BY 1', [Math.max(...months)]);
+async function dataRanges(runner: QueryRunner, months: number[], forceFlag: boolean): Promise<Map<number, { first: string | null; last: string | null }>> {
+	// The months that have records (never counting records outside the force area), up to the
+	// last assessment month; each month's range is then taken from those up to itself only (so
+	// later data never changes it).
+	const cols = await runner.columns(`SELECT DISTINCT month_index AS m FROM incidents i WHERE month_index <= ? AND ${inForceAreaCondition('i', forceFlag)} ORDER BY 1`, [
+		Math.max(...months)
+	]);
 	const present = (cols.m ?? []) as number[];
 	return new Map(
 		months.map((m) => {

@@ -49,6 +49,30 @@ function allWeightValues(weights: readonly EffectiveWeight[]): BoundSql {
 	};
 }
 
+/**
+ * Which areas the scoring SQL returns: 'records' = those with a harm-counting record in the
+ * longest window (scope 'harm-in-window', and the fallback when no force area is declared);
+ * 'force-area' = every area_code of the `force_area` table; 'force-cells' = every cell of
+ * `force_cells` at one H3 resolution. Areas without records get zeros.
+ */
+export type ScopeAreas = { kind: 'records' } | { kind: 'force-area' } | { kind: 'force-cells'; resolution: 7 | 8 | 9 };
+
+/** SQL condition keeping the records a score may read: never one located outside the force area. */
+export function inForceAreaCondition(alias: string, forceFlag: boolean): string {
+	return forceFlag ? `${ident(alias)}.in_force_area IS NOT false` : 'true';
+}
+
+/**
+ * True when `incidents` has the `in_force_area` flag (extracts built with a force area). Scoring
+ * and explanations then never read a record flagged false; without it every record is read.
+ */
+export async function hasForceAreaFlag(runner: QueryRunner): Promise<boolean> {
+	const [c] = await runner.rows<{ n: number }>(
+		"SELECT count(*) AS n FROM information_schema.columns WHERE table_name = 'incidents' AND column_name = 'in_force_area' AND table_schema IN ('main', 'temp')"
+	);
+	return Number(c.n) > 0;
+}
+
 /** What the scoring SQL is built from. */
 export interface SumsOptions {
 	model: ThrModel;
@@ -56,6 +80,10 @@ export interface SumsOptions {
 	weights: readonly EffectiveWeight[];
 	/** Assessment months (month_index). */
 	months: readonly number[];
+	/** `incidents` has `in_force_area`: leave out records flagged false (see {@link hasForceAreaFlag}). Default false. */
+	forceFlag?: boolean;
+	/** Which areas to return; default 'records'. */
+	scopeAreas?: ScopeAreas;
 }
 
 /** One area over months [from, to] (month_index, inclusive), for explanations. */
@@ -65,6 +93,8 @@ export interface AreaWindowOptions {
 	areaId: string;
 	from: number;
 	to: number;
+	/** Leave out records located outside the force area (`incidents` has the flag). Default false. */
+	forceFlag?: boolean;
 }
 
 /** SQL turning a sum of millionths into CCHI days (DOUBLE). */
@@ -103,8 +133,11 @@ function windowSums(model: ThrModel): WindowSum[] {
  * Window sums for every component of `model`, for every area in scope at each assessment month
  * in `months` (month_index values), one row per (month_index, area_id), ordered by both.
  *
- * In scope: areas with at least one incident counted towards harm (weighted, not excluded) in
- * the longest window, so excluded categories change nothing at all. Columns: month_index,
+ * Records flagged outside the force area are never read (`forceFlag`). Areas returned
+ * (`scopeAreas`): with 'records', those with at least one incident counted towards harm
+ * (weighted, not excluded) in the longest window, so excluded categories change nothing at all;
+ * with 'force-area' / 'force-cells', every area of the declared force area, zeros where it has
+ * no records. Columns: month_index,
  * area_id, then per component i (aliases c<i>_…, never user text):
  * - harm / risk / repeat-location: c<i>_harm (Σ weight, CCHI days, DOUBLE), c<i>_n (incidents
  *   counted towards harm) over the component's window;
@@ -117,7 +150,7 @@ function windowSums(model: ThrModel): WindowSum[] {
  * area-month totals with a FILTER per window; several months use a dense area × month grid with
  * running totals, where each window sum is cum(t − to) − cum(t − from − 1) read with lag().
  */
-export function componentSumsSql({ model, weights, months }: SumsOptions): BoundSql {
+export function componentSumsSql({ model, weights, months, forceFlag = false, scopeAreas = { kind: 'records' } }: SumsOptions): BoundSql {
 	if (months.length === 0) throw new RangeError('componentSumsSql: no months to score');
 	months.forEach((m) => wholeNumber(m, 'month_index'));
 	const area = ident(AREA_COLUMNS[model.scope.area_unit]);
@@ -128,14 +161,22 @@ export function componentSumsSql({ model, weights, months }: SumsOptions): Bound
 	const sums = windowSums(model);
 	const output = (x: WindowSum) => (x.measure === 'harm' ? `${days(ident(x.alias))} AS ${ident(x.alias)}` : `CAST(${ident(x.alias)} AS BIGINT) AS ${ident(x.alias)}`);
 	const outputs = sums.filter((x) => x.alias !== 'in_scope').map(output);
+	// The declared study region, when scored as a whole (bound resolution; fixed table names).
+	const scope =
+		scopeAreas.kind === 'force-area'
+			? { sql: 'SELECT DISTINCT area_code AS area_id FROM force_area WHERE area_code IS NOT NULL', params: [] as Param[] }
+			: scopeAreas.kind === 'force-cells'
+				? { sql: 'SELECT DISTINCT h3 AS area_id FROM force_cells WHERE resolution = ? AND h3 IS NOT NULL', params: [scopeAreas.resolution] as Param[] }
+				: null;
 	const areaMonth = `
-WITH weights AS (${w.sql}),
+WITH ${scope ? `scope_areas AS (${scope.sql}),\n` : ''}weights AS (${w.sql}),
 area_month AS (
 	SELECT i.${area} AS area_id, i.month_index AS t, count(*) AS n, sum(weights.weight) AS harm
 	FROM incidents i JOIN weights ON weights.category = i.category
-	WHERE i.${area} IS NOT NULL AND i.month_index BETWEEN ? AND ?
+	WHERE i.${area} IS NOT NULL AND i.month_index BETWEEN ? AND ? AND ${inForceAreaCondition('i', forceFlag)}
 	GROUP BY ALL
 )`;
+	const head = [...(scope?.params ?? []), ...w.params, lo, hi];
 
 	if (months.length === 1) {
 		const m = months[0];
@@ -144,15 +185,20 @@ area_month AS (
 			filterParams.push(m - x.from, m - x.to);
 			return `coalesce(sum(${x.measure}) FILTER (WHERE t BETWEEN ? AND ?), 0) AS ${ident(x.alias)}`;
 		});
+		// With a declared region every one of its areas is returned, zeros where it has no records.
+		const source = scope
+			? `(SELECT scope_areas.area_id, ${sums.map((x) => `coalesce(s.${ident(x.alias)}, 0) AS ${ident(x.alias)}`).join(', ')}
+	FROM scope_areas LEFT JOIN sums s ON s.area_id = scope_areas.area_id) AS scoped`
+			: 'sums';
 		const sql = `${areaMonth},
 sums AS (
 	SELECT area_id, ${filtered.join(',\n\t\t')}
 	FROM area_month GROUP BY area_id
 )
 SELECT CAST(? AS INTEGER) AS month_index, area_id, ${outputs.join(', ')}
-FROM sums WHERE in_scope > 0
+FROM ${source}${scope ? '' : ' WHERE in_scope > 0'}
 ORDER BY area_id`;
-		return { sql, params: [...w.params, lo, hi, ...filterParams, m] };
+		return { sql, params: [...head, ...filterParams, m] };
 	}
 
 	const lagParams: Param[] = [];
@@ -166,7 +212,7 @@ ORDER BY area_id`;
 	const sql = `${areaMonth},
 grid AS (
 	SELECT a.area_id, g.t, coalesce(am.n, 0) AS n, coalesce(am.harm, 0) AS harm
-	FROM (SELECT DISTINCT area_id FROM area_month) a
+	FROM (${scope ? 'SELECT area_id FROM scope_areas' : 'SELECT DISTINCT area_id FROM area_month'}) a
 	CROSS JOIN range(CAST(? AS BIGINT), CAST(? AS BIGINT) + 1) AS g(t)
 	LEFT JOIN area_month am ON am.area_id = a.area_id AND am.t = g.t
 ),
@@ -183,10 +229,10 @@ sums AS (
 )
 SELECT t AS month_index, area_id, ${outputs.join(', ')}
 FROM sums
-WHERE t IN (${months.map(() => '?').join(', ')}) AND in_scope > 0
+WHERE t IN (${months.map(() => '?').join(', ')})${scope ? '' : ' AND in_scope > 0'}
 ORDER BY t, area_id`;
-	// Bound in text order: weights, the data range (twice), the lag offsets, the months.
-	return { sql, params: [...w.params, lo, hi, lo, hi, ...lagParams, ...months] };
+	// Bound in text order: the scope, weights, the data range (twice), the lag offsets, the months.
+	return { sql, params: [...head, lo, hi, ...lagParams, ...months] };
 }
 
 /**
@@ -195,7 +241,7 @@ ORDER BY t, area_id`;
  * them in the component's window, and c<i>_located_n = all such incidents with coordinates.
  * Snap points are identified by their coordinates. Empty when the model has no such component.
  */
-export function repeatLocationSql({ model, weights, months, component }: SumsOptions & { component: number }): BoundSql {
+export function repeatLocationSql({ model, weights, months, component, forceFlag = false }: SumsOptions & { component: number }): BoundSql {
 	const c = model.components[component];
 	if (c?.kind !== 'repeat-location') throw new RangeError(`component ${component} is not a repeat-location component`);
 	const area = ident(AREA_COLUMNS[model.scope.area_unit]);
@@ -207,7 +253,7 @@ src AS (
 	SELECT i.${area} AS area_id, i.month_index AS t, i.longitude, i.latitude
 	FROM incidents i JOIN weights ON weights.category = i.category
 	WHERE i.${area} IS NOT NULL AND i.longitude IS NOT NULL AND i.latitude IS NOT NULL
-	  AND i.month_index BETWEEN ? AND ?
+	  AND i.month_index BETWEEN ? AND ? AND ${inForceAreaCondition('i', forceFlag)}
 ),
 points AS (
 	SELECT targets.m, src.area_id, src.longitude, src.latitude, count(*) AS n
@@ -227,14 +273,14 @@ FROM points GROUP BY m, area_id ORDER BY m, area_id`;
  * recorded there, with its weight and whether it is excluded or unweighted. Harm is null for
  * excluded and unweighted categories. Ordered by harm (descending), then count, then name.
  */
-export function categoryBreakdownSql({ model, weights, areaId, from, to }: AreaWindowOptions): BoundSql {
+export function categoryBreakdownSql({ model, weights, areaId, from, to, forceFlag = false }: AreaWindowOptions): BoundSql {
 	const area = ident(AREA_COLUMNS[model.scope.area_unit]);
 	const w = allWeightValues(weights);
 	const sql = `
 WITH weights AS (${w.sql}),
 counts AS (
-	SELECT category, count(*) AS n FROM incidents
-	WHERE ${area} = ? AND month_index BETWEEN ? AND ?
+	SELECT category, count(*) AS n FROM incidents i
+	WHERE i.${area} = ? AND i.month_index BETWEEN ? AND ? AND ${inForceAreaCondition('i', forceFlag)}
 	GROUP BY category
 )
 SELECT c.category, c.n::BIGINT AS count, ${days('w.weight')} AS weight,
@@ -249,7 +295,7 @@ ORDER BY harm DESC NULLS LAST, count DESC, c.category`;
  * Month-by-month incidents counted towards harm, their harm, and all records, for one area
  * over [from, to] (for the Threat trend in explanations). Every month present, zero-filled.
  */
-export function monthlySeriesSql({ model, weights, areaId, from, to }: AreaWindowOptions): BoundSql {
+export function monthlySeriesSql({ model, weights, areaId, from, to, forceFlag = false }: AreaWindowOptions): BoundSql {
 	const area = ident(AREA_COLUMNS[model.scope.area_unit]);
 	const w = allWeightValues(weights);
 	const sql = `
@@ -259,7 +305,7 @@ m AS (
 		count(*) FILTER (WHERE NOT w.excluded AND w.weight IS NOT NULL) AS n,
 		coalesce(sum(w.weight) FILTER (WHERE NOT w.excluded), 0) AS harm
 	FROM incidents i LEFT JOIN weights w ON w.category = i.category
-	WHERE i.${area} = ? AND i.month_index BETWEEN ? AND ?
+	WHERE i.${area} = ? AND i.month_index BETWEEN ? AND ? AND ${inForceAreaCondition('i', forceFlag)}
 	GROUP BY i.month_index
 )
 SELECT g.t AS month_index, coalesce(m.n, 0)::BIGINT AS n, ${days('coalesce(m.harm, 0)')} AS harm, coalesce(m.records, 0)::BIGINT AS records
@@ -275,7 +321,7 @@ export const INCIDENT_ROW_COLUMNS = ['month', 'category', 'location', 'crime_id'
  * The incident rows of one area over [from, to], newest first, with the weight and exclusion the
  * model applies to each (for "the rows behind the score"). Paged by limit/offset.
  */
-export function incidentRowsSql({ model, weights, areaId, from, to, limit, offset }: AreaWindowOptions & { limit: number; offset: number }): BoundSql {
+export function incidentRowsSql({ model, weights, areaId, from, to, limit, offset, forceFlag = false }: AreaWindowOptions & { limit: number; offset: number }): BoundSql {
 	const area = ident(AREA_COLUMNS[model.scope.area_unit]);
 	const w = allWeightValues(weights);
 	const sql = `
@@ -283,7 +329,7 @@ WITH weights AS (${w.sql})
 SELECT i.month_index, ${INCIDENT_ROW_COLUMNS.map((c) => `i.${ident(c)}`).join(', ')},
 	${days('w.weight')} AS weight, coalesce(w.excluded, false) AS excluded
 FROM incidents i LEFT JOIN weights w ON w.category = i.category
-WHERE i.${area} = ? AND i.month_index BETWEEN ? AND ?
+WHERE i.${area} = ? AND i.month_index BETWEEN ? AND ? AND ${inForceAreaCondition('i', forceFlag)}
 ORDER BY i.month_index DESC, i.source_file, i.source_line
 LIMIT ? OFFSET ?`;
 	return { sql, params: [...w.params, areaId, from, to, limit, offset] };

@@ -193,3 +193,124 @@ export function poissonQuantile(q: number, mean: number): number {
 		p = (p * mean) / (k + 1);
 	}
 }
+
+/**
+ * Regularised incomplete beta function I_x(a, b) = P(Beta(a, b) ≤ x), for a, b > 0 and x in
+ * [0, 1], by the continued fraction of Numerical Recipes (§6.4, modified Lentz), on whichever side
+ * of the mean converges fast (the other side as 1 − I_{1−x}(b, a)). Absolute error below about
+ * 1e−14; tails far below that are computed directly and keep their relative precision when x lies
+ * below the mean. Throws a RangeError outside the domain.
+ */
+export function incompleteBeta(x: number, a: number, b: number): number {
+	if (!(a > 0 && b > 0)) throw new RangeError(`incompleteBeta: a and b must be > 0, got ${a}, ${b}`);
+	if (!(x >= 0 && x <= 1)) throw new RangeError(`incompleteBeta: x must be in [0, 1], got ${x}`);
+	if (x === 0 || x === 1) return x;
+	const front = Math.exp(gammaln(a + b) - gammaln(a) - gammaln(b) + a * Math.log(x) + b * Math.log1p(-x));
+	return x < (a + 1) / (a + b + 2) ? (front * betaContinuedFraction(x, a, b)) / a : 1 - (front * betaContinuedFraction(1 - x, b, a)) / b;
+}
+
+function betaContinuedFraction(x: number, a: number, b: number): number {
+	const tiny = 1e-300;
+	const qab = a + b;
+	const qap = a + 1;
+	const qam = a - 1;
+	let c = 1;
+	let d = 1 - (qab * x) / qap;
+	if (Math.abs(d) < tiny) d = tiny;
+	d = 1 / d;
+	let h = d;
+	for (let m = 1; m <= 100_000; m++) {
+		const m2 = 2 * m;
+		let aa = (m * (b - m) * x) / ((qam + m2) * (a + m2));
+		d = 1 + aa * d;
+		if (Math.abs(d) < tiny) d = tiny;
+		c = 1 + aa / c;
+		if (Math.abs(c) < tiny) c = tiny;
+		d = 1 / d;
+		h *= d * c;
+		aa = (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2));
+		d = 1 + aa * d;
+		if (Math.abs(d) < tiny) d = tiny;
+		c = 1 + aa / c;
+		if (Math.abs(c) < tiny) c = tiny;
+		d = 1 / d;
+		const del = d * c;
+		h *= del;
+		if (Math.abs(del - 1) < 1e-16) return h;
+	}
+	throw new RangeError(`incompleteBeta: no convergence for a = ${a}, b = ${b}, x = ${x}`);
+}
+
+/**
+ * P(X ≥ k) for X ~ Binomial(n, p): 1 for k ≤ 0, 0 for k > n, else I_p(k, n − k + 1). n a whole
+ * number ≥ 0, p in [0, 1].
+ */
+export function binomialUpperTail(k: number, n: number, p: number): number {
+	if (!(Number.isInteger(n) && n >= 0 && Number.isInteger(k))) throw new RangeError(`binomialUpperTail: k and n must be whole numbers, n ≥ 0 (got k = ${k}, n = ${n})`);
+	if (!(p >= 0 && p <= 1)) throw new RangeError(`binomialUpperTail: p must be in [0, 1], got ${p}`);
+	if (k <= 0) return 1;
+	if (k > n) return 0;
+	return incompleteBeta(p, k, n - k + 1);
+}
+
+/**
+ * One-sided lower Clopper–Pearson confidence bound on a binomial proportion at `level` (e.g.
+ * 0.95): the π_L with P(X ≥ k | n, π_L) = 1 − level, i.e. the (1 − level) quantile of
+ * Beta(k, n − k + 1) (Clopper & Pearson 1934). 0 when k = 0; k = n gives (1 − level)^(1/n); k = 1
+ * gives 1 − level^(1/n). Found by bisection on {@link binomialUpperTail} (increasing in π) down to
+ * adjacent floating-point numbers.
+ */
+export function clopperPearsonLower(k: number, n: number, level: number): number {
+	if (!(Number.isInteger(n) && n >= 0 && Number.isInteger(k) && k >= 0 && k <= n)) throw new RangeError(`clopperPearsonLower: need whole numbers 0 ≤ k ≤ n, got k = ${k}, n = ${n}`);
+	if (!(level > 0 && level < 1)) throw new RangeError(`clopperPearsonLower: level must be in (0, 1), got ${level}`);
+	if (k === 0) return 0;
+	const alpha = 1 - level;
+	let lo = 0;
+	let hi = 1;
+	for (let i = 0; i < 2000; i++) {
+		const mid = (lo + hi) / 2;
+		if (mid <= lo || mid >= hi) break;
+		if (binomialUpperTail(k, n, mid) < alpha) lo = mid;
+		else hi = mid;
+	}
+	return hi;
+}
+
+/** What {@link credibleExcess} needs: the counts, the months they span, the expected harm and the level. */
+export interface ExcessInput extends RateCounts {
+	/** Harm "no change" predicts for the recent months (baseline harm × recent ÷ baseline months), CCHI days. */
+	expectedHarm: number;
+	/** Level of the one-sided lower bound, e.g. 0.95. */
+	level: number;
+}
+
+/** The evidence for a rise and the credible excess harm it supports. */
+export interface Excess {
+	/** One-sided p-value for a rise: P(X ≥ r) with X ~ Binomial(r + b, R ÷ (R + B)); 1 when r = 0. */
+	pOneSided: number;
+	/** Lower bound θ_L of the recent-to-baseline incident-rate ratio; null when not computed (p ≥ 1 − level, so θ_L ≤ 1) or no counts. */
+	thetaLower: number | null;
+	/** max(0, θ_L − 1) × expectedHarm, CCHI days; exactly 0 when p ≥ 1 − level. */
+	excess: number;
+}
+
+/**
+ * Credible excess harm of one area (THR v3 Threat): with r recent and b baseline incidents over R
+ * and B months, r | r + b ~ Binomial(r + b, R·θ ÷ (R·θ + B)) for the rate ratio θ (the exact
+ * conditional test of two Poisson rates), so the one-sided lower bound on θ at `level` is
+ * θ_L = π_L ÷ (1 − π_L) × B ÷ R with π_L the Clopper–Pearson lower bound on the proportion
+ * ({@link clopperPearsonLower}). Excess = max(0, θ_L − 1) × expectedHarm.
+ *
+ * θ_L > 1 exactly when the one-sided p-value is below 1 − level (the bound and the test are
+ * duals), so a change consistent with chance (p ≥ 1 − level) gives exactly 0 without computing
+ * the bound; so does a fall, no counts, or no expected harm (no baseline harm).
+ */
+export function credibleExcess({ recent, baseline, recentMonths, baselineMonths, expectedHarm, level }: ExcessInput): Excess {
+	if (!(recentMonths > 0 && baselineMonths > 0)) throw new RangeError(`credibleExcess: months must be > 0, got ${recentMonths} and ${baselineMonths}`);
+	const n = recent + baseline;
+	const pOneSided = binomialUpperTail(recent, n, recentMonths / (recentMonths + baselineMonths));
+	if (!(pOneSided < 1 - level) || n === 0) return { pOneSided, thetaLower: null, excess: 0 };
+	const pi = clopperPearsonLower(recent, n, level);
+	const thetaLower = pi >= 1 ? Infinity : (pi / (1 - pi)) * (baselineMonths / recentMonths);
+	return { pOneSided, thetaLower, excess: expectedHarm > 0 && thetaLower > 1 ? (thetaLower - 1) * expectedHarm : 0 };
+}

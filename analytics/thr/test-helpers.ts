@@ -2,9 +2,12 @@
  * Shared set-up for the THR tests (not a test itself): the published model files, a native
  * DuckDB with the real City of London street data, and tables of hand-picked real rows.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
 import { loadInput } from '../../scripts/lib/load-input';
+import { buildExtracts } from '../../scripts/lib/extracts';
 import { EXTRACT_DATASETS } from '../ingest/extract-schema';
 import type { HarmWeightsModel } from '../models/harm-weights';
 import type { ThrModel } from './model';
@@ -19,15 +22,54 @@ export function thrV2(): ThrModel {
 	return JSON.parse(readFileSync('models/thr/thr-v2.json', 'utf8')) as ThrModel;
 }
 
+export function thrV3(): ThrModel {
+	return JSON.parse(readFileSync('models/thr/thr-v3.json', 'utf8')) as ThrModel;
+}
+
 export function cchiWeights(): HarmWeightsModel {
 	return JSON.parse(readFileSync('models/harm-weights/cchi-police-uk-v1.json', 'utf8')) as HarmWeightsModel;
 }
 
-/** A native DuckDB with `incidents` (and the other extract tables) built from the shipped street CSVs. */
-export async function sampleRunner(): Promise<NodeRunner> {
+let built: Promise<string> | null = null;
+
+/** The shipped street CSVs built once per test process into a temporary extract folder (removed at exit). */
+function sampleExtract(): Promise<string> {
+	built ??= (async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'clearsight-thr-sample-'));
+		process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+		await buildExtracts({ inputs: [STREET_DIR], out: dir, areas: null });
+		return dir;
+	})();
+	return built;
+}
+
+/**
+ * A native DuckDB with `incidents` (and the other extract tables) built from the shipped street
+ * CSVs, as `npm run extracts` builds them: the City of London Police area declared (its 6 LSOAs,
+ * the force the records fall within) and records located in the neighbouring boroughs flagged
+ * outside it. With `forceArea: false`, as an extract built before force areas (or an import that
+ * names none): no force_area / force_cells tables and no in_force_area flag, so scoring falls back
+ * to the areas with records (the 97 City and neighbouring LSOAs).
+ */
+export async function sampleRunner(options: { forceArea?: boolean } = {}): Promise<NodeRunner> {
 	const runner = await createNodeRunner();
-	await loadInput(runner, [STREET_DIR]);
+	await loadInput(runner, [await sampleExtract()]);
+	if (options.forceArea === false) await dropForceArea(runner);
 	return runner;
+}
+
+/** Make a database look like one without a declared force area (tables and flag dropped). */
+export async function dropForceArea(runner: NodeRunner): Promise<void> {
+	await runner.exec('DROP TABLE IF EXISTS force_area');
+	await runner.exec('DROP TABLE IF EXISTS force_cells');
+	for (const table of ['incidents', 'stop_search', 'events']) await runner.exec(`ALTER TABLE IF EXISTS ${table} DROP COLUMN IF EXISTS in_force_area`);
+}
+
+/** Create (or replace) a `force_area` table declaring `codes` as the force area's LSOAs. */
+export async function createForceArea(runner: NodeRunner, name: string, codes: readonly string[]): Promise<void> {
+	const dataset = EXTRACT_DATASETS.find((d) => d.name === 'force_area')!;
+	await runner.exec(`CREATE OR REPLACE TABLE force_area (${dataset.columns.map((c) => `"${c.name}" ${c.type}`).join(', ')})`);
+	for (const code of codes) await runner.exec("INSERT INTO force_area (area_code, area_unit, force_name) VALUES (?, 'lsoa', ?)", [code, name]);
 }
 
 /** One incident row as copied from a police.uk street CSV. */
@@ -40,6 +82,8 @@ export interface FixtureRow {
 	latitude?: number;
 	file?: string;
 	line?: number;
+	/** in_force_area (null when not given). */
+	inForceArea?: boolean;
 }
 
 /** Create (or replace) an `incidents` table with the extract contract's columns holding `rows`. */
@@ -49,8 +93,8 @@ export async function createIncidents(runner: NodeRunner, rows: readonly Fixture
 	for (const r of rows) {
 		const monthIndex = Number(r.month.slice(0, 4)) * 12 + Number(r.month.slice(5, 7)) - 1;
 		await runner.exec(
-			'INSERT INTO incidents (month, month_index, lsoa_code, category, location, longitude, latitude, source_file, source_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-			[r.month, monthIndex, r.lsoa, r.category, r.location ?? null, r.longitude ?? null, r.latitude ?? null, r.file ?? null, r.line ?? null]
+			'INSERT INTO incidents (month, month_index, lsoa_code, category, location, longitude, latitude, source_file, source_line, in_force_area) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+			[r.month, monthIndex, r.lsoa, r.category, r.location ?? null, r.longitude ?? null, r.latitude ?? null, r.file ?? null, r.line ?? null, r.inForceArea ?? null]
 		);
 	}
 }

@@ -15,14 +15,18 @@ import { areaContext, fairnessByImd, fairnessSummary, type AreaContext } from '.
 const model = thrV1();
 const weights = cchiWeights();
 
+/** As an extract without a declared force area: the 97 City and neighbouring LSOAs with records (see score.test.ts). */
+const OLD_EXTRACT = { forceArea: false };
+const BUILD_MS = 120_000;
+
 describe('what-if', () => {
 	let runner: NodeRunner;
 	let published: ScoreResult;
 	const pristine = { model: structuredClone(model), weights: structuredClone(weights) };
 	beforeAll(async () => {
-		runner = await sampleRunner();
+		runner = await sampleRunner(OLD_EXTRACT);
 		published = await scoreMonth(runner, { model, weights, month: '2019-06' });
-	});
+	}, BUILD_MS);
 	afterAll(() => runner.close());
 
 	it.each([
@@ -87,7 +91,7 @@ describe('fairness', () => {
 	let result: ScoreResult;
 	let context: Map<string, AreaContext>;
 	beforeAll(async () => {
-		runner = await sampleRunner();
+		runner = await sampleRunner(OLD_EXTRACT);
 		result = await scoreMonth(runner, { model, weights, month: '2019-06' });
 		// The real IMD 2019 decile and population of every LSOA in England (Files 1 and 6).
 		const imd = await readImd(SAMPLE_AREAS, runner);
@@ -98,7 +102,7 @@ describe('fairness', () => {
 			if (r) await runner.exec('INSERT INTO areas VALUES (?, ?, ?)', [code, r.imdDecile, r.population]);
 		}
 		context = await areaContext(runner);
-	});
+	}, BUILD_MS);
 	afterAll(() => runner.close());
 
 	it('every scored area is counted once in the deciles and once in the population groups', async () => {
