@@ -18,8 +18,15 @@ export function basemapUrl(): string | null {
 const EMPTY = { type: 'FeatureCollection' as const, features: [] };
 /** A cell kept in the source but not in the layer shown (feature state `hidden`): drawn as nothing. */
 const HIDDEN: ExpressionSpecification = ['boolean', ['feature-state', 'hidden'], false];
+/** A cell outside the force area (feature state `outside`): drawn faded, its records counted but never scored. */
+const OUTSIDE: ExpressionSpecification = ['boolean', ['feature-state', 'outside'], false];
 
-/** The style: background, optional basemap, cells (fill, outline, hover, selection) and the drawn box. */
+/** Fill opacity of cells in the force area (or of every cell when none is declared), and of cells outside it. */
+export const FILL_OPACITY = { inside: 0.85, outside: 0.3 } as const;
+/** Colour of the force area's outline. */
+export const FORCE_OUTLINE_COLOUR = '#1b1f24';
+
+/** The style: background, optional basemap, cells (fill, outline, hover, selection), the force area's outline and the drawn box. */
 export function mapStyle(basemap: string | null): StyleSpecification {
 	return {
 		version: 8,
@@ -28,6 +35,7 @@ export function mapStyle(basemap: string | null): StyleSpecification {
 				? { basemap: { type: 'raster' as const, tiles: [basemap], tileSize: 256, attribution: 'Basemap: configured tile server' } }
 				: {}),
 			cells: { type: 'geojson', data: EMPTY, promoteId: 'cell_id' },
+			force: { type: 'geojson', data: EMPTY },
 			box: { type: 'geojson', data: EMPTY }
 		},
 		layers: [
@@ -39,7 +47,10 @@ export function mapStyle(basemap: string | null): StyleSpecification {
 				source: 'cells',
 				// Each cell's colour and visibility are feature state (MapCanvas): a filter change over
 				// cells already in the source restyles them without tiling anything again.
-				paint: { 'fill-color': ['to-color', ['coalesce', ['feature-state', 'colour'], ['get', 'colour']]], 'fill-opacity': ['case', HIDDEN, 0, 0.85] }
+				paint: {
+					'fill-color': ['to-color', ['coalesce', ['feature-state', 'colour'], ['get', 'colour']]],
+					'fill-opacity': ['case', HIDDEN, 0, OUTSIDE, FILL_OPACITY.outside, FILL_OPACITY.inside]
+				}
 			},
 			{
 				// One line layer for outline and hover (feature-state), so a new layer tiles one line bucket, not two.
@@ -65,6 +76,14 @@ export function mapStyle(basemap: string | null): StyleSpecification {
 				source: 'cells',
 				filter: ['in', ['get', 'cell_id'], ['literal', []]],
 				paint: { 'line-color': '#f0b429', 'line-width': 1.5, 'line-opacity': ['case', HIDDEN, 0, 1] }
+			},
+			{
+				// Drawn over the cells: what lies outside this line is outside the force area.
+				id: 'force-outline',
+				type: 'line',
+				source: 'force',
+				layout: { 'line-join': 'round', 'line-cap': 'round' },
+				paint: { 'line-color': FORCE_OUTLINE_COLOUR, 'line-width': 2.5 }
 			},
 			{ id: 'box-line', type: 'line', source: 'box', paint: { 'line-color': '#1b1f24', 'line-width': 2, 'line-dasharray': [2, 1] } }
 		]
