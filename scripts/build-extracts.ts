@@ -2,23 +2,35 @@
  * npm run extracts -- --input <files or folders …> --out <folder> [--boundaries <shp>] [--imd <folder>] [--no-areas]
  *     [--columns field=header,…] [--constant field=value,…] [--format events|month-incidents]
  *     [--districts <file.geojson|file.kml>] [--district-id <property>] [--district-name <property>]
+ *     [--force-lads <LAD codes,…> | --force <police force> | --force-area districts | --force-boundary <file.geojson|file.kml>]
+ *     [--force-name <name>] [--pfa-lookup <csv>] [--lad-changes <json>]
  * npm run extracts:sample [-- --source <id> …]   (the shipped sample → extracts/sample/<id>/ and sources.json)
  *
  * Turns police.uk downloads (street, stop-and-search, outcomes CSVs; folders of monthly files)
  * and generic incident files into the extracts the dashboard loads. Prints, per file, rows in /
- * accepted / rejected and the top rejection reasons; exits 1 when nothing usable was found, 2
- * on a usage error.
+ * accepted / rejected and the top rejection reasons, and where the records lie against the force
+ * area; exits 1 when nothing usable was found, 2 on a usage error (including an unknown force or
+ * local authority code).
+ *
+ * The force area (the study region of every analysis): police.uk records name the force they
+ * "fall within", whose local authorities' LSOAs are its area; other data names it with
+ * --force-lads, --force, or a boundary file (--force-boundary, or --districts with
+ * --force-area districts). With none of these, the extract declares no force area and the
+ * analyses use the areas that have records, saying so.
  */
 import { join } from 'node:path';
 import { parseArgs, parseColumnMapping } from './lib/args';
 import { buildExtracts, type AreaInputs, type BuildResult, type DistrictInputs } from './lib/extracts';
+import { DEFAULT_FORCE_LOOKUPS, type ForceLookupFiles } from './lib/force-area';
 import { SAMPLE_AREAS, SAMPLE_OUT, SAMPLE_SOURCES, buildSample, sourceDir } from './lib/sample';
-import { GENERIC_KINDS, type SourceKind } from '../analytics/ingest';
+import { ForceAreaError, GENERIC_KINDS, type ForceAreaRequest, type SourceKind } from '../analytics/ingest';
 
 const USAGE = `usage: npm run extracts -- --input <files or folders …> --out <folder> [--boundaries <file.shp>] [--imd <folder>] [--no-areas]
          [--columns timestamp=<header>,month=<header>,category=<header>,longitude=<header>,latitude=<header>,area_code=<header>,lsoa_code=<header>,priority=<header>,time_on_task=<header>,incident_id=<header>]
          [--constant category=<value>,…] [--format events|month-incidents]
          [--districts <file.geojson|file.kml>] [--district-id <property>] [--district-name <property>]
+         [--force-lads <LAD codes,…> | --force <police force> | --force-area districts | --force-boundary <file.geojson|file.kml>]
+         [--force-name <name>] [--pfa-lookup <LAD16_CSP16_PFA16 csv>] [--lad-changes <json>]
        npm run extracts:sample [-- --source <id> …]`;
 
 function areaInputs(boundaries: string | undefined, imd: string | undefined): AreaInputs {
@@ -36,7 +48,10 @@ async function main(): Promise<number> {
 	try {
 		args = parseArgs(process.argv.slice(2), {
 			lists: ['input', 'source'],
-			values: ['out', 'boundaries', 'imd', 'columns', 'constant', 'format', 'districts', 'district-id', 'district-name'],
+			values: [
+				'out', 'boundaries', 'imd', 'columns', 'constant', 'format', 'districts', 'district-id', 'district-name',
+				'force-lads', 'force', 'force-area', 'force-boundary', 'force-name', 'pfa-lookup', 'lad-changes'
+			],
 			flags: ['sample', 'no-areas', 'help']
 		});
 	} catch (e) {
@@ -67,19 +82,24 @@ async function main(): Promise<number> {
 	const areas = args.flags.has('no-areas') ? null : areaInputs(args.values.boundaries, args.values.imd);
 	let columns: Record<string, string> | undefined;
 	let constants: Record<string, string> | undefined;
+	let forceArea: ForceAreaRequest;
 	const format = args.values.format as SourceKind | undefined;
 	try {
 		columns = args.values.columns ? parseColumnMapping(args.values.columns) : undefined;
 		constants = args.values.constant ? parseColumnMapping(args.values.constant, '--constant', 'field=value') : undefined;
 		if (format !== undefined && !GENERIC_KINDS.includes(format)) throw new Error(`--format must be one of ${GENERIC_KINDS.join(', ')}, got "${format}"`);
-		if ((args.values['district-id'] || args.values['district-name']) && !args.values.districts) throw new Error('--district-id and --district-name need --districts <file>');
+		if ((args.values['district-id'] || args.values['district-name']) && !args.values.districts && !args.values['force-boundary']) {
+			throw new Error('--district-id and --district-name need --districts <file>');
+		}
+		forceArea = forceAreaRequest(args.values);
 	} catch (e) {
 		console.error(`error: ${(e as Error).message}\n${USAGE}`);
 		return 2;
 	}
-	const districts: DistrictInputs | null = args.values.districts
+	const districtsFile = args.values.districts ?? args.values['force-boundary'];
+	const districts: DistrictInputs | null = districtsFile
 		? {
-				file: args.values.districts,
+				file: districtsFile,
 				idProperty: args.values['district-id'],
 				nameProperty: args.values['district-name'],
 				imdFile: areaInputs(undefined, args.values.imd).imdFile,
@@ -87,8 +107,42 @@ async function main(): Promise<number> {
 			}
 		: null;
 	console.log(`Building extracts from ${inputs.join(', ')} → ${out}`);
-	const result = await buildExtracts({ inputs, out, areas, columns, constants, format, districts, fingerprint: '', log: (line) => console.log(line) });
+	const forceLookups: ForceLookupFiles = {
+		imdFile: areaInputs(undefined, args.values.imd).imdFile,
+		pfaFile: args.values['pfa-lookup'] ?? DEFAULT_FORCE_LOOKUPS.pfaFile,
+		ladChangesFile: args.values['lad-changes'] ?? DEFAULT_FORCE_LOOKUPS.ladChangesFile
+	};
+	let result: BuildResult;
+	try {
+		result = await buildExtracts({ inputs, out, areas, columns, constants, format, districts, forceArea, forceLookups, fingerprint: '', log: (line) => console.log(line) });
+	} catch (e) {
+		if (!(e instanceof ForceAreaError)) throw e;
+		console.error(`error: ${e.message}`);
+		return 2;
+	}
 	return report(result, out);
+}
+
+/** The force area the flags name (at most one way), else `auto` (the records' "Falls within", else none). */
+function forceAreaRequest(values: Record<string, string | undefined>): ForceAreaRequest {
+	const given = ['force-lads', 'force', 'force-area', 'force-boundary'].filter((k) => values[k] !== undefined);
+	if (given.length > 1) throw new Error(`name the force area one way: ${given.map((g) => `--${g}`).join(' and ')} were both given`);
+	const name = values['force-name'];
+	if (values['force-lads'] !== undefined) return { kind: 'lads', ladCodes: values['force-lads'].split(','), name };
+	if (values.force !== undefined) return { kind: 'force', force: values.force, name };
+	if (values['force-area'] !== undefined) {
+		if (values['force-area'] !== 'districts') throw new Error(`--force-area takes "districts" (the --districts file is the force area), got "${values['force-area']}"`);
+		if (!values.districts) throw new Error('--force-area districts needs --districts <file>');
+		return { kind: 'districts', name };
+	}
+	if (values['force-boundary'] !== undefined) {
+		if (values.districts && values.districts !== values['force-boundary']) {
+			throw new Error('--force-boundary is the districts file as well: give either --force-boundary <file> or --districts <file> --force-area districts');
+		}
+		return { kind: 'districts', name };
+	}
+	if (name !== undefined) throw new Error('--force-name names an area given with --force-lads, --force, --force-area or --force-boundary');
+	return { kind: 'auto' };
 }
 
 /** Print the per-file account; 1 when nothing was accepted. */

@@ -12,7 +12,18 @@ export interface ExtractColumn {
 
 export interface ExtractDataset {
 	/** View name in DuckDB and file stem of the Arrow IPC stream (`<name>.arrow`). */
-	name: 'incidents' | 'stop_search' | 'outcomes' | 'events' | 'areas' | 'districts' | 'quarantine' | 'explore_points' | 'explore_hours';
+	name:
+		| 'incidents'
+		| 'stop_search'
+		| 'outcomes'
+		| 'events'
+		| 'areas'
+		| 'districts'
+		| 'force_area'
+		| 'force_cells'
+		| 'quarantine'
+		| 'explore_points'
+		| 'explore_hours';
 	description: string;
 	columns: ExtractColumn[];
 }
@@ -33,6 +44,15 @@ const district: ExtractColumn[] = [
 		name: 'district_id',
 		type: 'VARCHAR',
 		description: 'District (see the districts dataset) the record falls in, computed at build time; null without districts or outside them'
+	}
+];
+
+const inForceArea: ExtractColumn[] = [
+	{
+		name: 'in_force_area',
+		type: 'BOOLEAN',
+		description:
+			'True if the record is located inside the force area (see the force_area dataset), false if located outside it (counted and listed, never scored); null without a location or when the extract declares no force area'
 	}
 ];
 
@@ -65,7 +85,8 @@ export const EXTRACT_DATASETS: readonly ExtractDataset[] = [
 			{ name: 'last_outcome', type: 'VARCHAR', description: 'Last outcome category; null if none' },
 			{ name: 'context', type: 'VARCHAR', description: 'Free-text context; null if none' },
 			...h3,
-			...district
+			...district,
+			...inForceArea
 		]
 	},
 	{
@@ -92,7 +113,8 @@ export const EXTRACT_DATASETS: readonly ExtractDataset[] = [
 			{ name: 'outcome', type: 'VARCHAR', description: 'Outcome of the search' },
 			{ name: 'outcome_linked', type: 'BOOLEAN', description: 'Outcome linked to object of search; null if not recorded' },
 			{ name: 'removal_of_clothing', type: 'BOOLEAN', description: 'Removal of more than just outer clothing; null if not recorded' },
-			...h3
+			...h3,
+			...inForceArea
 		]
 	},
 	{
@@ -123,7 +145,8 @@ export const EXTRACT_DATASETS: readonly ExtractDataset[] = [
 			{ name: 'priority', type: 'VARCHAR', description: 'Priority or response grade; null if none' },
 			{ name: 'time_on_task_min', type: 'DOUBLE', description: 'Minutes of officer time on the incident; null if not recorded' },
 			...h3,
-			...district
+			...district,
+			...inForceArea
 		]
 	},
 	{
@@ -157,6 +180,27 @@ export const EXTRACT_DATASETS: readonly ExtractDataset[] = [
 			{ name: 'centroid_lon', type: 'DOUBLE', description: 'Longitude of the polygon centroid' },
 			{ name: 'centroid_lat', type: 'DOUBLE', description: 'Latitude of the polygon centroid' },
 			{ name: 'geometry', type: 'VARCHAR', description: 'GeoJSON geometry (Polygon or MultiPolygon), WGS84, simplified' }
+		]
+	},
+	{
+		name: 'force_area',
+		description:
+			'The areas the force polices, the study region of every analysis: one row per area (LSOA 2011, or district when the area was named by a boundary file); empty when the extract declares no force area',
+		columns: [
+			{ name: 'area_code', type: 'VARCHAR', description: 'LSOA 2011 code, or district id when area_unit is district' },
+			{ name: 'area_unit', type: 'VARCHAR', description: "'lsoa' or 'district'; the same on every row" },
+			{ name: 'lad_code', type: 'VARCHAR', description: 'Local authority district the area lies in; null when not known' },
+			{ name: 'lad_name', type: 'VARCHAR', description: 'Local authority district name; null when not known' },
+			{ name: 'force_name', type: 'VARCHAR', description: 'Police force area (or the name given for a named area), e.g. "City of London"; the same on every row' }
+		]
+	},
+	{
+		name: 'force_cells',
+		description:
+			'H3 cells (resolutions 7, 8 and 9) whose centre lies inside the force area, the study region of H3 analyses; empty when the force area has no polygons',
+		columns: [
+			{ name: 'h3', type: 'VARCHAR', description: 'H3 cell index' },
+			{ name: 'resolution', type: 'INTEGER', description: 'H3 resolution: 7, 8 or 9' }
 		]
 	},
 	{
@@ -228,6 +272,34 @@ export interface ExtractManifest {
 	sources: SourceReport[];
 	attribution: Array<{ dataset: string; source: string; licence: string; text: string }>;
 	totals: { rows_in: number; accepted: number; rejected: number };
+	/** How the force area was decided and where the records lie; absent in extracts built before force areas. */
+	force_area?: ForceAreaReport;
+}
+
+/** The manifest's account of the force area (analytics/force-area). */
+export interface ForceAreaReport {
+	/** Force or area name, e.g. "City of London"; null when none is declared. */
+	name: string | null;
+	unit: 'lsoa' | 'district' | null;
+	/**
+	 * 'falls-within': police.uk records' "Falls within" force → its local authorities (ONS lookup) → their LSOAs;
+	 * 'named-authorities': local authority codes given to the builder; 'boundary-file': districts given as the area;
+	 * 'none': nothing declared (analyses fall back to the areas with records and say so).
+	 */
+	method: 'falls-within' | 'named-authorities' | 'boundary-file' | 'none';
+	/** Local authority codes the area is made of (empty for a boundary file or none). */
+	lad_codes: string[];
+	/** Areas in the force area (rows of force_area). */
+	areas: number;
+	/** Where the lookups came from, in words. */
+	source: string;
+	/**
+	 * For 'falls-within': every non-empty "Falls within" value of the street records and outcomes
+	 * with its record count, most first; the first is the force chosen.
+	 */
+	falls_within?: Array<{ name: string; records: number }>;
+	/** Per flagged dataset: located records inside and outside, and records with no location. */
+	records: Partial<Record<'incidents' | 'stop_search' | 'events', { inside: number; outside: number; unplaced: number }>>;
 }
 
 /** How one input file was accounted for: rows_in = accepted + rejected, always. */

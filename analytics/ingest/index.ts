@@ -7,3 +7,4 @@ export * from './time';
 export * from './sql';
 export * from './extract-schema';
 export * from './text-scan';
+export * from './force-area';

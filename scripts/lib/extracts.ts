@@ -15,6 +15,13 @@ import {
 	fileAccounts,
 	rejectWholeFile,
 	resetIngest,
+	createForceLookup,
+	decideForceArea,
+	inForceAreaSql,
+	placementOf,
+	placementLines,
+	type ForceAreaRequest,
+	type ForceAreaReport,
 	stageFile,
 	typedSelectSql,
 	validateStaged,
@@ -30,6 +37,7 @@ import { displayNames, listInputs, readInput, type InputFile } from './input-fil
 import { createNodeRunner, type NodeRunner } from './node-runner';
 import { locatePoints, readImd, readLsoaBoundaries, simplifyAndSelect, type LsoaFeature } from './areas';
 import { readDistricts, type DistrictFeature } from './districts';
+import { DEFAULT_FORCE_LOOKUPS, FORCE_LOOKUP_SOURCE, checkLookupFiles, forcePolygons, readLadChanges, type ForceLookupFiles, type ForcePolygons } from './force-area';
 import { toCsv } from '../../analytics/export/csv';
 import { writeExploreAggregates } from '../../analytics/explore/aggregates';
 
@@ -60,6 +68,14 @@ export interface BuildOptions {
 	format?: SourceKind;
 	/** District boundaries for the `districts` dataset and the records' `district_id`. */
 	districts?: DistrictInputs | null;
+	/**
+	 * The force area (the study region of every analysis): `auto` (default) takes the force the
+	 * records' "Falls within" names, else none; or a force by name, local authority codes, or the
+	 * districts given with `districts` (see analytics/force-area/README.md).
+	 */
+	forceArea?: ForceAreaRequest;
+	/** Where the LSOA → local authority → force lookups are; default: sample-data/context and models/geography. */
+	forceLookups?: ForceLookupFiles;
 	/** Attribution of the records, for the manifest; default: data.police.uk (OGL v3). */
 	attribution?: Array<{ dataset: string; source: string; licence: string; text: string }>;
 	/** Called with progress lines. */
@@ -119,11 +135,16 @@ export const ATTRIBUTION: Record<string, { source: string; licence: string; text
 
 const H3_RESOLUTIONS = [7, 8, 9] as const;
 
+/** Ends the messages of an unknown force or local authority code. */
+export const FORCE_AREA_HINT =
+	'Name the force area with --force-lads <local authority codes> (e.g. --force-lads E07000117,E07000118), --force "<police force>", or --districts <file> --force-area districts.';
+
 /**
  * H3 cells of every distinct point of the typed tables, computed once per point, with the LSOA
- * and the district containing it when boundaries are given.
+ * and the district containing it when boundaries are given, and whether it lies in the force
+ * area's polygons (null when they are not known or not complete and the point is outside them).
  */
-async function buildPointTable(runner: NodeRunner, boundaries: LsoaFeature[] | null, districts: DistrictFeature[] | null): Promise<number> {
+async function buildPointTable(runner: NodeRunner, boundaries: LsoaFeature[] | null, districts: DistrictFeature[] | null, force: ForcePolygons): Promise<number> {
 	const points = await runner.columns(
 		`SELECT DISTINCT longitude, latitude FROM (
 		   SELECT longitude, latitude FROM typed_street UNION ALL SELECT longitude, latitude FROM typed_stop_search
@@ -135,8 +156,9 @@ async function buildPointTable(runner: NodeRunner, boundaries: LsoaFeature[] | n
 	const xy = lon.map((x, i) => ({ lon: x, lat: lat[i] }));
 	const lsoa = boundaries ? locatePoints(xy, boundaries) : lon.map(() => null);
 	const district = districts ? locatePoints(xy, districts) : lon.map(() => null);
+	const inForce = force.polygons.length > 0 ? locatePoints(xy, force.polygons) : lon.map(() => null);
 	await runner.exec(
-		`CREATE OR REPLACE TEMP TABLE point_cells (longitude DOUBLE, latitude DOUBLE, h3_r7 VARCHAR, h3_r8 VARCHAR, h3_r9 VARCHAR, point_lsoa VARCHAR, point_district VARCHAR)`
+		`CREATE OR REPLACE TEMP TABLE point_cells (longitude DOUBLE, latitude DOUBLE, h3_r7 VARCHAR, h3_r8 VARCHAR, h3_r9 VARCHAR, point_lsoa VARCHAR, point_district VARCHAR, point_in_force BOOLEAN)`
 	);
 	const appender = await runner.connection.createAppender('point_cells', 'main', 'temp');
 	for (let i = 0; i < lon.length; i++) {
@@ -147,6 +169,9 @@ async function buildPointTable(runner: NodeRunner, boundaries: LsoaFeature[] | n
 		else appender.appendVarchar(lsoa[i]!);
 		if (district[i] === null) appender.appendNull();
 		else appender.appendVarchar(district[i]!);
+		if (inForce[i] !== null) appender.appendBoolean(true);
+		else if (force.complete) appender.appendBoolean(false);
+		else appender.appendNull();
 		appender.endRow();
 	}
 	appender.closeSync();
@@ -280,8 +305,11 @@ async function buildAreas(runner: NodeRunner, areas: AreaInputs, boundaries: Lso
 		   UNION ALL SELECT point_lsoa FROM point_cells
 		 ) WHERE lsoa IS NOT NULL`
 	);
-	const keep = new Set(touched.lsoa as string[]);
-	const selected = simplifyAndSelect(boundaries, { keep, neighbours: true });
+	const touchedSet = new Set(touched.lsoa as string[]);
+	// Every LSOA of the force area is kept too (with its neighbours), records or not: it is scored.
+	const force = await runner.columns(`SELECT area_code FROM force_area_rows WHERE area_unit = 'lsoa'`);
+	const keep = new Set([...touchedSet, ...(force.area_code as string[])]);
+	const selected = simplifyAndSelect(boundaries, { keep, neighbours: true }).map((a) => ({ ...a, touched: touchedSet.has(a.code) }));
 	const imd = await readImd(areas, runner);
 	await runner.exec(
 		`CREATE OR REPLACE TEMP TABLE area_rows (lsoa_code VARCHAR, lsoa_name VARCHAR, msoa_code VARCHAR, lad_code VARCHAR, lad_name VARCHAR,
@@ -383,10 +411,19 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 
 		const boundaries = options.areas ? await readLsoaBoundaries(options.areas.shapefile) : null;
 		const districts = options.districts ? readDistricts(options.districts.file, options.districts) : null;
-		const points = await buildPointTable(runner, boundaries, districts);
-		log(`  located ${points} distinct points (H3 r${H3_RESOLUTIONS.join('/')}${boundaries ? ', LSOA' : ''}${districts ? ', district' : ''})`);
 		const byLad = districts ? await prepareDistricts(runner, districts, options.districts!) : false;
 		if (districts) log(`  districts: ${districts.length} from ${options.districts!.file}${byLad ? ' (local authorities: records placed by their LSOA)' : ''}`);
+
+		const force = await prepareForceArea(runner, options, byLad);
+		const polygons = forcePolygons(
+			{ unit: force.unit, areaCodes: new Set(await forceAreaCodes(runner)), ladCodes: force.lad_codes },
+			boundaries,
+			districts
+		);
+		logForceArea(log, force, polygons);
+
+		const points = await buildPointTable(runner, boundaries, districts, polygons);
+		log(`  located ${points} distinct points (H3 r${H3_RESOLUTIONS.join('/')}${boundaries ? ', LSOA' : ''}${districts ? ', district' : ''}${polygons.polygons.length > 0 ? ', force area' : ''})`);
 
 		mkdirSync(options.out, { recursive: true });
 		const datasets: ExtractManifest['datasets'] = [];
@@ -395,14 +432,28 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 			`(SELECT t.*, ${extra}p.h3_r7, p.h3_r8, p.h3_r9 FROM ${table} t LEFT JOIN point_cells p USING (longitude, latitude)${joins} ORDER BY t.${order}, t.source_file, t.source_line)`;
 		// district_id: the LSOA's local authority when the districts are local authorities, else
 		// the area code when it names a district (events), else the district containing the point.
-		const incidentDistrict = `coalesce(ld.district_id, p.point_district) AS district_id, `;
-		const eventDistrict = `coalesce(ld.district_id, di.district_id, p.point_district) AS district_id, `;
+		const incidentDistrictSql = `coalesce(ld.district_id, p.point_district)`;
+		const eventDistrictSql = `coalesce(ld.district_id, di.district_id, p.point_district)`;
 		const lsoaJoin = (column: string) => ` LEFT JOIN lsoa_district ld ON ld.lsoa_code = t.${column}`;
+		// in_force_area (analytics/ingest/force-area.ts): by the record's LSOA, else its point in the force's polygons.
+		const flag = (located: string, lsoa: string, district: string) =>
+			`${inForceAreaSql(force.unit, { located, lsoa, district, pointInForce: 'p.point_in_force' })} AS in_force_area, `;
+		const eventLsoa = `CASE WHEN regexp_full_match(t.area_code, '[EW]01[0-9]{6}') THEN t.area_code ELSE p.point_lsoa END`;
 		// The record datasets' rows; the explore pre-aggregates below are made from the same rows.
 		const records = {
-			incidents: withCells('typed_street', incidentDistrict, 'month', lsoaJoin('lsoa_code')),
-			stop_search: withCells('typed_stop_search', 'p.point_lsoa AS lsoa_code, ', 'occurred_at'),
-			events: withCells('typed_events', eventDistrict, 'occurred_at', `${lsoaJoin('area_code')} LEFT JOIN district_ids di ON di.district_id = t.area_code`)
+			incidents: withCells(
+				'typed_street',
+				`${incidentDistrictSql} AS district_id, ${flag('t.longitude IS NOT NULL OR t.lsoa_code IS NOT NULL', 'coalesce(t.lsoa_code, p.point_lsoa)', incidentDistrictSql)}`,
+				'month',
+				lsoaJoin('lsoa_code')
+			),
+			stop_search: withCells('typed_stop_search', `p.point_lsoa AS lsoa_code, ${flag('t.longitude IS NOT NULL', 'p.point_lsoa', 'p.point_district')}`, 'occurred_at'),
+			events: withCells(
+				'typed_events',
+				`${eventDistrictSql} AS district_id, ${flag('t.longitude IS NOT NULL OR t.area_code IS NOT NULL', eventLsoa, eventDistrictSql)}`,
+				'occurred_at',
+				`${lsoaJoin('area_code')} LEFT JOIN district_ids di ON di.district_id = t.area_code`
+			)
 		};
 		datasets.push(await writeDataset(runner, options.out, 'incidents', records.incidents));
 		datasets.push(await writeDataset(runner, options.out, 'stop_search', records.stop_search));
@@ -418,6 +469,17 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 			await runner.exec(`CREATE OR REPLACE TEMP TABLE area_rows AS SELECT * FROM (SELECT NULL::VARCHAR lsoa_code) WHERE false`);
 			datasets.push(await writeEmptyAreas(runner, options.out));
 		}
+		datasets.push(await writeDataset(runner, options.out, 'force_area', `(SELECT * FROM force_area_rows ORDER BY area_code)`));
+		datasets.push(await writeDataset(runner, options.out, 'force_cells', `(SELECT NULL::VARCHAR AS h3, NULL::INTEGER AS resolution WHERE false)`));
+		const forceReport: ForceAreaReport = {
+			...force,
+			records: {
+				incidents: await placementOf(runner, records.incidents),
+				stop_search: await placementOf(runner, records.stop_search),
+				events: await placementOf(runner, records.events)
+			}
+		};
+		for (const line of placementLines(forceReport)) log(`  force area, ${line}`);
 		if (districts) {
 			datasets.push(await writeDataset(runner, options.out, 'districts', `(SELECT * FROM district_rows ORDER BY seq)`));
 			attribution.push({ dataset: 'districts', ...(options.districts!.attribution ?? districtAttribution(options.districts!.file)) });
@@ -471,13 +533,64 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 			datasets,
 			sources,
 			attribution,
-			totals
+			totals,
+			force_area: forceReport
 		};
 		writeFileSync(join(options.out, 'manifest.json'), JSON.stringify(manifest, null, '\t') + '\n');
 		return { manifest, elapsedMs: performance.now() - started };
 	} finally {
 		runner.close();
 	}
+}
+
+/**
+ * Decide the force area (analytics/ingest/force-area.ts) from what the options name, else the
+ * records' "Falls within": builds the lookup when one is needed and fills `force_area_rows`.
+ */
+async function prepareForceArea(runner: NodeRunner, options: BuildOptions, districtsAreLads: boolean): Promise<Omit<ForceAreaReport, 'records'>> {
+	const request: ForceAreaRequest = options.forceArea ?? { kind: 'auto' };
+	const files = options.forceLookups ?? DEFAULT_FORCE_LOOKUPS;
+	if (request.kind === 'districts' && !options.districts) throw new Error(`the force area is the districts, but no districts were given (--districts <file>)`);
+	const needsLookup =
+		request.kind === 'force' || request.kind === 'lads' || (request.kind === 'districts' && districtsAreLads) ||
+		(request.kind === 'auto' && (await runner.rows(`SELECT 1 FROM typed_street WHERE falls_within IS NOT NULL UNION ALL SELECT 1 FROM typed_outcomes WHERE falls_within IS NOT NULL LIMIT 1`)).length > 0);
+	let ladChanges: ReturnType<typeof readLadChanges> = [];
+	if (needsLookup) {
+		checkLookupFiles(files);
+		ladChanges = readLadChanges(files.ladChangesFile);
+		await createForceLookup(runner, files, ladChanges);
+	} else {
+		await runner.exec(`CREATE OR REPLACE TEMP TABLE force_lookup (lsoa_code VARCHAR, lad_code VARCHAR, lad_name VARCHAR, pfa_name VARCHAR)`);
+	}
+	const decided = await decideForceArea(runner, request, {
+		ladChanges,
+		hint: FORCE_AREA_HINT,
+		lookupSource: FORCE_LOOKUP_SOURCE,
+		boundarySource: options.districts ? basename(options.districts.file) : undefined,
+		districtsAreLads
+	});
+	return decided.report;
+}
+
+async function forceAreaCodes(runner: NodeRunner): Promise<string[]> {
+	const rows = await runner.columns(`SELECT area_code FROM force_area_rows`);
+	return rows.area_code as string[];
+}
+
+function logForceArea(log: (line: string) => void, force: Omit<ForceAreaReport, 'records'>, polygons: ForcePolygons): void {
+	if (force.method === 'none') {
+		log('  force area: none named and no record says which force it falls within; analyses will use the areas with records (name one with --force-lads, --force or --force-area districts)');
+		return;
+	}
+	const how =
+		force.method === 'falls-within'
+			? `the force the records fall within ("${force.falls_within![0].name}", ${force.falls_within![0].records} records)`
+			: force.method === 'named-authorities'
+				? 'the local authorities named'
+				: 'the districts given';
+	const unit = force.unit === 'lsoa' ? `${force.areas} LSOAs in ${force.lad_codes.length} local authorit${force.lad_codes.length === 1 ? 'y' : 'ies'}` : `${force.areas} districts`;
+	log(`  force area: ${force.name}, ${how}: ${unit}; polygons from ${polygons.from}${polygons.from !== 'none' && !polygons.complete ? ' (incomplete)' : ''}`);
+	for (const other of force.falls_within?.slice(1) ?? []) log(`  force area: ${other.records} records fall within another force, "${other.name}" (not the force area)`);
 }
 
 async function writeEmptyAreas(runner: NodeRunner, out: string) {

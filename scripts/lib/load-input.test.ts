@@ -32,7 +32,7 @@ describe('loadInput', () => {
 		const b = await loadInput(fromExtract, [extract]);
 		expect(b.kind).toBe('extract');
 		expect(b.tables.map((t) => [t.name, t.rows])).toEqual(a.tables.map((t) => [t.name, t.rows]));
-	});
+	}, 60_000);
 	afterAll(() => {
 		fromCsv?.close();
 		fromExtract?.close();

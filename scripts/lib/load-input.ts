@@ -24,6 +24,7 @@ import { DataType, tableFromIPC, type Vector } from 'apache-arrow';
 import { EXTRACT_DATASETS, type DatasetName, type ExtractColumn, type ExtractManifest } from '../../analytics/ingest/extract-schema';
 import type { ColumnMapping } from '../../analytics/ingest/detect';
 import { ident } from '../../analytics/ingest/sql';
+import type { ForceAreaRequest } from '../../analytics/ingest/force-area';
 import { buildExtracts, type AreaInputs } from './extracts';
 import type { NodeRunner } from './node-runner';
 
@@ -34,6 +35,11 @@ export interface LoadInputOptions {
 	areas?: AreaInputs | null;
 	/** Column mapping for timestamped-incident CSVs with other header names (as `npm run extracts -- --columns`); CSV inputs only. */
 	columns?: ColumnMapping;
+	/**
+	 * The force area when CSVs are given (as `npm run extracts`): default `auto`, the force the
+	 * police.uk records fall within (its LSOAs from the lookups in sample-data/context), else none.
+	 */
+	forceArea?: ForceAreaRequest;
 	/** Check each Arrow file's sha256 against the manifest (default true). */
 	verify?: boolean;
 	/** Progress lines. */
@@ -85,12 +91,13 @@ export async function loadInput(runner: NodeRunner, inputs: readonly string[], o
 		if (options.columns && Object.keys(options.columns).length > 0) {
 			throw new Error(`${extracts[0]} is an extract folder: a column mapping applies only when building from CSVs`);
 		}
+		if (options.forceArea) throw new Error(`${extracts[0]} is an extract folder: its force area was decided when it was built; a force area applies only when building from CSVs`);
 		const { manifest, tables } = await loadExtract(runner, extracts[0], options);
 		return { manifest, kind: 'extract', dir: extracts[0], tables, buildMs: 0, elapsedMs: performance.now() - started };
 	}
 	const dir = mkdtempSync(join(tmpdir(), 'clearsight-input-'));
 	try {
-		const built = await buildExtracts({ inputs: [...inputs], out: dir, areas: options.areas ?? null, columns: options.columns, log: options.log });
+		const built = await buildExtracts({ inputs: [...inputs], out: dir, areas: options.areas ?? null, columns: options.columns, forceArea: options.forceArea, log: options.log });
 		const { manifest, tables } = await loadExtract(runner, dir, options);
 		return { manifest, kind: 'csv', dir: null, tables, buildMs: built.elapsedMs, elapsedMs: performance.now() - started };
 	} finally {

@@ -66,7 +66,8 @@ export const SAMPLE_SOURCES: readonly SampleSource[] = [
 			inputs: ['sample-data/police-uk/city-of-london/street', 'sample-data/police-uk/city-of-london/stop-and-search'],
 			areas: SAMPLE_AREAS
 		},
-		dependsOn: ['sample-data/police-uk/city-of-london', 'sample-data/boundaries', 'sample-data/context']
+		// Force area: the force the records fall within (City of London Police → its 6 LSOAs).
+		dependsOn: ['sample-data/police-uk/city-of-london', 'sample-data/boundaries', 'sample-data/context', 'models/geography']
 	},
 	{
 		id: 'lancashire-asb',
@@ -86,7 +87,10 @@ export const SAMPLE_SOURCES: readonly SampleSource[] = [
 			},
 			attribution: [{ dataset: 'incidents', ...ATTRIBUTION.police }]
 		},
-		dependsOn: [LANCASHIRE, 'sample-data/context']
+		// Force area: the force the records fall within (the constant above, as in the police.uk
+		// download this file derives from) → the police force area "Lancashire" → its 14 local
+		// authorities → their LSOAs; their district polygons place records by point.
+		dependsOn: [LANCASHIRE, 'sample-data/context', 'models/geography']
 	},
 	{
 		id: 'chicago-assaults',
@@ -98,9 +102,11 @@ export const SAMPLE_SOURCES: readonly SampleSource[] = [
 			// date, loc_cat, longitude, latitude, district: date → timestamp, district → area_code.
 			constants: { category: 'Aggravated assault' },
 			districts: { file: `${CHICAGO}/chicago_police_districts.kml`, attribution: ATTRIBUTION.chicago },
+			// Force area: the police districts (no LSOAs outside England and Wales).
+			forceArea: { kind: 'districts', name: 'Chicago Police Department' },
 			attribution: [{ dataset: 'events', ...ATTRIBUTION.chicago }]
 		},
-		dependsOn: [CHICAGO]
+		dependsOn: [CHICAGO, 'models/geography']
 	}
 ];
 

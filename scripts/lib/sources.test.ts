@@ -183,6 +183,27 @@ describe('Lancashire anti-social behaviour 2022 (month-resolution incidents)', (
 		expect(expected.size).toBe(14);
 		expect(outside).toBeLessThan(10);
 	});
+
+	it('force area: the force the rows fall within (the constant) → police force area Lancashire → its 14 local authorities → their LSOAs in IMD File 1', () => {
+		const imd = imdLookup();
+		// The 14 authorities ONS maps to the police force area "Lancashire", read from the lookup here.
+		const pfa = readFileSync('sample-data/context/geography/LAD16_CSP16_PFA16_lookup.csv', 'utf8').split(/\r?\n/).filter((l) => l.endsWith(',Lancashire,' + l.split(',').at(-1)));
+		const lads = pfa.map((l) => l.replace(/^\uFEFF/, '').split(',')[0]).sort();
+		expect(lads).toHaveLength(14);
+		const expectedLsoas = [...imd.entries()].filter(([, v]) => lads.includes(v.lad)).map(([code]) => code).sort();
+		const area = built.read('force_area');
+		expect(col<string>(area, 'area_code')).toEqual(expectedLsoas);
+		expect(new Set(col(area, 'force_name'))).toEqual(new Set(['Lancashire']));
+		expect(built.manifest.force_area).toMatchObject({ name: 'Lancashire', unit: 'lsoa', method: 'falls-within', lad_codes: lads, areas: expectedLsoas.length });
+		// Rows whose LSOA is not one of the force's are outside (counted, never scored); none is unplaced.
+		const inForce = new Set(expectedLsoas);
+		const outside = rows.filter((r) => !inForce.has(r[4])).length;
+		const flags = col<boolean | null>(built.read('incidents'), 'in_force_area');
+		const counts = { inside: flags.filter((f) => f === true).length, outside: flags.filter((f) => f === false).length, unplaced: flags.filter((f) => f === null).length };
+		expect(counts).toEqual({ inside: rows.length - outside, outside, unplaced: 0 });
+		expect(built.manifest.force_area!.records.incidents).toEqual(counts);
+		console.log(`Lancashire: ${expectedLsoas.length} LSOAs in the force area; records ${counts.inside} inside, ${counts.outside} outside, ${counts.unplaced} unplaced`);
+	});
 });
 
 describe('Chicago aggravated assaults (timestamped events) and police districts', () => {
@@ -228,6 +249,23 @@ describe('Chicago aggravated assaults (timestamped events) and police districts'
 		expect(col<number | null>(districts, 'population').every((p) => p === null)).toBe(true);
 		// Every district id used by an event is a district.
 		expect([...new Set(col<string>(built.read('events'), 'district_id'))].filter((id) => !distinct.has(id))).toEqual([]);
+	});
+
+	it('force area: the police districts (boundary file); an event is inside when its district (CSV, else point) is one of them', () => {
+		const kml = readFileSync(CHICAGO_KML, 'utf8');
+		const names = new Set([...kml.matchAll(/<Placemark>([\s\S]*?)<\/Placemark>/g)].map((m) => /<name>([^<]*)<\/name>/.exec(m[1])![1]));
+		const area = built.read('force_area');
+		expect(new Set(col(area, 'area_code'))).toEqual(names);
+		expect(area.numRows).toBe(names.size);
+		expect(new Set(col(area, 'area_unit'))).toEqual(new Set(['district']));
+		expect(built.manifest.force_area).toMatchObject({ name: 'Chicago Police Department', unit: 'district', method: 'boundary-file', areas: 23 });
+		// Every raw row names one of the KML's districts, so every event is inside.
+		const inside = rows.filter((r) => names.has(r[district])).length;
+		const flags = col<boolean | null>(built.read('events'), 'in_force_area');
+		const counts = { inside: flags.filter((f) => f === true).length, outside: flags.filter((f) => f === false).length, unplaced: flags.filter((f) => f === null).length };
+		expect(counts).toEqual({ inside, outside: rows.length - inside, unplaced: 0 });
+		expect(built.manifest.force_area!.records.events).toEqual(counts);
+		console.log(`Chicago: records ${counts.inside} inside, ${counts.outside} outside, ${counts.unplaced} unplaced`);
 	});
 
 	it('readDistricts names KML districts from <description>', () => {

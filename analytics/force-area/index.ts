@@ -1,0 +1,87 @@
+/**
+ * The force area: the areas a force polices, the study region of every analysis (scores, bands,
+ * hot spots, fairness, accuracy, the map's extent). An extract declares it in the `force_area`
+ * dataset (one row per area) and flags each located record with `in_force_area`; the manifest's
+ * `force_area` entry says how it was decided and how many records fell outside. Records located
+ * outside are counted and listed, never scored. See analytics/force-area/README.md.
+ */
+import type { QueryRunner } from '../runner';
+
+/** The unit the force area is listed in. */
+export type ForceAreaUnit = 'lsoa' | 'district';
+
+export interface ForceArea {
+	/** The force or area name as declared, e.g. "City of London" or "Lancashire". */
+	name: string;
+	unit: ForceAreaUnit;
+	/** Codes of every area in the force area (LSOA 2011 codes or district ids), sorted by code point. */
+	areaCodes: string[];
+}
+
+/** Tables that carry the `in_force_area` flag. */
+export type FlaggedTable = 'incidents' | 'stop_search' | 'events';
+
+/** Located records of a table inside and outside the force area, and records with no location. */
+export interface RecordPlacement {
+	inside: number;
+	outside: number;
+	/** No location (or none that can be placed), so neither inside nor outside. */
+	unplaced: number;
+}
+
+async function tableExists(runner: QueryRunner, name: string): Promise<boolean> {
+	const [t] = await runner.rows<{ n: number }>(
+		"SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ? AND table_schema IN ('main', 'temp')",
+		[name]
+	);
+	return t.n > 0;
+}
+
+async function hasColumn(runner: QueryRunner, table: string, column: string): Promise<boolean> {
+	const [c] = await runner.rows<{ n: number }>(
+		"SELECT count(*) AS n FROM information_schema.columns WHERE table_name = ? AND column_name = ? AND table_schema IN ('main', 'temp')",
+		[table, column]
+	);
+	return c.n > 0;
+}
+
+/**
+ * The declared force area, or null when the extract declares none (no `force_area` table, or an
+ * empty one): callers then fall back to the areas that have records and must say so. Throws a
+ * RangeError when the table mixes units or names, which the builder never writes.
+ */
+export async function readForceArea(runner: QueryRunner): Promise<ForceArea | null> {
+	if (!(await tableExists(runner, 'force_area'))) return null;
+	const rows = await runner.rows<{ area_code: string; area_unit: string; force_name: string }>(
+		'SELECT area_code, area_unit, force_name FROM force_area ORDER BY area_code COLLATE "binary"'
+	);
+	if (rows.length === 0) return null;
+	const units = new Set(rows.map((r) => r.area_unit));
+	const names = new Set(rows.map((r) => r.force_name));
+	if (units.size !== 1 || names.size !== 1) {
+		throw new RangeError(`force_area: expected one unit and one force name, found units ${[...units].join(', ')} and names ${[...names].join(', ')}`);
+	}
+	const unit = rows[0].area_unit;
+	if (unit !== 'lsoa' && unit !== 'district') throw new RangeError(`force_area: unknown area unit "${unit}" (expected lsoa or district)`);
+	return { name: rows[0].force_name, unit, areaCodes: rows.map((r) => r.area_code) };
+}
+
+/**
+ * How many records of `table` lie inside and outside the force area (its `in_force_area` flag),
+ * and how many have no place. A table without the flag (an extract with no force area) counts
+ * every record as inside when located, as before force areas existed. A missing table gives zeros.
+ */
+export async function recordPlacement(runner: QueryRunner, table: FlaggedTable): Promise<RecordPlacement> {
+	if (!(await tableExists(runner, table))) return { inside: 0, outside: 0, unplaced: 0 };
+	const located = table === 'events' ? '(longitude IS NOT NULL OR area_code IS NOT NULL)' : 'longitude IS NOT NULL';
+	const flagged = await hasColumn(runner, table, 'in_force_area');
+	const [r] = await runner.rows<{ inside: number; outside: number; unplaced: number }>(
+		flagged
+			? `SELECT count(*) FILTER (WHERE in_force_area)::BIGINT AS inside,
+			          count(*) FILTER (WHERE NOT in_force_area)::BIGINT AS outside,
+			          count(*) FILTER (WHERE in_force_area IS NULL)::BIGINT AS unplaced FROM ${table}`
+			: `SELECT count(*) FILTER (WHERE ${located})::BIGINT AS inside, 0::BIGINT AS outside,
+			          count(*) FILTER (WHERE NOT ${located})::BIGINT AS unplaced FROM ${table}`
+	);
+	return { inside: r.inside, outside: r.outside, unplaced: r.unplaced };
+}
