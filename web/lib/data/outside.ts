@@ -6,12 +6,13 @@
  * or all of them for the CSV download. Paging values are bound parameters; table and column
  * names come from the fixed lists below.
  */
-import { readForceArea, recordPlacement, type FlaggedTable, type ForceArea, type RecordPlacement } from '$analytics/force-area';
-import type { ExtractManifest, ForceAreaReport } from '$analytics/ingest/extract-schema';
-import { ident } from '$analytics/ingest/sql';
-import { baseColumn } from '$analytics/explore/aggregates';
-import type { QueryRunner } from '$analytics/runner';
-import { withSource } from '$lib/app/source-url';
+// Relative imports (as web/lib/db/manifest.ts): the unit tests run this module without the app's aliases.
+import { readForceArea, recordPlacement, type FlaggedTable, type ForceArea, type RecordPlacement } from '../../../analytics/force-area';
+import type { ExtractManifest, ForceAreaReport } from '../../../analytics/ingest/extract-schema';
+import { ident } from '../../../analytics/ingest/sql';
+import { baseColumn } from '../../../analytics/explore/aggregates';
+import type { QueryRunner } from '../../../analytics/runner';
+import { withSource } from '../app/source-url';
 
 export const FLAGGED_TABLES: readonly FlaggedTable[] = ['incidents', 'stop_search', 'events'];
 
