@@ -5,10 +5,10 @@
  * present what analytics/thr computes.
  */
 import { SCORE_UNITS, scoreMonth, scoreTrend, monthIndex, monthLabel, type ScoreResult, type ScoreTrend, type ThrModel } from '$analytics/thr';
-import thrModelFile from '$models/thr/thr-v2.json';
+import thrModelFile from '$models/thr/thr-v3.json';
 import type { Database } from '$lib/db/duckdb';
 
-/** The published model (models/thr/thr-v2.json); never modified (what-if works on copies). */
+/** The published model (models/thr/thr-v3.json); never modified (what-if works on copies). */
 export const THR_MODEL = thrModelFile as unknown as ThrModel;
 
 /** Months shown in a sparkline before the assessment month. */
@@ -73,9 +73,4 @@ export function trendSeries(trend: ScoreTrend): (areaId: string) => Array<{ mont
 export function pickMonth(requested: string | null, months: readonly string[]): string | null {
 	if (requested && months.includes(requested)) return requested;
 	return months.at(-1) ?? null;
-}
-
-/** Score to 3 decimals for display; the exact value is in formatScore / data attributes. */
-export function score3(value: number): string {
-	return value.toFixed(3);
 }

@@ -76,3 +76,9 @@ export function whyAbove(c: Comparison, name: (areaId: string) => string = (id) 
 	if (none.length) sentences.push(`${none.map((p) => p.d.label).join(' and ')} make${none.length === 1 ? 's' : ''} no difference.`);
 	return sentences.join(' ');
 }
+
+/** A p-value for reading by statisticians: 3 decimals, or 2 significant digits below 0.001 ("3.2e-5"). */
+export function pValue(p: number): string {
+	if (!Number.isFinite(p)) return '—';
+	return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
+}
