@@ -17,9 +17,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
-import { STREET_DIR, cchiWeights, createIncidents, thrV1, thrV2, type FixtureRow } from './test-helpers';
+import { STREET_DIR, cchiWeights, createForceArea, createIncidents, thrV1, thrV2, thrV3, type FixtureRow } from './test-helpers';
 import { SCORE_UNITS, formatScore, scoreMonth, type ScoreResult, type ThreatDetail, type RiskDetail } from './score';
-import { bandMoves, compareAreas, explainArea } from './explain';
+import { areaReason, bandMoves, compareAreas, explainArea } from './explain';
 
 const A = 'E01032640'; // Southwark 003H
 const B = 'E01000916'; // Camden 027B
@@ -374,5 +374,201 @@ describe('hand-worked example with thr-v2: Risk from the forecast', () => {
 		expect(p0(35 / 12, 38_182.0165 / 259.39)).toBeCloseTo(0.98694, 5);
 		expect(p0(1 / 3, 37_741.5241 / 206.21)).toBeCloseTo(0.99879, 5);
 		expect(p0(196.21 / 12, 37_721.5241 / 196.21)).toBeCloseTo(0.94513, 5);
+	});
+});
+
+/*
+ * thr-v3 by hand: two real LSOAs and every real street-level row they have up to 2019-10 in the
+ * City of London files (copied with file and line, checked against the files below), a third
+ * LSOA with no rows, and one real row located elsewhere, flagged outside. The force area is
+ * declared for the example (as a user names areas when importing): D, B and Z.
+ *
+ *   D = E01002706 (Islington, on or near Golden Lane): 31 rows, 2017-12…2019-10
+ *   B = E01000916 (Camden 027B): 10 rows, 2018-01…2019-11 (its 2019-11 Drugs row lies after M)
+ *   Z = E01000003 (City of London 001C): no rows copied, so no records here
+ *   outside: Tower Hamlets E01004319's 2019-06 violent row, in_force_area = false — never read.
+ *
+ * M = 2019-10. Windows (as v2): Harm 2018-11…2019-10; Threat recent 2019-08…2019-10, baseline
+ * 2018-08…2019-07; the data start in 2017-12, so all 12 baseline months are covered (B = 12, R = 3).
+ *
+ * Harm (CCHI days; VSO 194.21, Burglary 244.68, CDA 11.18, PO 7.5, OT 2, Bicycle 2, ASB 1):
+ *   D: VSO ×7 (2018-11 ×2, 2019-03, -06, -08, -09, -10) = 1,359.47; Burglary (2019-04) 244.68;
+ *      CDA ×3 (2019-05, -09, -10) 33.54; PO ×2 (2018-11, 2019-09) 15; OT ×3 (2018-12, 2019-07, -09) 6;
+ *      ASB ×4 (2019-05, -07, -10 ×2) 4; Bicycle (2019-08) 2                    → 1,664.69 (21 incidents)
+ *   B: OT 2018-12 + OT 2019-02 + VSO 2019-07 + VSO 2019-08 = 2 + 2 + 194.21 + 194.21 → 392.42
+ *   Z: 0.
+ * Reference = the largest 12-month harm = D's 1,664.69. Harm normalised: D 1, B 392.42 / 1,664.69
+ *   = 0.2357315776…, Z 0.
+ *
+ * Threat (credible excess; p0 = R / (R + B) = 3/15 = 0.2):
+ *   D: recent 2019-08…10: 2 + 4 + 4 = 10 incidents, harm VSO ×3 582.63 + CDA ×2 22.36 + PO 7.5
+ *      + OT 2 + ASB ×2 2 + Bicycle 2 = 618.49. Baseline 2018-08…2019-07: 17 incidents (VSO ×8,
+ *      ASB ×3, OT ×3, PO, Burglary, CDA), harm 1,553.68 + 3 + 6 + 7.5 + 244.68 + 11.18 = 1,826.04;
+ *      expected harm = 1,826.04 × 3/12 = 456.51 (raw ratio 618.49 / 456.51 = 1.3548, "35% above").
+ *      One-sided p = P(X ≥ 10 | X ~ Bin(27, 0.2)) = Σ_{k=10}^{27} C(27, k) 0.2^k 0.8^(27−k) = 0.0304251 < 0.05.
+ *      Clopper–Pearson 95% lower bound: π_L solves Σ_{k=10}^{27} C(27, k) π^k (1 − π)^(27−k) = 0.05
+ *      → π_L = 0.216616930736 (checked below by the direct sum); θ_L = π_L / (1 − π_L) × 12/3 = 1.106058781;
+ *      excess = (θ_L − 1) × 456.51 = 48.4168943 CCHI days over 3 months.
+ *      Normalised = 48.4168943 × 12/3 ÷ 1,664.69 = 0.1163385.
+ *   B: recent 1 (2019-08 VSO, 194.21), baseline 3 (OT, OT, VSO: 198.21, expected 49.5525);
+ *      p = P(X ≥ 1 | Bin(4, 0.2)) = 1 − 0.8⁴ = 0.5904 ≥ 0.05 → consistent with chance → exactly 0.
+ *   Z: no records → 0 (p = 1).
+ *
+ * Risk: the forecast reads months up to 2019-10 from the data's start (2017-12): 23 months, of
+ * which 23 − 6 backtest months = 17 < 24, so no month-of-year season and the seasonal mean is the
+ * mean of the last 12 months: D 1,664.69 / 12 = 138.7241…, B 392.42 / 12 = 32.7016…, Z 0 (no
+ * history). Normalised (× 12 ÷ reference): D 1, B 0.2357315776…, Z 0.
+ *
+ * Contributions (units of 2^−20: round(normalised × weight × 1,048,576)):
+ *   D: harm round(419,430.4) = 419,430; threat round(0.3 × 0.1163385 × 1,048,576) = round(36,597.0…)
+ *      = 36,597; risk round(314,572.8) = 314,573 → score 770,600 units
+ *   B: harm round(0.4 × 0.2357315776 × 1,048,576) = round(98,873.3…) = 98,873; threat 0;
+ *      risk round(0.3 × 0.2357315776 × 1,048,576) = round(74,155.0…) = 74,155 → 173,028 units
+ *   Z: 0.
+ * Ranks: D, B, Z. Bands (shares of expected harm next month, total 138.7241 + 32.7016 = 171.4258):
+ *   D: nothing ranked above it, 0 < 50% → High. B: D above holds 1,664.69 / 2,057.11 = 80.9%,
+ *   not below 50% nor below 80% → Low. Z: no expected harm → Low. (High 1, Medium 0, Low 2.)
+ */
+const D = 'E01002706';
+const Z = 'E01000003';
+const GOLDEN = { location: 'On or near Golden Lane', longitude: -0.094959, latitude: 51.522868 };
+// prettier-ignore
+const V3_ROWS: FixtureRow[] = [
+	{ lsoa: D, month: '2017-12', category: 'Criminal damage and arson', ...GOLDEN, file: f('2017-12'), line: 613 },
+	{ lsoa: D, month: '2017-12', category: 'Criminal damage and arson', ...GOLDEN, file: f('2017-12'), line: 614 },
+	{ lsoa: D, month: '2018-04', category: 'Public order', ...GOLDEN, file: f('2018-04'), line: 594 },
+	{ lsoa: D, month: '2018-04', category: 'Other crime', ...GOLDEN, file: f('2018-04'), line: 595 },
+	{ lsoa: D, month: '2018-08', category: 'Violence and sexual offences', ...GOLDEN, file: f('2018-08'), line: 632 },
+	{ lsoa: D, month: '2018-08', category: 'Violence and sexual offences', ...GOLDEN, file: f('2018-08'), line: 633 },
+	{ lsoa: D, month: '2018-09', category: 'Anti-social behaviour', ...GOLDEN, file: f('2018-09'), line: 583 },
+	{ lsoa: D, month: '2018-09', category: 'Violence and sexual offences', ...GOLDEN, file: f('2018-09'), line: 584 },
+	{ lsoa: D, month: '2018-09', category: 'Violence and sexual offences', ...GOLDEN, file: f('2018-09'), line: 585 },
+	{ lsoa: D, month: '2018-10', category: 'Other theft', ...GOLDEN, file: f('2018-10'), line: 707 },
+	{ lsoa: D, month: '2018-11', category: 'Public order', ...GOLDEN, file: f('2018-11'), line: 698 },
+	{ lsoa: D, month: '2018-11', category: 'Violence and sexual offences', ...GOLDEN, file: f('2018-11'), line: 699 },
+	{ lsoa: D, month: '2018-11', category: 'Violence and sexual offences', ...GOLDEN, file: f('2018-11'), line: 700 },
+	{ lsoa: D, month: '2018-12', category: 'Other theft', ...GOLDEN, file: f('2018-12'), line: 661 },
+	{ lsoa: D, month: '2019-03', category: 'Violence and sexual offences', ...GOLDEN, file: f('2019-03'), line: 806 },
+	{ lsoa: D, month: '2019-04', category: 'Burglary', ...GOLDEN, file: f('2019-04'), line: 782 },
+	{ lsoa: D, month: '2019-05', category: 'Anti-social behaviour', ...GOLDEN, file: f('2019-05'), line: 639 },
+	{ lsoa: D, month: '2019-05', category: 'Criminal damage and arson', ...GOLDEN, file: f('2019-05'), line: 640 },
+	{ lsoa: D, month: '2019-06', category: 'Violence and sexual offences', ...GOLDEN, file: f('2019-06'), line: 821 },
+	{ lsoa: D, month: '2019-07', category: 'Anti-social behaviour', ...GOLDEN, file: f('2019-07'), line: 797 },
+	{ lsoa: D, month: '2019-07', category: 'Other theft', ...GOLDEN, file: f('2019-07'), line: 798 },
+	{ lsoa: D, month: '2019-08', category: 'Bicycle theft', location: 'On or near Helmet Row', longitude: -0.094392, latitude: 51.525044, file: f('2019-08'), line: 797 },
+	{ lsoa: D, month: '2019-08', category: 'Violence and sexual offences', ...GOLDEN, file: f('2019-08'), line: 798 },
+	{ lsoa: D, month: '2019-09', category: 'Criminal damage and arson', ...GOLDEN, file: f('2019-09'), line: 771 },
+	{ lsoa: D, month: '2019-09', category: 'Other theft', ...GOLDEN, file: f('2019-09'), line: 772 },
+	{ lsoa: D, month: '2019-09', category: 'Public order', ...GOLDEN, file: f('2019-09'), line: 773 },
+	{ lsoa: D, month: '2019-09', category: 'Violence and sexual offences', ...GOLDEN, file: f('2019-09'), line: 774 },
+	{ lsoa: D, month: '2019-10', category: 'Anti-social behaviour', ...GOLDEN, file: f('2019-10'), line: 852 },
+	{ lsoa: D, month: '2019-10', category: 'Anti-social behaviour', ...GOLDEN, file: f('2019-10'), line: 853 },
+	{ lsoa: D, month: '2019-10', category: 'Criminal damage and arson', ...GOLDEN, file: f('2019-10'), line: 854 },
+	{ lsoa: D, month: '2019-10', category: 'Violence and sexual offences', ...GOLDEN, file: f('2019-10'), line: 855 },
+	...ROWS.filter((r) => r.lsoa === B).map((r) => ({ ...r, inForceArea: true })),
+].map((r) => ({ inForceArea: true, ...r }));
+const OUTSIDE: FixtureRow = { ...ROWS.find((r) => r.lsoa === C && r.month === '2019-06')!, inForceArea: false };
+
+describe('hand-worked example with thr-v3: magnitudes, credible excess, cumulative bands', () => {
+	let runner: NodeRunner;
+	let result: ScoreResult;
+	const model = thrV3();
+	const weights = cchiWeights();
+	beforeAll(async () => {
+		runner = await createNodeRunner();
+		await createIncidents(runner, [...V3_ROWS, OUTSIDE]);
+		await createForceArea(runner, 'Hand-worked example area', [B, D, Z]);
+		result = await scoreMonth(runner, { model, weights, month: '2019-10' });
+	});
+	afterAll(() => runner.close());
+
+	it('the fixture rows are the real rows of the street files', () => {
+		for (const row of [...V3_ROWS, OUTSIDE]) {
+			const cells = readFileSync(join(STREET_DIR, row.file!), 'utf8').split(/\r?\n/)[row.line! - 1].split(',');
+			expect([cells[1], Number(cells[4]), Number(cells[5]), cells[6], cells[7], cells[9]]).toEqual([row.month, row.longitude, row.latitude, row.location, row.lsoa, row.category]);
+		}
+	});
+
+	it('scores every area of the force area (Z with no records too), never the outside row', () => {
+		expect(result.scope).toEqual({ method: 'force-area', forceName: 'Hand-worked example area', areasInForceArea: 3, recordsOutside: 1, recordsUnplaced: 0 });
+		expect(result.areas.map((a) => [a.areaId, a.rank, a.band, a.scoreUnits])).toEqual([
+			[D, 1, 'high', 770_600],
+			[B, 2, 'low', 173_028],
+			[Z, 3, 'low', 0]
+		]);
+		expect(result.bandCounts).toEqual({ high: 1, medium: 0, low: 2 });
+		expect(result.reference).toBe(1664.69);
+		expect(result.expectedHarmTotal).toBeCloseTo(2057.11 / 12, 10);
+		expect(result.warnings).toEqual([]);
+	});
+
+	it('every component: raw value, normalised value and contribution', () => {
+		const get = (id: string) => result.areas.find((a) => a.areaId === id)!;
+		const view = (id: string) => get(id).components.map((c) => [c.id, c.contributionUnits]);
+		expect(view(D)).toEqual([['harm', 419_430], ['threat', 36_597], ['risk', 314_573]]);
+		expect(view(B)).toEqual([['harm', 98_873], ['threat', 0], ['risk', 74_155]]);
+		expect(view(Z)).toEqual([['harm', 0], ['threat', 0], ['risk', 0]]);
+		const [dh, dt, dr] = get(D).components;
+		expect(dh.raw).toBeCloseTo(1664.69, 9);
+		expect(dh.normalised).toBe(1);
+		expect(dt.raw).toBeCloseTo(48.4168943, 6);
+		expect(dt.normalised).toBeCloseTo(0.1163385, 6);
+		expect(dr.raw).toBeCloseTo(1664.69 / 12, 9);
+		expect(dr.normalised).toBeCloseTo(1, 12);
+		const [bh, bt, br] = get(B).components;
+		expect(bh.raw).toBeCloseTo(392.42, 9);
+		expect(bh.normalised).toBeCloseTo(392.42 / 1664.69, 12);
+		expect(bt.raw).toBe(0);
+		expect(br.normalised).toBeCloseTo(392.42 / 1664.69, 12);
+		for (const a of result.areas) expect(a.components.reduce((s, c) => s + c.contribution, 0)).toBe(a.score);
+	});
+
+	it('threat: counts, one-sided p, the Clopper–Pearson bound and the credible excess', () => {
+		const detail = (id: string) => result.areas.find((a) => a.areaId === id)!.components[1].detail as ThreatDetail;
+		const d = detail(D);
+		expect(d).toMatchObject({ recentCount: 10, baselineCount: 17, baselineMonths: 12 });
+		expect(d.recentHarm).toBeCloseTo(618.49, 9);
+		expect(d.expectedHarm).toBeCloseTo(456.51, 9);
+		expect(d.pOneSided).toBeCloseTo(0.0304251, 7);
+		expect(d.thetaLower!).toBeCloseTo(1.106058781, 9);
+		// The bound, checked by the direct binomial sum (no incomplete beta): P(X ≥ 10 | 27, π_L) = 0.05.
+		const piL = d.thetaLower! / (d.thetaLower! + 4);
+		expect(piL).toBeCloseTo(0.216616930736, 11);
+		let tail = 0;
+		for (let k = 10; k <= 27; k++) {
+			let c = 1;
+			for (let j = 0; j < k; j++) c = (c * (27 - j)) / (j + 1);
+			tail += c * piL ** k * (1 - piL) ** (27 - k);
+		}
+		expect(tail).toBeCloseTo(0.05, 12);
+		expect(d.excess).toBe(result.areas[0].components[1].raw);
+		expect(detail(B)).toMatchObject({ recentCount: 1, baselineCount: 3, thetaLower: null, excess: 0 });
+		expect(detail(B).pOneSided).toBeCloseTo(1 - 0.8 ** 4, 14);
+		expect(detail(Z)).toMatchObject({ recentCount: 0, baselineCount: 0, pOneSided: 1, excess: 0 });
+		expect(result.components[1].excess).toEqual({ level: 0.95, baselineMonths: 12, active: true });
+	});
+
+	it('the reason sentences agree with the figures', () => {
+		expect(areaReason(result, D).sentence).toBe(
+			"Holds 81% of the force's harm over the last 12 months (1st of 3 areas); harm in the last 3 months is 35% above its usual level, unlikely to be chance; about 139 CCHI days expected next month."
+		);
+		expect(areaReason(result, B).sentence).toBe(
+			"Holds 19% of the force's harm over the last 12 months (2nd of 3 areas); harm in the last 3 months is 292% above its usual level, consistent with chance; about 33 CCHI days expected next month."
+		);
+		expect(areaReason(result, Z).sentence).toBe('No harm recorded in the last 12 months; no harm expected next month.');
+		expect(areaReason(result, D).bandMeaning).toMatch(/^High: the fewest top-ranked areas that together hold half of the force's expected harm next month/);
+	});
+
+	it('the row located outside changes nothing: scored again without it, the same result but its count', async () => {
+		const other = await createNodeRunner();
+		try {
+			await createIncidents(other, V3_ROWS);
+			await createForceArea(other, 'Hand-worked example area', [B, D, Z]);
+			const without = await scoreMonth(other, { model, weights, month: '2019-10' });
+			expect(without.scope.recordsOutside).toBe(0);
+			expect({ ...without, scope: { ...without.scope, recordsOutside: 1 } }).toEqual(result);
+		} finally {
+			other.close();
+		}
 	});
 });

@@ -4,7 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+	binomialUpperTail,
+	clopperPearsonLower,
+	credibleExcess,
 	estimateShrinkage,
+	incompleteBeta,
 	normalCdf,
 	percentileRanks,
 	poissonQuantile,
@@ -101,6 +105,121 @@ describe('two-rate Poisson test', () => {
 		expect(normalCdf(0)).toBeCloseTo(0.5, 7);
 		expect(normalCdf(1.959964)).toBeCloseTo(0.975, 6);
 		expect(normalCdf(-1.644854)).toBeCloseTo(0.05, 6);
+	});
+});
+
+describe('exact binomial tail and Clopper–Pearson lower bound (THR v3 Threat)', () => {
+	it.each([
+		// Closed forms: I_x(1, 1) = x; I_x(a, 1) = x^a; I_x(1, b) = 1 − (1 − x)^b; I_½(a, a) = ½.
+		[0.3, 1, 1, 0.3],
+		[0.3, 4, 1, 0.3 ** 4],
+		[0.3, 1, 5, 1 - 0.7 ** 5],
+		[0.5, 7.5, 7.5, 0.5],
+		[0.5, 0.5, 0.5, 0.5],
+		[0, 2, 3, 0],
+		[1, 2, 3, 1]
+	])('incompleteBeta(%d; %d, %d) = %d', (x, a, b, expected) => expect(incompleteBeta(x, a, b)).toBeCloseTo(expected, 14));
+
+	it.each([
+		// SciPy's binomtest documentation: binomtest(3, n=15, p=0.1, alternative='greater').pvalue = 0.18406106910639114.
+		[3, 15, 0.1, 0.18406106910639114],
+		// By hand: P(X ≥ 2 | 2, 0.2) = 0.2²; P(X ≥ 1 | 4, 0.2) = 1 − 0.8⁴.
+		[2, 2, 0.2, 0.04],
+		[1, 4, 0.2, 1 - 0.8 ** 4],
+		[0, 5, 0.3, 1],
+		[6, 5, 0.3, 0]
+	])('P(X ≥ %d | n = %d, p = %d) = %d', (k, n, p, expected) => expect(binomialUpperTail(k, n, p)).toBeCloseTo(expected, 13));
+
+	it('agrees with the direct binomial sum over many cases, deep tails included', () => {
+		const direct = (k: number, n: number, p: number) => {
+			let sum = 0;
+			let c = 1; // C(n, 0)
+			for (let j = 0; j <= n; j++) {
+				if (j >= k) sum += c * p ** j * (1 - p) ** (n - j);
+				c = (c * (n - j)) / (j + 1);
+			}
+			return sum;
+		};
+		for (const n of [1, 7, 30, 120]) {
+			for (const p of [0.01, 0.2, 0.5, 0.93]) {
+				for (let k = 0; k <= n; k += Math.max(1, Math.floor(n / 9))) {
+					const d = direct(k, n, p);
+					const t = binomialUpperTail(k, n, p);
+					expect(Math.abs(t - d)).toBeLessThan(1e-13 + 1e-9 * d);
+				}
+			}
+		}
+	});
+
+	it.each([
+		// SciPy: binomtest(3, n=15, p=0.1, alternative='greater').proportion_ci(confidence_level=0.95).low = 0.05684686759024681.
+		[3, 15, 0.95, 0.05684686759024681, 15],
+		// R: binom.test(9, 24, 1/6) gives the two-sided 95% interval 0.1879929 … 0.5940636; its lower end is the one-sided 97.5% bound.
+		[9, 24, 0.975, 0.1879929, 7],
+		// R: binom.test(1, 1497, 0.0033, conf.level = 0.9) gives 3.426347e-05 … (one-sided 95% lower end), = 1 − 0.95^(1/1497).
+		[1, 1497, 0.95, 1 - 0.95 ** (1 / 1497), 15],
+		// k = n: P(X ≥ n) = π^n = 1 − level → π_L = 0.05^(1/n).
+		[5, 5, 0.95, 0.05 ** (1 / 5), 15],
+		[2, 2, 0.95, Math.sqrt(0.05), 15],
+		[0, 10, 0.95, 0, 15]
+	])('lower bound for %d of %d at %d = %d', (k, n, level, expected, digits) => {
+		expect(clopperPearsonLower(k, n, level)).toBeCloseTo(expected, digits);
+	});
+
+	it('R’s 90% interval for 1 of 1497 (3.426347e-05) to its 7 printed digits', () => {
+		expect(clopperPearsonLower(1, 1497, 0.95) / 1e-5).toBeCloseTo(3.426347, 6);
+	});
+
+	it('refuses bad arguments', () => {
+		expect(() => clopperPearsonLower(3, 2, 0.95)).toThrow(/0 ≤ k ≤ n/);
+		expect(() => clopperPearsonLower(1, 2, 1)).toThrow(/level/);
+		expect(() => binomialUpperTail(1, 2.5, 0.5)).toThrow(/whole numbers/);
+		expect(() => incompleteBeta(1.5, 1, 1)).toThrow(/x must be in/);
+	});
+
+	it('credible excess: exactly 0 for a change consistent with chance, a fall, or no baseline harm', () => {
+		const base = { recentMonths: 3, baselineMonths: 12, expectedHarm: 100, level: 0.95 };
+		// r = 1, b = 3: p = 1 − 0.8⁴ = 0.5904.
+		expect(credibleExcess({ ...base, recent: 1, baseline: 3 })).toEqual({ pOneSided: binomialUpperTail(1, 4, 0.2), thetaLower: null, excess: 0 });
+		expect(credibleExcess({ ...base, recent: 0, baseline: 40 }).excess).toBe(0);
+		expect(credibleExcess({ ...base, recent: 0, baseline: 0 })).toEqual({ pOneSided: 1, thetaLower: null, excess: 0 });
+		// Significant, but no expected harm: nothing to scale.
+		expect(credibleExcess({ ...base, expectedHarm: 0, recent: 20, baseline: 10 }).excess).toBe(0);
+	});
+
+	it('credible excess = (θ_L − 1) × expected harm, θ_L from the Clopper–Pearson bound (r = 10, b = 17, by the direct sum)', () => {
+		const e = credibleExcess({ recent: 10, baseline: 17, recentMonths: 3, baselineMonths: 12, expectedHarm: 456.51, level: 0.95 });
+		const piL = clopperPearsonLower(10, 27, 0.95);
+		expect(e.thetaLower).toBeCloseTo((piL / (1 - piL)) * 4, 14);
+		expect(e.excess).toBeCloseTo((e.thetaLower! - 1) * 456.51, 10);
+		expect(e.pOneSided).toBeCloseTo(0.030425065843469812, 13);
+	});
+
+	it('p ≥ 1 − level ⇔ θ_L ≤ 1 (the bound and the test are duals), over a grid of counts', () => {
+		for (let r = 0; r <= 25; r++) {
+			for (let b = 0; b <= 60; b += 3) {
+				const p = binomialUpperTail(r, r + b, 0.2);
+				if (r + b === 0) continue;
+				const piL = clopperPearsonLower(r, r + b, 0.95);
+				const theta = (piL / (1 - piL)) * 4;
+				if (Math.abs(p - 0.05) < 1e-9) continue; // exactly on the boundary
+				expect(theta > 1).toBe(p < 0.05);
+			}
+		}
+	});
+
+	it('grows with the evidence (same ratio, more counts) and with the size (expected harm)', () => {
+		const excess = (r: number, b: number, expectedHarm = 100) => credibleExcess({ recent: r, baseline: b, recentMonths: 3, baselineMonths: 12, expectedHarm, level: 0.95 }).excess;
+		// A doubling of the rate (r : b = 2 × 3 : 12) seen on more and more incidents.
+		const series = [1, 2, 4, 8, 16, 32].map((k) => excess(2 * k, 4 * k));
+		expect(series[0]).toBe(0); // 2 against 4: consistent with chance
+		for (let i = 1; i < series.length; i++) expect(series[i]).toBeGreaterThanOrEqual(series[i - 1]);
+		expect(series[series.length - 1]).toBeGreaterThan(series[2]);
+		expect(series[series.length - 1]).toBeLessThan(100); // never more than the raw excess (θ − 1) × 100 = 100
+		// Proportional to the expected harm.
+		expect(excess(40, 80, 300)).toBeCloseTo(3 * excess(40, 80, 100), 10);
+		// More recent incidents against the same baseline: more excess.
+		for (let r = 10; r < 40; r++) expect(excess(r + 1, 40)).toBeGreaterThanOrEqual(excess(r, 40));
 	});
 });
 
