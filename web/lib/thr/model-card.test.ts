@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ThrModel } from '../../../analytics/thr';
 import type { HarmWeightsModel } from '../../../analytics/models/harm-weights';
+import { harmStatement, harmVerdicts, type HarmAccuracy, type MethodEvaluation } from '../../../analytics/hotspots';
 import { modelCard } from './model-card';
 
 const model = JSON.parse(readFileSync('models/thr/thr-v1.json', 'utf8')) as ThrModel;
@@ -13,7 +14,11 @@ describe('modelCard', () => {
 	it('is generated from the model file: components, weights, bands, exclusions with reasons, owner, limitations', () => {
 		const { markdown } = modelCard(input);
 		for (const c of model.components) expect(markdown).toContain(`| ${c.id} | ${c.label} |`);
-		for (const b of model.bands) expect(markdown).toContain(`| ${b.label} | ${b.min_score} |`);
+		// v1 bands are score thresholds: each row says its threshold in words.
+		expect(markdown).toContain('| High | High: a score of at least 0.75 (scores run from 0 to 1). |');
+		expect(markdown).toContain('| Medium | Medium: a score of at least 0.5 and below 0.75 (scores run from 0 to 1). |');
+		expect(markdown).toContain('| Low | Low: a score below 0.5 (scores run from 0 to 1). |');
+		expect(model.bands.map((b) => [b.label, b.min_score])).toEqual([['High', 0.75], ['Medium', 0.5], ['Low', 0]]);
 		for (const e of [...weights.exclusions, ...model.exclusions]) expect(markdown).toContain(e.category);
 		expect(markdown).toContain(model.owner.name);
 		for (const l of model.limitations) expect(markdown).toContain(l);
@@ -40,5 +45,101 @@ describe('modelCard', () => {
 		);
 		const risk = JSON.parse(card.json).transparency_record.tier_2.tool_specification.components.find((c: { id: string }) => c.id === 'risk');
 		expect(risk.risk).toEqual({ method: 'forecast', interval_level: 0.8, forecast: { method: 'seasonal-mean', history_months: 36, backtest_months: 6 } });
+	});
+
+	it('v3: bands with their plain meaning and rule, magnitude normalisation in words', () => {
+		const v3 = JSON.parse(readFileSync('models/thr/thr-v3.json', 'utf8')) as ThrModel;
+		const { markdown, json } = modelCard({ ...input, model: v3 });
+		expect(markdown).toContain(v3.band_rule!.description);
+		for (const b of v3.bands) expect(markdown).toContain(`| ${b.label} | ${b.meaning} | ${b.description} |`);
+		expect(markdown).toContain("Each component's raw value is divided by the largest 12-month harm of any area in the force area (capped at 1), times its weight");
+		expect(JSON.parse(json).transparency_record.tier_2.tool_specification.bands.map((b: { meaning: string }) => b.meaning)).toEqual(v3.bands.map((b) => b.meaning));
+	});
+});
+
+/** A method's evaluation with the given mean harm shares at 5% and 10% of the area. */
+function evaluation(method: string, label: string, baseline: boolean, held: [number, number]): MethodEvaluation {
+	return {
+		method,
+		label,
+		baseline,
+		measure: 'harm',
+		mean: held.map((h, i) => ({ areaShare: [0.05, 0.1][i], hitRate: h, pai: h / [0.05, 0.1][i], peiStar: null, captured: null })),
+		months: [],
+		notBetterThan: []
+	};
+}
+
+describe('modelCard with the measured accuracy on harm', () => {
+	const evaluations = [
+		evaluation('thr-v3', 'THR v3', false, [0.25, 0.361]),
+		evaluation('thr-v2', 'THR v2', false, [0.198, 0.323]),
+		evaluation('harm-12', '12-month harm', true, [0.2514, 0.362]),
+		evaluation('kde', 'Kernel density of counts', true, [0.164, 0.267])
+	];
+	const verdicts = harmVerdicts(evaluations, { judged: 'thr-v3', months: 11, regionNoun: 'the force area' });
+	const accuracy: HarmAccuracy = {
+		measure: 'harm',
+		unit: 'days of imprisonment (CCHI)',
+		harmDefinedBy: 'thr 3.0.0',
+		level: 'lsoa',
+		requestedMonths: 12,
+		testMonths: ['2022-02', '2022-03', '2022-04', '2022-05', '2022-06', '2022-07', '2022-08', '2022-09', '2022-10', '2022-11', '2022-12'],
+		region: { basis: 'force area', areas: 941, forceArea: 'Lancashire', warnings: [] },
+		records: { inside: 56433, outside: 1, unplaced: 0 },
+		judged: 'thr-v3',
+		evaluations,
+		verdicts,
+		statement: harmStatement(evaluations, 'thr-v3', verdicts)
+	};
+	const v3 = JSON.parse(readFileSync('models/thr/thr-v3.json', 'utf8')) as ThrModel;
+	const extract = { builtAt: '2026-01-01T00:00:00.000Z', fingerprint: 'abc123' };
+	const card = modelCard({ model: v3, weights, result: null, fairness: null, extract, accuracy, generatedAt: '2026-01-01T00:00:00.000Z' });
+
+	it('the Markdown has the methods × shares table, the months, the extract version and where the model does not beat a baseline', () => {
+		const md = card.markdown;
+		expect(md).toContain('## Accuracy on later months: harm captured');
+		expect(md).toContain('Measured on 11 held-back months, 2022-02 to 2022-12, each ranked from the data before it only. Extract: built 2026-01-01T00:00:00.000Z, fingerprint abc123.');
+		expect(md).toContain('Study region: the force area, Lancashire (941 areas); 1 street records located outside it never counted.');
+		expect(md).toContain('| method | top 5%: harm held | harm-PAI | top 10%: harm held | harm-PAI |');
+		// 0.25 → 25.0%, PAI 0.25 / 0.05 = 5.00; 0.361 → 36.1%, 3.61.
+		expect(md).toContain('| THR v3 (this model) | 25.0% | 5.00 | 36.1% | 3.61 |');
+		expect(md).toContain('| 12-month harm (baseline) | 25.1% | 5.03 | 36.2% | 3.62 |');
+		expect(md).toContain('| THR v2 | 19.8% | 3.96 | 32.3% | 3.23 |');
+		// 12-month harm holds more at both shares: not beaten anywhere.
+		expect(md).toContain(
+			"- THR v3's top 10% of the force area held 36.1% of the next month's harm on average over 11 held-back months; 12-month harm held 36.2%: THR v3 does not beat it at 10%."
+		);
+		expect(md).toContain(
+			"**THR v3 does not beat 12-month harm at any area share tested, on the share of next month's harm captured. At no area share tested does it beat every baseline.**"
+		);
+		expect(md).toContain("- Model performance: THR v3 does not beat 12-month harm at any area share tested");
+	});
+
+	it('the JSON carries the figures and the statement, in the card and in the transparency record', () => {
+		const json = JSON.parse(card.json);
+		expect(json.measured_accuracy.test_months).toEqual(accuracy.testMonths);
+		expect(json.measured_accuracy.extract).toEqual(extract);
+		expect(json.measured_accuracy.methods[0]).toEqual({
+			method: 'thr-v3',
+			label: 'THR v3',
+			baseline: false,
+			mean: [
+				{ area_share: 0.05, harm_share: 0.25, harm_pai: 0.25 / 0.05 },
+				{ area_share: 0.1, harm_share: 0.361, harm_pai: 0.361 / 0.1 }
+			]
+		});
+		expect(json.measured_accuracy.where_it_does_not_beat_baselines).toBe(accuracy.statement);
+		const performance = json.transparency_record.tier_2.tool_specification.model_performance;
+		expect(performance.where_it_does_not_beat_baselines).toBe(accuracy.statement);
+		expect(performance.study_region).toBe('Lancashire');
+		expect(performance.results).toEqual(json.measured_accuracy.methods);
+	});
+
+	it('without a measurement the card says so', () => {
+		const none = modelCard({ model: v3, weights, result: null, fairness: null, extract, accuracy: null, generatedAt: '2026-01-01T00:00:00.000Z' });
+		expect(JSON.parse(none.json).measured_accuracy).toBeNull();
+		expect(none.markdown).not.toContain('## Accuracy on later months');
+		expect(none.markdown).toContain('- Model performance: not measured on this data (fewer than two months of street records).');
 	});
 });

@@ -1,11 +1,14 @@
 /**
  * The model card and a transparency record (UK Algorithmic Transparency Recording Standard
  * style), generated from the published model file, its harm weight table and results measured
- * on the loaded extract. Pure: the same inputs give the same text. Never hand-edited.
+ * on the loaded extract: the scores of a month, fairness, and the held-out accuracy of the
+ * ranking on harm against simple baselines (analytics/hotspots harmAccuracy), including where it
+ * does not beat them. Pure: the same inputs give the same text. Never hand-edited.
  */
-import type { HarmWeightsModel } from '$analytics/models/harm-weights';
-import type { FairnessReport, ScoreResult, ThrModel } from '$analytics/thr';
-import type { ExtractVersion } from '$analytics/thr';
+// Relative imports (not $analytics) so the unit tests can load this module in Node without SvelteKit's aliases.
+import type { HarmWeightsModel } from '../../../analytics/models/harm-weights';
+import { bandMeaning, type ExtractVersion, type FairnessReport, type Normalisation, type ScoreResult, type ThrModel } from '../../../analytics/thr';
+import { shareLabel, type HarmAccuracy } from '../../../analytics/hotspots';
 
 export interface ModelCardInput {
 	model: ThrModel;
@@ -14,8 +17,28 @@ export interface ModelCardInput {
 	result: ScoreResult | null;
 	fairness: FairnessReport | null;
 	extract: ExtractVersion | null;
+	/** Held-out accuracy of the ranking on harm (the published model judged); null when not measured. */
+	accuracy?: HarmAccuracy | null;
 	/** When generated (ISO); passed in so the output is reproducible. */
 	generatedAt: string;
+}
+
+/** The card's account of the measured accuracy: what was measured, on which extract, the means per method and share, and the plain verdicts. */
+export interface AccuracyRecord {
+	measure: string;
+	/** Rolling origins: each month ranked from the months before it only. */
+	test_months: string[];
+	extract: ExtractVersion | null;
+	study_region: HarmAccuracy['region'];
+	records_outside_force_area: number;
+	harm: { unit: string; weights_and_exclusions_of: string };
+	/** Method name of the model judged (the published model). */
+	judged: string;
+	/** Per method, per area share: mean share of the next month's harm held, and harm-PAI. */
+	methods: Array<{ method: string; label: string; baseline: boolean; mean: Array<{ area_share: number; harm_share: number | null; harm_pai: number | null }> }>;
+	verdicts: string[];
+	/** Where the model does not beat a baseline, in one statement. */
+	where_it_does_not_beat_baselines: string;
 }
 
 export interface ModelCardJson {
@@ -32,11 +55,43 @@ export interface ModelCardJson {
 		warnings: string[];
 		fairness: Pick<FairnessReport, 'flagBand' | 'areas' | 'flagged' | 'flaggedShare' | 'byDecile' | 'deprivationGap' | 'notes'> | null;
 	} | null;
+	/** Held-out accuracy on harm; null when not measured (fewer than two months of data). */
+	measured_accuracy: AccuracyRecord | null;
 	transparency_record: ReturnType<typeof transparencyRecord>;
 }
 
-/** A record with the fields of the ATRS tier 1 and the main tier 2 sections, filled from the model file. */
-export function transparencyRecord(model: ThrModel, weights: HarmWeightsModel) {
+/** The accuracy as the card records it (means only; the per-month figures are on the Accuracy page and in `npm run hotspots`). */
+export function accuracyRecord(accuracy: HarmAccuracy, extract: ExtractVersion | null): AccuracyRecord {
+	return {
+		measure:
+			"Share of the next month's harm (Σ records × harm weight) held by each method's top-ranked areas covering a share of the force area, and harm-PAI (that share ÷ the area share), mean over rolling origins; each month ranked from the data before it only",
+		test_months: accuracy.testMonths,
+		extract,
+		study_region: accuracy.region,
+		records_outside_force_area: accuracy.records.outside,
+		harm: { unit: accuracy.unit, weights_and_exclusions_of: accuracy.harmDefinedBy },
+		judged: accuracy.judged,
+		methods: accuracy.evaluations.map((e) => ({
+			method: e.method,
+			label: e.label,
+			baseline: e.baseline,
+			mean: e.mean.map((m) => ({ area_share: m.areaShare, harm_share: m.hitRate, harm_pai: m.pai }))
+		})),
+		verdicts: accuracy.verdicts.map((v) => v.sentence),
+		where_it_does_not_beat_baselines: accuracy.statement
+	};
+}
+
+/** How a component's raw value is put on a 0–1 scale, in words. */
+function normalisationText(n: Normalisation): string {
+	return n.method === 'percentile-rank' ? 'percentile rank within scope' : 'divided by the largest 12-month harm of any area in the force area (capped at 1)';
+}
+
+/**
+ * A record with the fields of the ATRS tier 1 and the main tier 2 sections, filled from the model
+ * file, and with `accuracy` the measured performance of the ranking (tier 2, tool specification).
+ */
+export function transparencyRecord(model: ThrModel, weights: HarmWeightsModel, accuracy: AccuracyRecord | null = null) {
 	return {
 		standard: 'UK Algorithmic Transparency Recording Standard (style; not an official submission)',
 		tier_1: {
@@ -62,8 +117,17 @@ export function transparencyRecord(model: ThrModel, weights: HarmWeightsModel) {
 					description: c.description,
 					...(c.kind === 'risk' ? { risk: { method: c.method, interval_level: c.interval_level, forecast: c.forecast ?? null } } : {})
 				})),
-				bands: model.bands,
-				tie_rule: model.tie_rule.description
+				bands: model.bands.map((b) => ({ ...b, meaning: bandMeaning(model, b.id) })),
+				tie_rule: model.tie_rule.description,
+				model_performance: accuracy
+					? {
+							description: accuracy.measure,
+							test_months: accuracy.test_months,
+							study_region: accuracy.study_region.forceArea ?? 'areas with records (no force area declared)',
+							results: accuracy.methods,
+							where_it_does_not_beat_baselines: accuracy.where_it_does_not_beat_baselines
+						}
+					: null
 			},
 			data: {
 				source: 'police.uk street-level crime and anti-social behaviour (incidents), month resolution, LSOA',
@@ -78,6 +142,7 @@ export function transparencyRecord(model: ThrModel, weights: HarmWeightsModel) {
 /** The model card as JSON (pretty-printed) and as Markdown. */
 export function modelCard(input: ModelCardInput): { json: string; markdown: string } {
 	const { model, weights, result, fairness, extract, generatedAt } = input;
+	const accuracy = input.accuracy ? accuracyRecord(input.accuracy, extract) : null;
 	const card: ModelCardJson = {
 		format: 'clearsight-model-card',
 		version: 1,
@@ -96,7 +161,8 @@ export function modelCard(input: ModelCardInput): { json: string; markdown: stri
 						: null
 				}
 			: null,
-		transparency_record: transparencyRecord(model, weights)
+		measured_accuracy: accuracy,
+		transparency_record: transparencyRecord(model, weights, accuracy)
 	};
 	const md: string[] = [];
 	const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -105,7 +171,8 @@ export function modelCard(input: ModelCardInput): { json: string; markdown: stri
 	md.push('## Intended use', '', model.intended_use, '', 'Not intended for:', '', ...model.not_intended_for.map((x) => `- ${x}`), '');
 	md.push('## Components', '', '| id | label | unit | window (months) | weight | description |', '|---|---|---|---|---|---|');
 	for (const c of model.components) md.push(`| ${c.id} | ${esc(c.label)} | ${esc(c.unit)} | ${c.window_months} | ${c.weight} | ${esc(c.description)} |`);
-	md.push('', 'Each component is a percentile rank within scope, times its weight; the score is exactly the sum of the contributions.', '');
+	const scales = [...new Set(model.components.map((c) => normalisationText(c.normalisation)))];
+	md.push('', `Each component's raw value is ${scales.join('; or ')}, times its weight; the score is exactly the sum of the contributions.`, '');
 	for (const c of model.components) {
 		if (c.kind !== 'risk') continue;
 		md.push(
@@ -115,7 +182,9 @@ export function modelCard(input: ModelCardInput): { json: string; markdown: stri
 			''
 		);
 	}
-	md.push('## Bands', '', '| band | minimum score | meaning |', '|---|---|---|', ...model.bands.map((b) => `| ${b.label} | ${b.min_score} | ${esc(b.description)} |`), '', `Flag band: ${model.flag_band}. Ties: ${model.tie_rule.description}`, '');
+	md.push('## Bands', '');
+	if (model.band_rule) md.push(model.band_rule.description, '');
+	md.push('| band | meaning | what to do |', '|---|---|---|', ...model.bands.map((b) => `| ${b.label} | ${esc(bandMeaning(model, b.id))} | ${esc(b.description)} |`), '', `Flag band: ${model.flag_band}. Ties: ${model.tie_rule.description}`, '');
 	md.push('## Exclusions', '', '| category | excluded by | reason |', '|---|---|---|');
 	for (const e of weights.exclusions) md.push(`| ${esc(e.category)} | harm weight table | ${esc(e.reason)} |`);
 	for (const e of model.exclusions) md.push(`| ${esc(e.category)} | model | ${esc(e.reason)} |`);
@@ -133,8 +202,25 @@ export function modelCard(input: ModelCardInput): { json: string; markdown: stri
 			md.push('', ...m.fairness.notes.map((n) => `- ${n}`), '');
 		}
 	}
+	if (accuracy) {
+		const a = accuracy;
+		const months = a.test_months;
+		md.push(`## Accuracy on later months: harm captured`, '');
+		md.push(
+			`Measured on ${months.length} held-back month${months.length === 1 ? '' : 's'}, ${months[0]} to ${months.at(-1)}, each ranked from the data before it only. Extract: ${a.extract ? `built ${a.extract.builtAt}, fingerprint ${a.extract.fingerprint}` : 'unknown'}. Study region: ${a.study_region.forceArea ? `the force area, ${a.study_region.forceArea} (${a.study_region.areas} areas)` : `${a.study_region.areas} areas with records (no force area declared)`}; ${a.records_outside_force_area} street records located outside it never counted. Harm: ${a.harm.unit}, with the weights and exclusions of THR ${a.harm.weights_and_exclusions_of}.`,
+			''
+		);
+		const shares = a.methods[0]?.mean.map((m) => m.area_share) ?? [];
+		md.push(`| method | ${shares.map((s) => `top ${shareLabel(s)}: harm held | harm-PAI`).join(' | ')} |`, `|---|${shares.map(() => '---|---|').join('')}`);
+		const pct = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)}%`);
+		for (const m of a.methods) {
+			md.push(`| ${esc(m.label)}${m.baseline ? ' (baseline)' : m.method === a.judged ? ' (this model)' : ''} | ${m.mean.map((x) => `${pct(x.harm_share)} | ${x.harm_pai === null ? '—' : x.harm_pai.toFixed(2)}`).join(' | ')} |`);
+		}
+		md.push('', ...a.verdicts.map((v) => `- ${v}`), '', `**${a.where_it_does_not_beat_baselines}**`, '');
+	}
 	const t = card.transparency_record;
-	md.push('## Transparency record (ATRS style)', '', `- Name: ${t.tier_1.name}`, `- Owner: ${t.tier_2.owner_and_responsibility.organisation}`, `- Contact: ${t.tier_1.contact}`, `- Human review: ${t.tier_2.decision_making_process.process_integration}`, '');
+	md.push('## Transparency record (ATRS style)', '', `- Name: ${t.tier_1.name}`, `- Owner: ${t.tier_2.owner_and_responsibility.organisation}`, `- Contact: ${t.tier_1.contact}`, `- Human review: ${t.tier_2.decision_making_process.process_integration}`);
+	md.push(`- Model performance: ${accuracy ? accuracy.where_it_does_not_beat_baselines : 'not measured on this data (fewer than two months of street records).'}`, '');
 	md.push('## Changelog', '', ...model.changelog.map((c) => `- ${c.version} (${c.date}): ${c.change}`), '');
 	return { json: JSON.stringify(card, null, '\t') + '\n', markdown: md.join('\n') };
 }

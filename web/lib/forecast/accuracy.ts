@@ -1,0 +1,40 @@
+/**
+ * The held-out harm accuracy of the THR ranking (analytics/hotspots harmAccuracy), computed once
+ * per database and shared by the Accuracy page and the model card on the Model page. The
+ * published model is judged; the other model files listed here are shown beside it for
+ * comparison, with the four simple baselines.
+ */
+import { harmAccuracy, type AccuracyModel, type HarmAccuracy } from '$analytics/hotspots';
+import type { ThrModel } from '$analytics/thr';
+import type { Database } from '$lib/db/duckdb';
+import { THR_MODEL } from '$lib/thr/data';
+import thrV3 from '$models/thr/thr-v3.json';
+import thrV2 from '$models/thr/thr-v2.json';
+
+/** Rolling origins: the last 12 months, each ranked from the months before it. */
+export const ACCURACY_MONTHS = 12;
+
+/** Model files compared with the published one (newest first); the published one is never listed twice. */
+export const COMPARED_MODELS: readonly ThrModel[] = [thrV3 as unknown as ThrModel, thrV2 as unknown as ThrModel];
+
+/** The models evaluated: the published model first (the one judged), then the compared ones. */
+export function accuracyModels(weights: Database['harmModel']): AccuracyModel[] {
+	const same = (a: ThrModel, b: ThrModel) => a.id === b.id && a.version === b.version;
+	return [THR_MODEL, ...COMPARED_MODELS.filter((m) => !same(m, THR_MODEL))].map((model) => ({ model, weights }));
+}
+
+const cache = new WeakMap<Database, Promise<HarmAccuracy | null>>();
+
+/**
+ * The harm accuracy of the loaded data: null when it has fewer than two months of street data.
+ * One computation per database (a failure is not kept, so a retry runs it again).
+ */
+export function harmAccuracyFor(db: Database): Promise<HarmAccuracy | null> {
+	let p = cache.get(db);
+	if (!p) {
+		p = harmAccuracy(db.runner, { models: accuracyModels(db.harmModel), months: ACCURACY_MONTHS });
+		p.catch(() => cache.delete(db));
+		cache.set(db, p);
+	}
+	return p;
+}
