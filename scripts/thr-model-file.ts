@@ -11,7 +11,7 @@ import type { HarmWeightsModel } from '../analytics/models/harm-weights';
 import { thrModelProblems, type ThrModel } from '../analytics/thr';
 
 /** The published model the commands use by default. */
-export const DEFAULT_THR_MODEL = 'models/thr/thr-v2.json';
+export const DEFAULT_THR_MODEL = 'models/thr/thr-v3.json';
 
 const SCHEMA_FILE = 'models/schema/thr-model.schema.json';
 /** The repository root: model files name other files from here. */

@@ -122,6 +122,8 @@ export interface ComponentMove {
 	rawChange: number | null;
 	/** The score it would give. */
 	newScore: number | null;
+	/** The band it would give: the move's band, or one beyond it when the change carries the area past it (cumulative-share bands). */
+	newBand: string | null;
 }
 
 export interface BandMove {
@@ -354,7 +356,7 @@ function searchedMove(result: ScoreResult, area: AreaScore, direction: 'up' | 'd
 		raw[k][index] = x;
 		const norm = normaliseRaw(model, areaIds, raw);
 		raw[k][index] = saved;
-		return { band: norm.band[index], normalised: norm.normalised[k][index], percentile: norm.percentiles[k][index], score: norm.scoreUnits[index] / SCORE_UNITS };
+		return { band: norm.band[index], bandId: bands[norm.band[index]].id, normalised: norm.normalised[k][index], percentile: norm.percentiles[k][index], score: norm.scoreUnits[index] / SCORE_UNITS };
 	};
 	const reached = (b: number) => (direction === 'up' ? b <= target : b >= target);
 	const byComponent = model.components.map((c, k): ComponentMove => {
@@ -399,7 +401,8 @@ function searchedMove(result: ScoreResult, area: AreaScore, direction: 'up' | 'd
 			neededNormalised: at ? at.normalised : null,
 			neededRaw: found === null ? null : { op: direction === 'up' ? '>=' : '<=', value: found },
 			rawChange: found === null ? null : found - current,
-			newScore: at ? at.score : null
+			newScore: at ? at.score : null,
+			newBand: at ? at.bandId : null
 		};
 	});
 	return { direction, band: bands[target], threshold, scoreChange, byComponent };
@@ -443,7 +446,8 @@ function move(result: ScoreResult, area: AreaScore, direction: 'up' | 'down', ba
 			neededNormalised: reachable && found ? found.percentile : null,
 			neededRaw: reachable ? neededRaw : null,
 			rawChange: reachable && neededRaw ? neededRaw.value - own.raw : null,
-			newScore: reachable && found ? (base + Math.round(found.percentile * c.weight * SCORE_UNITS)) / SCORE_UNITS : null
+			newScore: reachable && found ? (base + Math.round(found.percentile * c.weight * SCORE_UNITS)) / SCORE_UNITS : null,
+			newBand: reachable ? band.id : null
 		};
 	});
 	return { direction, band, threshold, scoreChange, byComponent };
@@ -670,7 +674,7 @@ export interface AreaReason {
 	significant: boolean | null;
 	/** The Risk component's expected harm next month, CCHI days; null without Risk. */
 	expectedNextMonth: number | null;
-	/** The figures as the sentence prints them. */
+	/** The figures as the sentence prints them (change: "40% above its usual level, …", from twice up "3.9 times its usual level, …"). */
 	shown: { harmShare: string; harmRank: string; change: string | null; expectedNextMonth: string | null };
 }
 
@@ -701,7 +705,8 @@ export function readableNumber(x: number): string {
  * (pure; reads only the result). For example: "Holds 6% of the force's harm over the last 12
  * months (3rd of 6 areas); harm in the last 3 months is 40% above its usual level, unlikely to
  * be chance; about 1,200 CCHI days expected next month." A rise consistent with chance says so
- * ("… 12% above its usual level, consistent with chance"); a fall is stated without a test (the
+ * ("… 12% above its usual level, consistent with chance"; from twice the usual level up "3.9 times
+ * its usual level"); a fall is stated without a test (the
  * test is one-sided, for a rise). The change is of harm; its test is of incident counts (the
  * exact conditional binomial test behind Threat). Works for every model with a Harm component;
  * Threat and Risk parts appear when the model has them. Throws a RangeError if the area is not
@@ -742,9 +747,12 @@ export function areaReason(result: ScoreResult, areaId: string): AreaReason {
 		if (d.expectedHarm > 0) {
 			changePct = (d.recentHarm / d.expectedHarm - 1) * 100;
 			const rounded = Math.round(changePct);
+			const chance = significant ? 'unlikely to be chance' : 'consistent with chance';
+			// From twice the usual level up, "3.9 times" reads better than "292% above".
 			if (rounded === 0) shown.change = 'at its usual level';
-			else if (changePct > 0) shown.change = `${rounded.toLocaleString('en-GB')}% above its usual level, ${significant ? 'unlikely to be chance' : 'consistent with chance'}`;
-			else shown.change = `${(-rounded).toLocaleString('en-GB')}% below its usual level`;
+			else if (changePct >= 100) shown.change = `${readableNumber(d.recentHarm / d.expectedHarm)} times its usual level, ${chance}`;
+			else if (changePct > 0) shown.change = `${rounded}% above its usual level, ${chance}`;
+			else shown.change = `${-rounded}% below its usual level`;
 			parts.push(`${recent} is ${shown.change}`);
 		} else if (d.recentHarm > 0) {
 			shown.change = 'no earlier harm to compare with';

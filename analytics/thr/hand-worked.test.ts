@@ -410,7 +410,8 @@ describe('hand-worked example with thr-v2: Risk from the forecast', () => {
  *      → π_L = 0.216616930736 (checked below by the direct sum); θ_L = π_L / (1 − π_L) × 12/3 = 1.106058781;
  *      excess = (θ_L − 1) × 456.51 = 48.4168943 CCHI days over 3 months.
  *      Normalised = 48.4168943 × 12/3 ÷ 1,664.69 = 0.1163385.
- *   B: recent 1 (2019-08 VSO, 194.21), baseline 3 (OT, OT, VSO: 198.21, expected 49.5525);
+ *   B: recent 1 (2019-08 VSO, 194.21), baseline 3 (OT, OT, VSO: 198.21, expected 49.5525; 194.21 / 49.5525
+ *      = 3.92, "3.9 times its usual level");
  *      p = P(X ≥ 1 | Bin(4, 0.2)) = 1 − 0.8⁴ = 0.5904 ≥ 0.05 → consistent with chance → exactly 0.
  *   Z: no records → 0 (p = 1).
  *
@@ -553,7 +554,7 @@ describe('hand-worked example with thr-v3: magnitudes, credible excess, cumulati
 			"Holds 81% of the force's harm over the last 12 months (1st of 3 areas); harm in the last 3 months is 35% above its usual level, unlikely to be chance; about 139 CCHI days expected next month."
 		);
 		expect(areaReason(result, B).sentence).toBe(
-			"Holds 19% of the force's harm over the last 12 months (2nd of 3 areas); harm in the last 3 months is 292% above its usual level, consistent with chance; about 33 CCHI days expected next month."
+			"Holds 19% of the force's harm over the last 12 months (2nd of 3 areas); harm in the last 3 months is 3.9 times its usual level, consistent with chance; about 33 CCHI days expected next month."
 		);
 		expect(areaReason(result, Z).sentence).toBe('No harm recorded in the last 12 months; no harm expected next month.');
 		expect(areaReason(result, D).bandMeaning).toMatch(/^High: the fewest top-ranked areas that together hold half of the force's expected harm next month/);

@@ -19,7 +19,7 @@ export interface WhatIfChange {
 	exclude?: Array<{ category: string; reason: string }>;
 	/** Excluded categories to bring back (whether the table or the model excludes them). */
 	include?: string[];
-	/** New min_score per band id. */
+	/** New threshold per band id: its min_score (score-threshold bands) or its cumulative_share (cumulative-expected-harm bands). */
 	bandThresholds?: Record<string, number>;
 }
 
@@ -43,7 +43,8 @@ export function applyWhatIf(model: ThrModel, weights: HarmWeightsModel, change: 
 	for (const [id, min] of Object.entries(change.bandThresholds ?? {})) {
 		const b = m.bands.find((x) => x.id === id);
 		if (!b) throw new RangeError(`what-if: no band "${id}" in ${model.id} ${model.version}`);
-		b.min_score = min;
+		if (b.cumulative_share !== undefined) b.cumulative_share = min;
+		else b.min_score = min;
 	}
 	for (const [category, weight] of Object.entries(change.harmWeights ?? {})) {
 		if (!Number.isFinite(weight) || weight < 0) throw new RangeError(`what-if: weight of "${category}" must be a finite number ≥ 0, got ${weight}`);
