@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
-import { thrModelProblems, type ThrModel } from '../../analytics/thr/model';
+import { bandMeaning, thrModelProblems, type ThrModel } from '../../analytics/thr/model';
 import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
 import { undescribedProperties } from '../schema/undescribed';
 
@@ -22,7 +22,7 @@ describe('THR models', () => {
 	const ajv = new Ajv2020({ allErrors: true, strict: true });
 	const validate = ajv.compile(schema);
 
-	it('has the published model files', () => expect(modelFiles).toEqual(expect.arrayContaining(['thr-v1.json', 'thr-v2.json'])));
+	it('has the published model files', () => expect(modelFiles).toEqual(expect.arrayContaining(['thr-v1.json', 'thr-v2.json', 'thr-v3.json'])));
 
 	it.each(modelFiles)('%s passes the schema', (file) => {
 		const ok = validate(read(file));
@@ -127,6 +127,78 @@ describe('THR models', () => {
 		])('the engine refuses %s', (_, model, message) => {
 			expect(validate(model)).toBe(true);
 			expect(thrModelProblems(model).join('\n')).toMatch(message);
+		});
+	});
+
+	describe('thr-v3: force area, magnitudes, credible threat, cumulative bands', () => {
+		const v2 = read('thr-v2.json');
+		const v3 = read('thr-v3.json');
+		const threat = v3.components.findIndex((c) => c.kind === 'threat');
+		const withThreat = (change: Record<string, unknown>, drop: string[] = []) => {
+			const components = structuredClone(v3.components) as unknown as Record<string, unknown>[];
+			components[threat] = { ...components[threat], ...change };
+			for (const key of drop) delete components[threat][key];
+			return { ...v3, components } as unknown as ThrModel;
+		};
+
+		it('keeps v2’s components, windows, weights, exclusions, Risk forecast and tie rule', () => {
+			const same = (m: ThrModel) => ({
+				weights: m.components.map((c) => [c.id, c.kind, c.window_months, c.weight]),
+				exclusions: m.exclusions,
+				risk: m.components.find((c) => c.kind === 'risk'),
+				harm_weights: m.harm_weights,
+				tie_rule: m.tie_rule.order,
+				flag_band: m.flag_band,
+				bandIds: m.bands.map((b) => b.id)
+			});
+			const riskOf = (m: ThrModel) => {
+				const { description: _d, normalisation: _n, ...rest } = m.components.find((c) => c.kind === 'risk')!;
+				return rest;
+			};
+			expect({ ...same(v3), risk: riskOf(v3) }).toEqual({ ...same(v2), risk: riskOf(v2) });
+			expect(v3.scope).toEqual({ area_unit: 'lsoa', areas: 'force-area' });
+			expect(v3.components.map((c) => c.normalisation)).toEqual(Array(3).fill({ method: 'magnitude', reference: 'largest-12-month-harm' }));
+			expect(v3.components[threat]).toMatchObject({ recent_months: 3, excess: { method: 'rate-ratio-lower-bound', confidence_level: 0.95, min_baseline_months: 3 } });
+			expect(v3.band_rule?.method).toBe('cumulative-expected-harm');
+			expect(v3.bands.map((b) => [b.id, b.cumulative_share])).toEqual([['high', 0.5], ['medium', 0.8], ['low', 1]]);
+			expect(v3.changelog.map((c) => c.version)).toEqual(['3.0.0', '2.0.0', '1.0.0']);
+			expect(v3.changelog[0].change).toMatch(/none was tuned on any evaluation month/);
+		});
+
+		it('every band says what it means, in a sentence; v1 and v2 bands are worded from their thresholds', () => {
+			expect(bandMeaning(v3, 'high')).toBe(v3.bands[0].meaning);
+			expect(bandMeaning(v3, 'high')).toMatch(/^High: the fewest top-ranked areas that together hold half of the force's expected harm next month \(the 'power few': Sherman 2007; Weinborn et al\. 2017\)\.$/);
+			for (const b of v3.bands) expect(bandMeaning(v3, b.id).startsWith(`${b.label}: `)).toBe(true);
+			expect(bandMeaning(v2, 'high')).toBe('High: a score of at least 0.75 (scores run from 0 to 1).');
+			expect(bandMeaning(v2, 'medium')).toBe('Medium: a score of at least 0.5 and below 0.75 (scores run from 0 to 1).');
+			expect(bandMeaning(v2, 'low')).toBe('Low: a score below 0.5 (scores run from 0 to 1).');
+			expect(() => bandMeaning(v2, 'red')).toThrow(/no band "red"/);
+		});
+
+		it.each([
+			['a threat with neither shrinkage nor excess', withThreat({}, ['excess'])],
+			['an excess with an unknown method', withThreat({ excess: { method: 'bayes', confidence_level: 0.95, min_baseline_months: 3 } })],
+			['a confidence level of 1', withThreat({ excess: { method: 'rate-ratio-lower-bound', confidence_level: 1, min_baseline_months: 3 } })],
+			['magnitude without its reference', withThreat({ normalisation: { method: 'magnitude' } })],
+			['magnitude with ties', withThreat({ normalisation: { method: 'magnitude', reference: 'largest-12-month-harm', ties: 'mid-rank' } })],
+			['a band with both rules', { ...v3, bands: [{ ...v3.bands[0], min_score: 0.75 }, ...v3.bands.slice(1)] }],
+			['a band with neither rule', { ...v3, bands: [(({ cumulative_share: _, ...b }) => b)(v3.bands[0]), ...v3.bands.slice(1)] }],
+			['an unknown band rule', { ...v3, band_rule: { method: 'top-ten', description: 'The ten highest scores.' } }],
+			['an unknown scope', { ...v3, scope: { ...v3.scope, areas: 'everywhere' } }]
+		])('the schema rejects %s', (_, model) => {
+			expect(validate(model)).toBe(false);
+		});
+
+		it.each([
+			['both shrinkage and excess', withThreat({ shrinkage: { method: 'gamma-poisson-moments' } }), /exactly one of shrinkage/],
+			['a baseline minimum longer than the baseline', withThreat({ excess: { method: 'rate-ratio-lower-bound', confidence_level: 0.95, min_baseline_months: 13 } }), /min_baseline_months \(13\)/],
+			['magnitude on a shrunk ratio', withThreat({ shrinkage: { method: 'gamma-poisson-moments' } }, ['excess']), /needs a Threat in CCHI days/],
+			['shares out of order', { ...v3, bands: [v3.bands[1], v3.bands[0], v3.bands[2]] }, /larger cumulative_share/],
+			['a last share below 1', { ...v3, bands: [v3.bands[0], { ...v3.bands[1], cumulative_share: 0.9 }, { ...v3.bands[2], cumulative_share: 0.95 }] }, /cumulative_share 1/],
+			['threshold bands under the cumulative rule', { ...v3, bands: v2.bands }, /needs a cumulative_share and no min_score/],
+			['cumulative bands without the rule', (({ band_rule: _, ...m }) => m)(v3), /need a min_score and no cumulative_share/]
+		])('the engine refuses %s', (_, model, message) => {
+			expect(thrModelProblems(model as ThrModel).join('\n')).toMatch(message);
 		});
 	});
 });
