@@ -197,7 +197,7 @@ export const EXTRACT_DATASETS: readonly ExtractDataset[] = [
 	{
 		name: 'force_cells',
 		description:
-			'H3 cells (resolutions 7, 8 and 9) whose centre lies inside the force area, the study region of H3 analyses; empty when the force area has no polygons',
+			'H3 cells (resolutions 7, 8 and 9) whose centre lies inside the force area (its LSOA polygons, else its district polygons), the study region of H3 analyses; empty when polygons for the whole force area are not known. A record inside the force area may lie in a border cell whose centre is outside it',
 		columns: [
 			{ name: 'h3', type: 'VARCHAR', description: 'H3 cell index' },
 			{ name: 'resolution', type: 'INTEGER', description: 'H3 resolution: 7, 8 or 9' }

@@ -13,6 +13,7 @@
  *
  * It writes `force_area_rows` with the columns of the `force_area` dataset.
  */
+import { polygonToCells } from 'h3-js';
 import type { QueryRunner } from '../runner';
 import type { ForceAreaReport } from './extract-schema';
 
@@ -337,4 +338,27 @@ export function placementLines(report: ForceAreaReport): string[] {
 	return Object.entries(report.records)
 		.filter(([, r]) => r && r.inside + r.outside + r.unplaced > 0)
 		.map(([name, r]) => `${name} ${f(r!.inside)} inside, ${f(r!.outside)} outside, ${f(r!.unplaced)} unplaced`);
+}
+
+/** A polygon or multipolygon in GeoJSON order ([longitude, latitude] degrees, WGS84); the first ring of each polygon is its exterior, the rest holes. */
+export type ForceGeometry = { type: 'Polygon'; coordinates: number[][][] } | { type: 'MultiPolygon'; coordinates: number[][][][] };
+
+/**
+ * The H3 cells whose centre lies inside any of `geometries` (h3-js polygonToCells, centre
+ * containment; holes excluded), per resolution, sorted. Ring winding does not matter. A small
+ * force area is coarsely served at r7 (cells ≈ 5 km²): the City of London's 2.9 km² holds 2 r7
+ * centres, whose cells cover 9.2 km²; an area smaller still may hold none. Records inside the force
+ * area can lie in a border cell whose centre is outside it (not listed here).
+ */
+export function forceCells(geometries: readonly ForceGeometry[], resolutions: readonly number[]): Map<number, string[]> {
+	const out = new Map<number, string[]>();
+	for (const res of resolutions) {
+		const cells = new Set<string>();
+		for (const g of geometries) {
+			const polygons = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
+			for (const rings of polygons) for (const c of polygonToCells(rings, res, true)) cells.add(c);
+		}
+		out.set(res, [...cells].sort());
+	}
+	return out;
 }

@@ -17,6 +17,7 @@ import {
 	resetIngest,
 	createForceLookup,
 	decideForceArea,
+	forceCells,
 	inForceAreaSql,
 	placementOf,
 	placementLines,
@@ -470,7 +471,9 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 			datasets.push(await writeEmptyAreas(runner, options.out));
 		}
 		datasets.push(await writeDataset(runner, options.out, 'force_area', `(SELECT * FROM force_area_rows ORDER BY area_code)`));
-		datasets.push(await writeDataset(runner, options.out, 'force_cells', `(SELECT NULL::VARCHAR AS h3, NULL::INTEGER AS resolution WHERE false)`));
+		const cells = await writeForceCells(runner, polygons);
+		if (polygons.polygons.length > 0) log(`  force cells: ${H3_RESOLUTIONS.map((r) => `r${r} ${cells.get(r) ?? 0}`).join(', ')} (centre inside the force area)`);
+		datasets.push(await writeDataset(runner, options.out, 'force_cells', `(SELECT * FROM force_cell_rows ORDER BY resolution, h3)`));
 		const forceReport: ForceAreaReport = {
 			...force,
 			records: {
@@ -570,6 +573,29 @@ async function prepareForceArea(runner: NodeRunner, options: BuildOptions, distr
 		districtsAreLads
 	});
 	return decided.report;
+}
+
+/**
+ * Fill `force_cell_rows (h3, resolution)` with the H3 cells whose centre lies in the force area's
+ * polygons, at each resolution of the extract; empty without polygons or when they do not cover
+ * the whole force area (a partial region would misstate it). Returns the count per resolution.
+ */
+async function writeForceCells(runner: NodeRunner, polygons: ForcePolygons): Promise<Map<number, number>> {
+	await runner.exec(`CREATE OR REPLACE TEMP TABLE force_cell_rows (h3 VARCHAR, resolution INTEGER)`);
+	const counts = new Map<number, number>();
+	if (!polygons.complete) return counts;
+	const cells = forceCells(polygons.polygons.map((p) => p.geometry), H3_RESOLUTIONS);
+	const a = await runner.connection.createAppender('force_cell_rows', 'main', 'temp');
+	for (const [res, list] of cells) {
+		counts.set(res, list.length);
+		for (const h3 of list) {
+			a.appendVarchar(h3);
+			a.appendInteger(res);
+			a.endRow();
+		}
+	}
+	a.closeSync();
+	return counts;
 }
 
 async function forceAreaCodes(runner: NodeRunner): Promise<string[]> {

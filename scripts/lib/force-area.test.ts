@@ -10,12 +10,15 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromIPC, type Table } from 'apache-arrow';
+import { geoContains } from 'd3';
+import { cellToLatLng, gridDisk, latLngToCell } from 'h3-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExtractManifest } from '../../analytics/ingest/extract-schema';
 import { createForceLookup, forceDisplayName, forceKey, resolveForce } from '../../analytics/ingest/force-area';
 import { readForceArea, recordPlacement } from '../../analytics/force-area';
 import { buildExtracts } from './extracts';
 import { DEFAULT_FORCE_LOOKUPS, readLadChanges } from './force-area';
+import { readLsoaBoundaries } from './areas';
 import { loadInput } from './load-input';
 import { createNodeRunner, type NodeRunner } from './node-runner';
 import { SAMPLE_AREAS, SAMPLE_INPUTS } from './sample';
@@ -123,6 +126,31 @@ describe('City of London: the force the records fall within', () => {
 		flag.forEach((f, i) => expect(f).toBe(lon[i] === null ? null : lsoa[i] !== null && CITY_LSOAS.includes(lsoa[i]!)));
 		expect(manifest.force_area!.records.stop_search).toEqual(counts);
 		console.log(`City stop and search: ${counts.inside} inside, ${counts.outside} outside, ${counts.unplaced} unplaced`);
+	});
+
+	it('force_cells: at r7, r8 and r9 exactly the cells whose centre lies in one of the 6 LSOA polygons (d3 geoContains over a disk of candidates)', async () => {
+		const boundaries = (await readLsoaBoundaries(SAMPLE_AREAS.shapefile)).filter((f) => CITY_LSOAS.includes(f.code));
+		expect(boundaries).toHaveLength(6);
+		const cells = read('force_cells');
+		const h3 = col<string>(cells, 'h3');
+		const res = col<number>(cells, 'resolution');
+		const counts: Record<number, number> = {};
+		for (const r of [7, 8, 9]) {
+			// Every cell within 4 km of the City's middle (the City is ≈ 3 km across): k rings of cells.
+			const k = Math.ceil(4 / { 7: 2.4, 8: 0.9, 9: 0.35 }[r]!);
+			const candidates = gridDisk(latLngToCell(51.515, -0.092, r), k);
+			const expected = candidates
+				.filter((c) => {
+					const [lat, lon] = cellToLatLng(c);
+					return boundaries.some((b) => geoContains(b.geometry, [lon, lat]));
+				})
+				.sort();
+			const got = h3.filter((_, i) => res[i] === r);
+			expect(got, `r${r}`).toEqual(expected);
+			counts[r] = got.length;
+		}
+		expect(counts[9]).toBeGreaterThan(20);
+		console.log(`City force_cells: r7 ${counts[7]}, r8 ${counts[8]}, r9 ${counts[9]}`);
 	});
 
 	it('the areas dataset still holds the touched LSOAs and neighbours, the 6 among them', () => {

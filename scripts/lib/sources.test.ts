@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { tableFromIPC, type Table } from 'apache-arrow';
+import { cellArea, getResolution } from 'h3-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExtracts } from './extracts';
 import { detectInput } from '../../analytics/ingest';
@@ -86,6 +87,27 @@ async function buildSource(id: string): Promise<{ out: string; manifest: Extract
 	const out = tempDir();
 	const { manifest } = await buildExtracts({ ...source.build, out });
 	return { out, manifest, read: (name) => tableFromIPC(readFileSync(join(out, `${name}.arrow`))) };
+}
+
+/**
+ * The force cells of each resolution, their areas summed (h3-js cellArea), against the districts'
+ * area (the dataset's area_km2, spherical area of the polygons): cells whose centre is inside
+ * make up the area to within `tolerance` when cells are small against the districts.
+ */
+function forceCellsCoverDistricts(cells: Table, districts: Table, tolerance: number): void {
+	const area = col<number>(districts, 'area_km2').reduce((a, b) => a + b, 0);
+	const h3 = col<string>(cells, 'h3');
+	const res = col<number>(cells, 'resolution');
+	const counts: string[] = [];
+	for (const r of [7, 8, 9]) {
+		const mine = h3.filter((_, i) => res[i] === r);
+		expect(new Set(mine).size).toBe(mine.length);
+		for (const c of mine.slice(0, 50)) expect(getResolution(c)).toBe(r);
+		const covered = mine.reduce((a, c) => a + cellArea(c, 'km2'), 0);
+		expect(Math.abs(covered - area) / area, `r${r}`).toBeLessThan(tolerance);
+		counts.push(`r${r} ${mine.length} (${covered.toFixed(1)} km²)`);
+	}
+	console.log(`force_cells: ${counts.join(', ')}; districts ${area.toFixed(1)} km²`);
 }
 
 afterAll(() => {
@@ -204,6 +226,10 @@ describe('Lancashire anti-social behaviour 2022 (month-resolution incidents)', (
 		expect(built.manifest.force_area!.records.incidents).toEqual(counts);
 		console.log(`Lancashire: ${expectedLsoas.length} LSOAs in the force area; records ${counts.inside} inside, ${counts.outside} outside, ${counts.unplaced} unplaced`);
 	});
+
+	it('force_cells: at each resolution the cells (centre inside the 14 districts) cover the districts\' area to within 1.5%', () => {
+		forceCellsCoverDistricts(built.read('force_cells'), built.read('districts'), 0.015);
+	});
 });
 
 describe('Chicago aggravated assaults (timestamped events) and police districts', () => {
@@ -266,6 +292,10 @@ describe('Chicago aggravated assaults (timestamped events) and police districts'
 		expect(counts).toEqual({ inside, outside: rows.length - inside, unplaced: 0 });
 		expect(built.manifest.force_area!.records.events).toEqual(counts);
 		console.log(`Chicago: records ${counts.inside} inside, ${counts.outside} outside, ${counts.unplaced} unplaced`);
+	});
+
+	it('force_cells: at each resolution the cells (centre inside a police district) cover the districts\' area to within 1.5%', () => {
+		forceCellsCoverDistricts(built.read('force_cells'), built.read('districts'), 0.015);
 	});
 
 	it('readDistricts names KML districts from <description>', () => {
