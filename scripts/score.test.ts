@@ -22,11 +22,16 @@ function decimal(text: string): bigint {
 	return BigInt(whole + fraction.padEnd(20, '0'));
 }
 
+/** RFC 4180 records (quoted cells may hold commas and doubled quotes; no newlines in these files). */
 function parseCsv(text: string): Record<string, string>[] {
+	const cells = (line: string) => [...line.matchAll(/(?:^|,)(?:"((?:[^"]|"")*)"|([^,]*))/g)].map((m) => (m[1] !== undefined ? m[1].replaceAll('""', '"') : m[2]));
 	const [header, ...lines] = text.trimEnd().split('\r\n');
-	const names = header.split(',');
-	return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [names[i], v])));
+	const names = cells(header);
+	return lines.map((l) => Object.fromEntries(cells(l).map((v, i) => [names[i], v])));
 }
+
+/** The City of London Police area: the 6 LSOAs 2011 of LAD E09000001 (IMD 2019 File_1). */
+const CITY = ['E01000001', 'E01000002', 'E01000003', 'E01000005', 'E01032739', 'E01032740'];
 
 describe('npm run score', () => {
 	let dir: string;
@@ -35,14 +40,21 @@ describe('npm run score', () => {
 	});
 	afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-	it('writes one row per area: area_id, rank, score, band, contributions that add up to the score exactly', () => {
+	it('writes one row per area: name, rank, band, score, each component’s raw value, unit, normalised value, weight and contribution (adding up to the score exactly), and the reason', () => {
 		const out = join(dir, 'all.csv');
 		const stdout = execFileSync(TSX, ['scripts/score.ts', '--model', MODEL, '--input', STREET, '--month', '2019-03', '--out', out], { encoding: 'utf8' });
-		expect(stdout).toMatch(/Month 2019-03: \d+ areas scored from data up to 2019-03/);
+		expect(stdout).toMatch(/Month 2019-03: 6 areas scored from data up to 2019-03/);
 		const text = readFileSync(out, 'utf8');
-		expect(text.split('\r\n')[0]).toBe('area_id,rank,score,band,contribution_harm,contribution_threat,contribution_risk');
+		const perComponent = (id: string) => [`${id}_raw`, `${id}_unit`, `${id}_normalised`, `${id}_weight`, `contribution_${id}`];
+		expect(text.split('\r\n')[0]).toBe(['area_id', 'area_name', 'rank', 'band', 'score', ...['harm', 'threat', 'risk'].flatMap(perComponent), 'reason'].join(','));
 		const rows = parseCsv(text);
-		expect(rows.length).toBeGreaterThan(30);
+		// Since force areas: v1 scores the areas with harm inside the City of London Police area, its 6 LSOAs.
+		expect(rows.map((r) => r.area_id).sort()).toEqual(CITY);
+		for (const r of rows) {
+			expect(r.area_name).toMatch(/^City of London 001[A-G]$/);
+			expect([r.harm_unit, r.harm_weight, r.threat_weight, r.risk_weight]).toEqual(['CCHI days', '0.4', '0.3', '0.3']);
+			expect(r.reason).toMatch(/^Holds (\d+%|under 1%) of the harm of the areas scored over the last 12 months \((1st|2nd|3rd|[4-6]th) of 6 areas\); /);
+		}
 		expect(rows.map((r) => Number(r.rank))).toEqual(rows.map((_, i) => i + 1));
 		for (const r of rows) {
 			const parts = [r.contribution_harm, r.contribution_threat, r.contribution_risk];
@@ -55,7 +67,7 @@ describe('npm run score', () => {
 		}
 	});
 
-	it.each([MODEL, 'models/thr/thr-v2.json'])('uses only data up to the month: adding the later months’ files changes nothing (%s)', (model) => {
+	it.each([MODEL, 'models/thr/thr-v2.json', 'models/thr/thr-v3.json'])('uses only data up to the month: adding the later months’ files changes nothing (%s)', (model) => {
 		const early = join(dir, `to-2019-03-${model.slice(-7, -5)}`);
 		mkdirSync(early);
 		for (const f of readdirSync(STREET)) if (f.slice(0, 7) <= '2019-03') copyFileSync(join(STREET, f), join(early, f));
@@ -70,6 +82,8 @@ describe('npm run score', () => {
 	it.each([
 		[['--month', '2019-13'], 2, /not a month: "2019-13"; expected YYYY-MM/],
 		[['--month', '2019-03', '--colour', 'red'], 2, /unknown option --colour/],
+		[['--month', '2019-03', '--format', 'pdf'], 2, /--format must be csv or text, got "pdf"/],
+		[['--month', '2019-03', '--top', 'many'], 2, /--top must be a whole number/],
 		[['--month', '2030-01'], 1, /cannot score 2030-01: no records in 2030-01 itself: the latest month with records is 2019-11/]
 	])('fails clearly: %j', (extra, status, message) => {
 		const r = score(['--model', MODEL, '--input', STREET, '--out', join(dir, 'x.csv'), ...extra]);
@@ -100,5 +114,46 @@ describe('npm run score', () => {
 		const r = score(['--model', path, '--input', STREET, '--month', '2019-03', '--out', join(dir, 'x.csv')]);
 		expect(r.status).toBe(1);
 		expect(r.stderr).toMatch(/is not usable:\n {2}- component weights sum to 1\.1/);
+	});
+
+	it('scores with thr-v3 by default: every area of the force area, the figures behind each contribution, a reason that agrees with them', () => {
+		const out = join(dir, 'v3.csv');
+		const stdout = execFileSync(TSX, ['scripts/score.ts', '--input', STREET, '--month', '2019-11', '--out', out, '--top', '3'], { encoding: 'utf8' });
+		expect(stdout).toMatch(/\(thr 3\.0\.0\)/);
+		expect(stdout).toMatch(/Scope: every area of the City of London force area \(6\); in the months read, \d+ records located outside the force area/);
+		expect(stdout).toMatch(/High: the fewest top-ranked areas that together hold half of the force's expected harm next month/);
+		expect(stdout).toMatch(/Top 3 /);
+		const rows = parseCsv(readFileSync(out, 'utf8'));
+		expect(rows.map((r) => r.area_id).sort()).toEqual(CITY);
+		const harm = rows.map((r) => Number(r.harm_raw));
+		const reference = Math.max(...harm);
+		for (const r of rows) {
+			// Magnitude: normalised = raw ÷ the largest harm (to the 12 digits written); contribution = its units.
+			expect(Number(r.harm_normalised)).toBeCloseTo(Number(r.harm_raw) / reference, 10);
+			expect(Number(r.risk_normalised)).toBeCloseTo((Number(r.risk_raw) * 12) / reference, 10);
+			expect(Number(r.threat_normalised)).toBeCloseTo((Number(r.threat_raw) * 4) / reference, 10);
+			for (const id of ['harm', 'threat', 'risk']) expect(Number(r[`contribution_${id}`])).toBeCloseTo(Number(r[`${id}_normalised`]) * Number(r[`${id}_weight`]), 6);
+			expect(['contribution_harm', 'contribution_threat', 'contribution_risk'].map((c) => decimal(r[c])).reduce((s, x) => s + x, 0n)).toBe(decimal(r.score));
+			// The reason's share and rank are the CSV's own harm figures.
+			const share = Number(r.harm_raw) / harm.reduce((s, x) => s + x, 0);
+			const rank = 1 + harm.filter((h) => h > Number(r.harm_raw)).length;
+			expect(r.reason).toContain(`Holds ${share < 0.005 ? 'under 1%' : `${Math.round(share * 100)}%`} of the force's harm over the last 12 months (${rank}${['st', 'nd', 'rd'][rank - 1] ?? 'th'} of 6 areas)`);
+			expect(r.reason).toContain(`about ${Math.round(Number(r.risk_raw)).toLocaleString('en-GB')} CCHI days expected next month`);
+		}
+		// Bands: the top area holds more than half of the expected harm (risk), so it alone is High.
+		const risk = rows.map((r) => Number(r.risk_raw));
+		expect(risk[0] / risk.reduce((s, x) => s + x, 0)).toBeGreaterThan(0.5);
+		expect(rows.map((r) => r.band)).toEqual(['high', 'medium', 'low', 'low', 'low', 'low']);
+	});
+
+	it('--format text writes the same figures as readable blocks, with what each band means', () => {
+		const out = join(dir, 'v3.txt');
+		execFileSync(TSX, ['scripts/score.ts', '--input', STREET, '--month', '2019-11', '--out', out, '--format', 'text', '--top', '0']);
+		const text = readFileSync(out, 'utf8');
+		expect(text).toMatch(/^Threat–harm–risk priority score, v3 \(thr 3\.0\.0\) for 2019-11: 6 areas/);
+		expect(text).toMatch(/\n  1\. E01032739  City of London 001F  —  High, score 0\.\d{3} \(exactly 0\.\d+\)\n/);
+		expect(text).toMatch(/Harm {2,}\s+267,572 CCHI days/);
+		expect(text.match(/^ +\d\. E0/gm)).toHaveLength(6);
+		expect(text).toContain("Low: the remaining areas, which together hold the last 20% of the force's expected harm next month, and any area with none expected.");
 	});
 });
