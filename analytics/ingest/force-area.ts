@@ -16,6 +16,7 @@
 import { polygonToCells } from 'h3-js';
 import type { QueryRunner } from '../runner';
 import type { ForceAreaReport } from './extract-schema';
+import { ident } from './sql';
 
 /** One local authority district created after the ONS LAD16 → PFA16 lookup (models/geography/lad-changes.json). */
 export interface LadChange {
@@ -41,6 +42,43 @@ export interface DecidedForceArea {
 	report: Omit<ForceAreaReport, 'records'>;
 	/** Local authority codes (LAD 2019, as in force_lookup) the LSOAs belong to; empty for districts or none. */
 	lookupLads: string[];
+}
+
+/**
+ * The compact lookup the browser import loads as `force_lookup` (written by `npm run
+ * extracts:sample` to `<extracts>/lookups/lsoa-lad-pfa.arrow`, served beside the sample).
+ */
+export const FORCE_LOOKUP_FILE = 'lookups/lsoa-lad-pfa.arrow';
+/** The force names the Data page offers (same folder), from the same lookup. */
+export const FORCE_LIST_FILE = 'lookups/forces.json';
+
+export const FORCE_LOOKUP_COLUMNS = [
+	{ name: 'lsoa_code', type: 'VARCHAR', description: 'LSOA 2011 code; null for an authority whose LSOAs IMD 2019 does not list (Wales)' },
+	{ name: 'lad_code', type: 'VARCHAR', description: 'Local authority district code (2019), as in IMD 2019 File 1' },
+	{ name: 'lad_name', type: 'VARCHAR', description: 'Local authority district name (2019)' },
+	{ name: 'pfa_name', type: 'VARCHAR', description: 'Police force area (ONS PFA16NM)' }
+] as const;
+
+/** One entry of forces.json: a police force area the import can take as the force area. */
+export interface ForceListEntry {
+	/** Shown name, e.g. "City of London". */
+	name: string;
+	/** ONS PFA16NM, e.g. "London, City of". */
+	pfa: string;
+	/** LSOAs 2011 in IMD 2019 (0 for the forces of Wales). */
+	lsoas: number;
+	lad_codes: string[];
+}
+
+/** The police force areas of `force_lookup`, by shown name, for a picker. */
+export async function forceList(runner: QueryRunner): Promise<ForceListEntry[]> {
+	const rows = await runner.rows<{ pfa: string; lsoas: number; lads: string }>(
+		`SELECT pfa_name AS pfa, count(lsoa_code)::INTEGER AS lsoas, string_agg(DISTINCT lad_code, ',' ORDER BY lad_code) AS lads
+		 FROM force_lookup WHERE pfa_name IS NOT NULL GROUP BY ALL`
+	);
+	return rows
+		.map((r) => ({ name: forceDisplayName(r.pfa), pfa: r.pfa, lsoas: r.lsoas, lad_codes: r.lads.split(',') }))
+		.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** An error in what was named (unknown force or local authority code): the message says what to give instead. */
@@ -156,12 +194,17 @@ export async function resolveForce(runner: QueryRunner, force: string, hint: str
 	);
 }
 
-/** Records per non-empty "Falls within" over street records and outcomes, most first (ties by name). */
-export async function fallsWithinCounts(runner: QueryRunner): Promise<Array<{ name: string; records: number }>> {
+/** Typed tables with a `falls_within` column, as the command-line builder names them. */
+export const FALLS_WITHIN_TABLES = ['typed_street', 'typed_outcomes'] as const;
+
+/**
+ * Records per non-empty "Falls within" over the typed tables named (street records, generic
+ * month-resolution incidents, outcomes), most first (ties by name).
+ */
+export async function fallsWithinCounts(runner: QueryRunner, tables: readonly string[] = FALLS_WITHIN_TABLES): Promise<Array<{ name: string; records: number }>> {
+	const union = tables.map((t) => `SELECT falls_within FROM ${ident(t)}`).join(' UNION ALL ');
 	return runner.rows<{ name: string; records: number }>(
-		`SELECT falls_within AS name, count(*)::BIGINT AS records FROM (
-		   SELECT falls_within FROM typed_street UNION ALL SELECT falls_within FROM typed_outcomes
-		 ) WHERE falls_within IS NOT NULL GROUP BY ALL ORDER BY records DESC, name`
+		`SELECT falls_within AS name, count(*)::BIGINT AS records FROM (${union}) WHERE falls_within IS NOT NULL GROUP BY ALL ORDER BY records DESC, name`
 	);
 }
 
@@ -209,7 +252,15 @@ export async function expandLadCodes(runner: QueryRunner, codes: readonly string
 export async function decideForceArea(
 	runner: QueryRunner,
 	request: ForceAreaRequest,
-	options: { ladChanges: readonly LadChange[]; hint: string; lookupSource: string; boundarySource?: string; districtsAreLads?: boolean }
+	options: {
+		ladChanges: readonly LadChange[];
+		hint: string;
+		lookupSource: string;
+		boundarySource?: string;
+		districtsAreLads?: boolean;
+		/** Typed tables holding `falls_within` (default FALLS_WITHIN_TABLES). */
+		fallsWithinTables?: readonly string[];
+	}
 ): Promise<DecidedForceArea> {
 	await runner.exec(
 		`CREATE OR REPLACE TEMP TABLE force_area_rows (area_code VARCHAR, area_unit VARCHAR, lad_code VARCHAR, lad_name VARCHAR, force_name VARCHAR)`
@@ -245,7 +296,7 @@ export async function decideForceArea(
 		method = 'named-authorities';
 		name = request.name?.trim() || forceDisplayName(pfa);
 	} else {
-		fallsWithin = request.kind === 'auto' ? await fallsWithinCounts(runner) : [];
+		fallsWithin = request.kind === 'auto' ? await fallsWithinCounts(runner, options.fallsWithinTables) : [];
 		if (fallsWithin.length === 0) {
 			return {
 				report: { name: null, unit: null, method: 'none', lad_codes: [], areas: 0, source: 'nothing named, and no record says which force it falls within' },

@@ -4,8 +4,11 @@
  * force area (for placing records that carry only a point, and for the H3 study region). The
  * rules themselves are SQL shared with the browser import (analytics/ingest/force-area.ts).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import type { LadChange } from '../../analytics/ingest/force-area';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { FORCE_LIST_FILE, FORCE_LOOKUP_COLUMNS, FORCE_LOOKUP_FILE, createForceLookup, forceList, type LadChange } from '../../analytics/ingest/force-area';
+import { queryToArrow } from './arrow-write';
+import { createNodeRunner } from './node-runner';
 import type { AreaGeometry } from './areas';
 
 export interface ForceLookupFiles {
@@ -72,4 +75,25 @@ export function forcePolygons(
 	if (fromDistricts.length > 0 && fromDistricts.length === force.ladCodes.length) return { polygons: fromDistricts, complete: true, from: 'districts' };
 	if (fromLsoas.length > 0) return { polygons: fromLsoas, complete: false, from: 'lsoa boundaries' };
 	return { polygons: [], complete: false, from: 'none' };
+}
+
+/**
+ * Write the lookup the browser import needs (FORCE_LOOKUP_FILE: every LSOA 2011 with its local
+ * authority and police force area) and the list of forces (FORCE_LIST_FILE) under `outDir`.
+ */
+export async function writeForceLookup(outDir: string, files: ForceLookupFiles = DEFAULT_FORCE_LOOKUPS): Promise<{ rows: number; bytes: number; forces: number }> {
+	checkLookupFiles(files);
+	const runner = await createNodeRunner();
+	try {
+		await createForceLookup(runner, files, readLadChanges(files.ladChangesFile));
+		const { bytes, rows } = await queryToArrow(runner, FORCE_LOOKUP_COLUMNS, '(SELECT * FROM force_lookup ORDER BY lsoa_code NULLS LAST, lad_code)');
+		const path = join(outDir, FORCE_LOOKUP_FILE);
+		mkdirSync(dirname(path), { recursive: true });
+		writeFileSync(path, bytes);
+		const forces = await forceList(runner);
+		writeFileSync(join(outDir, FORCE_LIST_FILE), JSON.stringify({ source: FORCE_LOOKUP_SOURCE, forces }, null, '\t') + '\n');
+		return { rows, bytes: bytes.byteLength, forces: forces.length };
+	} finally {
+		runner.close();
+	}
 }

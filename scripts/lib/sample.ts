@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync, existsSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ATTRIBUTION, buildExtracts, type AreaInputs, type BuildOptions, type BuildResult } from './extracts';
+import { writeForceLookup } from './force-area';
+import { FORCE_LIST_FILE, FORCE_LOOKUP_FILE } from '../../analytics/ingest/force-area';
 
 export const SAMPLE_DIR = 'sample-data';
 export const SAMPLE_OUT = 'extracts/sample';
@@ -187,5 +189,8 @@ export async function buildSample(options: { out?: string; only?: readonly strin
 		built.push({ source, result });
 	}
 	writeFileSync(join(out, SOURCES_FILE), JSON.stringify(sampleSourcesFile(), null, '\t') + '\n');
+	// The lookups the in-browser import needs to give police.uk files their force area.
+	const lookup = await writeForceLookup(out);
+	options.log?.(`Force lookup: ${join(out, FORCE_LOOKUP_FILE)} (${lookup.rows} rows, ${(lookup.bytes / 1024).toFixed(0)} KiB), ${join(out, FORCE_LIST_FILE)} (${lookup.forces} forces)`);
 	return built;
 }

@@ -1,7 +1,8 @@
 /**
  * The in-browser import (DuckDB-wasm, the engine the browser runs) against the command-line
  * builder (native DuckDB) on the same real files: the same rows in / accepted / rejected per
- * file, the same reasons, the same dataset row counts, the same quarantine.
+ * file, the same reasons, the same dataset row counts, the same quarantine, the same force area
+ * and the same inside / outside / unplaced counts.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,9 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
 import { buildExtracts } from '../../../scripts/lib/extracts';
+import { writeForceLookup } from '../../../scripts/lib/force-area';
+import { FORCE_LOOKUP_FILE } from '../../../analytics/ingest/force-area';
+import type { ImportOptions } from './build';
 import { importFiles, type ImportInput } from './build';
 import { createNodeImportEngine, nodeHelpers } from './node-engine';
 
@@ -31,16 +35,23 @@ const asInput = (path: string): ImportInput => ({
 });
 
 let tmp: string;
-beforeAll(() => {
+/** The lookup the app serves (FORCE_LOOKUP_FILE), written here as `npm run extracts:sample` writes it. */
+let lookup: Uint8Array;
+beforeAll(async () => {
 	tmp = mkdtempSync(join(tmpdir(), 'clearsight-import-'));
-});
+	await writeForceLookup(tmp);
+	lookup = new Uint8Array(readFileSync(join(tmp, FORCE_LOOKUP_FILE)));
+}, 60_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 async function both(paths: string[], columns?: Record<string, string>, constants?: Record<string, string>) {
 	const cli = await buildExtracts({ inputs: paths, out: join(tmp, 'cli'), areas: null, columns, constants });
 	const engine = await createNodeImportEngine();
 	try {
-		const browser = await importFiles(engine, paths.map(asInput), nodeHelpers, { mappings: columns || constants ? { '*': { columns, constants } } : undefined });
+		const browser = await importFiles(engine, paths.map(asInput), nodeHelpers, {
+			mappings: columns || constants ? { '*': { columns, constants } } : undefined,
+			forceLookup: async () => lookup
+		});
 		return { cli: cli.manifest, browser };
 	} finally {
 		engine.close();
@@ -70,6 +81,14 @@ describe('in-browser import = command-line builder', () => {
 		const located = Array.from(incidents.getChild('longitude')!).filter((x) => x !== null).length;
 		const cells = Array.from(incidents.getChild('h3_r8')!).filter((x) => x !== null).length;
 		expect(cells).toBe(located);
+		// The same force area (the City's 6 LSOAs) and the same placement of every record.
+		const { source: _a, ...cliForce } = cli.force_area!;
+		const { source: _b, ...browserForce } = browser.manifest.force_area!;
+		expect(browserForce).toEqual(cliForce);
+		expect(browserForce).toMatchObject({ name: 'City of London', method: 'falls-within', areas: 6 });
+		const flags = (bytes: Uint8Array) => Array.from(tableFromIPC(bytes).getChild('in_force_area')!);
+		expect(flags(browser.files.get('incidents.arrow')!)).toEqual(flags(readFileSync(join(tmp, 'cli', 'incidents.arrow'))));
+		expect(flags(browser.files.get('stop_search.arrow')!)).toEqual(flags(readFileSync(join(tmp, 'cli', 'stop_search.arrow'))));
 	});
 
 	it('a gzipped generic incident file and a renamed-columns file read through a mapping', async () => {
@@ -99,5 +118,43 @@ describe('in-browser import = command-line builder', () => {
 		expect(browser.manifest.sources[0].accepted).toBeGreaterThan(1000);
 		const rows = (m: typeof cli, name: string) => m.datasets.find((d) => d.name === name)!.rows;
 		for (const name of ['incidents', 'explore_points']) expect(rows(browser.manifest, name)).toBe(rows(cli, name));
+	});
+});
+
+describe('the force area of an import', () => {
+	const month = join(STREET, '2019-11-city-of-london-street.csv');
+	async function importWith(options: ImportOptions) {
+		const engine = await createNodeImportEngine();
+		try {
+			return await importFiles(engine, [asInput(month)], nodeHelpers, options);
+		} finally {
+			engine.close();
+		}
+	}
+
+	it('a force picked by name, or local authority codes, as the builder takes --force and --force-lads', async () => {
+		for (const forceArea of [{ kind: 'force', force: 'Lancashire' }, { kind: 'lads', ladCodes: ['E06000008', 'E06000009', 'E07000117', 'E07000118', 'E07000119', 'E07000120', 'E07000121', 'E07000122', 'E07000123', 'E07000124', 'E07000125', 'E07000126', 'E07000127', 'E07000128'] }] as const) {
+			const cli = await buildExtracts({ inputs: [month], out: join(tmp, `cli-${forceArea.kind}`), areas: null, forceArea });
+			const browser = await importWith({ forceArea, forceLookup: async () => lookup });
+			const { source: _a, ...c } = cli.manifest.force_area!;
+			const { source: _b, ...b } = browser.manifest.force_area!;
+			expect(b).toEqual(c);
+			expect(b).toMatchObject({ name: 'Lancashire', method: 'named-authorities', areas: 941 });
+			// City records are all outside Lancashire: none inside, every located one outside.
+			expect(b.records.incidents!.inside).toBe(0);
+			expect(b.records.incidents!.outside).toBeGreaterThan(700);
+		}
+	});
+
+	it('an unknown code is refused with the form\'s advice; without the lookup, police.uk files import with none and the reason', async () => {
+		await expect(importWith({ forceArea: { kind: 'lads', ladCodes: ['E07999999'] }, forceLookup: async () => lookup })).rejects.toThrow(
+			/unknown local authority codes: "E07999999".*Choose the force from the list/
+		);
+		const none = await importWith({ forceLookup: async () => null });
+		expect(none.manifest.force_area).toMatchObject({ method: 'none', areas: 0 });
+		expect(none.manifest.force_area!.source).toContain('City of London Police');
+		const chosenNone = await importWith({ forceArea: { kind: 'none' }, forceLookup: async () => lookup });
+		expect(chosenNone.manifest.force_area).toMatchObject({ method: 'none', areas: 0 });
+		expect(tableFromIPC(chosenNone.files.get('force_area.arrow')!).numRows).toBe(0);
 	});
 });

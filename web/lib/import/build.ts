@@ -5,7 +5,11 @@
  * calls analytics/ingest (detectSource, scanText, stageFile, validateStaged, fileAccounts,
  * typedSelectSql) in the same order and adds only what the browser does differently — bytes come
  * from File objects and are registered with DuckDB-wasm, and there are no boundary files (the
- * `areas` dataset is empty, as with the builder's `--no-areas`).
+ * `areas` dataset is empty, as with the builder's `--no-areas`). The force area follows the
+ * builder's rules (analytics/ingest/force-area.ts): the force police.uk records fall within, or
+ * a force or local authority codes the user names, read from the compact lookup the app serves
+ * (FORCE_LOOKUP_FILE); with no polygons, stop-and-search records stay unplaced and force_cells is
+ * empty.
  *
  * No DOM and no DuckDB-wasm import: the database is reached through {@link ImportEngine}, so the
  * same code runs in the import worker (browser) and in unit tests (DuckDB-wasm's Node build).
@@ -29,8 +33,16 @@ import {
 	type SourceKind,
 	type ExtractColumn,
 	type ExtractManifest,
-	type SourceReport
+	type SourceReport,
+	decideForceArea,
+	inForceAreaSql,
+	placementOf,
+	ForceAreaError,
+	type ForceAreaReport,
+	type ForceAreaRequest,
+	type LadChange
 } from '../../../analytics/ingest';
+import ladChangesFile from '../../../models/geography/lad-changes.json';
 import { ident } from '../../../analytics/ingest/sql';
 import { toCsv } from '../../../analytics/export/csv';
 import { EXPLORE_AGGREGATES, writeExploreAggregates, type AggregateName } from '../../../analytics/explore/aggregates';
@@ -94,7 +106,21 @@ export interface ImportOptions {
 	onProgress?: (p: ImportProgress) => void;
 	/** Checked between steps: when it returns true the import stops with {@link ImportCancelled}. */
 	cancelled?: () => boolean;
+	/**
+	 * The force area: `auto` (default) takes the force police.uk records fall within, else none;
+	 * or a force by name, or local authority codes (the builder's --force and --force-lads).
+	 */
+	forceArea?: ForceAreaRequest;
+	/** The lookup's Arrow IPC bytes (FORCE_LOOKUP_FILE), fetched only when needed; null when it cannot be had. */
+	forceLookup?: () => Promise<Uint8Array | null>;
 }
+
+/** Ends the messages of an unknown force or local authority code. */
+export const IMPORT_FORCE_HINT = 'Choose the force from the list, give local authority codes (e.g. E07000117, E07000118), or choose "None".';
+
+const LAD_CHANGES = (ladChangesFile as { changes: LadChange[] }).changes;
+/** Typed tables of the import holding `falls_within` (month-resolution incidents are a table of their own here). */
+const FALLS_WITHIN = ['typed_street', 'typed_month_incidents', 'typed_outcomes'];
 
 export interface ImportResult {
 	manifest: ExtractManifest;
@@ -229,6 +255,7 @@ export async function importFiles(
 
 	check();
 	report({ phase: 'locating' });
+	const force = await importForceArea(engine, options);
 	await buildPointCells(engine);
 
 	check();
@@ -247,7 +274,7 @@ export async function importFiles(
 	};
 	for (const spec of EXTRACT_DATASETS) {
 		if (aggregates.has(spec.name)) continue;
-		const from = await datasetSource(runner, spec.name, spec.columns);
+		const from = await datasetSource(runner, spec.name, spec.columns, force.unit);
 		// Every dataset is materialised once, in order; its typed tables are then dropped (memory).
 		const table = spec.name in records ? records[spec.name as keyof typeof records] : 'import_ds_other';
 		await runner.exec(`CREATE OR REPLACE TEMP TABLE ${ident(table)} AS SELECT * FROM ${from}`);
@@ -294,6 +321,14 @@ export async function importFiles(
 			text: 'Contains public sector information licensed under the Open Government Licence v3.0.'
 		});
 	}
+	const forceReport: ForceAreaReport = {
+		...force,
+		records: {
+			incidents: await placementOf(runner, records.incidents),
+			stop_search: await placementOf(runner, records.stop_search),
+			events: await placementOf(runner, records.events)
+		}
+	};
 	const manifest: ExtractManifest = {
 		manifest_version: 1,
 		builder: BROWSER_BUILDER,
@@ -302,10 +337,54 @@ export async function importFiles(
 		datasets,
 		sources,
 		attribution,
-		totals
+		totals,
+		force_area: forceReport
 	};
 	report({ phase: 'done', rowsRead: totals.rows_in, rowsKnown: totals.rows_in, filesDone: inputs.length });
 	return { manifest, files: out, elapsedMs: performance.now() - started };
+}
+
+/**
+ * Decide the force area as the builder does (analytics/ingest/force-area.ts) and leave
+ * `force_area_rows`. The lookup is loaded only when needed: a force or codes were named, or
+ * records name the force they fall within. Without it, `auto` falls back to none and says why.
+ */
+async function importForceArea(engine: ImportEngine, options: ImportOptions): Promise<Omit<ForceAreaReport, 'records'>> {
+	const { runner } = engine;
+	const request: ForceAreaRequest = options.forceArea ?? { kind: 'auto' };
+	if (request.kind === 'districts') throw new ForceAreaError(`a boundary file cannot be given in the browser: build the extract with npm run extracts -- --districts <file> --force-area districts. ${IMPORT_FORCE_HINT}`);
+	const union = FALLS_WITHIN.map((t) => `SELECT 1 FROM ${ident(t)} WHERE falls_within IS NOT NULL`).join(' UNION ALL ');
+	const needed = request.kind === 'force' || request.kind === 'lads' || (request.kind === 'auto' && (await runner.rows(`${union} LIMIT 1`)).length > 0);
+	await runner.exec(`DROP TABLE IF EXISTS force_lookup`);
+	await runner.exec(
+		`CREATE OR REPLACE TEMP TABLE force_area_rows (area_code VARCHAR, area_unit VARCHAR, lad_code VARCHAR, lad_name VARCHAR, force_name VARCHAR)`
+	);
+	const bytes = needed ? ((await options.forceLookup?.()) ?? null) : null;
+	if (bytes) await engine.insertArrow('force_lookup', bytes);
+	else {
+		await runner.exec(`CREATE TABLE force_lookup (lsoa_code VARCHAR, lad_code VARCHAR, lad_name VARCHAR, pfa_name VARCHAR)`);
+		if (needed && request.kind !== 'auto') {
+			throw new ForceAreaError('the local authority lookup (lookups/lsoa-lad-pfa.arrow) could not be loaded from this server, so the force area cannot be named here: import without one, or build the extract with npm run extracts.');
+		}
+		if (needed) {
+			const [first] = await runner.rows<{ name: string }>(`SELECT falls_within AS name FROM (${FALLS_WITHIN.map((t) => `SELECT falls_within FROM ${ident(t)}`).join(' UNION ALL ')}) WHERE falls_within IS NOT NULL LIMIT 1`);
+			return {
+				name: null,
+				unit: null,
+				method: 'none',
+				lad_codes: [],
+				areas: 0,
+				source: `the records fall within ${first.name}, but the local authority lookup could not be loaded from this server (lookups/lsoa-lad-pfa.arrow)`
+			};
+		}
+	}
+	const decided = await decideForceArea(runner, request, {
+		ladChanges: LAD_CHANGES,
+		hint: IMPORT_FORCE_HINT,
+		lookupSource: 'the lookup served with the app (IMD 2019 File 1; ONS LAD16 → PFA16; models/geography/lad-changes.json)',
+		fallsWithinTables: FALLS_WITHIN
+	});
+	return decided.report;
 }
 
 /** H3 cells of every distinct point of the typed tables, computed once per point (as the builder does). */
@@ -345,8 +424,9 @@ async function columnNames(runner: QueryRunner, table: string): Promise<Set<stri
  * writing to it, joined to their points' H3 cells, in the builder's order (time, file, line).
  * Datasets no input format writes (areas, and any added to the contract later) come out empty.
  */
-async function datasetSource(runner: QueryRunner, name: DatasetName, columns: readonly ExtractColumn[]): Promise<string> {
+async function datasetSource(runner: QueryRunner, name: DatasetName, columns: readonly ExtractColumn[], forceUnit: 'lsoa' | 'district' | null): Promise<string> {
 	const empty = `(SELECT ${columns.map((c) => `CAST(NULL AS ${c.type}) AS ${ident(c.name)}`).join(', ')} WHERE false)`;
+	if (name === 'force_area') return `(SELECT ${columns.map((c) => ident(c.name)).join(', ')} FROM force_area_rows ORDER BY area_code)`;
 	if (name === 'quarantine') {
 		const select = columns.map((c) => `q.${ident(c.name)}`).join(', ');
 		return `(SELECT ${select} FROM ingest_quarantine q JOIN ingest_files f USING (source_file) ORDER BY f.file_seq, q.source_line NULLS FIRST)`;
@@ -361,6 +441,7 @@ async function datasetSource(runner: QueryRunner, name: DatasetName, columns: re
 		const select = columns.map((c) => {
 			if (present.has(c.name)) return `t.${ident(c.name)}`;
 			if (joined && /^h3_r[0-9]+$/.test(c.name)) return `p.${ident(c.name)}`;
+			if (c.name === 'in_force_area') return `${inForceArea(format.kind, present, forceUnit)} AS in_force_area`;
 			return `CAST(NULL AS ${c.type}) AS ${ident(c.name)}`;
 		});
 		parts.push(
@@ -372,6 +453,19 @@ async function datasetSource(runner: QueryRunner, name: DatasetName, columns: re
 		(c): c is string => c !== null && has(c)
 	);
 	return `(SELECT * FROM (${parts.join(' UNION ALL ')})${order.length ? ` ORDER BY ${order.map(ident).join(', ')}` : ''})`;
+}
+
+/**
+ * `in_force_area` of one format's rows, by the builder's rule: the record's LSOA (police.uk's, or
+ * an events area code that is an LSOA code) among the force's; no polygons in the browser, so a
+ * record with only a point (stop and search) stays unplaced.
+ */
+function inForceArea(kind: SourceKind, present: ReadonlySet<string>, unit: 'lsoa' | 'district' | null): string {
+	const col = (c: string) => (present.has(c) ? `t.${ident(c)}` : 'CAST(NULL AS VARCHAR)');
+	const lon = present.has('longitude') ? 't.longitude' : 'CAST(NULL AS DOUBLE)';
+	const lsoa = kind === 'events' ? `CASE WHEN regexp_full_match(${col('area_code')}, '[EW]01[0-9]{6}') THEN ${col('area_code')} END` : col('lsoa_code');
+	const area = kind === 'events' ? col('area_code') : col('lsoa_code');
+	return inForceAreaSql(unit, { located: `${lon} IS NOT NULL OR ${area} IS NOT NULL`, lsoa, district: 'CAST(NULL AS VARCHAR)', pointInForce: 'CAST(NULL AS BOOLEAN)' });
 }
 
 /** A string column is dictionary-encoded when it has at most this share of distinct values (as the builder). */
