@@ -102,6 +102,23 @@ describe('whyAbove', () => {
 		expect(text).toContain('Harm gives most of the gap (+0.36: 267,572 against 29,858 CCHI days).');
 	});
 
+	it('says "under 0.01" for a difference that rounds to 0.00, and reads labels without their parenthesis', () => {
+		// Threat: 0.0025 of score against 0 (884 against 0 CCHI days of credible excess); harm 0.07 against 0.04.
+		const c: Comparison = {
+			a: area('E01032740', 2, 0.0725 * U),
+			b: area('E01000005', 3, 0.04 * U),
+			higher: 'a',
+			scoreDifference: 0.0325,
+			scoreDifferenceUnits: Math.round(0.0725 * U) - Math.round(0.04 * U),
+			components: [diff('harm', 'Harm', 'CCHI days', 49751.73, 29858.11, 0.07 * U, 0.04 * U), diff('threat', 'Threat (credible rise)', 'CCHI days (credible excess over the last 3 months)', 884.3, 0, 0.0025 * U, 0)],
+			decidedBy: 'score'
+		};
+		expect(whyAbove(c)).toBe(
+			'E01032740 ranks above E01000005: its score is higher by 0.03. Harm gives most of the gap (+0.03: 49,752 against 29,858 CCHI days). ' +
+				'Threat adds under 0.01 (884 against 0 CCHI days).'
+		);
+	});
+
 	it('says which tie-rule key decided equal scores, and which components make no difference', () => {
 		const h = diff('harm', 'Harm', 'CCHI days', 2132.4, 1800, 0.1 * U, 0.1 * U);
 		const c: Comparison = {

@@ -3,8 +3,8 @@
  * expansions of scores, p-values, shrinkage) stay one click away in each page's "Statistics"
  * disclosure; nothing here computes a score, it only words what analytics/thr computed.
  */
-import { SCORE_UNITS, type Comparison, type ComponentDifference } from '../../../analytics/thr';
-import { formatCount, formatWeight } from '../charts/format';
+import { SCORE_UNITS, readableNumber, type Comparison, type ComponentDifference } from '../../../analytics/thr';
+import { formatWeight } from '../charts/format';
 
 /** A score (0–1) for reading: 0.9287… → "0.93". */
 export function score2(value: number): string {
@@ -17,18 +17,18 @@ export function decimal2(value: number): string {
 }
 
 /**
- * A component's raw value for reading, by its unit: CCHI days as whole days with thousands
- * separators (below 10 with one decimal, so 3.66 days is not read as 4), ratios to 2 decimals,
- * anything else up to 2 decimals. Non-finite values read "—".
+ * A component's raw value for reading, by its unit: CCHI days as the reason sentence prints them
+ * (readableNumber: whole days with thousands separators, one decimal below 10, so 3.66 days is
+ * not read as 4), ratios to 2 decimals, anything else up to 2 decimals. Non-finite values read "—".
  */
 export function readableRaw(value: number, unit: string): string {
 	if (!Number.isFinite(value)) return '—';
 	if (/ratio/i.test(unit)) return value.toFixed(2);
-	if (/days/i.test(unit)) return Math.abs(value) < 10 && value !== Math.round(value) ? value.toFixed(1) : formatCount(Math.round(value));
+	if (/days/i.test(unit)) return readableNumber(value);
 	return formatWeight(value);
 }
 
-/** The unit as read after a value: "CCHI days per month" stays; "ratio (recent ÷ expected …)" → "ratio". */
+/** A unit or label without its trailing parenthesis: "ratio (recent ÷ expected …)" → "ratio"; "Threat (credible rise)" → "Threat". */
 export function shortUnit(unit: string): string {
 	return unit.replace(/\s*\(.*\)\s*$/, '');
 }
@@ -58,7 +58,7 @@ export function whyAbove(c: Comparison, name: (areaId: string) => string = (id) 
 	const lead = `${name(hi.areaId)} ranks above ${name(lo.areaId)}`;
 	if (c.decidedBy !== 'score') {
 		const key = c.components.find((d) => d.componentId === c.decidedBy);
-		const by = key ? `its ${key.label} is larger (${pair(key, flip)})` : c.decidedBy === 'area_id' ? 'its area code comes first' : `by ${c.decidedBy}`;
+		const by = key ? `its ${shortUnit(key.label)} is larger (${pair(key, flip)})` : c.decidedBy === 'area_id' ? 'its area code comes first' : `by ${c.decidedBy}`;
 		return `${lead}: both score ${score2(hi.score)}, and the tie rule puts it first because ${by}.`;
 	}
 	const gap = Math.abs(c.scoreDifferenceUnits);
@@ -69,11 +69,14 @@ export function whyAbove(c: Comparison, name: (areaId: string) => string = (id) 
 	const sentences: string[] = [];
 	const [main, ...more] = forHi;
 	const mostly = main && main.units * 2 > gap ? 'most of the gap' : 'the largest part of the gap';
-	sentences.push(`${lead}: its score is higher by ${decimal2(gap / SCORE_UNITS)}.`);
-	if (main) sentences.push(`${main.d.label} gives ${mostly} (${signed2(main.value)}: ${pair(main.d, flip)}).`);
-	for (const p of more) sentences.push(`${p.d.label} adds ${signed2(p.value)} (${pair(p.d, flip)}).`);
-	for (const p of against) sentences.push(`${p.d.label} takes back ${decimal2(-p.value)} (${pair(p.d, flip)}).`);
-	if (none.length) sentences.push(`${none.map((p) => p.d.label).join(' and ')} make${none.length === 1 ? 's' : ''} no difference.`);
+	const label = (d: ComponentDifference) => shortUnit(d.label);
+	// A difference that rounds to 0.00 still exists: say "under 0.01" rather than "±0.00".
+	const amount = (v: number, signedText: boolean) => (Math.abs(v) < 0.005 ? 'under 0.01' : signedText ? signed2(v) : decimal2(Math.abs(v)));
+	sentences.push(`${lead}: its score is higher by ${gap / SCORE_UNITS < 0.005 ? 'under 0.01' : decimal2(gap / SCORE_UNITS)}.`);
+	if (main) sentences.push(`${label(main.d)} gives ${mostly} (${amount(main.value, true)}: ${pair(main.d, flip)}).`);
+	for (const p of more) sentences.push(`${label(p.d)} adds ${amount(p.value, true)} (${pair(p.d, flip)}).`);
+	for (const p of against) sentences.push(`${label(p.d)} takes back ${amount(p.value, false)} (${pair(p.d, flip)}).`);
+	if (none.length) sentences.push(`${none.map((p) => label(p.d)).join(' and ')} make${none.length === 1 ? 's' : ''} no difference.`);
 	return sentences.join(' ');
 }
 
