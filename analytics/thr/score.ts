@@ -676,14 +676,28 @@ function rawMonth(fetched: Fetched, m: number, withDetails: boolean): RawMonth {
 
 function monthWarnings(model: ThrModel, m: number, dataRange: { first: string | null; last: string | null }): string[] {
 	const warnings: string[] = [];
-	const lookback = lookbackMonths(model);
 	if (dataRange.last === null) warnings.push(`no records up to ${monthLabel(m)}: nothing to score`);
 	else {
 		if (dataRange.last !== monthLabel(m)) warnings.push(`no records in ${monthLabel(m)} itself: the latest month with records is ${dataRange.last}`);
-		if (dataRange.first! > monthLabel(m - lookback + 1)) {
-			warnings.push(
-				`the data starts in ${dataRange.first}, after the start of the longest window (${monthLabel(m - lookback + 1)}): months before it count as zero, so baselines and totals are understated`
-			);
+		// Windows that reach before the data and count its missing months as zero (a credible-excess
+		// Threat counts only the baseline months with data, and says so itself).
+		const understated = model.components.filter((c) => !(c.kind === 'threat' && c.excess) && dataRange.first! > monthLabel(m - c.window_months + 1));
+		if (understated.length > 0) {
+			const start = monthLabel(m - Math.max(...understated.map((c) => c.window_months)) + 1);
+			warnings.push(`the data starts in ${dataRange.first}, after the start of the longest window (${start}): months before it count as zero, so baselines and totals are understated`);
+		}
+		for (const c of model.components) {
+			if (c.kind !== 'threat' || !c.excess) continue;
+			const baselineStart = monthLabel(m - c.window_months + 1);
+			const baselineEnd = monthLabel(m - c.recent_months);
+			if (dataRange.first! > baselineStart && dataRange.first! <= baselineEnd) {
+				const covered = m - c.recent_months - monthIndex(dataRange.first!) + 1;
+				if (covered >= c.excess.min_baseline_months) {
+					warnings.push(
+						`${c.label} compares the last ${c.recent_months} months with the ${covered} baseline months that have data (${dataRange.first}…${baselineEnd}), not ${c.window_months - c.recent_months}`
+					);
+				}
+			}
 		}
 	}
 	return warnings;

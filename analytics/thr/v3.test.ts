@@ -193,6 +193,9 @@ describe('thr-v3 over the real sample', () => {
 		// 2018-05: baseline 2017-03 … 2018-02, data from 2017-12: 3 months.
 		const may = force[MONTHS.indexOf('2018-05')];
 		expect(may.components[1].excess).toEqual({ level: 0.95, baselineMonths: 3, active: true });
+		expect(may.warnings).toContain('Threat (credible rise) compares the last 3 months with the 3 baseline months that have data (2017-12…2018-02), not 12');
+		// Harm's 12 months (2017-06 …) reach before the data too, and say so.
+		expect(may.warnings).toContain('the data starts in 2017-12, after the start of the longest window (2017-06): months before it count as zero, so baselines and totals are understated');
 		for (const a of may.areas) {
 			const d = a.components[1].detail as ThreatDetail;
 			expect(d.baselineMonths).toBe(3);
