@@ -26,6 +26,17 @@ export interface HotspotContext {
 	trainEnd: string;
 	/** The areas of the study region, sorted by id (see studyRegion). */
 	region: readonly RegionArea[];
+	/** What the method's `prepare` returned for this evaluation, if it has one (see {@link HotspotMethod.prepare}). */
+	prepared?: unknown;
+}
+
+/** What a method may compute once for all the origins of an evaluation. */
+export interface PrepareContext {
+	runner: QueryRunner;
+	table: MonthlyTable;
+	level: AreaLevel;
+	/** Every origin's last month of data (YYYY-MM); each origin may read nothing after its own. */
+	trainEnds: readonly string[];
 }
 
 export interface HotspotScores {
@@ -44,6 +55,12 @@ export interface HotspotMethod {
 	/** True for the simple baselines every other method is compared against. */
 	baseline: boolean;
 	rank(context: HotspotContext): Promise<HotspotScores>;
+	/**
+	 * Optional: work for every origin of an evaluation done at once (THR scores all months in one
+	 * SQL pass), handed back to `rank` as `context.prepared`. Each origin's part must depend only
+	 * on data up to its own trainEnd, so the result is the same as ranking origin by origin.
+	 */
+	prepare?(context: PrepareContext): Promise<unknown>;
 }
 
 /** Last period: the area's record count in the month `trainEnd`. */
@@ -191,6 +208,8 @@ export interface PredictOptions {
 	method: HotspotMethod;
 	/** A region computed already (e.g. shared by several methods); default studyRegion(). */
 	region?: StudyRegion;
+	/** What the method's `prepare` returned (evaluateHotspots passes it). */
+	prepared?: unknown;
 }
 
 /**
@@ -202,7 +221,7 @@ export async function predictHotspots(runner: QueryRunner, options: PredictOptio
 	const table = options.table ?? 'incidents';
 	const study = options.region ?? (await studyRegion(runner, { table, level: options.level, trainEnd: options.trainEnd }));
 	const region = study.areas;
-	const { scores, detail } = await options.method.rank({ runner, table, level: options.level, trainEnd: options.trainEnd, region });
+	const { scores, detail } = await options.method.rank({ runner, table, level: options.level, trainEnd: options.trainEnd, region, prepared: options.prepared });
 	const rows = region.map((a) => {
 		const score = scores.get(a.areaId) ?? 0;
 		if (!Number.isFinite(score)) throw new RangeError(`${options.method.name}: score of ${a.areaId} is not a finite number (${score})`);
@@ -284,6 +303,9 @@ export async function evaluateHotspots(runner: QueryRunner, options: EvaluateOpt
 	if (measure === 'harm' && !options.harmWeights) throw new RangeError('evaluateHotspots: the harm measure needs harmWeights (the THR model’s effective weights)');
 	if (measure === 'harm' && table !== 'incidents') throw new RangeError(`evaluateHotspots: harm is measured on street records (incidents), not ${table}`);
 	const perMethod = options.methods.map(() => [] as Array<{ month: string; metrics: HotspotMetrics[] }>);
+	const trainEnds = options.testMonths.map((month) => monthKey(monthIndex(month) - 1));
+	const prepared: unknown[] = [];
+	for (const method of options.methods) prepared.push(method.prepare ? await method.prepare({ runner, table, level: options.level, trainEnds }) : undefined);
 	for (const month of options.testMonths) {
 		const trainEnd = monthKey(monthIndex(month) - 1);
 		const region = await studyRegion(runner, { table, level: options.level, trainEnd });
@@ -294,7 +316,7 @@ export async function evaluateHotspots(runner: QueryRunner, options: EvaluateOpt
 				: await areaCounts(runner, { table, level: options.level, fromMonth: month, toMonth: month });
 		const byId = new Map(region.areas.map((a) => [a.areaId, a]));
 		for (let m = 0; m < options.methods.length; m++) {
-			const p = await predictHotspots(runner, { table, level: options.level, trainEnd, method: options.methods[m], region });
+			const p = await predictHotspots(runner, { table, level: options.level, trainEnd, method: options.methods[m], region, prepared: prepared[m] });
 			const ranked = p.rows.map((r) => ({ areaId: r.areaId, score: r.score, actual: actual.get(r.areaId) ?? 0, area: byId.get(r.areaId)!.areaKm2 ?? undefined }));
 			// Unknown sizes for some areas only: fall back to equal areas for all, not a mix.
 			const sized = ranked.every((r) => r.area !== undefined) ? ranked : ranked.map((r) => ({ ...r, area: undefined }));

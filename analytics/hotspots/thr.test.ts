@@ -9,6 +9,7 @@ import { cchiWeights, sampleRunner, thrV2 } from '../thr/test-helpers';
 import { scoreMonth } from '../thr/score';
 import { evaluateHotspots, kdeMethod, lastPeriodMethod, predictHotspots } from './rank';
 import { thrHotspotMethod } from './thr';
+import { effectiveWeights } from '../thr/model';
 
 const model = thrV2();
 const weights = cchiWeights();
@@ -69,5 +70,14 @@ describe('THR as a hot-spot method', () => {
 			expect(m.peiStar!).toBeGreaterThan(0);
 			expect(m.peiStar!).toBeLessThanOrEqual(1);
 		}
+	});
+
+	it('scoring every origin in one pass (prepare) gives exactly what scoring origin by origin gives', async () => {
+		const method = thrHotspotMethod({ model, weights });
+		const { prepare, ...oneByOne } = method;
+		expect(prepare).toBeTypeOf('function');
+		const options = { level: 'lsoa' as const, testMonths: ['2019-05', '2019-06', '2019-07'], areaShares: [0.2, 0.5], measure: 'harm' as const, harmWeights: effectiveWeights(model, weights) };
+		const batched = await evaluateHotspots(runner, { ...options, methods: [method] });
+		expect(await evaluateHotspots(runner, { ...options, methods: [oneByOne] })).toEqual(batched);
 	});
 });

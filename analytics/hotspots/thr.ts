@@ -11,7 +11,7 @@
  * used, so the comparison with the baselines is on equal terms.
  */
 import type { HarmWeightsModel } from '../models/harm-weights';
-import { scoreMonth } from '../thr/score';
+import { scoreMonth, scoreMonths, type ScoreResult } from '../thr/score';
 import type { AreaUnit, ThrModel } from '../thr/model';
 import type { RiskProvider } from '../thr/risk';
 import type { HotspotMethod } from './rank';
@@ -42,17 +42,28 @@ export function thrMethodLabel(model: ThrModel): string {
 /** The THR score as a {@link HotspotMethod} (not a baseline), named 'thr' unless `name` is given. */
 export function thrHotspotMethod(options: ThrHotspotOptions): HotspotMethod {
 	const { model, weights } = options;
+	/** The model with the ranking's level as its area unit; throws for tables and levels THR does not score. */
+	const scopedModel = (table: string, level: string): ThrModel => {
+		if (table !== 'incidents') throw new RangeError(`the THR ranking scores street records (incidents), not ${table}`);
+		if (!(UNITS as readonly string[]).includes(level)) throw new RangeError(`the THR ranking has no area unit ${level}; use one of ${UNITS.join(', ')}`);
+		const unit = level as AreaUnit;
+		return unit === model.scope.area_unit ? model : { ...model, scope: { ...model.scope, area_unit: unit } };
+	};
 	return {
 		name: options.name ?? 'thr',
 		label: thrMethodLabel(model),
 		description: `THR score (${model.id} ${model.version}) for the last month of training data`,
 		baseline: false,
+		// Every origin's scores in one SQL pass (scoreMonths): each month from data up to itself only.
+		async prepare(ctx) {
+			const scoped = scopedModel(ctx.table, ctx.level);
+			const results = await scoreMonths(ctx.runner, { model: scoped, weights, months: ctx.trainEnds, risk: options.risk });
+			return new Map(results.map((r) => [`${ctx.level}|${r.month}`, r]));
+		},
 		async rank(ctx) {
-			if (ctx.table !== 'incidents') throw new RangeError(`the THR ranking scores street records (incidents), not ${ctx.table}`);
-			if (!(UNITS as readonly string[]).includes(ctx.level)) throw new RangeError(`the THR ranking has no area unit ${ctx.level}; use one of ${UNITS.join(', ')}`);
-			const level = ctx.level as AreaUnit;
-			const scoped: ThrModel = level === model.scope.area_unit ? model : { ...model, scope: { ...model.scope, area_unit: level } };
-			const result = await scoreMonth(ctx.runner, { model: scoped, weights, month: ctx.trainEnd, risk: options.risk });
+			const scoped = scopedModel(ctx.table, ctx.level);
+			const ready = ctx.prepared instanceof Map ? (ctx.prepared.get(`${ctx.level}|${ctx.trainEnd}`) as ScoreResult | undefined) : undefined;
+			const result = ready ?? (await scoreMonth(ctx.runner, { model: scoped, weights, month: ctx.trainEnd, risk: options.risk }));
 			const scores = new Map(result.areas.map((a) => [a.areaId, a.score]));
 			const risk = result.components.find((c) => c.kind === 'risk');
 			return {

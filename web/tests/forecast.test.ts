@@ -16,7 +16,8 @@ import type { ThrModel } from '../../analytics/thr';
 import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
 import { categoryProfile, minutesByHourOfWeek, officersNeededPerHour, resolveTimeOnTask, type CategoryProfile, type StaffingAssumptions } from '../../analytics/staffing';
 import { hourOfWeekSummary } from '../lib/forecast/hour-of-week';
-import thrV2 from '../../models/thr/thr-v2.json';
+// The published model (web/lib/thr/data.ts), which the Accuracy page scores.
+import thrV3 from '../../models/thr/thr-v3.json';
 import cchi from '../../models/harm-weights/cchi-police-uk-v1.json';
 import staffingDefaults from '../../models/staffing/default.json';
 
@@ -57,7 +58,7 @@ beforeAll(async () => {
 		table: 'incidents',
 		level: 'lsoa',
 		testMonths: await hotspotTestMonths(runner),
-		methods: [lastPeriodMethod(), kdeMethod(), thrHotspotMethod({ model: thrV2 as unknown as ThrModel, weights: cchi as HarmWeightsModel })],
+		methods: [lastPeriodMethod(), kdeMethod(), thrHotspotMethod({ model: thrV3 as unknown as ThrModel, weights: cchi as HarmWeightsModel })],
 		areaShares: [...HOTSPOT_AREA_SHARES]
 	});
 	profile = await categoryProfile(runner, { table: 'stop_search', end: native.history.end, weeks: defaults.category_mix!.weeks });
@@ -209,7 +210,7 @@ describe('Accuracy page', () => {
 		await page.goto(`${baseUrl}/accuracy`);
 		await waitForApp(page);
 		await page.locator('[data-testid="backtest"][data-state="ready"]').waitFor({ timeout: 30_000 });
-		await page.locator('[data-testid="hotspots"][data-state="ready"]').waitFor({ timeout: 30_000 });
+		await page.locator('[data-testid="hotspots"][data-state="ready"]').waitFor({ timeout: 180_000 });
 		console.log(`Accuracy page ready after ${Date.now() - start} ms`);
 
 		const table = page.locator('[data-testid="backtest-table"][data-table="stop_search"]');
@@ -232,7 +233,7 @@ describe('Accuracy page', () => {
 		expect(shown).toEqual(notBeating);
 	});
 
-	it('scores the THR ranking beside the hot-spot baselines as the native evaluation does', async () => {
+	it('scores the THR ranking beside the hot-spot baselines as the native evaluation does, over the force area', async () => {
 		expect(nativeHotspots.map((e) => e.method)).toEqual(['last-period', 'kde', 'thr']);
 		for (const e of nativeHotspots) {
 			for (const m of e.mean) {
@@ -240,14 +241,14 @@ describe('Accuracy page', () => {
 				expect(Number(await cell.getAttribute('data-value'))).toBeCloseTo(m.hitRate!, 9);
 			}
 		}
-		expect(await page.locator('[data-testid="hotspot-table"] tr[data-method="thr"] th').first().textContent()).toBe('THR ranking (thr v2.0.0)');
+		expect(await page.locator('[data-testid="hotspot-table"] tr[data-method="thr"] th').first().textContent()).toBe('THR ranking (thr v3.0.0)');
 	});
 
 	it('says plainly where the THR ranking does not beat the baselines', async () => {
 		const thr = nativeHotspots.find((e) => e.method === 'thr')!;
 		const losing = thr.notBetterThan.filter((n) => n.baselines.length > 0);
 		const verdict = (await page.locator('[data-testid="verdict-thr"]').textContent())!;
-		if (losing.length === thr.notBetterThan.length) expect(verdict).toMatch(/^THR ranking \(thr v2\.0\.0\) does not beat the baselines/);
+		if (losing.length === thr.notBetterThan.length) expect(verdict).toMatch(/^THR ranking \(thr v3\.0\.0\) does not beat the baselines/);
 		else if (losing.length === 0) expect(verdict).toMatch(/beats both baselines on hit rate at every area share tested/);
 		else expect(verdict).toMatch(/beats both baselines only at/);
 		// And one sentence per baseline it does not beat, naming the shares.
@@ -255,7 +256,7 @@ describe('Accuracy page', () => {
 		for (const b of ['last-period', 'kde']) {
 			const shares = thr.notBetterThan.filter((n) => n.baselines.includes(b));
 			const label = b === 'kde' ? 'kernel density surface' : "last period's counts";
-			const found = sentences.some((s) => s.startsWith('THR ranking (thr v2.0.0) does not beat ' + label));
+			const found = sentences.some((s) => s.startsWith('THR ranking (thr v3.0.0) does not beat ' + label));
 			expect(found).toBe(shares.length > 0);
 		}
 	});

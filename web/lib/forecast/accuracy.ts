@@ -32,7 +32,10 @@ const cache = new WeakMap<Database, Promise<HarmAccuracy | null>>();
 export function harmAccuracyFor(db: Database): Promise<HarmAccuracy | null> {
 	let p = cache.get(db);
 	if (!p) {
+		const start = performance.now();
 		p = harmAccuracy(db.runner, { models: accuracyModels(db.harmModel), months: ACCURACY_MONTHS });
+		// One measure per computation, so a test can tell a reuse from a second run.
+		void p.then(() => performance.measure('accuracy:harm-computed', { start, end: performance.now() }), () => {});
 		p.catch(() => cache.delete(db));
 		cache.set(db, p);
 	}

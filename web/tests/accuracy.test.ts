@@ -1,0 +1,164 @@
+/**
+ * The held-out harm accuracy of the THR ranking in headless Chromium against the built app and
+ * the City of London sample extract: the Accuracy page's harm table is compared with the same
+ * evaluation run natively (@duckdb/node-api) over the same extract; every verdict sentence must
+ * agree with the figures the page shows; the model card shows the same figures and statement and
+ * its downloads carry them.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Download, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchBrowser, waitForApp, type TestBrowser } from './browser';
+import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
+import { loadExtract } from '../../scripts/lib/load-input';
+import { harmAccuracy, type HarmAccuracy } from '../../analytics/hotspots';
+import type { ThrModel } from '../../analytics/thr';
+import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
+// The published model (web/lib/thr/data.ts) is judged; v2 is shown beside it (web/lib/forecast/accuracy.ts).
+import thrV3 from '../../models/thr/thr-v3.json';
+import thrV2 from '../../models/thr/thr-v2.json';
+import cchi from '../../models/harm-weights/cchi-police-uk-v1.json';
+
+const baseUrl = inject('baseUrl');
+const dataDir = inject('dataDir');
+const weights = cchi as HarmWeightsModel;
+
+let browser: TestBrowser;
+let page: Page;
+let runner: NodeRunner;
+let native: HarmAccuracy;
+const tmp = mkdtempSync(join(tmpdir(), 'clearsight-accuracy-'));
+
+beforeAll(async () => {
+	runner = await createNodeRunner();
+	await loadExtract(runner, dataDir);
+	const t = performance.now();
+	native = (await harmAccuracy(runner, {
+		models: [
+			{ model: thrV3 as unknown as ThrModel, weights },
+			{ model: thrV2 as unknown as ThrModel, weights }
+		],
+		months: 12
+	}))!;
+	console.log(`Native harm accuracy (12 origins, 6 methods): ${((performance.now() - t) / 1000).toFixed(1)} s`);
+	browser = await launchBrowser();
+	page = await browser.newPage();
+});
+
+afterAll(async () => {
+	await browser?.close();
+	runner?.close();
+	rmSync(tmp, { recursive: true, force: true });
+});
+
+/** The figures the page shows in a harm table: method → area share → { share held, harm-PAI } (from data attributes). */
+async function shownFigures(table: string): Promise<Record<string, Record<string, { share: number; pai: number }>>> {
+	return page.$$eval(`[data-testid="${table}"] tbody tr`, (trs) => {
+		const out: Record<string, Record<string, { share: number; pai: number }>> = {};
+		for (const tr of trs) {
+			const cells: Record<string, { share: number; pai: number }> = {};
+			for (const td of tr.querySelectorAll('td[data-metric="harm-share"]')) {
+				const s = td.getAttribute('data-share')!;
+				const pai = tr.querySelector(`td[data-metric="harm-pai"][data-share="${s}"]`)!;
+				cells[s] = { share: Number(td.getAttribute('data-value')), pai: Number(pai.getAttribute('data-value')) };
+			}
+			out[tr.getAttribute('data-method')!] = cells;
+		}
+		return out;
+	});
+}
+
+describe('Accuracy page: harm captured by the ranking', () => {
+	it('measures the THR models and the four baselines over the force area as the native evaluation does', async () => {
+		const start = Date.now();
+		await page.goto(`${baseUrl}/accuracy`);
+		await page.locator('[data-testid="harm-accuracy"][data-state="ready"]').waitFor({ timeout: 180_000 });
+		const measures = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('measure').filter((m) => m.name.startsWith('accuracy:')).map((m) => [m.name, Math.round(m.duration)])));
+		console.log(`Accuracy page harm table ready after ${Date.now() - start} ms;`, measures);
+		expect(native.testMonths).toHaveLength(12);
+		expect(native.region).toEqual({ basis: 'force area', areas: 6, forceArea: 'City of London', warnings: [] });
+		expect(await page.locator('[data-testid="harm-table"]').getAttribute('data-judged')).toBe('thr-v3');
+		const shown = await shownFigures('harm-table');
+		expect(Object.keys(shown)).toEqual(['thr-v3', 'thr-v2', 'last-harm', 'harm-12', 'last-period', 'kde']);
+		for (const e of native.evaluations) {
+			for (const m of e.mean) {
+				expect(shown[e.method][String(m.areaShare)].share, `${e.method} at ${m.areaShare}`).toBeCloseTo(m.hitRate!, 9);
+				expect(shown[e.method][String(m.areaShare)].pai).toBeCloseTo(m.pai!, 9);
+			}
+		}
+		const caption = await page.locator('[data-testid="harm-table"] caption').textContent();
+		expect(caption!.replace(/\s+/g, ' ')).toContain('mean over 12 held-back months, Dec 2018 to Nov 2019');
+	});
+
+	it('names the force area and links the records outside it, with their number', async () => {
+		expect(await page.locator('[data-testid="harm-force-name"]').textContent()).toBe('City of London');
+		expect(native.records.outside).toBeGreaterThan(0);
+		expect(await page.locator('[data-testid="harm-outside-count"]').textContent()).toBe(native.records.outside.toLocaleString('en-GB'));
+		expect(await page.locator('[data-testid="harm-outside-link"]').getAttribute('href')).toMatch(/\/data\?source=city-of-london#outside$/);
+	});
+
+	it('every verdict agrees with the figures shown: the share held, and "does not beat" exactly where a baseline holds as much or more', async () => {
+		const shown = await shownFigures('harm-table');
+		const baselines = ['last-harm', 'harm-12', 'last-period', 'kde'];
+		const items = page.locator('[data-testid="harm-verdicts"] li[data-share]');
+		expect(await items.count()).toBe(4);
+		for (let i = 0; i < 4; i++) {
+			const li = items.nth(i);
+			const share = (await li.getAttribute('data-share'))!;
+			const text = (await li.textContent())!.trim();
+			expect(text).toBe(native.verdicts[i].sentence);
+			const held = shown['thr-v3'][share].share;
+			// "held 43%" (or with decimals): the figure read aloud is the shown share, rounded.
+			const [, figure, decimals] = /held (\d+(?:\.(\d+))?)% of the next month's harm/.exec(text)!;
+			expect(Math.abs(Number(figure) - 100 * held)).toBeLessThanOrEqual(0.5 * 10 ** -(decimals?.length ?? 0) + 1e-9);
+			const notBeaten = baselines.filter((b) => shown[b][share].share >= held);
+			expect(((await li.getAttribute('data-not-beaten')) ?? '').split(' ').filter(Boolean)).toEqual(notBeaten);
+			expect(text.includes('does not beat')).toBe(notBeaten.length > 0);
+			expect(text.includes('more than every baseline')).toBe(notBeaten.length === 0);
+		}
+		expect((await page.locator('[data-testid="harm-statement"]').textContent())!.trim()).toBe(native.statement);
+	});
+
+	it('logged no console errors and made no request beyond 127.0.0.1', () => {
+		expect(browser.takeProblems()).toEqual([]);
+		expect(browser.requests.every((u) => new URL(u).hostname === '127.0.0.1' || !u.startsWith('http'))).toBe(true);
+	});
+});
+
+describe('Model page: the model card carries the accuracy', () => {
+	it('shows the same figures and statement as the Accuracy page, without measuring again', async () => {
+		await page.locator('nav a[href*="/model"]').first().click();
+		await page.locator('[data-testid="card-accuracy"][data-state="ready"]').waitFor({ timeout: 180_000 });
+		const shown = await shownFigures('card-accuracy-table');
+		for (const e of native.evaluations) for (const m of e.mean) expect(shown[e.method][String(m.areaShare)].share).toBeCloseTo(m.hitRate!, 9);
+		expect((await page.locator('[data-testid="card-accuracy-statement"]').textContent())!.trim()).toBe(native.statement);
+		// One measurement per database: the client-side navigation reused the Accuracy page's.
+		const computed = await page.evaluate(() => performance.getEntriesByType('measure').filter((m) => m.name === 'accuracy:harm-computed').length);
+		expect(computed).toBe(1);
+	});
+
+	it('the Markdown and JSON downloads carry the figures and where the model does not beat a baseline', async () => {
+		const save = async (testid: string) => {
+			const [download] = (await Promise.all([page.waitForEvent('download'), page.locator(`[data-testid="${testid}"]`).click()])) as [Download, void];
+			const path = join(tmp, download.suggestedFilename());
+			await download.saveAs(path);
+			return readFileSync(path, 'utf8');
+		};
+		const md = await save('download-md');
+		expect(md).toContain('## Accuracy on later months: harm captured');
+		expect(md).toContain(`**${native.statement}**`);
+		for (const v of native.verdicts) expect(md).toContain(`- ${v.sentence}`);
+		const json = JSON.parse(await save('download-json'));
+		expect(json.measured_accuracy.test_months).toEqual(native.testMonths);
+		expect(json.measured_accuracy.where_it_does_not_beat_baselines).toBe(native.statement);
+		expect(json.measured_accuracy.methods.map((m: { method: string }) => m.method)).toEqual(native.evaluations.map((e) => e.method));
+		expect(json.transparency_record.tier_2.tool_specification.model_performance.where_it_does_not_beat_baselines).toBe(native.statement);
+		expect(json.measured_accuracy.extract.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+	});
+
+	it('logged no console errors and made no request beyond 127.0.0.1', () => {
+		expect(browser.takeProblems()).toEqual([]);
+	});
+});
