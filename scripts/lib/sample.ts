@@ -161,9 +161,9 @@ function sourcesFileCurrent(out: string): boolean {
 	return readFileSync(path, 'utf8') === JSON.stringify(sampleSourcesFile(), null, '\t') + '\n';
 }
 
-/** True when any source is stale or sources.json is missing or out of date. */
+/** True when any source is stale, sources.json is missing or out of date, or the import's force lookups are missing. */
 export function sampleIsStale(out = SAMPLE_OUT): boolean {
-	return staleSources(out).length > 0 || !sourcesFileCurrent(out);
+	return staleSources(out).length > 0 || !sourcesFileCurrent(out) || !existsSync(join(out, FORCE_LOOKUP_FILE)) || !existsSync(join(out, FORCE_LIST_FILE));
 }
 
 export interface SampleBuild {

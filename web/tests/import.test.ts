@@ -151,6 +151,55 @@ describe('importing the shipped files', () => {
 	});
 });
 
+describe('the force area of an import', () => {
+	it('police.uk files get the force they fall within: the City of London, its 6 LSOAs, street records inside and outside as the builder counts them', async () => {
+		// The import of every shipped file above is still reported on the page.
+		const manifest = readManifest(dataDir);
+		const sources = manifest.sources.filter((s) => existsSync(s.path_hint));
+		expect(sources.length).toBe(manifest.sources.length);
+		expect(await page.locator('[data-testid="import-force-name"]').textContent()).toBe('City of London');
+		const text = (await page.locator('[data-testid="import-force-area"]').textContent())!;
+		expect(text).toContain('6 neighbourhoods (LSOAs)');
+		expect(text).toContain('City of London Police');
+		const cell = (dataset: string, col: string) => page.locator(`[data-testid="import-force-records"] tr[data-dataset="${dataset}"] [data-col="${col}"]`);
+		// Street records carry police.uk's LSOA: the same split as the command-line builder's.
+		const expected = manifest.force_area!.records.incidents!;
+		expect(expected.outside).toBeGreaterThan(0);
+		expect({
+			inside: parseCount(await cell('incidents', 'inside').textContent()),
+			outside: parseCount(await cell('incidents', 'outside').textContent()),
+			unplaced: parseCount(await cell('incidents', 'unplaced').textContent())
+		}).toEqual(expected);
+		// Stop and search has points only, and the browser has no boundaries: every search is unplaced.
+		const searches = manifest.datasets.find((d) => d.name === 'stop_search')!.rows;
+		expect(parseCount(await cell('stop_search', 'unplaced').textContent())).toBe(searches);
+	});
+
+	it('a force picked from the list is the force area: City records imported as Lancashire are all outside, as the CLI counts them with --force', async () => {
+		const month = join(STREET, '2019-11-city-of-london-street.csv');
+		await chooseFiles([month]);
+		const fieldset = page.getByRole('group', { name: 'Which areas does the force police?' });
+		await expect.poll(() => page.locator('[data-testid="force-area-list"] option').count()).toBeGreaterThan(40);
+		await fieldset.getByLabel('Police force', { exact: true }).selectOption('Lancashire');
+		expect(await page.locator('[data-testid="force-area-force"]').isChecked()).toBe(true);
+		expect(await page.locator('[data-testid="force-area-picked"]').textContent()).toContain('941 neighbourhoods (LSOAs) in 14 local authorities');
+		await runImport('City as Lancashire');
+		expect(await page.locator('[data-testid="import-error"]').count()).toBe(0);
+		const cli = (await buildExtracts({ inputs: [month], out: join(tmp, 'cli-lancs-force'), areas: null, forceArea: { kind: 'force', force: 'Lancashire' } })).manifest;
+		expect(await page.locator('[data-testid="import-force-name"]').textContent()).toBe('Lancashire');
+		const row = page.locator('[data-testid="import-force-records"] tr[data-dataset="incidents"]');
+		const counts = {
+			inside: parseCount(await row.locator('[data-col="inside"]').textContent()),
+			outside: parseCount(await row.locator('[data-col="outside"]').textContent()),
+			unplaced: parseCount(await row.locator('[data-col="unplaced"]').textContent())
+		};
+		expect(counts).toEqual(cli.force_area!.records.incidents);
+		expect(counts.inside).toBe(0);
+		// Back to the default for the imports that follow.
+		await page.locator('[data-testid="force-area-auto"]').check();
+	});
+});
+
 describe('a folder of monthly files', () => {
 	it('takes the CSV files of a chosen folder (sub-folders too) and skips the rest', async () => {
 		const folder = join(tmp, 'monthly');

@@ -10,7 +10,9 @@ import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import type { ImportProgress, InputMapping } from './build';
 import { checkImportSize, gzipTextBytes, isOutOfMemory, outOfMemoryMessage } from './limits';
 import type { FileInspection, FromWorker, QuarantinePreviewRow, ToWorker } from './protocol';
-import type { ExtractManifest } from '../../../analytics/ingest';
+import type { ExtractManifest, ForceAreaRequest } from '../../../analytics/ingest';
+import { FORCE_LOOKUP_FILE } from '../../../analytics/ingest/force-area';
+import { DATA_PATH } from '../db/paths';
 
 /** Files the builder reads from a folder (scripts/lib/input-files.ts INPUT_EXTENSIONS). */
 export const INPUT_EXTENSIONS = ['.csv', '.csv.gz', '.tsv', '.tab', '.txt'];
@@ -187,7 +189,8 @@ export interface RunningImport {
 export function startImport(
 	chosen: readonly ChosenFile[],
 	mappings: Record<string, InputMapping>,
-	onProgress: (p: ImportProgress) => void
+	onProgress: (p: ImportProgress) => void,
+	forceArea: ForceAreaRequest = { kind: 'auto' }
 ): RunningImport {
 	const result = call<Extract<FromWorker, { type: 'imported' }>>(
 		{
@@ -195,7 +198,9 @@ export function startImport(
 			files: chosen.map((c) => c.file),
 			names: chosen.map((c) => c.name),
 			pathHints: chosen.map((c) => c.pathHint),
-			mappings
+			mappings,
+			forceArea,
+			lookupUrl: new URL(`${DATA_PATH}/${FORCE_LOOKUP_FILE}`, location.href).href
 		},
 		onProgress
 	)

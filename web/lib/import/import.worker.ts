@@ -163,6 +163,16 @@ async function handle(message: ToWorker) {
 	let last = 0;
 	const result = await importFiles(e, inputs, helpers, {
 		mappings: message.mappings,
+		forceArea: message.forceArea,
+		// The app's own lookup, same origin; a server without it (a single extract folder) gives none.
+		async forceLookup() {
+			try {
+				const response = await fetch(message.lookupUrl);
+				return response.ok ? new Uint8Array(await response.arrayBuffer()) : null;
+			} catch {
+				return null;
+			}
+		},
 		onProgress(progress) {
 			const now = performance.now();
 			if (now - last < 50 && progress.phase === 'reading' && progress.filesDone < progress.filesTotal) return;

@@ -3,7 +3,7 @@
  * objects (structured-cloned, not read on the main thread); results come back as transferred
  * buffers.
  */
-import type { ExtractManifest } from '../../../analytics/ingest';
+import type { ExtractManifest, ForceAreaRequest } from '../../../analytics/ingest';
 import type { ImportProgress, InputMapping } from './build';
 import type { DuckDBBundles } from '@duckdb/duckdb-wasm';
 
@@ -34,7 +34,18 @@ export interface QuarantinePreviewRow {
 export type ToWorker = { bundles: DuckDBBundles } & (
 	| { type: 'inspect'; id: number; files: File[]; names: string[]; pathHints: string[] }
 	| { type: 'parse-timestamps'; id: number; values: string[] }
-	| { type: 'import'; id: number; files: File[]; names: string[]; pathHints: string[]; mappings: Record<string, InputMapping> }
+	| {
+			type: 'import';
+			id: number;
+			files: File[];
+			names: string[];
+			pathHints: string[];
+			mappings: Record<string, InputMapping>;
+			/** The force area chosen on the page (default: the force the records fall within). */
+			forceArea: ForceAreaRequest;
+			/** Absolute URL of the lookup (FORCE_LOOKUP_FILE) on the app's own origin; fetched only when needed. */
+			lookupUrl: string;
+	  }
 );
 
 export type FromWorker =
