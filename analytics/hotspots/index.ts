@@ -30,6 +30,7 @@ export type {
 	MeanMetrics,
 	MethodEvaluation,
 	PredictOptions,
+	PrepareContext,
 	RankedRow
 } from './rank';
 export { thrHotspotMethod, thrMethodLabel, thrMethodName } from './thr';
