@@ -35,6 +35,7 @@ import {
 import { componentSumsSql, hasForceAreaFlag, inForceAreaCondition, repeatLocationSql, type ScopeAreas } from './sql';
 import { binomialUpperTail, credibleExcess, estimateShrinkage, percentileRanks, rateRatioZ, shrunkRatio, type Shrinkage } from './stats';
 import { readForceArea, recordPlacement } from '../force-area';
+import { ident } from '../ingest/sql';
 import { riskInput, riskProviderFor, riskRunFor, type RiskEstimates, type RiskProvider, type RiskRun } from './risk';
 
 /** Score units per 1.0 of score: contributions are whole multiples of 1 / SCORE_UNITS. */
@@ -379,7 +380,7 @@ function scopeOf(fetched: Fetched, m: number): ScoreScope {
  * window) that it leaves out: located outside the force area, and with no area (no location).
  */
 async function leftOutRecords(runner: QueryRunner, model: ThrModel, months: readonly number[], forceFlag: boolean): Promise<Map<number, { outside: number; unplaced: number }>> {
-	const area = AREA_COLUMNS[model.scope.area_unit];
+	const area = ident(AREA_COLUMNS[model.scope.area_unit]);
 	const lookback = lookbackMonths(model);
 	const cols = await runner.columns(
 		`SELECT t.m AS m,
