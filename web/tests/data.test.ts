@@ -1,13 +1,19 @@
 /**
  * Data page, in headless Chromium against the built app and the sample extract: every source
- * file is listed with rows that add up and match the raw CSVs, the quarantine pages and filters
+ * file is listed with rows that add up and match the raw CSVs, the records outside the force
+ * area are counted as the raw CSVs say (City of London Police = the LSOAs of local authority
+ * E09000001 in IMD 2019 File_1) and listed with a CSV download, the quarantine pages and filters
  * with bound parameters, and the licences are shown.
  */
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser, parseCount, waitForApp, type TestBrowser } from './browser';
 import { parseCsv } from './csv';
 import { readManifest, stopSearchRows, streetFigures } from './expected';
+import { CITY_OF_LONDON_LAD, lsoasOfAuthority, streetPlacement } from './expected-thr';
 import type { ExtractManifest } from '../../analytics/ingest/extract-schema';
 
 const baseUrl = inject('baseUrl');
@@ -37,8 +43,11 @@ beforeAll(async () => {
 	console.log(`Data page ready ${Date.now() - start} ms after the click`);
 });
 
+const tmp = mkdtempSync(join(tmpdir(), 'clearsight-data-'));
+
 afterAll(async () => {
 	await browser?.close();
+	rmSync(tmp, { recursive: true, force: true });
 });
 
 describe('Data page: build and datasets', () => {
@@ -113,14 +122,83 @@ describe('Data page: source files', () => {
 	});
 });
 
+describe('Data page: records outside the force area', () => {
+	const city = lsoasOfAuthority(CITY_OF_LONDON_LAD);
+	const placement = streetPlacement(city);
+	const section = () => page.locator('#outside');
+
+	it('names the force area and how it was decided', async () => {
+		expect(city).toHaveLength(6);
+		expect(await section().getByTestId('force-area-name').textContent()).toBe('City of London');
+		expect(await section().getByTestId('force-area').textContent()).toMatch(/6 LSOAs in 1 local authority/);
+		expect(await section().getByTestId('force-area-method').getAttribute('data-method')).toBe('falls-within');
+		expect(await section().getByTestId('force-area-method').textContent()).toMatch(/fall within/);
+	});
+
+	it('counts street records inside, outside and without a location as the raw CSVs do', async () => {
+		const row = section().locator('[data-testid="placement-table"] tr[data-dataset="incidents"]');
+		const n = async (col: string) => parseCount(await row.locator(`[data-col="${col}"]`).textContent());
+		expect(placement.outside).toBeGreaterThan(0);
+		expect(await n('outside')).toBe(placement.outside);
+		expect(await n('inside')).toBe(placement.inside);
+		expect(await n('unplaced')).toBe(placement.unplaced);
+		expect(await n('total')).toBe(street.records);
+		// Stop and search: every row of the raw files is placed somewhere.
+		const searchesRow = section().locator('[data-testid="placement-table"] tr[data-dataset="stop_search"]');
+		expect(parseCount(await searchesRow.locator('[data-col="total"]').textContent())).toBe([...searches.values()].reduce((a, b) => a + b, 0));
+	});
+
+	it('lists the outside records a page at a time, none of them in a City LSOA', async () => {
+		await section().getByTestId('outside-dataset').selectOption('incidents');
+		await expect.poll(async () => parseCount(await section().getByTestId('outside-matching').textContent())).toBe(placement.outside);
+		const rows = section().locator('[data-testid="outside-table"] tbody tr');
+		expect(await rows.count()).toBe(Math.min(25, placement.outside));
+		const lsoas = await rows.locator('td:nth-child(3)').allTextContents();
+		for (const l of lsoas) {
+			expect(l).toMatch(/^E01\d{6}$/);
+			expect(city).not.toContain(l);
+		}
+		await section().getByRole('button', { name: /Next/ }).click();
+		await page.waitForURL(/opage=2/);
+		await expect.poll(() => section().getByTestId('outside-status').textContent()).toContain('Rows 26–50');
+		await section().getByRole('button', { name: /Previous/ }).click();
+		await expect.poll(() => section().getByTestId('outside-status').textContent()).toContain('Rows 1–25');
+	});
+
+	it('downloads every outside record as formula-safe CSV', async () => {
+		const [d] = await Promise.all([page.waitForEvent('download'), section().getByTestId('outside-download').click()]);
+		const path = join(tmp, d.suggestedFilename());
+		await d.saveAs(path);
+		const [header, ...rows] = parseCsv(readFileSync(path, 'utf8')).filter((r) => !(r.length === 1 && r[0] === ''));
+		expect(header).toEqual(['month', 'category', 'area_code', 'location', 'longitude', 'latitude', 'source_file', 'source_line']);
+		expect(rows).toHaveLength(placement.outside);
+		const area = header.indexOf('area_code');
+		for (const r of rows) expect(city).not.toContain(r[area]);
+		expect(rows.every((r) => !/^[=+@]/.test(r[header.indexOf('location')]))).toBe(true);
+	});
+
+	it('opens at the section from a link to /data?source=…#outside', async () => {
+		const fresh = await browser.newPage();
+		await fresh.goto(`${baseUrl}/data?source=city-of-london#outside`);
+		await waitForApp(fresh);
+		await fresh.locator('#outside [data-testid="placement-table"]').waitFor();
+		await expect.poll(() => fresh.locator('#outside').evaluate((e) => {
+			const r = e.getBoundingClientRect();
+			return r.top >= -1 && r.top < window.innerHeight;
+		})).toBe(true);
+		await fresh.close();
+	});
+});
+
 describe('Data page: quarantine', () => {
 	it('pages through every rejected row, 25 at a time', async () => {
 		expect(await count('[data-testid="quarantine-matching"]')).toBe(manifest.totals.rejected);
 		expect(await page.locator('[data-testid="quarantine-table"] tbody tr').count()).toBe(Math.min(25, manifest.totals.rejected));
-		await page.getByRole('button', { name: /Next/ }).click();
-		await page.waitForURL(/page=2/);
+		const quarantine = page.locator('#quarantine');
+		await quarantine.getByRole('button', { name: /Next/ }).click();
+		await page.waitForURL(/[?&]page=2/);
 		await expect.poll(() => page.locator('[data-testid="quarantine-status"]').textContent()).toContain('Rows 26–50');
-		await page.getByRole('button', { name: /Previous/ }).click();
+		await quarantine.getByRole('button', { name: /Previous/ }).click();
 		await expect.poll(() => page.locator('[data-testid="quarantine-status"]').textContent()).toContain('Rows 1–25');
 	});
 

@@ -7,6 +7,9 @@
  * and each must show its class colour (inside) or the plain background (outside).
  * Counts: a clicked cell's figures are compared with counts worked out here from the raw
  * police.uk CSVs (first row of a repeated Crime ID kept) and h3-js.
+ * The force area (City of London Police = the LSOAs of local authority E09000001 in IMD 2019
+ * File_1, web/tests/expected-thr.ts): the map opens on it, draws its outline (points near the
+ * line are not sampled), fades the cells outside it, and finds hot spots over its cells only.
  */
 import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,11 +20,15 @@ import type { Download, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser, parseCount, waitForApp, type TestBrowser } from './browser';
 import { RAW_DIR, streetFigures } from './expected';
+import { CITY_OF_LONDON_LAD, lsoasOfAuthority, streetPlacement } from './expected-thr';
 import { parseCsv, readCsvRows } from './csv';
 
 const baseUrl = inject('baseUrl');
 const SOURCE = 'city-of-london';
 const BACKGROUND = [0xee, 0xf0, 0xf2];
+/** Fill opacity of a cell in the force area and of one outside it (web/lib/explore/map/basemap.ts). */
+const OPACITY = { inside: 0.85, outside: 0.3 };
+const CITY_LSOAS = lsoasOfAuthority(CITY_OF_LONDON_LAD);
 
 let browser: TestBrowser;
 let page: Page;
@@ -31,12 +38,72 @@ type Ring = [number, number][];
 interface ExportedFeature {
 	id: string;
 	geometry: { type: 'Polygon'; coordinates: Ring[] } | { type: 'MultiPolygon'; coordinates: Ring[][] };
-	properties: { cell_id: string; name: string | null; records: number; harm: number; population: number | null; value: number | null; class: number | null; colour: string };
+	properties: {
+		cell_id: string;
+		name: string | null;
+		in_force_area: boolean | null;
+		records: number;
+		records_outside: number;
+		harm: number;
+		population: number | null;
+		value: number | null;
+		class: number | null;
+		colour: string;
+	};
 }
 interface Exported {
 	type: string;
-	clearsight: { level: string; measure: string; class_breaks: number[]; class_colours: string[]; filters: string };
+	clearsight: {
+		level: string;
+		measure: string;
+		class_breaks: number[];
+		class_colours: string[];
+		filters: string;
+		force_area: { name: string; outline: { type: 'MultiLineString'; coordinates: Ring[] } } | null;
+	};
 	features: ExportedFeature[];
+}
+
+/** Located street records per LSOA, from the raw CSVs: all of them, and those whose LSOA is not the City's. */
+function rawLsoaCounts(): Map<string, number> {
+	const dir = join(RAW_DIR, 'street');
+	const counts = new Map<string, number>();
+	for (const file of readdirSync(dir).filter((f) => f.endsWith('.csv')).sort()) {
+		const seen = new Set<string>();
+		for (const row of readCsvRows(join(dir, file))) {
+			const id = row['Crime ID'];
+			if (id && seen.has(id)) continue;
+			if (id) seen.add(id);
+			if (row['LSOA code']) counts.set(row['LSOA code'], (counts.get(row['LSOA code']) ?? 0) + 1);
+		}
+	}
+	return counts;
+}
+
+/** Points (lng, lat) of the raw street records in the City's own LSOAs. */
+function cityPoints(): Array<[number, number]> {
+	const dir = join(RAW_DIR, 'street');
+	const city = new Set(CITY_LSOAS);
+	const out: Array<[number, number]> = [];
+	for (const file of readdirSync(dir).filter((f) => f.endsWith('.csv')).sort()) {
+		for (const row of readCsvRows(join(dir, file))) {
+			if (city.has(row['LSOA code']) && row.Longitude !== '') out.push([Number(row.Longitude), Number(row.Latitude)]);
+		}
+	}
+	return out;
+}
+
+/** The map's view W,S,E,N, from its canvas corners. */
+async function viewBounds(): Promise<[number, number, number, number]> {
+	const box = (await page.locator('[data-testid="map"] canvas').boundingBox())!;
+	const [nw, se] = await page.evaluate(
+		(b) => {
+			const hook = (window as unknown as { __clearsightMap: { unproject(x: number, y: number): { lng: number; lat: number } } }).__clearsightMap;
+			return [hook.unproject(b.x, b.y), hook.unproject(b.x + b.width, b.y + b.height)];
+		},
+		{ x: box.x, y: box.y, width: box.width, height: box.height }
+	);
+	return [nw.lng, se.lat, se.lng, nw.lat];
 }
 
 /** Located street records per H3 cell at resolution `res`, from the raw CSVs. */
@@ -109,7 +176,7 @@ function hexRgb(hex: string): number[] {
  * Sample a grid over the map: for each point clear of controls, legend and cell edges, the
  * feature under it (or none) and the screenshot's pixel there.
  */
-async function samplePixels(features: ExportedFeature[]) {
+async function samplePixels(features: ExportedFeature[], outline: Ring[] | null) {
 	const map = page.locator('[data-testid="map"]');
 	await map.scrollIntoViewIfNeeded();
 	const shot = await map.screenshot();
@@ -158,16 +225,45 @@ async function samplePixels(features: ExportedFeature[]) {
 	points.forEach((_, k) => {
 		const under = geo[k].map((g) => featureAt(g.lng, g.lat, features));
 		if (under.some((f) => f !== under[0])) return; // near an edge
+		if (nearLine(geo[k], outline)) return; // under the force area's outline
 		out.push({ feature: under[0], rgb: pixels[k] });
 	});
 	return out;
 }
 
+/**
+ * Whether a sample point lies within 6 screen pixels of a line of `outline`. `geo` is the point
+ * and its offsets of +5 px in x and y (the `offsets` of samplePixels), which give the scale.
+ */
+function nearLine(geo: Array<{ lng: number; lat: number }>, outline: Ring[] | null, px = 6): boolean {
+	if (!outline) return false;
+	const [c, right, , down] = geo;
+	const sx = 5 / Math.abs(right.lng - c.lng);
+	const sy = 5 / Math.abs(down.lat - c.lat);
+	for (const line of outline) {
+		for (let i = 1; i < line.length; i++) {
+			const ax = (line[i - 1][0] - c.lng) * sx;
+			const ay = (line[i - 1][1] - c.lat) * sy;
+			const bx = (line[i][0] - c.lng) * sx;
+			const by = (line[i][1] - c.lat) * sy;
+			const dx = bx - ax;
+			const dy = by - ay;
+			const t = dx === 0 && dy === 0 ? 0 : Math.max(0, Math.min(1, -(ax * dx + ay * dy) / (dx * dx + dy * dy)));
+			if (Math.hypot(ax + t * dx, ay + t * dy) < px) return true;
+		}
+	}
+	return false;
+}
+
 const distance = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
 
-/** Every sampled point shows its cell's colour (fill-opacity 0.85 over the background) or the background. */
-async function expectPixelsMatch(features: ExportedFeature[]) {
-	const samples = await samplePixels(features);
+/**
+ * Every sampled point shows its cell's colour (fill-opacity 0.85 over the background, 0.3 for a
+ * cell outside the force area) or the background; points under the force area's outline are skipped.
+ */
+async function expectPixelsMatch(exported: Exported) {
+	const features = exported.features;
+	const samples = await samplePixels(features, exported.clearsight.force_area?.outline.coordinates ?? null);
 	const inside = samples.filter((s) => s.feature);
 	const outside = samples.filter((s) => !s.feature);
 	expect(inside.length).toBeGreaterThan(15);
@@ -175,7 +271,8 @@ async function expectPixelsMatch(features: ExportedFeature[]) {
 	const wrongOutside = outside.filter((s) => distance(s.rgb, BACKGROUND) > 6);
 	const wrongInside = inside.filter((s) => {
 		const c = hexRgb(s.feature!.properties.colour);
-		const expected = c.map((v, i) => v * 0.85 + BACKGROUND[i] * 0.15);
+		const alpha = s.feature!.properties.in_force_area === false ? OPACITY.outside : OPACITY.inside;
+		const expected = c.map((v, i) => v * alpha + BACKGROUND[i] * (1 - alpha));
 		return distance(s.rgb, expected) > 14;
 	});
 	// maplibre simplifies polygons by up to about a pixel (geojson-vt), so a sample on a thin
@@ -191,7 +288,7 @@ async function tableRows(): Promise<Array<Record<string, string>>> {
 		trs.map((tr) => {
 			const cell = tr.getAttribute('data-cell') ?? '';
 			const get = (col: string) => tr.querySelector(`[data-col="${col}"]`)?.textContent?.trim() ?? '';
-			return { cell, records: get('records'), harm: get('harm'), value: get('value'), class: get('class') };
+			return { cell, records: get('records'), harm: get('harm'), value: get('value'), class: get('class'), inForce: get('in-force-area') };
 		})
 	);
 }
@@ -224,11 +321,29 @@ afterAll(async () => {
 	rmSync(tmp, { recursive: true, force: true });
 });
 
+describe('Map: the force area', () => {
+	it("opens on the City of London's own LSOAs, not on the whole of London", async () => {
+		const [w, south, e, n] = await viewBounds();
+		const points = cityPoints();
+		expect(points.length).toBeGreaterThan(10_000);
+		for (const [lng, lat] of points) {
+			expect(lng >= w && lng <= e && lat >= south && lat <= n, `${lng}, ${lat} in view ${[w, south, e, n]}`).toBe(true);
+		}
+		// The City is about 3 km across (0.04° of longitude); London's LSOAs span over 0.6°.
+		expect(e - w).toBeLessThan(0.12);
+		const exported = await exportGeoJson();
+		expect(exported.clearsight.force_area?.name).toBe('City of London');
+		expect(exported.clearsight.force_area!.outline.coordinates.length).toBeGreaterThan(0);
+		expect(await page.locator('[data-testid="legend-force"] [data-key="outline"]').textContent()).toContain('Force area boundary: City of London');
+		expect(await page.locator('[data-testid="legend-force"] [data-key="outside"]').textContent()).toMatch(/outside the force area .*counted here, never scored/);
+	});
+});
+
 describe('Map: hexagons', () => {
 	it('draws the hexagons where records are and the plain background elsewhere', async () => {
 		const exported = await exportGeoJson();
 		expect(exported.clearsight.level).toMatch(/^h3_[789]$/);
-		await expectPixelsMatch(exported.features);
+		await expectPixelsMatch(exported);
 	});
 
 	it('shows every record with a location in the cells, with counts from the raw CSVs', async () => {
@@ -276,7 +391,7 @@ describe('Map: hexagons', () => {
 	it('exports the table as formula-safe CSV with the same rows', async () => {
 		const { path } = await download(() => page.locator('[data-testid="export-csv"]').click());
 		const lines = readFileSync(path, 'utf8').trim().split('\r\n');
-		expect(lines[0]).toBe('cell_id,name,records,harm,population,value,class');
+		expect(lines[0]).toBe('cell_id,name,in_force_area,records,records_outside,harm,population,value,class');
 		expect(lines).toHaveLength((await tableRows()).length + 1);
 	});
 });
@@ -294,13 +409,13 @@ describe('Map: a filter change redraws the cells in place', () => {
 		// Some cells have no records in the later period: they must not be drawn.
 		const ids = new Set(after.features.map((f) => f.id));
 		expect(before.features.filter((f) => !ids.has(f.id)).length).toBeGreaterThan(0);
-		await expectPixelsMatch(after.features);
+		await expectPixelsMatch(after);
 		await page.selectOption('#explore-from', '');
 		await page.waitForURL((url) => !url.searchParams.has('from'));
 		await mapIdle(initialKey);
 		const back = await exportGeoJson();
 		expect(back.features.map((f) => [f.id, f.properties.colour])).toEqual(before.features.map((f) => [f.id, f.properties.colour]));
-		await expectPixelsMatch(back.features);
+		await expectPixelsMatch(back);
 	});
 });
 
@@ -428,13 +543,49 @@ describe('Map: LSOA choropleth and hot spots', () => {
 		const exported = await exportGeoJson();
 		expect(exported.clearsight.level).toBe('lsoa');
 		expect(exported.features.filter((f) => !/^E01\d{6}$/.test(f.id)).map((f) => f.id)).toEqual([]);
-		await expectPixelsMatch(exported.features);
+		await expectPixelsMatch(exported);
 	});
 
-	it('shows Gi* hot spots with their class, z, q and trend', async () => {
+	it('marks the LSOAs outside the force area, counts their records, and links to them on the Data page', async () => {
+		const exported = await exportGeoJson();
+		const raw = rawLsoaCounts();
+		const inside = exported.features.filter((f) => f.properties.in_force_area).map((f) => f.id).sort();
+		expect(inside).toEqual(CITY_LSOAS.filter((c) => raw.has(c)));
+		for (const f of exported.features) {
+			expect(f.properties.records, f.id).toBe(raw.get(f.id));
+			expect(f.properties.records_outside, f.id).toBe(CITY_LSOAS.includes(f.id) ? 0 : raw.get(f.id));
+		}
+		// Every record located outside the force area is in a drawn LSOA or said to lack a boundary.
+		const outsideDrawn = exported.features.reduce((a, f) => a + f.properties.records_outside, 0);
+		const placement = streetPlacement(CITY_LSOAS);
+		expect(parseCount(await page.locator('[data-testid="outside-records"]').textContent())).toBe(placement.outside);
+		expect(outsideDrawn).toBeLessThanOrEqual(placement.outside);
+		const link = page.locator('[data-testid="outside-link"]');
+		expect(await link.getAttribute('href')).toBe(`/data?source=${SOURCE}#outside`);
+		const rows = await tableRows();
+		expect(rows.filter((r) => r.inForce === 'Yes').map((r) => r.cell).sort()).toEqual(inside);
+	});
+
+	it('finds Gi* hot spots over the force area only: on the LSOA layer, the six City LSOAs', async () => {
 		await page.locator('[data-testid="mode-hotspots"]').check();
 		await page.waitForURL((url) => url.searchParams.get('mode') === 'hotspots');
-		await mapIdle('"hotspots"');
+		await mapIdle('"lsoa","hotspots"');
+		const exported = await exportGeoJson();
+		expect(exported.features.map((f) => f.id).sort()).toEqual(CITY_LSOAS);
+		expect(await page.locator('[data-testid="hotspots-table"] caption').textContent()).toMatch(new RegExp(`of ${CITY_LSOAS.length} cells tested`));
+		const { path } = await download(() => page.locator('[data-testid="export-hotspots"]').click());
+		const [header, ...lines] = parseCsv(readFileSync(path, 'utf8')).filter((r) => r.length > 1);
+		const id = header.indexOf('cell_id');
+		expect(lines.map((l) => l[id]).sort()).toEqual(CITY_LSOAS);
+		// Records located outside the force area in the window are counted apart, not tested.
+		expect(parseCount(await page.locator('[data-testid="outside-records"]').textContent())).toBeGreaterThan(0);
+		await expectPixelsMatch(exported);
+	});
+
+	it('shows Gi* hot spots with their class, z, q and trend (resolution-9 hexagons of the force area)', async () => {
+		await page.locator('[data-testid="layer-select"]').selectOption('h3_9');
+		await page.waitForURL((url) => url.searchParams.get('layer') === 'h3_9');
+		await mapIdle('"h3_9","hotspots"');
 		const rows = page.locator('[data-testid="hotspots-table"] tbody tr[data-class]');
 		await expect.poll(() => rows.count()).toBeGreaterThan(0);
 		const first = rows.first();
@@ -443,7 +594,10 @@ describe('Map: LSOA choropleth and hot spots', () => {
 		const legend = await page.locator('[data-testid="legend"] li').allTextContents();
 		expect(legend.join(' ')).toContain('Hot spot, 99% confidence');
 		const exported = await exportGeoJson();
-		await expectPixelsMatch(exported.features);
+		await expectPixelsMatch(exported);
+		await page.locator('[data-testid="layer-select"]').selectOption('lsoa');
+		await page.waitForURL((url) => url.searchParams.get('layer') === 'lsoa');
+		await mapIdle('"lsoa","hotspots"');
 	});
 
 	it('rate per 1,000 residents is records ÷ residents × 1,000 for each LSOA', async () => {
@@ -466,14 +620,27 @@ describe('Map: LSOA choropleth and hot spots', () => {
 		}
 	});
 
-	it('THR score per LSOA lies between 0 and 1, and hexagons refuse rates with the reason', async () => {
+	it('THR score per LSOA lies between 0 and 1 in the force area, none outside it, and hexagons refuse rates with the reason', async () => {
 		await page.locator('[data-testid="measure-select"]').selectOption('thr');
 		await page.waitForURL((url) => url.searchParams.get('measure') === 'thr');
 		await mapIdle('"thr","lsoa","values"');
-		const values = await page.locator('[data-testid="cells-table"] tbody [data-col="value"]').allTextContents();
-		const scored = values.filter((v) => v !== '—').map(Number);
-		expect(scored.length).toBeGreaterThan(10);
-		for (const v of scored) expect(v >= 0 && v <= 1).toBe(true);
+		const rows = await tableRows();
+		const scored = rows.filter((r) => r.value !== '—');
+		expect(scored.length).toBeGreaterThan(0);
+		for (const r of scored) {
+			expect(CITY_LSOAS).toContain(r.cell);
+			const v = Number(r.value);
+			expect(v >= 0 && v <= 1).toBe(true);
+		}
+		// LSOAs outside the force area have no score (not 0), and the note says why.
+		const outside = rows.filter((r) => !CITY_LSOAS.includes(r.cell));
+		expect(outside.length).toBeGreaterThan(10);
+		for (const r of outside) expect(r.value).toBe('—');
+		// Every LSOA with records that is not the City's, drawn or not (a few lie beyond the London boundary file).
+		const outsideLsoas = [...rawLsoaCounts().keys()].filter((c) => !CITY_LSOAS.includes(c)).length;
+		expect(outsideLsoas).toBeGreaterThanOrEqual(outside.length);
+		const notes = await page.locator('[data-testid="value-note"]').allTextContents();
+		expect(notes.join(' ')).toContain(`${outsideLsoas} cells have no value (drawn grey): Outside the force area: not scored.`);
 		await page.locator('[data-testid="measure-select"]').selectOption('rate');
 		await page.locator('[data-testid="layer-select"]').selectOption('h3_8');
 		await page.waitForURL((url) => url.searchParams.get('layer') === 'h3_8' && url.searchParams.get('measure') === 'rate');
@@ -505,7 +672,7 @@ describe('Map: district choropleths of the other sources', () => {
 			const col = header.indexOf('district');
 			for (const r of rows) if (r.length > col && r[col] !== '') raw.set(r[col], (raw.get(r[col]) ?? 0) + 1);
 			expect(new Map(exported.features.map((f) => [f.id, f.properties.records]))).toEqual(raw);
-			await expectPixelsMatch(exported.features);
+			await expectPixelsMatch(exported);
 			// The hour-of-week panel beside the map has data for timestamped records.
 			await page.locator('[data-testid="hours"][data-state="ready"] [data-testid="hours-total"]').waitFor({ state: 'attached' });
 			// Chicago's police districts have no population: a rate is refused cell by cell, saying why.
@@ -524,7 +691,7 @@ describe('Map: district choropleths of the other sources', () => {
 		try {
 			const exported = await exportGeoJson();
 			expect(exported.features).toHaveLength(14);
-			await expectPixelsMatch(exported.features);
+			await expectPixelsMatch(exported);
 			const options = await page.locator('[data-testid="layer-select"] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
 			expect(options).toContain('district');
 			expect(options).not.toContain('lsoa');
