@@ -23,6 +23,7 @@ import cchi from '../../models/harm-weights/cchi-police-uk-v1.json';
 
 const baseUrl = inject('baseUrl');
 const dataDir = inject('dataDir');
+const dataRoot = inject('dataRoot');
 const weights = cchi as HarmWeightsModel;
 
 let browser: TestBrowser;
@@ -162,3 +163,45 @@ describe('Model page: the model card carries the accuracy', () => {
 		expect(browser.takeProblems()).toEqual([]);
 	});
 });
+
+describe('the other shipped sources', () => {
+	it('Lancashire: the harm table over its 941 force-area LSOAs, 11 origins (12 months of data), as natively', async () => {
+		const other = await createNodeRunner();
+		let lancashire: HarmAccuracy;
+		try {
+			await loadExtract(other, join(dataRoot, 'lancashire-asb'));
+			lancashire = (await harmAccuracy(other, {
+				models: [
+					{ model: thrV3 as unknown as ThrModel, weights },
+					{ model: thrV2 as unknown as ThrModel, weights }
+				],
+				months: 12
+			}))!;
+		} finally {
+			other.close();
+		}
+		expect(lancashire.region).toMatchObject({ basis: 'force area', areas: 941, forceArea: 'Lancashire' });
+		expect(lancashire.testMonths).toHaveLength(11);
+		const start = Date.now();
+		await page.goto(`${baseUrl}/accuracy?source=lancashire-asb`);
+		await page.locator('[data-testid="harm-accuracy"][data-state="ready"]').waitFor({ timeout: 180_000 });
+		console.log(`Lancashire: Accuracy page harm table ready after ${Date.now() - start} ms`);
+		expect(await page.locator('[data-testid="harm-force-name"]').textContent()).toBe('Lancashire');
+		const shown = await shownFigures('harm-table');
+		for (const e of lancashire.evaluations) for (const m of e.mean) expect(shown[e.method][String(m.areaShare)].share).toBeCloseTo(m.hitRate!, 9);
+		expect((await page.locator('[data-testid="harm-statement"]').textContent())!.trim()).toBe(lancashire.statement);
+		expect(await page.locator('[data-testid="harm-table"] caption').textContent()).toContain('(the data starts too late for 12)');
+	});
+
+	it('Chicago (timestamped incidents, no street records): says no month can be held back', async () => {
+		await page.goto(`${baseUrl}/accuracy?source=chicago-assaults`);
+		await page.locator('[data-testid="harm-accuracy"][data-state="ready"]').waitFor({ timeout: 180_000 });
+		expect(await page.locator('[data-testid="harm-accuracy"]').textContent()).toContain('fewer than two months of street records');
+		expect(await page.locator('[data-testid="harm-table"]').count()).toBe(0);
+	});
+
+	it('logged no console errors and made no request beyond 127.0.0.1', () => {
+		expect(browser.takeProblems()).toEqual([]);
+	});
+});
+
