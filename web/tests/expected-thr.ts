@@ -64,11 +64,15 @@ export interface PlacementFigures {
 	unplaced: number;
 }
 
-/** Street records inside, outside and without a location, for a force area given as LSOA codes. */
-export function streetPlacement(forceLsoas: readonly string[]): PlacementFigures {
+/**
+ * Street records inside, outside and without a location, for a force area given as LSOA codes;
+ * only the months from `from` to `to` (YYYY-MM, inclusive) when given.
+ */
+export function streetPlacement(forceLsoas: readonly string[], months?: { from: string; to: string }): PlacementFigures {
 	const inForce = new Set(forceLsoas);
 	const figures = { inside: 0, outside: 0, unplaced: 0 };
 	for (const r of streetRecords()) {
+		if (months && (r.month < months.from || r.month > months.to)) continue;
 		if (!r.lsoa) figures.unplaced++;
 		else if (inForce.has(r.lsoa)) figures.inside++;
 		else figures.outside++;
@@ -114,4 +118,75 @@ export function harmByArea({ forceLsoas, month, windowMonths, weights, excluded 
 	return [...harm.entries()]
 		.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
 		.map(([lsoa, h], i) => ({ lsoa, harm: h, share: total > 0 ? h / total : 0, rank: i + 1 }));
+}
+
+export interface ChangeFigures {
+	lsoa: string;
+	/** Harm-counting records and their harm in the recent months. */
+	recentCount: number;
+	recentHarm: number;
+	/** The same over the baseline months before them. */
+	baselineCount: number;
+	baselineHarm: number;
+	/** (recent harm ÷ (baseline harm × recent ÷ baseline months) − 1) × 100; null with no baseline harm. */
+	changePct: number | null;
+	/** P(X ≥ recentCount), X ~ Binomial(recentCount + baselineCount, R ÷ (R + B)): the exact one-sided test for a rise. */
+	pOneSided: number;
+}
+
+export interface ChangeOptions extends Omit<HarmWindowOptions, 'windowMonths'> {
+	recentMonths: number;
+	baselineMonths: number;
+}
+
+/**
+ * Recent harm against the area's usual level, per force-area LSOA: the last `recentMonths`
+ * months to `month` against the `baselineMonths` before them, with the exact conditional test of
+ * two Poisson rates on the counts (given the total, the recent count is binomial with p = R ÷ (R +
+ * B) when the rate has not changed: Przyborowski & Wilenski 1940; the one-sided p for a rise is
+ * its upper tail).
+ */
+export function changeByArea({ forceLsoas, month, recentMonths, baselineMonths, weights, excluded }: ChangeOptions): ChangeFigures[] {
+	const end = monthNumber(month);
+	const acc = new Map(forceLsoas.map((l) => [l, { rc: 0, rh: 0, bc: 0, bh: 0 }]));
+	for (const r of streetRecords()) {
+		const a = acc.get(r.lsoa);
+		const t = monthNumber(r.month);
+		if (!a || excluded.has(r.category) || !weights.has(r.category) || t > end || t <= end - recentMonths - baselineMonths) continue;
+		const w = weights.get(r.category)!;
+		if (t > end - recentMonths) {
+			a.rc++;
+			a.rh += w;
+		} else {
+			a.bc++;
+			a.bh += w;
+		}
+	}
+	return [...acc.entries()].map(([lsoa, a]) => {
+		const expected = (a.bh * recentMonths) / baselineMonths;
+		return {
+			lsoa,
+			recentCount: a.rc,
+			recentHarm: a.rh,
+			baselineCount: a.bc,
+			baselineHarm: a.bh,
+			changePct: expected > 0 ? (a.rh / expected - 1) * 100 : null,
+			pOneSided: binomialUpperTail(a.rc, a.rc + a.bc, recentMonths / (recentMonths + baselineMonths))
+		};
+	});
+}
+
+/** P(X ≥ k) for X ~ Binomial(n, p), summed term by term in log space (n up to a few thousand). */
+export function binomialUpperTail(k: number, n: number, p: number): number {
+	if (k <= 0) return 1;
+	if (k > n) return 0;
+	const logFactorial = (m: number) => {
+		let s = 0;
+		for (let i = 2; i <= m; i++) s += Math.log(i);
+		return s;
+	};
+	const ln = logFactorial(n);
+	let total = 0;
+	for (let x = k; x <= n; x++) total += Math.exp(ln - logFactorial(x) - logFactorial(n - x) + x * Math.log(p) + (n - x) * Math.log(1 - p));
+	return Math.min(1, total);
 }

@@ -1,9 +1,14 @@
 /**
  * THR pages (Priorities, Area profile, Compare, Model, review log) in headless Chromium against
- * the built app and the sample extract. The ranking on screen is compared with one computed
- * independently in Node by the same engine over native DuckDB; every score must equal the sum of
- * its shown contributions; what-if must leave the published model untouched; the review log must
- * survive a reload and a tampered export must be named where it breaks.
+ * the built app and the City of London sample, scored with the published model (thr-v3) over
+ * the force area. The ranking on screen is compared with one computed in Node by the same engine
+ * over native DuckDB; every score must equal the sum of its shown contributions; each area's
+ * reason sentence must agree with the figures beside it and with figures worked out
+ * independently from the raw police.uk CSVs (expected-thr.ts); only the City's own LSOAs are
+ * scored, and the records outside it are counted as the raw files say; the band meanings and
+ * the band rule are shown; the statistics stay in a closed disclosure a keyboard can open;
+ * what-if must leave the published model untouched; the review log must survive a reload and a
+ * tampered export must be named where it breaks.
  */
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,25 +16,46 @@ import { join } from 'node:path';
 import type { Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser, waitForApp, type TestBrowser } from './browser';
+import { CITY_OF_LONDON_LAD, changeByArea, harmByArea, lsoasOfAuthority, streetPlacement, type AreaHarm, type ChangeFigures } from './expected-thr';
 import { createNodeRunner } from '../../scripts/lib/node-runner';
 import { loadInput } from '../../scripts/lib/load-input';
-import { formatWeight } from '../../web/lib/charts/format';
-import { scoreMonth, type RiskDetail, type ScoreResult, type ThrModel } from '../../analytics/thr';
+import { areaReason, scoreMonth, type RiskDetail, type ScoreResult, type ThrModel } from '../../analytics/thr';
 import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
 
 const baseUrl = inject('baseUrl');
 const dataDir = inject('dataDir');
 
-const MODEL_FILE = 'models/thr/thr-v2.json';
+const MODEL_FILE = 'models/thr/thr-v3.json';
 const modelText = readFileSync(MODEL_FILE, 'utf8');
 const model = JSON.parse(modelText) as ThrModel;
 const weights = JSON.parse(readFileSync('models/harm-weights/cchi-police-uk-v1.json', 'utf8')) as HarmWeightsModel;
+const SCORE_UNITS = 2 ** 20;
 
 let browser: TestBrowser;
 let page: Page;
 let expected: ScoreResult;
 let month: string;
+/** The City of London Police area: LSOAs 2011 of local authority E09000001, from IMD 2019 File_1. */
+const cityLsoas = lsoasOfAuthority(CITY_OF_LONDON_LAD);
 const tmp = mkdtempSync(join(tmpdir(), 'clearsight-thr-'));
+
+function monthNumber(m: string): number {
+	return Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7)) - 1;
+}
+function monthText(n: number): string {
+	return `${Math.floor(n / 12)}-${String((n % 12) + 1).padStart(2, '0')}`;
+}
+
+/** The model file's figures, read here rather than through the engine. */
+const harmComponent = model.components.find((c) => c.kind === 'harm')!;
+const threatComponent = model.components.find((c) => c.kind === 'threat')! as ThrModel['components'][number] & { recent_months: number; excess: { confidence_level: number } };
+const excludedCategories = new Set([...weights.exclusions, ...model.exclusions].map((e) => e.category));
+const categoryWeights = new Map(weights.weights.map((w) => [w.category, w.weight]));
+/** The months the score reads: its longest window, ending with the assessment month. */
+const lookback = Math.max(...model.components.map((c) => c.window_months));
+
+let independentHarm: AreaHarm[];
+let independentChange: ChangeFigures[];
 
 async function downloadText(trigger: () => Promise<void>): Promise<{ text: string; name: string }> {
 	const [download] = (await Promise.all([page.waitForEvent('download'), trigger()])) as [Download, void];
@@ -41,9 +67,13 @@ async function downloadText(trigger: () => Promise<void>): Promise<{ text: strin
 interface ShownRow {
 	areaId: string;
 	rank: number;
+	band: string;
 	scoreUnits: number;
 	contributionUnits: number[];
 	scoreText: string;
+	harm: number;
+	harmText: string;
+	reason: string;
 }
 
 async function shownRows(): Promise<ShownRow[]> {
@@ -51,23 +81,100 @@ async function shownRows(): Promise<ShownRow[]> {
 		trs.map((tr) => ({
 			areaId: tr.getAttribute('data-area')!,
 			rank: Number(tr.getAttribute('data-rank')),
+			band: tr.getAttribute('data-band') ?? '',
 			scoreUnits: Number(tr.getAttribute('data-score-units')),
-			contributionUnits: [...tr.querySelectorAll('td[data-col="contribution"]')].map((td) => Number(td.getAttribute('data-units'))),
-			scoreText: tr.querySelector('td[data-col="score"]')?.textContent?.trim() ?? ''
+			contributionUnits: [...tr.querySelectorAll('[data-col="contribution"]')].map((el) => Number(el.getAttribute('data-units'))),
+			scoreText: tr.querySelector('td[data-col="score"]')?.textContent?.trim() ?? '',
+			harm: Number(tr.querySelector('td[data-col="harm"]')?.getAttribute('data-raw')),
+			harmText: tr.querySelector('td[data-col="harm"]')?.textContent?.trim() ?? '',
+			reason: tr.querySelector('[data-testid="reason"]')?.textContent?.trim() ?? ''
 		}))
 	);
+}
+
+/** The figures a reason sentence states, parsed back from its words. */
+interface ParsedReason {
+	share: string;
+	harmMonths: number;
+	rank: number;
+	of: number;
+	recentMonths: number | null;
+	change: { kind: 'above' | 'below'; pct: number } | { kind: 'times'; factor: number } | { kind: 'same' } | null;
+	chance: 'unlikely' | 'consistent' | null;
+	expected: number | null;
+}
+
+const REASON =
+	/^Holds (under 1%|over 99%|\d+%) of the force's harm over the last (\d+) months \(([\d,]+)(?:st|nd|rd|th) of (\d+) areas\)(?:; harm in the last (\d+) months is (?:(\d+)% (above|below) its usual level|([\d.,]+) times its usual level|at its usual level)(?:, (unlikely to be chance|consistent with chance))?)?; (?:about ([\d.,]+) CCHI days expected next month|no harm expected next month)\.$/;
+
+function parseReason(sentence: string): ParsedReason {
+	const m = REASON.exec(sentence);
+	if (!m) throw new Error(`reason sentence not in the expected form: ${JSON.stringify(sentence)}`);
+	const n = (x: string) => Number(x.replace(/,/g, ''));
+	return {
+		share: m[1],
+		harmMonths: n(m[2]),
+		rank: n(m[3]),
+		of: n(m[4]),
+		recentMonths: m[5] ? n(m[5]) : null,
+		change: m[6] ? { kind: m[7] as 'above' | 'below', pct: n(m[6]) } : m[8] ? { kind: 'times', factor: n(m[8]) } : m[5] ? { kind: 'same' } : null,
+		chance: m[9] ? (m[9].startsWith('unlikely') ? 'unlikely' : 'consistent') : null,
+		expected: m[10] ? n(m[10]) : null
+	};
+}
+
+/** The sentence's rounding of a share, re-derived: whole per cent, "under 1%" / "over 99%" at the ends. */
+function shareText(share: number): string {
+	const pct = share * 100;
+	if (pct > 0 && pct < 0.5) return 'under 1%';
+	if (pct < 100 && pct >= 99.5) return 'over 99%';
+	return `${Math.round(pct)}%`;
+}
+
+/** Checks one parsed reason against independent figures for its area. */
+function expectReasonAgrees(areaId: string, r: ParsedReason) {
+	const h = independentHarm.find((x) => x.lsoa === areaId)!;
+	const c = independentChange.find((x) => x.lsoa === areaId)!;
+	expect(r.harmMonths).toBe(harmComponent.window_months);
+	expect(r.share).toBe(shareText(h.share));
+	expect(r.rank).toBe(1 + independentHarm.filter((x) => x.harm > h.harm).length);
+	expect(r.of).toBe(cityLsoas.length);
+	expect(r.recentMonths).toBe(threatComponent.recent_months);
+	expect(c.changePct).not.toBeNull();
+	const pct = c.changePct!;
+	if (Math.round(pct) === 0) expect(r.change).toEqual({ kind: 'same' });
+	else if (pct >= 100) {
+		expect(r.change?.kind).toBe('times');
+		// "2.1 times": one decimal below 10.
+		expect(Math.abs((r.change as { factor: number }).factor - (pct / 100 + 1))).toBeLessThanOrEqual(0.05 + 1e-9);
+	} else expect(r.change).toEqual({ kind: pct > 0 ? 'above' : 'below', pct: Math.abs(Math.round(pct)) });
+	// Chance is only judged for a rise: one-sided exact test at 1 − the model's confidence level.
+	if (pct > 0 && Math.round(pct) !== 0) expect(r.chance).toBe(c.pOneSided < 1 - threatComponent.excess.confidence_level ? 'unlikely' : 'consistent');
+	else expect(r.chance).toBeNull();
+	// With under 30 months of history (24 here) the forecast is the mean of the last 12 months (model file, Risk).
+	expect(r.expected).not.toBeNull();
+	expect(Math.abs(r.expected! - h.harm / 12)).toBeLessThanOrEqual(0.5);
 }
 
 beforeAll(async () => {
 	const runner = await createNodeRunner();
 	try {
-		await loadInput(runner, [dataDir], { datasets: ['incidents'] });
+		await loadInput(runner, [dataDir], { datasets: ['incidents', 'force_area'] });
 		const [{ m }] = await runner.rows<{ m: string }>('SELECT max(month) AS m FROM incidents');
 		month = String(m);
 		expected = await scoreMonth(runner, { model, weights, month });
 	} finally {
 		runner.close();
 	}
+	independentHarm = harmByArea({ forceLsoas: cityLsoas, month, windowMonths: harmComponent.window_months, weights: categoryWeights, excluded: excludedCategories });
+	independentChange = changeByArea({
+		forceLsoas: cityLsoas,
+		month,
+		recentMonths: threatComponent.recent_months,
+		baselineMonths: threatComponent.window_months - threatComponent.recent_months,
+		weights: categoryWeights,
+		excluded: excludedCategories
+	});
 	browser = await launchBrowser();
 	page = await browser.newPage();
 	await page.goto(`${baseUrl}/priorities`);
@@ -85,10 +192,73 @@ describe('Priorities', () => {
 		expect(await page.locator('[data-testid="month-select"]').inputValue()).toBe(month);
 		const rows = await shownRows();
 		expect(rows.length).toBe(expected.areas.length);
-		const top = expected.areas.slice(0, 10);
-		expect(rows.slice(0, 10).map((r) => r.areaId)).toEqual(top.map((a) => a.areaId));
-		expect(rows.slice(0, 10).map((r) => r.scoreUnits)).toEqual(top.map((a) => a.scoreUnits));
-		expect(rows.slice(0, 10).map((r) => r.scoreText)).toEqual(top.map((a) => a.score.toFixed(3)));
+		expect(rows.map((r) => r.areaId)).toEqual(expected.areas.map((a) => a.areaId));
+		expect(rows.map((r) => r.scoreUnits)).toEqual(expected.areas.map((a) => a.scoreUnits));
+		// Scores rounded for reading: 2 decimals.
+		expect(rows.map((r) => r.scoreText)).toEqual(expected.areas.map((a) => a.score.toFixed(2)));
+	});
+
+	it("lists only the City of London's own LSOAs, every one of them, and counts the records outside as the raw files do", async () => {
+		const rows = await shownRows();
+		expect(cityLsoas).toHaveLength(6);
+		expect(rows.map((r) => r.areaId).sort()).toEqual(cityLsoas);
+		const scope = page.locator('[data-testid="force-scope"]');
+		expect(await scope.getAttribute('data-method')).toBe('force-area');
+		expect(await page.locator('[data-testid="force-name"]').textContent()).toBe('City of London');
+		// Records in the months the score reads whose LSOA is not one of the City's six.
+		const from = monthText(monthNumber(month) - lookback + 1);
+		expect(await scope.getAttribute('data-from')).toBe(from);
+		const raw = streetPlacement(cityLsoas, { from, to: month });
+		expect(raw.outside).toBeGreaterThan(0);
+		expect(Number(await scope.getAttribute('data-outside'))).toBe(raw.outside);
+		expect(Number(await scope.getAttribute('data-unplaced'))).toBe(raw.unplaced);
+		expect(await page.locator('[data-testid="outside-count"]').textContent()).toBe(raw.outside.toLocaleString('en-GB'));
+		const text = (await scope.textContent())!.replace(/\s+/g, ' ');
+		expect(text).toContain(`${raw.outside.toLocaleString('en-GB')} records are located outside the force area and not scored`);
+		// The link goes to where they are listed.
+		expect(await page.locator('[data-testid="outside-link"]').getAttribute('href')).toMatch(/^\/data(\?source=[^#]+)?#outside$/);
+	});
+
+	it("gives each area a reason sentence that agrees with the table's figures and with the raw CSVs", async () => {
+		const rows = await shownRows();
+		const total = rows.reduce((s, r) => s + r.harm, 0);
+		for (const row of rows) {
+			const r = parseReason(row.reason);
+			// With the table: the share and rank of the harm column, out of the rows shown.
+			expect(r.share).toBe(shareText(row.harm / total));
+			expect(r.rank).toBe(1 + rows.filter((x) => x.harm > row.harm).length);
+			expect(r.of).toBe(rows.length);
+			// The harm column itself, against the raw CSVs: same figure, and its rounding for reading.
+			const h = independentHarm.find((x) => x.lsoa === row.areaId)!;
+			expect(Math.abs(row.harm - h.harm)).toBeLessThan(1e-6 * Math.max(1, h.harm));
+			expect(row.harmText).toBe(Math.round(h.harm).toLocaleString('en-GB'));
+			expectReasonAgrees(row.areaId, r);
+		}
+	});
+
+	it('shows what each band means and puts areas in bands by that rule', async () => {
+		for (const b of model.bands) {
+			const text = (await page.locator(`[data-testid="band-legend"] li[data-band="${b.id}"] [data-testid="band-meaning"]`).textContent())!;
+			expect(b.meaning).toBeTruthy();
+			// The badge says the label; the sentence follows it.
+			expect(`${b.label}: ${text.charAt(0).toLowerCase()}${text.slice(1)}`).toBe(b.meaning);
+		}
+		// The rule, worked independently down the ranking shown: expected harm next month is the
+		// mean of the last 12 months here (under 30 months of history), High = the fewest
+		// top-ranked areas holding half of the total, Medium up to 80%, Low the rest.
+		const rows = await shownRows();
+		const expectedHarm = (id: string) => independentHarm.find((x) => x.lsoa === id)!.harm / 12;
+		const total = rows.reduce((s, r) => s + expectedHarm(r.areaId), 0);
+		let before = 0;
+		for (const row of rows) {
+			const e = expectedHarm(row.areaId);
+			const band = !(e > 0) ? 'low' : before < 0.5 * total ? 'high' : before < 0.8 * total ? 'medium' : 'low';
+			expect(row.band).toBe(band);
+			before += e;
+		}
+		const high = rows.filter((r) => r.band === 'high');
+		expect(high.reduce((s, r) => s + expectedHarm(r.areaId), 0)).toBeGreaterThanOrEqual(0.5 * total);
+		expect(high.slice(0, -1).reduce((s, r) => s + expectedHarm(r.areaId), 0)).toBeLessThan(0.5 * total);
 	});
 
 	it('shows scores that are exactly the sum of their shown contributions, in rank order', async () => {
@@ -106,36 +276,90 @@ describe('Priorities', () => {
 		expect(labels.every((l) => l.startsWith('THR score of'))).toBe(true);
 	});
 
-	it('opens the area profile with the same score and contributions', async () => {
+	it('keeps the statistics in a disclosure that is closed at first and opens from the keyboard', async () => {
+		const details = page.locator('[data-testid="statistics"]');
+		expect(await details.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+		expect(await page.locator('[data-testid="statistics-table"]').isVisible()).toBe(false);
+		await page.locator('body').focus();
+		let reached = false;
+		for (let i = 0; i < 200 && !reached; i++) {
+			await page.keyboard.press('Tab');
+			reached = await page.evaluate(() => document.activeElement?.matches('[data-testid="statistics"] > summary') ?? false);
+		}
+		expect(reached).toBe(true);
+		await page.keyboard.press('Enter');
+		expect(await details.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
+		await page.locator('[data-testid="statistics-table"]').waitFor({ state: 'visible' });
+		// The exact binary expansions parse back to the very scores and contributions of the engine.
+		const exact = await page.$$eval('[data-testid="statistics-table"] tbody tr', (trs) =>
+			trs.map((tr) => ({
+				areaId: tr.getAttribute('data-area'),
+				score: tr.querySelector('[data-col="exact-score"]')!.textContent!.trim(),
+				contributions: [...tr.querySelectorAll('[data-col="exact-contribution"]')].map((td) => td.textContent!.trim())
+			}))
+		);
+		expect(exact.map((x) => x.areaId)).toEqual(expected.areas.map((a) => a.areaId));
+		for (const [i, x] of exact.entries()) {
+			const a = expected.areas[i];
+			expect(Number(x.score)).toBe(a.scoreUnits / SCORE_UNITS);
+			expect(x.contributions.map(Number)).toEqual(a.components.map((c) => c.contributionUnits / SCORE_UNITS));
+		}
+		await page.keyboard.press('Enter');
+		expect(await details.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+	});
+
+	it('opens the area profile with the reason first, the same score and contributions, and the statistics closed', async () => {
 		const [first] = await shownRows();
 		await page.locator(`tr[data-area="${first.areaId}"] a[data-testid="area-link"]`).click();
 		await page.waitForURL(/\/area\?/);
 		await page.locator('[data-testid="area-profile"][data-state="ready"]').waitFor();
+		const reason = (await page.locator('[data-testid="area-reason"]').textContent())!.trim();
+		expect(reason).toBe(first.reason);
+		expect(reason).toBe(areaReason(expected, first.areaId).sentence);
+		const parsed = parseReason(reason);
+		expectReasonAgrees(first.areaId, parsed);
 		expect(Number(await page.locator('[data-testid="area-score"]').getAttribute('data-score-units'))).toBe(first.scoreUnits);
 		const units = await page.$$eval('[data-testid="components-table"] tbody tr', (trs) => trs.map((tr) => Number(tr.getAttribute('data-units'))));
 		expect(units).toEqual(first.contributionUnits);
 		expect(await page.locator('[data-testid="area-rank"]').textContent()).toBe('1');
+		// The sentence's harm is the Harm row of the components table, rounded the same way.
+		const harmRow = page.locator('[data-testid="components-table"] tbody tr[data-component="harm"]');
+		expect(await harmRow.locator('[data-col="raw"]').textContent()).toBe(Math.round(independentHarm.find((x) => x.lsoa === first.areaId)!.harm).toLocaleString('en-GB'));
+		expect(await page.locator('[data-testid="area-band-meaning"]').textContent()).toBe(model.bands.find((b) => b.id === first.band)!.meaning);
 		expect(await page.locator('[data-testid="harm-table"] tbody tr').count()).toBeGreaterThan(0);
-		// Risk: the forecast, its interval and the method behind it, as the engine computes them in Node.
+		// Risk: the forecast and its interval, as the engine computes them in Node, rounded for reading;
+		// the sentence's "about N CCHI days expected next month" is the same figure.
 		const risk = expected.areas[0].components.find((c) => c.kind === 'risk')!.detail as RiskDetail;
 		const run = risk.run!;
+		const whole = (x: number) => (x >= 10 ? Math.round(x).toLocaleString('en-GB') : x.toLocaleString('en-GB', { maximumFractionDigits: 1 }));
 		const riskText = (await page.locator('[data-testid="risk"]').textContent())!.replace(/\s+/g, ' ');
-		expect(riskText).toContain(`${formatWeight(risk.expected)} CCHI days`);
-		expect(await page.locator('[data-testid="risk-interval"]').textContent()).toBe(`${formatWeight(risk.low)} – ${formatWeight(risk.high)}`);
+		expect(riskText).toContain(`about ${whole(risk.expected)} CCHI days`);
+		expect(parsed.expected).toBe(Number(whole(risk.expected).replace(/,/g, '')));
+		expect(await page.locator('[data-testid="risk-interval"]').textContent()).toBe(`${whole(risk.low)} – ${whole(risk.high)}`);
 		expect(risk.high).toBeGreaterThan(risk.low);
 		const method = (await page.locator('[data-testid="risk-method"]').textContent())!.replace(/\s+/g, ' ');
 		expect(method).toContain(run.methodLabel);
-		expect(method).toContain(`φ = ${run.overdispersion.toFixed(3)}`);
+		expect(method).toContain('no month-of-year season');
 		expect(run.historyTo).toBe(month);
-		expect(await page.locator('[data-testid="risk-backtest"] tbody tr').count()).toBe(run.backtest.length);
 		expect(await page.locator('[data-testid="risk-history"] tbody tr').count()).toBe(risk.history!.length);
+		// Statistics: closed, holding φ, the backtest and the exact score.
+		const details = page.locator('[data-testid="area-profile"] [data-testid="statistics"]');
+		expect(await details.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+		expect(await page.locator('[data-testid="risk-statistics"]').isVisible()).toBe(false);
+		await details.locator('summary').click();
+		expect((await page.locator('[data-testid="risk-statistics"]').textContent())!.replace(/\s+/g, ' ')).toContain(`φ = ${run.overdispersion.toFixed(3)}`);
+		expect(await page.locator('[data-testid="risk-backtest"] tbody tr').count()).toBe(run.backtest.length);
+		expect(Number((await page.locator('[data-testid="exact-score"]').textContent())!.split(' = ')[0])).toBe(first.scoreUnits / SCORE_UNITS);
+		const threatStats = (await page.locator('[data-testid="threat-statistics"]').textContent())!.replace(/\s+/g, ' ');
+		const c = independentChange.find((x) => x.lsoa === first.areaId)!;
+		expect(threatStats).toContain(`${c.recentCount.toLocaleString('en-GB')} incidents in the recent months against ${c.baselineCount.toLocaleString('en-GB')}`);
 		expect(await page.locator('[data-testid="versions"]').textContent()).toContain(`${model.id} v${model.version}`);
 		expect(await page.locator('[data-testid="incident-rows"] tbody tr').count()).toBeGreaterThan(0);
 	});
 });
 
 describe('Compare', () => {
-	it('compares two checked areas and the differences add up to the score difference', async () => {
+	it('says in plain words why one area is above the other, and the differences add up to the score difference', async () => {
 		await page.goto(`${baseUrl}/priorities?month=${month}`);
 		await page.locator('[data-testid="priorities"][data-state="ready"]').waitFor();
 		const a = expected.areas[0];
@@ -145,27 +369,56 @@ describe('Compare', () => {
 		await page.locator('[data-testid="compare-button"]').click();
 		await page.waitForURL(/\/compare\?/);
 		await page.locator('[data-testid="compare"][data-state="ready"]').waitFor();
-		const summary = (await page.locator('[data-testid="compare-summary"]').textContent()) ?? '';
+		const summary = ((await page.locator('[data-testid="compare-summary"]').textContent()) ?? '').replace(/\s+/g, ' ');
 		expect(summary.indexOf(a.areaId)).toBeLessThan(summary.indexOf(b.areaId));
 		expect(summary).toContain('ranks above');
-		const diffs = await page.$$eval('[data-testid="compare-table"] tbody tr', (trs) => trs.map((tr) => Number(tr.getAttribute('data-difference-units'))));
-		expect(diffs.reduce((x, y) => x + y, 0)).toBe(a.scoreUnits - b.scoreUnits);
+		expect(summary).toContain(`its score is higher by ${((a.scoreUnits - b.scoreUnits) / SCORE_UNITS).toFixed(2)}`);
+		const diffs = await page.$$eval('[data-testid="compare-table"] tbody tr', (trs) =>
+			trs.map((tr) => ({ id: tr.getAttribute('data-component')!, units: Number(tr.getAttribute('data-difference-units')) }))
+		);
+		expect(diffs.reduce((x, y) => x + y.units, 0)).toBe(a.scoreUnits - b.scoreUnits);
+		// The component named as giving the gap is the one with the largest difference in its favour,
+		// with both areas' raw values as the table shows them.
+		const top = [...diffs].sort((x, y) => y.units - x.units)[0];
+		const label = model.components.find((c) => c.id === top.id)!.label.replace(/\s*\(.*\)$/, '');
+		expect(summary).toMatch(new RegExp(`${label} gives (most|the largest part) of the gap`));
+		const harmA = Math.round(independentHarm.find((x) => x.lsoa === a.areaId)!.harm).toLocaleString('en-GB');
+		const harmB = Math.round(independentHarm.find((x) => x.lsoa === b.areaId)!.harm).toLocaleString('en-GB');
+		expect(summary).toContain(`${harmA} against ${harmB} CCHI days`);
+		// Each area's own reason is shown too.
+		const reasons = await page.locator('[data-testid="compare-reason"]').allTextContents();
+		expect(reasons.map((r) => r.trim())).toEqual([areaReason(expected, a.areaId).sentence, areaReason(expected, b.areaId).sentence]);
+		expect(await page.locator('[data-testid="compare"] [data-testid="statistics"]').evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
 	});
 });
 
 describe('Model', () => {
-	it('shows rank changes for a what-if and leaves the published model download unchanged', async () => {
+	it('shows the published version, the force area and the band rule with each band\'s meaning', async () => {
 		await page.goto(`${baseUrl}/model?month=${month}`);
 		await waitForApp(page);
 		await page.locator('[data-testid="model-page"][data-state="ready"]').waitFor();
+		expect(await page.locator('[data-testid="published-version"]').textContent()).toBe('3.0.0');
+		// The band rule and each band's meaning, from the model file, on the model card.
+		expect((await page.locator('[data-testid="model-card"] [data-testid="band-rule"]').textContent())!.trim()).toBe(model.band_rule!.description);
+		for (const b of model.bands) {
+			expect((await page.locator(`[data-testid="model-card"] li[data-band="${b.id}"]`).textContent())!.replace(/\s+/g, ' ')).toContain(b.meaning!);
+		}
+		const from = monthText(monthNumber(month) - lookback + 1);
+		expect(Number(await page.locator('[data-testid="model-scope"] [data-testid="force-scope"]').getAttribute('data-outside'))).toBe(streetPlacement(cityLsoas, { from, to: month }).outside);
+	});
+
+	it('shows rank changes for a what-if and leaves the published model download unchanged', async () => {
 		const before = await downloadText(() => page.locator('[data-testid="download-json"]').click());
 		expect(JSON.parse(before.text).model).toEqual(model);
 		const md = await downloadText(() => page.locator('[data-testid="download-md"]').click());
 		expect(md.text).toContain(`# Model card: ${model.title}`);
 		expect(await page.locator('[data-testid="fairness-decile"] tbody tr').count()).toBeGreaterThan(0);
 
+		// In the City, harm is so concentrated that weights alone move no rank under v3; leaving the
+		// three heaviest categories out of harm as well swaps two of the smaller areas.
 		await page.locator('input[data-component="harm"]').fill('0.6');
 		await page.locator('input[data-component="threat"]').fill('0.1');
+		for (const category of ['Violence and sexual offences', 'Burglary', 'Robbery']) await page.locator(`input[data-category="${category}"]`).check();
 		await page.locator('[data-testid="what-if-run"]').click();
 		await page.locator('[data-testid="rank-changes"]').waitFor();
 		expect(await page.locator('[data-testid="what-if-summary"]').textContent()).toContain('+what-if');
