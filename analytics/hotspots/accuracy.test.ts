@@ -227,6 +227,10 @@ describe('plain verdicts', () => {
 		expect(harmStatement(mixed, 'thr-v3', v)).toBe(
 			"THR v3 does not beat kernel density of counts at any area share tested, on the share of next month's harm captured. At no area share tested does it beat every baseline."
 		);
+		const allLose = [...mixed, evaluation('harm-12', '12-month harm', true, [0.35, 0.9])];
+		expect(harmStatement(allLose, 'thr-v3', harmVerdicts(allLose, { judged: 'thr-v3', months: 3, regionNoun: 'the force area' }))).toBe(
+			"THR v3 does not beat kernel density of counts or 12-month harm at any area share tested, on the share of next month's harm captured. At no area share tested does it beat every baseline."
+		);
 		const oneWin = [evaluation('thr-v3', 'THR v3', false, [0.3, 0.6]), evaluation('last-harm', "Last month's harm", true, [0.1, 0.7])];
 		expect(harmStatement(oneWin, 'thr-v3', harmVerdicts(oneWin, { judged: 'thr-v3', months: 3, regionNoun: 'the force area' }))).toBe(
 			"THR v3 does not beat last month's harm at 10% of the area, on the share of next month's harm captured. It beats every baseline at 1% of the area."

@@ -212,7 +212,14 @@ export function harmStatement(evaluations: readonly MethodEvaluation[], judged: 
 	const byBaseline = new Map<string, string[]>();
 	for (const v of losing) for (const b of v.notBeaten) byBaseline.set(b, [...(byBaseline.get(b) ?? []), shareLabel(v.areaShare)]);
 	const label = (name: string) => lowerFirst(evaluations.find((x) => x.method === name)?.label ?? name);
-	const parts = [...byBaseline].map(([b, shares]) => `${label(b)} at ${shares.length === verdicts.length ? 'any area share tested' : `${joinAnd(shares)} of the area`}`);
+	// Baselines not beaten at the same shares are named together.
+	const byShares = new Map<string, string[]>();
+	for (const [b, shares] of byBaseline) byShares.set(shares.join('|'), [...(byShares.get(shares.join('|')) ?? []), label(b)]);
+	const parts = [...byShares].map(([key, names]) => {
+		const shares = key.split('|');
+		const who = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+		return `${who} at ${shares.length === verdicts.length ? 'any area share tested' : `${joinAnd(shares)} of the area`}`;
+	});
 	const winning = verdicts.filter((v) => v.notBeaten.length === 0).map((v) => shareLabel(v.areaShare));
 	return (
 		`${e.label} does not beat ${parts.join('; ')}, on the share of next month's harm captured. ` +
