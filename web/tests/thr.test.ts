@@ -355,6 +355,41 @@ describe('Priorities', () => {
 		expect(threatStats).toContain(`${c.recentCount.toLocaleString('en-GB')} incidents in the recent months against ${c.baselineCount.toLocaleString('en-GB')}`);
 		expect(await page.locator('[data-testid="versions"]').textContent()).toContain(`${model.id} v${model.version}`);
 		expect(await page.locator('[data-testid="incident-rows"] tbody tr').count()).toBeGreaterThan(0);
+		// The top area is in the top band: nothing moves it up.
+		expect(await page.locator('[data-testid="band-move-up"]').count()).toBe(0);
+	});
+
+	it('says what would move an area to the next band in plain units', async () => {
+		// The third area (Low on the City sample): its Harm line reads "+N CCHI days (from X to Y)"
+		// with X its harm as the raw CSVs give it and X + N = Y, rounded for reading.
+		const third = expected.areas[2];
+		expect(third.band).not.toBe(model.bands[0].id);
+		await page.goto(`${baseUrl}/area?id=${third.areaId}&month=${month}`);
+		await waitForApp(page);
+		await page.locator('[data-testid="area-profile"][data-state="ready"]').waitFor();
+		const heading = (await page.locator('[data-testid="band-move-up-title"]').textContent())!;
+		const target = model.bands[model.bands.findIndex((b) => b.id === third.band) - 1];
+		expect(heading).toContain(`Up to ${target.label}: its score would have to rise by`);
+		const harmMove = (await page.locator('[data-testid="band-move-up"] li[data-component="harm"]').textContent())!.replace(/\s+/g, ' ');
+		const mv = /Harm: \+([\d,]+) CCHI days \(from ([\d,]+) to ([\d,]+)\)/.exec(harmMove);
+		expect(mv, harmMove).not.toBeNull();
+		const [change, from, to] = mv!.slice(1).map((x) => Number(x.replace(/,/g, '')));
+		expect(mv![2]).toBe(Math.round(independentHarm.find((x) => x.lsoa === third.areaId)!.harm).toLocaleString('en-GB'));
+		expect(Math.abs(from + change - to)).toBeLessThanOrEqual(1);
+		expect(to).toBeGreaterThan(from);
+	});
+
+	it('says an area outside the force area is not scored, and where its records are listed', async () => {
+		// Islington 023D (E01002704, 164 rows in the raw CSVs): one of the "High" areas of thr-v2, which scored every London LSOA with records.
+		const outside = 'E01002704';
+		expect(cityLsoas).not.toContain(outside);
+		await page.goto(`${baseUrl}/area?id=${outside}&month=${month}`);
+		await waitForApp(page);
+		await page.locator('[data-testid="area-profile"][data-state="not-scored"]').waitFor();
+		const text = (await page.locator('[data-testid="not-scored"]').textContent())!.replace(/\s+/g, ' ');
+		expect(text).toContain(`${outside} is not scored`);
+		expect(text).toContain(`not one of the ${cityLsoas.length} areas of the force area, City of London`);
+		expect(await page.locator('[data-testid="not-scored"] a').getAttribute('href')).toMatch(/^\/data(\?source=[^#]+)?#outside$/);
 	});
 });
 
