@@ -17,6 +17,7 @@ import { polygonToCells } from 'h3-js';
 import type { QueryRunner } from '../runner';
 import type { ForceAreaReport } from './extract-schema';
 import { ident } from './sql';
+import { TEXT_CSV_SOURCE, csvColumns } from './csv-columns';
 
 /** One local authority district created after the ONS LAD16 → PFA16 lookup (models/geography/lad-changes.json). */
 export interface LadChange {
@@ -125,7 +126,6 @@ export async function createForceLookup(
 	files: { imdFile: string; pfaFile: string },
 	ladChanges: readonly LadChange[]
 ): Promise<number> {
-	const csv = `read_csv(?, header = true, all_varchar = true, delim = ',', quote = '"')`;
 	const imd = await csvColumns(runner, files.imdFile, ['LSOA code (2011)', 'Local Authority District code (2019)', 'Local Authority District name (2019)']);
 	const pfa = await csvColumns(runner, files.pfaFile, ['LAD16CD', 'PFA16NM']);
 	await runner.exec(`CREATE OR REPLACE TEMP TABLE force_lad_changes (code VARCHAR, name VARCHAR, force VARCHAR)`);
@@ -137,8 +137,8 @@ export async function createForceLookup(
 	const pfaName = await csvColumns(runner, files.pfaFile, ['LAD16NM']);
 	await runner.exec(
 		`CREATE OR REPLACE TEMP TABLE force_lookup AS
-		 WITH imd AS (SELECT trim(${imd[0]}) AS lsoa_code, trim(${imd[1]}) AS lad_code, trim(${imd[2]}) AS lad_name FROM ${csv}),
-		      pfa AS (SELECT DISTINCT trim(${pfa[0]}) AS lad_code, trim(${pfaName[0]}) AS lad_name, trim(${pfa[1]}) AS pfa_name FROM ${csv})
+		 WITH imd AS (SELECT trim(${imd[0]}) AS lsoa_code, trim(${imd[1]}) AS lad_code, trim(${imd[2]}) AS lad_name FROM ${TEXT_CSV_SOURCE}),
+		      pfa AS (SELECT DISTINCT trim(${pfa[0]}) AS lad_code, trim(${pfaName[0]}) AS lad_name, trim(${pfa[1]}) AS pfa_name FROM ${TEXT_CSV_SOURCE})
 		 SELECT imd.lsoa_code, imd.lad_code, imd.lad_name, coalesce(pfa.pfa_name, c.force) AS pfa_name
 		 FROM imd LEFT JOIN pfa USING (lad_code) LEFT JOIN force_lad_changes c ON c.code = imd.lad_code
 		 UNION ALL
@@ -152,20 +152,6 @@ export async function createForceLookup(
 	);
 	if (dup > 0) throw new Error(`${files.imdFile}: ${dup} LSOA codes appear more than once; expected one row per LSOA (IMD 2019 File 1)`);
 	return n;
-}
-
-/** Quoted identifiers of the named CSV columns (a byte-order mark ignored); throws naming the file and header. */
-async function csvColumns(runner: QueryRunner, file: string, wanted: readonly string[]): Promise<string[]> {
-	const header = await runner.rows<{ column_name: string }>(
-		`SELECT column_name FROM (DESCRIBE SELECT * FROM read_csv(?, header = true, all_varchar = true, delim = ',', quote = '"'))`,
-		[file]
-	);
-	const names = header.map((h) => h.column_name);
-	return wanted.map((w) => {
-		const found = names.find((n) => n.replace(/^\uFEFF/, '').trim() === w);
-		if (found === undefined) throw new Error(`${file}: column "${w}" not found; the header has ${names.map((n) => `"${n.replace(/^\uFEFF/, '')}"`).join(', ')}`);
-		return `"${found.replaceAll('"', '""')}"`;
-	});
 }
 
 /** Police force areas in the lookup, sorted (display names), e.g. for a picker. */

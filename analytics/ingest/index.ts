@@ -8,3 +8,4 @@ export * from './sql';
 export * from './extract-schema';
 export * from './text-scan';
 export * from './force-area';
+export * from './csv-columns';

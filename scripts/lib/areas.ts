@@ -17,6 +17,7 @@ import { presimplify, simplify, sphericalTriangleArea } from 'topojson-simplify'
 import { feature, neighbors } from 'topojson-client';
 import { geoArea, geoCentroid, geoContains } from 'd3';
 import type { QueryRunner } from '../../analytics/runner';
+import { TEXT_CSV_SOURCE, csvColumns } from '../../analytics/ingest/csv-columns';
 
 /** [longitude, latitude] in degrees, WGS84. */
 export type Position = [number, number];
@@ -401,40 +402,20 @@ export const IMD_HEADERS = {
  *   code has more than one row in a file.
  */
 export async function readImd(files: ImdFiles, runner: QueryRunner): Promise<Map<string, ImdRecord>> {
-	const imd = await resolveColumns(runner, files.imdFile, [IMD_HEADERS.lsoaCode, IMD_HEADERS.imdRank, IMD_HEADERS.imdDecile]);
-	const domains = await resolveColumns(runner, files.domainsFile, [IMD_HEADERS.lsoaCode, IMD_HEADERS.crimeDecile]);
-	const population = await resolveColumns(runner, files.populationFile, [IMD_HEADERS.lsoaCode, IMD_HEADERS.population]);
+	const imd = await csvColumns(runner, files.imdFile, [IMD_HEADERS.lsoaCode, IMD_HEADERS.imdRank, IMD_HEADERS.imdDecile]);
+	const domains = await csvColumns(runner, files.domainsFile, [IMD_HEADERS.lsoaCode, IMD_HEADERS.crimeDecile]);
+	const population = await csvColumns(runner, files.populationFile, [IMD_HEADERS.lsoaCode, IMD_HEADERS.population]);
 	const number = (column: string) => `CAST(replace(${column}, ',', '') AS INTEGER)`;
 	const sql = `
 		WITH imd AS (
 			SELECT ${imd[0]} AS code, ${number(imd[1])} AS imd_rank, ${number(imd[2])} AS imd_decile
-			FROM ${CSV_SOURCE}),
-		domains AS (SELECT ${domains[0]} AS code, ${number(domains[1])} AS crime_decile FROM ${CSV_SOURCE}),
-		population AS (SELECT ${population[0]} AS code, ${number(population[1])} AS population FROM ${CSV_SOURCE})
+			FROM ${TEXT_CSV_SOURCE}),
+		domains AS (SELECT ${domains[0]} AS code, ${number(domains[1])} AS crime_decile FROM ${TEXT_CSV_SOURCE}),
+		population AS (SELECT ${population[0]} AS code, ${number(population[1])} AS population FROM ${TEXT_CSV_SOURCE})
 		SELECT imd.code, imd_rank, imd_decile, crime_decile, population
 		FROM imd LEFT JOIN domains USING (code) LEFT JOIN population USING (code)`;
 	const rows = await runner.rows(sql, [files.imdFile, files.domainsFile, files.populationFile]);
 	return toImdMap(rows, files);
-}
-
-/** Every value is read as text, so "29,199" and leading zeros survive until cast on purpose. */
-const CSV_SOURCE = `read_csv(?, header = true, all_varchar = true, delim = ',', quote = '"')`;
-
-/**
- * Match required headers against a CSV's actual header (ignoring a byte-order mark and
- * surrounding spaces) and return each as a quoted SQL identifier, in the order asked.
- */
-async function resolveColumns(runner: QueryRunner, file: string, required: readonly string[]): Promise<string[]> {
-	const header = await runner.rows(`SELECT column_name FROM (DESCRIBE SELECT * FROM ${CSV_SOURCE})`, [file]);
-	const actual = header.map((row) => String(row.column_name));
-	const normalise = (header: string) => header.replace(/^\uFEFF/, '').trim();
-	return required.map((header) => {
-		const found = actual.find((name) => normalise(name) === header);
-		if (found === undefined) {
-			throw new Error(`${file}: column "${header}" not found; the header has ${actual.map((n) => `"${normalise(n)}"`).join(', ')}`);
-		}
-		return `"${found.replaceAll('"', '""')}"`;
-	});
 }
 
 function toImdMap(rows: Array<Record<string, unknown>>, files: ImdFiles): Map<string, ImdRecord> {

@@ -16,6 +16,8 @@ import {
 	rejectWholeFile,
 	resetIngest,
 	createForceLookup,
+	csvColumns,
+	TEXT_CSV_SOURCE,
 	decideForceArea,
 	forceCells,
 	inForceAreaSql,
@@ -234,9 +236,9 @@ async function prepareDistricts(runner: NodeRunner, districts: DistrictFeature[]
 	ids.closeSync();
 	let byLad = false;
 	if (inputs.imdFile) {
-		const [lsoaCol, ladCol] = await resolveCsvColumns(runner, inputs.imdFile, [IMD_LSOA, IMD_LAD]);
+		const [lsoaCol, ladCol] = await csvColumns(runner, inputs.imdFile, [IMD_LSOA, IMD_LAD], IMD_HEADERS_HINT);
 		await runner.exec(
-			`INSERT INTO lsoa_district SELECT m.${lsoaCol}, m.${ladCol} FROM read_csv(?, header = true, all_varchar = true, delim = ',', quote = '"') m
+			`INSERT INTO lsoa_district SELECT m.${lsoaCol}, m.${ladCol} FROM ${TEXT_CSV_SOURCE} m
 			 JOIN district_ids d ON d.district_id = m.${ladCol}`,
 			[inputs.imdFile]
 		);
@@ -245,10 +247,10 @@ async function prepareDistricts(runner: NodeRunner, districts: DistrictFeature[]
 	}
 	const population = new Map<string, number>();
 	if (byLad && inputs.populationFile) {
-		const [lsoaCol, popCol] = await resolveCsvColumns(runner, inputs.populationFile, [IMD_LSOA, IMD_POPULATION]);
+		const [lsoaCol, popCol] = await csvColumns(runner, inputs.populationFile, [IMD_LSOA, IMD_POPULATION], IMD_HEADERS_HINT);
 		const rows = await runner.rows<{ district_id: string; population: number }>(
 			`SELECT l.district_id, sum(CAST(replace(p.${popCol}, ',', '') AS INTEGER))::INTEGER AS population
-			 FROM read_csv(?, header = true, all_varchar = true, delim = ',', quote = '"') p JOIN lsoa_district l ON l.lsoa_code = p.${lsoaCol}
+			 FROM ${TEXT_CSV_SOURCE} p JOIN lsoa_district l ON l.lsoa_code = p.${lsoaCol}
 			 GROUP BY ALL`,
 			[inputs.populationFile]
 		);
@@ -279,20 +281,7 @@ async function prepareDistricts(runner: NodeRunner, districts: DistrictFeature[]
 const IMD_LSOA = 'LSOA code (2011)';
 const IMD_LAD = 'Local Authority District code (2019)';
 const IMD_POPULATION = 'Total population: mid 2015 (excluding prisoners)';
-
-/** Quoted identifiers of the named CSV columns (a byte-order mark ignored); throws naming the file and header. */
-async function resolveCsvColumns(runner: NodeRunner, file: string, wanted: readonly string[]): Promise<string[]> {
-	const header = await runner.rows<{ column_name: string }>(
-		`SELECT column_name FROM (DESCRIBE SELECT * FROM read_csv(?, header = true, all_varchar = true, delim = ',', quote = '"'))`,
-		[file]
-	);
-	const names = header.map((h) => h.column_name);
-	return wanted.map((w) => {
-		const found = names.find((n) => n.replace(/^\uFEFF/, '').trim() === w);
-		if (found === undefined) throw new Error(`${file}: column "${w}" not found; expected IMD 2019 File 1 / File 6 headers`);
-		return `"${found.replaceAll('"', '""')}"`;
-	});
-}
+const IMD_HEADERS_HINT = 'IMD 2019 File 1 / File 6 headers';
 
 function districtAttribution(file: string): { source: string; licence: string; text: string } {
 	const name = basename(file);
