@@ -1,11 +1,12 @@
 /**
- * Exports generated in the browser (nothing is uploaded, no external request): CSV text, and a
- * PNG of a chart drawn by rendering its SVG onto a canvas. The SVG is cloned with the computed
- * styles of every element written inline, so the picture matches the screen without the page's
- * style sheets; it is then loaded from a blob: URL (allowed by the Content-Security-Policy).
+ * Files generated in the browser and saved by the user (nothing is uploaded, no external request):
+ * any Blob, CSV or JSON text, and a PNG of a chart drawn by rendering its SVG onto a canvas. The
+ * SVG is cloned with the computed styles of every element written inline, so the picture matches
+ * the screen without the page's style sheets; it is then loaded from a blob: URL (allowed by the
+ * Content-Security-Policy). Export file names for explore views: web/lib/explore/export-name.ts.
  */
-import type { ExploreFilters } from '$analytics/explore/filters';
 
+/** Save `blob` as `filename` (a temporary object URL on a clicked link, revoked a second later). */
 export function downloadBlob(filename: string, blob: Blob): void {
 	const url = URL.createObjectURL(blob);
 	const a = document.createElement('a');
@@ -17,8 +18,14 @@ export function downloadBlob(filename: string, blob: Blob): void {
 	setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+/** Save CSV text (UTF-8) as `filename`. */
 export function downloadCsv(filename: string, csv: string): void {
 	downloadBlob(filename, new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+}
+
+/** Save text as `filename` with the given media type (JSON unless told). */
+export function downloadText(filename: string, text: string, type = 'application/json'): void {
+	downloadBlob(filename, new Blob([text], { type }));
 }
 
 const STYLE_PROPS = [
@@ -96,14 +103,4 @@ export async function downloadPng(filename: string, container: HTMLElement | nul
 	const svg = container?.querySelector('svg[role="img"]') as SVGSVGElement | null;
 	if (!svg) throw new Error('there is no chart to export');
 	downloadBlob(filename, await svgToPng(svg));
-}
-
-/** A file name part from a filter state: dataset and period. */
-export function exportStem(view: string, dataset: string, from: string | null, to: string | null): string {
-	return `clearsight-${view}-${dataset}${from ? `-from-${from}` : ''}${to ? `-to-${to}` : ''}`;
-}
-
-/** exportStem for a view under the given filters; the bare view name while they are unknown. */
-export function filtersStem(view: string, filters: ExploreFilters | null): string {
-	return filters ? exportStem(view, filters.dataset, filters.from, filters.to) : view;
 }
