@@ -369,6 +369,25 @@ export async function placementOf(runner: QueryRunner, from: string): Promise<{ 
 	return r;
 }
 
+/** The record datasets flagged with `in_force_area`, each as a query or table to count from. */
+export type FlaggedRecords = Record<'incidents' | 'stop_search' | 'events', string>;
+
+/**
+ * The manifest's force-area report: the area decided (`decideForceArea`) with, per flagged
+ * dataset, its records inside, outside and without a location (`placementOf`, in the order
+ * incidents, stop_search, events). The command-line builder and the browser import both use it.
+ */
+export async function forceAreaReport(runner: QueryRunner, force: Omit<ForceAreaReport, 'records'>, records: FlaggedRecords): Promise<ForceAreaReport> {
+	return {
+		...force,
+		records: {
+			incidents: await placementOf(runner, records.incidents),
+			stop_search: await placementOf(runner, records.stop_search),
+			events: await placementOf(runner, records.events)
+		}
+	};
+}
+
 /** One line per flagged dataset for a build log: "incidents 17,001 inside, 1,000 outside, 1,205 unplaced". */
 export function placementLines(report: ForceAreaReport): string[] {
 	const f = (n: number) => n.toLocaleString('en-GB');

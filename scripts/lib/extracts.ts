@@ -21,7 +21,7 @@ import {
 	decideForceArea,
 	forceCells,
 	inForceAreaSql,
-	placementOf,
+	forceAreaReport,
 	placementLines,
 	type ForceAreaRequest,
 	type ForceAreaReport,
@@ -463,14 +463,7 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 		const cells = await writeForceCells(runner, polygons);
 		if (polygons.polygons.length > 0) log(`  force cells: ${H3_RESOLUTIONS.map((r) => `r${r} ${cells.get(r) ?? 0}`).join(', ')} (centre inside the force area)`);
 		datasets.push(await writeDataset(runner, options.out, 'force_cells', `(SELECT * FROM force_cell_rows ORDER BY resolution, h3)`));
-		const forceReport: ForceAreaReport = {
-			...force,
-			records: {
-				incidents: await placementOf(runner, records.incidents),
-				stop_search: await placementOf(runner, records.stop_search),
-				events: await placementOf(runner, records.events)
-			}
-		};
+		const forceReport = await forceAreaReport(runner, force, records);
 		for (const line of placementLines(forceReport)) log(`  force area, ${line}`);
 		if (districts) {
 			datasets.push(await writeDataset(runner, options.out, 'districts', `(SELECT * FROM district_rows ORDER BY seq)`));

@@ -36,7 +36,7 @@ import {
 	type SourceReport,
 	decideForceArea,
 	inForceAreaSql,
-	placementOf,
+	forceAreaReport,
 	ForceAreaError,
 	type ForceAreaReport,
 	type ForceAreaRequest,
@@ -321,14 +321,7 @@ export async function importFiles(
 			text: 'Contains public sector information licensed under the Open Government Licence v3.0.'
 		});
 	}
-	const forceReport: ForceAreaReport = {
-		...force,
-		records: {
-			incidents: await placementOf(runner, records.incidents),
-			stop_search: await placementOf(runner, records.stop_search),
-			events: await placementOf(runner, records.events)
-		}
-	};
+	const forceReport = await forceAreaReport(runner, force, records);
 	const manifest: ExtractManifest = {
 		manifest_version: 1,
 		builder: BROWSER_BUILDER,
