@@ -3,7 +3,7 @@
  * each value into a JavaScript object where it can be avoided:
  * - strings with repeats are dictionary-encoded by DuckDB itself (an ENUM type of the distinct
  *   values; `enum_code` gives the codes), so only the dictionary crosses as strings; DuckDB-wasm
- *   also inserts dictionary columns about twice as fast (shared/STACK-NOTES.md);
+ *   also inserts dictionary columns about twice as fast (docs/stack-notes.md § DuckDB-wasm);
  * - numbers are copied chunk by chunk into typed arrays.
  * Materialising every value as a JavaScript value (the driver's getColumns) cost ≈ 9 s per
  * million 12-column rows; this path is the reason extract builds stay near DuckDB's own speed.

@@ -1,7 +1,7 @@
 /**
  * Serve an extracts folder under /data with binary content types. Extracts must not be
  * compressed on the fly: `vite preview` gzips unknown types, which made a 49 MB Arrow fetch
- * take ≈3 s instead of 0.15 s (shared/STACK-NOTES.md).
+ * take ≈3 s instead of 0.15 s (docs/stack-notes.md § Serving).
  *
  * The folder is either a folder of sources (sources.json listing one extract folder per source,
  * as extracts/sample) or one extract (manifest.json at its top, as `npm run extracts` writes).

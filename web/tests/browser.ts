@@ -19,7 +19,8 @@ const ARGS = [
 	'--disable-background-networking',
 	'--disable-component-update',
 	'--disable-sync'
-	// Not --disable-software-rasterizer: maplibre-gl needs SwiftShader WebGL (STACK-NOTES).
+	// Not --disable-software-rasterizer: maplibre-gl needs SwiftShader WebGL
+	// (docs/stack-notes.md § maplibre-gl 6).
 ];
 
 /**
@@ -27,7 +28,7 @@ const ARGS = [
  * fails the test that produced it.
  */
 const HARMLESS: Array<{ pattern: RegExp; why: string }> = [
-	{ pattern: /GPU stall due to ReadPixels/, why: 'SwiftShader performance note in headless Chromium (STACK-NOTES)' }
+	{ pattern: /GPU stall due to ReadPixels/, why: 'SwiftShader performance note in headless Chromium (docs/stack-notes.md § Headless Chromium)' }
 ];
 
 export interface Problem {

@@ -1,7 +1,7 @@
 /**
  * arrowToColumns against the two kinds of Arrow table it meets: real DuckDB-wasm 1.32 results
- * (its bundled Arrow 17, from the blocking Node build; STACK-NOTES) and tables built with our
- * Arrow 21 (dictionary-encoded strings, 64-bit integers, dates, timestamps).
+ * (its bundled Arrow 17, from the blocking Node build; docs/stack-notes.md § DuckDB-wasm) and
+ * tables built with our Arrow 21 (dictionary-encoded strings, 64-bit integers, dates, timestamps).
  */
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';

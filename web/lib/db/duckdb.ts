@@ -6,7 +6,7 @@
  * starts a fresh database, so no table of one source can leak into another. Browser only: the
  * layout imports it dynamically from onMount, never from a load function or at module top level.
  *
- * Pitfalls handled here (shared/STACK-NOTES.md):
+ * Pitfalls handled here (docs/stack-notes.md § DuckDB-wasm):
  * - wasm and worker files come from our own build via Vite `?url` imports, never a CDN;
  * - extension auto-install/auto-load is switched off right after connecting, so a statement
  *   that needs an extension fails at once instead of hanging offline;
@@ -256,7 +256,8 @@ async function startEngine(): Promise<Engine> {
 		const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
 		await db.instantiate(bundle.mainModule, bundle.pthreadWorker);
 		const conn = await db.connect();
-		// Offline: a statement needing an extension must fail at once, not hang (STACK-NOTES).
+		// Offline: a statement needing an extension must fail at once, not hang
+		// (docs/stack-notes.md § DuckDB-wasm).
 		await conn.query('SET autoinstall_known_extensions = false; SET autoload_known_extensions = false');
 		const ms = performance.now() - start;
 		performance.measure('clearsight:engine', { start, duration: ms });

@@ -1,9 +1,9 @@
 /**
  * The one Arrow table the import builds in JavaScript: the H3 cells of each distinct point,
  * handed to DuckDB as IPC stream bytes (DuckDB-wasm silently ignores Arrow Table objects built
- * by another Arrow version; STACK-NOTES). Vectors are assembled from buffers: Arrow's builders
- * (vectorFromArray) compile a validity function with `Function(…)`, which the app's
- * Content-Security-Policy (no 'unsafe-eval') forbids.
+ * by another Arrow version; docs/stack-notes.md § DuckDB-wasm). Vectors are assembled from
+ * buffers: Arrow's builders (vectorFromArray) compile a validity function with `Function(…)`,
+ * which the app's Content-Security-Policy (no 'unsafe-eval'; csp.js) forbids.
  */
 import { Float64, Table, Utf8, makeData, makeVector, tableToIPC, type Vector } from 'apache-arrow';
 

@@ -25,7 +25,7 @@ let current: number | null = null;
  * A DuckDB-wasm instance of the import's own. The wasm and worker URLs come from the page
  * (the files the dashboard's database uses, web/lib/db/duckdb.ts), so the build holds one copy;
  * start-up mirrors the dashboard's: extension auto-install/auto-load off at once, so a statement
- * needing an extension fails instead of hanging offline (STACK-NOTES).
+ * needing an extension fails instead of hanging offline (docs/stack-notes.md § DuckDB-wasm).
  */
 async function startImportEngine() {
 	if (!bundles) throw new Error('the import worker was not given the DuckDB-wasm files');
