@@ -63,6 +63,15 @@ export async function insideForceAreaClause(runner: QueryRunner, table: MonthlyT
 	return c.n > 0 ? `AND ${alias}in_force_area IS NOT FALSE` : '';
 }
 
+/**
+ * Per force-area unit: the analysis level its areas are, and the table (and key column) holding
+ * each area's centroid and km². Fixed identifiers, never from a user.
+ */
+const FORCE_UNIT_SHAPES = {
+	lsoa: { level: 'lsoa', table: 'areas', key: 'lsoa_code' },
+	district: { level: 'area_code', table: 'districts', key: 'district_id' }
+} as const satisfies Record<ForceArea['unit'], { level: AreaLevel; table: 'areas' | 'districts'; key: string }>;
+
 type RegionRow = { area: string; lon: number | null; lat: number | null; c_lon: number | null; c_lat: number | null; km2: number | null };
 
 /**
@@ -95,25 +104,15 @@ export async function studyRegion(runner: QueryRunner, options: RegionOptions): 
 	let basis: RegionBasis;
 	let rows: RegionRow[];
 
-	if (forceArea && forceArea.unit === 'lsoa' && options.level === 'lsoa') {
+	const unitShapes = forceArea ? FORCE_UNIT_SHAPES[forceArea.unit] : null;
+	if (unitShapes && unitShapes.level === options.level) {
 		basis = 'force area';
-		const hasAreas = await tableHasRows(runner, 'areas');
+		const hasShapes = await tableHasRows(runner, unitShapes.table);
 		rows = await runner.rows<RegionRow>(
-			`SELECT f.area_code AS area, r.lon, r.lat, ${hasAreas ? 'a.centroid_lon AS c_lon, a.centroid_lat AS c_lat, a.area_km2 AS km2' : 'NULL::DOUBLE AS c_lon, NULL::DOUBLE AS c_lat, NULL::DOUBLE AS km2'}
+			`SELECT f.area_code AS area, r.lon, r.lat, ${hasShapes ? 's.centroid_lon AS c_lon, s.centroid_lat AS c_lat, s.area_km2 AS km2' : 'NULL::DOUBLE AS c_lon, NULL::DOUBLE AS c_lat, NULL::DOUBLE AS km2'}
 			 FROM (SELECT DISTINCT area_code FROM force_area) f
 			 LEFT JOIN (${records}) r ON r.area = f.area_code
-			 ${hasAreas ? 'LEFT JOIN areas a ON a.lsoa_code = f.area_code' : ''}
-			 ORDER BY f.area_code COLLATE "binary"`,
-			[last]
-		);
-	} else if (forceArea && forceArea.unit === 'district' && options.level === 'area_code') {
-		basis = 'force area';
-		const hasDistricts = await tableHasRows(runner, 'districts');
-		rows = await runner.rows<RegionRow>(
-			`SELECT f.area_code AS area, r.lon, r.lat, ${hasDistricts ? 'd.centroid_lon AS c_lon, d.centroid_lat AS c_lat, d.area_km2 AS km2' : 'NULL::DOUBLE AS c_lon, NULL::DOUBLE AS c_lat, NULL::DOUBLE AS km2'}
-			 FROM (SELECT DISTINCT area_code FROM force_area) f
-			 LEFT JOIN (${records}) r ON r.area = f.area_code
-			 ${hasDistricts ? 'LEFT JOIN districts d ON d.district_id = f.area_code' : ''}
+			 ${hasShapes ? `LEFT JOIN ${unitShapes.table} s ON s.${unitShapes.key} = f.area_code` : ''}
 			 ORDER BY f.area_code COLLATE "binary"`,
 			[last]
 		);
