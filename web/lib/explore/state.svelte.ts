@@ -13,21 +13,14 @@ import {
 	type ExploreAvailable,
 	type ExploreFilters
 } from '$analytics/explore/filters';
-import { exploreDatasets, monthCategoryCounts, type DatasetSummary, type MonthCategoryCounts } from '$analytics/explore/queries';
+import { exploreDatasets, hourOfWeek, monthCategoryCounts, type DatasetSummary, type HourOfWeek, type MonthCategoryCounts } from '$analytics/explore/queries';
+import { cached, Query } from '$lib/db/query.svelte';
 import type { Database } from '$lib/db/duckdb';
 import { filterChangeStarted } from './timing';
 
-const summaries = new WeakMap<Database, Promise<DatasetSummary[]>>();
-
 /** The source's datasets (the pre-aggregates are made first if it has none), once per database. */
 export function datasetsFor(db: Database): Promise<DatasetSummary[]> {
-	let p = summaries.get(db);
-	if (!p) {
-		p = exploreDatasets(db.runner);
-		p.catch(() => summaries.delete(db));
-		summaries.set(db, p);
-	}
-	return p;
+	return cached(db, 'explore:datasets', () => exploreDatasets(db.runner));
 }
 
 export function availableOf(datasets: readonly DatasetSummary[]): ExploreAvailable {
@@ -39,8 +32,10 @@ export function availableOf(datasets: readonly DatasetSummary[]): ExploreAvailab
 }
 
 export class ExploreState {
-	datasets = $state.raw<DatasetSummary[] | null>(null);
-	error = $state<string | null>(null);
+	/** The source's datasets, read once per database (the one query primitive and cache). */
+	readonly #datasets: Query<DatasetSummary[]>;
+	readonly datasets = $derived.by(() => this.#datasets.data);
+	readonly error = $derived.by(() => this.#datasets.error);
 	readonly available = $derived(this.datasets ? availableOf(this.datasets) : null);
 	readonly parsed = $derived(this.available ? parseFilters(page.url.searchParams, this.available) : null);
 	readonly filters = $derived<ExploreFilters | null>(this.parsed?.filters ?? null);
@@ -51,9 +46,7 @@ export class ExploreState {
 	readonly key = $derived(this.filters ? filtersToUrl(this.filters).toString() : '');
 
 	constructor(db: Database) {
-		datasetsFor(db)
-			.then((d) => (this.datasets = d))
-			.catch((e: unknown) => (this.error = e instanceof Error ? e.message : String(e)));
+		this.#datasets = new Query(() => datasetsFor(db));
 	}
 }
 
@@ -78,25 +71,16 @@ export function dataKey(f: ExploreFilters): string {
 	return filtersToUrl({ ...f, measure: 'count', level: 'auto' }).toString();
 }
 
-const countCache = new WeakMap<Database, Map<string, Promise<MonthCategoryCounts>>>();
-
 /**
  * Month × category counts of a filter state, shared by the views that draw them (trend and
- * matrix run one query, not two). The last few states are kept, so back/forward is instant.
+ * matrix run one query, not two), kept in the database's cache (web/lib/db/query.svelte.ts), so
+ * back/forward is instant.
  */
 export function monthCountsFor(db: Database, filters: ExploreFilters): Promise<MonthCategoryCounts> {
-	const key = dataKey(filters);
-	let cache = countCache.get(db);
-	if (!cache) countCache.set(db, (cache = new Map()));
-	let p = cache.get(key);
-	if (p) {
-		cache.delete(key);
-		cache.set(key, p); // most recently used last
-		return p;
-	}
-	p = monthCategoryCounts(db.runner, filters);
-	p.catch(() => cache.delete(key));
-	cache.set(key, p);
-	while (cache.size > 24) cache.delete(cache.keys().next().value!);
-	return p;
+	return cached(db, `explore:counts:${dataKey(filters)}`, () => monthCategoryCounts(db.runner, filters));
+}
+
+/** Hour-of-week counts of a filter state, kept in the database's cache like the month counts. */
+export function hoursFor(db: Database, filters: ExploreFilters): Promise<HourOfWeek> {
+	return cached(db, `explore:hours:${dataKey(filters)}`, () => hourOfWeek(db.runner, filters));
 }

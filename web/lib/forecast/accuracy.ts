@@ -7,6 +7,7 @@
 import { harmAccuracy, type AccuracyModel, type HarmAccuracy } from '$analytics/hotspots';
 import type { ThrModel } from '$analytics/thr';
 import type { Database } from '$lib/db/duckdb';
+import { cached } from '$lib/db/query.svelte';
 import { THR_MODEL } from '$lib/thr/data';
 import thrV3 from '$models/thr/thr-v3.json';
 import thrV2 from '$models/thr/thr-v2.json';
@@ -23,21 +24,17 @@ export function accuracyModels(weights: Database['harmModel']): AccuracyModel[] 
 	return [THR_MODEL, ...COMPARED_MODELS.filter((m) => !same(m, THR_MODEL))].map((model) => ({ model, weights }));
 }
 
-const cache = new WeakMap<Database, Promise<HarmAccuracy | null>>();
-
 /**
  * The harm accuracy of the loaded data: null when it has fewer than two months of street data.
- * One computation per database (a failure is not kept, so a retry runs it again).
+ * One computation per database, kept in its cache (web/lib/db/query.svelte.ts; a failure is not
+ * kept, so a retry runs it again).
  */
 export function harmAccuracyFor(db: Database): Promise<HarmAccuracy | null> {
-	let p = cache.get(db);
-	if (!p) {
+	return cached(db, 'accuracy:harm', () => {
 		const start = performance.now();
-		p = harmAccuracy(db.runner, { models: accuracyModels(db.harmModel), months: ACCURACY_MONTHS });
+		const p = harmAccuracy(db.runner, { models: accuracyModels(db.harmModel), months: ACCURACY_MONTHS });
 		// One measure per computation, so a test can tell a reuse from a second run.
 		void p.then(() => performance.measure('accuracy:harm-computed', { start, end: performance.now() }), () => {});
-		p.catch(() => cache.delete(db));
-		cache.set(db, p);
-	}
-	return p;
+		return p;
+	});
 }

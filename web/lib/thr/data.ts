@@ -1,5 +1,6 @@
 /**
- * The THR data the pages share, each computed once per database and month and reused: the
+ * The THR data the pages share, each computed once per database and month and kept in the
+ * database's cache (least recently used dropped first): the
  * published model, the months with incidents, area names, one scoreMonth per month and one
  * scoreTrend (the 12 months before it plus the month) for the sparklines. Browser pages only
  * present what analytics/thr computes.
@@ -7,6 +8,7 @@
 import { SCORE_UNITS, scoreMonth, scoreTrend, monthIndex, monthLabel, type ScoreResult, type ScoreTrend, type ThrModel } from '$analytics/thr';
 import thrModelFile from '$models/thr/thr-v3.json';
 import type { Database } from '$lib/db/duckdb';
+import { cached } from '$lib/db/query.svelte';
 
 /** The published model (models/thr/thr-v3.json); never modified (what-if works on copies). */
 export const THR_MODEL = thrModelFile as unknown as ThrModel;
@@ -14,19 +16,9 @@ export const THR_MODEL = thrModelFile as unknown as ThrModel;
 /** Months shown in a sparkline before the assessment month. */
 export const TREND_MONTHS = 12;
 
-const cache = new WeakMap<Database, Map<string, Promise<unknown>>>();
-
+/** Kept in the database's one cache (web/lib/db/query.svelte.ts), under a `thr:` key. */
 function memo<T>(db: Database, key: string, make: () => Promise<T>): Promise<T> {
-	let m = cache.get(db);
-	if (!m) cache.set(db, (m = new Map()));
-	let p = m.get(key) as Promise<T> | undefined;
-	if (!p) {
-		p = make();
-		// A failure is not memoised, so a retry runs the query again.
-		p.catch(() => m!.delete(key));
-		m.set(key, p);
-	}
-	return p;
+	return cached(db, `thr:${key}`, make);
 }
 
 /** Months (YYYY-MM) that have incidents, oldest first. */

@@ -1,0 +1,147 @@
+/**
+ * The Map view's layer on the one query primitive (web/lib/db/query.svelte.ts): each layer, the
+ * boundary polygons and the H3 hexagons drawn so far are kept in the database's cache, keyed by
+ * everything they depend on, so back/forward and repeated states draw at once and two views of
+ * the same database share them.
+ */
+import type { CellLevel, ExploreFilters } from '$analytics/explore/filters';
+import { cellValues } from '$analytics/explore/queries';
+import { classBreaks, type ClassMethod, type Classes } from '$analytics/explore/classes';
+import {
+	HOT_SPOT_COLOURS,
+	buildCellLayer,
+	cellGeometries,
+	coreBounds,
+	forceAreaShape,
+	hotSpotLayer,
+	isH3Level,
+	mapHotSpots,
+	polygonGeometries,
+	studyRegion,
+	type CellGeometry,
+	type CellLayer,
+	type ForceAreaShape,
+	type HotSpotResult,
+	type StudyRegion
+} from '$analytics/explore/map';
+import type { Database } from '$lib/db/duckdb';
+import { cached } from '$lib/db/query.svelte';
+import { monthScores } from '$lib/thr/data';
+import type { BBox } from './types';
+
+export type MapMode = 'values' | 'hotspots';
+
+/** Everything a layer depends on (the selection, area and box, is not part of it). */
+export interface LayerInputs {
+	filters: ExploreFilters;
+	level: CellLevel;
+	mode: MapMode;
+	/** Hot spots: months of the window. */
+	months: number;
+	method: ClassMethod;
+}
+
+export interface LayerResult {
+	layer: CellLayer;
+	/** What the layer's geometries depend on (dataset, level): the map keeps its cells while it stays. */
+	geometryKey: string;
+	classes: Classes | null;
+	hot: HotSpotResult | null;
+	/** Why cells have no value (no population, not scored), with how many, for the note under the map. */
+	notes: Array<{ note: string; cells: number }>;
+	region: StudyRegion;
+	/** Hot spots: records of the window located outside the force area (not counted). */
+	outside: number;
+}
+
+/** The cache key of a layer: equal keys, equal layers. */
+export function layerKey(p: LayerInputs): string {
+	const f = p.filters;
+	return JSON.stringify([f.dataset, f.from, f.to, f.categories, f.measure, p.level, p.mode, p.months, p.method]);
+}
+
+/** The force area's bounds and outline (null: none declared, no shape, or it could not be read), once per database. */
+export function forceShapeFor(db: Database): Promise<ForceAreaShape | null> {
+	return cached(db, 'map:force-shape', () => forceAreaShape(db.runner).catch(() => null));
+}
+
+/** A boundary level's polygons and names, read once per database and level. */
+function polygonsFor(db: Database, lv: 'lsoa' | 'district'): Promise<{ geometries: Map<string, CellGeometry>; names: Map<string, string> }> {
+	return cached(db, `map:polygons:${lv}`, async () => {
+		const geometries = new Map<string, CellGeometry>();
+		const names = new Map<string, string>();
+		for (const p of await polygonGeometries(db.runner, lv)) {
+			geometries.set(p.id, p.geometry);
+			if (p.name) names.set(p.id, p.name);
+		}
+		return { geometries, names };
+	});
+}
+
+/** Geometries of `ids` at `lv` (a boundary level: all its polygons; H3: the hexagons made so far, these included). */
+export async function geometriesFor(db: Database, lv: CellLevel, ids: readonly string[]): Promise<Map<string, CellGeometry>> {
+	if (!isH3Level(lv)) return (await polygonsFor(db, lv)).geometries;
+	const made = await cached(db, `map:hexagons:${lv}`, async () => new Map<string, CellGeometry>());
+	const todo = ids.filter((id) => !made.has(id));
+	for (const [id, g] of cellGeometries(lv, todo).geometries) made.set(id, g);
+	return made;
+}
+
+async function namesFor(db: Database, lv: CellLevel): Promise<Map<string, string> | undefined> {
+	return isH3Level(lv) ? undefined : (await polygonsFor(db, lv)).names;
+}
+
+async function thrScores(db: Database, month: string): Promise<ReadonlyMap<string, number>> {
+	const result = await monthScores(db, month);
+	return new Map(result.areas.map((a) => [a.areaId, a.score]));
+}
+
+async function computeLayer(db: Database, { filters: f, level: lv, mode, months, method }: LayerInputs): Promise<LayerResult> {
+	const geometryKey = JSON.stringify([f.dataset, lv]);
+	if (mode === 'hotspots') {
+		const { result, window, region } = await mapHotSpots(db.runner, f, lv, months);
+		const geometries = await geometriesFor(db, lv, result.cells.map((c) => c.id));
+		const layer = hotSpotLayer(result, geometries, HOT_SPOT_COLOURS, await namesFor(db, lv), region.ids ? true : null);
+		return { layer, geometryKey, classes: null, hot: result, notes: [], region, outside: window.outside };
+	}
+	const [values, region] = await Promise.all([cellValues(db.runner, f, lv, { thr: (month) => thrScores(db, month) }), studyRegion(db.runner, f.dataset, lv)]);
+	const geometries = await geometriesFor(db, lv, values.map((v) => v.cell_id));
+	const names = await namesFor(db, lv);
+	const cls = classBreaks(values.map((v) => v.value), method, 5);
+	const cells = values.map((v) => ({
+		id: v.cell_id,
+		name: names?.get(v.cell_id) ?? null,
+		records: v.n,
+		recordsOutside: v.outside,
+		inForceArea: v.inForceArea,
+		harm: v.harm,
+		population: v.population,
+		value: v.value
+	}));
+	const noteCounts = new Map<string, number>();
+	for (const v of values) if (v.value === null && v.note) noteCounts.set(v.note, (noteCounts.get(v.note) ?? 0) + 1);
+	const notes = [...noteCounts].map(([note, cells]) => ({ note, cells }));
+	return { layer: buildCellLayer(cells, geometries, cls), geometryKey, classes: cls, hot: null, notes, region, outside: 0 };
+}
+
+/** The layer for `inputs` (selection left out), from the database's cache or computed once. */
+export function layerFor(db: Database, inputs: LayerInputs): Promise<LayerResult> {
+	const p = { ...inputs, filters: { ...inputs.filters, area: null, bbox: null } };
+	return cached(db, `map:layer:${layerKey(p)}`, () => computeLayer(db, p));
+}
+
+/**
+ * Where to open a dataset: the force area's bounds; without one, the bulk of its records (a
+ * quick count at the coarsest level `coarse`, through coreBounds). Null: nothing to fit to.
+ */
+export async function openingBounds(db: Database, f: ExploreFilters, coarse: CellLevel): Promise<BBox | null> {
+	const shape = await forceShapeFor(db);
+	if (shape) return shape.bounds;
+	const values = await cellValues(db.runner, { ...f, area: null, bbox: null, measure: 'count' }, coarse);
+	const geometries = await geometriesFor(db, coarse, values.map((v) => v.cell_id));
+	const cells = values.flatMap((v) => {
+		const geometry = geometries.get(v.cell_id);
+		return geometry ? [{ geometry, weight: v.n }] : [];
+	});
+	return coreBounds(cells);
+}
