@@ -20,7 +20,8 @@
  */
 import { join } from 'node:path';
 import { parseArgs, parseColumnMapping } from './lib/args';
-import { buildExtracts, type AreaInputs, type BuildResult, type DistrictInputs } from './lib/extracts';
+import { runCli, UsageError } from './lib/cli';
+import { buildExtracts, type AreaInputs, type BuildOptions, type BuildResult, type DistrictInputs } from './lib/extracts';
 import { DEFAULT_FORCE_LOOKUPS, type ForceLookupFiles } from './lib/force-area';
 import { SAMPLE_AREAS, SAMPLE_OUT, SAMPLE_SOURCES, buildSample, sourceDir } from './lib/sample';
 import { ForceAreaError, GENERIC_KINDS, type ForceAreaRequest, type SourceKind } from '../analytics/ingest';
@@ -43,59 +44,35 @@ function areaInputs(boundaries: string | undefined, imd: string | undefined): Ar
 	};
 }
 
-async function main(): Promise<number> {
-	let args;
-	try {
-		args = parseArgs(process.argv.slice(2), {
-			lists: ['input', 'source'],
-			values: [
-				'out', 'boundaries', 'imd', 'columns', 'constant', 'format', 'districts', 'district-id', 'district-name',
-				'force-lads', 'force', 'force-area', 'force-boundary', 'force-name', 'pfa-lookup', 'lad-changes'
-			],
-			flags: ['sample', 'no-areas', 'help']
-		});
-	} catch (e) {
-		console.error(`error: ${(e as Error).message}\n${USAGE}`);
-		return 2;
-	}
-	if (args.flags.has('help')) {
-		console.log(USAGE);
-		return 0;
-	}
-	if (args.flags.has('sample')) {
-		const out = args.values.out ?? SAMPLE_OUT;
-		const built = await buildSample({ out, only: args.lists.source ?? SAMPLE_SOURCES.map((s) => s.id), log: (line) => console.log(line) });
-		let code = 0;
-		for (const { source, result } of built) {
-			console.log(`\n== ${source.id} (${sourceDir(source.id, out)})`);
-			code = Math.max(code, report(result, sourceDir(source.id, out)));
-		}
-		console.log(`\nSources: ${join(out, 'sources.json')} (${built.map((b) => b.source.id).join(', ')})`);
-		return code;
-	}
+/** What one run builds: the shipped sample (some of its sources), or extracts from the given inputs. */
+export type BuildExtractsCliOptions =
+	| { sample: true; out: string; only: string[] }
+	| ({ sample: false } & Omit<BuildOptions, 'fingerprint' | 'log'>);
+
+/** Parse and check the command line; throws a UsageError naming the problem. */
+export function parseBuildExtractsArgs(argv: readonly string[]): BuildExtractsCliOptions | 'help' {
+	const args = parseArgs(argv, {
+		lists: ['input', 'source'],
+		values: [
+			'out', 'boundaries', 'imd', 'columns', 'constant', 'format', 'districts', 'district-id', 'district-name',
+			'force-lads', 'force', 'force-area', 'force-boundary', 'force-name', 'pfa-lookup', 'lad-changes'
+		],
+		flags: ['sample', 'no-areas', 'help']
+	});
+	if (args.flags.has('help')) return 'help';
+	if (args.flags.has('sample')) return { sample: true, out: args.values.out ?? SAMPLE_OUT, only: args.lists.source ?? SAMPLE_SOURCES.map((s) => s.id) };
 	const inputs = args.lists.input ?? [];
 	const out = args.values.out;
-	if (inputs.length === 0 || !out) {
-		console.error(`error: ${inputs.length === 0 ? '--input' : '--out'} is required\n${USAGE}`);
-		return 2;
-	}
+	if (inputs.length === 0 || !out) throw new UsageError(`${inputs.length === 0 ? '--input' : '--out'} is required`);
 	const areas = args.flags.has('no-areas') ? null : areaInputs(args.values.boundaries, args.values.imd);
-	let columns: Record<string, string> | undefined;
-	let constants: Record<string, string> | undefined;
-	let forceArea: ForceAreaRequest;
+	const columns = args.values.columns ? parseColumnMapping(args.values.columns) : undefined;
+	const constants = args.values.constant ? parseColumnMapping(args.values.constant, '--constant', 'field=value') : undefined;
 	const format = args.values.format as SourceKind | undefined;
-	try {
-		columns = args.values.columns ? parseColumnMapping(args.values.columns) : undefined;
-		constants = args.values.constant ? parseColumnMapping(args.values.constant, '--constant', 'field=value') : undefined;
-		if (format !== undefined && !GENERIC_KINDS.includes(format)) throw new Error(`--format must be one of ${GENERIC_KINDS.join(', ')}, got "${format}"`);
-		if ((args.values['district-id'] || args.values['district-name']) && !args.values.districts && !args.values['force-boundary']) {
-			throw new Error('--district-id and --district-name need --districts <file>');
-		}
-		forceArea = forceAreaRequest(args.values);
-	} catch (e) {
-		console.error(`error: ${(e as Error).message}\n${USAGE}`);
-		return 2;
+	if (format !== undefined && !GENERIC_KINDS.includes(format)) throw new UsageError(`--format must be one of ${GENERIC_KINDS.join(', ')}, got "${format}"`);
+	if ((args.values['district-id'] || args.values['district-name']) && !args.values.districts && !args.values['force-boundary']) {
+		throw new UsageError('--district-id and --district-name need --districts <file>');
 	}
+	const forceArea = forceAreaRequest(args.values);
 	const districtsFile = args.values.districts ?? args.values['force-boundary'];
 	const districts: DistrictInputs | null = districtsFile
 		? {
@@ -106,21 +83,37 @@ async function main(): Promise<number> {
 				populationFile: areaInputs(undefined, args.values.imd).populationFile
 			}
 		: null;
-	console.log(`Building extracts from ${inputs.join(', ')} → ${out}`);
 	const forceLookups: ForceLookupFiles = {
 		imdFile: areaInputs(undefined, args.values.imd).imdFile,
 		pfaFile: args.values['pfa-lookup'] ?? DEFAULT_FORCE_LOOKUPS.pfaFile,
 		ladChangesFile: args.values['lad-changes'] ?? DEFAULT_FORCE_LOOKUPS.ladChangesFile
 	};
+	return { sample: false, inputs, out, areas, columns, constants, format, districts, forceArea, forceLookups };
+}
+
+/** Build and print the per-file account; returns the exit status (1 when nothing was accepted, 2 on an unknown force or code). */
+export async function runBuildExtracts(options: BuildExtractsCliOptions): Promise<number> {
+	if (options.sample) {
+		const { out, only } = options;
+		const built = await buildSample({ out, only, log: (line) => console.log(line) });
+		let code = 0;
+		for (const { source, result } of built) {
+			console.log(`\n== ${source.id} (${sourceDir(source.id, out)})`);
+			code = Math.max(code, report(result, sourceDir(source.id, out)));
+		}
+		console.log(`\nSources: ${join(out, 'sources.json')} (${built.map((b) => b.source.id).join(', ')})`);
+		return code;
+	}
+	console.log(`Building extracts from ${options.inputs.join(', ')} → ${options.out}`);
 	let result: BuildResult;
 	try {
-		result = await buildExtracts({ inputs, out, areas, columns, constants, format, districts, forceArea, forceLookups, fingerprint: '', log: (line) => console.log(line) });
+		result = await buildExtracts({ ...options, fingerprint: '', log: (line) => console.log(line) });
 	} catch (e) {
 		if (!(e instanceof ForceAreaError)) throw e;
 		console.error(`error: ${e.message}`);
 		return 2;
 	}
-	return report(result, out);
+	return report(result, options.out);
 }
 
 /** The force area the flags name (at most one way), else `auto` (the records' "Falls within", else none). */
@@ -168,11 +161,4 @@ function report({ manifest, elapsedMs }: BuildResult, out: string): number {
 	return 0;
 }
 
-main().then(
-	(code) => process.exit(code),
-	(e) => {
-		console.error(`error: ${(e as Error).message}`);
-		if (process.env.DEBUG) console.error(e);
-		process.exit(1);
-	}
-);
+runCli({ module: import.meta.url, usage: USAGE, parse: parseBuildExtractsArgs, run: runBuildExtracts });

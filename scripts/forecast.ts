@@ -31,7 +31,7 @@ import type { Row } from '../analytics/runner';
 import { FORECAST_METHODS, forecastWithBacktest, isForecastMethod, type ForecastMethodName, type ForecastWithBacktest } from '../analytics/forecast';
 import { addDays, addHours, hourOfWeekOf, hourlyCounts, type TimestampedTable } from '../analytics/forecast/series';
 import { categoryProfile, checkStaffingAssumptions, minutesByHourOfWeek, officersNeededPerHour, resolveTimeOnTask, type StaffingAssumptions } from '../analytics/staffing';
-import { runCli } from './lib/cli';
+import { runCli, UsageError } from './lib/cli';
 
 const USAGE = `usage: npm run forecast -- --input <timestamped CSVs or an extract folder …> --train-end <YYYY-MM-DD> --horizon-weeks <n> --out <file.csv>
          [--method auto|${FORECAST_METHODS.join('|')}] [--dataset events|stop_search]
@@ -41,8 +41,6 @@ const USAGE = `usage: npm run forecast -- --input <timestamped CSVs or an extrac
 
 const HOURS_PER_WEEK = 168;
 export const FORECAST_COLUMNS = ['timestamp', 'mean', 'lo80', 'hi80', 'lo95', 'hi95', 'method'] as const;
-
-class UsageError extends Error {}
 
 export interface ForecastCliOptions {
 	inputs: string[];

@@ -54,7 +54,7 @@ import {
 import { effectiveWeights, type AreaUnit } from '../analytics/thr/model';
 import { DEFAULT_THR_MODEL, readModel } from './thr-model-file';
 import { areaColumn, monthIndex, monthKey, type AreaLevel, type MonthlyTable } from '../analytics/forecast/series';
-import { runCli } from './lib/cli';
+import { runCli, UsageError } from './lib/cli';
 
 const LEVELS: Record<string, AreaLevel> = { lsoa: 'lsoa', 'h3-7': 'h3_r7', 'h3-8': 'h3_r8', 'h3-9': 'h3_r9', area: 'area_code' };
 const DATASETS: readonly MonthlyTable[] = ['incidents', 'events', 'stop_search'];
@@ -107,8 +107,6 @@ const USAGE = `usage: npm run hotspots -- --input <street CSVs, folders or an ex
          [--area-shares 0.01,0.05,0.1,0.2] [--evaluation-out <file.csv|file.json>]
   e.g. npm run hotspots -- --input sample-data/police-uk/city-of-london/street --train-end 2019-10 --method kde --level h3-8 --out hotspots.csv
        npm run hotspots -- --input extracts/sample/city-of-london --method thr --measure harm --evaluate-months 12`;
-
-class UsageError extends Error {}
 
 export interface HotspotsCliOptions {
 	inputs: string[];

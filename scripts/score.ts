@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_THR_MODEL, readModel } from './thr-model-file';
 import { parseArgs } from './lib/args';
+import { runCli, UsageError } from './lib/cli';
 import { createNodeRunner } from './lib/node-runner';
 import { loadInput } from './lib/load-input';
 import { toCsv } from '../analytics/export/csv';
@@ -26,8 +27,6 @@ const USAGE = `usage: npm run score -- --input <street CSVs, folders or an extra
   --model   a THR model file (default ${DEFAULT_THR_MODEL})
   --format  csv (default): one row per area; text: the same as readable blocks
   --top     how many areas the summary prints (default 5)`;
-
-class UsageError extends Error {}
 
 /** How many significant decimals a raw value is written with in the CSV (raw values are measurements, not exact like scores). */
 const RAW_DIGITS = 12;
@@ -128,37 +127,44 @@ function textBlock(result: ScoreResult, index: number, names: Map<string, string
 	return lines.join('\n');
 }
 
-async function main(): Promise<number> {
-	let args;
-	let top = 5;
+/** The options of one run of the command. */
+export interface ScoreCliOptions {
+	inputs: string[];
+	month: string;
+	out: string;
+	model: string;
+	format: 'csv' | 'text';
+	top: number;
+}
+
+/** Parse and check the command line; throws a UsageError naming the problem. */
+export function parseScoreArgs(argv: readonly string[]): ScoreCliOptions | 'help' {
+	const args = parseArgs(argv, { lists: ['input'], values: ['model', 'month', 'out', 'format', 'top'], flags: ['help'] });
+	if (args.flags.has('help')) return 'help';
+	for (const name of ['month', 'out'] as const) if (!args.values[name]) throw new UsageError(`--${name} is required`);
+	const inputs = args.lists.input;
+	if (!inputs?.length) throw new UsageError('--input is required');
+	monthIndex(args.values.month);
 	let format: 'csv' | 'text' = 'csv';
-	try {
-		args = parseArgs(process.argv.slice(2), { lists: ['input'], values: ['model', 'month', 'out', 'format', 'top'], flags: ['help'] });
-		if (args.flags.has('help')) {
-			console.log(USAGE);
-			return 0;
-		}
-		for (const name of ['month', 'out'] as const) if (!args.values[name]) throw new UsageError(`--${name} is required`);
-		if (!args.lists.input?.length) throw new UsageError('--input is required');
-		monthIndex(args.values.month);
-		if (args.values.format !== undefined) {
-			if (args.values.format !== 'csv' && args.values.format !== 'text') throw new UsageError(`--format must be csv or text, got "${args.values.format}"`);
-			format = args.values.format;
-		}
-		if (args.values.top !== undefined) {
-			top = Number(args.values.top);
-			if (!(Number.isInteger(top) && top >= 0)) throw new UsageError(`--top must be a whole number ≥ 0, got "${args.values.top}"`);
-		}
-	} catch (e) {
-		console.error(`error: ${(e as Error).message}\n${USAGE}`);
-		return 2;
+	if (args.values.format !== undefined) {
+		if (args.values.format !== 'csv' && args.values.format !== 'text') throw new UsageError(`--format must be csv or text, got "${args.values.format}"`);
+		format = args.values.format;
 	}
+	let top = 5;
+	if (args.values.top !== undefined) {
+		top = Number(args.values.top);
+		if (!(Number.isInteger(top) && top >= 0)) throw new UsageError(`--top must be a whole number ≥ 0, got "${args.values.top}"`);
+	}
+	return { inputs, month: args.values.month!, out: args.values.out!, model: args.values.model ?? DEFAULT_THR_MODEL, format, top };
+}
+
+/** Score one month and write the file; returns the exit status (errors are thrown: exit 1). */
+export async function runScore({ inputs, month, out, model: modelFile, format, top }: ScoreCliOptions): Promise<number> {
 	const started = performance.now();
-	const { model, weights } = readModel(args.values.model ?? DEFAULT_THR_MODEL);
-	const month = args.values.month;
+	const { model, weights } = readModel(modelFile);
 	const runner = await createNodeRunner();
 	try {
-		const input = await loadInput(runner, args.lists.input, { datasets: datasetsFor(args.lists.input) });
+		const input = await loadInput(runner, inputs, { datasets: datasetsFor(inputs) });
 		const loadedMs = performance.now() - started;
 		const t = performance.now();
 		const result = await scoreMonth(runner, { model, weights, month });
@@ -169,20 +175,20 @@ async function main(): Promise<number> {
 
 		const names = await areaNames(runner, result.areas.map((a) => a.areaId), result.areaUnit);
 		const reasons = new Map(result.areas.map((a) => [a.areaId, areaReason(result, a.areaId)]));
-		mkdirSync(dirname(resolve(args.values.out)), { recursive: true });
-		if (format === 'csv') writeFileSync(args.values.out, toCsv(csvRows(result, names, reasons), scoreColumns(model)));
+		mkdirSync(dirname(resolve(out)), { recursive: true });
+		if (format === 'csv') writeFileSync(out, toCsv(csvRows(result, names, reasons), scoreColumns(model)));
 		else {
 			const head = [
 				`${model.title} (${model.id} ${model.version}) for ${month}: ${result.areas.length} areas, ${model.tie_rule.description}`,
 				...model.bands.map((b) => bandMeaning(model, b.id)),
 				''
 			];
-			writeFileSync(args.values.out, `${[...head, ...result.areas.map((_, i) => textBlock(result, i, names, reasons))].join('\n')}\n`);
+			writeFileSync(out, `${[...head, ...result.areas.map((_, i) => textBlock(result, i, names, reasons))].join('\n')}\n`);
 		}
 
 		const scope = result.scope;
 		console.log(`${model.title} (${model.id} ${model.version}), harm weights ${weights.id} ${weights.version}`);
-		console.log(`Input: ${input.kind === 'extract' ? `extract ${input.dir} built ${input.manifest.built_at}` : `${args.lists.input.join(', ')} (built in ${(input.buildMs / 1000).toFixed(1)} s)`}, ${input.tables[0].rows} incident rows`);
+		console.log(`Input: ${input.kind === 'extract' ? `extract ${input.dir} built ${input.manifest.built_at}` : `${inputs.join(', ')} (built in ${(input.buildMs / 1000).toFixed(1)} s)`}, ${input.tables[0].rows} incident rows`);
 		console.log(
 			`Scope: ${scope.method === 'force-area' ? `every area of the ${scope.forceName} force area (${scope.areasInForceArea})` : `the areas with records${scope.forceName ? ` inside the ${scope.forceName} force area` : ''}`}; in the months read, ${scope.recordsOutside} records located outside the force area and ${scope.recordsUnplaced} with no location, not scored`
 		);
@@ -200,18 +206,11 @@ async function main(): Promise<number> {
 			console.log(`Top ${Math.min(top, result.areas.length)} (${model.tie_rule.description})`);
 			for (let i = 0; i < Math.min(top, result.areas.length); i++) console.log(textBlock(result, i, names, reasons));
 		}
-		console.log(`Wrote ${result.areas.length} areas to ${args.values.out} (${format}). Load ${(loadedMs / 1000).toFixed(1)} s, score ${scoreMs.toFixed(0)} ms.`);
+		console.log(`Wrote ${result.areas.length} areas to ${out} (${format}). Load ${(loadedMs / 1000).toFixed(1)} s, score ${scoreMs.toFixed(0)} ms.`);
 		return 0;
 	} finally {
 		runner.close();
 	}
 }
 
-main().then(
-	(code) => process.exit(code),
-	(e) => {
-		console.error(`error: ${(e as Error).message}`);
-		if (process.env.DEBUG) console.error(e);
-		process.exit(1);
-	}
-);
+runCli({ module: import.meta.url, usage: USAGE, parse: parseScoreArgs, run: runScore });

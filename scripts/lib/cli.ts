@@ -5,11 +5,16 @@
  */
 import { pathToFileURL } from 'node:url';
 
+/** A problem with the command line: thrown by a command's parse, it exits 2 with the usage text. */
+export class UsageError extends Error {}
+
 export interface CliOptions<T> {
 	/** import.meta.url of the command's module. */
 	module: string;
 	usage: string;
+	/** Throws (any error, usually a UsageError) on a bad command line; 'help' prints the usage. */
 	parse: (argv: readonly string[]) => T | 'help';
+	/** Resolves to the exit status; a thrown error exits 1. */
 	run: (options: T) => Promise<number>;
 }
 
