@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExtractManifest } from '../../analytics/ingest/extract-schema';
 import { buildExtracts } from './extracts';
 import { SAMPLE_AREAS, SAMPLE_INPUTS } from './sample';
+import { col, readArrow } from './extract-test-utils';
 
 // ---------------------------------------------------------------------------------------------
 // The test's own reading of the raw files.
@@ -99,19 +100,6 @@ function rawFolder(folder: string): RawFile[] {
 
 /** Column of a raw record by its police.uk header. */
 const cell = (file: RawFile, record: RawRecord, header: string) => record.cells[file.header.indexOf(header)];
-
-function readArrow(dir: string, name: string): Table {
-	return tableFromIPC(readFileSync(join(dir, `${name}.arrow`)));
-}
-
-/** One column of an Arrow table as plain values. */
-function col<T = unknown>(table: Table, name: string): T[] {
-	const vector = table.getChild(name);
-	if (!vector) throw new Error(`no column ${name}`);
-	const out: T[] = [];
-	for (let i = 0; i < table.numRows; i++) out.push(vector.get(i) as T);
-	return out;
-}
 
 const LONDON = new Intl.DateTimeFormat('en-GB', {
 	timeZone: 'Europe/London',

@@ -6,10 +6,9 @@
  * is 6 LSOAs 2011. Then the ways an area is named (local authority codes, a force) and the errors.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tableFromIPC, type Table } from 'apache-arrow';
+import type { Table } from 'apache-arrow';
 import { geoContains } from 'd3';
 import { cellToLatLng, gridDisk, latLngToCell } from 'h3-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +21,7 @@ import { readLsoaBoundaries } from './areas';
 import { loadInput } from './load-input';
 import { createNodeRunner, type NodeRunner } from './node-runner';
 import { SAMPLE_AREAS, SAMPLE_INPUTS } from './sample';
+import { col, readArrow, tempDirs } from './extract-test-utils';
 
 const STREET = 'sample-data/police-uk/city-of-london/street';
 const SEARCH = 'sample-data/police-uk/city-of-london/stop-and-search';
@@ -30,23 +30,7 @@ const CITY_LSOAS = ['E01000001', 'E01000002', 'E01000003', 'E01000005', 'E010327
 /** Lancashire's 14 local authorities (ONS LAD16 → PFA16 "Lancashire"). */
 const LANCASHIRE_LADS = ['E06000008', 'E06000009', ...Array.from({ length: 12 }, (_, i) => `E07000${117 + i}`)];
 
-const dirs: string[] = [];
-const tempDir = () => {
-	const d = mkdtempSync(join(tmpdir(), 'clearsight-force-'));
-	dirs.push(d);
-	return d;
-};
-afterAll(() => {
-	for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function col<T = unknown>(table: Table, name: string): T[] {
-	const vector = table.getChild(name);
-	if (!vector) throw new Error(`no column ${name}`);
-	const out: T[] = [];
-	for (let i = 0; i < table.numRows; i++) out.push(vector.get(i) as T);
-	return out;
-}
+const tempDir = tempDirs('clearsight-force-');
 
 function countFlags(table: Table): { inside: number; outside: number; unplaced: number } {
 	const flags = col<boolean | null>(table, 'in_force_area');
@@ -57,7 +41,7 @@ describe('City of London: the force the records fall within', () => {
 	let out: string;
 	let manifest: ExtractManifest;
 	let runner: NodeRunner;
-	const read = (name: string) => tableFromIPC(readFileSync(join(out, `${name}.arrow`)));
+	const read = (name: string) => readArrow(out, name);
 
 	beforeAll(async () => {
 		out = tempDir();
@@ -191,7 +175,7 @@ describe('naming the area', () => {
 		const out = tempDir();
 		const { manifest } = await buildExtracts({ inputs: [STREET], out, areas: null, forceArea: { kind: 'lads', ladCodes: LANCASHIRE_LADS } });
 		expect(manifest.force_area).toMatchObject({ name: 'Lancashire', method: 'named-authorities', unit: 'lsoa', lad_codes: LANCASHIRE_LADS });
-		const incidents = tableFromIPC(readFileSync(join(out, 'incidents.arrow')));
+		const incidents = readArrow(out, 'incidents');
 		const lsoa = col<string | null>(incidents, 'lsoa_code');
 		const located = lsoa.filter((l) => l !== null).length;
 		expect(manifest.force_area!.records.incidents).toEqual({ inside: 0, outside: located, unplaced: incidents.numRows - located });
@@ -265,7 +249,7 @@ describe('naming the area', () => {
 		const { manifest } = await buildExtracts({ inputs: [csv], out: join(dir, 'out'), areas: null });
 		expect(manifest.force_area).toMatchObject({ name: null, unit: null, method: 'none', lad_codes: [], areas: 0 });
 		expect(manifest.force_area!.records.events).toEqual({ inside: 0, outside: 0, unplaced: 2 });
-		expect(tableFromIPC(readFileSync(join(dir, 'out', 'force_area.arrow'))).numRows).toBe(0);
+		expect(readArrow(join(dir, 'out'), 'force_area').numRows).toBe(0);
 	});
 });
 

@@ -5,17 +5,17 @@
  * text. Also the generic month-resolution format's rules on a small hand-made file whose every
  * row is worked out below.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { tableFromIPC, type Table } from 'apache-arrow';
+import type { Table } from 'apache-arrow';
 import { cellArea, getResolution } from 'h3-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildExtracts } from './extracts';
 import { detectInput } from '../../analytics/ingest';
 import { readDistricts } from './districts';
 import { SAMPLE_SOURCES } from './sample';
+import { col, readArrow, tempDirs } from './extract-test-utils';
 import type { ExtractManifest } from '../../analytics/ingest/extract-schema';
 
 const LANCASHIRE_TAB = 'sample-data/police-uk/lancashire-asb-2022/lancashire_asb.tab';
@@ -61,32 +61,19 @@ function imdLookup(): Map<string, { lad: string; population: number }> {
 	return new Map(f1.map((r) => [r[lsoa1], { lad: r[lad1], population: population.get(r[lsoa1])! }]));
 }
 
-function col<T = unknown>(table: Table, name: string): T[] {
-	const vector = table.getChild(name);
-	if (!vector) throw new Error(`no column ${name}`);
-	const out: T[] = [];
-	for (let i = 0; i < table.numRows; i++) out.push(vector.get(i) as T);
-	return out;
-}
-
 function countBy<T>(values: readonly T[]): Map<T, number> {
 	const m = new Map<T, number>();
 	for (const v of values) m.set(v, (m.get(v) ?? 0) + 1);
 	return m;
 }
 
-const dirs: string[] = [];
-function tempDir(): string {
-	const d = mkdtempSync(join(tmpdir(), 'clearsight-sources-'));
-	dirs.push(d);
-	return d;
-}
+const tempDir = tempDirs('clearsight-sources-');
 
 async function buildSource(id: string): Promise<{ out: string; manifest: ExtractManifest; read: (name: string) => Table }> {
 	const source = SAMPLE_SOURCES.find((s) => s.id === id)!;
 	const out = tempDir();
 	const { manifest } = await buildExtracts({ ...source.build, out });
-	return { out, manifest, read: (name) => tableFromIPC(readFileSync(join(out, `${name}.arrow`))) };
+	return { out, manifest, read: (name) => readArrow(out, name) };
 }
 
 /**
@@ -109,10 +96,6 @@ function forceCellsCoverDistricts(cells: Table, districts: Table, tolerance: num
 	}
 	console.log(`force_cells: ${counts.join(', ')}; districts ${area.toFixed(1)} km²`);
 }
-
-afterAll(() => {
-	for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
 
 describe('Lancashire anti-social behaviour 2022 (month-resolution incidents)', () => {
 	const raw = lines(LANCASHIRE_TAB);
@@ -343,7 +326,7 @@ describe('generic month-resolution incidents: detection, constants and rules', (
 		const { manifest } = await buildExtracts({ inputs: [path], out, areas: null, constants: { category: 'Anti-social behaviour' } });
 		const [file] = manifest.sources;
 		expect(file).toMatchObject({ kind: 'month-incidents', rows_in: 8, accepted: 2, rejected: 6 });
-		const q = tableFromIPC(readFileSync(join(out, 'quarantine.arrow')));
+		const q = readArrow(out, 'quarantine');
 		const got = col<number>(q, 'source_line').map((line, i) => [line, col<string>(q, 'column_name')[i], col<string>(q, 'reason')[i].split(':')[0]]);
 		expect(got).toEqual([
 			[4, 'month', 'month is not a calendar month'],
@@ -353,7 +336,7 @@ describe('generic month-resolution incidents: detection, constants and rules', (
 			[8, 'lsoa_code', 'LSOA code is not an ONS area code'],
 			[9, 'location', 'formula-like value (starts with =, +, -, @, tab or carriage return)']
 		]);
-		const incidents = tableFromIPC(readFileSync(join(out, 'incidents.arrow')));
+		const incidents = readArrow(out, 'incidents');
 		expect(col(incidents, 'month')).toEqual(['2022-01', '2022-02']);
 		expect(col(incidents, 'month_index')).toEqual([2022 * 12, 2022 * 12 + 1]);
 		expect(col(incidents, 'district_id')).toEqual([null, null]);
