@@ -9,7 +9,7 @@ import type { Classes } from '$analytics/explore/classes';
 import { CELL_TABLE_COLUMNS, layerGeoJson, type CellLayer, type CellTableRow, type ForceAreaShape, type HotSpotResult } from '$analytics/explore/map';
 import { downloadBlob, downloadCsv } from '$lib/app/download';
 import { exportStem } from '../export-name';
-import type { MapMode } from './layer';
+import type { MapMode } from './layer-query';
 import type { MapApi } from './types';
 
 /** The file name stem of the map's downloads. */
