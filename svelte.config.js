@@ -1,5 +1,6 @@
 import adapter from '@sveltejs/adapter-static';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+import { CSP_DIRECTIVES } from './csp.js';
 
 /**
  * The app lives in web/ (fixed layout). It is a static shell: every dashboard route is
@@ -26,22 +27,11 @@ const config = {
 			$analytics: 'analytics',
 			$models: 'models'
 		},
-		// No request may leave the origin. 'wasm-unsafe-eval' lets DuckDB-wasm compile its
-		// module; blob: workers are used by maplibre-gl; inline styles are set by charts.
+		// The one policy of the app (csp.js, also the header sent by scripts/lib/server.ts): SvelteKit
+		// adds the hash of each page's inline bootstrap script and writes it into a <meta> tag.
 		csp: {
 			mode: 'hash',
-			directives: {
-				'default-src': ['self'],
-				'script-src': ['self', 'wasm-unsafe-eval'],
-				'worker-src': ['self', 'blob:'],
-				'connect-src': ['self'],
-				'img-src': ['self', 'data:', 'blob:'],
-				'style-src': ['self', 'unsafe-inline'],
-				'font-src': ['self'],
-				'object-src': ['none'],
-				'base-uri': ['self'],
-				'form-action': ['self']
-			}
+			directives: CSP_DIRECTIVES
 		}
 	}
 };

@@ -1,27 +1,16 @@
 /**
  * The static server behind `npm start` and the browser tests: the built app from build/ and an
- * extracts folder under /data, on 127.0.0.1 only, with a Content-Security-Policy that forbids
- * any request leaving the origin.
+ * extracts folder under /data, on 127.0.0.1 only, with the app's Content-Security-Policy as a
+ * header on every response (csp.js plus the hashes of the built pages' inline scripts, read from
+ * the build at start: scripts/lib/csp-header.ts): no request leaves the origin and no inline
+ * script runs unless it is one of the app's own.
  */
 import { createServer, type Server } from 'node:http';
 import { existsSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import sirv from 'sirv';
+import { buildCspHeader } from './csp-header';
 import { extractsMiddleware } from './serve-extracts';
-
-export const CONTENT_SECURITY_POLICY = [
-	"default-src 'self'",
-	"script-src 'self' 'wasm-unsafe-eval' 'unsafe-inline'",
-	"worker-src 'self' blob:",
-	"connect-src 'self'",
-	"img-src 'self' data: blob:",
-	"style-src 'self' 'unsafe-inline'",
-	"font-src 'self'",
-	"object-src 'none'",
-	"base-uri 'self'",
-	"form-action 'self'",
-	"frame-ancestors 'none'"
-].join('; ');
 
 export interface ServerOptions {
 	/** Folder of the built app (default build/). */
@@ -53,8 +42,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 		}
 	});
 	const data = extractsMiddleware(dataDir);
+	const contentSecurityPolicy = buildCspHeader(buildDir);
 	const server = createServer((req, res) => {
-		res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+		res.setHeader('Content-Security-Policy', contentSecurityPolicy);
 		res.setHeader('X-Content-Type-Options', 'nosniff');
 		res.setHeader('Referrer-Policy', 'no-referrer');
 		const notFound = () => {

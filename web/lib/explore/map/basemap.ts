@@ -3,7 +3,8 @@
  * map makes no request at all. A deployment with its own raster tile server can set
  * `VITE_CLEARSIGHT_BASEMAP` at build time to an XYZ template (`https://tiles.example/{z}/{x}/{y}.png`);
  * it is drawn faintly under the cells. Off by default; the Content-Security-Policy
- * (scripts/lib/server.ts, svelte.config.js) must then allow that host in img-src/connect-src.
+ * (csp.js: the page's meta tag and the server's header) must then allow that host in
+ * img-src/connect-src.
  */
 import type { ExpressionSpecification, StyleSpecification } from 'maplibre-gl';
 
