@@ -9,3 +9,4 @@ export * from './extract-schema';
 export * from './text-scan';
 export * from './force-area';
 export * from './csv-columns';
+export * from './dataset-entry';

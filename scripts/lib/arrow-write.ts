@@ -23,11 +23,9 @@ import {
 } from 'apache-arrow';
 import type { DuckDBVector } from '@duckdb/node-api';
 import type { ExtractColumn } from '../../analytics/ingest/extract-schema';
+import { createDictionaryType } from '../../analytics/ingest/dataset-entry';
 import { ident } from '../../analytics/ingest/sql';
 import type { NodeRunner } from './node-runner';
-
-/** A string column is dictionary-encoded when it has at most this share of distinct values. */
-const DICTIONARY_MAX_SHARE = 0.5;
 
 interface ColumnBuffer {
 	column: ExtractColumn;
@@ -149,12 +147,9 @@ export async function queryToArrow(runner: NodeRunner, columns: readonly Extract
 	for (const [i, column] of columns.entries()) {
 		const name = ident(column.name);
 		let dictionary: string[] | null = null;
-		if (column.type === 'VARCHAR' && rows > 0) {
-			const [{ d }] = await runner.rows<{ d: number }>(`SELECT count(DISTINCT ${name}) AS d FROM arrow_w`);
-			if (d > 0 && d <= rows * DICTIONARY_MAX_SHARE) {
+		if (column.type === 'VARCHAR') {
+			if (await createDictionaryType(runner, 'arrow_w', column.name, rows, `arrow_enum_${i}`)) {
 				const type = ident(`arrow_enum_${i}`);
-				await runner.exec(`DROP TYPE IF EXISTS ${type}`);
-				await runner.exec(`CREATE TYPE ${type} AS ENUM (SELECT DISTINCT ${name} FROM arrow_w WHERE ${name} IS NOT NULL ORDER BY 1)`);
 				dictionary = (await runner.columns(`SELECT unnest(enum_range(NULL::${type})) AS v`)).v as string[];
 				exprs.push(`CAST(enum_code(CAST(${name} AS ${type})) AS INTEGER)`);
 			} else exprs.push(`CAST(strlen(${name}) AS INTEGER)`);

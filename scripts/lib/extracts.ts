@@ -33,7 +33,9 @@ import {
 	type DatasetName,
 	type SourceKind,
 	type ExtractManifest,
-	type SourceReport
+	type SourceReport,
+	datasetEntry,
+	type DatasetEntry
 } from '../../analytics/ingest';
 import { queryToArrow } from './arrow-write';
 import { displayNames, listInputs, readInput, type InputFile } from './input-files';
@@ -181,42 +183,12 @@ async function buildPointTable(runner: NodeRunner, boundaries: LsoaFeature[] | n
 	return lon.length;
 }
 
-async function writeDataset(
-	runner: NodeRunner,
-	out: string,
-	name: DatasetName,
-	from: string
-): Promise<ExtractManifest['datasets'][number]> {
+async function writeDataset(runner: NodeRunner, out: string, name: DatasetName, from: string): Promise<DatasetEntry> {
 	const spec = EXTRACT_DATASETS.find((d) => d.name === name)!;
 	const { bytes, rows } = await queryToArrow(runner, spec.columns, from);
-	const file = `${name}.arrow`;
-	writeFileSync(join(out, file), bytes);
-	const has = (c: string) => spec.columns.some((col) => col.name === c);
-	let date_range: { first: string; last: string } | null = null;
-	if (has('month') && rows > 0) {
-		const [r] = await runner.rows<{ first: string; last: string }>(`SELECT min(month) AS first, max(month) AS last FROM ${from}`);
-		date_range = r;
-	}
-	let bbox: [number, number, number, number] | null = null;
-	const lonCol = has('longitude') ? 'longitude' : has('centroid_lon') ? 'centroid_lon' : null;
-	if (lonCol && rows > 0) {
-		const latCol = lonCol === 'longitude' ? 'latitude' : 'centroid_lat';
-		const [r] = await runner.rows<{ w: number; s: number; e: number; n: number }>(
-			`SELECT min(${lonCol}) AS w, min(${latCol}) AS s, max(${lonCol}) AS e, max(${latCol}) AS n FROM ${from}`
-		);
-		if (r.w !== null) bbox = [r.w, r.s, r.e, r.n];
-	}
-	return {
-		name,
-		file,
-		format: 'arrow-ipc-stream',
-		rows,
-		bytes: bytes.byteLength,
-		sha256: createHash('sha256').update(bytes).digest('hex'),
-		columns: spec.columns,
-		date_range,
-		bbox
-	};
+	writeFileSync(join(out, `${name}.arrow`), bytes);
+	const sha256 = createHash('sha256').update(bytes).digest('hex');
+	return datasetEntry(runner, { name, columns: spec.columns, source: from, rows, bytes: bytes.byteLength, sha256 });
 }
 
 /**

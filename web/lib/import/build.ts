@@ -40,7 +40,10 @@ import {
 	ForceAreaError,
 	type ForceAreaReport,
 	type ForceAreaRequest,
-	type LadChange
+	type LadChange,
+	createDictionaryType,
+	datasetEntry,
+	type DatasetEntry
 } from '../../../analytics/ingest';
 import ladChangesFile from '../../../models/geography/lad-changes.json';
 import { ident } from '../../../analytics/ingest/sql';
@@ -461,9 +464,6 @@ function inForceArea(kind: SourceKind, present: ReadonlySet<string>, unit: 'lsoa
 	return inForceAreaSql(unit, { located: `${lon} IS NOT NULL OR ${area} IS NOT NULL`, lsoa, district: 'CAST(NULL AS VARCHAR)', pointInForce: 'CAST(NULL AS BOOLEAN)' });
 }
 
-/** A string column is dictionary-encoded when it has at most this share of distinct values (as the builder). */
-const DICTIONARY_MAX_SHARE = 0.5;
-
 async function writeDataset(
 	engine: ImportEngine,
 	helpers: ImportHelpers,
@@ -472,7 +472,7 @@ async function writeDataset(
 	from: string,
 	/** `from` is a table in the row order wanted: read it in place rather than copying it. */
 	isTable = false
-): Promise<{ bytes: Uint8Array; entry: ExtractManifest['datasets'][number] }> {
+): Promise<{ bytes: Uint8Array; entry: DatasetEntry }> {
 	const { runner } = engine;
 	const source = isTable ? from : 'arrow_w';
 	if (!isTable) await runner.exec(`CREATE OR REPLACE TEMP TABLE arrow_w AS SELECT * FROM ${from}`);
@@ -485,47 +485,16 @@ async function writeDataset(
 			select.push(`CAST(${col} AS TIMESTAMP_MS) AS ${col}`);
 			continue;
 		}
-		if (column.type === 'VARCHAR' && rows > 0) {
-			const [{ d }] = await runner.rows<{ d: number }>(`SELECT count(DISTINCT ${col}) AS d FROM ${source}`);
-			if (d > 0 && d <= rows * DICTIONARY_MAX_SHARE) {
-				const type = ident(`import_enum_${i}`);
-				await runner.exec(`DROP TYPE IF EXISTS ${type}`);
-				await runner.exec(`CREATE TYPE ${type} AS ENUM (SELECT DISTINCT ${col} FROM ${source} WHERE ${col} IS NOT NULL ORDER BY 1)`);
-				select.push(`CAST(${col} AS ${type}) AS ${col}`);
-				continue;
-			}
+		if (column.type === 'VARCHAR' && (await createDictionaryType(runner, source, column.name, rows, `import_enum_${i}`))) {
+			select.push(`CAST(${col} AS ${ident(`import_enum_${i}`)}) AS ${col}`);
+			continue;
 		}
 		select.push(`CAST(${col} AS ${column.type}) AS ${col}`);
 	}
 
-	const has = (c: string) => columns.some((col) => col.name === c);
-	let date_range: { first: string; last: string } | null = null;
-	let bbox: [number, number, number, number] | null = null;
-	if (rows > 0 && has('month')) {
-		const [r] = await runner.rows<{ first: string; last: string }>(`SELECT min(month) AS first, max(month) AS last FROM ${source}`);
-		date_range = r;
-	}
-	const lonCol = has('longitude') ? 'longitude' : has('centroid_lon') ? 'centroid_lon' : null;
-	if (rows > 0 && lonCol) {
-		const latCol = lonCol === 'longitude' ? 'latitude' : 'centroid_lat';
-		const [r] = await runner.rows<{ w: number | null; s: number; e: number; n: number }>(
-			`SELECT min(${ident(lonCol)}) AS w, min(${ident(latCol)}) AS s, max(${ident(lonCol)}) AS e, max(${ident(latCol)}) AS n FROM ${source}`
-		);
-		if (r.w !== null) bbox = [r.w, r.s, r.e, r.n];
-	}
 	const bytes = await engine.exportArrow(`SELECT ${select.join(', ')} FROM ${source}`);
+	const entry = await datasetEntry(runner, { name, columns, source, rows, bytes: bytes.byteLength, sha256: await helpers.sha256(bytes) });
 	if (!isTable) await runner.exec(`DROP TABLE arrow_w`);
 	for (let i = 0; i < columns.length; i++) await runner.exec(`DROP TYPE IF EXISTS ${ident(`import_enum_${i}`)}`);
-	const entry = {
-		name,
-		file: `${name}.arrow`,
-		format: 'arrow-ipc-stream' as const,
-		rows,
-		bytes: bytes.byteLength,
-		sha256: await helpers.sha256(bytes),
-		columns: [...columns],
-		date_range,
-		bbox
-	};
 	return { bytes, entry };
 }

@@ -1,0 +1,91 @@
+/**
+ * One dataset's entry in manifest.json, built the same way by the extract builder
+ * (scripts/lib/extracts.ts, Node) and the in-browser import (web/lib/import/build.ts): the
+ * months it spans, its bounding box, and which string columns are dictionary-encoded in the
+ * Arrow file. Each side writes the Arrow bytes its own way and hands over their size and sha256.
+ */
+import type { QueryRunner } from '../runner';
+import type { DatasetName, ExtractColumn, ExtractManifest } from './extract-schema';
+import { ident } from './sql';
+
+/** One entry of `ExtractManifest.datasets`. */
+export type DatasetEntry = ExtractManifest['datasets'][number];
+
+/**
+ * A string column is dictionary-encoded (an Arrow Dictionary of its distinct values) when it has
+ * at most this share of distinct values among its rows: repeats then cross as small integer codes.
+ */
+export const DICTIONARY_MAX_SHARE = 0.5;
+
+/**
+ * When string column `column` of `source` (`rows` rows) has at least one and at most
+ * {@link DICTIONARY_MAX_SHARE} × rows distinct non-null values, create the DuckDB ENUM type `type`
+ * of those values in sorted order (nulls stay null) and return true; else create nothing and
+ * return false (also for an empty source). `source` is a table name or parenthesised subquery
+ * built from code, `column` and `type` bare names from known lists (quoted here).
+ */
+export async function createDictionaryType(runner: QueryRunner, source: string, column: string, rows: number, type: string): Promise<boolean> {
+	if (rows <= 0) return false;
+	const col = ident(column);
+	const [{ d }] = await runner.rows<{ d: number }>(`SELECT count(DISTINCT ${col}) AS d FROM ${source}`);
+	if (!(d > 0 && d <= rows * DICTIONARY_MAX_SHARE)) return false;
+	await runner.exec(`DROP TYPE IF EXISTS ${ident(type)}`);
+	await runner.exec(`CREATE TYPE ${ident(type)} AS ENUM (SELECT DISTINCT ${col} FROM ${source} WHERE ${col} IS NOT NULL ORDER BY 1)`);
+	return true;
+}
+
+/**
+ * The months a dataset spans and its bounding box, from `source` (a table name or parenthesised
+ * subquery built from code) with the given contract columns and row count.
+ * - `date_range`: first and last `month` (YYYY-MM strings, compared as text); null without a
+ *   `month` column or rows.
+ * - `bbox`: [west, south, east, north] in WGS84 degrees over `longitude`/`latitude` (records) or
+ *   else `centroid_lon`/`centroid_lat` (areas, districts); null without such columns, rows, or
+ *   any located row.
+ */
+export async function datasetExtent(
+	runner: QueryRunner,
+	source: string,
+	columns: readonly ExtractColumn[],
+	rows: number
+): Promise<Pick<DatasetEntry, 'date_range' | 'bbox'>> {
+	const has = (c: string) => columns.some((col) => col.name === c);
+	let date_range: DatasetEntry['date_range'] = null;
+	if (rows > 0 && has('month')) {
+		const [r] = await runner.rows<{ first: string; last: string }>(`SELECT min(month) AS first, max(month) AS last FROM ${source}`);
+		date_range = { first: r.first, last: r.last };
+	}
+	let bbox: DatasetEntry['bbox'] = null;
+	const lonCol = has('longitude') ? 'longitude' : has('centroid_lon') ? 'centroid_lon' : null;
+	if (rows > 0 && lonCol) {
+		const latCol = lonCol === 'longitude' ? 'latitude' : 'centroid_lat';
+		const [lon, lat] = [ident(lonCol), ident(latCol)];
+		const [r] = await runner.rows<{ w: number | null; s: number; e: number; n: number }>(
+			`SELECT min(${lon}) AS w, min(${lat}) AS s, max(${lon}) AS e, max(${lat}) AS n FROM ${source}`
+		);
+		if (r.w !== null) bbox = [r.w, r.s, r.e, r.n];
+	}
+	return { date_range, bbox };
+}
+
+/**
+ * The manifest entry of dataset `name` written as `<name>.arrow` (an Arrow IPC stream of
+ * `bytes` bytes with hex digest `sha256`), its date range and bounding box read from `source`
+ * (see {@link datasetExtent}).
+ */
+export async function datasetEntry(
+	runner: QueryRunner,
+	dataset: { name: DatasetName; columns: readonly ExtractColumn[]; source: string; rows: number; bytes: number; sha256: string }
+): Promise<DatasetEntry> {
+	const { name, columns, source, rows, bytes, sha256 } = dataset;
+	return {
+		name,
+		file: `${name}.arrow`,
+		format: 'arrow-ipc-stream',
+		rows,
+		bytes,
+		sha256,
+		columns: [...columns],
+		...(await datasetExtent(runner, source, columns, rows))
+	};
+}
