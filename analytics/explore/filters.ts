@@ -16,6 +16,7 @@
  *   measure  count | harm | rate | thr (default count)
  *   layer    h3_7 | h3_8 | h3_9 | lsoa | district | auto (default auto)
  */
+import { isMonthKey, monthIndex, monthKey } from '../shared/months';
 
 export type ExploreDataset = 'incidents' | 'stop_search' | 'events';
 export type CellLevel = 'h3_7' | 'h3_8' | 'h3_9' | 'lsoa' | 'district';
@@ -87,11 +88,7 @@ export function defaultFilters(available?: Pick<ExploreAvailable, 'datasets'>): 
 	};
 }
 
-const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
-
-export function isMonthKey(v: string): boolean {
-	return MONTH_RE.test(v);
-}
+export { isMonthKey };
 
 function isOneOf<T extends string>(list: readonly T[], v: string): v is T {
 	return (list as readonly string[]).includes(v);
@@ -254,15 +251,5 @@ export function sameFilters(a: ExploreFilters, b: ExploreFilters): boolean {
 	return filtersToUrl(a).toString() === filtersToUrl(b).toString();
 }
 
-/** Months in [from, to] as `month_index` bounds (year × 12 + month − 1); null = open. */
-export function monthIndex(key: string): number {
-	const m = MONTH_RE.exec(key);
-	if (!m) throw new Error(`Not a month key (expected YYYY-MM): ${JSON.stringify(key)}`);
-	return Number(m[1]) * 12 + Number(m[2]) - 1;
-}
-
-export function monthKey(index: number): string {
-	const y = Math.floor(index / 12);
-	const m = index - y * 12 + 1;
-	return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}`;
-}
+/** Month key 'YYYY-MM' ↔ the extracts' `month_index`: the one copy in analytics/shared/months.ts. */
+export { monthIndex, monthKey };

@@ -137,7 +137,7 @@ describe('date helpers', () => {
 		[() => monthKey(2019 * 12 + 11), '2019-12']
 	])('%#', (fn, expected) => expect(fn()).toBe(expected));
 
-	it('monthIndex rejects a malformed month', () => expect(() => monthIndex('2019-13')).toThrow('month must be YYYY-MM, got "2019-13"'));
+	it('monthIndex rejects a malformed month', () => expect(() => monthIndex('2019-13')).toThrow('not a month: "2019-13"; expected YYYY-MM'));
 });
 
 describe('monthlyPanel', () => {

@@ -12,6 +12,8 @@
  */
 import type { QueryRunner } from '../runner';
 import { ukLocalTimeSql } from '../ingest/time';
+import { monthIndex, monthKey } from '../shared/months';
+import { inList } from '../shared/sql';
 
 export type TimestampedTable = 'events' | 'stop_search';
 
@@ -42,7 +44,6 @@ export interface HourlySeries {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 function checkDate(name: string, value: string | undefined) {
 	if (value !== undefined && (!DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))) {
@@ -72,11 +73,10 @@ function filters(table: TimestampedTable, options: { categories?: readonly strin
 	const where: string[] = [`${cols.local} IS NOT NULL`];
 	const params: string[] = [];
 	if (options.categories) {
-		if (options.categories.length === 0) where.push('false');
-		else {
-			where.push(`${cols.category} IN (${options.categories.map(() => '?').join(', ')})`);
-			params.push(...options.categories);
-		}
+		// Categories given but none listed = no records (absent = every category).
+		const chosen = inList(cols.category, options.categories, 'none');
+		where.push(chosen.sql);
+		params.push(...(chosen.params as string[]));
 	}
 	if (options.areaCode !== undefined) {
 		where.push(`${cols.area} = ?`);
@@ -134,17 +134,8 @@ export async function hourlyCounts(runner: QueryRunner, options: HourlyCountsOpt
 	return { start: startStamp, hourOfWeekStart: hourOfWeekOf(startStamp), values };
 }
 
-/** Month key 'YYYY-MM' → year × 12 + (month − 1), the `month_index` of the extracts. */
-export function monthIndex(month: string): number {
-	if (!MONTH.test(month)) throw new RangeError(`month must be YYYY-MM, got "${month}"`);
-	return Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
-}
-
-/** month_index → 'YYYY-MM'. */
-export function monthKey(index: number): string {
-	const y = Math.floor(index / 12);
-	return `${String(y).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
-}
+/** Month key 'YYYY-MM' ↔ the extracts' `month_index`: the one copy in analytics/shared/months.ts. */
+export { monthIndex, monthKey };
 
 /** Area units a monthly panel can be built over. 'area_code' is the events table's own code. */
 export type AreaLevel = 'lsoa' | 'area_code' | 'h3_r7' | 'h3_r8' | 'h3_r9';
@@ -225,8 +216,10 @@ export async function monthlyPanel(runner: QueryRunner, options: MonthlyPanelOpt
 	const col = areaColumn(table, options.level);
 	const last = monthIndex(options.lastMonth);
 	const measure = options.measure ?? 'count';
-	const catFilter = options.categories ? (options.categories.length ? `AND i.category IN (${options.categories.map(() => '?').join(', ')})` : 'AND false') : '';
-	const catParams = options.categories ? [...options.categories] : [];
+	// Categories given but none listed = no records (absent = every category).
+	const chosen = options.categories ? inList('i.category', options.categories, 'none') : null;
+	const catFilter = chosen ? `AND ${chosen.sql}` : '';
+	const catParams = chosen ? chosen.params : [];
 	const forceFilter = options.forceAreaOnly ? 'AND i.in_force_area IS NOT false' : '';
 	let first: number;
 	if (options.months !== undefined) {

@@ -16,6 +16,7 @@
 import { polygonToCells } from 'h3-js';
 import type { QueryRunner } from '../runner';
 import type { ForceAreaReport } from './extract-schema';
+import type { AreaGeometry } from '../shared/geojson';
 import { ident } from './sql';
 import { TEXT_CSV_SOURCE, csvColumns } from './csv-columns';
 
@@ -396,8 +397,8 @@ export function placementLines(report: ForceAreaReport): string[] {
 		.map(([name, r]) => `${name} ${f(r!.inside)} inside, ${f(r!.outside)} outside, ${f(r!.unplaced)} unplaced`);
 }
 
-/** A polygon or multipolygon in GeoJSON order ([longitude, latitude] degrees, WGS84); the first ring of each polygon is its exterior, the rest holes. */
-export type ForceGeometry = { type: 'Polygon'; coordinates: number[][][] } | { type: 'MultiPolygon'; coordinates: number[][][][] };
+/** A polygon or multipolygon of the force area: the shared GeoJSON type (analytics/shared/geojson.ts). */
+export type ForceGeometry = AreaGeometry;
 
 /**
  * The H3 cells whose centre lies inside any of `geometries` (h3-js polygonToCells, centre

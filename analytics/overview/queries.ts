@@ -5,6 +5,8 @@
  */
 import type { QueryRunner, Scalar } from '../runner';
 import type { ExtractManifest } from '../ingest/extract-schema';
+import { isMonthKey, monthIndex } from '../shared/months';
+import { num } from '../shared/numbers';
 
 /** police.uk's name for anti-social behaviour: the one category that is not a crime. */
 export const ANTI_SOCIAL_BEHAVIOUR = 'Anti-social behaviour';
@@ -228,22 +230,14 @@ export function dataFreshness(manifest: Pick<ExtractManifest, 'built_at' | 'data
 	for (const d of manifest.datasets) {
 		if (d.name === 'quarantine' || !d.date_range) continue;
 		const month = d.date_range.last.slice(0, 7);
-		if (/^\d{4}-\d{2}$/.test(month) && (latestMonth === null || month > latestMonth)) latestMonth = month;
+		if (isMonthKey(month) && (latestMonth === null || month > latestMonth)) latestMonth = month;
 	}
 	const nowIndex = now.getUTCFullYear() * 12 + now.getUTCMonth();
 	const ageMonths =
-		latestMonth === null ? null : nowIndex - (Number(latestMonth.slice(0, 4)) * 12 + Number(latestMonth.slice(5, 7)) - 1);
+		latestMonth === null ? null : nowIndex - monthIndex(latestMonth);
 	const built = Date.parse(manifest.built_at);
 	const builtDaysAgo = Number.isNaN(built) ? null : Math.floor((now.getTime() - built) / 86_400_000);
 	return { builtAt: manifest.built_at, latestMonth, ageMonths, builtDaysAgo };
-}
-
-function num(value: Scalar | undefined): number {
-	if (typeof value === 'number') return value;
-	if (value === null || value === undefined) return 0;
-	const n = Number(value);
-	if (Number.isNaN(n)) throw new TypeError(`expected a number, got ${JSON.stringify(value)}`);
-	return n;
 }
 
 function str(value: Scalar | undefined): string | null {

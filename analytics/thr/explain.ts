@@ -21,6 +21,7 @@ import {
 } from './score';
 import { categoryBreakdownSql, hasForceAreaFlag, incidentRowsSql, monthlySeriesSql } from './sql';
 import { rateRatioPValue } from './stats';
+import { num } from '../shared/numbers';
 
 /** The extract a score was computed from (from its manifest). */
 export interface ExtractVersion {
@@ -629,12 +630,6 @@ export function findArea(result: ScoreResult, areaId: string): AreaScore {
 	const area = result.areas.find((a) => a.areaId === areaId);
 	if (!area) throw new RangeError(`area ${areaId} is not scored for ${result.month}: it has no records in the ${Math.max(...result.model.components.map((c) => c.window_months))} months to then`);
 	return area;
-}
-
-function num(value: Scalar | undefined): number {
-	if (typeof value === 'number') return value;
-	if (value === null || value === undefined) return 0;
-	return Number(value);
 }
 
 function str(value: Scalar | undefined): string | null {

@@ -315,18 +315,11 @@ export function effectiveWeights(model: ThrModel, weights: HarmWeightsModel): Ef
 	return rows;
 }
 
-/** `YYYY-MM` → year × 12 + month − 1 (the extract's month_index). Throws on anything else. */
-export function monthIndex(month: string): number {
-	const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
-	if (!m) throw new RangeError(`not a month: ${JSON.stringify(month)}; expected YYYY-MM, e.g. 2019-06`);
-	return Number(m[1]) * 12 + Number(m[2]) - 1;
-}
-
-/** month_index → `YYYY-MM`. */
-export function monthLabel(index: number): string {
-	const year = Math.floor(index / 12);
-	return `${String(year).padStart(4, '0')}-${String(index - year * 12 + 1).padStart(2, '0')}`;
-}
+/**
+ * Month keys ↔ the extract's month_index, from analytics/shared/months.ts (the one copy);
+ * `monthLabel` is the THR modules' name for `monthKey`.
+ */
+export { monthIndex, monthKey as monthLabel } from '../shared/months';
 
 /** The model's band rule: 'score-thresholds' unless it declares another. */
 export function bandRule(model: Pick<ThrModel, 'band_rule'>): BandRule['method'] {

@@ -10,6 +10,7 @@ import type { QueryRunner } from '../runner';
 import { forecastRiskEstimates } from '../forecast/area-harm';
 import { METHOD_LABELS } from '../forecast/methods';
 import type { EffectiveWeight, RiskComponent, ThrModel } from './model';
+import { monthIndex } from '../shared/months';
 import { poissonQuantile } from './stats';
 
 /** The history the engine has already summed for each (assessment month, area) in scope. */
@@ -158,7 +159,7 @@ export const forecastRisk: RiskProvider = async ({ component, model, weights, hi
 		forceAreaOnly
 	});
 	const runs: RiskRun[] = result.forecasts.map((f) => ({
-		monthIndex: monthIndexOf(f.trainEnd),
+		monthIndex: monthIndex(f.trainEnd),
 		forecastMonth: f.forecastMonth,
 		historyFrom: f.firstMonth,
 		historyTo: f.trainEnd,
@@ -170,7 +171,7 @@ export const forecastRisk: RiskProvider = async ({ component, model, weights, hi
 		backtest: f.scores.map((s) => ({ method: s.method, origins: s.origins, points: s.points, mae: s.mae, mase: s.mase, coverage80: s.coverage80 }))
 	}));
 	// Each row's history, from the forecast of its own month.
-	const byMonth = new Map(result.forecasts.map((f) => [monthIndexOf(f.trainEnd), new Map(f.areas.map((a) => [a.areaId, a.history]))]));
+	const byMonth = new Map(result.forecasts.map((f) => [monthIndex(f.trainEnd), new Map(f.areas.map((a) => [a.areaId, a.history]))]));
 	const rowHistory = history.areaId.map((id, i) => byMonth.get(history.monthIndex[i])?.get(id) ?? null);
 	const methods = [...new Set(runs.map((r) => r.method))];
 	return {
@@ -183,10 +184,6 @@ export const forecastRisk: RiskProvider = async ({ component, model, weights, hi
 		history: rowHistory
 	};
 };
-
-function monthIndexOf(month: string): number {
-	return Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
-}
 
 /** The provider a Risk component declares: {@link forecastRisk} for 'forecast', {@link standInRisk} for 'mean-monthly-harm'. */
 export function riskProviderFor(component: RiskComponent): RiskProvider {

@@ -11,6 +11,7 @@
  */
 import type { Param, QueryRunner } from '../runner';
 import { ident } from '../ingest/sql';
+import { inList } from '../shared/sql';
 import { HARM_WEIGHTS_INSERT_SQL, HARM_WEIGHTS_TABLE_SQL, harmWeightParams, harmWeightRows, type HarmWeightsModel } from '../models/harm-weights';
 import { AREA_COLUMNS, lookbackMonths, type EffectiveWeight, type ThrModel } from './model';
 
@@ -209,6 +210,8 @@ ORDER BY area_id`;
 		return `lag(${cum}, ?, 0) OVER (PARTITION BY area_id ORDER BY t)`;
 	};
 	const windowSql = sums.map((x) => `${lagged(x.measure, x.to)} - ${lagged(x.measure, x.from + 1)} AS ${ident(x.alias)}`);
+	// Never empty (checked above); an empty list would score no month.
+	const assessed = inList('t', months, 'none');
 	const sql = `${areaMonth},
 grid AS (
 	SELECT a.area_id, g.t, coalesce(am.n, 0) AS n, coalesce(am.harm, 0) AS harm
@@ -229,10 +232,10 @@ sums AS (
 )
 SELECT t AS month_index, area_id, ${outputs.join(', ')}
 FROM sums
-WHERE t IN (${months.map(() => '?').join(', ')})${scope ? '' : ' AND in_scope > 0'}
+WHERE ${assessed.sql}${scope ? '' : ' AND in_scope > 0'}
 ORDER BY t, area_id`;
 	// Bound in text order: the scope, weights, the data range (twice), the lag offsets, the months.
-	return { sql, params: [...head, lo, hi, ...lagParams, ...months] };
+	return { sql, params: [...head, lo, hi, ...lagParams, ...assessed.params] };
 }
 
 /**

@@ -10,6 +10,7 @@ import { loadInput } from '../../scripts/lib/load-input';
 import { buildExtracts } from '../../scripts/lib/extracts';
 import { EXTRACT_DATASETS } from '../ingest/extract-schema';
 import type { HarmWeightsModel } from '../models/harm-weights';
+import { monthIndex } from '../shared/months';
 import type { ThrModel } from './model';
 
 export const STREET_DIR = 'sample-data/police-uk/city-of-london/street';
@@ -91,10 +92,9 @@ export async function createIncidents(runner: NodeRunner, rows: readonly Fixture
 	const dataset = EXTRACT_DATASETS.find((d) => d.name === 'incidents')!;
 	await runner.exec(`CREATE OR REPLACE TABLE incidents (${dataset.columns.map((c) => `"${c.name}" ${c.type}`).join(', ')})`);
 	for (const r of rows) {
-		const monthIndex = Number(r.month.slice(0, 4)) * 12 + Number(r.month.slice(5, 7)) - 1;
 		await runner.exec(
 			'INSERT INTO incidents (month, month_index, lsoa_code, category, location, longitude, latitude, source_file, source_line, in_force_area) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-			[r.month, monthIndex, r.lsoa, r.category, r.location ?? null, r.longitude ?? null, r.latitude ?? null, r.file ?? null, r.line ?? null, r.inForceArea ?? null]
+			[r.month, monthIndex(r.month), r.lsoa, r.category, r.location ?? null, r.longitude ?? null, r.latitude ?? null, r.file ?? null, r.line ?? null, r.inForceArea ?? null]
 		);
 	}
 }

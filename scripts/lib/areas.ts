@@ -18,18 +18,10 @@ import { feature, neighbors } from 'topojson-client';
 import { geoArea, geoCentroid, geoContains } from 'd3';
 import type { QueryRunner } from '../../analytics/runner';
 import { TEXT_CSV_SOURCE, csvColumns } from '../../analytics/ingest/csv-columns';
+import type { AreaGeometry, Position } from '../../analytics/shared/geojson';
 
-/** [longitude, latitude] in degrees, WGS84. */
-export type Position = [number, number];
-export interface PolygonGeometry {
-	type: 'Polygon';
-	coordinates: Position[][];
-}
-export interface MultiPolygonGeometry {
-	type: 'MultiPolygon';
-	coordinates: Position[][][];
-}
-export type AreaGeometry = PolygonGeometry | MultiPolygonGeometry;
+/** GeoJSON geometry types ([longitude, latitude] WGS84): the one copy in analytics/shared/geojson.ts. */
+export type { AreaGeometry, MultiPolygonGeometry, PolygonGeometry, Position } from '../../analytics/shared/geojson';
 
 /** One LSOA boundary as read from the shapefile, reprojected to WGS84, rings wound for d3-geo. */
 export interface LsoaFeature {

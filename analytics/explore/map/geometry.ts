@@ -7,21 +7,12 @@ import { cellToBoundary, cellToLatLng, getResolution, isValidCell } from 'h3-js'
 import type { QueryRunner } from '../../runner';
 import type { CellLevel } from '../filters';
 
-export type Position = [number, number];
-export interface PolygonGeometry {
-	type: 'Polygon';
-	coordinates: Position[][];
-}
-export interface MultiPolygonGeometry {
-	type: 'MultiPolygon';
-	coordinates: Position[][][];
-}
-export type CellGeometry = PolygonGeometry | MultiPolygonGeometry;
-/** Lines (e.g. an outline) as GeoJSON; each line at least 2 positions. */
-export interface MultiLineGeometry {
-	type: 'MultiLineString';
-	coordinates: Position[][];
-}
+import type { AreaGeometry, MultiLineGeometry, MultiPolygonGeometry, PolygonGeometry, Position } from '../../shared/geojson';
+
+/** GeoJSON geometry types: the one copy in analytics/shared/geojson.ts. */
+export type { MultiLineGeometry, MultiPolygonGeometry, PolygonGeometry, Position };
+/** A cell's boundary (hexagon, LSOA or district polygon). */
+export type CellGeometry = AreaGeometry;
 
 /** H3 resolution of each hexagon level. */
 export const H3_RESOLUTION: Record<'h3_7' | 'h3_8' | 'h3_9', number> = { h3_7: 7, h3_8: 8, h3_9: 9 };

@@ -6,6 +6,7 @@
  * Bound parameters only; the cell column comes from LEVEL_COLUMN.
  */
 import { ident } from '../../ingest/sql';
+import { inList } from '../../shared/sql';
 import type { Param, QueryRunner } from '../../runner';
 import { monthIndex, type CellLevel, type ExploreFilters } from '../filters';
 import { LEVEL_COLUMN } from '../queries';
@@ -44,11 +45,10 @@ export async function hotSpotWindow(runner: QueryRunner, f: ExploreFilters, leve
 	if (list.length === 0) return { months: [], rows: [], value, outside: 0 };
 	const col = ident(LEVEL_COLUMN[level]);
 	const params: Param[] = [f.dataset, start, end];
-	let cats = '';
-	if (f.categories.length > 0) {
-		cats = ` AND x.category IN (${f.categories.map(() => '?').join(', ')})`;
-		params.push(...f.categories);
-	}
+	// No category chosen = every category (Explore's filter meaning).
+	const chosen = inList('x.category', f.categories, 'all');
+	const cats = chosen.sql === 'true' ? '' : ` AND ${chosen.sql}`;
+	params.push(...chosen.params);
 	const measure = value === 'harm' ? 'coalesce(sum(x.n * w.weight) FILTER (WHERE w.weight IS NOT NULL AND NOT w.excluded), 0)::DOUBLE' : 'sum(x.n)::DOUBLE';
 	const flagged = await hasColumn(runner, 'explore_points', 'in_force_area');
 	const inside = flagged ? ' AND x.in_force_area IS NOT FALSE' : '';

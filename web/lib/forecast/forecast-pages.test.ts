@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseForecastSettings } from './demand';
 import { hourOfWeekSummary } from './hour-of-week';
-import { formatHourOfWeek } from './format';
+import { hourOfWeekLabel } from '../../../analytics/shared';
 
 describe('parseForecastSettings', () => {
 	it.each([
@@ -28,8 +28,8 @@ describe('hourOfWeekSummary', () => {
 		expect(rows[167].historicMean).toBe(4);
 	});
 
-	it('labels hours of week from Monday 00:00', () => {
-		expect(formatHourOfWeek(0)).toBe('Monday 00:00–01:00');
-		expect(formatHourOfWeek(167)).toBe('Sunday 23:00–00:00');
+	it('labels hours of week from Monday 00:00, each by the hour it covers (extract schema: 0 = Monday 00:00–00:59)', () => {
+		expect(hourOfWeekLabel(0)).toBe('Monday 00:00–00:59');
+		expect(hourOfWeekLabel(167)).toBe('Sunday 23:00–23:59');
 	});
 });
