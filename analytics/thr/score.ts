@@ -27,222 +27,38 @@ import {
 	monthIndex,
 	monthLabel,
 	type AreaUnit,
-	type ComponentKind,
 	type EffectiveWeight,
 	type ThrBand,
+	type ThreatComponent,
 	type ThrModel
 } from './model';
 import { componentSumsSql, hasForceAreaFlag, inForceAreaCondition, repeatLocationSql, type ScopeAreas } from './sql';
-import { binomialUpperTail, credibleExcess, estimateShrinkage, percentileRanks, rateRatioZ, shrunkRatio, type Shrinkage } from './stats';
+import { binomialUpperTail, credibleExcess, estimateShrinkage, percentileRanks, rateRatioZ, shrunkRatio } from './stats';
 import { readForceArea, recordPlacement } from '../force-area';
 import { ident } from '../ingest/sql';
-import { riskInput, riskProviderFor, riskRunFor, type RiskEstimates, type RiskProvider, type RiskRun } from './risk';
+import { num } from '../shared/numbers';
+import { riskInput, riskProviderFor, riskRunFor, type RiskEstimates } from './risk';
+import type {
+	AreaScore,
+	ComponentDetail,
+	ComponentRun,
+	MonthColumns,
+	Normalised,
+	RankInput,
+	RiskDetail,
+	ScoreMonthsOptions,
+	ScoreOptions,
+	ScoreResult,
+	ScoreScope,
+	ScoreTrend,
+	ThreatDetail
+} from './types';
+
+/** The result types live in types.ts; re-exported so `./score` and the package index keep them. */
+export type * from './types';
 
 /** Score units per 1.0 of score: contributions are whole multiples of 1 / SCORE_UNITS. */
 export const SCORE_UNITS = 2 ** 20;
-
-/** Harm behind a Harm component. */
-export interface HarmDetail {
-	kind: 'harm';
-	/** Incidents counted towards the harm (non-excluded, weighted categories). */
-	incidents: number;
-}
-
-/** Counts and harm behind a Threat component. */
-export interface ThreatDetail {
-	kind: 'threat';
-	/** Incidents in the recent months. */
-	recentCount: number;
-	/** Incidents in the baseline months. */
-	baselineCount: number;
-	/** Baseline months counted: the window's baseline, less months before the data starts (v3; v1/v2 always the whole baseline). */
-	baselineMonths: number;
-	/** Baseline count scaled to the length of the recent part: what "no change" predicts. */
-	expectedCount: number;
-	/** Harm in the recent months, CCHI days. */
-	recentHarm: number;
-	/** Harm in the baseline months, CCHI days. */
-	baselineHarm: number;
-	/** Baseline harm scaled to the recent part, CCHI days. */
-	expectedHarm: number;
-	/** recentHarm ÷ expectedHarm before shrinkage; null when expectedHarm is 0. */
-	rawRatio: number | null;
-	/** Mean weight per incident over the window (CCHI days); 0 with no incidents. */
-	meanWeight: number;
-	/** Two-rate Poisson z-score of the counts (positive = rising). */
-	z: number;
-	/** Exact one-sided p-value for a rise: P(X ≥ recentCount), X ~ Binomial(recent + baseline count, R ÷ (R + B)); 1 with no recent incidents. */
-	pOneSided: number;
-	/** Credible-excess Threat (v3): lower confidence bound of the incident-rate ratio; null when the rise is consistent with chance (so θ_L ≤ 1) or there are no counts. */
-	thetaLower?: number | null;
-	/** Credible-excess Threat (v3): max(0, θ_L − 1) × expectedHarm, CCHI days over the recent months (the raw value). */
-	excess?: number;
-}
-
-/** The estimate behind a Risk component. */
-export interface RiskDetail {
-	kind: 'risk';
-	method: string;
-	/** Expected harm next month, CCHI days (also the raw value). */
-	expected: number;
-	low: number;
-	high: number;
-	/** Interval coverage, e.g. 0.8. */
-	level: number;
-	/** Harm and incidents over the component's window, as given to the provider. */
-	windowHarm: number;
-	windowIncidents: number;
-	/** Forecast Risk: the area's monthly harm over the history the forecast read (oldest first, ending with the assessment month). */
-	history?: readonly number[];
-	/** Forecast Risk: how the month's forecast was made (shared by every area of the month). */
-	run?: RiskRun;
-}
-
-/** Counts behind a repeat-location component. */
-export interface RepeatLocationDetail {
-	kind: 'repeat-location';
-	/** Incidents at snap points with at least min_repeat incidents in the window. */
-	repeatIncidents: number;
-	/** Incidents with a location in the window. */
-	locatedIncidents: number;
-}
-
-export type ComponentDetail = HarmDetail | ThreatDetail | RiskDetail | RepeatLocationDetail;
-
-/** One component of one area's score. */
-export interface ComponentValue {
-	id: string;
-	kind: ComponentKind;
-	/** Raw value in the component's unit. */
-	raw: number;
-	/** Percentile rank of the raw value within scope, 0–1 (the component's tie rule; mid-rank under magnitude normalisation). */
-	percentile: number;
-	/**
-	 * The normalised value, 0–1, that the weight multiplies: the percentile under percentile-rank
-	 * normalisation; under magnitude normalisation the raw value in CCHI days per 12 months ÷ the
-	 * result's `reference`, capped at 1.
-	 */
-	normalised: number;
-	/** Contribution to the score = contributionUnits / SCORE_UNITS. */
-	contribution: number;
-	contributionUnits: number;
-	detail: ComponentDetail;
-}
-
-/** One area's score for one month. */
-export interface AreaScore {
-	/** LSOA code or H3 cell. */
-	areaId: string;
-	/** 1 = highest priority; every area has its own rank (tie rule). */
-	rank: number;
-	/** Band id. */
-	band: string;
-	/** Σ contributions, 0–1 (exactly). */
-	score: number;
-	scoreUnits: number;
-	/** In the model's component order. */
-	components: ComponentValue[];
-}
-
-/** How a component was computed for a month, for display beside the scores. */
-export interface ComponentRun {
-	id: string;
-	kind: ComponentKind;
-	label: string;
-	unit: string;
-	weight: number;
-	/** First and last month of the window (YYYY-MM). */
-	from: string;
-	to: string;
-	/** Threat: the recent part of the window and the baseline before it. */
-	recent?: { from: string; to: string };
-	baseline?: { from: string; to: string };
-	/** Threat: the shrinkage prior estimated for this month (v1, v2). */
-	shrinkage?: Shrinkage;
-	/**
-	 * Threat as credible excess (v3): the level, the baseline months covered by data, and whether
-	 * Threat was computed (false: too few baseline months, every Threat 0, with a warning).
-	 */
-	excess?: { level: number; baselineMonths: number; active: boolean };
-	/** Magnitude normalisation: factor from the raw value to CCHI days per 12 months. */
-	annualFactor?: number;
-	/** Risk: the provider's method name and interval level. */
-	riskMethod?: string;
-	riskLevel?: number;
-	/** Risk from a forecast: the month's forecast (method, history, backtest). */
-	riskRun?: RiskRun;
-}
-
-/** Which areas were scored and which records were left out, for "N records outside the force area, not scored". */
-export interface ScoreScope {
-	/**
-	 * 'force-area': every area of the declared force area (model scope 'force-area');
-	 * 'areas-with-records': the areas with harm-counting records in the window (scope
-	 * 'harm-in-window', or the fallback when no force area is declared).
-	 */
-	method: 'force-area' | 'areas-with-records';
-	/** The declared force area's name; null when none is declared. */
-	forceName: string | null;
-	/** Areas in the declared force area; null when none is declared. */
-	areasInForceArea: number | null;
-	/**
-	 * Records of `incidents` in the months the score reads (the longest window, ending with the
-	 * assessment month) located outside the force area: counted, never scored.
-	 */
-	recordsOutside: number;
-	/** Records in the same months with no area to place them in (no location): never scored. */
-	recordsUnplaced: number;
-}
-
-/** Every area's score for one assessment month. */
-export interface ScoreResult {
-	/** The model scored with (a what-if copy carries its own version label). */
-	model: ThrModel;
-	/** The harm weight table: id, version, unit. */
-	weightsRef: { id: string; version: string; unit: string };
-	/** Categories as scored: weights and exclusions in force. */
-	weights: EffectiveWeight[];
-	/** Assessment month, YYYY-MM, and its month_index. */
-	month: string;
-	monthIndex: number;
-	areaUnit: AreaUnit;
-	components: ComponentRun[];
-	/** Areas in rank order (rank 1 first). Empty when no area has records in the window. */
-	areas: AreaScore[];
-	/** Areas per band id, every band present. */
-	bandCounts: Record<string, number>;
-	/** Which areas were scored, and the records left out. */
-	scope: ScoreScope;
-	/**
-	 * Magnitude normalisation: the largest 12-month harm of any area in scope (CCHI days), the
-	 * divisor of every magnitude; null when no component uses it.
-	 */
-	reference: number | null;
-	/**
-	 * The expected harm next month the bands are shares of (the Risk expected value, else the Harm
-	 * raw value) summed over the areas in scope, CCHI days; null with score-threshold bands.
-	 */
-	expectedHarmTotal: number | null;
-	/** First and last month with records up to the assessment month (null when none). */
-	dataRange: { first: string | null; last: string | null };
-	/** Things a reader must know: truncated windows, no data in the month itself. */
-	warnings: string[];
-}
-
-export interface ScoreOptions {
-	model: ThrModel;
-	/** The harm weight table the model references (id and version must match). */
-	weights: HarmWeightsModel;
-	/** Assessment month, YYYY-MM. */
-	month: string;
-	/** Risk input; default the provider the model's Risk component declares (riskProviderFor). */
-	risk?: RiskProvider;
-}
-
-export interface ScoreMonthsOptions extends Omit<ScoreOptions, 'month'> {
-	/** Assessment months, YYYY-MM; scored in one SQL pass. */
-	months: readonly string[];
-}
 
 /**
  * Score every area in scope for one assessment month from data up to and including that month.
@@ -272,32 +88,6 @@ export async function scoreMonths(runner: QueryRunner, options: ScoreMonthsOptio
 		const warnings = [...fetched.scopeWarnings, ...monthWarnings(fetched.model, m, fetched.ranges.get(m)!), ...raw.warnings];
 		return assemble(fetched.model, fetched.table, fetched.weights, m, raw, fetched.ranges.get(m)!, warnings, scopeOf(fetched, m));
 	});
-}
-
-/** One month's scores as columns, in rank order (index 0 is rank 1). */
-export interface MonthColumns {
-	month: string;
-	monthIndex: number;
-	areaIds: string[];
-	scoreUnits: Int32Array;
-	/** Index into the model's bands (0 = highest). */
-	band: Uint8Array;
-	/** Per component, in model order: raw values, percentiles, normalised values, contribution units. */
-	raw: Float64Array[];
-	percentile: Float64Array[];
-	normalised: Float64Array[];
-	contributionUnits: Int32Array[];
-	/** Which areas were scored, and the records left out. */
-	scope: ScoreScope;
-	warnings: string[];
-}
-
-/** Scores of many months as columns: for trends and sparklines. */
-export interface ScoreTrend {
-	model: ThrModel;
-	weightsRef: { id: string; version: string; unit: string };
-	/** In the order asked for. */
-	months: MonthColumns[];
 }
 
 /**
@@ -528,7 +318,7 @@ interface RawMonth {
 }
 
 function rawMonth(fetched: Fetched, m: number, withDetails: boolean): RawMonth {
-	const { model, cols, repeats, risks } = fetched;
+	const { model, cols } = fetched;
 	const [start, end] = fetched.slices.get(m)!;
 	const count = end - start;
 	const areaIds = ((cols.area_id ?? []) as string[]).slice(start, end);
@@ -536,7 +326,6 @@ function rawMonth(fetched: Fetched, m: number, withDetails: boolean): RawMonth {
 	const details: ComponentDetail[][] = [];
 	const runs: ComponentRun[] = [];
 	const warnings: string[] = [];
-	const dataFirst = fetched.ranges.get(m)?.first ?? null;
 	model.components.forEach((c, k) => {
 		const values = new Float64Array(count);
 		const detail: ComponentDetail[] = withDetails ? new Array(count) : [];
@@ -551,128 +340,182 @@ function rawMonth(fetched: Fetched, m: number, withDetails: boolean): RawMonth {
 		};
 		const factor = c.normalisation.method === 'magnitude' ? annualFactor(c) : null;
 		if (factor !== null) run.annualFactor = factor;
-		if (c.kind === 'harm') {
-			const harm = cols[`c${k}_harm`];
-			const inc = cols[`c${k}_n`];
-			for (let i = 0; i < count; i++) {
-				values[i] = num(harm[start + i]);
-				if (withDetails) detail[i] = { kind: 'harm', incidents: num(inc[start + i]) };
-			}
-		} else if (c.kind === 'threat') {
-			const R = c.recent_months;
-			const windowBaseline = c.window_months - R;
-			// v3 counts only the baseline months the data covers; v1/v2 the whole baseline.
-			const baselineStart = m - c.window_months + 1;
-			const covered = dataFirst === null ? 0 : Math.max(0, Math.min(windowBaseline, m - R - Math.max(baselineStart, monthIndex(dataFirst)) + 1));
-			const B = c.excess ? covered : windowBaseline;
-			const active = !c.excess || B >= c.excess.min_baseline_months;
-			if (c.excess && !active) {
-				warnings.push(
-					`${c.label}: only ${B} month${B === 1 ? '' : 's'} of data before the recent ${R} (fewer than ${c.excess.min_baseline_months}), so there is no baseline to compare with: Threat is 0 for every area`
-				);
-			}
-			const rn = cols[`c${k}_recent_n`];
-			const bn = cols[`c${k}_base_n`];
-			const rh = cols[`c${k}_recent_harm`];
-			const bh = cols[`c${k}_base_harm`];
-			const recent = new Float64Array(count);
-			const expected = new Float64Array(count);
-			for (let i = 0; i < count; i++) {
-				recent[i] = num(rn[start + i]);
-				expected[i] = B > 0 ? (num(bn[start + i]) * R) / B : 0;
-			}
-			const shrinkage = c.shrinkage ? estimateShrinkage({ recent, expected, recentMonths: R, baselineMonths: B }) : undefined;
-			for (let i = 0; i < count; i++) {
-				const recentCount = recent[i];
-				const baselineCount = num(bn[start + i]);
-				const recentHarm = num(rh[start + i]);
-				const baselineHarm = num(bh[start + i]);
-				const expectedHarm = B > 0 ? (baselineHarm * R) / B : 0;
-				const incidents = recentCount + baselineCount;
-				const meanWeight = incidents > 0 ? (recentHarm + baselineHarm) / incidents : 0;
-				const p0 = B > 0 ? R / (R + B) : 1;
-				let excess: ReturnType<typeof credibleExcess> | null = null;
-				if (c.excess) {
-					excess = active
-						? credibleExcess({ recent: recentCount, baseline: baselineCount, recentMonths: R, baselineMonths: B, expectedHarm, level: c.excess.confidence_level })
-						: { pOneSided: binomialUpperTail(recentCount, incidents, p0), thetaLower: null, excess: 0 };
-					values[i] = excess.excess;
-				} else {
-					values[i] = shrunkRatio({ recentHarm, expectedHarm, meanWeight, alpha: shrinkage!.alpha });
-				}
-				if (withDetails) {
-					const d: ThreatDetail = {
-						kind: 'threat',
-						recentCount,
-						baselineCount,
-						baselineMonths: B,
-						expectedCount: expected[i],
-						recentHarm,
-						baselineHarm,
-						expectedHarm,
-						rawRatio: expectedHarm > 0 ? recentHarm / expectedHarm : null,
-						meanWeight,
-						z: B > 0 ? rateRatioZ({ recent: recentCount, baseline: baselineCount, recentMonths: R, baselineMonths: B }) : 0,
-						pOneSided: excess ? excess.pOneSided : binomialUpperTail(recentCount, incidents, p0)
-					};
-					if (excess) {
-						d.thetaLower = excess.thetaLower;
-						d.excess = excess.excess;
-					}
-					detail[i] = d;
-				}
-			}
-			run.recent = { from: monthLabel(m - R + 1), to: monthLabel(m) };
-			run.baseline = { from: monthLabel(m - c.window_months + 1), to: monthLabel(m - R) };
-			if (shrinkage) run.shrinkage = shrinkage;
-			if (c.excess) run.excess = { level: c.excess.confidence_level, baselineMonths: B, active };
-		} else if (c.kind === 'risk') {
-			const est = risks.get(k)!;
-			const harm = cols[`c${k}_harm`];
-			const inc = cols[`c${k}_n`];
-			const riskRun = riskRunFor(est, m);
-			const method = riskRun ? `forecast: ${riskRun.method}` : est.method;
-			for (let i = 0; i < count; i++) {
-				values[i] = est.expected[start + i];
-				if (withDetails) {
-					const d: RiskDetail = {
-						kind: 'risk',
-						method,
-						expected: est.expected[start + i],
-						low: est.low[start + i],
-						high: est.high[start + i],
-						level: est.level,
-						windowHarm: num(harm[start + i]),
-						windowIncidents: num(inc[start + i])
-					};
-					const h = est.history?.[start + i];
-					if (h) d.history = h;
-					if (riskRun) d.run = riskRun;
-					detail[i] = d;
-				}
-			}
-			run.riskMethod = method;
-			run.riskLevel = est.level;
-			if (riskRun) run.riskRun = riskRun;
-		} else {
-			const rep = repeats.get(k)!;
-			const found = new Map<string, number>();
-			(rep.area_id as string[]).forEach((a, j) => {
-				if (rep.month_index[j] === m) found.set(a, j);
-			});
-			for (let i = 0; i < count; i++) {
-				const j = found.get(areaIds[i]);
-				const repeatIncidents = j === undefined ? 0 : num(rep.repeat_n[j]);
-				const locatedIncidents = j === undefined ? 0 : num(rep.located_n[j]);
-				values[i] = locatedIncidents > 0 ? repeatIncidents / locatedIncidents : 0;
-				if (withDetails) detail[i] = { kind: 'repeat-location', repeatIncidents, locatedIncidents };
-			}
+		const slice: ComponentSlice = { fetched, m, k, start, count, areaIds, withDetails, values, detail, run, warnings };
+		switch (c.kind) {
+			case 'harm':
+				rawHarm(slice);
+				break;
+			case 'threat':
+				rawThreat(slice, c);
+				break;
+			case 'risk':
+				rawRisk(slice);
+				break;
+			case 'repeat-location':
+				rawRepeatLocation(slice);
+				break;
+			default:
+				throw unknownKind(c);
 		}
 		raw.push(values);
 		details.push(detail);
 		runs.push(run);
 	});
 	return { areaIds, raw, details, runs, warnings };
+}
+
+/**
+ * One component's share of {@link rawMonth}: the month `m`'s rows [start, start + count) of the
+ * fetched columns (component index `k`); the raw-value functions below fill `values`, `detail`
+ * (when `withDetails`), `run` and `warnings` in place.
+ */
+interface ComponentSlice {
+	fetched: Fetched;
+	m: number;
+	k: number;
+	start: number;
+	count: number;
+	areaIds: string[];
+	withDetails: boolean;
+	values: Float64Array;
+	detail: ComponentDetail[];
+	run: ComponentRun;
+	warnings: string[];
+}
+
+/** A component kind no raw-value function handles: a compile error at the switch, and thrown if a model file reaches here anyway. */
+function unknownKind(c: never): Error {
+	return new Error(`unknown THR component kind ${JSON.stringify((c as { kind?: unknown }).kind)}`);
+}
+
+/** Harm: CCHI days in the window. */
+function rawHarm({ fetched: { cols }, k, start, count, withDetails, values, detail }: ComponentSlice): void {
+	const harm = cols[`c${k}_harm`];
+	const inc = cols[`c${k}_n`];
+	for (let i = 0; i < count; i++) {
+		values[i] = num(harm[start + i]);
+		if (withDetails) detail[i] = { kind: 'harm', incidents: num(inc[start + i]) };
+	}
+}
+
+/** Threat: credible excess (v3) or the shrunk recent/expected harm ratio (v1/v2), with the months behind it. */
+function rawThreat({ fetched, m, k, start, count, withDetails, values, detail, run, warnings }: ComponentSlice, c: ThreatComponent): void {
+	const { cols } = fetched;
+	const dataFirst = fetched.ranges.get(m)?.first ?? null;
+	const R = c.recent_months;
+	const windowBaseline = c.window_months - R;
+	// v3 counts only the baseline months the data covers; v1/v2 the whole baseline.
+	const baselineStart = m - c.window_months + 1;
+	const covered = dataFirst === null ? 0 : Math.max(0, Math.min(windowBaseline, m - R - Math.max(baselineStart, monthIndex(dataFirst)) + 1));
+	const B = c.excess ? covered : windowBaseline;
+	const active = !c.excess || B >= c.excess.min_baseline_months;
+	if (c.excess && !active) {
+		warnings.push(
+			`${c.label}: only ${B} month${B === 1 ? '' : 's'} of data before the recent ${R} (fewer than ${c.excess.min_baseline_months}), so there is no baseline to compare with: Threat is 0 for every area`
+		);
+	}
+	const rn = cols[`c${k}_recent_n`];
+	const bn = cols[`c${k}_base_n`];
+	const rh = cols[`c${k}_recent_harm`];
+	const bh = cols[`c${k}_base_harm`];
+	const recent = new Float64Array(count);
+	const expected = new Float64Array(count);
+	for (let i = 0; i < count; i++) {
+		recent[i] = num(rn[start + i]);
+		expected[i] = B > 0 ? (num(bn[start + i]) * R) / B : 0;
+	}
+	const shrinkage = c.shrinkage ? estimateShrinkage({ recent, expected, recentMonths: R, baselineMonths: B }) : undefined;
+	for (let i = 0; i < count; i++) {
+		const recentCount = recent[i];
+		const baselineCount = num(bn[start + i]);
+		const recentHarm = num(rh[start + i]);
+		const baselineHarm = num(bh[start + i]);
+		const expectedHarm = B > 0 ? (baselineHarm * R) / B : 0;
+		const incidents = recentCount + baselineCount;
+		const meanWeight = incidents > 0 ? (recentHarm + baselineHarm) / incidents : 0;
+		const p0 = B > 0 ? R / (R + B) : 1;
+		let excess: ReturnType<typeof credibleExcess> | null = null;
+		if (c.excess) {
+			excess = active
+				? credibleExcess({ recent: recentCount, baseline: baselineCount, recentMonths: R, baselineMonths: B, expectedHarm, level: c.excess.confidence_level })
+				: { pOneSided: binomialUpperTail(recentCount, incidents, p0), thetaLower: null, excess: 0 };
+			values[i] = excess.excess;
+		} else {
+			values[i] = shrunkRatio({ recentHarm, expectedHarm, meanWeight, alpha: shrinkage!.alpha });
+		}
+		if (withDetails) {
+			const d: ThreatDetail = {
+				kind: 'threat',
+				recentCount,
+				baselineCount,
+				baselineMonths: B,
+				expectedCount: expected[i],
+				recentHarm,
+				baselineHarm,
+				expectedHarm,
+				rawRatio: expectedHarm > 0 ? recentHarm / expectedHarm : null,
+				meanWeight,
+				z: B > 0 ? rateRatioZ({ recent: recentCount, baseline: baselineCount, recentMonths: R, baselineMonths: B }) : 0,
+				pOneSided: excess ? excess.pOneSided : binomialUpperTail(recentCount, incidents, p0)
+			};
+			if (excess) {
+				d.thetaLower = excess.thetaLower;
+				d.excess = excess.excess;
+			}
+			detail[i] = d;
+		}
+	}
+	run.recent = { from: monthLabel(m - R + 1), to: monthLabel(m) };
+	run.baseline = { from: monthLabel(m - c.window_months + 1), to: monthLabel(m - R) };
+	if (shrinkage) run.shrinkage = shrinkage;
+	if (c.excess) run.excess = { level: c.excess.confidence_level, baselineMonths: B, active };
+}
+
+/** Risk: the expected harm its provider estimated (forecast or stand-in). */
+function rawRisk({ fetched: { cols, risks }, m, k, start, count, withDetails, values, detail, run }: ComponentSlice): void {
+	const est = risks.get(k)!;
+	const harm = cols[`c${k}_harm`];
+	const inc = cols[`c${k}_n`];
+	const riskRun = riskRunFor(est, m);
+	const method = riskRun ? `forecast: ${riskRun.method}` : est.method;
+	for (let i = 0; i < count; i++) {
+		values[i] = est.expected[start + i];
+		if (withDetails) {
+			const d: RiskDetail = {
+				kind: 'risk',
+				method,
+				expected: est.expected[start + i],
+				low: est.low[start + i],
+				high: est.high[start + i],
+				level: est.level,
+				windowHarm: num(harm[start + i]),
+				windowIncidents: num(inc[start + i])
+			};
+			const h = est.history?.[start + i];
+			if (h) d.history = h;
+			if (riskRun) d.run = riskRun;
+			detail[i] = d;
+		}
+	}
+	run.riskMethod = method;
+	run.riskLevel = est.level;
+	if (riskRun) run.riskRun = riskRun;
+}
+
+/** Repeat location: share of located incidents at a location with an earlier one in the window. */
+function rawRepeatLocation({ fetched: { repeats }, m, k, count, areaIds, withDetails, values, detail }: ComponentSlice): void {
+	const rep = repeats.get(k)!;
+	const found = new Map<string, number>();
+	(rep.area_id as string[]).forEach((a, j) => {
+		if (rep.month_index[j] === m) found.set(a, j);
+	});
+	for (let i = 0; i < count; i++) {
+		const j = found.get(areaIds[i]);
+		const repeatIncidents = j === undefined ? 0 : num(rep.repeat_n[j]);
+		const locatedIncidents = j === undefined ? 0 : num(rep.located_n[j]);
+		values[i] = locatedIncidents > 0 ? repeatIncidents / locatedIncidents : 0;
+		if (withDetails) detail[i] = { kind: 'repeat-location', repeatIncidents, locatedIncidents };
+	}
 }
 
 function monthWarnings(model: ThrModel, m: number, dataRange: { first: string | null; last: string | null }): string[] {
@@ -702,22 +545,6 @@ function monthWarnings(model: ThrModel, m: number, dataRange: { first: string | 
 		}
 	}
 	return warnings;
-}
-
-/** Percentiles, normalised values, contribution units, score units, rank order and band index of one month (columns, area order). */
-export interface Normalised {
-	percentiles: Float64Array[];
-	normalised: Float64Array[];
-	units: Int32Array[];
-	scoreUnits: Int32Array;
-	/** Area indices in rank order. */
-	order: number[];
-	/** Band index per area. */
-	band: Uint8Array;
-	/** See ScoreResult.reference. */
-	reference: number | null;
-	/** See ScoreResult.expectedHarmTotal. */
-	expectedHarmTotal: number | null;
 }
 
 /**
@@ -932,14 +759,6 @@ export function bandFor(bands: readonly ThrBand[], score: number): ThrBand {
 	return bands[bands.length - 1];
 }
 
-/** The values {@link rankOrder} sorts by, one entry per area. */
-export interface RankInput {
-	areaIds: readonly string[];
-	/** raw[k][i]: component k's raw value for area i (model order). */
-	raw: readonly Float64Array[];
-	scoreUnits: ArrayLike<number>;
-}
-
 /**
  * Area indices in rank order by the model's tie rule: each key in turn ('score' = score
  * units, 'area_id', or a component id = its raw value), asc or desc. The rule ends with area_id,
@@ -1014,14 +833,6 @@ async function dataRanges(runner: QueryRunner, months: number[], forceFlag: bool
 
 function cmp(a: string, b: string): number {
 	return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function num(value: Scalar | undefined): number {
-	if (typeof value === 'number') return value;
-	if (value === null || value === undefined) return 0;
-	const n = Number(value);
-	if (Number.isNaN(n)) throw new TypeError(`expected a number, got ${JSON.stringify(value)}`);
-	return n;
 }
 
 function nums(values: Scalar[] | undefined, n: number): number[] {

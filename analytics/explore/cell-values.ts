@@ -1,0 +1,150 @@
+/**
+ * The map layer: one value per cell under the filters (count, harm, rate or THR score). By
+ * default the layer applies period and categories but not its own selection (area, box): the
+ * map shows every cell and highlights the selected ones; `{ selection: 'apply' }` filters it too.
+ */
+import { ident } from '../ingest/sql';
+import type { QueryRunner, Row } from '../runner';
+import { CATEGORY_COLUMN, baseColumn } from './aggregates';
+import { DATASET_LABELS, monthKey, type CellLevel, type ExploreDataset, type ExploreFilters, type Measure } from './filters';
+import { studyRegion } from './study-region';
+import { num, numOrNull } from '../shared/numbers';
+import { LEVEL_COLUMN, cellRollup, pointsFlag, rollup, tableExists, whereOf } from './query-base';
+
+export interface CellValue extends Row {
+	cell_id: string;
+	/** Records in the cell under the filters. */
+	n: number;
+	/** Σ records × harm weight over weighted, non-excluded categories (CCHI days). */
+	harm: number;
+	/** Records in categories with no weight or excluded from harm. */
+	unweighted: number;
+	/** Of `n`, records located outside the force area (their in_force_area flag is false). */
+	outside: number;
+	/**
+	 * Whether the cell is part of the force area at this level (analytics/explore/study-region.ts);
+	 * null when the source declares no force area.
+	 */
+	inForceArea: boolean | null;
+	/** Residents (LSOA: mid-2015; district: from the districts table); null when unknown. */
+	population: number | null;
+	/** The measure's value; null when it cannot be computed for this cell (see `note`). */
+	value: number | null;
+	/** Why `value` is null, else null. */
+	note: string | null;
+}
+
+/** THR scores (0–1) per LSOA for an assessment month, e.g. from analytics/thr scoreMonth. */
+export type ThrScores = (month: string) => Promise<ReadonlyMap<string, number>>;
+
+export interface CellValueOptions {
+	/** Apply the area selection and drawn box to the map layer too (default: 'ignore'). */
+	selection?: 'ignore' | 'apply';
+	/** Source of THR scores for the `thr` measure. */
+	thr?: ThrScores;
+}
+
+/** Why a measure cannot be shown at all for a dataset and level (null = it can). */
+export function measureUnavailable(measure: Measure, dataset: ExploreDataset, level: CellLevel): string | null {
+	if (measure === 'rate' && level.startsWith('h3')) return 'Rates need a resident population: there is none for hexagons. Choose LSOAs or districts.';
+	if (measure === 'harm' && dataset !== 'incidents') return `Harm weights (CCHI) cover police.uk crime types only, not ${DATASET_LABELS[dataset].toLowerCase()}.`;
+	if (measure === 'thr' && (dataset !== 'incidents' || level !== 'lsoa')) return 'THR scores are per LSOA, from street crime and ASB: choose that dataset and the LSOA layer.';
+	return null;
+}
+
+/** The last month with records of a dataset (for a THR score when the period is open). */
+async function lastMonth(runner: QueryRunner, f: ExploreFilters): Promise<string | null> {
+	const [r] = await runner.rows<{ m: number | null }>('SELECT max(month_index) AS m FROM explore_points WHERE dataset = ?', [f.dataset]);
+	return r?.m === null || r?.m === undefined ? null : monthKey(num(r.m));
+}
+
+/**
+ * One row per cell with records under the filters at `level` (cells without a value at that
+ * level — no location, no district — are left out), ordered by cell id. `value` is the
+ * measure: count, harm, rate per 1,000 residents, or THR score (for the month `to`, or the
+ * last month with data; the model's own categories and windows apply). Records located outside
+ * the force area are counted (and their number given in `outside`); a cell outside the force
+ * area has no THR score (value null, note "Outside the force area").
+ */
+export async function cellValues(runner: QueryRunner, f: ExploreFilters, level: CellLevel, options: CellValueOptions = {}): Promise<CellValue[]> {
+	const apply = options.selection === 'apply';
+	const onBase = apply && f.bbox !== null;
+	const w = whereOf(f, { on: onBase ? 'base' : 'aggregate', area: apply, bbox: apply });
+	const col = onBase ? baseColumn(f.dataset, LEVEL_COLUMN[level]) : ident(LEVEL_COLUMN[level]);
+	// Without an area filter, the level's own roll-up (far fewer rows than explore_points at coarse levels).
+	const flag = await pointsFlag(runner);
+	const byLevel = !onBase && !(apply && f.area) ? cellRollup(level, flag) : null;
+	if (byLevel) await rollup(runner, byLevel);
+	const records = onBase
+		? `(SELECT ${col} AS cell_id, ${ident(CATEGORY_COLUMN[f.dataset])} AS category, ${baseColumn(f.dataset, 'in_force_area', 'BOOLEAN')} AS in_force_area, 1 AS n FROM ${ident(f.dataset)} WHERE ${w.sql} AND ${col} IS NOT NULL)`
+		: byLevel
+			? `(SELECT cell_id, category, in_force_area, n FROM ${ident(byLevel.name)} WHERE ${w.sql})`
+			: `(SELECT ${col} AS cell_id, category, ${flag} AS in_force_area, n FROM explore_points WHERE ${w.sql} AND ${col} IS NOT NULL)`;
+	let popJoin = 'NULL::BIGINT AS population';
+	let join = '';
+	if (level === 'lsoa' && (await tableExists(runner, 'areas'))) {
+		join = 'LEFT JOIN (SELECT lsoa_code AS id, any_value(population) AS population FROM areas GROUP BY 1) p ON p.id = c.cell_id';
+		popJoin = 'p.population::BIGINT AS population';
+	} else if (level === 'district' && (await tableExists(runner, 'districts'))) {
+		join = 'LEFT JOIN (SELECT district_id AS id, any_value(population) AS population FROM districts GROUP BY 1) p ON p.id = c.cell_id';
+		popJoin = 'p.population::BIGINT AS population';
+	}
+	const rows = await runner.rows<{ cell_id: string; n: number; harm: number; unweighted: number; outside: number; population: number | null }>(
+		`WITH x AS (
+		   SELECT cell_id, category, sum(n)::BIGINT AS n, coalesce(sum(n) FILTER (WHERE in_force_area = false), 0)::BIGINT AS outside
+		   FROM ${records} GROUP BY cell_id, category
+		 ),
+		 c AS (
+		   -- Weights joined once per cell and category, not once per aggregate row.
+		   SELECT x.cell_id, sum(x.n)::BIGINT AS n,
+		     coalesce(sum(x.n * w.weight) FILTER (WHERE w.weight IS NOT NULL AND NOT w.excluded), 0)::DOUBLE AS harm,
+		     coalesce(sum(x.n) FILTER (WHERE w.weight IS NULL OR w.excluded), 0)::BIGINT AS unweighted,
+		     sum(x.outside)::BIGINT AS outside
+		   FROM x LEFT JOIN harm_weights w ON w.category = x.category
+		   GROUP BY 1
+		 )
+		 SELECT c.cell_id, c.n, c.harm, c.unweighted, c.outside, ${popJoin} FROM c ${join} ORDER BY c.cell_id`,
+		w.params
+	);
+	const region = (await studyRegion(runner, f.dataset, level)).ids;
+	const unavailable = measureUnavailable(f.measure, f.dataset, level);
+	let scores: ReadonlyMap<string, number> | null = null;
+	let thrNote: string | null = null;
+	if (f.measure === 'thr' && !unavailable) {
+		const month = f.to ?? (await lastMonth(runner, f));
+		if (!options.thr) thrNote = 'No THR scores were supplied.';
+		else if (month) scores = await options.thr(month);
+		else thrNote = 'No month with records.';
+	}
+	return rows.map((r) => {
+		const n = num(r.n);
+		const harm = num(r.harm);
+		const population = numOrNull(r.population);
+		const inForceArea = region ? region.has(r.cell_id) : null;
+		let value: number | null = null;
+		let note: string | null = unavailable;
+		if (!unavailable && f.measure === 'thr' && inForceArea === false) {
+			note = 'Outside the force area: not scored.';
+		} else if (!unavailable) {
+			switch (f.measure) {
+				case 'count':
+					value = n;
+					break;
+				case 'harm':
+					value = harm;
+					break;
+				case 'rate':
+					if (population === null || population <= 0) note = 'Population unknown for this area.';
+					else value = (n / population) * 1000;
+					break;
+				case 'thr': {
+					const s = scores?.get(r.cell_id);
+					if (s === undefined) note = thrNote ?? 'Not in the THR model’s scope this month (no harm-counted records in its window).';
+					else value = s;
+					break;
+				}
+			}
+		}
+		return { cell_id: r.cell_id, n, harm, unweighted: num(r.unweighted), outside: num(r.outside), inForceArea, population, value, note };
+	});
+}

@@ -1,0 +1,120 @@
+/**
+ * The plumbing every Explore query shares (internal to analytics/explore): the cell-level
+ * columns, the WHERE clause of a filter state, a per-runner table check, and the roll-ups of
+ * the pre-aggregates made once per runner. Every value is a bound parameter; column names come
+ * only from the fixed maps here and in aggregates.ts.
+ */
+import { ident } from '../ingest/sql';
+import type { QueryRunner } from '../runner';
+import { CATEGORY_COLUMN, baseColumn } from './aggregates';
+import { monthIndex, type CellLevel, type ExploreFilters } from './filters';
+import { hasColumn } from './study-region';
+import { num } from '../shared/numbers';
+import { allOf, inList, type SqlPart } from '../shared/sql';
+
+
+/** The aggregate / base column holding each cell level. */
+export const LEVEL_COLUMN: Record<CellLevel, string> = {
+	h3_7: 'h3_r7',
+	h3_8: 'h3_r8',
+	h3_9: 'h3_r9',
+	lsoa: 'lsoa_code',
+	district: 'district_id'
+};
+
+/**
+ * WHERE clause of a filter state. `dataset`: the aggregates hold every dataset in one table;
+ * base tables are one per dataset (no dataset test, category under its own column name).
+ */
+export function whereOf(
+	f: ExploreFilters,
+	{ on, area = true, bbox = true }: { on: 'aggregate' | 'base'; area?: boolean; bbox?: boolean }
+): SqlPart {
+	const parts: SqlPart[] = [];
+	if (on === 'aggregate') parts.push({ sql: 'dataset = ?', params: [f.dataset] });
+	if (f.from !== null) parts.push({ sql: 'month_index >= ?', params: [monthIndex(f.from)] });
+	if (f.to !== null) parts.push({ sql: 'month_index <= ?', params: [monthIndex(f.to)] });
+	// No category chosen = every category; no cell selected = every cell (Explore's filter meaning).
+	parts.push(inList(ident(on === 'aggregate' ? 'category' : CATEGORY_COLUMN[f.dataset]), f.categories, 'all'));
+	if (area && f.area) {
+		const col = on === 'aggregate' ? ident(LEVEL_COLUMN[f.area.level]) : baseColumn(f.dataset, LEVEL_COLUMN[f.area.level]);
+		parts.push(inList(col, f.area.ids, 'all'));
+	}
+	if (bbox && f.bbox) {
+		// The aggregates have cells, not points: a box is answered from the base table.
+		if (on === 'aggregate') throw new Error('internal: a drawn box needs the base table');
+		parts.push({ sql: 'longitude BETWEEN ? AND ? AND latitude BETWEEN ? AND ?', params: [f.bbox[0], f.bbox[2], f.bbox[1], f.bbox[3]] });
+	}
+	return allOf(parts);
+}
+
+const existing = new WeakMap<QueryRunner, Set<string>>();
+
+/**
+ * Whether a table exists (the `districts` table is absent from older extracts). A table once
+ * seen is remembered per runner: catalogue queries cost more than the aggregate queries.
+ */
+export async function tableExists(runner: QueryRunner, name: string): Promise<boolean> {
+	let seen = existing.get(runner);
+	if (!seen) existing.set(runner, (seen = new Set()));
+	if (seen.has(name)) return true;
+	const rows = await runner.rows<{ n: number }>(
+		"SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ? AND table_schema IN ('main', 'temp')",
+		[name]
+	);
+	const found = num(rows[0]?.n) > 0;
+	if (found) seen.add(name);
+	return found;
+}
+
+const rollups = new WeakMap<QueryRunner, Map<string, Promise<void>>>();
+
+/**
+ * Roll-ups of the pre-aggregates without their area columns, made once per runner (temporary
+ * tables, from the aggregates already loaded): a view with no area selected reads a table as
+ * small as months × categories (× hours of week) instead of one with a row per cell.
+ * `explore_months` (dataset, month_index, category, n), `explore_week` (… and hour_of_week) and,
+ * for the map layer, `explore_cells_<level>` (dataset, month_index, category, cell_id, n).
+ */
+const ROLLUP_SQL = {
+	explore_months: 'SELECT dataset, month_index, category, sum(n)::BIGINT AS n FROM explore_points GROUP BY ALL ORDER BY ALL',
+	explore_week: 'SELECT dataset, month_index, category, hour_of_week, sum(n)::BIGINT AS n FROM explore_hours GROUP BY ALL ORDER BY ALL'
+} as const;
+
+/**
+ * The map layer's roll-up of one cell level: records per (dataset, month, category, cell, force
+ * area flag), located records only. `flag` is the in_force_area expression of explore_points
+ * (a typed NULL for aggregates built before the flag).
+ */
+export function cellRollup(level: CellLevel, flag: string): { name: string; sql: string } {
+	return {
+		name: `explore_cells_${level}`,
+		sql: `SELECT dataset, month_index, category, ${ident(LEVEL_COLUMN[level])} AS cell_id, ${flag} AS in_force_area, sum(n)::BIGINT AS n FROM explore_points WHERE ${ident(LEVEL_COLUMN[level])} IS NOT NULL GROUP BY ALL ORDER BY ALL`
+	};
+}
+
+const flags = new WeakMap<QueryRunner, Promise<string>>();
+
+/** explore_points' in_force_area column, or a typed NULL when the aggregate has none; once per runner. */
+export function pointsFlag(runner: QueryRunner): Promise<string> {
+	let p = flags.get(runner);
+	if (!p) {
+		p = hasColumn(runner, 'explore_points', 'in_force_area').then((has) => (has ? 'in_force_area' : 'NULL::BOOLEAN'));
+		p.catch(() => flags.delete(runner));
+		flags.set(runner, p);
+	}
+	return p;
+}
+
+export function rollup(runner: QueryRunner, name: keyof typeof ROLLUP_SQL | { name: string; sql: string }): Promise<void> {
+	const table = typeof name === 'string' ? { name, sql: ROLLUP_SQL[name] } : name;
+	let made = rollups.get(runner);
+	if (!made) rollups.set(runner, (made = new Map()));
+	let p = made.get(table.name);
+	if (!p) {
+		p = runner.exec(`CREATE OR REPLACE TEMP TABLE ${ident(table.name)} AS ${table.sql}`);
+		p.catch(() => made.delete(table.name));
+		made.set(table.name, p);
+	}
+	return p;
+}

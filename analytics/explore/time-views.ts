@@ -1,0 +1,168 @@
+/**
+ * The Time views (hour of week, monthly counts per category, the category × month matrix):
+ * every filter applies (period, categories, area selection, drawn box).
+ */
+import { ident } from '../ingest/sql';
+import type { QueryRunner } from '../runner';
+import { CATEGORY_COLUMN, TIMESTAMPED } from './aggregates';
+import { DATASET_LABELS, monthIndex, monthKey, type ExploreFilters } from './filters';
+import { num, numOrNull } from '../shared/numbers';
+import { rollup, whereOf } from './query-base';
+
+export interface HourOfWeek {
+	/** False for month-resolution data (no time of day). */
+	available: boolean;
+	reason: string | null;
+	/** 168 counts, index = hour of week (0 = Monday 00:00–00:59). */
+	counts: number[];
+	total: number;
+	/** Where the counts came from: the pre-aggregate or, for fine selections, the base table. */
+	from: 'aggregate' | 'base' | null;
+}
+
+/** Records per hour of the week under every filter (timestamped datasets only). */
+export async function hourOfWeek(runner: QueryRunner, f: ExploreFilters): Promise<HourOfWeek> {
+	const counts = new Array<number>(168).fill(0);
+	if (!TIMESTAMPED[f.dataset]) {
+		return {
+			available: false,
+			reason: `${DATASET_LABELS[f.dataset]} are recorded by month only (police.uk publishes no date or time), so there is no hour of the week.`,
+			counts,
+			total: 0,
+			from: null
+		};
+	}
+	const coarse = !f.bbox && (!f.area || f.area.level === 'h3_7' || f.area.level === 'district');
+	let rows: Array<{ h: number; n: number }>;
+	if (coarse) {
+		const w = whereOf(f, { on: 'aggregate' });
+		let table = 'explore_hours';
+		if (!f.area) {
+			await rollup(runner, 'explore_week');
+			table = 'explore_week';
+		}
+		rows = await runner.rows(`SELECT hour_of_week AS h, sum(n)::BIGINT AS n FROM ${table} WHERE ${w.sql} AND hour_of_week IS NOT NULL GROUP BY 1`, w.params);
+	} else {
+		const w = whereOf(f, { on: 'base' });
+		rows = await runner.rows(`SELECT hour_of_week AS h, count(*)::BIGINT AS n FROM ${ident(f.dataset)} WHERE ${w.sql} AND hour_of_week IS NOT NULL GROUP BY 1`, w.params);
+	}
+	let total = 0;
+	for (const r of rows) {
+		const h = num(r.h);
+		if (h >= 0 && h < 168) {
+			counts[h] = num(r.n);
+			total += counts[h];
+		}
+	}
+	return { available: true, reason: null, counts, total, from: coarse ? 'aggregate' : 'base' };
+}
+
+export interface MonthCategoryCounts {
+	/** Every month of the period, oldest first (no gaps). */
+	months: string[];
+	/** Categories by records under the filters, most first; null = no category. */
+	categories: Array<string | null>;
+	/** counts[c][m]: records of categories[c] in months[m]. */
+	counts: number[][];
+	categoryTotals: number[];
+	monthTotals: number[];
+	total: number;
+}
+
+/**
+ * Records per category and month under every filter (from the aggregate; a drawn box from the
+ * base table). The months run over the period chosen,
+ * or the dataset's own period where the filter is open, so the axis stays put as categories
+ * and areas change.
+ */
+const monthRanges = new WeakMap<QueryRunner, Map<string, Promise<{ first: number | null; last: number | null }>>>();
+
+/**
+ * First and last month index of a dataset's records, once per runner and dataset (the tables
+ * of a runner do not change): a filter change with an open period needs no query for it.
+ */
+function monthRange(runner: QueryRunner, dataset: string): Promise<{ first: number | null; last: number | null }> {
+	let byDataset = monthRanges.get(runner);
+	if (!byDataset) monthRanges.set(runner, (byDataset = new Map()));
+	let p = byDataset.get(dataset);
+	if (!p) {
+		p = runner
+			.rows<{ first: number | null; last: number | null }>('SELECT min(month_index) AS first, max(month_index) AS last FROM explore_points WHERE dataset = ?', [dataset])
+			.then(([r]) => ({ first: numOrNull(r?.first), last: numOrNull(r?.last) }));
+		p.catch(() => byDataset.delete(dataset));
+		byDataset.set(dataset, p);
+	}
+	return p;
+}
+
+export async function monthCategoryCounts(runner: QueryRunner, f: ExploreFilters): Promise<MonthCategoryCounts> {
+	const range = f.from !== null && f.to !== null ? null : await monthRange(runner, f.dataset);
+	let cols;
+	if (f.bbox) {
+		const w = whereOf(f, { on: 'base' });
+		cols = await runner.columns(
+			`SELECT ${ident(CATEGORY_COLUMN[f.dataset])} AS category, month_index, count(*)::BIGINT AS n FROM ${ident(f.dataset)} WHERE ${w.sql} GROUP BY ALL`,
+			w.params
+		);
+	} else {
+		const w = whereOf(f, { on: 'aggregate' });
+		let table = 'explore_points';
+		if (!f.area) {
+			await rollup(runner, 'explore_months');
+			table = 'explore_months';
+		}
+		cols = await runner.columns(`SELECT category, month_index, sum(n)::BIGINT AS n FROM ${table} WHERE ${w.sql} GROUP BY ALL`, w.params);
+	}
+	const first = f.from !== null ? monthIndex(f.from) : (range?.first ?? null);
+	const last = f.to !== null ? monthIndex(f.to) : (range?.last ?? null);
+	const months: string[] = [];
+	if (first !== null && last !== null) for (let i = first; i <= last; i++) months.push(monthKey(i));
+	const byCat = new Map<string | null, number[]>();
+	const cat = cols.category ?? [];
+	const mi = cols.month_index ?? [];
+	const ns = cols.n ?? [];
+	for (let i = 0; i < cat.length; i++) {
+		const k = first === null ? -1 : num(mi[i]) - first;
+		if (k < 0 || k >= months.length) continue;
+		const key = (cat[i] as string | null) ?? null;
+		let row = byCat.get(key);
+		if (!row) byCat.set(key, (row = new Array<number>(months.length).fill(0)));
+		row[k] += num(ns[i]);
+	}
+	const entries = [...byCat.entries()].map(([c, row]) => ({ c, row, t: row.reduce((s, v) => s + v, 0) }));
+	entries.sort((a, b) => b.t - a.t || (a.c === null ? 1 : b.c === null ? -1 : a.c < b.c ? -1 : a.c > b.c ? 1 : 0));
+	const monthTotals = months.map((_, m) => entries.reduce((s, e) => s + e.row[m], 0));
+	return {
+		months,
+		categories: entries.map((e) => e.c),
+		counts: entries.map((e) => e.row),
+		categoryTotals: entries.map((e) => e.t),
+		monthTotals,
+		total: monthTotals.reduce((s, v) => s + v, 0)
+	};
+}
+
+export interface MonthlyTrend {
+	months: string[];
+	series: Array<{ category: string | null; values: number[]; total: number }>;
+	total: number;
+}
+
+/** Monthly records per category (one series per category, most records first). */
+export async function monthlyTrend(runner: QueryRunner, f: ExploreFilters, counts?: MonthCategoryCounts): Promise<MonthlyTrend> {
+	const c = counts ?? (await monthCategoryCounts(runner, f));
+	return { months: c.months, series: c.categories.map((category, i) => ({ category, values: c.counts[i], total: c.categoryTotals[i] })), total: c.total };
+}
+
+/** The category × month matrix (rows: categories, most records first; columns: months). */
+export async function categoryMonthMatrix(runner: QueryRunner, f: ExploreFilters, counts?: MonthCategoryCounts): Promise<MonthCategoryCounts> {
+	return counts ?? monthCategoryCounts(runner, f);
+}
+
+/** Label of a category value (null = the source gave none). */
+export function categoryLabel(category: string | null): string {
+	return category ?? '(no category)';
+}
+
+/** Day names and "Monday 00:00–00:59" for an hour of week: the one copy in analytics/shared/hour-of-week.ts. */
+export { DAY_NAMES, hourOfWeekLabel } from '../shared/hour-of-week';
