@@ -12,7 +12,7 @@ import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner
 import { loadInput } from '../../scripts/lib/load-input';
 import { SAMPLE_AREAS } from '../../scripts/lib/sample';
 import { ensureHarmWeights, scoreMonth } from '../thr';
-import { cchiWeights, thrV1 } from '../thr/test-helpers';
+import { cchiWeights, thrV1 } from '../thr/fixtures.test-setup';
 import { aggregateSelectSql, createAggregateTables } from './aggregates';
 import { classBreaks, classOf, sequentialColours } from './classes';
 import { cellsCsv, hourOfWeekCsv, matrixCsv, trendCsv } from './export';

@@ -10,7 +10,7 @@ import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner
 import { EXTRACT_DATASETS } from '../ingest/extract-schema';
 import { monthIndex } from '../forecast/series';
 import { effectiveWeights } from '../thr/model';
-import { cchiWeights, sampleRunner, thrV2 } from '../thr/test-helpers';
+import { cchiWeights, sampleRunner, thrV2 } from '../thr/fixtures.test-setup';
 import { areaCounts, areaHarm, studyRegion } from './data';
 import { evaluateHotspots, harmWindowMethod, lastHarmMethod, lastPeriodMethod, type MethodEvaluation } from './rank';
 import { harmAccuracy, harmStatement, harmTestMonths, harmVerdicts } from './accuracy';

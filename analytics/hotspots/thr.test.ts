@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeRunner } from '../../scripts/lib/node-runner';
-import { cchiWeights, sampleRunner, thrV2 } from '../thr/test-helpers';
+import { cchiWeights, sampleRunner, thrV2 } from '../thr/fixtures.test-setup';
 import { scoreMonth } from '../thr/score';
 import { evaluateHotspots, kdeMethod, lastPeriodMethod, predictHotspots } from './rank';
 import { thrHotspotMethod } from './thr';

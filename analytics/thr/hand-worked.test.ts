@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
-import { STREET_DIR, cchiWeights, createForceArea, createIncidents, thrV1, thrV2, thrV3, type FixtureRow } from './test-helpers';
+import { STREET_DIR, cchiWeights, createForceArea, createIncidents, thrV1, thrV2, thrV3, type FixtureRow } from './fixtures.test-setup';
 import { SCORE_UNITS, formatScore, scoreMonth, type ScoreResult, type ThreatDetail, type RiskDetail } from './score';
 import { areaReason, bandMoves, compareAreas, explainArea } from './explain';
 

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
-import { cchiWeights, createIncidents, sampleRunner, thrV1, thrV2, type FixtureRow } from './test-helpers';
+import { cchiWeights, createIncidents, sampleRunner, thrV1, thrV2, type FixtureRow } from './fixtures.test-setup';
 import { SCORE_UNITS, areaTrend, formatScore, rankOrder, rescore, scoreMonth, scoreMonths, scoreTrend, type ScoreResult } from './score';
 import { bandMoves, compareAreas, explainArea, areaIncidents } from './explain';
 import { ensureHarmWeights } from './sql';

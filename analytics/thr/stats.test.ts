@@ -18,7 +18,7 @@ import {
 } from './stats';
 import { standInRiskEstimate, riskInput } from './risk';
 import { SCORE_UNITS, formatScore } from './score';
-import { thrV1 } from './test-helpers';
+import { thrV1 } from './fixtures.test-setup';
 import type { RiskComponent } from './model';
 
 describe('percentileRanks', () => {

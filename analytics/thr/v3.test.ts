@@ -12,7 +12,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeRunner } from '../../scripts/lib/node-runner';
-import { cchiWeights, sampleRunner, thrV2, thrV3 } from './test-helpers';
+import { cchiWeights, sampleRunner, thrV2, thrV3 } from './fixtures.test-setup';
 import { SCORE_UNITS, rescore, scoreMonth, scoreMonths, scoreTrend, type ScoreResult, type ThreatDetail } from './score';
 import { areaReason, bandMoves, compareAreas, explainArea } from './explain';
 import { whatIf } from './what-if';

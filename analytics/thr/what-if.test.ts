@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeRunner } from '../../scripts/lib/node-runner';
 import { readImd } from '../../scripts/lib/areas';
 import { SAMPLE_AREAS } from '../../scripts/lib/sample';
-import { cchiWeights, sampleRunner, thrV1 } from './test-helpers';
+import { cchiWeights, sampleRunner, thrV1 } from './fixtures.test-setup';
 import { scoreMonth, type ScoreResult } from './score';
 import { WHAT_IF_SUFFIX, applyWhatIf, rankChanges, whatIf } from './what-if';
 import { areaContext, fairnessByImd, fairnessSummary, type AreaContext } from './fairness';

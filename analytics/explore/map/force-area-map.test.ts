@@ -13,7 +13,7 @@ import { createNodeRunner, type NodeRunner } from '../../../scripts/lib/node-run
 import { loadInput } from '../../../scripts/lib/load-input';
 import { SAMPLE_AREAS } from '../../../scripts/lib/sample';
 import { ensureHarmWeights } from '../../thr/sql';
-import { cchiWeights } from '../../thr/test-helpers';
+import { cchiWeights } from '../../thr/fixtures.test-setup';
 import { createAggregateTables } from '../aggregates';
 import { defaultFilters, type ExploreFilters } from '../filters';
 import { cellValues } from '../queries';
