@@ -1,4 +1,7 @@
-/** Number and date formats used on every page (en-GB, fixed so screenshots and tests agree). */
+/**
+ * Number and date formats used on every page (en-GB, fixed so screenshots and tests agree). Hours
+ * of the week: hourOfWeekLabel in $analytics/shared.
+ */
 
 const integer = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
 const oneDecimal = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
@@ -74,4 +77,24 @@ export function formatBytes(bytes: number): string {
 /** "1 month", "3 months". */
 export function plural(count: number, one: string, many = `${one}s`): string {
 	return `${formatCount(count)} ${count === 1 ? one : many}`;
+}
+
+/** A figure that may be missing (model metrics: MAE, MASE, PAI …): 0.4452 → "0.45"; null, undefined or not finite → "—". */
+export function formatMetric(value: number | null | undefined, digits = 2): string {
+	return value === null || value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(digits);
+}
+
+/**
+ * A share that may be missing (coverage, hit rate, harm share): 0.875 → "87.5%"; null, undefined or
+ * not finite → "—". Rounds the binary value (toFixed), so an exact tie can differ from formatPercent.
+ */
+export function formatShare(value: number | null | undefined): string {
+	return value === null || value === undefined || !Number.isFinite(value) ? '—' : `${(value * 100).toFixed(1)}%`;
+}
+
+/** '2019-11-25T13:00:00' → "Mon 25 Nov 2019, 13:00" (local wall-clock, no time zone conversion). */
+export function formatHour(timestamp: string): string {
+	const d = new Date(`${timestamp.slice(0, 19)}Z`);
+	const day = d.toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+	return `${day}, ${timestamp.slice(11, 16)}`;
 }
