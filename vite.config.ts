@@ -1,6 +1,11 @@
+import { fileURLToPath } from 'node:url';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
 import { extractsMiddleware } from './scripts/lib/serve-extracts.ts';
+
+// web/lib imports analytics as `$analytics/…` (svelte.config.js); the test projects below do not
+// run SvelteKit's plugin, so they get the same alias here.
+const alias = { $analytics: fileURLToPath(new URL('./analytics', import.meta.url)) };
 
 export default defineConfig({
 	plugins: [
@@ -20,6 +25,7 @@ export default defineConfig({
 	test: {
 		projects: [
 			{
+				resolve: { alias },
 				test: {
 					name: 'unit',
 					environment: 'node',
@@ -28,6 +34,7 @@ export default defineConfig({
 				}
 			},
 			{
+				resolve: { alias },
 				test: {
 					name: 'e2e',
 					environment: 'node',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { withSource } from './source-url';
 import { describeHoldings, unmetRequirement } from './requirements';
-import type { ExtractManifest } from '../../../analytics/ingest/extract-schema';
+import type { ExtractManifest } from '$analytics/ingest/extract-schema';
 
 describe('withSource', () => {
 	it.each([

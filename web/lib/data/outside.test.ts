@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeRunner, type NodeRunner } from '../../../scripts/lib/node-runner';
 import { loadInput, type LoadedInput } from '../../../scripts/lib/load-input';
 import { SAMPLE_AREAS } from '../../../scripts/lib/sample';
-import { toCsv } from '../../../analytics/export/csv';
+import { toCsv } from '$analytics/export/csv';
 import { OUTSIDE_COLUMNS, outsideHref, outsidePage, outsideRows, outsideSummary } from './outside';
 
 const STREET = 'sample-data/police-uk/city-of-london/street';

@@ -7,11 +7,11 @@
  * names come from the fixed lists below.
  */
 // Relative imports (as web/lib/db/manifest.ts): the unit tests run this module without the app's aliases.
-import { readForceArea, recordPlacement, type FlaggedTable, type ForceArea, type RecordPlacement } from '../../../analytics/force-area';
-import type { ExtractManifest, ForceAreaReport } from '../../../analytics/ingest/extract-schema';
-import { ident } from '../../../analytics/ingest/sql';
-import { baseColumn } from '../../../analytics/explore/aggregates';
-import type { QueryRunner } from '../../../analytics/runner';
+import { readForceArea, recordPlacement, type FlaggedTable, type ForceArea, type RecordPlacement } from '$analytics/force-area';
+import type { ExtractManifest, ForceAreaReport } from '$analytics/ingest/extract-schema';
+import { ident } from '$analytics/ingest/sql';
+import { baseColumn } from '$analytics/explore/aggregates';
+import type { QueryRunner } from '$analytics/runner';
 import { withSource } from '../app/source-url';
 
 export const FLAGGED_TABLES: readonly FlaggedTable[] = ['incidents', 'stop_search', 'events'];

@@ -14,7 +14,7 @@
  * - TIME → `bigint` microseconds.
  */
 // Relative, not $analytics: this module is unit-tested under plain vitest, without Kit's aliases.
-import { toScalar, type Columns, type Row, type Scalar } from '../../../analytics/runner';
+import { toScalar, type Columns, type Row, type Scalar } from '$analytics/runner';
 
 /** Arrow `Type` ids (identical in Arrow 17 and 21). */
 const TypeId = {

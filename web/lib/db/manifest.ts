@@ -2,7 +2,7 @@
  * Check a manifest.json against the extract contract (analytics/ingest/extract-schema.ts) before
  * any file it lists is fetched, so a bad or foreign manifest fails with a precise message.
  */
-import { EXTRACT_DATASETS, type DatasetName, type ExtractManifest } from '../../../analytics/ingest/extract-schema';
+import { EXTRACT_DATASETS, type DatasetName, type ExtractManifest } from '$analytics/ingest/extract-schema';
 import { ExtractLoadError } from './errors';
 
 /** Every dataset the contract defines; the app makes a table for each. */

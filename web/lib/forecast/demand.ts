@@ -3,9 +3,9 @@
  * that the browser (DuckDB-wasm) and the browser tests (native DuckDB in Node) call exactly the
  * same code. No Svelte, no DOM here.
  */
-import type { QueryRunner } from '../../../analytics/runner';
-import { FORECAST_METHODS, backtest, forecastAreaHarm, type AreaHarmForecast, forecastWithBacktest, isForecastMethod, rollingOrigins, minHistory, type BacktestResult, type ForecastMethodName, type ForecastWithBacktest } from '../../../analytics/forecast';
-import { addDays, addHours, hourOfWeekOf, hourlyCounts, type TimestampedTable } from '../../../analytics/forecast/series';
+import type { QueryRunner } from '$analytics/runner';
+import { FORECAST_METHODS, backtest, forecastAreaHarm, type AreaHarmForecast, forecastWithBacktest, isForecastMethod, rollingOrigins, minHistory, type BacktestResult, type ForecastMethodName, type ForecastWithBacktest } from '$analytics/forecast';
+import { addDays, addHours, hourOfWeekOf, hourlyCounts, type TimestampedTable } from '$analytics/forecast/series';
 
 export const HOURS_PER_WEEK = 168;
 export const TIMESTAMPED_SOURCES: readonly TimestampedTable[] = ['stop_search', 'events'];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseForecastSettings } from './demand';
 import { hourOfWeekSummary } from './hour-of-week';
-import { hourOfWeekLabel } from '../../../analytics/shared';
+import { hourOfWeekLabel } from '$analytics/shared';
 
 describe('parseForecastSettings', () => {
 	it.each([

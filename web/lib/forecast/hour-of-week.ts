@@ -1,4 +1,4 @@
-import { hourOfWeekOf } from '../../../analytics/forecast/series';
+import { hourOfWeekOf } from '$analytics/forecast/series';
 
 export interface HourOfWeekRow {
 	hourOfWeek: number;

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
 import { buildExtracts } from '../../../scripts/lib/extracts';
 import { writeForceLookup } from '../../../scripts/lib/force-area';
-import { FORCE_LOOKUP_FILE } from '../../../analytics/ingest/force-area';
+import { FORCE_LOOKUP_FILE } from '$analytics/ingest/force-area';
 import type { ImportOptions } from './build';
 import { importFiles, type ImportInput } from './build';
 import { createNodeImportEngine, nodeHelpers } from './node-engine';

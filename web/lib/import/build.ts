@@ -15,7 +15,7 @@
  * same code runs in the import worker (browser) and in unit tests (DuckDB-wasm's Node build).
  */
 import { latLngToCell } from 'h3-js';
-import type { QueryRunner } from '../../../analytics/runner';
+import type { QueryRunner } from '$analytics/runner';
 import {
 	EXTRACT_DATASETS,
 	SOURCE_FORMATS,
@@ -44,11 +44,11 @@ import {
 	createDictionaryType,
 	datasetEntry,
 	type DatasetEntry
-} from '../../../analytics/ingest';
+} from '$analytics/ingest';
 import ladChangesFile from '../../../models/geography/lad-changes.json';
-import { ident } from '../../../analytics/ingest/sql';
-import { toCsv } from '../../../analytics/export/csv';
-import { EXPLORE_AGGREGATES, writeExploreAggregates, type AggregateName } from '../../../analytics/explore/aggregates';
+import { ident } from '$analytics/ingest/sql';
+import { toCsv } from '$analytics/export/csv';
+import { EXPLORE_AGGREGATES, writeExploreAggregates, type AggregateName } from '$analytics/explore/aggregates';
 
 export const BROWSER_BUILDER = { name: 'clearsight-browser-import', version: '0.1.0' };
 

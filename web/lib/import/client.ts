@@ -10,8 +10,8 @@ import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import type { ImportProgress, InputMapping } from './build';
 import { checkImportSize, gzipTextBytes, isOutOfMemory, outOfMemoryMessage } from './limits';
 import type { FileInspection, FromWorker, QuarantinePreviewRow, ToWorker } from './protocol';
-import type { ExtractManifest, ForceAreaRequest } from '../../../analytics/ingest';
-import { FORCE_LOOKUP_FILE } from '../../../analytics/ingest/force-area';
+import type { ExtractManifest, ForceAreaRequest } from '$analytics/ingest';
+import { FORCE_LOOKUP_FILE } from '$analytics/ingest/force-area';
 import { DATA_PATH } from '../db/paths';
 
 /** Files the builder reads from a folder (scripts/lib/input-files.ts INPUT_EXTENSIONS). */

@@ -7,7 +7,7 @@
 /// <reference lib="webworker" />
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import * as duckdb from '@duckdb/duckdb-wasm';
-import { detectSource, detectDelimiter, splitCsvLine, genericTimestampSql } from '../../../analytics/ingest';
+import { detectSource, detectDelimiter, splitCsvLine, genericTimestampSql } from '$analytics/ingest';
 import { createWasmRunner } from '../db/runner';
 import { importFiles, type ImportEngine, type ImportHelpers, type ImportInput } from './build';
 import { pointCellsIpc } from './arrow-points';

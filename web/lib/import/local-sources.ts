@@ -10,7 +10,7 @@
  * (missing file, unreadable manifest, size or sha256 mismatch) is reported with the source, so
  * the user can remove it; nothing is dropped silently.
  */
-import type { ExtractManifest } from '../../../analytics/ingest/extract-schema';
+import type { ExtractManifest } from '$analytics/ingest/extract-schema';
 import { validateManifest } from '../db/manifest';
 import { getBackends, preferredBackend, type Backend, type BackendKind } from './storage';
 

@@ -3,7 +3,7 @@
  * mapping of canonical fields to header names and any constants — exactly what the builder's
  * `--format`, `--columns` and `--constant` take, so a mapping can be carried to the command line.
  */
-import { SOURCE_FORMATS, normaliseHeader, type ColumnConstants, type ColumnMapping } from '../../../analytics/ingest';
+import { SOURCE_FORMATS, normaliseHeader, type ColumnConstants, type ColumnMapping } from '$analytics/ingest';
 import { MAPPINGS_KEY } from './local-data';
 
 /** The generic formats a file can be mapped to. */

@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { createDuckDB, NODE_RUNTIME, VoidLogger, type DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
-import type { Param, QueryRunner } from '../../../analytics/runner';
+import type { Param, QueryRunner } from '$analytics/runner';
 import { arrowToColumns, arrowToRows, type ArrowTableLike } from '../db/arrow-columns';
 import type { ImportEngine, ImportHelpers } from './build';
 import { pointCellsIpc } from './arrow-points';

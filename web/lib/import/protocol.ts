@@ -3,7 +3,7 @@
  * objects (structured-cloned, not read on the main thread); results come back as transferred
  * buffers.
  */
-import type { ExtractManifest, ForceAreaRequest } from '../../../analytics/ingest';
+import type { ExtractManifest, ForceAreaRequest } from '$analytics/ingest';
 import type { ImportProgress, InputMapping } from './build';
 import type { DuckDBBundles } from '@duckdb/duckdb-wasm';
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ThrModel } from '../../../analytics/thr';
-import type { HarmWeightsModel } from '../../../analytics/models/harm-weights';
-import { harmStatement, harmVerdicts, type HarmAccuracy, type MethodEvaluation } from '../../../analytics/hotspots';
+import type { ThrModel } from '$analytics/thr';
+import type { HarmWeightsModel } from '$analytics/models/harm-weights';
+import { harmStatement, harmVerdicts, type HarmAccuracy, type MethodEvaluation } from '$analytics/hotspots';
 import { modelCard } from './model-card';
 
 const model = JSON.parse(readFileSync('models/thr/thr-v1.json', 'utf8')) as ThrModel;

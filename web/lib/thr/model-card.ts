@@ -6,9 +6,9 @@
  * does not beat them. Pure: the same inputs give the same text. Never hand-edited.
  */
 // Relative imports (not $analytics) so the unit tests can load this module in Node without SvelteKit's aliases.
-import type { HarmWeightsModel } from '../../../analytics/models/harm-weights';
-import { bandMeaning, type ExtractVersion, type FairnessReport, type Normalisation, type ScoreResult, type ThrModel } from '../../../analytics/thr';
-import { shareLabel, type HarmAccuracy } from '../../../analytics/hotspots';
+import type { HarmWeightsModel } from '$analytics/models/harm-weights';
+import { bandMeaning, type ExtractVersion, type FairnessReport, type Normalisation, type ScoreResult, type ThrModel } from '$analytics/thr';
+import { shareLabel, type HarmAccuracy } from '$analytics/hotspots';
 
 export interface ModelCardInput {
 	model: ThrModel;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SCORE_UNITS, type AreaScore, type Comparison, type ComponentDifference } from '../../../analytics/thr';
+import { SCORE_UNITS, type AreaScore, type Comparison, type ComponentDifference } from '$analytics/thr';
 import { readableRaw, score2, shortUnit, signed2, whyAbove } from './reading';
 
 describe('readableRaw', () => {

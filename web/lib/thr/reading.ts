@@ -3,7 +3,7 @@
  * expansions of scores, p-values, shrinkage) stay one click away in each page's "Statistics"
  * disclosure; nothing here computes a score, it only words what analytics/thr computed.
  */
-import { SCORE_UNITS, readableNumber, type Comparison, type ComponentDifference } from '../../../analytics/thr';
+import { SCORE_UNITS, readableNumber, type Comparison, type ComponentDifference } from '$analytics/thr';
 import { formatWeight } from '../charts/format';
 
 /** A score (0–1) for reading: 0.9287… → "0.93". */

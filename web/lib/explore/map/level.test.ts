@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chooseLevel, drawableLevels, levelNote } from './level';
-import type { CellLevel } from '../../../../analytics/explore/filters';
+import type { CellLevel } from '$analytics/explore/filters';
 
 const ALL: CellLevel[] = ['h3_7', 'h3_8', 'h3_9', 'lsoa', 'district'];
 const H3: CellLevel[] = ['h3_7', 'h3_8', 'h3_9'];

@@ -2,8 +2,8 @@
  * Which layer the Map view draws: a pure function of what the source offers, the user's choice,
  * the measure and the zoom (no DOM, no database), so it is unit-tested (level.test.ts).
  */
-import { LEVEL_LABELS, type CellLevel, type Measure } from '../../../../analytics/explore/filters';
-import { isH3Level, levelForZoom } from '../../../../analytics/explore/map';
+import { LEVEL_LABELS, type CellLevel, type Measure } from '$analytics/explore/filters';
+import { isH3Level, levelForZoom } from '$analytics/explore/map';
 
 /** Polygon rows the source ships per boundary level (`areas` for LSOAs, `districts`). */
 export interface PolygonRows {
