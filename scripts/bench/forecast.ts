@@ -11,8 +11,14 @@
  * 3. Expected harm next month for all LSOAs (and H3 r8 cells) of the shipped City of London sample,
  *    and for a seeded synthetic panel of 33,000 areas × 36 months (national LSOA scale; timing
  *    only, the counts mean nothing).
- * 4. Hot-spot evaluation on the sample: 12 held-back months, LSOA and H3 r8, for the baselines and
- *    the THR ranking (thr-v2).
+ * 4. Hot-spot evaluation on the sample's force area (the City's 6 LSOAs; its H3 r8 cells): 12
+ *    held-back months (2018-12 … 2019-11), LSOA and H3 r8. By counts: last month's counts, kernel
+ *    density and the THR ranking with thr-v3 (the published model) and thr-v2 (for comparison),
+ *    with the time each method took (its prepare and rank calls) and v3 ÷ v2. By harm: the
+ *    held-out harm accuracy the Accuracy page, the model card and `npm run hotspots -- --measure
+ *    harm` show (harmAccuracy: v3, v2 and the four baselines, share of the next month's harm held
+ *    by the top 1/5/10/20% of the area), timed as a whole. Each evaluation runs
+ *    BENCH_HOTSPOT_REPEATS times (default 3) after a warm-up; medians are printed.
  * BENCH_FORECAST_ORIGINS (default 52) and BENCH_FORECAST_AREAS (default 33000) shrink the work.
  */
 import { pathToFileURL } from 'node:url';
@@ -20,8 +26,9 @@ import { existsSync } from 'node:fs';
 import { createNodeRunner, type NodeRunner } from '../lib/node-runner';
 import { loadInput } from '../lib/load-input';
 import { FORECAST_METHODS, backtest, forecastAreaHarm, forecastPanel, forecastSeries, forecastWithBacktest, hourlyCounts, rollingOrigins, type BacktestResult } from '../../analytics/forecast';
-import { evaluateHotspots, kdeMethod, lastPeriodMethod, thrHotspotMethod } from '../../analytics/hotspots';
+import { evaluateHotspots, harmAccuracy, kdeMethod, lastPeriodMethod, shareLabel, thrHotspotMethod, thrMethodName, type HarmAccuracy, type HotspotMethod, type MethodEvaluation } from '../../analytics/hotspots';
 import type { ThrModel } from '../../analytics/thr';
+import thrV3 from '../../models/thr/thr-v3.json';
 import thrV2 from '../../models/thr/thr-v2.json';
 import { monthIndex, monthKey } from '../../analytics/forecast/series';
 import { HARM_WEIGHTS_INSERT_SQL, HARM_WEIGHTS_TABLE_SQL, harmWeightParams, harmWeightRows, type HarmWeightsModel } from '../../analytics/models/harm-weights';
@@ -144,16 +151,96 @@ async function areas(runner: NodeRunner, syntheticAreas: number, log: (line: str
 		timings[`syntheticPanel_${method}_ms`] = performance.now() - t;
 		log(`  synthetic panel ${syntheticAreas} areas × ${months} months, method ${method} → ${r.method}: ${ms(t)} (${r.scores.map((s) => `${s.method} ${s.seconds.toFixed(2)} s`).join(', ')})`);
 	}
-	for (const level of ['lsoa', 'h3_r8'] as const) {
-		t = performance.now();
-		const testMonths = Array.from({ length: 12 }, (_, i) => monthKey(monthIndex('2018-12') + i));
-		const thr = thrHotspotMethod({ model: thrV2 as unknown as ThrModel, weights: cchi as HarmWeightsModel });
-		const evaluation = await evaluateHotspots(runner, { level, testMonths, methods: [lastPeriodMethod(), kdeMethod(), thr], areaShares: [0.05, 0.1, 0.2] });
-		timings[`hotspotEvaluation_${level}_ms`] = performance.now() - t;
-		log(`  hot spots ${level}, 12 held-back months (2018-12 … 2019-11): ${ms(t)}`);
-		for (const e of evaluation) {
-			log(`    ${e.method.padEnd(12)} ${e.mean.map((m) => `${(100 * m.areaShare).toFixed(0)}%: hit ${f3(m.hitRate)} PAI ${f3(m.pai)} PEI* ${f3(m.peiStar)}`).join(' | ')}`);
+	await hotspots(runner, log, timings);
+}
+
+/** Middle value of the runs (the upper middle for an even count). */
+function median(xs: readonly number[]): number {
+	const s = [...xs].sort((a, b) => a - b);
+	return s[Math.floor(s.length / 2)];
+}
+
+/** The same method, adding the time its prepare and rank calls take to `spent.ms`. */
+function timed(method: HotspotMethod, spent: { ms: number }): HotspotMethod {
+	const clock = async <T>(work: () => Promise<T>): Promise<T> => {
+		const t = performance.now();
+		try {
+			return await work();
+		} finally {
+			spent.ms += performance.now() - t;
 		}
+	};
+	const prepare = method.prepare;
+	return {
+		...method,
+		rank: (ctx) => clock(() => method.rank(ctx)),
+		prepare: prepare ? (ctx) => clock(() => prepare(ctx)) : undefined
+	};
+}
+
+/**
+ * Hot-spot evaluation of the sample's force area by counts (per-method times, v3 ÷ v2) and by harm
+ * (harmAccuracy, timed whole): see the module note, item 4.
+ */
+async function hotspots(runner: NodeRunner, log: (line: string) => void, timings: Record<string, number>) {
+	const repeats = Number(process.env.BENCH_HOTSPOT_REPEATS ?? 3);
+	const weights = cchi as HarmWeightsModel;
+	const v3 = thrV3 as unknown as ThrModel;
+	const v2 = thrV2 as unknown as ThrModel;
+	const testMonths = Array.from({ length: 12 }, (_, i) => monthKey(monthIndex('2018-12') + i));
+	const shares = [0.05, 0.1, 0.2];
+	log(`  hot spots on the force area, 12 held-back months (${testMonths[0]} … ${testMonths.at(-1)}); median of ${repeats} runs after a warm-up:`);
+	for (const level of ['lsoa', 'h3_r8'] as const) {
+		// By counts, with each method's own time.
+		const names = ['last-period', 'kde', thrMethodName(v3), thrMethodName(v2)];
+		const spent = names.map(() => [] as number[]);
+		const totals: number[] = [];
+		let evaluation: MethodEvaluation[] = [];
+		for (let r = 0; r <= repeats; r++) {
+			const clocks = names.map(() => ({ ms: 0 }));
+			const methods = [
+				lastPeriodMethod(),
+				kdeMethod(),
+				thrHotspotMethod({ model: v3, weights, name: names[2] }),
+				thrHotspotMethod({ model: v2, weights, name: names[3] })
+			].map((m, i) => timed(m, clocks[i]));
+			const t = performance.now();
+			evaluation = await evaluateHotspots(runner, { level, testMonths, methods, areaShares: shares });
+			const total = performance.now() - t;
+			if (r === 0) continue; // warm-up
+			totals.push(total);
+			clocks.forEach((c, i) => spent[i].push(c.ms));
+		}
+		const per = spent.map(median);
+		names.forEach((n, i) => (timings[`hotspotMethod_${level}_${n}_ms`] = per[i]));
+		timings[`hotspotEvaluation_${level}_ms`] = median(totals);
+		const v3ms = per[2];
+		const v2ms = per[3];
+		log(`   ${level}, by counts: ${median(totals).toFixed(0)} ms in all; THR v3 ${v3ms.toFixed(0)} ms, v2 ${v2ms.toFixed(0)} ms (v3 ÷ v2 ${(v3ms / v2ms).toFixed(2)}×)`);
+		evaluation.forEach((e, i) => {
+			log(`    ${e.method.padEnd(12)} ${`${per[i].toFixed(0)} ms`.padStart(8)}  ${e.mean.map((m) => `${(100 * m.areaShare).toFixed(0)}%: hit ${f3(m.hitRate)} PAI ${f3(m.pai)} PEI* ${f3(m.peiStar)}`).join(' | ')}`);
+		});
+
+		// By harm: what the Accuracy page and `npm run hotspots -- --measure harm` compute.
+		const harmTimes: number[] = [];
+		let accuracy: HarmAccuracy | null = null;
+		for (let r = 0; r <= repeats; r++) {
+			const t = performance.now();
+			accuracy = await harmAccuracy(runner, { models: [{ model: v3, weights }, { model: v2, weights }], months: 12, lastMonth: testMonths.at(-1), level });
+			if (r > 0) harmTimes.push(performance.now() - t);
+		}
+		timings[`harmAccuracy_${level}_ms`] = median(harmTimes);
+		if (!accuracy) {
+			log(`   ${level}, by harm: no test months`);
+			continue;
+		}
+		log(
+			`   ${level}, by harm (harmAccuracy: v3, v2 and 4 baselines, ${accuracy.testMonths.length} months, ${accuracy.region.areas} areas of ${accuracy.region.forceArea ?? 'the study region'}): ${median(harmTimes).toFixed(0)} ms (runs ${harmTimes.map((x) => x.toFixed(0)).join(', ')} ms)`
+		);
+		for (const e of accuracy.evaluations) {
+			log(`    ${e.method.padEnd(18)} ${e.mean.map((m) => `${shareLabel(m.areaShare)}: held ${f3(m.hitRate)} harm-PAI ${f3(m.pai)}`).join(' | ')}`);
+		}
+		log(`    ${accuracy.statement}`);
 	}
 }
 

@@ -12,11 +12,18 @@ import { createSyntheticIncidents, runScoringTimings, type CategoryCount, type S
 
 export interface BrowserBenchRequest {
 	models: ThrModel[];
+	/** Models whose trend is timed too (default the first). */
+	trendModels?: ThrModel[];
 	weights: HarmWeightsModel;
-	/** 'sample': insert the real sample's incidents from this Arrow IPC file; else a synthetic table. */
-	data: { kind: 'sample'; url: string } | { kind: 'synthetic'; areas: number; months: number; rows: number; categories: CategoryCount[] };
+	/**
+	 * 'sample': insert the real sample's incidents from this Arrow IPC file, and its force area
+	 * (`force_area`) from `forceAreaUrl` when given; else a synthetic table (with its force area).
+	 */
+	data: { kind: 'sample'; url: string; forceAreaUrl?: string } | { kind: 'synthetic'; areas: number; months: number; rows: number; categories: CategoryCount[] };
 	month: string;
 	trendMonths: number;
+	/** Timed runs of each step (median reported); default 3. */
+	repeats?: number;
 }
 
 export interface BrowserBenchResult extends ScoringTimings {
@@ -39,11 +46,22 @@ async function run(request: BrowserBenchRequest): Promise<BrowserBenchResult> {
 		if (request.data.kind === 'sample') {
 			const bytes = new Uint8Array(await (await fetch(request.data.url)).arrayBuffer());
 			await conn.insertArrowFromIPCStream(bytes, { name: 'incidents', create: true });
+			if (request.data.forceAreaUrl) {
+				const area = new Uint8Array(await (await fetch(request.data.forceAreaUrl)).arrayBuffer());
+				await conn.insertArrowFromIPCStream(area, { name: 'force_area', create: true });
+			}
 		} else {
 			await createSyntheticIncidents(runner, request.data);
 		}
 		const loadMs = performance.now() - t;
-		const timings = await runScoringTimings(runner, { models: request.models, weights: request.weights, month: request.month, trendMonths: request.trendMonths });
+		const timings = await runScoringTimings(runner, {
+			models: request.models,
+			trendModels: request.trendModels,
+			weights: request.weights,
+			month: request.month,
+			trendMonths: request.trendMonths,
+			repeats: request.repeats
+		});
 		await conn.close();
 		return { ...timings, engineMs, loadMs, userAgent: navigator.userAgent };
 	} finally {

@@ -3,20 +3,29 @@
  * Chromium), side by side with ratios (never asserted). Call benchThr() from `npm run bench`, or
  * run this file alone: `tsx scripts/bench/thr.ts`.
  *
- * 1. The real City of London street sample: every area in scope for its latest month with
- *    thr-v2 (Risk from the forecast) and thr-v1 (the stand-in), and the 13-month trend the
- *    Priorities page draws (thr-v2).
+ * Models: thr-v3 (the published model: force-area scope, magnitudes, credible-excess Threat,
+ * cumulative-harm bands), thr-v2 (its predecessor, for comparison: every v3 figure is also given
+ * as a ratio to v2's on the same engine) and thr-v1 (Risk stand-in). Each step is timed
+ * BENCH_THR_REPEATS times (default 3) after an untimed warm-up per model, models in a rotated
+ * order each round; the median is printed.
+ *
+ * 1. The real City of London street sample, with its force area (the extract's `force_area`,
+ *    the City's 6 LSOAs): every area in scope for its latest month with each model, and the
+ *    13-month trend the Priorities page draws, with v3 and v2. v3 scores the force area's
+ *    areas; v2 and v1 the areas with records in the window (inside the force area).
  * 2. A seeded synthetic 33,000 areas × 36 months (national LSOA scale, ≈ 11.2M rows; category mix
- *    of the real sample; see thr-data.ts): the latest month with thr-v2 and thr-v1, and the
- *    13-month trend. In the browser the same, at full scale if the tab can hold it, else at
- *    the largest of 1/3 and 1/10 of the areas (same rows per area-month) that it can (and the
- *    same reduced table natively, for the ratio).
+ *    of the real sample; see thr-data.ts) with a declared force area listing all 33,000 areas
+ *    (createSyntheticIncidents writes `force_area` and flags every record inside), so v3 scores
+ *    every area, as it would for a real force: the latest month with each model, and the
+ *    13-month trend with v3 and v2. In the browser the same, at full scale if the tab can hold
+ *    it, else at the largest of 1/3 and 1/10 of the areas (same rows per area-month) that it can
+ *    (and the same reduced table natively, for the ratio).
  *
  * Browser side: scripts/bench/thr-browser.ts bundled with esbuild, served from 127.0.0.1 with the
  * DuckDB-wasm files of node_modules, driven by playwright-core through web/tests/browser.ts
  * (every request outside 127.0.0.1 is aborted). Both sides run the same analytics/thr code and the
- * same data SQL. BENCH_THR_AREAS, BENCH_THR_ROWS and BENCH_THR_TREND shrink the work;
- * BENCH_THR_BROWSER=0 skips the browser.
+ * same data SQL. BENCH_THR_AREAS, BENCH_THR_ROWS, BENCH_THR_TREND and BENCH_THR_REPEATS shrink
+ * the work; BENCH_THR_BROWSER=0 skips the browser.
  */
 import { createServer } from 'node:http';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,7 +41,7 @@ import { queryToArrow } from '../lib/arrow-write';
 import { EXTRACT_DATASETS } from '../../analytics/ingest/extract-schema';
 import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
 import type { ThrModel } from '../../analytics/thr';
-import { createSyntheticIncidents, runScoringTimings, type CategoryCount, type ScoringTimings } from './thr-data';
+import { createSyntheticIncidents, runScoringTimings, type CategoryCount, type ScoringTimings, type Timing } from './thr-data';
 import type { BrowserBenchRequest, BrowserBenchResult } from './thr-browser';
 
 const SAMPLE = 'sample-data/police-uk/city-of-london/street';
@@ -99,19 +108,44 @@ async function inBrowser(url: string, request: BrowserBenchRequest): Promise<Bro
 	}
 }
 
-const secs = (ms: number | null | undefined) => (ms === null || ms === undefined ? '—' : `${(ms / 1000).toFixed(2)} s`);
-const ratio = (b: number | null | undefined, n: number | null | undefined) => (b == null || n == null || n === 0 ? '—' : `${(b / n).toFixed(1)}×`);
+const secs = (ms: number | null | undefined) => (ms === null || ms === undefined ? '—' : `${(ms / 1000).toFixed(ms < 10_000 ? 3 : 2)} s`);
+const ratio = (b: number | null | undefined, n: number | null | undefined) => (b == null || n == null || n === 0 ? '—' : `${(b / n).toFixed(2)}×`);
+const spread = (xs: readonly number[] | undefined) => (xs && xs.length > 1 ? `${secs(Math.min(...xs))}–${secs(Math.max(...xs)).replace(' s', '')}` : '—');
 
-function print(rows: Row[], log: (line: string) => void) {
-	log(`  ${'what'.padEnd(48)} ${'native'.padStart(9)} ${'browser'.padStart(9)} ${'browser ÷ native'.padStart(17)}`);
+/** One printed line: a step, its native and browser medians, and the same step with the reference model. */
+interface Line {
+	what: string;
+	native?: Timing;
+	browser?: Timing;
+	nativeRef?: Timing;
+	browserRef?: Timing;
+}
+
+function print(rows: Row[], reference: string, log: (line: string) => void) {
+	const short = reference.replace(/^thr (\d+)\..*$/, 'v$1');
+	log(`  ${'what'.padEnd(46)} ${'native'.padStart(8)} ${`÷ ${short}`.padStart(6)} ${'native runs'.padStart(15)} ${'browser'.padStart(8)} ${`÷ ${short}`.padStart(6)} ${'browser ÷ native'.padStart(17)}`);
 	for (const r of rows) {
-		const lines: Array<[string, number | null | undefined, number | null | undefined]> = [];
 		const n = r.native;
 		const b = r.browser;
-		(n ?? b)?.byModel.forEach((m, i) => lines.push([`${m.model} (${m.riskMethod.replace(' (stand-in)', ' stand-in')})`, n?.byModel[i]?.ms, b?.byModel[i]?.ms]));
-		if ((n?.trendMs ?? b?.trendMs) != null) lines.push([`trend of ${(n ?? b)!.trendMonths} months, ${(n ?? b)!.byModel[0].model}`, n?.trendMs, b?.trendMs]);
-		log(`  ${r.label}: ${(n ?? b)?.rows.toLocaleString('en-GB')} rows, ${(n ?? b)?.areas.toLocaleString('en-GB')} areas in scope`);
-		lines.forEach(([what, ns, bs]) => log(`    ${what.padEnd(46)} ${secs(ns).padStart(9)} ${secs(bs).padStart(9)} ${ratio(bs, ns).padStart(17)}`));
+		const any = n ?? b;
+		if (!any) continue;
+		const lines: Line[] = [];
+		const refMonth = (t: ScoringTimings | null) => t?.byModel.find((m) => m.model === reference);
+		const refTrend = (t: ScoringTimings | null) => t?.trend.find((m) => m.model === reference);
+		any.byModel.forEach((m, i) =>
+			lines.push({ what: `${m.model} (${m.riskMethod.replace(' (stand-in)', ' stand-in')})`, native: n?.byModel[i], browser: b?.byModel[i], nativeRef: refMonth(n), browserRef: refMonth(b) })
+		);
+		any.trend.forEach((m, i) =>
+			lines.push({ what: `trend of ${any.trendMonths} months, ${m.model}`, native: n?.trend[i], browser: b?.trend[i], nativeRef: refTrend(n), browserRef: refTrend(b) })
+		);
+		const scopes = any.byModel.map((m) => `${m.model} ${m.areas.toLocaleString('en-GB')} (${m.scope})`).join(', ');
+		log(`  ${r.label}: ${any.rows.toLocaleString('en-GB')} rows; areas scored: ${scopes}`);
+		for (const l of lines) {
+			const isRef = l.native?.model === reference || l.browser?.model === reference;
+			log(
+				`    ${l.what.padEnd(44)} ${secs(l.native?.ms).padStart(8)} ${(isRef ? '' : ratio(l.native?.ms, l.nativeRef?.ms)).padStart(6)} ${spread(l.native?.samples).padStart(15)} ${secs(l.browser?.ms).padStart(8)} ${(isRef ? '' : ratio(l.browser?.ms, l.browserRef?.ms)).padStart(6)} ${ratio(l.browser?.ms, l.native?.ms).padStart(17)}`
+			);
+		}
 		if (b) log(`    browser: engine start ${secs(b.engineMs)}, data ${secs(b.loadMs)} (${b.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? 'Chromium'})`);
 		if (r.browserNote) log(`    browser: ${r.browserNote}`);
 	}
@@ -119,58 +153,70 @@ function print(rows: Row[], log: (line: string) => void) {
 
 export async function benchThr(options: { log?: (line: string) => void } = {}): Promise<Row[]> {
 	const log = options.log ?? ((line: string) => console.log(line));
+	const v3 = read<ThrModel>('models/thr/thr-v3.json');
 	const v2 = read<ThrModel>('models/thr/thr-v2.json');
 	const v1 = read<ThrModel>('models/thr/thr-v1.json');
 	const weights = read<HarmWeightsModel>('models/harm-weights/cchi-police-uk-v1.json');
-	const models = [v2, v1];
+	// v3 is the published model; v2 stays beside it as the reference of the ratios.
+	const models = [v3, v2, v1];
+	const trendModels = [v3, v2];
+	const reference = `${v2.id} ${v2.version}`;
 	const areas = Number(process.env.BENCH_THR_AREAS ?? 33_000);
 	const months = 36;
 	const rows = Number(process.env.BENCH_THR_ROWS ?? Math.round((areas * months * 11_200_000) / (33_000 * 36)));
 	const trend = Number(process.env.BENCH_THR_TREND ?? 13);
+	const repeats = Number(process.env.BENCH_THR_REPEATS ?? 3);
 	const useBrowser = process.env.BENCH_THR_BROWSER !== '0';
+	const timing = { models, trendModels, weights, trendMonths: trend, repeats };
 	const dir = mkdtempSync(join(tmpdir(), 'clearsight-thr-bench-'));
 	const out: Row[] = [];
 	const server = useBrowser ? await serveBench(dir) : null;
 	try {
-		// 1. The real sample.
+		// 1. The real sample, with the force area its extract declares (the City's LSOAs).
 		const native = await createNodeRunner();
 		let categories: CategoryCount[];
 		let sampleMonth: string;
 		let sample: ScoringTimings;
 		try {
-			await loadInput(native, [SAMPLE], { datasets: ['incidents'] });
+			await loadInput(native, [SAMPLE], { datasets: ['incidents', 'force_area'] });
 			const [{ m }] = await native.rows<{ m: string }>('SELECT max(month) AS m FROM incidents');
 			sampleMonth = String(m);
 			categories = (await native.rows<{ category: string; n: number }>('SELECT category, count(*) AS n FROM incidents WHERE category IS NOT NULL GROUP BY 1 ORDER BY 1')).map((r) => ({
 				category: r.category,
 				count: Number(r.n)
 			}));
-			const columns = EXTRACT_DATASETS.find((d) => d.name === 'incidents')!.columns;
-			const { bytes } = await queryToArrow(native, columns, 'incidents');
-			writeFileSync(join(dir, 'sample-incidents.arrow'), bytes);
-			sample = await runScoringTimings(native, { models, weights, month: sampleMonth, trendMonths: trend });
+			for (const name of ['incidents', 'force_area'] as const) {
+				const columns = EXTRACT_DATASETS.find((d) => d.name === name)!.columns;
+				const { bytes } = await queryToArrow(native, columns, name);
+				writeFileSync(join(dir, `sample-${name}.arrow`), bytes);
+			}
+			sample = await runScoringTimings(native, { ...timing, month: sampleMonth });
 		} finally {
 			native.close();
 		}
 		const sampleRow: Row = { label: `City of London sample, ${sampleMonth}`, native: sample, browser: null, browserNote: null };
 		if (server) {
 			try {
-				sampleRow.browser = await inBrowser(server.url, { models, weights, data: { kind: 'sample', url: 'sample-incidents.arrow' }, month: sampleMonth, trendMonths: trend });
+				sampleRow.browser = await inBrowser(server.url, {
+					...timing,
+					data: { kind: 'sample', url: 'sample-incidents.arrow', forceAreaUrl: 'sample-force_area.arrow' },
+					month: sampleMonth
+				});
 			} catch (e) {
 				sampleRow.browserNote = `failed: ${(e as Error).message.slice(0, 300)}`;
 			}
 		}
 		out.push(sampleRow);
 
-		// 2. Synthetic national scale.
+		// 2. Synthetic national scale, with a force area of all its areas (thr-data.ts).
 		const synthMonth = '2019-12';
 		const scaled = await createNodeRunner();
 		let synth: ScoringTimings;
 		try {
 			const t = performance.now();
 			await createSyntheticIncidents(scaled, { areas, months, rows, categories });
-			log(`  (synthetic table built natively in ${secs(performance.now() - t)})`);
-			synth = await runScoringTimings(scaled, { models, weights, month: synthMonth, trendMonths: trend });
+			log(`  (synthetic table and its force area built natively in ${secs(performance.now() - t)})`);
+			synth = await runScoringTimings(scaled, { ...timing, month: synthMonth });
 		} finally {
 			scaled.close();
 		}
@@ -183,13 +229,13 @@ export async function benchThr(options: { log?: (line: string) => void } = {}): 
 				const a = Math.round(areas / div);
 				const r = Math.round(rows / div);
 				try {
-					const b = await inBrowser(server.url, { models, weights, data: { kind: 'synthetic', areas: a, months, rows: r, categories }, month: synthMonth, trendMonths: trend });
+					const b = await inBrowser(server.url, { ...timing, data: { kind: 'synthetic', areas: a, months, rows: r, categories }, month: synthMonth });
 					if (div === 1) synthRow.browser = b;
 					else {
 						const scaledNative = await createNodeRunner();
 						try {
 							await createSyntheticIncidents(scaledNative, { areas: a, months, rows: r, categories });
-							const n = await runScoringTimings(scaledNative, { models, weights, month: synthMonth, trendMonths: trend });
+							const n = await runScoringTimings(scaledNative, { ...timing, month: synthMonth });
 							out.push({ label: `synthetic ${a.toLocaleString('en-GB')} areas × ${months} months`, native: n, browser: b, browserNote: null });
 						} finally {
 							scaledNative.close();
@@ -206,8 +252,10 @@ export async function benchThr(options: { log?: (line: string) => void } = {}): 
 		await server?.close();
 		rmSync(dir, { recursive: true, force: true });
 	}
-	log(`THR scoring, all areas of one month (and the Priorities page's ${trend}-month trend), native vs browser, one run each after a warm-up:`);
-	print(out, log);
+	log(
+		`THR scoring, all areas of one month and the Priorities page's ${trend}-month trend, native vs browser: median of ${repeats} run${repeats === 1 ? '' : 's'} each after a warm-up (native runs: fastest–slowest); ÷ ${reference.replace(/^thr (\d+)\..*$/, 'v$1')} = the figure over ${reference}'s on the same engine:`
+	);
+	print(out, reference, log);
 	return out;
 }
 
