@@ -11,11 +11,10 @@
  * - Harm of an area over a window = Σ records × CCHI weight of their category, for the categories
  *   neither the weight table nor the model excludes, over the window's months.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { parseCsv, readCsvRows } from './csv';
-import { RAW_DIR } from './expected';
+import { parseCsv } from './csv';
+import { countedStreetRows } from './expected';
 
 const IMD_FILE_1 = 'sample-data/context/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz';
 export const CITY_OF_LONDON_LAD = 'E09000001';
@@ -41,18 +40,7 @@ interface StreetRecord {
 
 /** Every street record of the City sample that counts (duplicates dropped), in file order. */
 function streetRecords(): StreetRecord[] {
-	const dir = join(RAW_DIR, 'street');
-	const out: StreetRecord[] = [];
-	for (const file of readdirSync(dir).filter((f) => f.endsWith('.csv')).sort()) {
-		const seen = new Set<string>();
-		for (const row of readCsvRows(join(dir, file))) {
-			const id = row['Crime ID'];
-			if (id && seen.has(id)) continue;
-			if (id) seen.add(id);
-			out.push({ month: row.Month, category: row['Crime type'], lsoa: row['LSOA code'] });
-		}
-	}
-	return out;
+	return countedStreetRows().map((row) => ({ month: row.Month, category: row['Crime type'], lsoa: row['LSOA code'] }));
 }
 
 export interface PlacementFigures {

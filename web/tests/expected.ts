@@ -75,6 +75,25 @@ export function streetFigures(): StreetFigures {
 	};
 }
 
+/**
+ * The raw street rows that count, file by file in name order: a row whose Crime ID already
+ * appeared in the same monthly file is left out (the rule above); rows without a Crime ID all count.
+ */
+export function countedStreetRows(): Array<Record<string, string>> {
+	const dir = join(RAW_DIR, 'street');
+	const out: Array<Record<string, string>> = [];
+	for (const file of readdirSync(dir).filter((f) => f.endsWith('.csv')).sort()) {
+		const seen = new Set<string>();
+		for (const row of readCsvRows(join(dir, file))) {
+			const id = row['Crime ID'];
+			if (id && seen.has(id)) continue;
+			if (id) seen.add(id);
+			out.push(row);
+		}
+	}
+	return out;
+}
+
 /** Data rows per stop-and-search file. */
 export function stopSearchRows(): Map<string, number> {
 	const dir = join(RAW_DIR, 'stop-and-search');

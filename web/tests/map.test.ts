@@ -19,7 +19,7 @@ import { latLngToCell } from 'h3-js';
 import type { Download, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser, parseCount, waitForApp, type TestBrowser } from './browser';
-import { RAW_DIR, streetFigures } from './expected';
+import { RAW_DIR, countedStreetRows, streetFigures } from './expected';
 import { CITY_OF_LONDON_LAD, lsoasOfAuthority, streetPlacement } from './expected-thr';
 import { parseCsv, readCsvRows } from './csv';
 
@@ -66,16 +66,9 @@ interface Exported {
 
 /** Located street records per LSOA, from the raw CSVs: all of them, and those whose LSOA is not the City's. */
 function rawLsoaCounts(): Map<string, number> {
-	const dir = join(RAW_DIR, 'street');
 	const counts = new Map<string, number>();
-	for (const file of readdirSync(dir).filter((f) => f.endsWith('.csv')).sort()) {
-		const seen = new Set<string>();
-		for (const row of readCsvRows(join(dir, file))) {
-			const id = row['Crime ID'];
-			if (id && seen.has(id)) continue;
-			if (id) seen.add(id);
-			if (row['LSOA code']) counts.set(row['LSOA code'], (counts.get(row['LSOA code']) ?? 0) + 1);
-		}
+	for (const row of countedStreetRows()) {
+		if (row['LSOA code']) counts.set(row['LSOA code'], (counts.get(row['LSOA code']) ?? 0) + 1);
 	}
 	return counts;
 }
@@ -108,18 +101,11 @@ async function viewBounds(): Promise<[number, number, number, number]> {
 
 /** Located street records per H3 cell at resolution `res`, from the raw CSVs. */
 function rawCellCounts(res: number): Map<string, number> {
-	const dir = join(RAW_DIR, 'street');
 	const counts = new Map<string, number>();
-	for (const file of readdirSync(dir).filter((f) => f.endsWith('.csv')).sort()) {
-		const seen = new Set<string>();
-		for (const row of readCsvRows(join(dir, file))) {
-			const id = row['Crime ID'];
-			if (id && seen.has(id)) continue;
-			if (id) seen.add(id);
-			if (row.Longitude === '' || row.Latitude === '') continue;
-			const cell = latLngToCell(Number(row.Latitude), Number(row.Longitude), res);
-			counts.set(cell, (counts.get(cell) ?? 0) + 1);
-		}
+	for (const row of countedStreetRows()) {
+		if (row.Longitude === '' || row.Latitude === '') continue;
+		const cell = latLngToCell(Number(row.Latitude), Number(row.Longitude), res);
+		counts.set(cell, (counts.get(cell) ?? 0) + 1);
 	}
 	return counts;
 }
