@@ -8,8 +8,7 @@ import { ident } from '../ingest/sql';
 import type { QueryRunner } from '../runner';
 import { CATEGORY_COLUMN, baseColumn } from './aggregates';
 import { monthIndex, type CellLevel, type ExploreFilters } from './filters';
-import { hasColumn } from './study-region';
-import { num } from '../shared/numbers';
+import { hasColumn, tableExists as tableInCatalog } from '../shared/catalog';
 import { allOf, inList, type SqlPart } from '../shared/sql';
 
 
@@ -51,18 +50,15 @@ export function whereOf(
 const existing = new WeakMap<QueryRunner, Set<string>>();
 
 /**
- * Whether a table exists (the `districts` table is absent from older extracts). A table once
- * seen is remembered per runner: catalogue queries cost more than the aggregate queries.
+ * Whether a table exists (the `districts` table is absent from older extracts): the shared
+ * check of analytics/shared/catalog.ts, with a table once seen remembered per runner (catalogue
+ * queries cost more than the aggregate queries).
  */
 export async function tableExists(runner: QueryRunner, name: string): Promise<boolean> {
 	let seen = existing.get(runner);
 	if (!seen) existing.set(runner, (seen = new Set()));
 	if (seen.has(name)) return true;
-	const rows = await runner.rows<{ n: number }>(
-		"SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ? AND table_schema IN ('main', 'temp')",
-		[name]
-	);
-	const found = num(rows[0]?.n) > 0;
+	const found = await tableInCatalog(runner, name);
 	if (found) seen.add(name);
 	return found;
 }

@@ -22,6 +22,7 @@ import { gridDisk, isValidCell } from 'h3-js';
 import { readForceArea, type ForceArea } from '../force-area';
 import { ident } from '../ingest/sql';
 import type { QueryRunner } from '../runner';
+import { hasColumn, tableExists } from '../shared/catalog';
 import type { CellLevel, ExploreDataset } from './filters';
 import { LEVEL_COLUMN } from './queries';
 
@@ -40,23 +41,6 @@ export interface StudyRegion {
 }
 
 const H3_RES: Partial<Record<CellLevel, number>> = { h3_7: 7, h3_8: 8, h3_9: 9 };
-
-async function tableExists(runner: QueryRunner, name: string): Promise<boolean> {
-	const [t] = await runner.rows<{ n: number }>(
-		"SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ? AND table_schema IN ('main', 'temp')",
-		[name]
-	);
-	return Number(t?.n ?? 0) > 0;
-}
-
-/** Whether `table` has `column` (an aggregate built before the flag existed has none). */
-export async function hasColumn(runner: QueryRunner, table: string, column: string): Promise<boolean> {
-	const [c] = await runner.rows<{ n: number }>(
-		"SELECT count(*) AS n FROM information_schema.columns WHERE table_name = ? AND column_name = ? AND table_schema IN ('main', 'temp')",
-		[table, column]
-	);
-	return Number(c?.n ?? 0) > 0;
-}
 
 const cache = new WeakMap<QueryRunner, Map<string, Promise<StudyRegion>>>();
 

@@ -6,6 +6,7 @@
  * outside are counted and listed, never scored. See analytics/force-area/README.md.
  */
 import type { QueryRunner } from '../runner';
+import { hasColumn, tableExists } from '../shared/catalog';
 
 /** The unit the force area is listed in. */
 export type ForceAreaUnit = 'lsoa' | 'district';
@@ -27,22 +28,6 @@ export interface RecordPlacement {
 	outside: number;
 	/** No location (or none that can be placed), so neither inside nor outside. */
 	unplaced: number;
-}
-
-async function tableExists(runner: QueryRunner, name: string): Promise<boolean> {
-	const [t] = await runner.rows<{ n: number }>(
-		"SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ? AND table_schema IN ('main', 'temp')",
-		[name]
-	);
-	return t.n > 0;
-}
-
-async function hasColumn(runner: QueryRunner, table: string, column: string): Promise<boolean> {
-	const [c] = await runner.rows<{ n: number }>(
-		"SELECT count(*) AS n FROM information_schema.columns WHERE table_name = ? AND column_name = ? AND table_schema IN ('main', 'temp')",
-		[table, column]
-	);
-	return c.n > 0;
 }
 
 /**

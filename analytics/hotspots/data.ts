@@ -7,6 +7,7 @@
  */
 import { cellArea, cellToLatLng, isValidCell } from 'h3-js';
 import type { QueryRunner } from '../runner';
+import { hasColumn, tableExists } from '../shared/catalog';
 import { readForceArea, type ForceArea } from '../force-area';
 import type { EffectiveWeight } from '../thr/model';
 import { areaColumn, monthIndex, type AreaLevel, type MonthlyTable } from '../forecast/series';
@@ -56,11 +57,7 @@ export interface StudyRegion {
  * records not located outside the force area (`in_force_area` true, or null: no location).
  */
 export async function insideForceAreaClause(runner: QueryRunner, table: MonthlyTable, alias: '' | 'i.' = ''): Promise<string> {
-	const [c] = await runner.rows<{ n: number }>(
-		"SELECT count(*) AS n FROM information_schema.columns WHERE table_name = ? AND column_name = 'in_force_area' AND table_schema IN ('main', 'temp')",
-		[table]
-	);
-	return c.n > 0 ? `AND ${alias}in_force_area IS NOT FALSE` : '';
+	return (await hasColumn(runner, table, 'in_force_area')) ? `AND ${alias}in_force_area IS NOT FALSE` : '';
 }
 
 /**
@@ -170,8 +167,7 @@ export async function studyRegion(runner: QueryRunner, options: RegionOptions): 
 }
 
 async function tableHasRows(runner: QueryRunner, name: 'areas' | 'districts' | 'force_cells'): Promise<boolean> {
-	const [t] = await runner.rows<{ n: number }>(`SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ?`, [name]);
-	if (t.n === 0) return false;
+	if (!(await tableExists(runner, name))) return false;
 	const [r] = await runner.rows<{ n: number }>(`SELECT count(*) AS n FROM (SELECT 1 FROM ${name} LIMIT 1)`);
 	return r.n > 0;
 }

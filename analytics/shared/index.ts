@@ -3,4 +3,5 @@ export * from './sql';
 export * from './months';
 export * from './numbers';
 export * from './hour-of-week';
+export * from './catalog';
 export type * from './geojson';

@@ -37,6 +37,7 @@ import { binomialUpperTail, credibleExcess, estimateShrinkage, percentileRanks, 
 import { readForceArea, recordPlacement } from '../force-area';
 import { ident } from '../ingest/sql';
 import { num } from '../shared/numbers';
+import { tableExists } from '../shared/catalog';
 import { riskInput, riskProviderFor, riskRunFor, type RiskEstimates } from './risk';
 import type {
 	AreaScore,
@@ -190,8 +191,7 @@ const H3_RESOLUTIONS: Partial<Record<AreaUnit, 7 | 8 | 9>> = { h3_r7: 7, h3_r8: 
 
 /** How many cells of one resolution `force_cells` holds; 0 when the table is missing. */
 async function forceCellCount(runner: QueryRunner, resolution: number): Promise<number> {
-	const [t] = await runner.rows<{ n: number }>("SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'force_cells' AND table_schema IN ('main', 'temp')");
-	if (Number(t.n) === 0) return 0;
+	if (!(await tableExists(runner, 'force_cells'))) return 0;
 	const [c] = await runner.rows<{ n: number }>('SELECT count(DISTINCT h3) AS n FROM force_cells WHERE resolution = ?', [resolution]);
 	return Number(c.n);
 }

@@ -12,6 +12,7 @@
 import type { Param, QueryRunner } from '../runner';
 import { ident } from '../ingest/sql';
 import { inList } from '../shared/sql';
+import { hasColumn } from '../shared/catalog';
 import { HARM_WEIGHTS_INSERT_SQL, HARM_WEIGHTS_TABLE_SQL, harmWeightParams, harmWeightRows, type HarmWeightsModel } from '../models/harm-weights';
 import { AREA_COLUMNS, lookbackMonths, type EffectiveWeight, type ThrModel } from './model';
 
@@ -68,10 +69,7 @@ export function inForceAreaCondition(alias: string, forceFlag: boolean): string 
  * and explanations then never read a record flagged false; without it every record is read.
  */
 export async function hasForceAreaFlag(runner: QueryRunner): Promise<boolean> {
-	const [c] = await runner.rows<{ n: number }>(
-		"SELECT count(*) AS n FROM information_schema.columns WHERE table_name = 'incidents' AND column_name = 'in_force_area' AND table_schema IN ('main', 'temp')"
-	);
-	return Number(c.n) > 0;
+	return hasColumn(runner, 'incidents', 'in_force_area');
 }
 
 /** What the scoring SQL is built from. */

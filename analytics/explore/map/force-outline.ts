@@ -12,6 +12,7 @@
 import { cellsToMultiPolygon, isValidCell } from 'h3-js';
 import { readForceArea } from '../../force-area';
 import type { QueryRunner } from '../../runner';
+import { tableExists } from '../../shared/catalog';
 import { geometryBounds, outlineOf, polygonGeometries, type CellGeometry, type MultiLineGeometry, type Position } from './geometry';
 
 export interface ForceAreaShape {
@@ -27,14 +28,6 @@ export interface ForceAreaShape {
 	outline: MultiLineGeometry;
 	/** Force-area LSOAs with no polygon in `areas` (1. only; 0 otherwise). */
 	missing: number;
-}
-
-async function tableExists(runner: QueryRunner, name: string): Promise<boolean> {
-	const [t] = await runner.rows<{ n: number }>(
-		"SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ? AND table_schema IN ('main', 'temp')",
-		[name]
-	);
-	return Number(t?.n ?? 0) > 0;
 }
 
 function shape(name: string, from: ForceAreaShape['from'], geometries: CellGeometry[], missing = 0): ForceAreaShape | null {

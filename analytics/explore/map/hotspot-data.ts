@@ -10,7 +10,8 @@ import { inList } from '../../shared/sql';
 import type { Param, QueryRunner } from '../../runner';
 import { monthIndex, type CellLevel, type ExploreFilters } from '../filters';
 import { LEVEL_COLUMN } from '../queries';
-import { hasColumn, studyRegion, type StudyRegion } from '../study-region';
+import { studyRegion, type StudyRegion } from '../study-region';
+import { hasColumn } from '../../shared/catalog';
 import { isH3Level } from './geometry';
 import { hotSpotCells, type CellMonthValue, type HotSpotResult } from './hotspots';
 
