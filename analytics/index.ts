@@ -7,5 +7,6 @@ export * from './export';
 export * from './forecast';
 export * from './staffing';
 export * from './hotspots';
+export * from './clusters';
 export * from './thr';
 export * from './review';

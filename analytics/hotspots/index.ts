@@ -41,31 +41,3 @@ export { areaCounts, areaHarm, insideForceAreaClause, locatedPoints, studyRegion
 export type { RegionArea, RegionBasis, RegionOptions, StudyRegion, WeightedPoints } from './data';
 export { defaultBandwidth, densityAt, localProjection, projectPoints, quarticKernel } from './kde';
 export type { Bandwidth } from './kde';
-export {
-	benjaminiHochberg,
-	distanceBandWeights,
-	erfc,
-	giStar,
-	h3StudyRegion,
-	h3Weights,
-	haversineMeters,
-	hotSpots,
-	hotSpotTrends,
-	mannKendall,
-	queenWeights,
-	twoSidedP
-} from './gistar';
-export type {
-	GiStarNullReason,
-	GiStarValue,
-	HotSpotAnalysis,
-	HotSpotArea,
-	HotSpotBin,
-	HotSpotClass,
-	HotSpotOptions,
-	HotSpotTrend,
-	MannKendall,
-	SpatialWeights,
-	TrendLabel,
-	TrendOptions
-} from './gistar';

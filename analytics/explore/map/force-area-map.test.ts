@@ -18,7 +18,7 @@ import { createAggregateTables } from '../aggregates';
 import { defaultFilters, type ExploreFilters } from '../filters';
 import { cellValues } from '../queries';
 import { forgetStudyRegions, studyRegion } from '../study-region';
-import { boundaryTexts, forceAreaShape, geometryBounds, hotSpotCells, mapHotSpots, outlineOf, parseCellGeometry, type CellGeometry } from './index';
+import { boundaryTexts, forceAreaShape, geometryBounds, giStarCells, mapGiStar, outlineOf, parseCellGeometry, type CellGeometry } from './index';
 
 const STREET = 'sample-data/police-uk/city-of-london/street';
 const IMD_FILE_1 = 'sample-data/context/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz';
@@ -104,7 +104,7 @@ describe('study region per map level', () => {
 
 describe('Gi* hot spots on the force area', () => {
 	it('LSOA layer: only the six City LSOAs are tested, with the counts of their own records', async () => {
-		const { result, window, region } = await mapHotSpots(runner, NOV_2019, 'lsoa', 12);
+		const { result, window, region } = await mapGiStar(runner, NOV_2019, 'lsoa', 12);
 		expect(result.cells.map((c) => c.id).sort()).toEqual(CITY);
 		expect(result.cells.some((c) => c.id === HACKNEY_027G)).toBe(false);
 		expect(region.ids!.has(HACKNEY_027G)).toBe(false);
@@ -125,12 +125,12 @@ describe('Gi* hot spots on the force area', () => {
 
 	it('the padded region of every London polygon made every City LSOA 99% hot and Hackney 027G hot (the old reading)', async () => {
 		// Before force areas: every located record, over every polygon of the areas table.
-		const { window } = await mapHotSpots(runner, NOV_2019, 'lsoa', 12);
+		const { window } = await mapGiStar(runner, NOV_2019, 'lsoa', 12);
 		const rows = await runner.rows<{ cell_id: string; month_index: number; value: number }>(
 			"SELECT lsoa_code AS cell_id, month_index, count(*)::DOUBLE AS value FROM incidents WHERE lsoa_code IS NOT NULL AND month BETWEEN '2018-12' AND '2019-11' GROUP BY 1, 2"
 		);
 		const polygons = await boundaryTexts(runner, 'lsoa');
-		const old = hotSpotCells({ level: 'lsoa', rows, months: window.months, polygons });
+		const old = giStarCells({ level: 'lsoa', rows, months: window.months, polygons });
 		const city = old.cells.filter((c) => CITY.includes(c.id));
 		// Measured on this window: five of the six at 99% (E01000003 not significant), and Hackney
 		// 027G, with 10 records of its own, hot at 99% too: its Gi* is its City neighbours'.
@@ -139,7 +139,7 @@ describe('Gi* hot spots on the force area', () => {
 	});
 
 	it('H3 layer: tests the region only, and every record inside the force area counts once', async () => {
-		const { result, region } = await mapHotSpots(runner, NOV_2019, 'h3_9', 12);
+		const { result, region } = await mapGiStar(runner, NOV_2019, 'h3_9', 12);
 		expect(result.cells.length).toBe(region.ids!.size);
 		for (const c of result.cells) expect(region.ids!.has(c.id)).toBe(true);
 		const [r] = await runner.rows<{ n: number }>(
@@ -150,8 +150,8 @@ describe('Gi* hot spots on the force area', () => {
 	});
 
 	it('records located outside change no Gi* value: tripling them gives the same result', async () => {
-		const before = await mapHotSpots(runner, NOV_2019, 'lsoa', 12);
-		const beforeHex = await mapHotSpots(runner, NOV_2019, 'h3_9', 12);
+		const before = await mapGiStar(runner, NOV_2019, 'lsoa', 12);
+		const beforeHex = await mapGiStar(runner, NOV_2019, 'h3_9', 12);
 		const [{ n }] = await runner.rows<{ n: number }>('SELECT count(*) AS n FROM incidents WHERE NOT in_force_area');
 		await runner.exec('CREATE TEMP TABLE outside_copy AS SELECT * FROM incidents WHERE NOT in_force_area');
 		await runner.exec('INSERT INTO incidents SELECT * FROM outside_copy');
@@ -159,8 +159,8 @@ describe('Gi* hot spots on the force area', () => {
 		try {
 			await createAggregateTables(runner);
 			forgetStudyRegions(runner);
-			const after = await mapHotSpots(runner, NOV_2019, 'lsoa', 12);
-			const afterHex = await mapHotSpots(runner, NOV_2019, 'h3_9', 12);
+			const after = await mapGiStar(runner, NOV_2019, 'lsoa', 12);
+			const afterHex = await mapGiStar(runner, NOV_2019, 'h3_9', 12);
 			expect(after.result).toEqual(before.result);
 			expect(afterHex.result).toEqual(beforeHex.result);
 			expect(after.window.outside).toBe(3 * before.window.outside);
@@ -241,7 +241,7 @@ describe('without a declared force area', () => {
 		await runner.exec('DELETE FROM force_area');
 		forgetStudyRegions(runner);
 		try {
-			const { result, region } = await mapHotSpots(runner, NOV_2019, 'lsoa', 6);
+			const { result, region } = await mapGiStar(runner, NOV_2019, 'lsoa', 6);
 			expect(region.ids).toBeNull();
 			expect(region.basis).toMatch(/declares no force area/);
 			expect(result.cells.length).toBe((await boundaryTexts(runner, 'lsoa')).length);

@@ -2,7 +2,7 @@
 export * from './geometry';
 export * from './layer';
 export * from './legend';
-export * from './hotspots';
-export * from './hotspot-data';
+export * from './gi-star';
+export * from './gi-star-data';
 export * from './force-outline';
 export { studyRegion, type StudyRegion } from '../study-region';

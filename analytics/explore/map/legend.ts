@@ -3,7 +3,7 @@
  * diverging hot/cold classes of the Gi* mode. Colours are colour-blind safe: ColorBrewer's RdBu
  * diverging scheme (Brewer, colorbrewer2.org, "colorblind safe" for 7 classes) for hot spots.
  */
-import type { HotSpotBin } from '../../hotspots/gistar';
+import type { GiStarBin } from '../../clusters/gistar';
 import { NO_VALUE_COLOUR, type ClassScheme } from './layer';
 
 export interface LegendItem {
@@ -39,7 +39,7 @@ export function sequentialLegend(scheme: ClassScheme, classes: ReadonlyArray<num
 }
 
 /** ColorBrewer RdBu (7 classes), keyed by Gi* bin: red for hot, blue for cold, near-white not significant. */
-export const HOT_SPOT_COLOURS: Record<HotSpotBin, string> = {
+export const HOT_SPOT_COLOURS: Record<GiStarBin, string> = {
 	3: '#b2182b',
 	2: '#ef8a62',
 	1: '#fddbc7',
@@ -50,14 +50,14 @@ export const HOT_SPOT_COLOURS: Record<HotSpotBin, string> = {
 };
 
 /** Legend label of a Gi* bin. */
-export function hotSpotBinLabel(bin: HotSpotBin): string {
+export function giStarBinLabel(bin: GiStarBin): string {
 	if (bin === 0) return 'Not significant';
 	const confidence = Math.abs(bin) === 3 ? 99 : Math.abs(bin) === 2 ? 95 : 90;
 	return `${bin > 0 ? 'Hot' : 'Cold'} spot, ${confidence}% confidence`;
 }
 
 /** The hot-spot legend, hottest first, with the cells in each bin. */
-export function hotSpotLegend(bins: ReadonlyArray<HotSpotBin>): Array<{ bin: HotSpotBin; colour: string; label: string; cells: number }> {
-	const order: HotSpotBin[] = [3, 2, 1, 0, -1, -2, -3];
-	return order.map((bin) => ({ bin, colour: HOT_SPOT_COLOURS[bin], label: hotSpotBinLabel(bin), cells: bins.filter((b) => b === bin).length }));
+export function giStarLegend(bins: ReadonlyArray<GiStarBin>): Array<{ bin: GiStarBin; colour: string; label: string; cells: number }> {
+	const order: GiStarBin[] = [3, 2, 1, 0, -1, -2, -3];
+	return order.map((bin) => ({ bin, colour: HOT_SPOT_COLOURS[bin], label: giStarBinLabel(bin), cells: bins.filter((b) => b === bin).length }));
 }

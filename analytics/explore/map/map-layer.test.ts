@@ -22,7 +22,7 @@ import {
 	parseCellGeometry,
 	polygonGeometries,
 	sequentialLegend,
-	hotSpotLegend,
+	giStarLegend,
 	HOT_SPOT_COLOURS,
 	CELL_TABLE_COLUMNS,
 	NO_VALUE_COLOUR,
@@ -202,7 +202,7 @@ describe('the layer, its legend and its exports', () => {
 	});
 
 	it('lists the seven Gi* bins hottest first with their confidence and distinct colours', () => {
-		const legend = hotSpotLegend([3, 3, 0, -2, 1]);
+		const legend = giStarLegend([3, 3, 0, -2, 1]);
 		expect(legend.map((l) => [l.label, l.cells])).toEqual([
 			['Hot spot, 99% confidence', 2],
 			['Hot spot, 95% confidence', 0],

@@ -6,7 +6,7 @@
 import { toCsv } from '$analytics/export/csv';
 import type { CellLevel, ExploreFilters, Measure } from '$analytics/explore/filters';
 import type { Classes } from '$analytics/explore/classes';
-import { CELL_TABLE_COLUMNS, layerGeoJson, type CellLayer, type CellTableRow, type ForceAreaShape, type HotSpotResult } from '$analytics/explore/map';
+import { CELL_TABLE_COLUMNS, layerGeoJson, type CellLayer, type CellTableRow, type ForceAreaShape, type GiStarResult } from '$analytics/explore/map';
 import { downloadBlob, downloadCsv } from '$lib/app/download';
 import { exportStem } from '../export-name';
 import type { MapMode } from './layer-query';
@@ -60,7 +60,7 @@ export function downloadCellsCsv(stem: string, rows: readonly CellTableRow[]): v
 const HOT_SPOT_COLUMNS = ['cell_id', 'total', 'z', 'p', 'q', 'bin', 'class', 'confidence', 'trend', 'trend_s', 'trend_p'] as const;
 
 /** Every tested cell of a hot-spot result, with its Gi* z, p, FDR q, bin, class and Mann–Kendall trend. */
-export function downloadHotSpotsCsv(stem: string, hot: HotSpotResult): void {
+export function downloadGiStarsCsv(stem: string, hot: GiStarResult): void {
 	const out = hot.cells.map((c) => ({
 		cell_id: c.id,
 		total: c.total,

@@ -13,15 +13,15 @@ import {
 	cellGeometries,
 	coreBounds,
 	forceAreaShape,
-	hotSpotLayer,
+	giStarLayer,
 	isH3Level,
-	mapHotSpots,
+	mapGiStar,
 	polygonGeometries,
 	studyRegion,
 	type CellGeometry,
 	type CellLayer,
 	type ForceAreaShape,
-	type HotSpotResult,
+	type GiStarResult,
 	type StudyRegion
 } from '$analytics/explore/map';
 import type { Database } from '$lib/db/duckdb';
@@ -46,7 +46,7 @@ export interface LayerResult {
 	/** What the layer's geometries depend on (dataset, level): the map keeps its cells while it stays. */
 	geometryKey: string;
 	classes: Classes | null;
-	hot: HotSpotResult | null;
+	hot: GiStarResult | null;
 	/** Why cells have no value (no population, not scored), with how many, for the note under the map. */
 	notes: Array<{ note: string; cells: number }>;
 	region: StudyRegion;
@@ -99,9 +99,9 @@ async function thrScores(db: Database, month: string): Promise<ReadonlyMap<strin
 async function computeLayer(db: Database, { filters: f, level: lv, mode, months, method }: LayerInputs): Promise<LayerResult> {
 	const geometryKey = JSON.stringify([f.dataset, lv]);
 	if (mode === 'hotspots') {
-		const { result, window, region } = await mapHotSpots(db.runner, f, lv, months);
+		const { result, window, region } = await mapGiStar(db.runner, f, lv, months);
 		const geometries = await geometriesFor(db, lv, result.cells.map((c) => c.id));
-		const layer = hotSpotLayer(result, geometries, HOT_SPOT_COLOURS, await namesFor(db, lv), region.ids ? true : null);
+		const layer = giStarLayer(result, geometries, HOT_SPOT_COLOURS, await namesFor(db, lv), region.ids ? true : null);
 		return { layer, geometryKey, classes: null, hot: result, notes: [], region, outside: window.outside };
 	}
 	const [values, region] = await Promise.all([cellValues(db.runner, f, lv, { thr: (month) => thrScores(db, month) }), studyRegion(db.runner, f.dataset, lv)]);

@@ -3,8 +3,8 @@
  * from the explore_points aggregate equals counts straight from the incident rows located in the
  * City's own LSOAs (IMD 2019 File_1, local authority E09000001: the force area of records that
  * fall within City of London Police), and the classes follow the FDR rule of
- * analytics/hotspots/gistar.ts. The Gi* and FDR arithmetic itself is worked by hand in
- * analytics/hotspots/gistar.test.ts; the force area's region in force-area-map.test.ts.
+ * analytics/clusters/gistar.ts. The Gi* and FDR arithmetic itself is worked by hand in
+ * analytics/clusters/gistar.test.ts; the force area's region in force-area-map.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import { createAggregateTables } from '../aggregates';
 import { defaultFilters } from '../filters';
 import { ensureHarmWeights } from '../../thr/sql';
 import type { HarmWeightsModel } from '../../models/harm-weights';
-import { boundaryTexts, hotSpotCells, hotSpotLayer, hotSpotWindow, mapHotSpots, HOT_SPOT_COLOURS, cellGeometries } from './index';
+import { boundaryTexts, giStarCells, giStarLayer, giStarWindow, mapGiStar, HOT_SPOT_COLOURS, cellGeometries } from './index';
 
 const STREET = 'sample-data/police-uk/city-of-london/street';
 const AREAS = {
@@ -41,7 +41,7 @@ afterAll(() => runner?.close());
 describe('hot-spot window', () => {
 	it('reads the last 6 months up to the period end, with the counts of the raw rows inside the force area', async () => {
 		const f = { ...defaultFilters(), to: '2019-06' };
-		const w = await hotSpotWindow(runner, f, 'h3_8', 6);
+		const w = await giStarWindow(runner, f, 'h3_8', 6);
 		// 2019-01 … 2019-06 as month_index (year × 12 + month − 1)
 		expect(w.months).toEqual([2019 * 12, 2019 * 12 + 1, 2019 * 12 + 2, 2019 * 12 + 3, 2019 * 12 + 4, 2019 * 12 + 5]);
 		const raw = await runner.rows<{ cell_id: string; month_index: number; n: number }>(
@@ -58,7 +58,7 @@ describe('hot-spot window', () => {
 
 	it('never reaches before the period start, and follows the category filter', async () => {
 		const f = { ...defaultFilters(), from: '2019-04', to: '2019-06', categories: ['Shoplifting'] };
-		const w = await hotSpotWindow(runner, f, 'lsoa', 12);
+		const w = await giStarWindow(runner, f, 'lsoa', 12);
 		expect(w.months).toHaveLength(3);
 		const [{ n }] = await runner.rows<{ n: number }>(
 			`SELECT count(*) AS n FROM incidents WHERE lsoa_code IS NOT NULL AND month BETWEEN '2019-04' AND '2019-06' AND category = 'Shoplifting' AND ${IN_CITY}`
@@ -69,7 +69,7 @@ describe('hot-spot window', () => {
 
 describe('hot spots of the sample', () => {
 	it("on the force area the builder declared (the records fall within City of London Police): the City's own LSOAs only", async () => {
-		const { result, region } = await mapHotSpots(runner, { ...defaultFilters(), to: '2019-11' }, 'lsoa', 12);
+		const { result, region } = await mapGiStar(runner, { ...defaultFilters(), to: '2019-11' }, 'lsoa', 12);
 		const city = await runner.rows<{ c: string }>(
 			`SELECT "LSOA code (2011)" AS c FROM read_csv('${AREAS.imdFile}', header = true, all_varchar = true) WHERE "Local Authority District code (2019)" = 'E09000001' ORDER BY 1`
 		);
@@ -79,8 +79,8 @@ describe('hot spots of the sample', () => {
 	});
 
 	it('without a region (no force area declared), classes H3 cells by the FDR-corrected q of their window totals, and pads the region with a ring of empty cells', async () => {
-		const w = await hotSpotWindow(runner, { ...defaultFilters(), to: '2019-11' }, 'h3_8', 12);
-		const result = hotSpotCells({ level: 'h3_8', rows: w.rows, months: w.months });
+		const w = await giStarWindow(runner, { ...defaultFilters(), to: '2019-11' }, 'h3_8', 12);
+		const result = giStarCells({ level: 'h3_8', rows: w.rows, months: w.months });
 		const withData = new Set(w.rows.map((r) => r.cell_id));
 		expect(result.cells.length).toBeGreaterThan(withData.size); // padding ring
 		for (const c of result.cells) {
@@ -97,17 +97,17 @@ describe('hot spots of the sample', () => {
 		expect(result.cells[0].class).toBe('hot');
 		for (let i = 1; i < hot.length; i++) expect(hot[i - 1].z!).toBeGreaterThanOrEqual(hot[i].z!);
 		const { geometries } = cellGeometries('h3_8', result.cells.map((c) => c.id));
-		const layer = hotSpotLayer(result, geometries, HOT_SPOT_COLOURS);
+		const layer = giStarLayer(result, geometries, HOT_SPOT_COLOURS);
 		expect(layer.features).toHaveLength(result.cells.length);
 		for (const f of layer.features) expect(f.properties.colour).toBe(HOT_SPOT_COLOURS[f.properties.class as 0]);
 	});
 
 	it('without a region, uses queen contiguity over every LSOA polygon of the areas table', async () => {
-		const w = await hotSpotWindow(runner, defaultFilters(), 'lsoa', 6);
+		const w = await giStarWindow(runner, defaultFilters(), 'lsoa', 6);
 		const polygons = await boundaryTexts(runner, 'lsoa');
-		const result = hotSpotCells({ level: 'lsoa', rows: w.rows, months: w.months, polygons });
+		const result = giStarCells({ level: 'lsoa', rows: w.rows, months: w.months, polygons });
 		expect(result.weights).toMatch(/queen contiguity/);
 		expect(result.cells).toHaveLength(polygons.length);
-		expect(() => hotSpotCells({ level: 'district', rows: w.rows, months: w.months, polygons: [] })).toThrow(/need its boundary polygons/);
+		expect(() => giStarCells({ level: 'district', rows: w.rows, months: w.months, polygons: [] })).toThrow(/need its boundary polygons/);
 	});
 });

@@ -1,6 +1,6 @@
 /**
  * The map's "Hot spots" mode: Getis-Ord Gi* over the cells of the current layer (via
- * analytics/hotspots/gistar.ts), classified hot/cold with confidence after the
+ * analytics/clusters/gistar.ts), classified hot/cold with confidence after the
  * Benjamini–Hochberg FDR correction, and each cell's trend over the months of the window.
  *
  * Window: the last `months` months of the filtered period. The class comes from Gi* of each
@@ -15,7 +15,7 @@
  * as before force areas: H3 cells with records plus the ring of cells around them, and every
  * polygon of the boundary table.
  */
-import { giStar, h3StudyRegion, h3Weights, hotSpots, mannKendall, queenWeights, type HotSpotBin, type HotSpotClass, type SpatialWeights, type TrendLabel } from '../../hotspots/gistar';
+import { giStar, h3StudyRegion, h3Weights, giStarClasses, mannKendall, queenWeights, type GiStarBin, type GiStarClass, type SpatialWeights, type TrendLabel } from '../../clusters/gistar';
 import type { CellLevel } from '../filters';
 import { isH3Level, type CellGeometry } from './geometry';
 import type { CellFeature, CellLayer, MapCell } from './layer';
@@ -27,15 +27,15 @@ export interface CellMonthValue {
 	value: number;
 }
 
-export interface HotSpotCell {
+export interface GiStarCell {
 	id: string;
 	/** Total over the window. */
 	total: number;
 	z: number | null;
 	p: number | null;
 	q: number | null;
-	bin: HotSpotBin;
-	class: HotSpotClass;
+	bin: GiStarBin;
+	class: GiStarClass;
 	confidence: 99 | 95 | 90 | null;
 	/** Monthly Gi* z, oldest first (null where undefined). */
 	zByMonth: (number | null)[];
@@ -48,8 +48,8 @@ export interface HotSpotCell {
 	reason: string | null;
 }
 
-export interface HotSpotResult {
-	cells: HotSpotCell[];
+export interface GiStarResult {
+	cells: GiStarCell[];
 	/** Months of the window (month_index), oldest first. */
 	months: number[];
 	weights: string;
@@ -59,7 +59,7 @@ export interface HotSpotResult {
 	leftOut: number;
 }
 
-export interface HotSpotInput {
+export interface GiStarInput {
 	level: CellLevel;
 	/** Values per cell and month (cells absent in a month count 0). */
 	rows: readonly CellMonthValue[];
@@ -100,7 +100,7 @@ export function regionWeights(
  * than 2 cells gives every cell z = null with its reason. Sorted: hot spots by z descending, then
  * cold spots by z ascending, then the rest by id.
  */
-export function hotSpotCells(input: HotSpotInput): HotSpotResult {
+export function giStarCells(input: GiStarInput): GiStarResult {
 	const months = [...input.months];
 	const monthPos = new Map(months.map((m, t) => [m, t]));
 	const withData = new Set(input.rows.map((r) => r.cell_id));
@@ -121,10 +121,10 @@ export function hotSpotCells(input: HotSpotInput): HotSpotResult {
 		total[i] += r.value;
 		byMonth[t][i] += r.value;
 	}
-	const analysis = hotSpots(total, weights, { fdr: true });
+	const analysis = giStarClasses(total, weights, { fdr: true });
 	const zSeries = byMonth.map((v) => giStar(v, weights));
 	const alpha = input.alpha ?? 0.05;
-	const cells = analysis.areas.map((a, i): HotSpotCell => {
+	const cells = analysis.areas.map((a, i): GiStarCell => {
 		const zByMonth = zSeries.map((g) => g[i].z);
 		const present = zByMonth.filter((z): z is number => z !== null);
 		const sign = a.class === 'cold' ? -1 : 1;
@@ -151,7 +151,7 @@ export function hotSpotCells(input: HotSpotInput): HotSpotResult {
 			reason: a.reason
 		};
 	});
-	const rank = (c: HotSpotCell) => (c.class === 'hot' ? 0 : c.class === 'cold' ? 1 : 2);
+	const rank = (c: GiStarCell) => (c.class === 'hot' ? 0 : c.class === 'cold' ? 1 : 2);
 	cells.sort((x, y) => rank(x) - rank(y) || (x.class === 'hot' ? (y.z ?? 0) - (x.z ?? 0) : x.class === 'cold' ? (x.z ?? 0) - (y.z ?? 0) : x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
 	return { cells, months, weights: weights.description, tested: analysis.tested, leftOut };
 }
@@ -162,10 +162,10 @@ export function hotSpotCells(input: HotSpotInput): HotSpotResult {
  * total (records located inside the force area only). `inForceArea`: true when the region was the
  * force area, null when none is declared. Cells without a geometry go to `missing`.
  */
-export function hotSpotLayer(
-	result: HotSpotResult,
+export function giStarLayer(
+	result: GiStarResult,
 	geometries: ReadonlyMap<string, CellGeometry>,
-	colours: Record<HotSpotBin, string>,
+	colours: Record<GiStarBin, string>,
 	names?: ReadonlyMap<string, string>,
 	inForceArea: boolean | null = null
 ): CellLayer {

@@ -13,9 +13,9 @@ import { LEVEL_COLUMN } from '../queries';
 import { studyRegion, type StudyRegion } from '../study-region';
 import { hasColumn } from '../../shared/catalog';
 import { isH3Level } from './geometry';
-import { hotSpotCells, type CellMonthValue, type HotSpotResult } from './hotspots';
+import { giStarCells, type CellMonthValue, type GiStarResult } from './gi-star';
 
-export interface HotSpotWindow {
+export interface GiStarWindow {
 	/** month_index of each month, oldest first. */
 	months: number[];
 	rows: CellMonthValue[];
@@ -31,7 +31,7 @@ export interface HotSpotWindow {
  * count (flag true, or null when the source declares no force area); `outside` says how many
  * were left out. An empty dataset gives no months.
  */
-export async function hotSpotWindow(runner: QueryRunner, f: ExploreFilters, level: CellLevel, months: number): Promise<HotSpotWindow> {
+export async function giStarWindow(runner: QueryRunner, f: ExploreFilters, level: CellLevel, months: number): Promise<GiStarWindow> {
 	const value = f.measure === 'harm' ? 'harm' : 'records';
 	const [range] = await runner.rows<{ first: number | null; last: number | null }>(
 		'SELECT min(month_index) AS first, max(month_index) AS last FROM explore_points WHERE dataset = ?',
@@ -84,9 +84,9 @@ export async function boundaryTexts(runner: QueryRunner, level: CellLevel): Prom
 	return rows.map((r) => ({ id: String(r.id), geometry: String(r.geometry) }));
 }
 
-export interface MapHotSpots {
-	result: HotSpotResult;
-	window: HotSpotWindow;
+export interface MapGiStar {
+	result: GiStarResult;
+	window: GiStarWindow;
 	/** The study region tested (the force area's cells at the level, or none declared). */
 	region: StudyRegion;
 }
@@ -96,10 +96,10 @@ export interface MapHotSpots {
  * outside the force area, tested over the force area's cells at that level (zeros included);
  * without a declared force area, over the cells with records and a ring (H3) or every polygon.
  */
-export async function mapHotSpots(runner: QueryRunner, f: ExploreFilters, level: CellLevel, months: number): Promise<MapHotSpots> {
-	const window = await hotSpotWindow(runner, f, level, months);
+export async function mapGiStar(runner: QueryRunner, f: ExploreFilters, level: CellLevel, months: number): Promise<MapGiStar> {
+	const window = await giStarWindow(runner, f, level, months);
 	const region = await studyRegion(runner, f.dataset, level);
 	const polygons = isH3Level(level) ? undefined : await boundaryTexts(runner, level);
-	const result = hotSpotCells({ level, rows: window.rows, months: window.months, polygons, region: region.ids });
+	const result = giStarCells({ level, rows: window.rows, months: window.months, polygons, region: region.ids });
 	return { result, window, region };
 }

@@ -14,8 +14,8 @@ import {
 	h3StudyRegion,
 	h3Weights,
 	haversineMeters,
-	hotSpots,
-	hotSpotTrends,
+	giStarClasses,
+	giStarTrends,
 	mannKendall,
 	queenWeights,
 	twoSidedP,
@@ -224,20 +224,20 @@ describe('benjaminiHochberg', () => {
 	});
 });
 
-describe('hotSpots classes', () => {
+describe('giStarClasses classes', () => {
 	it('the lattice: q-values over the 9 tests, classes and bins', () => {
 		// Two-sided p: a8 0.01162; a1, a7 0.08166; a0 0.10829; a3 0.19160; a5 0.27650; a2 0.49130;
 		// a4 0.82771; a6 1. BH over m = 9: a8 q = 9 × 0.01162 / 1 = 0.1046 (every later m p/k is
 		// larger), just above 0.10; a1, a7 and a0 share q = 9 × 0.10829 / 4 = 0.2437. So no area is
 		// significant even at 90 % after FDR.
-		const fdr = hotSpots(X, latticeWeights(false));
+		const fdr = giStarClasses(X, latticeWeights(false));
 		expect(fdr.tested).toBe(9);
 		expect(fdr.areas.every((a) => a.class === 'not significant' && a.bin === 0 && a.confidence === null)).toBe(true);
 		expect(fdr.areas[8].q).toBeCloseTo(9 * fdr.areas[8].p!, 12);
 		expect(fdr.areas[0].q).toBeCloseTo((9 / 4) * fdr.areas[0].p!, 12);
 		expect(fdr.areas[1].q).toBe(fdr.areas[0].q);
 		// Without FDR: a8 (p = 0.0116) is a 95 % hot spot, a1 and a7 (p = 0.0817) 90 % cold and hot.
-		const raw = hotSpots(X, latticeWeights(false), { fdr: false });
+		const raw = giStarClasses(X, latticeWeights(false), { fdr: false });
 		expect(raw.areas.map((a) => a.bin)).toEqual([0, -1, 0, 0, 0, 0, 0, 1, 2]);
 		expect(raw.areas[8]).toMatchObject({ class: 'hot', confidence: 95 });
 		expect(raw.areas[1]).toMatchObject({ class: 'cold', confidence: 90 });
@@ -328,7 +328,7 @@ describe('mannKendall', () => {
 	});
 });
 
-describe('hotSpotTrends on the lattice', () => {
+describe('giStarTrends on the lattice', () => {
 	// Rook + self, eight periods. a8 stays 9 while its neighbours a5 and a7 climb 1, 2, …, 8 (a
 	// cluster forms around it); a0 stays 6 while its neighbours a1 and a3 fall 8, 7, …, 1 (its
 	// cluster breaks up). The other cells hold 1, 3, 2 (a2, a4, a6).
@@ -338,7 +338,7 @@ describe('hotSpotTrends on the lattice', () => {
 		// Gi* of a8 by period: −0.417, 0.000, 0.555, 1.206, 1.809, 2.219, 2.425, 2.502 (rising every
 		// step) and of a0: 1.877 … −1.043 (falling every step). Mann–Kendall over 8 strictly
 		// monotone values: S = ±8·7/2 = ±28, Var(S) = 8·7·21/18 = 65.333, Z = ±27/√65.333 = ±3.3404.
-		const trends = hotSpotTrends(periods, latticeWeights(false));
+		const trends = giStarTrends(periods, latticeWeights(false));
 		expect(trends[8].z.map((z) => z!.toFixed(3))).toEqual(['-0.417', '0.000', '0.555', '1.206', '1.809', '2.219', '2.425', '2.502']);
 		expect(trends[8].trend).toMatchObject({ n: 8, s: 28 });
 		expect(trends[8].trend!.z).toBeCloseTo(27 / Math.sqrt(196 / 3), 12);
@@ -351,7 +351,7 @@ describe('hotSpotTrends on the lattice', () => {
 
 	it('for a cold spot, intensity is −z: negating every value turns a8 into an intensifying cold spot', () => {
 		// Gi* is odd in x (X̄ and L_i change sign, S does not), so a8's z falls to −2.502 (p = 0.0123).
-		const trends = hotSpotTrends(
+		const trends = giStarTrends(
 			periods.map((p) => p.map((v) => -v)),
 			latticeWeights(false),
 			{ fdr: false }
@@ -363,9 +363,9 @@ describe('hotSpotTrends on the lattice', () => {
 	});
 
 	it('a flat history has no trend; two periods are too few', () => {
-		const flat = hotSpotTrends([X, X, X], latticeWeights(false));
+		const flat = giStarTrends([X, X, X], latticeWeights(false));
 		expect(flat.every((t) => t.label === 'no trend' && t.trend!.s === 0)).toBe(true);
-		expect(hotSpotTrends([X, X], latticeWeights(false))[0].label).toBe('too few periods');
+		expect(giStarTrends([X, X], latticeWeights(false))[0].label).toBe('too few periods');
 	});
 });
 
@@ -407,7 +407,7 @@ describe('Gi* over the City of London street files, per H3 r8 cell', () => {
 	afterAll(() => runner.close());
 
 	it('cells with z > 1.96 hold more records on average than the region', () => {
-		const result = hotSpots(counts, h3Weights(cells));
+		const result = giStarClasses(counts, h3Weights(cells));
 		expect(result.n).toBeGreaterThan(50);
 		expect(result.tested).toBe(result.n);
 		const hot = result.areas.filter((a) => a.z !== null && a.z > 1.96);
@@ -415,7 +415,7 @@ describe('Gi* over the City of London street files, per H3 r8 cell', () => {
 		const meanHot = hot.reduce((s, a) => s + a.value, 0) / hot.length;
 		expect(meanHot).toBeGreaterThan(result.mean);
 		// FDR never makes more areas significant than the raw p-values do.
-		const raw = hotSpots(counts, h3Weights(cells), { fdr: false });
+		const raw = giStarClasses(counts, h3Weights(cells), { fdr: false });
 		const significant = (r: typeof raw) => r.areas.filter((a) => a.bin !== 0).length;
 		expect(significant(result)).toBeLessThanOrEqual(significant(raw));
 		expect(result.areas.every((a) => a.z === null || Number.isFinite(a.z))).toBe(true);
@@ -443,8 +443,8 @@ describe('Gi* over the City of London street files, per H3 r8 cell', () => {
 	it('permuting the values over the cells changes the z-scores but not the values', () => {
 		// Reverse the values: same multiset (mean and S unchanged), different map.
 		const permuted = [...counts].reverse();
-		const a = hotSpots(counts, h3Weights(cells));
-		const b = hotSpots(permuted, h3Weights(cells));
+		const a = giStarClasses(counts, h3Weights(cells));
+		const b = giStarClasses(permuted, h3Weights(cells));
 		expect([...permuted].sort((x, y) => x - y)).toEqual([...counts].sort((x, y) => x - y));
 		expect(b.mean).toBeCloseTo(a.mean, 12);
 		expect(b.sd / a.sd).toBeCloseTo(1, 12);
@@ -463,7 +463,7 @@ describe('Gi* over the City of London street files, per H3 r8 cell', () => {
 		const last = monthly.months.slice(-6);
 		expect(last).toHaveLength(6);
 		const values = last.map((m) => cells.map((c) => monthly.byMonth.get(m)!.get(c) ?? 0));
-		const trends = hotSpotTrends(values, h3Weights(cells));
+		const trends = giStarTrends(values, h3Weights(cells));
 		expect(trends).toHaveLength(cells.length);
 		for (const t of trends) {
 			expect(t.z).toHaveLength(6);

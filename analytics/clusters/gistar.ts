@@ -170,25 +170,25 @@ export function benjaminiHochberg(p: ReadonlyArray<number | null>): (number | nu
 }
 
 /** ArcGIS-style Gi_Bin: ±3 at 99 %, ±2 at 95 %, ±1 at 90 % confidence, 0 not significant. */
-export type HotSpotBin = -3 | -2 | -1 | 0 | 1 | 2 | 3;
-export type HotSpotClass = 'hot' | 'cold' | 'not significant';
+export type GiStarBin = -3 | -2 | -1 | 0 | 1 | 2 | 3;
+export type GiStarClass = 'hot' | 'cold' | 'not significant';
 
-export interface HotSpotArea extends GiStarValue {
+export interface GiStarArea extends GiStarValue {
 	/** BH q-value when the FDR correction is on, else p (null when z is null). */
 	q: number | null;
-	bin: HotSpotBin;
-	class: HotSpotClass;
+	bin: GiStarBin;
+	class: GiStarClass;
 	/** 99, 95 or 90 for hot and cold spots; null when not significant. */
 	confidence: 99 | 95 | 90 | null;
 }
 
-export interface HotSpotOptions {
+export interface GiStarOptions {
 	/** Apply the Benjamini–Hochberg correction before classifying (default true). */
 	fdr?: boolean;
 }
 
-export interface HotSpotAnalysis {
-	areas: HotSpotArea[];
+export interface GiStarAnalysis {
+	areas: GiStarArea[];
 	n: number;
 	mean: number;
 	/** Population standard deviation of the values. */
@@ -207,7 +207,7 @@ export interface HotSpotAnalysis {
  * is rejected (ArcGIS Hot Spot Analysis with its FDR option does the same). Sign of z: hot (+) or
  * cold (−). Without `fdr` the same cut-offs apply to the raw two-sided p-values.
  */
-export function hotSpots(values: ArrayLike<number>, weights: SpatialWeights, options: HotSpotOptions = {}): HotSpotAnalysis {
+export function giStarClasses(values: ArrayLike<number>, weights: SpatialWeights, options: GiStarOptions = {}): GiStarAnalysis {
 	const fdr = options.fdr ?? true;
 	const gi = giStar(values, weights);
 	const p = gi.map((g) => g.p);
@@ -217,10 +217,10 @@ export function hotSpots(values: ArrayLike<number>, weights: SpatialWeights, opt
 	for (const g of gi) mean += g.value / n;
 	let ss = 0;
 	for (const g of gi) ss += (g.value - mean) ** 2;
-	const areas = gi.map((g, i): HotSpotArea => {
+	const areas = gi.map((g, i): GiStarArea => {
 		const qi = q[i];
 		const level = qi === null || g.z === null ? 0 : qi <= 0.01 ? 3 : qi <= 0.05 ? 2 : qi <= 0.1 ? 1 : 0;
-		const bin = (level === 0 ? 0 : Math.sign(g.z as number) * level) as HotSpotBin;
+		const bin = (level === 0 ? 0 : Math.sign(g.z as number) * level) as GiStarBin;
 		return {
 			...g,
 			q: qi,
@@ -420,12 +420,12 @@ export function mannKendall(series: ArrayLike<number>): MannKendall {
 
 export type TrendLabel = 'intensifying' | 'diminishing' | 'no trend' | 'too few periods';
 
-export interface HotSpotTrend {
+export interface GiStarTrend {
 	id: string;
 	/** Gi* z per period (null where undefined in that period). */
 	z: (number | null)[];
 	/** The latest period's hot-spot result. */
-	latest: HotSpotArea;
+	latest: GiStarArea;
 	/**
 	 * Mann–Kendall on the intensity series (z, or −z for a latest cold spot; null periods left
 	 * out); null with fewer than 3 non-null periods. S > 0 means intensifying.
@@ -434,7 +434,7 @@ export interface HotSpotTrend {
 	label: TrendLabel;
 }
 
-export interface TrendOptions extends HotSpotOptions {
+export interface TrendOptions extends GiStarOptions {
 	/** Significance level of the Mann–Kendall test (default 0.05). */
 	alpha?: number;
 }
@@ -448,12 +448,12 @@ export interface TrendOptions extends HotSpotOptions {
  * areas not significant in the latest period, −z for cold spots. A significant (p < alpha)
  * upward trend of that intensity is 'intensifying', downward 'diminishing', else 'no trend';
  * fewer than 3 non-null z values give 'too few periods'. The latest class uses `fdr` as in
- * {@link hotSpots}; the trend test itself is not FDR-corrected.
+ * {@link giStarClasses}; the trend test itself is not FDR-corrected.
  */
-export function hotSpotTrends(values: ReadonlyArray<ArrayLike<number>>, weights: SpatialWeights, options: TrendOptions = {}): HotSpotTrend[] {
-	if (values.length === 0) throw new Error('hotSpotTrends: no periods; expected at least one');
+export function giStarTrends(values: ReadonlyArray<ArrayLike<number>>, weights: SpatialWeights, options: TrendOptions = {}): GiStarTrend[] {
+	if (values.length === 0) throw new Error('giStarTrends: no periods; expected at least one');
 	const alpha = options.alpha ?? 0.05;
-	if (!(alpha > 0 && alpha < 1)) throw new Error(`hotSpotTrends: alpha ${alpha}; expected a number in (0, 1)`);
+	if (!(alpha > 0 && alpha < 1)) throw new Error(`giStarTrends: alpha ${alpha}; expected a number in (0, 1)`);
 	const perPeriod = values.map((v, t) => {
 		try {
 			return giStar(v, weights);
@@ -461,7 +461,7 @@ export function hotSpotTrends(values: ReadonlyArray<ArrayLike<number>>, weights:
 			throw new Error(`period ${t}: ${(e as Error).message}`);
 		}
 	});
-	const latest = hotSpots(values[values.length - 1], weights, options).areas;
+	const latest = giStarClasses(values[values.length - 1], weights, options).areas;
 	return weights.ids.map((id, i) => {
 		const z = perPeriod.map((g) => g[i].z);
 		const present = z.filter((x): x is number => x !== null);
