@@ -6,13 +6,23 @@
 import type { QueryRunner } from '$analytics/runner';
 import { FORECAST_METHODS, backtest, forecastAreaHarm, type AreaHarmForecast, forecastWithBacktest, isForecastMethod, rollingOrigins, minHistory, type BacktestResult, type ForecastMethodName, type ForecastWithBacktest } from '$analytics/forecast';
 import { addDays, addHours, hourOfWeekOf, hourlyCounts, type TimestampedTable } from '$analytics/forecast/series';
+import { num, tableExists } from '$analytics/shared';
 
 export const HOURS_PER_WEEK = 168;
-export const TIMESTAMPED_SOURCES: readonly TimestampedTable[] = ['stop_search', 'events'];
+/** The timestamped tables, demand first: the page forecasts `events` unless stop and search is chosen. */
+export const TIMESTAMPED_SOURCES: readonly TimestampedTable[] = ['events', 'stop_search'];
 export const SOURCE_LABELS: Record<TimestampedTable, string> = {
-	stop_search: 'Stop and search',
-	events: 'Timestamped incidents'
+	events: 'Incidents and calls for service',
+	stop_search: 'Stop and search'
 };
+/**
+ * Whether a table measures demand (what the public asks of the police) or police activity
+ * (what officers start themselves). Stop and search is activity: it is forecast only when
+ * chosen, and never called demand (PRODUCT.md, "Forecasts and resources").
+ */
+export const SOURCE_KIND: Record<TimestampedTable, 'demand' | 'activity'> = { events: 'demand', stop_search: 'activity' };
+/** The default series: reactive demand. */
+export const DEFAULT_SOURCE: TimestampedTable = 'events';
 /** Backtest origins on the Forecast page: one a week over the last weeks of history. */
 export const FORECAST_BACKTEST_ORIGINS = 6;
 
@@ -23,26 +33,65 @@ export interface ForecastSettings {
 	method: ForecastMethodName | 'auto';
 }
 
-/** Read the settings from URL search parameters, falling back to the defaults for anything unknown. */
+const isTimestampedTable = (v: string | null): v is TimestampedTable => v !== null && (TIMESTAMPED_SOURCES as readonly string[]).includes(v);
+const parseWeeks = (v: string | null) => {
+	const weeks = Number(v);
+	return v !== null && /^\d+$/.test(v) && Number.isInteger(weeks) && weeks >= 1 && weeks <= 4 ? weeks : null;
+};
+
+/**
+ * Read the settings from URL search parameters (`series`, `weeks`, `method`), falling back to
+ * the defaults for anything missing or unknown: reactive demand (`events`), 2 weeks, automatic.
+ */
 export function parseForecastSettings(params: URLSearchParams): ForecastSettings {
 	const source = params.get('series');
-	const weeks = Number(params.get('weeks'));
 	const method = params.get('method') ?? 'auto';
 	return {
-		source: source === 'events' ? 'events' : 'stop_search',
-		weeks: Number.isInteger(weeks) && weeks >= 1 && weeks <= 4 ? weeks : 2,
+		source: isTimestampedTable(source) ? source : DEFAULT_SOURCE,
+		weeks: parseWeeks(params.get('weeks')) ?? 2,
 		method: isForecastMethod(method) ? method : 'auto'
 	};
 }
 
-/** Which timestamped tables have rows. */
+/** One plain sentence per forecast setting in the URL that could not be used (its default is used). */
+export function forecastSettingsNotes(params: URLSearchParams): string[] {
+	const notes: string[] = [];
+	const source = params.get('series');
+	if (source !== null && !isTimestampedTable(source)) notes.push(`The link's series "${source}" is not one this page forecasts: ${SOURCE_LABELS[DEFAULT_SOURCE].toLowerCase()} are used instead.`);
+	const weeks = params.get('weeks');
+	if (weeks !== null && parseWeeks(weeks) === null) notes.push(`The link's weeks ahead "${weeks}" must be a whole number from 1 to 4: 2 weeks are used instead.`);
+	const method = params.get('method');
+	if (method !== null && method !== 'auto' && !isForecastMethod(method)) notes.push(`The link's method "${method}" is not known: the method is chosen automatically instead.`);
+	return notes;
+}
+
+/** Which timestamped tables have rows, demand first. */
 export async function availableSources(runner: QueryRunner): Promise<TimestampedTable[]> {
-	const out: TimestampedTable[] = [];
-	for (const table of TIMESTAMPED_SOURCES) {
-		const [r] = await runner.rows<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${table}`);
-		if (Number(r.n) > 0) out.push(table);
-	}
-	return out;
+	const counts = await sourceCounts(runner);
+	return TIMESTAMPED_SOURCES.filter((t) => counts[t] > 0);
+}
+
+export interface SourceCounts {
+	/** Timestamped incidents / calls for service (demand). */
+	events: number;
+	/** Stop and search records (police activity). */
+	stop_search: number;
+	/** Street records (police.uk, month resolution) with an area: the monthly forecast by area. */
+	streetWithArea: number;
+}
+
+/** Rows in each table the Forecast page can use (0 for a table the extract lacks). */
+export async function sourceCounts(runner: QueryRunner): Promise<SourceCounts> {
+	const count = async (sql: string) => {
+		const [r] = await runner.rows<{ n: number }>(sql);
+		return num(r?.n);
+	};
+	const has = (table: string) => tableExists(runner, table);
+	return {
+		events: (await has('events')) ? await count('SELECT count(*)::INTEGER AS n FROM events') : 0,
+		stop_search: (await has('stop_search')) ? await count('SELECT count(*)::INTEGER AS n FROM stop_search') : 0,
+		streetWithArea: (await has('incidents')) ? await count('SELECT count(*)::INTEGER AS n FROM incidents WHERE lsoa_code IS NOT NULL') : 0
+	};
 }
 
 export interface WeeklyHistory {

@@ -1,17 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { parseForecastSettings } from './demand';
+import { forecastSettingsNotes, parseForecastSettings } from './demand';
 import { hourOfWeekSummary } from './hour-of-week';
 import { hourOfWeekLabel } from '$analytics/shared';
 
 describe('parseForecastSettings', () => {
+	// The default series is reactive demand (timestamped incidents / calls for service), never stop
+	// and search, which is police activity and is forecast only when the URL names it.
 	it.each([
-		['', { source: 'stop_search', weeks: 2, method: 'auto' }],
+		['', { source: 'events', weeks: 2, method: 'auto' }],
 		['series=events&weeks=4&method=poisson', { source: 'events', weeks: 4, method: 'poisson' }],
-		['series=incidents&weeks=9&method=magic', { source: 'stop_search', weeks: 2, method: 'auto' }],
-		['weeks=1.5', { source: 'stop_search', weeks: 2, method: 'auto' }],
-		['weeks=1&method=holt-winters', { source: 'stop_search', weeks: 1, method: 'holt-winters' }]
+		['series=stop_search&weeks=3', { source: 'stop_search', weeks: 3, method: 'auto' }],
+		['series=incidents&weeks=9&method=magic', { source: 'events', weeks: 2, method: 'auto' }],
+		['weeks=1.5', { source: 'events', weeks: 2, method: 'auto' }],
+		['weeks=1&method=holt-winters', { source: 'events', weeks: 1, method: 'holt-winters' }]
 	])('%s', (query, expected) => {
 		expect(parseForecastSettings(new URLSearchParams(query))).toEqual(expected);
+	});
+
+	it('says which URL values were not used, one sentence each; none for good or absent ones', () => {
+		expect(forecastSettingsNotes(new URLSearchParams('series=stop_search&weeks=4&method=auto'))).toEqual([]);
+		expect(forecastSettingsNotes(new URLSearchParams(''))).toEqual([]);
+		const notes = forecastSettingsNotes(new URLSearchParams('series=incidents&weeks=9&method=magic'));
+		expect(notes).toEqual([
+			'The link\'s series "incidents" is not one this page forecasts: incidents and calls for service are used instead.',
+			'The link\'s weeks ahead "9" must be a whole number from 1 to 4: 2 weeks are used instead.',
+			'The link\'s method "magic" is not known: the method is chosen automatically instead.'
+		]);
+		expect(forecastSettingsNotes(new URLSearchParams('weeks=2.0'))).toHaveLength(1);
 	});
 });
 
