@@ -46,6 +46,16 @@ export function formatMonthTick(month: string, first: boolean): string {
 	return first || m[2] === '01' ? `${name} ${m[1]}` : name;
 }
 
+/**
+ * The x axis of a chart over "YYYY-MM" months, for LineChart: short month ticks placed on
+ * whole-month steps counted from January, and the full month name in tooltips.
+ */
+export const MONTH_AXIS = {
+	xTick: formatMonthTick,
+	xTickKey: (month: string): number => Number(month.slice(5, 7)) - 1,
+	xFull: formatMonth
+} as const;
+
 /** An ISO timestamp as "23 Nov 2026, 11:29 UTC". */
 export function formatDateTime(iso: string): string {
 	const date = new Date(iso);
