@@ -4,12 +4,13 @@
  * (@duckdb/node-api) over the same extract: the method chosen, the first forecast means, the
  * backtest scores and the hot-spot hit rates.
  */
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser, parseCount, waitForApp, type TestBrowser } from './browser';
 import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
 import { loadExtract } from '../../scripts/lib/load-input';
-import { backtestDemand, forecastDemand, forecastStreetAreas, hotspotTestMonths, HOTSPOT_AREA_SHARES, type DemandForecast } from '../lib/forecast/demand';
+import { backtestDemand, forecastDemand, forecastStreetAreas, hotspotTestMonths, sourceCounts, HOTSPOT_AREA_SHARES, type DemandForecast } from '../lib/forecast/demand';
 import { evaluateHotspots, kdeMethod, lastPeriodMethod, thrHotspotMethod, type MethodEvaluation } from '../../analytics/hotspots';
 import type { BacktestResult } from '../../analytics/forecast';
 import type { ThrModel } from '../../analytics/thr';
@@ -23,6 +24,7 @@ import staffingDefaults from '../../models/staffing/default.json';
 
 const baseUrl = inject('baseUrl');
 const dataDir = inject('dataDir');
+const dataRoot = inject('dataRoot');
 
 let browser: TestBrowser;
 let page: Page;
@@ -197,6 +199,154 @@ describe('Forecast page', () => {
 			expect(Number(await rows.nth(i).locator('[data-expected]').getAttribute('data-expected'))).toBeCloseTo(nativeAreas.areas[i].expected, 9);
 		}
 	});
+
+	it('logged no console errors and made no request beyond 127.0.0.1', () => {
+		expect(browser.takeProblems()).toEqual([]);
+		expect(browser.requests.every((u) => new URL(u).hostname === '127.0.0.1' || !u.startsWith('http'))).toBe(true);
+	});
+});
+
+/** Native computations over another shipped source (loaded, computed, closed). */
+async function withSource<T>(id: string, compute: (r: NodeRunner) => Promise<T>): Promise<T> {
+	const other = await createNodeRunner();
+	try {
+		await loadExtract(other, join(dataRoot, id));
+		return await compute(other);
+	} finally {
+		other.close();
+	}
+}
+
+describe('Forecast page: demand, not police activity', () => {
+	it('City of London by default: says it has no timestamped demand and shows the monthly forecast by area instead, as natively', async () => {
+		const counts = await sourceCounts(runner);
+		// The shipped sample: street crime (monthly) and stop and search (timestamped), no incidents or calls with times.
+		expect(counts.events).toBe(0);
+		expect(counts.stop_search).toBeGreaterThan(0);
+		expect(counts.streetWithArea).toBeGreaterThan(0);
+		const start = Date.now();
+		await page.goto(`${baseUrl}/forecast`);
+		await waitForApp(page);
+		await page.locator('[data-testid="street-areas"][data-state="ready"] [data-testid="street-method"]').waitFor({ timeout: 30_000 });
+		console.log(`Forecast page (default, City of London: no timestamped demand, monthly by area) ready after ${Date.now() - start} ms`);
+		expect(await page.locator('[data-testid="forecast-source"]').inputValue()).toBe('events');
+		const message = (await page.locator('[data-testid="no-demand"]').textContent())!.replace(/\s+/g, ' ');
+		expect(message).toContain('This data has no incidents or calls for service with a date and time, so demand per hour cannot be forecast.');
+		expect(message).toContain('street crime (police.uk) is recorded by month only');
+		expect(message).toContain('measure police activity that officers start themselves, not demand');
+		// No hourly forecast, no staffing: nothing is turned into officers from activity by default.
+		expect(await page.locator('[data-testid="forecast-table"]').count()).toBe(0);
+		expect(await page.locator('[data-testid="staffing"]').count()).toBe(0);
+		expect(await page.locator('[data-testid="activity-warning"]').count()).toBe(0);
+		// The monthly forecast by area sits inside the forecast panel, with the native figures.
+		const nativeAreas = (await forecastStreetAreas(runner))!;
+		const panel = page.locator('[data-testid="forecast"] [data-testid="street-areas"]');
+		expect(await panel.locator('[data-testid="street-method"]').getAttribute('data-method')).toBe(nativeAreas.method);
+		const rows = panel.locator('[data-testid="street-areas-table"] tbody tr');
+		for (let i = 0; i < 3; i++) {
+			expect(await rows.nth(i).getAttribute('data-area')).toBe(nativeAreas.areas[i].areaId);
+			expect(Number(await rows.nth(i).locator('[data-expected]').getAttribute('data-expected'))).toBeCloseTo(nativeAreas.areas[i].expected, 9);
+		}
+		expect(await page.locator('[data-testid="street-areas"]').count()).toBe(1);
+	});
+
+	it('stop and search only when chosen: a plain warning, and its officer-hours labelled as activity, not demand', async () => {
+		await page.locator('[data-testid="choose-stop-search"]').click();
+		await page.waitForURL(/series=stop_search/);
+		await page.locator('[data-testid="forecast"][data-state="ready"]').waitFor({ timeout: 30_000 });
+		const warning = (await page.locator('[data-testid="activity-warning"]').textContent())!.replace(/\s+/g, ' ');
+		expect(warning).toContain('Stop and search is police activity, not demand.');
+		expect(await page.locator('[data-testid="forecast-method-used"]').getAttribute('data-method')).toBe(native.forecast.method);
+		expect(await page.locator('#staffing-title').textContent()).toBe('Officer-hours to match stop and search activity (not demand)');
+		expect(await page.locator('[data-testid="staffing-activity-warning"]').textContent()).toContain('This is not a staffing requirement.');
+		expect((await page.locator('[data-testid="staffing-summary"]').textContent())!.replace(/\s+/g, ' ')).toContain('a typical week of this stop and search activity would take');
+		expect(await rosteredTotal()).toBe(nativeRostered());
+		// Keyboard: the series control is a labelled select.
+		expect(await page.getByLabel('Series').inputValue()).toBe('stop_search');
+	});
+
+	it('staffing assumptions and a category’s time on task survive a reload through the URL, with the same officers as natively', async () => {
+		const top = resolveTimeOnTask(defaults, profile)[0];
+		await setMinutes(120);
+		await page.waitForURL(/staff_minutes=120/);
+		const input = page.locator(`[data-testid="staffing-categories"] tr[data-category="${top.category}"] [data-testid="staffing-category-minutes"]`);
+		await input.fill(String(top.minutes * 2));
+		await page.waitForURL((u) => u.searchParams.getAll('staff_time').includes(`${top.category}:${top.minutes * 2}`));
+		await page.locator('[data-testid="staffing-shrinkage"]').fill('25');
+		await page.waitForURL(/staff_shrinkage=25/);
+		const shrunk = { ...defaults, shrinkage: 0.25 };
+		const expected = (() => {
+			const rows = hourOfWeekSummary({ timestamps: native.timestamps, mean: native.forecast.mean, hi80: native.forecast.hi80 }, native.history);
+			const a = { ...shrunk, time_on_task_minutes: { ...shrunk.time_on_task_minutes, default: 120 } };
+			const times = resolveTimeOnTask(a, profile, { [top.category]: top.minutes * 2 });
+			const perHour = minutesByHourOfWeek(profile, times, 120);
+			const plan = officersNeededPerHour({ timestamps: rows.map((r) => String(r.hourOfWeek)), arrivals: rows.map((r) => r.mean) }, a, {
+				minutesByHour: rows.map((r) => perHour[r.hourOfWeek])
+			});
+			return plan.hours.reduce((s, h) => s + h.rostered, 0);
+		})();
+		await page.waitForFunction((n) => document.querySelector('[data-testid="staffing-rostered-total"]')?.textContent?.replace(/,/g, '') === String(n), expected, { timeout: 5_000 });
+		const shared = page.url();
+		await page.reload();
+		await waitForApp(page);
+		await page.locator('[data-testid="forecast"][data-state="ready"] [data-testid="staffing-summary"]').waitFor({ timeout: 30_000 });
+		expect(page.url()).toBe(shared);
+		expect(await page.locator('[data-testid="staffing-minutes"]').inputValue()).toBe('120');
+		expect(await page.locator('[data-testid="staffing-shrinkage"]').inputValue()).toBe('25');
+		expect(await page.locator(`[data-testid="staffing-categories"] tr[data-category="${top.category}"][data-source="edited"] [data-testid="staffing-category-minutes"]`).inputValue()).toBe(
+			String(top.minutes * 2)
+		);
+		expect(await rosteredTotal()).toBe(expected);
+		expect(expected).not.toBe(nativeRostered());
+		// Reset clears them from the URL too.
+		await page.getByRole('button', { name: 'Reset to defaults' }).click();
+		await page.waitForURL((u) => ![...u.searchParams.keys()].some((k) => k.startsWith('staff_')));
+		await page.waitForFunction((n) => document.querySelector('[data-testid="staffing-rostered-total"]')?.textContent?.replace(/,/g, '') === String(n), nativeRostered(), { timeout: 5_000 });
+	});
+
+	it('a link with unusable staffing values falls back to the defaults with a visible note', async () => {
+		await page.goto(`${baseUrl}/forecast?series=stop_search&weeks=2&method=auto&staff_shift=abc&staff_minutes=120`);
+		await waitForApp(page);
+		await page.locator('[data-testid="forecast"][data-state="ready"] [data-testid="staffing-summary"]').waitFor({ timeout: 30_000 });
+		const notes = await page.locator('[data-testid="staffing-url-note"]').allTextContents();
+		expect(notes).toEqual([`The link's shift length (staff_shift=abc) cannot be used: the default, ${defaults.shift.length_hours} hours, is used instead.`]);
+		expect(await page.locator('[data-testid="staffing-shift"]').inputValue()).toBe(String(defaults.shift.length_hours));
+		expect(await rosteredTotal()).toBe(nativeRostered({}, 120));
+		// The unusable value leaves the URL; the usable one stays.
+		await page.waitForURL((u) => !u.searchParams.has('staff_shift') && u.searchParams.get('staff_minutes') === '120');
+	});
+
+	it('Lancashire (monthly anti-social behaviour only): no hourly forecast, the monthly forecast by area as natively, no stop and search offered', async () => {
+		const nativeAreas = (await withSource('lancashire-asb', (r) => forecastStreetAreas(r)))!;
+		await page.goto(`${baseUrl}/forecast?source=lancashire-asb`);
+		await waitForApp(page);
+		await page.locator('[data-testid="street-areas"][data-state="ready"] [data-testid="street-method"]').waitFor({ timeout: 150_000 });
+		expect(await page.locator('[data-testid="no-demand"]').count()).toBe(1);
+		expect(await page.locator('[data-testid="choose-stop-search"]').count()).toBe(0);
+		expect(await page.locator('[data-testid="forecast-source"] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['events']);
+		expect(await page.locator('[data-testid="street-method"]').getAttribute('data-method')).toBe(nativeAreas.method);
+		const first = page.locator('[data-testid="street-areas-table"] tbody tr').first();
+		expect(await first.getAttribute('data-area')).toBe(nativeAreas.areas[0].areaId);
+		expect(Number(await first.locator('[data-expected]').getAttribute('data-expected'))).toBeCloseTo(nativeAreas.areas[0].expected, 9);
+	}, 180_000);
+
+	it('Chicago (timestamped incidents): forecasts demand by default, as natively, with no activity warning', async () => {
+		const chicago = (await withSource('chicago-assaults', (r) => forecastDemand(r, { source: 'events', weeks: 2, method: 'auto' })))!;
+		const start = Date.now();
+		await page.goto(`${baseUrl}/forecast?source=chicago-assaults`);
+		await waitForApp(page);
+		await page.locator('[data-testid="forecast"][data-state="ready"]').waitFor({ timeout: 150_000 });
+		const measures = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('measure').map((m) => [m.name, Math.round(m.duration)])));
+		console.log(`Forecast page (Chicago, demand by default) ready after ${Date.now() - start} ms;`, measures);
+		expect(await page.locator('[data-testid="forecast-source"]').inputValue()).toBe('events');
+		expect(await page.locator('[data-testid="activity-warning"]').count()).toBe(0);
+		expect(await page.locator('#staffing-title').textContent()).toBe('Staffing from the forecast');
+		expect(await page.locator('[data-testid="forecast-method-used"]').getAttribute('data-method')).toBe(chicago.forecast.method);
+		const rows = page.locator('[data-testid="forecast-table"] tbody tr');
+		expect(await rows.count()).toBe(chicago.forecast.mean.length);
+		expect(await rows.first().getAttribute('data-timestamp')).toBe(chicago.timestamps[0]);
+		for (let i = 0; i < 3; i++) expect(Number(await rows.nth(i).locator('[data-mean]').getAttribute('data-mean'))).toBeCloseTo(chicago.forecast.mean[i], 9);
+	}, 180_000);
 
 	it('logged no console errors and made no request beyond 127.0.0.1', () => {
 		expect(browser.takeProblems()).toEqual([]);
