@@ -23,7 +23,8 @@ export interface ExtractDataset {
 		| 'force_cells'
 		| 'quarantine'
 		| 'explore_points'
-		| 'explore_hours';
+		| 'explore_hours'
+		| 'population_ethnicity';
 	description: string;
 	columns: ExtractColumn[];
 }
@@ -213,6 +214,19 @@ export const EXTRACT_DATASETS: readonly ExtractDataset[] = [
 			{ name: 'column_name', type: 'VARCHAR', description: 'Column at fault, as named in the file; null if the whole row or file' },
 			{ name: 'reason', type: 'VARCHAR', description: 'What was wrong and what was expected' },
 			{ name: 'raw', type: 'VARCHAR', description: 'The offending value or line, as read (truncated to 500 characters)' }
+		]
+	},
+	{
+		name: 'population_ethnicity',
+		description:
+			"Census 2021 usual residents by ethnic group (ONS TS021, five groups) for every LSOA 2021 of the force area's local authorities: the denominators of stop-and-search rates (analytics/stop-search). LSOA 2021 codes, not the 2011 codes of the other datasets; empty when the extract declares no force area of local authorities or no Census files were given",
+		columns: [
+			{ name: 'lsoa21_code', type: 'VARCHAR', description: 'LSOA 2021 code (E01…/W01…); equal to the LSOA 2011 code when the LSOA did not change in 2021' },
+			{ name: 'lsoa21_name', type: 'VARCHAR', description: 'LSOA 2021 name, e.g. "City of London 001A"' },
+			{ name: 'lad_code', type: 'VARCHAR', description: 'Local authority district (2023 code, ONS LSOA21 → LAD23 lookup)' },
+			{ name: 'lad_name', type: 'VARCHAR', description: 'Local authority district name (2023)' },
+			{ name: 'ethnic_group', type: 'VARCHAR', description: 'Asian, Black, Mixed, White or Other (TS021 broad groups)' },
+			{ name: 'residents', type: 'INTEGER', description: 'All usual residents of the group in the LSOA, Census 2021 (ONS perturbs small counts)' }
 		]
 	},
 	// Pre-aggregates of the Map and Time views (SQL and sizing in analytics/explore/aggregates.ts).

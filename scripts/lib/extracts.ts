@@ -45,6 +45,7 @@ import { readDistricts, type DistrictFeature } from './districts';
 import { DEFAULT_FORCE_LOOKUPS, FORCE_LOOKUP_SOURCE, checkLookupFiles, forcePolygons, readLadChanges, type ForceLookupFiles, type ForcePolygons } from './force-area';
 import { toCsv } from '../../analytics/export/csv';
 import { writeExploreAggregates } from '../../analytics/explore/aggregates';
+import { CENSUS_FILES, CENSUS_SOURCE, loadCensusPopulation, toLad23, type CensusFiles } from '../../analytics/stop-search/census';
 
 export const BUILDER = { name: 'clearsight-extracts', version: '0.1.0' };
 
@@ -81,6 +82,12 @@ export interface BuildOptions {
 	forceArea?: ForceAreaRequest;
 	/** Where the LSOA → local authority → force lookups are; default: sample-data/context and models/geography. */
 	forceLookups?: ForceLookupFiles;
+	/**
+	 * Census 2021 TS021 and the LSOA21 → LAD23 lookup for the `population_ethnicity` dataset (the
+	 * stop-and-search denominators of the force area's local authorities); default: the files in
+	 * sample-data/context/census2021 when present; null: none (the dataset is empty).
+	 */
+	census?: CensusFiles | null;
 	/** Attribution of the records, for the manifest; default: data.police.uk (OGL v3). */
 	attribution?: Array<{ dataset: string; source: string; licence: string; text: string }>;
 	/** Called with progress lines. */
@@ -130,6 +137,11 @@ export const ATTRIBUTION: Record<string, { source: string; licence: string; text
 		source: 'Office for National Statistics: local authority district boundaries (population: MHCLG IoD 2019 File 6)',
 		licence: 'Open Government Licence v3.0',
 		text: 'Source: Office for National Statistics licensed under the Open Government Licence v.3.0. Contains OS data © Crown copyright and database right (2022).'
+	},
+	census: {
+		source: CENSUS_SOURCE,
+		licence: 'Open Government Licence v3.0',
+		text: 'Source: Office for National Statistics licensed under the Open Government Licence v3.0 (Census 2021 TS021 from Nomis; ONS LSOA21 → LAD23 lookup).'
 	},
 	chicago: {
 		source: 'City of Chicago open data (crimes reported to the Chicago Police Department; police district boundaries), via the Crime Open Database',
@@ -435,6 +447,10 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 		const cells = await writeForceCells(runner, polygons);
 		if (polygons.polygons.length > 0) log(`  force cells: ${H3_RESOLUTIONS.map((r) => `r${r} ${cells.get(r) ?? 0}`).join(', ')} (centre inside the force area)`);
 		datasets.push(await writeDataset(runner, options.out, 'force_cells', `(SELECT * FROM force_cell_rows ORDER BY resolution, h3)`));
+		const population = await preparePopulation(runner, options, force);
+		if (population) log(`  population (Census 2021 TS021): ${population}`);
+		datasets.push(await writeDataset(runner, options.out, 'population_ethnicity', `(SELECT * FROM population_rows)`));
+		if (datasets[datasets.length - 1].rows > 0) attribution.push({ dataset: 'population_ethnicity', ...ATTRIBUTION.census });
 		const forceReport = await forceAreaReport(runner, force, records);
 		for (const line of placementLines(forceReport)) log(`  force area, ${line}`);
 		if (districts) {
@@ -527,6 +543,32 @@ async function prepareForceArea(runner: NodeRunner, options: BuildOptions, distr
 		districtsAreLads
 	});
 	return decided.report;
+}
+
+/** The Census files the sample ships (sample-data/context/census2021). */
+export const DEFAULT_CENSUS: CensusFiles = {
+	ts021File: `sample-data/context/census2021/${CENSUS_FILES.ts021}`,
+	lookupFile: `sample-data/context/census2021/${CENSUS_FILES.lookup}`
+};
+
+/**
+ * Fill `population_rows` (the `population_ethnicity` dataset) with Census 2021 residents by
+ * ethnic group for the force area's local authorities (their 2019 codes turned into 2023 codes by
+ * models/geography/lad-changes.json); empty when the force area is not a set of local authorities
+ * or no Census files are given. Returns a line for the log, or null when empty.
+ */
+async function preparePopulation(runner: NodeRunner, options: BuildOptions, force: Omit<ForceAreaReport, 'records'>): Promise<string | null> {
+	await runner.exec(
+		`CREATE OR REPLACE TEMP TABLE population_rows (lsoa21_code VARCHAR, lsoa21_name VARCHAR, lad_code VARCHAR, lad_name VARCHAR, ethnic_group VARCHAR, residents INTEGER)`
+	);
+	const files = options.census === undefined ? (existsSync(DEFAULT_CENSUS.ts021File) && existsSync(DEFAULT_CENSUS.lookupFile) ? DEFAULT_CENSUS : null) : options.census;
+	if (!files || force.unit !== 'lsoa' || force.lad_codes.length === 0) return null;
+	for (const f of [files.ts021File, files.lookupFile]) if (!existsSync(f)) throw new Error(`Census file not found: ${f}`);
+	const changes = readLadChanges((options.forceLookups ?? DEFAULT_FORCE_LOOKUPS).ladChangesFile);
+	const lads = toLad23(force.lad_codes, changes);
+	const got = await loadCensusPopulation(runner, files, { table: 'population_rows', ladCodes: lads });
+	const missing = got.missingLads.length > 0 ? `; not in the LSOA21 → LAD23 lookup: ${got.missingLads.join(', ')}` : '';
+	return `${got.residents} residents in ${got.lsoas} LSOAs 2021 of ${lads.length} local authorit${lads.length === 1 ? 'y' : 'ies'} (${lads.join(', ')})${missing}`;
 }
 
 /**
