@@ -292,6 +292,8 @@ export async function importReviewLog(text: string, knownHead?: ReviewHead | nul
 		throw new ReviewLogError(`not a review log: the file is not valid JSON (${(e as Error).message})`);
 	}
 	const file = data as Partial<ReviewLogFile>;
+	if (file && typeof file === 'object' && (file as { format?: unknown }).format === 'clearsight-review-panel-log')
+		throw new ReviewLogError('this is a merged panel log, not a single review log: open it with "Merge review logs"');
 	if (!file || typeof file !== 'object' || file.format !== REVIEW_LOG_FORMAT) throw new ReviewLogError(`not a review log: expected "format": "${REVIEW_LOG_FORMAT}"`);
 	if (file.version !== 1) throw new ReviewLogError(`unsupported review log version ${JSON.stringify(file.version)}; this build reads version 1`);
 	if (!Array.isArray(file.entries)) throw new ReviewLogError('not a review log: "entries" is not a list');
