@@ -28,7 +28,7 @@ import type { QueryRunner } from '../runner';
 import { chooseMethod, emptyScore, type BacktestScore, type MethodChoice } from './backtest';
 import { scaledCountInterval, scaledCountQuantiles } from './distributions';
 import { fitHoltWinters } from './holt-winters';
-import { FORECAST_METHODS, defaultMethodOptions, fitMethod, minHistory, type ForecastMethodName, type MethodOptions } from './methods';
+import { PANEL_METHODS, defaultMethodOptions, fitMethod, minHistory, type ForecastMethodName, type MethodOptions } from './methods';
 import { monthIndex, monthKey, monthlyPanel, type AreaLevel, type HarmWeightInput, type MonthlyPanel, type MonthlyTable } from './series';
 
 export interface AreaHarmOptions {
@@ -158,7 +158,7 @@ function finishForecast(
 ): AreaHarmForecast {
 	const result = forecastPanel(trimmed, {
 		method: options.method ?? 'auto',
-		methods: options.methods ?? FORECAST_METHODS,
+		methods: options.methods ?? PANEL_METHODS,
 		backtestMonths: options.backtestMonths ?? 6
 	});
 	return {

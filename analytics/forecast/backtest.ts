@@ -12,12 +12,17 @@
  *   repeats exactly, e.g. all zeros) are left out of MASE.
  * - relative MAE: MAE / MAE of the seasonal naive method on the same points (when it ran).
  * - coverage: share of actual values inside the 80% and 95% intervals (ends included).
+ * - pinball loss (quantile score; Gneiting & Raftery 2007, JASA 102:359–378; the M5 uncertainty
+ *   track's "scaled pinball loss", Makridakis et al. 2022): the interval ends are the 2.5%, 10%,
+ *   90% and 97.5% quantile forecasts q_τ; loss (y − q)(τ − 1{y < q}), averaged over the four τ
+ *   and every point; scaled, each divided by the same in-sample naive MAE as MASE. Lower is
+ *   better; it rewards narrow intervals only while they still hold the actuals.
  *
  * The method with the lowest MASE wins; MASE values equal when rounded to `decimals` places are a
  * tie, resolved by simplicity (the order of FORECAST_METHODS).
  */
-import { forecastSeries, head, type Forecast } from './forecast';
-import { FORECAST_METHODS, minHistory, type ForecastMethodName, type MethodOptions } from './methods';
+import { forecastSeries, head, pointForecast, type Forecast, type ForecastCache } from './forecast';
+import { FORECAST_METHODS, METHOD_LABELS, METHOD_USES, minHistory, type ForecastMethodName, type MethodOptions, type MethodParameter } from './methods';
 
 export interface BacktestOptions {
 	/** Season length in steps (168, 12 or 1). */
@@ -31,6 +36,10 @@ export interface BacktestOptions {
 	methodOptions?: Partial<MethodOptions>;
 	/** Passed to forecastSeries (dispersion calibration inside each origin's history). */
 	calibrationOrigins?: number;
+	/** Point forecasts already made on prefixes of this series, shared with other calls (see ForecastCache). */
+	cache?: ForecastCache;
+	/** Score point forecasts only (MAE, MASE, bias): no intervals, coverage or pinball (null). Enough to choose a method, and far cheaper. */
+	pointsOnly?: boolean;
 }
 
 export interface BacktestScore {
@@ -48,6 +57,12 @@ export interface BacktestScore {
 	coverage95: number | null;
 	/** Mean width of the 80% interval, in counts. */
 	width80: number | null;
+	/** Mean width of the 95% interval, in counts. */
+	width95?: number | null;
+	/** Mean pinball loss over the 2.5/10/90/97.5% quantiles (the interval ends), in counts. */
+	pinball?: number | null;
+	/** The same, each point divided by its origin's in-sample naive MAE (as MASE). */
+	scaledPinball?: number | null;
 	/** Wall time for all origins, seconds. */
 	seconds: number;
 	/** Why the method was not scored (history too short …); null when it was. */
@@ -116,54 +131,86 @@ export function backtest(series: ArrayLike<number>, options: BacktestOptions): B
 		if (origins.length === 0 || first < need) {
 			return emptyScore(method, origins.length === 0 ? 'no origins' : `needs ${need} steps of history before the first origin; has ${first}`, started);
 		}
-		let absSum = 0;
-		let errSum = 0;
-		let scaledSum = 0;
-		let scaledPoints = 0;
-		let in80 = 0;
-		let in95 = 0;
-		let width = 0;
-		origins.forEach((o, i) => {
-			const f = forecastSeries(head(series, o), {
-				method,
-				horizon,
-				period,
-				methodOptions: options.methodOptions,
-				calibrationOrigins: options.calibrationOrigins
+		const cache = options.cache ?? new Map();
+		if (options.pointsOnly) {
+			const score = scoreForecasts(series, { method, horizon, origins, scales, started }, (o) => {
+				const mean = Array.from(pointForecast(series, { method, origin: o, horizon, period, methodOptions: options.methodOptions, cache }));
+				return { mean, lo80: mean, hi80: mean, lo95: mean, hi95: mean };
 			});
-			for (let h = 0; h < horizon; h++) {
-				const y = series[o + h];
-				const e = f.mean[h] - y;
-				absSum += Math.abs(e);
-				errSum += e;
-				if (scales[i] > 0) {
-					scaledSum += Math.abs(e) / scales[i];
-					scaledPoints++;
-				}
-				if (y >= f.lo80[h] && y <= f.hi80[h]) in80++;
-				if (y >= f.lo95[h] && y <= f.hi95[h]) in95++;
-				width += f.hi80[h] - f.lo80[h];
-			}
-		});
-		const points = origins.length * horizon;
-		return {
-			method,
-			origins: origins.length,
-			points,
-			mae: absSum / points,
-			mase: scaledPoints > 0 ? scaledSum / scaledPoints : null,
-			relativeMae: null,
-			bias: errSum / points,
-			coverage80: in80 / points,
-			coverage95: in95 / points,
-			width80: width / points,
-			seconds: (performance.now() - started) / 1000,
-			skipped: null
-		};
+			return { ...score, coverage80: null, coverage95: null, width80: null, width95: null, pinball: null, scaledPinball: null };
+		}
+		return scoreForecasts(series, { method, horizon, origins, scales, started }, (o) =>
+			forecastSeries(head(series, o), { method, horizon, period, methodOptions: options.methodOptions, calibrationOrigins: options.calibrationOrigins, cache })
+		);
 	});
 	const naive = scores.find((s) => s.method === 'seasonal-naive' && s.mae !== null);
 	if (naive && naive.mae! > 0) for (const s of scores) if (s.mae !== null) s.relativeMae = s.mae / naive.mae!;
 	return { period, horizon, origins, scores, choice: chooseMethod(scores) };
+}
+
+/**
+ * Score one forecast per origin against `series` (the accumulation behind {@link backtest}):
+ * `forecastAt(o, i)` gives the forecast from origin o (the i-th); `scales` are the in-sample
+ * naive MAEs before each origin (naiveScales). `method` labels the score.
+ */
+export function scoreForecasts(
+	series: ArrayLike<number>,
+	{ method, horizon, origins, scales, started }: { method: ForecastMethodName; horizon: number; origins: readonly number[]; scales: readonly number[]; started: number },
+	forecastAt: (origin: number, index: number) => Pick<Forecast, 'mean' | 'lo80' | 'hi80' | 'lo95' | 'hi95'>
+): BacktestScore {
+	let absSum = 0;
+	let errSum = 0;
+	let scaledSum = 0;
+	let scaledPoints = 0;
+	let in80 = 0;
+	let in95 = 0;
+	let width = 0;
+	let width95 = 0;
+	let pinball = 0;
+	let scaledPinball = 0;
+	origins.forEach((o, i) => {
+		const f = forecastAt(o, i);
+		for (let h = 0; h < horizon; h++) {
+			const y = series[o + h];
+			const e = f.mean[h] - y;
+			absSum += Math.abs(e);
+			errSum += e;
+			const p = (pinballLoss(y, f.lo95[h], 0.025) + pinballLoss(y, f.lo80[h], 0.1) + pinballLoss(y, f.hi80[h], 0.9) + pinballLoss(y, f.hi95[h], 0.975)) / 4;
+			pinball += p;
+			if (scales[i] > 0) {
+				scaledSum += Math.abs(e) / scales[i];
+				scaledPinball += p / scales[i];
+				scaledPoints++;
+			}
+			if (y >= f.lo80[h] && y <= f.hi80[h]) in80++;
+			if (y >= f.lo95[h] && y <= f.hi95[h]) in95++;
+			width += f.hi80[h] - f.lo80[h];
+			width95 += f.hi95[h] - f.lo95[h];
+		}
+	});
+	const points = origins.length * horizon;
+	return {
+		method,
+		origins: origins.length,
+		points,
+		mae: absSum / points,
+		mase: scaledPoints > 0 ? scaledSum / scaledPoints : null,
+		relativeMae: null,
+		bias: errSum / points,
+		coverage80: in80 / points,
+		coverage95: in95 / points,
+		width80: width / points,
+		width95: width95 / points,
+		pinball: pinball / points,
+		scaledPinball: scaledPoints > 0 ? scaledPinball / scaledPoints : null,
+		seconds: (performance.now() - started) / 1000,
+		skipped: null
+	};
+}
+
+/** Pinball (quantile) loss of quantile forecast q at level tau for the actual y: (y − q)(τ − 1{y < q}). */
+export function pinballLoss(y: number, q: number, tau: number): number {
+	return (y - q) * (tau - (y < q ? 1 : 0));
 }
 
 /** The score of a method that could not run, with the reason; `started` is a performance.now() reading. */
@@ -179,6 +226,9 @@ export function emptyScore(method: ForecastMethodName, reason: string, started: 
 		coverage80: null,
 		coverage95: null,
 		width80: null,
+		width95: null,
+		pinball: null,
+		scaledPinball: null,
 		seconds: (performance.now() - started) / 1000,
 		skipped: reason
 	};
@@ -223,9 +273,28 @@ export interface ForecastWithBacktestOptions {
 	methods?: readonly ForecastMethodName[];
 	methodOptions?: Partial<MethodOptions>;
 	calibrationOrigins?: number;
+	/** Point forecasts already made on prefixes of this series (see ForecastCache). */
+	cache?: ForecastCache;
+}
+
+/** Everything the page needs to explain a forecast, in plain words. */
+export interface ForecastExplanation {
+	method: ForecastMethodName;
+	/** The method's name for people (METHOD_LABELS). */
+	label: string;
+	/** What it uses (METHOD_USES, then the fitted method's own items). */
+	uses: string[];
+	/** Fitted parameters in plain words. */
+	parameters: MethodParameter[];
+	/** Why this method: the backtest figures against the others, or "chosen by the user". */
+	why: string;
+	/** How the intervals were made and the coverage the backtest measured. */
+	intervals: string;
 }
 
 export interface ForecastWithBacktest {
+	/** The method's explanation (what it uses, its parameters, why it was chosen). */
+	explanation: ForecastExplanation;
 	forecast: Forecast;
 	/** The backtest inside the history (null when skipped or the history was too short for any origin). */
 	backtest: BacktestResult | null;
@@ -248,9 +317,10 @@ export function forecastWithBacktest(history: ArrayLike<number>, options: Foreca
 	// Every method is scored on the same origins: those with enough history for all of them.
 	const minOrigin = Math.max(period + 1, ...methods.map((m) => minHistory(m, period)));
 	const origins = count > 0 ? rollingOrigins(history.length, { horizon, count, step, minOrigin }) : [];
+	const cache: ForecastCache = options.cache ?? new Map();
 	const result =
 		origins.length > 0
-			? backtest(history, { period, horizon, origins, methods, methodOptions: options.methodOptions, calibrationOrigins: options.calibrationOrigins })
+			? backtest(history, { period, horizon, origins, methods, methodOptions: options.methodOptions, calibrationOrigins: options.calibrationOrigins, cache })
 			: null;
 	let choice: MethodChoice;
 	if (options.method && options.method !== 'auto') {
@@ -267,7 +337,36 @@ export function forecastWithBacktest(history: ArrayLike<number>, options: Foreca
 		horizon,
 		period,
 		methodOptions: options.methodOptions,
-		calibrationOrigins: options.calibrationOrigins
+		calibrationOrigins: options.calibrationOrigins,
+		cache
 	});
-	return { forecast, backtest: result, choice };
+	return { forecast, backtest: result, choice, explanation: explainForecast(forecast, result, choice) };
+}
+
+const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(100 * v).toFixed(1)}%`);
+const f3 = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toFixed(3));
+
+/**
+ * The plain-words explanation of a forecast: what the method uses, its parameters, why it was
+ * chosen (its backtest MASE against the 8-week same-hour mean and the other methods) and what its
+ * intervals mean (the coverage the backtest measured).
+ */
+export function explainForecast(forecast: Forecast, result: BacktestResult | null, choice: MethodChoice): ForecastExplanation {
+	const method = forecast.method;
+	const mine = result?.scores.find((s) => s.method === method && s.skipped === null) ?? null;
+	const baseline = result?.scores.find((s) => s.method === 'seasonal-mean' && s.skipped === null) ?? null;
+	let why = choice.reason;
+	if (mine && result) {
+		why += `. Backtest over ${result.origins.length} origins: MASE ${f3(mine.mase)}`;
+		if (baseline && method !== 'seasonal-mean' && mine.mase !== null && baseline.mase !== null && baseline.mase > 0) {
+			const gain = 1 - mine.mase / baseline.mase;
+			why += ` against ${f3(baseline.mase)} for the seasonal mean (${gain >= 0 ? `${(100 * gain).toFixed(1)}% lower` : `${(-100 * gain).toFixed(1)}% higher: it does not beat the baseline`})`;
+		}
+		const others = result.scores.filter((s) => s.skipped === null && s.method !== method && s.method !== 'seasonal-mean');
+		if (others.length) why += `; others: ${others.map((s) => `${s.method} ${f3(s.mase)}`).join(', ')}`;
+	}
+	const intervals = mine
+		? `${forecast.intervals.rule}. In the backtest the 80% intervals held ${pct(mine.coverage80)} of actual hours and the 95% intervals ${pct(mine.coverage95)} (scaled pinball loss ${f3(mine.scaledPinball)}).`
+		: `${forecast.intervals.rule}. No backtest coverage to report.`;
+	return { method, label: METHOD_LABELS[method], uses: [METHOD_USES[method], ...forecast.uses], parameters: forecast.parameters, why, intervals };
 }

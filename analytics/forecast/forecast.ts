@@ -16,11 +16,36 @@
  * distribution scaled by each hour's mean keeps the intervals non-negative integers that widen
  * where demand is high, while the dispersion taken from genuine forecast errors (not in-sample
  * fit) carries the method's own inaccuracy into the width. The backtest reports the coverage
- * achieved, so a reader can see whether this works for their data. Because counts are discrete,
- * coverage is at least nominal and visibly above it at very small means.
+ * achieved, so a reader can see whether this works for their data.
+ *
+ * Calibration (conformal, Angelopoulos & Bates 2023, "Conformal prediction: a gentle
+ * introduction", Found. Trends ML 16(4), §2 split conformal; Hyndman & Athanasopoulos, FPP3
+ * §5.5 on intervals from forecast errors): the negative binomial fixes the *shape* (skewed,
+ * widening with the mean); the *width* is then set by the same out-of-sample errors. For each
+ * block of calibration points (hour-of-day band × horizon week) the central probability s of
+ * the negative binomial interval is chosen, on a grid, so that the share of calibration actuals
+ * inside it is closest to the nominal 80% or 95%. Nominal 80% may thus use, say, the NB's 74%
+ * interval when the NB is too wide, or its 88% one when it is too narrow.
+ *
+ * Discreteness (the rounding rule): a count interval [l, u] cannot hit 80% exactly at small
+ * means (with 1.7 events expected, [0, 3] covers 91% and [1, 3] 73%). The usual rule (smallest
+ * x with F(x) ≥ p) always rounds outwards, so coverage creeps above nominal. Here each end is
+ * rounded to the *nearest* probability instead: l is the count whose probability below it,
+ * F(l − 1), is closest to (1 − s)/2, and u the count whose probability above it, 1 − F(u), is
+ * closest to (1 − s)/2. Hours round up or down about equally often, and the calibration above
+ * absorbs what remains, so coverage over many hours lands near nominal rather than above it.
+ * With no calibration points the intervals are the plain NB (Poisson) quantiles, nearest-rounded.
  */
-import { countInterval } from './distributions';
-import { defaultMethodOptions, fitMethod, minHistory, type FittedMethod, type ForecastMethodName, type MethodOptions } from './methods';
+import { negativeBinomialQuantiles } from './distributions';
+import { defaultMethodOptions, fitMethod, minHistory, type FittedMethod, type ForecastMethodName, type MethodOptions, type MethodParameter } from './methods';
+
+/**
+ * Point forecasts already computed on prefixes of ONE series, keyed by method, origin (the
+ * prefix length) and horizon. A forecast from origin o reads only series[0 … o), so sharing it
+ * between the backtest, the calibration of later origins and the method choice changes nothing
+ * but the time taken. Never share a cache between different series or method options.
+ */
+export type ForecastCache = Map<string, Float64Array>;
 
 export interface ForecastOptions {
 	method: ForecastMethodName;
@@ -30,8 +55,10 @@ export interface ForecastOptions {
 	period: number;
 	/** Overrides of {@link defaultMethodOptions}. */
 	methodOptions?: Partial<MethodOptions>;
-	/** Earlier origins used to estimate the dispersion (default 4). 0 gives Poisson intervals. */
+	/** Earlier origins whose out-of-sample errors set the intervals (default 8). 0 gives uncalibrated NB/Poisson intervals. */
 	calibrationOrigins?: number;
+	/** Point forecasts already made on prefixes of this same series (see ForecastCache). */
+	cache?: ForecastCache;
 }
 
 export interface Dispersion {
@@ -41,6 +68,32 @@ export interface Dispersion {
 	points: number;
 	/** How k was obtained. */
 	basis: 'out-of-sample errors' | 'no history to calibrate: Poisson';
+}
+
+/** The calibrated central probability of one block of forecast steps. */
+export interface IntervalBlock {
+	/** e.g. "hours 00–07, week 1". */
+	label: string;
+	/** Hour-of-day band (0: 00–07, 1: 08–15, 2: 16–23), or null for all hours. */
+	band: number | null;
+	/** Horizon week (0 = first season ahead, 1 = later), or null for every step ahead. */
+	week: number | null;
+	/** Calibration points (actual, forecast pairs) in the block. */
+	points: number;
+	/** Central probability of the negative binomial used for the nominal 80% interval. */
+	level80: number;
+	level95: number;
+	/** Share of the block's calibration actuals inside the chosen intervals. */
+	coverage80: number | null;
+	coverage95: number | null;
+}
+
+/** How the intervals were made, for display ("what the 80% means"). */
+export interface IntervalCalibration {
+	rule: string;
+	/** Calibration points in all. */
+	points: number;
+	blocks: IntervalBlock[];
 }
 
 export interface Forecast {
@@ -55,6 +108,12 @@ export interface Forecast {
 	dispersion: Dispersion;
 	params: Record<string, number>;
 	detail: string;
+	/** What the method uses, in plain words. */
+	uses: string[];
+	/** Its fitted parameters, in plain words. */
+	parameters: MethodParameter[];
+	/** How the intervals were calibrated. */
+	intervals: IntervalCalibration;
 }
 
 /**
@@ -79,16 +138,19 @@ function resolveOptions(period: number, overrides?: Partial<MethodOptions>): Met
 	return { ...defaultMethodOptions(period), ...overrides, period };
 }
 
+/** Default calibration origins: enough points per block (8 × the horizon). */
+export const DEFAULT_CALIBRATION_ORIGINS = 8;
+
 /**
  * Forecast `horizon` steps after `history` (counts, oldest first) with `method`, with 80% and
- * 95% intervals (negative binomial quantiles, module note). Holt–Winters is refitted at the
- * calibration origins with the parameters estimated on the full history (a re-estimate per origin
- * would multiply the cost for little change).
+ * 95% intervals calibrated on the method's own out-of-sample errors at `calibrationOrigins`
+ * earlier origins (module note). Holt–Winters is refitted at the calibration origins with the
+ * parameters estimated on the full history (a re-estimate per origin would multiply the cost).
  *
  * Edge cases: a history shorter than the method's minimum throws a RangeError naming it; an
  * all-zero history gives zeros everywhere (intervals [0, 0]); calibration origins that would
- * leave less than the minimum history are skipped, and with none left the intervals are Poisson
- * (`dispersion.basis` says so). horizon must be a positive integer.
+ * leave less than the minimum history are skipped, and with none left the intervals are
+ * Poisson (`dispersion.basis` says so). horizon must be a positive integer.
  */
 export function forecastSeries(history: ArrayLike<number>, options: ForecastOptions): Forecast {
 	const { method, horizon, period } = options;
@@ -96,42 +158,234 @@ export function forecastSeries(history: ArrayLike<number>, options: ForecastOpti
 	const methodOptions = resolveOptions(period, options.methodOptions);
 	const fitted = fitMethod(method, history, methodOptions);
 	const mean = Array.from(fitted.forecast(horizon));
-	const dispersion = calibrate(history, fitted, methodOptions, horizon, options.calibrationOrigins ?? 4);
+	options.cache?.set(cacheKey(method, history.length, horizon), Float64Array.from(mean));
+	const { dispersion, calibration, blockOf } = calibrate(history, fitted, methodOptions, horizon, options.calibrationOrigins ?? DEFAULT_CALIBRATION_ORIGINS, options.cache);
 	const lo80: number[] = [];
 	const hi80: number[] = [];
 	const lo95: number[] = [];
 	const hi95: number[] = [];
-	for (const mu of mean) {
-		const q = countInterval(mu, dispersion.size);
-		lo80.push(q.lo80);
-		hi80.push(q.hi80);
-		lo95.push(q.lo95);
-		hi95.push(q.hi95);
-	}
-	return { method, period, mean, lo80, hi80, lo95, hi95, dispersion, params: fitted.params, detail: fitted.detail };
+	mean.forEach((mu, h) => {
+		const b = calibration.blocks[blockOf(history.length + h, h)];
+		const i80 = nearestInterval(mu, dispersion.size, b.level80);
+		const i95 = nearestInterval(mu, dispersion.size, b.level95);
+		lo80.push(i80[0]);
+		hi80.push(i80[1]);
+		lo95.push(Math.min(i95[0], i80[0]));
+		hi95.push(Math.max(i95[1], i80[1]));
+	});
+	return { method, period, mean, lo80, hi80, lo95, hi95, dispersion, params: fitted.params, detail: fitted.detail, uses: fitted.uses, parameters: fitted.parameters, intervals: calibration };
 }
 
-function calibrate(history: ArrayLike<number>, fitted: FittedMethod, options: MethodOptions, horizon: number, origins: number): Dispersion {
+const cacheKey = (method: string, origin: number, horizon: number) => `${method}|${origin}|${horizon}`;
+
+/**
+ * The point forecast of `method` from `origin` (fitted on series[0 … origin) only), taken from
+ * `cache` when it holds it, else computed and stored there. No intervals.
+ */
+export function pointForecast(
+	series: ArrayLike<number>,
+	{ method, origin, horizon, period, methodOptions, cache }: { method: ForecastMethodName; origin: number; horizon: number; period: number; methodOptions?: Partial<MethodOptions>; cache?: ForecastCache }
+): Float64Array {
+	const key = cacheKey(method, origin, horizon);
+	const hit = cache?.get(key);
+	if (hit) return hit;
+	const f = fitMethod(method, head(series, origin), resolveOptions(period, methodOptions)).forecast(horizon);
+	cache?.set(key, f);
+	return f;
+}
+
+/** The probability table of one negative binomial count, F(0), F(1), … until 1 − F < 1e-6. */
+function cdfTable(mean: number, size: number): Float64Array {
+	const poisson = !Number.isFinite(size);
+	const out: number[] = [];
+	if (!(mean > 0)) return Float64Array.of(1);
+	let logPmf = poisson ? -mean : size * Math.log(size / (size + mean));
+	const logRatio = poisson ? Math.log(mean) : Math.log(mean / (size + mean));
+	let cdf = Math.exp(logPmf);
+	out.push(cdf);
+	for (let x = 0; 1 - cdf > 1e-6 && x < 100_000; x++) {
+		logPmf += logRatio + (poisson ? -Math.log(x + 1) : Math.log((x + size) / (x + 1)));
+		cdf += Math.exp(logPmf);
+		out.push(cdf);
+	}
+	return Float64Array.from(out);
+}
+
+/** Nearest-probability interval ends (module note) of a table F(0), F(1), … for central probability s. */
+function nearestEnds(F: Float64Array, s: number): [number, number] {
+	const tail = (1 - s) / 2;
+	// l: F(l − 1) closest to tail (F(−1) = 0); ties go to the wider interval.
+	let l = 0;
+	let best = Math.abs(0 - tail);
+	for (let x = 1; x < F.length; x++) {
+		const d = Math.abs(F[x - 1] - tail);
+		if (d < best) {
+			best = d;
+			l = x;
+		} else if (F[x - 1] > tail) break;
+	}
+	// u: 1 − F(u) closest to tail.
+	let u = F.length - 1;
+	best = Math.abs(1 - F[u] - tail);
+	for (let x = F.length - 2; x >= 0; x--) {
+		const d = Math.abs(1 - F[x] - tail);
+		if (d < best) {
+			best = d;
+			u = x;
+		} else if (1 - F[x] > tail) break;
+	}
+	return l <= u ? [l, u] : [u, u];
+}
+
+/**
+ * Central interval of a negative binomial count (mean, size; size Infinity = Poisson) with
+ * central probability `level`, each end rounded to the nearest probability (module note).
+ * Large means (> 10⁵) use the outward quantiles, where rounding no longer matters.
+ */
+export function nearestInterval(mean: number, size: number, level: number): [number, number] {
+	if (!(mean >= 0) || !Number.isFinite(mean)) throw new RangeError(`nearestInterval: mean must be a finite number ≥ 0, got ${mean}`);
+	if (!(level > 0 && level < 1)) throw new RangeError(`nearestInterval: level must be between 0 and 1, got ${level}`);
+	if (mean === 0) return [0, 0];
+	if (mean > 1e5) {
+		const [lo, hi] = negativeBinomialQuantiles([(1 - level) / 2, (1 + level) / 2], mean, size);
+		return [lo, hi];
+	}
+	return nearestEnds(cdfTable(mean, size), level);
+}
+
+/** Grid of central probabilities the calibration chooses from. */
+const LEVEL_GRID: number[] = (() => {
+	const out: number[] = [];
+	for (let s = 0.3; s < 0.9; s += 0.01) out.push(Number(s.toFixed(3)));
+	for (let s = 0.9; s < 0.999; s += 0.0025) out.push(Number(s.toFixed(4)));
+	out.push(0.999);
+	return out;
+})();
+
+/** Hour-of-day band of step t: 0 (00–07), 1 (08–15), 2 (16–23); null for non-hourly series. */
+function bandOf(period: number, options: MethodOptions): (t: number) => number | null {
+	if (period !== 168) return () => null;
+	const offset = options.calendar ? Number(options.calendar.start.slice(11, 13)) : 0;
+	return (t) => Math.floor(((offset + t) % 24) / 8);
+}
+
+/** Minimum calibration points for a block of its own; fewer are pooled. */
+const MIN_BLOCK_POINTS = 150;
+
+function calibrate(
+	history: ArrayLike<number>,
+	fitted: FittedMethod,
+	options: MethodOptions,
+	horizon: number,
+	origins: number,
+	cache: ForecastCache | undefined
+): { dispersion: Dispersion; calibration: IntervalCalibration; blockOf: (t: number, h: number) => number } {
 	const n = history.length;
-	const need = minHistory(fitted.method, options.period);
+	const { period } = options;
+	const need = minHistory(fitted.method, period);
 	const actual: number[] = [];
 	const mean: number[] = [];
-	const calibrationOptions: MethodOptions =
-		fitted.method === 'holt-winters'
-			? { ...options, holtWintersParams: { alpha: fitted.params.alpha, beta: fitted.params.beta, gamma: fitted.params.gamma } }
-			: options;
+	const steps: number[] = [];
+	const aheads: number[] = [];
+	const fixedHoltWinters = fitted.method === 'holt-winters';
+	const calibrationOptions: MethodOptions = fixedHoltWinters
+		? { ...options, holtWintersParams: { alpha: fitted.params.alpha, beta: fitted.params.beta, gamma: fitted.params.gamma } }
+		: options;
 	for (let j = 1; j <= origins; j++) {
 		const origin = n - j * horizon;
 		if (origin < need) break;
-		const past = head(history, origin);
-		const f = fitMethod(fitted.method, past, calibrationOptions).forecast(horizon);
+		const key = cacheKey(fitted.method, origin, horizon);
+		let f = fixedHoltWinters ? undefined : cache?.get(key);
+		if (!f) {
+			f = fitMethod(fitted.method, head(history, origin), calibrationOptions).forecast(horizon);
+			if (!fixedHoltWinters) cache?.set(key, f);
+		}
 		for (let h = 0; h < horizon; h++) {
 			actual.push(history[origin + h]);
 			mean.push(f[h]);
+			steps.push(origin + h);
+			aheads.push(h);
 		}
 	}
-	if (actual.length === 0) return { size: Infinity, points: 0, basis: 'no history to calibrate: Poisson' };
-	return { size: estimateDispersion(actual, mean), points: actual.length, basis: 'out-of-sample errors' };
+	const dispersion: Dispersion =
+		actual.length === 0
+			? { size: Infinity, points: 0, basis: 'no history to calibrate: Poisson' }
+			: { size: estimateDispersion(actual, mean), points: actual.length, basis: 'out-of-sample errors' };
+	const band = bandOf(period, options);
+	const weekOf = (h: number) => (horizon > period ? (h < period ? 0 : 1) : null);
+	// Blocks: every (band, week) present in the forecast; too few points → pooled over bands, then over everything.
+	const keys = new Map<string, { band: number | null; week: number | null }>();
+	for (let h = 0; h < horizon; h++) {
+		const b = band(n + h);
+		const w = weekOf(h);
+		keys.set(`${b}|${w}`, { band: b, week: w });
+	}
+	const tables = mean.map((mu) => cdfTable(mu, dispersion.size));
+	const fitBlock = (label: string, blk: { band: number | null; week: number | null }, members: number[]): IntervalBlock => {
+		if (members.length === 0) return { label, ...blk, points: 0, level80: 0.8, level95: 0.95, coverage80: null, coverage95: null };
+		const coverageAt = (s: number) => {
+			let inside = 0;
+			for (const i of members) {
+				const [l, u] = nearestEnds(tables[i], s);
+				if (actual[i] >= l && actual[i] <= u) inside++;
+			}
+			return inside / members.length;
+		};
+		// Coverage never falls as s grows (both ends move outwards), so bisect for the first grid
+		// level reaching the nominal share, then keep it or the one below, whichever is closer.
+		const chooseLevel = (nominal: number) => {
+			let lo = 0;
+			let hi = LEVEL_GRID.length - 1;
+			const top = coverageAt(LEVEL_GRID[hi]);
+			if (top < nominal) return { level: LEVEL_GRID[hi], coverage: top };
+			let hiCoverage = top;
+			while (lo < hi) {
+				const mid = (lo + hi) >> 1;
+				const c = coverageAt(LEVEL_GRID[mid]);
+				if (c >= nominal) {
+					hi = mid;
+					hiCoverage = c;
+				} else lo = mid + 1;
+			}
+			if (hi === 0) return { level: LEVEL_GRID[0], coverage: hiCoverage };
+			const below = coverageAt(LEVEL_GRID[hi - 1]);
+			return nominal - below < hiCoverage - nominal ? { level: LEVEL_GRID[hi - 1], coverage: below } : { level: LEVEL_GRID[hi], coverage: hiCoverage };
+		};
+		const c80 = chooseLevel(0.8);
+		const c95 = chooseLevel(0.95);
+		return { label, ...blk, points: members.length, level80: c80.level, level95: Math.max(c95.level, c80.level), coverage80: c80.coverage, coverage95: c95.coverage };
+	};
+	const bandLabel = (b: number | null) => (b === null ? 'all hours' : `hours ${String(8 * b).padStart(2, '0')}–${String(8 * b + 7).padStart(2, '0')}`);
+	const weekLabel = (w: number | null) => (w === null ? '' : w === 0 ? ', first week ahead' : ', later weeks');
+	const blocks: IntervalBlock[] = [];
+	const index = new Map<string, number>();
+	for (const [key, blk] of keys) {
+		let members = actual.map((_, i) => i).filter((i) => band(steps[i]) === blk.band && weekOf(aheads[i]) === blk.week);
+		let used = blk;
+		if (members.length < MIN_BLOCK_POINTS) {
+			used = { band: null, week: blk.week };
+			members = actual.map((_, i) => i).filter((i) => weekOf(aheads[i]) === blk.week);
+		}
+		if (members.length < MIN_BLOCK_POINTS) {
+			used = { band: null, week: null };
+			members = actual.map((_, i) => i);
+		}
+		const usedKey = `${used.band}|${used.week}`;
+		if (!index.has(usedKey)) {
+			index.set(usedKey, blocks.length);
+			blocks.push(fitBlock(`${bandLabel(used.band)}${weekLabel(used.week)}`.replace(/^all hours$/, 'all steps'), used, members));
+		}
+		index.set(key, index.get(usedKey)!);
+	}
+	const rule =
+		actual.length === 0
+			? 'no earlier forecasts to calibrate on: plain negative binomial (Poisson) quantiles, each end rounded to the nearest probability'
+			: `negative binomial shape (size ${Number.isFinite(dispersion.size) ? dispersion.size.toFixed(2) : '∞'}), width set so that ${origins > 0 ? `the ${actual.length} out-of-sample errors of ${Math.round(actual.length / horizon)} earlier origins` : 'earlier errors'} are covered 80% and 95% of the time per block; ends rounded to the nearest probability`;
+	return {
+		dispersion,
+		calibration: { rule, points: actual.length, blocks },
+		blockOf: (t, h) => index.get(`${band(t)}|${weekOf(h)}`)!
+	};
 }
 
 /** The first `length` values, without copying when the input is a typed array. */

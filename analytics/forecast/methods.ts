@@ -6,9 +6,11 @@
  * period 1 means "no season" (naive, recent mean, Holt's linear trend, log-linear trend).
  */
 import { fitHoltWinters, holtWintersFilter, holtWintersForecast, holtWintersMinLength, type HoltWintersParams } from './holt-winters';
+import type { SeriesCalendar } from './calendar';
+import { fitNbRegression } from './nb-regression';
 import { fitPoissonGlm } from './poisson-glm';
 
-export type ForecastMethodName = 'seasonal-naive' | 'seasonal-mean' | 'poisson' | 'holt-winters';
+export type ForecastMethodName = 'seasonal-naive' | 'seasonal-mean' | 'poisson' | 'holt-winters' | 'nb-regression' | 'combination';
 
 /**
  * Every method, simplest first. "Simplest" is what a non-statistician can check by hand: the
@@ -16,13 +18,35 @@ export type ForecastMethodName = 'seasonal-naive' | 'seasonal-mean' | 'poisson' 
  * profile with a trend; exponentially weighted level, trend and season. Ties in backtest
  * accuracy go to the earlier method in this list.
  */
-export const FORECAST_METHODS: readonly ForecastMethodName[] = ['seasonal-naive', 'seasonal-mean', 'poisson', 'holt-winters'];
+export const FORECAST_METHODS: readonly ForecastMethodName[] = ['seasonal-naive', 'seasonal-mean', 'poisson', 'holt-winters', 'nb-regression', 'combination'];
+
+/**
+ * The methods of the monthly area panels (forecastAreaHarm, the THR Risk input): the first four.
+ * The regression's calendar terms and the combination are built for hourly demand; a few dozen
+ * months per area cannot support them.
+ */
+export const PANEL_METHODS: readonly ForecastMethodName[] = ['seasonal-naive', 'seasonal-mean', 'poisson', 'holt-winters'];
 
 export const METHOD_LABELS: Record<ForecastMethodName, string> = {
 	'seasonal-naive': 'Seasonal naive (same point last season)',
 	'seasonal-mean': 'Seasonal mean of recent seasons',
 	poisson: 'Poisson regression on season position with trend (IRLS)',
-	'holt-winters': 'Holt–Winters additive exponential smoothing'
+	'holt-winters': 'Holt–Winters additive exponential smoothing',
+	'nb-regression': 'Negative binomial regression: hour of week, time of year, holidays, trend, recent level',
+	combination: 'Combination: equal-weight mean of the seasonal mean and the regression'
+};
+
+/**
+ * What each method uses, in plain words, for the page. For hourly series the seasonal mean is
+ * the "mean of the same hour over the last 8 weeks" baseline (8 seasons of 168 hours).
+ */
+export const METHOD_USES: Record<ForecastMethodName, string> = {
+	'seasonal-naive': 'the count at the same point one season earlier (for hourly series: the same hour last week)',
+	'seasonal-mean': 'the mean count at the same point over recent seasons (for hourly series: the same hour over the last 8 weeks)',
+	poisson: 'one rate per season position and a log-linear trend, fitted on the recent window',
+	'holt-winters': 'an exponentially weighted level, trend and season',
+	'nb-regression': 'one rate per hour of week (holidays as Sundays), a smooth yearly cycle, a trend and the recent level, with negative binomial spread',
+	combination: 'the average of two forecasts that fail differently: the seasonal mean and the regression (M4/M5 competitions: simple combinations are hard to beat)'
 };
 
 /** Type guard for method names read from the command line or a URL. */
@@ -39,6 +63,24 @@ export interface MethodOptions {
 	poissonWindow: number;
 	/** holt-winters: fixed smoothing parameters; estimated from the history when absent. */
 	holtWintersParams?: HoltWintersParams;
+	/** nb-regression: seasons of history it is fitted on (the most recent ones). */
+	regressionSeasons: number;
+	/** nb-regression: Fourier harmonics of the day of year (hourly series with a calendar only). */
+	harmonics: number;
+	/** nb-regression: seasons averaged for the recent-level term; 0 leaves the term out. */
+	recentLevelSeasons: number;
+	/** combination: the methods averaged with equal weights. */
+	combine: readonly ForecastMethodName[];
+	/** Dates of the series (start and public holidays); without it the regression has no calendar terms. */
+	calendar?: SeriesCalendar;
+}
+
+/** One fitted parameter in plain words, for the page. */
+export interface MethodParameter {
+	name: string;
+	value: number;
+	/** e.g. "trend 1.2% a year". */
+	meaning: string;
 }
 
 /**
@@ -49,10 +91,11 @@ export interface MethodOptions {
  */
 export function defaultMethodOptions(period: number): MethodOptions {
 	if (!(Number.isInteger(period) && period >= 1)) throw new RangeError(`period must be a positive integer, got ${period}`);
-	if (period === 168) return { period, seasons: 8, poissonWindow: 12 * 168 };
-	if (period === 12) return { period, seasons: 3, poissonWindow: 36 };
-	if (period === 1) return { period, seasons: 12, poissonWindow: 36 };
-	return { period, seasons: 4, poissonWindow: 8 * period };
+	const regression = { harmonics: 3, recentLevelSeasons: 0, combine: ['seasonal-mean', 'nb-regression'] as const };
+	if (period === 168) return { period, seasons: 8, poissonWindow: 12 * 168, regressionSeasons: 260, ...regression, recentLevelSeasons: 8 };
+	if (period === 12) return { period, seasons: 3, poissonWindow: 36, regressionSeasons: 3, ...regression };
+	if (period === 1) return { period, seasons: 12, poissonWindow: 36, regressionSeasons: 36, ...regression };
+	return { period, seasons: 4, poissonWindow: 8 * period, regressionSeasons: 8, ...regression };
 }
 
 /** A fitted method: point forecasts plus what was estimated, for display. */
@@ -62,6 +105,10 @@ export interface FittedMethod {
 	params: Record<string, number>;
 	/** One line a reviewer can read, e.g. "mean of the last 8 seasons". */
 	detail: string;
+	/** What the method uses, item by item in plain words. */
+	uses: string[];
+	/** The fitted (or fixed) parameters in plain words. */
+	parameters: MethodParameter[];
 	/** Expected value for each of the next `horizon` steps, clipped at 0. */
 	forecast(horizon: number): Float64Array;
 }
@@ -77,6 +124,8 @@ export function minHistory(method: ForecastMethodName, period: number): number {
 		case 'seasonal-mean':
 			return period;
 		case 'poisson':
+		case 'nb-regression':
+		case 'combination':
 			return 2 * period;
 		case 'holt-winters':
 			return holtWintersMinLength(period);
@@ -99,6 +148,8 @@ function seasonalMean(history: ArrayLike<number>, period: number, seasons: numbe
 		method,
 		params: { seasons },
 		detail: seasons === 1 ? `value ${period} step(s) earlier` : `mean of the same season position over the last ${seasons} seasons (fewer where the history is shorter)`,
+		uses: [seasons === 1 ? `the value ${period} step(s) earlier` : `the same season position in the last ${Math.min(seasons, Math.max(1, Math.floor(n / period)))} seasons`],
+		parameters: [{ name: 'seasons', value: seasons, meaning: seasons === 1 ? 'one season back' : `average of up to ${seasons} seasons` }],
 		forecast(horizon) {
 			const out = new Float64Array(horizon);
 			for (let h = 1; h <= horizon; h++) {
@@ -139,6 +190,11 @@ function poissonRegression(history: ArrayLike<number>, options: MethodOptions): 
 		method: 'poisson',
 		params: { trendPerSeason: slope, window, iterations: fit.iterations, converged: fit.converged ? 1 : 0 },
 		detail: `log-linear trend ${(100 * (Math.exp(slope) - 1)).toFixed(2)}% per season, fitted on the last ${window} steps by IRLS (${fit.iterations} iterations)`,
+		uses: [`season position (t mod ${period})`, 'log-linear trend', `the last ${window} steps`],
+		parameters: [
+			{ name: 'trendPerSeason', value: slope, meaning: `trend ${(100 * (Math.exp(slope) - 1)).toFixed(2)}% per season` },
+			{ name: 'window', value: window, meaning: `fitted on the last ${window} steps` }
+		],
 		forecast(horizon) {
 			const out = new Float64Array(horizon);
 			for (let h = 1; h <= horizon; h++) {
@@ -160,6 +216,12 @@ function holtWinters(history: ArrayLike<number>, options: MethodOptions): Fitted
 		method: 'holt-winters',
 		params: { alpha: params.alpha, beta: params.beta, gamma: params.gamma },
 		detail: `α = ${params.alpha.toFixed(3)}, β = ${params.beta.toFixed(4)}, γ = ${params.gamma.toFixed(3)}${period === 1 ? ' (no season: Holt linear trend)' : ''}${options.holtWintersParams ? ' (fixed)' : ' (least squares)'}`,
+		uses: ['the whole history, recent steps weighted most', period === 1 ? 'level and trend' : 'level, trend and season'],
+		parameters: [
+			{ name: 'alpha', value: params.alpha, meaning: `level smoothing α = ${params.alpha.toFixed(3)} (near 1: follows the latest steps)` },
+			{ name: 'beta', value: params.beta, meaning: `trend smoothing β = ${params.beta.toFixed(4)}` },
+			{ name: 'gamma', value: params.gamma, meaning: `season smoothing γ = ${params.gamma.toFixed(3)}` }
+		],
 		forecast(horizon) {
 			const out = holtWintersForecast(state, period, horizon);
 			// Additive smoothing can go below zero on low counts; a count cannot.
@@ -185,5 +247,39 @@ export function fitMethod(method: ForecastMethodName, history: ArrayLike<number>
 			return poissonRegression(history, options);
 		case 'holt-winters':
 			return holtWinters(history, options);
+		case 'nb-regression':
+			return fitNbRegression(history, options);
+		case 'combination':
+			return combination(history, options);
 	}
+}
+
+/**
+ * Equal-weight mean of the point forecasts of `options.combine` (default the seasonal mean and
+ * the regression). Equal weights, not fitted ones: the M4 and M5 competitions (Makridakis et
+ * al. 2020, IJF 36(1):54–74; 2022, IJF 38(4):1346–1364) found simple combinations of simple
+ * methods hard to beat, and estimated weights add noise (the "forecast combination puzzle",
+ * Smith & Wallis 2009).
+ */
+function combination(history: ArrayLike<number>, options: MethodOptions): FittedMethod {
+	const members = options.combine.filter((m) => m !== 'combination');
+	if (members.length === 0) throw new RangeError('combination: no methods to combine');
+	const fits = members.map((m) => fitMethod(m, history, options));
+	const params: Record<string, number> = { members: fits.length };
+	for (const f of fits) for (const [k, v] of Object.entries(f.params)) params[`${f.method}.${k}`] = v;
+	return {
+		method: 'combination',
+		params,
+		detail: `equal-weight mean of ${members.join(' and ')}`,
+		uses: fits.map((f) => `${f.method} (weight 1/${fits.length}): ${f.uses.join(', ')}`),
+		parameters: fits.flatMap((f) => f.parameters.map((p) => ({ ...p, name: `${f.method}.${p.name}`, meaning: `${f.method}: ${p.meaning}` }))),
+		forecast(horizon) {
+			const out = new Float64Array(horizon);
+			for (const f of fits) {
+				const v = f.forecast(horizon);
+				for (let i = 0; i < horizon; i++) out[i] += v[i] / fits.length;
+			}
+			return out;
+		}
+	};
 }
