@@ -31,7 +31,15 @@ export type CellLevel = 'lsoa' | 'h3_7' | 'h3_8' | 'h3_9';
  *   have no resident denominator (residents null).
  */
 export type StopSearchArea =
-	| { kind: 'force' }
+	| {
+			kind: 'force';
+			/**
+			 * Also count searches located outside the force area (by default they are not: records
+			 * located outside are never counted for the force area). The Home Office counts every search
+			 * a force made, wherever it was; set this to reproduce that count.
+			 */
+			includeOutside?: boolean;
+	  }
 	| { kind: 'lad'; code: string }
 	| { kind: 'cells'; level: CellLevel; ids: string[] };
 
@@ -54,7 +62,9 @@ export interface Caveat {
 		| 'no-denominator'
 		| 'unlocated-excluded'
 		| 'zero-white'
-		| 'period-partial';
+		| 'outside-excluded'
+		| 'denominator-date'
+		| 'officer-no-mixed';
 	severity: 'info' | 'warning' | 'serious';
 	/** Plain English for a non-statistician. */
 	text: string;
@@ -241,4 +251,20 @@ export interface FlaggedComposition {
 	flaggedResidents: number;
 	forceResidents: number | null;
 	caveats: Caveat[];
+}
+
+/** What the data offers the stop-and-search views: months, authorities, whether denominators exist. */
+export interface StopSearchCoverage {
+	/** First and last month with searches, null when there are none. */
+	first: string | null;
+	last: string | null;
+	searches: number;
+	/** The force area's name, or null when the extract declares none. */
+	forceName: string | null;
+	/** Local authorities with Census residents (LAD 2023 codes), for an area picker. */
+	authorities: Array<{ code: string; name: string; residents: number }>;
+	/** Whether Census 2021 residents by ethnic group are present (population_ethnicity rows). */
+	hasPopulation: boolean;
+	/** Whether searches carry an LSOA (boundaries were given to the builder): needed for authority and LSOA selections. */
+	hasLsoa: boolean;
 }
