@@ -230,10 +230,18 @@ async function exclusions(runner: QueryRunner, scope: StopSearchScope, sql: Scop
 	}
 	const where = period.length ? period.join(' AND ') : 'true';
 	if (!(await hasColumn(runner, 'stop_search', 'in_force_area'))) return caveats;
-	const [r] = await runner.rows<{ outside: number; unlocated: number }>(
-		`SELECT count(*) FILTER (WHERE in_force_area = false)::INTEGER AS outside, count(*) FILTER (WHERE in_force_area IS NULL)::INTEGER AS unlocated FROM stop_search WHERE ${where}`,
+	const [r] = await runner.rows<{ outside: number; unlocated: number; unplaced: number }>(
+		`SELECT count(*) FILTER (WHERE in_force_area = false)::INTEGER AS outside, count(*) FILTER (WHERE in_force_area IS NULL)::INTEGER AS unlocated,
+		        count(*) FILTER (WHERE in_force_area IS NULL AND longitude IS NOT NULL)::INTEGER AS unplaced FROM stop_search WHERE ${where}`,
 		pp
 	);
+	if (scope.area.kind === 'force' && !scope.area.includeOutside && r.unplaced > 0) {
+		caveats.push({
+			code: 'unplaced-counted',
+			severity: 'warning',
+			text: `${r.unplaced.toLocaleString('en-GB')} searches have a location that could not be placed inside or outside the force area (no boundaries for it were given when the data was built), so they are counted; some may lie outside it.`
+		});
+	}
 	if (scope.area.kind === 'force' && !scope.area.includeOutside && r.outside > 0) {
 		caveats.push({
 			code: 'outside-excluded',

@@ -64,7 +64,8 @@ export interface Caveat {
 		| 'zero-white'
 		| 'outside-excluded'
 		| 'denominator-date'
-		| 'officer-no-mixed';
+		| 'officer-no-mixed'
+		| 'unplaced-counted';
 	severity: 'info' | 'warning' | 'serious';
 	/** Plain English for a non-statistician. */
 	text: string;
