@@ -25,7 +25,15 @@
  *   and the baselines (last month's harm, 12-month harm, last month's counts, kernel density), and
  *   the plain statement of where the first model does not beat a baseline.
  * --evaluation-out writes the per-origin figures (CSV: one row per method, month and share; JSON:
- * the whole evaluation). Exits 2 on a usage error, 1 when the input cannot be read or has no
+ * the whole evaluation).
+ *
+ * With --window (7d, 14d, 28d where records carry dates; 1m, 2m, 3m) and/or --budget (a share
+ * of the force area, 5% or 0.05, or km², 2km2): the windowed forecast of analytics/hotspots/windows.ts
+ * at --level lsoa, h3-7 … h3-10: every method (eb-blend, hawkes on dated records, and the
+ * baselines last-period, last-year, kde) ranks the next window, and --origins n rolling windows
+ * (default 12) are evaluated by hit rate, PAI and PEI* at the budget, each from the data before it;
+ * eb-blend's weights are chosen on the --tune-origins windows before each (default 6). --out
+ * writes the eb-blend ranking; --evaluation-out the JSON of the whole forecast. Exits 2 on a usage error, 1 when the input cannot be read or has no
  * records up to --train-end.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -55,8 +63,11 @@ import { effectiveWeights, type AreaUnit } from '../analytics/thr/model';
 import { DEFAULT_THR_MODEL, readModel } from './thr-model-file';
 import { areaColumn, monthIndex, monthKey, type AreaLevel, type MonthlyTable } from '../analytics/forecast/series';
 import { runCli, UsageError } from './lib/cli';
+import { hotspotForecast, parseBudget, parseWindow, type AreaBudget, type HotspotForecast, type HotspotWindow, type WindowLevel } from '../analytics/hotspots/windows';
 
 const LEVELS: Record<string, AreaLevel> = { lsoa: 'lsoa', 'h3-7': 'h3_r7', 'h3-8': 'h3_r8', 'h3-9': 'h3_r9', area: 'area_code' };
+/** Levels of the windowed forecast: the extract's, and H3 resolution 10 (children of the resolution-9 force cells). */
+const WINDOW_LEVELS: Record<string, WindowLevel> = { ...LEVELS, 'h3-10': 'h3_r10' };
 const DATASETS: readonly MonthlyTable[] = ['incidents', 'events', 'stop_search'];
 const MEASURES: readonly HotspotMeasure[] = ['count', 'harm'];
 export const HOTSPOT_COLUMNS = ['area_id', 'rank', 'score', 'method'] as const;
@@ -105,6 +116,7 @@ const USAGE = `usage: npm run hotspots -- --input <street CSVs, folders or an ex
          [--method ${Object.keys(HOTSPOT_CLI_METHODS).join('|')}] [--level ${Object.keys(LEVELS).join('|')}] [--dataset ${DATASETS.join('|')}]
          [--lookback-months <n>] [--bandwidth <metres>] [--model <THR model file> …] [--evaluate-months <n>] [--measure count|harm]
          [--area-shares 0.01,0.05,0.1,0.2] [--evaluation-out <file.csv|file.json>]
+         [--window 7d|14d|28d|1m|2m|3m] [--budget 5%|0.05|2km2] [--origins <n>] [--tune-origins <n>] (windowed forecast; --level also h3-10)
   e.g. npm run hotspots -- --input sample-data/police-uk/city-of-london/street --train-end 2019-10 --method kde --level h3-8 --out hotspots.csv
        npm run hotspots -- --input extracts/sample/city-of-london --method thr --measure harm --evaluate-months 12`;
 
@@ -125,6 +137,8 @@ export interface HotspotsCliOptions {
 	areaShares: number[];
 	/** Per-origin figures (.csv or .json); null: not written. */
 	evaluationOut: string | null;
+	/** Windowed forecast (--window / --budget given); null: the monthly ranking above. */
+	windowed?: { window: HotspotWindow; budget: AreaBudget; level: WindowLevel; origins: number; tuneOrigins: number } | null;
 }
 
 const positiveInteger = (name: string, text: string | undefined, fallback: number, min = 1): number => {
@@ -140,7 +154,7 @@ export function parseHotspotsArgs(argv: readonly string[]): HotspotsCliOptions |
 	try {
 		args = parseArgs(argv, {
 			lists: ['input', 'model'],
-			values: ['train-end', 'out', 'method', 'level', 'dataset', 'lookback-months', 'bandwidth', 'evaluate-months', 'measure', 'area-shares', 'evaluation-out'],
+			values: ['train-end', 'out', 'method', 'level', 'dataset', 'lookback-months', 'bandwidth', 'evaluate-months', 'measure', 'area-shares', 'evaluation-out', 'window', 'budget', 'origins', 'tune-origins'],
 			flags: ['help']
 		});
 	} catch (e) {
@@ -156,6 +170,7 @@ export function parseHotspotsArgs(argv: readonly string[]): HotspotsCliOptions |
 			throw new UsageError(`--train-end must be a month YYYY-MM, got "${v['train-end']}"`);
 		}
 	}
+	if (v.window !== undefined || v.budget !== undefined) return parseWindowed(args.lists.input, v);
 	const method = v.method ?? 'last-period';
 	if (!(method in HOTSPOT_CLI_METHODS)) throw new UsageError(`--method must be one of ${Object.keys(HOTSPOT_CLI_METHODS).join(', ')}, got "${method}"`);
 	const level = LEVELS[v.level ?? 'lsoa'];
@@ -197,6 +212,73 @@ export function parseHotspotsArgs(argv: readonly string[]): HotspotsCliOptions |
 	};
 }
 
+/** The windowed forecast's options (--window, --budget, --origins, --tune-origins; --level up to h3-10). */
+function parseWindowed(inputs: string[], v: Record<string, string | undefined>): HotspotsCliOptions {
+	for (const k of ['method', 'train-end', 'evaluate-months', 'measure', 'area-shares', 'lookback-months', 'bandwidth']) {
+		if (v[k] !== undefined) throw new UsageError(`--${k} does not apply to the windowed forecast (--window / --budget)`);
+	}
+	let window: HotspotWindow;
+	let budget: AreaBudget;
+	try {
+		window = parseWindow(v.window ?? '1m');
+		budget = parseBudget(v.budget ?? '5%');
+	} catch (e) {
+		throw new UsageError(`--window / --budget: ${(e as Error).message}`);
+	}
+	const level = WINDOW_LEVELS[v.level ?? 'lsoa'];
+	if (!level) throw new UsageError(`--level must be one of ${Object.keys(WINDOW_LEVELS).join(', ')}, got "${v.level}"`);
+	const dataset = (v.dataset ?? 'incidents') as MonthlyTable;
+	if (!DATASETS.includes(dataset)) throw new UsageError(`--dataset must be one of ${DATASETS.join(', ')}, got "${v.dataset}"`);
+	if (v['evaluation-out'] !== undefined && !/\.json$/i.test(v['evaluation-out'])) throw new UsageError(`--evaluation-out of a windowed forecast must end in .json, got "${v['evaluation-out']}"`);
+	return {
+		inputs,
+		trainEnd: null,
+		out: v.out ?? null,
+		method: 'eb-blend',
+		level: level === 'h3_r10' ? 'h3_r9' : level,
+		dataset,
+		kde: { lookbackMonths: 12 },
+		models: [],
+		evaluateMonths: 0,
+		measure: 'count',
+		areaShares: [],
+		evaluationOut: v['evaluation-out'] ?? null,
+		windowed: {
+			window,
+			budget,
+			level,
+			origins: positiveInteger('origins', v.origins, 12),
+			tuneOrigins: positiveInteger('tune-origins', v['tune-origins'], 6)
+		}
+	};
+}
+
+/** Print the windowed forecast: region, budget, the evaluation table and the gains of each method over each baseline. */
+export function windowedReport(f: HotspotForecast, log: (line: string) => void) {
+	const e = f.evaluation;
+	const w = e.window;
+	const span = w.unit === 'day' ? `${w.length} days` : `${w.length} month${w.length > 1 ? 's' : ''}`;
+	log(
+		`Region: ${e.region.forceArea ? `the force area (${e.region.forceArea})` : 'no force area declared'}, ${e.region.areas} ${e.level} areas (${e.region.basis})${e.region.km2 === null ? ', sizes unknown: equal areas' : `, ${e.region.km2.toFixed(2)} km²`}.`
+	);
+	for (const x of e.region.warnings) log(`Warning: ${x}`);
+	log(`Budget: ${(100 * e.share).toFixed(2)}% of the area${e.budgetKm2 === null ? '' : ` (${e.budgetKm2.toFixed(3)} km²)`}. Window: the next ${span}.`);
+	log(`Evaluation: ${e.origins.length} rolling windows starting ${e.origins[0]} … ${e.origins.at(-1)}, each ranked from the records before it only. Mean over the windows:`);
+	log(`  ${'method'.padEnd(14)}${'hit rate'.padStart(10)}${'PAI'.padStart(10)}${'PEI*'.padStart(8)}  label`);
+	for (const r of e.rows) log(`  ${r.method.padEnd(14)}${pct(r.hitRate).padStart(10)}${(r.pai === null ? '—' : r.pai.toFixed(3)).padStart(10)}${num(r.peiStar).padStart(8)}  ${r.label}${r.baseline ? ' (baseline)' : ''}`);
+	for (const g of e.gains) log(`  ${g.method} PAI vs ${g.baseline}: ${g.paiGain === null ? '—' : `${g.paiGain >= 0 ? '+' : ''}${(100 * g.paiGain).toFixed(1)}%`}`);
+	const eb = e.rows.find((r) => r.method === 'eb-blend');
+	if (eb) log(`  eb-blend weights per window (last period / three periods / year): ${eb.origins.map((o) => o.weights!.join('/')).join(', ')}`);
+	const hk = e.rows.find((r) => r.method === 'hawkes');
+	if (hk) log(`  hawkes fits (θ, 1/ω days, σ m): ${hk.origins.map((o) => `${o.hawkes!.theta.toFixed(3)}, ${(1 / o.hawkes!.omega).toFixed(1)}, ${(1000 * o.hawkes!.sigmaKm).toFixed(0)}`).join('; ')}`);
+	log(`Forecast for ${f.from} … ${f.to}:`);
+	for (const r of f.rankings) {
+		const b = r.budgetAreas;
+		log(`  ${r.method.padEnd(14)} top ${b.areas} areas cover the budget: ${r.rows.slice(0, Math.min(5, b.areas)).map((x) => x.areaId).join(', ')}${b.areas > 5 ? ' …' : ''}`);
+	}
+	log(`Time: ${(f.ms / 1000).toFixed(2)} s.`);
+}
+
 const pct = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)}%`);
 const num = (v: number | null) => (v === null ? '—' : v.toFixed(2));
 const count = (n: number) => n.toLocaleString('en-GB');
@@ -219,6 +301,28 @@ export async function runHotspots(options: HotspotsCliOptions, log: (line: strin
 	try {
 		await loadInput(runner, options.inputs);
 		const loadedMs = performance.now() - started;
+		if (options.windowed) {
+			const w = options.windowed;
+			let f: HotspotForecast;
+			try {
+				f = await hotspotForecast(runner, { table: options.dataset, level: w.level, window: w.window, budget: w.budget, origins: w.origins, tuneOrigins: w.tuneOrigins });
+			} catch (e) {
+				if (!(e instanceof RangeError)) throw e;
+				log(`error: ${e.message}`);
+				return 1;
+			}
+			windowedReport(f, log);
+			const eb = f.rankings.find((r) => r.method === 'eb-blend');
+			if (options.out && eb) {
+				writeFile(options.out, toCsv(eb.rows.map((r) => ({ area_id: r.areaId, rank: r.rank, score: Number(r.score.toPrecision(8)), method: 'eb-blend' })), HOTSPOT_COLUMNS));
+				log(`Wrote ${eb.rows.length} rows to ${options.out}.`);
+			}
+			if (options.evaluationOut) {
+				writeFile(options.evaluationOut, JSON.stringify(f, null, '\t') + '\n');
+				log(`Wrote the forecast and evaluation to ${options.evaluationOut}.`);
+			}
+			return 0;
+		}
 		let trainEnd = options.trainEnd;
 		if (trainEnd === null) {
 			const [r] = await runner.rows<{ last: number | null }>(`SELECT max(month_index) AS last FROM ${options.dataset}`);
