@@ -31,6 +31,12 @@ export const PAGE_REQUIREMENTS: readonly PageRequirement[] = [
 		needs: 'month-resolution incidents with LSOA codes, which the THR model scores area by area'
 	},
 	{
+		paths: ['/stop-search'],
+		page: 'Stop and search',
+		met: (rows) => rows('stop_search') > 0,
+		needs: 'police.uk stop and search records, to compare search, find and arrest rates across ethnic groups'
+	},
+	{
 		paths: ['/forecast'],
 		page: 'Forecast',
 		met: (rows) => rows('events') + rows('stop_search') > 0,
