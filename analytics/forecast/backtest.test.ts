@@ -30,15 +30,22 @@ describe('naiveScales', () => {
 });
 
 describe('backtest', () => {
-	// Series 1, 3, 2, 4, 3; period 1; horizon 1; origins 3 and 4; Poisson intervals (no calibration).
+	// Series 1, 3, 2, 4, 3; period 1; horizon 1; origins 3 and 4; Poisson intervals (no calibration),
+	// each end rounded to the nearest probability (forecast.ts): l with F(l − 1) closest to the
+	// tail, u with 1 − F(u) closest to it (tails 0.10 and 0.025).
 	// Naive: origin 3 forecasts 2 (actual 4, e = −2), origin 4 forecasts 4 (actual 3, e = 1).
 	//   MAE 1.5; bias −0.5; MASE = (2/1.5 + 1/(5/3))/2 = (1.3333 + 0.6)/2 = 0.966667.
-	//   Intervals: Poisson(2) 80% [0, 4], 95% [0, 5] ∋ 4; Poisson(4) 80% [2, 7], 95% [1, 8] ∋ 3.
-	//   Coverage 1 and 1; mean 80% width (4 + 5)/2 = 4.5.
+	//   Poisson(2): F = .1353, .4060, .6767, .8571, .9473, .9834 → 80% [1, 3] ∌ 4, 95% [0, 5] ∋ 4.
+	//   Poisson(4): F(0 … 9) = .0183, .0916, .2381, .4335, .6288, .7851, .8893, .9489, .9786, .9919
+	//   → 80% [2, 6] ∋ 3, 95% [1, 8] ∋ 3. Coverage 0.5 and 1; widths (2 + 4)/2 = 3 and (5 + 7)/2 = 6.
+	//   Pinball at τ = .025, .1, .9, .975 (ends 0, 1, 3, 5; y = 4): .1, .3, .9, .025 → mean .33125;
+	//   (ends 1, 2, 6, 8; y = 3): .05, .1, .3, .125 → .14375. Mean .2375; scaled by the
+	//   origins' scales 1.5 and 5/3: (.220833 + .08625)/2 = .153542.
 	// Recent mean (all history): origin 3 forecasts mean(1, 3, 2) = 2 (e = −2); origin 4
 	//   forecasts mean(1, 3, 2, 4) = 2.5 (e = −0.5). MAE 1.25; bias −1.25;
 	//   MASE = (1.3333 + 0.5/(5/3))/2 = (1.3333 + 0.3)/2 = 0.816667; relative MAE 1.25/1.5.
-	//   Intervals: Poisson(2) [0, 4] ∋ 4; Poisson(2.5) 80% [1, 5] ∋ 3. Width (4 + 4)/2 = 4.
+	//   Poisson(2.5): F = .0821, .2873, .5438, .7576, .8912, .9580 → 80% [1, 4] ∋ 3. Coverage 0.5;
+	//   width (2 + 3)/2 = 2.5.
 	const result = backtest([1, 3, 2, 4, 3], {
 		period: 1,
 		horizon: 1,
@@ -49,8 +56,8 @@ describe('backtest', () => {
 	});
 
 	it.each([
-		['seasonal-naive', { mae: 1.5, bias: -0.5, mase: 0.966667, relativeMae: 1, coverage80: 1, coverage95: 1, width80: 4.5 }],
-		['seasonal-mean', { mae: 1.25, bias: -1.25, mase: 0.816667, relativeMae: 0.833333, coverage80: 1, coverage95: 1, width80: 4 }]
+		['seasonal-naive', { mae: 1.5, bias: -0.5, mase: 0.966667, relativeMae: 1, coverage80: 0.5, coverage95: 1, width80: 3, width95: 6, pinball: 0.2375, scaledPinball: 0.153542 }],
+		['seasonal-mean', { mae: 1.25, bias: -1.25, mase: 0.816667, relativeMae: 0.833333, coverage80: 0.5, coverage95: 1, width80: 2.5 }]
 	] as const)('%s scores %j', (method, expected) => {
 		const score = result.scores.find((s) => s.method === method)!;
 		expect(score).toMatchObject({ origins: 2, points: 2, skipped: null });
@@ -118,7 +125,12 @@ describe('forecastWithBacktest', () => {
 		const r = forecastWithBacktest(history, { horizon: 4, period: 4, method: 'seasonal-mean', backtestOrigins: 3 });
 		expect(r.forecast.method).toBe('seasonal-mean');
 		expect(r.choice.reason).toMatch(/^chosen by the user \(the backtest would pick seasonal-naive/);
-		expect(r.backtest!.scores).toHaveLength(4);
+		expect(r.backtest!.scores.map((s) => s.method)).toEqual(['seasonal-naive', 'seasonal-mean', 'poisson', 'holt-winters', 'nb-regression', 'combination']);
+		// The explanation names the method, what it uses, its parameters and why.
+		expect(r.explanation).toMatchObject({ method: 'seasonal-mean', label: 'Seasonal mean of recent seasons' });
+		expect(r.explanation.why).toMatch(/^chosen by the user .*Backtest over 3 origins: MAE 0\.000 \(no MASE/);
+		expect(r.explanation.parameters).toEqual([{ name: 'seasons', value: 4, meaning: 'average of up to 4 seasons' }]);
+		expect(r.explanation.intervals).toMatch(/In the backtest the 80% intervals held 100\.0% of the actual values/);
 	});
 
 	it('a history too short to backtest falls back to the simplest method that fits', () => {

@@ -357,16 +357,16 @@ export function explainForecast(forecast: Forecast, result: BacktestResult | nul
 	const baseline = result?.scores.find((s) => s.method === 'seasonal-mean' && s.skipped === null) ?? null;
 	let why = choice.reason;
 	if (mine && result) {
-		why += `. Backtest over ${result.origins.length} origins: MASE ${f3(mine.mase)}`;
+		why += `. Backtest over ${result.origins.length} origins: ${mine.mase === null ? `MAE ${f3(mine.mae)} (no MASE: the history repeats exactly)` : `MASE ${f3(mine.mase)}`}`;
 		if (baseline && method !== 'seasonal-mean' && mine.mase !== null && baseline.mase !== null && baseline.mase > 0) {
 			const gain = 1 - mine.mase / baseline.mase;
 			why += ` against ${f3(baseline.mase)} for the seasonal mean (${gain >= 0 ? `${(100 * gain).toFixed(1)}% lower` : `${(-100 * gain).toFixed(1)}% higher: it does not beat the baseline`})`;
 		}
 		const others = result.scores.filter((s) => s.skipped === null && s.method !== method && s.method !== 'seasonal-mean');
-		if (others.length) why += `; others: ${others.map((s) => `${s.method} ${f3(s.mase)}`).join(', ')}`;
+		if (others.length) why += `; others: ${others.map((s) => `${s.method} ${f3(s.mase ?? s.mae)}`).join(', ')}`;
 	}
 	const intervals = mine
-		? `${forecast.intervals.rule}. In the backtest the 80% intervals held ${pct(mine.coverage80)} of actual hours and the 95% intervals ${pct(mine.coverage95)} (scaled pinball loss ${f3(mine.scaledPinball)}).`
+		? `${forecast.intervals.rule}. In the backtest the 80% intervals held ${pct(mine.coverage80)} of the actual values and the 95% intervals ${pct(mine.coverage95)} (scaled pinball loss ${f3(mine.scaledPinball)}).`
 		: `${forecast.intervals.rule}. No backtest coverage to report.`;
 	return { method, label: METHOD_LABELS[method], uses: [METHOD_USES[method], ...forecast.uses], parameters: forecast.parameters, why, intervals };
 }

@@ -75,7 +75,7 @@ describe('every method', () => {
 	});
 
 	it('minHistory and isForecastMethod', () => {
-		expect(FORECAST_METHODS.map((m) => minHistory(m, 12))).toEqual([12, 12, 24, 24]);
+		expect(FORECAST_METHODS.map((m) => minHistory(m, 12))).toEqual([12, 12, 24, 24, 24, 24]);
 		expect(isForecastMethod('poisson')).toBe(true);
 		expect(isForecastMethod('arima')).toBe(false);
 	});

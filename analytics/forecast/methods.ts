@@ -92,7 +92,7 @@ export interface MethodParameter {
 export function defaultMethodOptions(period: number): MethodOptions {
 	if (!(Number.isInteger(period) && period >= 1)) throw new RangeError(`period must be a positive integer, got ${period}`);
 	const regression = { harmonics: 3, recentLevelSeasons: 0, combine: ['seasonal-mean', 'nb-regression'] as const };
-	if (period === 168) return { period, seasons: 8, poissonWindow: 12 * 168, regressionSeasons: 260, ...regression, recentLevelSeasons: 8 };
+	if (period === 168) return { period, seasons: 8, poissonWindow: 12 * 168, regressionSeasons: 260, ...regression };
 	if (period === 12) return { period, seasons: 3, poissonWindow: 36, regressionSeasons: 3, ...regression };
 	if (period === 1) return { period, seasons: 12, poissonWindow: 36, regressionSeasons: 36, ...regression };
 	return { period, seasons: 4, poissonWindow: 8 * period, regressionSeasons: 8, ...regression };
