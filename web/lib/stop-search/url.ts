@@ -8,6 +8,8 @@
  *   area      absent: the force area; `lad:<code>` a local authority; or the Map's selection
  *             `<level>:<id>,<id>…` with level lsoa | h3_7 | h3_8 | h3_9 (ids URI-encoded), as the
  *             Map writes it (analytics/explore/filters.ts), so a map selection opens here as is
+ *   out       1: for the force area, also count searches located outside it (the Home Office
+ *             counts every search a force made); absent: they are not counted
  *   rg        records shown: an ethnic group (or "Not recorded")
  *   rs        records shown: a split value, `<by>:<value>` (value URI-encoded)
  *   ro        records shown: only finds | arrests | drug-possession
@@ -17,7 +19,7 @@
 import { isMonthKey } from '$analytics/shared/months';
 import { ETHNIC_GROUPS, NOT_RECORDED, type CellLevel, type EthnicityBasis, type GroupOrUnknown, type RecordQuery, type SplitBy, type StopSearchArea, type StopSearchScope } from '$analytics/stop-search/types';
 
-export const STOP_SEARCH_PARAMS = ['from', 'to', 'eth', 'area', 'rg', 'rs', 'ro', 'rp'] as const;
+export const STOP_SEARCH_PARAMS = ['from', 'to', 'eth', 'area', 'out', 'rg', 'rs', 'ro', 'rp'] as const;
 export const CELL_LEVELS: readonly CellLevel[] = ['lsoa', 'h3_7', 'h3_8', 'h3_9'];
 export const SPLITS: readonly SplitBy[] = ['legislation', 'object_of_search', 'age_range', 'gender', 'month'];
 export const ONLY: readonly NonNullable<RecordQuery['only']>[] = ['finds', 'arrests', 'drug-possession'];
@@ -126,6 +128,11 @@ export function parseStopSearchUrl(params: URLSearchParams, options: StopSearchO
 			messages.push(`Area ${shown(area)} is not a local authority or a selection of LSOAs or H3 cells; showing the force area.`);
 		}
 	}
+	const out = params.get('out');
+	if (out !== null) {
+		if (out === '1' && s.area.kind === 'force') s.area = { kind: 'force', includeOutside: true };
+		else if (out !== '0') messages.push(`Searches outside the force area are counted only for the force area (out=1); ${shown(out)} ignored.`);
+	}
 	const rg = params.get('rg');
 	const rs = params.get('rs');
 	const ro = params.get('ro');
@@ -170,6 +177,7 @@ export function stopSearchParams(state: StopSearchState): Record<(typeof STOP_SE
 		to: state.to,
 		eth: state.basis === 'self' ? null : state.basis,
 		area: areaParam(state.area),
+		out: state.area.kind === 'force' && state.area.includeOutside ? '1' : null,
 		rg: r?.group ?? null,
 		rs: r?.split ? `${r.split.by}:${encodeURIComponent(r.split.value)}` : null,
 		ro: r?.only ?? null,
@@ -199,7 +207,7 @@ export function scopeKey(scope: StopSearchScope): string {
 
 /** File-name part of a scope: period, basis, area. */
 export function scopeStem(state: StopSearchState): string {
-	const area = state.area.kind === 'force' ? 'force-area' : state.area.kind === 'lad' ? `lad-${state.area.code}` : `${state.area.ids.length}-${state.area.level}-cells`;
+	const area = state.area.kind === 'force' ? (state.area.includeOutside ? 'force-area-with-outside' : 'force-area') : state.area.kind === 'lad' ? `lad-${state.area.code}` : `${state.area.ids.length}-${state.area.level}-cells`;
 	return `clearsight-stop-search-${area}-${state.basis}${state.from ? `-from-${state.from}` : ''}${state.to ? `-to-${state.to}` : ''}`.replace(/[^A-Za-z0-9_-]+/g, '-');
 }
 
