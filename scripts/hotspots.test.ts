@@ -16,6 +16,7 @@ import { loadInput } from './lib/load-input';
 import { buildExtracts } from './lib/extracts';
 import { scoreMonth } from '../analytics/thr';
 import type { HarmAccuracy } from '../analytics/hotspots';
+import { monthIndex } from '../analytics/shared/months';
 
 const STREET = 'sample-data/police-uk/city-of-london/street';
 const IMD_FILE_1 = 'sample-data/context/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz';
@@ -223,4 +224,52 @@ describe('runHotspots', () => {
 		expect(await runHotspots(options({ inputs: [input], trainEnd: '2018-12' }), (l) => log.push(l))).toBe(1);
 		expect(log).toEqual(['error: no incidents records with a lsoa area on or before 2018-12']);
 	});
+});
+
+describe('windowed forecast (--window / --budget)', () => {
+	it('parses the window, budget, origins and h3-10; refuses options of the monthly ranking and bad windows', () => {
+		const o = parseHotspotsArgs(['--input', 'x', '--window', '14d', '--budget', '2km2', '--level', 'h3-10', '--origins', '4', '--tune-origins', '2']);
+		expect((o as HotspotsCliOptions).windowed).toEqual({ window: { unit: 'day', length: 14 }, budget: { km2: 2 }, level: 'h3_r10', origins: 4, tuneOrigins: 2 });
+		expect((parseHotspotsArgs(['--input', 'x', '--budget', '10%']) as HotspotsCliOptions).windowed).toMatchObject({ window: { unit: 'month', length: 1 }, budget: { share: 0.1 }, level: 'lsoa', origins: 12, tuneOrigins: 6 });
+		expect(() => parseHotspotsArgs(['--input', 'x', '--window', '1m', '--method', 'kde'])).toThrow('--method does not apply to the windowed forecast');
+		expect(() => parseHotspotsArgs(['--input', 'x', '--window', '5d'])).toThrow(/7, 14 or 28/);
+		expect(() => parseHotspotsArgs(['--input', 'x', '--window', '1m', '--level', 'h3-11'])).toThrow(/--level must be one of/);
+	});
+
+	it('prints the evaluation at the budget for every method and baseline, writes the eb-blend ranking; later files change nothing', async () => {
+		const upTo = monthsFolder('w-upto', ['2018-09', '2018-10', '2018-11', '2018-12', '2019-01', '2019-02', '2019-03']);
+		const more = monthsFolder('w-more', ['2018-09', '2018-10', '2018-11', '2018-12', '2019-01', '2019-02', '2019-03', '2019-04', '2019-05']);
+		const windowed = { window: { unit: 'month' as const, length: 1 }, budget: { share: 0.1 }, level: 'h3_r9' as const, origins: 2, tuneOrigins: 2 };
+		const log: string[] = [];
+		const a = join(dir, 'w-a.csv');
+		expect(await runHotspots(options({ inputs: [upTo], out: a, windowed }), (l) => log.push(l))).toBe(0);
+		const text = log.join('\n');
+		expect(text).toMatch(/Evaluation: 2 rolling windows starting 2019-02 … 2019-03/);
+		for (const m of ['eb-blend', 'last-period', 'last-year', 'kde']) expect(text).toMatch(new RegExp(`^  ${m} +\\d+\\.\\d%`, 'm'));
+		expect(text).toMatch(/eb-blend PAI vs last-year: [+-]\d/);
+		expect(read(a)[0]).toBe('area_id,rank,score,method');
+		expect(read(a).slice(1).every((l) => isValidCell(l.split(',')[0]) && l.endsWith(',eb-blend'))).toBe(true);
+		// The command forecasts the window after the data's end (2019-04 here); with two later
+		// months in the input, eb-blend's ranking for 2019-04 (through the API, end 2019-04) is
+		// the same file: the later months are not read.
+		const runner = await createNodeRunner();
+		try {
+			await loadInput(runner, [more]);
+			const { hotspotForecast } = await import('../analytics/hotspots');
+			const f = await hotspotForecast(runner, { level: 'h3_r9', window: windowed.window, budget: windowed.budget, origins: 2, tuneOrigins: 2, end: monthIndex('2019-04') });
+			const eb = f.rankings.find((r) => r.method === 'eb-blend')!;
+			expect(f.from).toBe('2019-04');
+			expect(eb.rows.map((r) => r.areaId)).toEqual(read(a).slice(1).map((l) => l.split(',')[0]));
+		} finally {
+			runner.close();
+		}
+	}, 120_000);
+
+	it('a day window on month-resolution street records: exit 1 with the reason', async () => {
+		const log: string[] = [];
+		const input = monthsFolder('w-day', ['2019-01', '2019-02']);
+		const windowed = { window: { unit: 'day' as const, length: 7 }, budget: { share: 0.05 }, level: 'h3_r9' as const, origins: 2, tuneOrigins: 2 };
+		expect(await runHotspots(options({ inputs: [input], windowed }), (l) => log.push(l))).toBe(1);
+		expect(log.join('\n')).toMatch(/no dates and times: use a window in months/);
+	}, 60_000);
 });

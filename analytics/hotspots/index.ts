@@ -41,3 +41,40 @@ export { areaCounts, areaHarm, insideForceAreaClause, locatedPoints, studyRegion
 export type { RegionArea, RegionBasis, RegionOptions, StudyRegion, WeightedPoints } from './data';
 export { defaultBandwidth, densityAt, localProjection, projectPoints, quarticKernel } from './kde';
 export type { Bandwidth } from './kde';
+// Windowed forecasts (7/14/28 days or 1–3 months) at an area budget, with the empirical-Bayes
+// blend and the self-exciting model; hotspotForecast is the page's entry point (README.md).
+export {
+	budgetAreas,
+	budgetShare,
+	evaluateWindows,
+	explainMethods,
+	hasDates,
+	hotspotForecast,
+	loadWindowData,
+	parseBudget,
+	parseWindow,
+	scoreOrigin,
+	unitLabel,
+	windowRegion,
+	WINDOW_METHODS,
+	YEAR_UNITS
+} from './windows';
+export type {
+	AreaBudget,
+	HotspotForecast,
+	HotspotWindow,
+	MethodExplanation,
+	OriginScores,
+	WindowData,
+	WindowEvaluation,
+	WindowEvaluationOptions,
+	WindowEvaluationRow,
+	WindowLevel,
+	WindowMethodName,
+	WindowRanking,
+	WindowRegion
+} from './windows';
+export { BLEND_GRID, DEFAULT_BLEND, blend, chooseBlend, ebBlendScores, ebComponents, hitRateAt, marshallEb, windowCounts } from './eb';
+export type { BlendChoice, BlendWeights, EbRates, UnitSeries } from './eb';
+export { emStep, fitHawkes, hawkesExpected, hawkesPairs, triggering } from './hawkes';
+export type { HawkesFit, HawkesOptions, HawkesParams, TimedPoints } from './hawkes';

@@ -18,6 +18,7 @@ import { benchForecasts } from './forecast';
 import { benchExplore } from './explore';
 import { benchImport } from './import';
 import { benchThr } from './thr';
+import { benchHotspotWindows } from './hotspots';
 
 const OUT = 'bench-out';
 const SYNTHETIC_ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -104,6 +105,8 @@ async function main() {
 	await benchThr({ log: (line) => console.log(line) });
 	console.log('');
 	await benchExplore({ log: (line) => console.log(line) });
+	console.log('');
+	await benchHotspotWindows({ log: (line) => console.log(line) });
 	if (process.env.BENCH_CLEAN) rmSync(OUT, { recursive: true, force: true });
 }
 
