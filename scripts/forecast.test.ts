@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { FORECAST_COLUMNS, parseForecastArgs, runForecast, type ForecastCliOptions } from './forecast';
+import { FORECAST_COLUMNS, STOP_SEARCH_WARNING, mondaysOf, parseForecastArgs, runForecast, type ForecastCliOptions } from './forecast';
 
 const CHICAGO = 'sample-data/chicago/chicago_aggravated_assaults_2010-2017.csv.gz';
 let dir: string;
@@ -41,12 +41,24 @@ describe('parseForecastArgs', () => {
 		expect(o).toMatchObject({ inputs: ['a.csv', 'b.csv'], trainEnd: '2017-12-24', horizonWeeks: 2, out: 'f.csv', method: 'poisson', backtestWeeks: 8 });
 	});
 
+	it('--evaluate needs no --train-end or --out; the horizon defaults to one week', () => {
+		expect(parseForecastArgs(['--input', 'a.csv', '--evaluate', '2017'])).toMatchObject({ evaluate: 2017, horizonWeeks: 1, trainEnd: '', out: '', calendar: 'auto' });
+		expect(parseForecastArgs(['--input', 'a', '--monthly-by-area', '--train-end', '2019-10', '--out', 'f.csv'])).toMatchObject({ monthlyByArea: true, trainEnd: '2019-10' });
+	});
+
+	it('mondaysOf lists every Monday of a year (2017: 2 January … 25 December, 52)', () => {
+		const m = mondaysOf(2017);
+		expect([m.length, m[0], m[51]]).toEqual([52, '2017-01-02', '2017-12-25']);
+	});
+
 	it.each([
 		[['--train-end', '2017-12-24', '--horizon-weeks', '1', '--out', 'f.csv'], '--input is required'],
 		[['--input', 'a', '--horizon-weeks', '1', '--out', 'f.csv'], '--train-end is required'],
 		[['--input', 'a', '--train-end', '2017-13-01', '--horizon-weeks', '1', '--out', 'f'], '--train-end must be a date YYYY-MM-DD, got "2017-13-01"'],
 		[['--input', 'a', '--train-end', '2017-12-24', '--horizon-weeks', '0', '--out', 'f'], '--horizon-weeks must be a whole number from 1 to 52, got "0"'],
-		[['--input', 'a', '--train-end', '2017-12-24', '--horizon-weeks', '1', '--out', 'f', '--method', 'arima'], '--method must be auto or one of seasonal-naive, seasonal-mean, poisson, holt-winters, got "arima"'],
+		[['--input', 'a', '--train-end', '2017-12-24', '--horizon-weeks', '1', '--out', 'f', '--method', 'arima'], '--method must be auto or one of seasonal-naive, seasonal-mean, poisson, holt-winters, nb-regression, combination, got "arima"'],
+		[['--input', 'a', '--evaluate', '17'], '--evaluate must be a year YYYY, got "17"'],
+		[['--input', 'a', '--monthly-by-area', '--train-end', '2019-10-31', '--out', 'f'], '--train-end must be a month YYYY-MM with --monthly-by-area, got "2019-10-31"'],
 		[['--input', 'a', '--train-end', '2017-12-24', '--horizon-weeks', '1', '--out', 'f', '--columns', 'timestamp'], '--columns: expected field=header pairs'],
 		[['--input', 'a', '--oops'], 'unknown option --oops']
 	])('%j → %s', (argv, message) => {
@@ -98,13 +110,16 @@ describe('runForecast', () => {
 		expect(readFileSync(join(dir, 'out.csv'), 'utf8').split('\r\n')[1]).toMatch(new RegExp(`^2010-02-08T00:00:00,${mondayMidnight},`));
 	});
 
-	it('reads police.uk stop and search (UTC → UK local hours) and writes staffing', async () => {
+	it('stop and search is forecast only when asked for, with a warning; staffing is written', async () => {
 		const staffingOut = join(dir, 'staff.csv');
+		const log: string[] = [];
 		const code = await runForecast(
-			options({ inputs: ['sample-data/police-uk/city-of-london/stop-and-search'], trainEnd: '2019-10-31', staffingOut }),
-			() => {}
+			options({ inputs: ['sample-data/police-uk/city-of-london/stop-and-search'], trainEnd: '2019-10-31', staffingOut, dataset: 'stop_search' }),
+			(l) => log.push(l)
 		);
 		expect(code).toBe(0);
+		expect(log[0]).toBe(STOP_SEARCH_WARNING);
+		expect(log.join('\n')).toMatch(/Holidays: Bank holidays in England and Wales, 2010–2027/);
 		const staff = readFileSync(staffingOut, 'utf8').trim().split('\r\n');
 		expect(staff[0]).toBe('timestamp,arrivals,minutes_on_task,load_erlangs,available,on_duty,rostered,service_level');
 		expect(staff).toHaveLength(169);
@@ -115,6 +130,42 @@ describe('runForecast', () => {
 			expect(load).toBeCloseTo((arrivals * minutes) / 60, 2);
 		}
 		expect(new Set(staff.slice(1).map((l) => l.split(',')[2])).size).toBeGreaterThan(1);
+	});
+
+	it('an input without timestamped demand says so, names --dataset stop_search and the monthly forecast by area (exit 1)', async () => {
+		const log: string[] = [];
+		const inputs = ['sample-data/police-uk/city-of-london/stop-and-search', 'sample-data/police-uk/city-of-london/street'];
+		expect(await runForecast(options({ inputs, trainEnd: '2019-10-31' }), (l) => log.push(l))).toBe(1);
+		const text = log.join('\n');
+		expect(text).toMatch(/^error: the input has no timestamped demand/);
+		expect(text).toMatch(/stop and search records: those measure police activity, not demand\. To forecast them anyway, add --dataset stop_search/);
+		expect(text).toMatch(/--monthly-by-area --train-end <YYYY-MM>/);
+	});
+
+	it('--monthly-by-area forecasts next month per LSOA from street data', async () => {
+		const out = join(dir, 'monthly.csv');
+		const log: string[] = [];
+		expect(await runForecast(options({ inputs: ['sample-data/police-uk/city-of-london/street'], trainEnd: '2019-10', out, monthlyByArea: true }), (l) => log.push(l))).toBe(0);
+		const lines = readFileSync(out, 'utf8').trim().split('\r\n');
+		expect(lines[0]).toBe('month,lsoa_code,expected,lo80,hi80,lo95,hi95,method');
+		expect(lines.length).toBeGreaterThan(1);
+		for (const l of lines.slice(1)) {
+			const [month, lsoa, expected, lo80, hi80] = l.split(',');
+			expect(month).toBe('2019-11');
+			expect(lsoa).toMatch(/^E01/);
+			expect(Number(lo80)).toBeLessThanOrEqual(Number(hi80));
+			expect(Number(expected)).toBeGreaterThanOrEqual(0);
+		}
+		// Sorted by expected count, largest first.
+		const expected = lines.slice(1).map((l) => Number(l.split(',')[2]));
+		expect([...expected].sort((a, b) => b - a)).toEqual(expected);
+	});
+
+	it('--evaluate refuses a year the data does not cover to the end of its last horizon', async () => {
+		// The Mondays of 2010 end on 27 December: a 1-week horizon needs data to 2011-01-02.
+		const log: string[] = [];
+		expect(await runForecast(options({ inputs: [chicagoCsv('e.csv', '2010-03-31')], evaluate: 2010, trainEnd: '', out: '' }), (l) => log.push(l))).toBe(1);
+		expect(log.at(-1)).toBe('error: evaluating 2010 with 1-week horizons needs data to 2011-01-02; the data ends 2010-03-31');
 	});
 
 	it('no data on or before --train-end is an error (exit 1)', async () => {
