@@ -436,6 +436,11 @@ function lookback(window: HotspotWindow, tuneOrigins: number): number {
  * dates, or a km² budget on areas of unknown size.
  */
 export async function evaluateWindows(runner: QueryRunner, options: WindowEvaluationOptions): Promise<WindowEvaluation> {
+	return (await evaluateWithData(runner, options)).evaluation;
+}
+
+/** evaluateWindows, also handing back the data it read (up to the end) for the forecast after it. */
+async function evaluateWithData(runner: QueryRunner, options: WindowEvaluationOptions): Promise<{ evaluation: WindowEvaluation; data: WindowData; end: number }> {
 	const started = performance.now();
 	const table = options.table ?? 'incidents';
 	const { window, level } = options;
@@ -487,7 +492,7 @@ export async function evaluateWindows(runner: QueryRunner, options: WindowEvalua
 	for (const r of rows.filter((x) => !x.baseline))
 		for (const b of rows.filter((x) => x.baseline)) gains.push({ method: r.method, baseline: b.method, paiGain: r.pai !== null && b.pai ? r.pai / b.pai - 1 : null });
 	const km2 = sized ? region.areas.reduce((s, a) => s + a.areaKm2!, 0) : null;
-	return {
+	const evaluation: WindowEvaluation = {
 		window,
 		level,
 		table,
@@ -500,6 +505,7 @@ export async function evaluateWindows(runner: QueryRunner, options: WindowEvalua
 		explanations,
 		ms: performance.now() - started
 	};
+	return { evaluation, data, end };
 }
 
 export interface WindowRanking {
@@ -532,18 +538,20 @@ export interface HotspotForecast {
  */
 export async function hotspotForecast(runner: QueryRunner, options: WindowEvaluationOptions): Promise<HotspotForecast> {
 	const started = performance.now();
-	const evaluation = await evaluateWindows(runner, options);
+	const { evaluation, data: evaluated, end: origin } = await evaluateWithData(runner, options);
 	const table = options.table ?? 'incidents';
 	const { window, level } = options;
 	const tuneOrigins = options.tuneOrigins ?? 6;
-	const uExpr = window.unit === 'day' ? DAY_EXPR : 'month_index';
-	const inside = await insideForceAreaClause(runner, table);
-	const [last] = await runner.rows<{ e: number }>(`SELECT max(${uExpr}) AS e FROM ${table} WHERE ${window.unit === 'day' ? 'occurred_at IS NOT NULL' : 'true'} ${inside}`);
-	const origin = options.end ?? last.e + 1;
-	const lastMonth = window.unit === 'day' ? monthIndex(unitLabel('day', origin - 1).slice(0, 7)) : origin - 1;
-	const region = await windowRegion(runner, table, level, monthKey(lastMonth));
 	const methods = evaluation.rows.map((r) => r.method);
-	const data = await loadWindowData(runner, { table, level, unit: window.unit, from: origin - lookback(window, tuneOrigins), until: origin, region, withEvents: methods.includes('hawkes') });
+	// The evaluation read [first origin − lookback, end): the forecast's data, over the same region
+	// when that is the force area's. A region of the areas with records is redrawn up to the end.
+	let data = evaluated;
+	if (evaluated.region.basis === 'areas with records' || evaluated.region.basis === 'areas with records in the force area') {
+		const lastMonth = window.unit === 'day' ? monthIndex(unitLabel('day', origin - 1).slice(0, 7)) : origin - 1;
+		const region = await windowRegion(runner, table, level, monthKey(lastMonth));
+		data = await loadWindowData(runner, { table, level, unit: window.unit, from: origin - lookback(window, tuneOrigins), until: origin, region, withEvents: methods.includes('hawkes') });
+	}
+	const region = data.region;
 	const rankings = scoreOrigin(data, window, origin, evaluation.share, tuneOrigins, methods).map((r): WindowRanking => {
 		const order = region.areas.map((a, i) => i).sort((a, b) => r.scores[b] - r.scores[a] || (region.areas[a].areaId < region.areas[b].areaId ? -1 : 1));
 		const rows = order.map((i, k) => ({ areaId: region.areas[i].areaId, rank: k + 1, score: r.scores[i], areaKm2: region.areas[i].areaKm2 }));
