@@ -6,7 +6,11 @@
 import type { QueryRunner } from '$analytics/runner';
 import { FORECAST_METHODS, backtest, forecastAreaHarm, type AreaHarmForecast, forecastWithBacktest, isForecastMethod, rollingOrigins, minHistory, type BacktestResult, type ForecastMethodName, type ForecastWithBacktest } from '$analytics/forecast';
 import { addDays, addHours, hourOfWeekOf, hourlyCounts, type TimestampedTable } from '$analytics/forecast/series';
-import { num, tableExists } from '$analytics/shared';
+import { hasColumn, num, tableExists } from '$analytics/shared';
+import { holidaySet, type HolidayCalendarModel, type SeriesCalendar } from '$analytics/forecast/calendar';
+// Relative paths, not $models: the browser tests load this file in Node without SvelteKit's aliases.
+import englandWales from '../../../models/calendar/england-wales-bank-holidays.json';
+import usFederal from '../../../models/calendar/us-federal-holidays.json';
 
 export const HOURS_PER_WEEK = 168;
 /** The timestamped tables, demand first: the page forecasts `events` unless stop and search is chosen. */
@@ -123,10 +127,32 @@ export async function weeklyHistory(runner: QueryRunner, table: TimestampedTable
 	return { table, start: `${start}T00:00:00`, end, values: series.values };
 }
 
+/**
+ * The public holidays a series is forecast with (the regression treats a holiday like a Sunday):
+ * US federal holidays for timestamped incidents located in the Americas (median longitude below
+ * −30°, e.g. the Chicago sample), else the bank holidays of England and Wales (police.uk data).
+ * The same rule as `npm run forecast --calendar auto` (scripts/forecast.ts).
+ */
+export async function demandCalendar(runner: QueryRunner, table: TimestampedTable, start: string): Promise<SeriesCalendar & { why: string }> {
+	let model = englandWales as HolidayCalendarModel;
+	let why = 'police.uk / UK data';
+	if (table === 'events' && (await hasColumn(runner, 'events', 'longitude'))) {
+		const [r] = await runner.rows<{ lon: number | null }>(`SELECT median(longitude) AS lon FROM events WHERE longitude IS NOT NULL`);
+		const lon = r?.lon === null || r?.lon === undefined ? null : num(r.lon);
+		if (lon !== null && lon < -30) {
+			model = usFederal as HolidayCalendarModel;
+			why = `records in the Americas (median longitude ${lon.toFixed(1)})`;
+		} else why = lon === null ? 'no coordinates; the UK default' : `median longitude ${lon.toFixed(1)}`;
+	}
+	return { start, ...holidaySet(model), why };
+}
+
 export interface DemandForecast extends ForecastWithBacktest {
 	history: WeeklyHistory;
 	/** Local start of each forecast hour. */
 	timestamps: string[];
+	/** The holiday calendar used and why it was chosen. */
+	calendar: { title: string; why: string };
 	/** Wall time of the backtest and forecast, ms. */
 	elapsedMs: number;
 }
@@ -134,11 +160,13 @@ export interface DemandForecast extends ForecastWithBacktest {
 /**
  * Forecast the `weeks` weeks after the last full week of `table`, backtesting every method over
  * the last FORECAST_BACKTEST_ORIGINS weeks of the history (one origin a week, each forecasting
- * the same horizon) to choose one, unless `method` names one.
+ * the same horizon) to choose one, unless `method` names one. Public holidays from
+ * `demandCalendar`.
  */
 export async function forecastDemand(runner: QueryRunner, settings: ForecastSettings): Promise<DemandForecast | null> {
 	const history = await weeklyHistory(runner, settings.source);
 	if (!history) return null;
+	const calendar = await demandCalendar(runner, settings.source, history.start);
 	const t = performance.now();
 	const horizon = settings.weeks * HOURS_PER_WEEK;
 	const result = forecastWithBacktest(history.values, {
@@ -146,11 +174,12 @@ export async function forecastDemand(runner: QueryRunner, settings: ForecastSett
 		period: HOURS_PER_WEEK,
 		method: settings.method,
 		backtestOrigins: FORECAST_BACKTEST_ORIGINS,
-		backtestStep: HOURS_PER_WEEK
+		backtestStep: HOURS_PER_WEEK,
+		methodOptions: { calendar }
 	});
 	const first = `${addDays(history.end, 1)}T00:00:00`;
 	const timestamps = result.forecast.mean.map((_, i) => addHours(first, i));
-	return { ...result, history, timestamps, elapsedMs: performance.now() - t };
+	return { ...result, history, timestamps, calendar: { title: calendar.holidayCalendar ?? '', why: calendar.why }, elapsedMs: performance.now() - t };
 }
 
 /** Weeks ahead forecast from each origin on the Accuracy page. */
@@ -168,7 +197,8 @@ export async function backtestDemand(runner: QueryRunner, table: TimestampedTabl
 	const horizon = ACCURACY_HORIZON_WEEKS * HOURS_PER_WEEK;
 	const minOrigin = Math.max(HOURS_PER_WEEK + 1, ...FORECAST_METHODS.map((m) => minHistory(m, HOURS_PER_WEEK)));
 	const origins = rollingOrigins(history.values.length, { horizon, count: ACCURACY_ORIGINS, step: HOURS_PER_WEEK, minOrigin });
-	const result = backtest(history.values, { period: HOURS_PER_WEEK, horizon, origins });
+	const calendar = await demandCalendar(runner, table, history.start);
+	const result = backtest(history.values, { period: HOURS_PER_WEEK, horizon, origins, methodOptions: { calendar } });
 	return { history, result };
 }
 
