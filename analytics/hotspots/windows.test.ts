@@ -10,6 +10,7 @@ import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner
 import { loadInput } from '../../scripts/lib/load-input';
 import { SAMPLE_AREAS } from '../../scripts/lib/sample';
 import { monthIndex } from '../shared/months';
+import { EXTRACT_DATASETS } from '../ingest/extract-schema';
 import { budgetAreas, budgetShare, evaluateWindows, hotspotForecast, loadWindowData, parseBudget, parseWindow, windowRegion } from './windows';
 
 const STREET = 'sample-data/police-uk/city-of-london/street';
@@ -118,5 +119,47 @@ describe('nothing at or after the end is read', () => {
 		} finally {
 			await runner.exec('DELETE FROM incidents; INSERT INTO incidents SELECT * FROM kept; DROP TABLE kept');
 		}
+	}, 120_000);
+});
+
+describe('day windows on dated records (real Chicago assaults, district 1, 2017)', () => {
+	let chicago: NodeRunner;
+	const end = Date.UTC(2017, 11, 1) / 86_400_000; // 2017-12-01 as a day number
+	beforeAll(async () => {
+		chicago = await createNodeRunner();
+		const events = EXTRACT_DATASETS.find((d) => d.name === 'events')!;
+		await chicago.exec(`CREATE TABLE events (${events.columns.map((c) => `"${c.name}" ${c.type}`).join(', ')})`);
+		await chicago.exec(
+			`INSERT INTO events (occurred_at, month, month_index, longitude, latitude, category, area_code)
+			 SELECT ts, strftime(ts, '%Y-%m'), year(ts) * 12 + month(ts) - 1, longitude, latitude, 'Aggravated assault', CAST(district AS VARCHAR)
+			 FROM (SELECT CAST(date AS TIMESTAMP) AS ts, * FROM read_csv('sample-data/chicago/chicago_aggravated_assaults_2010-2017.csv.gz'))
+			 WHERE ts >= TIMESTAMP '2016-06-01' AND district = 1`
+		);
+	}, 60_000);
+	afterAll(() => chicago.close());
+
+	it('every method including hawkes is evaluated on 7-day windows; later records change nothing', async () => {
+		const options = { table: 'events' as const, level: 'h3_r10' as const, window: { unit: 'day' as const, length: 7 }, budget: { share: 0.1 }, origins: 3, tuneOrigins: 2, end };
+		const before = await hotspotForecast(chicago, options);
+		expect(before.evaluation.origins).toEqual(['2017-11-10', '2017-11-17', '2017-11-24']);
+		expect(before.from).toBe('2017-12-01');
+		expect(before.to).toBe('2017-12-07');
+		expect(before.evaluation.rows.map((r) => r.method)).toEqual(['eb-blend', 'hawkes', 'last-period', 'last-year', 'kde']);
+		const hk = before.rankings.find((r) => r.method === 'hawkes')!.hawkes!;
+		expect(hk.records).toBeGreaterThan(100);
+		expect(hk.theta).toBeGreaterThanOrEqual(0);
+		expect(hk.mu).toBeGreaterThan(0);
+		await chicago.exec(`DELETE FROM events WHERE occurred_at >= TIMESTAMP '2017-12-01'`);
+		const cut = await hotspotForecast(chicago, options);
+		// November's records again, three times, 30 days later (all in December, after the end).
+		for (let k = 0; k < 3; k++) {
+			await chicago.exec(
+				`INSERT INTO events SELECT * REPLACE (occurred_at + INTERVAL 30 DAY AS occurred_at, month_index + 1 AS month_index, '2017-12' AS month) FROM events WHERE occurred_at >= TIMESTAMP '2017-11-01' AND occurred_at < TIMESTAMP '2017-12-01'`
+			);
+		}
+		const altered = await hotspotForecast(chicago, options);
+		const noMs = (f: typeof before) => ({ ...f, ms: 0, evaluation: { ...f.evaluation, ms: 0 } });
+		expect(noMs(cut)).toEqual(noMs(before));
+		expect(noMs(altered)).toEqual(noMs(before));
 	}, 120_000);
 });
