@@ -292,7 +292,7 @@ export function explainMethods(window: HotspotWindow, tuneOrigins: number): Meth
 		},
 		{
 			name: 'last-period',
-			label: window.unit === 'month' && window.length === 1 ? "Last month's counts" : `Last ${per}'s counts`,
+			label: window.unit === 'month' && window.length === 1 ? "Last month's counts" : `Counts in the last ${per}`,
 			baseline: true,
 			uses: `Records per area in the ${per} before the window.`,
 			parameters: 'None.',
