@@ -35,11 +35,14 @@ const USAGE = `usage: npm run stop-search -- --input <stop-and-search CSVs, fold
   e.g. npm run stop-search -- --input sample-data/police-uk/city-of-london/stop-and-search --from 2018-12 --to 2019-11 --out rates.csv
   --ethnicity     self (default: the person's own, as the Home Office publishes) or officer (officer-defined)
   --population    a folder holding ${CENSUS_FILES.ts021} and ${CENSUS_FILES.lookup}
-                  (default: those built into the extract, from sample-data/context/census2021)
+                  (default: those built into the extract, else sample-data/context/census2021)
   --force         the police force, when the file names do not say it (police.uk names them YYYY-MM-<force>-stop-and-search.csv)
   --boundaries    LSOA 2011 boundaries used to place searches inside or outside the force area (default: the shipped London file)
   --all-locations count every search in the force's files, wherever located (the Home Office count); by default searches
                   located outside the force area are left out`;
+
+/** The Census 2021 files shipped with the sample (TS021 and the LSOA21 → LAD23 lookup). */
+const DEFAULT_CENSUS_FOLDER = 'sample-data/context/census2021';
 
 /** The columns of the output, in order (issue 13). */
 export const RATE_COLUMNS = [
@@ -195,8 +198,11 @@ export async function runStopSearch(o: StopSearchCliOptions): Promise<number> {
 			areas
 		});
 		const fa = input.manifest.force_area;
-		if (o.population) {
-			const files = { ts021File: join(o.population, CENSUS_FILES.ts021), lookupFile: join(o.population, CENSUS_FILES.lookup) };
+		// Residents: from --population, else those built into the extract, else the shipped Census files.
+		const built = input.tables.some((t) => t.name === 'population_ethnicity' && t.rows > 0);
+		const folder = o.population ?? (built || !fa?.lad_codes.length ? null : DEFAULT_CENSUS_FOLDER);
+		if (folder) {
+			const files = { ts021File: join(folder, CENSUS_FILES.ts021), lookupFile: join(folder, CENSUS_FILES.lookup) };
 			for (const f of [files.ts021File, files.lookupFile]) if (!existsSync(f)) throw new Error(`--population: ${f} not found`);
 			if (!fa || fa.unit !== 'lsoa' || fa.lad_codes.length === 0) {
 				throw new Error('--population: the force area is not known (no local authorities), so there are no residents to sum; name the force with --force');

@@ -84,8 +84,9 @@ export interface BuildOptions {
 	forceLookups?: ForceLookupFiles;
 	/**
 	 * Census 2021 TS021 and the LSOA21 → LAD23 lookup for the `population_ethnicity` dataset (the
-	 * stop-and-search denominators of the force area's local authorities); default: the files in
-	 * sample-data/context/census2021 when present; null: none (the dataset is empty).
+	 * stop-and-search denominators of the force area's local authorities); default: with the area
+	 * context (`areas` given), the files in sample-data/context/census2021 when present, else none;
+	 * null: none (the dataset is empty, as in the browser import, which has no Census files).
 	 */
 	census?: CensusFiles | null;
 	/** Attribution of the records, for the manifest; default: data.police.uk (OGL v3). */
@@ -561,7 +562,8 @@ async function preparePopulation(runner: NodeRunner, options: BuildOptions, forc
 	await runner.exec(
 		`CREATE OR REPLACE TEMP TABLE population_rows (lsoa21_code VARCHAR, lsoa21_name VARCHAR, lad_code VARCHAR, lad_name VARCHAR, ethnic_group VARCHAR, residents INTEGER)`
 	);
-	const files = options.census === undefined ? (existsSync(DEFAULT_CENSUS.ts021File) && existsSync(DEFAULT_CENSUS.lookupFile) ? DEFAULT_CENSUS : null) : options.census;
+	const defaults = options.areas && existsSync(DEFAULT_CENSUS.ts021File) && existsSync(DEFAULT_CENSUS.lookupFile) ? DEFAULT_CENSUS : null;
+	const files = options.census === undefined ? defaults : options.census;
 	if (!files || force.unit !== 'lsoa' || force.lad_codes.length === 0) return null;
 	for (const f of [files.ts021File, files.lookupFile]) if (!existsSync(f)) throw new Error(`Census file not found: ${f}`);
 	const changes = readLadChanges((options.forceLookups ?? DEFAULT_FORCE_LOOKUPS).ladChangesFile);
