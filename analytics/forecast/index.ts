@@ -3,12 +3,17 @@
  * 80%/95% prediction intervals, rolling-origin backtests and automatic method choice, and the
  * expected harm per area next month that feeds the THR Risk component. See README.md.
  */
-export { FORECAST_METHODS, METHOD_LABELS, defaultMethodOptions, fitMethod, isForecastMethod, minHistory } from './methods';
-export type { FittedMethod, ForecastMethodName, MethodOptions } from './methods';
-export { estimateDispersion, forecastSeries } from './forecast';
-export type { Dispersion, Forecast, ForecastOptions } from './forecast';
-export { backtest, chooseMethod, forecastWithBacktest, naiveScales, rollingOrigins } from './backtest';
-export type { BacktestOptions, BacktestResult, BacktestScore, ForecastWithBacktest, ForecastWithBacktestOptions, MethodChoice } from './backtest';
+export { FORECAST_METHODS, METHOD_LABELS, METHOD_USES, PANEL_METHODS, defaultMethodOptions, fitMethod, isForecastMethod, minHistory } from './methods';
+export type { FittedMethod, ForecastMethodName, MethodOptions, MethodParameter } from './methods';
+export { DEFAULT_CALIBRATION_ORIGINS, estimateDispersion, forecastSeries, nearestInterval, pointForecast } from './forecast';
+export type { Dispersion, Forecast, ForecastCache, ForecastOptions, IntervalBlock, IntervalCalibration } from './forecast';
+export { backtest, chooseMethod, explainForecast, forecastWithBacktest, naiveScales, pinballLoss, rollingOrigins, scoreForecasts } from './backtest';
+export type { BacktestOptions, BacktestResult, BacktestScore, ForecastExplanation, ForecastWithBacktest, ForecastWithBacktestOptions, MethodChoice } from './backtest';
+export { evaluateForecasts } from './evaluate';
+export type { Evaluation, EvaluationOptions } from './evaluate';
+export { calendarColumns, fourierColumns, holidaySet } from './calendar';
+export type { CalendarColumns, HolidayCalendarModel, SeriesCalendar } from './calendar';
+export { fitNbRegression } from './nb-regression';
 export { fitHoltWinters, holtWintersFilter, holtWintersForecast } from './holt-winters';
 export type { HoltWintersParams, HoltWintersState } from './holt-winters';
 export { fitPoissonGlm } from './poisson-glm';
