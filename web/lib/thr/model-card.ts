@@ -9,6 +9,7 @@
 import type { HarmWeightsModel } from '$analytics/models/harm-weights';
 import { bandMeaning, type ExtractVersion, type FairnessReport, type Normalisation, type ScoreResult, type ThrModel } from '$analytics/thr';
 import { shareLabel, type HarmAccuracy } from '$analytics/hotspots';
+import type { DisproportionalityResult } from '$analytics/stop-search/types';
 
 export interface ModelCardInput {
 	model: ThrModel;
@@ -21,6 +22,8 @@ export interface ModelCardInput {
 	accuracy?: HarmAccuracy | null;
 	/** When generated (ISO); passed in so the output is reproducible. */
 	generatedAt: string;
+	/** Stop and search by ethnic group over the force area and every month (analytics/stop-search); null or absent when the data has none. */
+	stopSearch?: DisproportionalityResult | null;
 }
 
 /** The card's account of the measured accuracy: what was measured, on which extract, the means per method and share, and the plain verdicts. */
@@ -57,6 +60,8 @@ export interface ModelCardJson {
 	} | null;
 	/** Held-out accuracy on harm; null when not measured (fewer than two months of data). */
 	measured_accuracy: AccuracyRecord | null;
+	/** Stop and search by ethnic group (rates per 1,000 Census 2021 residents, ratios against White, find and arrest rates, computed caveats); null without searches. */
+	measured_stop_search: Pick<DisproportionalityResult, 'scope' | 'period' | 'areaLabel' | 'rows' | 'notRecorded' | 'totalSearches' | 'denominator' | 'caveats'> | null;
 	transparency_record: ReturnType<typeof transparencyRecord>;
 }
 
@@ -143,6 +148,7 @@ export function transparencyRecord(model: ThrModel, weights: HarmWeightsModel, a
 export function modelCard(input: ModelCardInput): { json: string; markdown: string } {
 	const { model, weights, result, fairness, extract, generatedAt } = input;
 	const accuracy = input.accuracy ? accuracyRecord(input.accuracy, extract) : null;
+	const ss = input.stopSearch ?? null;
 	const card: ModelCardJson = {
 		format: 'clearsight-model-card',
 		version: 1,
@@ -162,6 +168,9 @@ export function modelCard(input: ModelCardInput): { json: string; markdown: stri
 				}
 			: null,
 		measured_accuracy: accuracy,
+		measured_stop_search: ss
+			? { scope: ss.scope, period: ss.period, areaLabel: ss.areaLabel, rows: ss.rows, notRecorded: ss.notRecorded, totalSearches: ss.totalSearches, denominator: ss.denominator, caveats: ss.caveats }
+			: null,
 		transparency_record: transparencyRecord(model, weights, accuracy)
 	};
 	const md: string[] = [];
@@ -217,6 +226,23 @@ export function modelCard(input: ModelCardInput): { json: string; markdown: stri
 			md.push(`| ${esc(m.label)}${m.baseline ? ' (baseline)' : m.method === a.judged ? ' (this model)' : ''} | ${m.mean.map((x) => `${pct(x.harm_share)} | ${x.harm_pai === null ? '—' : x.harm_pai.toFixed(2)}`).join(' | ')} |`);
 		}
 		md.push('', ...a.verdicts.map((v) => `- ${v}`), '', `**${a.where_it_does_not_beat_baselines}**`, '');
+	}
+	if (ss) {
+		const f = (v: number | null, d: number) => (v === null ? '—' : v.toFixed(d));
+		const pc = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)}%`);
+		md.push(
+			`## Stop and search by ethnic group`,
+			'',
+			`${ss.areaLabel}, ${ss.period ? `${ss.period.from} to ${ss.period.to}` : 'no searches'}, ${ss.scope.basis === 'self' ? 'self-defined' : 'officer-defined'} ethnicity. Denominator: ${ss.denominator.source}. ${ss.notRecorded.searches} of ${ss.totalSearches} searches (${pc(ss.notRecorded.share)}) have no recorded ethnicity and are in no group's rate. Ratio: Katz log interval; find and arrest rates: Wilson interval.`,
+			'',
+			'| group | searches | residents | per 1,000 | ratio vs White | 95% interval | find rate | 95% interval | arrest rate |',
+			'|---|---|---|---|---|---|---|---|---|'
+		);
+		for (const g of ss.rows)
+			md.push(
+				`| ${g.group} | ${g.searches} | ${g.residents ?? '—'} | ${f(g.ratePer1000, 1)} | ${f(g.ratioVsWhite, 2)} | ${g.ratioLo95 === null ? esc(g.ratioNote ?? '—') : `${f(g.ratioLo95, 2)}–${f(g.ratioHi95, 2)}`} | ${pc(g.findRate)} | ${g.findLo95 === null ? '—' : `${pc(g.findLo95)}–${pc(g.findHi95)}`} | ${pc(g.arrestRate)} |`
+			);
+		md.push(`| Not recorded | ${ss.notRecorded.searches} | — | — | — | — | — | — | — |`, '', 'Caveats (computed from the data):', '', ...ss.caveats.map((c) => `- ${esc(c.text)}`), '');
 	}
 	const t = card.transparency_record;
 	md.push('## Transparency record (ATRS style)', '', `- Name: ${t.tier_1.name}`, `- Owner: ${t.tier_2.owner_and_responsibility.organisation}`, `- Contact: ${t.tier_1.contact}`, `- Human review: ${t.tier_2.decision_making_process.process_integration}`);
