@@ -149,7 +149,7 @@ export interface EthnicityAgreement {
 	disagree: number;
 	/** disagree / bothRecorded with Wilson interval. */
 	disagreeShare: Proportion;
-	/** Self-defined "Other" mapped to the five is never comparable for some values: see README. */
+	/** Missing ethnicities (agreement is measured only where both are recorded) and small counts. */
 	caveats: Caveat[];
 }
 
