@@ -170,7 +170,10 @@ export function parseHotspotsArgs(argv: readonly string[]): HotspotsCliOptions |
 			throw new UsageError(`--train-end must be a month YYYY-MM, got "${v['train-end']}"`);
 		}
 	}
-	if (v.window !== undefined || v.budget !== undefined) return parseWindowed(args.lists.input, v);
+	if (v.window !== undefined || v.budget !== undefined) {
+		if (args.lists.model !== undefined) throw new UsageError('--model does not apply to the windowed forecast (--window / --budget)');
+		return parseWindowed(args.lists.input, v);
+	}
 	const method = v.method ?? 'last-period';
 	if (!(method in HOTSPOT_CLI_METHODS)) throw new UsageError(`--method must be one of ${Object.keys(HOTSPOT_CLI_METHODS).join(', ')}, got "${method}"`);
 	const level = LEVELS[v.level ?? 'lsoa'];
