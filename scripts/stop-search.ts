@@ -231,6 +231,10 @@ export async function runStopSearch(o: StopSearchCliOptions): Promise<number> {
 				: `Residents: ${d.residents.toLocaleString('en-GB')} in ${d.lsoa21Count} LSOAs 2021 of ${d.ladCodes.join(', ')} (${d.source})`
 		);
 		console.log(d.note);
+		const months = monthIndex(result.period!.to) - monthIndex(result.period!.from) + 1;
+		if (d.residents !== null) {
+			console.log(`Rates are searches per 1,000 residents over these ${months} month${months === 1 ? '' : 's'}${months === 12 ? ' (a year: the Home Office\'s annual rate)' : ', not per year'}.`);
+		}
 		const table = rateRows(result);
 		const w = [12, 9, 10, 10, 18, 24, 10];
 		console.log(['group', 'searches', 'residents', 'per 1,000', 'ratio vs White', 'find rate (95% CI)', 'arrest rate'].map((h, i) => h.padEnd(w[i])).join(' '));
