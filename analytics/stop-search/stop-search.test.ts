@@ -9,10 +9,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
-import { buildExtracts } from '../../scripts/lib/extracts';
+import { buildExtracts, DEFAULT_CENSUS } from '../../scripts/lib/extracts';
 import { loadExtract } from '../../scripts/lib/load-input';
 import { SAMPLE_AREAS } from '../../scripts/lib/sample';
-import { tempDirs } from '../../scripts/lib/extract-test-utils';
+import { col, readArrow, tempDirs } from '../../scripts/lib/extract-test-utils';
 import {
 	computeCaveats,
 	disproportionality,
@@ -416,4 +416,23 @@ describe('stop and search over the City of London extract', () => {
 		expect(cov).toMatchObject({ first: '2017-12', last: '2019-11', searches: raw.length, forceName: 'City of London', hasPopulation: true, hasLsoa: true });
 		expect(cov.authorities).toEqual([{ code: 'E09000001', name: 'City of London', residents: 8588 }]);
 	});
+});
+
+describe('the population_ethnicity dataset of the builder', () => {
+	const temp = tempDirs('clearsight-population-');
+	const month = [join(SS_DIR, '2019-11-city-of-london-stop-and-search.csv')];
+	const force = { kind: 'force', force: 'City of London Police' } as const;
+
+	it('holds the force area’s Census residents when Census files are given, 5 rows per LSOA 2021, and is empty without them (as the browser import)', async () => {
+		const withCensus = temp();
+		const m = (await buildExtracts({ inputs: month, out: withCensus, areas: null, forceArea: force, census: DEFAULT_CENSUS })).manifest;
+		expect(m.datasets.find((d) => d.name === 'population_ethnicity')!.rows).toBe(30);
+		expect(m.attribution.map((a) => a.dataset)).toContain('population_ethnicity');
+		const t = readArrow(withCensus, 'population_ethnicity');
+		expect(col<number>(t, 'residents').reduce((a, b) => a + b, 0)).toBe(8588);
+		expect(new Set(col<string>(t, 'lsoa21_code'))).toEqual(new Set(cityResidents().byLsoa.keys()));
+		const without = temp();
+		const m2 = (await buildExtracts({ inputs: month, out: without, areas: null, forceArea: force })).manifest;
+		expect(m2.datasets.find((d) => d.name === 'population_ethnicity')!.rows).toBe(0);
+	}, 120_000);
 });
