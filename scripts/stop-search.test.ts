@@ -9,6 +9,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDirs } from './lib/extract-test-utils';
 import { forceFromFileNames, parseStopSearchArgs, RATE_COLUMNS } from './stop-search';
+import { buildExtracts } from './lib/extracts';
+import { SAMPLE_AREAS } from './lib/sample';
 
 const SS = 'sample-data/police-uk/city-of-london/stop-and-search';
 const TSX = join('node_modules', '.bin', 'tsx');
@@ -44,7 +46,7 @@ const selfGroup = (v: string) =>
 describe('npm run stop-search', () => {
 	it('writes the issue’s columns, one row per group and one with no recorded ethnicity, equal to the raw file counted here (2019-11, self-defined)', () => {
 		const out = join(temp(), 'rates.csv');
-		const r = run(['--input', SS, '--from', '2019-11', '--to', '2019-11', '--boundaries', 'none', '--out', out]);
+		const r = run(['--input', SS, '--from', '2019-11', '--to', '2019-11', '--boundaries', 'none', '--population', 'sample-data/context/census2021', '--out', out]);
 		expect(r.status, r.stderr).toBe(0);
 		expect(readFileSync(out, 'utf8').split('\r\n')[0]).toBe(RATE_COLUMNS.join(','));
 		const rows = readCsv(out);
@@ -75,9 +77,11 @@ describe('npm run stop-search', () => {
 		expect(r.stdout).toMatch(/could not be placed inside or outside the force area/);
 	}, 120_000);
 
-	it('officer-defined, a year, Census files from --population: searches located outside the force area are left out and said so', () => {
+	it('an extract (with its Census residents), officer-defined, a year: searches located outside the force area are left out and said so', async () => {
+		const dir = temp();
+		await buildExtracts({ inputs: [SS], out: dir, areas: SAMPLE_AREAS, forceArea: { kind: 'force', force: 'City of London Police' } });
 		const out = join(temp(), 'officer.csv');
-		const r = run(['--input', SS, '--from', '2018-12', '--to', '2019-11', '--ethnicity', 'officer', '--population', 'sample-data/context/census2021', '--out', out]);
+		const r = run(['--input', dir, '--from', '2018-12', '--to', '2019-11', '--ethnicity', 'officer', '--out', out]);
 		expect(r.status, r.stderr).toBe(0);
 		const rows = readCsv(out);
 		const counted = rows.reduce((t, x) => t + Number(x.searches), 0);
@@ -89,7 +93,9 @@ describe('npm run stop-search', () => {
 		expect(rows.find((x) => x.group === 'Mixed')).toMatchObject({ searches: '0', rate_per_1000: '', ratio_vs_white: '' });
 		expect(r.stdout).toMatch(/Officers recorded no one as "Mixed"/);
 		expect(r.stdout).toMatch(/Residents: 8,588 in 6 LSOAs 2021 of E09000001/);
-	}, 120_000);
+		expect(r.stdout).toMatch(/over these 12 months \(a year/);
+		expect(r.stdout).toMatch(new RegExp(`Input: extract ${dir}`));
+	}, 180_000);
 
 	it('usage errors exit 2 naming the problem', () => {
 		expect(() => parseStopSearchArgs(['--input', SS, '--out', 'x.csv', '--ethnicity', 'both'])).toThrow(/--ethnicity must be self or officer/);
