@@ -156,7 +156,10 @@ async function scopeSql(runner: QueryRunner, scope: StopSearchScope): Promise<Sc
 		}`;
 	} else if (area.kind === 'lad') {
 		if (typeof area.code !== 'string' || area.code === '') throw new RangeError('a local authority code is needed');
-		parts.push(`s.lsoa_code IN (SELECT lsoa11 FROM ${LSOA11_LAD23_SQL} WHERE lad23 = ?)`);
+		if (!avail.fa) throw new RangeError('the extract declares no force area, so its local authorities are not known');
+		// Without Census rows, an LSOA's authority is the force area's own (2019 code).
+		const lsoaLad = avail.pop ? LSOA11_LAD23_SQL : `(SELECT area_code AS lsoa11, lad_code AS lad23 FROM force_area WHERE area_unit = 'lsoa')`;
+		parts.push(`s.lsoa_code IN (SELECT lsoa11 FROM ${lsoaLad} WHERE lad23 = ?)`);
 		params.push(area.code);
 		if (avail.flag) parts.push('s.in_force_area');
 		popWhere = avail.pop ? 'p.lad_code = ?' : null;
