@@ -140,7 +140,7 @@ export function backtest(series: ArrayLike<number>, options: BacktestOptions): B
 			return { ...score, coverage80: null, coverage95: null, width80: null, width95: null, pinball: null, scaledPinball: null };
 		}
 		return scoreForecasts(series, { method, horizon, origins, scales, started }, (o) =>
-			forecastSeries(head(series, o), { method, horizon, period, methodOptions: options.methodOptions, calibrationOrigins: options.calibrationOrigins, cache })
+			forecastSeries(head(series, o), { method, horizon, period, methodOptions: options.methodOptions, calibrationOrigins: options.calibrationOrigins, cache, explain: false })
 		);
 	});
 	const naive = scores.find((s) => s.method === 'seasonal-naive' && s.mae !== null);

@@ -55,10 +55,16 @@ export interface ForecastOptions {
 	period: number;
 	/** Overrides of {@link defaultMethodOptions}. */
 	methodOptions?: Partial<MethodOptions>;
-	/** Earlier origins whose out-of-sample errors set the intervals (default 8). 0 gives uncalibrated NB/Poisson intervals. */
+	/** Earlier origins whose out-of-sample errors set the intervals (default {@link defaultCalibrationOrigins}). 0 gives uncalibrated NB/Poisson intervals. */
 	calibrationOrigins?: number;
 	/** Point forecasts already made on prefixes of this same series (see ForecastCache). */
 	cache?: ForecastCache;
+	/**
+	 * false: only the forecast and its intervals are needed (a backtest), so a point forecast in
+	 * the cache is used without refitting and `params`, `uses`, `parameters` and `detail` are
+	 * left empty. Default true.
+	 */
+	explain?: boolean;
 }
 
 export interface Dispersion {
@@ -138,8 +144,13 @@ function resolveOptions(period: number, overrides?: Partial<MethodOptions>): Met
 	return { ...defaultMethodOptions(period), ...overrides, period };
 }
 
-/** Default calibration origins: enough points per block (8 × the horizon). */
-export const DEFAULT_CALIBRATION_ORIGINS = 8;
+/**
+ * Default calibration origins: about 8 seasons of errors (8 one-week horizons, 4 two-week
+ * ones), never fewer than 4 nor more than 8 origins.
+ */
+export function defaultCalibrationOrigins(period: number, horizon: number): number {
+	return Math.min(8, Math.max(4, Math.ceil((8 * period) / horizon)));
+}
 
 /**
  * Forecast `horizon` steps after `history` (counts, oldest first) with `method`, with 80% and
@@ -156,10 +167,14 @@ export function forecastSeries(history: ArrayLike<number>, options: ForecastOpti
 	const { method, horizon, period } = options;
 	if (!(Number.isInteger(horizon) && horizon >= 1)) throw new RangeError(`horizon must be a positive integer, got ${horizon}`);
 	const methodOptions = resolveOptions(period, options.methodOptions);
-	const fitted = fitMethod(method, history, methodOptions);
+	const lean = options.explain === false && method !== 'holt-winters';
+	const fitted: FittedMethod = lean
+		? { method, params: {}, detail: '', uses: [], parameters: [], forecast: (h) => pointForecast(history, { method, origin: history.length, horizon: h, period, methodOptions, cache: options.cache }) }
+		: fitMethod(method, history, methodOptions);
 	const mean = Array.from(fitted.forecast(horizon));
 	options.cache?.set(cacheKey(method, history.length, horizon), Float64Array.from(mean));
-	const { dispersion, calibration, blockOf } = calibrate(history, fitted, methodOptions, horizon, options.calibrationOrigins ?? DEFAULT_CALIBRATION_ORIGINS, options.cache);
+	const origins = options.calibrationOrigins ?? defaultCalibrationOrigins(period, horizon);
+	const { dispersion, calibration, blockOf } = calibrate(history, fitted, methodOptions, horizon, origins, options.cache);
 	const lo80: number[] = [];
 	const hi80: number[] = [];
 	const lo95: number[] = [];
@@ -189,7 +204,18 @@ export function pointForecast(
 	const key = cacheKey(method, origin, horizon);
 	const hit = cache?.get(key);
 	if (hit) return hit;
-	const f = fitMethod(method, head(series, origin), resolveOptions(period, methodOptions)).forecast(horizon);
+	const options = resolveOptions(period, methodOptions);
+	let f: Float64Array;
+	if (method === 'combination' && cache) {
+		// The equal-weight mean of the members' own (cached) forecasts: the same numbers as
+		// fitMethod('combination'), without refitting the members.
+		const members = options.combine.filter((m) => m !== 'combination');
+		f = new Float64Array(horizon);
+		for (const m of members) {
+			const v = pointForecast(series, { method: m, origin, horizon, period, methodOptions, cache });
+			for (let i = 0; i < horizon; i++) f[i] += v[i] / members.length;
+		}
+	} else f = fitMethod(method, head(series, origin), options).forecast(horizon);
 	cache?.set(key, f);
 	return f;
 }
@@ -294,12 +320,9 @@ function calibrate(
 	for (let j = 1; j <= origins; j++) {
 		const origin = n - j * horizon;
 		if (origin < need) break;
-		const key = cacheKey(fitted.method, origin, horizon);
-		let f = fixedHoltWinters ? undefined : cache?.get(key);
-		if (!f) {
-			f = fitMethod(fitted.method, head(history, origin), calibrationOptions).forecast(horizon);
-			if (!fixedHoltWinters) cache?.set(key, f);
-		}
+		const f = fixedHoltWinters
+			? fitMethod(fitted.method, head(history, origin), calibrationOptions).forecast(horizon)
+			: pointForecast(history, { method: fitted.method, origin, horizon, period, methodOptions: options, cache });
 		for (let h = 0; h < horizon; h++) {
 			actual.push(history[origin + h]);
 			mean.push(f[h]);

@@ -5,7 +5,7 @@
  */
 export { FORECAST_METHODS, METHOD_LABELS, METHOD_USES, PANEL_METHODS, defaultMethodOptions, fitMethod, isForecastMethod, minHistory } from './methods';
 export type { FittedMethod, ForecastMethodName, MethodOptions, MethodParameter } from './methods';
-export { DEFAULT_CALIBRATION_ORIGINS, estimateDispersion, forecastSeries, nearestInterval, pointForecast } from './forecast';
+export { defaultCalibrationOrigins, estimateDispersion, forecastSeries, nearestInterval, pointForecast } from './forecast';
 export type { Dispersion, Forecast, ForecastCache, ForecastOptions, IntervalBlock, IntervalCalibration } from './forecast';
 export { backtest, chooseMethod, explainForecast, forecastWithBacktest, naiveScales, pinballLoss, rollingOrigins, scoreForecasts } from './backtest';
 export type { BacktestOptions, BacktestResult, BacktestScore, ForecastExplanation, ForecastWithBacktest, ForecastWithBacktestOptions, MethodChoice } from './backtest';
