@@ -116,6 +116,9 @@ export function densityAt(points: PointsMeters, targets: { x: ArrayLike<number>;
 		else grid.set(k, [i]);
 	}
 	const out = new Float64Array(targets.x.length);
+	const h2 = h * h;
+	// Σ w (1 − d²/h²)² over points within h, times 3/(π h²): quarticKernel without its square root.
+	const scale = (3 / (Math.PI * h2)) * 1e6;
 	for (let t = 0; t < targets.x.length; t++) {
 		const tx = targets.x[t];
 		const ty = targets.y[t];
@@ -126,10 +129,17 @@ export function densityAt(points: PointsMeters, targets: { x: ArrayLike<number>;
 			for (let dy = -1; dy <= 1; dy++) {
 				const list = grid.get(key(gx + dx, gy + dy));
 				if (!list) continue;
-				for (const i of list) sum += points.w[i] * quarticKernel(Math.hypot(points.x[i] - tx, points.y[i] - ty), h);
+				for (const i of list) {
+					const ex = points.x[i] - tx;
+					const ey = points.y[i] - ty;
+					const d2 = ex * ex + ey * ey;
+					if (d2 >= h2) continue;
+					const u = 1 - d2 / h2;
+					sum += points.w[i] * u * u;
+				}
 			}
 		}
-		out[t] = sum * 1e6;
+		out[t] = sum * scale;
 	}
 	return out;
 }

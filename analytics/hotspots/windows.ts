@@ -351,11 +351,19 @@ export function scoreOrigin(data: WindowData, window: HotspotWindow, origin: num
 			out.push({ method: m, scores, weights: choice.weights, tunedOn: choice.tunedOn.map((u) => unitLabel(window.unit, u)) });
 		} else if (m === 'kde') {
 			const p = data.points;
-			const keep: number[] = [];
-			for (let i = 0; i < p.u.length; i++) if (p.u[i] >= origin - Y && p.u[i] < origin) keep.push(i);
+			// Records of the year by distinct location (the same weighted points, fewer of them).
+			const byPlace = new Map<string, { lon: number; lat: number; n: number }>();
+			for (let i = 0; i < p.u.length; i++) {
+				if (p.u[i] < origin - Y || p.u[i] >= origin) continue;
+				const key = `${p.lon[i]},${p.lat[i]}`;
+				const at = byPlace.get(key);
+				if (at) at.n += p.n[i];
+				else byPlace.set(key, { lon: p.lon[i], lat: p.lat[i], n: p.n[i] });
+			}
+			const keep = [...byPlace.values()].sort((a, b) => a.lon - b.lon || a.lat - b.lat);
 			const scores = new Float64Array(areas.length);
 			if (keep.length > 0) {
-				const pts = projectPoints(data.projection, { lon: keep.map((i) => p.lon[i]), lat: keep.map((i) => p.lat[i]), weight: keep.map((i) => p.n[i]) });
+				const pts = projectPoints(data.projection, { lon: keep.map((q) => q.lon), lat: keep.map((q) => q.lat), weight: keep.map((q) => q.n) });
 				const h = Math.max(defaultBandwidth(pts).meters, 50);
 				const d = densityAt(pts, targets, h);
 				located.forEach((a, k) => (scores[a] = d[k]));
