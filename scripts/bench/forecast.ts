@@ -203,7 +203,7 @@ async function areas(runner: NodeRunner, syntheticAreas: number, log: (line: str
 	}
 	for (const method of ['auto', 'seasonal-mean'] as const) {
 		t = performance.now();
-		const r = forecastPanel({ areas: ids, values, squares: null, months }, { method, methods: FORECAST_METHODS, backtestMonths: 6 });
+		const r = forecastPanel({ areas: ids, values, squares: null, months }, { method, methods: PANEL_METHODS, backtestMonths: 6 });
 		timings[`syntheticPanel_${method}_ms`] = performance.now() - t;
 		log(`  synthetic panel ${syntheticAreas} areas × ${months} months, method ${method} → ${r.method}: ${ms(t)} (${r.scores.map((s) => `${s.method} ${s.seconds.toFixed(2)} s`).join(', ')})`);
 	}
