@@ -268,8 +268,9 @@ describe('Stop and search page', () => {
 				near(row.rate, n > 0 ? (a / n) * 1000 : null);
 				const ratio = a / n / (white.a / white.n);
 				near(row.ratio, ratio);
-				// Katz et al. (1978) log interval, only where searches are a share of residents.
-				if (a > 0 && a < n && white.a < white.n) {
+				// Katz et al. (1978) log interval, only where searches are a share of residents (none for
+				// White itself, the reference).
+				if (g !== 'White' && a > 0 && a < n && white.a < white.n) {
 					const se = Math.sqrt(1 / a - 1 / n + 1 / white.a - 1 / white.n);
 					near(row.lo, Math.exp(Math.log(ratio) - Z * se));
 					near(row.hi, Math.exp(Math.log(ratio) + Z * se));
