@@ -76,8 +76,13 @@ describe('runForecast', () => {
 		expect(out).toHaveLength(1 + 2 * 168);
 		expect(out[1].startsWith('2010-02-08T00:00:00,')).toBe(true);
 		expect(out[336].startsWith('2010-02-21T23:00:00,')).toBe(true);
+		// Coverage beside every interval: the chosen method's backtest coverage, the same on every row.
+		expect(new Set(out.slice(1).map((l) => l.split(',').slice(7).join(','))).size).toBe(1);
 		for (const line of out.slice(1)) {
-			const [, mean, lo80, hi80, lo95, hi95] = line.split(',').map(Number);
+			const [, mean, lo80, hi80, lo95, hi95, , cover80, cover95] = line.split(',').map(Number);
+			expect(cover80).toBeGreaterThanOrEqual(0);
+			expect(cover80).toBeLessThanOrEqual(cover95);
+			expect(cover95).toBeLessThanOrEqual(1);
 			expect(mean).toBeGreaterThanOrEqual(0);
 			expect(lo95).toBeLessThanOrEqual(lo80);
 			expect(lo80).toBeLessThanOrEqual(hi80);

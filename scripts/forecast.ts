@@ -21,7 +21,8 @@
  *
  * Forecasts events per hour for the `--horizon-weeks` weeks after `--train-end` from the hourly
  * series up to and including that date (local wall-clock hours, zero-filled), and writes one row
- * per hour: timestamp (ISO 8601 local hour start), mean, lo80, hi80, lo95, hi95, method. Nothing
+ * per hour: timestamp (ISO 8601 local hour start), mean, lo80, hi80, lo95, hi95, method,
+ * backtest_cover80, backtest_cover95 (the coverage those intervals reached in the backtest). Nothing
  * dated after --train-end is read. With --method auto (the default) the method with the lowest
  * MASE in a rolling-origin backtest over the last --backtest-weeks weeks of training data is
  * used (ties go to the simplest); the backtest is printed whichever method is used. With
@@ -61,7 +62,8 @@ const USAGE = `usage: npm run forecast -- --input <timestamped CSVs or an extrac
        npm run forecast -- --input sample-data/chicago/chicago_aggravated_assaults_2010-2017.csv.gz --evaluate 2017`;
 
 const HOURS_PER_WEEK = 168;
-export const FORECAST_COLUMNS = ['timestamp', 'mean', 'lo80', 'hi80', 'lo95', 'hi95', 'method'] as const;
+/** Output columns; backtest_cover80/95: the share of held-out hours the method's 80%/95% intervals held in the backtest (empty without one). */
+export const FORECAST_COLUMNS = ['timestamp', 'mean', 'lo80', 'hi80', 'lo95', 'hi95', 'method', 'backtest_cover80', 'backtest_cover95'] as const;
 
 export interface ForecastCliOptions {
 	inputs: string[];
@@ -383,6 +385,8 @@ export async function runForecast(options: ForecastCliOptions, log: (line: strin
 		for (const b of f.intervals.blocks) log(`  ${b.label}: 80% = the NB's central ${(100 * b.level80).toFixed(1)}%, 95% = its ${(100 * b.level95).toFixed(2)}% (${b.points} calibration points)`);
 		const first = `${addDays(options.trainEnd, 1)}T00:00:00`;
 		const timestamps = f.mean.map((_, i) => addHours(first, i));
+		const score = result.backtest?.scores.find((s) => s.method === f.method && s.skipped === null) ?? null;
+		const cover = (v: number | null | undefined) => (v === null || v === undefined ? null : Number(v.toFixed(4)));
 		const rows: Row[] = f.mean.map((mean, i) => ({
 			timestamp: timestamps[i],
 			mean: Number(mean.toFixed(4)),
@@ -390,7 +394,9 @@ export async function runForecast(options: ForecastCliOptions, log: (line: strin
 			hi80: f.hi80[i],
 			lo95: f.lo95[i],
 			hi95: f.hi95[i],
-			method: f.method
+			method: f.method,
+			backtest_cover80: cover(score?.coverage80),
+			backtest_cover95: cover(score?.coverage95)
 		}));
 		mkdirSync(dirname(options.out), { recursive: true });
 		writeFileSync(options.out, toCsv(rows, FORECAST_COLUMNS));
