@@ -175,6 +175,13 @@ export function hitRateAt(score: ArrayLike<number>, actual: ArrayLike<number>, s
 	return got / total;
 }
 
+/**
+ * Hit rates of every grid weighting at inner origins already backtested, by origin: valid for one
+ * series, period, year and share (an evaluation's), and only ever holding windows before the
+ * origin that first computed them, so sharing it across origins changes no result.
+ */
+export type BlendMemo = Map<number, (number | null)[]>;
+
 export interface BlendChoice {
 	weights: BlendWeights;
 	/** The inner origins (units) the weights were chosen on, all before the origin; empty: the default. */
@@ -189,7 +196,7 @@ export interface BlendChoice {
  * data before it), at area share `share`: the grid weights with the highest mean hit rate (the
  * first on ties, the 12-month-only blend first). Reads only units before `origin`.
  */
-export function chooseBlend(s: UnitSeries, origin: number, period: number, year: number, share: number, tuneOrigins: number): BlendChoice {
+export function chooseBlend(s: UnitSeries, origin: number, period: number, year: number, share: number, tuneOrigins: number, memo?: BlendMemo): BlendChoice {
 	const inner: number[] = [];
 	for (let j = tuneOrigins; j >= 1; j--) {
 		const o = origin - j * period;
@@ -198,11 +205,15 @@ export function chooseBlend(s: UnitSeries, origin: number, period: number, year:
 	const sums = new Float64Array(BLEND_GRID.length);
 	let used = 0;
 	for (const o of inner) {
-		const actual = windowCounts(s, o, o + period);
-		const comps = ebComponents(s, o, period, year);
+		let hits = memo?.get(o);
+		if (!hits) {
+			const actual = windowCounts(s, o, o + period);
+			const comps = ebComponents(s, o, period, year);
+			hits = BLEND_GRID.map((w) => hitRateAt(blend(comps, w), actual, s.sizes, share));
+			memo?.set(o, hits);
+		}
 		let any = false;
-		BLEND_GRID.forEach((w, g) => {
-			const h = hitRateAt(blend(comps, w), actual, s.sizes, share);
+		hits.forEach((h, g) => {
 			if (h !== null) {
 				sums[g] += h;
 				any = true;
@@ -217,7 +228,7 @@ export function chooseBlend(s: UnitSeries, origin: number, period: number, year:
 }
 
 /** The eb-blend scores (per km² per unit) for the window at `origin`, with the weights chosen before it. */
-export function ebBlendScores(s: UnitSeries, origin: number, period: number, year: number, share: number, tuneOrigins: number): { scores: Float64Array; choice: BlendChoice } {
-	const choice = chooseBlend(s, origin, period, year, share, tuneOrigins);
+export function ebBlendScores(s: UnitSeries, origin: number, period: number, year: number, share: number, tuneOrigins: number, memo?: BlendMemo): { scores: Float64Array; choice: BlendChoice } {
+	const choice = chooseBlend(s, origin, period, year, share, tuneOrigins, memo);
 	return { scores: blend(ebComponents(s, origin, period, year), choice.weights), choice };
 }

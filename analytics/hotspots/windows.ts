@@ -30,7 +30,7 @@ import { areaColumn, type AreaLevel, type MonthlyTable } from '../forecast/serie
 import { insideForceAreaClause, studyRegion, type RegionArea, type RegionBasis } from './data';
 import { evaluateRanking, type HotspotMetrics } from './evaluate';
 import { defaultBandwidth, densityAt, localProjection, projectPoints, type Projection } from './kde';
-import { ebBlendScores, windowCounts, type BlendWeights, type UnitSeries } from './eb';
+import { ebBlendScores, windowCounts, type BlendMemo, type BlendWeights, type UnitSeries } from './eb';
 import { fitHawkes, hawkesExpected, type HawkesFit } from './hawkes';
 
 /** Area levels of the windowed forecasts: those of the extract plus H3 resolution 10 (derived). */
@@ -332,7 +332,15 @@ export interface OriginScores {
  * Every method's scores (per region area) for the window [origin, origin + L), reading only units
  * before `origin` from `data`. `share` is the budget the eb-blend weights are tuned for.
  */
-export function scoreOrigin(data: WindowData, window: HotspotWindow, origin: number, share: number, tuneOrigins: number, methods: readonly WindowMethodName[] = WINDOW_METHODS): OriginScores[] {
+export function scoreOrigin(
+	data: WindowData,
+	window: HotspotWindow,
+	origin: number,
+	share: number,
+	tuneOrigins: number,
+	methods: readonly WindowMethodName[] = WINDOW_METHODS,
+	memo?: BlendMemo
+): OriginScores[] {
 	const L = window.length;
 	const Y = YEAR_UNITS[window.unit];
 	// Everything below sees a copy of the data cut at the origin.
@@ -347,7 +355,7 @@ export function scoreOrigin(data: WindowData, window: HotspotWindow, origin: num
 		if (m === 'last-period') out.push({ method: m, scores: windowCounts(series, origin - L, origin) });
 		else if (m === 'last-year') out.push({ method: m, scores: windowCounts(series, origin - Y, origin) });
 		else if (m === 'eb-blend') {
-			const { scores, choice } = ebBlendScores(series, origin, L, Y, share, tuneOrigins);
+			const { scores, choice } = ebBlendScores(series, origin, L, Y, share, tuneOrigins, memo);
 			out.push({ method: m, scores, weights: choice.weights, tunedOn: choice.tunedOn.map((u) => unitLabel(window.unit, u)) });
 		} else if (m === 'kde') {
 			const p = data.points;
@@ -448,7 +456,7 @@ export async function evaluateWindows(runner: QueryRunner, options: WindowEvalua
 }
 
 /** evaluateWindows, also handing back the data it read (up to the end) for the forecast after it. */
-async function evaluateWithData(runner: QueryRunner, options: WindowEvaluationOptions): Promise<{ evaluation: WindowEvaluation; data: WindowData; end: number }> {
+async function evaluateWithData(runner: QueryRunner, options: WindowEvaluationOptions): Promise<{ evaluation: WindowEvaluation; data: WindowData; end: number; memo: BlendMemo }> {
 	const started = performance.now();
 	const table = options.table ?? 'incidents';
 	const { window, level } = options;
@@ -476,9 +484,10 @@ async function evaluateWithData(runner: QueryRunner, options: WindowEvaluationOp
 	const explanations = explainMethods(window, tuneOrigins).filter((e) => methods.includes(e.name as WindowMethodName));
 	const perMethod = new Map<WindowMethodName, WindowEvaluationRow['origins']>(methods.map((m) => [m, []]));
 	const sized = region.areas.every((a) => a.areaKm2 !== null);
+	const memo: BlendMemo = new Map();
 	for (const o of originsU) {
 		const actual = windowCounts(data.series, o, o + window.length);
-		for (const r of scoreOrigin(data, window, o, share, tuneOrigins, methods)) {
+		for (const r of scoreOrigin(data, window, o, share, tuneOrigins, methods, memo)) {
 			const ranked = region.areas.map((a, i) => ({ areaId: a.areaId, score: r.scores[i], actual: actual[i], area: sized ? a.areaKm2! : undefined }));
 			const [metrics] = evaluateRanking(ranked, [share]);
 			const h = r.hawkes;
@@ -513,7 +522,7 @@ async function evaluateWithData(runner: QueryRunner, options: WindowEvaluationOp
 		explanations,
 		ms: performance.now() - started
 	};
-	return { evaluation, data, end };
+	return { evaluation, data, end, memo };
 }
 
 export interface WindowRanking {
@@ -546,7 +555,7 @@ export interface HotspotForecast {
  */
 export async function hotspotForecast(runner: QueryRunner, options: WindowEvaluationOptions): Promise<HotspotForecast> {
 	const started = performance.now();
-	const { evaluation, data: evaluated, end: origin } = await evaluateWithData(runner, options);
+	const { evaluation, data: evaluated, end: origin, memo: evaluatedMemo } = await evaluateWithData(runner, options);
 	const table = options.table ?? 'incidents';
 	const { window, level } = options;
 	const tuneOrigins = options.tuneOrigins ?? 6;
@@ -554,13 +563,15 @@ export async function hotspotForecast(runner: QueryRunner, options: WindowEvalua
 	// The evaluation read [first origin − lookback, end): the forecast's data, over the same region
 	// when that is the force area's. A region of the areas with records is redrawn up to the end.
 	let data = evaluated;
+	let memo: BlendMemo | undefined = evaluatedMemo;
 	if (evaluated.region.basis === 'areas with records' || evaluated.region.basis === 'areas with records in the force area') {
 		const lastMonth = window.unit === 'day' ? monthIndex(unitLabel('day', origin - 1).slice(0, 7)) : origin - 1;
 		const region = await windowRegion(runner, table, level, monthKey(lastMonth));
 		data = await loadWindowData(runner, { table, level, unit: window.unit, from: origin - lookback(window, tuneOrigins), until: origin, region, withEvents: methods.includes('hawkes') });
+		memo = undefined;
 	}
 	const region = data.region;
-	const rankings = scoreOrigin(data, window, origin, evaluation.share, tuneOrigins, methods).map((r): WindowRanking => {
+	const rankings = scoreOrigin(data, window, origin, evaluation.share, tuneOrigins, methods, memo).map((r): WindowRanking => {
 		const order = region.areas.map((a, i) => i).sort((a, b) => r.scores[b] - r.scores[a] || (region.areas[a].areaId < region.areas[b].areaId ? -1 : 1));
 		const rows = order.map((i, k) => ({ areaId: region.areas[i].areaId, rank: k + 1, score: r.scores[i], areaKm2: region.areas[i].areaKm2 }));
 		return {
