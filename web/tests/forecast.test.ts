@@ -17,6 +17,10 @@ import type { ThrModel } from '../../analytics/thr';
 import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
 import { categoryProfile, minutesByHourOfWeek, officersNeededPerHour, resolveTimeOnTask, type CategoryProfile, type StaffingAssumptions } from '../../analytics/staffing';
 import { hourOfWeekSummary } from '../lib/forecast/hour-of-week';
+import { baselineVerdict, coverageNote } from '../lib/forecast/verdicts';
+import { defaultHotspotSettings, type HotspotSettings } from '../lib/forecast/hotspot-settings';
+import { hotspotOffer, hotspotVerdicts, windowedHotspots } from '../lib/forecast/hotspot-windows';
+import type { HotspotForecast } from '../../analytics/hotspots/windows';
 // The published model (web/lib/thr/data.ts), which the Accuracy page scores.
 import thrV3 from '../../models/thr/thr-v3.json';
 import cchi from '../../models/harm-weights/cchi-police-uk-v1.json';
@@ -87,6 +91,28 @@ async function setMinutes(minutes: number) {
 	).catch(() => undefined);
 }
 
+/**
+ * The method's explanation, the coverage beside each interval, the pinball loss and the sentence
+ * on the 8-week same-hour mean: each as the same analytics computed natively over the same data.
+ */
+async function expectExplained(f: DemandForecast) {
+	const score = f.backtest!.scores.find((s) => s.method === f.forecast.method)!;
+	const baseline = f.backtest!.scores.find((s) => s.method === 'seasonal-mean')!;
+	expect(Number(await page.locator('[data-testid="acc-cov80"]').getAttribute('data-value'))).toBeCloseTo(score.coverage80!, 12);
+	expect(Number(await page.locator('[data-testid="acc-cov95"]').getAttribute('data-value'))).toBeCloseTo(score.coverage95!, 12);
+	expect(Number(await page.locator('[data-testid="acc-pinball"]').getAttribute('data-value'))).toBeCloseTo(score.scaledPinball!, 12);
+	expect(await page.locator('[data-testid="acc-baseline-mase"]').textContent()).toBe(baseline.mase!.toFixed(2));
+	expect((await page.locator('[data-testid="forecast-baseline-verdict"]').textContent())!.trim()).toBe(baselineVerdict(score, baseline, f.backtest!.scores));
+	expect(await page.locator('[data-testid="legend-80"]').textContent()).toContain(`80% interval (held ${(100 * score.coverage80!).toFixed(1)}% in the backtest)`);
+	expect(await page.locator('[data-testid="legend-95"]').textContent()).toContain(`95% interval (held ${(100 * score.coverage95!).toFixed(1)}% in the backtest)`);
+	expect((await page.locator('[data-testid="forecast-table"] caption').textContent())!.replace(/\s+/g, ' ')).toContain(coverageNote(score));
+	expect((await page.locator('[data-testid="forecast-choice-reason"]').textContent())!.replace(/\s+/g, ' ')).toBe(`Why: ${f.explanation.why}.`);
+	expect((await page.locator('[data-testid="forecast-intervals"]').textContent())!.replace(/\s+/g, ' ')).toBe(`Intervals: ${f.explanation.intervals}`);
+	const explained = (await page.locator('[data-testid="forecast-explanation"]').textContent())!;
+	for (const u of f.explanation.uses) expect(explained).toContain(u);
+	for (const p of f.explanation.parameters) expect(explained).toContain(p.meaning);
+}
+
 describe('Forecast page', () => {
 	it('renders the forecast with bands, and the table matches the native computation', async () => {
 		const start = Date.now();
@@ -113,6 +139,7 @@ describe('Forecast page', () => {
 		const score = native.backtest!.scores.find((s) => s.method === native.forecast.method)!;
 		expect(await page.locator('[data-testid="acc-mase"]').textContent()).toBe(score.mase!.toFixed(2));
 		expect(await page.locator('[data-testid="hour-of-week-table"] tbody tr').count()).toBe(168);
+		await expectExplained(native);
 	});
 
 	it('the default time on task applies to the categories without their own value, exactly as natively', async () => {
@@ -205,6 +232,24 @@ describe('Forecast page', () => {
 		expect(browser.requests.every((u) => new URL(u).hostname === '127.0.0.1' || !u.startsWith('http'))).toBe(true);
 	});
 });
+
+/** The Accuracy page's hot-spot window table and verdicts equal `expected` (computed natively). */
+async function expectWindowTable(expected: HotspotForecast) {
+	const e = expected.evaluation;
+	const table = page.locator(`[data-testid="hs-eval-table"][data-level="${e.level}"][data-window="${e.window.length}${e.window.unit === 'day' ? 'd' : 'm'}"]`);
+	await table.waitFor({ timeout: 180_000 });
+	expect(Number(await table.getAttribute('data-share'))).toBeCloseTo(e.share, 12);
+	expect(await table.locator('tbody tr').evaluateAll((trs) => trs.map((t) => t.getAttribute('data-method')))).toEqual(e.rows.map((r) => r.method));
+	for (const r of e.rows) {
+		const row = table.locator(`tr[data-method="${r.method}"]`);
+		for (const [metric, value] of [['hit-rate', r.hitRate], ['pai', r.pai], ['pei', r.peiStar]] as const) {
+			expect(Number(await row.locator(`[data-metric="${metric}"]`).getAttribute('data-value')), `${r.method} ${metric}`).toBeCloseTo(value!, 9);
+		}
+	}
+	const verdicts = await page.locator('[data-testid="hs-verdicts"] li').allTextContents();
+	expect(verdicts.map((v) => v.trim())).toEqual(hotspotVerdicts(e).map((v) => v.sentence));
+	console.log(`Hot spots ${e.window.length}${e.window.unit} ${e.level} ${(100 * e.share).toFixed(2)}%: ${e.rows.map((r) => `${r.method} PAI ${r.pai?.toFixed(2)}`).join(', ')}`);
+}
 
 /** Native computations over another shipped source (loaded, computed, closed). */
 async function withSource<T>(id: string, compute: (r: NodeRunner) => Promise<T>): Promise<T> {
@@ -316,20 +361,6 @@ describe('Forecast page: demand, not police activity', () => {
 		await page.waitForURL((u) => !u.searchParams.has('staff_shift') && u.searchParams.get('staff_minutes') === '120');
 	});
 
-	it('Lancashire (monthly anti-social behaviour only): no hourly forecast, the monthly forecast by area as natively, no stop and search offered', async () => {
-		const nativeAreas = (await withSource('lancashire-asb', (r) => forecastStreetAreas(r)))!;
-		await page.goto(`${baseUrl}/forecast?source=lancashire-asb`);
-		await waitForApp(page);
-		await page.locator('[data-testid="street-areas"][data-state="ready"] [data-testid="street-method"]').waitFor({ timeout: 150_000 });
-		expect(await page.locator('[data-testid="no-demand"]').count()).toBe(1);
-		expect(await page.locator('[data-testid="choose-stop-search"]').count()).toBe(0);
-		expect(await page.locator('[data-testid="forecast-source"] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['events']);
-		expect(await page.locator('[data-testid="street-method"]').getAttribute('data-method')).toBe(nativeAreas.method);
-		const first = page.locator('[data-testid="street-areas-table"] tbody tr').first();
-		expect(await first.getAttribute('data-area')).toBe(nativeAreas.areas[0].areaId);
-		expect(Number(await first.locator('[data-expected]').getAttribute('data-expected'))).toBeCloseTo(nativeAreas.areas[0].expected, 9);
-	}, 180_000);
-
 	it('Chicago (timestamped incidents): forecasts demand by default, as natively, with no activity warning', async () => {
 		const chicago = (await withSource('chicago-assaults', (r) => forecastDemand(r, { source: 'events', weeks: 2, method: 'auto' })))!;
 		const start = Date.now();
@@ -346,7 +377,12 @@ describe('Forecast page: demand, not police activity', () => {
 		expect(await rows.count()).toBe(chicago.forecast.mean.length);
 		expect(await rows.first().getAttribute('data-timestamp')).toBe(chicago.timestamps[0]);
 		for (let i = 0; i < 3; i++) expect(Number(await rows.nth(i).locator('[data-mean]').getAttribute('data-mean'))).toBeCloseTo(chicago.forecast.mean[i], 9);
-	}, 180_000);
+		await expectExplained(chicago);
+		expect(chicago.calendar.title).toBe('US federal holidays (days observed), 2010–2027');
+		const score = chicago.backtest!.scores.find((x) => x.method === chicago.forecast.method)!;
+		const baseline = chicago.backtest!.scores.find((x) => x.method === 'seasonal-mean')!;
+		console.log(`Chicago, page backtest (6 weekly origins): ${chicago.forecast.method} MASE ${score.mase!.toFixed(3)} vs 8-week mean ${baseline.mase!.toFixed(3)}; 80% held ${score.coverage80!.toFixed(3)}, 95% held ${score.coverage95!.toFixed(3)}; compute ${Math.round(chicago.elapsedMs)} ms natively`);
+	}, 240_000);
 
 	it('logged no console errors and made no request beyond 127.0.0.1', () => {
 		expect(browser.takeProblems()).toEqual([]);
@@ -410,6 +446,47 @@ describe('Accuracy page', () => {
 			expect(found).toBe(shares.length > 0);
 		}
 	});
+
+	it('hot-spot forecast at a window, budget and level: the evaluation table and verdicts as natively (defaults: next month, 5%, LSOA)', async () => {
+		const offer = (await hotspotOffer(runner))!;
+		expect(offer).toEqual({ table: 'incidents', dated: false, levels: ['lsoa', 'h3_r7', 'h3_r8', 'h3_r9', 'h3_r10'] });
+		await expectWindowTable(await windowedHotspots(runner, offer, defaultHotspotSettings(offer)));
+		// Only month windows: the street records have no dates.
+		expect(await page.locator('[data-testid="hs-window"] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['1m', '2m', '3m']);
+	});
+
+	it('the controls are labelled and keyboard-reachable, and the settings go to the URL and survive a reload', async () => {
+		const offer = (await hotspotOffer(runner))!;
+		const level = page.getByLabel('Areas');
+		await level.focus();
+		await level.selectOption('h3_r8');
+		await page.waitForURL(/hs_level=h3_r8/);
+		const budget = page.getByLabel('Area budget (% of the force area)');
+		await budget.fill('10');
+		await budget.press('Enter');
+		await page.waitForURL(/hs_budget=10%25/);
+		await page.getByLabel('Window').selectOption('3m');
+		await page.waitForURL(/hs_window=3m/);
+		const settings: HotspotSettings = { window: { unit: 'month', length: 3 }, budget: { share: 0.1 }, level: 'h3_r8', hawkes: false };
+		const expected = await windowedHotspots(runner, offer, settings);
+		await expectWindowTable(expected);
+		await page.reload();
+		await waitForApp(page);
+		await expectWindowTable(expected);
+		expect(await page.getByLabel('Area budget (% of the force area)').inputValue()).toBe('10');
+	}, 240_000);
+
+	it('a budget in km² and an unusable link value: the default with a note, the km² applied as natively', async () => {
+		const offer = (await hotspotOffer(runner))!;
+		await page.goto(`${baseUrl}/accuracy?hs_window=7d&hs_budget=0.5km2&hs_level=h3_r9`);
+		await waitForApp(page);
+		const expected = await windowedHotspots(runner, offer, { window: { unit: 'month', length: 1 }, budget: { km2: 0.5 }, level: 'h3_r9', hawkes: false });
+		await expectWindowTable(expected);
+		expect(expected.evaluation.budgetKm2).toBeCloseTo(0.5, 9);
+		expect(await page.locator('[data-testid="hs-url-note"]').allTextContents()).toEqual([
+			"The link's window (hs_window=7d) is in days, but these records have months only: next month is used instead."
+		]);
+	}, 240_000);
 
 	it('logged no console errors and made no request beyond 127.0.0.1', () => {
 		expect(browser.takeProblems()).toEqual([]);

@@ -4,7 +4,7 @@
  * same code. No Svelte, no DOM here.
  */
 import type { QueryRunner } from '$analytics/runner';
-import { FORECAST_METHODS, backtest, forecastAreaHarm, type AreaHarmForecast, forecastWithBacktest, isForecastMethod, rollingOrigins, minHistory, type BacktestResult, type ForecastMethodName, type ForecastWithBacktest } from '$analytics/forecast';
+import { FORECAST_METHODS, backtest, forecastAreaHarm, type AreaHarmForecast, forecastWithBacktest, isForecastMethod, rollingOrigins, minHistory, type BacktestResult, type ForecastMethodName, type ForecastWithBacktest, type ForecastWithBacktestOptions } from '$analytics/forecast';
 import { addDays, addHours, hourOfWeekOf, hourlyCounts, type TimestampedTable } from '$analytics/forecast/series';
 import { hasColumn, num, tableExists } from '$analytics/shared';
 import { holidaySet, type HolidayCalendarModel, type SeriesCalendar } from '$analytics/forecast/calendar';
@@ -163,13 +163,18 @@ export interface DemandForecast extends ForecastWithBacktest {
  * the same horizon) to choose one, unless `method` names one. Public holidays from
  * `demandCalendar`.
  */
-export async function forecastDemand(runner: QueryRunner, settings: ForecastSettings): Promise<DemandForecast | null> {
+export async function forecastDemand(
+	runner: QueryRunner,
+	settings: ForecastSettings,
+	/** Where the pure computation runs: here by default; the page passes a worker (forecast-worker.ts). */
+	compute: (values: ArrayLike<number>, options: ForecastWithBacktestOptions) => ForecastWithBacktest | Promise<ForecastWithBacktest> = forecastWithBacktest
+): Promise<DemandForecast | null> {
 	const history = await weeklyHistory(runner, settings.source);
 	if (!history) return null;
 	const calendar = await demandCalendar(runner, settings.source, history.start);
 	const t = performance.now();
 	const horizon = settings.weeks * HOURS_PER_WEEK;
-	const result = forecastWithBacktest(history.values, {
+	const result = await compute(history.values, {
 		horizon,
 		period: HOURS_PER_WEEK,
 		method: settings.method,
