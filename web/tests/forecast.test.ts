@@ -457,7 +457,7 @@ describe('Accuracy page', () => {
 
 	it('the controls are labelled and keyboard-reachable, and the settings go to the URL and survive a reload', async () => {
 		const offer = (await hotspotOffer(runner))!;
-		const level = page.getByLabel('Areas');
+		const level = page.getByLabel(/^Areas/);
 		await level.focus();
 		await level.selectOption('h3_r8');
 		await page.waitForURL(/hs_level=h3_r8/);
@@ -465,7 +465,7 @@ describe('Accuracy page', () => {
 		await budget.fill('10');
 		await budget.press('Enter');
 		await page.waitForURL(/hs_budget=10%25/);
-		await page.getByLabel('Window').selectOption('3m');
+		await page.getByLabel(/^Window/).selectOption('3m');
 		await page.waitForURL(/hs_window=3m/);
 		const settings: HotspotSettings = { window: { unit: 'month', length: 3 }, budget: { share: 0.1 }, level: 'h3_r8', hawkes: false };
 		const expected = await windowedHotspots(runner, offer, settings);
