@@ -43,9 +43,9 @@ import { loadInput } from './lib/load-input';
 import { toCsv } from '../analytics/export/csv';
 import type { Row } from '../analytics/runner';
 import { FORECAST_METHODS, forecastAreaHarm, forecastWithBacktest, isForecastMethod, type ForecastMethodName, type ForecastWithBacktest } from '../analytics/forecast';
-import { holidaySet, type HolidayCalendarModel, type SeriesCalendar } from '../analytics/forecast/calendar';
+import { chooseHolidayCalendar, holidaySet, type HolidayCalendarModel, type SeriesCalendar } from '../analytics/forecast/calendar';
 import { evaluateForecasts, type Evaluation } from '../analytics/forecast/evaluate';
-import { hasColumn, tableExists } from '../analytics/shared/catalog';
+import { tableExists } from '../analytics/shared/catalog';
 import { addDays, addHours, hourOfWeekOf, hourlyCounts, type TimestampedTable } from '../analytics/forecast/series';
 import { categoryProfile, checkStaffingAssumptions, minutesByHourOfWeek, officersNeededPerHour, resolveTimeOnTask, type StaffingAssumptions } from '../analytics/staffing';
 import { runCli, UsageError } from './lib/cli';
@@ -227,15 +227,12 @@ async function seriesCalendar(runner: NodeRunner, table: TimestampedTable, start
 		log('Holidays: none (--calendar none).');
 		return { start };
 	}
-	let file = choice && choice !== 'auto' ? choice : HOLIDAY_CALENDARS['GB-EAW'];
-	let why = choice && choice !== 'auto' ? '--calendar' : 'police.uk / UK data';
-	if ((!choice || choice === 'auto') && table === 'events' && (await hasColumn(runner, 'events', 'longitude'))) {
-		const [r] = await runner.rows<{ lon: number | null }>(`SELECT median(longitude) AS lon FROM events WHERE longitude IS NOT NULL`);
-		if (r?.lon !== null && r?.lon !== undefined && Number(r.lon) < -30) {
-			file = HOLIDAY_CALENDARS.US;
-			why = `records in the Americas (median longitude ${Number(r.lon).toFixed(1)})`;
-		} else if (r?.lon === null || r?.lon === undefined) why = 'no coordinates; the UK default';
-		else why = `median longitude ${Number(r.lon).toFixed(1)}`;
+	let file: string = choice && choice !== 'auto' ? choice : HOLIDAY_CALENDARS['GB-EAW'];
+	let why = '--calendar';
+	if (!choice || choice === 'auto') {
+		const chosen = await chooseHolidayCalendar(runner, table);
+		file = HOLIDAY_CALENDARS[chosen.key];
+		why = chosen.why;
 	}
 	const model = JSON.parse(readFileSync(file, 'utf8')) as HolidayCalendarModel;
 	log(`Holidays: ${model.title} (${file}; ${why}); a holiday hour is forecast like the same hour on a Sunday.`);

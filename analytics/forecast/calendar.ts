@@ -7,7 +7,9 @@
  * models/schema/calendar.schema.json): `holidaySet` turns one into the set of dates the
  * regression treats like Sundays.
  */
-import { hourOfWeekOf } from './series';
+import type { QueryRunner } from '../runner';
+import { hasColumn, num } from '../shared';
+import { hourOfWeekOf, type TimestampedTable } from './series';
 
 /** What a forecast knows about the dates of its series. */
 export interface SeriesCalendar {
@@ -98,4 +100,23 @@ export function fourierColumns(dayOfYear: ArrayLike<number>, harmonics: number):
 		out.push(s, c);
 	}
 	return out;
+}
+
+/** The declared holiday calendars (files in models/calendar) a series can be forecast with. */
+export type HolidayCalendarKey = 'GB-EAW' | 'US';
+
+/**
+ * Which declared calendar a timestamped series is forecast with, and why: US federal holidays
+ * for timestamped incidents located in the Americas (median longitude below −30°, e.g. the
+ * Chicago sample), else the bank holidays of England and Wales (police.uk data; stop and search
+ * and records without coordinates included). One rule for the Forecast page and
+ * `npm run forecast --calendar auto`.
+ */
+export async function chooseHolidayCalendar(runner: QueryRunner, table: TimestampedTable): Promise<{ key: HolidayCalendarKey; why: string }> {
+	if (table !== 'events' || !(await hasColumn(runner, 'events', 'longitude'))) return { key: 'GB-EAW', why: 'police.uk / UK data' };
+	const [r] = await runner.rows<{ lon: number | null }>(`SELECT median(longitude) AS lon FROM events WHERE longitude IS NOT NULL`);
+	const lon = r?.lon === null || r?.lon === undefined ? null : num(r.lon);
+	if (lon === null) return { key: 'GB-EAW', why: 'no coordinates; the UK default' };
+	if (lon < -30) return { key: 'US', why: `records in the Americas (median longitude ${lon.toFixed(1)})` };
+	return { key: 'GB-EAW', why: `median longitude ${lon.toFixed(1)}` };
 }

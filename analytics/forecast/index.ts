@@ -11,8 +11,8 @@ export { backtest, chooseMethod, explainForecast, forecastWithBacktest, naiveSca
 export type { BacktestOptions, BacktestResult, BacktestScore, ForecastExplanation, ForecastWithBacktest, ForecastWithBacktestOptions, MethodChoice } from './backtest';
 export { evaluateForecasts } from './evaluate';
 export type { Evaluation, EvaluationOptions } from './evaluate';
-export { calendarColumns, fourierColumns, holidaySet } from './calendar';
-export type { CalendarColumns, HolidayCalendarModel, SeriesCalendar } from './calendar';
+export { calendarColumns, chooseHolidayCalendar, fourierColumns, holidaySet } from './calendar';
+export type { CalendarColumns, HolidayCalendarKey, HolidayCalendarModel, SeriesCalendar } from './calendar';
 export { fitNbRegression } from './nb-regression';
 export { fitHoltWinters, holtWintersFilter, holtWintersForecast } from './holt-winters';
 export type { HoltWintersParams, HoltWintersState } from './holt-winters';

@@ -6,8 +6,8 @@
 import type { QueryRunner } from '$analytics/runner';
 import { FORECAST_METHODS, backtest, forecastAreaHarm, type AreaHarmForecast, forecastWithBacktest, isForecastMethod, rollingOrigins, minHistory, type BacktestResult, type ForecastMethodName, type ForecastWithBacktest, type ForecastWithBacktestOptions } from '$analytics/forecast';
 import { addDays, addHours, hourOfWeekOf, hourlyCounts, type TimestampedTable } from '$analytics/forecast/series';
-import { hasColumn, num, tableExists } from '$analytics/shared';
-import { holidaySet, type HolidayCalendarModel, type SeriesCalendar } from '$analytics/forecast/calendar';
+import { num, tableExists } from '$analytics/shared';
+import { chooseHolidayCalendar, holidaySet, type HolidayCalendarModel, type SeriesCalendar } from '$analytics/forecast/calendar';
 // Relative paths, not $models: the browser tests load this file in Node without SvelteKit's aliases.
 import englandWales from '../../../models/calendar/england-wales-bank-holidays.json';
 import usFederal from '../../../models/calendar/us-federal-holidays.json';
@@ -134,16 +134,8 @@ export async function weeklyHistory(runner: QueryRunner, table: TimestampedTable
  * The same rule as `npm run forecast --calendar auto` (scripts/forecast.ts).
  */
 export async function demandCalendar(runner: QueryRunner, table: TimestampedTable, start: string): Promise<SeriesCalendar & { why: string }> {
-	let model = englandWales as HolidayCalendarModel;
-	let why = 'police.uk / UK data';
-	if (table === 'events' && (await hasColumn(runner, 'events', 'longitude'))) {
-		const [r] = await runner.rows<{ lon: number | null }>(`SELECT median(longitude) AS lon FROM events WHERE longitude IS NOT NULL`);
-		const lon = r?.lon === null || r?.lon === undefined ? null : num(r.lon);
-		if (lon !== null && lon < -30) {
-			model = usFederal as HolidayCalendarModel;
-			why = `records in the Americas (median longitude ${lon.toFixed(1)})`;
-		} else why = lon === null ? 'no coordinates; the UK default' : `median longitude ${lon.toFixed(1)}`;
-	}
+	const { key, why } = await chooseHolidayCalendar(runner, table);
+	const model = (key === 'US' ? usFederal : englandWales) as HolidayCalendarModel;
 	return { start, ...holidaySet(model), why };
 }
 
