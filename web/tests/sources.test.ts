@@ -126,9 +126,18 @@ describe('source selector', () => {
 		expect(page.url()).toMatch(/\/data\?source=lancashire-asb$/);
 	});
 
-	it('a page that needs timestamped records explains that Lancashire has none', async () => {
+	it('Forecast says Lancashire has no timestamped demand and forecasts its incidents by area', async () => {
 		await mainNav().getByRole('link', { name: 'Forecast', exact: true }).click();
 		await page.waitForURL(/\/forecast\?source=lancashire-asb$/);
+		await page.getByTestId('no-demand').waitFor();
+		await page.locator('[data-testid="street-areas"][data-state="ready"]').waitFor({ timeout: 60_000 });
+		expect(await page.getByTestId('street-areas-table').locator('tbody tr').count()).toBeGreaterThan(0);
+		expect(await page.getByTestId('choose-stop-search').count()).toBe(0);
+	});
+
+	it('a page that needs stop and search records explains that Lancashire has none', async () => {
+		await mainNav().getByRole('link', { name: 'Stop and search', exact: true }).click();
+		await page.waitForURL(/\/stop-search\?source=lancashire-asb$/);
 		const gap = page.getByTestId('source-gap');
 		await gap.waitFor();
 		expect(await gap.locator('h1').textContent()).toContain('not available for this data source');
@@ -137,7 +146,7 @@ describe('source selector', () => {
 
 	it('switches to Chicago: Data shows its rows; Overview and the THR pages explain what is missing', async () => {
 		await select().selectOption('chicago-assaults');
-		await page.waitForURL(/\/forecast\?source=chicago-assaults$/);
+		await page.waitForURL(/\/stop-search\?source=chicago-assaults$/);
 		await sourceReady('chicago-assaults');
 		await mainNav().getByRole('link', { name: 'Data', exact: true }).click();
 		await page.waitForURL(/\/data\?source=chicago-assaults$/);

@@ -39,8 +39,10 @@ export const PAGE_REQUIREMENTS: readonly PageRequirement[] = [
 	{
 		paths: ['/forecast'],
 		page: 'Forecast',
-		met: (rows) => rows('events') + rows('stop_search') > 0,
-		needs: 'timestamped records (stop and search, or timestamped incidents such as calls for service), to forecast demand hour by hour'
+		// Timestamped incidents give the hourly demand forecast; month-resolution incidents alone
+		// give the monthly forecast by area (the page says there is no hourly demand).
+		met: (rows) => rows('events') + rows('stop_search') + rows('incidents') > 0,
+		needs: 'timestamped incidents (calls for service) to forecast demand hour by hour, or month-resolution incidents to forecast them by area'
 	},
 	{
 		paths: ['/accuracy'],

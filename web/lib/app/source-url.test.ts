@@ -25,15 +25,18 @@ describe('page requirements', () => {
 	const chicago = manifest({ incidents: 0, stop_search: 0, events: 117_875, districts: 23 });
 	const lancashire = manifest({ incidents: 56_434, stop_search: 0, events: 0, districts: 14 });
 
-	it('Overview and the THR pages need month-resolution incidents; Forecast needs timestamped records', () => {
+	it('Overview and the THR pages need month-resolution incidents; Forecast needs incidents of either kind; Stop and search its records', () => {
 		expect(unmetRequirement('/', chicago)?.page).toBe('Overview');
 		expect(unmetRequirement('/priorities', chicago)?.page).toBe('Threat, harm and risk scoring');
 		expect(unmetRequirement('/model/', chicago)?.page).toBe('Threat, harm and risk scoring');
 		expect(unmetRequirement('/forecast', chicago)).toBeNull();
 		expect(unmetRequirement('/', lancashire)).toBeNull();
-		expect(unmetRequirement('/forecast', lancashire)?.page).toBe('Forecast');
+		// Month-resolution incidents only: the Forecast page shows the monthly forecast by area.
+		expect(unmetRequirement('/forecast', lancashire)).toBeNull();
+		expect(unmetRequirement('/forecast', manifest({ districts: 14 }))?.page).toBe('Forecast');
+		expect(unmetRequirement('/stop-search', lancashire)?.page).toBe('Stop and search');
 		expect(unmetRequirement('/data', manifest({}))).toBeNull();
-		expect(unmetRequirement('/base/forecast', lancashire, '/base')?.page).toBe('Forecast');
+		expect(unmetRequirement('/base/stop-search', lancashire, '/base')?.page).toBe('Stop and search');
 	});
 
 	it('says what a source holds', () => {
