@@ -4,6 +4,11 @@ import type { ThrModel } from '$analytics/thr';
 import type { HarmWeightsModel } from '$analytics/models/harm-weights';
 import { harmStatement, harmVerdicts, type HarmAccuracy, type MethodEvaluation } from '$analytics/hotspots';
 import { modelCard } from './model-card';
+import type { BacktestScore } from '$analytics/forecast';
+import type { WindowEvaluation } from '$analytics/hotspots/windows';
+import { hotspotVerdicts } from '../forecast/hotspot-windows';
+import { baselineVerdict, coverageNote } from '../forecast/verdicts';
+import { noDemandSentence, type OtherPredictions } from './other-predictions';
 
 const model = JSON.parse(readFileSync('models/thr/thr-v1.json', 'utf8')) as ThrModel;
 const weights = JSON.parse(readFileSync('models/harm-weights/cchi-police-uk-v1.json', 'utf8')) as HarmWeightsModel;
@@ -141,5 +146,115 @@ describe('modelCard with the measured accuracy on harm', () => {
 		expect(JSON.parse(none.json).measured_accuracy).toBeNull();
 		expect(none.markdown).not.toContain('## Accuracy on later months');
 		expect(none.markdown).toContain('- Model performance: not measured on this data (fewer than two months of street records).');
+	});
+});
+
+describe('modelCard with the other predictions (demand and hot spots)', () => {
+	// The pages' own verdict helpers make the sentences; the figures are worked by hand.
+	const rows = [
+		{ method: 'eb-blend', label: 'Blended recent and long-run rates (empirical Bayes)', baseline: false, pai: 8.79, hitRate: 0.4395 },
+		{ method: 'last-period', label: "Last month's counts", baseline: true, pai: 8.82, hitRate: 0.441 },
+		{ method: 'last-year', label: '12-month ranking', baseline: true, pai: 8.0, hitRate: 0.4 }
+	];
+	// 8.79 / 8.82 − 1 = −0.34%; 8.79 / 8.0 − 1 = +9.9%.
+	const gains = [
+		{ method: 'eb-blend', baseline: 'last-period', paiGain: 8.79 / 8.82 - 1 },
+		{ method: 'eb-blend', baseline: 'last-year', paiGain: 8.79 / 8.0 - 1 }
+	];
+	const [v] = hotspotVerdicts({ rows, gains } as unknown as WindowEvaluation);
+	const score = (method: BacktestScore['method'], mase: number, cov: [number, number]): BacktestScore => ({
+		method,
+		origins: 6,
+		points: 2016,
+		mae: mase,
+		mase,
+		relativeMae: null,
+		bias: 0,
+		coverage80: cov[0],
+		coverage95: cov[1],
+		width80: 2,
+		pinball: 0.5,
+		seconds: 0.1,
+		skipped: null
+	});
+	const chosen = score('combination', 0.778, [0.906, 0.972]);
+	const base = score('seasonal-mean', 0.797, [0.85, 0.96]);
+	const other: OtherPredictions = {
+		hotspots: {
+			table: 'incidents',
+			level: 'lsoa',
+			level_label: 'LSOA',
+			window: 'Next month',
+			origins: ['2024-01', '2024-12'],
+			study_region: 'the force area, City of London',
+			budgets: [
+				{
+					budget_share: 0.05,
+					methods: rows.map((r) => ({ method: r.method, label: r.label, baseline: r.baseline, pai: r.pai, hit_rate: r.hitRate })),
+					gains: gains.map((g) => ({ method: g.method, baseline: g.baseline, pai_gain: g.paiGain })),
+					verdicts: [{ method: v.method, beats_all: v.beatsAll, meets_target: v.meetsTarget, sentence: v.sentence }]
+				}
+			]
+		},
+		demand: {
+			available: true,
+			series: 'Incidents and calls for service',
+			history_end: '2017-12-31',
+			weeks_ahead: 2,
+			method: 'combination',
+			label: 'Combination',
+			why: 'lowest MASE in the backtest',
+			backtest_origins: 6,
+			mase: 0.778,
+			baseline_mase: 0.797,
+			verdict: baselineVerdict(chosen, base, [chosen, base]),
+			coverage80: 0.906,
+			coverage95: 0.972,
+			pinball: 0.5,
+			coverage_sentence: `The intervals: ${coverageNote(chosen)}`
+		}
+	};
+	const v3 = JSON.parse(readFileSync('models/thr/thr-v3.json', 'utf8')) as ThrModel;
+	const card = modelCard({ model: v3, weights, result: null, fairness: null, extract: null, otherPredictions: other, generatedAt: '2026-01-01T00:00:00.000Z' });
+
+	it('the verdict helpers say where the methods do not beat the baselines (worked by hand)', () => {
+		expect(v.beatsAll).toBe(false);
+		expect(v.sentence).toBe("Blended recent and long-run rates (empirical Bayes) does not beat last month's counts (PAI 8.82) at this budget: its PAI is 8.79.");
+		// 1 − 0.778 / 0.797 = 2.38%
+		expect(other.demand.available && other.demand.verdict).toBe('MASE only 2.4% below the mean of the same hour over the last 8 weeks (0.778 against 0.797): short of the 8% target in this backtest.');
+	});
+
+	it('the Markdown has the section with the PAI table, the MASEs, the coverage and the pages’ sentences', () => {
+		const md = card.markdown;
+		expect(md).toContain('## Other predictions in this product: demand forecasts and hot spots');
+		expect(md).toContain("| area share | Blended recent and long-run rates (empirical Bayes) | Last month's counts (baseline) | 12-month ranking (baseline) |");
+		expect(md).toContain('| 5% | 8.79 | 8.82 | 8.00 |');
+		expect(md).toContain(`- At 5% of the area: ${v.sentence}`);
+		expect(md).toContain('MASE 0.778 against 0.797 for the mean of the same hour over the last 8 weeks; 80% intervals held 90.6% of the hours, 95% intervals 97.2%.');
+		expect(md).toContain('- MASE only 2.4% below the mean of the same hour over the last 8 weeks (0.778 against 0.797): short of the 8% target in this backtest.');
+		expect(md).toContain('- The intervals: in the backtest the 80% intervals held 90.6% of the hours and the 95% intervals 97.2%.');
+	});
+
+	it('the JSON and the transparency record carry the same figures and sentences', () => {
+		const json = JSON.parse(card.json);
+		expect(json.other_predictions).toEqual(other);
+		const t = json.transparency_record.other_predictions;
+		expect(t.hotspots.results[0].methods.map((m: { pai: number }) => m.pai)).toEqual([8.79, 8.82, 8.0]);
+		expect(t.hotspots.where_it_does_not_beat_baselines).toEqual([`At 5% of the area: ${v.sentence}`]);
+		expect(t.demand).toMatchObject({ method: 'combination', mase: 0.778, baseline_mase: 0.797, coverage80: 0.906, coverage95: 0.972 });
+		expect(t.demand.verdict).toBe(other.demand.available ? other.demand.verdict : null);
+	});
+
+	it('without timestamped demand: one line, and no section at all when not measured', () => {
+		const line = noDemandSentence({ events: 0, stop_search: 10, streetWithArea: 5 });
+		expect(line).toBe(
+			'This data has no incidents or calls for service with a date and time, so no hourly demand forecast is made. Its street records are monthly: the Forecast page forecasts next month by area instead. Stop and search is police activity that officers start themselves, not demand, and is not treated as demand.'
+		);
+		const none = modelCard({ model: v3, weights, result: null, fairness: null, extract: null, otherPredictions: { ...other, demand: { available: false, sentence: line } }, generatedAt: '2026-01-01T00:00:00.000Z' });
+		expect(none.markdown).toContain(`### Hourly demand\n\n${line}\n`);
+		expect(JSON.parse(none.json).transparency_record.other_predictions.demand).toEqual({ description: line });
+		const unmeasured = modelCard({ model: v3, weights, result: null, fairness: null, extract: null, generatedAt: '2026-01-01T00:00:00.000Z' });
+		expect(unmeasured.markdown).not.toContain('## Other predictions');
+		expect(JSON.parse(unmeasured.json).other_predictions).toBeNull();
 	});
 });

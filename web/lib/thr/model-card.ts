@@ -10,6 +10,7 @@ import type { HarmWeightsModel } from '$analytics/models/harm-weights';
 import { bandMeaning, type ExtractVersion, type FairnessReport, type Normalisation, type ScoreResult, type ThrModel } from '$analytics/thr';
 import { shareLabel, type HarmAccuracy } from '$analytics/hotspots';
 import type { DisproportionalityResult } from '$analytics/stop-search/types';
+import type { OtherPredictions } from './other-predictions';
 
 export interface ModelCardInput {
 	model: ThrModel;
@@ -24,6 +25,8 @@ export interface ModelCardInput {
 	generatedAt: string;
 	/** Stop and search by ethnic group over the force area and every month (analytics/stop-search); null or absent when the data has none. */
 	stopSearch?: DisproportionalityResult | null;
+	/** The demand and hot-spot forecasts measured on the same data by the Forecast and Accuracy pages' functions (other-predictions.ts); null or absent when not measured. */
+	otherPredictions?: OtherPredictions | null;
 }
 
 /** The card's account of the measured accuracy: what was measured, on which extract, the means per method and share, and the plain verdicts. */
@@ -62,6 +65,8 @@ export interface ModelCardJson {
 	measured_accuracy: AccuracyRecord | null;
 	/** Stop and search by ethnic group (rates per 1,000 Census 2021 residents, ratios against White, find and arrest rates, computed caveats); null without searches. */
 	measured_stop_search: Pick<DisproportionalityResult, 'scope' | 'period' | 'areaLabel' | 'rows' | 'notRecorded' | 'totalSearches' | 'denominator' | 'caveats'> | null;
+	/** The product's other predictions (hourly demand, hot spots) with the pages' verdicts against their simple baselines; null when not measured. */
+	other_predictions: OtherPredictions | null;
 	transparency_record: ReturnType<typeof transparencyRecord>;
 }
 
@@ -96,7 +101,7 @@ function normalisationText(n: Normalisation): string {
  * A record with the fields of the ATRS tier 1 and the main tier 2 sections, filled from the model
  * file, and with `accuracy` the measured performance of the ranking (tier 2, tool specification).
  */
-export function transparencyRecord(model: ThrModel, weights: HarmWeightsModel, accuracy: AccuracyRecord | null = null) {
+export function transparencyRecord(model: ThrModel, weights: HarmWeightsModel, accuracy: AccuracyRecord | null = null, other: OtherPredictions | null = null) {
 	return {
 		standard: 'UK Algorithmic Transparency Recording Standard (style; not an official submission)',
 		tier_1: {
@@ -140,7 +145,46 @@ export function transparencyRecord(model: ThrModel, weights: HarmWeightsModel, a
 				exclusions: [...weights.exclusions.map((e) => ({ ...e, by: 'harm weight table' })), ...model.exclusions.map((e) => ({ ...e, by: 'model' }))]
 			},
 			risks_mitigations_and_impact: { limitations: model.limitations, mitigations: ['Fairness figures by IMD decile published with the card', 'What-if analysis of weights and exclusions', 'Human review log'] }
-		}
+		},
+		other_predictions: other ? otherPredictionsRecord(other) : null
+	};
+}
+
+/**
+ * The transparency record's block on the product's other predictions: what each predicts, the
+ * measured figures against its simple baselines and the pages' own sentences, including where it
+ * does not beat them.
+ */
+export function otherPredictionsRecord(o: OtherPredictions) {
+	const h = o.hotspots;
+	const d = o.demand;
+	return {
+		hotspots: h
+			? {
+					description: `Hot-spot forecast (Accuracy page): the areas to prioritise for the ${h.window.toLowerCase()}, ranked from earlier records only, at ${h.level_label} level over ${h.study_region}; scored over ${h.origins.length} rolling windows by PAI (share of records in the hot spots ÷ share of the area) against last period's counts, the 12-month ranking and a kernel density map.`,
+					window: h.window,
+					level: h.level,
+					origins: h.origins,
+					results: h.budgets.map((b) => ({ area_share: b.budget_share, methods: b.methods, gains: b.gains })),
+					where_it_does_not_beat_baselines: h.budgets.flatMap((b) => b.verdicts.filter((v) => !v.beats_all).map((v) => `At ${Math.round(b.budget_share * 100)}% of the area: ${v.sentence}`)),
+					verdicts: h.budgets.flatMap((b) => b.verdicts.map((v) => `At ${Math.round(b.budget_share * 100)}% of the area: ${v.sentence}`))
+				}
+			: null,
+		demand: d.available
+			? {
+					description: `Hourly demand forecast (Forecast page): ${d.series.toLowerCase()} per hour for the ${d.weeks_ahead} weeks after ${d.history_end}, method chosen by a rolling-origin backtest of ${d.backtest_origins} weekly origins; judged by MASE against the mean of the same hour over the last 8 weeks, intervals by the share of held-out hours they held.`,
+					method: d.method,
+					label: d.label,
+					why: d.why,
+					mase: d.mase,
+					baseline_mase: d.baseline_mase,
+					coverage80: d.coverage80,
+					coverage95: d.coverage95,
+					pinball: d.pinball,
+					verdict: d.verdict,
+					coverage: d.coverage_sentence
+				}
+			: { description: d.sentence }
 	};
 }
 
@@ -171,7 +215,8 @@ export function modelCard(input: ModelCardInput): { json: string; markdown: stri
 		measured_stop_search: ss
 			? { scope: ss.scope, period: ss.period, areaLabel: ss.areaLabel, rows: ss.rows, notRecorded: ss.notRecorded, totalSearches: ss.totalSearches, denominator: ss.denominator, caveats: ss.caveats }
 			: null,
-		transparency_record: transparencyRecord(model, weights, accuracy)
+		other_predictions: input.otherPredictions ?? null,
+		transparency_record: transparencyRecord(model, weights, accuracy, input.otherPredictions ?? null)
 	};
 	const md: string[] = [];
 	const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -244,9 +289,44 @@ export function modelCard(input: ModelCardInput): { json: string; markdown: stri
 			);
 		md.push(`| Not recorded | ${ss.notRecorded.searches} | — | — | — | — | — | — | — |`, '', 'Caveats (computed from the data):', '', ...ss.caveats.map((c) => `- ${esc(c.text)}`), '');
 	}
+	if (card.other_predictions) md.push(...otherPredictionsMarkdown(card.other_predictions, esc));
 	const t = card.transparency_record;
 	md.push('## Transparency record (ATRS style)', '', `- Name: ${t.tier_1.name}`, `- Owner: ${t.tier_2.owner_and_responsibility.organisation}`, `- Contact: ${t.tier_1.contact}`, `- Human review: ${t.tier_2.decision_making_process.process_integration}`);
 	md.push(`- Model performance: ${accuracy ? accuracy.where_it_does_not_beat_baselines : 'not measured on this data (fewer than two months of street records).'}`, '');
 	md.push('## Changelog', '', ...model.changelog.map((c) => `- ${c.version} (${c.date}): ${c.change}`), '');
 	return { json: JSON.stringify(card, null, '\t') + '\n', markdown: md.join('\n') };
+}
+
+/** The card's section on the other predictions, in Markdown. */
+function otherPredictionsMarkdown(o: OtherPredictions, esc: (s: string) => string): string[] {
+	const md: string[] = ['## Other predictions in this product: demand forecasts and hot spots', ''];
+	const f = (v: number | null, d: number) => (v === null ? '—' : v.toFixed(d));
+	const pc = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)}%`);
+	const h = o.hotspots;
+	md.push('### Hot spots', '');
+	if (!h) md.push('This data has no street records or timestamped incidents to rank.', '');
+	else {
+		md.push(
+			`${h.window}, ${h.level_label}, over ${h.study_region}: mean PAI (share of the window's records in the top areas ÷ their share of the area) over ${h.origins.length} rolling windows (${h.origins[0]} to ${h.origins.at(-1)}), each ranked from the records before it only. Full table on the Accuracy page.`,
+			''
+		);
+		const methods = h.budgets[0]?.methods ?? [];
+		md.push(`| area share | ${methods.map((m) => `${esc(m.label)}${m.baseline ? ' (baseline)' : ''}`).join(' | ')} |`, `|---|${methods.map(() => '---|').join('')}`);
+		for (const b of h.budgets) md.push(`| ${Math.round(b.budget_share * 100)}% | ${methods.map((m) => f(b.methods.find((x) => x.method === m.method)?.pai ?? null, 2)).join(' | ')} |`);
+		md.push('');
+		for (const b of h.budgets) md.push(...b.verdicts.map((v) => `- At ${Math.round(b.budget_share * 100)}% of the area: ${v.sentence}`));
+		md.push('');
+	}
+	const d = o.demand;
+	md.push('### Hourly demand', '');
+	if (!d.available) md.push(d.sentence, '');
+	else
+		md.push(
+			`${d.series} per hour, the ${d.weeks_ahead} weeks after ${d.history_end}: ${d.label} (${d.why}). Backtest over ${d.backtest_origins} weekly origins: MASE ${f(d.mase, 3)} against ${f(d.baseline_mase, 3)} for the mean of the same hour over the last 8 weeks; 80% intervals held ${pc(d.coverage80)} of the hours, 95% intervals ${pc(d.coverage95)}. Full table on the Forecast page.`,
+			'',
+			...(d.verdict ? [`- ${d.verdict}`] : []),
+			`- ${d.coverage_sentence}`,
+			''
+		);
+	return md;
 }
