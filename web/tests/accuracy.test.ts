@@ -16,6 +16,7 @@ import { loadExtract } from '../../scripts/lib/load-input';
 import { harmAccuracy, type HarmAccuracy } from '../../analytics/hotspots';
 import type { ThrModel } from '../../analytics/thr';
 import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
+import { demandPrediction, hotspotPredictions, type DemandPredictionRecord, type HotspotPredictionRecord } from '../lib/thr/other-predictions';
 // The published model (web/lib/thr/data.ts) is judged; v2 is shown beside it (web/lib/forecast/accuracy.ts).
 import thrV3 from '../../models/thr/thr-v3.json';
 import thrV2 from '../../models/thr/thr-v2.json';
@@ -157,6 +158,41 @@ describe('Model page: the model card carries the accuracy', () => {
 		expect(json.measured_accuracy.methods.map((m: { method: string }) => m.method)).toEqual(native.evaluations.map((e) => e.method));
 		expect(json.transparency_record.tier_2.tool_specification.model_performance.where_it_does_not_beat_baselines).toBe(native.statement);
 		expect(json.measured_accuracy.extract.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+	});
+
+	it('the other predictions (hot spots at 5% and 10%, hourly demand) as the Accuracy and Forecast pages’ functions compute them natively, on the page and in the downloads', async () => {
+		const hot = (await hotspotPredictions(runner)) as HotspotPredictionRecord;
+		const demand: DemandPredictionRecord = await demandPrediction(runner);
+		await page.locator('[data-testid="card-other-hotspots"][data-state="ready"]').waitFor({ timeout: 180_000 });
+		await page.locator('[data-testid="card-other-demand"][data-state="ready"]').waitFor({ timeout: 180_000 });
+		expect(hot.budgets.map((b) => b.budget_share)).toEqual([0.05, 0.1]);
+		const shown = await page.$$eval('[data-testid="card-other-hotspots-table"] tbody tr', (trs) =>
+			trs.map((tr) => ({ share: Number(tr.getAttribute('data-share')), pai: [...tr.querySelectorAll('td')].map((td) => [td.getAttribute('data-method'), Number(td.getAttribute('data-value'))]) }))
+		);
+		expect(shown.map((r) => r.share)).toEqual([0.05, 0.1]);
+		for (const [i, b] of hot.budgets.entries()) {
+			expect(shown[i].pai.map(([m]) => m)).toEqual(b.methods.map((m) => m.method));
+			for (const [j, m] of b.methods.entries()) expect(shown[i].pai[j][1] as number).toBeCloseTo(m.pai!, 9);
+		}
+		const sentences = (await page.locator('[data-testid="card-other-hotspots-verdicts"] li strong').allTextContents()).map((t) => t.trim());
+		expect(sentences).toEqual(hot.budgets.flatMap((b) => b.verdicts.map((v) => v.sentence)));
+		// The City of London sample has no timestamped demand: one line says so.
+		expect(demand.available).toBe(false);
+		expect((await page.locator('[data-testid="card-other-demand-none"]').textContent())!.trim()).toBe(demand.available ? '' : demand.sentence);
+		for (const link of ['/accuracy', '/forecast']) expect(await page.locator(`[data-testid="model-card"] a[href*="${link}"]`).count()).toBeGreaterThan(0);
+
+		const [download] = (await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="download-json"]').click()])) as [Download, void];
+		const path = join(tmp, `other-${download.suggestedFilename()}`);
+		await download.saveAs(path);
+		const json = JSON.parse(readFileSync(path, 'utf8'));
+		expect(json.other_predictions.demand).toEqual(demand);
+		expect(json.other_predictions.hotspots.origins).toEqual(hot.origins);
+		expect(json.other_predictions.hotspots.budgets.map((b: { verdicts: unknown }) => b.verdicts)).toEqual(hot.budgets.map((b) => b.verdicts));
+		for (const [i, b] of hot.budgets.entries())
+			for (const [j, m] of b.methods.entries()) expect(json.other_predictions.hotspots.budgets[i].methods[j].pai).toBeCloseTo(m.pai!, 9);
+		const record = json.transparency_record.other_predictions;
+		expect(record.demand).toEqual({ description: demand.available ? null : demand.sentence });
+		expect(record.hotspots.verdicts).toEqual(hot.budgets.flatMap((b) => b.verdicts.map((v) => `At ${Math.round(b.budget_share * 100)}% of the area: ${v.sentence}`)));
 	});
 
 	it('logged no console errors and made no request beyond 127.0.0.1', () => {
