@@ -9,7 +9,7 @@
 import type { Param, QueryRunner } from '../runner';
 import { hasColumn, tableExists } from '../shared/catalog';
 import { monthIndex } from '../shared/months';
-import { placeholders } from '../shared/sql';
+import { inList, placeholders } from '../shared/sql';
 import { literalList } from '../ingest/sql';
 import { katzRatio, wilson } from './intervals';
 import { officerGroupSql, selfGroupSql } from './ethnicity';
@@ -653,31 +653,34 @@ export async function flaggedAreaComposition(
 	const sql = await scopeSql(runner, { ...scope, area: { kind: 'force' } });
 	const avail = await has(runner);
 	const caveats: Caveat[] = sql.caveats.filter((c) => c.code === 'no-denominator');
-	await runner.exec(`CREATE OR REPLACE TEMP TABLE ss_flagged (code VARCHAR)`);
-	for (const c of flagged) await runner.exec(`INSERT INTO ss_flagged VALUES (?)`, [c]);
+	// The flagged codes are bound values (no shared temporary table: two calls may overlap on one connection).
+	const inFlagged = (column: string) => inList(column, flagged, 'none');
 	const popLsoas = avail.pop ? 'SELECT DISTINCT lsoa21_code FROM population_ethnicity' : 'SELECT NULL::VARCHAR AS lsoa21_code WHERE false';
-	const matched = (await runner.rows<{ code: string }>(`SELECT code FROM ss_flagged WHERE code IN (${popLsoas}) ORDER BY code`)).map((r) => r.code);
+	const flaggedPop = inFlagged('lsoa21_code');
+	const matched = avail.pop
+		? (await runner.rows<{ code: string }>(`SELECT DISTINCT lsoa21_code AS code FROM population_ethnicity WHERE ${flaggedPop.sql} ORDER BY code`, flaggedPop.params)).map((r) => r.code)
+		: [];
 	const matchedSet = new Set(matched);
 	const unmatchedLsoa = flagged.filter((c) => !matchedSet.has(c)).sort();
 	const pop = avail.pop
 		? await runner.rows<{ g: EthnicGroup; flagged: number; force: number; elsewhere: number }>(
-				`SELECT ethnic_group AS g, sum(residents) FILTER (WHERE lsoa21_code IN (SELECT code FROM ss_flagged))::BIGINT AS flagged,
+				`SELECT ethnic_group AS g, sum(residents) FILTER (WHERE ${flaggedPop.sql})::BIGINT AS flagged,
 				        sum(residents)::BIGINT AS force,
-				        sum(residents) FILTER (WHERE lsoa21_code NOT IN (SELECT code FROM ss_flagged) AND lsoa21_code IN (SELECT area_code FROM force_area))::BIGINT AS elsewhere
-				 FROM population_ethnicity GROUP BY ALL`
+				        sum(residents) FILTER (WHERE NOT (${flaggedPop.sql}) AND lsoa21_code IN (SELECT area_code FROM force_area))::BIGINT AS elsewhere
+				 FROM population_ethnicity GROUP BY ALL`,
+				[...flaggedPop.params, ...flaggedPop.params]
 			)
 		: [];
 	const inForce = (await hasColumn(runner, 'stop_search', 'in_force_area')) ? 's.in_force_area' : 's.lsoa_code IS NOT NULL';
 	const searches = (await hasColumn(runner, 'stop_search', 'lsoa_code'))
 		? await runner.rows<{ g: GroupOrUnknown; inside: number; elsewhere: number }>(
 				`SELECT ${groupSql(scope.basis)} AS g,
-				        count(*) FILTER (WHERE s.lsoa_code IN (SELECT code FROM ss_flagged) AND s.lsoa_code IN (${popLsoas}))::INTEGER AS inside,
-				        count(*) FILTER (WHERE s.lsoa_code NOT IN (SELECT code FROM ss_flagged) AND s.lsoa_code IN (${popLsoas}))::INTEGER AS elsewhere
+				        count(*) FILTER (WHERE ${inFlagged('s.lsoa_code').sql} AND s.lsoa_code IN (${popLsoas}))::INTEGER AS inside,
+				        count(*) FILTER (WHERE NOT (${inFlagged('s.lsoa_code').sql}) AND s.lsoa_code IN (${popLsoas}))::INTEGER AS elsewhere
 				 FROM stop_search s WHERE ${sql.where} AND ${inForce} GROUP BY ALL`,
-				sql.params
+				[...flaggedPop.params, ...flaggedPop.params, ...sql.params]
 			)
 		: [];
-	await runner.exec(`DROP TABLE ss_flagged`);
 	const p = new Map(pop.map((r) => [r.g, r]));
 	const s = new Map(searches.map((r) => [r.g, r]));
 	const flaggedResidents = pop.reduce((t, r) => t + (r.flagged ?? 0), 0);
