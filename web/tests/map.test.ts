@@ -461,8 +461,14 @@ describe('Map: selecting a cell', () => {
 		await page.waitForURL((url) => url.searchParams.get('area') === `${exported.clearsight.level}:${a},${b}`);
 		const trendTotal = page.locator('[data-testid="explore-trend"][data-state="ready"] [data-testid="explore-trend-total"]');
 		await expect.poll(async () => parseCount(await trendTotal.textContent())).toBe(raw.get(a)! + raw.get(b)!);
+		// The selection leads to the Stop and search page for the same cells, in the same source.
+		const ssHref = new URL((await page.getByTestId('selection-stop-search').locator('a').getAttribute('href'))!, page.url());
+		expect(ssHref.pathname).toBe('/stop-search');
+		expect(ssHref.searchParams.get('area')).toBe(`${exported.clearsight.level}:${a},${b}`);
+		expect(ssHref.searchParams.get('source')).toBe(new URL(page.url()).searchParams.get('source'));
 		await page.locator('[data-testid="clear-selection"]').click();
 		await page.waitForURL((url) => !url.searchParams.has('area'));
+		expect(await page.getByTestId('selection-stop-search').count()).toBe(0);
 	});
 
 	it('makes the map itself focusable and labelled', async () => {
