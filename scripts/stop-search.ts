@@ -27,7 +27,7 @@ import { monthIndex } from '../analytics/shared/months';
 import type { ForceAreaRequest } from '../analytics/ingest/force-area';
 import { CENSUS_FILES, loadCensusPopulation, toLad23 } from '../analytics/stop-search/census';
 import { disproportionality, type DisproportionalityResult, type EthnicityBasis } from '../analytics/stop-search';
-import { wilson as wilsonOf } from '../analytics/stop-search/intervals';
+import { RATE_COLUMNS, rateTableRows } from '../analytics/stop-search/rates-table';
 
 const USAGE = `usage: npm run stop-search -- --input <stop-and-search CSVs, folders or an extract folder …> --out <file.csv>
        [--from YYYY-MM] [--to YYYY-MM] [--ethnicity self|officer] [--population <census folder>]
@@ -44,22 +44,8 @@ const USAGE = `usage: npm run stop-search -- --input <stop-and-search CSVs, fold
 /** The Census 2021 files shipped with the sample (TS021 and the LSOA21 → LAD23 lookup). */
 const DEFAULT_CENSUS_FOLDER = 'sample-data/context/census2021';
 
-/** The columns of the output, in order (issue 13). */
-export const RATE_COLUMNS = [
-	'group',
-	'searches',
-	'residents',
-	'rate_per_1000',
-	'ratio_vs_white',
-	'ratio_lo95',
-	'ratio_hi95',
-	'finds',
-	'find_rate',
-	'find_rate_lo95',
-	'find_rate_hi95',
-	'arrests',
-	'arrest_rate'
-] as const;
+/** The columns of the output, in order (issue 13): analytics/stop-search/rates-table.ts. */
+export { RATE_COLUMNS };
 
 export interface StopSearchCliOptions {
 	inputs: string[];
@@ -132,44 +118,29 @@ function fixed(x: number | null, dp: number): string {
 	return x === null || !Number.isFinite(x) ? '' : x.toFixed(dp);
 }
 
-/** The output rows: the five groups, then "Not recorded". */
+/** Decimal places printed per column (counts and residents as they are). */
+const DECIMALS: Partial<Record<(typeof RATE_COLUMNS)[number], number>> = {
+	rate_per_1000: 2,
+	ratio_vs_white: 3,
+	ratio_lo95: 3,
+	ratio_hi95: 3,
+	find_rate: 4,
+	find_rate_lo95: 4,
+	find_rate_hi95: 4,
+	arrest_rate: 4
+};
+
+/** The output rows: the five groups, then "Not recorded" (rateTableRows), rounded for print. */
 export function rateRows(r: DisproportionalityResult): Row[] {
-	const rows: Row[] = r.rows.map((g) => ({
-		group: g.group,
-		searches: g.searches,
-		residents: g.residents,
-		rate_per_1000: fixed(g.ratePer1000, 2),
-		ratio_vs_white: fixed(g.ratioVsWhite, 3),
-		ratio_lo95: fixed(g.ratioLo95, 3),
-		ratio_hi95: fixed(g.ratioHi95, 3),
-		finds: g.finds,
-		find_rate: fixed(g.findRate, 4),
-		find_rate_lo95: fixed(g.findLo95, 4),
-		find_rate_hi95: fixed(g.findHi95, 4),
-		arrests: g.arrests,
-		arrest_rate: fixed(g.arrestRate, 4)
-	}));
-	const nr = r.notRecorded;
-	const n = nr.searches;
-	const find = n > 0 ? nr.finds / n : null;
-	// The same Wilson interval as the groups', for the searches with no recorded ethnicity.
-	const ci = n > 0 ? wilsonOf(nr.finds, n) : null;
-	rows.push({
-		group: 'Not recorded',
-		searches: n,
-		residents: null,
-		rate_per_1000: '',
-		ratio_vs_white: '',
-		ratio_lo95: '',
-		ratio_hi95: '',
-		finds: nr.finds,
-		find_rate: fixed(find, 4),
-		find_rate_lo95: fixed(ci?.lo ?? null, 4),
-		find_rate_hi95: fixed(ci?.hi ?? null, 4),
-		arrests: nr.arrests,
-		arrest_rate: fixed(n > 0 ? nr.arrests / n : null, 4)
-	});
-	return rows;
+	return rateTableRows(r).map((row) =>
+		Object.fromEntries(
+			RATE_COLUMNS.map((c) => {
+				const dp = DECIMALS[c];
+				const v = row[c];
+				return [c, dp === undefined ? v : fixed(typeof v === 'number' ? v : null, dp)];
+			})
+		)
+	);
 }
 
 /** Run the command; returns the exit status (errors are thrown: exit 1). */

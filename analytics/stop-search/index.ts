@@ -42,6 +42,7 @@ export * from './types';
 export { wilson, katzRatio, Z95 } from './intervals';
 export { SELF_DEFINED_RULES, OFFICER_DEFINED_VALUES, selfDefinedGroup, officerDefinedGroup } from './ethnicity';
 export { CENSUS_SOURCE } from './census';
+export { RATE_COLUMNS, RATE_DETAIL_COLUMNS, rateTableRows } from './rates-table';
 
 /** Outcomes counted as an arrest: police.uk's "Arrest" and its older label "Suspect arrested". */
 export const ARREST_OUTCOMES: readonly string[] = ['Arrest', 'Suspect arrested'];

@@ -12,69 +12,18 @@ import type {
 	RecordPage,
 	SplitResult
 } from '$analytics/stop-search/types';
-import { NOT_RECORDED } from '$analytics/stop-search/types';
+import { RATE_DETAIL_COLUMNS, rateTableRows } from '$analytics/stop-search/rates-table';
 
-/** Columns of the rates table, as `npm run stop-search` writes them (issue 13), plus the scope. */
-export const RATE_COLUMNS = [
-	'area',
-	'from',
-	'to',
-	'basis',
-	'group',
-	'searches',
-	'residents',
-	'rate_per_1000',
-	'ratio_vs_white',
-	'ratio_lo95',
-	'ratio_hi95',
-	'finds',
-	'find_rate',
-	'find_rate_lo95',
-	'find_rate_hi95',
-	'arrests',
-	'arrest_rate',
-	'arrest_rate_lo95',
-	'arrest_rate_hi95',
-	'share_of_searches',
-	'denominator_source'
-] as const;
+/** Columns of the rates table: the scope, then the publication columns of `npm run stop-search` and their detail (analytics/stop-search/rates-table.ts). */
+export const RATE_CSV_COLUMNS = ['area', 'from', 'to', 'basis', ...RATE_DETAIL_COLUMNS, 'denominator_source'] as const;
 
 /** One row per ethnic group plus one for searches with no recorded ethnicity. */
 export function ratesCsv(r: DisproportionalityResult): string {
 	const scope = { area: r.areaLabel, from: r.period?.from ?? null, to: r.period?.to ?? null, basis: r.scope.basis, denominator_source: r.denominator.source };
-	const share = (n: number) => (r.totalSearches > 0 ? n / r.totalSearches : null);
-	const rows: Row[] = r.rows.map((g) => ({
-		...scope,
-		group: g.group,
-		searches: g.searches,
-		residents: g.residents,
-		rate_per_1000: g.ratePer1000,
-		ratio_vs_white: g.ratioVsWhite,
-		ratio_lo95: g.ratioLo95,
-		ratio_hi95: g.ratioHi95,
-		finds: g.finds,
-		find_rate: g.findRate,
-		find_rate_lo95: g.findLo95,
-		find_rate_hi95: g.findHi95,
-		arrests: g.arrests,
-		arrest_rate: g.arrestRate,
-		arrest_rate_lo95: g.arrestLo95,
-		arrest_rate_hi95: g.arrestHi95,
-		share_of_searches: share(g.searches)
-	}));
-	const u = r.notRecorded;
-	rows.push({
-		...scope,
-		group: NOT_RECORDED,
-		searches: u.searches,
-		residents: null,
-		finds: u.finds,
-		find_rate: u.searches > 0 ? u.finds / u.searches : null,
-		arrests: u.arrests,
-		arrest_rate: u.searches > 0 ? u.arrests / u.searches : null,
-		share_of_searches: u.share
-	});
-	return toCsv(rows, RATE_COLUMNS);
+	return toCsv(
+		rateTableRows(r).map((row) => ({ ...scope, ...row })),
+		RATE_CSV_COLUMNS
+	);
 }
 
 export function agreementCsv(a: EthnicityAgreement): string {
