@@ -11,21 +11,12 @@
  *   never sees the week it is scored on, nor any later one.
  * Tested: appending data after the last evaluation week changes no figure.
  */
-import { backtest, naiveScales, rollingOrigins, scoreForecasts, type BacktestScore, type MethodChoice } from './backtest';
+import { backtest, naiveScales, rollingOrigins, scoreForecasts, type BacktestOptions, type BacktestScore, type MethodChoice } from './backtest';
 import { forecastSeries, head, type ForecastCache } from './forecast';
 import { FORECAST_METHODS, minHistory, type ForecastMethodName, type MethodOptions } from './methods';
 
-export interface EvaluationOptions {
-	/** Season length (168 for hourly). */
-	period: number;
-	/** Steps forecast from each origin. */
-	horizon: number;
-	/** Evaluation origins (indices into the series), ascending, each with `horizon` steps after it. */
-	origins: readonly number[];
-	/** Candidate methods (default all). */
-	methods?: readonly ForecastMethodName[];
-	methodOptions?: Partial<MethodOptions>;
-	calibrationOrigins?: number;
+/** The backtest's options (origins here are the evaluation origins), plus the automatic choice's. */
+export interface EvaluationOptions extends Pick<BacktestOptions, 'period' | 'horizon' | 'origins' | 'methods' | 'methodOptions' | 'calibrationOrigins'> {
 	/** Backtest origins before each evaluation origin for the automatic choice (default 8, one a week). */
 	selectionOrigins?: number;
 	/** Steps between selection origins (default min(horizon, period)). */

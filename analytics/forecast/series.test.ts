@@ -9,7 +9,7 @@ import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner
 import { EXTRACT_DATASETS } from '../ingest/extract-schema';
 import { HARM_WEIGHTS_INSERT_SQL, HARM_WEIGHTS_TABLE_SQL, harmWeightParams, harmWeightRows, type HarmWeightsModel } from '../models/harm-weights';
 import cchi from '../../models/harm-weights/cchi-police-uk-v1.json';
-import { addDays, addHours, hourOfWeekOf, hourlyCounts, monthIndex, monthKey, monthlyPanel } from './series';
+import { addDays, addHours, hourOfWeekOf, hourlyCounts, monthIndex, monthKey, monthlyPanel, monthlyTable, type MonthlyTable } from './series';
 
 // Chicago: date (local), loc_cat (used as category), longitude, latitude, district (area_code).
 const CHICAGO: Array<[string, string, number, number, string]> = [
@@ -182,5 +182,12 @@ describe('monthlyPanel', () => {
 		await expect(monthlyPanel(runner, { table: 'events', level: 'lsoa', lastMonth: '2019-03' })).rejects.toThrow(
 			'events has no lsoa column; choose one of area_code, h3_r7, h3_r8, h3_r9'
 		);
+	});
+});
+
+describe('monthlyTable', () => {
+	it('passes the three record tables and refuses any other name before it reaches SQL', () => {
+		for (const t of ['incidents', 'events', 'stop_search'] as const) expect(monthlyTable(t)).toBe(t);
+		for (const t of ['areas', 'incidents; DROP TABLE incidents', 'toString', '']) expect(() => monthlyTable(t as MonthlyTable)).toThrow(/unknown table/);
 	});
 });

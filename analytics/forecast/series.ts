@@ -148,6 +148,15 @@ const AREA_COLUMNS: Record<MonthlyTable, Partial<Record<AreaLevel, string>>> = {
 };
 
 /** The column holding `level` in `table`; throws a RangeError naming the choices when it has none. */
+/**
+ * `table` checked against the tables a monthly or windowed query may read, for interpolation as
+ * an identifier (a value typed MonthlyTable may still arrive from untyped input at run time).
+ */
+export function monthlyTable(table: MonthlyTable): MonthlyTable {
+	if (!Object.hasOwn(AREA_COLUMNS, table)) throw new RangeError(`unknown table ${JSON.stringify(table)}; expected one of ${Object.keys(AREA_COLUMNS).join(', ')}`);
+	return table;
+}
+
 export function areaColumn(table: MonthlyTable, level: AreaLevel): string {
 	const col = AREA_COLUMNS[table]?.[level];
 	if (!col) throw new RangeError(`${table} has no ${level} column; choose one of ${Object.keys(AREA_COLUMNS[table] ?? {}).join(', ')}`);

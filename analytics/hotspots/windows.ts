@@ -26,7 +26,7 @@ import type { QueryRunner } from '../runner';
 import { monthKey, monthIndex } from '../shared/months';
 import { hasColumn, tableExists } from '../shared/catalog';
 import { readForceArea } from '../force-area';
-import { areaColumn, type AreaLevel, type MonthlyTable } from '../forecast/series';
+import { areaColumn, monthlyTable, type AreaLevel, type MonthlyTable } from '../forecast/series';
 import { insideForceAreaClause, studyRegion, type RegionArea, type RegionBasis } from './data';
 import { evaluateRanking, type HotspotMetrics } from './evaluate';
 import { defaultBandwidth, densityAt, localProjection, projectPoints, type Projection } from './kde';
@@ -116,6 +116,7 @@ const DAY_EXPR = `CAST(date_diff('day', DATE '1970-01-01', CAST(occurred_at AS D
 
 /** Whether `table` has records with a date and time (day windows possible). */
 export async function hasDates(runner: QueryRunner, table: MonthlyTable): Promise<boolean> {
+	monthlyTable(table);
 	if (!(await tableExists(runner, table)) || !(await hasColumn(runner, table, 'occurred_at'))) return false;
 	const [r] = await runner.rows<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM (SELECT 1 FROM ${table} WHERE occurred_at IS NOT NULL LIMIT 1)`);
 	return r.n > 0;
@@ -139,6 +140,7 @@ export interface WindowRegion {
  * force cells, the resolution-10 cells holding an in-force record up to trainEnd (warning).
  */
 export async function windowRegion(runner: QueryRunner, table: MonthlyTable, level: WindowLevel, trainEnd: string): Promise<WindowRegion> {
+	monthlyTable(table);
 	if (level !== 'h3_r10') {
 		const r = await studyRegion(runner, { table, level, trainEnd });
 		return { areas: r.areas, basis: r.basis, forceArea: r.forceArea?.name ?? null, warnings: r.warnings };
@@ -194,7 +196,8 @@ export async function loadWindowData(
 	runner: QueryRunner,
 	options: { table: MonthlyTable; level: WindowLevel; unit: HotspotWindow['unit']; from: number; until: number; region: WindowRegion; withEvents?: boolean }
 ): Promise<WindowData> {
-	const { table, level, unit, from, until, region } = options;
+	const { level, unit, from, until, region } = options;
+	const table = monthlyTable(options.table);
 	const inside = await insideForceAreaClause(runner, table);
 	const uExpr = unit === 'day' ? DAY_EXPR : 'month_index';
 	const dated = unit === 'day' ? 'AND occurred_at IS NOT NULL' : '';
@@ -458,7 +461,7 @@ export async function evaluateWindows(runner: QueryRunner, options: WindowEvalua
 /** evaluateWindows, also handing back the data it read (up to the end) for the forecast after it. */
 async function evaluateWithData(runner: QueryRunner, options: WindowEvaluationOptions): Promise<{ evaluation: WindowEvaluation; data: WindowData; end: number; memo: BlendMemo }> {
 	const started = performance.now();
-	const table = options.table ?? 'incidents';
+	const table = monthlyTable(options.table ?? 'incidents');
 	const { window, level } = options;
 	const tuneOrigins = options.tuneOrigins ?? 6;
 	const count = options.origins ?? 12;
