@@ -1,0 +1,124 @@
+/**
+ * Extract build throughput: the full builder (validation, quarantine, H3, datasets) against a
+ * bare DuckDB CSV → Arrow conversion of the same files (read_csv with type sniffing, rows to
+ * Arrow IPC, written to disk), on the real sample and on a seeded synthetic set of ≥ 1M rows.
+ * Measured, printed, never asserted.
+ *
+ * `npx tsx scripts/bench/build.ts` runs just this benchmark (BENCH_ROWS, BENCH_REPEATS as for npm run bench).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildExtracts } from '../lib/extracts';
+import { createNodeRunner } from '../lib/node-runner';
+import { queryToArrow } from '../lib/arrow-write';
+import type { ExtractColumn } from '../../analytics/ingest/extract-schema';
+import { listInputs } from '../lib/input-files';
+import { writeSyntheticStreet } from './synthetic';
+
+export const SAMPLE_INPUTS = ['sample-data/police-uk/city-of-london/street', 'sample-data/police-uk/city-of-london/stop-and-search'];
+
+export interface BuildBenchOptions {
+	log: (line: string) => void;
+	/** Folder for the outputs and the synthetic set (default bench-out). */
+	outDir?: string;
+	/** Rows of the synthetic set (default BENCH_ROWS or 1,000,000). */
+	syntheticRows?: number;
+	/** Runs of each side; the median is printed (default BENCH_REPEATS or 3). */
+	repeats?: number;
+}
+
+export interface BuildBenchCase {
+	label: string;
+	inputs: string[];
+	rows: number;
+	builderMs: number;
+	bareMs: number;
+}
+
+function arrowType(duckType: string): ExtractColumn['type'] {
+	if (/INT/.test(duckType)) return 'DOUBLE';
+	if (/DOUBLE|FLOAT|DECIMAL/.test(duckType)) return 'DOUBLE';
+	if (duckType === 'BOOLEAN') return 'BOOLEAN';
+	return 'VARCHAR';
+}
+
+/** Bare conversion: DuckDB reads the CSVs with its own sniffing, the rows become one Arrow file. */
+export async function bareConversion(files: string[], out: string): Promise<number> {
+	const runner = await createNodeRunner();
+	try {
+		const started = performance.now();
+		await runner.exec(`CREATE TEMP TABLE bare AS SELECT * FROM read_csv(?::VARCHAR[], union_by_name = true)`.replace('?::VARCHAR[]', `[${files.map(() => '?').join(', ')}]`), files);
+		const types = await runner.rows<{ column_name: string; column_type: string }>(`SELECT column_name, column_type FROM (DESCRIBE bare)`);
+		const columns: ExtractColumn[] = types.map((t) => ({ name: t.column_name, type: arrowType(t.column_type), description: '' }));
+		const select = columns.map((c, i) => `CAST("${c.name}" AS ${c.type}) AS c${i}`).join(', ');
+		const renamed = columns.map((c, i) => ({ ...c, name: `c${i}` }));
+		const { bytes } = await queryToArrow(runner, renamed, `(SELECT ${select} FROM bare)`);
+		writeFileSync(join(out, 'bare.arrow'), bytes);
+		return performance.now() - started;
+	} finally {
+		runner.close();
+	}
+}
+
+export function median(xs: number[]): number {
+	const s = [...xs].sort((a, b) => a - b);
+	return s[Math.floor(s.length / 2)];
+}
+
+/** Builder and bare conversion on the same inputs, `repeats` times each, alternating; medians. */
+export async function measureBuild(label: string, inputs: string[], options: { outDir: string; repeats: number; log: (line: string) => void }): Promise<BuildBenchCase> {
+	const files = listInputs(inputs);
+	const outFull = join(options.outDir, `${label.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-extracts`);
+	const outBare = join(options.outDir, `${label.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-bare`);
+	mkdirSync(outBare, { recursive: true });
+	const full: number[] = [];
+	const bare: number[] = [];
+	let rows = 0;
+	const builder = async () => {
+		const r = await buildExtracts({ inputs, out: outFull, areas: null });
+		full.push(r.elapsedMs);
+		rows = r.manifest.totals.rows_in;
+	};
+	for (let i = 0; i < options.repeats; i++) {
+		// Alternate the order so neither side always runs on a warmer cache.
+		if (i % 2 === 0) {
+			bare.push(await bareConversion(files, outBare));
+			await builder();
+		} else {
+			await builder();
+			bare.push(await bareConversion(files, outBare));
+		}
+	}
+	const f = median(full);
+	const b = median(bare);
+	options.log(
+		`${label.padEnd(22)} ${String(rows).padStart(9)} rows  builder ${(f / 1000).toFixed(2).padStart(6)} s (${Math.round(rows / (f / 1000)).toLocaleString('en-GB').padStart(10)} rows/s)` +
+			`  bare DuckDB ${(b / 1000).toFixed(2).padStart(6)} s (${Math.round(rows / (b / 1000)).toLocaleString('en-GB').padStart(10)} rows/s)  ratio ${(f / b).toFixed(2)}×`
+	);
+	return { label, inputs, rows, builderMs: f, bareMs: b };
+}
+
+/**
+ * The extract-build rows of the bench: the real sample and the synthetic set. Returns the cases
+ * (labels and inputs, for the import bench on the same files).
+ */
+export async function benchBuild(options: BuildBenchOptions): Promise<BuildBenchCase[]> {
+	const outDir = options.outDir ?? 'bench-out';
+	const rows = options.syntheticRows ?? Number(process.env.BENCH_ROWS ?? 1_000_000);
+	const repeats = options.repeats ?? Number(process.env.BENCH_REPEATS ?? 3);
+	mkdirSync(outDir, { recursive: true });
+	options.log(`Extract build throughput (median of ${repeats} runs each; builder without boundaries, the same for both sides)`);
+	const cases: BuildBenchCase[] = [];
+	cases.push(await measureBuild('sample (real)', SAMPLE_INPUTS, { outDir, repeats, log: options.log }));
+	const synthDir = join(outDir, `synthetic-street-${rows}`);
+	writeSyntheticStreet({ sourceDir: 'sample-data/police-uk/city-of-london/street', outDir: synthDir, rows });
+	cases.push(await measureBuild(`synthetic ${(rows / 1e6).toFixed(1)}M rows`, [synthDir], { outDir, repeats, log: options.log }));
+	return cases;
+}
+
+if (process.argv[1]?.endsWith('build.ts')) {
+	benchBuild({ log: (l) => console.log(l) }).catch((e) => {
+		console.error(e);
+		process.exit(1);
+	});
+}
