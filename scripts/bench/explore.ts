@@ -43,24 +43,24 @@ const PAGES = (process.env.BENCH_EXPLORE_PAGES ?? 'time,map')
 	.map((s) => s.trim())
 	.filter((s): s is 'time' | 'map' => s === 'time' || s === 'map');
 
-interface BenchSet {
+export interface BenchSet {
 	label: string;
 	dir: string;
 	dataset: ExploreDataset;
 	rows: number;
 }
 
-function pct(xs: number[], p: number): number {
+export function pct(xs: number[], p: number): number {
 	if (xs.length === 0) return NaN;
 	const s = [...xs].sort((a, b) => a - b);
 	return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
 }
 
-function fmtMs(v: number): string {
+export function fmtMs(v: number): string {
 	return Number.isFinite(v) ? `${v.toFixed(v < 10 ? 1 : 0)} ms` : 'n/a';
 }
 
-function manifestOf(dir: string): ExtractManifest | null {
+export function manifestOf(dir: string): ExtractManifest | null {
 	const p = join(dir, 'manifest.json');
 	return existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as ExtractManifest) : null;
 }
@@ -97,7 +97,7 @@ function writeSyntheticChicago(outDir: string, rows: number, seed = 20261123): s
 	return file;
 }
 
-async function prepareSets(sizes: number[], log: (l: string) => void): Promise<BenchSet[]> {
+export async function prepareSets(sizes: number[], log: (l: string) => void): Promise<BenchSet[]> {
 	const sets: BenchSet[] = [];
 	const want = new Set((process.env.BENCH_EXPLORE_SETS ?? 'sample,street,chicago').split(',').map((s) => s.trim()));
 	const sample = 'extracts/sample/city-of-london';
@@ -138,8 +138,8 @@ async function prepareSets(sizes: number[], log: (l: string) => void): Promise<B
 	return sets;
 }
 
-/** The filter states the browser run steps through, replayed natively. */
-function changeStates(base: ExploreFilters, months: string[], categories: string[], n: number): ExploreFilters[] {
+/** The filter states the browser run steps through, replayed natively (and by the Mosaic peer, mosaic.ts). */
+export function changeStates(base: ExploreFilters, months: string[], categories: string[], n: number): ExploreFilters[] {
 	const states: ExploreFilters[] = [];
 	let f = base;
 	for (let i = 0; i < n; i++) {
@@ -205,7 +205,7 @@ function rendererRss(): number {
 	}
 }
 
-interface BrowserRun {
+export interface BrowserRun {
 	coldMs: number;
 	updates: number[];
 	/** Durations of the page's other `clearsight:*` measures during the filter changes (per view and step). */
@@ -215,7 +215,7 @@ interface BrowserRun {
 	rssPeak: number;
 }
 
-async function browserRun(page: Page, url: string, steps: number): Promise<BrowserRun> {
+export async function browserRun(page: Page, url: string, steps: number): Promise<BrowserRun> {
 	const cdp = await page.context().newCDPSession(page);
 	await cdp.send('Performance.enable');
 	let heapPeak = 0;
