@@ -1,0 +1,154 @@
+/**
+ * The start-up summary (`summary.json`): what the Overview shows on arrival and the Map page's
+ * first layer under the default filters, computed when an extract is built (or imported) by the
+ * SAME functions the pages run over the same tables, so the figures drawn while the in-browser
+ * database starts are those the live view then shows. A few tens of kB at most, whatever the
+ * number of records: per-category and per-month figures, and the map's cells only for the
+ * hexagon levels whose cells fit {@link MAP_CELL_BUDGET}.
+ *
+ * It is tied to its extract by the datasets' names and sha256 (`datasets`): a summary whose
+ * list differs from the manifest's (an older or newer build) is not used
+ * ({@link matchesManifest}), and the page waits for the database as before.
+ */
+import type { QueryRunner } from '../runner';
+import type { ExtractManifest } from '../ingest/extract-schema';
+import { monthlyTrendByCategory, overviewSummary, topCategories, type CategoryFigures, type MonthlyTrend, type OverviewSummary } from './queries';
+import { exploreDatasets, cellValues, type DatasetSummary } from '../explore/queries';
+import { defaultFilters, type CellLevel, type ExploreFilters } from '../explore/filters';
+import { classBreaks, type ClassMethod, type Classes } from '../explore/classes';
+import { cellGeometries, coreBounds, forceAreaShape, isH3Level, type ForceAreaShape } from '../explore/map';
+
+export const SUMMARY_FILE = 'summary.json';
+export const SUMMARY_VERSION = 1;
+
+/** Categories the Overview's table lists (web/lib/overview/TopCategories.svelte). */
+export const OVERVIEW_CATEGORY_LIMIT = 20;
+/** Class method and count of the Map page's first layer (web/lib/explore/map/MapExplorer.svelte). */
+export const FIRST_LAYER_METHOD: ClassMethod = 'jenks';
+export const FIRST_LAYER_CLASSES = 5;
+/** Cells kept per hexagon level at most; a level with more is left out (the map then waits for the database). */
+export const MAP_CELL_BUDGET = 600;
+/** The force outline is kept when its JSON is at most this long (else the bounds alone). */
+export const OUTLINE_BUDGET = 24_000;
+
+/** One cell of a first layer: id, records, harm, records outside the force area, in the force area (null: none declared). */
+export type SummaryCell = [id: string, records: number, harm: number, outside: number, inForceArea: boolean | null];
+
+export interface SummaryLayer {
+	level: CellLevel;
+	/** Cells with records, ordered by id (as cellValues gives them); value = records (the count measure). */
+	cells: SummaryCell[];
+	/** classBreaks of the cells' values, as the map computes them. */
+	classes: Classes;
+}
+
+export interface StartSummary {
+	summary_version: typeof SUMMARY_VERSION;
+	/** Name → sha256 of every dataset of the extract the figures were computed from. */
+	datasets: Record<string, string>;
+	/** The harm model the harm figures used (id@version). */
+	harm_model: string;
+	overview: {
+		summary: OverviewSummary;
+		trend: MonthlyTrend;
+		categories: CategoryFigures[];
+	};
+	/** The Map page's first layer under the default filters; null when the source has nothing to map. */
+	map: {
+		/** What the Explore views offer (exploreDatasets). */
+		datasets: DatasetSummary[];
+		/** The default filters (defaultFilters of the datasets offered). */
+		filters: ExploreFilters;
+		/** Where the map opens: the force area's bounds, else the bulk of the records at the coarsest level. */
+		bounds: [number, number, number, number] | null;
+		/** The force area's outline and name (null: none, or too large for the summary). */
+		forceShape: ForceAreaShape | null;
+		/** The count layer at each hexagon level that fits the budget (others are left out). */
+		layers: SummaryLayer[];
+	} | null;
+}
+
+export interface SummaryOptions {
+	/** Harm model id@version recorded in the summary. */
+	harmModel: string;
+	/** The datasets (name, sha256) of the extract, from its manifest entries. */
+	datasets: ReadonlyArray<{ name: string; sha256?: string }>;
+	/** Compute the map part (default true); the in-browser import has no boundaries or force cells to repeat it. */
+	map?: boolean;
+}
+
+/** Name → sha256 of an extract's datasets (entries without a sha256, such as a table of a database file, count as ""). */
+export function datasetDigests(datasets: ReadonlyArray<{ name: string; sha256?: string }>): Record<string, string> {
+	return Object.fromEntries(datasets.map((d) => [d.name, d.sha256 ?? '']));
+}
+
+/**
+ * Compute the summary over `runner`, whose tables are named and shaped as the browser's
+ * (incidents, stop_search, harm_weights, explore_points, areas, districts, force_area,
+ * force_cells …).
+ */
+export async function computeStartSummary(runner: QueryRunner, options: SummaryOptions): Promise<StartSummary> {
+	const [summary, trend, categories] = [
+		await overviewSummary(runner),
+		await monthlyTrendByCategory(runner),
+		await topCategories(runner, OVERVIEW_CATEGORY_LIMIT)
+	];
+	return {
+		summary_version: SUMMARY_VERSION,
+		datasets: datasetDigests(options.datasets),
+		harm_model: options.harmModel,
+		overview: { summary, trend, categories },
+		map: options.map === false ? null : await firstMap(runner)
+	};
+}
+
+async function firstMap(runner: QueryRunner): Promise<StartSummary['map']> {
+	const datasets = await exploreDatasets(runner);
+	if (datasets.length === 0) return null;
+	const filters = defaultFilters({ datasets: datasets.map((d) => d.dataset) });
+	const offered = datasets.find((d) => d.dataset === filters.dataset)!;
+	const layers: SummaryLayer[] = [];
+	for (const level of offered.levels.filter(isH3Level)) {
+		const values = await cellValues(runner, filters, level);
+		if (values.length > MAP_CELL_BUDGET) continue;
+		layers.push({
+			level,
+			cells: values.map((v) => [v.cell_id, v.n, v.harm, v.outside, v.inForceArea]),
+			classes: classBreaks(
+				values.map((v) => v.value),
+				FIRST_LAYER_METHOD,
+				FIRST_LAYER_CLASSES
+			)
+		});
+	}
+	const shape = await forceAreaShape(runner).catch(() => null);
+	let bounds = shape?.bounds ?? null;
+	const coarse = offered.levels.find(isH3Level);
+	if (!bounds && coarse) {
+		// As the Map page opens a source without a force area (layer-query.ts openingBounds).
+		const values = await cellValues(runner, { ...filters, measure: 'count' }, coarse);
+		const { geometries } = cellGeometries(coarse, values.map((v) => v.cell_id));
+		bounds = coreBounds(values.flatMap((v) => (geometries.has(v.cell_id) ? [{ geometry: geometries.get(v.cell_id)!, weight: v.n }] : [])));
+	}
+	const forceShape = shape && JSON.stringify(shape.outline).length <= OUTLINE_BUDGET ? shape : null;
+	return { datasets, filters, bounds, forceShape, layers };
+}
+
+/** Whether a summary belongs to the extract of `manifest` (same datasets, same sha256). */
+export function matchesManifest(summary: StartSummary, manifest: Pick<ExtractManifest, 'datasets'>): boolean {
+	const own = datasetDigests(manifest.datasets as ReadonlyArray<{ name: string; sha256?: string }>);
+	const theirs = summary.datasets;
+	const keys = Object.keys(own);
+	return keys.length === Object.keys(theirs).length && keys.every((k) => theirs[k] === own[k]);
+}
+
+/** A parsed summary.json, or null when it is not one this app reads (never throws). */
+export function readStartSummary(json: unknown): StartSummary | null {
+	if (typeof json !== 'object' || json === null) return null;
+	const s = json as Partial<StartSummary>;
+	if (s.summary_version !== SUMMARY_VERSION || typeof s.datasets !== 'object' || s.datasets === null) return null;
+	const o = s.overview;
+	if (!o || typeof o.summary !== 'object' || !o.trend || !Array.isArray(o.trend.months) || !Array.isArray(o.categories)) return null;
+	if (s.map !== null && (typeof s.map !== 'object' || !Array.isArray(s.map.layers) || !Array.isArray(s.map.datasets))) return null;
+	return s as StartSummary;
+}
