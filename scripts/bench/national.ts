@@ -231,8 +231,16 @@ function pick(cum: Float64Array | number[], r: number): number {
 
 const M_PER_DEG_LAT = 111_320;
 
-/** Read the shipped real files into what the generator draws from. */
-export async function loadNationalModel(inputs = NATIONAL_INPUTS): Promise<NationalModel> {
+const models = new Map<string, Promise<NationalModel>>();
+
+/** Read the shipped real files into what the generator draws from (once per process and set of inputs). */
+export function loadNationalModel(inputs = NATIONAL_INPUTS): Promise<NationalModel> {
+	const key = JSON.stringify(inputs);
+	if (!models.has(key)) models.set(key, readNationalModel(inputs));
+	return models.get(key)!;
+}
+
+async function readNationalModel(inputs: typeof NATIONAL_INPUTS): Promise<NationalModel> {
 	// Real City of London street rows: types, outcomes, months, snap points.
 	const asbRows: RealRow[] = [];
 	const otherRows: RealRow[] = [];
