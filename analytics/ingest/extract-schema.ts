@@ -288,6 +288,11 @@ export interface ExtractManifest {
 	totals: { rows_in: number; accepted: number; rejected: number };
 	/** How the force area was decided and where the records lie; absent in extracts built before force areas. */
 	force_area?: ForceAreaReport;
+	/**
+	 * The start-up summary beside the manifest (analytics/overview/summary.ts): what the Overview
+	 * and the Map page draw while the browser's database starts; absent in older extracts.
+	 */
+	summary?: { file: string; bytes: number; sha256: string };
 }
 
 /** The manifest's account of the force area (analytics/force-area). */

@@ -49,6 +49,7 @@ import ladChangesFile from '../../../models/geography/lad-changes.json';
 import { ident } from '$analytics/ingest/sql';
 import { toCsv } from '$analytics/export/csv';
 import { EXPLORE_AGGREGATES, writeExploreAggregates, type AggregateName } from '$analytics/explore/aggregates';
+import { importSummary } from './summary';
 
 export const BROWSER_BUILDER = { name: 'clearsight-browser-import', version: '0.1.0' };
 
@@ -287,6 +288,9 @@ export async function importFiles(
 		if (!(spec.name in records)) await runner.exec(`DROP TABLE ${ident(table)}`);
 	}
 	await writeExploreAggregates((name: AggregateName, from) => write(name, from), records);
+	// The start-up summary: the Overview drawn while the database starts (summary.ts).
+	const summary = await importSummary(runner, records, datasets, helpers.sha256);
+	out.set(summary.entry.file, summary.bytes);
 	const quarantineRows = await runner.rows(
 		`SELECT q.source_file, q.source_kind, q.source_line, q.column_name, q.reason, q.raw FROM ingest_quarantine q JOIN ingest_files f USING (source_file) ORDER BY f.file_seq, q.source_line NULLS FIRST`
 	);
@@ -334,7 +338,8 @@ export async function importFiles(
 		sources,
 		attribution,
 		totals,
-		force_area: forceReport
+		force_area: forceReport,
+		summary: summary.entry
 	};
 	report({ phase: 'done', rowsRead: totals.rows_in, rowsKnown: totals.rows_in, filesDone: inputs.length });
 	return { manifest, files: out, elapsedMs: performance.now() - started };
