@@ -38,6 +38,7 @@ import {
 	type DatasetEntry
 } from '../../analytics/ingest';
 import { queryToArrow } from './arrow-write';
+import { writeSummaryFile } from './summary-file';
 import { displayNames, listInputs, readInput, type InputFile } from './input-files';
 import { createNodeRunner, type NodeRunner } from './node-runner';
 import { locatePoints, readImd, readLsoaBoundaries, simplifyAndSelect, type LsoaFeature } from './areas';
@@ -469,6 +470,8 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 			`SELECT q.source_file, q.source_kind, q.source_line, q.column_name, q.reason, q.raw FROM ingest_quarantine q JOIN ingest_files f USING (source_file) ORDER BY f.file_seq, q.source_line NULLS FIRST`
 		);
 		writeFileSync(join(options.out, 'quarantine.csv'), toCsv(quarantineRows, ['source_file', 'source_kind', 'source_line', 'column_name', 'reason', 'raw']));
+		// What the Overview and the Map page draw while the browser's database starts (summary-file.ts).
+		const summary = await writeSummaryFile(options.out, datasets);
 
 		const sources: SourceReport[] = [];
 		for (const file of files) {
@@ -508,7 +511,8 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 			sources,
 			attribution,
 			totals,
-			force_area: forceReport
+			force_area: forceReport,
+			summary
 		};
 		writeFileSync(join(options.out, 'manifest.json'), JSON.stringify(manifest, null, '\t') + '\n');
 		return { manifest, elapsedMs: performance.now() - started };
