@@ -148,23 +148,44 @@ export function categoryClause(inputs: FilterInputs, categories: readonly string
 	return clausePoints(['category'], categories.length > 0 ? categories.map((c) => [c]) : null, { source: inputs.categories });
 }
 
+/** The clause of the one input whose value differs between two states (null: none differs). */
+export function changeClause(
+	inputs: FilterInputs,
+	prev: { from: number | null; categories: readonly string[] },
+	next: { from: number | null; categories: readonly string[] }
+): SelectionClause | null {
+	if (prev.from !== next.from) return periodClause(inputs, next.from);
+	if (prev.categories.join('\u0000') !== next.categories.join('\u0000')) return categoryClause(inputs, next.categories);
+	return null;
+}
+
+/** Publish a clause and wait until every client has its answer. */
+export async function publish(inputs: FilterInputs, clients: readonly CountClient[], clause: SelectionClause): Promise<void> {
+	const answered = Promise.all(clients.map((c) => c.nextAnswer()));
+	inputs.selection.update(clause);
+	await answered;
+}
+
 /**
- * Publish one filter change (the input whose value changed) and wait until every client has
- * its answer. Returns false when nothing changed.
+ * Mosaic's activation, as its inputs do on pointer-enter or focus: the PreAggregator builds the
+ * tables for the input about to change; resolves when they are made.
  */
+export async function activate(coordinator: Coordinator, inputs: FilterInputs, clause: SelectionClause): Promise<void> {
+	inputs.selection.activate(clause);
+	const made = [...coordinator.preaggregator.entries.values()].map((e) => (e && 'result' in e && e.result ? Promise.resolve(e.result).catch(() => {}) : null));
+	await Promise.all(made);
+}
+
+/** Publish one filter change (the input whose value changed); false when nothing changed. */
 export async function applyChange(
 	inputs: FilterInputs,
 	clients: readonly CountClient[],
 	prev: { from: number | null; categories: readonly string[] },
 	next: { from: number | null; categories: readonly string[] }
 ): Promise<boolean> {
-	let clause: SelectionClause | null = null;
-	if (prev.from !== next.from) clause = periodClause(inputs, next.from);
-	else if (prev.categories.join('\u0000') !== next.categories.join('\u0000')) clause = categoryClause(inputs, next.categories);
+	const clause = changeClause(inputs, prev, next);
 	if (!clause) return false;
-	const answered = Promise.all(clients.map((c) => c.nextAnswer()));
-	inputs.selection.update(clause);
-	await answered;
+	await publish(inputs, clients, clause);
 	return true;
 }
 
