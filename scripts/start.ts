@@ -1,27 +1,81 @@
 /**
- * npm start [-- --data <extracts folder>] [--port <n>]
+ * npm start [-- --data <folder>] [--port <n>]
  *
  * Builds the sample extracts (each stale source) and the app when missing or stale, then serves
  * the dashboard on 127.0.0.1 and prints its URL. With --data, serves that folder instead: one
- * extract (manifest.json at its top, made by `npm run extracts`) or a folder of sources
- * (sources.json listing extract folders, as extracts/sample).
+ * extract (manifest.json at its top, made by `npm run extracts`), a folder of sources
+ * (sources.json listing extract folders, as extracts/sample), or a folder of input files (e.g.
+ * police.uk downloads in month folders): those are built, as `npm run extracts -- --input <folder>`
+ * would, into `<folder>-extract/` beside it, again only when the files changed (names, sizes,
+ * modification times). A `source.json` in that folder (`{ "label", "description" }`, as
+ * scripts/bench/national.ts writes for its synthetic set) names the source in the app; with
+ * `"areas": false` the extract is built without the LSOA boundaries and IMD (as --no-areas), and
+ * with `"force_area": "none"` it declares no force area (a set spanning many forces).
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from './lib/args';
 import { startServer } from './lib/server';
-import { SAMPLE_OUT, SOURCES_FILE } from './lib/sample';
+import { BUILDER, buildExtracts } from './lib/extracts';
+import { listInputs } from './lib/input-files';
+import { SAMPLE_OUT, SOURCES_FILE, type SourcesFile } from './lib/sample';
+import { parseBuildExtractsArgs } from './build-extracts';
 import { ensureAppBuild, ensureSampleExtracts } from './ensure';
+
+/** Fingerprint of a folder of inputs: every file's path, size and modification time, and the builder. */
+function inputsFingerprint(dir: string, files: readonly string[]): string {
+	const hash = createHash('sha256').update(`${BUILDER.name} ${BUILDER.version}\0`);
+	for (const f of files) {
+		const s = statSync(f);
+		hash.update(`${relative(dir, f)}\0${s.size}\0${s.mtimeMs}\0`);
+	}
+	return hash.digest('hex');
+}
+
+/**
+ * The extract of a folder of input files: built into `<folder>-extract/<name>/` (with a
+ * sources.json naming it) unless the one there was built from the same files. Returns the folder to serve.
+ */
+export async function ensureFolderExtract(dir: string, log: (line: string) => void = console.log): Promise<string> {
+	const files = listInputs([dir]);
+	if (files.length === 0) {
+		throw new Error(
+			`${dir} has no manifest.json, no ${SOURCES_FILE} listing sources, and no input files (.csv, .csv.gz, .tsv, .tab, .txt): make extracts with \`npm run extracts -- --input <files> --out <folder>\``
+		);
+	}
+	const name = basename(resolve(dir)).replace(/[^A-Za-z0-9._-]+/g, '-') || 'data';
+	const root = `${resolve(dir)}-extract`;
+	const out = join(root, name);
+	const fingerprint = inputsFingerprint(resolve(dir), files);
+	const manifest = join(out, 'manifest.json');
+	const about = join(dir, 'source.json');
+	const declared = existsSync(about)
+		? (JSON.parse(readFileSync(about, 'utf8')) as { label?: string; description?: string; areas?: boolean; force_area?: string })
+		: {};
+	const fresh = existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).input_fingerprint === fingerprint;
+	if (!fresh) {
+		log(`Building the extract of ${files.length} files in ${dir} → ${out} …`);
+		const options = parseBuildExtractsArgs(['--input', dir, '--out', out, ...(declared.areas === false ? ['--no-areas'] : [])]);
+		if (options === 'help' || options.sample) throw new Error('unexpected build options');
+		if (declared.force_area === 'none') options.forceArea = { kind: 'none' };
+		const { manifest: m, elapsedMs } = await buildExtracts({ ...options, fingerprint, log });
+		log(`  ${m.totals.accepted.toLocaleString('en-GB')} rows accepted, ${m.totals.rejected.toLocaleString('en-GB')} rejected, in ${(elapsedMs / 1000).toFixed(1)} s`);
+	}
+	const sources: SourcesFile = {
+		sources: [{ id: name, label: declared.label ?? name, description: declared.description ?? `Built from the files in ${resolve(dir)}`, path: name }]
+	};
+	mkdirSync(root, { recursive: true });
+	writeFileSync(join(root, SOURCES_FILE), JSON.stringify(sources, null, '\t') + '\n');
+	return root;
+}
 
 async function main() {
 	const args = parseArgs(process.argv.slice(2), { values: ['data', 'port'] });
-	const data = args.values.data;
+	let data = args.values.data;
 	if (data) {
-		if (!existsSync(join(data, 'manifest.json')) && !existsSync(join(data, SOURCES_FILE))) {
-			throw new Error(
-				`${data} has no manifest.json (nor a ${SOURCES_FILE} listing sources): make extracts there first with \`npm run extracts -- --input <files> --out ${data}\``
-			);
-		}
+		if (!existsSync(data)) throw new Error(`${data}: no such folder`);
+		if (!existsSync(join(data, 'manifest.json')) && !existsSync(join(data, SOURCES_FILE))) data = await ensureFolderExtract(data);
 	} else {
 		await ensureSampleExtracts();
 	}
@@ -31,9 +85,11 @@ async function main() {
 	console.log(`\nClearsight is running at ${server.url}/  (data: ${resolve(data ?? SAMPLE_OUT)})\nPress Ctrl+C to stop.`);
 }
 
-main().catch((e) => {
-	const err = e as NodeJS.ErrnoException;
-	if (err.code === 'EADDRINUSE') console.error(`error: port in use; choose another with \`npm start -- --port 4180\``);
-	else console.error(`error: ${err.message}`);
-	process.exit(1);
-});
+if (process.argv[1]?.endsWith('start.ts')) {
+	main().catch((e) => {
+		const err = e as NodeJS.ErrnoException;
+		if (err.code === 'EADDRINUSE') console.error(`error: port in use; choose another with \`npm start -- --port 4180\``);
+		else console.error(`error: ${err.message}`);
+		process.exit(1);
+	});
+}

@@ -4,7 +4,9 @@
  * (`<out>/YYYY-MM/YYYY-MM-<force>-street.csv`, header `Crime ID,Month,Reported by,Falls within,
  * Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context`).
  * Not real records: the folder's README.md and source.json say so (README.md rather than .txt,
- * because the extract builder reads every .txt file of a folder as an input).
+ * because the extract builder reads every .txt file of a folder as an input). source.json also
+ * tells `npm start -- --data <out>` to build the extract without LSOA boundaries and with no force
+ * area (the set spans every force).
  *
  *   npx tsx scripts/bench/national.ts --out <dir> [--years 1] [--seed 1] [--rows-per-year 6000000]
  *                                     [--last-year 2024] [--gzip]
@@ -467,7 +469,7 @@ export async function writeNationalSet(options: NationalOptions): Promise<Nation
 		`SYNTHETIC data for benchmarks, not real records: ${rows.toLocaleString('en-GB')} street-crime records over ${months[0]} … ${months.at(-1)} ` +
 		`in the ${model.forces.length} forces of England and Wales, made by scripts/bench/national.ts (seed ${seed}) from real rows ` +
 		`(City of London street crime and Lancashire ASB: types, outcomes, month pattern, snap points) and real ONS geography (LSOA 2021 codes and names in their forces, Census 2021 residents).`;
-	writeFileSync(stampFile, JSON.stringify({ label, description, synthetic: true, options: stampKey, rows, bytes }, null, '\t') + '\n');
+	writeFileSync(stampFile, JSON.stringify({ label, description, synthetic: true, areas: false, force_area: 'none', options: stampKey, rows, bytes }, null, '\t') + '\n');
 	const pointFrom = new Map<string, number>();
 	for (const f of model.forces) for (const a of f.lsoas) pointFrom.set(a.pointFrom, (pointFrom.get(a.pointFrom) ?? 0) + 1);
 	writeFileSync(
