@@ -19,7 +19,7 @@ import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
 import type { ExtractManifest } from '../../analytics/ingest/extract-schema';
 import { defaultFilters, monthIndex, type ExploreDataset, type ExploreFilters } from '../../analytics/explore/filters';
 import { cellValues, exploreDatasets, hourOfWeek, monthCategoryCounts } from '../../analytics/explore/queries';
-import { CountClient, applyChange, connectAll, differences, filterInputs, ours, type ViewName } from './mosaic/clients';
+import { CountClient, applyChange, connectAll, differences, filterInputs, ipcConnector, ours, type ViewName } from './mosaic/clients';
 
 const EXTRACT = 'extracts/sample/city-of-london';
 
@@ -42,10 +42,22 @@ beforeAll(async () => {
 	await db.instantiate(() => {});
 	conn = db.connect();
 	mosaicConn = db.connect();
+	let attached = false;
 	const manifest = JSON.parse(readFileSync(join(EXTRACT, 'manifest.json'), 'utf8')) as ExtractManifest;
 	for (const d of manifest.datasets) {
 		if (d.rows === 0) continue;
-		conn.insertArrowFromIPCStream(new Uint8Array(readFileSync(join(EXTRACT, d.file))), { name: d.name, create: true });
+		if (d.format === 'arrow-ipc-stream') {
+			conn.insertArrowFromIPCStream(new Uint8Array(readFileSync(join(EXTRACT, d.file))), { name: d.name, create: true });
+		} else if (manifest.base_database) {
+			// Base rows kept in the extract's read-only database file: a view over its table.
+			const file = manifest.base_database.file;
+			if (!attached) {
+				db.registerFileBuffer(file, new Uint8Array(readFileSync(join(EXTRACT, file))));
+				conn.query(`ATTACH '${file}' AS base (READ_ONLY)`);
+				attached = true;
+			}
+			conn.query(`CREATE VIEW ${d.name} AS SELECT * FROM base.${d.table}`);
+		}
 	}
 	const run = (sql: string, params?: readonly Param[]): ArrowTableLike => {
 		if (!params || params.length === 0) return conn.query(sql);
@@ -62,29 +74,22 @@ beforeAll(async () => {
 		exec: async (sql, params) => void run(sql, params)
 	};
 	await ensureHarmWeights(runner, JSON.parse(readFileSync('models/harm-weights/cchi-police-uk-v1.json', 'utf8')) as HarmWeightsModel);
-});
+}, 120_000);
 
 afterAll(() => {
 	mosaicConn?.close();
 	conn?.close();
 });
 
-/** Mosaic's connector over the same database: Arrow IPC bytes straight from DuckDB-wasm. */
-function connector() {
-	return {
-		async query({ type, sql }: { type: string; sql: string }) {
-			const bytes = mosaicConn.useUnsafe((bindings, id) => bindings.runQuery(id, sql));
-			return type === 'exec' ? undefined : bytes;
-		}
-	};
-}
-
 async function check(dataset: ExploreDataset, level: string, views: ViewName[]) {
 	const ds = (await exploreDatasets(runner)).find((d) => d.dataset === dataset)!;
 	const first = monthIndex(ds.firstMonth);
 	const last = monthIndex(ds.lastMonth);
 	const cats = ds.categories.map((c) => c.category).filter((c): c is string => c !== null);
-	const coordinator = new Coordinator(connector(), { logger: null });
+	const coordinator = new Coordinator(
+		ipcConnector((sql) => mosaicConn.useUnsafe((bindings, id) => bindings.runQuery(id, sql))),
+		{ logger: null }
+	);
 	const inputs = filterInputs(first, last);
 	const clients = views.map((v) => new CountClient(inputs.selection, v, dataset, level));
 	await connectAll(coordinator, clients);
@@ -133,9 +138,9 @@ async function check(dataset: ExploreDataset, level: string, views: ViewName[]) 
 describe('Mosaic peer: the same answers as our views over one DuckDB-wasm database', () => {
 	it('street crime: month × category and the map cells (H3 r9), through period and category changes', async () => {
 		await check('incidents', 'h3_9', ['monthCategory', 'cells']);
-	});
+	}, 120_000);
 
 	it('stop and search: month × category, hour of week and the map cells', async () => {
 		await check('stop_search', 'h3_9', ['monthCategory', 'hours', 'cells']);
-	});
+	}, 120_000);
 });

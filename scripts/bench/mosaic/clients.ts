@@ -17,8 +17,36 @@
  * the categories are a point clause (`category IN …`; none chosen = no clause = every category,
  * as ours).
  */
-import { MosaicClient, Selection, clauseInterval, clausePoints, type Coordinator, type SelectionClause } from '@uwdata/mosaic-core';
+import {
+	MosaicClient,
+	Selection,
+	clauseInterval,
+	clausePoints,
+	type ArrowQueryRequest,
+	type Connector,
+	type ConnectorQueryRequest,
+	type Coordinator,
+	type ExecQueryRequest,
+	type SelectionClause
+} from '@uwdata/mosaic-core';
 import { Query, column, eq, isNotNull, literal, sum, type FilterExpr } from '@uwdata/mosaic-sql';
+
+/**
+ * A Mosaic connector over a DuckDB-wasm connection we already hold: `run(sql)` gives the
+ * result as Arrow IPC bytes (DuckDB-wasm's `runQuery`, as mosaic's own wasm connector calls it).
+ * `onExec` hears every statement run for no result (the PreAggregator's CREATE TABLEs) and its time.
+ */
+export function ipcConnector(run: (sql: string) => Uint8Array | Promise<Uint8Array>, onExec?: (sql: string, ms: number) => void): Connector {
+	function query(request: ArrowQueryRequest): Promise<Uint8Array>;
+	function query(request: ExecQueryRequest): Promise<void>;
+	async function query({ type, sql }: ConnectorQueryRequest): Promise<Uint8Array | void> {
+		const started = performance.now();
+		const bytes = await run(sql);
+		if (type !== 'exec') return bytes;
+		onExec?.(sql, performance.now() - started);
+	}
+	return { query };
+}
 
 export type ViewName = 'monthCategory' | 'hours' | 'cells';
 

@@ -23,7 +23,7 @@ import type { HarmWeightsModel } from '../../../analytics/models/harm-weights';
 import type { QueryRunner } from '../../../analytics/runner';
 import { monthIndex, type CellLevel, type ExploreDataset, type ExploreFilters } from '../../../analytics/explore/filters';
 import { cellValues, exploreDatasets, hourOfWeek, monthCategoryCounts } from '../../../analytics/explore/queries';
-import { CountClient, activate, changeClause, connectAll, publish, differences, filterInputs, ours, type Answer, type ViewName } from './clients';
+import { CountClient, activate, changeClause, connectAll, ipcConnector, publish, differences, filterInputs, ours, type Answer, type ViewName } from './clients';
 import weights from '../../../models/harm-weights/cchi-police-uk-v1.json';
 
 /** Base datasets: read by no view of a filter change (cell records, drawn boxes only), not loaded. */
@@ -161,17 +161,15 @@ async function run(request: RunRequest): Promise<RunResult> {
 		// A fresh coordinator, its schema dropped (no table left from an earlier pass or page).
 		await mosaicConn.query('DROP SCHEMA IF EXISTS mosaic CASCADE');
 		const stats = { creates: 0, createMs: 0 };
-		const connector = {
-			async query({ type, sql }: { type: string; sql: string }) {
-				const started = performance.now();
-				const bytes = await mosaicConn.useUnsafe((bindings, id) => bindings.runQuery(id, sql));
-				if (type === 'exec' && /\bCREATE\s+(TEMP\s+)?TABLE\b/i.test(sql)) {
+		const connector = ipcConnector(
+			(sql) => mosaicConn.useUnsafe((bindings, id) => bindings.runQuery(id, sql)),
+			(sql, ms) => {
+				if (/\bCREATE\s+(TEMP\s+)?TABLE\b/i.test(sql)) {
 					stats.creates++;
-					stats.createMs += performance.now() - started;
+					stats.createMs += ms;
 				}
-				return type === 'exec' ? undefined : bytes;
 			}
-		};
+		);
 		const coordinator = new Coordinator(connector, { logger: null });
 		const inputs = filterInputs(range[0].first, range[0].last);
 		const clients = views.map((v) => new CountClient(inputs.selection, v, dataset, level));
