@@ -42,8 +42,9 @@ import { EXTRACT_DATASETS, type ExtractColumn } from '../ingest/extract-schema';
 import { ident, literal } from '../ingest/sql';
 import type { QueryRunner } from '../runner';
 import type { ExploreDataset } from './filters';
+import { thrAreaMonthsSelectSql } from '../thr/area-months';
 
-export type AggregateName = 'explore_points' | 'explore_hours';
+export type AggregateName = 'explore_points' | 'explore_hours' | 'thr_area_months';
 
 /** The category column of each explore dataset (stop and search: what was searched for). */
 export const CATEGORY_COLUMN: Record<ExploreDataset, string> = {
@@ -71,8 +72,8 @@ function contractColumns(name: AggregateName): ExtractColumn[] {
 	return spec.columns;
 }
 
-/** The two aggregates; their columns are declared in the extract contract. */
-export const EXPLORE_AGGREGATES: readonly AggregateName[] = ['explore_points', 'explore_hours'];
+/** The aggregates (and THR's, analytics/thr/area-months.ts); their columns are declared in the extract contract. */
+export const EXPLORE_AGGREGATES: readonly AggregateName[] = ['explore_points', 'explore_hours', 'thr_area_months'];
 
 const EXPLORE_DATASET_NAMES: readonly ExploreDataset[] = ['incidents', 'stop_search', 'events'];
 
@@ -107,6 +108,7 @@ function hoursSelect(dataset: ExploreDataset, from: string): string {
  * together (dataset, month) for zone-map pruning.
  */
 export function aggregateSelectSql(name: AggregateName, base: BaseRelations = BASE_TABLES): string {
+	if (name === 'thr_area_months') return thrAreaMonthsSelectSql(base.incidents, baseColumn('incidents', 'in_force_area', 'BOOLEAN'));
 	const parts =
 		name === 'explore_points'
 			? EXPLORE_DATASET_NAMES.map((d) => pointsSelect(d, base[d]))

@@ -29,7 +29,7 @@ import { chooseMethod, emptyScore, type BacktestScore, type MethodChoice } from 
 import { scaledCountInterval, scaledCountQuantiles } from './distributions';
 import { fitHoltWinters } from './holt-winters';
 import { PANEL_METHODS, defaultMethodOptions, fitMethod, minHistory, type ForecastMethodName, type MethodOptions } from './methods';
-import { monthIndex, monthKey, monthlyPanel, type AreaLevel, type HarmWeightInput, type MonthlyPanel, type MonthlyTable } from './series';
+import { monthIndex, monthKey, monthlyPanel, type AreaLevel, type HarmWeightInput, type MonthlyPanel, type MonthlyPanelOptions, type MonthlyTable } from './series';
 
 export interface AreaHarmOptions {
 	/** Last month of data used, YYYY-MM; the forecast is for the month after. Nothing later is read. */
@@ -362,6 +362,14 @@ export interface RiskEstimatesOptions {
 	backtestMonths?: number;
 	/** Leave out records flagged outside the force area (the THR engine passes it when `incidents` has the flag). */
 	forceAreaOnly?: boolean;
+	/**
+	 * Read the panel and the first month with data elsewhere than `table` (the THR engine's
+	 * pre-aggregate, analytics/thr/area-months.ts), giving the same values; default monthlyPanel.
+	 */
+	source?: {
+		panel: (options: MonthlyPanelOptions) => Promise<MonthlyPanel>;
+		firstDataMonth: (last: number, forceAreaOnly?: boolean) => Promise<number | null>;
+	};
 }
 
 export interface RiskEstimatesResult {
@@ -405,7 +413,7 @@ export async function forecastRiskEstimates(runner: QueryRunner, options: RiskEs
 	// One SQL pass for every month: the panel from the first month's history to the last month,
 	// then each month's panel cut from it (the same values forecastAreaHarm would read).
 	const big = months.length
-		? await monthlyPanel(runner, {
+		? await (options.source?.panel ?? ((o: MonthlyPanelOptions) => monthlyPanel(runner, o)))({
 				table,
 				level,
 				lastMonth: monthKey(months[months.length - 1]),
@@ -415,7 +423,11 @@ export async function forecastRiskEstimates(runner: QueryRunner, options: RiskEs
 				forceAreaOnly: options.forceAreaOnly
 			})
 		: null;
-	const dataFirst = months.length ? await firstDataMonth(runner, table, months[months.length - 1], options.forceAreaOnly) : null;
+	const dataFirst = !months.length
+		? null
+		: options.source
+			? await options.source.firstDataMonth(months[months.length - 1], options.forceAreaOnly)
+			: await firstDataMonth(runner, table, months[months.length - 1], options.forceAreaOnly);
 	for (const m of months) {
 		const started = performance.now();
 		const panel = trimToData(slicePanel(big!, m, history), dataFirst !== null && dataFirst <= m ? dataFirst : null);

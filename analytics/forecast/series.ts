@@ -254,9 +254,13 @@ export async function monthlyPanel(runner: QueryRunner, options: MonthlyPanelOpt
 		const [t] = await runner.rows<{ n: number }>(`SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'harm_weights'`);
 		if (t.n === 0) throw new Error('harm needs the harm_weights table (or `weights`): create it with HARM_WEIGHTS_TABLE_SQL and fill it from a harm-weights model (analytics/models)');
 	}
+	// Summed in whole millionths of a weight (squares in millionths²) and divided once: exact, so
+	// the same whatever order DuckDB adds the rows in, and the same as the THR pre-aggregate's sums
+	// (analytics/thr/area-months.ts).
+	const micro = 'CAST(round(w.weight * 1000000) AS HUGEINT)';
 	const harmCols =
 		measure === 'harm'
-			? `, coalesce(sum(w.weight) FILTER (WHERE NOT w.excluded), 0)::DOUBLE AS harm, coalesce(sum(w.weight * w.weight) FILTER (WHERE NOT w.excluded), 0)::DOUBLE AS harm2`
+			? `, CAST(coalesce(sum(${micro}) FILTER (WHERE NOT w.excluded), 0) AS DOUBLE) / 1000000 AS harm, CAST(coalesce(sum(${micro} * ${micro}) FILTER (WHERE NOT w.excluded), 0) AS DOUBLE) / 1000000000000 AS harm2`
 			: '';
 	const join = measure === 'harm' ? `LEFT JOIN ${weightsSql} w ON w.category = i.category` : '';
 	const rows =

@@ -24,6 +24,7 @@ export interface ExtractDataset {
 		| 'quarantine'
 		| 'explore_points'
 		| 'explore_hours'
+		| 'thr_area_months'
 		| 'population_ethnicity';
 	description: string;
 	columns: ExtractColumn[];
@@ -258,6 +259,21 @@ export const EXTRACT_DATASETS: readonly ExtractDataset[] = [
 			{ name: 'hour_of_week', type: 'INTEGER', description: 'Hour of week in local time, 0 = Monday 00:00–00:59, 167 = Sunday 23:00' },
 			{ name: 'h3_r7', type: 'VARCHAR', description: 'H3 cell (resolution 7) of the records; null without a location' },
 			{ name: 'district_id', type: 'VARCHAR', description: 'District of the records; null if unknown' },
+			{ name: 'n', type: 'INTEGER', description: 'Records' }
+		]
+	},
+	{
+		name: 'thr_area_months',
+		description: 'Pre-aggregate for THR scoring (analytics/thr/area-months.ts): street-crime records per LSOA, month, category and in_force_area flag, every record counted once',
+		columns: [
+			{ name: 'lsoa_code', type: 'VARCHAR', description: 'LSOA 2011 of the records; null without a location' },
+			{ name: 'month_index', type: 'INTEGER', description: 'year × 12 + (month − 1): consecutive months differ by 1' },
+			{ name: 'category', type: 'VARCHAR', description: 'police.uk crime type; null if none' },
+			{
+				name: 'in_force_area',
+				type: 'BOOLEAN',
+				description: "The records' in_force_area flag: true inside the force area, false located outside it, null without a location or force area"
+			},
 			{ name: 'n', type: 'INTEGER', description: 'Records' }
 		]
 	}

@@ -12,6 +12,8 @@ import { EXTRACT_DATASETS } from '../ingest/extract-schema';
 import type { HarmWeightsModel } from '../models/harm-weights';
 import { monthIndex } from '../shared/months';
 import type { ThrModel } from './model';
+import { hasColumn } from '../shared/catalog';
+import { thrAreaMonthsSelectSql } from './area-months';
 
 export const STREET_DIR = 'sample-data/police-uk/city-of-london/street';
 
@@ -51,12 +53,25 @@ function sampleExtract(): Promise<string> {
  * outside it. With `forceArea: false`, as an extract built before force areas (or an import that
  * names none): no force_area / force_cells tables and no in_force_area flag, so scoring falls back
  * to the areas with records (the 97 City and neighbouring LSOAs).
+ *
+ * The extract's pre-aggregate `thr_area_months` is dropped unless `aggregate: true`, so scoring
+ * reads the base rows and a test may change `incidents` (as the tests written before the
+ * pre-aggregate do); area-months.test.ts scores both ways and compares. With `aggregate: true`
+ * and `forceArea: false` it is made again from the flagless rows, as the builder would.
  */
-export async function sampleRunner(options: { forceArea?: boolean } = {}): Promise<NodeRunner> {
+export async function sampleRunner(options: { forceArea?: boolean; aggregate?: boolean } = {}): Promise<NodeRunner> {
 	const runner = await createNodeRunner();
 	await loadInput(runner, [await sampleExtract()]);
 	if (options.forceArea === false) await dropForceArea(runner);
+	if (!options.aggregate) await runner.exec('DROP TABLE IF EXISTS thr_area_months');
+	else if (options.forceArea === false) await rebuildAreaMonths(runner);
 	return runner;
+}
+
+/** (Re)make `thr_area_months` from the current `incidents`, with the builder's SQL (flag null when the column is gone). */
+export async function rebuildAreaMonths(runner: NodeRunner): Promise<void> {
+	const flag = (await hasColumn(runner, 'incidents', 'in_force_area')) ? 'in_force_area' : 'NULL';
+	await runner.exec(`CREATE OR REPLACE TABLE thr_area_months AS ${thrAreaMonthsSelectSql('incidents', flag)}`);
 }
 
 /** Make a database look like one without a declared force area (tables and flag dropped). */

@@ -12,6 +12,7 @@ import { METHOD_LABELS } from '../forecast/methods';
 import type { EffectiveWeight, RiskComponent, ThrModel } from './model';
 import { monthIndex } from '../shared/months';
 import { poissonQuantile } from './stats';
+import { THR_AREA_MONTHS, aggregateFirstMonth, aggregatePanel, type ThrSource } from './area-months';
 
 /** The history the engine has already summed for each (assessment month, area) in scope. */
 export interface RiskHistory {
@@ -37,6 +38,8 @@ export interface RiskRequest {
 	runner: QueryRunner;
 	/** True when `incidents` flags records outside the force area: a provider reading more data must leave them out. */
 	forceAreaOnly?: boolean;
+	/** Where the engine reads records (default the base rows); a provider reading more data may read the same place. */
+	source?: ThrSource;
 }
 
 /** Estimates aligned with the request's history rows. */
@@ -144,7 +147,7 @@ export const standInRisk: RiskProvider = ({ component, history }) => {
  * categories and weights in force; the interval is the scaled negative binomial at the
  * component's `interval_level`, widened by the overdispersion φ measured in the backtest.
  */
-export const forecastRisk: RiskProvider = async ({ component, model, weights, history, runner, forceAreaOnly }) => {
+export const forecastRisk: RiskProvider = async ({ component, model, weights, history, runner, forceAreaOnly, source }) => {
 	const spec = component.forecast;
 	if (!spec) throw new RangeError(`risk component "${component.id}": method 'forecast' needs a forecast block`);
 	const result = await forecastRiskEstimates(runner, {
@@ -156,7 +159,12 @@ export const forecastRisk: RiskProvider = async ({ component, model, weights, hi
 		methods: spec.candidates,
 		historyMonths: spec.history_months,
 		backtestMonths: spec.backtest_months,
-		forceAreaOnly
+		forceAreaOnly,
+		// The same panel, value for value, from the pre-aggregate (area-months.ts).
+		source:
+			source === THR_AREA_MONTHS
+				? { panel: (options) => aggregatePanel(runner, options), firstDataMonth: (last, forceOnly) => aggregateFirstMonth(runner, last, forceOnly) }
+				: undefined
 	});
 	const runs: RiskRun[] = result.forecasts.map((f) => ({
 		monthIndex: monthIndex(f.trainEnd),

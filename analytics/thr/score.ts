@@ -39,6 +39,7 @@ import { ident } from '../ingest/sql';
 import { num } from '../shared/numbers';
 import { tableExists } from '../shared/catalog';
 import { riskInput, riskProviderFor, riskRunFor, type RiskEstimates } from './risk';
+import { THR_AREA_MONTHS, thrSource, type ThrSource } from './area-months';
 import type {
 	AreaScore,
 	ComponentDetail,
@@ -170,15 +171,18 @@ function scopeOf(fetched: Fetched, m: number): ScoreScope {
  * Per assessment month, the records of `incidents` in the months the score reads (the longest
  * window) that it leaves out: located outside the force area, and with no area (no location).
  */
-async function leftOutRecords(runner: QueryRunner, model: ThrModel, months: readonly number[], forceFlag: boolean): Promise<Map<number, { outside: number; unplaced: number }>> {
+async function leftOutRecords(runner: QueryRunner, model: ThrModel, months: readonly number[], forceFlag: boolean, source: ThrSource): Promise<Map<number, { outside: number; unplaced: number }>> {
 	const area = ident(AREA_COLUMNS[model.scope.area_unit]);
 	const lookback = lookbackMonths(model);
+	// Records: one per row of incidents, `n` per row of the pre-aggregate.
+	const records = (condition: string) =>
+		source === THR_AREA_MONTHS ? `coalesce(sum(i.n) FILTER (WHERE ${condition}), 0)::BIGINT` : `count(i.month_index) FILTER (WHERE ${condition})::BIGINT`;
 	const cols = await runner.columns(
 		`SELECT t.m AS m,
-			count(i.month_index) FILTER (WHERE ${forceFlag ? 'i.in_force_area = false' : 'false'})::BIGINT AS outside,
-			count(i.month_index) FILTER (WHERE i.${area} IS NULL)::BIGINT AS unplaced
+			${records(forceFlag ? 'i.in_force_area = false' : 'false')} AS outside,
+			${records(`i.${area} IS NULL`)} AS unplaced
 		FROM (SELECT * FROM (VALUES ${months.map(() => '(CAST(? AS INTEGER))').join(', ')}) AS v(m)) t
-		LEFT JOIN incidents i ON i.month_index BETWEEN t.m - ? AND t.m
+		LEFT JOIN ${source === THR_AREA_MONTHS ? THR_AREA_MONTHS : 'incidents'} i ON i.month_index BETWEEN t.m - ? AND t.m
 		GROUP BY t.m`,
 		[...months, lookback - 1]
 	);
@@ -201,8 +205,13 @@ async function forceCellCount(runner: QueryRunner, resolution: number): Promise<
  * told: the declared force area (readForceArea), the placement of the incidents
  * (recordPlacement), and for scope 'force-area' which table lists its areas.
  */
-async function resolveScope(runner: QueryRunner, model: ThrModel): Promise<{ scope: ScoreScope; scopeAreas: ScopeAreas; forceFlag: boolean; warnings: string[] }> {
-	const [forceArea, placement, forceFlag] = [await readForceArea(runner), await recordPlacement(runner, 'incidents'), await hasForceAreaFlag(runner)];
+async function resolveScope(runner: QueryRunner, model: ThrModel, source: ThrSource): Promise<{ scope: ScoreScope; scopeAreas: ScopeAreas; forceFlag: boolean; warnings: string[] }> {
+	const [forceArea, forceFlag] = [await readForceArea(runner), await hasForceAreaFlag(runner)];
+	// Records flagged outside matter only when no force area is declared (a warning); counted then only.
+	const outsideRecords = async () =>
+		source === THR_AREA_MONTHS
+			? num((await runner.rows<{ n: number }>('SELECT coalesce(sum(n) FILTER (WHERE NOT in_force_area), 0)::BIGINT AS n FROM thr_area_months'))[0]?.n)
+			: (await recordPlacement(runner, 'incidents')).outside;
 	// The whole table's placement only decides a warning; each month counts its own window (leftOutRecords).
 	const warnings: string[] = [];
 	const unit = model.scope.area_unit;
@@ -223,7 +232,10 @@ async function resolveScope(runner: QueryRunner, model: ThrModel): Promise<{ sco
 			);
 		}
 	}
-	if (forceFlag && placement.outside > 0 && !forceArea) warnings.push(`${placement.outside} records are flagged outside a force area that is not declared; they are not scored`);
+	if (forceFlag && !forceArea) {
+		const outside = await outsideRecords();
+		if (outside > 0) warnings.push(`${outside} records are flagged outside a force area that is not declared; they are not scored`);
+	}
 	return {
 		scope: {
 			method: scopeAreas.kind === 'records' ? 'areas-with-records' : 'force-area',
@@ -243,7 +255,8 @@ async function fetchRaw(runner: QueryRunner, options: ScoreMonthsOptions): Promi
 	assertThrModel(model, table);
 	const order = [...new Set(options.months.map(monthIndex))];
 	const weights = effectiveWeights(model, table);
-	const resolved = await resolveScope(runner, model);
+	const source = await thrSource(runner, model, options.source ?? 'auto');
+	const resolved = await resolveScope(runner, model, source);
 	const { forceFlag, scopeAreas } = resolved;
 	const empty: Fetched = {
 		model,
@@ -260,9 +273,9 @@ async function fetchRaw(runner: QueryRunner, options: ScoreMonthsOptions): Promi
 		scopeWarnings: resolved.warnings
 	};
 	if (order.length === 0) return empty;
-	const leftOut = await leftOutRecords(runner, model, order, forceFlag);
+	const leftOut = await leftOutRecords(runner, model, order, forceFlag, source);
 
-	const { sql, params } = componentSumsSql({ model, weights, months: order, forceFlag, scopeAreas });
+	const { sql, params } = componentSumsSql({ model, weights, months: order, forceFlag, scopeAreas, source });
 	const cols = await runner.columns(sql, params);
 	const repeats = new Map<number, Columns>();
 	for (const [i, c] of model.components.entries()) {
@@ -287,7 +300,8 @@ async function fetchRaw(runner: QueryRunner, options: ScoreMonthsOptions): Promi
 					weights,
 					runner,
 					history: { monthIndex: monthOf, areaId: areaOf, harm: nums(cols[`c${i}_harm`], n), count: nums(cols[`c${i}_n`], n) },
-					forceAreaOnly: forceFlag
+					forceAreaOnly: forceFlag,
+					source
 				},
 				options.risk ?? riskProviderFor(c)
 			)
@@ -302,7 +316,7 @@ async function fetchRaw(runner: QueryRunner, options: ScoreMonthsOptions): Promi
 		slices.set(m, [start, end]);
 		start = end;
 	}
-	return { ...empty, cols, repeats, risks, leftOut, ranges: await dataRanges(runner, order, forceFlag), slices };
+	return { ...empty, cols, repeats, risks, leftOut, ranges: await dataRanges(runner, order, forceFlag, source), slices };
 }
 
 /** Raw values of one month's areas, before normalisation. */
@@ -813,11 +827,11 @@ export function formatScore(units: number): string {
 	return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
 }
 
-async function dataRanges(runner: QueryRunner, months: number[], forceFlag: boolean): Promise<Map<number, { first: string | null; last: string | null }>> {
+async function dataRanges(runner: QueryRunner, months: number[], forceFlag: boolean, source: ThrSource): Promise<Map<number, { first: string | null; last: string | null }>> {
 	// The months that have records (never counting records outside the force area), up to the
 	// last assessment month; each month's range is then taken from those up to itself only (so
 	// later data never changes it).
-	const cols = await runner.columns(`SELECT DISTINCT month_index AS m FROM incidents i WHERE month_index <= ? AND ${inForceAreaCondition('i', forceFlag)} ORDER BY 1`, [
+	const cols = await runner.columns(`SELECT DISTINCT month_index AS m FROM ${source === THR_AREA_MONTHS ? THR_AREA_MONTHS : 'incidents'} i WHERE month_index <= ? AND ${inForceAreaCondition('i', forceFlag)} ORDER BY 1`, [
 		Math.max(...months)
 	]);
 	const present = (cols.m ?? []) as number[];

@@ -15,6 +15,7 @@ import { inList } from '../shared/sql';
 import { hasColumn } from '../shared/catalog';
 import { HARM_WEIGHTS_INSERT_SQL, HARM_WEIGHTS_TABLE_SQL, harmWeightParams, harmWeightRows, type HarmWeightsModel } from '../models/harm-weights';
 import { AREA_COLUMNS, lookbackMonths, type EffectiveWeight, type ThrModel } from './model';
+import { THR_AREA_MONTHS, type ThrSource } from './area-months';
 
 /** A query and its bound parameters. */
 export interface BoundSql {
@@ -83,6 +84,8 @@ export interface SumsOptions {
 	forceFlag?: boolean;
 	/** Which areas to return; default 'records'. */
 	scopeAreas?: ScopeAreas;
+	/** Read the base rows (default) or the pre-aggregate `thr_area_months` (LSOA models; see area-months.ts). Same results. */
+	source?: ThrSource;
 }
 
 /** One area over months [from, to] (month_index, inclusive), for explanations. */
@@ -149,10 +152,13 @@ function windowSums(model: ThrModel): WindowSum[] {
  * area-month totals with a FILTER per window; several months use a dense area × month grid with
  * running totals, where each window sum is cum(t − to) − cum(t − from − 1) read with lag().
  */
-export function componentSumsSql({ model, weights, months, forceFlag = false, scopeAreas = { kind: 'records' } }: SumsOptions): BoundSql {
+export function componentSumsSql({ model, weights, months, forceFlag = false, scopeAreas = { kind: 'records' }, source = 'incidents' }: SumsOptions): BoundSql {
 	if (months.length === 0) throw new RangeError('componentSumsSql: no months to score');
 	months.forEach((m) => wholeNumber(m, 'month_index'));
 	const area = ident(AREA_COLUMNS[model.scope.area_unit]);
+	if (source === THR_AREA_MONTHS && model.scope.area_unit !== 'lsoa') throw new RangeError(`${THR_AREA_MONTHS} holds LSOAs only`);
+	// The pre-aggregate holds records per (LSOA, month, category, flag) in `n`: the same sums.
+	const [count, harmSum] = source === THR_AREA_MONTHS ? ['CAST(sum(i.n) AS BIGINT)', 'CAST(sum(i.n * weights.weight) AS BIGINT)'] : ['count(*)', 'sum(weights.weight)'];
 	const lookback = wholeNumber(lookbackMonths(model), 'lookback');
 	const lo = Math.min(...months) - (lookback - 1);
 	const hi = Math.max(...months);
@@ -170,8 +176,8 @@ export function componentSumsSql({ model, weights, months, forceFlag = false, sc
 	const areaMonth = `
 WITH ${scope ? `scope_areas AS (${scope.sql}),\n` : ''}weights AS (${w.sql}),
 area_month AS (
-	SELECT i.${area} AS area_id, i.month_index AS t, count(*) AS n, sum(weights.weight) AS harm
-	FROM incidents i JOIN weights ON weights.category = i.category
+	SELECT i.${area} AS area_id, i.month_index AS t, ${count} AS n, ${harmSum} AS harm
+	FROM ${source === THR_AREA_MONTHS ? THR_AREA_MONTHS : 'incidents'} i JOIN weights ON weights.category = i.category
 	WHERE i.${area} IS NOT NULL AND i.month_index BETWEEN ? AND ? AND ${inForceAreaCondition('i', forceFlag)}
 	GROUP BY ALL
 )`;

@@ -7,6 +7,7 @@ import type { HarmWeightsModel } from '../models/harm-weights';
 import type { AreaUnit, ComponentKind, EffectiveWeight, ThrModel } from './model';
 import type { RiskProvider, RiskRun } from './risk';
 import type { Shrinkage } from './stats';
+import type { ThrSource } from './area-months';
 
 /** Harm behind a Harm component. */
 export interface HarmDetail {
@@ -204,6 +205,12 @@ export interface ScoreOptions {
 	month: string;
 	/** Risk input; default the provider the model's Risk component declares (riskProviderFor). */
 	risk?: RiskProvider;
+	/**
+	 * Where the records are read: 'auto' (default) the pre-aggregate `thr_area_months` when the
+	 * extract has it and the model can use it, else the base rows; 'incidents' forces the base
+	 * rows. The results are identical (area-months.ts).
+	 */
+	source?: ThrSource | 'auto';
 }
 
 export interface ScoreMonthsOptions extends Omit<ScoreOptions, 'month'> {

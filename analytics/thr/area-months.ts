@@ -1,0 +1,129 @@
+/**
+ * `thr_area_months`: the build-time pre-aggregate THR scores from. Records of `incidents` per
+ * (LSOA, month, category, in_force_area flag) — counts per category, not harm, so any harm
+ * weights (the published table, a what-if copy, exclusions in or out) apply at scoring time.
+ * Written by the extract builder and the in-browser import with the explore pre-aggregates
+ * (analytics/explore/aggregates.ts), ordered by month so a month range reads few row groups.
+ *
+ * Every record counts once, those without a place (lsoa_code null) and without a category
+ * included, so every figure the scoring reads from `incidents` — window counts and harm, the
+ * records left out (outside the force area, unplaced), the months with data, the forecast
+ * panel behind Risk — is the same sum over this table (tested against the base rows). Scoring
+ * uses it when present, the model's areas are LSOAs and no component needs coordinates
+ * (repeat-location); otherwise it reads `incidents` as before ({@link thrSource}).
+ *
+ * Size: at most areas × months × categories rows, never more than the records (national
+ * synthetic 33,000 LSOAs × 36 months, 11.2M records: about 6M rows of five narrow columns).
+ */
+import type { QueryRunner } from '../runner';
+import { hasColumn, tableExists } from '../shared/catalog';
+import { monthIndex, monthKey } from '../shared/months';
+import type { MonthlyPanel, MonthlyPanelOptions } from '../forecast/series';
+import type { ThrModel } from './model';
+
+/** The dataset's name (the extract contract's entry). */
+export const THR_AREA_MONTHS = 'thr_area_months';
+
+/** Where the scoring reads its records: the base rows, or the pre-aggregate (column `n` = records). */
+export type ThrSource = 'incidents' | 'thr_area_months';
+
+/**
+ * The SELECT writing the pre-aggregate from a relation holding the incidents' rows (the
+ * builder's typed table, or `incidents`), with the contract's columns; `flag` is the column
+ * holding the in_force_area flag (`NULL` for a relation without one: every record is read).
+ */
+export function thrAreaMonthsSelectSql(incidents: string, flag = 'in_force_area'): string {
+	return `SELECT lsoa_code::VARCHAR AS lsoa_code, month_index::INTEGER AS month_index, category::VARCHAR AS category,
+	  (${flag})::BOOLEAN AS in_force_area, count(*)::INTEGER AS n
+	FROM ${incidents} GROUP BY ALL ORDER BY month_index, lsoa_code, category`;
+}
+
+/**
+ * The source a model is scored from on this database: `thr_area_months` when the extract has it
+ * (with its flag column), the model's areas are LSOAs and no component is a repeat-location
+ * one (which needs coordinates); else `incidents`. `prefer` forces the base rows (tests, bench).
+ */
+export async function thrSource(runner: QueryRunner, model: ThrModel, prefer: ThrSource | 'auto' = 'auto'): Promise<ThrSource> {
+	if (prefer === 'incidents') return 'incidents';
+	const usable = model.scope.area_unit === 'lsoa' && !model.components.some((c) => c.kind === 'repeat-location');
+	const present = usable && (await tableExists(runner, THR_AREA_MONTHS)) && (await hasColumn(runner, THR_AREA_MONTHS, 'in_force_area'));
+	if (prefer === THR_AREA_MONTHS && !present) throw new RangeError(`${THR_AREA_MONTHS} is not usable here (missing, or the model needs the base rows)`);
+	return present ? THR_AREA_MONTHS : 'incidents';
+}
+
+/** The first month with records up to `last` (inside the force area when asked), from the pre-aggregate; null when none. */
+export async function aggregateFirstMonth(runner: QueryRunner, last: number, forceAreaOnly = false): Promise<number | null> {
+	const [r] = await runner.rows<{ first: number | null }>(
+		`SELECT min(month_index) AS first FROM thr_area_months WHERE month_index <= ? ${forceAreaOnly ? 'AND in_force_area IS NOT false' : ''}`,
+		[last]
+	);
+	return r.first === null ? null : Number(r.first);
+}
+
+/**
+ * The monthly harm panel (analytics/forecast/series.ts monthlyPanel, measure 'harm', LSOAs, no
+ * area list or categories) from the pre-aggregate, value for value: harm and Σ weight² summed in
+ * whole millionths (squares in millionths²) and divided once, as monthlyPanel does, so the
+ * doubles are identical; areas sorted the same way. The cells come back as numbers only (area
+ * index, month offset), so moving a national panel into JavaScript costs no string per cell.
+ */
+export async function aggregatePanel(runner: QueryRunner, options: MonthlyPanelOptions): Promise<MonthlyPanel> {
+	if ((options.table ?? 'incidents') !== 'incidents' || options.level !== 'lsoa' || options.measure !== 'harm' || options.areas || options.categories || !options.weights || options.months === undefined) {
+		throw new RangeError('aggregatePanel: only the harm panel of incidents by LSOA over a fixed number of months, with explicit weights');
+	}
+	const last = monthIndex(options.lastMonth);
+	const first = last - options.months + 1;
+	const weights = options.weights;
+	const values = weights.length
+		? `SELECT * FROM (VALUES ${weights.map(() => '(CAST(? AS VARCHAR), CAST(round(CAST(? AS DOUBLE) * 1000000) AS BIGINT), CAST(? AS BOOLEAN))').join(', ')}) AS v(category, w, excluded)`
+		: 'SELECT NULL::VARCHAR AS category, NULL::BIGINT AS w, NULL::BOOLEAN AS excluded WHERE false';
+	const params = weights.flatMap((w) => [w.category, w.weight, w.excluded]);
+	const force = options.forceAreaOnly ? 'AND a.in_force_area IS NOT false' : '';
+	const cols = await runner.columns(
+		`WITH w AS (${values}),
+		cells AS (
+			SELECT a.lsoa_code AS area, a.month_index - CAST(? AS INTEGER) AS t, sum(a.n) AS n,
+				sum(a.n * w.w) FILTER (WHERE NOT w.excluded) AS harm,
+				sum(a.n * CAST(w.w AS HUGEINT) * CAST(w.w AS HUGEINT)) FILTER (WHERE NOT w.excluded) AS harm2
+			FROM thr_area_months a LEFT JOIN w ON w.category = a.category
+			WHERE a.lsoa_code IS NOT NULL AND a.month_index BETWEEN ? AND ? ${force}
+			GROUP BY ALL
+		),
+		areas AS (SELECT area, CAST(row_number() OVER (ORDER BY area COLLATE "binary") - 1 AS INTEGER) AS k FROM (SELECT DISTINCT area FROM cells))
+		SELECT NULL::VARCHAR AS area, k, CAST(t AS INTEGER) AS t, CAST(n AS DOUBLE) AS n, CAST(coalesce(harm, 0) AS DOUBLE) AS harm, CAST(coalesce(harm2, 0) AS DOUBLE) AS harm2
+		FROM cells JOIN areas USING (area)
+		UNION ALL
+		SELECT area, k, NULL, NULL, NULL, NULL FROM areas
+		ORDER BY k, t NULLS FIRST`,
+		[...params, first, first, last]
+	);
+	const k = cols.k as number[];
+	const t = cols.t as (number | null)[];
+	const names = cols.area as (string | null)[];
+	const areas: string[] = [];
+	for (let r = 0; r < k.length; r++) if (t[r] === null) areas[k[r]] = names[r]!;
+	const months = Math.max(0, options.months);
+	const vals = areas.map(() => new Float64Array(months));
+	const squares = areas.map(() => new Float64Array(months));
+	const counts = areas.map(() => new Float64Array(months));
+	const n = cols.n as number[];
+	const harm = cols.harm as number[];
+	const harm2 = cols.harm2 as number[];
+	for (let r = 0; r < k.length; r++) {
+		const at = t[r];
+		if (at === null) continue;
+		// The same single division monthlyPanel makes in SQL.
+		vals[k[r]][at] = harm[r] / 1_000_000;
+		squares[k[r]][at] = harm2[r] / 1_000_000_000_000;
+		counts[k[r]][at] = n[r];
+	}
+	// monthlyPanel orders areas with JavaScript's sort (code units): the same order for the codes
+	// SQL sorted byte-wise unless a code has characters outside the BMP; checked, and re-sorted if not.
+	for (let i = 1; i < areas.length; i++) {
+		if (!(areas[i - 1] < areas[i])) {
+			const order = areas.map((_, j) => j).sort((a, b) => (areas[a] < areas[b] ? -1 : areas[a] > areas[b] ? 1 : 0));
+			return { firstMonth: monthKey(first), lastMonth: options.lastMonth, months, measure: 'harm', areas: order.map((j) => areas[j]), values: order.map((j) => vals[j]), squares: order.map((j) => squares[j]), counts: order.map((j) => counts[j]) };
+		}
+	}
+	return { firstMonth: monthKey(first), lastMonth: options.lastMonth, months, measure: 'harm', areas, values: vals, squares, counts };
+}
