@@ -149,7 +149,11 @@ function report({ manifest, elapsedMs }: BuildResult, out: string): number {
 	}
 	const t = manifest.totals;
 	console.log(`${'total'.padEnd(width)}  ${''.padEnd(15)} ${String(t.rows_in).padStart(8)} ${String(t.accepted).padStart(8)} ${String(t.rejected).padStart(8)}`);
-	for (const d of manifest.datasets) console.log(`  ${d.file}: ${d.rows} rows, ${(d.bytes / 1024).toFixed(0)} KiB`);
+	for (const d of manifest.datasets) {
+		console.log(d.format === 'duckdb-table' ? `  ${d.file} table ${d.table}: ${d.rows} rows` : `  ${d.file}: ${d.rows} rows, ${(d.bytes / 1024).toFixed(0)} KiB`);
+	}
+	const base = manifest.base_database;
+	if (base) console.log(`  ${base.file}: ${(base.bytes / 1024).toFixed(0)} KiB (DuckDB storage ${base.storage_version}, rows sorted by ${base.sorted_by})`);
 	console.log(`Quarantine: ${join(out, 'quarantine.csv')} (${t.rejected} rejected rows). Built in ${(elapsedMs / 1000).toFixed(1)} s.`);
 	if (t.accepted === 0) {
 		console.error(

@@ -288,17 +288,13 @@ export interface ExtractManifest {
 	built_at: string;
 	/** sha256 over the inputs and builder sources: the start script rebuilds when it changes. */
 	input_fingerprint: string;
-	datasets: Array<{
-		name: DatasetName;
-		file: string;
-		format: 'arrow-ipc-stream';
-		rows: number;
-		bytes: number;
-		sha256: string;
-		columns: ExtractColumn[];
-		date_range: { first: string; last: string } | null;
-		bbox: [number, number, number, number] | null;
-	}>;
+	datasets: Array<ArrowDatasetEntry | DuckdbTableEntry>;
+	/**
+	 * The read-only DuckDB database holding the base datasets (entries of format `duckdb-table`),
+	 * read on demand by the browser over HTTP range requests; absent when every dataset is an
+	 * Arrow file (the in-browser import, extracts built before it).
+	 */
+	base_database?: BaseDatabaseReport;
 	sources: SourceReport[];
 	attribution: Array<{ dataset: string; source: string; licence: string; text: string }>;
 	totals: { rows_in: number; accepted: number; rejected: number };
@@ -309,6 +305,45 @@ export interface ExtractManifest {
 	 * and the Map page draw while the browser's database starts; absent in older extracts.
 	 */
 	summary?: { file: string; bytes: number; sha256: string };
+}
+
+/** What every dataset entry of the manifest says, whatever its format. */
+interface DatasetEntryCommon {
+	name: DatasetName;
+	rows: number;
+	columns: ExtractColumn[];
+	date_range: { first: string; last: string } | null;
+	bbox: [number, number, number, number] | null;
+}
+
+/** A dataset written as one Arrow IPC stream file, `<name>.arrow`, loaded whole. */
+export interface ArrowDatasetEntry extends DatasetEntryCommon {
+	file: string;
+	format: 'arrow-ipc-stream';
+	bytes: number;
+	sha256: string;
+}
+
+/**
+ * A dataset stored as table `table` of the manifest's `base_database` file (`file`, e.g.
+ * base.duckdb); its size and sha256 are the database file's, in `base_database`.
+ */
+export interface DuckdbTableEntry extends DatasetEntryCommon {
+	file: string;
+	format: 'duckdb-table';
+	table: string;
+}
+
+/** The read-only DuckDB database file of the base datasets (see `ExtractManifest.base_database`). */
+export interface BaseDatabaseReport {
+	/** File name beside manifest.json, e.g. "base.duckdb". */
+	file: string;
+	bytes: number;
+	sha256: string;
+	/** DuckDB storage version the file was written with (what DuckDB-wasm can read), e.g. "v1.4.0". */
+	storage_version: string;
+	/** Column the tables' rows are sorted by (then their natural order), so a month's rows lie together. */
+	sorted_by: string;
 }
 
 /** The manifest's account of the force area (analytics/force-area). */

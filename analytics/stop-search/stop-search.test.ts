@@ -428,7 +428,7 @@ describe('the population_ethnicity dataset of the builder', () => {
 		const m = (await buildExtracts({ inputs: month, out: withCensus, areas: null, forceArea: force, census: DEFAULT_CENSUS })).manifest;
 		expect(m.datasets.find((d) => d.name === 'population_ethnicity')!.rows).toBe(30);
 		expect(m.attribution.map((a) => a.dataset)).toContain('population_ethnicity');
-		const t = readArrow(withCensus, 'population_ethnicity');
+		const t = await readArrow(withCensus, 'population_ethnicity');
 		expect(col<number>(t, 'residents').reduce((a, b) => a + b, 0)).toBe(8588);
 		expect(new Set(col<string>(t, 'lsoa21_code'))).toEqual(new Set(cityResidents().byLsoa.keys()));
 		const without = temp();

@@ -1,5 +1,5 @@
 /**
- * Reading built extracts in tests (scripts/lib/*.test.ts): a dataset's Arrow file, one column of
+ * Reading built extracts in tests (scripts/lib/*.test.ts): a dataset as Arrow, one column of
  * it as plain values, and temporary output folders removed once the test file is done.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -7,10 +7,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { afterAll } from 'vitest';
+import type { ExtractManifest } from '../../analytics/ingest/extract-schema';
+import { ident } from '../../analytics/ingest/sql';
+import { queryToArrow } from './arrow-write';
+import { attachBaseDatabase } from './base-database';
+import { createNodeRunner } from './node-runner';
 
-/** The dataset `<dir>/<name>.arrow` of an extract. */
-export function readArrow(dir: string, name: string): Table {
-	return tableFromIPC(readFileSync(join(dir, `${name}.arrow`)));
+/**
+ * Dataset `name` of the extract in `dir` as an Arrow table, rows in stored order: its Arrow file,
+ * or, for a dataset stored in the extract's base.duckdb (scripts/lib/base-database.ts), its table
+ * read with native DuckDB and written as Arrow the way the builder writes Arrow files.
+ */
+export async function readArrow(dir: string, name: string): Promise<Table> {
+	const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as ExtractManifest;
+	const entry = manifest.datasets.find((d) => d.name === name);
+	if (entry?.format !== 'duckdb-table') return tableFromIPC(readFileSync(join(dir, `${name}.arrow`)));
+	const runner = await createNodeRunner();
+	try {
+		await attachBaseDatabase(runner, dir, manifest.base_database!, 'test_base');
+		const { bytes } = await queryToArrow(runner, entry.columns, `test_base.${ident(entry.table)}`);
+		return tableFromIPC(bytes);
+	} finally {
+		runner.close();
+	}
 }
 
 /** One column of an Arrow table as plain values, in row order; throws when the table has no such column. */

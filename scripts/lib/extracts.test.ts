@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromIPC, type Table } from 'apache-arrow';
@@ -17,6 +17,8 @@ import * as shapefile from 'shapefile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExtractManifest } from '../../analytics/ingest/extract-schema';
 import { buildExtracts } from './extracts';
+import { BASE_DATASETS } from './base-database';
+import { createNodeRunner } from './node-runner';
 import { SAMPLE_AREAS, SAMPLE_INPUTS } from './sample';
 import { col, readArrow } from './extract-test-utils';
 
@@ -149,8 +151,8 @@ let stopSearch: Table;
 beforeAll(async () => {
 	out = mkdtempSync(join(tmpdir(), 'clearsight-extracts-'));
 	({ manifest } = await buildExtracts({ inputs: SAMPLE_INPUTS, out, areas: SAMPLE_AREAS }));
-	incidents = readArrow(out, 'incidents');
-	stopSearch = readArrow(out, 'stop_search');
+	incidents = await readArrow(out, 'incidents');
+	stopSearch = await readArrow(out, 'stop_search');
 }, 120_000);
 
 afterAll(() => {
@@ -261,8 +263,8 @@ describe('(b, c) incidents: raw street rows minus duplicate Crime IDs', () => {
 });
 
 describe('(d) quarantine', () => {
-	it('holds exactly the duplicates found here, each naming the first occurrence', () => {
-		const q = readArrow(out, 'quarantine');
+	it('holds exactly the duplicates found here, each naming the first occurrence', async () => {
+		const q = await readArrow(out, 'quarantine');
 		const rows = col<string>(q, 'source_file').map((file, i) => ({
 			file,
 			line: col<number | null>(q, 'source_line')[i],
@@ -284,8 +286,8 @@ describe('(d) quarantine', () => {
 		}
 	});
 
-	it('every entry’s line number points at a raw line containing the quarantined value', () => {
-		const q = readArrow(out, 'quarantine');
+	it('every entry’s line number points at a raw line containing the quarantined value', async () => {
+		const q = await readArrow(out, 'quarantine');
 		const byName = new Map(INPUT_ORDER.map((f) => [f.name, f]));
 		const files = col<string>(q, 'source_file');
 		const lines = col<number | null>(q, 'source_line');
@@ -298,8 +300,8 @@ describe('(d) quarantine', () => {
 		}
 	});
 
-	it('quarantine.csv has one row per quarantine.arrow row, same values', () => {
-		const q = readArrow(out, 'quarantine');
+	it('quarantine.csv has one row per quarantine.arrow row, same values', async () => {
+		const q = await readArrow(out, 'quarantine');
 		const { header, records } = readCsv(readFileSync(join(out, 'quarantine.csv')));
 		expect(header).toEqual(['source_file', 'source_kind', 'source_line', 'column_name', 'reason', 'raw']);
 		expect(records).toHaveLength(q.numRows);
@@ -321,10 +323,11 @@ describe('(e) checksums and dataset files', () => {
 		}
 	});
 
-	it('each dataset’s rows, bytes, sha256 and columns match the file written', () => {
+	it('each dataset’s rows, bytes, sha256 and columns match the file written', async () => {
 		const arrowFiles = readdirSync(out).filter((n) => n.endsWith('.arrow')).sort();
-		expect(manifest.datasets.map((d) => d.file).sort()).toEqual(arrowFiles);
-		for (const d of manifest.datasets) {
+		const arrow = manifest.datasets.filter((d) => d.format === 'arrow-ipc-stream');
+		expect(arrow.map((d) => d.file).sort()).toEqual(arrowFiles);
+		for (const d of arrow) {
 			const bytes = readFileSync(join(out, d.file));
 			expect(d.bytes, d.name).toBe(statSync(join(out, d.file)).size);
 			expect(d.sha256, d.name).toBe(sha256(bytes));
@@ -332,6 +335,32 @@ describe('(e) checksums and dataset files', () => {
 			expect(d.rows, d.name).toBe(table.numRows);
 			expect(table.schema.fields.map((f) => f.name), d.name).toEqual(d.columns.map((c) => c.name));
 		}
+		// The base rows are tables of one DuckDB file, with its size and sha256 in base_database.
+		const base = manifest.datasets.filter((d) => d.format === 'duckdb-table');
+		expect(base.map((d) => [d.name, d.file, d.table])).toEqual(BASE_DATASETS.map((n) => [n, 'base.duckdb', n]));
+		expect(arrow.map((d) => d.name).filter((n) => (BASE_DATASETS as readonly string[]).includes(n))).toEqual([]);
+		const bytes = readFileSync(join(out, 'base.duckdb'));
+		expect(manifest.base_database).toEqual({ file: 'base.duckdb', bytes: bytes.byteLength, sha256: sha256(bytes), storage_version: 'v1.4.0', sorted_by: 'month_index' });
+		const runner = await createNodeRunner();
+		try {
+			await runner.exec(`ATTACH '${join(out, 'base.duckdb')}' AS b (READ_ONLY)`);
+			for (const d of base) {
+				const [{ n }] = await runner.rows<{ n: number }>(`SELECT count(*) AS n FROM b.${d.table}`);
+				expect(n, d.name).toBe(d.rows);
+				const types = await runner.rows<{ column_name: string; column_type: string }>(`SELECT column_name, column_type FROM (DESCRIBE b.${d.table})`);
+				expect(types.map((t) => [t.column_name, t.column_type]), d.name).toEqual(d.columns.map((c) => [c.name, c.type]));
+				if (d.columns.some((c) => c.name === 'month_index')) {
+					// Sorted by month: no row has a smaller month_index than the row before it.
+					const [{ unsorted }] = await runner.rows<{ unsorted: number }>(
+						`SELECT count(*) AS unsorted FROM (SELECT month_index < lag(month_index) OVER (ORDER BY rowid) AS down FROM b.${d.table}) WHERE down`
+					);
+					expect(unsorted, d.name).toBe(0);
+				}
+			}
+		} finally {
+			runner.close();
+		}
+		expect(existsSync(join(out, 'base.duckdb.tmp')) || existsSync(join(out, 'base.duckdb.wal'))).toBe(false);
 	});
 
 	it('the manifest on disk is the one returned', () => {
@@ -430,7 +459,7 @@ describe('(h) areas', () => {
 		for (let r = await source.read(); !r.done; r = await source.read()) boundaryCodes.add(r.value.properties!.LSOA11CD as string);
 		expect(boundaryCodes.size).toBe(4835);
 
-		const areas = readArrow(out, 'areas');
+		const areas = await readArrow(out, 'areas');
 		const codes = col<string>(areas, 'lsoa_code');
 		const touched = col<boolean>(areas, 'touched');
 		const deciles = col<number | null>(areas, 'imd_decile');
@@ -515,17 +544,17 @@ describe('(i) a build over bad files next to a good one', () => {
 		expect(source('d-stop.csv')).toMatchObject({ kind: 'stop-search', rows_in: stop.records.length, accepted: stop.records.length, rejected: 0, file_error: null });
 	});
 
-	it('totals add up, and the datasets hold the good rows', () => {
+	it('totals add up, and the datasets hold the good rows', async () => {
 		const sum = (k: 'rows_in' | 'accepted' | 'rejected') => result.sources.reduce((n, s) => n + s[k], 0);
 		expect(result.totals).toEqual({ rows_in: sum('rows_in'), accepted: sum('accepted'), rejected: sum('rejected') });
 		expect(result.totals.rows_in).toBe(result.totals.accepted + result.totals.rejected);
 		expect(result.totals.accepted).toBe(good.records.length - goodDups() + stop.records.length);
-		expect(readArrow(outDir, 'incidents').numRows).toBe(good.records.length - goodDups());
-		expect(readArrow(outDir, 'stop_search').numRows).toBe(stop.records.length);
-		expect(readArrow(outDir, 'areas').numRows).toBe(0);
+		expect((await readArrow(outDir, 'incidents')).numRows).toBe(good.records.length - goodDups());
+		expect((await readArrow(outDir, 'stop_search')).numRows).toBe(stop.records.length);
+		expect((await readArrow(outDir, 'areas')).numRows).toBe(0);
 		// One whole-file entry per file with a problem (empty, header only, given twice,
 		// unrecognised) plus the duplicates.
-		const q = readArrow(outDir, 'quarantine');
+		const q = await readArrow(outDir, 'quarantine');
 		expect(col<number | null>(q, 'source_line').filter((l) => l === null)).toHaveLength(4);
 		expect(q.numRows).toBe(4 + goodDups());
 	});

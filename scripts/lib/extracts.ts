@@ -38,6 +38,7 @@ import {
 	type DatasetEntry
 } from '../../analytics/ingest';
 import { queryToArrow } from './arrow-write';
+import { writeBaseDatabase, type BaseDatasetName } from './base-database';
 import { writeSummaryFile } from './summary-file';
 import { displayNames, listInputs, readInput, type InputFile } from './input-files';
 import { createNodeRunner, type NodeRunner } from './node-runner';
@@ -196,6 +197,9 @@ async function buildPointTable(runner: NodeRunner, boundaries: LsoaFeature[] | n
 	appender.closeSync();
 	return lon.length;
 }
+
+/** The quarantine's rows, in the order of the files given, whole-file rejections first. */
+const QUARANTINE_ROWS = `(SELECT * FROM ingest_quarantine q JOIN ingest_files f USING (source_file) ORDER BY f.file_seq, q.source_line NULLS FIRST)`;
 
 async function writeDataset(runner: NodeRunner, out: string, name: DatasetName, from: string): Promise<DatasetEntry> {
 	const spec = EXTRACT_DATASETS.find((d) => d.name === name)!;
@@ -431,10 +435,17 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 				`${lsoaJoin('area_code')} LEFT JOIN district_ids di ON di.district_id = t.area_code`
 			)
 		};
-		datasets.push(await writeDataset(runner, options.out, 'incidents', records.incidents));
-		datasets.push(await writeDataset(runner, options.out, 'stop_search', records.stop_search));
+		// The base rows go into one read-only DuckDB file read on demand (base-database.ts), sorted by month.
+		const base = await writeBaseDatabase(runner, options.out, [
+			{ name: 'incidents', from: records.incidents, order: ['source_file', 'source_line'] },
+			{ name: 'stop_search', from: records.stop_search, order: ['occurred_at', 'source_file', 'source_line'] },
+			{ name: 'events', from: records.events, order: ['occurred_at', 'source_file', 'source_line'] },
+			{ name: 'quarantine', from: QUARANTINE_ROWS, order: null }
+		]);
+		const baseEntry = (name: BaseDatasetName) => base.datasets.find((d) => d.name === name)!;
+		datasets.push(baseEntry('incidents'), baseEntry('stop_search'));
 		datasets.push(await writeDataset(runner, options.out, 'outcomes', `(SELECT * FROM typed_outcomes ORDER BY month, source_file, source_line)`));
-		datasets.push(await writeDataset(runner, options.out, 'events', records.events));
+		datasets.push(baseEntry('events'));
 		const attribution = options.attribution ? [...options.attribution] : [{ dataset: 'incidents, stop_search, outcomes', ...ATTRIBUTION.police }];
 		if (options.areas && boundaries) {
 			const n = await buildAreas(runner, options.areas, boundaries);
@@ -461,9 +472,7 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 		} else {
 			datasets.push(await writeDataset(runner, options.out, 'districts', `(SELECT * FROM district_rows WHERE false)`));
 		}
-		datasets.push(
-			await writeDataset(runner, options.out, 'quarantine', `(SELECT * FROM ingest_quarantine q JOIN ingest_files f USING (source_file) ORDER BY f.file_seq, q.source_line NULLS FIRST)`)
-		);
+		datasets.push(baseEntry('quarantine'));
 		// Pre-aggregates of the Map and Time views (analytics/explore/aggregates.ts).
 		datasets.push(...(await writeExploreAggregates((name, from) => writeDataset(runner, options.out, name, from), records)));
 		const quarantineRows = await runner.rows(
@@ -512,6 +521,7 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 			attribution,
 			totals,
 			force_area: forceReport,
+			base_database: base.report,
 			summary
 		};
 		writeFileSync(join(options.out, 'manifest.json'), JSON.stringify(manifest, null, '\t') + '\n');

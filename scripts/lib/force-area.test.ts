@@ -50,15 +50,15 @@ describe('City of London: the force the records fall within', () => {
 	}, 300_000);
 	afterAll(() => runner?.close());
 
-	it('force_area holds exactly the 6 LSOAs of the City of London, local authority E09000001', () => {
-		const area = read('force_area');
+	it('force_area holds exactly the 6 LSOAs of the City of London, local authority E09000001', async () => {
+		const area = await read('force_area');
 		expect(col<string>(area, 'area_code')).toEqual(CITY_LSOAS);
 		expect(new Set(col(area, 'area_unit'))).toEqual(new Set(['lsoa']));
 		expect(new Set(col(area, 'lad_code'))).toEqual(new Set(['E09000001']));
 		expect(new Set(col(area, 'lad_name'))).toEqual(new Set(['City of London']));
 		expect(new Set(col(area, 'force_name'))).toEqual(new Set(['City of London']));
 		expect(manifest.force_area).toMatchObject({ name: 'City of London', unit: 'lsoa', method: 'falls-within', lad_codes: ['E09000001'], areas: 6 });
-		expect(manifest.force_area!.falls_within).toEqual([{ name: 'City of London Police', records: read('incidents').numRows }]);
+		expect(manifest.force_area!.falls_within).toEqual([{ name: 'City of London Police', records: (await read('incidents')).numRows }]);
 	});
 
 	it('street records: inside, outside and unplaced counted from the raw CSVs by this test (first of each repeated Crime ID kept)', async () => {
@@ -79,7 +79,7 @@ describe('City of London: the force the records fall within', () => {
 			        count(*) FILTER (WHERE lsoa IS NULL AND lon IS NULL)::INTEGER AS unplaced, count(*)::INTEGER AS total FROM kept`,
 			[...CITY_LSOAS, ...CITY_LSOAS]
 		);
-		const incidents = read('incidents');
+		const incidents = await read('incidents');
 		expect(expected.total).toBe(incidents.numRows);
 		expect(expected.inside + expected.outside + expected.unplaced).toBe(expected.total);
 		expect(countFlags(incidents)).toEqual({ inside: expected.inside, outside: expected.outside, unplaced: expected.unplaced });
@@ -98,7 +98,7 @@ describe('City of London: the force the records fall within', () => {
 			 FROM read_csv(?, header = true, all_varchar = true)`,
 			[`${SEARCH}/*.csv`]
 		);
-		const search = read('stop_search');
+		const search = await read('stop_search');
 		expect(search.numRows).toBe(raw.n);
 		const counts = countFlags(search);
 		expect(counts.unplaced).toBe(raw.no_point);
@@ -115,7 +115,7 @@ describe('City of London: the force the records fall within', () => {
 	it('force_cells: at r7, r8 and r9 exactly the cells whose centre lies in one of the 6 LSOA polygons (d3 geoContains over a disk of candidates)', async () => {
 		const boundaries = (await readLsoaBoundaries(SAMPLE_AREAS.shapefile)).filter((f) => CITY_LSOAS.includes(f.code));
 		expect(boundaries).toHaveLength(6);
-		const cells = read('force_cells');
+		const cells = await read('force_cells');
 		const h3 = col<string>(cells, 'h3');
 		const res = col<number>(cells, 'resolution');
 		const counts: Record<number, number> = {};
@@ -137,8 +137,8 @@ describe('City of London: the force the records fall within', () => {
 		console.log(`City force_cells: r7 ${counts[7]}, r8 ${counts[8]}, r9 ${counts[9]}`);
 	});
 
-	it('the areas dataset still holds the touched LSOAs and neighbours, the 6 among them', () => {
-		const codes = col<string>(read('areas'), 'lsoa_code');
+	it('the areas dataset still holds the touched LSOAs and neighbours, the 6 among them', async () => {
+		const codes = col<string>(await read('areas'), 'lsoa_code');
 		for (const c of CITY_LSOAS) expect(codes).toContain(c);
 		expect(codes.length).toBeGreaterThan(CITY_LSOAS.length);
 	});
@@ -175,7 +175,7 @@ describe('naming the area', () => {
 		const out = tempDir();
 		const { manifest } = await buildExtracts({ inputs: [STREET], out, areas: null, forceArea: { kind: 'lads', ladCodes: LANCASHIRE_LADS } });
 		expect(manifest.force_area).toMatchObject({ name: 'Lancashire', method: 'named-authorities', unit: 'lsoa', lad_codes: LANCASHIRE_LADS });
-		const incidents = readArrow(out, 'incidents');
+		const incidents = await readArrow(out, 'incidents');
 		const lsoa = col<string | null>(incidents, 'lsoa_code');
 		const located = lsoa.filter((l) => l !== null).length;
 		expect(manifest.force_area!.records.incidents).toEqual({ inside: 0, outside: located, unplaced: incidents.numRows - located });
@@ -249,7 +249,7 @@ describe('naming the area', () => {
 		const { manifest } = await buildExtracts({ inputs: [csv], out: join(dir, 'out'), areas: null });
 		expect(manifest.force_area).toMatchObject({ name: null, unit: null, method: 'none', lad_codes: [], areas: 0 });
 		expect(manifest.force_area!.records.events).toEqual({ inside: 0, outside: 0, unplaced: 2 });
-		expect(readArrow(join(dir, 'out'), 'force_area').numRows).toBe(0);
+		expect((await readArrow(join(dir, 'out'), 'force_area')).numRows).toBe(0);
 	});
 });
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNodeRunner, type NodeRunner } from './node-runner';
 import { buildExtracts } from './extracts';
-import { tableFromIPC } from 'apache-arrow';
+import { readArrow } from './extract-test-utils';
 import { isExtractFolder, loadInput } from './load-input';
 
 const STREET = 'sample-data/police-uk/city-of-london/street';
@@ -54,7 +54,8 @@ describe('loadInput', () => {
 	it('every value equals what apache-arrow reads from the file: strings (dictionary and plain), numbers, nulls, timestamps, booleans', async () => {
 		const manifest = JSON.parse(readFileSync(join(extract, 'manifest.json'), 'utf8'));
 		for (const d of manifest.datasets) {
-			const table = tableFromIPC(readFileSync(join(extract, d.file)));
+			// Arrow files as apache-arrow reads them; base.duckdb tables as the builder would write them to Arrow.
+			const table = await readArrow(extract, d.name);
 			const expected = table.toArray().map((r) => {
 				const o: Record<string, unknown> = {};
 				for (const c of d.columns as Array<{ name: string; type: string }>) {
@@ -120,12 +121,18 @@ describe('loadInput', () => {
 		const damaged = join(dir, 'damaged');
 		mkdirSync(damaged);
 		for (const f of readdirSync(extract)) copyFileSync(join(extract, f), join(damaged, f));
-		const bytes = readFileSync(join(damaged, 'incidents.arrow'));
+		const bytes = readFileSync(join(damaged, 'base.duckdb'));
 		bytes[bytes.length - 100] ^= 0xff;
-		writeFileSync(join(damaged, 'incidents.arrow'), bytes);
+		writeFileSync(join(damaged, 'base.duckdb'), bytes);
 		const r = await createNodeRunner();
 		try {
-			await expect(loadInput(r, [damaged])).rejects.toThrow(/damaged[/\\]incidents\.arrow is damaged or was replaced: its sha256 differs/);
+			await expect(loadInput(r, [damaged])).rejects.toThrow(/damaged[/\\]base\.duckdb is damaged or was replaced: its sha256 differs/);
+			// An Arrow dataset is checked the same way.
+			copyFileSync(join(extract, 'base.duckdb'), join(damaged, 'base.duckdb'));
+			const arrow = readFileSync(join(damaged, 'explore_points.arrow'));
+			arrow[arrow.length - 100] ^= 0xff;
+			writeFileSync(join(damaged, 'explore_points.arrow'), arrow);
+			await expect(loadInput(r, [damaged])).rejects.toThrow(/damaged[/\\]explore_points\.arrow is damaged or was replaced: its sha256 differs/);
 			await expect(loadInput(r, [join(dir, 'nowhere')])).rejects.toThrow(/input not found: .*nowhere/);
 			await expect(loadInput(r, [extract, STREET])).rejects.toThrow(/is an extract folder \(it has a manifest\.json\): give it alone/);
 			await expect(loadInput(r, [])).rejects.toThrow(/no input given/);

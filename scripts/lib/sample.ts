@@ -20,7 +20,7 @@ export const SAMPLE_OUT = 'extracts/sample';
 function removeSingleExtract(out: string) {
 	if (!existsSync(join(out, 'manifest.json'))) return;
 	for (const entry of readdirSync(out)) {
-		if (entry === 'manifest.json' || entry === 'quarantine.csv' || entry.endsWith('.arrow')) rmSync(join(out, entry));
+		if (entry === 'manifest.json' || entry === 'quarantine.csv' || entry === 'base.duckdb' || entry.endsWith('.arrow')) rmSync(join(out, entry));
 	}
 }
 

@@ -69,7 +69,7 @@ function countBy<T>(values: readonly T[]): Map<T, number> {
 
 const tempDir = tempDirs('clearsight-sources-');
 
-async function buildSource(id: string): Promise<{ out: string; manifest: ExtractManifest; read: (name: string) => Table }> {
+async function buildSource(id: string): Promise<{ out: string; manifest: ExtractManifest; read: (name: string) => Promise<Table> }> {
 	const source = SAMPLE_SOURCES.find((s) => s.id === id)!;
 	const out = tempDir();
 	const { manifest } = await buildExtracts({ ...source.build, out });
@@ -107,7 +107,7 @@ describe('Lancashire anti-social behaviour 2022 (month-resolution incidents)', (
 		built = await buildSource('lancashire-asb');
 	}, 300_000);
 
-	it('reads every row: rows in = accepted + rejected = the data lines of the raw file (56,434)', () => {
+	it('reads every row: rows in = accepted + rejected = the data lines of the raw file (56,434)', async () => {
 		expect(header).toEqual(['month', 'longitude', 'latitude', 'location', 'lsoa_code']);
 		expect(rows.length).toBe(56_434);
 		const [file] = built.manifest.sources;
@@ -115,12 +115,12 @@ describe('Lancashire anti-social behaviour 2022 (month-resolution incidents)', (
 		expect(file.kind).toBe('month-incidents');
 		expect(file.rows_in).toBe(rows.length);
 		expect(file.accepted + file.rejected).toBe(file.rows_in);
-		expect(built.read('incidents').numRows).toBe(file.accepted);
-		expect(built.read('quarantine').numRows).toBe(file.rejected);
+		expect((await built.read('incidents')).numRows).toBe(file.accepted);
+		expect((await built.read('quarantine')).numRows).toBe(file.rejected);
 	});
 
-	it('every row is anti-social behaviour (the constant), in its month, with its LSOA and force', () => {
-		const incidents = built.read('incidents');
+	it('every row is anti-social behaviour (the constant), in its month, with its LSOA and force', async () => {
+		const incidents = await built.read('incidents');
 		expect(new Set(col(incidents, 'category'))).toEqual(new Set(['Anti-social behaviour']));
 		expect(new Set(col(incidents, 'falls_within'))).toEqual(new Set(['Lancashire Constabulary']));
 		expect(col<string | null>(incidents, 'crime_id').every((v) => v === null)).toBe(true);
@@ -137,9 +137,9 @@ describe('Lancashire anti-social behaviour 2022 (month-resolution incidents)', (
 		}
 	});
 
-	it('districts: the 14 local authorities of the GeoJSON, with populations summed from IMD File 6', () => {
+	it('districts: the 14 local authorities of the GeoJSON, with populations summed from IMD File 6', async () => {
 		const geojson = JSON.parse(readFileSync(LANCASHIRE_GEOJSON, 'utf8')) as { features: Array<{ properties: { objectid: string; district: string } }> };
-		const districts = built.read('districts');
+		const districts = await built.read('districts');
 		expect(districts.numRows).toBe(14);
 		expect(col<string>(districts, 'district_id').sort()).toEqual(geojson.features.map((f) => f.properties.objectid).sort());
 		const names = new Map(geojson.features.map((f) => [f.properties.objectid, f.properties.district]));
@@ -156,7 +156,7 @@ describe('Lancashire anti-social behaviour 2022 (month-resolution incidents)', (
 		for (const km2 of col<number>(districts, 'area_km2')) expect(km2).toBeGreaterThan(30);
 	});
 
-	it("district totals equal the raw rows counted by their LSOA's local authority (IMD File 1), the rest by point in polygon", () => {
+	it("district totals equal the raw rows counted by their LSOA's local authority (IMD File 1), the rest by point in polygon", async () => {
 		const imd = imdLookup();
 		const geojson = JSON.parse(readFileSync(LANCASHIRE_GEOJSON, 'utf8')) as {
 			features: Array<{ properties: { objectid: string }; geometry: { type: string; coordinates: number[][][] | number[][][][] } }>;
@@ -182,36 +182,36 @@ describe('Lancashire anti-social behaviour 2022 (month-resolution incidents)', (
 		const expected = countBy(byLad.map((lad, i) => lad ?? containing(Number(rows[i][1]), Number(rows[i][2]))));
 		const outside = byLad.filter((lad) => lad === null).length;
 		console.log(`${outside} of ${rows.length} rows have an LSOA outside the 14 districts; placed by their point`);
-		const incidents = built.read('incidents');
+		const incidents = await built.read('incidents');
 		expect(countBy(col<string | null>(incidents, 'district_id'))).toEqual(expected);
 		expect(expected.has(null)).toBe(false);
 		expect(expected.size).toBe(14);
 		expect(outside).toBeLessThan(10);
 	});
 
-	it('force area: the force the rows fall within (the constant) → police force area Lancashire → its 14 local authorities → their LSOAs in IMD File 1', () => {
+	it('force area: the force the rows fall within (the constant) → police force area Lancashire → its 14 local authorities → their LSOAs in IMD File 1', async () => {
 		const imd = imdLookup();
 		// The 14 authorities ONS maps to the police force area "Lancashire", read from the lookup here.
 		const pfa = readFileSync('sample-data/context/geography/LAD16_CSP16_PFA16_lookup.csv', 'utf8').split(/\r?\n/).filter((l) => l.endsWith(',Lancashire,' + l.split(',').at(-1)));
 		const lads = pfa.map((l) => l.replace(/^\uFEFF/, '').split(',')[0]).sort();
 		expect(lads).toHaveLength(14);
 		const expectedLsoas = [...imd.entries()].filter(([, v]) => lads.includes(v.lad)).map(([code]) => code).sort();
-		const area = built.read('force_area');
+		const area = await built.read('force_area');
 		expect(col<string>(area, 'area_code')).toEqual(expectedLsoas);
 		expect(new Set(col(area, 'force_name'))).toEqual(new Set(['Lancashire']));
 		expect(built.manifest.force_area).toMatchObject({ name: 'Lancashire', unit: 'lsoa', method: 'falls-within', lad_codes: lads, areas: expectedLsoas.length });
 		// Rows whose LSOA is not one of the force's are outside (counted, never scored); none is unplaced.
 		const inForce = new Set(expectedLsoas);
 		const outside = rows.filter((r) => !inForce.has(r[4])).length;
-		const flags = col<boolean | null>(built.read('incidents'), 'in_force_area');
+		const flags = col<boolean | null>(await built.read('incidents'), 'in_force_area');
 		const counts = { inside: flags.filter((f) => f === true).length, outside: flags.filter((f) => f === false).length, unplaced: flags.filter((f) => f === null).length };
 		expect(counts).toEqual({ inside: rows.length - outside, outside, unplaced: 0 });
 		expect(built.manifest.force_area!.records.incidents).toEqual(counts);
 		console.log(`Lancashire: ${expectedLsoas.length} LSOAs in the force area; records ${counts.inside} inside, ${counts.outside} outside, ${counts.unplaced} unplaced`);
 	});
 
-	it('force_cells: at each resolution the cells (centre inside the 14 districts) cover the districts\' area to within 1.5%', () => {
-		forceCellsCoverDistricts(built.read('force_cells'), built.read('districts'), 0.015);
+	it('force_cells: at each resolution the cells (centre inside the 14 districts) cover the districts\' area to within 1.5%', async () => {
+		forceCellsCoverDistricts(await built.read('force_cells'), await built.read('districts'), 0.015);
 	});
 });
 
@@ -226,11 +226,11 @@ describe('Chicago aggravated assaults (timestamped events) and police districts'
 		built = await buildSource('chicago-assaults');
 	}, 300_000);
 
-	it('accounts for every row and keeps each event in its district from the CSV', () => {
+	it('accounts for every row and keeps each event in its district from the CSV', async () => {
 		const [file] = built.manifest.sources;
 		expect(file.rows_in).toBe(rows.length);
 		expect(file.accepted + file.rejected).toBe(rows.length);
-		const events = built.read('events');
+		const events = await built.read('events');
 		expect(events.numRows).toBe(file.accepted);
 		const lineOf = col<number>(events, 'source_line');
 		const ids = col<string | null>(events, 'district_id');
@@ -241,13 +241,13 @@ describe('Chicago aggravated assaults (timestamped events) and police districts'
 		expect(new Set(col(events, 'category'))).toEqual(new Set(['Aggravated assault']));
 	});
 
-	it('districts: one per distinct placemark name in the KML (counted from the XML text), several placemarks merged', () => {
+	it('districts: one per distinct placemark name in the KML (counted from the XML text), several placemarks merged', async () => {
 		const kml = readFileSync(CHICAGO_KML, 'utf8');
 		const placemarks = [...kml.matchAll(/<Placemark>([\s\S]*?)<\/Placemark>/g)].map((m) => /<name>([^<]*)<\/name>/.exec(m[1])![1]);
 		expect(placemarks.length).toBe(25);
 		const distinct = new Set(placemarks);
 		expect(distinct.size).toBe(23);
-		const districts = built.read('districts');
+		const districts = await built.read('districts');
 		expect(districts.numRows).toBe(distinct.size);
 		expect(new Set(col(districts, 'district_id'))).toEqual(distinct);
 		const merged = placemarks.filter((p, i) => placemarks.indexOf(p) !== i);
@@ -257,28 +257,28 @@ describe('Chicago aggravated assaults (timestamped events) and police districts'
 		expect(geometry.coordinates).toHaveLength(3);
 		expect(col<number | null>(districts, 'population').every((p) => p === null)).toBe(true);
 		// Every district id used by an event is a district.
-		expect([...new Set(col<string>(built.read('events'), 'district_id'))].filter((id) => !distinct.has(id))).toEqual([]);
+		expect([...new Set(col<string>(await built.read('events'), 'district_id'))].filter((id) => !distinct.has(id))).toEqual([]);
 	});
 
-	it('force area: the police districts (boundary file); an event is inside when its district (CSV, else point) is one of them', () => {
+	it('force area: the police districts (boundary file); an event is inside when its district (CSV, else point) is one of them', async () => {
 		const kml = readFileSync(CHICAGO_KML, 'utf8');
 		const names = new Set([...kml.matchAll(/<Placemark>([\s\S]*?)<\/Placemark>/g)].map((m) => /<name>([^<]*)<\/name>/.exec(m[1])![1]));
-		const area = built.read('force_area');
+		const area = await built.read('force_area');
 		expect(new Set(col(area, 'area_code'))).toEqual(names);
 		expect(area.numRows).toBe(names.size);
 		expect(new Set(col(area, 'area_unit'))).toEqual(new Set(['district']));
 		expect(built.manifest.force_area).toMatchObject({ name: 'Chicago Police Department', unit: 'district', method: 'boundary-file', areas: 23 });
 		// Every raw row names one of the KML's districts, so every event is inside.
 		const inside = rows.filter((r) => names.has(r[district])).length;
-		const flags = col<boolean | null>(built.read('events'), 'in_force_area');
+		const flags = col<boolean | null>(await built.read('events'), 'in_force_area');
 		const counts = { inside: flags.filter((f) => f === true).length, outside: flags.filter((f) => f === false).length, unplaced: flags.filter((f) => f === null).length };
 		expect(counts).toEqual({ inside, outside: rows.length - inside, unplaced: 0 });
 		expect(built.manifest.force_area!.records.events).toEqual(counts);
 		console.log(`Chicago: records ${counts.inside} inside, ${counts.outside} outside, ${counts.unplaced} unplaced`);
 	});
 
-	it('force_cells: at each resolution the cells (centre inside a police district) cover the districts\' area to within 1.5%', () => {
-		forceCellsCoverDistricts(built.read('force_cells'), built.read('districts'), 0.015);
+	it('force_cells: at each resolution the cells (centre inside a police district) cover the districts\' area to within 1.5%', async () => {
+		forceCellsCoverDistricts(await built.read('force_cells'), await built.read('districts'), 0.015);
 	});
 
 	it('readDistricts names KML districts from <description>', () => {
@@ -326,7 +326,7 @@ describe('generic month-resolution incidents: detection, constants and rules', (
 		const { manifest } = await buildExtracts({ inputs: [path], out, areas: null, constants: { category: 'Anti-social behaviour' } });
 		const [file] = manifest.sources;
 		expect(file).toMatchObject({ kind: 'month-incidents', rows_in: 8, accepted: 2, rejected: 6 });
-		const q = readArrow(out, 'quarantine');
+		const q = await readArrow(out, 'quarantine');
 		const got = col<number>(q, 'source_line').map((line, i) => [line, col<string>(q, 'column_name')[i], col<string>(q, 'reason')[i].split(':')[0]]);
 		expect(got).toEqual([
 			[4, 'month', 'month is not a calendar month'],
@@ -336,7 +336,7 @@ describe('generic month-resolution incidents: detection, constants and rules', (
 			[8, 'lsoa_code', 'LSOA code is not an ONS area code'],
 			[9, 'location', 'formula-like value (starts with =, +, -, @, tab or carriage return)']
 		]);
-		const incidents = readArrow(out, 'incidents');
+		const incidents = await readArrow(out, 'incidents');
 		expect(col(incidents, 'month')).toEqual(['2022-01', '2022-02']);
 		expect(col(incidents, 'month_index')).toEqual([2022 * 12, 2022 * 12 + 1]);
 		expect(col(incidents, 'district_id')).toEqual([null, null]);

@@ -10,7 +10,7 @@
  * (missing file, unreadable manifest, size or sha256 mismatch) is reported with the source, so
  * the user can remove it; nothing is dropped silently.
  */
-import type { ExtractManifest } from '$analytics/ingest/extract-schema';
+import type { ArrowDatasetEntry, ExtractManifest } from '$analytics/ingest/extract-schema';
 import { validateManifest } from '../db/manifest';
 import { getBackends, preferredBackend, type Backend, type BackendKind } from './storage';
 
@@ -218,7 +218,7 @@ export async function saveImportedSource(label: string, manifest: ExtractManifes
 			const size = bytes.byteLength;
 			// The import hashed its Arrow files already (manifest); hashing 100 MB again here would
 			// only cost main-thread time.
-			const sha256 = manifest.datasets.find((d) => d.file === name && d.bytes === size)?.sha256 ?? (await sha256Hex(bytes));
+			const sha256 = manifest.datasets.find((d): d is ArrowDatasetEntry => d.file === name && d.format === 'arrow-ipc-stream' && d.bytes === size)?.sha256 ?? (await sha256Hex(bytes));
 			await backend.write(folder, name, bytes);
 			written[name] = { bytes: size, sha256 };
 		}
