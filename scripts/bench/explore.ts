@@ -5,21 +5,28 @@
  * Data: the shipped City of London sample, and seeded SYNTHETIC sets derived from real rows
  * (street: scripts/bench/synthetic.ts; timestamped: Chicago assaults drawn with replacement),
  * built by the same extract builder (with the pre-aggregates) and served with the production
- * server. Sizes: BENCH_EXPLORE_ROWS (comma list, default 1000000; e.g. 1000000,10000000);
- * sets: BENCH_EXPLORE_SETS (comma list of sample, street, chicago; default all three).
+ * server. Sizes: BENCH_EXPLORE_ROWS (comma list, default 1000000,10000000); sets:
+ * BENCH_EXPLORE_SETS (comma list of sample, street, chicago, national; default all four). The
+ * national set is scripts/bench/national.ts's SYNTHETIC 43-force set (BENCH_NATIONAL_ROWS a year,
+ * default 6000000, over BENCH_NATIONAL_YEARS, default 1), built as `npm start -- --data <folder>`
+ * builds it (start.ts's ensureFolderExtract) and served the same way.
  *
  * Per set and page (/time, /map):
  * - cold start: navigation start → `clearsight:explore-ready` (every view first drawn);
  * - filter change: ~30 changes through the filter bar (period, categories), each timed by
  *   the page as `clearsight:filter-update` (until every linked view shows the new state), p50/p95;
  * - peak JS heap of the page (CDP Performance.getMetrics JSHeapUsedSize) and peak memory of the
- *   renderer processes this run started (RSS; they hold the DuckDB-wasm worker's memory);
+ *   Chromium renderer processes (they hold the page and its DuckDB-wasm worker, whose memory the JS
+ *   heap does not show), read from /proc/<pid>/status of the renderers this run started: VmHWM
+ *   (the kernel's peak resident set of the process) of the largest renderer, and the peak of their
+ *   summed VmRSS as sampled after each change. Each page runs in a fresh browser, so a page's
+ *   figure is its own;
  * - native: the queries the page runs for each of the same filter states (Time: month ×
  *   category counts and hour of week; Map: the same plus the cell layer), p50/p95.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { buildExtracts, ATTRIBUTION } from '../lib/extracts';
@@ -34,6 +41,8 @@ import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
 import { defaultFilters, type ExploreDataset, type ExploreFilters } from '../../analytics/explore/filters';
 import { cellValues, exploreDatasets, hourOfWeek, monthCategoryCounts } from '../../analytics/explore/queries';
 import { mulberry32, writeSyntheticStreet } from './synthetic';
+import { writeNationalSet } from './national';
+import { ensureFolderExtract } from '../start';
 
 const OUT = 'bench-out';
 const CHANGES = Number(process.env.BENCH_EXPLORE_CHANGES ?? 30);
@@ -45,7 +54,10 @@ const PAGES = (process.env.BENCH_EXPLORE_PAGES ?? 'time,map')
 
 export interface BenchSet {
 	label: string;
+	/** The extract (manifest.json). */
 	dir: string;
+	/** The folder the app is served with, when not `dir` (a sources.json root). */
+	serveDir?: string;
 	dataset: ExploreDataset;
 	rows: number;
 }
@@ -99,7 +111,7 @@ function writeSyntheticChicago(outDir: string, rows: number, seed = 20261123): s
 
 export async function prepareSets(sizes: number[], log: (l: string) => void): Promise<BenchSet[]> {
 	const sets: BenchSet[] = [];
-	const want = new Set((process.env.BENCH_EXPLORE_SETS ?? 'sample,street,chicago').split(',').map((s) => s.trim()));
+	const want = new Set((process.env.BENCH_EXPLORE_SETS ?? 'sample,street,chicago,national').split(',').map((s) => s.trim()));
 	const sample = 'extracts/sample/city-of-london';
 	if (want.has('sample')) {
 		if (!manifestOf(sample)?.datasets.some((d) => d.name === 'explore_points')) {
@@ -135,7 +147,28 @@ export async function prepareSets(sizes: number[], log: (l: string) => void): Pr
 		}
 		if (want.has('chicago')) sets.push({ label: `synthetic Chicago ${tag}`, dir: chiDir, dataset: 'events', rows: n });
 	}
+	if (want.has('national')) sets.push(await prepareNational(log));
 	return sets;
+}
+
+/** The national set's size from the environment: rows a year and years. */
+export function nationalSize(): { rowsPerYear: number; years: number; dir: string } {
+	const rowsPerYear = Number(process.env.BENCH_NATIONAL_ROWS ?? 6_000_000);
+	const years = Number(process.env.BENCH_NATIONAL_YEARS ?? 1);
+	return { rowsPerYear, years, dir: join(OUT, `national-${rowsPerYear}-${years}y`) };
+}
+
+/** The SYNTHETIC national set (written unless there) and its extract, built as `npm start -- --data` builds it. */
+export async function prepareNational(log: (l: string) => void): Promise<BenchSet> {
+	const { rowsPerYear, years, dir } = nationalSize();
+	const g = await writeNationalSet({ out: dir, rowsPerYear, years, seed: 1 });
+	log(`  national SYNTHETIC set ${dir}: ${g.rows.toLocaleString('en-GB')} records, ${g.files.length} files${g.reused ? ' (already there)' : `, written in ${(g.elapsedMs / 1000).toFixed(1)} s`}`);
+	const t = performance.now();
+	const root = await ensureFolderExtract(dir, (l) => {
+		if (!l.startsWith('  read ') && !/records fall within another force/.test(l)) log(l);
+	});
+	log(`  national extract ready in ${((performance.now() - t) / 1000).toFixed(1)} s (${root})`);
+	return { label: `national SYNTHETIC ${((rowsPerYear * years) / 1e6).toFixed(1)}M`, dir: join(root, basename(dir)), serveDir: root, dataset: 'incidents', rows: g.rows };
 }
 
 /** The filter states the browser run steps through, replayed natively (and by the Mosaic peer, mosaic.ts). */
@@ -185,23 +218,45 @@ async function nativeTimes(set: BenchSet, states: ExploreFilters[]): Promise<{ t
 
 /**
  * Memory of the Chromium renderer processes this run started (descendants of this process:
- * they host the page and its DuckDB-wasm worker, whose memory the page's JS heap does not show).
+ * they host the page and its DuckDB-wasm worker, whose memory the page's JS heap does not show),
+ * from /proc/<pid>/status: the sum of their VmRSS now, and the largest VmHWM (a process's peak
+ * resident set since it started). Bytes; zeros where /proc is not readable.
  */
-function rendererRss(): number {
+export function rendererMemory(): { rss: number; hwm: number } {
 	try {
-		const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,rss=,args='], { encoding: 'utf8' })
-			.split('\n')
-			.map((l) => l.trim().match(/^(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/))
-			.filter((m): m is RegExpMatchArray => m !== null)
-			.map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), rss: Number(m[3]) * 1024, args: m[4] }));
+		const procs = readdirSync('/proc')
+			.filter((d) => /^\d+$/.test(d))
+			.map((d) => {
+				try {
+					const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+					const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+					return { pid: Number(d), ppid };
+				} catch {
+					return null;
+				}
+			})
+			.filter((p): p is { pid: number; ppid: number } => p !== null);
 		const mine = new Set([process.pid]);
 		for (let grew = true; grew; ) {
 			grew = false;
-			for (const r of rows) if (!mine.has(r.pid) && mine.has(r.ppid)) (mine.add(r.pid), (grew = true));
+			for (const p of procs) if (!mine.has(p.pid) && mine.has(p.ppid)) (mine.add(p.pid), (grew = true));
 		}
-		return rows.filter((r) => mine.has(r.pid) && r.args.includes('--type=renderer')).reduce((s, r) => s + r.rss, 0);
+		let rss = 0;
+		let hwm = 0;
+		for (const pid of mine) {
+			try {
+				if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
+				const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+				const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+				rss += kb('VmRSS');
+				hwm = Math.max(hwm, kb('VmHWM'));
+			} catch {
+				// The process ended between the listing and the read.
+			}
+		}
+		return { rss, hwm };
 	} catch {
-		return 0;
+		return { rss: 0, hwm: 0 };
 	}
 }
 
@@ -212,7 +267,10 @@ export interface BrowserRun {
 	parts: Record<string, number[]>;
 	skipped: number;
 	heapPeak: number;
+	/** Peak of the renderers' summed VmRSS, as sampled. */
 	rssPeak: number;
+	/** Largest renderer VmHWM (kernel peak resident set) at the end of the run. */
+	hwmPeak: number;
 }
 
 export async function browserRun(page: Page, url: string, steps: number): Promise<BrowserRun> {
@@ -220,10 +278,13 @@ export async function browserRun(page: Page, url: string, steps: number): Promis
 	await cdp.send('Performance.enable');
 	let heapPeak = 0;
 	let rssPeak = 0;
+	let hwmPeak = 0;
 	const sample = async () => {
 		const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> };
 		heapPeak = Math.max(heapPeak, metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0);
-		rssPeak = Math.max(rssPeak, rendererRss());
+		const mem = rendererMemory();
+		rssPeak = Math.max(rssPeak, mem.rss);
+		hwmPeak = Math.max(hwmPeak, mem.hwm);
 	};
 	await page.goto(url);
 	await page.waitForFunction(() => document.documentElement.dataset.exploreReady === 'true', null, { timeout: 600_000 });
@@ -263,14 +324,34 @@ export async function browserRun(page: Page, url: string, steps: number): Promis
 		performance.getEntriesByType('measure').filter((e) => e.name.startsWith('clearsight:') && e.name !== 'clearsight:filter-update').map((e) => [e.name, e.duration] as const)
 	);
 	for (const [name, duration] of measures) (parts[name.slice('clearsight:'.length)] ??= []).push(duration);
+	await sample();
 	await cdp.detach();
-	return { coldMs, updates, parts, skipped, heapPeak, rssPeak };
+	return { coldMs, updates, parts, skipped, heapPeak, rssPeak, hwmPeak };
 }
 
 const MB = 1024 * 1024;
 
-export async function benchExplore({ log }: { log: (line: string) => void }): Promise<void> {
-	const sizes = (process.env.BENCH_EXPLORE_ROWS ?? '1000000')
+/** One set and page of the explore bench, for the summary table (run.ts). */
+export interface ExploreFigures {
+	set: string;
+	rows: number;
+	view: 'time' | 'map';
+	/** Why the browser run did not complete, if it did not. */
+	error?: string;
+	coldMs: number;
+	p50: number;
+	p95: number;
+	changes: number;
+	nativeP50: number;
+	nativeP95: number;
+	heapPeak: number;
+	rssPeak: number;
+	hwmPeak: number;
+}
+
+export async function benchExplore({ log }: { log: (line: string) => void }): Promise<ExploreFigures[]> {
+	const figures: ExploreFigures[] = [];
+	const sizes = (process.env.BENCH_EXPLORE_ROWS ?? '1000000,10000000')
 		.split(',')
 		.map((s) => Number(s.trim()))
 		.filter((n) => Number.isFinite(n) && n > 0);
@@ -280,33 +361,34 @@ export async function benchExplore({ log }: { log: (line: string) => void }): Pr
 	const sets = await prepareSets(sizes, log);
 	for (const set of sets) {
 		const m = manifestOf(set.dir)!;
-		const size = (name: string) => m.datasets.find((d) => d.name === name);
+		const size = (name: string) => m.datasets.find((d) => d.name === name && d.format === 'arrow-ipc-stream') as { rows: number; bytes: number } | undefined;
 		const base = m.datasets.filter((d) => ['incidents', 'stop_search', 'events'].includes(d.name)).reduce((s, d) => s + d.rows, 0);
 		const pts = size('explore_points');
 		const hrs = size('explore_hours');
 		log(
 			`${set.label}: ${base.toLocaleString('en-GB')} records; explore_points ${pts?.rows.toLocaleString('en-GB')} rows (${((pts?.bytes ?? 0) / MB).toFixed(1)} MB), ` +
-				`explore_hours ${hrs?.rows.toLocaleString('en-GB')} rows (${((hrs?.bytes ?? 0) / MB).toFixed(1)} MB); all Arrow files ${(m.datasets.reduce((s, d) => s + d.bytes, 0) / MB).toFixed(0)} MB`
+				`explore_hours ${hrs?.rows.toLocaleString('en-GB')} rows (${((hrs?.bytes ?? 0) / MB).toFixed(1)} MB); all files ${((m.datasets.reduce((s, d) => s + (d.format === 'arrow-ipc-stream' ? d.bytes : 0), 0) + (m.base_database?.bytes ?? 0)) / MB).toFixed(0)} MB`
 		);
 
-		const server = await startServer({ buildDir: 'build', dataDir: set.dir });
-		const browser = await launchBrowser();
+		const server = await startServer({ buildDir: 'build', dataDir: set.serveDir ?? set.dir });
 		const runs: Record<string, BrowserRun | string> = {};
 		try {
+			// A fresh browser per page, so each page's renderer memory is its own.
 			for (const view of PAGES) {
-				const page = await browser.newPage();
+				const browser = await launchBrowser();
 				try {
+					const page = await browser.newPage();
 					runs[view] = await browserRun(page, `${server.url}/${view}?ds=${set.dataset}`, CHANGES);
+					await page.close();
 				} catch (e) {
 					runs[view] = e instanceof Error ? e.message.split('\n')[0] : String(e);
 				} finally {
-					await page.close();
+					const problems = browser.takeProblems().filter((p) => p.kind !== 'console' || !/GPU stall/.test(p.text));
+					if (problems.length > 0) log(`  /${view} browser problems: ${problems.slice(0, 3).map((p) => `${p.kind}: ${p.text.slice(0, 160)}`).join(' | ')}`);
+					await browser.close();
 				}
 			}
-			const problems = browser.takeProblems().filter((p) => p.kind !== 'console' || !/GPU stall/.test(p.text));
-			if (problems.length > 0) log(`  browser problems: ${problems.slice(0, 3).map((p) => `${p.kind}: ${p.text.slice(0, 160)}`).join(' | ')}`);
 		} finally {
-			await browser.close();
 			await server.close();
 		}
 
@@ -330,24 +412,27 @@ export async function benchExplore({ log }: { log: (line: string) => void }): Pr
 		for (const view of PAGES) {
 			const r = runs[view];
 			const nat = view === 'time' ? native.time : native.map;
+			const n50 = pct(nat, 50);
+			const n95 = pct(nat, 95);
 			if (typeof r === 'string') {
 				log(`  /${view}: did not complete in the browser: ${r}`);
+				figures.push({ set: set.label, rows: set.rows, view, error: r, coldMs: NaN, p50: NaN, p95: NaN, changes: 0, nativeP50: n50, nativeP95: n95, heapPeak: NaN, rssPeak: NaN, hwmPeak: NaN });
 				continue;
 			}
 			const p50 = pct(r.updates, 50);
 			const p95 = pct(r.updates, 95);
-			const n50 = pct(nat, 50);
-			const n95 = pct(nat, 95);
+			figures.push({ set: set.label, rows: set.rows, view, coldMs: r.coldMs, p50, p95, changes: r.updates.length, nativeP50: n50, nativeP95: n95, heapPeak: r.heapPeak, rssPeak: r.rssPeak, hwmPeak: r.hwmPeak });
 			log(
 				`  /${view.padEnd(4)} cold start ${fmtMs(r.coldMs)}; filter change p50 ${fmtMs(p50)} p95 ${fmtMs(p95)} (${r.updates.length} changes${r.skipped ? `, ${r.skipped} without an update` : ''})` +
 					` | native same queries p50 ${fmtMs(n50)} p95 ${fmtMs(n95)} | ratio p50 ${(p50 / n50).toFixed(1)}× p95 ${(p95 / n95).toFixed(1)}×` +
-					` | peak JS heap ${(r.heapPeak / MB).toFixed(0)} MB, renderer memory ${(r.rssPeak / MB).toFixed(0)} MB`
+					` | peak JS heap ${(r.heapPeak / MB).toFixed(0)} MB, renderer peak (VmHWM) ${(r.hwmPeak / MB).toFixed(0)} MB, renderers' VmRSS sampled peak ${(r.rssPeak / MB).toFixed(0)} MB`
 			);
 			const parts = Object.entries(r.parts).sort(([a], [b]) => a.localeCompare(b));
 			if (parts.length > 0) log(`         parts (n, p50, p95): ${parts.map(([name, xs]) => `${name} ${xs.length}× ${fmtMs(pct(xs, 50))}/${fmtMs(pct(xs, 95))}`).join('; ')}`);
 		}
 		log(`  native: load the extract into DuckDB ${(native.load / 1000).toFixed(1)} s (Arrow → appender)`);
 	}
+	return figures;
 }
 
 // `npx tsx scripts/bench/explore.ts` runs this part alone.

@@ -64,15 +64,25 @@ export async function browserImport(baseUrl: string, files: string[], label: str
 
 const rate = (rows: number, ms: number) => Math.round(rows / (ms / 1000)).toLocaleString('en-GB');
 
-export async function benchImport(cases: ImportBenchCase[], options: { log: (line: string) => void; outDir: string }): Promise<void> {
+/** One case's figures, for the summary table (run.ts). */
+export interface ImportFigures {
+	label: string;
+	files: number;
+	rows: number;
+	browserMs: number;
+	cliMs: number;
+}
+
+export async function benchImport(cases: ImportBenchCase[], options: { log: (line: string) => void; outDir: string }): Promise<ImportFigures[]> {
 	const { log } = options;
+	const figures: ImportFigures[] = [];
 	if (!existsSync('build/index.html') && !existsSync('build/200.html')) {
 		log('In-browser import: skipped (no build/; run npm run build first)');
-		return;
+		return figures;
 	}
 	if (!existsSync(CHROMIUM)) {
 		log(`In-browser import: skipped (no Chromium at ${CHROMIUM}; set CHROMIUM_PATH)`);
-		return;
+		return figures;
 	}
 	const data = existsSync('extracts/sample') ? 'extracts/sample' : undefined;
 	const server = await startServer({ buildDir: 'build', dataDir: data });
@@ -85,6 +95,7 @@ export async function benchImport(cases: ImportBenchCase[], options: { log: (lin
 			const cliRows = cli.manifest.totals.rows_in;
 			const b = await browserImport(server.url, files, `bench ${c.label}`);
 			if (b.rows !== cliRows) log(`  ${c.label}: rows differ! browser ${b.rows}, CLI ${cliRows}`);
+			figures.push({ label: c.label, files: files.length, rows: cliRows, browserMs: b.importMs, cliMs: cli.elapsedMs });
 			log(
 				`${c.label.padEnd(22)} ${String(cliRows).padStart(9)} rows ${(bytes / 1e6).toFixed(0).padStart(5)} MB` +
 					`  browser ${(b.importMs / 1000).toFixed(2).padStart(6)} s (${rate(b.rows, b.importMs).padStart(9)} rows/s; saved after ${(b.savedMs / 1000).toFixed(2)} s)` +
@@ -95,6 +106,7 @@ export async function benchImport(cases: ImportBenchCase[], options: { log: (lin
 	} finally {
 		await server.close();
 	}
+	return figures;
 }
 
 function readdirSafe(label: string): string {

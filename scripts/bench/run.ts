@@ -1,37 +1,296 @@
 /**
  * npm run bench — measured figures and ratios, side by side in one run (never asserted).
  *
- * Extract build throughput against bare DuckDB (build.ts), the in-browser import beside the
- * command-line builder on the same files (import.ts). Then forecasts and backtests (forecast.ts)
- * and THR scoring natively and in the browser (thr.ts).
+ * Parts, in order (BENCH_PARTS, a comma list, selects some; default all):
+ *   build      extract build throughput against bare DuckDB (build.ts)
+ *   import     the in-browser import beside the command-line builder on the same files (import.ts)
+ *   forecast   forecasts and backtests (forecast.ts)
+ *   thr        THR scoring natively and in the browser (thr.ts)
+ *   start-up   cold start, first view, interactive and reload on the sample (start-up.ts, when present)
+ *   national   the SYNTHETIC national set written and built as `npm start -- --data` builds it (national-bench.ts)
+ *   explore    Map and Time views in the browser beside native DuckDB, with renderer memory (explore.ts)
+ *   mosaic     the same linked-filter interaction with @uwdata/mosaic-core (mosaic.ts)
+ *   hotspots   windowed hot spots (hotspots.ts)
+ * Each part's sizes come from its own environment variables (scripts/README.md, bench section).
+ * A part that fails prints an `error:` line and the others still run. At the end, ONE table: every
+ * row of issue 14's table and the national set, the figure now, the reference measured in the same
+ * run, the target and whether it is met.
  */
 import { mkdirSync, rmSync } from 'node:fs';
-import { benchBuild } from './build';
+import { benchBuild, type BuildBenchCase } from './build';
 import { benchForecasts } from './forecast';
-import { benchExplore } from './explore';
-import { benchImport } from './import';
+import { benchExplore, type ExploreFigures } from './explore';
+import { benchImport, type ImportFigures } from './import';
 import { benchThr } from './thr';
 import { benchHotspotWindows } from './hotspots';
+import { benchMosaic, type MosaicFigures } from './mosaic';
+import { benchNationalBuild, type NationalBuildFigures } from './national-bench';
 
 const OUT = 'bench-out';
+const PARTS = new Set(
+	(process.env.BENCH_PARTS ?? 'build,import,forecast,thr,start-up,national,explore,mosaic,hotspots').split(',').map((s) => s.trim())
+);
+const errors: string[] = [];
+
+/** Run one part; on failure print an error line, remember it, and go on. */
+async function part<T>(name: string, run: () => Promise<T>): Promise<T | null> {
+	if (!PARTS.has(name)) return null;
+	try {
+		const r = await run();
+		console.log('');
+		return r;
+	} catch (e) {
+		const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+		console.log(`error: bench part "${name}" failed: ${message}\n`);
+		if (process.env.DEBUG) console.error(e);
+		errors.push(`${name}: ${message}`);
+		return null;
+	}
+}
+
+type ThrRows = Awaited<ReturnType<typeof benchThr>>;
+
+/** Start-up figures as start-up.ts reports them (read loosely: the module is optional). */
+interface StartUpFigure {
+	page: string;
+	firstViewMs?: number;
+	interactiveMs?: number;
+	reloadMs?: number;
+	reloadFirstViewMs?: number;
+	reloadInteractiveMs?: number;
+}
+
+interface TableRow {
+	what: string;
+	now: string;
+	reference: string;
+	target: string;
+	met: string;
+}
+
+const MB = 1024 * 1024;
+const s = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(2)} s` : 'n/a');
+const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(v < 10 ? 1 : 0)} ms` : 'n/a');
+const gb = (bytes: number) => (Number.isFinite(bytes) && bytes > 0 ? `${(bytes / 1024 ** 3).toFixed(2)} GB` : 'n/a');
+const verdict = (ok: boolean | null) => (ok === null ? 'not measured' : ok ? 'met' : 'NOT met');
+const missing = (what: string, target: string, why: string): TableRow => ({ what, now: 'not measured', reference: why, target, met: 'not measured' });
+
+function summary(r: {
+	build: BuildBenchCase[] | null;
+	imports: ImportFigures[] | null;
+	thr: ThrRows | null;
+	startUp: StartUpFigure[] | null;
+	national: NationalBuildFigures | null;
+	explore: ExploreFigures[] | null;
+	mosaic: MosaicFigures[] | null;
+}): TableRow[] {
+	const rows: TableRow[] = [];
+	const why = (name: string) => (PARTS.has(name) ? `part "${name}" did not complete` : `part "${name}" not selected (BENCH_PARTS)`);
+
+	// Peak renderer memory at 1M and 10M rows and on the national set: the larger of /time and /map.
+	const memory = (label: string, match: (f: ExploreFigures) => boolean, before: string) => {
+		const fs = (r.explore ?? []).filter(match);
+		const what = `peak renderer memory, ${label} (VmHWM, /time and /map)`;
+		if (fs.length === 0) return rows.push(missing(what, '≤ 1.5 GB (aim 0.8)', r.explore ? 'set not in BENCH_EXPLORE_ROWS / BENCH_EXPLORE_SETS' : why('explore')));
+		const peak = Math.max(...fs.map((f) => (Number.isFinite(f.hwmPeak) ? f.hwmPeak : 0)));
+		const failed = fs.filter((f) => f.error).map((f) => `/${f.view} failed`);
+		rows.push({
+			what,
+			now: `${gb(peak)}${failed.length ? ` (${failed.join(', ')})` : ''}`,
+			reference: before,
+			target: '≤ 1.5 GB (aim 0.8)',
+			met: verdict(peak > 0 && failed.length === 0 ? peak <= 1.5 * 1024 ** 3 : peak > 0 ? false : null)
+		});
+	};
+	memory('1M street rows', (f) => f.set === 'synthetic street 1M', 'issue: 10M ≈ 4.7 GB with every row inserted');
+	memory('10M street rows', (f) => f.set === 'synthetic street 10M', 'issue: ≈ 4.7 GB with every row inserted');
+	memory('10M timestamped rows (Chicago)', (f) => f.set === 'synthetic Chicago 10M', 'issue: ≈ 4.7 GB at 10M street rows');
+	memory('national set', (f) => f.set.startsWith('national'), '—');
+
+	// Cold start on the sample.
+	if (r.startUp && r.startUp.length > 0) {
+		for (const f of r.startUp) {
+			const reload = f.reloadMs ?? f.reloadInteractiveMs ?? f.reloadFirstViewMs;
+			rows.push({ what: `cold start ${f.page}, first view drawn`, now: s(f.firstViewMs ?? NaN), reference: 'issue: 2.15 s /time, 2.44 s /map (all views)', target: '≤ 2 s', met: verdict(f.firstViewMs === undefined ? null : f.firstViewMs <= 2000) });
+			rows.push({ what: `cold start ${f.page}, interactive`, now: s(f.interactiveMs ?? NaN), reference: '—', target: '≤ 2.5 s', met: verdict(f.interactiveMs === undefined ? null : f.interactiveMs <= 2500) });
+			rows.push({ what: `reload ${f.page}`, now: s(reload ?? NaN), reference: 'issue: the database starts again', target: '≤ 1.5 s', met: verdict(reload === undefined ? null : reload <= 1500) });
+		}
+	} else {
+		const sample = (r.explore ?? []).filter((f) => f.set === 'sample street (real)' && !f.error);
+		for (const f of sample) {
+			rows.push({ what: `cold start /${f.view} on the sample, every view drawn (clearsight:explore-ready)`, now: s(f.coldMs), reference: `issue: ${f.view === 'time' ? '2.15' : '2.44'} s`, target: 'interactive ≤ 2.5 s', met: verdict(f.coldMs <= 2500) });
+		}
+		rows.push(missing('cold start: first view drawn / reload', '≤ 2 s / ≤ 1.5 s', PARTS.has('start-up') ? 'start-up.ts not present or failed' : why('start-up')));
+	}
+
+	// THR at national LSOA scale, browser, against native DuckDB in the same run.
+	const thrFull = (r.thr ?? []).filter((t) => /^synthetic [\d,]+ areas/.test(t.label)).sort((a, b) => (b.native?.areas ?? 0) - (a.native?.areas ?? 0))[0];
+	if (!thrFull) {
+		rows.push(missing('THR 33,000 areas × 36 months, one month, browser', '≤ 1 s', why('thr')));
+		rows.push(missing('THR 13-month trend, browser', '≤ 3 s', why('thr')));
+	} else {
+		const label = thrFull.label.replace(/^synthetic /, '');
+		const b = thrFull.browser;
+		const n = thrFull.native;
+		const one = b?.byModel[0];
+		const trend = b?.trend[0];
+		rows.push({
+			what: `THR ${label}, one month (${one?.model ?? 'v3'}), browser`,
+			now: one ? s(one.ms) : `not run at full scale${thrFull.browserNote ? `: ${thrFull.browserNote.slice(0, 60)}` : ''}`,
+			reference: n ? `native ${s(n.byModel[0].ms)}; issue: 7.8 s` : 'issue: 7.8 s',
+			target: '≤ 1 s',
+			met: verdict(one ? one.ms <= 1000 : false)
+		});
+		rows.push({
+			what: `THR ${label}, ${b?.trendMonths ?? n?.trendMonths ?? 13}-month trend, browser`,
+			now: trend ? s(trend.ms) : 'not run at full scale',
+			reference: n?.trend[0] ? `native ${s(n.trend[0].ms)}; issue: 19.6 s` : 'issue: 19.6 s',
+			target: '≤ 3 s',
+			met: verdict(trend ? trend.ms <= 3000 : false)
+		});
+	}
+
+	// Extract build against bare DuckDB CSV → Arrow, same files, same run.
+	if (!r.build) rows.push(missing('extract build vs bare DuckDB CSV → Arrow', '≤ 1.5×', why('build')));
+	for (const c of r.build ?? []) {
+		rows.push({
+			what: `extract build vs bare DuckDB, ${c.label} (${c.rows.toLocaleString('en-GB')} rows)`,
+			now: `${(c.builderMs / c.bareMs).toFixed(2)}× (builder ${s(c.builderMs)})`,
+			reference: `bare ${s(c.bareMs)}; issue: ${/sample/.test(c.label) ? '3.2×' : '4.2× at 1M'}`,
+			target: '≤ 1.5×',
+			met: verdict(c.builderMs / c.bareMs <= 1.5)
+		});
+	}
+	if (r.national?.bareMs) {
+		const n = r.national;
+		rows.push({
+			what: `extract build vs bare DuckDB, national SYNTHETIC (${n.rows.toLocaleString('en-GB')} rows)`,
+			now: `${(n.buildMs / n.bareMs!).toFixed(2)}× (builder ${s(n.buildMs)})`,
+			reference: `bare ${s(n.bareMs!)}`,
+			target: '≤ 1.5×',
+			met: verdict(n.buildMs / n.bareMs! <= 1.5)
+		});
+	}
+
+	// In-browser import against the CLI builder on the 48 small files of the sample.
+	const sampleImport = (r.imports ?? []).find((f) => /sample/.test(f.label));
+	if (!sampleImport) rows.push(missing('in-browser import vs CLI, 48 small files', '≥ 0.8×', why('import')));
+	for (const f of r.imports ?? []) {
+		rows.push({
+			what: `in-browser import vs CLI, ${f.label} (${f.files} files, ${f.rows.toLocaleString('en-GB')} rows)`,
+			now: `${(f.cliMs / f.browserMs).toFixed(2)}× throughput (browser ${s(f.browserMs)})`,
+			reference: `CLI ${s(f.cliMs)}; issue: 0.24× on the sample`,
+			target: '≥ 0.8×',
+			met: verdict(f.cliMs / f.browserMs >= 0.8)
+		});
+	}
+
+	// The national set: build, sizes, rebuild after one month changed, interactivity.
+	const n = r.national;
+	if (!n) rows.push(missing('national SYNTHETIC set: extract build', '—', why('national')));
+	else {
+		rows.push({
+			what: `national SYNTHETIC set (${n.rows.toLocaleString('en-GB')} rows, ${n.files} files, ${(n.csvBytes / 1e6).toFixed(0)} MB CSV): extract build`,
+			now: `${s(n.buildMs)}; base.duckdb ${n.baseBytes === null ? 'none' : `${(n.baseBytes / MB).toFixed(0)} MB`}; Arrow ${(n.arrowBytes / MB).toFixed(1)} MB`,
+			reference: n.generateMs === null ? 'set reused' : `set written in ${s(n.generateMs)}`,
+			target: '—',
+			met: '—'
+		});
+		rows.push({
+			what: 'national SYNTHETIC set: rebuild after one month\'s file changed',
+			now: `${s(n.rebuildChangedMs)} (put back: ${s(n.rebuildRestoredMs)})`,
+			reference: `full build ${s(n.buildMs)}`,
+			target: 'only changed months rebuilt (< ½ of the full build)',
+			met: verdict(n.rebuildChangedMs < n.buildMs / 2)
+		});
+	}
+	const national = (r.explore ?? []).filter((f) => f.set.startsWith('national'));
+	if (national.length === 0) rows.push(missing('national set, filter change p95', '< 100 ms', r.explore ? 'national not in BENCH_EXPLORE_SETS' : why('explore')));
+	for (const f of national) {
+		const peer = (r.mosaic ?? []).find((m) => m.set === f.set && m.page === f.view);
+		rows.push({
+			what: `national set /${f.view}, filter change p50 / p95 (${f.changes} changes)`,
+			now: f.error ? `failed: ${f.error.slice(0, 60)}` : `${ms(f.p50)} / ${ms(f.p95)}`,
+			reference: `native ${ms(f.nativeP50)} / ${ms(f.nativeP95)}${peer ? `; Mosaic ${ms(peer.mosaic.p50)} / ${ms(peer.mosaic.p95)} (ours ÷ Mosaic p95 ${(f.p95 / peer.mosaic.p95).toFixed(2)}×)` : ''}`,
+			target: 'p95 < 100 ms',
+			met: verdict(f.error ? false : f.p95 < 100)
+		});
+	}
+	// Mosaic beside ours on the other sets (the peer of item 6).
+	for (const m of r.mosaic ?? []) {
+		if (m.set.startsWith('national') || !m.oursApp) continue;
+		rows.push({
+			what: `${m.set} /${m.page}, filter change p50 / p95, ours vs Mosaic`,
+			now: `${ms(m.oursApp.p50)} / ${ms(m.oursApp.p95)}`,
+			reference: `Mosaic ${ms(m.mosaic.p50)} / ${ms(m.mosaic.p95)}; ratio p95 ${(m.oursApp.p95 / m.mosaic.p95).toFixed(2)}×`,
+			target: '—',
+			met: '—'
+		});
+	}
+	return rows;
+}
+
+function printTable(rows: TableRow[]): void {
+	const head: TableRow = { what: 'what', now: 'now (this run)', reference: 'reference (this run; issue = before)', target: 'target', met: 'met?' };
+	const keys = ['what', 'now', 'reference', 'target', 'met'] as const;
+	const width = Object.fromEntries(keys.map((k) => [k, Math.max(...[head, ...rows].map((r) => r[k].length))])) as Record<(typeof keys)[number], number>;
+	const line = (r: TableRow) => `| ${keys.map((k) => r[k].padEnd(width[k])).join(' | ')} |`;
+	console.log(line(head));
+	console.log(`|${keys.map((k) => '-'.repeat(width[k] + 2)).join('|')}|`);
+	for (const r of rows) console.log(line(r));
+}
 
 async function main() {
 	mkdirSync(OUT, { recursive: true });
-	const cases = await benchBuild({ log: (line) => console.log(line), outDir: OUT });
-	console.log('');
-	await benchImport(
-		cases.map((c) => ({ label: c.label, inputs: c.inputs })),
-		{ log: (line) => console.log(line), outDir: OUT }
+	const log = (line: string) => console.log(line);
+	const build = await part('build', () => benchBuild({ log, outDir: OUT }));
+	const imports = await part('import', () =>
+		benchImport(
+			(build ?? [{ label: 'sample (real)', inputs: ['sample-data/police-uk/city-of-london/street', 'sample-data/police-uk/city-of-london/stop-and-search'] }]).map((c) => ({ label: c.label, inputs: c.inputs })),
+			{ log, outDir: OUT }
+		)
 	);
-	console.log('\nForecasts and backtests (native DuckDB + TypeScript)');
-	await benchForecasts({ log: (line) => console.log(line) });
-	console.log('');
-	await benchThr({ log: (line) => console.log(line) });
-	console.log('');
-	await benchExplore({ log: (line) => console.log(line) });
-	console.log('');
-	await benchHotspotWindows({ log: (line) => console.log(line) });
+	await part('forecast', async () => {
+		log('Forecasts and backtests (native DuckDB + TypeScript)');
+		await benchForecasts({ log });
+	});
+	const thr = await part('thr', () => benchThr({ log }));
+	const startUp = await part('start-up', async () => {
+		const path = './start-up';
+		const mod = (await import(path).catch(() => null)) as { benchStartUp?: (o: { log: (l: string) => void }) => Promise<unknown> } | null;
+		if (!mod?.benchStartUp) {
+			log('Start-up: scripts/bench/start-up.ts (benchStartUp) is not there; the table uses the explore bench\'s cold start');
+			return null;
+		}
+		return startUpFigures(await mod.benchStartUp({ log }));
+	});
+	const national = await part('national', () => benchNationalBuild({ log }));
+	const explore = await part('explore', () => benchExplore({ log }));
+	const mosaic = await part('mosaic', () => benchMosaic({ log }));
+	await part('hotspots', () => benchHotspotWindows({ log }));
+
+	console.log('Issue 14: every row, measured in this run (renderer memory: VmHWM of the Chromium renderer process, /proc/<pid>/status)');
+	printTable(summary({ build, imports, thr, startUp, national, explore, mosaic }));
+	if (errors.length > 0) console.log(`\n${errors.length} part(s) failed: ${errors.join(' | ')}`);
 	if (process.env.BENCH_CLEAN) rmSync(OUT, { recursive: true, force: true });
+}
+
+/** Read start-up.ts's result loosely: an array (or { pages: [...] }) of per-page figures in ms. */
+function startUpFigures(result: unknown): StartUpFigure[] {
+	const list = Array.isArray(result) ? result : Array.isArray((result as { pages?: unknown })?.pages) ? (result as { pages: unknown[] }).pages : [];
+	return list
+		.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null)
+		.map((x) => {
+			const num = (k: string) => (typeof x[k] === 'number' ? (x[k] as number) : undefined);
+			return {
+				page: String(x.page ?? x.path ?? x.url ?? '?'),
+				firstViewMs: num('firstViewMs'),
+				interactiveMs: num('interactiveMs'),
+				reloadMs: num('reloadMs'),
+				reloadFirstViewMs: num('reloadFirstViewMs'),
+				reloadInteractiveMs: num('reloadInteractiveMs')
+			};
+		});
 }
 
 main().catch((e) => {
