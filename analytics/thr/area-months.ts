@@ -93,8 +93,7 @@ export async function aggregatePanel(runner: QueryRunner, options: MonthlyPanelO
 		SELECT NULL::VARCHAR AS area, k, CAST(t AS INTEGER) AS t, CAST(n AS DOUBLE) AS n, CAST(coalesce(harm, 0) AS DOUBLE) AS harm, CAST(coalesce(harm2, 0) AS DOUBLE) AS harm2
 		FROM cells JOIN areas USING (area)
 		UNION ALL
-		SELECT area, k, NULL, NULL, NULL, NULL FROM areas
-		ORDER BY k, t NULLS FIRST`,
+		SELECT area, k, NULL, NULL, NULL, NULL FROM areas`,
 		[...params, first, first, last]
 	);
 	const k = cols.k as number[];

@@ -20,6 +20,7 @@ import type { QueryRunner } from '../../analytics/runner';
 import { EXTRACT_DATASETS } from '../../analytics/ingest/extract-schema';
 import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
 import { monthIndex, monthLabel, scoreMonth, scoreTrend, type ThrModel } from '../../analytics/thr';
+import { thrAreaMonthsSelectSql, type ThrSource } from '../../analytics/thr/area-months';
 
 export interface CategoryCount {
 	category: string;
@@ -36,6 +37,8 @@ export interface SyntheticIncidentsOptions {
 	categories: readonly CategoryCount[];
 	/** Declare the force area (a `force_area` table of every area, records flagged inside); default true. */
 	forceArea?: boolean;
+	/** Also write the THR pre-aggregate `thr_area_months` with the builder's SQL (analytics/thr/area-months.ts); default true. */
+	areaMonths?: boolean;
 }
 
 /** Name of the synthetic set's force area. */
@@ -92,6 +95,8 @@ export async function createSyntheticIncidents(runner: QueryRunner, options: Syn
 			[SYNTHETIC_FORCE, options.areas]
 		);
 	}
+	await runner.exec('DROP TABLE IF EXISTS thr_area_months');
+	if (options.areaMonths ?? true) await runner.exec(`CREATE TABLE thr_area_months AS ${thrAreaMonthsSelectSql('incidents')}`);
 	const [{ n }] = await runner.rows<{ n: number }>('SELECT count(*) AS n FROM incidents');
 	return Number(n);
 }
@@ -118,6 +123,8 @@ export interface ScoringTimings {
 	trendMonths: number;
 	/** Timed runs of each step. */
 	repeats: number;
+	/** Where the records were read: the base rows (`incidents`) or the pre-aggregate (`thr_area_months`). */
+	source: ThrSource;
 }
 
 export interface TimingOptions {
@@ -133,6 +140,8 @@ export interface TimingOptions {
 	repeats?: number;
 	/** Wall clock (performance.now in both Node and browsers). */
 	now?: () => number;
+	/** Read the base rows or the pre-aggregate (default the base rows, the reference). */
+	source?: ThrSource;
 }
 
 /** Middle value of the runs (the upper middle for an even count). */
@@ -151,6 +160,7 @@ const modelName = (m: ThrModel) => `${m.id} ${m.version}`;
  */
 export async function runScoringTimings(runner: QueryRunner, options: TimingOptions): Promise<ScoringTimings> {
 	const now = options.now ?? (() => performance.now());
+	const source = options.source ?? 'incidents';
 	const repeats = options.repeats ?? 3;
 	if (!(Number.isInteger(repeats) && repeats >= 1)) throw new RangeError(`repeats must be a whole number ≥ 1, got ${repeats}`);
 	const trendModels = options.trendMonths > 0 ? (options.trendModels ?? options.models.slice(0, 1)) : [];
@@ -158,8 +168,8 @@ export async function runScoringTimings(runner: QueryRunner, options: TimingOpti
 	const end = monthIndex(options.month);
 	const months = Array.from({ length: options.trendMonths }, (_, i) => monthLabel(end - options.trendMonths + 1 + i));
 	// Untimed runs first, so no side is timed compiling its code or warming caches.
-	for (const model of options.models) await scoreMonth(runner, { model, weights: options.weights, month: options.month });
-	for (const model of trendModels) await scoreTrend(runner, { model, weights: options.weights, months });
+	for (const model of options.models) await scoreMonth(runner, { model, weights: options.weights, month: options.month, source });
+	for (const model of trendModels) await scoreTrend(runner, { model, weights: options.weights, months, source });
 
 	const monthSamples = options.models.map(() => [] as number[]);
 	const trendSamples = trendModels.map(() => [] as number[]);
@@ -169,13 +179,13 @@ export async function runScoringTimings(runner: QueryRunner, options: TimingOpti
 		for (const k of rotate(options.models, r)) {
 			const model = options.models[k];
 			const t = now();
-			const result = await scoreMonth(runner, { model, weights: options.weights, month: options.month });
+			const result = await scoreMonth(runner, { model, weights: options.weights, month: options.month, source });
 			monthSamples[k].push(now() - t);
 			scored[k] = { areas: result.areas.length, riskMethod: result.components.find((c) => c.kind === 'risk')?.riskMethod ?? '', scope: result.scope.method };
 		}
 		for (const k of rotate(trendModels, r)) {
 			const t = now();
-			await scoreTrend(runner, { model: trendModels[k], weights: options.weights, months });
+			await scoreTrend(runner, { model: trendModels[k], weights: options.weights, months, source });
 			trendSamples[k].push(now() - t);
 		}
 	}
@@ -185,6 +195,7 @@ export async function runScoringTimings(runner: QueryRunner, options: TimingOpti
 		byModel: options.models.map((m, k) => ({ model: modelName(m), ms: median(monthSamples[k]), samples: monthSamples[k], ...scored[k] })),
 		trend: trendModels.map((m, k) => ({ model: modelName(m), ms: median(trendSamples[k]), samples: trendSamples[k] })),
 		trendMonths: options.trendMonths,
-		repeats
+		repeats,
+		source
 	};
 }

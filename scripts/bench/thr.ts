@@ -42,16 +42,20 @@ import { EXTRACT_DATASETS } from '../../analytics/ingest/extract-schema';
 import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
 import type { ThrModel } from '../../analytics/thr';
 import { createSyntheticIncidents, runScoringTimings, type CategoryCount, type ScoringTimings, type Timing } from './thr-data';
+import { thrAreaMonthsSelectSql } from '../../analytics/thr/area-months';
 import type { BrowserBenchRequest, BrowserBenchResult } from './thr-browser';
 
 const SAMPLE = 'sample-data/police-uk/city-of-london/street';
 const read = <T>(path: string) => JSON.parse(readFileSync(path, 'utf8')) as T;
 
-interface Row {
+export interface Row {
 	label: string;
+	/** Scored from the base rows (today's path and the reference), natively and in the browser (which carries its pre-aggregate timings). */
 	native: ScoringTimings | null;
 	browser: BrowserBenchResult | null;
 	browserNote: string | null;
+	/** Scored natively from the pre-aggregate thr_area_months. */
+	nativeAggregate: ScoringTimings | null;
 }
 
 /** Bundle the browser side and serve it with the DuckDB-wasm files on 127.0.0.1. */
@@ -177,6 +181,7 @@ export async function benchThr(options: { log?: (line: string) => void } = {}): 
 		let categories: CategoryCount[];
 		let sampleMonth: string;
 		let sample: ScoringTimings;
+		let sampleAggregate: ScoringTimings;
 		try {
 			await loadInput(native, [SAMPLE], { datasets: ['incidents', 'force_area'] });
 			const [{ m }] = await native.rows<{ m: string }>('SELECT max(month) AS m FROM incidents');
@@ -191,10 +196,12 @@ export async function benchThr(options: { log?: (line: string) => void } = {}): 
 				writeFileSync(join(dir, `sample-${name}.arrow`), bytes);
 			}
 			sample = await runScoringTimings(native, { ...timing, month: sampleMonth });
+			await native.exec(`CREATE TABLE thr_area_months AS ${thrAreaMonthsSelectSql('incidents')}`);
+			sampleAggregate = await runScoringTimings(native, { ...timing, month: sampleMonth, source: 'thr_area_months' });
 		} finally {
 			native.close();
 		}
-		const sampleRow: Row = { label: `City of London sample, ${sampleMonth}`, native: sample, browser: null, browserNote: null };
+		const sampleRow: Row = { label: `City of London sample, ${sampleMonth}`, native: sample, browser: null, browserNote: null, nativeAggregate: sampleAggregate };
 		if (server) {
 			try {
 				sampleRow.browser = await inBrowser(server.url, {
@@ -212,15 +219,18 @@ export async function benchThr(options: { log?: (line: string) => void } = {}): 
 		const synthMonth = '2019-12';
 		const scaled = await createNodeRunner();
 		let synth: ScoringTimings;
+		let synthAggregate: ScoringTimings;
 		try {
 			const t = performance.now();
 			await createSyntheticIncidents(scaled, { areas, months, rows, categories });
-			log(`  (synthetic table and its force area built natively in ${secs(performance.now() - t)})`);
+			const [{ n }] = await scaled.rows<{ n: number }>('SELECT count(*) AS n FROM thr_area_months');
+			log(`  (synthetic table, its force area and thr_area_months (${Number(n).toLocaleString('en-GB')} rows) built natively in ${secs(performance.now() - t)})`);
 			synth = await runScoringTimings(scaled, { ...timing, month: synthMonth });
+			synthAggregate = await runScoringTimings(scaled, { ...timing, month: synthMonth, source: 'thr_area_months' });
 		} finally {
 			scaled.close();
 		}
-		const synthRow: Row = { label: `synthetic ${areas.toLocaleString('en-GB')} areas × ${months} months`, native: synth, browser: null, browserNote: null };
+		const synthRow: Row = { label: `synthetic ${areas.toLocaleString('en-GB')} areas × ${months} months`, native: synth, browser: null, browserNote: null, nativeAggregate: synthAggregate };
 		out.push(synthRow);
 		if (server) {
 			const tries = [1, 3, 10];
@@ -236,7 +246,8 @@ export async function benchThr(options: { log?: (line: string) => void } = {}): 
 						try {
 							await createSyntheticIncidents(scaledNative, { areas: a, months, rows: r, categories });
 							const n = await runScoringTimings(scaledNative, { ...timing, month: synthMonth });
-							out.push({ label: `synthetic ${a.toLocaleString('en-GB')} areas × ${months} months`, native: n, browser: b, browserNote: null });
+							const na = await runScoringTimings(scaledNative, { ...timing, month: synthMonth, source: 'thr_area_months' });
+							out.push({ label: `synthetic ${a.toLocaleString('en-GB')} areas × ${months} months`, native: n, browser: b, browserNote: null, nativeAggregate: na });
 						} finally {
 							scaledNative.close();
 						}
@@ -256,7 +267,62 @@ export async function benchThr(options: { log?: (line: string) => void } = {}): 
 		`THR scoring, all areas of one month and the Priorities page's ${trend}-month trend, native vs browser: median of ${repeats} run${repeats === 1 ? '' : 's'} each after a warm-up (native runs: fastest–slowest); ÷ ${reference.replace(/^thr (\d+)\..*$/, 'v$1')} = the figure over ${reference}'s on the same engine:`
 	);
 	print(out, reference, log);
+	log(`THR scoring from the pre-aggregate thr_area_months (ours) beside the base rows (the reference, today's path), same results; median of ${repeats} run${repeats === 1 ? '' : 's'}:`);
+	for (const line of thrSourceLines(out)) log(`  ${line}`);
 	return out;
+}
+
+/** One step scored both ways: base rows (reference) and the pre-aggregate, natively and in the browser (ms, null when not run). */
+export interface ThrSourceFigure {
+	set: string;
+	what: string;
+	nativeBase: number | null;
+	nativeAggregate: number | null;
+	browserBase: number | null;
+	browserAggregate: number | null;
+}
+
+/** The figures of {@link benchThr}'s rows, base rows beside the pre-aggregate, for a bench table. */
+export function thrSourceFigures(rows: readonly Row[]): ThrSourceFigure[] {
+	const out: ThrSourceFigure[] = [];
+	for (const r of rows) {
+		const any = r.native ?? r.browser;
+		if (!any) continue;
+		any.byModel.forEach((m, i) =>
+			out.push({
+				set: r.label,
+				what: `${m.model}, one month (${m.areas.toLocaleString('en-GB')} areas)`,
+				nativeBase: r.native?.byModel[i]?.ms ?? null,
+				nativeAggregate: r.nativeAggregate?.byModel[i]?.ms ?? null,
+				browserBase: r.browser?.byModel[i]?.ms ?? null,
+				browserAggregate: r.browser?.aggregate.byModel[i]?.ms ?? null
+			})
+		);
+		any.trend.forEach((m, i) =>
+			out.push({
+				set: r.label,
+				what: `${m.model}, ${any.trendMonths}-month trend`,
+				nativeBase: r.native?.trend[i]?.ms ?? null,
+				nativeAggregate: r.nativeAggregate?.trend[i]?.ms ?? null,
+				browserBase: r.browser?.trend[i]?.ms ?? null,
+				browserAggregate: r.browser?.aggregate.trend[i]?.ms ?? null
+			})
+		);
+	}
+	return out;
+}
+
+/** Printable lines of {@link thrSourceFigures}: per set, each step's base-row and pre-aggregate times and their ratio, natively and in the browser. */
+export function thrSourceLines(rows: readonly Row[]): string[] {
+	const lines = [`${'what'.padEnd(44)} ${'native base'.padStart(11)} ${'native agg'.padStart(10)} ${'÷'.padStart(6)} ${'browser base'.padStart(12)} ${'browser agg'.padStart(11)} ${'÷'.padStart(6)}`];
+	let set = '';
+	for (const f of thrSourceFigures(rows)) {
+		if (f.set !== set) lines.push((set = f.set));
+		lines.push(
+			`  ${f.what.padEnd(42)} ${secs(f.nativeBase).padStart(11)} ${secs(f.nativeAggregate).padStart(10)} ${ratio(f.nativeAggregate, f.nativeBase).padStart(6)} ${secs(f.browserBase).padStart(12)} ${secs(f.browserAggregate).padStart(11)} ${ratio(f.browserAggregate, f.browserBase).padStart(6)}`
+		);
+	}
+	return lines;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
