@@ -6,7 +6,7 @@
  * Tables it owns (all prefixed `ingest_`): `ingest_stage_<kind>` raw rows, `ingest_quarantine`
  * every rejected row, `ingest_files` one row per file with its counts.
  */
-import type { QueryRunner } from '../runner';
+import type { Param, QueryRunner } from '../runner';
 import type { Detection } from './detect';
 import { DELIMITERS } from './detect';
 import { RULES, DUPLICATE_RULE, genericTimestampSql, ruleCaseSql } from './rules';
@@ -31,7 +31,7 @@ export async function resetIngest(runner: QueryRunner): Promise<void> {
 	for (const format of SOURCE_FORMATS) {
 		const cols = format.columns.map((c) => `${ident(c.key)} VARCHAR`).join(', ');
 		statements.push(
-			`CREATE OR REPLACE TABLE ${stageTable(format.kind)} (source_file VARCHAR, source_line INTEGER, file_seq INTEGER, ${cols})`
+			`CREATE OR REPLACE TABLE ${stageTable(format.kind)} (source_file VARCHAR, source_line INTEGER, file_seq INTEGER, ${cols}, _rule INTEGER)`
 		);
 	}
 	for (const sql of statements) await runner.exec(sql);
@@ -84,46 +84,105 @@ const DUCKDB_ERRORS: Record<string, string> = {
 };
 
 /**
- * Read one file's records into the staging table of its kind, every value as text, each with
- * its line number. Records the parser cannot split (ragged rows, bad quotes, invalid UTF-8)
- * go to the quarantine with DuckDB's own account of the line and column.
+ * Files that can be staged together in one read_csv: same kind, delimiter, column count and
+ * bindings, same compression. The header text itself may differ (each file's is kept).
+ */
+export function stageShape(options: Pick<StageOptions, 'detection' | 'gzip'>): string {
+	const { detection } = options;
+	const bindings = [...detection.bindings].sort((a, b) => a.key.localeCompare(b.key)).map((b) => [b.key, b.index, b.constant ?? null]);
+	return JSON.stringify([detection.kind, detection.delimiter, detection.fileColumns.length, bindings, options.gzip ?? false]);
+}
+
+/** INSERT many rows with bound values, a few hundred rows per statement (one round trip each). */
+async function insertRows(runner: QueryRunner, table: string, width: number, rows: ReadonlyArray<readonly Param[]>): Promise<void> {
+	const per = Math.max(1, Math.floor(900 / width));
+	const tuple = `(${Array.from({ length: width }, () => '?').join(', ')})`;
+	for (let i = 0; i < rows.length; i += per) {
+		const chunk = rows.slice(i, i + per);
+		await runner.exec(`INSERT INTO ${table} VALUES ${chunk.map(() => tuple).join(', ')}`, chunk.flat());
+	}
+}
+
+/**
+ * Read one file's records into the staging table of its kind (see {@link stageFiles}).
  *
  * @returns the number of records read (accepted for staging + rejected by the parser)
  */
 export async function stageFile(runner: QueryRunner, options: StageOptions): Promise<number> {
-	const { detection, file, fileSeq } = options;
+	const [records] = await stageFiles(runner, [options]);
+	return records;
+}
+
+/**
+ * Read files of one shape ({@link stageShape}) into the staging table of their kind in ONE
+ * read_csv (`filename = true`), every value as text, each row with its file and line number
+ * and the first rule it breaks (`_rule`, checked while staging; NULL when none). Records the
+ * parser cannot split (ragged rows, bad quotes, invalid UTF-8) go to the quarantine with
+ * DuckDB's own account of the line and column.
+ *
+ * @returns the number of records read from each file (accepted for staging + rejected by the parser)
+ */
+export async function stageFiles(runner: QueryRunner, files: readonly StageOptions[]): Promise<number[]> {
+	if (files.length === 0) return [];
+	const shape = stageShape(files[0]);
+	for (const f of files) if (stageShape(f) !== shape) throw new Error(`${f.file}: staged with files of another shape (internal error)`);
+	const { detection } = files[0];
 	const delimiter = detection.delimiter;
 	if (!(DELIMITERS as readonly string[]).includes(delimiter)) throw new Error(`unsupported delimiter ${JSON.stringify(delimiter)}`);
 	const n = detection.fileColumns.length;
 	const columnsStruct = `{${Array.from({ length: n }, (_, i) => `'c${i}': 'VARCHAR'`).join(', ')}}`;
 
-	await runner.exec(`DROP TABLE IF EXISTS ingest_rejects; DROP TABLE IF EXISTS ingest_rejects_scan`);
+	// The batch: what read_csv opens → the file's name for reports and its order; whether its
+	// record numbers need the slow path (blank lines, quoted line breaks, or parser rejects).
+	await runner.exec(
+		`CREATE OR REPLACE TEMP TABLE ingest_batch (source VARCHAR, source_file VARCHAR, file_seq INTEGER, irregular BOOLEAN);
+		 CREATE OR REPLACE TEMP TABLE ingest_shifts (source_file VARCHAR, record INTEGER, shift INTEGER);
+		 CREATE OR REPLACE TEMP TABLE ingest_skipped (source_file VARCHAR, line INTEGER);
+		 DROP TABLE IF EXISTS ingest_rejects; DROP TABLE IF EXISTS ingest_rejects_scan`
+	);
+	await insertRows(
+		runner,
+		'ingest_batch',
+		4,
+		files.map((f) => [f.source, f.file, f.fileSeq, f.blankLines.length > 0 || (f.lineShifts?.length ?? 0) > 0])
+	);
+	await insertRows(runner, 'ingest_headers', 4, files.flatMap((f) => f.detection.fileColumns.map((header, i) => [f.file, i + 1, f.detection.bindings.find((b) => b.index === i)?.key ?? null, header])));
+	await insertRows(runner, 'ingest_shifts', 3, files.flatMap((f) => (f.lineShifts ?? []).map((s) => [f.file, s.record, s.shift])));
+	await insertRows(runner, 'ingest_skipped', 2, files.flatMap((f) => f.blankLines.map((line) => [f.file, line])));
+
 	await runner.exec(
 		`CREATE OR REPLACE TEMP TABLE ingest_raw AS
-		 SELECT row_number() OVER () AS k, * FROM read_csv(?, header = false, skip = 1, auto_detect = false,
-		   columns = ${columnsStruct}, delim = ${literal(delimiter)}, quote = '"', escape = '"',
+		 SELECT row_number() OVER () AS g, * FROM read_csv([${files.map(() => '?').join(', ')}], header = false, skip = 1, auto_detect = false,
+		   columns = ${columnsStruct}, delim = ${literal(delimiter)}, quote = '"', escape = '"', filename = true,
 		   store_rejects = true, rejects_table = 'ingest_rejects', rejects_scan = 'ingest_rejects_scan',
-		   max_line_size = 1048576, compression = ${options.gzip ? "'gzip'" : "'none'"})`,
-		[options.source]
+		   max_line_size = 1048576, compression = ${files[0].gzip ? "'gzip'" : "'none'"})`,
+		files.map((f) => f.source)
 	);
-
-	for (let i = 0; i < n; i++) {
-		const binding = detection.bindings.find((b) => b.index === i);
-		await runner.exec(`INSERT INTO ingest_headers VALUES (?, ?, ?, ?)`, [file, i + 1, binding?.key ?? null, detection.fileColumns[i]]);
-	}
-
-	// Record numbers become physical line numbers where quoted values span lines.
-	await runner.exec(`CREATE OR REPLACE TEMP TABLE ingest_shifts (record INTEGER, shift INTEGER)`);
-	for (const s of options.lineShifts ?? []) await runner.exec(`INSERT INTO ingest_shifts VALUES (?, ?)`, [s.record, s.shift]);
-	const physical = (record: string) => `(${record} + coalesce((SELECT max_by(shift, record) FROM ingest_shifts WHERE record <= ${record}), 0))`;
+	// Rows of each file are consecutive (insertion order is kept): a file's k-th row is g - g0 + 1.
+	await runner.exec(
+		`CREATE OR REPLACE TEMP TABLE ingest_batch_rows AS
+		 SELECT b.source, b.source_file, b.file_seq, min(r.g) AS g0, max(r.g) AS g1, count(r.g) AS n, b.irregular
+		 FROM ingest_batch b LEFT JOIN ingest_raw r ON r.filename = b.source GROUP BY ALL`
+	);
+	const scattered = await runner.rows<{ source_file: string }>(`SELECT source_file FROM ingest_batch_rows WHERE n > 0 AND g1 - g0 + 1 <> n`);
+	if (scattered.length > 0) throw new Error(`${scattered[0].source_file}: rows read out of order (internal error)`);
 
 	// Structural rejects, one per record (DuckDB may report several errors for one line).
+	await runner.exec(
+		`CREATE OR REPLACE TEMP TABLE ingest_rejected AS
+		 SELECT b.source_file, r.* FROM ingest_rejects r
+		 JOIN ingest_rejects_scan s USING (scan_id, file_id) JOIN ingest_batch b ON b.source = s.file_path`
+	);
+	await runner.exec(`UPDATE ingest_batch_rows SET irregular = true WHERE source_file IN (SELECT source_file FROM ingest_rejected)`);
 	const errorCase = `CASE r.error_type ${Object.entries(DUCKDB_ERRORS)
 		.map(([k, v]) => `WHEN ${literal(k)} THEN ${literal(v)}`)
 		.join(' ')} ELSE lower(r.error_type) END`;
+	// Record numbers become physical line numbers where quoted values span lines.
+	const physical = (file: string, record: string) =>
+		`(${record} + coalesce((SELECT max_by(shift, record) FROM ingest_shifts s WHERE s.source_file = ${file} AND s.record <= ${record}), 0))`;
 	await runner.exec(
 		`INSERT INTO ingest_quarantine
-		 SELECT ?, ?, CAST(${physical('r.line')} AS INTEGER), h.header,
+		 SELECT r.source_file, ?, CAST(${physical('r.source_file', 'r.line')} AS INTEGER), h.header,
 		   ${errorCase} || CASE WHEN r.error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS')
 		     THEN ': expected ' || ${n} || ', found ' || r.found ELSE '' END,
 		   left(trim(r.csv_line, chr(10) || chr(13)), ${RAW_LIMIT})
@@ -131,100 +190,115 @@ export async function stageFile(runner: QueryRunner, options: StageOptions): Pro
 		   -- DuckDB reports one error per extra (or missing) column of a ragged row: keep the
 		   -- first error of each line, with the true count (the largest, or the smallest).
 		   SELECT *, CASE WHEN error_type = 'MISSING COLUMNS'
-		       THEN min(try_cast(regexp_extract(error_message, 'Found: ([0-9]+)', 1) AS INTEGER)) OVER (PARTITION BY line)
-		       ELSE max(try_cast(regexp_extract(error_message, 'Found: ([0-9]+)', 1) AS INTEGER)) OVER (PARTITION BY line) END AS found
-		   FROM ingest_rejects QUALIFY row_number() OVER (PARTITION BY line ORDER BY column_idx) = 1
+		       THEN min(try_cast(regexp_extract(error_message, 'Found: ([0-9]+)', 1) AS INTEGER)) OVER (PARTITION BY source_file, line)
+		       ELSE max(try_cast(regexp_extract(error_message, 'Found: ([0-9]+)', 1) AS INTEGER)) OVER (PARTITION BY source_file, line) END AS found
+		   FROM ingest_rejected QUALIFY row_number() OVER (PARTITION BY source_file, line ORDER BY column_idx) = 1
 		 ) r
-		 LEFT JOIN ingest_headers h ON h.source_file = ? AND h.col_idx = r.column_idx + (r.error_type = 'MISSING COLUMNS')::INTEGER AND r.error_type <> 'TOO MANY COLUMNS'`,
-		[file, detection.kind, file]
+		 LEFT JOIN ingest_headers h ON h.source_file = r.source_file AND h.col_idx = r.column_idx + (r.error_type = 'MISSING COLUMNS')::INTEGER AND r.error_type <> 'TOO MANY COLUMNS'`,
+		[detection.kind]
 	);
-
-	// Record numbers of accepted rows: the k-th accepted record follows the header, the
-	// rejected records and the blank lines that come before it.
-	await runner.exec(`CREATE OR REPLACE TEMP TABLE ingest_skipped (line INTEGER)`);
-	await runner.exec(`INSERT INTO ingest_skipped SELECT DISTINCT CAST(line AS INTEGER) FROM ingest_rejects`);
-	for (const line of options.blankLines) await runner.exec(`INSERT INTO ingest_skipped VALUES (?)`, [line]);
+	await runner.exec(`INSERT INTO ingest_skipped SELECT DISTINCT source_file, CAST(line AS INTEGER) FROM ingest_rejected`);
 
 	// A constant given for a column the file lacks is bound as a parameter, never spliced in.
 	const constants: string[] = [];
+	const keys = sourceFormat(detection.kind).columns.map((col) => ident(col.key));
 	const select = sourceFormat(detection.kind)
 		.columns.map((col) => {
 			const binding = detection.bindings.find((b) => b.key === col.key);
-			if (binding && binding.index >= 0) return `${ident(`c${binding.index}`)} AS ${ident(col.key)}`;
+			if (binding && binding.index >= 0) return `r.${ident(`c${binding.index}`)} AS ${ident(col.key)}`;
 			if (binding?.constant !== undefined) {
 				constants.push(binding.constant);
 				return `CAST(? AS VARCHAR) AS ${ident(col.key)}`;
 			}
-			return `NULL AS ${ident(col.key)}`;
+			return `CAST(NULL AS VARCHAR) AS ${ident(col.key)}`;
 		})
 		.join(', ');
+	// Record numbers of accepted rows: the k-th accepted record of a file follows the header, the
+	// rejected records and the blank lines that come before it; then quoted line breaks shift
+	// records to physical lines. Files with none of these take the plain path: line = k + 1.
+	const { rule } = ruleCaseSql(detection.kind);
 	await runner.exec(
 		`INSERT INTO ${stageTable(detection.kind)}
-		 WITH s AS (SELECT line, row_number() OVER (ORDER BY line) AS i FROM (SELECT DISTINCT line FROM ingest_skipped)),
-		      gaps AS (SELECT line - 1 - i AS before, max(i) AS i FROM s GROUP BY before)
-		 SELECT ?, CAST(rec + coalesce(sh.shift, 0) AS INTEGER), ?, * EXCLUDE (rec, k, record, shift)
-		 FROM (SELECT raw.k + 1 + coalesce(gaps.i, 0) AS rec, raw.k, ${select} FROM ingest_raw raw ASOF LEFT JOIN gaps ON raw.k > gaps.before) numbered
-		 ASOF LEFT JOIN ingest_shifts sh ON numbered.rec >= sh.record
-		 ORDER BY numbered.k`,
-		[file, fileSeq, ...constants]
+		 WITH s AS (SELECT source_file, line, row_number() OVER (PARTITION BY source_file ORDER BY line) AS i FROM (SELECT DISTINCT source_file, line FROM ingest_skipped)),
+		      gaps AS (SELECT source_file, line - 1 - i AS before, max(i) AS i FROM s GROUP BY ALL),
+		      raw AS (SELECT r.*, r.g - b.g0 + 1 AS k, b.source_file, b.file_seq, b.irregular FROM ingest_raw r JOIN ingest_batch_rows b ON b.source = r.filename),
+		      numbered AS (
+		        SELECT source_file, CAST(k + 1 AS INTEGER) AS source_line, file_seq, ${select} FROM raw r WHERE NOT irregular
+		        UNION ALL
+		        SELECT x.source_file, CAST(x.rec + coalesce(sh.shift, 0) AS INTEGER), x.file_seq, ${keys.map((k) => `x.${k}`).join(', ')}
+		        FROM (
+		          SELECT r.source_file, r.file_seq, r.k + 1 + coalesce(gaps.i, 0) AS rec, ${keys.map((k) => `r.${k}`).join(', ')}
+		          FROM (SELECT r.source_file, r.file_seq, r.k, ${select} FROM raw r WHERE irregular) r
+		          ASOF LEFT JOIN gaps ON gaps.source_file = r.source_file AND r.k > gaps.before
+		        ) x
+		        ASOF LEFT JOIN ingest_shifts sh ON sh.source_file = x.source_file AND x.rec >= sh.record
+		      )
+		 SELECT *, ${rule} AS _rule FROM numbered`,
+		[...constants, ...constants]
 	);
-
-	const [{ records }] = await runner.rows<{ records: number }>(
-		`SELECT (SELECT count(*) FROM ingest_raw) + (SELECT count(DISTINCT line) FROM ingest_rejects) AS records`
+	const counts = await runner.rows<{ source_file: string; records: number }>(
+		`SELECT b.source_file, (b.n + coalesce(j.m, 0))::INTEGER AS records FROM ingest_batch_rows b
+		 LEFT JOIN (SELECT source_file, count(DISTINCT line) AS m FROM ingest_rejected GROUP BY ALL) j USING (source_file)`
 	);
-	await runner.exec(`INSERT INTO ingest_files VALUES (?, ?, ?, ?, false)`, [fileSeq, file, detection.kind, records]);
-	await runner.exec(`DROP TABLE ingest_raw; DROP TABLE IF EXISTS ingest_rejects; DROP TABLE IF EXISTS ingest_rejects_scan`);
+	await runner.exec(`DROP TABLE ingest_raw; DROP TABLE IF EXISTS ingest_rejects; DROP TABLE IF EXISTS ingest_rejects_scan; DROP TABLE ingest_rejected`);
+	const records = files.map((f) => counts.find((c) => c.source_file === f.file)?.records ?? 0);
+	await insertRows(runner, 'ingest_files', 5, files.map((f, i) => [f.fileSeq, f.file, detection.kind, records[i], false]));
 	return records;
 }
 
 /**
- * Apply the rules to every staged row of a kind: rows that break one go to the quarantine
- * (file, line, the column as named in the file, reason, raw value); for street crime a Crime ID
- * seen before (in input order) is rejected as a duplicate, naming where it was first seen.
- * Leaves `ingest_valid_<kind>` holding the rows that passed.
+ * Apply the cross-row rule and file away what broke a rule, for every staged row of a kind: rows
+ * whose `_rule` (checked while staging) is set go to the quarantine (file, line, the column as
+ * named in the file, reason, raw value); for street crime a Crime ID seen before (in input order)
+ * is rejected as a duplicate, naming where it was first seen. Leaves `ingest_valid_<kind>` (a
+ * view) holding the rows that passed.
  */
 export async function validateStaged(runner: QueryRunner, kind: SourceKind): Promise<void> {
 	const stage = stageTable(kind);
 	const valid = ident(`ingest_valid_${kind.replace('-', '_')}`);
-	const { rule, raw } = ruleCaseSql(kind);
-	await runner.exec(
-		`CREATE OR REPLACE TEMP TABLE ingest_checked AS
-		 SELECT *, CAST(NULL AS VARCHAR) AS _raw, CAST(NULL AS VARCHAR) AS _dup FROM (SELECT *, ${rule} AS _rule FROM ${stage})`
-	);
-	await runner.exec(`UPDATE ingest_checked SET _raw = ${raw} WHERE _rule IS NOT NULL`);
+	const dups = ident(`ingest_dups_${kind.replace('-', '_')}`);
+	const { raw } = ruleCaseSql(kind);
 	const idColumn = kind === 'street' ? 'crime_id' : kind === 'events' || kind === 'month-incidents' ? 'incident_id' : null;
+	// Repeated IDs among the rows that pass the row rules: every occurrence after the first (in
+	// file order, then line) is a duplicate. A hash aggregate finds the repeated keys first.
+	await runner.exec(`CREATE OR REPLACE TEMP TABLE ${dups} (source_file VARCHAR, source_line INTEGER, first_file VARCHAR, first_line INTEGER)`);
 	if (idColumn) {
 		const id = ident(idColumn);
-		const label = kind === 'street' ? 'Crime ID' : 'incident ID';
 		await runner.exec(
-			`UPDATE ingest_checked t SET _rule = ${DUPLICATE_RULE}, _raw = t.${id},
-			   _dup = ${literal(`duplicate ${label}: already at `)} || d.first_file || ' line ' || d.first_line || ' (the first is kept)'
-			 FROM (
-			   SELECT source_file, source_line,
-			     first_value(source_file) OVER w AS first_file, first_value(source_line) OVER w AS first_line,
-			     row_number() OVER w AS rn
-			   FROM ingest_checked WHERE _rule IS NULL AND trim(${id}) <> ''
-			   WINDOW w AS (PARTITION BY trim(${id}) ORDER BY file_seq, source_line)
-			 ) d
-			 WHERE d.rn > 1 AND t.source_file = d.source_file AND t.source_line = d.source_line`
+			`INSERT INTO ${dups}
+			 WITH keyed AS (SELECT trim(${id}) AS key, source_file, source_line, file_seq FROM ${stage} WHERE _rule IS NULL AND trim(${id}) <> ''),
+			      repeated AS (SELECT key FROM keyed GROUP BY key HAVING count(*) > 1)
+			 SELECT source_file, source_line, first_value(source_file) OVER w, first_value(source_line) OVER w
+			 FROM keyed SEMI JOIN repeated USING (key)
+			 WINDOW w AS (PARTITION BY key ORDER BY file_seq, source_line)
+			 QUALIFY row_number() OVER w > 1`
 		);
 	}
+	const label = kind === 'street' ? 'Crime ID' : 'incident ID';
+	const dupRows = idColumn
+		? `UNION ALL SELECT s.source_file, s.source_line, s.file_seq, ${DUPLICATE_RULE}, s.${ident(idColumn)},
+		     ${literal(`duplicate ${label}: already at `)} || d.first_file || ' line ' || d.first_line || ' (the first is kept)'
+		   FROM ${stage} s JOIN ${dups} d USING (source_file, source_line)`
+		: '';
 	await runner.exec(
 		`INSERT INTO ingest_quarantine
 		 SELECT q.source_file, ?, q.source_line, coalesce(h.header, r.key, 'Crime ID'),
 		   coalesce(q._dup, r.reason), left(q._raw, ${RAW_LIMIT})
-		 FROM ingest_checked q
+		 FROM (
+		   SELECT source_file, source_line, file_seq, _rule, ${raw} AS _raw, CAST(NULL AS VARCHAR) AS _dup FROM ${stage} WHERE _rule IS NOT NULL
+		   ${dupRows}
+		 ) q
 		 LEFT JOIN ingest_rules r ON r.source_kind = ? AND r.rule = q._rule
 		 LEFT JOIN ingest_headers h ON h.source_file = q.source_file AND h.key = coalesce(r.key, ${literal(idColumn ?? 'crime_id')})
-		 WHERE q._rule IS NOT NULL
 		 ORDER BY q.file_seq, q.source_line`,
 		[kind, kind]
 	);
+	// Row order is set later, where the typed datasets are written.
+	await runner.exec(`DROP VIEW IF EXISTS ${valid}`);
+	const [{ n }] = await runner.rows<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${dups}`);
 	await runner.exec(
-		// Row order is set later, where the typed datasets are written.
-		`CREATE OR REPLACE TEMP TABLE ${valid} AS SELECT * EXCLUDE (_rule, _raw, _dup) FROM ingest_checked WHERE _rule IS NULL`
+		`CREATE TEMP VIEW ${valid} AS SELECT * EXCLUDE (_rule) FROM ${stage} s${n > 0 ? ` ANTI JOIN ${dups} d USING (source_file, source_line)` : ''} WHERE _rule IS NULL`
 	);
-	await runner.exec(`DROP TABLE ingest_checked`);
 }
 
 const t = (k: string) => `NULLIF(trim(${ident(k)}), '')`;

@@ -11,9 +11,7 @@ import { latLngToCell } from 'h3-js';
 import {
 	EXTRACT_DATASETS,
 	SOURCE_FORMATS,
-	detectInput,
 	fileAccounts,
-	rejectWholeFile,
 	resetIngest,
 	createForceLookup,
 	csvColumns,
@@ -25,7 +23,6 @@ import {
 	placementLines,
 	type ForceAreaRequest,
 	type ForceAreaReport,
-	stageFile,
 	typedSelectSql,
 	validateStaged,
 	type ColumnConstants,
@@ -40,7 +37,8 @@ import {
 import { queryToArrow } from './arrow-write';
 import { writeBaseDatabase, type BaseDatasetName } from './base-database';
 import { writeSummaryFile } from './summary-file';
-import { displayNames, listInputs, readInput, type InputFile } from './input-files';
+import { displayNames, listInputs } from './input-files';
+import { stageInputs } from './staging';
 import { createNodeRunner, type NodeRunner } from './node-runner';
 import { locatePoints, readImd, readLsoaBoundaries, simplifyAndSelect, type LsoaFeature } from './areas';
 import { readDistricts, type DistrictFeature } from './districts';
@@ -340,46 +338,17 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 		await runner.exec(
 			`CREATE OR REPLACE TEMP TABLE district_rows (seq INTEGER, district_id VARCHAR, name VARCHAR, population INTEGER, area_km2 DOUBLE, centroid_lon DOUBLE, centroid_lat DOUBLE, geometry VARCHAR)`
 		);
-		const files: InputFile[] = [];
-		const seen = new Map<string, string>();
-		for (let i = 0; i < paths.length; i++) {
-			const file: InputFile = { ...readInput(paths[i]), name: names[i] };
-			files.push(file);
-			const { scan } = file;
-			const whole = (reason: string, kind = 'unknown', column: string | null = null) =>
-				rejectWholeFile(runner, { file: file.name, fileSeq: i, kind, reason, column, dataLines: scan.dataLines, raw: scan.headerLine });
-			if (file.bytes === 0) {
-				await whole('empty file (0 bytes): expected a header line and data rows');
-				continue;
-			}
-			const twin = seen.get(file.sha256);
-			if (twin) {
-				await whole(`identical to ${twin} (same sha256): the file was given twice`);
-				continue;
-			}
-			seen.set(file.sha256, file.name);
-			const detection = detectInput(scan.headerLine, file.name, options);
-			if (!detection.ok) {
-				await whole(detection.issue.message, 'unknown', detection.issue.column);
-				continue;
-			}
-			if (scan.dataLines === 0) {
-				await whole('no data rows: the file has a header line only', detection.kind);
-				continue;
-			}
-			const records = await stageFile(runner, {
-				source: file.path,
-				file: file.name,
-				fileSeq: i,
-				detection,
-				blankLines: scan.blankLines,
-				lineShifts: scan.lineShifts,
-				gzip: file.path.toLowerCase().endsWith('.gz') || scan.bytes !== file.bytes
-			});
-			log(`  read ${file.name}: ${detection.format.label}, ${records} rows`);
-		}
+		let phase = performance.now();
+		const lap = () => {
+			const ms = performance.now() - phase;
+			phase = performance.now();
+			return `${(ms / 1000).toFixed(2)} s`;
+		};
+		const { files, batches } = await stageInputs(runner, paths, names, { ...options, log });
+		log(`  staged ${files.length} files in ${batches} read_csv batch${batches === 1 ? '' : 'es'} (one per header shape): ${lap()}`);
 		for (const format of SOURCE_FORMATS) await validateStaged(runner, format.kind);
 		const accounts = await fileAccounts(runner);
+		log(`  validated: ${lap()}`);
 
 		// police.uk street records and generic month-resolution incidents share the `incidents` dataset.
 		await runner.exec(
@@ -388,6 +357,7 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 		await runner.exec(`CREATE OR REPLACE TEMP TABLE typed_stop_search AS ${typedSelectSql('stop-search')}`);
 		await runner.exec(`CREATE OR REPLACE TEMP TABLE typed_outcomes AS ${typedSelectSql('outcomes')}`);
 		await runner.exec(`CREATE OR REPLACE TEMP TABLE typed_events AS ${typedSelectSql('events')}`);
+		log(`  typed: ${lap()}`);
 
 		const boundaries = options.areas ? await readLsoaBoundaries(options.areas.shapefile) : null;
 		const districts = options.districts ? readDistricts(options.districts.file, options.districts) : null;

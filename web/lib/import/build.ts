@@ -2,7 +2,7 @@
  * In-browser import: the user's CSV files → an extract (Arrow IPC stream per dataset, a
  * manifest in the shape of analytics/ingest/extract-schema.ts, a quarantine), with the same
  * detection and validation as the command-line builder (scripts/lib/extracts.ts): this module
- * calls analytics/ingest (detectSource, scanText, stageFile, validateStaged, fileAccounts,
+ * calls analytics/ingest (detectSource, scanText, stageFiles, validateStaged, fileAccounts,
  * typedSelectSql) in the same order and adds only what the browser does differently — bytes come
  * from File objects and are registered with DuckDB-wasm, and there are no boundary files (the
  * `areas` dataset is empty, as with the builder's `--no-areas`). The force area follows the
@@ -24,8 +24,10 @@ import {
 	rejectWholeFile,
 	resetIngest,
 	scanText,
-	stageFile,
+	stageFiles,
+	stageShape,
 	typedSelectSql,
+	type StageOptions,
 	validateStaged,
 	type ColumnConstants,
 	type ColumnMapping,
@@ -141,6 +143,8 @@ export class ImportCancelled extends Error {
 }
 
 const H3_RESOLUTIONS = [7, 8, 9] as const;
+/** Text staged in one read_csv at most (files of one shape are batched up to this). */
+const BATCH_BYTES = 64 * 1024 * 1024;
 const GZIP = (b: Uint8Array) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
 const stage = (kind: string) => `typed_${kind.replace(/-/g, '_')}`;
 
@@ -173,6 +177,19 @@ export async function importFiles(
 	if (inputs.length === 0) throw new Error('no files to import: choose .csv or .csv.gz files');
 
 	await resetIngest(runner);
+	// Files waiting to be staged, by shape; a batch is staged when it reaches BATCH_BYTES of text.
+	const pending = new Map<string, { files: StageOptions[]; bytes: number }>();
+	const flush = async (key: string) => {
+		const batch = pending.get(key)!;
+		pending.delete(key);
+		try {
+			check();
+			const records = await stageFiles(runner, batch.files);
+			report({ rowsRead: progress.rowsRead + records.reduce((t, n) => t + n, 0), filesDone: progress.filesDone + batch.files.length });
+		} finally {
+			for (const f of batch.files) await engine.dropFile(f.source);
+		}
+	};
 	const files: Array<{ input: ImportInput; sha256: string }> = [];
 	const seen = new Map<string, string>();
 	for (let i = 0; i < inputs.length; i++) {
@@ -196,14 +213,14 @@ export async function importFiles(
 				dataLines: 0,
 				raw: ''
 			});
-			report({ filesDone: i + 1 });
+			report({ filesDone: progress.filesDone + 1 });
 			continue;
 		}
 		const scan = scanText(text);
 		report({ rowsKnown: progress.rowsKnown + scan.dataLines });
 		const whole = async (reason: string, kind = 'unknown', column: string | null = null) => {
 			await rejectWholeFile(runner, { file: input.name, fileSeq: i, kind, reason, column, dataLines: scan.dataLines, raw: scan.headerLine });
-			report({ rowsRead: progress.rowsRead + scan.dataLines, filesDone: i + 1 });
+			report({ rowsRead: progress.rowsRead + scan.dataLines, filesDone: progress.filesDone + 1 });
 		};
 		if (raw.length === 0) {
 			await whole('empty file (0 bytes): expected a header line and data rows');
@@ -224,23 +241,18 @@ export async function importFiles(
 			await whole('no data rows: the file has a header line only', detection.kind);
 			continue;
 		}
+		// Staged later with the other files of its shape, in one read_csv (see stageFiles).
 		const registered = `import-${i}.csv`;
 		await engine.registerFile(registered, text);
-		try {
-			const records = await stageFile(runner, {
-				source: registered,
-				file: input.name,
-				fileSeq: i,
-				detection,
-				blankLines: scan.blankLines,
-				lineShifts: scan.lineShifts,
-				gzip: false
-			});
-			report({ rowsRead: progress.rowsRead + records, filesDone: i + 1 });
-		} finally {
-			await engine.dropFile(registered);
-		}
+		const stage: StageOptions = { source: registered, file: input.name, fileSeq: i, detection, blankLines: scan.blankLines, lineShifts: scan.lineShifts, gzip: false };
+		const key = stageShape(stage);
+		const batch = pending.get(key) ?? { files: [], bytes: 0 };
+		pending.set(key, batch);
+		batch.files.push(stage);
+		batch.bytes += text.length;
+		if (batch.bytes >= BATCH_BYTES) await flush(key);
 	}
+	for (const key of [...pending.keys()]) await flush(key);
 
 	check();
 	report({ phase: 'validating', file: null });
@@ -250,7 +262,7 @@ export async function importFiles(
 		await runner.exec(`CREATE OR REPLACE TEMP TABLE ${ident(stage(format.kind))} AS ${typedSelectSql(format.kind)}`);
 		// Memory: the text rows are no longer needed once typed (the accounts are taken above).
 		const kind = format.kind.replace('-', '_');
-		await runner.exec(`DROP TABLE IF EXISTS ${ident(`ingest_valid_${kind}`)}; DROP TABLE IF EXISTS ${ident(`ingest_stage_${kind}`)}`);
+		await runner.exec(`DROP VIEW IF EXISTS ${ident(`ingest_valid_${kind}`)}; DROP TABLE IF EXISTS ${ident(`ingest_stage_${kind}`)}`);
 	}
 	const monthUnion = SOURCE_FORMATS.map((f) => `SELECT month, source_file FROM ${ident(stage(f.kind))}`).join(' UNION ALL ');
 	const ranges = await runner.rows<{ source_file: string; first: string; last: string }>(
