@@ -5,8 +5,9 @@
  * Data: the shipped City of London sample, and seeded SYNTHETIC sets derived from real rows
  * (street: scripts/bench/synthetic.ts; timestamped: Chicago assaults drawn with replacement),
  * built by the same extract builder (with the pre-aggregates) and served with the production
- * server. Sizes: BENCH_EXPLORE_ROWS (comma list, default 1000000,10000000); sets:
- * BENCH_EXPLORE_SETS (comma list of sample, street, chicago, national; default all four). The
+ * server. Sizes: BENCH_EXPLORE_ROWS (comma list, default 1000000; npm run bench: 1000000,10000000);
+ * sets: BENCH_EXPLORE_SETS (comma list of sample, street, chicago, national; default the first
+ * three; npm run bench: all four). The
  * national set is scripts/bench/national.ts's SYNTHETIC 43-force set (BENCH_NATIONAL_ROWS a year,
  * default 6000000, over BENCH_NATIONAL_YEARS, default 1), built as `npm start -- --data <folder>`
  * builds it (start.ts's ensureFolderExtract) and served the same way.
@@ -111,7 +112,7 @@ function writeSyntheticChicago(outDir: string, rows: number, seed = 20261123): s
 
 export async function prepareSets(sizes: number[], log: (l: string) => void): Promise<BenchSet[]> {
 	const sets: BenchSet[] = [];
-	const want = new Set((process.env.BENCH_EXPLORE_SETS ?? 'sample,street,chicago,national').split(',').map((s) => s.trim()));
+	const want = new Set((process.env.BENCH_EXPLORE_SETS ?? 'sample,street,chicago').split(',').map((s) => s.trim()));
 	const sample = 'extracts/sample/city-of-london';
 	if (want.has('sample')) {
 		if (!manifestOf(sample)?.datasets.some((d) => d.name === 'explore_points')) {
@@ -351,7 +352,7 @@ export interface ExploreFigures {
 
 export async function benchExplore({ log }: { log: (line: string) => void }): Promise<ExploreFigures[]> {
 	const figures: ExploreFigures[] = [];
-	const sizes = (process.env.BENCH_EXPLORE_ROWS ?? '1000000,10000000')
+	const sizes = (process.env.BENCH_EXPLORE_ROWS ?? '1000000')
 		.split(',')
 		.map((s) => Number(s.trim()))
 		.filter((n) => Number.isFinite(n) && n > 0);

@@ -27,6 +27,10 @@ import { benchMosaic, type MosaicFigures } from './mosaic';
 import { benchNationalBuild, type NationalBuildFigures } from './national-bench';
 
 const OUT = 'bench-out';
+// npm run bench measures memory at 1M and 10M rows and on the national set (explore.ts alone, and
+// the Mosaic peer, default to the lighter 1M and no national set).
+process.env.BENCH_EXPLORE_ROWS ??= '1000000,10000000';
+process.env.BENCH_EXPLORE_SETS ??= 'sample,street,chicago,national';
 const PARTS = new Set(
 	(process.env.BENCH_PARTS ?? 'build,import,forecast,thr,start-up,national,explore,mosaic,hotspots').split(',').map((s) => s.trim())
 );
