@@ -8,6 +8,7 @@
  *   thr        THR scoring natively and in the browser (thr.ts)
  *   start-up   cold start, first view, interactive and reload on the sample (start-up.ts, when present)
  *   national   the SYNTHETIC national set written and built as `npm start -- --data` builds it (national-bench.ts)
+ *   parquet    the same set as month-partitioned Parquet over BENCH_PARQUET_YEARS years, native DuckDB (national-parquet.ts)
  *   explore    Map and Time views in the browser beside native DuckDB, with renderer memory (explore.ts)
  *   mosaic     the same linked-filter interaction with @uwdata/mosaic-core (mosaic.ts)
  *   hotspots   windowed hot spots (hotspots.ts)
@@ -25,6 +26,7 @@ import { benchThr } from './thr';
 import { benchHotspotWindows } from './hotspots';
 import { benchMosaic, type MosaicFigures } from './mosaic';
 import { benchNationalBuild, type NationalBuildFigures } from './national-bench';
+import { benchNationalParquet, type ParquetFigures } from './national-parquet';
 
 const OUT = 'bench-out';
 // npm run bench measures memory at 1M and 10M rows and on the national set (explore.ts alone, and
@@ -32,7 +34,7 @@ const OUT = 'bench-out';
 process.env.BENCH_EXPLORE_ROWS ??= '1000000,10000000';
 process.env.BENCH_EXPLORE_SETS ??= 'sample,street,chicago,national';
 const PARTS = new Set(
-	(process.env.BENCH_PARTS ?? 'build,import,forecast,thr,start-up,national,explore,mosaic,hotspots').split(',').map((s) => s.trim())
+	(process.env.BENCH_PARTS ?? 'build,import,forecast,thr,start-up,national,parquet,explore,mosaic,hotspots').split(',').map((s) => s.trim())
 );
 const errors: string[] = [];
 
@@ -87,6 +89,7 @@ function summary(r: {
 	national: NationalBuildFigures | null;
 	explore: ExploreFigures[] | null;
 	mosaic: MosaicFigures[] | null;
+	parquet: ParquetFigures | null;
 }): TableRow[] {
 	const rows: TableRow[] = [];
 	const why = (name: string) => (PARTS.has(name) ? `part "${name}" did not complete` : `part "${name}" not selected (BENCH_PARTS)`);
@@ -220,6 +223,17 @@ function summary(r: {
 			met: verdict(f.error ? false : f.p95 < 100)
 		});
 	}
+	if (r.parquet) {
+		const p = r.parquet;
+		const q = (name: string) => p.queries.find((x) => x.name.startsWith(name));
+		rows.push({
+			what: `national SYNTHETIC as month-partitioned Parquet, native DuckDB (${p.rows.toLocaleString('en-GB')} rows, ${p.years} years, ${(p.bytes / 1e9).toFixed(2)} GB)`,
+			now: `month × force × type ${s(q('month × force')?.ms ?? NaN)}; LSOA × month × type ${s(q('LSOA × month')?.ms ?? NaN)}; one month ${s(q('one month')?.ms ?? NaN)}`,
+			reference: `STACK-NOTES, 90M rows: 2.7 s; 13.4 s; peak here ${gb(p.peakRssBytes)}`,
+			target: '—',
+			met: '—'
+		});
+	}
 	// Mosaic beside ours on the other sets (the peer of item 6).
 	for (const m of r.mosaic ?? []) {
 		if (m.set.startsWith('national') || !m.oursApp) continue;
@@ -269,12 +283,16 @@ async function main() {
 		return startUpFigures(await mod.benchStartUp({ log }));
 	});
 	const national = await part('national', () => benchNationalBuild({ log }));
+	const parquet = await part('parquet', async () => {
+		log('National set as month-partitioned Parquet, native DuckDB (SYNTHETIC data)');
+		return benchNationalParquet({ log });
+	});
 	const explore = await part('explore', () => benchExplore({ log }));
 	const mosaic = await part('mosaic', () => benchMosaic({ log }));
 	await part('hotspots', () => benchHotspotWindows({ log }));
 
 	console.log('Issue 14: every row, measured in this run (renderer memory: VmHWM of the Chromium renderer process, /proc/<pid>/status)');
-	printTable(summary({ build, imports, thr, startUp, national, explore, mosaic }));
+	printTable(summary({ build, imports, thr, startUp, national, explore, mosaic, parquet }));
 	if (errors.length > 0) console.log(`\n${errors.length} part(s) failed: ${errors.join(' | ')}`);
 	if (process.env.BENCH_CLEAN) rmSync(OUT, { recursive: true, force: true });
 }
