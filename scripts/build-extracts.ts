@@ -3,7 +3,7 @@
  *     [--columns field=header,…] [--constant field=value,…] [--format events|month-incidents]
  *     [--districts <file.geojson|file.kml>] [--district-id <property>] [--district-name <property>]
  *     [--force-lads <LAD codes,…> | --force <police force> | --force-area districts | --force-boundary <file.geojson|file.kml>]
- *     [--force-name <name>] [--pfa-lookup <csv>] [--lad-changes <json>]
+ *     [--force-name <name>] [--pfa-lookup <csv>] [--lad-changes <json>] [--clean | --no-partitions]
  * npm run extracts:sample [-- --source <id> …]   (the shipped sample → extracts/sample/<id>/ and sources.json)
  *
  * Turns police.uk downloads (street, stop-and-search, outcomes CSVs; folders of monthly files)
@@ -17,6 +17,10 @@
  * --force-lads, --force, or a boundary file (--force-boundary, or --districts with
  * --force-area districts). With none of these, the extract declares no force area and the
  * analyses use the areas that have records, saying so.
+ *
+ * Month-partitioned rebuilds: the staged rows of each month of input files are kept in
+ * `<out>/.partitions/` (scripts/lib/partitions.ts) and a rebuild reads again only the months
+ * whose files changed; --clean reads every file (and rewrites the cache), --no-partitions keeps none.
  */
 import { join } from 'node:path';
 import { parseArgs, parseColumnMapping } from './lib/args';
@@ -32,6 +36,7 @@ const USAGE = `usage: npm run extracts -- --input <files or folders …> --out <
          [--districts <file.geojson|file.kml>] [--district-id <property>] [--district-name <property>]
          [--force-lads <LAD codes,…> | --force <police force> | --force-area districts | --force-boundary <file.geojson|file.kml>]
          [--force-name <name>] [--pfa-lookup <LAD16_CSP16_PFA16 csv>] [--lad-changes <json>]
+         [--clean | --no-partitions]
        npm run extracts:sample [-- --source <id> …]`;
 
 function areaInputs(boundaries: string | undefined, imd: string | undefined): AreaInputs {
@@ -57,7 +62,7 @@ export function parseBuildExtractsArgs(argv: readonly string[]): BuildExtractsCl
 			'out', 'boundaries', 'imd', 'columns', 'constant', 'format', 'districts', 'district-id', 'district-name',
 			'force-lads', 'force', 'force-area', 'force-boundary', 'force-name', 'pfa-lookup', 'lad-changes'
 		],
-		flags: ['sample', 'no-areas', 'help']
+		flags: ['sample', 'no-areas', 'help', 'clean', 'no-partitions']
 	});
 	if (args.flags.has('help')) return 'help';
 	if (args.flags.has('sample')) return { sample: true, out: args.values.out ?? SAMPLE_OUT, only: args.lists.source ?? SAMPLE_SOURCES.map((s) => s.id) };
@@ -88,7 +93,9 @@ export function parseBuildExtractsArgs(argv: readonly string[]): BuildExtractsCl
 		pfaFile: args.values['pfa-lookup'] ?? DEFAULT_FORCE_LOOKUPS.pfaFile,
 		ladChangesFile: args.values['lad-changes'] ?? DEFAULT_FORCE_LOOKUPS.ladChangesFile
 	};
-	return { sample: false, inputs, out, areas, columns, constants, format, districts, forceArea, forceLookups };
+	const partitions = !args.flags.has('no-partitions');
+	if (args.flags.has('clean') && !partitions) throw new UsageError('--clean rebuilds the month cache that --no-partitions turns off: give one of them');
+	return { sample: false, inputs, out, areas, columns, constants, format, districts, forceArea, forceLookups, partitions, clean: args.flags.has('clean') };
 }
 
 /** Build and print the per-file account; returns the exit status (1 when nothing was accepted, 2 on an unknown force or code). */

@@ -39,6 +39,7 @@ import { writeBaseDatabase, type BaseDatasetName } from './base-database';
 import { writeSummaryFile } from './summary-file';
 import { displayNames, listInputs } from './input-files';
 import { stageInputs } from './staging';
+import { PARTITIONS_DIR, cacheFingerprint } from './partitions';
 import { createNodeRunner, type NodeRunner } from './node-runner';
 import { locatePoints, readImd, readLsoaBoundaries, simplifyAndSelect, type LsoaFeature } from './areas';
 import { readDistricts, type DistrictFeature } from './districts';
@@ -63,6 +64,13 @@ export interface BuildOptions {
 	areas?: AreaInputs | null;
 	/** Fingerprint of inputs and builder, recorded so `npm start` can tell a stale extract. */
 	fingerprint?: string;
+	/**
+	 * Keep the month-partitioned staging cache in `<out>/.partitions/` and re-read only the months
+	 * whose input files changed (scripts/lib/partitions.ts); `npm run extracts` does by default.
+	 */
+	partitions?: boolean;
+	/** With `partitions`: ignore the cache and read every file (it is written afresh). */
+	clean?: boolean;
 	/** Column mapping for files not recognised as police.uk (the generic formats). */
 	columns?: ColumnMapping;
 	/** Values for columns the files lack, e.g. `{ category: 'Anti-social behaviour' }` (generic formats). */
@@ -344,8 +352,12 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 			phase = performance.now();
 			return `${(ms / 1000).toFixed(2)} s`;
 		};
-		const { files, batches } = await stageInputs(runner, paths, names, { ...options, log });
+		const cache = options.partitions
+			? { dir: join(options.out, PARTITIONS_DIR), clean: options.clean ?? false, fingerprint: cacheFingerprint(BUILDER.version, { columns: options.columns, constants: options.constants, format: options.format }) }
+			: null;
+		const { files, batches, reread, cached } = await stageInputs(runner, paths, names, { ...options, log, cache });
 		log(`  staged ${files.length} files in ${batches} read_csv batch${batches === 1 ? '' : 'es'} (one per header shape): ${lap()}`);
+		if (cache) log(`  months re-read: ${reread.join(', ') || 'none'}; from the cache (${PARTITIONS_DIR}): ${cached.length === 0 ? 'none' : `${cached.length} month${cached.length === 1 ? '' : 's'}`}`);
 		for (const format of SOURCE_FORMATS) await validateStaged(runner, format.kind);
 		const accounts = await fileAccounts(runner);
 		log(`  validated: ${lap()}`);
