@@ -29,7 +29,8 @@
  *   are placed around the LSOA's point: the geometric centroid of its polygon in the shipped London
  *   LSOA 2011 boundaries, else (no centroid file for the rest of the country is shipped) a SYNTHETIC
  *   point on a spiral around an approximate centre of the force typed in FORCES below.
- * - Crime IDs: 64 hex digits from the seeded generator (empty for anti-social behaviour).
+ * - Crime IDs: 64 hex digits, the SHA-256 of seed, force, month and row (empty for anti-social
+ *   behaviour), so no two records share one.
  * Every file is generated from its own seed (seed, force, month), so a file's contents do not
  * depend on which other months or forces are written.
  */
@@ -41,7 +42,6 @@ import { geoCentroid } from 'd3';
 import { splitCsvLine } from '../../analytics/ingest/detect';
 import { readLsoaBoundaries } from '../lib/areas';
 import { readLadChanges } from '../lib/force-area';
-import { mulberry32 } from './synthetic';
 
 export const NATIONAL_HEADER = 'Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context';
 
@@ -192,7 +192,31 @@ function quote(cell: string): string {
 	return /[",\n\r]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;
 }
 
-/** FNV-1a of a string, for per-file seeds. */
+/**
+ * A seeded generator for one file: sfc32 (public domain) with its 128-bit state from the SHA-256
+ * of `key`, so the files' streams are independent (a counter-based generator such as mulberry32
+ * seeded per file would give overlapping, shifted streams).
+ */
+function seededRandom(key: string): () => number {
+	const h = createHash('sha256').update(key).digest();
+	let a = h.readUInt32LE(0);
+	let b = h.readUInt32LE(4);
+	let c = h.readUInt32LE(8);
+	let d = h.readUInt32LE(12);
+	const next = () => {
+		const t = (((a + b) >>> 0) + d) >>> 0;
+		d = (d + 1) >>> 0;
+		a = b ^ (b >>> 9);
+		b = (c + (c << 3)) >>> 0;
+		c = ((c << 21) | (c >>> 11)) >>> 0;
+		c = (c + t) >>> 0;
+		return t;
+	};
+	for (let i = 0; i < 12; i++) next();
+	return () => next() / 4294967296;
+}
+
+/** FNV-1a of a string, for choosing a template per LSOA. */
 function hash32(s: string): number {
 	let h = 0x811c9dc5;
 	for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
@@ -432,8 +456,9 @@ export async function writeNationalSet(options: NationalOptions): Promise<Nation
 		mkdirSync(join(options.out, month), { recursive: true });
 		for (const f of model.forces) {
 			const n = counts.get(f.slug)![mi];
-			const random = mulberry32(hash32(`${seed}:${f.slug}:${month}`));
-			const u32 = () => Math.floor(random() * 4294967296);
+			const random = seededRandom(`${seed}:${f.slug}:${month}`);
+			// Crime IDs: SHA-256 of the file's key and the row, so they are unique across every file.
+			const idKey = `${seed}:${f.slug}:${month}:`;
 			const cum = new Float64Array(f.lsoas.length);
 			let acc = 0;
 			f.lsoas.forEach((a, i) => ((acc += a.population), (cum[i] = acc / f.population)));
@@ -445,7 +470,7 @@ export async function writeNationalSet(options: NationalOptions): Promise<Nation
 				const pool = asb ? model.asbRows : model.otherRows;
 				const row = pool[Math.floor(random() * pool.length)];
 				let id = '';
-				if (!asb) for (let k = 0; k < 8; k++) id += u32().toString(16).padStart(8, '0');
+				if (!asb) id = createHash('sha256').update(idKey + i).digest('hex');
 				let where = ',,No Location,,';
 				if (row.located) {
 					const a = f.lsoas[pick(cum, random())];
@@ -483,7 +508,7 @@ export async function writeNationalSet(options: NationalOptions): Promise<Nation
 			`- LSOA points: ${[...pointFrom].map(([k, v]) => `${k} ${v.toLocaleString('en-GB')}`).join(', ')}. ` +
 			`Synthetic points lie on a spiral around an approximate centre of the force (typed in national.ts): the map of those forces is not their real geography.\n` +
 			`- Snap points: real ones (and their location names) where the City's or Lancashire's rows have them; elsewhere a real Lancashire LSOA's points, moved to the LSOA's point.\n` +
-			`- Crime IDs: random hex from the seeded generator; none for anti-social behaviour.\n\n` +
+			`- Crime IDs: SHA-256 of seed, force, month and row; none for anti-social behaviour.\n\n` +
 			`Made from data.police.uk and ONS data, Open Government Licence v3.0.\n`
 	);
 	return { files, rows, forces: model.forces.length, bytes, elapsedMs: performance.now() - started, reused: false };
