@@ -10,7 +10,9 @@ export type ExtractProblem =
 	/** The database engine itself failed to start (browser support, blocked wasm). */
 	| 'engine'
 	/** The URL names a data source this site does not offer. */
-	| 'source';
+	| 'source'
+	/** The server cannot serve a file the way it must be read (base.duckdb: byte ranges, uncompressed). */
+	| 'server';
 
 export class ExtractLoadError extends Error {
 	override readonly name = 'ExtractLoadError';

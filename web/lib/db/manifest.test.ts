@@ -28,6 +28,18 @@ function manifest(): Record<string, unknown> & { datasets: Array<Record<string, 
 	};
 }
 
+/** The manifest with incidents, stop_search and quarantine as tables of base.duckdb (as the builder writes them). */
+function withBase(m: ReturnType<typeof manifest>): ReturnType<typeof manifest> {
+	for (const d of m.datasets) {
+		if (!['incidents', 'stop_search', 'quarantine'].includes(d.name as string)) continue;
+		Object.assign(d, { file: 'base.duckdb', format: 'duckdb-table', table: d.name });
+		delete d.bytes;
+		delete d.sha256;
+	}
+	m.base_database = { file: 'base.duckdb', bytes: 4096, sha256: 'b'.repeat(64), storage_version: 'v1.4.0', sorted_by: 'month_index' };
+	return m;
+}
+
 function problem(json: unknown): string {
 	try {
 		validateManifest(json, 'manifest.json at /data/manifest.json');
@@ -45,6 +57,21 @@ describe('validateManifest', () => {
 		const m = manifest();
 		m.datasets.push({ name: 'forecasts', file: '../../etc/passwd' });
 		expect(problem(m)).toBe('valid');
+	});
+
+	it('accepts base datasets as tables of base_database, beside Arrow datasets', () => {
+		expect(problem(withBase(manifest()))).toBe('valid');
+	});
+
+	it.each<[string, (m: ReturnType<typeof manifest>) => unknown, RegExp]>([
+		['a table without base_database', (m) => (delete withBase(m).base_database, m), /"incidents" is a table of "base\.duckdb", but there is no base_database/],
+		['a table of another file', (m) => (withBase(m).datasets[0].file = 'other.duckdb', m), /expected the base_database file "base\.duckdb"/],
+		['a table name that is not a plain name', (m) => (withBase(m).datasets[0].table = 'x; DROP', m), /table "x; DROP"; expected a plain lower-case name/],
+		['a database path outside the folder', (m) => ((withBase(m).base_database as Record<string, unknown>).file = '../base.duckdb', m), /base_database .*plain name ending in \.duckdb/],
+		['a database without a sha256', (m) => ((withBase(m).base_database as Record<string, unknown>).sha256 = '', m), /no valid sha256 for base_database/],
+		['an unknown format', (m) => (m.datasets[0].format = 'parquet', m), /format "parquet"; expected "arrow-ipc-stream" or "duckdb-table"/]
+	])('rejects %s, saying so', (_, change, message) => {
+		expect(problem(change(manifest()))).toMatch(message);
 	});
 
 	it('accepts the sample extract manifest when there is one', () => {

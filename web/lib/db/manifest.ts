@@ -16,6 +16,10 @@ export const CORE_DATASETS: readonly DatasetName[] = ['incidents', 'stop_search'
 
 /** A plain file name in the extracts folder: no directories, so a manifest can only point beside itself. */
 const FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*\.arrow$/;
+/** The same for the base-row database file (base.duckdb). */
+const DATABASE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*\.duckdb$/;
+/** A table of that database: a bare identifier, since it is put into SQL (quoted). */
+const TABLE_NAME = /^[a-z_][a-z0-9_]*$/;
 const SHA256 = /^[0-9a-f]{64}$/;
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -39,6 +43,14 @@ export function validateManifest(json: unknown, where: string): ExtractManifest 
 		return fail(`has manifest_version ${JSON.stringify(json.manifest_version)}; this app reads version 1.`);
 	}
 	if (!Array.isArray(json.datasets)) return fail('has no "datasets" list.');
+	const base = json.base_database;
+	if (base !== undefined) {
+		if (!isObject(base) || typeof base.file !== 'string' || !DATABASE_NAME.test(base.file)) {
+			return fail(`has base_database ${JSON.stringify(base)}; expected an object whose file is a plain name ending in .duckdb.`);
+		}
+		if (!isCount(base.bytes)) return fail('has no valid byte size for base_database.');
+		if (typeof base.sha256 !== 'string' || !SHA256.test(base.sha256)) return fail('has no valid sha256 for base_database.');
+	}
 	const seen = new Set<string>();
 	for (const [i, d] of json.datasets.entries()) {
 		if (!isObject(d) || typeof d.name !== 'string') return fail(`datasets[${i}] has no name.`);
@@ -46,13 +58,20 @@ export function validateManifest(json: unknown, where: string): ExtractManifest 
 		if (seen.has(name)) return fail(`lists dataset "${name}" twice.`);
 		seen.add(name);
 		if (!CONTRACT_DATASETS.includes(name as DatasetName)) continue; // a newer builder's extra dataset: ignored
-		if (typeof d.file !== 'string' || !FILE_NAME.test(d.file)) {
-			return fail(`dataset "${name}" has file ${JSON.stringify(d.file)}; expected a plain name ending in .arrow.`);
+		if (d.format === 'duckdb-table') {
+			// A table of the base-row database, read on demand; the file's size and sha256 are in base_database.
+			if (!isObject(base)) return fail(`dataset "${name}" is a table of ${JSON.stringify(d.file)}, but there is no base_database.`);
+			if (d.file !== base.file) return fail(`dataset "${name}" has file ${JSON.stringify(d.file)}; expected the base_database file ${JSON.stringify(base.file)}.`);
+			if (typeof d.table !== 'string' || !TABLE_NAME.test(d.table)) return fail(`dataset "${name}" has table ${JSON.stringify(d.table)}; expected a plain lower-case name.`);
+		} else {
+			if (typeof d.file !== 'string' || !FILE_NAME.test(d.file)) {
+				return fail(`dataset "${name}" has file ${JSON.stringify(d.file)}; expected a plain name ending in .arrow.`);
+			}
+			if (d.format !== 'arrow-ipc-stream') return fail(`dataset "${name}" has format ${JSON.stringify(d.format)}; expected "arrow-ipc-stream" or "duckdb-table".`);
+			if (!isCount(d.bytes)) return fail(`dataset "${name}" has no valid byte size.`);
+			if (typeof d.sha256 !== 'string' || !SHA256.test(d.sha256)) return fail(`dataset "${name}" has no valid sha256.`);
 		}
-		if (d.format !== 'arrow-ipc-stream') return fail(`dataset "${name}" has format ${JSON.stringify(d.format)}; expected "arrow-ipc-stream".`);
 		if (!isCount(d.rows)) return fail(`dataset "${name}" has no valid row count.`);
-		if (!isCount(d.bytes)) return fail(`dataset "${name}" has no valid byte size.`);
-		if (typeof d.sha256 !== 'string' || !SHA256.test(d.sha256)) return fail(`dataset "${name}" has no valid sha256.`);
 		if (!Array.isArray(d.columns)) return fail(`dataset "${name}" has no column list.`);
 	}
 	const missing = CORE_DATASETS.filter((n) => !seen.has(n));
