@@ -35,6 +35,8 @@ const PAGES = (process.env.BENCH_EXPLORE_PAGES ?? 'time,map')
 	.map((s) => s.trim())
 	.filter((s): s is 'time' | 'map' => s === 'time' || s === 'map');
 const WITH_APP = process.env.BENCH_MOSAIC_APP !== '0';
+/** Seconds one app page may take (cold start and every change). */
+const APP_LIMIT_S = Number(process.env.BENCH_MOSAIC_APP_LIMIT ?? 300);
 
 export interface MosaicFigures {
 	set: string;
@@ -136,22 +138,36 @@ async function peerRuns(set: BenchSet, dir: string): Promise<{ setup: SetupResul
 	}
 }
 
-async function appRuns(set: BenchSet): Promise<Map<'time' | 'map', number[] | string>> {
-	const out = new Map<'time' | 'map', number[] | string>();
-	const server = await startServer({ buildDir: 'build', dataDir: set.dir });
+/** Ours in the dashboard, per page: the filter-change times, or why there are none ('problems': what the browser reported). */
+async function appRuns(set: BenchSet): Promise<Map<'time' | 'map' | 'problems', number[] | string>> {
+	const out = new Map<'time' | 'map' | 'problems', number[] | string>();
+	const server = await startServer({ buildDir: 'build', dataDir: set.serveDir ?? set.dir });
 	const browser = await launchBrowser();
 	try {
 		for (const view of PAGES) {
 			const page = await browser.newPage();
 			try {
-				const r = await browserRun(page, `${server.url}/${view}?ds=${set.dataset}`, CHANGES);
-				out.set(view, r.updates);
+				// A page that never gets ready must not hold the bench (and the browser lock) for long.
+				let timer: ReturnType<typeof setTimeout> | undefined;
+				const limit = new Promise<never>((_, fail) => {
+					timer = setTimeout(() => fail(new Error(`not done within ${APP_LIMIT_S} s (BENCH_MOSAIC_APP_LIMIT)`)), APP_LIMIT_S * 1000);
+				});
+				try {
+					const running = browserRun(page, `${server.url}/${view}?ds=${set.dataset}`, CHANGES);
+					running.catch(() => {}); // rejects when the page is closed after the limit
+					const r = await Promise.race([running, limit]);
+					out.set(view, r.updates);
+				} finally {
+					clearTimeout(timer);
+				}
 			} catch (e) {
 				out.set(view, e instanceof Error ? e.message.split('\n')[0] : String(e));
 			} finally {
 				await page.close();
 			}
 		}
+		const problems = browser.takeProblems().filter((p) => p.kind !== 'console' || !/GPU stall/.test(p.text));
+		if (problems.length > 0) out.set('problems', problems.slice(0, 3).map((p) => `${p.kind}: ${p.text.slice(0, 160)}`).join(' | '));
 	} finally {
 		await browser.close();
 		await server.close();
@@ -178,8 +194,9 @@ export async function benchMosaic({ log }: { log: (line: string) => void }): Pro
 	const figures: MosaicFigures[] = [];
 	for (const set of await prepareSets(sizes, log)) {
 		const { setup, runs } = await peerRuns(set, dir);
-		const app = WITH_APP ? await appRuns(set) : new Map<'time' | 'map', number[] | string>();
+		const app = WITH_APP ? await appRuns(set) : new Map<'time' | 'map' | 'problems', number[] | string>();
 		log(`${set.label} (${set.dataset}): engine ${fmtMs(setup.engineMs)}, pre-aggregates and small tables loaded in ${fmtMs(setup.loadMs)}`);
+		if (app.has('problems')) log(`  the dashboard's browser reported: ${app.get('problems')}`);
 		for (const view of PAGES) {
 			const r = runs.get(view);
 			if (r === undefined || typeof r === 'string') {
