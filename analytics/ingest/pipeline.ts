@@ -72,6 +72,11 @@ export interface StageOptions {
 	lineShifts?: ReadonlyArray<{ record: number; shift: number }>;
 	/** Whether the bytes are gzip-compressed (by content, whatever the name says). */
 	gzip?: boolean;
+	/**
+	 * Records after the header that are not blank (text-scan.ts), when known: files that read as
+	 * counted are staged in one pass (the rows are checked against it).
+	 */
+	dataLines?: number;
 }
 
 const DUCKDB_ERRORS: Record<string, string> = {
@@ -131,11 +136,19 @@ export async function stageFiles(runner: QueryRunner, files: readonly StageOptio
 	if (!(DELIMITERS as readonly string[]).includes(delimiter)) throw new Error(`unsupported delimiter ${JSON.stringify(delimiter)}`);
 	const n = detection.fileColumns.length;
 	const columnsStruct = `{${Array.from({ length: n }, (_, i) => `'c${i}': 'VARCHAR'`).join(', ')}}`;
+	const readCsv = `read_csv([${files.map(() => '?').join(', ')}], header = false, skip = 1, auto_detect = false,
+		   columns = ${columnsStruct}, delim = ${literal(delimiter)}, quote = '"', escape = '"', filename = true,
+		   store_rejects = true, rejects_table = 'ingest_rejects', rejects_scan = 'ingest_rejects_scan',
+		   max_line_size = 1048576, compression = ${files[0].gzip ? "'gzip'" : "'none'"})`;
+	const sources = files.map((f) => f.source);
 
 	// The batch: what read_csv opens → the file's name for reports and its order; whether its
-	// record numbers need the slow path (blank lines, quoted line breaks, or parser rejects).
+	// record numbers need the slow path (blank lines, quoted line breaks, or parser rejects); and,
+	// when every file's data-line count is known, where its rows start among the batch's (g0).
+	let start = 1;
+	const known = files.every((f) => f.dataLines !== undefined);
 	await runner.exec(
-		`CREATE OR REPLACE TEMP TABLE ingest_batch (source VARCHAR, source_file VARCHAR, file_seq INTEGER, irregular BOOLEAN);
+		`CREATE OR REPLACE TEMP TABLE ingest_batch (source VARCHAR, source_file VARCHAR, file_seq INTEGER, irregular BOOLEAN, g0 BIGINT, n BIGINT);
 		 CREATE OR REPLACE TEMP TABLE ingest_shifts (source_file VARCHAR, record INTEGER, shift INTEGER);
 		 CREATE OR REPLACE TEMP TABLE ingest_skipped (source_file VARCHAR, line INTEGER);
 		 DROP TABLE IF EXISTS ingest_rejects; DROP TABLE IF EXISTS ingest_rejects_scan`
@@ -143,21 +156,76 @@ export async function stageFiles(runner: QueryRunner, files: readonly StageOptio
 	await insertRows(
 		runner,
 		'ingest_batch',
-		4,
-		files.map((f) => [f.source, f.file, f.fileSeq, f.blankLines.length > 0 || (f.lineShifts?.length ?? 0) > 0])
+		6,
+		files.map((f) => {
+			const g0 = known ? start : null;
+			start += f.dataLines ?? 0;
+			return [f.source, f.file, f.fileSeq, f.blankLines.length > 0 || (f.lineShifts?.length ?? 0) > 0, g0, f.dataLines ?? null];
+		})
 	);
 	await insertRows(runner, 'ingest_headers', 4, files.flatMap((f) => f.detection.fileColumns.map((header, i) => [f.file, i + 1, f.detection.bindings.find((b) => b.index === i)?.key ?? null, header])));
 	await insertRows(runner, 'ingest_shifts', 3, files.flatMap((f) => (f.lineShifts ?? []).map((s) => [f.file, s.record, s.shift])));
 	await insertRows(runner, 'ingest_skipped', 2, files.flatMap((f) => f.blankLines.map((line) => [f.file, line])));
 
-	await runner.exec(
-		`CREATE OR REPLACE TEMP TABLE ingest_raw AS
-		 SELECT row_number() OVER () AS g, * FROM read_csv([${files.map(() => '?').join(', ')}], header = false, skip = 1, auto_detect = false,
-		   columns = ${columnsStruct}, delim = ${literal(delimiter)}, quote = '"', escape = '"', filename = true,
-		   store_rejects = true, rejects_table = 'ingest_rejects', rejects_scan = 'ingest_rejects_scan',
-		   max_line_size = 1048576, compression = ${files[0].gzip ? "'gzip'" : "'none'"})`,
-		files.map((f) => f.source)
-	);
+	// A constant given for a column the file lacks is bound as a parameter, never spliced in.
+	const constants: string[] = [];
+	const keys = sourceFormat(detection.kind).columns.map((col) => ident(col.key));
+	const select = sourceFormat(detection.kind)
+		.columns.map((col) => {
+			const binding = detection.bindings.find((b) => b.key === col.key);
+			if (binding && binding.index >= 0) return `r.${ident(`c${binding.index}`)} AS ${ident(col.key)}`;
+			if (binding?.constant !== undefined) {
+				constants.push(binding.constant);
+				return `CAST(? AS VARCHAR) AS ${ident(col.key)}`;
+			}
+			return `CAST(NULL AS VARCHAR) AS ${ident(col.key)}`;
+		})
+		.join(', ');
+	// Record numbers of accepted rows: the k-th accepted record of a file follows the header, the
+	// rejected records and the blank lines that come before it; then quoted line breaks shift
+	// records to physical lines. Files with none of these take the plain path: line = k + 1.
+	// `raw` gives each row g (its place in the batch, files in order) and joins its file's g0.
+	const { rule } = ruleCaseSql(detection.kind);
+	const insert = (raw: string) =>
+		`INSERT INTO ${stageTable(detection.kind)}
+		 WITH s AS (SELECT source_file, line, row_number() OVER (PARTITION BY source_file ORDER BY line) AS i FROM (SELECT DISTINCT source_file, line FROM ingest_skipped)),
+		      gaps AS (SELECT source_file, line - 1 - i AS before, max(i) AS i FROM s GROUP BY ALL),
+		      raw AS (SELECT r.*, r.g - b.g0 + 1 AS k, b.source_file, b.file_seq, b.irregular FROM ${raw}),
+		      numbered AS (
+		        SELECT source_file, CAST(k + 1 AS INTEGER) AS source_line, file_seq, ${select} FROM raw r WHERE NOT irregular
+		        UNION ALL
+		        SELECT x.source_file, CAST(x.rec + coalesce(sh.shift, 0) AS INTEGER), x.file_seq, ${keys.map((k) => `x.${k}`).join(', ')}
+		        FROM (
+		          SELECT r.source_file, r.file_seq, r.k + 1 + coalesce(gaps.i, 0) AS rec, ${keys.map((k) => `r.${k}`).join(', ')}
+		          FROM (SELECT r.source_file, r.file_seq, r.k, ${select} FROM raw r WHERE irregular) r
+		          ASOF LEFT JOIN gaps ON gaps.source_file = r.source_file AND r.k > gaps.before
+		        ) x
+		        ASOF LEFT JOIN ingest_shifts sh ON sh.source_file = x.source_file AND x.rec >= sh.record
+		      )
+		 SELECT *, ${rule} AS _rule FROM numbered`;
+
+	if (known) {
+		// One pass, straight from the files: right when the parser rejects nothing and every file
+		// has the rows its scan counted; otherwise those rows are taken out and the files read again below.
+		await runner.exec(insert(`(SELECT row_number() OVER () AS g, * FROM ${readCsv}) r JOIN ingest_batch b ON b.source = r.filename`), [...sources, ...constants, ...constants]);
+		const [check] = await runner.rows<{ rejects: number; wrong: number }>(
+			`SELECT (SELECT count(*) FROM ingest_rejects)::INTEGER AS rejects,
+			   (SELECT count(*) FROM ingest_batch b LEFT JOIN (SELECT source_file, count(*) AS n, min(source_line) AS lo, max(source_line) AS hi
+			      FROM ${stageTable(detection.kind)} SEMI JOIN ingest_batch USING (source_file) GROUP BY ALL) s USING (source_file)
+			    WHERE coalesce(s.n, 0) <> b.n OR (NOT b.irregular AND b.n > 0 AND (s.lo <> 2 OR s.hi <> b.n + 1)))::INTEGER AS wrong`
+		);
+		if (check.rejects === 0 && check.wrong === 0) {
+			await runner.exec(`DROP TABLE IF EXISTS ingest_rejects; DROP TABLE IF EXISTS ingest_rejects_scan`);
+			await insertRows(runner, 'ingest_files', 5, files.map((f) => [f.fileSeq, f.file, detection.kind, f.dataLines!, false]));
+			return files.map((f) => f.dataLines!);
+		}
+		await runner.exec(
+			`DELETE FROM ${stageTable(detection.kind)} WHERE source_file IN (SELECT source_file FROM ingest_batch);
+			 DROP TABLE IF EXISTS ingest_rejects; DROP TABLE IF EXISTS ingest_rejects_scan`
+		);
+	}
+
+	await runner.exec(`CREATE OR REPLACE TEMP TABLE ingest_raw AS SELECT row_number() OVER () AS g, * FROM ${readCsv}`, sources);
 	// Rows of each file are consecutive (insertion order is kept): a file's k-th row is g - g0 + 1.
 	await runner.exec(
 		`CREATE OR REPLACE TEMP TABLE ingest_batch_rows AS
@@ -198,44 +266,7 @@ export async function stageFiles(runner: QueryRunner, files: readonly StageOptio
 		[detection.kind]
 	);
 	await runner.exec(`INSERT INTO ingest_skipped SELECT DISTINCT source_file, CAST(line AS INTEGER) FROM ingest_rejected`);
-
-	// A constant given for a column the file lacks is bound as a parameter, never spliced in.
-	const constants: string[] = [];
-	const keys = sourceFormat(detection.kind).columns.map((col) => ident(col.key));
-	const select = sourceFormat(detection.kind)
-		.columns.map((col) => {
-			const binding = detection.bindings.find((b) => b.key === col.key);
-			if (binding && binding.index >= 0) return `r.${ident(`c${binding.index}`)} AS ${ident(col.key)}`;
-			if (binding?.constant !== undefined) {
-				constants.push(binding.constant);
-				return `CAST(? AS VARCHAR) AS ${ident(col.key)}`;
-			}
-			return `CAST(NULL AS VARCHAR) AS ${ident(col.key)}`;
-		})
-		.join(', ');
-	// Record numbers of accepted rows: the k-th accepted record of a file follows the header, the
-	// rejected records and the blank lines that come before it; then quoted line breaks shift
-	// records to physical lines. Files with none of these take the plain path: line = k + 1.
-	const { rule } = ruleCaseSql(detection.kind);
-	await runner.exec(
-		`INSERT INTO ${stageTable(detection.kind)}
-		 WITH s AS (SELECT source_file, line, row_number() OVER (PARTITION BY source_file ORDER BY line) AS i FROM (SELECT DISTINCT source_file, line FROM ingest_skipped)),
-		      gaps AS (SELECT source_file, line - 1 - i AS before, max(i) AS i FROM s GROUP BY ALL),
-		      raw AS (SELECT r.*, r.g - b.g0 + 1 AS k, b.source_file, b.file_seq, b.irregular FROM ingest_raw r JOIN ingest_batch_rows b ON b.source = r.filename),
-		      numbered AS (
-		        SELECT source_file, CAST(k + 1 AS INTEGER) AS source_line, file_seq, ${select} FROM raw r WHERE NOT irregular
-		        UNION ALL
-		        SELECT x.source_file, CAST(x.rec + coalesce(sh.shift, 0) AS INTEGER), x.file_seq, ${keys.map((k) => `x.${k}`).join(', ')}
-		        FROM (
-		          SELECT r.source_file, r.file_seq, r.k + 1 + coalesce(gaps.i, 0) AS rec, ${keys.map((k) => `r.${k}`).join(', ')}
-		          FROM (SELECT r.source_file, r.file_seq, r.k, ${select} FROM raw r WHERE irregular) r
-		          ASOF LEFT JOIN gaps ON gaps.source_file = r.source_file AND r.k > gaps.before
-		        ) x
-		        ASOF LEFT JOIN ingest_shifts sh ON sh.source_file = x.source_file AND x.rec >= sh.record
-		      )
-		 SELECT *, ${rule} AS _rule FROM numbered`,
-		[...constants, ...constants]
-	);
+	await runner.exec(insert(`ingest_raw r JOIN ingest_batch_rows b ON b.source = r.filename`), [...constants, ...constants]);
 	const counts = await runner.rows<{ source_file: string; records: number }>(
 		`SELECT b.source_file, (b.n + coalesce(j.m, 0))::INTEGER AS records FROM ingest_batch_rows b
 		 LEFT JOIN (SELECT source_file, count(DISTINCT line) AS m FROM ingest_rejected GROUP BY ALL) j USING (source_file)`

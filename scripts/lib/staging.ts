@@ -132,6 +132,7 @@ export async function stageInputs(runner: NodeRunner, paths: readonly string[], 
 				detection: d.detection,
 				blankLines: file.scan.blankLines,
 				lineShifts: file.scan.lineShifts,
+				dataLines: file.scan.dataLines,
 				gzip: file.path.toLowerCase().endsWith('.gz') || file.scan.bytes !== file.bytes
 			}
 		});

@@ -244,7 +244,7 @@ export async function importFiles(
 		// Staged later with the other files of its shape, in one read_csv (see stageFiles).
 		const registered = `import-${i}.csv`;
 		await engine.registerFile(registered, text);
-		const stage: StageOptions = { source: registered, file: input.name, fileSeq: i, detection, blankLines: scan.blankLines, lineShifts: scan.lineShifts, gzip: false };
+		const stage: StageOptions = { source: registered, file: input.name, fileSeq: i, detection, blankLines: scan.blankLines, lineShifts: scan.lineShifts, dataLines: scan.dataLines, gzip: false };
 		const key = stageShape(stage);
 		const batch = pending.get(key) ?? { files: [], bytes: 0 };
 		pending.set(key, batch);
