@@ -28,6 +28,14 @@ export interface RunningServer {
 	close(): Promise<void>;
 }
 
+/** Cache-Control of the hashed build files under `_app/immutable/`. */
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/** Whether a path of the built app is a content-hashed file (SvelteKit's `_app/immutable/`, the DuckDB wasm and workers included). */
+export function isImmutableAsset(pathname: string): boolean {
+	return pathname.startsWith('/_app/immutable/');
+}
+
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
 	const buildDir = resolve(options.buildDir ?? 'build');
 	const dataDir = resolve(options.dataDir ?? 'extracts/sample');
@@ -39,6 +47,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 		single: '200.html',
 		setHeaders(res, pathname) {
 			if (pathname.endsWith('.wasm')) res.setHeader('Content-Type', 'application/wasm');
+			// Hashed build files never change under their name: a reload or shared link takes them (the
+			// ≈30 MB DuckDB wasm among them) from the browser's cache without asking. Pages revalidate
+			// (ETag / Last-Modified, one round trip answered 304 when unchanged).
+			res.setHeader('Cache-Control', isImmutableAsset(pathname) ? IMMUTABLE : 'no-cache');
 		}
 	});
 	const data = extractsMiddleware(dataDir);

@@ -1,0 +1,112 @@
+/**
+ * Start-up of the dashboard as a user meets it (headless Chromium against the built app and the
+ * production static server, scripts/lib/server.ts), per page (Overview `/`, Map `/map`):
+ * - cold: a fresh browser profile (empty HTTP cache), navigation start → `clearsight:first-view`
+ *   (the first view drawn, from summary.json when the extract has one) and →
+ *   `clearsight:interactive` (the database ready and the live view drawn), marks recorded by the
+ *   app (web/lib/app/start-marks.ts);
+ * - reload: the same tab reloaded (hashed files and the DuckDB wasm from the HTTP cache, the
+ *   page and /data revalidated), the same two marks;
+ * plus the database's own `clearsight:extracts` measure (engine + tables). Median of `runs`
+ * cold/reload pairs (BENCH_START_RUNS, default 3), with the machine's load (`uptime`) printed
+ * beside: figures are printed, never asserted. Targets (issue 14, quiet machine): first view
+ * ≤ 2 s, interactive ≤ 2.5 s, reload ≤ 1.5 s.
+ *
+ * Run alone: `npx tsx scripts/bench/start-up.ts [dataDir]` (needs `npm run build`).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { startServer } from '../lib/server';
+import { CHROMIUM } from '../../web/tests/browser';
+
+export interface StartUpFigures {
+	page: string;
+	runs: number;
+	/** Medians, ms from navigation start. */
+	cold: { firstView: number; interactive: number; database: number };
+	reload: { firstView: number; interactive: number; database: number };
+	/** `uptime` load averages when the run ended. */
+	load: string;
+}
+
+const ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const PAGES = ['/', '/map'];
+
+function median(xs: number[]): number {
+	const s = [...xs].sort((a, b) => a - b);
+	return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function loadAverage(): string {
+	try {
+		return /load averages?: (.*)$/.exec(execFileSync('uptime', { encoding: 'utf8' }).trim())?.[1] ?? '?';
+	} catch {
+		return '?';
+	}
+}
+
+/** The start-up marks of the page now shown, ms from its navigation start (waits for both). */
+async function startMarks(page: Page): Promise<{ firstView: number; interactive: number; database: number }> {
+	await page.waitForFunction(() => performance.getEntriesByName('clearsight:interactive').length > 0, null, { timeout: 120_000 });
+	return page.evaluate(() => {
+		const at = (name: string) => performance.getEntriesByName(name)[0];
+		const extracts = at('clearsight:extracts') as PerformanceMeasure | undefined;
+		return {
+			firstView: at('clearsight:first-view').startTime,
+			interactive: at('clearsight:interactive').startTime,
+			database: extracts ? extracts.startTime + extracts.duration : NaN
+		};
+	});
+}
+
+export async function benchStartUp({ log, dataDir = 'extracts/sample', runs = Number(process.env.BENCH_START_RUNS ?? 3) }: { log: (line: string) => void; dataDir?: string; runs?: number }): Promise<StartUpFigures[]> {
+	const server = await startServer({ buildDir: 'build', dataDir });
+	const out: StartUpFigures[] = [];
+	try {
+		for (const path of PAGES) {
+			const cold: Array<Awaited<ReturnType<typeof startMarks>>> = [];
+			const reload: typeof cold = [];
+			for (let i = 0; i < runs; i++) {
+				const profile = mkdtempSync(join(tmpdir(), 'clearsight-start-'));
+				const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 } });
+				try {
+					const page = context.pages()[0] ?? (await context.newPage());
+					await page.goto(`${server.url}${path}`);
+					cold.push(await startMarks(page));
+					await page.reload();
+					reload.push(await startMarks(page));
+				} finally {
+					await context.close();
+					rmSync(profile, { recursive: true, force: true });
+				}
+			}
+			const pick = (xs: typeof cold, k: keyof (typeof cold)[number]) => Math.round(median(xs.map((x) => x[k])));
+			const figures: StartUpFigures = {
+				page: path,
+				runs,
+				cold: { firstView: pick(cold, 'firstView'), interactive: pick(cold, 'interactive'), database: pick(cold, 'database') },
+				reload: { firstView: pick(reload, 'firstView'), interactive: pick(reload, 'interactive'), database: pick(reload, 'database') },
+				load: loadAverage()
+			};
+			out.push(figures);
+			log(
+				`start-up ${path.padEnd(5)} cold: first view ${figures.cold.firstView} ms, interactive ${figures.cold.interactive} ms (database ${figures.cold.database} ms) · ` +
+					`reload: first view ${figures.reload.firstView} ms, interactive ${figures.reload.interactive} ms (database ${figures.reload.database} ms) · ` +
+					`median of ${runs}, load ${figures.load} · targets (quiet machine): first view ≤ 2000, interactive ≤ 2500, reload ≤ 1500`
+			);
+		}
+	} finally {
+		await server.close();
+	}
+	return out;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+	benchStartUp({ log: (l) => console.log(l), dataDir: process.argv[2] }).catch((e) => {
+		console.error(e);
+		process.exit(1);
+	});
+}
