@@ -10,7 +10,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeRunner } from '../../scripts/lib/node-runner';
 import { monthLabel, scoreMonth, scoreMonths, scoreTrend, whatIf, applyWhatIf, type ScoreResult, type ThrModel } from '.';
-import { THR_AREA_MONTHS, aggregatePanel, thrSource } from './area-months';
+import { THR_AREA_MONTHS, aggregatePanel, panelFromGrid, readAreaMonthGrid, thrSource } from './area-months';
+import { monthIndex } from '../shared/months';
 import { monthlyPanel } from '../forecast/series';
 import { effectiveWeights } from './model';
 import { cchiWeights, rebuildAreaMonths, sampleRunner, thrV1, thrV2, thrV3 } from './fixtures.test-setup';
@@ -78,7 +79,13 @@ describe('thr_area_months, the extract as built', () => {
 		const w = effectiveWeights(thrV3(), weights);
 		for (const forceAreaOnly of [true, false]) {
 			const options = { level: 'lsoa' as const, lastMonth: months.at(-1)!, months: 36, measure: 'harm' as const, weights: w, forceAreaOnly };
-			expect(await aggregatePanel(city, options)).toEqual(await monthlyPanel(city, options));
+			const expected = await monthlyPanel(city, options);
+			expect(await aggregatePanel(city, options)).toEqual(expected);
+			// Cut from a wider grid read in one pass, as the engine does.
+			const last = monthIndex(options.lastMonth);
+			const grid = await readAreaMonthGrid(city, { weights: w, first: last - 40, last: last + 2, forceAreaOnly });
+			expect(panelFromGrid(grid, options)).toEqual(expected);
+			expect(panelFromGrid(grid, { ...options, months: 48 })).toBeNull();
 		}
 	});
 

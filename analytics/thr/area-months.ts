@@ -18,8 +18,10 @@
 import type { QueryRunner } from '../runner';
 import { hasColumn, tableExists } from '../shared/catalog';
 import { monthIndex, monthKey } from '../shared/months';
-import type { MonthlyPanel, MonthlyPanelOptions } from '../forecast/series';
+import type { HarmWeightInput, MonthlyPanel, MonthlyPanelOptions } from '../forecast/series';
+import type { Columns } from '../runner';
 import type { ThrModel } from './model';
+import { HARM_SCALE, windowSums } from './sql';
 
 /** The dataset's name (the extract contract's entry). */
 export const THR_AREA_MONTHS = 'thr_area_months';
@@ -125,4 +127,176 @@ export async function aggregatePanel(runner: QueryRunner, options: MonthlyPanelO
 		}
 	}
 	return { firstMonth: monthKey(first), lastMonth: options.lastMonth, months, measure: 'harm', areas, values: vals, squares, counts };
+}
+
+/**
+ * One pass over the pre-aggregate for a whole scoring: per (area, month) over [first, first +
+ * months), the records (every category), the incidents counted towards harm (weighted, not
+ * excluded), their harm in whole millionths (exact integers) and Σ weight² in millionths².
+ * Window sums, the Risk forecast's panel and the scope are all cut from it in JavaScript, with
+ * the same integers the SQL would add, so the results are those of the base rows bit for bit.
+ */
+export interface AreaMonthGrid {
+	first: number;
+	months: number;
+	/** Areas with at least one record in the range (lsoa_code not null; outside the force area left out when `forceAreaOnly`), sorted. */
+	areas: string[];
+	records: Float64Array[];
+	counted: Float64Array[];
+	harmMicro: Float64Array[];
+	harm2: Float64Array[];
+	/** What it was read with, so a panel is only cut from it for the same weights and flag. */
+	weights: readonly HarmWeightInput[];
+	forceAreaOnly: boolean;
+}
+
+/** Read {@link AreaMonthGrid} for months [first, last] with these weights (bound; micro-units as monthlyPanel rounds them). */
+export async function readAreaMonthGrid(
+	runner: QueryRunner,
+	{ weights, first, last, forceAreaOnly }: { weights: readonly HarmWeightInput[]; first: number; last: number; forceAreaOnly: boolean }
+): Promise<AreaMonthGrid> {
+	const values = weights.length
+		? `SELECT * FROM (VALUES ${weights.map(() => '(CAST(? AS VARCHAR), CAST(round(CAST(? AS DOUBLE) * 1000000) AS BIGINT), CAST(? AS BOOLEAN))').join(', ')}) AS v(category, w, excluded)`
+		: 'SELECT NULL::VARCHAR AS category, NULL::BIGINT AS w, NULL::BOOLEAN AS excluded WHERE false';
+	const params = weights.flatMap((w) => [w.category, w.weight, w.excluded]);
+	const force = forceAreaOnly ? 'AND a.in_force_area IS NOT false' : '';
+	const cols = await runner.columns(
+		`WITH w AS (${values}),
+		cells AS (
+			SELECT a.lsoa_code AS area, a.month_index - CAST(? AS INTEGER) AS t, sum(a.n) AS n,
+				sum(a.n) FILTER (WHERE NOT w.excluded AND w.w IS NOT NULL) AS counted,
+				sum(a.n * w.w) FILTER (WHERE NOT w.excluded) AS harm,
+				sum(a.n * CAST(w.w AS HUGEINT) * CAST(w.w AS HUGEINT)) FILTER (WHERE NOT w.excluded) AS harm2
+			FROM thr_area_months a LEFT JOIN w ON w.category = a.category
+			WHERE a.lsoa_code IS NOT NULL AND a.month_index BETWEEN ? AND ? ${force}
+			GROUP BY ALL
+		),
+		areas AS (SELECT area, CAST(row_number() OVER (ORDER BY area COLLATE "binary") - 1 AS INTEGER) AS k FROM (SELECT DISTINCT area FROM cells))
+		SELECT NULL::VARCHAR AS area, k, CAST(t AS INTEGER) AS t, CAST(n AS DOUBLE) AS n, CAST(coalesce(counted, 0) AS DOUBLE) AS counted,
+			CAST(coalesce(harm, 0) AS DOUBLE) AS harm, CAST(coalesce(harm2, 0) AS DOUBLE) AS harm2
+		FROM cells JOIN areas USING (area)
+		UNION ALL
+		SELECT area, k, NULL, NULL, NULL, NULL, NULL FROM areas`,
+		[...params, first, first, last]
+	);
+	const months = Math.max(0, last - first + 1);
+	const k = cols.k as number[];
+	const t = cols.t as (number | null)[];
+	const names = cols.area as (string | null)[];
+	let areas: string[] = [];
+	for (let r = 0; r < k.length; r++) if (t[r] === null) areas[k[r]] = names[r]!;
+	const make = () => areas.map(() => new Float64Array(months));
+	let [records, counted, harmMicro, harm2] = [make(), make(), make(), make()];
+	const [n, c, h, h2] = [cols.n, cols.counted, cols.harm, cols.harm2] as number[][];
+	for (let r = 0; r < k.length; r++) {
+		const at = t[r];
+		if (at === null) continue;
+		records[k[r]][at] = n[r];
+		counted[k[r]][at] = c[r];
+		harmMicro[k[r]][at] = h[r];
+		harm2[k[r]][at] = h2[r];
+	}
+	// JavaScript's order (code units), as monthlyPanel and the engine sort: re-sorted if SQL's differs.
+	if (areas.some((a, i) => i > 0 && !(areas[i - 1] < a))) {
+		const order = areas.map((_, j) => j).sort((a, b) => (areas[a] < areas[b] ? -1 : areas[a] > areas[b] ? 1 : 0));
+		const pick = <T>(xs: T[]) => order.map((j) => xs[j]);
+		[records, counted, harmMicro, harm2] = [pick(records), pick(counted), pick(harmMicro), pick(harm2)];
+		areas = order.map((j) => areas[j]);
+	}
+	return { first, months, areas, records, counted, harmMicro, harm2, weights, forceAreaOnly };
+}
+
+/**
+ * monthlyPanel's harm panel for `options`, cut from a grid read with the same weights and flag
+ * that covers its months; null when it does not (the caller then queries).
+ */
+export function panelFromGrid(grid: AreaMonthGrid, options: MonthlyPanelOptions): MonthlyPanel | null {
+	if (options.months === undefined || options.areas || options.categories || options.measure !== 'harm' || options.level !== 'lsoa') return null;
+	if ((options.table ?? 'incidents') !== 'incidents' || options.weights !== grid.weights || (options.forceAreaOnly ?? false) !== grid.forceAreaOnly) return null;
+	const last = monthIndex(options.lastMonth);
+	const first = last - options.months + 1;
+	const from = first - grid.first;
+	if (from < 0 || last - grid.first >= grid.months) return null;
+	const keep: number[] = [];
+	grid.records.forEach((r, a) => {
+		for (let t = from; t < from + options.months!; t++) {
+			if (r[t] > 0) {
+				keep.push(a);
+				break;
+			}
+		}
+	});
+	const cut = (v: Float64Array, scale: number) => {
+		const out = new Float64Array(options.months!);
+		for (let t = 0; t < out.length; t++) out[t] = v[from + t] / scale;
+		return out;
+	};
+	return {
+		firstMonth: monthKey(first),
+		lastMonth: options.lastMonth,
+		months: options.months,
+		measure: 'harm',
+		areas: keep.map((a) => grid.areas[a]),
+		values: keep.map((a) => cut(grid.harmMicro[a], 1_000_000)),
+		squares: keep.map((a) => cut(grid.harm2[a], 1_000_000_000_000)),
+		counts: keep.map((a) => cut(grid.records[a], 1))
+	};
+}
+
+/**
+ * componentSumsSql's result (same columns, rows, order and values) computed from a grid: per
+ * assessment month (ascending) and area (sorted), each window's incidents and harm (millionths
+ * added as integers, divided once). `scopeList`: every area of the declared region (zeros where
+ * the grid has none), or null for the areas with a harm-counting record in the longest window.
+ */
+export function sumsFromGrid(model: ThrModel, grid: AreaMonthGrid, months: readonly number[], scopeList: readonly string[] | null): Columns {
+	const sums = windowSums(model);
+	const sorted = [...new Set(months)].sort((a, b) => a - b);
+	const index = new Map(grid.areas.map((a, i) => [a, i]));
+	const out: Columns = { month_index: [], area_id: [] };
+	for (const x of sums) if (x.alias !== 'in_scope') out[x.alias] = [];
+	const windowSum = (series: Float64Array, m: number, from: number, to: number) => {
+		let s = 0;
+		const lo = Math.max(0, m - from - grid.first);
+		const hi = Math.min(grid.months - 1, m - to - grid.first);
+		for (let t = lo; t <= hi; t++) s += series[t];
+		return s;
+	};
+	const inScope = sums.find((x) => x.alias === 'in_scope')!;
+	for (const m of sorted) {
+		const areas = scopeList ?? grid.areas.filter((_, i) => windowSum(grid.counted[i], m, inScope.from, inScope.to) > 0);
+		for (const area of areas) {
+			const i = index.get(area);
+			out.month_index.push(m);
+			out.area_id.push(area);
+			for (const x of sums) {
+				if (x.alias === 'in_scope') continue;
+				if (i === undefined) out[x.alias].push(0);
+				else if (x.measure === 'harm') out[x.alias].push(windowSum(grid.harmMicro[i], m, x.from, x.to) / HARM_SCALE);
+				else out[x.alias].push(windowSum(grid.counted[i], m, x.from, x.to));
+			}
+		}
+	}
+	return out;
+}
+
+/** Per month up to `last`: records flagged outside the force area, records without an area, and records the scoring may read. */
+export interface MonthTotals {
+	months: number[];
+	outside: number[];
+	unplaced: number[];
+	readable: number[];
+}
+
+/** {@link MonthTotals} from the pre-aggregate (one small GROUP BY over it). */
+export async function monthTotals(runner: QueryRunner, last: number, forceFlag: boolean): Promise<MonthTotals> {
+	const cols = await runner.columns(
+		`SELECT month_index AS m,
+			coalesce(sum(n) FILTER (WHERE ${forceFlag ? 'in_force_area = false' : 'false'}), 0)::DOUBLE AS outside,
+			coalesce(sum(n) FILTER (WHERE lsoa_code IS NULL), 0)::DOUBLE AS unplaced,
+			coalesce(sum(n) FILTER (WHERE ${forceFlag ? 'in_force_area IS NOT false' : 'true'}), 0)::DOUBLE AS readable
+		FROM thr_area_months WHERE month_index <= ? GROUP BY 1 ORDER BY 1`,
+		[last]
+	);
+	return { months: (cols.m as number[]).map(Number), outside: cols.outside as number[], unplaced: cols.unplaced as number[], readable: cols.readable as number[] };
 }

@@ -12,7 +12,7 @@ import { METHOD_LABELS } from '../forecast/methods';
 import type { EffectiveWeight, RiskComponent, ThrModel } from './model';
 import { monthIndex } from '../shared/months';
 import { poissonQuantile } from './stats';
-import { THR_AREA_MONTHS, aggregateFirstMonth, aggregatePanel, type ThrSource } from './area-months';
+import { THR_AREA_MONTHS, aggregateFirstMonth, aggregatePanel, panelFromGrid, type AreaMonthGrid, type ThrSource } from './area-months';
 
 /** The history the engine has already summed for each (assessment month, area) in scope. */
 export interface RiskHistory {
@@ -40,6 +40,8 @@ export interface RiskRequest {
 	forceAreaOnly?: boolean;
 	/** Where the engine reads records (default the base rows); a provider reading more data may read the same place. */
 	source?: ThrSource;
+	/** Reading the pre-aggregate: the engine's grid of the months it read (the forecast's panel is cut from it), and the first month with data. */
+	areaMonths?: { grid: AreaMonthGrid; firstDataMonth: (last: number, forceAreaOnly?: boolean) => Promise<number | null> };
 }
 
 /** Estimates aligned with the request's history rows. */
@@ -147,7 +149,7 @@ export const standInRisk: RiskProvider = ({ component, history }) => {
  * categories and weights in force; the interval is the scaled negative binomial at the
  * component's `interval_level`, widened by the overdispersion φ measured in the backtest.
  */
-export const forecastRisk: RiskProvider = async ({ component, model, weights, history, runner, forceAreaOnly, source }) => {
+export const forecastRisk: RiskProvider = async ({ component, model, weights, history, runner, forceAreaOnly, source, areaMonths }) => {
 	const spec = component.forecast;
 	if (!spec) throw new RangeError(`risk component "${component.id}": method 'forecast' needs a forecast block`);
 	const result = await forecastRiskEstimates(runner, {
@@ -163,7 +165,10 @@ export const forecastRisk: RiskProvider = async ({ component, model, weights, hi
 		// The same panel, value for value, from the pre-aggregate (area-months.ts).
 		source:
 			source === THR_AREA_MONTHS
-				? { panel: (options) => aggregatePanel(runner, options), firstDataMonth: (last, forceOnly) => aggregateFirstMonth(runner, last, forceOnly) }
+				? {
+						panel: async (options) => (areaMonths && panelFromGrid(areaMonths.grid, options)) || aggregatePanel(runner, options),
+						firstDataMonth: (last, forceOnly) => (areaMonths ? areaMonths.firstDataMonth(last, forceOnly) : aggregateFirstMonth(runner, last, forceOnly))
+					}
 				: undefined
 	});
 	const runs: RiskRun[] = result.forecasts.map((f) => ({

@@ -38,8 +38,17 @@ import { readForceArea, recordPlacement } from '../force-area';
 import { ident } from '../ingest/sql';
 import { num } from '../shared/numbers';
 import { tableExists } from '../shared/catalog';
-import { riskInput, riskProviderFor, riskRunFor, type RiskEstimates } from './risk';
-import { THR_AREA_MONTHS, thrSource, type ThrSource } from './area-months';
+import { riskInput, riskProviderFor, riskRunFor, type RiskEstimates, type RiskRequest } from './risk';
+import {
+	THR_AREA_MONTHS,
+	aggregateFirstMonth,
+	monthTotals,
+	readAreaMonthGrid,
+	sumsFromGrid,
+	thrSource,
+	type MonthTotals,
+	type ThrSource
+} from './area-months';
 import type {
 	AreaScore,
 	ComponentDetail,
@@ -191,6 +200,36 @@ async function leftOutRecords(runner: QueryRunner, model: ThrModel, months: read
 	return out;
 }
 
+/** {@link leftOutRecords} from the pre-aggregate's month totals: the same window sums. */
+function leftOutFromTotals(model: ThrModel, months: readonly number[], totals: MonthTotals): Map<number, { outside: number; unplaced: number }> {
+	const lookback = lookbackMonths(model);
+	const out = new Map<number, { outside: number; unplaced: number }>();
+	for (const m of months) {
+		let outside = 0;
+		let unplaced = 0;
+		totals.months.forEach((t, j) => {
+			if (t >= m - (lookback - 1) && t <= m) {
+				outside += totals.outside[j];
+				unplaced += totals.unplaced[j];
+			}
+		});
+		out.set(m, { outside, unplaced });
+	}
+	return out;
+}
+
+/** {@link dataRanges} from the pre-aggregate's month totals. */
+function rangesFromTotals(months: readonly number[], totals: MonthTotals): Map<number, { first: string | null; last: string | null }> {
+	const present = totals.months.filter((_, j) => totals.readable[j] > 0);
+	return rangesOf(months, present);
+}
+
+/** The first month with readable records up to `last`, from the month totals. */
+function firstFromTotals(totals: MonthTotals, last: number): number | null {
+	for (let j = 0; j < totals.months.length; j++) if (totals.months[j] <= last && totals.readable[j] > 0) return totals.months[j];
+	return null;
+}
+
 const H3_RESOLUTIONS: Partial<Record<AreaUnit, 7 | 8 | 9>> = { h3_r7: 7, h3_r8: 8, h3_r9: 9 };
 
 /** How many cells of one resolution `force_cells` holds; 0 when the table is missing. */
@@ -205,7 +244,11 @@ async function forceCellCount(runner: QueryRunner, resolution: number): Promise<
  * told: the declared force area (readForceArea), the placement of the incidents
  * (recordPlacement), and for scope 'force-area' which table lists its areas.
  */
-async function resolveScope(runner: QueryRunner, model: ThrModel, source: ThrSource): Promise<{ scope: ScoreScope; scopeAreas: ScopeAreas; forceFlag: boolean; warnings: string[] }> {
+async function resolveScope(
+	runner: QueryRunner,
+	model: ThrModel,
+	source: ThrSource
+): Promise<{ scope: ScoreScope; scopeAreas: ScopeAreas; forceFlag: boolean; warnings: string[]; forceAreaCodes: string[] }> {
 	const [forceArea, forceFlag] = [await readForceArea(runner), await hasForceAreaFlag(runner)];
 	// Records flagged outside matter only when no force area is declared (a warning); counted then only.
 	const outsideRecords = async () =>
@@ -246,7 +289,8 @@ async function resolveScope(runner: QueryRunner, model: ThrModel, source: ThrSou
 		},
 		scopeAreas,
 		forceFlag,
-		warnings
+		warnings,
+		forceAreaCodes: forceArea?.areaCodes ?? []
 	};
 }
 
@@ -273,10 +317,28 @@ async function fetchRaw(runner: QueryRunner, options: ScoreMonthsOptions): Promi
 		scopeWarnings: resolved.warnings
 	};
 	if (order.length === 0) return empty;
-	const leftOut = await leftOutRecords(runner, model, order, forceFlag, source);
-
-	const { sql, params } = componentSumsSql({ model, weights, months: order, forceFlag, scopeAreas, source });
-	const cols = await runner.columns(sql, params);
+	let cols: Columns;
+	let leftOut: Map<number, { outside: number; unplaced: number }>;
+	let ranges: Map<number, { first: string | null; last: string | null }>;
+	let areaMonths: RiskRequest['areaMonths'];
+	if (source === THR_AREA_MONTHS) {
+		// One pass over the pre-aggregate: every window, the forecast's panel and the scope are cut
+		// from the grid in JavaScript, with the integers the SQL would add (area-months.ts).
+		const last = Math.max(...order);
+		const totals = await monthTotals(runner, last, forceFlag);
+		leftOut = leftOutFromTotals(model, order, totals);
+		ranges = rangesFromTotals(order, totals);
+		const history = Math.max(lookbackMonths(model), ...model.components.map((c) => (c.kind === 'risk' && c.forecast ? c.forecast.history_months : 0)));
+		const grid = await readAreaMonthGrid(runner, { weights, first: Math.min(...order) - history + 1, last, forceAreaOnly: forceFlag });
+		const scopeList = scopeAreas.kind === 'force-area' ? [...new Set(resolved.forceAreaCodes.filter((a) => a !== null))].sort(cmp) : null;
+		cols = sumsFromGrid(model, grid, order, scopeList);
+		areaMonths = { grid, firstDataMonth: async (upTo, forceOnly) => (Boolean(forceOnly) === forceFlag ? firstFromTotals(totals, upTo) : aggregateFirstMonth(runner, upTo, forceOnly)) };
+	} else {
+		leftOut = await leftOutRecords(runner, model, order, forceFlag, source);
+		const { sql, params } = componentSumsSql({ model, weights, months: order, forceFlag, scopeAreas, source });
+		cols = await runner.columns(sql, params);
+		ranges = await dataRanges(runner, order, forceFlag, source);
+	}
 	const repeats = new Map<number, Columns>();
 	for (const [i, c] of model.components.entries()) {
 		if (c.kind !== 'repeat-location') continue;
@@ -301,7 +363,8 @@ async function fetchRaw(runner: QueryRunner, options: ScoreMonthsOptions): Promi
 					runner,
 					history: { monthIndex: monthOf, areaId: areaOf, harm: nums(cols[`c${i}_harm`], n), count: nums(cols[`c${i}_n`], n) },
 					forceAreaOnly: forceFlag,
-					source
+					source,
+					areaMonths
 				},
 				options.risk ?? riskProviderFor(c)
 			)
@@ -316,7 +379,7 @@ async function fetchRaw(runner: QueryRunner, options: ScoreMonthsOptions): Promi
 		slices.set(m, [start, end]);
 		start = end;
 	}
-	return { ...empty, cols, repeats, risks, leftOut, ranges: await dataRanges(runner, order, forceFlag, source), slices };
+	return { ...empty, cols, repeats, risks, leftOut, ranges, slices };
 }
 
 /** Raw values of one month's areas, before normalisation. */
@@ -834,7 +897,11 @@ async function dataRanges(runner: QueryRunner, months: number[], forceFlag: bool
 	const cols = await runner.columns(`SELECT DISTINCT month_index AS m FROM ${source === THR_AREA_MONTHS ? THR_AREA_MONTHS : 'incidents'} i WHERE month_index <= ? AND ${inForceAreaCondition('i', forceFlag)} ORDER BY 1`, [
 		Math.max(...months)
 	]);
-	const present = (cols.m ?? []) as number[];
+	return rangesOf(months, ((cols.m ?? []) as number[]).map(Number));
+}
+
+/** Each month's first and last month with records, from the months that have them (ascending), up to itself only. */
+function rangesOf(months: readonly number[], present: readonly number[]): Map<number, { first: string | null; last: string | null }> {
 	return new Map(
 		months.map((m) => {
 			let last: number | null = null;

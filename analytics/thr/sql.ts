@@ -108,14 +108,14 @@ function wholeNumber(n: number, what: string): number {
 }
 
 /** One window sum of a measure over months [t − from, t − to] relative to the assessment month t. */
-interface WindowSum {
+export interface WindowSum {
 	measure: 'harm' | 'n';
 	from: number;
 	to: number;
 	alias: string;
 }
 
-function windowSums(model: ThrModel): WindowSum[] {
+export function windowSums(model: ThrModel): WindowSum[] {
 	const sums: WindowSum[] = [{ measure: 'n', from: lookbackMonths(model) - 1, to: 0, alias: 'in_scope' }];
 	model.components.forEach((c, i) => {
 		if (c.kind === 'threat') {
