@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeRunner } from '../../scripts/lib/node-runner';
-import { monthLabel, scoreMonth, scoreMonths, scoreTrend, whatIf, applyWhatIf, type ScoreResult, type ThrModel } from '.';
+import { explainArea, monthLabel, scoreMonth, scoreMonths, scoreTrend, whatIf, applyWhatIf, type ScoreResult, type ThrModel } from '.';
 import { THR_AREA_MONTHS, aggregatePanel, panelFromGrid, readAreaMonthGrid, thrSource } from './area-months';
 import { monthIndex } from '../shared/months';
 import { monthlyPanel } from '../forecast/series';
@@ -103,6 +103,22 @@ describe('thr_area_months, the extract as built', () => {
 			expect(t1).toEqual(t0);
 		});
 	}
+
+	it('explanations (categories behind Harm, months behind Threat) read from it equal those read from the base rows', async () => {
+		const other = await sampleRunner();
+		try {
+			for (const [, model] of MODELS) {
+				const result = await scoreMonth(city, { model, weights, month: months.at(-1)! });
+				for (const area of result.areas.slice(0, 4)) {
+					const fromAggregate = await explainArea(city, { result, areaId: area.areaId });
+					expect(await explainArea(other, { result, areaId: area.areaId })).toEqual(fromAggregate);
+					expect(fromAggregate.harm[0].categories.length).toBeGreaterThan(0);
+				}
+			}
+		} finally {
+			other.close();
+		}
+	});
 
 	it('what-if weights and exclusions apply to its counts as to the base rows', async () => {
 		const model = thrV3();

@@ -20,6 +20,7 @@ import {
 	type ThreatDetail
 } from './score';
 import { categoryBreakdownSql, hasForceAreaFlag, incidentRowsSql, monthlySeriesSql } from './sql';
+import { thrSource } from './area-months';
 import { rateRatioPValue } from './stats';
 import { num } from '../shared/numbers';
 
@@ -201,11 +202,13 @@ export async function explainArea(runner: QueryRunner, options: ExplainOptions):
 	const threat: ThreatExplanation[] = [];
 	const risk: RiskExplanation[] = [];
 	const forceFlag = await hasForceAreaFlag(runner);
+	// The counts behind Harm and Threat from the pre-aggregate when there is one (same counts).
+	const source = await thrSource(runner, model);
 	for (const [k, c] of model.components.entries()) {
 		const value = area.components[k];
 		if (c.kind === 'harm') {
 			const from = m - c.window_months + 1;
-			const q = categoryBreakdownSql({ model, weights: result.weights, areaId, from, to: m, forceFlag });
+			const q = categoryBreakdownSql({ model, weights: result.weights, areaId, from, to: m, forceFlag, source });
 			const rows = await runner.rows(q.sql, q.params);
 			const categories: CategoryHarm[] = rows.map((r) => {
 				const category = String(r.category);
@@ -224,7 +227,7 @@ export async function explainArea(runner: QueryRunner, options: ExplainOptions):
 			harm.push({ componentId: c.id, from: monthLabel(from), to: monthLabel(m), categories, total: value.raw });
 		} else if (c.kind === 'threat') {
 			const from = m - c.window_months + 1;
-			const q = monthlySeriesSql({ model, weights: result.weights, areaId, from, to: m, forceFlag });
+			const q = monthlySeriesSql({ model, weights: result.weights, areaId, from, to: m, forceFlag, source });
 			const rows = await runner.rows(q.sql, q.params);
 			const detail = value.detail as ThreatDetail;
 			threat.push({

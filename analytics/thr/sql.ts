@@ -97,6 +97,14 @@ export interface AreaWindowOptions {
 	to: number;
 	/** Leave out records located outside the force area (`incidents` has the flag). Default false. */
 	forceFlag?: boolean;
+	/** Read the base rows (default) or the pre-aggregate `thr_area_months` (LSOA models): the same counts. */
+	source?: ThrSource;
+}
+
+/** The relation and record count of a per-area query: one record per base row, `n` per pre-aggregate row. */
+function areaSource(model: ThrModel, source: ThrSource): { from: string; records: string } {
+	if (source === THR_AREA_MONTHS && model.scope.area_unit !== 'lsoa') throw new RangeError(`${THR_AREA_MONTHS} holds LSOAs only`);
+	return source === THR_AREA_MONTHS ? { from: THR_AREA_MONTHS, records: 'i.n' } : { from: 'incidents', records: '1' };
 }
 
 /** SQL turning a sum of millionths into CCHI days (DOUBLE). */
@@ -280,13 +288,14 @@ FROM points GROUP BY m, area_id ORDER BY m, area_id`;
  * recorded there, with its weight and whether it is excluded or unweighted. Harm is null for
  * excluded and unweighted categories. Ordered by harm (descending), then count, then name.
  */
-export function categoryBreakdownSql({ model, weights, areaId, from, to, forceFlag = false }: AreaWindowOptions): BoundSql {
+export function categoryBreakdownSql({ model, weights, areaId, from, to, forceFlag = false, source = 'incidents' }: AreaWindowOptions): BoundSql {
 	const area = ident(AREA_COLUMNS[model.scope.area_unit]);
 	const w = allWeightValues(weights);
+	const src = areaSource(model, source);
 	const sql = `
 WITH weights AS (${w.sql}),
 counts AS (
-	SELECT category, count(*) AS n FROM incidents i
+	SELECT category, sum(${src.records}) AS n FROM ${src.from} i
 	WHERE i.${area} = ? AND i.month_index BETWEEN ? AND ? AND ${inForceAreaCondition('i', forceFlag)}
 	GROUP BY category
 )
@@ -302,16 +311,17 @@ ORDER BY harm DESC NULLS LAST, count DESC, c.category`;
  * Month-by-month incidents counted towards harm, their harm, and all records, for one area
  * over [from, to] (for the Threat trend in explanations). Every month present, zero-filled.
  */
-export function monthlySeriesSql({ model, weights, areaId, from, to, forceFlag = false }: AreaWindowOptions): BoundSql {
+export function monthlySeriesSql({ model, weights, areaId, from, to, forceFlag = false, source = 'incidents' }: AreaWindowOptions): BoundSql {
 	const area = ident(AREA_COLUMNS[model.scope.area_unit]);
 	const w = allWeightValues(weights);
+	const src = areaSource(model, source);
 	const sql = `
 WITH weights AS (${w.sql}),
 m AS (
-	SELECT i.month_index AS t, count(*) AS records,
-		count(*) FILTER (WHERE NOT w.excluded AND w.weight IS NOT NULL) AS n,
-		coalesce(sum(w.weight) FILTER (WHERE NOT w.excluded), 0) AS harm
-	FROM incidents i LEFT JOIN weights w ON w.category = i.category
+	SELECT i.month_index AS t, sum(${src.records}) AS records,
+		coalesce(sum(${src.records}) FILTER (WHERE NOT w.excluded AND w.weight IS NOT NULL), 0) AS n,
+		coalesce(sum(${src.records} * w.weight) FILTER (WHERE NOT w.excluded), 0) AS harm
+	FROM ${src.from} i LEFT JOIN weights w ON w.category = i.category
 	WHERE i.${area} = ? AND i.month_index BETWEEN ? AND ? AND ${inForceAreaCondition('i', forceFlag)}
 	GROUP BY i.month_index
 )

@@ -9,6 +9,8 @@ import { SCORE_UNITS, scoreMonth, scoreTrend, monthIndex, monthLabel, type Score
 import thrModelFile from '$models/thr/thr-v3.json';
 import type { Database } from '$lib/db/duckdb';
 import { cached } from '$lib/db/query.svelte';
+import { THR_AREA_MONTHS } from '$analytics/thr/area-months';
+import { tableExists } from '$analytics/shared/catalog';
 
 /** The published model (models/thr/thr-v3.json); never modified (what-if works on copies). */
 export const THR_MODEL = thrModelFile as unknown as ThrModel;
@@ -21,9 +23,17 @@ function memo<T>(db: Database, key: string, make: () => Promise<T>): Promise<T> 
 	return cached(db, `thr:${key}`, make);
 }
 
-/** Months (YYYY-MM) that have incidents, oldest first. */
+/**
+ * Months (YYYY-MM) that have incidents, oldest first: from the pre-aggregate `thr_area_months`
+ * when the extract has it (a few thousand rows per month instead of every base row), else from
+ * `incidents`.
+ */
 export function incidentMonths(db: Database): Promise<string[]> {
 	return memo(db, 'months', async () => {
+		if (await tableExists(db.runner, THR_AREA_MONTHS)) {
+			const rows = await db.runner.rows<{ m: number }>('SELECT DISTINCT month_index AS m FROM thr_area_months WHERE month_index IS NOT NULL ORDER BY 1');
+			return rows.map((r) => monthLabel(Number(r.m)));
+		}
 		const rows = await db.runner.rows<{ month: string }>('SELECT DISTINCT month FROM incidents WHERE month IS NOT NULL ORDER BY month');
 		return rows.map((r) => String(r.month));
 	});
