@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -75,43 +76,111 @@ describe('error panel', () => {
 		expect(problems.every((p) => p.text.includes('/data/manifest.json'))).toBe(true);
 	});
 
+	// The base rows are in base.duckdb (read on demand); the other datasets are Arrow files, fetched whole and checked.
 	it('names a truncated file (size mismatch)', async () => {
 		const server = await serveFolder((dir) => {
-			const path = join(dir, 'incidents.arrow');
+			const path = join(dir, 'explore_points.arrow');
 			const bytes = readFileSync(path);
 			writeFileSync(path, bytes.subarray(0, bytes.length - 100));
 		});
 		const shown = await errorShown(server);
 		expect(shown.title).toBe('The data extracts are damaged or out of date');
-		expect(shown.message).toMatch(/^incidents\.arrow: size mismatch/);
+		expect(shown.message).toMatch(/^explore_points\.arrow: size mismatch/);
 		expect(shown.panel).toContain('npm run extracts:sample');
 		expect(browser.takeProblems()).toEqual([]);
 	});
 
 	it('names a file changed after the build (sha256 mismatch)', async () => {
 		const server = await serveFolder((dir) => {
-			const path = join(dir, 'stop_search.arrow');
+			const path = join(dir, 'areas.arrow');
 			const bytes = readFileSync(path);
 			bytes[bytes.length - 20] ^= 0xff;
 			writeFileSync(path, bytes);
 		});
 		const shown = await errorShown(server);
-		expect(shown.message).toMatch(/^stop_search\.arrow: sha256 mismatch/);
+		expect(shown.message).toMatch(/^areas\.arrow: sha256 mismatch/);
 		expect(browser.takeProblems()).toEqual([]);
 	});
 
 	it('names a file that is not an Arrow stream, even when the manifest agrees with it', async () => {
 		const server = await serveFolder((dir) => {
 			const junk = new TextEncoder().encode('Crime ID,Month\nnot,arrow\n'.repeat(20));
-			writeFileSync(join(dir, 'incidents.arrow'), junk);
+			writeFileSync(join(dir, 'explore_points.arrow'), junk);
 			editManifest(dir, (m) => {
-				const d = m.datasets.find((x) => x.name === 'incidents')!;
+				const d = m.datasets.find((x) => x.name === 'explore_points')!;
 				d.bytes = junk.length;
 				d.sha256 = sha256(junk);
 			});
 		});
 		const shown = await errorShown(server);
-		expect(shown.message).toMatch(/^incidents\.arrow: not a valid Arrow stream/);
+		expect(shown.message).toMatch(/^explore_points\.arrow: not a valid Arrow stream/);
+		expect(browser.takeProblems()).toEqual([]);
+	});
+
+	it('names a truncated base.duckdb (size mismatch), from a range request, without downloading it', async () => {
+		const server = await serveFolder((dir) => {
+			const path = join(dir, 'base.duckdb');
+			const bytes = readFileSync(path);
+			writeFileSync(path, bytes.subarray(0, bytes.length - 4096));
+		});
+		const shown = await errorShown(server);
+		expect(shown.title).toBe('The data extracts are damaged or out of date');
+		expect(shown.message).toMatch(/^base\.duckdb: size mismatch — the file is [\d,]+ bytes but manifest\.json says [\d,]+\. It is truncated/);
+		expect(shown.panel).toContain('npm run extracts:sample');
+		expect(browser.takeProblems()).toEqual([]);
+	});
+
+	it('names a missing base.duckdb', async () => {
+		const server = await serveFolder((dir) => rmSync(join(dir, 'base.duckdb')));
+		const shown = await errorShown(server);
+		expect(shown.title).toBe('No data extracts found');
+		expect(shown.message).toBe('base.duckdb is listed in manifest.json but was not found at /data/base.duckdb.');
+		expect(browser.takeProblems().every((p) => p.text.includes('/data/base.duckdb'))).toBe(true);
+	});
+
+	it('names a base.duckdb that is not a DuckDB database, and one whose database headers are damaged', async () => {
+		const notDuckdb = await serveFolder((dir) => {
+			const path = join(dir, 'base.duckdb');
+			const bytes = readFileSync(path);
+			bytes.set(new TextEncoder().encode('JUNK'), 8); // the magic "DUCK" after the 8-byte checksum
+			writeFileSync(path, bytes);
+		});
+		expect((await errorShown(notDuckdb)).message).toBe("base.duckdb: not a DuckDB database file (its header is not DuckDB's). Rebuild the extracts.");
+		const damaged = await serveFolder((dir) => {
+			const path = join(dir, 'base.duckdb');
+			const bytes = readFileSync(path);
+			// Both database headers (at 4 KiB and 8 KiB, each behind its checksum) changed: DuckDB refuses the file.
+			for (const at of [4096 + 8, 8192 + 8]) for (let i = 0; i < 32; i++) bytes[at + i] ^= 0xff;
+			writeFileSync(path, bytes);
+		});
+		const shown = await errorShown(damaged);
+		expect(shown.title).toBe('The data extracts are damaged or out of date');
+		expect(shown.message).toMatch(/^base\.duckdb: DuckDB could not read it as a database \(.+\)\. It is damaged/);
+		expect(browser.takeProblems()).toEqual([]);
+	});
+
+	it('explains a server that does not answer Range requests, and does not download base.duckdb whole', async () => {
+		const server = await serveFolder(() => {});
+		// A server in front that drops the Range header of base.duckdb requests: it answers 200 with the whole file.
+		const whole: string[] = [];
+		const front = createServer((req, res) => {
+			const headers = { ...req.headers };
+			if (req.url?.endsWith('/base.duckdb')) delete headers.range;
+			const upstream = request(new URL(req.url ?? '/', server.url), { method: req.method, headers }, (up) => {
+				if (req.url?.endsWith('/base.duckdb')) whole.push(`${up.statusCode}`);
+				res.writeHead(up.statusCode ?? 502, up.headers);
+				up.pipe(res);
+			});
+			req.pipe(upstream);
+		});
+		await new Promise<void>((ok) => front.listen(0, '127.0.0.1', ok));
+		cleanups.push(() => new Promise<void>((ok) => front.close(() => ok())));
+		const url = `http://127.0.0.1:${(front.address() as { port: number }).port}`;
+		const shown = await errorShown({ url } as RunningServer);
+		expect(shown.title).toBe('The server cannot serve the data extracts as needed');
+		expect(shown.message).toMatch(/^base\.duckdb: the server at \/data\/base\.duckdb answered a byte-range request with the whole file \(HTTP 200\), so it does not support Range requests/);
+		expect(shown.panel).toContain('does not compress base.duckdb');
+		expect(whole).toEqual(['200']);
 		expect(browser.takeProblems()).toEqual([]);
 	});
 
