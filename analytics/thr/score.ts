@@ -502,6 +502,20 @@ function rawThreat({ fetched, m, k, start, count, withDetails, values, detail, r
 		expected[i] = B > 0 ? (num(bn[start + i]) * R) / B : 0;
 	}
 	const shrinkage = c.shrinkage ? estimateShrinkage({ recent, expected, recentMonths: R, baselineMonths: B }) : undefined;
+	// The tests depend on the two counts only (R, B and the level are the month's): each distinct
+	// pair is worked out once — national scale has many areas with the same small counts.
+	const tests = new Map<string, { pOneSided: number; thetaLower: number | null }>();
+	const countTest = (recentCount: number, baselineCount: number, p0: number) => {
+		const key = `${recentCount}:${baselineCount}`;
+		let t = tests.get(key);
+		if (!t) {
+			const e = active
+				? credibleExcess({ recent: recentCount, baseline: baselineCount, recentMonths: R, baselineMonths: B, expectedHarm: 0, level: c.excess!.confidence_level })
+				: { pOneSided: binomialUpperTail(recentCount, recentCount + baselineCount, p0), thetaLower: null };
+			tests.set(key, (t = { pOneSided: e.pOneSided, thetaLower: e.thetaLower }));
+		}
+		return t;
+	};
 	for (let i = 0; i < count; i++) {
 		const recentCount = recent[i];
 		const baselineCount = num(bn[start + i]);
@@ -513,9 +527,9 @@ function rawThreat({ fetched, m, k, start, count, withDetails, values, detail, r
 		const p0 = B > 0 ? R / (R + B) : 1;
 		let excess: ReturnType<typeof credibleExcess> | null = null;
 		if (c.excess) {
-			excess = active
-				? credibleExcess({ recent: recentCount, baseline: baselineCount, recentMonths: R, baselineMonths: B, expectedHarm, level: c.excess.confidence_level })
-				: { pOneSided: binomialUpperTail(recentCount, incidents, p0), thetaLower: null, excess: 0 };
+			// credibleExcess's own rule for the excess, from the pair's test.
+			const t = countTest(recentCount, baselineCount, p0);
+			excess = { ...t, excess: t.thetaLower !== null && expectedHarm > 0 && t.thetaLower > 1 ? (t.thetaLower - 1) * expectedHarm : 0 };
 			values[i] = excess.excess;
 		} else {
 			values[i] = shrunkRatio({ recentHarm, expectedHarm, meanWeight, alpha: shrinkage!.alpha });
