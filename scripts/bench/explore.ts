@@ -152,11 +152,11 @@ export async function prepareSets(sizes: number[], log: (l: string) => void): Pr
 	return sets;
 }
 
-/** The national set's size from the environment: rows a year and years. */
+/** The national set's size from the environment: rows a year and years, and its folder (BENCH_NATIONAL_DIR, default bench-out/national-<rows>-<years>y). */
 export function nationalSize(): { rowsPerYear: number; years: number; dir: string } {
 	const rowsPerYear = Number(process.env.BENCH_NATIONAL_ROWS ?? 6_000_000);
 	const years = Number(process.env.BENCH_NATIONAL_YEARS ?? 1);
-	return { rowsPerYear, years, dir: join(OUT, `national-${rowsPerYear}-${years}y`) };
+	return { rowsPerYear, years, dir: process.env.BENCH_NATIONAL_DIR ?? join(OUT, `national-${rowsPerYear}-${years}y`) };
 }
 
 /** The SYNTHETIC national set (written unless there) and its extract, built as `npm start -- --data` builds it. */
