@@ -45,8 +45,10 @@ beforeAll(async () => {
 	let attached = false;
 	const manifest = JSON.parse(readFileSync(join(EXTRACT, 'manifest.json'), 'utf8')) as ExtractManifest;
 	for (const d of manifest.datasets) {
-		if (d.rows === 0) continue;
-		if (d.format === 'arrow-ipc-stream') {
+		if (d.rows === 0) {
+			// As the app does for an empty dataset: an empty table of its columns.
+			conn.query(`CREATE TABLE "${d.name}" (${d.columns.map((c) => `"${c.name}" ${c.type}`).join(', ')})`);
+		} else if (d.format === 'arrow-ipc-stream') {
 			conn.insertArrowFromIPCStream(new Uint8Array(readFileSync(join(EXTRACT, d.file))), { name: d.name, create: true });
 		} else if (manifest.base_database) {
 			// Base rows kept in the extract's read-only database file: a view over its table.

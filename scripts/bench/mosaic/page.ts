@@ -101,12 +101,12 @@ async function setup(request: SetupRequest): Promise<SetupResult> {
 		datasets: Array<{ name: string; file: string; format: string; rows: number; columns: Array<{ name: string; type: string }> }>;
 	};
 	for (const d of manifest.datasets) {
-		if (BASE.has(d.name) || d.format !== 'arrow-ipc-stream') continue;
 		if (d.rows === 0) {
 			// As the app does for an empty dataset: an empty table of the contract's columns.
 			await conn.query(`CREATE TABLE "${d.name}" (${d.columns.map((c) => `"${c.name}" ${c.type}`).join(', ')})`);
 			continue;
 		}
+		if (BASE.has(d.name) || d.format !== 'arrow-ipc-stream') continue;
 		const bytes = new Uint8Array(await (await fetch(`${request.dataUrl}/${d.file}`)).arrayBuffer());
 		await conn.insertArrowFromIPCStream(bytes, { name: d.name, create: true });
 	}
