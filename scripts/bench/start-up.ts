@@ -51,15 +51,16 @@ function loadAverage(): string {
 /** The start-up marks of the page now shown, ms from its navigation start (waits for both). */
 async function startMarks(page: Page): Promise<{ firstView: number; interactive: number; database: number }> {
 	await page.waitForFunction(() => performance.getEntriesByName('clearsight:interactive').length > 0, null, { timeout: 120_000 });
-	return page.evaluate(() => {
-		const at = (name: string) => performance.getEntriesByName(name)[0];
-		const extracts = at('clearsight:extracts') as PerformanceMeasure | undefined;
+	// A string, not a function: tsx would add its __name helper to a nested function, which the page lacks.
+	return (await page.evaluate(`(() => {
+		const at = (name) => performance.getEntriesByName(name)[0];
+		const extracts = at('clearsight:extracts');
 		return {
 			firstView: at('clearsight:first-view').startTime,
 			interactive: at('clearsight:interactive').startTime,
 			database: extracts ? extracts.startTime + extracts.duration : NaN
 		};
-	});
+	})()`)) as { firstView: number; interactive: number; database: number };
 }
 
 export async function benchStartUp({ log, dataDir = 'extracts/sample', runs = Number(process.env.BENCH_START_RUNS ?? 3) }: { log: (line: string) => void; dataDir?: string; runs?: number }): Promise<StartUpFigures[]> {

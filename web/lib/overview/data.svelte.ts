@@ -1,0 +1,53 @@
+/**
+ * What the Overview shows, from either source: the live queries once the database is ready,
+ * and, until each has answered, the start-up summary's figures (analytics/overview/summary.ts),
+ * computed by the same queries when the extract was built, so the hand-over changes no figure.
+ * Before the database is ready there are no live queries, only the summary.
+ */
+import { monthlyTrendByCategory, overviewSummary, topCategories, type CategoryFigures, type MonthlyTrend, type OverviewSummary } from '$analytics/overview';
+import { OVERVIEW_CATEGORY_LIMIT } from '$analytics/overview/summary';
+import type { ExtractManifest } from '$analytics/ingest/extract-schema';
+import type { HarmWeightsModel } from '$analytics/models/harm-weights';
+import harmWeightsFile from '$models/harm-weights/cchi-police-uk-v1.json';
+import type { Database } from '$lib/db/duckdb';
+import type { StartView } from '$lib/db/start-summary';
+import { Query } from '$lib/db/query.svelte';
+
+/** The harm model the database loads (web/lib/db/duckdb.ts HARM_MODEL), without loading DuckDB. */
+const HARM_MODEL = harmWeightsFile as HarmWeightsModel;
+
+export class OverviewData {
+	readonly manifest: ExtractManifest;
+	readonly harmModel: HarmWeightsModel;
+	/** Whether live queries run (the database is ready). */
+	readonly hasDatabase: boolean;
+	readonly #summary: Query<OverviewSummary> | null = null;
+	readonly #trend: Query<MonthlyTrend> | null = null;
+	readonly #categories: Query<CategoryFigures[]> | null = null;
+	readonly #start: StartView['summary']['overview'] | null;
+
+	constructor(db: Database | null, start: StartView | null) {
+		if (!db && !start) throw new Error('OverviewData needs the database or a start-up summary');
+		this.#start = start?.summary.overview ?? null;
+		this.manifest = db?.manifest ?? start!.manifest;
+		this.harmModel = db?.harmModel ?? HARM_MODEL;
+		this.hasDatabase = db !== null;
+		if (db) {
+			this.#summary = new Query(() => overviewSummary(db.runner));
+			this.#trend = new Query(() => monthlyTrendByCategory(db.runner));
+			this.#categories = new Query(() => topCategories(db.runner, OVERVIEW_CATEGORY_LIMIT));
+		}
+	}
+
+	readonly summary = $derived.by(() => this.#summary?.data ?? this.#start?.summary ?? null);
+	readonly trend = $derived.by(() => this.#trend?.data ?? this.#start?.trend ?? null);
+	readonly categories = $derived.by(() => this.#categories?.data ?? this.#start?.categories ?? null);
+	readonly summaryError = $derived.by(() => this.#summary?.error ?? null);
+	readonly trendError = $derived.by(() => this.#trend?.error ?? null);
+	readonly categoriesError = $derived.by(() => this.#categories?.error ?? null);
+
+	/** Every figure shown is live (each live query has answered). */
+	readonly live = $derived.by(() => [this.#summary, this.#trend, this.#categories].every((q) => q !== null && !q.loading));
+	/** Some figure shown comes from the start-up summary. */
+	readonly fromSummary = $derived.by(() => !this.live && this.#start !== null);
+}
