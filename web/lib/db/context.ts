@@ -19,3 +19,11 @@ export function useDatabase(): Database {
 	if (!db) throw new Error('useDatabase(): the database is not ready; components using it must render inside the root layout');
 	return db;
 }
+
+/**
+ * The database when it is ready, else null: for the pages that draw a first view from the
+ * start-up summary while it starts (the Overview, the Map; start-context.ts).
+ */
+export function useDatabaseIfReady(): Database | null {
+	return getContext<(() => Database | null) | undefined>(KEY)?.() ?? null;
+}
