@@ -34,13 +34,9 @@ export async function resetIngest(runner: QueryRunner): Promise<void> {
 			`CREATE OR REPLACE TABLE ${stageTable(format.kind)} (source_file VARCHAR, source_line INTEGER, file_seq INTEGER, ${cols}, _rule INTEGER)`
 		);
 	}
-	for (const sql of statements) await runner.exec(sql);
-	for (const format of SOURCE_FORMATS) {
-		const rules = RULES[format.kind];
-		for (let i = 0; i < rules.length; i++) {
-			await runner.exec(`INSERT INTO ingest_rules VALUES (?, ?, ?, ?)`, [format.kind, i + 1, rules[i].key, rules[i].reason]);
-		}
-	}
+	// One round trip for the tables and one for the rules (each statement costs a round trip to DuckDB-wasm's worker).
+	await runner.exec(statements.join(';\n'));
+	await insertRows(runner, 'ingest_rules', 4, SOURCE_FORMATS.flatMap((format) => RULES[format.kind].map((rule, i) => [format.kind, i + 1, rule.key, rule.reason])));
 }
 
 /** Record a file rejected as a whole (empty, unrecognised header …) with its data-line count. */
@@ -289,6 +285,16 @@ export async function validateStaged(runner: QueryRunner, kind: SourceKind): Pro
 	const valid = ident(`ingest_valid_${kind.replace('-', '_')}`);
 	const dups = ident(`ingest_dups_${kind.replace('-', '_')}`);
 	const { raw } = ruleCaseSql(kind);
+	const [{ staged }] = await runner.rows<{ staged: number }>(`SELECT count(*)::INTEGER AS staged FROM ${stage}`);
+	if (staged === 0) {
+		// Nothing of this kind: the same (empty) tables and view, in one round trip.
+		await runner.exec(
+			`CREATE OR REPLACE TEMP TABLE ${dups} (source_file VARCHAR, source_line INTEGER, first_file VARCHAR, first_line INTEGER);
+			 DROP VIEW IF EXISTS ${valid};
+			 CREATE TEMP VIEW ${valid} AS SELECT * EXCLUDE (_rule) FROM ${stage} WHERE _rule IS NULL`
+		);
+		return;
+	}
 	const idColumn = kind === 'street' ? 'crime_id' : kind === 'events' || kind === 'month-incidents' ? 'incident_id' : null;
 	// Repeated IDs among the rows that pass the row rules: every occurrence after the first (in
 	// file order, then line) is a duplicate. A hash aggregate finds the repeated keys first.
