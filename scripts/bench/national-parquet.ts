@@ -86,16 +86,20 @@ export async function benchNationalParquet(options: { log: (line: string) => voi
 		log(`  ${years} year(s) (each further year a copy with months shifted): ${rows.toLocaleString('en-GB')} rows, ${months} months, ${(bytes / 1e6).toFixed(0)} MB of Parquet (copies ${(replicateMs / 1000).toFixed(1)} s)`);
 		const lastMonth = (await runner.rows<{ m: string }>(`SELECT max(month) AS m FROM ${src}`))[0].m;
 		const queries: ParquetFigures['queries'] = [];
-		const time = async (name: string, sql: string, params: unknown[] = []) => {
+		// Each query's rows are counted by an outer count(*), except a one-row aggregate, which is fetched
+		// itself (the optimiser drops an aggregate whose value an outer count(*) does not use).
+		const time = async (name: string, sql: string, params: unknown[] = [], oneRow = false) => {
 			const q = performance.now();
-			const [{ g }] = await runner.rows<{ g: number }>(`SELECT count(*)::BIGINT AS g FROM (${sql})`, params as never);
+			const [{ g }] = oneRow
+				? ((await runner.rows<{ v: number }>(sql, params as never)).map((r) => ({ g: Number(r.v) })) as Array<{ g: number }>)
+				: await runner.rows<{ g: number }>(`SELECT count(*)::BIGINT AS g FROM (${sql})`, params as never);
 			const ms = performance.now() - q;
 			queries.push({ name, ms, groups: Number(g) });
-			log(`  ${name.padEnd(34)} ${(ms / 1000).toFixed(2).padStart(7)} s  (${Number(g).toLocaleString('en-GB')} groups)`);
+			log(`  ${name.padEnd(34)} ${(ms / 1000).toFixed(2).padStart(7)} s  (${Number(g).toLocaleString('en-GB')}${oneRow ? '' : ' groups'})`);
 		};
 		await time('month × force × type', `SELECT month, force, crime_type, count(*) FROM ${src} GROUP BY ALL`);
 		await time('LSOA × month × type', `SELECT lsoa_code, month, crime_type, count(*) FROM ${src} GROUP BY ALL`);
-		await time('COUNT(DISTINCT crime_id)', `SELECT count(DISTINCT crime_id) FROM ${src}`);
+		await time('COUNT(DISTINCT crime_id)', `SELECT count(DISTINCT crime_id)::BIGINT AS v FROM ${src}`, [], true);
 		await time(`one month (${lastMonth}) by LSOA × type`, `SELECT lsoa_code, crime_type, count(*) FROM ${src} WHERE month = ? GROUP BY ALL`, [lastMonth]);
 		const peakRssBytes = process.resourceUsage().maxRSS * 1024;
 		log(`  peak resident memory of this process ${(peakRssBytes / 1024 ** 3).toFixed(2)} GB (DuckDB memory_limit 4GB)`);
