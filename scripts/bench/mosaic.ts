@@ -17,10 +17,10 @@
  * `npx tsx scripts/bench/mosaic.ts` runs this part alone.
  */
 import { createServer } from 'node:http';
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { build } from 'esbuild';
+import { bundleBenchPage } from './page-bundle';
 import sirv from 'sirv';
 import { launchBrowser } from '../../web/tests/browser';
 import { startServer } from '../lib/server';
@@ -78,32 +78,8 @@ async function servePage(dir: string, dataDir: string): Promise<{ url: string; c
 	return { url: `http://127.0.0.1:${address.port}`, close: () => new Promise((ok) => server.close(() => ok())) };
 }
 
-async function bundlePage(dir: string): Promise<void> {
-	const root = resolve('.');
-	mkdirSync(dir, { recursive: true });
-	await build({
-		entryPoints: [join(root, 'scripts/bench/mosaic/page.ts')],
-		bundle: true,
-		format: 'esm',
-		platform: 'browser',
-		target: 'es2022',
-		outfile: join(dir, 'bench.js'),
-		logLevel: 'error',
-		plugins: [
-			{
-				name: 'aliases',
-				setup(b) {
-					b.onResolve({ filter: /^\$(analytics|models)\// }, (args) => {
-						const [, which, rest] = /^\$(analytics|models)\/(.*)$/.exec(args.path)!;
-						const base = join(root, which, rest);
-						return { path: existsSync(`${base}.ts`) ? `${base}.ts` : base };
-					});
-				}
-			}
-		]
-	});
-	for (const f of ['duckdb-eh.wasm', 'duckdb-browser-eh.worker.js']) copyFileSync(join(root, 'node_modules/@duckdb/duckdb-wasm/dist', f), join(dir, f));
-	writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>Mosaic peer bench</title><script type="module" src="./bench.js"></script>\n');
+function bundlePage(dir: string): Promise<void> {
+	return bundleBenchPage('scripts/bench/mosaic/page.ts', dir, 'Mosaic peer bench');
 }
 
 interface Bench {

@@ -28,12 +28,12 @@
  * the work; BENCH_THR_BROWSER=0 skips the browser.
  */
 import { createServer } from 'node:http';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { mkdtempSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { bundleBenchPage } from './page-bundle';
 import sirv from 'sirv';
 import { createNodeRunner } from '../lib/node-runner';
 import { loadInput } from '../lib/load-input';
@@ -60,30 +60,7 @@ export interface Row {
 
 /** Bundle the browser side and serve it with the DuckDB-wasm files on 127.0.0.1. */
 async function serveBench(dir: string): Promise<{ url: string; close: () => Promise<void> }> {
-	const root = resolve('.');
-	await build({
-		entryPoints: [join(root, 'scripts/bench/thr-browser.ts')],
-		bundle: true,
-		format: 'esm',
-		platform: 'browser',
-		target: 'es2022',
-		outfile: join(dir, 'bench.js'),
-		logLevel: 'error',
-		plugins: [
-			{
-				name: 'aliases',
-				setup(b) {
-					b.onResolve({ filter: /^\$(analytics|models)\// }, (args) => {
-						const [, which, rest] = /^\$(analytics|models)\/(.*)$/.exec(args.path)!;
-						const base = join(root, which, rest);
-						return { path: existsSync(`${base}.ts`) ? `${base}.ts` : base };
-					});
-				}
-			}
-		]
-	});
-	for (const f of ['duckdb-eh.wasm', 'duckdb-browser-eh.worker.js']) copyFileSync(join(root, 'node_modules/@duckdb/duckdb-wasm/dist', f), join(dir, f));
-	writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>THR bench</title><script type="module" src="./bench.js"></script>\n');
+	await bundleBenchPage('scripts/bench/thr-browser.ts', dir, 'THR bench');
 	const serve = sirv(dir, { dev: true });
 	const server = createServer((req, res) =>
 		serve(req, res, () => {
