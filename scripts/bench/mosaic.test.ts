@@ -10,6 +10,9 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildExtracts } from '../lib/extracts';
+import { SAMPLE_AREAS, SAMPLE_INPUTS } from '../lib/sample';
+import { tempDirs } from '../lib/extract-test-utils';
 import { createDuckDB, NODE_RUNTIME, VoidLogger, type DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
 import { Coordinator } from '@uwdata/mosaic-core';
 import type { Param, QueryRunner } from '../../analytics/runner';
@@ -21,7 +24,9 @@ import { defaultFilters, monthIndex, type ExploreDataset, type ExploreFilters } 
 import { cellValues, exploreDatasets, hourOfWeek, monthCategoryCounts } from '../../analytics/explore/queries';
 import { CountClient, applyChange, connectAll, differences, filterInputs, ipcConnector, ours, type ViewName } from './mosaic/clients';
 
-const EXTRACT = 'extracts/sample/city-of-london';
+/** The City of London sample, built afresh for the test (the sample extracts may not exist yet). */
+const temp = tempDirs('clearsight-mosaic-');
+let EXTRACT = '';
 
 type Connection = ReturnType<DuckDBBindings['connect']>;
 let db: DuckDBBindings;
@@ -30,6 +35,8 @@ let mosaicConn: Connection;
 let runner: QueryRunner;
 
 beforeAll(async () => {
+	EXTRACT = temp();
+	await buildExtracts({ inputs: SAMPLE_INPUTS, out: EXTRACT, areas: SAMPLE_AREAS });
 	const dist = dirname(createRequire(import.meta.url).resolve('@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm'));
 	db = await createDuckDB(
 		{
