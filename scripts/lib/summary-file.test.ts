@@ -102,7 +102,10 @@ describe('summary.json of the City of London sample', () => {
 		for (const layer of map.layers) {
 			const values = await cellValues(live, map.filters, layer.level);
 			expect(values.length).toBeLessThanOrEqual(MAP_CELL_BUDGET);
-			expect(layer.cells).toEqual(values.map((v) => [v.cell_id, v.n, v.harm, v.outside, v.inForceArea]));
+			// Counts and flags exactly; harm (a sum of decimal weights) to the last few bits, since
+			// DuckDB's threads may add the same weights in another order on another run.
+			expect(layer.cells.map(([id, n, , outside, inForce]) => [id, n, outside, inForce])).toEqual(values.map((v) => [v.cell_id, v.n, v.outside, v.inForceArea]));
+			layer.cells.forEach(([, , harm], i) => expect(harm).toBeCloseTo(values[i].harm, 9));
 			expect(layer.classes).toEqual(classBreaks(values.map((v) => v.value), 'jenks', 5));
 		}
 	});
