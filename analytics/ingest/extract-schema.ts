@@ -4,6 +4,7 @@
  * writes exactly these columns; the browser registers each dataset as a DuckDB view of the
  * same name. Types are DuckDB type names.
  */
+import { ident } from './sql';
 export interface ExtractColumn {
 	name: string;
 	type: 'VARCHAR' | 'INTEGER' | 'DOUBLE' | 'BOOLEAN' | 'TIMESTAMP';
@@ -387,4 +388,11 @@ export interface SourceReport {
 	/** A whole-file problem (empty, unrecognised header …), else null. */
 	file_error: string | null;
 	date_range: { first: string; last: string } | null;
+}
+
+/** `CREATE TABLE` of a dataset with the contract's columns and no rows (identifiers from the contract only). */
+export function emptyDatasetSql(name: DatasetName): string {
+	const dataset = EXTRACT_DATASETS.find((d) => d.name === name);
+	if (!dataset) throw new Error(`not a dataset of the extract contract: ${JSON.stringify(name)}`);
+	return `CREATE TABLE ${ident(name)} (${dataset.columns.map((c) => `${ident(c.name)} ${c.type}`).join(', ')})`;
 }

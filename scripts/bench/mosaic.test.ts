@@ -19,7 +19,8 @@ import type { Param, QueryRunner } from '../../analytics/runner';
 import { arrowToColumns, arrowToRows, type ArrowTableLike } from '../../web/lib/db/arrow-columns';
 import { ensureHarmWeights } from '../../analytics/thr';
 import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
-import type { ExtractManifest } from '../../analytics/ingest/extract-schema';
+import { emptyDatasetSql, type ExtractManifest } from '../../analytics/ingest/extract-schema';
+import { ident, literal } from '../../analytics/ingest/sql';
 import { defaultFilters, monthIndex, type ExploreDataset, type ExploreFilters } from '../../analytics/explore/filters';
 import { cellValues, exploreDatasets, hourOfWeek, monthCategoryCounts } from '../../analytics/explore/queries';
 import { CountClient, applyChange, connectAll, differences, filterInputs, ipcConnector, ours, type ViewName } from './mosaic/clients';
@@ -54,7 +55,7 @@ beforeAll(async () => {
 	for (const d of manifest.datasets) {
 		if (d.rows === 0) {
 			// As the app does for an empty dataset: an empty table of its columns.
-			conn.query(`CREATE TABLE "${d.name}" (${d.columns.map((c) => `"${c.name}" ${c.type}`).join(', ')})`);
+			conn.query(emptyDatasetSql(d.name));
 		} else if (d.format === 'arrow-ipc-stream') {
 			conn.insertArrowFromIPCStream(new Uint8Array(readFileSync(join(EXTRACT, d.file))), { name: d.name, create: true });
 		} else if (manifest.base_database) {
@@ -62,10 +63,10 @@ beforeAll(async () => {
 			const file = manifest.base_database.file;
 			if (!attached) {
 				db.registerFileBuffer(file, new Uint8Array(readFileSync(join(EXTRACT, file))));
-				conn.query(`ATTACH '${file}' AS base (READ_ONLY)`);
+				conn.query(`ATTACH ${literal(file)} AS base (READ_ONLY)`);
 				attached = true;
 			}
-			conn.query(`CREATE VIEW ${d.name} AS SELECT * FROM base.${d.table}`);
+			conn.query(`CREATE VIEW ${ident(d.name)} AS SELECT * FROM base.${ident(d.table)}`);
 		}
 	}
 	const run = (sql: string, params?: readonly Param[]): ArrowTableLike => {

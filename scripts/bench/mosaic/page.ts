@@ -24,6 +24,7 @@ import type { QueryRunner } from '../../../analytics/runner';
 import { monthIndex, type CellLevel, type ExploreDataset, type ExploreFilters } from '../../../analytics/explore/filters';
 import { cellValues, exploreDatasets, hourOfWeek, monthCategoryCounts } from '../../../analytics/explore/queries';
 import { CountClient, activate, changeClause, connectAll, ipcConnector, publish, differences, filterInputs, ours, type Answer, type ViewName } from './clients';
+import { emptyDatasetSql, type DatasetName } from '../../../analytics/ingest/extract-schema';
 import weights from '../../../models/harm-weights/cchi-police-uk-v1.json';
 
 /** Base datasets: read by no view of a filter change (cell records, drawn boxes only), not loaded. */
@@ -103,7 +104,7 @@ async function setup(request: SetupRequest): Promise<SetupResult> {
 	for (const d of manifest.datasets) {
 		if (d.rows === 0) {
 			// As the app does for an empty dataset: an empty table of the contract's columns.
-			await conn.query(`CREATE TABLE "${d.name}" (${d.columns.map((c) => `"${c.name}" ${c.type}`).join(', ')})`);
+			await conn.query(emptyDatasetSql(d.name as DatasetName));
 			continue;
 		}
 		if (BASE.has(d.name) || d.format !== 'arrow-ipc-stream') continue;

@@ -39,6 +39,7 @@ import { openImportedSource } from '$lib/import/local-sources';
 import type { QueryRunner } from '$analytics/runner';
 import {
 	EXTRACT_DATASETS,
+	emptyDatasetSql,
 	type ArrowDatasetEntry,
 	type BaseDatabaseReport,
 	type DatasetName,
@@ -53,6 +54,7 @@ import {
 	type HarmWeightsModel
 } from '$analytics/models/harm-weights';
 import harmWeightsFile from '$models/harm-weights/cchi-police-uk-v1.json';
+import { ident } from '$analytics/ingest/sql';
 import { ExtractLoadError } from './errors';
 import { CONTRACT_DATASETS, validateManifest } from './manifest';
 import { createWasmRunner } from './runner';
@@ -401,11 +403,6 @@ async function fetchDataset(files: SourceFiles, dataset: Fetched['dataset']): Pr
 	return { dataset, bytes, fetchMs, sha256Ms };
 }
 
-/** Quote an identifier from the extract contract (a known list, never user input). */
-function ident(name: string): string {
-	if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a contract identifier: ${JSON.stringify(name)}`);
-	return `"${name}"`;
-}
 
 const IPC_CONTINUATION = 0xffffffff;
 const ARROW_FILE_MAGIC = 'ARROW1';
@@ -456,8 +453,7 @@ async function insertDataset(conn: duckdb.AsyncDuckDBConnection, runner: QueryRu
 
 /** A table with the contract's columns and no rows. */
 async function createEmptyTable(conn: duckdb.AsyncDuckDBConnection, name: DatasetName): Promise<void> {
-	const columns = EXTRACT_DATASETS.find((d) => d.name === name)!.columns;
-	await conn.query(`CREATE TABLE ${ident(name)} (${columns.map((c) => `${ident(c.name)} ${c.type}`).join(', ')})`);
+	await conn.query(emptyDatasetSql(name));
 }
 
 /**
