@@ -5,6 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
 import { loadInput } from '../../scripts/lib/load-input';
 import { buildExtracts } from '../../scripts/lib/extracts';
@@ -35,16 +36,22 @@ export function cchiWeights(): HarmWeightsModel {
 
 let built: Promise<string> | null = null;
 
-/** The shipped street CSVs built once per test process into a temporary extract folder (removed at exit). */
+/** The shipped street CSVs built once per test process into a temporary extract folder (removed when the test file ends). */
 function sampleExtract(): Promise<string> {
 	built ??= (async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'clearsight-thr-sample-'));
-		process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
 		await buildExtracts({ inputs: [STREET_DIR], out: dir, areas: null });
 		return dir;
 	})();
 	return built;
 }
+
+// Test workers end without an 'exit' event, so the folder goes when the importing test file ends.
+afterAll(async () => {
+	const dir = await built?.catch(() => null);
+	if (dir) rmSync(dir, { recursive: true, force: true });
+	built = null;
+});
 
 /**
  * A native DuckDB with `incidents` (and the other extract tables) built from the shipped street
