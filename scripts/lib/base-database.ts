@@ -33,8 +33,12 @@ export const BASE_SORTED_BY = 'month_index';
 
 export interface BaseTable {
 	name: BaseDatasetName;
-	/** A table name or parenthesised subquery built from code (never user text) giving the rows. */
-	from: string;
+	/**
+	 * A table name or parenthesised subquery built from code (never user text) giving the rows; or
+	 * a function of the relations of the tables written before it (e.g. a pre-aggregate read from
+	 * the base rows just written rather than from the query that made them).
+	 */
+	from: string | ((written: Record<'incidents' | 'stop_search' | 'events', string>) => string);
 	/**
 	 * Columns the rows are ordered by after `month_index` (the dataset's natural order, e.g.
 	 * `['occurred_at', 'source_file', 'source_line']`); null keeps the order `from` gives (quarantine,
@@ -66,7 +70,9 @@ export async function writeBaseDatabase(runner: NodeRunner, out: string, tables:
 			const select = spec.columns.map((c) => `CAST(${ident(c.name)} AS ${c.type}) AS ${ident(c.name)}`).join(', ');
 			const order = t.order ? ` ORDER BY ${[BASE_SORTED_BY, ...t.order].map(ident).join(', ')}` : '';
 			const table = `${alias}.${ident(t.name)}`;
-			await runner.exec(`CREATE TABLE ${table} AS SELECT ${select} FROM ${t.from}${order}`);
+			const written = { incidents: `${alias}.incidents`, stop_search: `${alias}.stop_search`, events: `${alias}.events` };
+			const from = typeof t.from === 'function' ? t.from(written) : t.from;
+			await runner.exec(`CREATE TABLE ${table} AS SELECT ${select} FROM ${from}${order}`);
 			const [{ n }] = await runner.rows<{ n: number }>(`SELECT count(*) AS n FROM ${table}`);
 			datasets.push({
 				name: t.name,

@@ -35,7 +35,8 @@ import {
 	type DatasetEntry
 } from '../../analytics/ingest';
 import { queryToArrow } from './arrow-write';
-import { writeBaseDatabase, type BaseDatasetName } from './base-database';
+import { BASE_DATABASE_FILE, writeBaseDatabase, type BaseDatasetName } from './base-database';
+import { literal } from '../../analytics/ingest/sql';
 import { writeSummaryFile } from './summary-file';
 import { displayNames, listInputs } from './input-files';
 import { stageInputs } from './staging';
@@ -124,6 +125,13 @@ export interface DistrictInputs {
 export interface BuildResult {
 	manifest: ExtractManifest;
 	elapsedMs: number;
+	/** Wall time of each step of the build, in order (printed by the bench: scripts/bench/build.ts). */
+	phases: BuildPhase[];
+}
+
+export interface BuildPhase {
+	phase: string;
+	ms: number;
 }
 
 export const ATTRIBUTION: Record<string, { source: string; licence: string; text: string }> = {
@@ -209,10 +217,18 @@ const QUARANTINE_ROWS = `(SELECT * FROM ingest_quarantine q JOIN ingest_files f 
 
 async function writeDataset(runner: NodeRunner, out: string, name: DatasetName, from: string): Promise<DatasetEntry> {
 	const spec = EXTRACT_DATASETS.find((d) => d.name === name)!;
-	const { bytes, rows } = await queryToArrow(runner, spec.columns, from);
-	writeFileSync(join(out, `${name}.arrow`), bytes);
-	const sha256 = createHash('sha256').update(bytes).digest('hex');
-	return datasetEntry(runner, { name, columns: spec.columns, source: from, rows, bytes: bytes.byteLength, sha256 });
+	// The relation (often an aggregate or a sort) is evaluated once; the Arrow file and the entry's
+	// extent read the table it leaves, in its order.
+	const table = 'dataset_out';
+	await runner.exec(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM ${from}`);
+	try {
+		const { bytes, rows } = await queryToArrow(runner, spec.columns, table);
+		writeFileSync(join(out, `${name}.arrow`), bytes);
+		const sha256 = createHash('sha256').update(bytes).digest('hex');
+		return await datasetEntry(runner, { name, columns: spec.columns, source: table, rows, bytes: bytes.byteLength, sha256 });
+	} finally {
+		await runner.exec(`DROP TABLE IF EXISTS ${table}`);
+	}
 }
 
 /**
@@ -346,21 +362,24 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 		await runner.exec(
 			`CREATE OR REPLACE TEMP TABLE district_rows (seq INTEGER, district_id VARCHAR, name VARCHAR, population INTEGER, area_km2 DOUBLE, centroid_lon DOUBLE, centroid_lat DOUBLE, geometry VARCHAR)`
 		);
+		const phases: BuildPhase[] = [];
 		let phase = performance.now();
-		const lap = () => {
+		/** Ends the step `name`: records its wall time and returns it for the log. */
+		const lap = (name: string) => {
 			const ms = performance.now() - phase;
 			phase = performance.now();
+			phases.push({ phase: name, ms });
 			return `${(ms / 1000).toFixed(2)} s`;
 		};
 		const cache = options.partitions
 			? { dir: join(options.out, PARTITIONS_DIR), clean: options.clean ?? false, fingerprint: cacheFingerprint(BUILDER.version, { columns: options.columns, constants: options.constants, format: options.format }) }
 			: null;
 		const { files, batches, reread, cached } = await stageInputs(runner, paths, names, { ...options, log, cache });
-		log(`  staged ${files.length} files in ${batches} read_csv batch${batches === 1 ? '' : 'es'} (one per header shape): ${lap()}`);
+		log(`  staged ${files.length} files in ${batches} read_csv batch${batches === 1 ? '' : 'es'} (one per header shape): ${lap('stage (read_csv, row rules)')}`);
 		if (cache) log(`  months re-read: ${reread.join(', ') || 'none'}; from the cache (${PARTITIONS_DIR}): ${cached.length === 0 ? 'none' : `${cached.length} month${cached.length === 1 ? '' : 's'}`}`);
 		for (const format of SOURCE_FORMATS) await validateStaged(runner, format.kind);
 		const accounts = await fileAccounts(runner);
-		log(`  validated: ${lap()}`);
+		log(`  validated: ${lap('validate (cross-row rules, accounts)')}`);
 
 		// police.uk street records and generic month-resolution incidents share the `incidents` dataset.
 		await runner.exec(
@@ -369,7 +388,7 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 		await runner.exec(`CREATE OR REPLACE TEMP TABLE typed_stop_search AS ${typedSelectSql('stop-search')}`);
 		await runner.exec(`CREATE OR REPLACE TEMP TABLE typed_outcomes AS ${typedSelectSql('outcomes')}`);
 		await runner.exec(`CREATE OR REPLACE TEMP TABLE typed_events AS ${typedSelectSql('events')}`);
-		log(`  typed: ${lap()}`);
+		log(`  typed: ${lap('type (typed tables)')}`);
 
 		const boundaries = options.areas ? await readLsoaBoundaries(options.areas.shapefile) : null;
 		const districts = options.districts ? readDistricts(options.districts.file, options.districts) : null;
@@ -385,13 +404,15 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 		logForceArea(log, force, polygons);
 
 		const points = await buildPointTable(runner, boundaries, districts, polygons);
+		lap('force area, points (H3, LSOA)');
 		log(`  located ${points} distinct points (H3 r${H3_RESOLUTIONS.join('/')}${boundaries ? ', LSOA' : ''}${districts ? ', district' : ''}${polygons.polygons.length > 0 ? ', force area' : ''})`);
 
 		mkdirSync(options.out, { recursive: true });
 		const datasets: ExtractManifest['datasets'] = [];
-		// Each typed table joined to its points' cells (and, for stop and search, the LSOA).
-		const withCells = (table: string, extra: string, order: string, joins = '') =>
-			`(SELECT t.*, ${extra}p.h3_r7, p.h3_r8, p.h3_r9 FROM ${table} t LEFT JOIN point_cells p USING (longitude, latitude)${joins} ORDER BY t.${order}, t.source_file, t.source_line)`;
+		// Each typed table joined to its points' cells (and, for stop and search, the LSOA); unsorted:
+		// writeBaseDatabase sorts the rows it writes, and the counts and pre-aggregates need no order.
+		const withCells = (table: string, extra: string, joins = '') =>
+			`(SELECT t.*, ${extra}p.h3_r7, p.h3_r8, p.h3_r9 FROM ${table} t LEFT JOIN point_cells p USING (longitude, latitude)${joins})`;
 		// district_id: the LSOA's local authority when the districts are local authorities, else
 		// the area code when it names a district (events), else the district containing the point.
 		const incidentDistrictSql = `coalesce(ld.district_id, p.point_district)`;
@@ -406,14 +427,12 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 			incidents: withCells(
 				'typed_street',
 				`${incidentDistrictSql} AS district_id, ${flag('t.longitude IS NOT NULL OR t.lsoa_code IS NOT NULL', 'coalesce(t.lsoa_code, p.point_lsoa)', incidentDistrictSql)}`,
-				'month',
 				lsoaJoin('lsoa_code')
 			),
-			stop_search: withCells('typed_stop_search', `p.point_lsoa AS lsoa_code, ${flag('t.longitude IS NOT NULL', 'p.point_lsoa', 'p.point_district')}`, 'occurred_at'),
+			stop_search: withCells('typed_stop_search', `p.point_lsoa AS lsoa_code, ${flag('t.longitude IS NOT NULL', 'p.point_lsoa', 'p.point_district')}`),
 			events: withCells(
 				'typed_events',
 				`${eventDistrictSql} AS district_id, ${flag('t.longitude IS NOT NULL OR t.area_code IS NOT NULL', eventLsoa, eventDistrictSql)}`,
-				'occurred_at',
 				`${lsoaJoin('area_code')} LEFT JOIN district_ids di ON di.district_id = t.area_code`
 			)
 		};
@@ -424,6 +443,11 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 			{ name: 'events', from: records.events, order: ['occurred_at', 'source_file', 'source_line'] },
 			{ name: 'quarantine', from: QUARANTINE_ROWS, order: null }
 		]);
+		lap('base.duckdb (base rows sorted, checkpoint, sha256)');
+		// The placement counts and the other pre-aggregates read the rows just written (joined,
+		// flagged and typed once) rather than joining the typed tables again.
+		await runner.exec(`ATTACH ${literal(join(options.out, BASE_DATABASE_FILE))} AS built_base (READ_ONLY)`);
+		const written = { incidents: 'built_base.incidents', stop_search: 'built_base.stop_search', events: 'built_base.events' };
 		const baseEntry = (name: BaseDatasetName) => base.datasets.find((d) => d.name === name)!;
 		datasets.push(baseEntry('incidents'), baseEntry('stop_search'));
 		datasets.push(await writeDataset(runner, options.out, 'outcomes', `(SELECT * FROM typed_outcomes ORDER BY month, source_file, source_line)`));
@@ -446,7 +470,7 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 		if (population) log(`  population (Census 2021 TS021): ${population}`);
 		datasets.push(await writeDataset(runner, options.out, 'population_ethnicity', `(SELECT * FROM population_rows)`));
 		if (datasets[datasets.length - 1].rows > 0) attribution.push({ dataset: 'population_ethnicity', ...ATTRIBUTION.census });
-		const forceReport = await forceAreaReport(runner, force, records);
+		const forceReport = await forceAreaReport(runner, force, written);
 		for (const line of placementLines(forceReport)) log(`  force area, ${line}`);
 		if (districts) {
 			datasets.push(await writeDataset(runner, options.out, 'districts', `(SELECT * FROM district_rows ORDER BY seq)`));
@@ -455,26 +479,36 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 			datasets.push(await writeDataset(runner, options.out, 'districts', `(SELECT * FROM district_rows WHERE false)`));
 		}
 		datasets.push(baseEntry('quarantine'));
+		lap('other datasets, force area report');
 		// Pre-aggregates of the Map and Time views (analytics/explore/aggregates.ts).
-		datasets.push(...(await writeExploreAggregates((name, from) => writeDataset(runner, options.out, name, from), records)));
+		datasets.push(...(await writeExploreAggregates((name, from) => writeDataset(runner, options.out, name, from), written)));
+		await runner.exec(`DETACH built_base`);
+		lap('explore pre-aggregates');
 		const quarantineRows = await runner.rows(
 			`SELECT q.source_file, q.source_kind, q.source_line, q.column_name, q.reason, q.raw FROM ingest_quarantine q JOIN ingest_files f USING (source_file) ORDER BY f.file_seq, q.source_line NULLS FIRST`
 		);
 		writeFileSync(join(options.out, 'quarantine.csv'), toCsv(quarantineRows, ['source_file', 'source_kind', 'source_line', 'column_name', 'reason', 'raw']));
 		// What the Overview and the Map page draw while the browser's database starts (summary-file.ts).
+		lap('quarantine.csv');
 		const summary = await writeSummaryFile(options.out, datasets);
+		lap('summary.json');
 
 		const sources: SourceReport[] = [];
+		// Each file's first and last month, in one pass over the typed tables (not one per file).
+		const ranges = new Map(
+			(
+				await runner.rows<{ source_file: string; first: string | null; last: string | null }>(
+					`SELECT source_file, min(month) AS first, max(month) AS last FROM (
+					   SELECT month, source_file FROM typed_street UNION ALL SELECT month, source_file FROM typed_stop_search UNION ALL SELECT month, source_file FROM typed_outcomes
+					   UNION ALL SELECT month, source_file FROM typed_events
+					 ) GROUP BY source_file`
+				)
+			).map((r) => [r.source_file, r])
+		);
 		for (const file of files) {
 			const account = accounts.find((a) => a.file === file.name);
 			if (!account) throw new Error(`${file.name}: no account of its rows (internal error)`);
-			const range = await runner.rows<{ first: string | null; last: string | null }>(
-				`SELECT min(month) AS first, max(month) AS last FROM (
-				   SELECT month, source_file FROM typed_street UNION ALL SELECT month, source_file FROM typed_stop_search UNION ALL SELECT month, source_file FROM typed_outcomes
-				   UNION ALL SELECT month, source_file FROM typed_events
-				 ) WHERE source_file = ?`,
-				[file.name]
-			);
+			const range = [ranges.get(file.name) ?? { first: null, last: null }];
 			sources.push({
 				file: file.name,
 				path_hint: file.path,
@@ -507,7 +541,8 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 			summary
 		};
 		writeFileSync(join(options.out, 'manifest.json'), JSON.stringify(manifest, null, '\t') + '\n');
-		return { manifest, elapsedMs: performance.now() - started };
+		lap('sources, manifest.json');
+		return { manifest, elapsedMs: performance.now() - started, phases };
 	} finally {
 		runner.close();
 	}
