@@ -128,11 +128,17 @@ export async function createAggregateTables(runner: QueryRunner, base: BaseRelat
 }
 
 /**
- * Write both aggregates with the builder's dataset writer (one Arrow file and manifest entry
- * each). `write(name, relation)` is the builder's writeDataset for a relation.
+ * Write the aggregates (`names`, default all) with the builder's dataset writer (one Arrow file
+ * and manifest entry each). `write(name, relation)` is the builder's writeDataset for a relation.
+ * The extract builder writes `explore_points` into base.duckdb instead (scripts/lib/extracts.ts):
+ * at national scale it is millions of rows, read on demand rather than loaded whole.
  */
-export async function writeExploreAggregates<T>(write: (name: AggregateName, relation: string) => Promise<T>, base: BaseRelations): Promise<T[]> {
+export async function writeExploreAggregates<T>(
+	write: (name: AggregateName, relation: string) => Promise<T>,
+	base: BaseRelations,
+	names: readonly AggregateName[] = EXPLORE_AGGREGATES
+): Promise<T[]> {
 	const out: T[] = [];
-	for (const name of EXPLORE_AGGREGATES) out.push(await write(name, `(${aggregateSelectSql(name, base)})`));
+	for (const name of names) out.push(await write(name, `(${aggregateSelectSql(name, base)})`));
 	return out;
 }

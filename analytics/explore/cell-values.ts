@@ -6,10 +6,10 @@
 import { ident } from '../ingest/sql';
 import type { QueryRunner, Row } from '../runner';
 import { CATEGORY_COLUMN, baseColumn } from './aggregates';
-import { DATASET_LABELS, monthKey, type CellLevel, type ExploreDataset, type ExploreFilters, type Measure } from './filters';
+import { DATASET_LABELS, monthIndex, monthKey, type CellLevel, type ExploreDataset, type ExploreFilters, type Measure } from './filters';
 import { studyRegion } from './study-region';
 import { num, numOrNull } from '../shared/numbers';
-import { LEVEL_COLUMN, cellRollup, pointsFlag, rollup, tableExists, whereOf } from './query-base';
+import { LEVEL_COLUMN, cellRollup, fromTable, pointsFlag, rollup, tableExists, whereOf } from './query-base';
 
 export interface CellValue extends Row {
 	cell_id: string;
@@ -42,6 +42,12 @@ export interface CellValueOptions {
 	selection?: 'ignore' | 'apply';
 	/** Source of THR scores for the `thr` measure. */
 	thr?: ThrScores;
+	/**
+	 * Limits of the level's "from a month onwards" table (query-base.ts fromTable), read instead of
+	 * its roll-up when the period is open at its end; default FROM_TABLE_MIN_ROWS and
+	 * FROM_TABLE_MAX_ROWS. Same figures either way (the tests compare the two).
+	 */
+	fromTable?: { minRows?: number; maxRows?: number };
 }
 
 /** Why a measure cannot be shown at all for a dataset and level (null = it can). */
@@ -75,11 +81,18 @@ export async function cellValues(runner: QueryRunner, f: ExploreFilters, level: 
 	const flag = await pointsFlag(runner);
 	const byLevel = !onBase && !(apply && f.area) ? cellRollup(level, flag) : null;
 	if (byLevel) await rollup(runner, byLevel);
+	// A period open at its end, on a large roll-up: one start month's rows of the level's "from a month onwards" table.
+	const onward = byLevel && f.to === null ? await fromTable(runner, byLevel.name, options.fromTable) : null;
+	// The period's start is the table's `from_index` (no earlier than its first); dataset and categories as usual.
+	const rest = whereOf({ ...f, from: null }, { on: 'aggregate', area: false, bbox: false });
+	const params = onward ? [Math.max(f.from !== null ? monthIndex(f.from) : onward.first, onward.first), ...rest.params] : w.params;
 	const records = onBase
 		? `(SELECT ${col} AS cell_id, ${ident(CATEGORY_COLUMN[f.dataset])} AS category, ${baseColumn(f.dataset, 'in_force_area', 'BOOLEAN')} AS in_force_area, 1 AS n FROM ${ident(f.dataset)} WHERE ${w.sql} AND ${col} IS NOT NULL)`
-		: byLevel
-			? `(SELECT cell_id, category, in_force_area, n FROM ${ident(byLevel.name)} WHERE ${w.sql})`
-			: `(SELECT ${col} AS cell_id, category, ${flag} AS in_force_area, n FROM explore_points WHERE ${w.sql} AND ${col} IS NOT NULL)`;
+		: onward
+			? `(SELECT cell_id, category, in_force_area, n FROM ${ident(onward.name)} WHERE from_index = ? AND ${rest.sql})`
+			: byLevel
+				? `(SELECT cell_id, category, in_force_area, n FROM ${ident(byLevel.name)} WHERE ${w.sql})`
+				: `(SELECT ${col} AS cell_id, category, ${flag} AS in_force_area, n FROM explore_points WHERE ${w.sql} AND ${col} IS NOT NULL)`;
 	let popJoin = 'NULL::BIGINT AS population';
 	let join = '';
 	if (level === 'lsoa' && (await tableExists(runner, 'areas'))) {
@@ -104,7 +117,7 @@ export async function cellValues(runner: QueryRunner, f: ExploreFilters, level: 
 		   GROUP BY 1
 		 )
 		 SELECT c.cell_id, c.n, c.harm, c.unweighted, c.outside, ${popJoin} FROM c ${join} ORDER BY c.cell_id`,
-		w.params
+		params
 	);
 	const region = (await studyRegion(runner, f.dataset, level)).ids;
 	const unavailable = measureUnavailable(f.measure, f.dataset, level);

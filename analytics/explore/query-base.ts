@@ -89,6 +89,73 @@ export function cellRollup(level: CellLevel, flag: string): { name: string; sql:
 	};
 }
 
+/**
+ * A level's map roll-up is given a "from a month onwards" table when it has at least this many
+ * rows (below it, scanning the roll-up takes a few milliseconds) …
+ */
+export const FROM_TABLE_MIN_ROWS = 200_000;
+/** … and the table would have at most this many (it has a row per cell, category and start month). */
+export const FROM_TABLE_MAX_ROWS = 3_000_000;
+
+/** A level's "from a month onwards" table: its name and the first start month it holds. */
+export interface FromTable {
+	name: string;
+	/** The smallest `from_index`: a period starting earlier starts here. */
+	first: number;
+}
+
+const fromTables = new WeakMap<QueryRunner, Map<string, Promise<FromTable | null>>>();
+
+/**
+ * The map layer's table for a period open at its end (the filter's `to` unset): for each start
+ * month `from_index` of the roll-up's range, each (dataset, category, cell, force-area flag)'s
+ * records of the months from `from_index` onwards, summed from the level's roll-up `rollupName`
+ * (which must exist). A filter change then reads one start month's rows (zone maps: the table is
+ * sorted by it) instead of the roll-up's rows of every month in the period, with the same
+ * integer sums. Made once per runner and level, when the roll-up has at least `minRows` rows and
+ * the table would have at most `maxRows`; null otherwise (the roll-up is read).
+ */
+export function fromTable(
+	runner: QueryRunner,
+	rollupName: string,
+	{ minRows = FROM_TABLE_MIN_ROWS, maxRows = FROM_TABLE_MAX_ROWS }: { minRows?: number; maxRows?: number } = {}
+): Promise<FromTable | null> {
+	let made = fromTables.get(runner);
+	if (!made) fromTables.set(runner, (made = new Map()));
+	const key = `${rollupName}:${minRows}:${maxRows}`;
+	let p = made.get(key);
+	if (!p) {
+		p = makeFromTable(runner, rollupName, minRows, maxRows);
+		p.catch(() => made.delete(key));
+		made.set(key, p);
+	}
+	return p;
+}
+
+async function makeFromTable(runner: QueryRunner, rollupName: string, minRows: number, maxRows: number): Promise<FromTable | null> {
+	const source = ident(rollupName);
+	const [size] = await runner.rows<{ n: number; first: number | null; last: number | null }>(
+		`SELECT count(*) AS n, min(month_index) AS first, max(month_index) AS last FROM ${source}`
+	);
+	const rows = Number(size?.n ?? 0);
+	if (rows < minRows || size.first === null || size.last === null) return null;
+	// Each (dataset, category, cell, flag) has a row per start month up to its last month.
+	const [estimate] = await runner.rows<{ n: number | null }>(
+		`SELECT sum(last - ? + 1) AS n FROM (SELECT max(month_index) AS last FROM ${source} GROUP BY dataset, category, cell_id, in_force_area)`,
+		[Number(size.first)]
+	);
+	if (Number(estimate?.n ?? 0) > maxRows) return null;
+	const name = `${rollupName}_from`;
+	await runner.exec(
+		`CREATE OR REPLACE TEMP TABLE ${ident(name)} AS
+		 SELECT r.dataset, s.from_index, r.category, r.cell_id, r.in_force_area, sum(r.n)::BIGINT AS n
+		 FROM ${source} r JOIN (SELECT unnest(range(?, ? + 1)) AS from_index) s ON r.month_index >= s.from_index
+		 GROUP BY ALL ORDER BY s.from_index, r.dataset, r.category, r.cell_id`,
+		[Number(size.first), Number(size.last)]
+	);
+	return { name, first: Number(size.first) };
+}
+
 const flags = new WeakMap<QueryRunner, Promise<string>>();
 
 /** explore_points' in_force_area column, or a typed NULL when the aggregate has none; once per runner. */

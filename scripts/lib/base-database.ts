@@ -1,6 +1,7 @@
 /**
  * The base datasets (incidents, stop and search, events, quarantine) as one read-only DuckDB
- * database file, `base.duckdb`, beside the extract's Arrow files. The views read small
+ * database file, `base.duckdb`, beside the extract's Arrow files, with the `explore_points`
+ * pre-aggregate when it is large ({@link EXPLORE_POINTS_ON_DEMAND_ROWS}). The views read small
  * pre-aggregates; the base rows are needed only for a cell's records, a drawn box, an area's
  * incidents, so the browser attaches this file over HTTP and reads only the blocks a query
  * touches (range requests), instead of inserting every row into DuckDB-wasm
@@ -25,14 +26,21 @@ import type { NodeRunner } from './node-runner';
 export const BASE_DATABASE_FILE = 'base.duckdb';
 /** The DuckDB storage version DuckDB-wasm 1.32.0 (DuckDB v1.4.3) reads. */
 export const BASE_STORAGE_VERSION = 'v1.4.0';
-/** The datasets stored in the database, one table each, named after the dataset. */
+/** The base datasets stored in the database, one table each, named after the dataset. */
 export const BASE_DATASETS = ['incidents', 'stop_search', 'events', 'quarantine'] as const satisfies readonly DatasetName[];
 export type BaseDatasetName = (typeof BASE_DATASETS)[number];
+/**
+ * Rows of the Map and Time views' `explore_points` pre-aggregate from which the builder stores it
+ * in the database too (read on demand, rolled up per cell level by the views) instead of as an
+ * Arrow file loaded whole: 4.6M rows on the national set (a 185 MB Arrow file); under the limit
+ * (the sample: 9,221 rows; 1M street rows: 0.2M) in-memory scans are faster than range reads.
+ */
+export const EXPLORE_POINTS_ON_DEMAND_ROWS = 1_000_000;
 /** The sort column of the tables that have it (all but quarantine). */
 export const BASE_SORTED_BY = 'month_index';
 
 export interface BaseTable {
-	name: BaseDatasetName;
+	name: BaseDatasetName | 'explore_points';
 	/**
 	 * A table name or parenthesised subquery built from code (never user text) giving the rows; or
 	 * a function of the relations of the tables written before it (e.g. a pre-aggregate read from
@@ -45,12 +53,20 @@ export interface BaseTable {
 	 * which has no month).
 	 */
 	order: readonly string[] | null;
+	/**
+	 * Store the table only when it has at least this many rows; a smaller one is left in a
+	 * temporary table named in {@link BaseDatabase.leftOut} (sorted the same way) for the caller to
+	 * write as an Arrow file (see {@link EXPLORE_POINTS_ON_DEMAND_ROWS}).
+	 */
+	minRows?: number;
 }
 
 export interface BaseDatabase {
 	/** One manifest entry per table, in the order given. */
 	datasets: DuckdbTableEntry[];
 	report: BaseDatabaseReport;
+	/** The tables under their `minRows`, not stored: the temporary table holding each one's rows. */
+	leftOut: Partial<Record<BaseTable['name'], string>>;
 }
 
 /**
@@ -64,6 +80,7 @@ export async function writeBaseDatabase(runner: NodeRunner, out: string, tables:
 	const alias = 'base_out';
 	await runner.exec(`ATTACH ${literal(temp)} AS ${alias} (STORAGE_VERSION '${BASE_STORAGE_VERSION}')`);
 	const datasets: DuckdbTableEntry[] = [];
+	const leftOut: BaseDatabase['leftOut'] = {};
 	try {
 		for (const t of tables) {
 			const spec = EXTRACT_DATASETS.find((d) => d.name === t.name)!;
@@ -72,7 +89,19 @@ export async function writeBaseDatabase(runner: NodeRunner, out: string, tables:
 			const table = `${alias}.${ident(t.name)}`;
 			const written = { incidents: `${alias}.incidents`, stop_search: `${alias}.stop_search`, events: `${alias}.events` };
 			const from = typeof t.from === 'function' ? t.from(written) : t.from;
-			await runner.exec(`CREATE TABLE ${table} AS SELECT ${select} FROM ${from}${order}`);
+			if (t.minRows !== undefined) {
+				const staged = ident(`${t.name}_rows`);
+				await runner.exec(`CREATE OR REPLACE TEMP TABLE ${staged} AS SELECT ${select} FROM ${from}${order}`);
+				const [{ n: rows }] = await runner.rows<{ n: number }>(`SELECT count(*) AS n FROM ${staged}`);
+				if (rows < t.minRows) {
+					leftOut[t.name] = staged;
+					continue;
+				}
+				await runner.exec(`CREATE TABLE ${table} AS SELECT * FROM ${staged}`);
+				await runner.exec(`DROP TABLE ${staged}`);
+			} else {
+				await runner.exec(`CREATE TABLE ${table} AS SELECT ${select} FROM ${from}${order}`);
+			}
 			const [{ n }] = await runner.rows<{ n: number }>(`SELECT count(*) AS n FROM ${table}`);
 			datasets.push({
 				name: t.name,
@@ -93,6 +122,7 @@ export async function writeBaseDatabase(runner: NodeRunner, out: string, tables:
 	const bytes = readFileSync(path);
 	return {
 		datasets,
+		leftOut,
 		report: {
 			file: BASE_DATABASE_FILE,
 			bytes: bytes.byteLength,

@@ -35,7 +35,7 @@ import {
 	type DatasetEntry
 } from '../../analytics/ingest';
 import { queryToArrow } from './arrow-write';
-import { BASE_DATABASE_FILE, writeBaseDatabase, type BaseDatasetName } from './base-database';
+import { BASE_DATABASE_FILE, EXPLORE_POINTS_ON_DEMAND_ROWS, writeBaseDatabase, type BaseDatasetName } from './base-database';
 import { literal } from '../../analytics/ingest/sql';
 import { writeSummaryFile } from './summary-file';
 import { displayNames, listInputs } from './input-files';
@@ -46,7 +46,7 @@ import { locatePoints, readImd, readLsoaBoundaries, simplifyAndSelect, type Lsoa
 import { readDistricts, type DistrictFeature } from './districts';
 import { DEFAULT_FORCE_LOOKUPS, FORCE_LOOKUP_SOURCE, checkLookupFiles, forcePolygons, readLadChanges, type ForceLookupFiles, type ForcePolygons } from './force-area';
 import { toCsv } from '../../analytics/export/csv';
-import { writeExploreAggregates } from '../../analytics/explore/aggregates';
+import { aggregateSelectSql, writeExploreAggregates } from '../../analytics/explore/aggregates';
 import { CENSUS_FILES, CENSUS_SOURCE, loadCensusPopulation, toLad23, type CensusFiles } from '../../analytics/stop-search/census';
 
 export const BUILDER = { name: 'clearsight-extracts', version: '0.1.0' };
@@ -98,6 +98,11 @@ export interface BuildOptions {
 	 * null: none (the dataset is empty, as in the browser import, which has no Census files).
 	 */
 	census?: CensusFiles | null;
+	/**
+	 * Rows from which the `explore_points` pre-aggregate is stored in base.duckdb (read on demand)
+	 * rather than as an Arrow file; default EXPLORE_POINTS_ON_DEMAND_ROWS (scripts/lib/base-database.ts).
+	 */
+	pointsOnDemandRows?: number;
 	/** Attribution of the records, for the manifest; default: data.police.uk (OGL v3). */
 	attribution?: Array<{ dataset: string; source: string; licence: string; text: string }>;
 	/** Called with progress lines. */
@@ -441,14 +446,22 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 			{ name: 'incidents', from: records.incidents, order: ['source_file', 'source_line'] },
 			{ name: 'stop_search', from: records.stop_search, order: ['occurred_at', 'source_file', 'source_line'] },
 			{ name: 'events', from: records.events, order: ['occurred_at', 'source_file', 'source_line'] },
-			{ name: 'quarantine', from: QUARANTINE_ROWS, order: null }
+			{ name: 'quarantine', from: QUARANTINE_ROWS, order: null },
+			// The Map and Time views' points pre-aggregate (analytics/explore/aggregates.ts): millions of rows nationally, so read on demand too.
+			// Stored here only when large (EXPLORE_POINTS_ON_DEMAND_ROWS); else written as an Arrow file below.
+			{
+				name: 'explore_points',
+				from: (written) => `(${aggregateSelectSql('explore_points', written)})`,
+				order: ['dataset', 'category', 'h3_r9', 'lsoa_code', 'district_id', 'in_force_area'],
+				minRows: options.pointsOnDemandRows ?? EXPLORE_POINTS_ON_DEMAND_ROWS
+			}
 		]);
 		lap('base.duckdb (base rows sorted, checkpoint, sha256)');
 		// The placement counts and the other pre-aggregates read the rows just written (joined,
 		// flagged and typed once) rather than joining the typed tables again.
 		await runner.exec(`ATTACH ${literal(join(options.out, BASE_DATABASE_FILE))} AS built_base (READ_ONLY)`);
 		const written = { incidents: 'built_base.incidents', stop_search: 'built_base.stop_search', events: 'built_base.events' };
-		const baseEntry = (name: BaseDatasetName) => base.datasets.find((d) => d.name === name)!;
+		const baseEntry = (name: BaseDatasetName | 'explore_points') => base.datasets.find((d) => d.name === name)!;
 		datasets.push(baseEntry('incidents'), baseEntry('stop_search'));
 		datasets.push(await writeDataset(runner, options.out, 'outcomes', `(SELECT * FROM typed_outcomes ORDER BY month, source_file, source_line)`));
 		datasets.push(baseEntry('events'));
@@ -481,7 +494,10 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 		datasets.push(baseEntry('quarantine'));
 		lap('other datasets, force area report');
 		// Pre-aggregates of the Map and Time views (analytics/explore/aggregates.ts).
-		datasets.push(...(await writeExploreAggregates((name, from) => writeDataset(runner, options.out, name, from), written)));
+		const smallPoints = base.leftOut.explore_points;
+		datasets.push(smallPoints ? await writeDataset(runner, options.out, 'explore_points', smallPoints) : baseEntry('explore_points'));
+		if (smallPoints) await runner.exec(`DROP TABLE ${smallPoints}`);
+		datasets.push(...(await writeExploreAggregates((name, from) => writeDataset(runner, options.out, name, from), written, ['explore_hours', 'thr_area_months'])));
 		await runner.exec(`DETACH built_base`);
 		lap('explore pre-aggregates');
 		const quarantineRows = await runner.rows(
