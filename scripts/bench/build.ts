@@ -2,13 +2,21 @@
  * Extract build throughput: the full builder (validation, quarantine, H3, datasets) against a
  * bare DuckDB CSV → Arrow conversion of the same files (read_csv with type sniffing, rows to
  * Arrow IPC, written to disk), on the real sample and on a seeded synthetic set of ≥ 1M rows.
- * Measured, printed, never asserted.
+ * Measured, printed, never asserted. Under each row, the builder's steps (BuildResult.phases) and
+ * the bare conversion's two (read_csv, Arrow) of the median runs, so the excess can be placed.
+ *
+ * What the two sides do: bare reads the CSVs once with sniffed types and writes every column as
+ * Arrow. The builder also numbers every line, checks the row rules and the cross-row ones
+ * (duplicates), types the columns by the contract, locates every point (H3 r7/8/9, LSOA, force
+ * area), writes base.duckdb sorted by month, the pre-aggregates, the quarantine, summary.json and
+ * the manifest with every file's sha256. The ratio is therefore of a validated, indexed extract
+ * against a plain format conversion, not of like for like.
  *
  * `npx tsx scripts/bench/build.ts` runs just this benchmark (BENCH_ROWS, BENCH_REPEATS as for npm run bench).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildExtracts } from '../lib/extracts';
+import { buildExtracts, type BuildPhase } from '../lib/extracts';
 import { createNodeRunner } from '../lib/node-runner';
 import { queryToArrow } from '../lib/arrow-write';
 import type { ExtractColumn } from '../../analytics/ingest/extract-schema';
@@ -33,6 +41,9 @@ export interface BuildBenchCase {
 	rows: number;
 	builderMs: number;
 	bareMs: number;
+	/** Steps of the median builder run and of the median bare run. */
+	builderPhases: BuildPhase[];
+	barePhases: BuildPhase[];
 }
 
 function arrowType(duckType: string): ExtractColumn['type'] {
@@ -42,8 +53,11 @@ function arrowType(duckType: string): ExtractColumn['type'] {
 	return 'VARCHAR';
 }
 
-/** Bare conversion: DuckDB reads the CSVs with its own sniffing, the rows become one Arrow file. */
-export async function bareConversion(files: string[], out: string): Promise<number> {
+/**
+ * Bare conversion: DuckDB reads the CSVs with its own sniffing, the rows become one Arrow file.
+ * Returns its wall time; `phases`, when given, receives the read_csv step and the Arrow step.
+ */
+export async function bareConversion(files: string[], out: string, phases?: BuildPhase[]): Promise<number> {
 	const runner = await createNodeRunner();
 	try {
 		const started = performance.now();
@@ -52,9 +66,12 @@ export async function bareConversion(files: string[], out: string): Promise<numb
 		const columns: ExtractColumn[] = types.map((t) => ({ name: t.column_name, type: arrowType(t.column_type), description: '' }));
 		const select = columns.map((c, i) => `CAST("${c.name}" AS ${c.type}) AS c${i}`).join(', ');
 		const renamed = columns.map((c, i) => ({ ...c, name: `c${i}` }));
+		const read = performance.now();
 		const { bytes } = await queryToArrow(runner, renamed, `(SELECT ${select} FROM bare)`);
 		writeFileSync(join(out, 'bare.arrow'), bytes);
-		return performance.now() - started;
+		const ended = performance.now();
+		phases?.push({ phase: 'read_csv (sniffed types)', ms: read - started }, { phase: 'rows → Arrow file', ms: ended - read });
+		return ended - started;
 	} finally {
 		runner.close();
 	}
@@ -73,29 +90,49 @@ export async function measureBuild(label: string, inputs: string[], options: { o
 	mkdirSync(outBare, { recursive: true });
 	const full: number[] = [];
 	const bare: number[] = [];
+	const fullPhases: BuildPhase[][] = [];
+	const barePhases: BuildPhase[][] = [];
 	let rows = 0;
 	const builder = async () => {
 		const r = await buildExtracts({ inputs, out: outFull, areas: null });
 		full.push(r.elapsedMs);
+		fullPhases.push(r.phases);
 		rows = r.manifest.totals.rows_in;
+	};
+	const bareRun = async () => {
+		const phases: BuildPhase[] = [];
+		bare.push(await bareConversion(files, outBare, phases));
+		barePhases.push(phases);
 	};
 	for (let i = 0; i < options.repeats; i++) {
 		// Alternate the order so neither side always runs on a warmer cache.
 		if (i % 2 === 0) {
-			bare.push(await bareConversion(files, outBare));
+			await bareRun();
 			await builder();
 		} else {
 			await builder();
-			bare.push(await bareConversion(files, outBare));
+			await bareRun();
 		}
 	}
 	const f = median(full);
 	const b = median(bare);
+	const builderPhases = fullPhases[full.indexOf(f)];
+	const bareSteps = barePhases[bare.indexOf(b)];
 	options.log(
 		`${label.padEnd(22)} ${String(rows).padStart(9)} rows  builder ${(f / 1000).toFixed(2).padStart(6)} s (${Math.round(rows / (f / 1000)).toLocaleString('en-GB').padStart(10)} rows/s)` +
 			`  bare DuckDB ${(b / 1000).toFixed(2).padStart(6)} s (${Math.round(rows / (b / 1000)).toLocaleString('en-GB').padStart(10)} rows/s)  ratio ${(f / b).toFixed(2)}×`
 	);
-	return { label, inputs, rows, builderMs: f, bareMs: b };
+	for (const line of phaseLines(builderPhases, bareSteps, b)) options.log(line);
+	return { label, inputs, rows, builderMs: f, bareMs: b, builderPhases, barePhases: bareSteps };
+}
+
+/**
+ * The breakdown printed under a build row: each builder step in seconds and as a share of the
+ * bare conversion's whole time (so the shares add up to the ratio), then the bare steps.
+ */
+export function phaseLines(builder: readonly BuildPhase[], bare: readonly BuildPhase[], bareMs: number): string[] {
+	const line = (p: BuildPhase) => `    ${p.phase.padEnd(52)} ${(p.ms / 1000).toFixed(2).padStart(7)} s  ${(p.ms / bareMs).toFixed(2).padStart(5)}× bare`;
+	return ['  builder steps (median run):', ...builder.map(line), '  bare steps (median run):', ...bare.map(line)];
 }
 
 /**

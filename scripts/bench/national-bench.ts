@@ -67,9 +67,12 @@ export async function benchNationalBuild({ log }: { log: (line: string) => void 
 	if (process.env.BENCH_NATIONAL_BARE !== '0') {
 		const bareOut = join('bench-out', 'national-bare');
 		mkdirSync(bareOut, { recursive: true });
-		bareMs = await bareConversion(listInputs([dir]), bareOut);
+		const steps: Array<{ phase: string; ms: number }> = [];
+		bareMs = await bareConversion(listInputs([dir]), bareOut, steps);
 		rmSync(bareOut, { recursive: true, force: true });
-		log(`  bare DuckDB CSV → Arrow of the same files ${(bareMs / 1000).toFixed(1)} s; builder / bare ${(buildMs / bareMs).toFixed(2)}×`);
+		log(
+			`  bare DuckDB CSV → Arrow of the same files ${(bareMs / 1000).toFixed(1)} s (${steps.map((p) => `${p.phase} ${(p.ms / 1000).toFixed(1)} s`).join(', ')}); builder / bare ${(buildMs / bareMs).toFixed(2)}×`
+		);
 	}
 
 	// One month's file changes (the Metropolitan Police's middle month loses its last 100 rows), then is put back.

@@ -196,6 +196,20 @@ describe('(a) rows in, per file', () => {
 		for (const f of STREET) expect(manifest.sources.find((s) => s.file === f.name)!.kind).toBe('street');
 		for (const f of STOP) expect(manifest.sources.find((s) => s.file === f.name)!.kind).toBe('stop-search');
 	});
+
+	it('each source’s date_range is the first and last month of its accepted raw rows (street: Month; stop and search: Date in London)', () => {
+		for (const f of INPUT_ORDER) {
+			const street = STREET.includes(f);
+			const months = f.records
+				.filter((r) => !isDuplicate.has(`${f.name}:${r.line}`))
+				.map((r) => (street ? cell(f, r, 'Month') : londonOf(Date.parse(cell(f, r, 'Date'))).month))
+				.sort();
+			const s = manifest.sources.find((x) => x.file === f.name)!;
+			expect(s.date_range, f.name).toEqual(months.length ? { first: months[0], last: months.at(-1) } : null);
+		}
+		// Each file has its own range: the 24 monthly files of each kind start in 24 different months.
+		expect(new Set(manifest.sources.map((s) => s.date_range?.first)).size).toBe(24);
+	});
 });
 
 describe('(b, c) incidents: raw street rows minus duplicate Crime IDs', () => {

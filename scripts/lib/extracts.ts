@@ -558,6 +558,7 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 		};
 		writeFileSync(join(options.out, 'manifest.json'), JSON.stringify(manifest, null, '\t') + '\n');
 		lap('sources, manifest.json');
+		log(`  steps: ${phases.map((p) => `${p.phase} ${(p.ms / 1000).toFixed(2)} s`).join('; ')}`);
 		return { manifest, elapsedMs: performance.now() - started, phases };
 	} finally {
 		runner.close();
