@@ -26,8 +26,8 @@ export interface StartUpFigures {
 	page: string;
 	runs: number;
 	/** Medians, ms from navigation start. */
-	cold: { firstView: number; interactive: number; database: number };
-	reload: { firstView: number; interactive: number; database: number };
+	cold: Marks;
+	reload: Marks;
 	/** `uptime` load averages when the run ended. */
 	load: string;
 }
@@ -48,19 +48,35 @@ function loadAverage(): string {
 	}
 }
 
+/** Ms from navigation start, except `instantiate` (a duration). */
+interface Marks {
+	firstView: number;
+	interactive: number;
+	/** The database ready (every table made). */
+	database: number;
+	/** When the engine start began (web/lib/db/duckdb.ts startEngine). */
+	engineStart: number;
+	/** How long DuckDB-wasm's instantiate took: the worker script, the wasm fetch, compile (or code cache), instantiation. */
+	instantiate: number;
+}
+
 /** The start-up marks of the page now shown, ms from its navigation start (waits for both). */
-async function startMarks(page: Page): Promise<{ firstView: number; interactive: number; database: number }> {
+async function startMarks(page: Page): Promise<Marks> {
 	await page.waitForFunction(() => performance.getEntriesByName('clearsight:interactive').length > 0, null, { timeout: 120_000 });
 	// A string, not a function: tsx would add its __name helper to a nested function, which the page lacks.
 	return (await page.evaluate(`(() => {
 		const at = (name) => performance.getEntriesByName(name)[0];
 		const extracts = at('clearsight:extracts');
+		const engine = at('clearsight:engine');
+		const instantiate = at('clearsight:engine-instantiate');
 		return {
 			firstView: at('clearsight:first-view').startTime,
 			interactive: at('clearsight:interactive').startTime,
-			database: extracts ? extracts.startTime + extracts.duration : NaN
+			database: extracts ? extracts.startTime + extracts.duration : NaN,
+			engineStart: engine ? engine.startTime : NaN,
+			instantiate: instantiate ? instantiate.duration : NaN
 		};
-	})()`)) as { firstView: number; interactive: number; database: number };
+	})()`)) as Marks;
 }
 
 export async function benchStartUp({ log, dataDir = 'extracts/sample', runs = Number(process.env.BENCH_START_RUNS ?? 3) }: { log: (line: string) => void; dataDir?: string; runs?: number }): Promise<StartUpFigures[]> {
@@ -68,7 +84,7 @@ export async function benchStartUp({ log, dataDir = 'extracts/sample', runs = Nu
 	const out: StartUpFigures[] = [];
 	try {
 		for (const path of PAGES) {
-			const cold: Array<Awaited<ReturnType<typeof startMarks>>> = [];
+			const cold: Marks[] = [];
 			const reload: typeof cold = [];
 			for (let i = 0; i < runs; i++) {
 				const profile = mkdtempSync(join(tmpdir(), 'clearsight-start-'));
@@ -84,18 +100,15 @@ export async function benchStartUp({ log, dataDir = 'extracts/sample', runs = Nu
 					rmSync(profile, { recursive: true, force: true });
 				}
 			}
-			const pick = (xs: typeof cold, k: keyof (typeof cold)[number]) => Math.round(median(xs.map((x) => x[k])));
-			const figures: StartUpFigures = {
-				page: path,
-				runs,
-				cold: { firstView: pick(cold, 'firstView'), interactive: pick(cold, 'interactive'), database: pick(cold, 'database') },
-				reload: { firstView: pick(reload, 'firstView'), interactive: pick(reload, 'interactive'), database: pick(reload, 'database') },
-				load: loadAverage()
+			const medians = (xs: Marks[]): Marks => {
+				const pick = (k: keyof Marks) => Math.round(median(xs.map((x) => x[k])));
+				return { firstView: pick('firstView'), interactive: pick('interactive'), database: pick('database'), engineStart: pick('engineStart'), instantiate: pick('instantiate') };
 			};
+			const figures: StartUpFigures = { page: path, runs, cold: medians(cold), reload: medians(reload), load: loadAverage() };
 			out.push(figures);
 			log(
-				`start-up ${path.padEnd(5)} cold: first view ${figures.cold.firstView} ms, interactive ${figures.cold.interactive} ms (database ${figures.cold.database} ms) · ` +
-					`reload: first view ${figures.reload.firstView} ms, interactive ${figures.reload.interactive} ms (database ${figures.reload.database} ms) · ` +
+				`start-up ${path.padEnd(5)} cold: first view ${figures.cold.firstView} ms, interactive ${figures.cold.interactive} ms (database ${figures.cold.database} ms; engine from ${figures.cold.engineStart} ms, instantiate ${figures.cold.instantiate} ms) · ` +
+					`reload: first view ${figures.reload.firstView} ms, interactive ${figures.reload.interactive} ms (database ${figures.reload.database} ms; engine from ${figures.reload.engineStart} ms, instantiate ${figures.reload.instantiate} ms) · ` +
 					`median of ${runs}, load ${figures.load} · targets (quiet machine): first view ≤ 2000, interactive ≤ 2500, reload ≤ 1500`
 			);
 		}

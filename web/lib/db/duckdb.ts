@@ -33,6 +33,7 @@ import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
 import mvpWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url';
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
+import workerShim from './duckdb-worker-shim.js?url&no-inline';
 import { DATA_PATH } from './paths';
 import { LOCAL_PREFIX, listSources, servedSources, type SourceInfo } from './sources';
 import { openImportedSource } from '$lib/import/local-sources';
@@ -227,7 +228,7 @@ async function openDatabase(source: SourceInfo, onStep: (step: LoadStep) => void
 	const start = performance.now();
 	performance.mark('clearsight:db-start');
 	onStep({ step: 'engine' });
-	const engine = startEngine();
+	const engine = takeEngine();
 	engine.catch(() => {}); // reported when awaited below; avoid an unhandled rejection meanwhile
 	try {
 		const files = source.kind === 'imported' ? await importedFiles(source) : servedFiles(source.url ?? DATA_PATH);
@@ -299,6 +300,33 @@ async function openDatabase(source: SourceInfo, onStep: (step: LoadStep) => void
 	}
 }
 
+/** An engine started by warmEngine() before its source is known, taken by the next database opened. */
+let spare: Promise<Engine> | null = null;
+
+/**
+ * Start the engine now (worker, wasm, open, connect: the same for every source), while the
+ * sources are listed and the source chosen; the next getDatabase takes it. Does nothing when a
+ * database is open or opening, or an engine is already waiting.
+ */
+export function warmEngine(): void {
+	if (current || spare) return;
+	spare = startEngine();
+	spare.catch(() => {}); // reported by the openDatabase that takes it
+}
+
+function takeEngine(): Promise<Engine> {
+	const engine = spare ?? startEngine();
+	spare = null;
+	return engine;
+}
+
+/** DuckDB-wasm's worker URL, loaded through duckdb-worker-shim.js (same origin, checked there too). */
+function shimmedWorkerUrl(workerUrl: string): string {
+	const shim = new URL(workerShim, location.href);
+	shim.searchParams.set('worker', new URL(workerUrl, location.href).href);
+	return shim.href;
+}
+
 async function startEngine(): Promise<Engine> {
 	const start = performance.now();
 	try {
@@ -306,9 +334,14 @@ async function startEngine(): Promise<Engine> {
 			mvp: { mainModule: mvpWasm, mainWorker: mvpWorker },
 			eh: { mainModule: ehWasm, mainWorker: ehWorker }
 		});
-		const worker = new Worker(bundle.mainWorker!);
+		// Through our shim, so the worker compiles the wasm from the HTTP response and Chromium's
+		// compiled-code cache applies on a reload (duckdb-worker-shim.js says why).
+		const worker = new Worker(shimmedWorkerUrl(bundle.mainWorker!));
 		const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
+		const instantiating = performance.now();
 		await db.instantiate(bundle.mainModule, bundle.pthreadWorker);
+		// The worker's script, the wasm fetch, compile (or code cache) and instantiation.
+		performance.measure('clearsight:engine-instantiate', { start: instantiating, end: performance.now() });
 		// base.duckdb is read by range requests only: without these, DuckDB-wasm silently downloads
 		// a remote file whole (docs/stack-notes.md § Reading base rows on demand).
 		await db.open({ filesystem: BASE_FILESYSTEM });
