@@ -43,7 +43,7 @@ import {
 	type ForceAreaReport,
 	type ForceAreaRequest,
 	type LadChange,
-	createDictionaryType,
+	DICTIONARY_MAX_SHARE,
 	datasetEntry,
 	type DatasetEntry
 } from '$analytics/ingest';
@@ -493,8 +493,15 @@ async function writeDataset(
 	const { runner } = engine;
 	const source = isTable ? from : 'arrow_w';
 	if (!isTable) await runner.exec(`CREATE OR REPLACE TEMP TABLE arrow_w AS SELECT * FROM ${from}`);
-	const [{ n: rows }] = await runner.rows<{ n: number }>(`SELECT count(*) AS n FROM ${source}`);
+	// The row count and every text column's distinct count in one round trip; the dictionary
+	// rule is createDictionaryType's (analytics/ingest/dataset-entry.ts), applied to these counts.
+	const texts = columns.flatMap((c, i) => (c.type === 'VARCHAR' ? [i] : []));
+	const [counts] = await runner.rows<Record<string, number>>(
+		`SELECT count(*) AS n${texts.map((i) => `, count(DISTINCT ${ident(columns[i].name)}) AS ${ident(`d${i}`)}`).join('')} FROM ${source}`
+	);
+	const rows = Number(counts.n);
 	const select: string[] = [];
+	const enums: string[] = [];
 	for (const [i, column] of columns.entries()) {
 		const col = ident(column.name);
 		if (column.type === 'TIMESTAMP') {
@@ -502,8 +509,12 @@ async function writeDataset(
 			select.push(`CAST(${col} AS TIMESTAMP_MS) AS ${col}`);
 			continue;
 		}
-		if (column.type === 'VARCHAR' && (await createDictionaryType(runner, source, column.name, rows, `import_enum_${i}`))) {
-			select.push(`CAST(${col} AS ${ident(`import_enum_${i}`)}) AS ${col}`);
+		const d = column.type === 'VARCHAR' ? Number(counts[`d${i}`]) : 0;
+		if (rows > 0 && d > 0 && d <= rows * DICTIONARY_MAX_SHARE) {
+			const type = ident(`import_enum_${i}`);
+			enums.push(type);
+			await runner.exec(`DROP TYPE IF EXISTS ${type}; CREATE TYPE ${type} AS ENUM (SELECT DISTINCT ${col} FROM ${source} WHERE ${col} IS NOT NULL ORDER BY 1)`);
+			select.push(`CAST(${col} AS ${type}) AS ${col}`);
 			continue;
 		}
 		select.push(`CAST(${col} AS ${column.type}) AS ${col}`);
@@ -511,7 +522,7 @@ async function writeDataset(
 
 	const bytes = await engine.exportArrow(`SELECT ${select.join(', ')} FROM ${source}`);
 	const entry = await datasetEntry(runner, { name, columns, source, rows, bytes: bytes.byteLength, sha256: await helpers.sha256(bytes) });
-	if (!isTable) await runner.exec(`DROP TABLE arrow_w`);
-	for (let i = 0; i < columns.length; i++) await runner.exec(`DROP TYPE IF EXISTS ${ident(`import_enum_${i}`)}`);
+	const drops = [...(isTable ? [] : ['DROP TABLE arrow_w']), ...enums.map((t) => `DROP TYPE IF EXISTS ${t}`)];
+	if (drops.length) await runner.exec(drops.join('; '));
 	return { bytes, entry };
 }

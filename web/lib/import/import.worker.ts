@@ -139,6 +139,10 @@ async function inspect(file: File, name: string, pathHint: string): Promise<File
 async function handle(message: ToWorker) {
 	bundles ??= message.bundles;
 	if (message.type === 'inspect') {
+		// Files were chosen: start the import's DuckDB-wasm instance now, while the page shows
+		// what was recognised and the user checks the mapping, so Import does not wait for the
+		// engine (seconds on a loaded machine). A start-up failure is reported by the import.
+		void getEngine().catch(() => {});
 		const files = await Promise.all(message.files.map((f, i) => inspect(f, message.names[i], message.pathHints[i])));
 		post({ type: 'inspected', id: message.id, files });
 		return;
