@@ -66,6 +66,14 @@ export async function stageInputs(runner: NodeRunner, paths: readonly string[], 
 	const indexed = new Map<string, IndexedFile>();
 	for (const m of Object.values(index?.months ?? {})) for (const f of m.files) indexed.set(f.path, f);
 
+	const step = (() => {
+		let at = performance.now();
+		return () => {
+			const s = ((performance.now() - at) / 1000).toFixed(2);
+			at = performance.now();
+			return `${s} s`;
+		};
+	})();
 	// What each file is: from the index when its size and modification time are unchanged, else read.
 	const files: InputFile[] = [];
 	const mtimes: number[] = [];
@@ -137,12 +145,14 @@ export async function stageInputs(runner: NodeRunner, paths: readonly string[], 
 			}
 		});
 	}
+	options.log(`  files read, hashed (sha256) and scanned: ${fresh.size} of ${files.length}: ${step()}`);
 	const batches = batchByShape(pending, options.maxBatchBytes ?? 2 ** 30);
 	const records = new Map<number, number>();
 	for (const batch of batches) {
 		const counts = await stageFiles(runner, batch.map((p) => p.stage));
 		batch.forEach((p, k) => records.set(p.i, counts[k]));
 	}
+	options.log(`  read_csv with the row rules, ${batches.length} batch${batches.length === 1 ? '' : 'es'}: ${step()}`);
 	for (const p of pending) options.log(`  read ${p.stage.file}: ${(decisions[p.i] as { detection: DetectedSource }).detection.format.label}, ${records.get(p.i)} rows`);
 
 	const reread = months.filter((m) => dirty.has(m)).sort();
@@ -181,6 +191,7 @@ export async function stageInputs(runner: NodeRunner, paths: readonly string[], 
 			};
 		}
 		writeIndex(cache.dir, next);
+		options.log(`  partition cache: ${cached.length} month${cached.length === 1 ? '' : 's'} loaded, ${reread.length} written: ${step()}`);
 		// Months no longer among the inputs leave the cache.
 		for (const entry of readdirSync(cache.dir, { withFileTypes: true })) {
 			if (entry.isDirectory() && !months.includes(entry.name)) rmSync(join(cache.dir, entry.name), { recursive: true, force: true });
