@@ -26,7 +26,7 @@
  */
 import type { QueryRunner } from '../runner';
 import { chooseMethod, emptyScore, type BacktestScore, type MethodChoice } from './backtest';
-import { scaledCountInterval, scaledCountQuantiles } from './distributions';
+import { scaledCountCoverage, scaledCountInterval, scaledCountIntervalAndQuantiles, scaledCountQuantiles, type ScaledCountCoverage } from './distributions';
 import { fitHoltWinters } from './holt-winters';
 import { PANEL_METHODS, defaultMethodOptions, fitMethod, minHistory, type ForecastMethodName, type MethodOptions } from './methods';
 import { monthIndex, monthKey, monthlyPanel, type AreaLevel, type HarmWeightInput, type MonthlyPanel, type MonthlyPanelOptions, type MonthlyTable } from './series';
@@ -123,7 +123,8 @@ export async function forecastAreaHarm(runner: QueryRunner, options: AreaHarmOpt
 	});
 	// Trim leading months before the first data in the whole table (they are not zeros, just unknown).
 	const first = await firstDataMonth(runner, options.table ?? 'incidents', monthIndex(options.trainEnd));
-	return finishForecast(trimToData(panel, first), options, { level, measure }, started);
+	const skip = leadingSkip(monthIndex(panel.firstMonth), panel.months, first);
+	return finishForecast(viewOf(panel, skip), monthKey(monthIndex(panel.firstMonth) + skip), options, { level, measure }, started, null, true).forecast;
 }
 
 /** The first month_index with any row of `table` up to `last` (inside the force area when asked); null when none. */
@@ -135,73 +136,92 @@ async function firstDataMonth(runner: QueryRunner, table: MonthlyTable, last: nu
 	return r.first === null ? null : Number(r.first);
 }
 
-function trimToData(panel: MonthlyPanel, dataFirst: number | null): MonthlyPanel {
-	const first = monthIndex(panel.firstMonth);
-	const skip = dataFirst === null ? 0 : Math.max(0, Math.min(panel.months, dataFirst - first));
-	if (skip === 0) return panel;
-	return {
-		...panel,
-		firstMonth: monthKey(first + skip),
-		months: panel.months - skip,
-		values: panel.values.map((v) => v.subarray(skip)),
-		squares: panel.squares?.map((v) => v.subarray(skip)) ?? null,
-		counts: panel.counts.map((v) => v.subarray(skip))
-	};
-}
-
-/** Choose, forecast and package one trimmed panel: the common end of forecastAreaHarm and forecastRiskEstimates. */
-function finishForecast(
-	trimmed: MonthlyPanel,
-	options: Pick<AreaHarmOptions, 'trainEnd' | 'method' | 'methods' | 'backtestMonths'>,
-	{ level, measure }: { level: AreaLevel; measure: 'harm' | 'count' },
-	started: number
-): AreaHarmForecast {
-	const result = forecastPanel(trimmed, {
-		method: options.method ?? 'auto',
-		methods: options.methods ?? PANEL_METHODS,
-		backtestMonths: options.backtestMonths ?? 6
-	});
-	return {
-		trainEnd: options.trainEnd,
-		forecastMonth: monthKey(monthIndex(options.trainEnd) + 1),
-		firstMonth: trimmed.firstMonth,
-		measure,
-		level,
-		...result,
-		elapsedMs: performance.now() - started
-	};
+/** Leading months of a panel starting at `first` (month index) that lie before the first data (they are not zeros, just unknown). */
+function leadingSkip(first: number, months: number, dataFirst: number | null): number {
+	return dataFirst === null ? 0 : Math.max(0, Math.min(months, dataFirst - first));
 }
 
 /**
- * The panel forecastAreaHarm would build for assessment month `m`, cut from a panel that covers
- * it (same area unit, measure and weights, no fixed area list): the `history` months ending at m,
- * the areas with a record in them (sorted, as monthlyPanel orders them). Exact, so one SQL pass
- * serves many months.
+ * A monthly panel in one block per measure: row r (area areas[r]) holds months [firstMonth,
+ * firstMonth + months) at r × stride + offset + t. Rows may be all zeros (each month's forecast
+ * keeps only the areas with a record in its own window, as monthlyPanel would). Values as
+ * {@link MonthlyPanel}'s.
  */
-function slicePanel(big: MonthlyPanel, m: number, history: number): MonthlyPanel {
-	const bigFirst = monthIndex(big.firstMonth);
-	const first = m - history + 1;
-	const from = first - bigFirst;
-	if (from < 0 || m - bigFirst >= big.months) throw new RangeError(`slicePanel: ${monthKey(m)} is outside the panel`);
-	const keep: number[] = [];
-	big.counts.forEach((c, a) => {
-		for (let t = from; t < from + history; t++) {
-			if (c[t] > 0) {
-				keep.push(a);
-				break;
-			}
-		}
-	});
-	const cut = (v: Float64Array) => v.subarray(from, from + history);
+export interface FlatPanel {
+	/** Month index of the first month. */
+	firstMonth: number;
+	months: number;
+	areas: readonly string[];
+	stride: number;
+	offset: number;
+	values: Float64Array;
+	/** Σ weight² per area-month ('harm'); null for counts. */
+	squares: Float64Array | null;
+	counts: Float64Array;
+}
+
+/** The areas and months one forecast reads: area a is row rows[a] of the blocks, months col0 … col0 + n − 1. */
+interface PanelView {
+	areas: readonly string[];
+	rows: ArrayLike<number>;
+	stride: number;
+	col0: number;
+	n: number;
+	values: Float64Array;
+	squares: Float64Array | null;
+}
+
+/** A per-area panel as a view (copied into one block), its first `skip` months left out. */
+function viewOf(panel: Pick<MonthlyPanel, 'areas' | 'values' | 'squares' | 'months'>, skip = 0): PanelView {
+	const A = panel.areas.length;
+	const M = panel.months;
+	const values = new Float64Array(A * M);
+	const squares = panel.squares ? new Float64Array(A * M) : null;
+	for (let a = 0; a < A; a++) {
+		values.set(panel.values[a].subarray(0, M), a * M);
+		if (squares) squares.set(panel.squares![a].subarray(0, M), a * M);
+	}
+	return { areas: panel.areas, rows: Int32Array.from({ length: A }, (_, a) => a), stride: M, col0: skip, n: M - skip, values, squares };
+}
+
+/**
+ * Choose, forecast and package one panel view: the common end of forecastAreaHarm and
+ * forecastRiskEstimates; with `intervalLevel`, each area's interval at that level too (low,
+ * high), and its expected value (expected). `areaRows` false leaves the forecast's `areas` empty.
+ */
+function finishForecast(
+	view: PanelView,
+	firstMonth: string,
+	options: Pick<AreaHarmOptions, 'trainEnd' | 'method' | 'methods' | 'backtestMonths'>,
+	{ level, measure }: { level: AreaLevel; measure: 'harm' | 'count' },
+	started: number,
+	intervalLevel: number | null,
+	areaRows: boolean
+): { forecast: AreaHarmForecast; expected: Float64Array; effectiveWeight: Float64Array; low: Float64Array | null; high: Float64Array | null } {
+	const { result, expected, effectiveWeight, low, high } = forecastView(
+		view,
+		{
+			method: options.method ?? 'auto',
+			methods: options.methods ?? PANEL_METHODS,
+			backtestMonths: options.backtestMonths ?? 6
+		},
+		intervalLevel,
+		areaRows
+	);
 	return {
-		firstMonth: monthKey(first),
-		lastMonth: monthKey(m),
-		months: history,
-		measure: big.measure,
-		areas: keep.map((a) => big.areas[a]),
-		values: keep.map((a) => cut(big.values[a])),
-		squares: big.squares ? keep.map((a) => cut(big.squares![a])) : null,
-		counts: keep.map((a) => cut(big.counts[a]))
+		forecast: {
+			trainEnd: options.trainEnd,
+			forecastMonth: monthKey(monthIndex(options.trainEnd) + 1),
+			firstMonth,
+			measure,
+			level,
+			...result,
+			elapsedMs: performance.now() - started
+		},
+		expected,
+		effectiveWeight,
+		low,
+		high
 	};
 }
 
@@ -220,33 +240,66 @@ export function forecastPanel(
 	panel: Pick<MonthlyPanel, 'areas' | 'values' | 'squares' | 'months'>,
 	options: PanelForecastOptions
 ): Pick<AreaHarmForecast, 'period' | 'method' | 'choice' | 'scores' | 'overdispersion' | 'areas'> {
-	const n = panel.months;
+	return forecastView(viewOf(panel), options, null, true).result;
+}
+
+/**
+ * {@link forecastPanel} over a view; with `level`, each area's interval at that coverage too
+ * (what scaledCountQuantiles gives for its expected value, effective weight and φ), found in the
+ * same walk as its 80% and 95% intervals.
+ */
+function forecastView(
+	view: PanelView,
+	options: PanelForecastOptions,
+	level: number | null,
+	areaRows: boolean
+): {
+	result: Pick<AreaHarmForecast, 'period' | 'method' | 'choice' | 'scores' | 'overdispersion' | 'areas'>;
+	expected: Float64Array;
+	effectiveWeight: Float64Array;
+	low: Float64Array | null;
+	high: Float64Array | null;
+} {
+	const { n, stride, col0, values, squares, rows } = view;
+	const A = view.areas.length;
 	const B = options.backtestMonths;
 	const period = n - B >= 24 ? 12 : 1;
 	const base = defaultMethodOptions(period);
-	// Holt–Winters parameters from the region's total series (module note).
-	const total = new Float64Array(n);
-	for (const v of panel.values) for (let t = 0; t < n; t++) total[t] += v[t];
+	const series = (a: number, length: number) => values.subarray(rows[a] * stride + col0, rows[a] * stride + col0 + length);
+	// Holt–Winters parameters from the region's total series (module note), summed when first needed.
+	let total: Float64Array | null = null;
 	const hwOptions = (length: number): MethodOptions => {
 		if (length < minHistory('holt-winters', period)) return base;
+		if (!total) {
+			total = new Float64Array(n);
+			for (let a = 0; a < A; a++) {
+				const at = rows[a] * stride + col0;
+				for (let t = 0; t < n; t++) total[t] += values[at + t];
+			}
+		}
 		return { ...base, holtWintersParams: fitHoltWinters(total.subarray(0, length), period).params };
 	};
 	// Effective weight w̄ per area: Σ w² N / Σ w N over its history (1 for counts).
-	const effectiveWeight = panel.values.map((v, a) => {
-		if (!panel.squares) return 1;
+	const effectiveWeight = new Float64Array(A);
+	for (let a = 0; a < A; a++) {
+		if (!squares) {
+			effectiveWeight[a] = 1;
+			continue;
+		}
+		const at = rows[a] * stride + col0;
 		let s = 0;
 		let s2 = 0;
 		for (let t = 0; t < n; t++) {
-			s += v[t];
-			s2 += panel.squares[a][t];
+			s += values[at + t];
+			s2 += squares[at + t];
 		}
-		return s > 0 ? s2 / s : 0;
-	});
+		effectiveWeight[a] = s > 0 ? s2 / s : 0;
+	}
 	const requested = options.method === 'auto' ? options.methods : [options.method];
 	const origins: number[] = [];
 	for (let o = n - B; o < n; o++) if (o >= Math.max(2, period + 1)) origins.push(o);
 
-	const scores: AreaHarmScore[] = requested.map((method) => panelBacktest(panel, method, period, origins, base, hwOptions, effectiveWeight));
+	const scores: AreaHarmScore[] = requested.map((method) => panelBacktest(view, series, method, period, origins, base, hwOptions, effectiveWeight));
 	const naive = scores.find((s) => s.method === 'seasonal-naive' && s.mae !== null);
 	if (naive && naive.mae! > 0) for (const s of scores) if (s.mae !== null) s.relativeMae = s.mae / naive.mae!;
 	let choice: MethodChoice;
@@ -266,67 +319,107 @@ export function forecastPanel(
 	const method = choice.method!;
 	const phi = scores.find((s) => s.method === method)?.overdispersion ?? 1;
 	const options_ = method === 'holt-winters' ? hwOptions(n) : base;
-	const areas: AreaHarmRow[] = panel.areas.map((areaId, a) => {
-		const history = panel.values[a];
-		const expected = n >= minHistory(method, period) ? fitMethod(method, history, options_).forecast(1)[0] : 0;
-		const q = scaledCountInterval(expected, effectiveWeight[a], phi);
-		return { areaId, expected, ...q, effectiveWeight: effectiveWeight[a], history: Array.from(history) };
-	});
-	return { period, method, choice, scores, overdispersion: phi, areas };
+	const fits = n >= minHistory(method, period);
+	const seasons = fits ? seasonalSeasons(method, options_, view) : 0;
+	const expected = new Float64Array(A);
+	const low = level === null ? null : new Float64Array(A);
+	const high = level === null ? null : new Float64Array(A);
+	const q = new Float64Array(6);
+	const areas: AreaHarmRow[] = areaRows ? new Array(A) : [];
+	for (let a = 0; a < A; a++) {
+		const at = rows[a] * stride + col0;
+		const e = !fits ? 0 : seasons > 0 ? seasonalPoint(values, at, n, period, seasons) : fitMethod(method, series(a, n), options_).forecast(1)[0];
+		expected[a] = e;
+		const w = effectiveWeight[a];
+		let interval: { lo80: number; hi80: number; lo95: number; hi95: number } | null = null;
+		if (level === null) interval = scaledCountInterval(e, w, phi);
+		else {
+			scaledCountIntervalAndQuantiles(e, w, phi, level, q);
+			if (areaRows) interval = { lo80: q[0], hi80: q[1], lo95: q[2], hi95: q[3] };
+			low![a] = q[4];
+			high![a] = q[5];
+		}
+		if (areaRows) {
+			const history = new Array<number>(n);
+			for (let t = 0; t < n; t++) history[t] = values[at + t];
+			areas[a] = { areaId: view.areas[a], expected: e, ...interval!, effectiveWeight: w, history };
+		}
+	}
+	return { result: { period, method, choice, scores, overdispersion: phi, areas }, expected, effectiveWeight, low, high };
 }
 
 function panelBacktest(
-	panel: Pick<MonthlyPanel, 'areas' | 'values' | 'months'>,
+	view: PanelView,
+	series: (a: number, length: number) => Float64Array,
 	method: ForecastMethodName,
 	period: number,
 	origins: number[],
 	base: MethodOptions,
 	hwOptions: (length: number) => MethodOptions,
-	effectiveWeight: number[]
+	effectiveWeight: Float64Array
 ): AreaHarmScore {
 	const started = performance.now();
 	const need = minHistory(method, period);
 	const usable = origins.filter((o) => o >= need);
 	const empty: AreaHarmScore = { ...emptyScore(method, `needs ${need} months of history before each origin`, started), overdispersion: null };
 	if (usable.length === 0 || usable.length < origins.length) return { ...empty, seconds: (performance.now() - started) / 1000 };
-	// Per origin: Σ|e|, Σe, Σscale, Σe², Σv, and the points themselves for coverage.
-	const perOrigin = usable.map(() => ({ e2: 0, v: 0 }));
-	const points: Array<{ origin: number; mean: number; actual: number; w: number }> = [];
+	const { values, rows, stride, col0 } = view;
+	const A = view.areas.length;
+	const K = usable.length;
+	const seasons = seasonalSeasons(method, base, view);
+	// Per origin: Σe², Σv; per point (origin-major, then area): the forecast and the actual, for coverage.
+	const e2 = new Float64Array(K);
+	const v = new Float64Array(K);
+	const means = new Float64Array(K * A);
+	const actuals = new Float64Array(K * A);
+	// Each area's in-sample naive sum Σ_{t=period}^{o−1} |y_t − y_{t−period}|, extended from one
+	// origin to the next: the same additions in the same order as summing from `period` each time.
+	const naive = new Float64Array(A);
+	let naiveTo = period;
 	let abs = 0;
 	let err = 0;
 	let scale = 0;
-	usable.forEach((o, k) => {
+	for (let k = 0; k < K; k++) {
+		const o = usable[k];
 		const opts = method === 'holt-winters' ? hwOptions(o) : base;
-		for (let a = 0; a < panel.areas.length; a++) {
-			const series = panel.values[a];
-			const mean = fitMethod(method, series.subarray(0, o), opts).forecast(1)[0];
-			const actual = series[o];
+		for (let a = 0; a < A; a++) {
+			const at = rows[a] * stride + col0;
+			const mean = seasons > 0 ? seasonalPoint(values, at, o, period, seasons) : fitMethod(method, series(a, o), opts).forecast(1)[0];
+			const actual = values[at + o];
 			const e = mean - actual;
 			abs += Math.abs(e);
 			err += e;
-			let s = 0;
-			for (let t = period; t < o; t++) s += Math.abs(series[t] - series[t - period]);
+			let s = naive[a];
+			for (let t = naiveTo; t < o; t++) s += Math.abs(values[at + t] - values[at + t - period]);
+			naive[a] = s;
 			scale += o > period ? s / (o - period) : 0;
-			perOrigin[k].e2 += e * e;
-			perOrigin[k].v += mean * effectiveWeight[a];
-			points.push({ origin: k, mean, actual, w: effectiveWeight[a] });
+			e2[k] += e * e;
+			v[k] += mean * effectiveWeight[a];
+			means[k * A + a] = mean;
+			actuals[k * A + a] = actual;
 		}
-	});
-	const totalE2 = perOrigin.reduce((s, p) => s + p.e2, 0);
-	const totalV = perOrigin.reduce((s, p) => s + p.v, 0);
+		naiveTo = Math.max(naiveTo, o);
+	}
+	let totalE2 = 0;
+	let totalV = 0;
+	for (let k = 0; k < K; k++) totalE2 += e2[k];
+	for (let k = 0; k < K; k++) totalV += v[k];
 	const phi = (e2: number, v: number) => (v > 0 ? Math.max(1, e2 / v) : 1);
 	// Coverage with φ estimated leaving out the origin being scored.
-	const phiWithout = perOrigin.map((p) => phi(totalE2 - p.e2, totalV - p.v));
 	let in80 = 0;
 	let in95 = 0;
 	let width = 0;
-	for (const p of points) {
-		const q = scaledCountInterval(p.mean, p.w, phiWithout[p.origin]);
-		if (p.actual >= q.lo80 && p.actual <= q.hi80) in80++;
-		if (p.actual >= q.lo95 && p.actual <= q.hi95) in95++;
-		width += q.hi80 - q.lo80;
+	const cover: ScaledCountCoverage = { in80: false, in95: false, width80: 0 };
+	for (let k = 0; k < K; k++) {
+		const phiWithout = phi(totalE2 - e2[k], totalV - v[k]);
+		for (let a = 0; a < A; a++) {
+			scaledCountCoverage(actuals[k * A + a], means[k * A + a], effectiveWeight[a], phiWithout, cover);
+			if (cover.in80) in80++;
+			if (cover.in95) in95++;
+			width += cover.width80;
+		}
 	}
-	const count = points.length;
+	const count = K * A;
 	return {
 		method,
 		origins: usable.length,
@@ -342,6 +435,33 @@ function panelBacktest(
 		skipped: null,
 		overdispersion: phi(totalE2, totalV)
 	};
+}
+
+/**
+ * The seasons a seasonal method averages (1 for the naive method), when its one-step forecast can
+ * be taken straight from the series ({@link seasonalPoint}, the same arithmetic as fitMethod's);
+ * 0 for other methods, or when a value of the view is not a count (fitMethod then throws its own error).
+ */
+function seasonalSeasons(method: ForecastMethodName, base: MethodOptions, view: PanelView): number {
+	if (method !== 'seasonal-naive' && method !== 'seasonal-mean') return 0;
+	for (let a = 0; a < view.areas.length; a++) {
+		const at = view.rows[a] * view.stride + view.col0;
+		for (let t = 0; t < view.n; t++) if (!(Number.isFinite(view.values[at + t]) && view.values[at + t] >= 0)) return 0;
+	}
+	return method === 'seasonal-naive' ? 1 : base.seasons;
+}
+
+/**
+ * fitMethod('seasonal-mean' or 'seasonal-naive', the n values from values[at]).forecast(1)[0]
+ * without the fitted object: the mean of the values n − period, n − 2·period, … steps in, over up
+ * to `seasons` of them, added in the same order (methods.ts seasonalMean).
+ */
+function seasonalPoint(values: Float64Array, at: number, n: number, period: number, seasons: number): number {
+	let t = n - period;
+	let sum = 0;
+	let k = 0;
+	for (; k < seasons && t >= 0; k++, t -= period) sum += values[at + t];
+	return sum / k;
 }
 
 export interface RiskEstimatesOptions {
@@ -365,11 +485,18 @@ export interface RiskEstimatesOptions {
 	/**
 	 * Read the panel and the first month with data elsewhere than `table` (the THR engine's
 	 * pre-aggregate, analytics/thr/area-months.ts), giving the same values; default monthlyPanel.
+	 * `flatPanel`, when given and not null, is used instead of `panel` (the same values in one block).
 	 */
 	source?: {
 		panel: (options: MonthlyPanelOptions) => Promise<MonthlyPanel>;
+		flatPanel?: (options: MonthlyPanelOptions) => FlatPanel | null;
 		firstDataMonth: (last: number, forceAreaOnly?: boolean) => Promise<number | null>;
 	};
+	/**
+	 * False: each forecast's `areas` is left empty (the estimates per row are given all the same),
+	 * for callers that need no per-area explanation (a trend of every area). Default true.
+	 */
+	areaRows?: boolean;
 }
 
 export interface RiskEstimatesResult {
@@ -383,6 +510,21 @@ export interface RiskEstimatesResult {
 	forecasts: AreaHarmForecast[];
 }
 
+/** A per-area panel as one block per measure (copied). */
+function flatten(panel: MonthlyPanel): FlatPanel {
+	const A = panel.areas.length;
+	const M = panel.months;
+	const values = new Float64Array(A * M);
+	const squares = panel.squares ? new Float64Array(A * M) : null;
+	const counts = new Float64Array(A * M);
+	for (let a = 0; a < A; a++) {
+		values.set(panel.values[a].subarray(0, M), a * M);
+		if (squares) squares.set(panel.squares![a].subarray(0, M), a * M);
+		counts.set(panel.counts[a].subarray(0, M), a * M);
+	}
+	return { firstMonth: monthIndex(panel.firstMonth), months: M, areas: panel.areas, stride: M, offset: 0, values, squares, counts };
+}
+
 /**
  * Expected harm next month and its interval for each (assessment month, area) row — the shape
  * of the THR engine's Risk input (analytics/thr/risk.ts: RiskEstimates), so a provider is one
@@ -390,8 +532,9 @@ export interface RiskEstimatesResult {
  * req.model.scope.area_unit, weights: req.weights, intervalLevel: req.component.interval_level })`.
  * One forecast per distinct assessment month, each from data up to that month only: one SQL pass
  * reads the monthly panel covering every month's history, and each month's panel is cut from it
- * (exactly the one forecastAreaHarm would read; tested). An area the forecast does not know (no
- * records in the history window) gets 0 [0, 0].
+ * (exactly the one forecastAreaHarm would read: the `history` months ending at the month, the
+ * areas with a record in them, sorted, leading months before the first data left out; tested).
+ * An area the forecast does not know (no records in the history window) gets 0 [0, 0].
  */
 export async function forecastRiskEstimates(runner: QueryRunner, options: RiskEstimatesOptions): Promise<RiskEstimatesResult> {
 	const { rows } = options;
@@ -412,42 +555,84 @@ export async function forecastRiskEstimates(runner: QueryRunner, options: RiskEs
 	const history = options.historyMonths ?? 36;
 	// One SQL pass for every month: the panel from the first month's history to the last month,
 	// then each month's panel cut from it (the same values forecastAreaHarm would read).
-	const big = months.length
-		? await (options.source?.panel ?? ((o: MonthlyPanelOptions) => monthlyPanel(runner, o)))({
-				table,
-				level,
-				lastMonth: monthKey(months[months.length - 1]),
-				months: history + months[months.length - 1] - months[0],
-				measure: 'harm',
-				weights: options.weights,
-				forceAreaOnly: options.forceAreaOnly
-			})
-		: null;
+	let big: FlatPanel | null = null;
+	if (months.length) {
+		const panelOptions: MonthlyPanelOptions = {
+			table,
+			level,
+			lastMonth: monthKey(months[months.length - 1]),
+			months: history + months[months.length - 1] - months[0],
+			measure: 'harm',
+			weights: options.weights,
+			forceAreaOnly: options.forceAreaOnly
+		};
+		big = options.source?.flatPanel?.(panelOptions) ?? flatten(await (options.source?.panel ?? ((o: MonthlyPanelOptions) => monthlyPanel(runner, o)))(panelOptions));
+	}
 	const dataFirst = !months.length
 		? null
 		: options.source
 			? await options.source.firstDataMonth(months[months.length - 1], options.forceAreaOnly)
 			: await firstDataMonth(runner, table, months[months.length - 1], options.forceAreaOnly);
+	// Each area's interval at the requested level comes from the walk that finds its 80% and 95%
+	// intervals (the same values scaledCountQuantiles gives); a level it would reject is left to it.
+	const intervalLevel = options.intervalLevel > 0 && options.intervalLevel < 1 ? options.intervalLevel : null;
+	const areaRows = options.areaRows ?? true;
+	// Each row's area as a row of the panel (−1: not in it).
+	const panelRow = new Map<string, number>();
+	big?.areas.forEach((a, r) => panelRow.set(a, r));
+	const rowOf = new Int32Array(n);
+	for (let i = 0; i < n; i++) rowOf[i] = panelRow.get(rows.areaId[i]) ?? -1;
+	const position = new Int32Array(big ? big.areas.length : 0);
 	for (const m of months) {
 		const started = performance.now();
-		const panel = trimToData(slicePanel(big!, m, history), dataFirst !== null && dataFirst <= m ? dataFirst : null);
-		const f = finishForecast(
-			panel,
+		const p = big!;
+		// The `history` months ending at m; the areas with a record in them.
+		const from = m - history + 1 - p.firstMonth;
+		if (from < 0 || m - p.firstMonth >= p.months) throw new RangeError(`slicePanel: ${monthKey(m)} is outside the panel`);
+		const keep: number[] = [];
+		position.fill(-1);
+		for (let r = 0; r < p.areas.length; r++) {
+			const at = r * p.stride + p.offset + from;
+			for (let t = 0; t < history; t++) {
+				if (p.counts[at + t] > 0) {
+					position[r] = keep.length;
+					keep.push(r);
+					break;
+				}
+			}
+		}
+		const skip = leadingSkip(m - history + 1, history, dataFirst !== null && dataFirst <= m ? dataFirst : null);
+		const view: PanelView = {
+			areas: keep.map((r) => p.areas[r]),
+			rows: keep,
+			stride: p.stride,
+			col0: p.offset + from + skip,
+			n: history - skip,
+			values: p.values,
+			squares: p.squares
+		};
+		const { forecast: f, expected, effectiveWeight, low, high } = finishForecast(
+			view,
+			monthKey(m - history + 1 + skip),
 			{ trainEnd: monthKey(m), method: options.method, methods: options.methods, backtestMonths: options.backtestMonths },
 			{ level, measure: 'harm' },
-			started
+			started,
+			intervalLevel,
+			areaRows
 		);
 		out.forecasts.push(f);
 		methods.push(`${monthKey(m)}: ${f.method}`);
-		const byArea = new Map(f.areas.map((a) => [a.areaId, a]));
 		for (let i = 0; i < n; i++) {
-			if (rows.monthIndex[i] !== m) continue;
-			const a = byArea.get(rows.areaId[i]);
-			if (!a) continue;
-			const [low, high] = scaledCountQuantiles({ mean: a.expected, unit: a.effectiveWeight, overdispersion: f.overdispersion, level: options.intervalLevel });
-			out.expected[i] = a.expected;
-			out.low[i] = low;
-			out.high[i] = high;
+			if (rows.monthIndex[i] !== m || rowOf[i] < 0) continue;
+			const j = position[rowOf[i]];
+			if (j < 0) continue;
+			if (low && high) {
+				out.low[i] = low[j];
+				out.high[i] = high[j];
+			} else {
+				[out.low[i], out.high[i]] = scaledCountQuantiles({ mean: expected[j], unit: effectiveWeight[j], overdispersion: f.overdispersion, level: options.intervalLevel });
+			}
+			out.expected[i] = expected[j];
 		}
 	}
 	out.method = `forecast (${methods.join('; ') || 'no rows'})`;

@@ -19,6 +19,7 @@ import type { QueryRunner } from '../runner';
 import { hasColumn, tableExists } from '../shared/catalog';
 import { monthIndex, monthKey } from '../shared/months';
 import type { HarmWeightInput, MonthlyPanel, MonthlyPanelOptions } from '../forecast/series';
+import type { FlatPanel } from '../forecast/area-harm';
 import type { Columns } from '../runner';
 import type { ThrModel } from './model';
 import { HARM_SCALE, windowSums } from './sql';
@@ -141,10 +142,11 @@ export interface AreaMonthGrid {
 	months: number;
 	/** Areas with at least one record in the range (lsoa_code not null; outside the force area left out when `forceAreaOnly`), sorted. */
 	areas: string[];
-	records: Float64Array[];
-	counted: Float64Array[];
-	harmMicro: Float64Array[];
-	harm2: Float64Array[];
+	/** Each measure in one block, area by area: area a, month first + t at a × months + t. */
+	records: Float64Array;
+	counted: Float64Array;
+	harmMicro: Float64Array;
+	harm2: Float64Array;
 	/** What it was read with, so a panel is only cut from it for the same weights and flag. */
 	weights: readonly HarmWeightInput[];
 	forceAreaOnly: boolean;
@@ -185,25 +187,40 @@ export async function readAreaMonthGrid(
 	const names = cols.area as (string | null)[];
 	let areas: string[] = [];
 	for (let r = 0; r < k.length; r++) if (t[r] === null) areas[k[r]] = names[r]!;
-	const make = () => areas.map(() => new Float64Array(months));
-	let [records, counted, harmMicro, harm2] = [make(), make(), make(), make()];
+	const size = areas.length * months;
+	let [records, counted, harmMicro, harm2] = [new Float64Array(size), new Float64Array(size), new Float64Array(size), new Float64Array(size)];
 	const [n, c, h, h2] = [cols.n, cols.counted, cols.harm, cols.harm2] as number[][];
 	for (let r = 0; r < k.length; r++) {
 		const at = t[r];
 		if (at === null) continue;
-		records[k[r]][at] = n[r];
-		counted[k[r]][at] = c[r];
-		harmMicro[k[r]][at] = h[r];
-		harm2[k[r]][at] = h2[r];
+		const i = k[r] * months + at;
+		records[i] = n[r];
+		counted[i] = c[r];
+		harmMicro[i] = h[r];
+		harm2[i] = h2[r];
 	}
 	// JavaScript's order (code units), as monthlyPanel and the engine sort: re-sorted if SQL's differs.
 	if (areas.some((a, i) => i > 0 && !(areas[i - 1] < a))) {
 		const order = areas.map((_, j) => j).sort((a, b) => (areas[a] < areas[b] ? -1 : areas[a] > areas[b] ? 1 : 0));
-		const pick = <T>(xs: T[]) => order.map((j) => xs[j]);
+		const pick = (xs: Float64Array) => {
+			const out = new Float64Array(size);
+			order.forEach((j, a) => out.set(xs.subarray(j * months, (j + 1) * months), a * months));
+			return out;
+		};
 		[records, counted, harmMicro, harm2] = [pick(records), pick(counted), pick(harmMicro), pick(harm2)];
 		areas = order.map((j) => areas[j]);
 	}
 	return { first, months, areas, records, counted, harmMicro, harm2, weights, forceAreaOnly };
+}
+
+/** Whether a panel asked for with `options` can be cut from `grid` (read with the same weights and flag, covering its months): its first month's offset in the grid, else null. */
+function gridOffset(grid: AreaMonthGrid, options: MonthlyPanelOptions): number | null {
+	if (options.months === undefined || options.areas || options.categories || options.measure !== 'harm' || options.level !== 'lsoa') return null;
+	if ((options.table ?? 'incidents') !== 'incidents' || options.weights !== grid.weights || (options.forceAreaOnly ?? false) !== grid.forceAreaOnly) return null;
+	const last = monthIndex(options.lastMonth);
+	const from = last - options.months + 1 - grid.first;
+	if (from < 0 || last - grid.first >= grid.months) return null;
+	return from;
 }
 
 /**
@@ -211,35 +228,61 @@ export async function readAreaMonthGrid(
  * that covers its months; null when it does not (the caller then queries).
  */
 export function panelFromGrid(grid: AreaMonthGrid, options: MonthlyPanelOptions): MonthlyPanel | null {
-	if (options.months === undefined || options.areas || options.categories || options.measure !== 'harm' || options.level !== 'lsoa') return null;
-	if ((options.table ?? 'incidents') !== 'incidents' || options.weights !== grid.weights || (options.forceAreaOnly ?? false) !== grid.forceAreaOnly) return null;
-	const last = monthIndex(options.lastMonth);
-	const first = last - options.months + 1;
-	const from = first - grid.first;
-	if (from < 0 || last - grid.first >= grid.months) return null;
+	const from = gridOffset(grid, options);
+	if (from === null) return null;
+	const months = options.months!;
+	const M = grid.months;
 	const keep: number[] = [];
-	grid.records.forEach((r, a) => {
-		for (let t = from; t < from + options.months!; t++) {
-			if (r[t] > 0) {
+	for (let a = 0; a < grid.areas.length; a++) {
+		for (let t = from; t < from + months; t++) {
+			if (grid.records[a * M + t] > 0) {
 				keep.push(a);
 				break;
 			}
 		}
-	});
-	const cut = (v: Float64Array, scale: number) => {
-		const out = new Float64Array(options.months!);
-		for (let t = 0; t < out.length; t++) out[t] = v[from + t] / scale;
+	}
+	const cut = (v: Float64Array, a: number, scale: number) => {
+		const out = new Float64Array(months);
+		for (let t = 0; t < months; t++) out[t] = v[a * M + from + t] / scale;
 		return out;
 	};
 	return {
-		firstMonth: monthKey(first),
+		firstMonth: monthKey(monthIndex(options.lastMonth) - months + 1),
 		lastMonth: options.lastMonth,
-		months: options.months,
+		months,
 		measure: 'harm',
 		areas: keep.map((a) => grid.areas[a]),
-		values: keep.map((a) => cut(grid.harmMicro[a], 1_000_000)),
-		squares: keep.map((a) => cut(grid.harm2[a], 1_000_000_000_000)),
-		counts: keep.map((a) => cut(grid.records[a], 1))
+		values: keep.map((a) => cut(grid.harmMicro, a, 1_000_000)),
+		squares: keep.map((a) => cut(grid.harm2, a, 1_000_000_000_000)),
+		counts: keep.map((a) => cut(grid.records, a, 1))
+	};
+}
+
+/**
+ * The same panel as {@link panelFromGrid}, as one block per measure over every area of the grid
+ * (an area without records in the panel's months is all zeros there, and each month's forecast
+ * keeps only the areas with records in its own window), without a typed array per area: the
+ * values are the grid's divided once, cell by cell, as panelFromGrid divides them. Null when the
+ * grid does not cover the panel.
+ */
+export function flatPanelFromGrid(grid: AreaMonthGrid, options: MonthlyPanelOptions): FlatPanel | null {
+	const from = gridOffset(grid, options);
+	if (from === null) return null;
+	const values = new Float64Array(grid.harmMicro.length);
+	const squares = new Float64Array(grid.harm2.length);
+	for (let i = 0; i < values.length; i++) {
+		values[i] = grid.harmMicro[i] / 1_000_000;
+		squares[i] = grid.harm2[i] / 1_000_000_000_000;
+	}
+	return {
+		firstMonth: monthIndex(options.lastMonth) - options.months! + 1,
+		months: options.months!,
+		areas: grid.areas,
+		stride: grid.months,
+		offset: from,
+		values,
+		squares,
+		counts: grid.records
 	};
 }
 
@@ -252,31 +295,42 @@ export function panelFromGrid(grid: AreaMonthGrid, options: MonthlyPanelOptions)
 export function sumsFromGrid(model: ThrModel, grid: AreaMonthGrid, months: readonly number[], scopeList: readonly string[] | null): Columns {
 	const sums = windowSums(model);
 	const sorted = [...new Set(months)].sort((a, b) => a - b);
+	const M = grid.months;
 	const index = new Map(grid.areas.map((a, i) => [a, i]));
-	const out: Columns = { month_index: [], area_id: [] };
-	for (const x of sums) if (x.alias !== 'in_scope') out[x.alias] = [];
-	const windowSum = (series: Float64Array, m: number, from: number, to: number) => {
+	// Every measure holds whole numbers (records, or millionths of a day), so any order of adding gives the same sum.
+	const windowSum = (series: Float64Array, i: number, m: number, from: number, to: number) => {
 		let s = 0;
 		const lo = Math.max(0, m - from - grid.first);
-		const hi = Math.min(grid.months - 1, m - to - grid.first);
-		for (let t = lo; t <= hi; t++) s += series[t];
+		const hi = Math.min(M - 1, m - to - grid.first);
+		for (let t = lo; t <= hi; t++) s += series[i * M + t];
 		return s;
 	};
 	const inScope = sums.find((x) => x.alias === 'in_scope')!;
-	for (const m of sorted) {
-		const areas = scopeList ?? grid.areas.filter((_, i) => windowSum(grid.counted[i], m, inScope.from, inScope.to) > 0);
-		for (const area of areas) {
-			const i = index.get(area);
-			out.month_index.push(m);
-			out.area_id.push(area);
-			for (const x of sums) {
-				if (x.alias === 'in_scope') continue;
-				if (i === undefined) out[x.alias].push(0);
-				else if (x.measure === 'harm') out[x.alias].push(windowSum(grid.harmMicro[i], m, x.from, x.to) / HARM_SCALE);
-				else out[x.alias].push(windowSum(grid.counted[i], m, x.from, x.to));
+	// The rows of each month: grid index per area (−1: not in the grid), in the order given.
+	const scopeRows = scopeList ? Int32Array.from(scopeList, (a) => index.get(a) ?? -1) : null;
+	const perMonth = sorted.map((m) => {
+		if (scopeRows) return scopeRows;
+		const rows: number[] = [];
+		for (let i = 0; i < grid.areas.length; i++) if (windowSum(grid.counted, i, m, inScope.from, inScope.to) > 0) rows.push(i);
+		return rows;
+	});
+	const total = perMonth.reduce((s, r) => s + r.length, 0);
+	const out: Columns = { month_index: new Array(total), area_id: new Array(total) };
+	const columns = sums.filter((x) => x.alias !== 'in_scope').map((x) => ({ x, values: (out[x.alias] = new Array(total)) as number[], series: x.measure === 'harm' ? grid.harmMicro : grid.counted }));
+	let r = 0;
+	sorted.forEach((m, j) => {
+		const rows = perMonth[j];
+		for (let q = 0; q < rows.length; q++, r++) {
+			const i = rows[q];
+			out.month_index[r] = m;
+			out.area_id[r] = i < 0 ? scopeList![q] : grid.areas[i];
+			for (const { x, values, series } of columns) {
+				if (i < 0) values[r] = 0;
+				else if (x.measure === 'harm') values[r] = windowSum(series, i, m, x.from, x.to) / HARM_SCALE;
+				else values[r] = windowSum(series, i, m, x.from, x.to);
 			}
 		}
-	}
+	});
 	return out;
 }
 

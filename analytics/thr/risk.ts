@@ -12,7 +12,7 @@ import { METHOD_LABELS } from '../forecast/methods';
 import type { EffectiveWeight, RiskComponent, ThrModel } from './model';
 import { monthIndex } from '../shared/months';
 import { poissonQuantile } from './stats';
-import { THR_AREA_MONTHS, aggregateFirstMonth, aggregatePanel, panelFromGrid, type AreaMonthGrid, type ThrSource } from './area-months';
+import { THR_AREA_MONTHS, aggregateFirstMonth, aggregatePanel, flatPanelFromGrid, panelFromGrid, type AreaMonthGrid, type ThrSource } from './area-months';
 
 /** The history the engine has already summed for each (assessment month, area) in scope. */
 export interface RiskHistory {
@@ -42,6 +42,8 @@ export interface RiskRequest {
 	source?: ThrSource;
 	/** Reading the pre-aggregate: the engine's grid of the months it read (the forecast's panel is cut from it), and the first month with data. */
 	areaMonths?: { grid: AreaMonthGrid; firstDataMonth: (last: number, forceAreaOnly?: boolean) => Promise<number | null> };
+	/** False when nothing will read the per-row explanations (`runs` and `history`): a trend of scores, ranks and bands. Default true. */
+	details?: boolean;
 }
 
 /** Estimates aligned with the request's history rows. */
@@ -149,7 +151,7 @@ export const standInRisk: RiskProvider = ({ component, history }) => {
  * categories and weights in force; the interval is the scaled negative binomial at the
  * component's `interval_level`, widened by the overdispersion φ measured in the backtest.
  */
-export const forecastRisk: RiskProvider = async ({ component, model, weights, history, runner, forceAreaOnly, source, areaMonths }) => {
+export const forecastRisk: RiskProvider = async ({ component, model, weights, history, runner, forceAreaOnly, source, areaMonths, details }) => {
 	const spec = component.forecast;
 	if (!spec) throw new RangeError(`risk component "${component.id}": method 'forecast' needs a forecast block`);
 	const result = await forecastRiskEstimates(runner, {
@@ -167,9 +169,12 @@ export const forecastRisk: RiskProvider = async ({ component, model, weights, hi
 			source === THR_AREA_MONTHS
 				? {
 						panel: async (options) => (areaMonths && panelFromGrid(areaMonths.grid, options)) || aggregatePanel(runner, options),
+						flatPanel: (options) => (areaMonths ? flatPanelFromGrid(areaMonths.grid, options) : null),
 						firstDataMonth: (last, forceOnly) => (areaMonths ? areaMonths.firstDataMonth(last, forceOnly) : aggregateFirstMonth(runner, last, forceOnly))
 					}
-				: undefined
+				: undefined,
+		// Without explanations no per-area rows are needed: the estimates per row are the same.
+		areaRows: details !== false
 	});
 	const runs: RiskRun[] = result.forecasts.map((f) => ({
 		monthIndex: monthIndex(f.trainEnd),
@@ -184,8 +189,8 @@ export const forecastRisk: RiskProvider = async ({ component, model, weights, hi
 		backtest: f.scores.map((s) => ({ method: s.method, origins: s.origins, points: s.points, mae: s.mae, mase: s.mase, coverage80: s.coverage80 }))
 	}));
 	// Each row's history, from the forecast of its own month.
-	const byMonth = new Map(result.forecasts.map((f) => [monthIndex(f.trainEnd), new Map(f.areas.map((a) => [a.areaId, a.history]))]));
-	const rowHistory = history.areaId.map((id, i) => byMonth.get(history.monthIndex[i])?.get(id) ?? null);
+	const byMonth = details === false ? null : new Map(result.forecasts.map((f) => [monthIndex(f.trainEnd), new Map(f.areas.map((a) => [a.areaId, a.history]))]));
+	const rowHistory = byMonth ? history.areaId.map((id, i) => byMonth.get(history.monthIndex[i])?.get(id) ?? null) : undefined;
 	const methods = [...new Set(runs.map((r) => r.method))];
 	return {
 		method: `forecast: ${methods.join(', ') || 'none'}`,

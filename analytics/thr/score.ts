@@ -107,7 +107,7 @@ export async function scoreMonths(runner: QueryRunner, options: ScoreMonthsOptio
  * area over many months. Use {@link areaTrend} to read one area's series.
  */
 export async function scoreTrend(runner: QueryRunner, options: ScoreMonthsOptions): Promise<ScoreTrend> {
-	const fetched = await fetchRaw(runner, options);
+	const fetched = await fetchRaw(runner, options, false);
 	const { model } = fetched;
 	return {
 		model,
@@ -294,7 +294,8 @@ async function resolveScope(
 	};
 }
 
-async function fetchRaw(runner: QueryRunner, options: ScoreMonthsOptions): Promise<Fetched> {
+/** Everything the months need from the database; `details` false when no per-area explanation will be read (a trend). */
+async function fetchRaw(runner: QueryRunner, options: ScoreMonthsOptions, details = true): Promise<Fetched> {
 	const { model, weights: table } = options;
 	assertThrModel(model, table);
 	const order = [...new Set(options.months.map(monthIndex))];
@@ -364,7 +365,8 @@ async function fetchRaw(runner: QueryRunner, options: ScoreMonthsOptions): Promi
 					history: { monthIndex: monthOf, areaId: areaOf, harm: nums(cols[`c${i}_harm`], n), count: nums(cols[`c${i}_n`], n) },
 					forceAreaOnly: forceFlag,
 					source,
-					areaMonths
+					areaMonths,
+					details
 				},
 				options.risk ?? riskProviderFor(c)
 			)

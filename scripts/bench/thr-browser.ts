@@ -25,6 +25,8 @@ export interface BrowserBenchRequest {
 	trendMonths: number;
 	/** Timed runs of each step (median reported); default 3. */
 	repeats?: number;
+	/** Time the base rows too (default true); false leaves the base-row timings empty (no models, no trend). */
+	baseRows?: boolean;
 }
 
 export interface BrowserBenchResult extends ScoringTimings {
@@ -71,7 +73,10 @@ async function run(request: BrowserBenchRequest): Promise<BrowserBenchResult> {
 			trendMonths: request.trendMonths,
 			repeats: request.repeats
 		};
-		const timings = await runScoringTimings(runner, { ...options, source: 'incidents' });
+		const timings: ScoringTimings =
+			request.baseRows === false
+				? { rows: 0, areas: 0, byModel: [], trend: [], trendMonths: request.trendMonths, repeats: request.repeats ?? 3, source: 'incidents' }
+				: await runScoringTimings(runner, { ...options, source: 'incidents' });
 		const aggregate = await runScoringTimings(runner, { ...options, source: 'thr_area_months' });
 		await conn.close();
 		return { ...timings, engineMs, loadMs, userAgent: navigator.userAgent, aggregate, aggregateMs };

@@ -25,10 +25,12 @@
  * DuckDB-wasm files of node_modules, driven by playwright-core through web/tests/browser.ts
  * (every request outside 127.0.0.1 is aborted). Both sides run the same analytics/thr code and the
  * same data SQL. BENCH_THR_AREAS, BENCH_THR_ROWS, BENCH_THR_TREND and BENCH_THR_REPEATS shrink
- * the work; BENCH_THR_BROWSER=0 skips the browser.
+ * the work; BENCH_THR_BROWSER=0 skips the browser; BENCH_THR_BASE=0 times only the pre-aggregate
+ * (no base-row reference); BENCH_THR_PROFILE=<folder> writes a CPU profile (.cpuprofile, the
+ * page's main thread: the analytics code and the Arrow conversion) of each browser run there.
  */
 import { createServer } from 'node:http';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { mkdtempSync } from 'node:fs';
@@ -80,7 +82,20 @@ async function inBrowser(url: string, request: BrowserBenchRequest): Promise<Bro
 		const page = await browser.newPage();
 		await page.goto(`${url}index.html`);
 		await page.waitForFunction(() => 'thrBench' in window);
+		const profileDir = process.env.BENCH_THR_PROFILE;
+		const cdp = profileDir ? await browser.context.newCDPSession(page) : null;
+		if (cdp) {
+			await cdp.send('Profiler.enable');
+			await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+			await cdp.send('Profiler.start');
+		}
 		const result = await page.evaluate((r) => (window as unknown as { thrBench: (x: typeof r) => Promise<BrowserBenchResult> }).thrBench(r), request);
+		if (cdp) {
+			const { profile } = await cdp.send('Profiler.stop');
+			mkdirSync(profileDir!, { recursive: true });
+			const file = join(profileDir!, `thr-${request.data.kind}-${request.data.kind === 'synthetic' ? request.data.areas : 'sample'}-${Date.now()}.cpuprofile`);
+			writeFileSync(file, JSON.stringify(profile));
+		}
 		const problems = browser.takeProblems();
 		if (problems.length) throw new Error(problems.map((p) => `${p.kind}: ${p.text}`).join('; '));
 		return result;
@@ -148,7 +163,9 @@ export async function benchThr(options: { log?: (line: string) => void } = {}): 
 	const trend = Number(process.env.BENCH_THR_TREND ?? 13);
 	const repeats = Number(process.env.BENCH_THR_REPEATS ?? 3);
 	const useBrowser = process.env.BENCH_THR_BROWSER !== '0';
+	const baseRows = process.env.BENCH_THR_BASE !== '0';
 	const timing = { models, trendModels, weights, trendMonths: trend, repeats };
+	const skipped = (t: ScoringTimings): ScoringTimings => ({ ...t, areas: 0, byModel: [], trend: [], source: 'incidents' });
 	const dir = mkdtempSync(join(tmpdir(), 'clearsight-thr-bench-'));
 	const out: Row[] = [];
 	const server = useBrowser ? await serveBench(dir) : null;
@@ -172,9 +189,10 @@ export async function benchThr(options: { log?: (line: string) => void } = {}): 
 				const { bytes } = await queryToArrow(native, columns, name);
 				writeFileSync(join(dir, `sample-${name}.arrow`), bytes);
 			}
-			sample = await runScoringTimings(native, { ...timing, month: sampleMonth });
+			sample = baseRows ? await runScoringTimings(native, { ...timing, month: sampleMonth }) : (null as unknown as ScoringTimings);
 			await native.exec(`CREATE TABLE thr_area_months AS ${thrAreaMonthsSelectSql('incidents')}`);
 			sampleAggregate = await runScoringTimings(native, { ...timing, month: sampleMonth, source: 'thr_area_months' });
+			if (!baseRows) sample = skipped(sampleAggregate);
 		} finally {
 			native.close();
 		}
@@ -184,7 +202,8 @@ export async function benchThr(options: { log?: (line: string) => void } = {}): 
 				sampleRow.browser = await inBrowser(server.url, {
 					...timing,
 					data: { kind: 'sample', url: 'sample-incidents.arrow', forceAreaUrl: 'sample-force_area.arrow' },
-					month: sampleMonth
+					month: sampleMonth,
+					baseRows
 				});
 			} catch (e) {
 				sampleRow.browserNote = `failed: ${(e as Error).message.slice(0, 300)}`;
@@ -202,8 +221,8 @@ export async function benchThr(options: { log?: (line: string) => void } = {}): 
 			await createSyntheticIncidents(scaled, { areas, months, rows, categories });
 			const [{ n }] = await scaled.rows<{ n: number }>('SELECT count(*) AS n FROM thr_area_months');
 			log(`  (synthetic table, its force area and thr_area_months (${Number(n).toLocaleString('en-GB')} rows) built natively in ${secs(performance.now() - t)})`);
-			synth = await runScoringTimings(scaled, { ...timing, month: synthMonth });
 			synthAggregate = await runScoringTimings(scaled, { ...timing, month: synthMonth, source: 'thr_area_months' });
+			synth = baseRows ? await runScoringTimings(scaled, { ...timing, month: synthMonth }) : skipped(synthAggregate);
 		} finally {
 			scaled.close();
 		}
@@ -216,14 +235,14 @@ export async function benchThr(options: { log?: (line: string) => void } = {}): 
 				const a = Math.round(areas / div);
 				const r = Math.round(rows / div);
 				try {
-					const b = await inBrowser(server.url, { ...timing, data: { kind: 'synthetic', areas: a, months, rows: r, categories }, month: synthMonth });
+					const b = await inBrowser(server.url, { ...timing, data: { kind: 'synthetic', areas: a, months, rows: r, categories }, month: synthMonth, baseRows });
 					if (div === 1) synthRow.browser = b;
 					else {
 						const scaledNative = await createNodeRunner();
 						try {
 							await createSyntheticIncidents(scaledNative, { areas: a, months, rows: r, categories });
-							const n = await runScoringTimings(scaledNative, { ...timing, month: synthMonth });
 							const na = await runScoringTimings(scaledNative, { ...timing, month: synthMonth, source: 'thr_area_months' });
+							const n = baseRows ? await runScoringTimings(scaledNative, { ...timing, month: synthMonth }) : skipped(na);
 							out.push({ label: `synthetic ${a.toLocaleString('en-GB')} areas × ${months} months`, native: n, browser: b, browserNote: null, nativeAggregate: na });
 						} finally {
 							scaledNative.close();
@@ -263,7 +282,8 @@ export interface ThrSourceFigure {
 export function thrSourceFigures(rows: readonly Row[]): ThrSourceFigure[] {
 	const out: ThrSourceFigure[] = [];
 	for (const r of rows) {
-		const any = r.native ?? r.browser;
+		// The pre-aggregate's steps are the base rows' (same models, same trend); the base rows may not have been timed (BENCH_THR_BASE=0).
+		const any = r.nativeAggregate ?? r.native ?? r.browser;
 		if (!any) continue;
 		any.byModel.forEach((m, i) =>
 			out.push({
