@@ -321,7 +321,7 @@ function takeEngine(): Promise<Engine> {
 }
 
 /** DuckDB-wasm's worker URL, loaded through duckdb-worker-shim.js (same origin, checked there too). */
-function shimmedWorkerUrl(workerUrl: string): string {
+export function shimmedWorkerUrl(workerUrl: string): string {
 	const shim = new URL(workerShim, location.href);
 	shim.searchParams.set('worker', new URL(workerUrl, location.href).href);
 	return shim.href;
@@ -335,7 +335,7 @@ async function startEngine(): Promise<Engine> {
 			eh: { mainModule: ehWasm, mainWorker: ehWorker }
 		});
 		// Through our shim, so the worker compiles the wasm from the HTTP response and Chromium's
-		// compiled-code cache applies on a reload (duckdb-worker-shim.js says why).
+		// compiled-code cache can apply (duckdb-worker-shim.js says why).
 		const worker = new Worker(shimmedWorkerUrl(bundle.mainWorker!));
 		const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
 		const instantiating = performance.now();

@@ -13,6 +13,7 @@ import type { FileInspection, FromWorker, QuarantinePreviewRow, ToWorker } from 
 import type { ExtractManifest, ForceAreaRequest } from '$analytics/ingest';
 import { FORCE_LOOKUP_FILE } from '$analytics/ingest/force-area';
 import { DATA_PATH } from '../db/paths';
+import { shimmedWorkerUrl } from '../db/duckdb';
 
 /** Files the builder reads from a folder (scripts/lib/input-files.ts INPUT_EXTENSIONS). */
 export const INPUT_EXTENSIONS = ['.csv', '.csv.gz', '.tsv', '.tab', '.txt'];
@@ -91,10 +92,17 @@ export class ImportFailure extends Error {
 	override readonly name = 'ImportFailure';
 }
 
-/** The same files the dashboard's database loads (web/lib/db/duckdb.ts): one copy in the build, cached once. */
+/**
+ * The same files the dashboard's database loads (web/lib/db/duckdb.ts): one copy in the build,
+ * cached once. DuckDB-wasm's worker is started through the same shim, so the wasm streams from
+ * the HTTP response and Chromium's compiled-code cache applies to the import's instance too.
+ */
 function bundles(): DuckDBBundles {
 	const abs = (url: string) => new URL(url, location.href).href;
-	return { mvp: { mainModule: abs(mvpWasm), mainWorker: abs(mvpWorker) }, eh: { mainModule: abs(ehWasm), mainWorker: abs(ehWorker) } };
+	return {
+		mvp: { mainModule: abs(mvpWasm), mainWorker: shimmedWorkerUrl(mvpWorker) },
+		eh: { mainModule: abs(ehWasm), mainWorker: shimmedWorkerUrl(ehWorker) }
+	};
 }
 
 let worker: Worker | null = null;
