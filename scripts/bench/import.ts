@@ -7,12 +7,15 @@
  * CLI: buildExtracts without boundaries (the browser import has none either). The longest
  * main-thread task during the browser import is reported, to show the page stays responsive.
  * Needs build/ (npm run build) and Chromium (CHROMIUM_PATH or /usr/bin/chromium); skipped
- * with a note otherwise.
+ * with a note otherwise. Under each case, the floor: a bare read_csv of the same files in DuckDB-wasm
+ * (one thread) beside native DuckDB, engine start included (bareReadFloor).
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildExtracts } from '../lib/extracts';
 import { listInputs } from '../lib/input-files';
+import { createNodeRunner } from '../lib/node-runner';
+import { createNodeImportEngine } from '../../web/lib/import/node-engine';
 import { startServer } from '../lib/server';
 import { CHROMIUM, launchBrowser, waitForApp } from '../../web/tests/browser';
 
@@ -62,6 +65,35 @@ export async function browserImport(baseUrl: string, files: string[], label: str
 	}
 }
 
+/**
+ * The floor of the ratio: the same files read by a bare read_csv (types sniffed, union by name,
+ * as the build bench's bare conversion reads them) in a fresh single-threaded DuckDB-wasm (its
+ * Node build, the engine the browser runs, same V8) and in native DuckDB (node-api, its default
+ * threads), each including its engine start. Gzip files are left out (the wasm side would need
+ * them expanded first).
+ */
+export async function bareReadFloor(files: string[]): Promise<{ wasmStartMs: number; wasmReadMs: number; nativeStartMs: number; nativeReadMs: number; rows: number }> {
+	const plain = files.filter((f) => !f.endsWith('.gz'));
+	const sql = `SELECT count(*)::BIGINT AS n FROM read_csv([${plain.map(() => '?').join(', ')}], union_by_name = true)`;
+	let t = performance.now();
+	const wasm = await createNodeImportEngine();
+	const wasmStartMs = performance.now() - t;
+	t = performance.now();
+	for (const f of plain) await wasm.registerFile(f, new Uint8Array(readFileSync(f)));
+	const [w] = await wasm.runner.rows<{ n: number }>(sql, plain);
+	const wasmReadMs = performance.now() - t;
+	wasm.close();
+	t = performance.now();
+	const native = await createNodeRunner();
+	const nativeStartMs = performance.now() - t;
+	t = performance.now();
+	const [n] = await native.rows<{ n: number }>(sql, plain);
+	const nativeReadMs = performance.now() - t;
+	native.close();
+	if (Number(w.n) !== Number(n.n)) throw new Error(`bare read_csv: DuckDB-wasm read ${w.n} rows, native ${n.n}`);
+	return { wasmStartMs, wasmReadMs, nativeStartMs, nativeReadMs, rows: Number(n.n) };
+}
+
 const rate = (rows: number, ms: number) => Math.round(rows / (ms / 1000)).toLocaleString('en-GB');
 
 /** One case's figures, for the summary table (run.ts). */
@@ -101,6 +133,15 @@ export async function benchImport(cases: ImportBenchCase[], options: { log: (lin
 					`  browser ${(b.importMs / 1000).toFixed(2).padStart(6)} s (${rate(b.rows, b.importMs).padStart(9)} rows/s; saved after ${(b.savedMs / 1000).toFixed(2)} s)` +
 					`  CLI ${(cli.elapsedMs / 1000).toFixed(2).padStart(6)} s (${rate(cliRows, cli.elapsedMs).padStart(9)} rows/s)` +
 					`  browser/CLI throughput ${(cli.elapsedMs / b.importMs).toFixed(2)}×  longest main-thread task ${Math.round(b.longestTaskMs)} ms`
+			);
+			const floor = await bareReadFloor(files);
+			const wasmMs = floor.wasmStartMs + floor.wasmReadMs;
+			const nativeMs = floor.nativeStartMs + floor.nativeReadMs;
+			log(
+				`${''.padEnd(22)} floor, bare read_csv of the same ${floor.rows} rows: DuckDB-wasm 1 thread ${(wasmMs / 1000).toFixed(2)} s` +
+					` (engine start ${(floor.wasmStartMs / 1000).toFixed(2)} s, read ${(floor.wasmReadMs / 1000).toFixed(2)} s)` +
+					`, native ${(nativeMs / 1000).toFixed(2)} s (start ${(floor.nativeStartMs / 1000).toFixed(2)} s, read ${(floor.nativeReadMs / 1000).toFixed(2)} s)` +
+					`  wasm/native throughput ${(nativeMs / wasmMs).toFixed(2)}× (read alone ${(floor.nativeReadMs / floor.wasmReadMs).toFixed(2)}×)`
 			);
 		}
 	} finally {
