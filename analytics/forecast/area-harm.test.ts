@@ -9,7 +9,7 @@ import { EXTRACT_DATASETS } from '../ingest/extract-schema';
 import { HARM_WEIGHTS_INSERT_SQL, HARM_WEIGHTS_TABLE_SQL, harmWeightParams, harmWeightRows, type HarmWeightsModel } from '../models/harm-weights';
 import cchi from '../../models/harm-weights/cchi-police-uk-v1.json';
 import { forecastAreaHarm, forecastPanel, forecastRiskEstimates, type AreaHarmForecast } from './area-harm';
-import { monthIndex } from './series';
+import { monthIndex, monthlyPanel } from './series';
 
 describe('forecastPanel (hand-worked)', () => {
 	// Two areas, 8 months, 2 backtest origins (months 6 and 7): fewer than 24 months before the
@@ -149,6 +149,51 @@ describe('forecastAreaHarm over the City of London street files', () => {
 		for (const f of r.forecasts) expect(strip(f)).toEqual(strip(alone[months.indexOf(f.trainEnd)]));
 		let i = 0;
 		for (const f of alone) for (const a of f.areas) expect([r.expected[i], r.low[i], r.high[i++]]).toEqual([a.expected, a.lo80, a.hi80]);
+	});
+
+	it('forecastRiskEstimates without per-area rows (a trend) gives the same estimates and the same forecasts but their areas', async () => {
+		await load('2019-11');
+		const months = ['2018-06', '2019-03', '2019-10'];
+		const alone = await Promise.all(months.map((trainEnd) => forecastAreaHarm(runner, { trainEnd, method: 'auto' })));
+		const rows = { monthIndex: [] as number[], areaId: [] as string[] };
+		alone.forEach((f, k) => f.areas.forEach((a) => (rows.monthIndex.push(monthIndex(months[k])), rows.areaId.push(a.areaId))));
+		rows.monthIndex.push(monthIndex('2019-10'));
+		rows.areaId.push('E09999999');
+		const full = await forecastRiskEstimates(runner, { rows, intervalLevel: 0.8, method: 'auto' });
+		const lean = await forecastRiskEstimates(runner, { rows, intervalLevel: 0.8, method: 'auto', areaRows: false });
+		expect([lean.expected, lean.low, lean.high, lean.method]).toEqual([full.expected, full.low, full.high, full.method]);
+		expect(lean.forecasts.map((f) => f.areas.length)).toEqual([0, 0, 0]);
+		expect(lean.forecasts.map(({ areas, ...f }) => strip({ ...f, areas: [] }))).toEqual(full.forecasts.map(({ areas, ...f }) => strip({ ...f, areas: [] })));
+		expect(full.expected.at(-1)).toBe(0);
+		expect(full.expected.some((v) => v > 0)).toBe(true);
+	});
+
+	it('forecastRiskEstimates reads a panel given in one block (flatPanel) exactly as one given per area', async () => {
+		await load('2019-11');
+		const f = await forecastAreaHarm(runner, { trainEnd: '2019-10', method: 'seasonal-mean' });
+		const m = monthIndex('2019-10');
+		const rows = { monthIndex: f.areas.map(() => m), areaId: f.areas.map((a) => a.areaId) };
+		const plain = await forecastRiskEstimates(runner, { rows, intervalLevel: 0.8, method: 'seasonal-mean' });
+		// The same panel, wider (two months earlier, and a first area with no records), flattened by hand.
+		const panel = await monthlyPanel(runner, { level: 'lsoa', lastMonth: '2019-10', months: 38, measure: 'harm' });
+		const A = panel.areas.length + 1;
+		const block = (xs: Float64Array[]) => {
+			const out = new Float64Array(A * 38);
+			xs.forEach((x, a) => out.set(x, (a + 1) * 38));
+			return out;
+		};
+		const areas = ['E00000000', ...panel.areas];
+		expect(areas.every((a, i) => i === 0 || areas[i - 1] < a)).toBe(true);
+		const flat = { firstMonth: m - 35, months: 36, areas, stride: 38, offset: 2, values: block(panel.values), squares: block(panel.squares!), counts: block(panel.counts) };
+		const [{ first }] = await runner.rows<{ first: number }>('SELECT min(month_index) AS first FROM incidents WHERE month_index <= ?', [m]);
+		const viaBlock = await forecastRiskEstimates(runner, {
+			rows,
+			intervalLevel: 0.8,
+			method: 'seasonal-mean',
+			source: { panel: () => Promise.reject(new Error('not read')), flatPanel: () => flat, firstDataMonth: async () => Number(first) }
+		});
+		expect(strip(viaBlock.forecasts[0])).toEqual(strip(plain.forecasts[0]));
+		expect([viaBlock.expected, viaBlock.low, viaBlock.high]).toEqual([plain.expected, plain.low, plain.high]);
 	});
 
 	it('measure "count" forecasts incidents; an area level without data gives no areas', async () => {

@@ -5,7 +5,7 @@
  * CDF ≥ p" definition); normal quantiles are the published z values.
  */
 import { describe, expect, it } from 'vitest';
-import { countInterval, negativeBinomialQuantile, normalQuantile, scaledCountInterval } from './distributions';
+import { countInterval, negativeBinomialQuantile, normalQuantile, scaledCountCoverage, scaledCountInterval, scaledCountIntervalAndQuantiles, scaledCountQuantiles } from './distributions';
 
 describe('negativeBinomialQuantile', () => {
 	// Poisson(1.7) by hand: P(0) = e^-1.7 = 0.182684; P(≤1) = 0.182684 × (1 + 1.7) = 0.493246;
@@ -96,5 +96,45 @@ describe('normalQuantile', () => {
 	it('is ±Infinity at 0 and 1', () => {
 		expect(normalQuantile(0)).toBe(-Infinity);
 		expect(normalQuantile(1)).toBe(Infinity);
+	});
+});
+
+describe('scaledCountCoverage and scaledCountIntervalAndQuantiles (the backtest’s and the Risk forecast’s one-walk forms)', () => {
+	// Means, units and φ spanning zeros, Poisson (φ ≤ 1), overdispersed, small and large counts,
+	// and a mean beyond the walk (normal approximation); actuals on and around every interval end.
+	const cases: Array<[number, number, number]> = [];
+	for (const mean of [0, 1e-9, 0.05, 0.7, 3, 12.5, 48, 400, 5e7]) for (const unit of [0, 0.3, 1, 7.25, 180]) for (const phi of [0.5, 1, 1.0000001, 1.4, 6]) cases.push([mean, unit, phi]);
+
+	it('say exactly what scaledCountInterval’s interval says about every actual, and give its 80% width', () => {
+		const out = { in80: false, in95: false, width80: 0 };
+		let checked = 0;
+		for (const [mean, unit, phi] of cases) {
+			const q = scaledCountInterval(mean, unit, phi);
+			const actuals = [0, q.lo95, q.lo80, q.hi80, q.hi95, mean, q.hi80 + unit / 2, q.hi95 + unit, Math.max(0, q.lo80 - unit / 2), q.hi80 * (1 + 1e-16)];
+			for (const actual of actuals) {
+				scaledCountCoverage(actual, mean, unit, phi, out);
+				expect([out.in80, out.in95, out.width80]).toEqual([actual >= q.lo80 && actual <= q.hi80, actual >= q.lo95 && actual <= q.hi95, q.hi80 - q.lo80]);
+				checked++;
+			}
+		}
+		expect(checked).toBe(cases.length * 10);
+	});
+
+	it('give scaledCountInterval’s four ends and scaledCountQuantiles’ two, value for value', () => {
+		const out = new Float64Array(6);
+		for (const [mean, unit, phi] of cases) {
+			for (const level of [0.8, 0.5, 0.95, 0.999]) {
+				const q = scaledCountInterval(mean, unit, phi);
+				const [lo, hi] = scaledCountQuantiles({ mean, unit, overdispersion: phi, level });
+				expect(Array.from(scaledCountIntervalAndQuantiles(mean, unit, phi, level, out))).toEqual([q.lo80, q.hi80, q.lo95, q.hi95, lo, hi]);
+			}
+		}
+	});
+
+	it('refuse what the functions they replace refuse', () => {
+		const out = { in80: false, in95: false, width80: 0 };
+		expect(() => scaledCountCoverage(1, -1, 1, 1, out)).toThrow(RangeError);
+		expect(() => scaledCountCoverage(1, 1, 1, 0, out)).toThrow(RangeError);
+		expect(() => scaledCountIntervalAndQuantiles(1, 1, 1, 1, new Float64Array(6))).toThrow('interval level must be between 0 and 1');
 	});
 });

@@ -174,26 +174,25 @@ export async function readAreaMonthGrid(
 			GROUP BY ALL
 		),
 		areas AS (SELECT area, CAST(row_number() OVER (ORDER BY area COLLATE "binary") - 1 AS INTEGER) AS k FROM (SELECT DISTINCT area FROM cells))
-		SELECT NULL::VARCHAR AS area, k, CAST(t AS INTEGER) AS t, CAST(n AS DOUBLE) AS n, CAST(coalesce(counted, 0) AS DOUBLE) AS counted,
+		SELECT NULL::VARCHAR AS area, CAST(k AS DOUBLE) * CAST(? AS DOUBLE) + t AS cell, CAST(n AS DOUBLE) AS n, CAST(coalesce(counted, 0) AS DOUBLE) AS counted,
 			CAST(coalesce(harm, 0) AS DOUBLE) AS harm, CAST(coalesce(harm2, 0) AS DOUBLE) AS harm2
 		FROM cells JOIN areas USING (area)
 		UNION ALL
-		SELECT area, k, NULL, NULL, NULL, NULL, NULL FROM areas`,
-		[...params, first, first, last]
+		SELECT area, CAST(-1 - k AS DOUBLE), NULL, NULL, NULL, NULL FROM areas`,
+		[...params, first, first, last, Math.max(0, last - first + 1)]
 	);
 	const months = Math.max(0, last - first + 1);
-	const k = cols.k as number[];
-	const t = cols.t as (number | null)[];
+	// One number per row: area k's month t is the cell k × months + t (exact in a double); the row naming area k has −1 − k.
+	const cell = cols.cell as number[];
 	const names = cols.area as (string | null)[];
 	let areas: string[] = [];
-	for (let r = 0; r < k.length; r++) if (t[r] === null) areas[k[r]] = names[r]!;
+	for (let r = 0; r < cell.length; r++) if (cell[r] < 0) areas[-1 - cell[r]] = names[r]!;
 	const size = areas.length * months;
 	let [records, counted, harmMicro, harm2] = [new Float64Array(size), new Float64Array(size), new Float64Array(size), new Float64Array(size)];
 	const [n, c, h, h2] = [cols.n, cols.counted, cols.harm, cols.harm2] as number[][];
-	for (let r = 0; r < k.length; r++) {
-		const at = t[r];
-		if (at === null) continue;
-		const i = k[r] * months + at;
+	for (let r = 0; r < cell.length; r++) {
+		const i = cell[r];
+		if (i < 0) continue;
 		records[i] = n[r];
 		counted[i] = c[r];
 		harmMicro[i] = h[r];

@@ -506,9 +506,13 @@ function rawThreat({ fetched, m, k, start, count, withDetails, values, detail, r
 	const shrinkage = c.shrinkage ? estimateShrinkage({ recent, expected, recentMonths: R, baselineMonths: B }) : undefined;
 	// The tests depend on the two counts only (R, B and the level are the month's): each distinct
 	// pair is worked out once — national scale has many areas with the same small counts.
-	const tests = new Map<string, { pOneSided: number; thetaLower: number | null }>();
+	// Keyed by one number when both counts are whole and below 2^26 (exact), else by their text.
+	const tests = new Map<number | string, { pOneSided: number; thetaLower: number | null }>();
 	const countTest = (recentCount: number, baselineCount: number, p0: number) => {
-		const key = `${recentCount}:${baselineCount}`;
+		const key =
+			Number.isInteger(recentCount) && Number.isInteger(baselineCount) && recentCount >= 0 && baselineCount >= 0 && recentCount < 2 ** 26 && baselineCount < 2 ** 26
+				? recentCount * 2 ** 26 + baselineCount
+				: `${recentCount}:${baselineCount}`;
 		let t = tests.get(key);
 		if (!t) {
 			const e = active
@@ -531,8 +535,9 @@ function rawThreat({ fetched, m, k, start, count, withDetails, values, detail, r
 		if (c.excess) {
 			// credibleExcess's own rule for the excess, from the pair's test.
 			const t = countTest(recentCount, baselineCount, p0);
-			excess = { ...t, excess: t.thetaLower !== null && expectedHarm > 0 && t.thetaLower > 1 ? (t.thetaLower - 1) * expectedHarm : 0 };
-			values[i] = excess.excess;
+			const value = t.thetaLower !== null && expectedHarm > 0 && t.thetaLower > 1 ? (t.thetaLower - 1) * expectedHarm : 0;
+			values[i] = value;
+			if (withDetails) excess = { ...t, excess: value };
 		} else {
 			values[i] = shrunkRatio({ recentHarm, expectedHarm, meanWeight, alpha: shrinkage!.alpha });
 		}

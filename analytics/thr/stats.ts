@@ -25,21 +25,29 @@ export function percentileRanks(values: ArrayLike<number>, ties: TieHandling): F
 	const sorted = Float64Array.from(values);
 	sorted.sort();
 	if (Number.isNaN(sorted[n - 1])) throw new RangeError('percentileRanks: a value is NaN');
-	// One pass over the sorted copy gives each distinct value its percentile; each input value
-	// then needs one Map lookup (faster than a binary search here: ≈ 3.6M lookups per 36 months
-	// of 33,000 areas and 3 components).
-	const byValue = new Map<number, number>();
+	// Each input value finds its run of equal values in the sorted copy by binary search (below =
+	// the run's start, tied others = its length − 1); no Map keyed by doubles, no per-value objects.
 	const denominator = n - 1;
-	for (let j = 0; j < n; ) {
-		let end = j + 1;
-		while (end < n && sorted[end] === sorted[j]) end++;
-		const below = j;
-		const tiedOthers = end - j - 1;
+	for (let i = 0; i < n; i++) {
+		const v = values[i];
+		let lo = 0;
+		let hi = n;
+		while (lo < hi) {
+			const mid = (lo + hi) >>> 1;
+			if (sorted[mid] < v) lo = mid + 1;
+			else hi = mid;
+		}
+		const below = lo;
+		hi = n;
+		while (lo < hi) {
+			const mid = (lo + hi) >>> 1;
+			if (sorted[mid] <= v) lo = mid + 1;
+			else hi = mid;
+		}
+		const tiedOthers = lo - below - 1;
 		const counted = ties === 'mid-rank' ? below + tiedOthers / 2 : ties === 'min-rank' ? below : below + tiedOthers;
-		byValue.set(sorted[j], counted / denominator);
-		j = end;
+		out[i] = counted / denominator;
 	}
-	for (let i = 0; i < n; i++) out[i] = byValue.get(values[i])!;
 	return out;
 }
 
