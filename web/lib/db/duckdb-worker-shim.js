@@ -11,8 +11,9 @@
  * code cache on the HTTP response the module streams from; a synthetic Response has none, so the
  * ≈30 MB module was compiled afresh on every load, reloads included. Without `TransformStream`
  * the same worker calls `WebAssembly.instantiateStreaming(fetch(url))` on the response itself
- * (it logs "instantiating without progress handler…"; we never asked for progress), and a reload
- * or a second visit takes the compiled code from the cache. Nothing else in DuckDB-wasm's worker
+ * (it logs "instantiating without progress handler…"; we never asked for progress), and Chromium
+ * can cache the compiled module under the wasm's URL and read it back on a later load (V8 writes
+ * it once enough optimised code exists: web/lib/db/README.md). Nothing else in DuckDB-wasm's worker
  * uses TransformStream (checked for 1.32.0: its only two mentions are that test and that stream).
  *
  * The worker URL is checked to be on this origin before it is loaded.
