@@ -582,6 +582,9 @@ export async function forecastRiskEstimates(runner: QueryRunner, options: RiskEs
 	big?.areas.forEach((a, r) => panelRow.set(a, r));
 	const rowOf = new Int32Array(n);
 	for (let i = 0; i < n; i++) rowOf[i] = panelRow.get(rows.areaId[i]) ?? -1;
+	// The rows of each month, in order.
+	const monthRows = new Map<number, number[]>(months.map((m) => [m, []]));
+	for (let i = 0; i < n; i++) monthRows.get(rows.monthIndex[i])!.push(i);
 	const position = new Int32Array(big ? big.areas.length : 0);
 	for (const m of months) {
 		const started = performance.now();
@@ -622,8 +625,8 @@ export async function forecastRiskEstimates(runner: QueryRunner, options: RiskEs
 		);
 		out.forecasts.push(f);
 		methods.push(`${monthKey(m)}: ${f.method}`);
-		for (let i = 0; i < n; i++) {
-			if (rows.monthIndex[i] !== m || rowOf[i] < 0) continue;
+		for (const i of monthRows.get(m)!) {
+			if (rowOf[i] < 0) continue;
 			const j = position[rowOf[i]];
 			if (j < 0) continue;
 			if (low && high) {

@@ -213,8 +213,14 @@ export function scaledCountIntervalAndQuantiles(mean: number, unit: number, over
 	const mu = mean / unit;
 	const size = overdispersion > 1 ? mu / (overdispersion - 1) : Infinity;
 	// [0.025, 0.1, 0.9, 0.975] and the level's two ends, in one walk (each p's quantile does not depend on the others asked).
-	const ps = [0.025, 0.1, 0.9, 0.975, (1 - level) / 2, (1 + level) / 2];
-	const q = negativeBinomialQuantiles(ps, mu, size);
+	const plan = walkPlan(level);
+	if (plan && mu > 0 && mu <= 1e6 && size > 0) {
+		const q = plan.found;
+		walkQuantiles(plan.sorted, 6, mu, size, q);
+		for (let j = 0; j < 6; j++) out[plan.slot[j]] = q[j] * unit;
+		return out;
+	}
+	const q = negativeBinomialQuantiles([0.025, 0.1, 0.9, 0.975, (1 - level) / 2, (1 + level) / 2], mu, size);
 	out[0] = q[1] * unit;
 	out[1] = q[2] * unit;
 	out[2] = q[0] * unit;
@@ -222,4 +228,17 @@ export function scaledCountIntervalAndQuantiles(mean: number, unit: number, over
 	out[4] = q[4] * unit;
 	out[5] = q[5] * unit;
 	return out;
+}
+
+/** The six probabilities of {@link scaledCountIntervalAndQuantiles} for one level, ascending, and where each quantile goes in its output; null when one is 1 (an infinite end: the general path). */
+let lastPlan: { level: number; sorted: number[]; slot: number[]; found: number[] } | null = null;
+function walkPlan(level: number): { sorted: number[]; slot: number[]; found: number[] } | null {
+	if (lastPlan?.level === level) return lastPlan;
+	// Output slots: 0 lo80 (p 0.1), 1 hi80 (0.9), 2 lo95 (0.025), 3 hi95 (0.975), 4 and 5 the level's ends.
+	const ps = [0.1, 0.9, 0.025, 0.975, (1 - level) / 2, (1 + level) / 2];
+	if (ps.some((p) => !(p >= 0 && p < 1))) return null;
+	// A stable sort, as negativeBinomialQuantiles orders them.
+	const order = [2, 0, 1, 3, 4, 5].sort((i, j) => ps[i] - ps[j]);
+	lastPlan = { level, sorted: order.map((i) => ps[i]), slot: order, found: [0, 0, 0, 0, 0, 0] };
+	return lastPlan;
 }

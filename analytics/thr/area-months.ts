@@ -185,7 +185,10 @@ export async function readAreaMonthGrid(
 	// One number per row: area k's month t is the cell k × months + t (exact in a double); the row naming area k has −1 − k.
 	const cell = cols.cell as number[];
 	const names = cols.area as (string | null)[];
-	let areas: string[] = [];
+	// Sized and filled first: rows arrive in any order, and an array grown by scattered indices is a slow dictionary.
+	let count = 0;
+	for (let r = 0; r < cell.length; r++) if (cell[r] < 0) count++;
+	let areas: string[] = new Array<string>(count).fill('');
 	for (let r = 0; r < cell.length; r++) if (cell[r] < 0) areas[-1 - cell[r]] = names[r]!;
 	const size = areas.length * months;
 	let [records, counted, harmMicro, harm2] = [new Float64Array(size), new Float64Array(size), new Float64Array(size), new Float64Array(size)];
