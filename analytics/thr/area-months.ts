@@ -178,11 +178,12 @@ export async function readAreaMonthGrid(
 			CAST(coalesce(harm, 0) AS DOUBLE) AS harm, CAST(coalesce(harm2, 0) AS DOUBLE) AS harm2
 		FROM cells JOIN areas USING (area)
 		UNION ALL
-		SELECT area, CAST(-1 - k AS DOUBLE), NULL, NULL, NULL, NULL FROM areas`,
+		SELECT area, CAST(-1 - k AS DOUBLE), 0, 0, 0, 0 FROM areas`,
 		[...params, first, first, last, Math.max(0, last - first + 1)]
 	);
 	const months = Math.max(0, last - first + 1);
-	// One number per row: area k's month t is the cell k × months + t (exact in a double); the row naming area k has −1 − k.
+	// One number per row: area k's month t is the cell k × months + t (exact in a double); the row
+	// naming area k has −1 − k (and zeros, so no numeric column holds a NULL).
 	const cell = cols.cell as number[];
 	const names = cols.area as (string | null)[];
 	// Sized and filled first: rows arrive in any order, and an array grown by scattered indices is a slow dictionary.

@@ -22,6 +22,34 @@ import { thrV1 } from './fixtures.test-setup';
 import type { RiskComponent } from './model';
 
 describe('percentileRanks', () => {
+	it('equals its definition counted pair by pair, on values with many ties, negatives, ±0 and infinities', () => {
+		// Seeded values: quarters of zeros (some −0), repeated small amounts, negatives, ±Infinity, and spread-out doubles.
+		let seed = 7;
+		const next = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+		const values = Array.from({ length: 700 }, (_, i) => {
+			const u = next();
+			if (u < 0.2) return i % 3 === 0 ? -0 : 0;
+			if (u < 0.45) return Math.floor(next() * 6) * 0.1;
+			if (u < 0.55) return -Math.floor(next() * 4) - 0.5;
+			if (u < 0.57) return i % 2 ? Infinity : -Infinity;
+			return (next() - 0.3) * 1e6;
+		});
+		for (const ties of ['mid-rank', 'min-rank', 'max-rank'] as const) {
+			const got = percentileRanks(values, ties);
+			const want = values.map((v, i) => {
+				let below = 0;
+				let tied = 0;
+				values.forEach((w, j) => {
+					if (j === i) return;
+					if (w < v) below++;
+					else if (w === v) tied++;
+				});
+				return (ties === 'mid-rank' ? below + tied / 2 : ties === 'min-rank' ? below : below + tied) / (values.length - 1);
+			});
+			expect(Array.from(got)).toEqual(want);
+		}
+	});
+
 	it.each([
 		// values, ties, expected: (areas below + tie share) ÷ (N − 1)
 		[[], 'mid-rank', []],

@@ -22,33 +22,73 @@ export function percentileRanks(values: ArrayLike<number>, ties: TieHandling): F
 		out[0] = 0.5;
 		return out;
 	}
-	const sorted = Float64Array.from(values);
-	sorted.sort();
-	if (Number.isNaN(sorted[n - 1])) throw new RangeError('percentileRanks: a value is NaN');
-	// Each input value finds its run of equal values in the sorted copy by binary search (below =
-	// the run's start, tied others = its length − 1); no Map keyed by doubles, no per-value objects.
+	for (let i = 0; i < n; i++) if (Number.isNaN(values[i])) throw new RangeError('percentileRanks: a value is NaN');
+	// Walk the values in ascending order (a radix sort of their bits, ties adjacent, −0 just before
+	// +0); each run of equal values (===, so −0 and +0 are one) gets its percentile in one pass:
+	// below = the run's start, tied others = its length − 1.
+	const order = ascendingOrder(values);
 	const denominator = n - 1;
-	for (let i = 0; i < n; i++) {
-		const v = values[i];
-		let lo = 0;
-		let hi = n;
-		while (lo < hi) {
-			const mid = (lo + hi) >>> 1;
-			if (sorted[mid] < v) lo = mid + 1;
-			else hi = mid;
-		}
-		const below = lo;
-		hi = n;
-		while (lo < hi) {
-			const mid = (lo + hi) >>> 1;
-			if (sorted[mid] <= v) lo = mid + 1;
-			else hi = mid;
-		}
-		const tiedOthers = lo - below - 1;
+	for (let j = 0; j < n; ) {
+		const v = values[order[j]];
+		let end = j + 1;
+		while (end < n && values[order[end]] === v) end++;
+		const below = j;
+		const tiedOthers = end - j - 1;
 		const counted = ties === 'mid-rank' ? below + tiedOthers / 2 : ties === 'min-rank' ? below : below + tiedOthers;
-		out[i] = counted / denominator;
+		const p = counted / denominator;
+		for (let q = j; q < end; q++) out[order[q]] = p;
+		j = end;
 	}
 	return out;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const RADIX = 1 << 16;
+let radixCounts = new Uint32Array(RADIX + 1);
+
+/**
+ * Indices of `values` (no NaN) in ascending order of value: an LSD radix sort (16 bits a pass) of
+ * each double's bits mapped so that unsigned order is numeric order (negative: every bit flipped;
+ * otherwise the sign bit set). Equal values end up adjacent.
+ */
+function ascendingOrder(values: ArrayLike<number>): Uint32Array {
+	const n = values.length;
+	const hi = new Uint32Array(n);
+	const lo = new Uint32Array(n);
+	const f = new Float64Array(1);
+	const u = new Uint32Array(f.buffer);
+	const [H, L] = LITTLE_ENDIAN ? [1, 0] : [0, 1];
+	for (let i = 0; i < n; i++) {
+		f[0] = values[i];
+		const h = u[H];
+		if (h & 0x80000000) {
+			hi[i] = ~h >>> 0;
+			lo[i] = ~u[L] >>> 0;
+		} else {
+			hi[i] = (h | 0x80000000) >>> 0;
+			lo[i] = u[L];
+		}
+	}
+	let order = new Uint32Array(n);
+	let next = new Uint32Array(n);
+	for (let i = 0; i < n; i++) order[i] = i;
+	const counts = radixCounts;
+	for (let pass = 0; pass < 4; pass++) {
+		const key = pass < 2 ? lo : hi;
+		const shift = pass % 2 === 0 ? 0 : 16;
+		counts.fill(0);
+		for (let i = 0; i < n; i++) counts[((key[i] >>> shift) & 0xffff) + 1]++;
+		// Every key has the same digit here: this pass would not move anything.
+		if (counts[((key[0] >>> shift) & 0xffff) + 1] === n) continue;
+		for (let d = 0; d < RADIX; d++) counts[d + 1] += counts[d];
+		for (let j = 0; j < n; j++) {
+			const i = order[j];
+			next[counts[(key[i] >>> shift) & 0xffff]++] = i;
+		}
+		[order, next] = [next, order];
+	}
+	radixCounts = counts;
+	return order;
 }
 
 /** The shrinkage prior estimated for one month. */
