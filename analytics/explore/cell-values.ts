@@ -81,11 +81,12 @@ export async function cellValues(runner: QueryRunner, f: ExploreFilters, level: 
 	const flag = await pointsFlag(runner);
 	const byLevel = !onBase && !(apply && f.area) ? cellRollup(level, flag) : null;
 	if (byLevel) await rollup(runner, byLevel);
-	// A period open at its end, on a large roll-up: one start month's rows of the level's "from a month onwards" table.
-	const onward = byLevel && f.to === null ? await fromTable(runner, byLevel.name, options.fromTable) : null;
+	// A period with a start and open at its end, on a large roll-up: one start month's rows of the
+	// level's "from a month onwards" table (without a start, the roll-up is read whole either way).
+	const onward = byLevel && f.from !== null && f.to === null ? await fromTable(runner, byLevel.name, options.fromTable) : null;
 	// The period's start is the table's `from_index` (no earlier than its first); dataset and categories as usual.
 	const rest = whereOf({ ...f, from: null }, { on: 'aggregate', area: false, bbox: false });
-	const params = onward ? [Math.max(f.from !== null ? monthIndex(f.from) : onward.first, onward.first), ...rest.params] : w.params;
+	const params = onward && f.from !== null ? [Math.max(monthIndex(f.from), onward.first), ...rest.params] : w.params;
 	const records = onBase
 		? `(SELECT ${col} AS cell_id, ${ident(CATEGORY_COLUMN[f.dataset])} AS category, ${baseColumn(f.dataset, 'in_force_area', 'BOOLEAN')} AS in_force_area, 1 AS n FROM ${ident(f.dataset)} WHERE ${w.sql} AND ${col} IS NOT NULL)`
 		: onward

@@ -362,12 +362,15 @@ export async function benchExplore({ log }: { log: (line: string) => void }): Pr
 	const sets = await prepareSets(sizes, log);
 	for (const set of sets) {
 		const m = manifestOf(set.dir)!;
-		const size = (name: string) => m.datasets.find((d) => d.name === name && d.format === 'arrow-ipc-stream') as { rows: number; bytes: number } | undefined;
+		const size = (name: string) => {
+			const d = m.datasets.find((x) => x.name === name);
+			return d ? { rows: d.rows, bytes: d.format === 'arrow-ipc-stream' ? d.bytes : 0, onDemand: d.format === 'duckdb-table' } : undefined;
+		};
 		const base = m.datasets.filter((d) => ['incidents', 'stop_search', 'events'].includes(d.name)).reduce((s, d) => s + d.rows, 0);
 		const pts = size('explore_points');
 		const hrs = size('explore_hours');
 		log(
-			`${set.label}: ${base.toLocaleString('en-GB')} records; explore_points ${pts?.rows.toLocaleString('en-GB')} rows (${((pts?.bytes ?? 0) / MB).toFixed(1)} MB), ` +
+			`${set.label}: ${base.toLocaleString('en-GB')} records; explore_points ${pts?.rows.toLocaleString('en-GB')} rows (${pts?.onDemand ? 'in base.duckdb, read on demand' : `${((pts?.bytes ?? 0) / MB).toFixed(1)} MB`}), ` +
 				`explore_hours ${hrs?.rows.toLocaleString('en-GB')} rows (${((hrs?.bytes ?? 0) / MB).toFixed(1)} MB); all files ${((m.datasets.reduce((s, d) => s + (d.format === 'arrow-ipc-stream' ? d.bytes : 0), 0) + (m.base_database?.bytes ?? 0)) / MB).toFixed(0)} MB`
 		);
 
