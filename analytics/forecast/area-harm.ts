@@ -325,7 +325,7 @@ function forecastView(
 	const low = level === null ? null : new Float64Array(A);
 	const high = level === null ? null : new Float64Array(A);
 	const q = new Float64Array(6);
-	const areas: AreaHarmRow[] = areaRows ? new Array(A) : [];
+	const areas: AreaHarmRow[] = [];
 	for (let a = 0; a < A; a++) {
 		const at = rows[a] * stride + col0;
 		const e = !fits ? 0 : seasons > 0 ? seasonalPoint(values, at, n, period, seasons) : fitMethod(method, series(a, n), options_).forecast(1)[0];
@@ -342,7 +342,7 @@ function forecastView(
 		if (areaRows) {
 			const history = new Array<number>(n);
 			for (let t = 0; t < n; t++) history[t] = values[at + t];
-			areas[a] = { areaId: view.areas[a], expected: e, ...interval!, effectiveWeight: w, history };
+			areas.push({ areaId: view.areas[a], expected: e, ...interval!, effectiveWeight: w, history });
 		}
 	}
 	return { result: { period, method, choice, scores, overdispersion: phi, areas }, expected, effectiveWeight, low, high };

@@ -189,7 +189,8 @@ export async function readAreaMonthGrid(
 	// Sized and filled first: rows arrive in any order, and an array grown by scattered indices is a slow dictionary.
 	let count = 0;
 	for (let r = 0; r < cell.length; r++) if (cell[r] < 0) count++;
-	let areas: string[] = new Array<string>(count).fill('');
+	let areas: string[] = [];
+	for (let i = 0; i < count; i++) areas.push('');
 	for (let r = 0; r < cell.length; r++) if (cell[r] < 0) areas[-1 - cell[r]] = names[r]!;
 	const size = areas.length * months;
 	let [records, counted, harmMicro, harm2] = [new Float64Array(size), new Float64Array(size), new Float64Array(size), new Float64Array(size)];
@@ -317,20 +318,19 @@ export function sumsFromGrid(model: ThrModel, grid: AreaMonthGrid, months: reado
 		for (let i = 0; i < grid.areas.length; i++) if (windowSum(grid.counted, i, m, inScope.from, inScope.to) > 0) rows.push(i);
 		return rows;
 	});
-	const total = perMonth.reduce((s, r) => s + r.length, 0);
-	const out: Columns = { month_index: new Array(total), area_id: new Array(total) };
-	const columns = sums.filter((x) => x.alias !== 'in_scope').map((x) => ({ x, values: (out[x.alias] = new Array(total)) as number[], series: x.measure === 'harm' ? grid.harmMicro : grid.counted }));
-	let r = 0;
+	// Columns grown by push: V8 makes `new Array(n)` of more than about 100,000 elements a slow dictionary.
+	const out: Columns = { month_index: [], area_id: [] };
+	const columns = sums.filter((x) => x.alias !== 'in_scope').map((x) => ({ x, values: (out[x.alias] = []) as number[], series: x.measure === 'harm' ? grid.harmMicro : grid.counted }));
 	sorted.forEach((m, j) => {
 		const rows = perMonth[j];
-		for (let q = 0; q < rows.length; q++, r++) {
+		for (let q = 0; q < rows.length; q++) {
 			const i = rows[q];
-			out.month_index[r] = m;
-			out.area_id[r] = i < 0 ? scopeList![q] : grid.areas[i];
+			out.month_index.push(m);
+			out.area_id.push(i < 0 ? scopeList![q] : grid.areas[i]);
 			for (const { x, values, series } of columns) {
-				if (i < 0) values[r] = 0;
-				else if (x.measure === 'harm') values[r] = windowSum(series, i, m, x.from, x.to) / HARM_SCALE;
-				else values[r] = windowSum(series, i, m, x.from, x.to);
+				if (i < 0) values.push(0);
+				else if (x.measure === 'harm') values.push(windowSum(series, i, m, x.from, x.to) / HARM_SCALE);
+				else values.push(windowSum(series, i, m, x.from, x.to));
 			}
 		}
 	});

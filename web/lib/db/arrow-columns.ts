@@ -114,11 +114,11 @@ function numbersOf(vector: ArrowVectorLike, type: ArrowTypeLike & { precision?: 
 		total += chunk.length;
 	}
 	if (total !== vector.length) return null;
-	const out = new Array<number>(total);
-	let j = 0;
+	// Grown by push: V8 makes `new Array(n)` of more than about 100,000 elements a slow dictionary.
+	const out: number[] = [];
 	for (const chunk of vector.data) {
 		const v = chunk.values as ArrayLike<number>;
-		for (let i = 0; i < chunk.length; i++) out[j++] = v[i];
+		for (let i = 0; i < chunk.length; i++) out.push(v[i]);
 	}
 	return out;
 }
