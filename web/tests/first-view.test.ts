@@ -182,29 +182,44 @@ describe('the first view, drawn from summary.json while the database starts', ()
 	});
 });
 
+const profiles = new WeakMap<BrowserContext, string>();
+
+/**
+ * Chromium in a profile of its own, without route interception (which turns the HTTP cache off),
+ * so the HTTP and code caches work as a user's do; requests leaving 127.0.0.1 go to `offOrigin`.
+ */
+async function profileBrowser(prefix: string, extraArgs: string[], offOrigin: string[]): Promise<BrowserContext> {
+	const profile = mkdtempSync(join(tmpdir(), prefix));
+	const context = await chromium.launchPersistentContext(profile, {
+		executablePath: CHROMIUM,
+		headless: true,
+		args: [...extraArgs, '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+		viewport: { width: 1280, height: 900 }
+	});
+	profiles.set(context, profile);
+	context.on('request', (r) => {
+		if (!isLocal(r.url())) offOrigin.push(r.url());
+	});
+	return context;
+}
+
+async function closeProfileBrowser(context: BrowserContext | undefined): Promise<void> {
+	if (!context) return;
+	const profile = profiles.get(context);
+	await context.close();
+	if (profile) rmSync(profile, { recursive: true, force: true });
+}
+
 describe('a reload reuses what the browser has cached', () => {
 	// Without route interception (which turns the HTTP cache off), in a profile of its own.
 	let context: BrowserContext;
-	let profile: string;
 	const offOrigin: string[] = [];
 
 	beforeAll(async () => {
-		profile = mkdtempSync(join(tmpdir(), 'clearsight-cache-'));
-		context = await chromium.launchPersistentContext(profile, {
-			executablePath: CHROMIUM,
-			headless: true,
-			args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-			viewport: { width: 1280, height: 900 }
-		});
-		context.on('request', (r) => {
-			if (!isLocal(r.url())) offOrigin.push(r.url());
-		});
+		context = await profileBrowser('clearsight-cache-', [], offOrigin);
 	});
 
-	afterAll(async () => {
-		await context?.close();
-		rmSync(profile, { recursive: true, force: true });
-	});
+	afterAll(() => closeProfileBrowser(context));
 
 	it('fetches the wasm and hashed scripts once; the reload revalidates the page only', async () => {
 		const page = context.pages()[0] ?? (await context.newPage());
@@ -265,34 +280,13 @@ describe("DuckDB-wasm's worker compiles the wasm from its HTTP response, so Chro
 	// own progress wrapper (a synthetic Response without a URL) nothing is cached or read back even
 	// so (checked by hand: no v8.wasm.cachedModule, no moduleCacheHit).
 	let context: BrowserContext;
-	let profile: string;
 	const offOrigin: string[] = [];
 
 	beforeAll(async () => {
-		profile = mkdtempSync(join(tmpdir(), 'clearsight-code-cache-'));
-		context = await chromium.launchPersistentContext(profile, {
-			executablePath: CHROMIUM,
-			headless: true,
-			args: [
-				'--js-flags=--wasm-caching-threshold=1 --wasm-caching-timeout-ms=0',
-				'--no-sandbox',
-				'--disable-gpu',
-				'--no-first-run',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync'
-			],
-			viewport: { width: 1280, height: 900 }
-		});
-		context.on('request', (r) => {
-			if (!isLocal(r.url())) offOrigin.push(r.url());
-		});
+		context = await profileBrowser('clearsight-code-cache-', ['--js-flags=--wasm-caching-threshold=1 --wasm-caching-timeout-ms=0'], offOrigin);
 	});
 
-	afterAll(async () => {
-		await context?.close();
-		rmSync(profile, { recursive: true, force: true });
-	});
+	afterAll(() => closeProfileBrowser(context));
 
 	async function liveOverview(page: Page): Promise<string[]> {
 		await page.locator('main[data-start="live"] [data-testid="overview"][data-source-of-figures="live"]').waitFor({ timeout: 60_000 });
