@@ -18,12 +18,13 @@
  */
 import { createServer } from 'node:http';
 import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { bundleBenchPage } from './page-bundle';
 import sirv from 'sirv';
 import { launchBrowser } from '../../web/tests/browser';
 import { startServer } from '../lib/server';
+import { extractsMiddleware } from '../lib/serve-extracts';
 import { defaultFilters, type CellLevel } from '../../analytics/explore/filters';
 import { browserRun, changeStates, fmtMs, pct, prepareSets, type BenchSet } from './explore';
 import type { RunRequest, RunResult, SetupRequest, SetupResult } from './mosaic/page';
@@ -62,7 +63,8 @@ export interface MosaicFigures {
 /** Bundle the bench page and serve it, with the DuckDB-wasm files, and the extract under /data/. */
 async function servePage(dir: string, dataDir: string): Promise<{ url: string; close: () => Promise<void> }> {
 	const page = sirv(dir, { dev: true });
-	const data = sirv(resolve(dataDir), { dev: true });
+	// The app's data handler: byte ranges for base.duckdb, never compressed.
+	const data = extractsMiddleware(dataDir);
 	const server = createServer((req, res) => {
 		const notFound = () => {
 			res.statusCode = 404;

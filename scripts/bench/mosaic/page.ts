@@ -25,6 +25,7 @@ import { monthIndex, type CellLevel, type ExploreDataset, type ExploreFilters } 
 import { cellValues, exploreDatasets, hourOfWeek, monthCategoryCounts } from '../../../analytics/explore/queries';
 import { CountClient, activate, changeClause, connectAll, ipcConnector, publish, differences, filterInputs, ours, type Answer, type ViewName } from './clients';
 import { emptyDatasetSql, type DatasetName } from '../../../analytics/ingest/extract-schema';
+import { ident, literal } from '../../../analytics/ingest/sql';
 import weights from '../../../models/harm-weights/cchi-police-uk-v1.json';
 
 /** Base datasets: read by no view of a filter change (cell records, drawn boxes only), not loaded. */
@@ -93,14 +94,25 @@ async function setup(request: SetupRequest): Promise<SetupResult> {
 	const worker = new Worker('./duckdb-browser-eh.worker.js');
 	db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
 	await db.instantiate('./duckdb-eh.wasm');
+	// As the app opens it: base.duckdb is read by range requests only, never downloaded whole.
+	await db.open({ filesystem: { reliableHeadRequests: true, allowFullHTTPReads: false, forceFullHTTPReads: false } });
 	const conn = await db.connect();
 	await conn.query('SET autoinstall_known_extensions = false; SET autoload_known_extensions = false');
 	mosaicConn = await db.connect();
 	const engineMs = performance.now() - t;
 	t = performance.now();
 	const manifest = (await (await fetch(`${request.dataUrl}/manifest.json`)).json()) as {
-		datasets: Array<{ name: string; file: string; format: string; rows: number; columns: Array<{ name: string; type: string }> }>;
+		datasets: Array<{ name: string; file: string; format: string; table?: string; rows: number; columns: Array<{ name: string; type: string }> }>;
 	};
+	// Tables of base.duckdb (the base rows, and explore_points of a large extract): attached
+	// read-only and seen through a view of the dataset's name, as the app does (web/lib/db/duckdb.ts).
+	const inBase = manifest.datasets.filter((d) => d.rows > 0 && d.format === 'duckdb-table');
+	if (inBase.length > 0) {
+		const file = inBase[0].file;
+		await db.registerFileURL(file, new URL(`${request.dataUrl}/${file}`, location.href).href, duckdb.DuckDBDataProtocol.HTTP, false);
+		await conn.query(`ATTACH ${literal(file)} AS base (READ_ONLY)`);
+		for (const d of inBase) await conn.query(`CREATE VIEW ${ident(d.name)} AS SELECT * FROM base.${ident(d.table ?? d.name)}`);
+	}
 	for (const d of manifest.datasets) {
 		if (d.rows === 0) {
 			// As the app does for an empty dataset: an empty table of the contract's columns.
