@@ -436,7 +436,6 @@ async function fetchDataset(files: SourceFiles, dataset: Fetched['dataset']): Pr
 	return { dataset, bytes, fetchMs, sha256Ms };
 }
 
-
 const IPC_CONTINUATION = 0xffffffff;
 const ARROW_FILE_MAGIC = 'ARROW1';
 
