@@ -22,12 +22,20 @@ export const DICTIONARY_MAX_SHARE = 0.5;
  * {@link DICTIONARY_MAX_SHARE} × rows distinct non-null values, create the DuckDB ENUM type `type`
  * of those values in sorted order (nulls stay null) and return true; else create nothing and
  * return false (also for an empty source). `source` is a table name or parenthesised subquery
- * built from code, `column` and `type` bare names from known lists (quoted here).
+ * built from code, `column` and `type` bare names from known lists (quoted here). `distinct`, when
+ * the caller has already counted the column's distinct non-null values, saves counting them again.
  */
-export async function createDictionaryType(runner: QueryRunner, source: string, column: string, rows: number, type: string): Promise<boolean> {
+export async function createDictionaryType(
+	runner: QueryRunner,
+	source: string,
+	column: string,
+	rows: number,
+	type: string,
+	distinct?: number
+): Promise<boolean> {
 	if (rows <= 0) return false;
 	const col = ident(column);
-	const [{ d }] = await runner.rows<{ d: number }>(`SELECT count(DISTINCT ${col}) AS d FROM ${source}`);
+	const d = distinct ?? Number((await runner.rows<{ d: number }>(`SELECT count(DISTINCT ${col}) AS d FROM ${source}`))[0].d);
 	if (!(d > 0 && d <= rows * DICTIONARY_MAX_SHARE)) return false;
 	await runner.exec(`DROP TYPE IF EXISTS ${ident(type)}`);
 	await runner.exec(`CREATE TYPE ${ident(type)} AS ENUM (SELECT DISTINCT ${col} FROM ${source} WHERE ${col} IS NOT NULL ORDER BY 1)`);

@@ -43,7 +43,7 @@ import {
 	type ForceAreaReport,
 	type ForceAreaRequest,
 	type LadChange,
-	DICTIONARY_MAX_SHARE,
+	createDictionaryType,
 	datasetEntry,
 	type DatasetEntry
 } from '$analytics/ingest';
@@ -493,8 +493,8 @@ async function writeDataset(
 	const { runner } = engine;
 	const source = isTable ? from : 'arrow_w';
 	if (!isTable) await runner.exec(`CREATE OR REPLACE TEMP TABLE arrow_w AS SELECT * FROM ${from}`);
-	// The row count and every text column's distinct count in one round trip; the dictionary
-	// rule is createDictionaryType's (analytics/ingest/dataset-entry.ts), applied to these counts.
+	// The row count and every text column's distinct count in one round trip, handed to
+	// createDictionaryType so it does not count them again.
 	const texts = columns.flatMap((c, i) => (c.type === 'VARCHAR' ? [i] : []));
 	const [counts] = await runner.rows<Record<string, number>>(
 		`SELECT count(*) AS n${texts.map((i) => `, count(DISTINCT ${ident(columns[i].name)}) AS ${ident(`d${i}`)}`).join('')} FROM ${source}`
@@ -509,11 +509,9 @@ async function writeDataset(
 			select.push(`CAST(${col} AS TIMESTAMP_MS) AS ${col}`);
 			continue;
 		}
-		const d = column.type === 'VARCHAR' ? Number(counts[`d${i}`]) : 0;
-		if (rows > 0 && d > 0 && d <= rows * DICTIONARY_MAX_SHARE) {
+		if (column.type === 'VARCHAR' && (await createDictionaryType(runner, source, column.name, rows, `import_enum_${i}`, Number(counts[`d${i}`])))) {
 			const type = ident(`import_enum_${i}`);
 			enums.push(type);
-			await runner.exec(`DROP TYPE IF EXISTS ${type}; CREATE TYPE ${type} AS ENUM (SELECT DISTINCT ${col} FROM ${source} WHERE ${col} IS NOT NULL ORDER BY 1)`);
 			select.push(`CAST(${col} AS ${type}) AS ${col}`);
 			continue;
 		}
