@@ -10,6 +10,7 @@ import { DATASET_LABELS, monthIndex, monthKey, type CellLevel, type ExploreDatas
 import { studyRegion } from './study-region';
 import { num, numOrNull } from '../shared/numbers';
 import { LEVEL_COLUMN, cellRollup, fromTable, pointsFlag, rollup, tableExists, whereOf } from './query-base';
+import { cellCube, cubeTotals, type CubeLimits } from './cell-cube';
 
 export interface CellValue extends Row {
 	cell_id: string;
@@ -48,6 +49,12 @@ export interface CellValueOptions {
 	 * FROM_TABLE_MAX_ROWS. Same figures either way (the tests compare the two).
 	 */
 	fromTable?: { minRows?: number; maxRows?: number };
+	/**
+	 * Limits of the cell cube (cell-cube.ts: explore_points' rows, default CELL_CUBE_MIN_ROWS and
+	 * CELL_CUBE_MAX_ROWS): within them, a layer without its selection applied is summed from the
+	 * level's cube in JavaScript instead of the SQL over the roll-up. Same figures either way.
+	 */
+	cube?: CubeLimits;
 }
 
 /** Why a measure cannot be shown at all for a dataset and level (null = it can). */
@@ -56,6 +63,43 @@ export function measureUnavailable(measure: Measure, dataset: ExploreDataset, le
 	if (measure === 'harm' && dataset !== 'incidents') return `Harm weights (CCHI) cover police.uk crime types only, not ${DATASET_LABELS[dataset].toLowerCase()}.`;
 	if (measure === 'thr' && (dataset !== 'incidents' || level !== 'lsoa')) return 'THR scores are per LSOA, from street crime and ASB: choose that dataset and the LSOA layer.';
 	return null;
+}
+
+/** The harm weights by category (read per layer: the table may be replaced). */
+async function harmWeights(runner: QueryRunner): Promise<Map<string, { weight: number | null; excluded: boolean }>> {
+	const rows = await runner.rows<{ category: string; weight: number | null; excluded: boolean }>('SELECT category, weight, excluded FROM harm_weights');
+	return new Map(rows.map((r) => [String(r.category), { weight: numOrNull(r.weight), excluded: r.excluded === true }]));
+}
+
+/** The population table of a level, as the SQL path joins it (id → residents), read once per runner and level; null: none. */
+const populations = new WeakMap<QueryRunner, Map<CellLevel, Promise<Map<string, number | null> | null>>>();
+
+function populationOf(runner: QueryRunner, level: CellLevel): Promise<Map<string, number | null> | null> {
+	let made = populations.get(runner);
+	if (!made) populations.set(runner, (made = new Map()));
+	let p = made.get(level);
+	if (!p) {
+		p = (async () => {
+			const source =
+				level === 'lsoa' && (await tableExists(runner, 'areas'))
+					? 'SELECT lsoa_code AS id, any_value(population) AS population FROM areas GROUP BY 1'
+					: level === 'district' && (await tableExists(runner, 'districts'))
+						? 'SELECT district_id AS id, any_value(population) AS population FROM districts GROUP BY 1'
+						: null;
+			if (!source) return null;
+			const rows = await runner.rows<{ id: string | null; population: number | null }>(`SELECT id, population::BIGINT AS population FROM (${source}) WHERE id IS NOT NULL`);
+			return new Map(rows.map((r) => [String(r.id), numOrNull(r.population)]));
+		})();
+		p.catch(() => made.delete(level));
+		made.set(level, p);
+	}
+	return p;
+}
+
+/** Cube totals with their residents (the SQL path's LEFT JOIN on the level's population table). */
+async function withPopulation<T extends { cell_id: string }>(runner: QueryRunner, level: CellLevel, cells: T[]): Promise<Array<T & { population: number | null }>> {
+	const pop = await populationOf(runner, level);
+	return cells.map((c) => ({ ...c, population: pop?.get(c.cell_id) ?? null }));
 }
 
 /** The last month with records of a dataset (for a THR score when the period is open). */
@@ -79,7 +123,10 @@ export async function cellValues(runner: QueryRunner, f: ExploreFilters, level: 
 	const col = onBase ? baseColumn(f.dataset, LEVEL_COLUMN[level]) : ident(LEVEL_COLUMN[level]);
 	// Without an area filter, the level's own roll-up (far fewer rows than explore_points at coarse levels).
 	const flag = await pointsFlag(runner);
-	const byLevel = !onBase && !(apply && f.area) ? cellRollup(level, flag) : null;
+	const whole = !onBase && !(apply && f.area);
+	// A large source: the level's cell cube, summed in JavaScript (cell-cube.ts).
+	const cube = whole ? await cellCube(runner, f.dataset, level, LEVEL_COLUMN[level], flag, options.cube) : null;
+	const byLevel = whole && !cube ? cellRollup(level, flag) : null;
 	if (byLevel) await rollup(runner, byLevel);
 	// A period with a start and open at its end, on a large roll-up: one start month's rows of the
 	// level's "from a month onwards" table (without a start, the roll-up is read whole either way).
@@ -103,7 +150,9 @@ export async function cellValues(runner: QueryRunner, f: ExploreFilters, level: 
 		join = 'LEFT JOIN (SELECT district_id AS id, any_value(population) AS population FROM districts GROUP BY 1) p ON p.id = c.cell_id';
 		popJoin = 'p.population::BIGINT AS population';
 	}
-	const rows = await runner.rows<{ cell_id: string; n: number; harm: number; unweighted: number; outside: number; population: number | null }>(
+	const rows: Array<{ cell_id: string; n: number; harm: number; unweighted: number; outside: number; population: number | null }> = cube
+		? await withPopulation(runner, level, cubeTotals(cube, f, await harmWeights(runner)))
+		: await runner.rows<{ cell_id: string; n: number; harm: number; unweighted: number; outside: number; population: number | null }>(
 		`WITH x AS (
 		   SELECT cell_id, category, sum(n)::BIGINT AS n, coalesce(sum(n) FILTER (WHERE in_force_area = false), 0)::BIGINT AS outside
 		   FROM ${records} GROUP BY cell_id, category
