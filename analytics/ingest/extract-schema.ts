@@ -275,7 +275,11 @@ export const EXTRACT_DATASETS: readonly ExtractDataset[] = [
 				type: 'BOOLEAN',
 				description: "The records' in_force_area flag: true inside the force area, false located outside it, null without a location or force area"
 			},
-			{ name: 'n', type: 'INTEGER', description: 'Records' }
+			{ name: 'n', type: 'INTEGER', description: 'Records' },
+			{ name: 'area_index', type: 'INTEGER', description: 'The LSOA as a number: 0, 1, … over the distinct codes in binary order; null without a location' },
+			{ name: 'category_index', type: 'INTEGER', description: 'The category as a number: 0, 1, … over the distinct categories in binary order; null if none' },
+			{ name: 'first_of_area', type: 'BOOLEAN', description: "True on one row of each LSOA (its earliest month): where area_index's code is read" },
+			{ name: 'first_of_category', type: 'BOOLEAN', description: "True on one row of each category (its earliest month): where category_index's name is read" }
 		]
 	}
 ];

@@ -34,11 +34,31 @@ export type ThrSource = 'incidents' | 'thr_area_months';
  * The SELECT writing the pre-aggregate from a relation holding the incidents' rows (the
  * builder's typed table, or `incidents`), with the contract's columns; `flag` is the column
  * holding the in_force_area flag (`NULL` for a relation without one: every record is read).
+ *
+ * Integer keys, so scoring reads cells without hashing a string: `area_index` numbers the
+ * distinct LSOAs 0, 1, … in binary order of the code (null without one) and `category_index`
+ * the distinct categories likewise; `first_of_area` / `first_of_category` mark one row of each
+ * (its earliest month), so the names behind the indexes are read from those rows alone.
  */
 export function thrAreaMonthsSelectSql(incidents: string, flag = 'in_force_area'): string {
-	return `SELECT lsoa_code::VARCHAR AS lsoa_code, month_index::INTEGER AS month_index, category::VARCHAR AS category,
-	  (${flag})::BOOLEAN AS in_force_area, count(*)::INTEGER AS n
-	FROM ${incidents} GROUP BY ALL ORDER BY month_index, lsoa_code, category`;
+	return `WITH g AS (
+	  SELECT lsoa_code::VARCHAR AS lsoa_code, month_index::INTEGER AS month_index, category::VARCHAR AS category,
+	    (${flag})::BOOLEAN AS in_force_area, count(*)::INTEGER AS n
+	  FROM ${incidents} GROUP BY ALL
+	),
+	areas AS (SELECT lsoa_code, (row_number() OVER (ORDER BY lsoa_code COLLATE "binary") - 1)::INTEGER AS area_index FROM (SELECT DISTINCT lsoa_code FROM g WHERE lsoa_code IS NOT NULL)),
+	cats AS (SELECT category, (row_number() OVER (ORDER BY category COLLATE "binary") - 1)::INTEGER AS category_index FROM (SELECT DISTINCT category FROM g WHERE category IS NOT NULL))
+	SELECT g.lsoa_code, g.month_index, g.category, g.in_force_area, g.n, a.area_index, c.category_index,
+	  (g.lsoa_code IS NOT NULL AND row_number() OVER (PARTITION BY g.lsoa_code ORDER BY g.month_index, g.category, g.in_force_area) = 1) AS first_of_area,
+	  (g.category IS NOT NULL AND row_number() OVER (PARTITION BY g.category ORDER BY g.month_index, g.lsoa_code, g.in_force_area) = 1) AS first_of_category
+	FROM g LEFT JOIN areas a ON a.lsoa_code = g.lsoa_code LEFT JOIN cats c ON c.category = g.category
+	ORDER BY g.month_index, g.lsoa_code, g.category`;
+}
+
+/** Whether `thr_area_months` carries the integer keys (extracts built before them do not: scoring then groups on the codes). */
+export async function hasAreaMonthKeys(runner: QueryRunner): Promise<boolean> {
+	for (const column of ['area_index', 'category_index', 'first_of_area', 'first_of_category']) if (!(await hasColumn(runner, THR_AREA_MONTHS, column))) return false;
+	return true;
 }
 
 /**
@@ -152,11 +172,30 @@ export interface AreaMonthGrid {
 	forceAreaOnly: boolean;
 }
 
-/** Read {@link AreaMonthGrid} for months [first, last] with these weights (bound; micro-units as monthlyPanel rounds them). */
-export async function readAreaMonthGrid(
-	runner: QueryRunner,
-	{ weights, first, last, forceAreaOnly }: { weights: readonly HarmWeightInput[]; first: number; last: number; forceAreaOnly: boolean }
-): Promise<AreaMonthGrid> {
+/** What a grid is read with. */
+export interface AreaMonthGridRequest {
+	weights: readonly HarmWeightInput[];
+	first: number;
+	last: number;
+	forceAreaOnly: boolean;
+}
+
+/**
+ * Read {@link AreaMonthGrid} for months [first, last] with these weights (bound; micro-units as
+ * monthlyPanel rounds them): from the integer keys when the extract has them
+ * ({@link readAreaMonthGridByKeys}), else grouped on the codes in SQL ({@link readAreaMonthGridGrouped}).
+ * The same grid either way.
+ */
+export async function readAreaMonthGrid(runner: QueryRunner, request: AreaMonthGridRequest): Promise<AreaMonthGrid> {
+	if (await hasAreaMonthKeys(runner)) {
+		const grid = await readAreaMonthGridByKeys(runner, request);
+		if (grid) return grid;
+	}
+	return readAreaMonthGridGrouped(runner, request);
+}
+
+/** {@link readAreaMonthGrid} grouped on the area and category codes in SQL (any extract with `thr_area_months`). */
+export async function readAreaMonthGridGrouped(runner: QueryRunner, { weights, first, last, forceAreaOnly }: AreaMonthGridRequest): Promise<AreaMonthGrid> {
 	const values = weights.length
 		? `SELECT * FROM (VALUES ${weights.map(() => '(CAST(? AS VARCHAR), CAST(round(CAST(? AS DOUBLE) * 1000000) AS BIGINT), CAST(? AS BOOLEAN))').join(', ')}) AS v(category, w, excluded)`
 		: 'SELECT NULL::VARCHAR AS category, NULL::BIGINT AS w, NULL::BOOLEAN AS excluded WHERE false';
@@ -189,11 +228,11 @@ export async function readAreaMonthGrid(
 	// Sized and filled first: rows arrive in any order, and an array grown by scattered indices is a slow dictionary.
 	let count = 0;
 	for (let r = 0; r < cell.length; r++) if (cell[r] < 0) count++;
-	let areas: string[] = [];
+	const areas: string[] = [];
 	for (let i = 0; i < count; i++) areas.push('');
 	for (let r = 0; r < cell.length; r++) if (cell[r] < 0) areas[-1 - cell[r]] = names[r]!;
 	const size = areas.length * months;
-	let [records, counted, harmMicro, harm2] = [new Float64Array(size), new Float64Array(size), new Float64Array(size), new Float64Array(size)];
+	const [records, counted, harmMicro, harm2] = [new Float64Array(size), new Float64Array(size), new Float64Array(size), new Float64Array(size)];
 	const [n, c, h, h2] = [cols.n, cols.counted, cols.harm, cols.harm2] as number[][];
 	for (let r = 0; r < cell.length; r++) {
 		const i = cell[r];
@@ -203,18 +242,156 @@ export async function readAreaMonthGrid(
 		harmMicro[i] = h[r];
 		harm2[i] = h2[r];
 	}
-	// JavaScript's order (code units), as monthlyPanel and the engine sort: re-sorted if SQL's differs.
-	if (areas.some((a, i) => i > 0 && !(areas[i - 1] < a))) {
-		const order = areas.map((_, j) => j).sort((a, b) => (areas[a] < areas[b] ? -1 : areas[a] > areas[b] ? 1 : 0));
-		const pick = (xs: Float64Array) => {
-			const out = new Float64Array(size);
-			order.forEach((j, a) => out.set(xs.subarray(j * months, (j + 1) * months), a * months));
-			return out;
-		};
-		[records, counted, harmMicro, harm2] = [pick(records), pick(counted), pick(harmMicro), pick(harm2)];
-		areas = order.map((j) => areas[j]);
+	return inCodeUnitOrder({ first, months, areas, records, counted, harmMicro, harm2, weights, forceAreaOnly });
+}
+
+/** The grid with its areas in JavaScript's order (code units), as monthlyPanel and the engine sort: re-sorted if SQL's binary order differs. */
+function inCodeUnitOrder(grid: AreaMonthGrid): AreaMonthGrid {
+	const { areas, months } = grid;
+	if (!areas.some((a, i) => i > 0 && !(areas[i - 1] < a))) return grid;
+	const order = areas.map((_, j) => j).sort((a, b) => (areas[a] < areas[b] ? -1 : areas[a] > areas[b] ? 1 : 0));
+	const pick = (xs: Float64Array) => {
+		const out = new Float64Array(xs.length);
+		order.forEach((j, a) => out.set(xs.subarray(j * months, (j + 1) * months), a * months));
+		return out;
+	};
+	return { ...grid, areas: order.map((j) => areas[j]), records: pick(grid.records), counted: pick(grid.counted), harmMicro: pick(grid.harmMicro), harm2: pick(grid.harm2) };
+}
+
+const TWO_32 = 4_294_967_296;
+const TWO_53 = 2 ** 53;
+const TWO_64 = 2 ** 64;
+
+/**
+ * {@link readAreaMonthGrid} from the integer keys of `thr_area_months` (see
+ * {@link thrAreaMonthsSelectSql}), with no GROUP BY and no join: the names behind the indexes
+ * from the rows marked first of their area or category (up to `last`), then the rows of
+ * [first, last] as two integer columns (cell × categories + category, and the records), summed
+ * into the grid in JavaScript with each category's weight applied by index.
+ *
+ * The same numbers as the SQL: records, counts and harm in millionths are integers added
+ * exactly (below 2^53, checked); Σ n × weight² (beyond 2^53) is kept as two exact integer
+ * parts, its high 32 bits and its low 32 bits, joined by one correctly rounded addition, which
+ * is DuckDB's rounding of the exact HUGEINT sum to a double (below 2^64, checked). Null where it
+ * cannot promise that (a category weighted twice, a negative weight, a sum beyond those bounds,
+ * a key too large): the caller then reads the grid grouped in SQL.
+ */
+export async function readAreaMonthGridByKeys(runner: QueryRunner, { weights, first, last, forceAreaOnly }: AreaMonthGridRequest): Promise<AreaMonthGrid | null> {
+	const months = Math.max(0, last - first + 1);
+	const names = await runner.columns(
+		`SELECT area_index AS a, CASE WHEN first_of_area THEN lsoa_code END AS area, category_index AS c, CASE WHEN first_of_category THEN category END AS category
+		FROM ${THR_AREA_MONTHS} WHERE (first_of_area OR first_of_category) AND month_index <= ?`,
+		[last]
+	);
+	const areaNames: string[] = [];
+	const categoryNames: string[] = [];
+	const [ai, an, ci, cn] = [names.a, names.area, names.c, names.category] as [(number | null)[], (string | null)[], (number | null)[], (string | null)[]];
+	let areaCount = 0;
+	let categoryCount = 0;
+	for (let r = 0; r < ai.length; r++) {
+		if (an[r] !== null && ai[r] !== null) areaCount = Math.max(areaCount, ai[r]! + 1);
+		if (cn[r] !== null && ci[r] !== null) categoryCount = Math.max(categoryCount, ci[r]! + 1);
 	}
-	return { first, months, areas, records, counted, harmMicro, harm2, weights, forceAreaOnly };
+	for (let i = 0; i < areaCount; i++) areaNames.push('');
+	for (let i = 0; i < categoryCount; i++) categoryNames.push('');
+	const named = new Uint8Array(areaCount);
+	const categoryNamed = new Uint8Array(categoryCount + 1).fill(1, categoryCount);
+	for (let r = 0; r < ai.length; r++) {
+		if (an[r] !== null && ai[r] !== null) {
+			areaNames[ai[r]!] = an[r]!;
+			named[ai[r]!] = 1;
+		}
+		if (cn[r] !== null && ci[r] !== null) {
+			categoryNames[ci[r]!] = cn[r]!;
+			categoryNamed[ci[r]!] = 1;
+		}
+	}
+	// Each category's weight in millionths (as the SQL rounds it: half away from zero), and its
+	// square split into two exact parts; slot `categoryCount` is the records without a category.
+	const slots = categoryCount + 1;
+	const use = new Uint8Array(slots);
+	const micro = new Float64Array(slots);
+	const squareHigh = new Float64Array(slots);
+	const squareLow = new Float64Array(slots);
+	const byName = new Map<string, HarmWeightInput>();
+	for (const w of weights) {
+		if (byName.has(w.category)) return null;
+		byName.set(w.category, w);
+	}
+	let maxMicro = 0;
+	for (let c = 0; c < categoryCount; c++) {
+		const w = byName.get(categoryNames[c]);
+		if (!w || w.excluded !== false || w.weight === null || !Number.isFinite(w.weight)) continue;
+		const scaled = w.weight * 1_000_000;
+		const m = Math.sign(scaled) * Math.round(Math.abs(scaled));
+		if (m < 0 || !Number.isSafeInteger(m)) return null;
+		const square = BigInt(m) * BigInt(m);
+		use[c] = 1;
+		micro[c] = m;
+		squareHigh[c] = Number(square >> 32n);
+		squareLow[c] = Number(square & 0xffff_ffffn);
+		maxMicro = Math.max(maxMicro, m);
+	}
+	const cells = areaCount * months;
+	if (cells * slots >= TWO_53) return null;
+	const keyType = cells * slots < 2 ** 31 ? 'INTEGER' : 'DOUBLE';
+	const force = forceAreaOnly ? 'AND in_force_area IS NOT false' : '';
+	const cols = await runner.columns(
+		`SELECT CAST((CAST(area_index AS BIGINT) * CAST(? AS BIGINT) + (month_index - CAST(? AS INTEGER))) * CAST(? AS BIGINT) + coalesce(category_index, CAST(? AS INTEGER)) AS ${keyType}) AS key, n
+		FROM ${THR_AREA_MONTHS} WHERE area_index IS NOT NULL AND month_index BETWEEN ? AND ? ${force}`,
+		[months, first, slots, categoryCount, first, last]
+	);
+	const key = cols.key as number[];
+	const n = cols.n as number[];
+	const records = new Float64Array(cells);
+	const counted = new Float64Array(cells);
+	const harmMicro = new Float64Array(cells);
+	const high = new Float64Array(cells);
+	const low = new Float64Array(cells);
+	for (let r = 0; r < key.length; r++) {
+		const k = key[r];
+		const cell = Math.floor(k / slots);
+		const c = k - cell * slots;
+		if (cell >= cells || !categoryNamed[c]) return null;
+		const x = n[r];
+		records[cell] += x;
+		if (use[c]) {
+			counted[cell] += x;
+			harmMicro[cell] += x * micro[c];
+			high[cell] += x * squareHigh[c];
+			low[cell] += x * squareLow[c];
+		}
+	}
+	// Every partial sum is at most the cell's records times the largest term: exact below 2^53.
+	let maxRecords = 0;
+	for (let i = 0; i < cells; i++) if (records[i] > maxRecords) maxRecords = records[i];
+	const maxHigh = squareHigh.reduce((m, v) => Math.max(m, v), 0);
+	if (maxRecords * Math.max(maxMicro, maxHigh, TWO_32) >= TWO_53) return null;
+	const harm2 = high;
+	for (let i = 0; i < cells; i++) {
+		const v = high[i] * TWO_32 + low[i];
+		if (v >= TWO_64) return null;
+		harm2[i] = v;
+	}
+	// The areas with a record in the range, in index (binary) order.
+	const keep: number[] = [];
+	for (let a = 0; a < areaCount; a++) {
+		for (let t = 0; t < months; t++) {
+			if (records[a * months + t] > 0) {
+				if (!named[a]) return null;
+				keep.push(a);
+				break;
+			}
+		}
+	}
+	const areas = keep.map((a) => areaNames[a]);
+	const cut = (xs: Float64Array) => {
+		if (keep.length === areaCount) return xs;
+		const out = new Float64Array(keep.length * months);
+		keep.forEach((a, i) => out.set(xs.subarray(a * months, (a + 1) * months), i * months));
+		return out;
+	};
+	return inCodeUnitOrder({ first, months, areas, records: cut(records), counted: cut(counted), harmMicro: cut(harmMicro), harm2: cut(harm2), weights, forceAreaOnly });
 }
 
 /** Whether a panel asked for with `options` can be cut from `grid` (read with the same weights and flag, covering its months): its first month's offset in the grid, else null. */

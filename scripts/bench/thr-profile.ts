@@ -7,6 +7,8 @@
  *   --areas <n>        synthetic areas (default 33,000; rows scale with them as in thr.ts)
  *   --repeats <n>      timed runs of each step (default 3), after one untimed warm-up
  *   --trend <n>        months of the trend (default 13)
+ *   --rebuild          remake `thr_area_months` in the --db file with the current SQL (after a
+ *                      change to area-months.ts thrAreaMonthsSelectSql) before scoring
  *   --dump <file>      write every result (scoreMonth v3/v2/v1 and scoreTrend v3/v2) as JSON
  *   --compare <file>   compare every result with a dump, field for field (exit 1 on any difference)
  *
@@ -20,6 +22,7 @@ import { loadInput } from '../lib/load-input';
 import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
 import { monthIndex, monthLabel, scoreMonth, scoreTrend, type ThrModel } from '../../analytics/thr';
 import { createSyntheticIncidents, median, type CategoryCount } from './thr-data';
+import { thrAreaMonthsSelectSql } from '../../analytics/thr/area-months';
 
 const SAMPLE = 'sample-data/police-uk/city-of-london/street';
 const read = <T>(path: string) => JSON.parse(readFileSync(path, 'utf8')) as T;
@@ -96,6 +99,10 @@ async function main() {
 			const t = performance.now();
 			await createSyntheticIncidents(runner, { areas, months, rows, categories });
 			console.log(`synthetic ${areas} areas × ${months} months (${rows} rows) built in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+		} else if (process.argv.includes('--rebuild')) {
+			const t = performance.now();
+			await runner.exec(`CREATE OR REPLACE TABLE thr_area_months AS ${thrAreaMonthsSelectSql('incidents')}`);
+			console.log(`thr_area_months remade in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 		}
 		const month = '2019-12';
 		const end = monthIndex(month);

@@ -1,0 +1,139 @@
+/**
+ * The integer keys of `thr_area_months` (area_index, category_index, first_of_area,
+ * first_of_category; area-months.ts thrAreaMonthsSelectSql) on the real City of London street
+ * extract as the builder writes it, checked against its codes by independent JavaScript; and the
+ * grid read from them (readAreaMonthGridByKeys: no GROUP BY, weights applied by index) equal,
+ * value for value, to the grid grouped on the codes in SQL (readAreaMonthGridGrouped) — for the
+ * published weights, what-if weights and exclusions, with and without the force-area filter, over
+ * ranges inside, before and after the data, and with the rows after the range deleted. Where the
+ * keyed read cannot promise the SQL's doubles (a category weighted twice, squares beyond 2^64) it
+ * declines and readAreaMonthGrid groups in SQL; an extract without the keys is read as before.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NodeRunner } from '../../scripts/lib/node-runner';
+import { applyWhatIf } from '.';
+import { hasAreaMonthKeys, readAreaMonthGrid, readAreaMonthGridByKeys, readAreaMonthGridGrouped, type AreaMonthGridRequest } from './area-months';
+import { effectiveWeights } from './model';
+import { cchiWeights, sampleRunner, thrV3 } from './fixtures.test-setup';
+import type { HarmWeightInput } from '../forecast/series';
+
+const weights = cchiWeights();
+let city: NodeRunner;
+let first: number;
+let last: number;
+
+beforeAll(async () => {
+	city = await sampleRunner({ aggregate: true });
+	const [r] = await city.rows<{ lo: number; hi: number }>('SELECT min(month_index) AS lo, max(month_index) AS hi FROM incidents');
+	[first, last] = [Number(r.lo), Number(r.hi)];
+}, 120_000);
+afterAll(() => city?.close());
+
+/** JavaScript's code-unit comparison (the codes here are ASCII: the same as binary order). */
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+describe('thr_area_months keys, the extract as built', () => {
+	it('number the distinct codes and categories in binary order, and mark one earliest row of each', async () => {
+		expect(await hasAreaMonthKeys(city)).toBe(true);
+		const rows = await city.rows<{ lsoa_code: string | null; category: string | null; month_index: number; area_index: number | null; category_index: number | null; first_of_area: boolean; first_of_category: boolean }>(
+			'SELECT lsoa_code, category, month_index, area_index, category_index, first_of_area, first_of_category FROM thr_area_months'
+		);
+		const codes = [...new Set(rows.map((r) => r.lsoa_code).filter((c): c is string => c !== null))].sort(byCodeUnits);
+		const categories = [...new Set(rows.map((r) => r.category).filter((c): c is string => c !== null))].sort(byCodeUnits);
+		expect(codes.length).toBeGreaterThan(5);
+		expect(categories.length).toBeGreaterThan(5);
+		const firstMonth = new Map<string, number>();
+		const firstCategoryMonth = new Map<string, number>();
+		for (const r of rows) {
+			expect(r.area_index).toBe(r.lsoa_code === null ? null : codes.indexOf(r.lsoa_code));
+			expect(r.category_index).toBe(r.category === null ? null : categories.indexOf(r.category));
+			if (r.lsoa_code !== null) firstMonth.set(r.lsoa_code, Math.min(firstMonth.get(r.lsoa_code) ?? Infinity, Number(r.month_index)));
+			if (r.category !== null) firstCategoryMonth.set(r.category, Math.min(firstCategoryMonth.get(r.category) ?? Infinity, Number(r.month_index)));
+		}
+		const marked = rows.filter((r) => r.first_of_area);
+		expect(marked.map((r) => r.lsoa_code).sort(byCodeUnits)).toEqual(codes);
+		for (const r of marked) expect(Number(r.month_index)).toBe(firstMonth.get(r.lsoa_code!));
+		const markedCategories = rows.filter((r) => r.first_of_category);
+		expect(markedCategories.map((r) => r.category).sort(byCodeUnits)).toEqual(categories);
+		for (const r of markedCategories) expect(Number(r.month_index)).toBe(firstCategoryMonth.get(r.category!));
+	});
+});
+
+describe('the grid read from the keys', () => {
+	const published = effectiveWeights(thrV3(), weights);
+	const whatIf = (() => {
+		const { model, weights: w } = applyWhatIf(thrV3(), weights, { harmWeights: { Shoplifting: 40, Burglary: 0 }, include: ['Drugs', 'Possession of weapons'] });
+		return effectiveWeights(model, w);
+	})();
+	const some: HarmWeightInput[] = published.slice(0, 3).map((w, i) => ({ ...w, excluded: i === 1 }));
+	const cases: Array<[string, readonly HarmWeightInput[]]> = [
+		['published weights', published],
+		['what-if weights and exclusions', whatIf],
+		['three categories, one excluded', some],
+		['no weights', []]
+	];
+
+	for (const [what, w] of cases) {
+		it(`equals the grid grouped in SQL: ${what}`, async () => {
+			const ranges: Array<[number, number]> = [
+				[first, last],
+				[last - 12, last],
+				[first - 5, first + 2],
+				[last - 2, last + 4],
+				[last, last]
+			];
+			for (const forceAreaOnly of [true, false]) {
+				for (const [lo, hi] of ranges) {
+					const request: AreaMonthGridRequest = { weights: w, first: lo, last: hi, forceAreaOnly };
+					const keyed = await readAreaMonthGridByKeys(city, request);
+					expect(keyed).not.toBeNull();
+					expect(keyed).toEqual(await readAreaMonthGridGrouped(city, request));
+					expect(await readAreaMonthGrid(city, request)).toEqual(keyed);
+				}
+			}
+			// Squares above 2^53 are in play (the SQL sums them as HUGEINT): the doubles still agree.
+			const grid = await readAreaMonthGridByKeys(city, { weights: published, first, last, forceAreaOnly: false });
+			expect(Math.max(...grid!.harm2)).toBeGreaterThan(2 ** 53);
+			expect(grid!.areas.length).toBeGreaterThan(5);
+		});
+	}
+
+	it('reads nothing after the range: later rows deleted change nothing', async () => {
+		const other = await sampleRunner({ aggregate: true });
+		try {
+			const cut = first + Math.floor((last - first) / 2);
+			const request: AreaMonthGridRequest = { weights: published, first: cut - 6, last: cut, forceAreaOnly: true };
+			const before = await readAreaMonthGridByKeys(other, request);
+			await other.exec('DELETE FROM thr_area_months WHERE month_index > ?', [cut]);
+			expect(await readAreaMonthGridByKeys(other, request)).toEqual(before);
+			expect(before).toEqual(await readAreaMonthGridGrouped(other, request));
+		} finally {
+			other.close();
+		}
+	});
+
+	it('declines where it cannot promise the SQL’s doubles, and readAreaMonthGrid groups in SQL instead', async () => {
+		// A category listed twice joins twice in SQL.
+		const twice = [...published, published[0]];
+		// A weight whose square in millionths² passes 2^64 in one cell.
+		const huge = published.map((w) => ({ ...w, weight: w.weight === null ? null : w.weight * 100_000 }));
+		for (const w of [twice, huge]) {
+			const request: AreaMonthGridRequest = { weights: w, first, last, forceAreaOnly: false };
+			expect(await readAreaMonthGridByKeys(city, request)).toBeNull();
+			expect(await readAreaMonthGrid(city, request)).toEqual(await readAreaMonthGridGrouped(city, request));
+		}
+	});
+
+	it('an extract without the keys is read grouped on the codes, with the same grid', async () => {
+		const old = await sampleRunner({ aggregate: true });
+		try {
+			const request: AreaMonthGridRequest = { weights: published, first: last - 30, last, forceAreaOnly: true };
+			const keyed = await readAreaMonthGrid(old, request);
+			for (const column of ['first_of_category', 'first_of_area', 'category_index', 'area_index']) await old.exec(`ALTER TABLE thr_area_months DROP COLUMN ${column}`);
+			expect(await hasAreaMonthKeys(old)).toBe(false);
+			expect(await readAreaMonthGrid(old, request)).toEqual(keyed);
+		} finally {
+			old.close();
+		}
+	});
+});
