@@ -108,6 +108,33 @@ async function lastMonth(runner: QueryRunner, f: ExploreFilters): Promise<string
 	return r?.m === null || r?.m === undefined ? null : monthKey(num(r.m));
 }
 
+/** cellValues' SQL over `records` (cell_id, category, in_force_area, n): per-cell totals with harm and residents, by cell id. */
+async function totalsSql(runner: QueryRunner, level: CellLevel, records: string): Promise<string> {
+	let popJoin = 'NULL::BIGINT AS population';
+	let join = '';
+	if (level === 'lsoa' && (await tableExists(runner, 'areas'))) {
+		join = 'LEFT JOIN (SELECT lsoa_code AS id, any_value(population) AS population FROM areas GROUP BY 1) p ON p.id = c.cell_id';
+		popJoin = 'p.population::BIGINT AS population';
+	} else if (level === 'district' && (await tableExists(runner, 'districts'))) {
+		join = 'LEFT JOIN (SELECT district_id AS id, any_value(population) AS population FROM districts GROUP BY 1) p ON p.id = c.cell_id';
+		popJoin = 'p.population::BIGINT AS population';
+	}
+	return `WITH x AS (
+	   SELECT cell_id, category, sum(n)::BIGINT AS n, coalesce(sum(n) FILTER (WHERE in_force_area = false), 0)::BIGINT AS outside
+	   FROM ${records} GROUP BY cell_id, category
+	 ),
+	 c AS (
+	   -- Weights joined once per cell and category, not once per aggregate row.
+	   SELECT x.cell_id, sum(x.n)::BIGINT AS n,
+	     coalesce(sum(x.n * w.weight) FILTER (WHERE w.weight IS NOT NULL AND NOT w.excluded), 0)::DOUBLE AS harm,
+	     coalesce(sum(x.n) FILTER (WHERE w.weight IS NULL OR w.excluded), 0)::BIGINT AS unweighted,
+	     sum(x.outside)::BIGINT AS outside
+	   FROM x LEFT JOIN harm_weights w ON w.category = x.category
+	   GROUP BY 1
+	 )
+	 SELECT c.cell_id, c.n, c.harm, c.unweighted, c.outside, ${popJoin} FROM c ${join} ORDER BY c.cell_id`;
+}
+
 /**
  * One row per cell with records under the filters at `level` (cells without a value at that
  * level — no location, no district — are left out), ordered by cell id. `value` is the
@@ -141,34 +168,8 @@ export async function cellValues(runner: QueryRunner, f: ExploreFilters, level: 
 			: byLevel
 				? `(SELECT cell_id, category, in_force_area, n FROM ${ident(byLevel.name)} WHERE ${w.sql})`
 				: `(SELECT ${col} AS cell_id, category, ${flag} AS in_force_area, n FROM explore_points WHERE ${w.sql} AND ${col} IS NOT NULL)`;
-	let popJoin = 'NULL::BIGINT AS population';
-	let join = '';
-	if (level === 'lsoa' && (await tableExists(runner, 'areas'))) {
-		join = 'LEFT JOIN (SELECT lsoa_code AS id, any_value(population) AS population FROM areas GROUP BY 1) p ON p.id = c.cell_id';
-		popJoin = 'p.population::BIGINT AS population';
-	} else if (level === 'district' && (await tableExists(runner, 'districts'))) {
-		join = 'LEFT JOIN (SELECT district_id AS id, any_value(population) AS population FROM districts GROUP BY 1) p ON p.id = c.cell_id';
-		popJoin = 'p.population::BIGINT AS population';
-	}
-	const rows: Array<{ cell_id: string; n: number; harm: number; unweighted: number; outside: number; population: number | null }> = cube
-		? await withPopulation(runner, level, cubeTotals(cube, f, await harmWeights(runner)))
-		: await runner.rows<{ cell_id: string; n: number; harm: number; unweighted: number; outside: number; population: number | null }>(
-		`WITH x AS (
-		   SELECT cell_id, category, sum(n)::BIGINT AS n, coalesce(sum(n) FILTER (WHERE in_force_area = false), 0)::BIGINT AS outside
-		   FROM ${records} GROUP BY cell_id, category
-		 ),
-		 c AS (
-		   -- Weights joined once per cell and category, not once per aggregate row.
-		   SELECT x.cell_id, sum(x.n)::BIGINT AS n,
-		     coalesce(sum(x.n * w.weight) FILTER (WHERE w.weight IS NOT NULL AND NOT w.excluded), 0)::DOUBLE AS harm,
-		     coalesce(sum(x.n) FILTER (WHERE w.weight IS NULL OR w.excluded), 0)::BIGINT AS unweighted,
-		     sum(x.outside)::BIGINT AS outside
-		   FROM x LEFT JOIN harm_weights w ON w.category = x.category
-		   GROUP BY 1
-		 )
-		 SELECT c.cell_id, c.n, c.harm, c.unweighted, c.outside, ${popJoin} FROM c ${join} ORDER BY c.cell_id`,
-		params
-	);
+	type Totals = { cell_id: string; n: number; harm: number; unweighted: number; outside: number; population: number | null };
+	const rows: Totals[] = cube ? await withPopulation(runner, level, cubeTotals(cube, f, await harmWeights(runner))) : await runner.rows<Totals>(await totalsSql(runner, level, records), params);
 	const region = (await studyRegion(runner, f.dataset, level)).ids;
 	const unavailable = measureUnavailable(f.measure, f.dataset, level);
 	let scores: ReadonlyMap<string, number> | null = null;

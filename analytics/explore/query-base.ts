@@ -140,8 +140,9 @@ async function makeFromTable(runner: QueryRunner, rollupName: string, minRows: n
 	const rows = Number(size?.n ?? 0);
 	if (rows < minRows || size.first === null || size.last === null) return null;
 	// Each (dataset, category, cell, flag) has a row per start month up to its last month.
+	// Month indexes bound as BIGINT: DuckDB-wasm binds every JavaScript number as a DOUBLE, and range() takes integers.
 	const [estimate] = await runner.rows<{ n: number | null }>(
-		`SELECT sum(last - ? + 1) AS n FROM (SELECT max(month_index) AS last FROM ${source} GROUP BY dataset, category, cell_id, in_force_area)`,
+		`SELECT sum(last - ?::BIGINT + 1) AS n FROM (SELECT max(month_index) AS last FROM ${source} GROUP BY dataset, category, cell_id, in_force_area)`,
 		[Number(size.first)]
 	);
 	if (Number(estimate?.n ?? 0) > maxRows) return null;
@@ -149,7 +150,7 @@ async function makeFromTable(runner: QueryRunner, rollupName: string, minRows: n
 	await runner.exec(
 		`CREATE OR REPLACE TEMP TABLE ${ident(name)} AS
 		 SELECT r.dataset, s.from_index, r.category, r.cell_id, r.in_force_area, sum(r.n)::BIGINT AS n
-		 FROM ${source} r JOIN (SELECT unnest(range(?, ? + 1)) AS from_index) s ON r.month_index >= s.from_index
+		 FROM ${source} r JOIN (SELECT unnest(range(?::BIGINT, ?::BIGINT + 1)) AS from_index) s ON r.month_index >= s.from_index
 		 GROUP BY ALL ORDER BY s.from_index, r.dataset, r.category, r.cell_id`,
 		[Number(size.first), Number(size.last)]
 	);
