@@ -16,6 +16,7 @@ import { hasAreaMonthKeys, readAreaMonthGrid, readAreaMonthGridByKeys, readAreaM
 import { effectiveWeights } from './model';
 import { cchiWeights, sampleRunner, thrV3 } from './fixtures.test-setup';
 import type { HarmWeightInput } from '../forecast/series';
+import type { QueryRunner } from '../runner';
 
 const weights = cchiWeights();
 let city: NodeRunner;
@@ -51,10 +52,10 @@ describe('thr_area_months keys, the extract as built', () => {
 			if (r.category !== null) firstCategoryMonth.set(r.category, Math.min(firstCategoryMonth.get(r.category) ?? Infinity, Number(r.month_index)));
 		}
 		const marked = rows.filter((r) => r.first_of_area);
-		expect(marked.map((r) => r.lsoa_code).sort(byCodeUnits)).toEqual(codes);
+		expect(marked.map((r) => r.lsoa_code!).sort(byCodeUnits)).toEqual(codes);
 		for (const r of marked) expect(Number(r.month_index)).toBe(firstMonth.get(r.lsoa_code!));
 		const markedCategories = rows.filter((r) => r.first_of_category);
-		expect(markedCategories.map((r) => r.category).sort(byCodeUnits)).toEqual(categories);
+		expect(markedCategories.map((r) => r.category!).sort(byCodeUnits)).toEqual(categories);
 		for (const r of markedCategories) expect(Number(r.month_index)).toBe(firstCategoryMonth.get(r.category!));
 	});
 });
@@ -97,6 +98,22 @@ describe('the grid read from the keys', () => {
 			expect(grid!.areas.length).toBeGreaterThan(5);
 		});
 	}
+
+	it('the same through a runner that hands numeric columns over as typed arrays (as the browser does)', async () => {
+		const typed: QueryRunner = {
+			rows: (sql, params) => city.rows(sql, params),
+			columns: (sql, params) => city.columns(sql, params),
+			exec: (sql, params) => city.exec(sql, params),
+			numbers: async (sql, params) => {
+				const cols = await city.columns(sql, params);
+				return Object.fromEntries(Object.entries(cols).map(([name, values]) => [name, Int32Array.from(values as number[])]));
+			}
+		};
+		for (const forceAreaOnly of [true, false]) {
+			const request: AreaMonthGridRequest = { weights: published, first: last - 24, last, forceAreaOnly };
+			expect(await readAreaMonthGridByKeys(typed, request)).toEqual(await readAreaMonthGridGrouped(city, request));
+		}
+	});
 
 	it('reads nothing after the range: later rows deleted change nothing', async () => {
 		const other = await sampleRunner({ aggregate: true });

@@ -336,62 +336,79 @@ export async function readAreaMonthGridByKeys(runner: QueryRunner, { weights, fi
 	if (cells * slots >= TWO_53) return null;
 	const keyType = cells * slots < 2 ** 31 ? 'INTEGER' : 'DOUBLE';
 	const force = forceAreaOnly ? 'AND in_force_area IS NOT false' : '';
-	const cols = await runner.columns(
-		`SELECT CAST((CAST(area_index AS BIGINT) * CAST(? AS BIGINT) + (month_index - CAST(? AS INTEGER))) * CAST(? AS BIGINT) + coalesce(category_index, CAST(? AS INTEGER)) AS ${keyType}) AS key, n
-		FROM ${THR_AREA_MONTHS} WHERE area_index IS NOT NULL AND month_index BETWEEN ? AND ? ${force}`,
-		[months, first, slots, categoryCount, first, last]
-	);
-	const key = cols.key as number[];
-	const n = cols.n as number[];
-	const records = new Float64Array(cells);
-	const counted = new Float64Array(cells);
-	const harmMicro = new Float64Array(cells);
-	const high = new Float64Array(cells);
-	const low = new Float64Array(cells);
+	// Keyed month by month (the table's own order), so the sums below walk their block in order.
+	// An index beyond those named (a table not written by thrAreaMonthsSelectSql) gives −1.
+	const sql = `SELECT CASE WHEN area_index < CAST(? AS INTEGER) AND coalesce(category_index, 0) < CAST(? AS INTEGER)
+			THEN CAST(((month_index - CAST(? AS INTEGER)) * CAST(? AS BIGINT) + area_index) * CAST(? AS BIGINT) + coalesce(category_index, CAST(? AS INTEGER)) AS ${keyType})
+			ELSE -1 END AS key, n
+		FROM ${THR_AREA_MONTHS} WHERE area_index IS NOT NULL AND month_index BETWEEN ? AND ? ${force}`;
+	const params = [areaCount, Math.max(categoryCount, 1), first, areaCount, slots, categoryCount, first, last];
+	// Millions of rows: as typed arrays where the runner can (no conversion per value).
+	const cols = runner.numbers ? await runner.numbers(sql, params) : await runner.columns(sql, params);
+	const key = cols.key as ArrayLike<number>;
+	const n = cols.n as ArrayLike<number>;
+	// Five sums per (month, area) side by side: records, counted, harm, Σ n × high part, Σ n × low part.
+	const acc = new Float64Array(cells * 5);
 	for (let r = 0; r < key.length; r++) {
 		const k = key[r];
 		const cell = Math.floor(k / slots);
 		const c = k - cell * slots;
-		if (cell >= cells || !categoryNamed[c]) return null;
+		if (k < 0 || !categoryNamed[c]) return null;
 		const x = n[r];
-		records[cell] += x;
+		const at = cell * 5;
+		acc[at] += x;
 		if (use[c]) {
-			counted[cell] += x;
-			harmMicro[cell] += x * micro[c];
-			high[cell] += x * squareHigh[c];
-			low[cell] += x * squareLow[c];
+			acc[at + 1] += x;
+			acc[at + 2] += x * micro[c];
+			acc[at + 3] += x * squareHigh[c];
+			acc[at + 4] += x * squareLow[c];
 		}
 	}
 	// Every partial sum is at most the cell's records times the largest term: exact below 2^53.
 	let maxRecords = 0;
-	for (let i = 0; i < cells; i++) if (records[i] > maxRecords) maxRecords = records[i];
+	const present = new Uint8Array(areaCount);
+	for (let i = 0; i < cells; i++) {
+		const v = acc[i * 5];
+		if (v > 0) {
+			present[i % areaCount] = 1;
+			if (v > maxRecords) maxRecords = v;
+		}
+	}
 	const maxHigh = squareHigh.reduce((m, v) => Math.max(m, v), 0);
 	if (maxRecords * Math.max(maxMicro, maxHigh, TWO_32) >= TWO_53) return null;
-	const harm2 = high;
-	for (let i = 0; i < cells; i++) {
-		const v = high[i] * TWO_32 + low[i];
-		if (v >= TWO_64) return null;
-		harm2[i] = v;
-	}
-	// The areas with a record in the range, in index (binary) order.
-	const keep: number[] = [];
+	// The areas with a record in the range, in index (binary) order; each one's row in the grid.
+	const areas: string[] = [];
+	const row = new Int32Array(areaCount).fill(-1);
 	for (let a = 0; a < areaCount; a++) {
+		if (!present[a]) continue;
+		if (!named[a]) return null;
+		row[a] = areas.length;
+		areas.push(areaNames[a]);
+	}
+	const size = areas.length * months;
+	const [records, counted, harmMicro, harm2] = [new Float64Array(size), new Float64Array(size), new Float64Array(size), new Float64Array(size)];
+	// Month-major sums to the grid's area-major blocks, a band of areas at a time (reads in order,
+	// writes within a few cache lines per area).
+	const BAND = 64;
+	for (let a0 = 0; a0 < areaCount; a0 += BAND) {
+		const a1 = Math.min(areaCount, a0 + BAND);
 		for (let t = 0; t < months; t++) {
-			if (records[a * months + t] > 0) {
-				if (!named[a]) return null;
-				keep.push(a);
-				break;
+			for (let a = a0; a < a1; a++) {
+				const i = row[a];
+				if (i < 0) continue;
+				const at = (t * areaCount + a) * 5;
+				const to = i * months + t;
+				// Σ n × weight², exact in two parts, joined by one correctly rounded addition.
+				const square = acc[at + 3] * TWO_32 + acc[at + 4];
+				if (square >= TWO_64) return null;
+				records[to] = acc[at];
+				counted[to] = acc[at + 1];
+				harmMicro[to] = acc[at + 2];
+				harm2[to] = square;
 			}
 		}
 	}
-	const areas = keep.map((a) => areaNames[a]);
-	const cut = (xs: Float64Array) => {
-		if (keep.length === areaCount) return xs;
-		const out = new Float64Array(keep.length * months);
-		keep.forEach((a, i) => out.set(xs.subarray(a * months, (a + 1) * months), i * months));
-		return out;
-	};
-	return inCodeUnitOrder({ first, months, areas, records: cut(records), counted: cut(counted), harmMicro: cut(harmMicro), harm2: cut(harm2), weights, forceAreaOnly });
+	return inCodeUnitOrder({ first, months, areas, records, counted, harmMicro, harm2, weights, forceAreaOnly });
 }
 
 /** Whether a panel asked for with `options` can be cut from `grid` (read with the same weights and flag, covering its months): its first month's offset in the grid, else null. */
@@ -478,11 +495,32 @@ export function sumsFromGrid(model: ThrModel, grid: AreaMonthGrid, months: reado
 	const sorted = [...new Set(months)].sort((a, b) => a - b);
 	const M = grid.months;
 	const index = new Map(grid.areas.map((a, i) => [a, i]));
-	// Every measure holds whole numbers (records, or millionths of a day), so any order of adding gives the same sum.
+	// Every measure holds whole numbers (records, or millionths of a day), so any order of adding
+	// gives the same sum: a window is the difference of two running totals per area (exact while
+	// every total is below 2^53, else added month by month).
+	const running = new Map<Float64Array, Float64Array | null>();
+	const totalsOf = (series: Float64Array) => {
+		if (running.has(series)) return running.get(series)!;
+		const out = new Float64Array(grid.areas.length * (M + 1));
+		let exact = true;
+		for (let i = 0; i < grid.areas.length; i++) {
+			let s = 0;
+			for (let t = 0; t < M; t++) {
+				s += series[i * M + t];
+				out[i * (M + 1) + t + 1] = s;
+				if (!(Math.abs(s) < 2 ** 53)) exact = false;
+			}
+		}
+		running.set(series, exact ? out : null);
+		return exact ? out : null;
+	};
 	const windowSum = (series: Float64Array, i: number, m: number, from: number, to: number) => {
-		let s = 0;
 		const lo = Math.max(0, m - from - grid.first);
 		const hi = Math.min(M - 1, m - to - grid.first);
+		if (hi < lo) return 0;
+		const totals = totalsOf(series);
+		if (totals) return totals[i * (M + 1) + hi + 1] - totals[i * (M + 1) + lo];
+		let s = 0;
 		for (let t = lo; t <= hi; t++) s += series[i * M + t];
 		return s;
 	};

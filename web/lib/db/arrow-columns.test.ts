@@ -20,7 +20,7 @@ import {
 	tableFromArrays,
 	vectorFromArray
 } from 'apache-arrow';
-import { arrowToColumns, arrowToRows, decimalToNumber, type ArrowTableLike } from './arrow-columns';
+import { arrowToColumns, arrowToNumbers, arrowToRows, decimalToNumber, type ArrowTableLike } from './arrow-columns';
 
 type Connection = ReturnType<DuckDBBindings['connect']>;
 
@@ -105,6 +105,25 @@ describe('arrowToColumns over DuckDB-wasm results (Arrow 17)', () => {
 		expect(cols.i[0]).toBe(-3000);
 		expect(cols.nullable[4000]).toBeNull();
 		expect(cols.f.every((v) => typeof v === 'number')).toBe(true);
+	});
+
+	it('arrowToNumbers: each NULL-free numeric column as one typed array, the same numbers as arrowToColumns; any other column refused', () => {
+		// Several chunks (2,048-row batches), and one chunk alone.
+		for (const rows of [5000, 10]) {
+			const table = query(`SELECT x::DOUBLE / 7 AS d, (x - 3000)::INTEGER AS i, (x % 200)::UTINYINT AS u FROM range(${rows}) t(x)`);
+			const typed = arrowToNumbers(table);
+			const plain = arrowToColumns(table);
+			expect(typed.d).toBeInstanceOf(Float64Array);
+			expect(typed.i).toBeInstanceOf(Int32Array);
+			expect(typed.u).toBeInstanceOf(Uint8Array);
+			for (const name of ['d', 'i', 'u']) {
+				expect(typed[name].length).toBe(rows);
+				expect(Array.from(typed[name])).toEqual(plain[name]);
+			}
+		}
+		expect(() => arrowToNumbers(query('SELECT CASE WHEN x = 4000 THEN NULL ELSE x::DOUBLE END AS nullable FROM range(5000) t(x)'))).toThrow(/column "nullable"/);
+		expect(() => arrowToNumbers(query('SELECT x AS big FROM range(3) t(x)'))).toThrow(RangeError);
+		expect(() => arrowToNumbers(query("SELECT 'a' AS s"))).toThrow(RangeError);
 	});
 
 	it('gives row objects with the same values', () => {

@@ -14,7 +14,7 @@
  * - TIME → `bigint` microseconds.
  */
 // Relative, not $analytics: this module is unit-tested under plain vitest, without Kit's aliases.
-import { toScalar, type Columns, type Row, type Scalar } from '$analytics/runner';
+import { toScalar, type Columns, type NumberColumns, type Row, type Scalar } from '$analytics/runner';
 
 /** Arrow `Type` ids (identical in Arrow 17 and 21). */
 const TypeId = {
@@ -105,22 +105,58 @@ export function arrowToColumns(table: ArrowTableLike): Columns {
  * number), without a call per value. Null for any other column.
  */
 function numbersOf(vector: ArrowVectorLike, type: ArrowTypeLike & { precision?: number; bitWidth?: number }): number[] | null {
+	const chunks = plainNumbers(vector, type);
+	if (!chunks) return null;
+	// Grown by push: V8 makes `new Array(n)` of more than about 100,000 elements a slow dictionary.
+	const out: number[] = [];
+	for (const v of chunks) for (let i = 0; i < v.length; i++) out.push(v[i]);
+	return out;
+}
+
+type NumberArray = NumberColumns[string];
+
+/**
+ * Every column as one typed array of its own values (the chunks' typed arrays joined; the one
+ * chunk's itself when there is one): QueryRunner.numbers. Each column must be integers of at most
+ * 32 bits or doubles (or floats), with no NULL; any other column throws a RangeError.
+ */
+export function arrowToNumbers(table: ArrowTableLike): NumberColumns {
+	const out: NumberColumns = {};
+	table.schema.fields.forEach((field, i) => {
+		const vector = table.getChildAt(i);
+		const chunks = vector && plainNumbers(vector, field.type);
+		if (!chunks) throw new RangeError(`column "${field.name}": not a NULL-free column of integers of at most 32 bits or doubles (${field.type.toString()})`);
+		if (chunks.length === 1) {
+			out[field.name] = chunks[0];
+			return;
+		}
+		const first = chunks[0];
+		const Kind = (first ? first.constructor : Float64Array) as new (length: number) => NumberArray;
+		const all = new Kind(vector.length);
+		let at = 0;
+		for (const c of chunks) {
+			if (c.constructor !== Kind) throw new RangeError(`column "${field.name}": chunks of different types`);
+			all.set(c as never, at);
+			at += c.length;
+		}
+		out[field.name] = all;
+	});
+	return out;
+}
+
+/** A NULL-free column of doubles, floats or integers of at most 32 bits: each chunk's own values (cut to its length); null for any other. */
+function plainNumbers(vector: ArrowVectorLike, type: ArrowTypeLike & { precision?: number; bitWidth?: number }): NumberArray[] | null {
 	const plain = (type.typeId === TypeId.Float && (type.precision === 1 || type.precision === 2)) || (type.typeId === TypeId.Int && (type.bitWidth ?? 64) <= 32);
 	if (!plain || !vector.data) return null;
+	const out: NumberArray[] = [];
 	let total = 0;
 	for (const chunk of vector.data) {
 		const v = chunk.values;
 		if (chunk.nullCount !== 0 || !(v instanceof Float64Array || v instanceof Float32Array || v instanceof Int32Array || v instanceof Uint32Array || v instanceof Int16Array || v instanceof Uint16Array || v instanceof Int8Array || v instanceof Uint8Array) || v.length < chunk.length) return null;
+		out.push(v.length === chunk.length ? v : (v.subarray(0, chunk.length) as NumberArray));
 		total += chunk.length;
 	}
-	if (total !== vector.length) return null;
-	// Grown by push: V8 makes `new Array(n)` of more than about 100,000 elements a slow dictionary.
-	const out: number[] = [];
-	for (const chunk of vector.data) {
-		const v = chunk.values as ArrayLike<number>;
-		for (let i = 0; i < chunk.length; i++) out.push(v[i]);
-	}
-	return out;
+	return total === vector.length ? out : null;
 }
 
 /** The same conversion as {@link arrowToColumns}, as one object per row (for small results). */

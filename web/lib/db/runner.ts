@@ -3,8 +3,8 @@
  * a prepared statement; results go through {@link arrowToColumns}, the one conversion point.
  */
 import type { AsyncDuckDBConnection, AsyncPreparedStatement } from '@duckdb/duckdb-wasm';
-import type { Columns, Param, QueryRunner, Row } from '$analytics/runner';
-import { arrowToColumns, arrowToRows, type ArrowTableLike } from './arrow-columns';
+import type { Columns, NumberColumns, Param, QueryRunner, Row } from '$analytics/runner';
+import { arrowToColumns, arrowToNumbers, arrowToRows, type ArrowTableLike } from './arrow-columns';
 
 interface Prepared {
 	statement: Promise<AsyncPreparedStatement>;
@@ -72,6 +72,9 @@ export function createWasmRunner(conn: AsyncDuckDBConnection): QueryRunner {
 		},
 		async exec(sql: string, params?: readonly Param[]): Promise<void> {
 			await run(sql, params);
+		},
+		async numbers(sql: string, params?: readonly Param[]): Promise<NumberColumns> {
+			return arrowToNumbers(await run(sql, params, true));
 		}
 	};
 }
