@@ -30,7 +30,7 @@ export interface CellCube {
 	cells: string[];
 	/** Categories (null: records without one) by key; a row's `category` is an index here. */
 	categories: Array<string | null>;
-	/** Rows sorted by month: month_index of each row (non-decreasing). */
+	/** Rows sorted by month, then cell and category (a month's sums then walk the totals in order): month_index of each row (non-decreasing). */
 	month: Int32Array;
 	category: Int32Array;
 	cell: Int32Array;
@@ -104,7 +104,7 @@ async function makeCube(runner: QueryRunner, dataset: ExploreDataset, levelColum
 		const c = await runner.columns(
 			`SELECT r.month_index::INTEGER AS month_index, g.k AS category, x.k AS cell, r.outside::TINYINT AS outside, r.n::INTEGER AS n
 			 FROM ${r} r JOIN ${cellsTable} x ON x.cell_id = r.cell_id JOIN ${catsTable} g ON g.category IS NOT DISTINCT FROM r.category
-			 ORDER BY r.month_index, g.k, x.k, r.outside`
+			 ORDER BY r.month_index, x.k, g.k, r.outside`
 		);
 		const length = c.month_index.length;
 		const cube: CellCube = {

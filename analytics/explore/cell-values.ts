@@ -96,10 +96,12 @@ function populationOf(runner: QueryRunner, level: CellLevel): Promise<Map<string
 	return p;
 }
 
-/** Cube totals with their residents (the SQL path's LEFT JOIN on the level's population table). */
+/** Cube totals given their residents in place (the SQL path's LEFT JOIN on the level's population table). */
 async function withPopulation<T extends { cell_id: string }>(runner: QueryRunner, level: CellLevel, cells: T[]): Promise<Array<T & { population: number | null }>> {
 	const pop = await populationOf(runner, level);
-	return cells.map((c) => ({ ...c, population: pop?.get(c.cell_id) ?? null }));
+	const out = cells as Array<T & { population: number | null }>;
+	for (const c of out) c.population = pop?.get(c.cell_id) ?? null;
+	return out;
 }
 
 /** The last month with records of a dataset (for a THR score when the period is open). */

@@ -272,6 +272,10 @@ export interface BrowserRun {
 	rssPeak: number;
 	/** Largest renderer VmHWM (kernel peak resident set) at the end of the run. */
 	hwmPeak: number;
+	/** The map's level and cells when the page opened ('' on /time). */
+	opened: string;
+	/** The error shown after each change that ended with one (a view that could not be computed). */
+	failed: string[];
 }
 
 export async function browserRun(page: Page, url: string, steps: number): Promise<BrowserRun> {
@@ -290,14 +294,29 @@ export async function browserRun(page: Page, url: string, steps: number): Promis
 	await page.goto(url);
 	await page.waitForFunction(() => document.documentElement.dataset.exploreReady === 'true', null, { timeout: 600_000 });
 	const coldMs = await page.evaluate(() => performance.getEntriesByName('clearsight:explore-ready')[0]?.startTime ?? NaN);
+	// What the page opened on: the map's level and its cells table's caption (cells and records).
+	const opened = await page.evaluate(() => {
+		const level = document.querySelector('.map-area')?.getAttribute('data-level');
+		const caption = document.querySelector('[data-testid="cells-table"] caption')?.textContent?.trim();
+		return level ? `${level}: ${caption ?? 'no cells table'}` : '';
+	});
 	await sample();
 	const months = await page.$$eval('#explore-from option', (os) => os.map((o) => (o as HTMLOptionElement).value).filter((v) => v !== ''));
 	await page.locator('[data-testid="category-picker"] summary').click();
 	const categories = await page.$$eval('[data-testid="category-picker"] input[type="checkbox"]', (is) => is.map((i) => (i as HTMLInputElement).value));
 	const updates: number[] = [];
+	/** The error a view showed after a change (e.g. a layer that could not be computed), one per such change. */
+	const failed: string[] = [];
 	const parts: Record<string, number[]> = {};
 	let skipped = 0;
 	await page.evaluate(() => performance.clearMeasures());
+	// BENCH_EXPLORE_PROFILE=<file>: the page's main-thread CPU profile over the changes (Chrome DevTools format).
+	const profile = process.env.BENCH_EXPLORE_PROFILE;
+	if (profile) {
+		await cdp.send('Profiler.enable');
+		await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+		await cdp.send('Profiler.start');
+	}
 	for (let i = 0; i < steps; i++) {
 		const before = await page.evaluate(() => performance.getEntriesByName('clearsight:filter-update').length);
 		if (i % 2 === 0 && months.length > 2) {
@@ -319,7 +338,13 @@ export async function browserRun(page: Page, url: string, steps: number): Promis
 			continue;
 		}
 		updates.push(await page.evaluate(() => performance.getEntriesByName('clearsight:filter-update').at(-1)!.duration));
+		const alert = await page.evaluate(() => document.querySelector('p.error[role="alert"]')?.textContent?.trim().slice(0, 200) ?? '');
+		if (alert) failed.push(alert);
 		await sample();
+	}
+	if (profile) {
+		const { profile: p } = (await cdp.send('Profiler.stop')) as { profile: unknown };
+		writeFileSync(profile.replace(/(\.cpuprofile)?$/, `-${new URL(url).pathname.slice(1) || 'page'}.cpuprofile`), JSON.stringify(p));
 	}
 	const measures = await page.evaluate(() =>
 		performance.getEntriesByType('measure').filter((e) => e.name.startsWith('clearsight:') && e.name !== 'clearsight:filter-update').map((e) => [e.name, e.duration] as const)
@@ -327,7 +352,7 @@ export async function browserRun(page: Page, url: string, steps: number): Promis
 	for (const [name, duration] of measures) (parts[name.slice('clearsight:'.length)] ??= []).push(duration);
 	await sample();
 	await cdp.detach();
-	return { coldMs, updates, parts, skipped, heapPeak, rssPeak, hwmPeak };
+	return { coldMs, updates, parts, skipped, heapPeak, rssPeak, hwmPeak, opened, failed };
 }
 
 const MB = 1024 * 1024;
@@ -374,7 +399,8 @@ export async function benchExplore({ log }: { log: (line: string) => void }): Pr
 				`explore_hours ${hrs?.rows.toLocaleString('en-GB')} rows (${((hrs?.bytes ?? 0) / MB).toFixed(1)} MB); all files ${((m.datasets.reduce((s, d) => s + (d.format === 'arrow-ipc-stream' ? d.bytes : 0), 0) + (m.base_database?.bytes ?? 0)) / MB).toFixed(0)} MB`
 		);
 
-		const server = await startServer({ buildDir: 'build', dataDir: set.serveDir ?? set.dir });
+		// BENCH_BUILD_DIR: a copy of the app's build to serve (default build/).
+		const server = await startServer({ buildDir: process.env.BENCH_BUILD_DIR ?? 'build', dataDir: set.serveDir ?? set.dir });
 		const runs: Record<string, BrowserRun | string> = {};
 		try {
 			// A fresh browser per page, so each page's renderer memory is its own.
@@ -412,7 +438,8 @@ export async function benchExplore({ log }: { log: (line: string) => void }): Pr
 			runner.close();
 		}
 		const states = changeStates({ ...defaultFilters(), dataset: set.dataset }, months, categories, CHANGES);
-		const native = await nativeTimes(set, states);
+		// BENCH_EXPLORE_NATIVE=0 leaves the native replay out (a quicker browser-only run).
+		const native = process.env.BENCH_EXPLORE_NATIVE === '0' ? { time: [], map: [], load: NaN } : await nativeTimes(set, states);
 		for (const view of PAGES) {
 			const r = runs[view];
 			const nat = view === 'time' ? native.time : native.map;
@@ -431,6 +458,8 @@ export async function benchExplore({ log }: { log: (line: string) => void }): Pr
 					` | native same queries p50 ${fmtMs(n50)} p95 ${fmtMs(n95)} | ratio p50 ${(p50 / n50).toFixed(1)}× p95 ${(p95 / n95).toFixed(1)}×` +
 					` | peak JS heap ${(r.heapPeak / MB).toFixed(0)} MB, renderer peak (VmHWM) ${(r.hwmPeak / MB).toFixed(0)} MB, renderers' VmRSS sampled peak ${(r.rssPeak / MB).toFixed(0)} MB`
 			);
+			if (r.opened) log(`         opened on ${r.opened}`);
+			if (r.failed.length > 0) log(`         ${r.failed.length} of ${r.updates.length} changes ended with an error shown: ${[...new Set(r.failed)].join(' | ')}`);
 			const parts = Object.entries(r.parts).sort(([a], [b]) => a.localeCompare(b));
 			if (parts.length > 0) log(`         parts (n, p50, p95): ${parts.map(([name, xs]) => `${name} ${xs.length}× ${fmtMs(pct(xs, 50))}/${fmtMs(pct(xs, 95))}`).join('; ')}`);
 		}

@@ -104,10 +104,14 @@ async function computeLayer(db: Database, { filters: f, level: lv, mode, months,
 		const layer = giStarLayer(result, geometries, HOT_SPOT_COLOURS, await namesFor(db, lv), region.ids ? true : null);
 		return { layer, geometryKey, classes: null, hot: result, notes: [], region, outside: window.outside };
 	}
+	let t = performance.now();
 	const [values, region] = await Promise.all([cellValues(db.runner, f, lv, { thr: (month) => thrScores(db, month) }), studyRegion(db.runner, f.dataset, lv)]);
+	t = step('map-values', t);
 	const geometries = await geometriesFor(db, lv, values.map((v) => v.cell_id));
 	const names = await namesFor(db, lv);
+	t = step('map-geometries', t);
 	const cls = classBreaks(values.map((v) => v.value), method, 5);
+	t = step('map-classes', t);
 	const cells = values.map((v) => ({
 		id: v.cell_id,
 		name: names?.get(v.cell_id) ?? null,
@@ -121,7 +125,16 @@ async function computeLayer(db: Database, { filters: f, level: lv, mode, months,
 	const noteCounts = new Map<string, number>();
 	for (const v of values) if (v.value === null && v.note) noteCounts.set(v.note, (noteCounts.get(v.note) ?? 0) + 1);
 	const notes = [...noteCounts].map(([note, cells]) => ({ note, cells }));
-	return { layer: buildCellLayer(cells, geometries, cls), geometryKey, classes: cls, hot: null, notes, region, outside: 0 };
+	const layer = buildCellLayer(cells, geometries, cls);
+	step('map-features', t);
+	return { layer, geometryKey, classes: cls, hot: null, notes, region, outside: 0 };
+}
+
+/** A step of a layer's computation as a `clearsight:<name>` measure (read by `npm run bench`); returns now. */
+function step(name: string, start: number): number {
+	const end = performance.now();
+	performance.measure(`clearsight:${name}`, { start, end });
+	return end;
 }
 
 /** The layer for `inputs` (selection left out), from the database's cache or computed once. */
