@@ -13,7 +13,10 @@
 import type { QueryRunner } from '../runner';
 import type { ExtractManifest } from '../ingest/extract-schema';
 import { monthlyTrendByCategory, overviewSummary, topCategories, type CategoryFigures, type MonthlyTrend, type OverviewSummary } from './queries';
-import { exploreDatasets, cellValues, type DatasetSummary } from '../explore/queries';
+import { exploreDatasets, cellValues, LEVEL_COLUMN, type DatasetSummary } from '../explore/queries';
+import { whereOf } from '../explore/query-base';
+import { ident } from '../ingest/sql';
+import { num } from '../shared/numbers';
 import { defaultFilters, type CellLevel, type ExploreFilters } from '../explore/filters';
 import { classBreaks, type ClassMethod, type Classes } from '../explore/classes';
 import { cellGeometries, coreBounds, forceAreaShape, isH3Level, type ForceAreaShape } from '../explore/map';
@@ -108,7 +111,11 @@ async function firstMap(runner: QueryRunner): Promise<StartSummary['map']> {
 	const filters = defaultFilters({ datasets: datasets.map((d) => d.dataset) });
 	const offered = datasets.find((d) => d.dataset === filters.dataset)!;
 	const layers: SummaryLayer[] = [];
-	for (const level of offered.levels.filter(isH3Level)) {
+	const hexagons = offered.levels.filter(isH3Level);
+	const counts = await cellCounts(runner, filters, hexagons);
+	for (const level of hexagons) {
+		// A level over the budget is left out without computing its layer (nationally: seconds each).
+		if (counts.get(level)! > MAP_CELL_BUDGET) continue;
 		const values = await cellValues(runner, filters, level);
 		if (values.length > MAP_CELL_BUDGET) continue;
 		layers.push({
@@ -132,6 +139,22 @@ async function firstMap(runner: QueryRunner): Promise<StartSummary['map']> {
 	}
 	const forceShape = shape && JSON.stringify(shape.outline).length <= OUTLINE_BUDGET ? shape : null;
 	return { datasets, filters, bounds, forceShape, layers };
+}
+
+/**
+ * How many cells `cellValues(runner, filters, level)` gives at each level, without computing
+ * them: its rows are the distinct non-null cell ids of `explore_points` rows under the filters'
+ * dataset, period and categories (the map layer leaves its own selection out), one scan for all
+ * levels. Tested against cellValues' lengths (scripts/lib/summary-file.test.ts).
+ */
+export async function cellCounts(runner: QueryRunner, filters: ExploreFilters, levels: readonly CellLevel[]): Promise<Map<CellLevel, number>> {
+	if (levels.length === 0) return new Map();
+	const w = whereOf(filters, { on: 'aggregate', area: false, bbox: false });
+	const [row] = await runner.rows(
+		`SELECT ${levels.map((l, i) => `count(DISTINCT ${ident(LEVEL_COLUMN[l])})::BIGINT AS c${i}`).join(', ')} FROM explore_points WHERE ${w.sql}`,
+		w.params
+	);
+	return new Map(levels.map((l, i) => [l, num(row[`c${i}`])]));
 }
 
 /** Whether a summary belongs to the extract of `manifest` (same datasets, same sha256). */

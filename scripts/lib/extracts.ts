@@ -387,13 +387,16 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 		log(`  validated: ${lap('validate (cross-row rules, accounts)')}`);
 
 		// police.uk street records and generic month-resolution incidents share the `incidents` dataset.
+		// Views, not tables: each step types only the columns it reads (the points their coordinates,
+		// the force area its "Falls within"), and the rows are typed in full once, as base.duckdb is
+		// written, instead of being copied into a typed table first (a pass over every row and column).
 		await runner.exec(
-			`CREATE OR REPLACE TEMP TABLE typed_street AS ${typedSelectSql('street')} UNION ALL BY NAME ${typedSelectSql('month-incidents')}`
+			`CREATE OR REPLACE TEMP VIEW typed_street AS ${typedSelectSql('street')} UNION ALL BY NAME ${typedSelectSql('month-incidents')};
+			 CREATE OR REPLACE TEMP VIEW typed_stop_search AS ${typedSelectSql('stop-search')};
+			 CREATE OR REPLACE TEMP VIEW typed_outcomes AS ${typedSelectSql('outcomes')};
+			 CREATE OR REPLACE TEMP VIEW typed_events AS ${typedSelectSql('events')}`
 		);
-		await runner.exec(`CREATE OR REPLACE TEMP TABLE typed_stop_search AS ${typedSelectSql('stop-search')}`);
-		await runner.exec(`CREATE OR REPLACE TEMP TABLE typed_outcomes AS ${typedSelectSql('outcomes')}`);
-		await runner.exec(`CREATE OR REPLACE TEMP TABLE typed_events AS ${typedSelectSql('events')}`);
-		log(`  typed: ${lap('type (typed tables)')}`);
+		lap('type (typed views; rows typed where read)');
 
 		const boundaries = options.areas ? await readLsoaBoundaries(options.areas.shapefile) : null;
 		const districts = options.districts ? readDistricts(options.districts.file, options.districts) : null;
@@ -462,6 +465,18 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 		await runner.exec(`ATTACH ${literal(join(options.out, BASE_DATABASE_FILE))} AS built_base (READ_ONLY)`);
 		const written = { incidents: 'built_base.incidents', stop_search: 'built_base.stop_search', events: 'built_base.events' };
 		const baseEntry = (name: BaseDatasetName | 'explore_points') => base.datasets.find((d) => d.name === name)!;
+		// Each file's first and last month, in one pass (not one per file) over the rows written,
+		// whose months are already typed, and the outcomes.
+		const ranges = new Map(
+			(
+				await runner.rows<{ source_file: string; first: string | null; last: string | null }>(
+					`SELECT source_file, min(month) AS first, max(month) AS last FROM (
+					   SELECT month, source_file FROM ${written.incidents} UNION ALL SELECT month, source_file FROM ${written.stop_search}
+					   UNION ALL SELECT month, source_file FROM typed_outcomes UNION ALL SELECT month, source_file FROM ${written.events}
+					 ) GROUP BY source_file`
+				)
+			).map((r) => [r.source_file, r])
+		);
 		datasets.push(baseEntry('incidents'), baseEntry('stop_search'));
 		datasets.push(await writeDataset(runner, options.out, 'outcomes', `(SELECT * FROM typed_outcomes ORDER BY month, source_file, source_line)`));
 		datasets.push(baseEntry('events'));
@@ -510,17 +525,6 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 		lap('summary.json');
 
 		const sources: SourceReport[] = [];
-		// Each file's first and last month, in one pass over the typed tables (not one per file).
-		const ranges = new Map(
-			(
-				await runner.rows<{ source_file: string; first: string | null; last: string | null }>(
-					`SELECT source_file, min(month) AS first, max(month) AS last FROM (
-					   SELECT month, source_file FROM typed_street UNION ALL SELECT month, source_file FROM typed_stop_search UNION ALL SELECT month, source_file FROM typed_outcomes
-					   UNION ALL SELECT month, source_file FROM typed_events
-					 ) GROUP BY source_file`
-				)
-			).map((r) => [r.source_file, r])
-		);
 		for (const file of files) {
 			const account = accounts.find((a) => a.file === file.name);
 			if (!account) throw new Error(`${file.name}: no account of its rows (internal error)`);

@@ -15,9 +15,10 @@ import { ensureHarmWeights } from '../../analytics/thr/sql';
 import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
 import cchi from '../../models/harm-weights/cchi-police-uk-v1.json';
 import { monthlyTrendByCategory, overviewSummary, topCategories } from '../../analytics/overview/queries';
-import { MAP_CELL_BUDGET, SUMMARY_FILE, matchesManifest, readStartSummary, type StartSummary } from '../../analytics/overview/summary';
+import { MAP_CELL_BUDGET, SUMMARY_FILE, cellCounts, matchesManifest, readStartSummary, type StartSummary } from '../../analytics/overview/summary';
 import { cellValues, exploreDatasets } from '../../analytics/explore/queries';
 import { classBreaks } from '../../analytics/explore/classes';
+import { defaultFilters, type ExploreFilters } from '../../analytics/explore/filters';
 import { forceAreaShape } from '../../analytics/explore/map';
 import { buildExtracts } from './extracts';
 import { createNodeRunner, type NodeRunner } from './node-runner';
@@ -108,6 +109,30 @@ describe('summary.json of the City of London sample', () => {
 			layer.cells.forEach(([, , harm], i) => expect(harm).toBeCloseTo(values[i].harm, 9));
 			expect(layer.classes).toEqual(classBreaks(values.map((v) => v.value), 'jenks', 5));
 		}
+	});
+
+	it('counts the cells of each level as cellValues gives them, under several filters', async () => {
+		const offered = await exploreDatasets(live);
+		const base = defaultFilters({ datasets: offered.map((d) => d.dataset) });
+		const months = summary.overview.trend.months;
+		const variants: ExploreFilters[] = [
+			base,
+			{ ...base, from: months[3], to: months[5] },
+			{ ...base, from: months.at(-2)!, to: null },
+			{ ...base, categories: ['Burglary', 'Anti-social behaviour'] },
+			{ ...base, dataset: 'stop_search' }
+		];
+		let compared = 0;
+		for (const f of variants) {
+			const levels = offered.find((d) => d.dataset === f.dataset)!.levels;
+			const counts = await cellCounts(live, f, levels);
+			for (const level of levels) {
+				expect([f, level, counts.get(level)]).toEqual([f, level, (await cellValues(live, f, level)).length]);
+				compared++;
+			}
+		}
+		expect(compared).toBeGreaterThanOrEqual(20);
+		expect((await cellCounts(live, base, ['h3_9'])).get('h3_9')).toBeGreaterThan(0);
 	});
 
 	it('counts each resolution-9 hexagon as the raw rows located with h3-js do', () => {
