@@ -8,7 +8,9 @@
  * main-thread task during the browser import is reported, to show the page stays responsive.
  * Needs build/ (npm run build) and Chromium (CHROMIUM_PATH or /usr/bin/chromium); skipped
  * with a note otherwise. Under each case, the floor: a bare read_csv of the same files in DuckDB-wasm
- * (one thread) beside native DuckDB, engine start included (bareReadFloor).
+ * (one thread) beside native DuckDB, engine start included (bareReadFloor); then the same read in
+ * Chromium on a cross-origin-isolated page by DuckDB-wasm's threaded coi build beside its eh build
+ * (coi-floor.ts; `BENCH_COI_RUNS`, default 1, 0 skips it; `BENCH_COI_THREADS`, default 2).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +20,7 @@ import { createNodeRunner } from '../lib/node-runner';
 import { createNodeImportEngine } from '../../web/lib/import/node-engine';
 import { startServer } from '../lib/server';
 import { CHROMIUM, launchBrowser, waitForApp } from '../../web/tests/browser';
+import { coiFloor, coiFloorLine } from './coi-floor';
 
 export interface ImportBenchCase {
 	label: string;
@@ -143,6 +146,15 @@ export async function benchImport(cases: ImportBenchCase[], options: { log: (lin
 					`, native ${(nativeMs / 1000).toFixed(2)} s (start ${(floor.nativeStartMs / 1000).toFixed(2)} s, read ${(floor.nativeReadMs / 1000).toFixed(2)} s)` +
 					`  wasm/native throughput ${(nativeMs / wasmMs).toFixed(2)}× (read alone ${(floor.nativeReadMs / floor.wasmReadMs).toFixed(2)}×)`
 			);
+			const coiRuns = Number(process.env.BENCH_COI_RUNS ?? 1);
+			if (coiRuns > 0) {
+				try {
+					const coi = await coiFloor(files, { runs: coiRuns, threads: Number(process.env.BENCH_COI_THREADS ?? 2) });
+					log(`${''.padEnd(22)} ${coiFloorLine(coi, { startMs: floor.nativeStartMs, readMs: floor.nativeReadMs })}`);
+				} catch (e) {
+					log(`${''.padEnd(22)} COI floor: failed: ${(e as Error).message.split('\n')[0]}`);
+				}
+			}
 		}
 	} finally {
 		await server.close();
