@@ -41,6 +41,12 @@ export interface BuildBenchCase {
 	rows: number;
 	builderMs: number;
 	bareMs: number;
+	/**
+	 * CPU seconds (user + system, every thread of this process) of the median-CPU run of each side:
+	 * on a shared machine the work done moves less with the load than the wall time does.
+	 */
+	builderCpuMs: number;
+	bareCpuMs: number;
 	/** Steps of the median builder run and of the median bare run. */
 	builderPhases: BuildPhase[];
 	barePhases: BuildPhase[];
@@ -77,6 +83,12 @@ export async function bareConversion(files: string[], out: string, phases?: Buil
 	}
 }
 
+/** CPU milliseconds (user + system, all threads of the process) since `since` (a process.cpuUsage() reading). */
+export function cpuMs(since: NodeJS.CpuUsage): number {
+	const d = process.cpuUsage(since);
+	return (d.user + d.system) / 1000;
+}
+
 export function median(xs: number[]): number {
 	const s = [...xs].sort((a, b) => a - b);
 	return s[Math.floor(s.length / 2)];
@@ -92,16 +104,22 @@ export async function measureBuild(label: string, inputs: string[], options: { o
 	const bare: number[] = [];
 	const fullPhases: BuildPhase[][] = [];
 	const barePhases: BuildPhase[][] = [];
+	const fullCpu: number[] = [];
+	const bareCpu: number[] = [];
 	let rows = 0;
 	const builder = async () => {
+		const cpu = process.cpuUsage();
 		const r = await buildExtracts({ inputs, out: outFull, areas: null });
+		fullCpu.push(cpuMs(cpu));
 		full.push(r.elapsedMs);
 		fullPhases.push(r.phases);
 		rows = r.manifest.totals.rows_in;
 	};
 	const bareRun = async () => {
 		const phases: BuildPhase[] = [];
+		const cpu = process.cpuUsage();
 		bare.push(await bareConversion(files, outBare, phases));
+		bareCpu.push(cpuMs(cpu));
 		barePhases.push(phases);
 	};
 	for (let i = 0; i < options.repeats; i++) {
@@ -122,8 +140,11 @@ export async function measureBuild(label: string, inputs: string[], options: { o
 		`${label.padEnd(22)} ${String(rows).padStart(9)} rows  builder ${(f / 1000).toFixed(2).padStart(6)} s (${Math.round(rows / (f / 1000)).toLocaleString('en-GB').padStart(10)} rows/s)` +
 			`  bare DuckDB ${(b / 1000).toFixed(2).padStart(6)} s (${Math.round(rows / (b / 1000)).toLocaleString('en-GB').padStart(10)} rows/s)  ratio ${(f / b).toFixed(2)}×`
 	);
+	const fc = median(fullCpu);
+	const bc = median(bareCpu);
+	options.log(`${''.padEnd(22)} CPU (user + system, median): builder ${(fc / 1000).toFixed(2)} s, bare ${(bc / 1000).toFixed(2)} s, ratio ${(fc / bc).toFixed(2)}×`);
 	for (const line of phaseLines(builderPhases, bareSteps, b)) options.log(line);
-	return { label, inputs, rows, builderMs: f, bareMs: b, builderPhases, barePhases: bareSteps };
+	return { label, inputs, rows, builderMs: f, bareMs: b, builderCpuMs: fc, bareCpuMs: bc, builderPhases, barePhases: bareSteps };
 }
 
 /**

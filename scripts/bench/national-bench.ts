@@ -13,7 +13,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { listInputs } from '../lib/input-files';
 import { ensureFolderExtract } from '../start';
-import { bareConversion } from './build';
+import { bareConversion, cpuMs } from './build';
 import { manifestOf, nationalSize } from './explore';
 import { writeNationalSet } from './national';
 
@@ -49,8 +49,10 @@ export async function benchNationalBuild({ log }: { log: (line: string) => void 
 	const root = `${dir}-extract`;
 	rmSync(root, { recursive: true, force: true });
 	let t = performance.now();
+	const cpu = process.cpuUsage();
 	await ensureFolderExtract(dir, quiet);
 	const buildMs = performance.now() - t;
+	const buildCpuMs = cpuMs(cpu);
 	const m = manifestOf(join(root, basename(dir)))!;
 	const arrow = m.datasets
 		.filter((d) => 'bytes' in d && ((d as { format?: string }).format ?? 'arrow-ipc-stream') === 'arrow-ipc-stream')
@@ -68,11 +70,14 @@ export async function benchNationalBuild({ log }: { log: (line: string) => void 
 		const bareOut = join('bench-out', 'national-bare');
 		mkdirSync(bareOut, { recursive: true });
 		const steps: Array<{ phase: string; ms: number }> = [];
+		const bareCpu = process.cpuUsage();
 		bareMs = await bareConversion(listInputs([dir]), bareOut, steps);
+		const bareCpuMs = cpuMs(bareCpu);
 		rmSync(bareOut, { recursive: true, force: true });
 		log(
 			`  bare DuckDB CSV → Arrow of the same files ${(bareMs / 1000).toFixed(1)} s (${steps.map((p) => `${p.phase} ${(p.ms / 1000).toFixed(1)} s`).join(', ')}); builder / bare ${(buildMs / bareMs).toFixed(2)}×`
 		);
+		log(`  CPU (user + system): builder ${(buildCpuMs / 1000).toFixed(1)} s, bare ${(bareCpuMs / 1000).toFixed(1)} s, ratio ${(buildCpuMs / bareCpuMs).toFixed(2)}×`);
 	}
 
 	// One month's file changes (the Metropolitan Police's middle month loses its last 100 rows), then is put back.
