@@ -37,18 +37,20 @@ export interface RecordPlacement {
  */
 export async function readForceArea(runner: QueryRunner): Promise<ForceArea | null> {
 	if (!(await tableExists(runner, 'force_area'))) return null;
-	const rows = await runner.rows<{ area_code: string; area_unit: string; force_name: string }>(
-		'SELECT area_code, area_unit, force_name FROM force_area ORDER BY area_code COLLATE "binary"'
-	);
-	if (rows.length === 0) return null;
-	const units = new Set(rows.map((r) => r.area_unit));
-	const names = new Set(rows.map((r) => r.force_name));
-	if (units.size !== 1 || names.size !== 1) {
-		throw new RangeError(`force_area: expected one unit and one force name, found units ${[...units].join(', ')} and names ${[...names].join(', ')}`);
+	// The codes as one column (a national force area is tens of thousands of rows); the units and
+	// names apart, each in the order of its first code.
+	const codes = (await runner.columns('SELECT area_code FROM force_area ORDER BY area_code COLLATE "binary"')).area_code as string[];
+	if (codes.length === 0) return null;
+	const first = (column: 'area_unit' | 'force_name') =>
+		runner.rows<{ v: string }>(`SELECT ${column} AS v FROM force_area GROUP BY ${column} ORDER BY min(area_code COLLATE "binary")`);
+	const units = (await first('area_unit')).map((r) => r.v);
+	const names = (await first('force_name')).map((r) => r.v);
+	if (units.length !== 1 || names.length !== 1) {
+		throw new RangeError(`force_area: expected one unit and one force name, found units ${units.join(', ')} and names ${names.join(', ')}`);
 	}
-	const unit = rows[0].area_unit;
+	const unit = units[0];
 	if (unit !== 'lsoa' && unit !== 'district') throw new RangeError(`force_area: unknown area unit "${unit}" (expected lsoa or district)`);
-	return { name: rows[0].force_name, unit, areaCodes: rows.map((r) => r.area_code) };
+	return { name: names[0], unit, areaCodes: codes };
 }
 
 /**

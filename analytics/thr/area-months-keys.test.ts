@@ -12,7 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeRunner } from '../../scripts/lib/node-runner';
 import { applyWhatIf } from '.';
-import { hasAreaMonthKeys, readAreaMonthGrid, readAreaMonthGridByKeys, readAreaMonthGridGrouped, type AreaMonthGridRequest } from './area-months';
+import { hasAreaMonthKeys, monthTotals, readAreaMonthGrid, readAreaMonthGridByKeys, readAreaMonthGridGrouped, type AreaMonthGridRequest } from './area-months';
 import { effectiveWeights } from './model';
 import { cchiWeights, sampleRunner, thrV3 } from './fixtures.test-setup';
 import type { HarmWeightInput } from '../forecast/series';
@@ -141,14 +141,17 @@ describe('the grid read from the keys', () => {
 		}
 	});
 
-	it('an extract without the keys is read grouped on the codes, with the same grid', async () => {
+	it('an extract without the keys is read grouped on the codes, with the same grid and month totals', async () => {
 		const old = await sampleRunner({ aggregate: true });
 		try {
 			const request: AreaMonthGridRequest = { weights: published, first: last - 30, last, forceAreaOnly: true };
 			const keyed = await readAreaMonthGrid(old, request);
+			const totals = await Promise.all([true, false].map((flag) => monthTotals(old, last, flag)));
+			expect(totals[0].unplaced.some((v) => v > 0)).toBe(true);
 			for (const column of ['first_of_category', 'first_of_area', 'category_index', 'area_index']) await old.exec(`ALTER TABLE thr_area_months DROP COLUMN ${column}`);
 			expect(await hasAreaMonthKeys(old)).toBe(false);
 			expect(await readAreaMonthGrid(old, request)).toEqual(keyed);
+			expect(await Promise.all([true, false].map((flag) => monthTotals(old, last, flag)))).toEqual(totals);
 		} finally {
 			old.close();
 		}

@@ -333,27 +333,26 @@ export async function readAreaMonthGridByKeys(runner: QueryRunner, { weights, fi
 		maxMicro = Math.max(maxMicro, m);
 	}
 	const cells = areaCount * months;
-	if (cells * slots >= TWO_53) return null;
-	const keyType = cells * slots < 2 ** 31 ? 'INTEGER' : 'DOUBLE';
+	if (cells >= 2 ** 31) return null;
 	const force = forceAreaOnly ? 'AND in_force_area IS NOT false' : '';
-	// Keyed month by month (the table's own order), so the sums below walk their block in order.
-	// An index beyond those named (a table not written by thrAreaMonthsSelectSql) gives −1.
+	// Keyed month by month (the table's own order), so the sums below walk their block in order;
+	// an index beyond those named (a table not written by thrAreaMonthsSelectSql) gives cell −1.
 	const sql = `SELECT CASE WHEN area_index < CAST(? AS INTEGER) AND coalesce(category_index, 0) < CAST(? AS INTEGER)
-			THEN CAST(((month_index - CAST(? AS INTEGER)) * CAST(? AS BIGINT) + area_index) * CAST(? AS BIGINT) + coalesce(category_index, CAST(? AS INTEGER)) AS ${keyType})
-			ELSE -1 END AS key, n
+			THEN CAST((month_index - CAST(? AS INTEGER)) * CAST(? AS BIGINT) + area_index AS INTEGER) ELSE -1 END AS cell,
+			CAST(coalesce(category_index, CAST(? AS INTEGER)) AS ${slots < 32_768 ? 'SMALLINT' : 'INTEGER'}) AS c, n
 		FROM ${THR_AREA_MONTHS} WHERE area_index IS NOT NULL AND month_index BETWEEN ? AND ? ${force}`;
-	const params = [areaCount, Math.max(categoryCount, 1), first, areaCount, slots, categoryCount, first, last];
+	const params = [areaCount, Math.max(categoryCount, 1), first, areaCount, categoryCount, first, last];
 	// Millions of rows: as typed arrays where the runner can (no conversion per value).
 	const cols = runner.numbers ? await runner.numbers(sql, params) : await runner.columns(sql, params);
-	const key = cols.key as ArrayLike<number>;
+	const cellOf = cols.cell as ArrayLike<number>;
+	const categoryOf = cols.c as ArrayLike<number>;
 	const n = cols.n as ArrayLike<number>;
 	// Five sums per (month, area) side by side: records, counted, harm, Σ n × high part, Σ n × low part.
 	const acc = new Float64Array(cells * 5);
-	for (let r = 0; r < key.length; r++) {
-		const k = key[r];
-		const cell = Math.floor(k / slots);
-		const c = k - cell * slots;
-		if (k < 0 || !categoryNamed[c]) return null;
+	for (let r = 0; r < cellOf.length; r++) {
+		const cell = cellOf[r];
+		const c = categoryOf[r];
+		if (cell < 0 || !categoryNamed[c]) return null;
 		const x = n[r];
 		const at = cell * 5;
 		acc[at] += x;
@@ -560,12 +559,17 @@ export interface MonthTotals {
 	readable: number[];
 }
 
-/** {@link MonthTotals} from the pre-aggregate (one small GROUP BY over it). */
+/**
+ * {@link MonthTotals} from the pre-aggregate (one small GROUP BY over it); a record without an
+ * area is told by its null `area_index` where the table has the keys (an integer column, cheaper
+ * to scan than the codes), else by its null `lsoa_code`.
+ */
 export async function monthTotals(runner: QueryRunner, last: number, forceFlag: boolean): Promise<MonthTotals> {
+	const place = (await hasColumn(runner, THR_AREA_MONTHS, 'area_index')) ? 'area_index' : 'lsoa_code';
 	const cols = await runner.columns(
 		`SELECT month_index AS m,
 			coalesce(sum(n) FILTER (WHERE ${forceFlag ? 'in_force_area = false' : 'false'}), 0)::DOUBLE AS outside,
-			coalesce(sum(n) FILTER (WHERE lsoa_code IS NULL), 0)::DOUBLE AS unplaced,
+			coalesce(sum(n) FILTER (WHERE ${place} IS NULL), 0)::DOUBLE AS unplaced,
 			coalesce(sum(n) FILTER (WHERE ${forceFlag ? 'in_force_area IS NOT false' : 'true'}), 0)::DOUBLE AS readable
 		FROM thr_area_months WHERE month_index <= ? GROUP BY 1 ORDER BY 1`,
 		[last]
