@@ -182,12 +182,13 @@ export interface AreaMonthGridRequest {
 
 /**
  * Read {@link AreaMonthGrid} for months [first, last] with these weights (bound; micro-units as
- * monthlyPanel rounds them): from the integer keys when the extract has them
- * ({@link readAreaMonthGridByKeys}), else grouped on the codes in SQL ({@link readAreaMonthGridGrouped}).
- * The same grid either way.
+ * monthlyPanel rounds them): from the integer keys when the extract has them and the runner hands
+ * numeric columns over as typed arrays (DuckDB-wasm: {@link readAreaMonthGridByKeys}), else
+ * grouped on the codes in SQL ({@link readAreaMonthGridGrouped}; natively, where DuckDB groups on
+ * every core and values are converted one by one, that is the quicker). The same grid either way.
  */
 export async function readAreaMonthGrid(runner: QueryRunner, request: AreaMonthGridRequest): Promise<AreaMonthGrid> {
-	if (await hasAreaMonthKeys(runner)) {
+	if (runner.numbers && (await hasAreaMonthKeys(runner))) {
 		const grid = await readAreaMonthGridByKeys(runner, request);
 		if (grid) return grid;
 	}

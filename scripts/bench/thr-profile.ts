@@ -9,6 +9,10 @@
  *   --trend <n>        months of the trend (default 13)
  *   --rebuild          remake `thr_area_months` in the --db file with the current SQL (after a
  *                      change to area-months.ts thrAreaMonthsSelectSql) before scoring
+ *   --typed            give the runner QueryRunner.numbers (numeric columns as typed arrays, as
+ *                      DuckDB-wasm's runner does), so the grid is read from the integer keys as in
+ *                      the browser (area-months.ts readAreaMonthGridByKeys); without it, natively,
+ *                      the grid is grouped in SQL
  *   --dump <file>      write every result (scoreMonth v3/v2/v1 and scoreTrend v3/v2) as JSON
  *   --compare <file>   compare every result with a dump, field for field (exit 1 on any difference)
  *
@@ -18,6 +22,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createNodeRunner } from '../lib/node-runner';
+import type { Param } from '../../analytics/runner';
 import { loadInput } from '../lib/load-input';
 import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
 import { monthIndex, monthLabel, scoreMonth, scoreTrend, type ThrModel } from '../../analytics/thr';
@@ -82,7 +87,15 @@ async function main() {
 	const v1 = read<ThrModel>('models/thr/thr-v1.json');
 	const weights = read<HarmWeightsModel>('models/harm-weights/cchi-police-uk-v1.json');
 	const fresh = !db || !existsSync(db);
-	const runner = await createNodeRunner(db ?? ':memory:');
+	const native = await createNodeRunner(db ?? ':memory:');
+	const runner: typeof native = process.argv.includes('--typed')
+		? Object.assign(Object.create(native) as typeof native, {
+				numbers: async (sql: string, params?: readonly Param[]) => {
+					const cols = await native.columns(sql, params);
+					return Object.fromEntries(Object.entries(cols).map(([name, values]) => [name, Float64Array.from(values as number[])]));
+				}
+			})
+		: native;
 	try {
 		if (fresh) {
 			const sample = await createNodeRunner();
