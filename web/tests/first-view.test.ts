@@ -45,8 +45,8 @@ afterAll(async () => {
 	await server?.close();
 });
 
-/** Hold every request for a DuckDB wasm binary until `release()`. */
-function holdWasm(context: BrowserContext) {
+/** Hold every request for a DuckDB wasm binary (or what `pattern` matches) until `release()`. */
+function holdWasm(context: BrowserContext, pattern = /duckdb-(eh|mvp|coi)[^/]*\.wasm$/) {
 	let release!: () => void;
 	const gate = new Promise<void>((ok) => (release = ok));
 	const held: string[] = [];
@@ -57,10 +57,10 @@ function holdWasm(context: BrowserContext) {
 	};
 	return {
 		held,
-		install: () => context.route(/duckdb-(eh|mvp|coi)[^/]*\.wasm$/, handler),
+		install: () => context.route(pattern, handler),
 		release: () => {
 			release();
-			return context.unroute(/duckdb-(eh|mvp|coi)[^/]*\.wasm$/, handler);
+			return context.unroute(pattern, handler);
 		}
 	};
 }
@@ -177,6 +177,83 @@ describe('the first view, drawn from summary.json while the database starts', ()
 		expect(await tab.locator('[data-testid="measure-select"]').isDisabled()).toBe(false);
 		expect(hold.held.length).toBeGreaterThan(0);
 		await tab.waitForFunction(() => performance.getEntriesByName('clearsight:interactive').length === 1);
+		expect(browser.takeProblems()).toEqual([]);
+		await tab.close();
+	});
+});
+
+describe("the Map's first view does not wait for the map library", () => {
+	let browser: TestBrowser;
+
+	beforeAll(async () => {
+		browser = await launchBrowser();
+	});
+
+	afterAll(async () => {
+		await browser?.close();
+	});
+
+	it('draws the first layer as a picture while maplibre-gl is held back, where the map then draws the same cells', async () => {
+		const tab = await browser.newPage();
+		const wasm = holdWasm(browser.context);
+		// maplibre-gl cannot load its style (so draws nothing) without its worker.
+		const maplibre = holdWasm(browser.context, /maplibre-gl-worker\.[^/]*\.mjs$/);
+		await wasm.install();
+		await maplibre.install();
+		/** Page position of each cell's first corner in the picture, by cell id. */
+		let corners: Record<string, { x: number; y: number }> = {};
+		let level = '';
+		try {
+			await tab.goto(`${server.url}/map`);
+			const snapshot = tab.locator('[data-testid="first-view"] [data-testid="map-snapshot"]');
+			await snapshot.locator('path[data-cell]').first().waitFor({ timeout: 60_000 });
+			level = (await tab.locator('[data-testid="first-view"] .map-area').getAttribute('data-level'))!;
+			const layer = summary.map!.layers.find((l) => l.level === level)!;
+			expect(layer).toBeDefined();
+			// Every cell of the summary's layer, in the colours of its legend, before the map library has drawn anything.
+			expect(Number(await snapshot.getAttribute('data-cells'))).toBe(layer.cells.length);
+			expect((await snapshot.locator('path[data-cell]').evaluateAll((ps) => ps.map((p) => p.getAttribute('data-cell')))).sort()).toEqual(
+				layer.cells.map((c) => c[0]).sort()
+			);
+			expect(await tab.locator('[data-testid="first-view"] .map-area').getAttribute('data-preview-drawn')).toBe('');
+			expect(maplibre.held.length).toBeGreaterThan(0);
+			await tab.waitForFunction(() => performance.getEntriesByName('clearsight:first-view').length === 1);
+			expect(await tab.locator('[data-testid="first-view"] [data-testid="legend"] li').count()).toBe(layer.classes.breaks.length);
+			corners = await snapshot.evaluate((el) => {
+				const svg = el.querySelector('svg')!;
+				const box = svg.getBoundingClientRect();
+				const out: Record<string, { x: number; y: number }> = {};
+				for (const p of Array.from(svg.querySelectorAll<SVGPathElement>('path[data-cell]')).slice(0, 5)) {
+					const [x, y] = /^M([-\d.]+) ([-\d.]+)/.exec(p.getAttribute('d')!)!.slice(1).map(Number);
+					out[p.getAttribute('data-cell')!] = { x: box.left + x, y: box.top + y };
+				}
+				return out;
+			});
+		} finally {
+			await maplibre.release();
+		}
+		// The map draws the same layer; the picture is then gone, and each corner is where the map puts it (within a pixel).
+		await tab.waitForFunction(() => (document.querySelector('[data-testid="first-view"] .map-area')?.getAttribute('data-preview-drawn') ?? '') !== '', null, {
+			timeout: 60_000
+		});
+		expect(await tab.locator('[data-testid="map-snapshot"]').count()).toBe(0);
+		const { cellGeometries } = await import('../../analytics/explore/map');
+		const ids = Object.keys(corners);
+		expect(ids.length).toBeGreaterThan(0);
+		const { geometries } = cellGeometries(level as 'h3_8', ids);
+		for (const id of ids) {
+			const g = geometries.get(id)!;
+			const [lng, lat] = g.type === 'Polygon' ? g.coordinates[0][0] : g.coordinates[0][0][0];
+			const onMap = await tab.evaluate(([a, b]) => (window as unknown as { __clearsightMap: { project(lng: number, lat: number): { x: number; y: number } } }).__clearsightMap.project(a, b), [lng, lat]);
+			expect(Math.abs(onMap.x - corners[id].x)).toBeLessThan(1);
+			expect(Math.abs(onMap.y - corners[id].y)).toBeLessThan(1);
+		}
+		await wasm.release();
+		// The live view's hand-over: the live layer at the same level.
+		await tab.waitForFunction(() => (document.querySelector('main[data-start="live"] .map-area')?.getAttribute('data-drawn') ?? '') !== '', null, {
+			timeout: 60_000
+		});
+		expect(await tab.locator('.map-area').getAttribute('data-level')).toBe(level);
 		expect(browser.takeProblems()).toEqual([]);
 		await tab.close();
 	});
