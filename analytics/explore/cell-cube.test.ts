@@ -122,15 +122,16 @@ describe('the map layer from the cell cube', () => {
 });
 
 describe('cubeTotals', () => {
-	// Two cells (a, b), categories X (weight 2.5), Y (excluded) and none, months 0–2 (as month indexes 24000–24002).
+	// Two cells (a, b), categories X (weight 2.5), Y (excluded) and none, months 0–2 (as month indexes 24000–24002), two rows each.
 	const cube: CellCube = {
 		cells: ['a', 'b'],
 		categories: ['X', 'Y', null],
-		month: Int32Array.from([24000, 24000, 24001, 24001, 24002, 24002]),
-		category: Int32Array.from([0, 2, 0, 1, 0, 0]),
+		firstMonth: 24000,
+		monthStart: Int32Array.from([0, 2, 4, 6]),
+		category: Uint16Array.from([0, 2, 0, 1, 0, 0]),
 		cell: Int32Array.from([0, 1, 0, 0, 1, 1]),
 		outside: Uint8Array.from([0, 0, 1, 0, 0, 1]),
-		n: Float64Array.from([3, 4, 5, 7, 11, 13])
+		n: Int32Array.from([3, 4, 5, 7, 11, 13])
 	};
 	const weights = new Map([
 		['X', { weight: 2.5, excluded: false }],
@@ -156,5 +157,9 @@ describe('cubeTotals', () => {
 		expect(cubeTotals(cube, { from: null, to: m(1), categories: ['Y'] }, weights)).toEqual([{ cell_id: 'a', n: 7, harm: 0, unweighted: 7, outside: 0 }]);
 		expect(cubeTotals(cube, { from: m(0), to: m(0), categories: ['X', 'Z'] }, weights)).toEqual([{ cell_id: 'a', n: 3, harm: 7.5, unweighted: 0, outside: 0 }]);
 		expect(cubeTotals(cube, { from: m(2), to: null, categories: ['Y'] }, weights)).toEqual([]);
+		// A period outside the cube's months, or around them.
+		expect(cubeTotals(cube, { from: '2001-01', to: null, categories: [] }, weights)).toEqual([]);
+		expect(cubeTotals(cube, { from: null, to: '1999-12', categories: [] }, weights)).toEqual([]);
+		expect(cubeTotals(cube, { from: '1999-01', to: '2001-01', categories: [] }, weights)).toEqual(cubeTotals(cube, { from: null, to: null, categories: [] }, weights));
 	});
 });

@@ -13,7 +13,7 @@
  * another: the last bit of a double can differ). Cells come in DuckDB's `ORDER BY cell_id` order
  * (the keys are numbered in it). Used when `explore_points` has at least CELL_CUBE_MIN_ROWS rows
  * (below that, the SQL takes a few milliseconds) and at most CELL_CUBE_MAX_ROWS (memory: about 14
- * bytes a row).
+ * bytes a row; at most two cubes are kept per runner).
  */
 import { ident } from '../ingest/sql';
 import type { QueryRunner } from '../runner';
@@ -30,14 +30,18 @@ export interface CellCube {
 	cells: string[];
 	/** Categories (null: records without one) by key; a row's `category` is an index here. */
 	categories: Array<string | null>;
-	/** Rows sorted by month, then cell and category (a month's sums then walk the totals in order): month_index of each row (non-decreasing). */
-	month: Int32Array;
-	category: Int32Array;
+	/**
+	 * Rows are sorted by month, then cell and category (a month's sums then walk the totals in
+	 * order): the rows of month index `firstMonth + j` are monthStart[j] … monthStart[j + 1] − 1.
+	 */
+	firstMonth: number;
+	monthStart: Int32Array;
+	category: Uint16Array;
 	cell: Int32Array;
 	/** 1 when the row's records are located outside the force area (in_force_area false), else 0. */
 	outside: Uint8Array;
 	/** Records of the row. */
-	n: Float64Array;
+	n: Int32Array;
 }
 
 /** One cell's totals under the filters, as cellValues' SQL gives them before the population join. */
@@ -55,6 +59,8 @@ export interface CubeLimits {
 }
 
 const cubes = new WeakMap<QueryRunner, Map<string, Promise<CellCube | null>>>();
+/** Cubes kept per runner (nationally about 11 bytes a row: H3 r8 3.06M rows, 34 MB). */
+const KEPT_CUBES = 2;
 
 /**
  * The cell cube of `dataset` at `level` (column `levelColumn` of explore_points, in_force_area
@@ -72,10 +78,16 @@ export function cellCube(
 	if (!made) cubes.set(runner, (made = new Map()));
 	const key = JSON.stringify([dataset, level, minRows, maxRows]);
 	let p = made.get(key);
-	if (!p) {
+	if (p) {
+		// Most recently used last.
+		made.delete(key);
+		made.set(key, p);
+	} else {
 		p = makeCube(runner, dataset, levelColumn, flag, minRows, maxRows);
 		p.catch(() => made.delete(key));
 		made.set(key, p);
+		// At most KEPT_CUBES per runner (memory): the least recently used is made again if asked for.
+		for (const old of made.keys()) if (made.size > KEPT_CUBES) made.delete(old);
 	}
 	return p;
 }
@@ -101,27 +113,41 @@ async function makeCube(runner: QueryRunner, dataset: ExploreDataset, levelColum
 		);
 		const cells = await runner.columns(`SELECT cell_id FROM ${cellsTable} ORDER BY k`);
 		const categories = await runner.columns(`SELECT category FROM ${catsTable} ORDER BY k`);
-		const c = await runner.columns(
-			`SELECT r.month_index::INTEGER AS month_index, g.k AS category, x.k AS cell, r.outside::TINYINT AS outside, r.n::INTEGER AS n
-			 FROM ${r} r JOIN ${cellsTable} x ON x.cell_id = r.cell_id JOIN ${catsTable} g ON g.category IS NOT DISTINCT FROM r.category
-			 ORDER BY r.month_index, x.k, g.k, r.outside`
-		);
-		const length = c.month_index.length;
+		if (categories.category.length > 65_536) return null;
+		const perMonth = await runner.rows<{ m: number; rows: number }>(`SELECT month_index AS m, count(*) AS rows FROM ${r} GROUP BY 1 ORDER BY 1`);
+		// Records without a month (none by the contract) would escape the month ranges: the SQL answers then.
+		if (perMonth.some((p) => p.m === null)) return null;
+		const firstMonth = perMonth.length > 0 ? num(perMonth[0].m) : 0;
+		const months = perMonth.length > 0 ? num(perMonth[perMonth.length - 1].m) - firstMonth + 1 : 0;
+		const monthStart = new Int32Array(months + 1);
+		for (const { m, rows } of perMonth) monthStart[num(m) - firstMonth + 1] = num(rows);
+		for (let j = 1; j <= months; j++) monthStart[j] += monthStart[j - 1];
+		const length = monthStart[months];
 		const cube: CellCube = {
 			cells: cells.cell_id.map((v) => String(v)),
 			categories: categories.category.map((v) => (v === null ? null : String(v))),
-			month: new Int32Array(length),
-			category: new Int32Array(length),
+			firstMonth,
+			monthStart,
+			category: new Uint16Array(length),
 			cell: new Int32Array(length),
 			outside: new Uint8Array(length),
-			n: new Float64Array(length)
+			n: new Int32Array(length)
 		};
-		for (let i = 0; i < length; i++) {
-			cube.month[i] = num(c.month_index[i]);
-			cube.category[i] = num(c.category[i]);
-			cube.cell[i] = num(c.cell[i]);
-			cube.outside[i] = num(c.outside[i]);
-			cube.n[i] = num(c.n[i]);
+		// A month at a time, so only one month's rows are ever held as JavaScript arrays.
+		for (const { m } of perMonth) {
+			const c = await runner.columns(
+				`SELECT g.k AS category, x.k AS cell, r.outside::TINYINT AS outside, r.n::INTEGER AS n
+				 FROM ${r} r JOIN ${cellsTable} x ON x.cell_id = r.cell_id JOIN ${catsTable} g ON g.category IS NOT DISTINCT FROM r.category
+				 WHERE r.month_index = ?::INTEGER ORDER BY x.k, g.k, r.outside`,
+				[num(m)]
+			);
+			let at = monthStart[num(m) - firstMonth];
+			for (let i = 0; i < c.n.length; i++, at++) {
+				cube.category[at] = num(c.category[i]);
+				cube.cell[at] = num(c.cell[i]);
+				cube.outside[at] = num(c.outside[i]);
+				cube.n[at] = num(c.n[i]);
+			}
 		}
 		return cube;
 	} finally {
@@ -129,16 +155,10 @@ async function makeCube(runner: QueryRunner, dataset: ExploreDataset, levelColum
 	}
 }
 
-/** First index in the sorted `xs` whose value is ≥ `v`. */
-function lowerBound(xs: Int32Array, v: number): number {
-	let lo = 0;
-	let hi = xs.length;
-	while (lo < hi) {
-		const mid = (lo + hi) >>> 1;
-		if (xs[mid] < v) lo = mid + 1;
-		else hi = mid;
-	}
-	return lo;
+/** The first row of month index `m` or later. */
+function rowOfMonth(cube: CellCube, m: number): number {
+	const j = Math.min(Math.max(m - cube.firstMonth, 0), cube.monthStart.length - 1);
+	return cube.monthStart[j];
 }
 
 /**
@@ -148,8 +168,8 @@ function lowerBound(xs: Int32Array, v: number): number {
  * without a row, or excluded, is unweighted).
  */
 export function cubeTotals(cube: CellCube, f: Pick<ExploreFilters, 'from' | 'to' | 'categories'>, weights: ReadonlyMap<string, { weight: number | null; excluded: boolean }>): CubeCell[] {
-	const lo = f.from === null ? 0 : lowerBound(cube.month, monthIndex(f.from));
-	const hi = f.to === null ? cube.month.length : lowerBound(cube.month, monthIndex(f.to) + 1);
+	const lo = f.from === null ? 0 : rowOfMonth(cube, monthIndex(f.from));
+	const hi = f.to === null ? cube.n.length : rowOfMonth(cube, monthIndex(f.to) + 1);
 	// Each chosen category's slot (in key order), -1 for categories left out.
 	const slotOf = new Int32Array(cube.categories.length).fill(-1);
 	const chosen = f.categories.length === 0 ? null : new Set<string>(f.categories);
