@@ -133,7 +133,8 @@ async function firstMap(runner: QueryRunner): Promise<StartSummary['map']> {
 	const coarse = offered.levels.find(isH3Level);
 	if (!bounds && coarse) {
 		// As the Map page opens a source without a force area (layer-query.ts openingBounds).
-		const values = await cellValues(runner, { ...filters, measure: 'count' }, coarse);
+		// Counts only, read once: the SQL over the level's roll-up, not a cell cube kept for later filter changes (same figures, cell-values.ts).
+		const values = await cellValues(runner, { ...filters, measure: 'count' }, coarse, { cube: { maxRows: 0 } });
 		const { geometries } = cellGeometries(coarse, values.map((v) => v.cell_id));
 		bounds = coreBounds(values.flatMap((v) => (geometries.has(v.cell_id) ? [{ geometry: geometries.get(v.cell_id)!, weight: v.n }] : [])));
 	}
