@@ -278,8 +278,8 @@ export const EXTRACT_DATASETS: readonly ExtractDataset[] = [
 			{ name: 'n', type: 'INTEGER', description: 'Records' },
 			{ name: 'area_index', type: 'INTEGER', description: 'The LSOA as a number: 0, 1, … over the distinct codes in binary order; null without a location' },
 			{ name: 'category_index', type: 'INTEGER', description: 'The category as a number: 0, 1, … over the distinct categories in binary order; null if none' },
-			{ name: 'first_of_area', type: 'BOOLEAN', description: "True on one row of each LSOA (its earliest month): where area_index's code is read" },
-			{ name: 'first_of_category', type: 'BOOLEAN', description: "True on one row of each category (its earliest month): where category_index's name is read" }
+			{ name: 'first_of_area', type: 'BOOLEAN', description: "True on the rows of the LSOA's earliest month: where area_index's code is read" },
+			{ name: 'first_of_category', type: 'BOOLEAN', description: "True on the rows of the category's earliest month: where category_index's name is read" }
 		]
 	}
 ];

@@ -1,6 +1,6 @@
 /**
  * The integer keys of `thr_area_months` (area_index, category_index, first_of_area,
- * first_of_category; area-months.ts thrAreaMonthsSelectSql) on the real City of London street
+ * first_of_category: the rows of each one's earliest month; area-months.ts thrAreaMonthsSelectSql) on the real City of London street
  * extract as the builder writes it, checked against its codes by independent JavaScript; and the
  * grid read from them (readAreaMonthGridByKeys: no GROUP BY, weights applied by index) equal,
  * value for value, to the grid grouped on the codes in SQL (readAreaMonthGridGrouped) — for the
@@ -49,7 +49,7 @@ function typedRunner(runner: NodeRunner): QueryRunner {
 const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 describe('thr_area_months keys, the extract as built', () => {
-	it('number the distinct codes and categories in binary order, and mark one earliest row of each', async () => {
+	it('number the distinct codes and categories in binary order, and mark the rows of each one’s earliest month', async () => {
 		expect(await hasAreaMonthKeys(city)).toBe(true);
 		const rows = await city.rows<{ lsoa_code: string | null; category: string | null; month_index: number; area_index: number | null; category_index: number | null; first_of_area: boolean; first_of_category: boolean }>(
 			'SELECT lsoa_code, category, month_index, area_index, category_index, first_of_area, first_of_category FROM thr_area_months'
@@ -66,12 +66,13 @@ describe('thr_area_months keys, the extract as built', () => {
 			if (r.lsoa_code !== null) firstMonth.set(r.lsoa_code, Math.min(firstMonth.get(r.lsoa_code) ?? Infinity, Number(r.month_index)));
 			if (r.category !== null) firstCategoryMonth.set(r.category, Math.min(firstCategoryMonth.get(r.category) ?? Infinity, Number(r.month_index)));
 		}
-		const marked = rows.filter((r) => r.first_of_area);
-		expect(marked.map((r) => r.lsoa_code!).sort(byCodeUnits)).toEqual(codes);
-		for (const r of marked) expect(Number(r.month_index)).toBe(firstMonth.get(r.lsoa_code!));
-		const markedCategories = rows.filter((r) => r.first_of_category);
-		expect(markedCategories.map((r) => r.category!).sort(byCodeUnits)).toEqual(categories);
-		for (const r of markedCategories) expect(Number(r.month_index)).toBe(firstCategoryMonth.get(r.category!));
+		// Marked: exactly the rows in the earliest month of their area (of their category).
+		for (const r of rows) {
+			expect(r.first_of_area).toBe(r.lsoa_code !== null && Number(r.month_index) === firstMonth.get(r.lsoa_code));
+			expect(r.first_of_category).toBe(r.category !== null && Number(r.month_index) === firstCategoryMonth.get(r.category));
+		}
+		expect(new Set(rows.filter((r) => r.first_of_area).map((r) => r.lsoa_code)).size).toBe(codes.length);
+		expect(new Set(rows.filter((r) => r.first_of_category).map((r) => r.category)).size).toBe(categories.length);
 	});
 });
 

@@ -37,8 +37,9 @@ export type ThrSource = 'incidents' | 'thr_area_months';
  *
  * Integer keys, so scoring reads cells without hashing a string: `area_index` numbers the
  * distinct LSOAs 0, 1, … in binary order of the code (null without one) and `category_index`
- * the distinct categories likewise; `first_of_area` / `first_of_category` mark one row of each
- * (its earliest month), so the names behind the indexes are read from those rows alone.
+ * the distinct categories likewise; `first_of_area` / `first_of_category` mark the rows of each
+ * one's earliest month, so the names behind the indexes are read from those rows alone (both
+ * marks come from the same hash aggregates that number the codes: no sort of the rows).
  */
 export function thrAreaMonthsSelectSql(incidents: string, flag = 'in_force_area'): string {
 	return `WITH g AS (
@@ -46,11 +47,16 @@ export function thrAreaMonthsSelectSql(incidents: string, flag = 'in_force_area'
 	    (${flag})::BOOLEAN AS in_force_area, count(*)::INTEGER AS n
 	  FROM ${incidents} GROUP BY ALL
 	),
-	areas AS (SELECT lsoa_code, (row_number() OVER (ORDER BY lsoa_code COLLATE "binary") - 1)::INTEGER AS area_index FROM (SELECT DISTINCT lsoa_code FROM g WHERE lsoa_code IS NOT NULL)),
-	cats AS (SELECT category, (row_number() OVER (ORDER BY category COLLATE "binary") - 1)::INTEGER AS category_index FROM (SELECT DISTINCT category FROM g WHERE category IS NOT NULL))
+	areas AS (
+	  SELECT lsoa_code, (row_number() OVER (ORDER BY lsoa_code COLLATE "binary") - 1)::INTEGER AS area_index, first_month
+	  FROM (SELECT lsoa_code, min(month_index) AS first_month FROM g WHERE lsoa_code IS NOT NULL GROUP BY 1)
+	),
+	cats AS (
+	  SELECT category, (row_number() OVER (ORDER BY category COLLATE "binary") - 1)::INTEGER AS category_index, first_month
+	  FROM (SELECT category, min(month_index) AS first_month FROM g WHERE category IS NOT NULL GROUP BY 1)
+	)
 	SELECT g.lsoa_code, g.month_index, g.category, g.in_force_area, g.n, a.area_index, c.category_index,
-	  (g.lsoa_code IS NOT NULL AND row_number() OVER (PARTITION BY g.lsoa_code ORDER BY g.month_index, g.category, g.in_force_area) = 1) AS first_of_area,
-	  (g.category IS NOT NULL AND row_number() OVER (PARTITION BY g.category ORDER BY g.month_index, g.lsoa_code, g.in_force_area) = 1) AS first_of_category
+	  coalesce(g.month_index = a.first_month, false) AS first_of_area, coalesce(g.month_index = c.first_month, false) AS first_of_category
 	FROM g LEFT JOIN areas a ON a.lsoa_code = g.lsoa_code LEFT JOIN cats c ON c.category = g.category
 	ORDER BY g.month_index, g.lsoa_code, g.category`;
 }
@@ -265,9 +271,9 @@ const TWO_64 = 2 ** 64;
 
 /**
  * {@link readAreaMonthGrid} from the integer keys of `thr_area_months` (see
- * {@link thrAreaMonthsSelectSql}), with no GROUP BY and no join: the names behind the indexes
- * from the rows marked first of their area or category (up to `last`), then the rows of
- * [first, last] as two integer columns (cell × categories + category, and the records), summed
+ * {@link thrAreaMonthsSelectSql}), with no GROUP BY of the rows and no join: the names behind the
+ * indexes from the rows marked as their area's or category's earliest month (up to `last`), then
+ * the rows of [first, last] as three integer columns (month-major cell, category, records), summed
  * into the grid in JavaScript with each category's weight applied by index.
  *
  * The same numbers as the SQL: records, counts and harm in millionths are integers added
@@ -280,9 +286,10 @@ const TWO_64 = 2 ** 64;
 export async function readAreaMonthGridByKeys(runner: QueryRunner, { weights, first, last, forceAreaOnly }: AreaMonthGridRequest): Promise<AreaMonthGrid | null> {
 	const months = Math.max(0, last - first + 1);
 	const names = await runner.columns(
-		`SELECT area_index AS a, CASE WHEN first_of_area THEN lsoa_code END AS area, category_index AS c, CASE WHEN first_of_category THEN category END AS category
-		FROM ${THR_AREA_MONTHS} WHERE (first_of_area OR first_of_category) AND month_index <= ?`,
-		[last]
+		`SELECT area_index AS a, lsoa_code AS area, NULL::INTEGER AS c, NULL::VARCHAR AS category FROM (SELECT DISTINCT area_index, lsoa_code FROM ${THR_AREA_MONTHS} WHERE first_of_area AND month_index <= ?)
+		UNION ALL
+		SELECT NULL, NULL, category_index, category FROM (SELECT DISTINCT category_index, category FROM ${THR_AREA_MONTHS} WHERE first_of_category AND month_index <= ?)`,
+		[last, last]
 	);
 	const areaNames: string[] = [];
 	const categoryNames: string[] = [];
