@@ -12,7 +12,9 @@
  * beside: figures are printed, never asserted. Targets (issue 14, quiet machine): first view
  * ≤ 2 s, interactive ≤ 2.5 s, reload ≤ 1.5 s.
  *
- * Run alone: `npx tsx scripts/bench/start-up.ts [dataDir]` (needs `npm run build`).
+ * Run alone: `npx tsx scripts/bench/start-up.ts [dataDir]` (needs `npm run build`). BENCH_START_PAGES
+ * (comma-separated, default `/,/map`) and BENCH_START_BUILD (the built app, default `build`) let a
+ * before/after pair run one page against two builds.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -33,7 +35,7 @@ export interface StartUpFigures {
 }
 
 const ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const PAGES = ['/', '/map'];
+const PAGES = (process.env.BENCH_START_PAGES ?? '/,/map').split(',');
 
 function median(xs: number[]): number {
 	const s = [...xs].sort((a, b) => a - b);
@@ -80,7 +82,7 @@ async function startMarks(page: Page): Promise<Marks> {
 }
 
 export async function benchStartUp({ log, dataDir = 'extracts/sample', runs = Number(process.env.BENCH_START_RUNS ?? 3) }: { log: (line: string) => void; dataDir?: string; runs?: number }): Promise<StartUpFigures[]> {
-	const server = await startServer({ buildDir: 'build', dataDir });
+	const server = await startServer({ buildDir: process.env.BENCH_START_BUILD ?? 'build', dataDir });
 	const out: StartUpFigures[] = [];
 	try {
 		for (const path of PAGES) {

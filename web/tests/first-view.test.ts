@@ -6,6 +6,10 @@
  *   Map's first layer are drawn from summary.json and marked as such; the figures are those the
  *   raw CSVs give (web/tests/expected.ts) and those of summary.json; once the binary is let
  *   through, the live view takes over with the same figures, and both start-up marks exist;
+ *   the Overview's measure switch answers from the summary, and the live view then shows the same;
+ * - with maplibre-gl's worker held back too, the Map's first layer is drawn as a picture
+ *   (MapSnapshot.svelte) with every cell of the summary's layer, and once the map has drawn
+ *   the same layer each cell's corner is where the picture had it (within a pixel);
  * - a reload takes the ≈30 MB wasm and the hashed scripts from the browser's cache: the server
  *   sees no request for them the second time (or answers 304), while the page itself is
  *   revalidated.
@@ -140,6 +144,40 @@ describe('the first view, drawn from summary.json while the database starts', ()
 		expect(first).toBeLessThan(interactive);
 		expect(await page.locator('[data-testid="start-note"]').textContent()).toContain('The live view is ready');
 		expect(browser.takeProblems()).toEqual([]);
+	});
+
+	it("answers the Overview's controls from the summary before the engine, as the live view then does", async () => {
+		const tab = await browser.newPage();
+		const hold = holdWasm(browser.context);
+		await hold.install();
+		const shown = async () => ({
+			table: await tab.locator('[data-testid="categories-table"] tr').allTextContents(),
+			trend: await tab.locator('[data-testid="trend-table"] tr').allTextContents()
+		});
+		let byHarm: Awaited<ReturnType<typeof shown>>;
+		try {
+			await tab.goto(`${server.url}/`);
+			await tab.locator('main[data-start="summary"] [data-testid="first-view"] [data-testid="categories"][data-state="ready"]').waitFor({ timeout: 60_000 });
+			const byCount = await tab.locator('[data-testid="categories-table"] tr').allTextContents();
+			// The measure switch re-orders the categories by harm from the summary's figures.
+			await tab.locator('input[name="measure"][value="harm"]').check();
+			await tab.waitForURL(/measure=harm/);
+			expect(await tab.locator('main').getAttribute('data-start')).toBe('summary');
+			byHarm = await shown();
+			expect(byHarm.table).not.toEqual(byCount);
+			// Largest harm first, as summary.json's figures give it.
+			const harms = summary.overview.categories.filter((c) => c.harm !== null).map((c) => c.harm!).sort((a, b) => b - a);
+			const firstRow = await tab.locator('[data-testid="categories-table"] tbody tr').first().getAttribute('data-category');
+			expect(summary.overview.categories.find((c) => c.category === firstRow)!.harm).toBe(harms[0]);
+		} finally {
+			await hold.release();
+		}
+		// The live view, with the same choice (from the URL), shows the same.
+		await tab.locator('main[data-start="live"] [data-testid="overview"][data-source-of-figures="live"]').waitFor({ timeout: 60_000 });
+		expect(await tab.locator('input[name="measure"][value="harm"]').isChecked()).toBe(true);
+		expect(await shown()).toEqual(byHarm);
+		expect(browser.takeProblems()).toEqual([]);
+		await tab.close();
 	});
 
 	it("draws the Map's first layer from the summary, then the live layer with the same classes and cells", async () => {
