@@ -6,21 +6,14 @@
  * cell's count equals a direct count over the base rows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
-import { loadInput } from '../../scripts/lib/load-input';
-import { SAMPLE_AREAS } from '../../scripts/lib/sample';
-import { ensureHarmWeights } from '../thr';
-import { cchiWeights } from '../thr/fixtures.test-setup';
-import { createAggregateTables } from './aggregates';
+import { LEVEL_COL, loadExploreSample } from './sample.test-setup';
+import type { NodeRunner } from '../../scripts/lib/node-runner';
 import { defaultFilters, type CellLevel, type ExploreDataset, type ExploreFilters } from './filters';
 import { cellValues, type CellValue } from './queries';
 import { FROM_TABLE_MIN_ROWS } from './query-base';
 import { tableExists } from '../shared/catalog';
 import type { Param, QueryRunner } from '../runner';
 
-const STREET = 'sample-data/police-uk/city-of-london/street';
-const STOPS = 'sample-data/police-uk/city-of-london/stop-and-search';
-const LEVEL_COL: Record<CellLevel, string> = { h3_7: 'h3_r7', h3_8: 'h3_r8', h3_9: 'h3_r9', lsoa: 'lsoa_code', district: 'district_id' };
 /** Force the table (the sample's roll-ups are far under FROM_TABLE_MIN_ROWS), or never use it. */
 const ALWAYS = { minRows: 0, maxRows: Number.MAX_SAFE_INTEGER };
 const NEVER = { minRows: Number.MAX_SAFE_INTEGER };
@@ -30,21 +23,7 @@ let months: Record<ExploreDataset, string[]>;
 let categories: Record<ExploreDataset, string[]>;
 
 beforeAll(async () => {
-	runner = await createNodeRunner();
-	await loadInput(runner, [STREET, STOPS], { areas: SAMPLE_AREAS });
-	await ensureHarmWeights(runner, cchiWeights());
-	await createAggregateTables(runner);
-	const list = async (sql: string) => (await runner.rows<{ v: string }>(sql)).map((r) => r.v);
-	months = {
-		incidents: await list('SELECT DISTINCT month AS v FROM incidents ORDER BY 1'),
-		stop_search: await list('SELECT DISTINCT month AS v FROM stop_search ORDER BY 1'),
-		events: []
-	};
-	categories = {
-		incidents: await list('SELECT category AS v FROM incidents GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3'),
-		stop_search: await list('SELECT object_of_search AS v FROM stop_search WHERE object_of_search IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 2'),
-		events: []
-	};
+	({ runner, months, categories } = await loadExploreSample());
 }, 120_000);
 
 afterAll(() => runner?.close());

@@ -13,7 +13,7 @@
  * at the end. Printed, never asserted. Run under the e2e lock (it starts Chromium).
  */
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ArrowDatasetEntry, ExtractManifest } from '../../analytics/ingest/extract-schema';
@@ -23,39 +23,9 @@ import { attachBaseDatabase } from '../lib/base-database';
 import { createNodeRunner } from '../lib/node-runner';
 import { startServer } from '../lib/server';
 import { launchBrowser, waitForApp } from '../../web/tests/browser';
+import { rendererMemory } from './renderers';
 
 const MB = 1024 * 1024;
-
-/** Peak and current resident memory of the Chromium renderers descended from this process, bytes. */
-function rendererMemory(): { hwm: number; rss: number } {
-	const parent = new Map<number, number>();
-	for (const d of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
-		try {
-			const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-			parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-		} catch {
-			// ended meanwhile
-		}
-	}
-	const mine = (pid: number): boolean => {
-		for (let p = pid; p > 1; p = parent.get(p) ?? 0) if (p === process.pid) return true;
-		return false;
-	};
-	let hwm = 0;
-	let rss = 0;
-	for (const pid of parent.keys()) {
-		try {
-			if (!mine(pid) || !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
-			const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-			const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
-			hwm = Math.max(hwm, kb('VmHWM'));
-			rss += kb('VmRSS');
-		} catch {
-			// ended meanwhile
-		}
-	}
-	return { hwm, rss };
-}
 
 /** A copy of `dir` whose base datasets are Arrow files again (the format before base.duckdb). */
 async function arrowCopy(dir: string): Promise<string> {

@@ -25,6 +25,7 @@ import { createNodeRunner } from '../lib/node-runner';
 import { launchBrowser } from '../../web/tests/browser';
 import { bundleBenchPage } from './page-bundle';
 import { median } from './build';
+import { ownRendererPids } from './renderers';
 import type { ReadRequest, ReadResult, StartResult } from './coi/page';
 
 const ISOLATION = {
@@ -71,19 +72,6 @@ async function serveIsolated(dir: string, files: string[]): Promise<{ url: strin
  * thread (by task id), so a read can tell how many threads did work.
  */
 function rendererCpu(): { ticks: number; threads: number; perThread: Map<number, number> } {
-	const parent = new Map<number, number>();
-	for (const d of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
-		try {
-			const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-			parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-		} catch {
-			// ended meanwhile
-		}
-	}
-	const mine = (pid: number): boolean => {
-		for (let p = pid; p > 1; p = parent.get(p) ?? 0) if (p === process.pid) return true;
-		return false;
-	};
 	let ticks = 0;
 	let threads = 0;
 	const perThread = new Map<number, number>();
@@ -92,9 +80,8 @@ function rendererCpu(): { ticks: number; threads: number; perThread: Map<number,
 		// Fields 14 and 15 of stat (utime, stime) are 11 and 12 after the command name.
 		return Number(fields[11]) + Number(fields[12]);
 	};
-	for (const pid of parent.keys()) {
+	for (const pid of ownRendererPids()) {
 		try {
-			if (!mine(pid) || !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
 			ticks += cpuOf(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 			const tasks = readdirSync(`/proc/${pid}/task`);
 			threads += tasks.length;

@@ -26,7 +26,8 @@
  *   category counts and hour of week; Map: the same plus the cell layer), p50/p95.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
+import { rendererMemory } from './renderers';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
@@ -214,50 +215,6 @@ async function nativeTimes(set: BenchSet, states: ExploreFilters[]): Promise<{ t
 		return { time, map, load };
 	} finally {
 		runner.close();
-	}
-}
-
-/**
- * Memory of the Chromium renderer processes this run started (descendants of this process:
- * they host the page and its DuckDB-wasm worker, whose memory the page's JS heap does not show),
- * from /proc/<pid>/status: the sum of their VmRSS now, and the largest VmHWM (a process's peak
- * resident set since it started). Bytes; zeros where /proc is not readable.
- */
-export function rendererMemory(): { rss: number; hwm: number } {
-	try {
-		const procs = readdirSync('/proc')
-			.filter((d) => /^\d+$/.test(d))
-			.map((d) => {
-				try {
-					const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-					const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-					return { pid: Number(d), ppid };
-				} catch {
-					return null;
-				}
-			})
-			.filter((p): p is { pid: number; ppid: number } => p !== null);
-		const mine = new Set([process.pid]);
-		for (let grew = true; grew; ) {
-			grew = false;
-			for (const p of procs) if (!mine.has(p.pid) && mine.has(p.ppid)) (mine.add(p.pid), (grew = true));
-		}
-		let rss = 0;
-		let hwm = 0;
-		for (const pid of mine) {
-			try {
-				if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
-				const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-				const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
-				rss += kb('VmRSS');
-				hwm = Math.max(hwm, kb('VmHWM'));
-			} catch {
-				// The process ended between the listing and the read.
-			}
-		}
-		return { rss, hwm };
-	} catch {
-		return { rss: 0, hwm: 0 };
 	}
 }
 
