@@ -7,16 +7,13 @@
  * small cube worked by hand checks the sums themselves.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LEVEL_COL, loadExploreSample } from './sample.test-setup';
+import { ALWAYS, LEVEL_COL, NEVER, loadExploreSample } from './sample.test-setup';
 import type { NodeRunner } from '../../scripts/lib/node-runner';
 import { CELL_CUBE_MIN_ROWS, cubeTotals, type CellCube } from './cell-cube';
 import { defaultFilters, type CellLevel, type ExploreDataset, type ExploreFilters, type Measure } from './filters';
 import { cellValues, type CellValue } from './queries';
 import { monthIndex } from '../shared/months';
 
-/** Force the cube (the sample's explore_points is far under CELL_CUBE_MIN_ROWS), or never use it. */
-const ALWAYS = { minRows: 0, maxRows: Number.MAX_SAFE_INTEGER };
-const NEVER = { minRows: Number.MAX_SAFE_INTEGER };
 
 let runner: NodeRunner;
 let months: Record<ExploreDataset, string[]>;

@@ -6,7 +6,7 @@
  * cell's count equals a direct count over the base rows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LEVEL_COL, loadExploreSample } from './sample.test-setup';
+import { ALWAYS, LEVEL_COL, NEVER, loadExploreSample } from './sample.test-setup';
 import type { NodeRunner } from '../../scripts/lib/node-runner';
 import { defaultFilters, type CellLevel, type ExploreDataset, type ExploreFilters } from './filters';
 import { cellValues, type CellValue } from './queries';
@@ -14,9 +14,6 @@ import { FROM_TABLE_MIN_ROWS } from './query-base';
 import { tableExists } from '../shared/catalog';
 import type { Param, QueryRunner } from '../runner';
 
-/** Force the table (the sample's roll-ups are far under FROM_TABLE_MIN_ROWS), or never use it. */
-const ALWAYS = { minRows: 0, maxRows: Number.MAX_SAFE_INTEGER };
-const NEVER = { minRows: Number.MAX_SAFE_INTEGER };
 
 let runner: NodeRunner;
 let months: Record<ExploreDataset, string[]>;
