@@ -95,6 +95,20 @@ describe('the map layer from the cell cube', () => {
 		expect(compared).toBe(2 * 8 * 3 * (3 * 2 + 2 * 3));
 		expect(cells).toBeGreaterThan(1000);
 	}, 300_000);
+
+	it('gives each dataset its own cells when two datasets’ cubes of one level are made at once', async () => {
+		// Limits no other test uses, so both cubes are made here, side by side on one runner.
+		const fresh = { minRows: 1, maxRows: Number.MAX_SAFE_INTEGER };
+		for (const level of ['h3_8', 'lsoa'] as const) {
+			const filters = (['incidents', 'stop_search'] as const).map((dataset) => ({ ...defaultFilters(), dataset }));
+			const fast = await Promise.all(filters.map((f) => cellValues(runner, f, level, { cube: fresh })));
+			for (let i = 0; i < filters.length; i++) {
+				const plain = await cellValues(runner, filters[i], level, { cube: NEVER });
+				expect(plain.length, level).toBeGreaterThan(0);
+				expect(fast[i].map(rounded), `${filters[i].dataset} ${level}`).toEqual(plain.map(rounded));
+			}
+		}
+	}, 120_000);
 });
 
 describe('cubeTotals', () => {

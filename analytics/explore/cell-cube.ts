@@ -97,7 +97,9 @@ async function makeCube(runner: QueryRunner, dataset: ExploreDataset, levelColum
 	const rows = num(size?.n ?? 0);
 	if (rows < minRows || rows > maxRows) return null;
 	const col = ident(levelColumn);
-	const names = { rows: `explore_cube_${levelColumn}`, cells: `explore_cube_${levelColumn}_cells`, cats: `explore_cube_${levelColumn}_categories` };
+	// One set of work tables per dataset and level: two cubes may be made at once on one runner.
+	const stem = `explore_cube_${dataset}_${levelColumn}`;
+	const names = { rows: stem, cells: `${stem}_cells`, cats: `${stem}_categories` };
 	const [r, cellsTable, catsTable] = [ident(names.rows), ident(names.cells), ident(names.cats)];
 	try {
 		await runner.exec(
