@@ -1,0 +1,143 @@
+/**
+ * The period comparison of a filter state: for each measure a view shows (records in total,
+ * each category, and the harm-weighted total where the view shows harm), the value in the chosen
+ * period, the comparison value (for the seasonal average, the mean over the years the data
+ * covers), the difference and the ratio.
+ *
+ * Reads the explore pre-aggregates like the Time views (analytics/explore/time-views.ts): the
+ * month × category roll-up with no area selected, `explore_points` with an area, the base table
+ * for a drawn box; the same filters (dataset, categories, area selection, box) apply to both
+ * periods. Every value is bound; column names come from the explore modules' fixed maps.
+ */
+import { ident } from '../ingest/sql';
+import type { QueryRunner } from '../runner';
+import { CATEGORY_COLUMN } from '../explore/aggregates';
+import type { ExploreFilters } from '../explore/filters';
+import { rollup, whereOf } from '../explore/query-base';
+import { monthKey } from '../shared/months';
+import { num, numOrNull } from '../shared/numbers';
+import { comparePeriods, type CompareBasis, type Comparison, type DataCoverage, type MonthRange } from './periods';
+
+export type ComparedMeasureKind = 'records' | 'harm' | 'category';
+
+export interface ComparedMeasure {
+	kind: ComparedMeasureKind;
+	/** The category for kind 'category' (null: records without a category), else null. */
+	category: string | null;
+	/** The value in the chosen period. */
+	current: number;
+	/** The comparison value (the mean over the years for the seasonal average); null: no comparison. */
+	comparison: number | null;
+	/** current − comparison; null: no comparison. */
+	difference: number | null;
+	/** current ÷ comparison; null when there is no comparison or the comparison is 0 (see `ratioNote`). */
+	ratio: number | null;
+	/** Why there is no ratio, in words; null when there is one. */
+	ratioNote: string | null;
+	/** The comparison value of each period used (earliest first), e.g. each year of a seasonal average. */
+	perPeriod: number[];
+}
+
+export interface PeriodComparison {
+	/** The periods, their coverage, words and notes (periods.ts). */
+	periods: Comparison;
+	/** Records in total first, then harm (when asked for and the dataset has harm), then each category, most records in the period first. */
+	measures: ComparedMeasure[];
+}
+
+export interface CompareOptions {
+	/** Include the harm-weighted total (Σ records × weight over weighted, non-excluded categories). Street crime only. */
+	harm?: boolean;
+}
+
+/** The data's first and last month for a dataset (from the pre-aggregate); null when it has no records. */
+export async function dataCoverage(runner: QueryRunner, dataset: ExploreFilters['dataset']): Promise<DataCoverage | null> {
+	const [r] = await runner.rows<{ first: number | null; last: number | null }>(
+		'SELECT min(month_index) AS first, max(month_index) AS last FROM explore_points WHERE dataset = ?',
+		[dataset]
+	);
+	const first = numOrNull(r?.first);
+	const last = numOrNull(r?.last);
+	return first === null || last === null ? null : { first: monthKey(first), last: monthKey(last) };
+}
+
+/** The chosen period of a filter state, an open end taken as the data's first or last month. */
+export function chosenPeriod(f: Pick<ExploreFilters, 'from' | 'to'>, data: DataCoverage): MonthRange {
+	return { from: f.from ?? data.first, to: f.to ?? data.last };
+}
+
+/** Records per category in one period under the filters (area and box included). */
+async function countsByCategory(runner: QueryRunner, f: ExploreFilters, period: MonthRange): Promise<Map<string | null, number>> {
+	const g: ExploreFilters = { ...f, from: period.from, to: period.to };
+	let rows: Array<{ category: string | null; n: number }>;
+	if (g.bbox) {
+		const w = whereOf(g, { on: 'base' });
+		rows = await runner.rows(`SELECT ${ident(CATEGORY_COLUMN[g.dataset])} AS category, count(*)::BIGINT AS n FROM ${ident(g.dataset)} WHERE ${w.sql} GROUP BY 1`, w.params);
+	} else {
+		const w = whereOf(g, { on: 'aggregate' });
+		let table = 'explore_points';
+		if (!g.area) {
+			await rollup(runner, 'explore_months');
+			table = 'explore_months';
+		}
+		rows = await runner.rows(`SELECT category, sum(n)::BIGINT AS n FROM ${table} WHERE ${w.sql} GROUP BY 1`, w.params);
+	}
+	return new Map(rows.map((r) => [r.category ?? null, num(r.n)]));
+}
+
+/** Harm weights by category: weight, or null for a category with no weight or excluded from harm. */
+async function harmWeights(runner: QueryRunner): Promise<Map<string, number | null>> {
+	const rows = await runner.rows<{ category: string; weight: number | null; excluded: boolean }>('SELECT category, weight, excluded FROM harm_weights');
+	return new Map(rows.map((r) => [String(r.category), r.excluded === true ? null : numOrNull(r.weight)]));
+}
+
+function harmOf(counts: Map<string | null, number>, weights: Map<string, number | null>): number {
+	let h = 0;
+	for (const [c, n] of counts) {
+		const w = c === null ? null : (weights.get(c) ?? null);
+		if (w !== null) h += n * w;
+	}
+	return h;
+}
+
+/** One measure's comparison from its current value and its value in each period used. */
+export function compareValues(current: number, perPeriod: number[]): Pick<ComparedMeasure, 'current' | 'comparison' | 'difference' | 'ratio' | 'ratioNote' | 'perPeriod'> {
+	if (perPeriod.length === 0) return { current, comparison: null, difference: null, ratio: null, ratioNote: 'No comparison period in the data.', perPeriod };
+	const comparison = perPeriod.reduce((s, v) => s + v, 0) / perPeriod.length;
+	const difference = current - comparison;
+	if (comparison === 0) return { current, comparison, difference, ratio: null, ratioNote: 'None in the comparison period, so no ratio.', perPeriod };
+	return { current, comparison, difference, ratio: current / comparison, ratioNote: null, perPeriod };
+}
+
+/**
+ * The comparison of a filter state on `basis`. The chosen period is the filter's from/to, an
+ * open end being the data's first or last month. Comparison periods the data does not cover in
+ * full are left out (periods.ts); with none left, every comparison value is null.
+ */
+export async function comparePeriod(runner: QueryRunner, f: ExploreFilters, basis: CompareBasis, options: CompareOptions = {}): Promise<PeriodComparison | null> {
+	const data = await dataCoverage(runner, f.dataset);
+	if (!data) return null;
+	const periods = comparePeriods(chosenPeriod(f, data), basis, data);
+	const current = await countsByCategory(runner, f, periods.current);
+	const past: Array<Map<string | null, number>> = [];
+	for (const p of periods.used) past.push(await countsByCategory(runner, f, p));
+
+	// Categories: the chosen ones (even with no records), else every one with records in either period.
+	const names = new Set<string | null>(f.categories.length > 0 ? f.categories : [...current.keys(), ...past.flatMap((m) => [...m.keys()])]);
+	const categories = [...names]
+		.map((c) => ({ c, n: current.get(c) ?? 0, before: past.reduce((s, m) => s + (m.get(c) ?? 0), 0) }))
+		.sort((a, b) => b.n - a.n || b.before - a.before || (a.c === null ? 1 : b.c === null ? -1 : a.c < b.c ? -1 : a.c > b.c ? 1 : 0));
+
+	const total = (m: Map<string | null, number>) => {
+		let s = 0;
+		for (const [c, n] of m) if (names.has(c)) s += n;
+		return s;
+	};
+	const measures: ComparedMeasure[] = [{ kind: 'records', category: null, ...compareValues(total(current), past.map(total)) }];
+	if (options.harm && f.dataset === 'incidents') {
+		const weights = await harmWeights(runner);
+		measures.push({ kind: 'harm', category: null, ...compareValues(harmOf(current, weights), past.map((m) => harmOf(m, weights))) });
+	}
+	for (const { c } of categories) measures.push({ kind: 'category', category: c, ...compareValues(current.get(c) ?? 0, past.map((m) => m.get(c) ?? 0)) });
+	return { periods, measures };
+}
