@@ -2,6 +2,12 @@
  * CSV writing for exports and quarantine files. Cells that a spreadsheet would run as a
  * formula (leading =, +, -, @, tab, CR) are prefixed with a single quote, as OWASP advises
  * for CSV injection; plain numbers such as -0.0912 are left alone.
+ *
+ * Numbers rounded as shown: a table declares each numeric column's screen format once (a
+ * function number → text, e.g. formatCount) and passes the same formats to `toCsv`, which
+ * writes each number as the screen shows it, without thousands separators (a harm of
+ * 991.0500000000001 CCHI days shown "991" is written 991; a score shown "0.43" is written 0.43),
+ * so a spreadsheet holds what the table showed and no floating-point noise.
  */
 import type { Row } from '../runner';
 
@@ -16,9 +22,30 @@ export function csvCell(value: unknown): string {
 	return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-/** Rows → CSV text with a header line, CRLF line endings (RFC 4180). */
-export function toCsv(rows: readonly Row[], columns: readonly string[]): string {
+/** How a table shows a number: the same function formats the screen cell and the CSV cell. */
+export type NumberFormat = (value: number) => string;
+
+/** Screen formats of a table's numeric columns, by column name. */
+export type ColumnFormats = Readonly<Record<string, NumberFormat | undefined>>;
+
+/**
+ * A number as `format` shows it, as CSV text: thousands separators dropped, a typographic minus
+ * (U+2212) made ASCII. Text that does not read as a number ("—", "< 0.001") is kept as shown;
+ * non-numbers and non-finite values pass through unchanged.
+ */
+export function asShown(value: unknown, format: NumberFormat | undefined): unknown {
+	if (!format || typeof value !== 'number' || !Number.isFinite(value)) return value;
+	const text = format(value).trim();
+	const plain = text.replace(/,/g, '').replace(/\u2212/g, '-');
+	return NUMBER.test(plain) ? plain : text;
+}
+
+/**
+ * Rows → CSV text with a header line, CRLF line endings (RFC 4180). `formats`: the screen
+ * format of numeric columns (asShown); columns without one are written as they are.
+ */
+export function toCsv(rows: readonly Row[], columns: readonly string[], formats: ColumnFormats = {}): string {
 	const lines = [columns.map(csvCell).join(',')];
-	for (const row of rows) lines.push(columns.map((c) => csvCell(row[c])).join(','));
+	for (const row of rows) lines.push(columns.map((c) => csvCell(asShown(row[c], formats[c]))).join(','));
 	return lines.join('\r\n') + '\r\n';
 }

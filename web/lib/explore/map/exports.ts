@@ -3,7 +3,8 @@
  * area's outline), the cells table and the hot spots as CSV, and the map as PNG with its legend.
  * File names: `clearsight-map-<level>-<measure or hotspots>-<dataset>[-from-…][-to-…]`.
  */
-import { toCsv } from '$analytics/export/csv';
+import { toCsv, type ColumnFormats } from '$analytics/export/csv';
+import { formatCount } from '$lib/charts/format';
 import type { CellLevel, ExploreFilters, Measure } from '$analytics/explore/filters';
 import type { Classes } from '$analytics/explore/classes';
 import { CELL_TABLE_COLUMNS, layerGeoJson, type CellLayer, type CellTableRow, type ForceAreaShape, type GiStarResult } from '$analytics/explore/map';
@@ -52,9 +53,18 @@ export function downloadLayerGeoJson(e: GeoJsonExport): void {
 	downloadBlob(`${e.stem}.geojson`, new Blob([text], { type: 'application/geo+json' }));
 }
 
-/** The cells table as shown (CELL_TABLE_COLUMNS). */
-export function downloadCellsCsv(stem: string, rows: readonly CellTableRow[]): void {
-	downloadCsv(`${stem}.csv`, toCsv(rows, CELL_TABLE_COLUMNS));
+/**
+ * The cells table's number formats, the ones CellTable.svelte shows: whole records, harm and
+ * residents (formatCount), and the measure's own format for the value (MapExplorer's
+ * formatValue, the very function the table is given).
+ */
+export function cellFormats(formatValue: (v: number) => string): ColumnFormats {
+	return { records: formatCount, records_outside: formatCount, harm: formatCount, population: formatCount, value: formatValue };
+}
+
+/** The cells table as shown (CELL_TABLE_COLUMNS), numbers rounded as on screen (toCsv formats). */
+export function downloadCellsCsv(stem: string, rows: readonly CellTableRow[], formatValue: (v: number) => string = formatCount): void {
+	downloadCsv(`${stem}.csv`, toCsv(rows, CELL_TABLE_COLUMNS, cellFormats(formatValue)));
 }
 
 const HOT_SPOT_COLUMNS = ['cell_id', 'total', 'z', 'p', 'q', 'bin', 'class', 'confidence', 'trend', 'trend_s', 'trend_p'] as const;
