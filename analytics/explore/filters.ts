@@ -15,12 +15,15 @@
  *   bbox     drawn box `W,S,E,N` in WGS84 degrees
  *   measure  count | harm | rate | thr (default count)
  *   layer    h3_7 | h3_8 | h3_9 | lsoa | district | auto (default auto)
+ *   compare  previous | last-year | seasonal-3y: the period comparison (absent: none;
+ *            analytics/compare/periods.ts)
  */
 import { isMonthKey, monthIndex, monthKey } from '../shared/months';
+import { COMPARE_BASES, type CompareBasis } from '../compare/periods';
 
 export type ExploreDataset = 'incidents' | 'stop_search' | 'events';
 export type CellLevel = 'h3_7' | 'h3_8' | 'h3_9' | 'lsoa' | 'district';
-export type Measure = 'count' | 'harm' | 'rate' | 'thr';
+export type Measure = 'count' | 'harm' | 'rate' | 'thr' | 'change';
 
 export interface ExploreFilters {
 	dataset: ExploreDataset; // URL: ds
@@ -31,14 +34,16 @@ export interface ExploreFilters {
 	bbox: [number, number, number, number] | null; // drawn box W,S,E,N, URL: bbox
 	measure: Measure; // URL: measure
 	level: CellLevel | 'auto'; // map layer, URL: layer
+	/** The period comparison; absent: none. URL: compare */
+	compare?: CompareBasis;
 }
 
 export const EXPLORE_DATASETS: readonly ExploreDataset[] = ['incidents', 'stop_search', 'events'];
 export const CELL_LEVELS: readonly CellLevel[] = ['h3_7', 'h3_8', 'h3_9', 'lsoa', 'district'];
-export const MEASURES: readonly Measure[] = ['count', 'harm', 'rate', 'thr'];
+export const MEASURES: readonly Measure[] = ['count', 'harm', 'rate', 'thr', 'change'];
 
 /** The URL parameter names this module reads and writes; everything else is left alone. */
-export const EXPLORE_PARAMS = ['ds', 'from', 'to', 'cat', 'area', 'bbox', 'measure', 'layer'] as const;
+export const EXPLORE_PARAMS = ['ds', 'from', 'to', 'cat', 'area', 'bbox', 'measure', 'layer', 'compare'] as const;
 
 export const DATASET_LABELS: Record<ExploreDataset, string> = {
 	incidents: 'Street crime and ASB',
@@ -59,7 +64,8 @@ export const MEASURE_LABELS: Record<Measure, string> = {
 	count: 'Count',
 	harm: 'Harm (CCHI days)',
 	rate: 'Rate per 1,000 residents',
-	thr: 'THR score'
+	thr: 'THR score',
+	change: 'Change in count against the comparison'
 };
 
 /**
@@ -208,6 +214,12 @@ export function parseFilters(params: URLSearchParams, available: ExploreAvailabl
 		else messages.push(`Map layer ${shown(layer)} is not available; choosing by zoom.`);
 	}
 
+	const compare = params.get('compare');
+	if (compare !== null && compare !== '') {
+		if (isOneOf(COMPARE_BASES, compare)) f.compare = compare;
+		else messages.push(`Comparison ${shown(compare)} is not one of ${COMPARE_BASES.join(', ')}; no comparison shown.`);
+	}
+
 	return { filters: f, messages };
 }
 
@@ -232,6 +244,7 @@ export function filtersToUrl(f: ExploreFilters): URLSearchParams {
 	if (f.bbox) p.set('bbox', f.bbox.map((v) => String(v)).join(','));
 	if (f.measure !== 'count') p.set('measure', f.measure);
 	if (f.level !== 'auto') p.set('layer', f.level);
+	if (f.compare) p.set('compare', f.compare);
 	return p;
 }
 

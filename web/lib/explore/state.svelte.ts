@@ -64,11 +64,12 @@ export function writeFilters(next: ExploreFilters): Promise<void> {
 }
 
 /**
- * The part of a filter state the Time views depend on (not the map's measure or layer), as a
+ * The part of a filter state the Time views depend on (not the map's measure or layer, nor the
+ * period comparison, which has its own query), as a
  * string: equal keys, equal figures.
  */
 export function dataKey(f: ExploreFilters): string {
-	return filtersToUrl({ ...f, measure: 'count', level: 'auto' }).toString();
+	return filtersToUrl({ ...f, measure: 'count', level: 'auto', compare: undefined }).toString();
 }
 
 /**

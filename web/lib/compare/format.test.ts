@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { changeWords, formatAmount, formatDifference, formatRatio } from './format';
+
+describe('comparison figures in words', () => {
+	it('counts, seasonal means and signed differences', () => {
+		expect(formatAmount(1234)).toBe('1,234');
+		expect(formatAmount(37 / 3)).toBe('12.3');
+		expect(formatAmount(991.0500000000001, { round: true })).toBe('991');
+		expect(formatAmount(null)).toBe('—');
+		expect(formatDifference(12)).toBe('+12');
+		expect(formatDifference(-5)).toBe('−5');
+		expect(formatDifference(0)).toBe('0');
+		expect(formatDifference(2.5)).toBe('+2.5');
+		expect(formatDifference(-0.04)).toBe('0');
+		expect(formatDifference(null)).toBe('—');
+	});
+	it('a ratio, and no Infinity or NaN when the comparison is 0', () => {
+		expect(formatRatio({ ratio: 1.25, ratioNote: null })).toBe('1.25');
+		expect(formatRatio({ ratio: null, ratioNote: 'None in the comparison period, so no ratio.' })).toBe('no ratio');
+		expect(formatRatio({ ratio: Infinity, ratioNote: null })).toBe('—');
+		expect(changeWords({ ratio: 1.25, ratioNote: null, difference: 5 })).toBe('up 25%');
+		expect(changeWords({ ratio: 0.9, ratioNote: null, difference: -1 })).toBe('down 10%');
+		expect(changeWords({ ratio: null, ratioNote: 'None in the comparison period, so no ratio.', difference: 3 })).toBe('None in the comparison period, so no ratio.');
+	});
+});

@@ -1,0 +1,39 @@
+/**
+ * How a comparison's figures are written (en-GB): whole numbers as counts, a seasonal mean to one
+ * decimal, a signed difference ("+12", "−5" with a true minus), a ratio to two decimals; a
+ * missing figure as words, never Infinity or NaN.
+ */
+import { formatCount } from '../charts/format';
+import type { ComparedMeasure } from '$analytics/compare/query';
+
+const oneDecimal = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const twoDecimals = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** A count, or a mean with a fraction to one decimal: 1234 → "1,234", 12.333… → "12.3"; null → "—". */
+export function formatAmount(value: number | null, { round = false }: { round?: boolean } = {}): string {
+	if (value === null || !Number.isFinite(value)) return '—';
+	if (round || Number.isInteger(value)) return formatCount(value);
+	return oneDecimal.format(value);
+}
+
+/** A signed difference: 12 → "+12", −5 → "−5", 0 → "0", 2.5 → "+2.5"; null → "—". */
+export function formatDifference(value: number | null, options: { round?: boolean } = {}): string {
+	if (value === null || !Number.isFinite(value)) return '—';
+	const abs = formatAmount(Math.abs(value), options);
+	if (abs === '0' || abs === '0.0') return '0';
+	return `${value > 0 ? '+' : '−'}${abs}`;
+}
+
+/** A ratio to two decimals (1.25 → "1.25"); no ratio → its reason in words. */
+export function formatRatio(m: Pick<ComparedMeasure, 'ratio' | 'ratioNote'>): string {
+	if (m.ratio === null || !Number.isFinite(m.ratio)) return m.ratioNote ? 'no ratio' : '—';
+	return twoDecimals.format(m.ratio);
+}
+
+/** The change in words for a screen reader and a hover: "up 25%", "down 10%", "no change", "no ratio: …". */
+export function changeWords(m: Pick<ComparedMeasure, 'ratio' | 'ratioNote' | 'difference'>): string {
+	if (m.difference === null) return m.ratioNote ?? 'no comparison';
+	if (m.ratio === null || !Number.isFinite(m.ratio)) return m.ratioNote ?? 'no ratio';
+	const pct = Math.round((m.ratio - 1) * 100);
+	return pct === 0 ? 'about the same' : pct > 0 ? `up ${pct}%` : `down ${-pct}%`;
+}
