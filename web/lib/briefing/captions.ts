@@ -1,0 +1,96 @@
+/**
+ * The words every printed or exported picture carries (the briefing pack, the map and chart
+ * PNGs): title, period, categories named, the data's source and licence. Pure: the pages pass
+ * what they know (filters, the months the data holds, the manifest's attribution).
+ */
+import { rangeWords, type MonthRange } from '$analytics/compare/periods';
+import { CATEGORY_LABEL } from '$analytics/explore/aggregates';
+import { DATASET_LABELS, type ExploreDataset } from '$analytics/explore/filters';
+import { categoryLabel } from '$analytics/explore/time-views';
+
+/** The protective markings offered (Government Security Classifications); 'none' prints no line. */
+export const MARKINGS = ['OFFICIAL', 'OFFICIAL-SENSITIVE', 'none'] as const;
+export type Marking = (typeof MARKINGS)[number];
+/** The marking when the URL names none. */
+export const DEFAULT_MARKING: Marking = 'OFFICIAL';
+
+/** `marking=` of the URL: one of MARKINGS (any case), else the default. */
+export function parseMarking(value: string | null | undefined): Marking {
+	const v = (value ?? '').trim();
+	if (v.toLowerCase() === 'none') return 'none';
+	return (MARKINGS as readonly string[]).includes(v.toUpperCase()) ? (v.toUpperCase() as Marking) : DEFAULT_MARKING;
+}
+
+/** The period shown: the filters' from/to, an open end taken from the data's first or last month. */
+export function periodOf(from: string | null, to: string | null, data: { firstMonth: string; lastMonth: string }): MonthRange {
+	return { from: from ?? data.firstMonth, to: to ?? data.lastMonth };
+}
+
+/** "March–May 2019 (3 months)" or "December 2017–November 2019 (24 months, all the data)". */
+export function periodText(period: MonthRange, months: number, whole = false): string {
+	return `${rangeWords(period)} (${months === 1 ? '1 month' : `${months} months`}${whole ? ', all the data' : ''})`;
+}
+
+/**
+ * The categories by name: "Crime type: all 14", "Crime type: Burglary, Robbery". Every chosen
+ * category is named (a printed page cannot open a list), in the order given.
+ */
+export function categoriesText(dataset: ExploreDataset, chosen: readonly string[], available: number): string {
+	const what = CATEGORY_LABEL[dataset];
+	if (chosen.length === 0) return `${what}: all ${available}`;
+	return `${what}: ${chosen.map((c) => categoryLabel(c)).join(', ')}`;
+}
+
+/** "Street crime and ASB". */
+export function datasetText(dataset: ExploreDataset): string {
+	return DATASET_LABELS[dataset];
+}
+
+export interface AttributionEntry {
+	dataset: string;
+	source: string;
+	licence: string;
+	text: string;
+}
+
+/**
+ * One line of sources and licences for a picture: each distinct source once with its licence,
+ * then each distinct attribution statement once ("Contains OS data © Crown copyright …").
+ */
+export function attributionText(entries: readonly AttributionEntry[]): string {
+	const sources = [...new Set(entries.map((e) => `${e.source} (${e.licence})`))];
+	const statements = [...new Set(entries.map((e) => e.text.trim()).filter((t) => t !== ''))];
+	return [`Sources: ${sources.join('; ')}.`, ...statements].join(' ');
+}
+
+export interface CaptionInput {
+	title: string;
+	period: string;
+	categories: string;
+	/** What the picture shows, e.g. "Records per cell, LSOAs" (optional). */
+	subject?: string;
+	attribution: string;
+}
+
+/** The caption lines of an exported picture, in the order drawn: title, what and when, categories, attribution. */
+export function captionLines(c: CaptionInput): string[] {
+	return [c.title, [c.subject, c.period].filter(Boolean).join(' · '), c.categories, c.attribution].filter((l) => l.trim() !== '');
+}
+
+/**
+ * Break `text` into lines no wider than `maxWidth`, by words, with `measure` giving a string's
+ * width (a canvas's measureText, or characters in tests). A word wider than a line stands alone.
+ */
+export function wrapText(text: string, maxWidth: number, measure: (s: string) => number): string[] {
+	const lines: string[] = [];
+	let line = '';
+	for (const word of text.split(/\s+/).filter(Boolean)) {
+		const next = line ? `${line} ${word}` : word;
+		if (line && measure(next) > maxWidth) {
+			lines.push(line);
+			line = word;
+		} else line = next;
+	}
+	if (line) lines.push(line);
+	return lines;
+}
