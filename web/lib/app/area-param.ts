@@ -7,6 +7,7 @@
  */
 import type { QueryRunner } from '$analytics/runner';
 import { tableExists } from '$analytics/shared/catalog';
+import { num } from '$analytics/shared/numbers';
 
 /** The names tried, first match wins. */
 export const AREA_PARAM_NAMES = ['id', 'lsoa', 'lsoa21cd', 'lsoa11cd', 'code', 'area'] as const;
@@ -65,8 +66,8 @@ export function areaFromParams(params: URLSearchParams): AreaParam {
 /** Whether the loaded source has the LSOA at all: a boundary in `areas` or records in `thr_area_months` (both loaded whole) or, for sources without those, `explore_points`. */
 export async function areaKnown(runner: QueryRunner, code: string): Promise<boolean> {
 	const has = async (table: string) => {
-		const [r] = await runner.rows<{ n: number | bigint }>(`SELECT count(*) AS n FROM (SELECT 1 FROM ${table} WHERE lsoa_code = ? LIMIT 1)`, [code]);
-		return Number(r?.n ?? 0) > 0;
+		const [r] = await runner.rows<{ n: number }>(`SELECT count(*) AS n FROM (SELECT 1 FROM ${table} WHERE lsoa_code = ? LIMIT 1)`, [code]);
+		return num(r?.n) > 0;
 	};
 	let looked = false;
 	for (const table of ['areas', 'thr_area_months'] as const) {
