@@ -145,3 +145,22 @@ describe('comparePeriod over the sample', () => {
 		expect(c.measures[1]).toMatchObject({ kind: 'category', category: sample.categories.incidents[0], current: now, comparison: then });
 	});
 });
+
+describe('the Overview comparison over the sample', () => {
+	it('records, crimes, ASB and harm for both periods equal the base rows', async () => {
+		const { overviewComparison } = await import('./overview');
+		const c = (await overviewComparison(sample.runner, { from: '2019-03', to: '2019-05' }, 'last-year'))!;
+		expect(c.periods.words).toBe('March–May 2019 against March–May 2018');
+		const count = async (from: string, to: string, where = 'true') =>
+			Number((await sample.runner.rows<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM incidents WHERE month BETWEEN ? AND ? AND ${where}`, [from, to]))[0].n);
+		const byKey = Object.fromEntries(c.headline.map((m) => [m.key, m]));
+		expect(byKey.records).toMatchObject({ current: await count('2019-03', '2019-05'), comparison: await count('2018-03', '2018-05') });
+		const asb = "category = 'Anti-social behaviour'";
+		expect(byKey.asb).toMatchObject({ current: await count('2019-03', '2019-05', asb), comparison: await count('2018-03', '2018-05', asb) });
+		expect(byKey.crimes).toMatchObject({ current: await count('2019-03', '2019-05', `NOT ${asb}`), comparison: await count('2018-03', '2018-05', `NOT ${asb}`) });
+		expect(byKey.harm.current).toBeCloseTo(await directHarm('2019-03', '2019-05'), 6);
+		expect(byKey.harm.comparison).toBeCloseTo(await directHarm('2018-03', '2018-05'), 6);
+		expect(byKey.crimes.difference).toBe(byKey.crimes.current - byKey.crimes.comparison!);
+		expect(c.categories.reduce((s, m) => s + m.current, 0)).toBe(byKey.records.current);
+	});
+});

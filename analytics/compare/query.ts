@@ -36,6 +36,9 @@ export interface ComparedMeasure {
 	ratioNote: string | null;
 	/** The comparison value of each period used (earliest first), e.g. each year of a seasonal average. */
 	perPeriod: number[];
+	/** A view's own name and key for a measure it derives (e.g. the Overview's "Crimes"); absent: from kind and category. */
+	label?: string;
+	key?: string;
 }
 
 export interface PeriodComparison {
