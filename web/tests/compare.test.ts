@@ -1,0 +1,254 @@
+/**
+ * Period comparison, in headless Chromium against the built app and the shipped sample (City of
+ * London street crime, December 2017 – November 2019): on Time, Map and Overview a period and
+ * each comparison basis are chosen, and every figure shown for BOTH periods equals the count
+ * worked out here from the raw police.uk CSV rows (web/tests/expected.ts), harm with the CCHI
+ * weights of the model file. No ratio is ever shown as Infinity or NaN.
+ */
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchBrowser, waitForApp, type TestBrowser } from './browser';
+import { streetFigures } from './expected';
+
+const baseUrl = inject('baseUrl');
+const street = streetFigures();
+const model = JSON.parse(readFileSync('models/harm-weights/cchi-police-uk-v1.json', 'utf8')) as {
+	weights: Array<{ category: string; weight: number }>;
+	exclusions: Array<{ category: string }>;
+};
+const excluded = new Set(model.exclusions.map((e) => e.category));
+const weight = new Map(model.weights.filter((w) => !excluded.has(w.category)).map((w) => [w.category, w.weight]));
+
+let browser: TestBrowser;
+let page: Page;
+
+beforeAll(async () => {
+	browser = await launchBrowser();
+	page = await browser.newPage();
+});
+
+afterAll(async () => {
+	await browser?.close();
+});
+
+/** Months from `from` to `to` inclusive, as YYYY-MM (the test's own arithmetic). */
+function monthsBetween(from: string, to: string): string[] {
+	const out: string[] = [];
+	let y = Number(from.slice(0, 4));
+	let m = Number(from.slice(5, 7));
+	while (`${y}-${String(m).padStart(2, '0')}` <= to) {
+		out.push(`${y}-${String(m).padStart(2, '0')}`);
+		m++;
+		if (m === 13) [y, m] = [y + 1, 1];
+	}
+	return out;
+}
+
+interface Expected {
+	records: number;
+	harm: number;
+	byCategory: Map<string, number>;
+}
+
+/** Street records of the raw CSVs in [from, to] (optionally only `categories`): total, harm and per category. */
+function rawPeriod(from: string, to: string, categories: string[] = []): Expected {
+	const months = new Set(monthsBetween(from, to));
+	const byCategory = new Map<string, number>();
+	for (const [key, n] of street.byMonthCategory) {
+		const [month, category] = key.split('|');
+		if (!months.has(month) || (categories.length > 0 && !categories.includes(category))) continue;
+		byCategory.set(category, (byCategory.get(category) ?? 0) + n);
+	}
+	let records = 0;
+	let harm = 0;
+	for (const [c, n] of byCategory) {
+		records += n;
+		harm += n * (weight.get(c) ?? 0);
+	}
+	return { records, harm, byCategory };
+}
+
+/** The mean of several periods' figures (the seasonal average). */
+function mean(list: Expected[]): Expected {
+	const byCategory = new Map<string, number>();
+	for (const e of list) for (const [c, n] of e.byCategory) byCategory.set(c, (byCategory.get(c) ?? 0) + n / list.length);
+	return { records: list.reduce((s, e) => s + e.records, 0) / list.length, harm: list.reduce((s, e) => s + e.harm, 0) / list.length, byCategory };
+}
+
+interface ShownRow {
+	measure: string;
+	current: number;
+	comparison: number | null;
+	difference: number | null;
+	ratio: number | null;
+	text: string[];
+}
+
+/** The rows of a comparison table: the exact figures (data attributes) and the text shown. */
+async function shownRows(testid: string): Promise<{ words: string; notes: string[]; rows: ShownRow[] }> {
+	return page.evaluate((id) => {
+		const section = document.querySelector(`[data-testid="${id}"]`)!;
+		const n = (v: string | null) => (v === null || v === '' ? null : Number(v));
+		return {
+			words: section.querySelector(`[data-testid="${id}-words"]`)!.textContent!.trim(),
+			notes: [...section.querySelectorAll('[role="note"]')].map((e) => e.textContent!.trim()),
+			rows: [...section.querySelectorAll('tbody tr')].map((tr) => ({
+				measure: tr.getAttribute('data-measure')!,
+				current: Number(tr.getAttribute('data-current')),
+				comparison: n(tr.getAttribute('data-comparison')),
+				difference: n(tr.getAttribute('data-difference')),
+				ratio: n(tr.getAttribute('data-ratio')),
+				text: [...tr.querySelectorAll('th, td')].map((c) => c.textContent!.trim())
+			}))
+		};
+	}, testid);
+}
+
+/** Every row's exact figures against the raw rows of both periods, and what its cells say. */
+function checkRows(rows: ShownRow[], now: Expected, then: Expected | null, { harm = false }: { harm?: boolean } = {}): void {
+	const byMeasure = new Map(rows.map((r) => [r.measure, r]));
+	const records = byMeasure.get('records')!;
+	expect(records.current).toBe(now.records);
+	expect(records.comparison).toBe(then ? then.records : null);
+	if (then) {
+		expect(records.difference).toBeCloseTo(now.records - then.records, 9);
+		expect(records.ratio).toBeCloseTo(now.records / then.records, 9);
+	}
+	if (harm) {
+		const h = byMeasure.get('harm')!;
+		expect(h.current).toBeCloseTo(now.harm, 6);
+		if (then) expect(h.comparison).toBeCloseTo(then.harm, 6);
+	}
+	const categories = rows.filter((r) => r.measure.startsWith('category:'));
+	expect(new Set(categories.map((r) => r.measure.slice(9)))).toEqual(new Set([...now.byCategory.keys(), ...(then?.byCategory.keys() ?? [])]));
+	for (const r of categories) {
+		const c = r.measure.slice(9);
+		expect(r.current, c).toBe(now.byCategory.get(c) ?? 0);
+		if (then) expect(r.comparison!, c).toBeCloseTo(then.byCategory.get(c) ?? 0, 9);
+		if (then && (then.byCategory.get(c) ?? 0) === 0) {
+			expect(r.ratio, c).toBeNull();
+			expect(r.text[4], c).toMatch(/^no ratio/);
+		}
+	}
+	for (const r of rows) for (const t of r.text) expect(t).not.toMatch(/Infinity|NaN|∞/);
+}
+
+async function waitReady(testid: string): Promise<void> {
+	await page.locator(`[data-testid="${testid}"][data-state="ready"]`).waitFor({ timeout: 60_000 });
+}
+
+describe('comparison on the Time page', () => {
+	it('the "Compare with" control puts the basis in the URL; same period last year equals the raw rows of both periods', async () => {
+		await page.goto(`${baseUrl}/time?ds=incidents&from=2018-12&to=2019-02`);
+		await waitForApp(page, 60_000);
+		await page.locator('[data-testid="compare-select"]').selectOption('last-year');
+		await page.waitForURL(/compare=last-year/);
+		await waitReady('explore-comparison');
+		const shown = await shownRows('comparison');
+		expect(shown.words).toBe('December 2018–February 2019 against December 2017–February 2018.');
+		checkRows(shown.rows, rawPeriod('2018-12', '2019-02'), rawPeriod('2017-12', '2018-02'));
+		expect(shown.rows[0].current).toBeGreaterThan(1000);
+		expect(browser.takeProblems()).toEqual([]);
+	});
+
+	it('previous period with two categories chosen', async () => {
+		const cats = ['Theft from the person', 'Other theft'];
+		await page.goto(`${baseUrl}/time?ds=incidents&from=2019-06&to=2019-11&${cats.map((c) => `cat=${encodeURIComponent(c)}`).join('&')}&compare=previous`);
+		await waitForApp(page, 60_000);
+		await waitReady('explore-comparison');
+		const shown = await shownRows('comparison');
+		expect(shown.words).toBe('June–November 2019 against December 2018–May 2019.');
+		checkRows(shown.rows, rawPeriod('2019-06', '2019-11', cats), rawPeriod('2018-12', '2019-05', cats));
+		expect(shown.rows.map((r) => r.measure)).toEqual(['records', ...[...rawPeriod('2019-06', '2019-11', cats).byCategory].sort((a, b) => b[1] - a[1]).map(([c]) => `category:${c}`)]);
+	});
+
+	it('seasonal average of 3 years: the one year in the data, and the note says which years are missing', async () => {
+		await page.goto(`${baseUrl}/time?ds=incidents&from=2019-09&to=2019-11&compare=seasonal-3y`);
+		await waitForApp(page, 60_000);
+		await waitReady('explore-comparison');
+		const shown = await shownRows('comparison');
+		expect(shown.words).toBe('September–November 2019 against the average of September–November in 2016, 2017 and 2018.');
+		expect(shown.notes.join(' ')).toMatch(/A 3-year average from 1 year \(September–November 2018\)/);
+		expect(shown.notes.join(' ')).toMatch(/September–November 2017 has no data \(the data starts in December 2017\)/);
+		checkRows(shown.rows, rawPeriod('2019-09', '2019-11'), mean([rawPeriod('2018-09', '2018-11')]));
+	});
+
+	it('one month: November 2019 against November 2018, the only one of the 3 years in the data', async () => {
+		// The sample holds 24 months, so no period has more than one earlier year in the data; the
+		// mean of several years is checked by hand in analytics/compare/query.test.ts.
+		await page.goto(`${baseUrl}/time?ds=incidents&from=2019-11&to=2019-11&compare=seasonal-3y`);
+		await waitForApp(page, 60_000);
+		await waitReady('explore-comparison');
+		const shown = await shownRows('comparison');
+		expect(shown.words).toBe('November 2019 against the average of November in 2016, 2017 and 2018.');
+		checkRows(shown.rows, rawPeriod('2019-11', '2019-11'), mean([rawPeriod('2018-11', '2018-11')]));
+	});
+});
+
+describe('comparison on the Map page', () => {
+	it('previous period, with harm, equals the raw rows; the comparison leaves the map layer alone', async () => {
+		await page.goto(`${baseUrl}/map?ds=incidents&from=2019-03&to=2019-05&compare=previous`);
+		await waitForApp(page, 60_000);
+		await waitReady('explore-comparison');
+		const shown = await shownRows('comparison');
+		expect(shown.words).toBe('March–May 2019 against December 2018–February 2019.');
+		checkRows(shown.rows, rawPeriod('2019-03', '2019-05'), rawPeriod('2018-12', '2019-02'), { harm: true });
+		expect(browser.takeProblems()).toEqual([]);
+	});
+});
+
+describe('comparison on the Overview', () => {
+	it('with no comparison chosen the Overview is as before: no comparison queried or shown', async () => {
+		await page.goto(`${baseUrl}/`);
+		await waitForApp(page, 60_000);
+		await page.locator('[data-testid="overview"][data-source-of-figures="live"]').waitFor({ timeout: 60_000 });
+		expect(await page.locator('[data-testid="overview-comparison"]').count()).toBe(0);
+		expect(await page.locator('[data-testid="overview-period"]').textContent()).toMatch(/cover the whole extract/);
+	});
+
+	it('choosing a period and same period last year: headline figures and categories for both periods equal the raw rows', async () => {
+		await page.goto(`${baseUrl}/?from=2019-03&to=2019-05`);
+		await waitForApp(page, 60_000);
+		await page.locator('[data-testid="overview"][data-source-of-figures="live"]').waitFor({ timeout: 60_000 });
+		await page.locator('[data-testid="overview-compare-select"]').selectOption('last-year');
+		await page.waitForURL(/compare=last-year/);
+		await waitReady('overview-comparison');
+		const now = rawPeriod('2019-03', '2019-05');
+		const then = rawPeriod('2018-03', '2018-05');
+		const headline = await shownRows('overview-headline-comparison');
+		expect(headline.words).toBe('March–May 2019 against March–May 2018.');
+		const byKey = new Map(headline.rows.map((r) => [r.measure, r]));
+		const asb = (e: Expected) => e.byCategory.get('Anti-social behaviour') ?? 0;
+		expect([byKey.get('records')!.current, byKey.get('records')!.comparison]).toEqual([now.records, then.records]);
+		expect([byKey.get('asb')!.current, byKey.get('asb')!.comparison]).toEqual([asb(now), asb(then)]);
+		expect([byKey.get('crimes')!.current, byKey.get('crimes')!.comparison]).toEqual([now.records - asb(now), then.records - asb(then)]);
+		expect(byKey.get('harm')!.current).toBeCloseTo(now.harm, 6);
+		expect(byKey.get('harm')!.comparison).toBeCloseTo(then.harm, 6);
+		// What the cells say: the records row as formatted on screen.
+		const fmt = new Intl.NumberFormat('en-GB');
+		const diff = now.records - then.records;
+		expect(byKey.get('records')!.text.slice(1, 4)).toEqual([fmt.format(now.records), fmt.format(then.records), `${diff > 0 ? '+' : diff < 0 ? '−' : ''}${fmt.format(Math.abs(diff))}`]);
+		expect(byKey.get('records')!.text[4]).toContain((now.records / then.records).toFixed(2));
+		const categories = await shownRows('overview-category-comparison');
+		checkRows([{ ...headline.rows[0] }, ...categories.rows], now, then);
+		expect(browser.takeProblems()).toEqual([]);
+	});
+
+	it('previous period and seasonal average on the Overview', async () => {
+		await page.goto(`${baseUrl}/?from=2019-08&to=2019-11&compare=previous`);
+		await waitForApp(page, 60_000);
+		await waitReady('overview-comparison');
+		let headline = await shownRows('overview-headline-comparison');
+		expect(headline.words).toBe('August–November 2019 against April–July 2019.');
+		expect(headline.rows[0].current).toBe(rawPeriod('2019-08', '2019-11').records);
+		expect(headline.rows[0].comparison).toBe(rawPeriod('2019-04', '2019-07').records);
+		await page.locator('[data-testid="overview-compare-select"]').selectOption('seasonal-3y');
+		await page.waitForURL(/compare=seasonal-3y/);
+		await page.waitForFunction(() => document.querySelector('[data-testid="overview-headline-comparison"]')?.getAttribute('data-basis') === 'seasonal-3y');
+		await waitReady('overview-comparison');
+		headline = await shownRows('overview-headline-comparison');
+		expect(headline.rows[0].comparison).toBe(rawPeriod('2018-08', '2018-11').records);
+		expect(headline.notes.join(' ')).toMatch(/A 3-year average from 1 year/);
+	});
+});
