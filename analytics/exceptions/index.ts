@@ -5,3 +5,4 @@
 export * from './report';
 export * from './later-months';
 export * from './stats';
+export * from './export';

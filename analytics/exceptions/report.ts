@@ -74,6 +74,9 @@ export interface ExceptionRow extends CellCounts {
 	exception: boolean;
 	/** The beta-binomial's intra-class correlation used for this cell (0: the binomial test). */
 	rho: number;
+	/** The dataset and period tested (set by exceptionReport, so a row can link to its map cell on its own). */
+	dataset?: ExploreDataset;
+	period?: MonthRange;
 }
 
 export interface ExceptionInput {
@@ -245,6 +248,17 @@ export function defaultPeriod(model: Pick<ExceptionModel, 'default_period_months
 }
 
 /**
+ * The period a report tests from a filter's open-ended ends: both given, as given; only `from`,
+ * up to the data's last month; only `to`, the model's default number of months ending there;
+ * neither, the default number of months ending with the data's last month.
+ */
+export function reportPeriod(model: Pick<ExceptionModel, 'default_period_months'>, chosen: { from: string | null; to: string | null }, last: string): MonthRange {
+	if (chosen.from && chosen.to) return { from: chosen.from, to: chosen.to };
+	if (chosen.from) return { from: chosen.from, to: monthIndex(chosen.from) > monthIndex(last) ? chosen.from : last };
+	return defaultPeriod(model, chosen.to ?? last);
+}
+
+/**
  * The exception report of one period: every area × category of the force area (its own unit:
  * LSOAs, or districts) with enough records is tested against the same months of up to the
  * model's number of earlier years fully in the data; the exceptions are the cells whose q-value is
@@ -291,7 +305,9 @@ export async function exceptionReport(runner: QueryRunner, input: ExceptionInput
 	}
 	const cells = await cellCounts(runner, { dataset, level, current: period, baseline: baselinePeriods, categories: input.categories, forceArea: force !== null });
 	const names = await areaNames(runner, level);
-	const { tested, untested, rho } = testCells(cells, baselinePeriods.length, model, level, names);
+	const result = testCells(cells, baselinePeriods.length, model, level, names);
+	const { untested, rho } = result;
+	const tested = result.tested.map((r) => ({ ...r, dataset, period: { from: period.from, to: period.to } }));
 	const areas = force ? force.areaCodes.length : new Set(cells.map((c) => c.area)).size;
 	return { ...empty(), baselinePeriods, years: baselinePeriods.length, areas, rows: tested.filter((r) => r.exception), tested, untested, rho };
 }

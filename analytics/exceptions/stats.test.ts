@@ -196,3 +196,14 @@ describe('false-discovery control, seeded simulation', () => {
 		expect(top).toBeGreaterThanOrEqual(90);
 	});
 });
+
+describe('reportPeriod', () => {
+	const m = { default_period_months: 3 };
+	it('fills open ends from the data and the default length', async () => {
+		const { reportPeriod } = await import('./report');
+		expect(reportPeriod(m, { from: null, to: null }, '2019-11')).toEqual({ from: '2019-09', to: '2019-11' });
+		expect(reportPeriod(m, { from: '2019-06', to: null }, '2019-11')).toEqual({ from: '2019-06', to: '2019-11' });
+		expect(reportPeriod(m, { from: null, to: '2019-02' }, '2019-11')).toEqual({ from: '2018-12', to: '2019-02' });
+		expect(reportPeriod(m, { from: '2019-03', to: '2019-04' }, '2019-11')).toEqual({ from: '2019-03', to: '2019-04' });
+	});
+});
