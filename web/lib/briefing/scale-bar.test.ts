@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { distanceLabel, metresPerPixel, scaleBar } from './scale-bar';
-import { fitView, toPixel } from '../explore/map/snapshot';
+import { centreLatitude, distanceLabel, latitudeOfMercatorY, metresPerPixel, scaleBar } from './scale-bar';
+import { fitView, mercator, toPixel } from '../explore/map/snapshot';
 
 describe('metresPerPixel (Web Mercator, 512-px tiles)', () => {
 	// Worked by hand: the equator's length 2π × 6,378,137 m = 40,075,016.686 m over 512 px.
@@ -78,4 +78,17 @@ describe('distanceLabel', () => {
 		[2000, '2 km'],
 		[20_000, '20 km']
 	])('%d m → %s', (m, want) => expect(distanceLabel(m)).toBe(want));
+});
+
+describe('centre latitude of a Web Mercator view', () => {
+	it('inverts the projection', () => {
+		for (const lat of [-60, 0, 51.515, 53.8]) expect(latitudeOfMercatorY(mercator(0, lat)[1])).toBeCloseTo(lat, 9);
+	});
+	it('is the Mercator middle, a little north of the mean latitude', () => {
+		expect(centreLatitude(-10, 10)).toBeCloseTo(0, 9);
+		// 50°–60° N: y(50) = 0.339145, y(60) = 0.290400 (y = (180 − ln tan(45° + φ/2)·180/π)/360, worked in Python);
+		// middle 0.314772 → atan(sinh(π(1 − 2y))) = 55.314° N.
+		expect(centreLatitude(50, 60)).toBeCloseTo(55.314, 3);
+		expect(centreLatitude(50, 60)).toBeGreaterThan(55);
+	});
 });

@@ -50,3 +50,17 @@ export function scaleBar(latitude: number, zoom: number, maxPixels: number): Sca
 	const metres = [5, 2, 1].map((k) => k * power).find((m) => m <= most)!;
 	return { metres, pixels: metres / mpp, label: distanceLabel(metres) };
 }
+
+/** The latitude (degrees) of a Web Mercator world y (0 at the top, 1 at the bottom): the inverse of snapshot.ts `mercator`. */
+export function latitudeOfMercatorY(y: number): number {
+	return (Math.atan(Math.sinh(Math.PI * (1 - 2 * y))) * 180) / Math.PI;
+}
+
+/**
+ * The latitude at the vertical middle of a map showing `south`…`north` (degrees): the middle in
+ * Web Mercator y, which is where the map's centre is (a little north of the mean latitude).
+ */
+export function centreLatitude(south: number, north: number): number {
+	const y = (lat: number) => (180 - (180 / Math.PI) * Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360))) / 360;
+	return latitudeOfMercatorY((y(south) + y(north)) / 2);
+}

@@ -1,6 +1,7 @@
 /**
  * The Map view's downloads: the layer as GeoJSON (with its filters, classes and the force
- * area's outline), the cells table and the hot spots as CSV, and the map as PNG with its legend.
+ * area's outline), the cells table and the hot spots as CSV, and the map as PNG with its title,
+ * period, categories, legend, north arrow, scale bar and the data's sources and licences.
  * File names: `clearsight-map-<level>-<measure or hotspots>-<dataset>[-from-…][-to-…]`.
  */
 import { toCsv, type ColumnFormats } from '$analytics/export/csv';
@@ -12,6 +13,8 @@ import { downloadBlob, downloadCsv } from '$lib/app/download';
 import { exportStem } from '../export-name';
 import type { MapMode } from './layer-query';
 import type { MapApi } from './types';
+import { wrapText } from '$lib/briefing/captions';
+import type { ScaleBar } from '$lib/briefing/scale-bar';
 
 /** The file name stem of the map's downloads. */
 export function mapFileStem(level: CellLevel | null, mode: MapMode, filters: ExploreFilters | null): string {
@@ -87,36 +90,129 @@ export function downloadGiStarsCsv(stem: string, hot: GiStarResult): void {
 	downloadCsv(`${stem}.csv`, toCsv(out, [...HOT_SPOT_COLUMNS]));
 }
 
-/** The map as drawn, with the legend's title and items (and their cell counts) below it. */
-export async function downloadMapPng(stem: string, api: MapApi, title: string, items: ReadonlyArray<{ label: string; colour: string; cells: number }>): Promise<void> {
-	const blob = await api.toPng((ctx, y, width) => {
-		const scale = window.devicePixelRatio || 1;
-		ctx.save();
-		ctx.scale(scale, scale);
-		let yy = y / scale + 20;
-		ctx.fillStyle = '#1b1f24';
-		ctx.font = '600 14px system-ui, sans-serif';
-		ctx.fillText(title, 12, yy);
-		ctx.font = '13px system-ui, sans-serif';
-		let x = 12;
-		yy += 20;
-		for (const item of items) {
-			const text = `${item.label} (${item.cells})`;
-			const w = 22 + ctx.measureText(text).width + 16;
-			if (x + w > width / scale - 12) {
-				x = 12;
-				yy += 20;
-			}
-			ctx.fillStyle = item.colour;
-			ctx.fillRect(x, yy - 11, 16, 12);
-			ctx.strokeStyle = '#8c959f';
-			ctx.strokeRect(x, yy - 11, 16, 12);
-			ctx.fillStyle = '#1b1f24';
-			ctx.fillText(text, x + 22, yy);
-			x += w;
+/** What a map PNG carries besides the map: caption lines (captions.ts captionLines), legend, scale. */
+export interface MapPicture {
+	/** Title, what and when, categories, attribution: drawn in that order, wrapped to the width. */
+	lines: string[];
+	legendTitle: string;
+	items: ReadonlyArray<{ label: string; colour: string; cells: number }>;
+	/** The scale bar for the map's centre latitude and zoom (scale-bar.ts), in CSS pixels; null: none drawn. */
+	scale: ScaleBar | null;
+}
+
+const TEXT = '#1b1f24';
+const FONT = 'system-ui, sans-serif';
+const MARGIN = 12;
+
+/** The north arrow (north is up: no bearing) with its N, at (x, y) its top centre, CSS pixels. */
+function drawNorthArrow(ctx: CanvasRenderingContext2D, x: number, y: number): void {
+	ctx.fillStyle = 'rgba(255,255,255,0.85)';
+	ctx.fillRect(x - 14, y - 4, 28, 50);
+	ctx.fillStyle = TEXT;
+	ctx.beginPath();
+	ctx.moveTo(x, y);
+	ctx.lineTo(x + 9, y + 24);
+	ctx.lineTo(x, y + 18);
+	ctx.lineTo(x - 9, y + 24);
+	ctx.closePath();
+	ctx.fill();
+	ctx.font = `700 13px ${FONT}`;
+	ctx.textAlign = 'center';
+	ctx.fillText('N', x, y + 40);
+	ctx.textAlign = 'left';
+}
+
+/** The scale bar with "0" and its length, bottom left at (x, y), CSS pixels. */
+function drawScaleBar(ctx: CanvasRenderingContext2D, bar: ScaleBar, x: number, y: number): void {
+	ctx.fillStyle = 'rgba(255,255,255,0.85)';
+	ctx.fillRect(x - 6, y - 22, bar.pixels + 60, 30);
+	ctx.strokeStyle = TEXT;
+	ctx.lineWidth = 2;
+	ctx.beginPath();
+	ctx.moveTo(x, y - 6);
+	ctx.lineTo(x, y + 2);
+	ctx.lineTo(x + bar.pixels, y + 2);
+	ctx.lineTo(x + bar.pixels, y - 6);
+	ctx.stroke();
+	ctx.fillStyle = TEXT;
+	ctx.font = `12px ${FONT}`;
+	ctx.fillText('0', x - 3, y - 9);
+	ctx.textAlign = 'center';
+	ctx.fillText(bar.label, x + bar.pixels, y - 9);
+	ctx.textAlign = 'left';
+}
+
+/**
+ * Lay out (and with `draw`, draw) the caption, legend and attribution below the map, from `top`
+ * (CSS pixels) on a canvas `width` CSS pixels wide; returns the bottom.
+ */
+function layoutCaption(ctx: CanvasRenderingContext2D, p: MapPicture, top: number, width: number, draw: boolean): number {
+	const measure = (s: string) => ctx.measureText(s).width;
+	const [title, ...rest] = p.lines;
+	const attribution = rest.pop() ?? '';
+	let y = top + 22;
+	const text = (line: string, font: string, step: number) => {
+		ctx.font = font;
+		for (const l of wrapText(line, width - 2 * MARGIN, measure)) {
+			if (draw) ctx.fillText(l, MARGIN, y);
+			y += step;
 		}
-		ctx.restore();
-		return (yy + 14) * scale;
-	});
+	};
+	ctx.fillStyle = TEXT;
+	if (title) text(title, `600 15px ${FONT}`, 20);
+	for (const line of rest) text(line, `13px ${FONT}`, 18);
+	y += 4;
+	text(p.legendTitle, `600 13px ${FONT}`, 20);
+	ctx.font = `13px ${FONT}`;
+	let x = MARGIN;
+	for (const item of p.items) {
+		const label = `${item.label} (${item.cells})`;
+		const w = 22 + measure(label) + 16;
+		if (x + w > width - MARGIN && x > MARGIN) {
+			x = MARGIN;
+			y += 20;
+		}
+		if (draw) {
+			ctx.fillStyle = item.colour;
+			ctx.fillRect(x, y - 11, 16, 12);
+			ctx.strokeStyle = '#8c959f';
+			ctx.lineWidth = 1;
+			ctx.strokeRect(x, y - 11, 16, 12);
+			ctx.fillStyle = TEXT;
+			ctx.fillText(label, x + 22, y);
+		}
+		x += w;
+	}
+	y += 24;
+	ctx.fillStyle = '#4f5863';
+	text(attribution, `11px ${FONT}`, 15);
+	ctx.fillStyle = TEXT;
+	return y;
+}
+
+/**
+ * The map as drawn, with a north arrow and scale bar over it and below it the title, what and
+ * when, the categories, the legend (with each class's cell count) and the sources and licences.
+ */
+export async function downloadMapPng(stem: string, api: MapApi, picture: MapPicture): Promise<void> {
+	const map = await createImageBitmap(await api.toPng());
+	const scale = window.devicePixelRatio || 1;
+	const width = map.width / scale;
+	const probe = document.createElement('canvas').getContext('2d');
+	if (!probe) throw new Error('this browser cannot draw on a canvas');
+	const mapHeight = map.height / scale;
+	const bottom = layoutCaption(probe, picture, mapHeight, width, false);
+	const canvas = document.createElement('canvas');
+	canvas.width = map.width;
+	canvas.height = Math.ceil((bottom + 8) * scale);
+	const ctx = canvas.getContext('2d')!;
+	ctx.fillStyle = '#ffffff';
+	ctx.fillRect(0, 0, canvas.width, canvas.height);
+	ctx.drawImage(map, 0, 0);
+	ctx.scale(scale, scale);
+	drawNorthArrow(ctx, width - 30, 14);
+	if (picture.scale && picture.scale.pixels < width - 80) drawScaleBar(ctx, picture.scale, MARGIN + 6, mapHeight - 14);
+	layoutCaption(ctx, picture, mapHeight, width, true);
+	const blob = await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the browser could not encode the PNG'))), 'image/png'));
 	downloadBlob(`${stem}.png`, blob);
 }
