@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser, waitForApp, type TestBrowser } from './browser';
-import { streetFigures } from './expected';
+import { countedStreetRows, streetFigures } from './expected';
 
 const baseUrl = inject('baseUrl');
 const street = streetFigures();
@@ -195,6 +195,65 @@ describe('comparison on the Map page', () => {
 		expect(shown.words).toBe('March–May 2019 against December 2018–February 2019.');
 		checkRows(shown.rows, rawPeriod('2019-03', '2019-05'), rawPeriod('2018-12', '2019-02'), { harm: true });
 		expect(browser.takeProblems()).toEqual([]);
+	});
+});
+
+describe('the map coloured by change', () => {
+	it('each LSOA shows its records in both periods (equal to the raw rows) and the difference; the legend says what the colours mean', async () => {
+		await page.goto(`${baseUrl}/map?ds=incidents&from=2019-03&to=2019-05&measure=change&compare=last-year&layer=lsoa`);
+		await waitForApp(page, 60_000);
+		await page.waitForFunction(() => {
+			const drawn = document.querySelector('.map-area')?.getAttribute('data-drawn') ?? '';
+			return drawn.includes('"change"') && drawn.includes('"last-year"');
+		}, null, { timeout: 60_000 });
+		await page.locator('[data-testid="map"][data-state="idle"]').waitFor({ timeout: 60_000 });
+		await page.waitForFunction(() => document.querySelector('.legend-box')?.getAttribute('aria-busy') === 'false', null, { timeout: 60_000 });
+		// Expected: located street rows per LSOA in each period, from the raw CSVs.
+		const count = (from: string, to: string) => {
+			const m = new Map<string, number>();
+			for (const r of countedStreetRows()) if (r.Month >= from && r.Month <= to && r['LSOA code']) m.set(r['LSOA code'], (m.get(r['LSOA code']) ?? 0) + 1);
+			return m;
+		};
+		const now = count('2019-03', '2019-05');
+		const then = count('2018-03', '2018-05');
+		const more = page.locator('[data-testid="cells-table"] ~ p button, .table-wrap + p button').filter({ hasText: /^Show/ });
+		while ((await more.count()) > 0) await more.first().click();
+		const rows = await page.locator('[data-testid="cells-table"] tbody tr').evaluateAll((trs) =>
+			trs.map((tr) => {
+				const get = (col: string) => tr.querySelector(`[data-col="${col}"]`)?.textContent?.trim() ?? '';
+				return { cell: tr.getAttribute('data-cell')!, records: get('records'), comparison: get('comparison'), value: get('value'), cls: get('class') };
+			})
+		);
+		const num = (t: string) => Number(t.replace(/,/g, '').replace('−', '-').replace('+', ''));
+		expect(new Set(rows.map((r) => r.cell))).toEqual(new Set([...now.keys(), ...then.keys()]));
+		let rises = 0;
+		let falls = 0;
+		for (const r of rows) {
+			const a = now.get(r.cell) ?? 0;
+			const b = then.get(r.cell) ?? 0;
+			expect([num(r.records), num(r.comparison), num(r.value)], r.cell).toEqual([a, b, a - b]);
+			// Diverging classes: 1–2 falls, 3 no change, 4–5 rises.
+			expect(Number(r.cls) < 3 ? -1 : Number(r.cls) > 3 ? 1 : 0, r.cell).toBe(Math.sign(a - b));
+			if (a > b) rises++;
+			if (a < b) falls++;
+		}
+		expect(rises).toBeGreaterThan(0);
+		expect(falls).toBeGreaterThan(0);
+		const legend = await page.locator('[data-testid="legend"]').textContent();
+		expect(legend).toContain('March–May 2019 against March–May 2018');
+		for (const words of ['Fall of', 'Fall of less than', 'No change', 'Rise of less than']) expect(legend).toContain(words);
+		const colours = await page.locator('[data-testid="legend"] li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-colour')));
+		expect(colours.slice(0, 5)).toEqual(['#0571b0', '#92c5de', '#f7f7f7', '#f4a582', '#ca0020']);
+		expect(browser.takeProblems()).toEqual([]);
+	});
+
+	it('choosing the change measure with no comparison picks the same period last year', async () => {
+		await page.goto(`${baseUrl}/map?ds=incidents&from=2019-03&to=2019-05`);
+		await waitForApp(page, 60_000);
+		await page.locator('[data-testid="measure-select"]').selectOption('change');
+		await page.waitForURL(/measure=change/);
+		expect(new URL(page.url()).searchParams.get('compare')).toBe('last-year');
+		await waitReady('explore-comparison');
 	});
 });
 

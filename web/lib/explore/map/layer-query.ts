@@ -6,6 +6,8 @@
  */
 import type { CellLevel, ExploreFilters } from '$analytics/explore/filters';
 import { cellValues } from '$analytics/explore/queries';
+import { cellChanges, changeClasses, type ChangeClasses } from '$analytics/compare/cells';
+import type { Comparison } from '$analytics/compare/periods';
 import { classBreaks, type ClassMethod, type Classes } from '$analytics/explore/classes';
 import {
 	HOT_SPOT_COLOURS,
@@ -52,12 +54,16 @@ export interface LayerResult {
 	region: StudyRegion;
 	/** Hot spots: records of the window located outside the force area (not counted). */
 	outside: number;
+	/** The change measure: the periods compared, each cell's comparison value, the diverging classes (else absent). */
+	change?: { periods: Comparison | null; comparison: ReadonlyMap<string, number | null>; classes: ChangeClasses };
 }
 
 /** The cache key of a layer: equal keys, equal layers. */
 export function layerKey(p: LayerInputs): string {
 	const f = p.filters;
-	return JSON.stringify([f.dataset, f.from, f.to, f.categories, f.measure, p.level, p.mode, p.months, p.method]);
+	const key = [f.dataset, f.from, f.to, f.categories, f.measure, p.level, p.mode, p.months, p.method];
+	// The change measure also depends on the comparison basis.
+	return JSON.stringify(f.measure === 'change' && p.mode === 'values' ? [...key, f.compare ?? null] : key);
 }
 
 /** The force area's bounds and outline (null: none declared, no shape, or it could not be read), once per database. */
@@ -105,12 +111,14 @@ async function computeLayer(db: Database, { filters: f, level: lv, mode, months,
 		return { layer, geometryKey, classes: null, hot: result, notes: [], region, outside: window.outside };
 	}
 	let t = performance.now();
-	const [values, region] = await Promise.all([cellValues(db.runner, f, lv, { thr: (month) => thrScores(db, month) }), studyRegion(db.runner, f.dataset, lv)]);
+	const changes = f.measure === 'change' ? await cellChanges(db.runner, f, lv) : null;
+	const [values, region] = await Promise.all([changes ? changes.cells : cellValues(db.runner, f, lv, { thr: (month) => thrScores(db, month) }), studyRegion(db.runner, f.dataset, lv)]);
 	t = step('map-values', t);
 	const geometries = await geometriesFor(db, lv, values.map((v) => v.cell_id));
 	const names = await namesFor(db, lv);
 	t = step('map-geometries', t);
-	const cls = classBreaks(values.map((v) => v.value), method, 5);
+	const diverging = changes ? changeClasses(values.map((v) => v.value)) : null;
+	const cls = diverging ? { method, min: diverging.min, breaks: diverging.breaks, colours: diverging.colours } : classBreaks(values.map((v) => v.value), method, 5);
 	t = step('map-classes', t);
 	const cells = values.map((v) => ({
 		id: v.cell_id,
@@ -127,7 +135,8 @@ async function computeLayer(db: Database, { filters: f, level: lv, mode, months,
 	const notes = [...noteCounts].map(([note, cells]) => ({ note, cells }));
 	const layer = buildCellLayer(cells, geometries, cls);
 	step('map-features', t);
-	return { layer, geometryKey, classes: cls, hot: null, notes, region, outside: 0 };
+	const change = changes && diverging ? { periods: changes.periods, comparison: new Map(changes.cells.map((c) => [c.cell_id, c.comparison])), classes: diverging } : undefined;
+	return { layer, geometryKey, classes: cls, hot: null, notes, region, outside: 0, change };
 }
 
 /** A step of a layer's computation as a `clearsight:<name>` measure (read by `npm run bench`); returns now. */
