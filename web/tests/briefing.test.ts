@@ -1,0 +1,275 @@
+/**
+ * The tasking briefing (/briefing) and the print stylesheet, checked on the PDF Chromium prints
+ * (page.pdf, A4, as "Save as PDF" in the print dialog makes it), read back with pdfjs-dist:
+ * every page carries the protective marking; no page holds the label of a button or the text of
+ * a select's option that the screen shows (collected from the page first); every table of the
+ * briefing starts and ends on the same page; the title, period, comparison, categories by name,
+ * the map's scale bar and north arrow, a recorded review decision, the attribution and the link
+ * that reproduces the briefing are printed. The figures of "What changed" are checked against
+ * the raw police.uk CSVs' counts through native DuckDB. Another page (Priorities) prints with no
+ * header menu and no buttons, its table within the printed page's width.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { launchBrowser, parseCount, waitForApp, type TestBrowser } from './browser';
+import { appendReview } from '../../analytics/review';
+import { createNodeRunner } from '../../scripts/lib/node-runner';
+import { loadInput } from '../../scripts/lib/load-input';
+
+const baseUrl = inject('baseUrl');
+const dataDir = inject('dataDir');
+
+/** A4 at 96 CSS px per inch less the 12 mm side margins of @page (app.css): 186 mm. */
+const PRINTED_WIDTH_PX = Math.floor((186 / 25.4) * 96);
+
+let browser: TestBrowser;
+let page: Page;
+
+/** Text of each page of a PDF, as pdfjs reads it, items joined by spaces. */
+async function pdfPages(bytes: Buffer): Promise<string[]> {
+	const doc = await getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
+	const pages: string[] = [];
+	for (let p = 1; p <= doc.numPages; p++) {
+		const content = await (await doc.getPage(p)).getTextContent();
+		pages.push(content.items.map((i) => ('str' in i ? i.str : '')).join(' '));
+	}
+	await doc.destroy();
+	return pages;
+}
+
+/** Text without any white space (a PDF breaks lines and splits runs where the page did). */
+const squash = (s: string) => s.replace(/\s+/g, '');
+
+/** Pages (1-based) whose text contains `text`, white space ignored. */
+function pagesWith(pages: readonly string[], text: string): number[] {
+	const t = squash(text);
+	return pages.flatMap((p, i) => (squash(p).includes(t) ? [i + 1] : []));
+}
+
+beforeAll(async () => {
+	browser = await launchBrowser();
+	page = await browser.newPage();
+});
+
+afterAll(async () => {
+	await browser?.close();
+});
+
+describe('briefing pack', () => {
+	const reason = 'Seen at the last tasking meeting: night-time thefts around the station';
+	let pdf: string[];
+	let url: string;
+	let topArea: string;
+
+	it('assembles the briefing for the filters in the URL', async () => {
+		// A review decision recorded before (hash-chained like the app records it), shown beside its area.
+		const reviewMonth = '2019-05';
+		await page.goto(`${baseUrl}/priorities?month=${reviewMonth}`);
+		await waitForApp(page);
+		await page.waitForSelector('[data-testid="priorities"][data-state="ready"]', { timeout: 90_000 });
+		topArea = (await page.getAttribute('[data-testid="priorities-table"] tbody tr[data-rank="1"]', 'data-area'))!;
+		const log = await appendReview([], {
+			area_id: topArea,
+			month: reviewMonth,
+			decision: 'raise',
+			reason,
+			reviewer: 'PS 1234',
+			model_id: 'thr',
+			model_version: '3.0.0'
+		});
+		await page.evaluate((entries) => {
+			localStorage.setItem('clearsight:review-log:v1', JSON.stringify(entries));
+			const last = entries[entries.length - 1];
+			localStorage.setItem('clearsight:review-head:v1', JSON.stringify({ seq: last.seq, hash: last.hash }));
+		}, log);
+
+		const params = new URLSearchParams({ ds: 'incidents', from: '2019-03', to: '2019-05', compare: 'last-year', marking: 'OFFICIAL-SENSITIVE', title: 'Sector 2 tasking briefing', month: reviewMonth });
+		params.append('cat', 'Other theft');
+		params.append('cat', 'Theft from the person');
+		url = `${baseUrl}/briefing?${params}`;
+		await page.goto(url);
+		await waitForApp(page);
+		await page.waitForSelector('[data-testid="briefing"][data-state="ready"]', { timeout: 120_000 });
+		await page.waitForSelector('[data-testid="briefing-map"][data-state="ready"] svg [data-testid="scale-bar"]', { timeout: 60_000 });
+
+		expect(await page.textContent('[data-testid="briefing-title"]')).toBe('Sector 2 tasking briefing');
+		expect(await page.textContent('[data-testid="briefing-period"]')).toBe('March–May 2019 (3 months)');
+		expect((await page.textContent('[data-testid="briefing-comparison"]'))?.trim()).toBe('Same period last year: March–May 2019 against March–May 2018');
+		expect(await page.textContent('[data-testid="briefing-categories"]')).toBe('Crime type: Other theft, Theft from the person');
+		expect(await page.textContent(`[data-testid="briefing-priorities"] tr[data-area="${topArea}"] [data-col="review"]`)).toContain(reason);
+	});
+
+	it('counts what changed as the raw police.uk files do', async () => {
+		const runner = await createNodeRunner();
+		try {
+			await loadInput(runner, [dataDir], { datasets: ['incidents'] });
+			const count = async (from: string, to: string, cat?: string) => {
+				const [r] = await runner.rows<{ n: number }>(
+					`SELECT count(*)::INTEGER AS n FROM incidents WHERE month BETWEEN ? AND ? AND category IN ('Other theft', 'Theft from the person') ${cat ? 'AND category = ?' : ''}`,
+					cat ? [from, to, cat] : [from, to]
+				);
+				return Number(r.n);
+			};
+			const rows = await page.$$eval('[data-testid="briefing-change-table"] tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.textContent?.trim() ?? '')));
+			expect(rows[0][0]).toBe('All records under the filters');
+			const now = await count('2019-03', '2019-05');
+			const before = await count('2018-03', '2018-05');
+			expect(parseCount(rows[0][1])).toBe(now);
+			expect(parseCount(rows[0][2])).toBe(before);
+			expect(rows[0][3]).toBe(`${now - before > 0 ? '+' : '−'}${Math.abs(now - before).toLocaleString('en-GB')}`);
+			expect(rows[0][4]).toBe(`${(now / before).toFixed(2)}×`);
+			for (const r of rows.slice(1)) {
+				expect(parseCount(r[1])).toBe(await count('2019-03', '2019-05', r[0]));
+				expect(parseCount(r[2])).toBe(await count('2018-03', '2018-05', r[0]));
+			}
+			expect(rows.slice(1).map((r) => r[0]).sort()).toEqual(['Other theft', 'Theft from the person']);
+		} finally {
+			await runner.close();
+		}
+	});
+
+	it('prints to an A4 PDF whose every page carries the marking, with no control and no split table', async () => {
+		// Everything the screen shows as a control: button labels and select options.
+		const controls = await page.evaluate(() => {
+			const texts = new Set<string>();
+			for (const b of document.querySelectorAll('button')) if (b.textContent?.trim()) texts.add(b.textContent.trim().replace(/\s+/g, ' '));
+			for (const o of document.querySelectorAll('select option')) if (o.textContent?.trim()) texts.add(o.textContent.trim().replace(/\s+/g, ' '));
+			return [...texts];
+		});
+		expect(controls).toContain('Print or save as PDF');
+		expect(controls.length).toBeGreaterThan(20); // the filter bar's months and datasets, the briefing's settings
+
+		// On paper no control is laid out at all.
+		await page.emulateMedia({ media: 'print' });
+		const shown = await page.evaluate(() =>
+			[...document.querySelectorAll('button, select, input, textarea, nav, summary, .skip-link')].filter((e) => e.checkVisibility()).map((e) => e.outerHTML.slice(0, 80))
+		);
+		expect(shown).toEqual([]);
+		// Text a control shares with printed content (the marking itself is an option of the marking select).
+		const printedText = squash(await page.evaluate(() => document.querySelector('main')!.innerText));
+		await page.emulateMedia({ media: null });
+		const mustBeAbsent = controls.filter((c) => !printedText.includes(squash(c)));
+		expect(mustBeAbsent.length).toBeGreaterThan(20);
+
+		const tables = await page.$$eval('[data-testid="briefing"] table', (ts) =>
+			ts.map((t) => ({
+				caption: t.querySelector('caption')?.textContent?.trim() ?? '',
+				captionShown: !!t.querySelector('caption') && !t.querySelector('caption')!.classList.contains('visually-hidden'),
+				first: [...(t.querySelector('tbody tr')?.querySelectorAll('th, td') ?? [])].map((c) => c.textContent?.trim() ?? '').join(''),
+				last: [...(t.querySelector('tbody tr:last-child')?.querySelectorAll('th, td') ?? [])].map((c) => c.textContent?.trim() ?? '').join('')
+			}))
+		);
+		expect(tables.length).toBeGreaterThanOrEqual(3); // what changed, priorities, forecast
+		const scale = await page.textContent('[data-testid="scale-text"]');
+		const link = await page.textContent('[data-testid="briefing-link"]');
+		const attribution = await page.textContent('[data-testid="briefing-attribution"]');
+
+		const bytes = await page.pdf({ format: 'A4', printBackground: true });
+		pdf = await pdfPages(bytes);
+		expect(pdf.length).toBeGreaterThan(1);
+
+		// The marking at the top and the bottom of every page.
+		pdf.forEach((text, i) => {
+			const marks = text.split('OFFICIAL-SENSITIVE').length - 1;
+			expect(marks, `page ${i + 1}: ${text.slice(0, 200)}`).toBeGreaterThanOrEqual(2);
+			expect(squash(text)).toContain(squash(`Page ${i + 1} of ${pdf.length}`));
+		});
+
+		// No control's text on any page.
+		for (const c of mustBeAbsent) expect(pagesWith(pdf, c), `"${c}" printed`).toEqual([]);
+
+		// Each table on one page: its first and last rows (and its caption, when one is shown) together.
+		for (const t of tables) {
+			const lastAt = pagesWith(pdf, t.last);
+			const together = pagesWith(pdf, t.first).filter((p) => lastAt.includes(p));
+			expect(together, `first and last rows of "${t.caption}"`).not.toEqual([]);
+			if (t.captionShown) {
+				const at = pagesWith(pdf, t.caption);
+				expect(at, `caption "${t.caption}"`).toHaveLength(1);
+				expect(together, `caption of "${t.caption}" with its rows`).toContain(at[0]);
+			}
+		}
+
+		const all = pdf.join('\n');
+		expect(squash(all)).toContain(squash('Sector 2 tasking briefing'));
+		expect(squash(all)).toContain(squash('March–May 2019 (3 months)'));
+		expect(squash(all)).toContain(squash('March–May 2019 against March–May 2018'));
+		expect(squash(all)).toContain(squash('Crime type: Other theft, Theft from the person'));
+		expect(squash(all)).toContain(squash(reason));
+		expect(squash(all)).toContain(squash(`Scale bar: ${scale}`));
+		expect(squash(all)).toContain(squash('North arrow: north is up'));
+		expect(squash(all)).toContain('Sources:data.police.uk(OpenGovernmentLicencev3.0)');
+		expect(squash(all)).toContain(squash(attribution!));
+		expect(squash(link!)).toBe(squash(url));
+		expect(squash(all)).toContain(squash(url));
+		expect(browser.takeProblems()).toEqual([]);
+	});
+
+	it('the marking can be OFFICIAL (the default) or left off', async () => {
+		const off = new URL(url);
+		off.searchParams.set('marking', 'none');
+		await page.goto(off.href);
+		await waitForApp(page);
+		await page.waitForSelector('[data-testid="briefing"][data-state="ready"]', { timeout: 120_000 });
+		const pages = await pdfPages(await page.pdf({ format: 'A4', printBackground: true }));
+		for (const p of pages) expect(p).not.toContain('OFFICIAL');
+
+		off.searchParams.delete('marking');
+		await page.goto(off.href);
+		await waitForApp(page);
+		await page.waitForSelector('[data-testid="briefing"][data-state="ready"]', { timeout: 120_000 });
+		const official = await pdfPages(await page.pdf({ format: 'A4', printBackground: true }));
+		for (const p of official) {
+			expect(p.split('OFFICIAL').length - 1).toBeGreaterThanOrEqual(2);
+			expect(p).not.toContain('OFFICIAL-SENSITIVE');
+		}
+		// Leaving the briefing leaves no marking on other pages' prints.
+		await page.goto(`${baseUrl}/time`);
+		await waitForApp(page);
+		expect(await page.evaluate(() => document.documentElement.style.getPropertyValue('--cs-marking'))).toBe('');
+		expect(browser.takeProblems()).toEqual([]);
+	});
+});
+
+describe('print stylesheet on another page', () => {
+	it('Priorities prints without the header menu or buttons, its table within the page width', async () => {
+		await page.setViewportSize({ width: PRINTED_WIDTH_PX, height: 1000 });
+		await page.goto(`${baseUrl}/priorities`);
+		await waitForApp(page);
+		await page.waitForSelector('[data-testid="priorities"][data-state="ready"]', { timeout: 90_000 });
+		await page.emulateMedia({ media: 'print' });
+		const layout = await page.evaluate(() => {
+			const table = document.querySelector('[data-testid="priorities-table"]')!;
+			const wrap = table.closest('.table-wrap') as HTMLElement;
+			return {
+				tableWidth: table.getBoundingClientRect().width,
+				tableRight: table.getBoundingClientRect().right,
+				pageWidth: document.documentElement.clientWidth,
+				wrapScroll: wrap.scrollWidth - wrap.clientWidth,
+				controls: [...document.querySelectorAll('button, select, input, nav, .site-header')].filter((e) => e.checkVisibility()).length
+			};
+		});
+		await page.emulateMedia({ media: null });
+		expect(layout.controls).toBe(0);
+		expect(layout.wrapScroll).toBeLessThanOrEqual(0);
+		expect(layout.tableRight).toBeLessThanOrEqual(layout.pageWidth);
+
+		const areas = await page.$$eval('[data-testid="priorities-table"] tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-area')!));
+		const caption = (await page.textContent('[data-testid="priorities-table"] caption'))!.trim();
+		const pages = await pdfPages(await page.pdf({ format: 'A4', printBackground: true }));
+		const all = pages.join(' ').replace(/\s+/g, ' ');
+		expect(all).not.toContain('Skip to main content');
+		expect(all).not.toContain('Compare selected');
+		// The last column's header (Review) is on paper, not cut off on the right, and no word is broken to fit.
+		expect(all).toContain('Review');
+		expect(areas.length).toBeGreaterThan(0);
+		for (const a of areas) expect(all).toContain(a);
+		// The table (6 areas) on one page.
+		const at = pagesWith(pages, caption);
+		expect(at).toHaveLength(1);
+		for (const a of areas) expect(pages[at[0] - 1]).toContain(a);
+		await page.setViewportSize({ width: 1280, height: 900 });
+		expect(browser.takeProblems()).toEqual([]);
+	});
+});
