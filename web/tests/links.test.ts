@@ -144,7 +144,7 @@ describe('Summary lines and category counts follow the filters', () => {
 
 		// Every category's count: its records in the period and area, whichever categories are ticked.
 		await page.locator('[data-testid="category-picker"] summary').click();
-		await page.waitForFunction(() => (document.querySelector('[data-testid="category-counts-note"]')?.getAttribute('data-key') ?? '') !== '', null, { timeout: 60_000 });
+		await page.waitForFunction(() => (document.querySelector('[data-testid="category-counts-note"]')?.getAttribute('data-counts-key') ?? '') !== '', null, { timeout: 60_000 });
 		const shown = await page.locator('[data-testid="category-picker"] li').evaluateAll((lis) =>
 			lis.map((li) => [li.querySelector('input')!.value, Number(li.querySelector('[data-count]')!.getAttribute('data-count'))] as [string, number])
 		);
