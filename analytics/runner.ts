@@ -31,6 +31,12 @@ export interface QueryRunner {
 	 * cells). Throws a RangeError for any other column. Callers fall back to `columns` without it.
 	 */
 	numbers?(sql: string, params?: readonly Param[]): Promise<NumberColumns>;
+	/**
+	 * Optional: {@link numbers}' result as the engine hands it over, batch by batch (each batch's
+	 * columns the same length), without joining the batches into one array per column: for a
+	 * result read once in order, this skips a copy of every value into new memory.
+	 */
+	numberBatches?(sql: string, params?: readonly Param[]): Promise<NumberColumns[]>;
 }
 
 /** {@link QueryRunner.numbers}'s result: one typed array per column, all the same length. */

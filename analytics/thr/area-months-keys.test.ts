@@ -45,6 +45,27 @@ function typedRunner(runner: NodeRunner): QueryRunner {
 	};
 }
 
+/**
+ * The runner with QueryRunner.numberBatches (the result batch by batch, as DuckDB-wasm hands it
+ * over), cut into batches of uneven sizes: one row, a few, DuckDB-wasm's 2,048, an empty one, the rest.
+ */
+function batchedRunner(runner: NodeRunner): QueryRunner {
+	return {
+		...typedRunner(runner),
+		numberBatches: async (sql, params) => {
+			const cols = await runner.columns(sql, params);
+			const names = Object.keys(cols);
+			const rows = names.length ? cols[names[0]].length : 0;
+			const cuts = [0, 1, 8, 8, 2056, rows].filter((c) => c <= rows);
+			const batches = [];
+			for (let k = 1; k < cuts.length; k++) {
+				batches.push(Object.fromEntries(names.map((name) => [name, Int32Array.from(cols[name].slice(cuts[k - 1], cuts[k]) as number[])])));
+			}
+			return batches;
+		}
+	};
+}
+
 /** JavaScript's code-unit comparison (the codes here are ASCII: the same as binary order). */
 const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -123,6 +144,20 @@ describe('the grid read from the keys', () => {
 		}
 	});
 
+	it('the same batch by batch, whatever the batch sizes (as the browser hands rows over)', async () => {
+		const batched = batchedRunner(city);
+		for (const w of [published, whatIf]) {
+			for (const forceAreaOnly of [true, false]) {
+				for (const [lo, hi] of [[first, last], [last - 24, last], [last, last]] as Array<[number, number]>) {
+					const request: AreaMonthGridRequest = { weights: w, first: lo, last: hi, forceAreaOnly };
+					const grid = await readAreaMonthGridByKeys(batched, request);
+					expect(grid).not.toBeNull();
+					expect(grid).toEqual(await readAreaMonthGridGrouped(city, request));
+				}
+			}
+		}
+	});
+
 	it('reads nothing after the range: later rows deleted change nothing', async () => {
 		const other = await sampleRunner({ aggregate: true });
 		try {
@@ -149,6 +184,23 @@ describe('the grid read from the keys', () => {
 		}
 	});
 
+	it('declines a row whose records and category slot do not fit one 31-bit integer, and readAreaMonthGrid groups in SQL instead', async () => {
+		const big = await sampleRunner({ aggregate: true });
+		try {
+			const request: AreaMonthGridRequest = { weights: published, first, last, forceAreaOnly: true };
+			expect(await readAreaMonthGridByKeys(big, request)).not.toBeNull();
+			const [{ slots }] = await big.rows<{ slots: number }>('SELECT count(DISTINCT category_index) + 1 AS slots FROM thr_area_months');
+			// One row with so many records that records × slots + slot passes 2^31 − 1.
+			await big.exec('UPDATE thr_area_months SET n = CAST(? AS INTEGER) WHERE area_index = 0 AND month_index = ? AND category_index IS NOT NULL', [Math.floor(2 ** 31 / Number(slots)), last]);
+			expect(await readAreaMonthGridByKeys(big, request)).toBeNull();
+			expect(await readAreaMonthGridByKeys(batchedRunner(big), request)).toBeNull();
+			const grouped = await readAreaMonthGridGrouped(big, request);
+			expect(await readAreaMonthGrid(batchedRunner(big), request)).toEqual(grouped);
+		} finally {
+			big.close();
+		}
+	});
+
 	it('an extract without the keys is read grouped on the codes, with the same grid and month totals', async () => {
 		const old = await sampleRunner({ aggregate: true });
 		try {
@@ -157,7 +209,10 @@ describe('the grid read from the keys', () => {
 			expect(keyed).not.toBeNull();
 			const totals = await Promise.all([true, false].map((flag) => monthTotals(old, last, flag)));
 			expect(totals[0].unplaced.some((v) => v > 0)).toBe(true);
-			for (const column of ['first_of_category', 'first_of_area', 'category_index', 'area_index']) await old.exec(`ALTER TABLE thr_area_months DROP COLUMN ${column}`);
+			// Any one key missing is enough to read grouped on the codes.
+			await old.exec('ALTER TABLE thr_area_months DROP COLUMN first_of_category');
+			expect(await hasAreaMonthKeys(old)).toBe(false);
+			for (const column of ['first_of_area', 'category_index', 'area_index']) await old.exec(`ALTER TABLE thr_area_months DROP COLUMN ${column}`);
 			expect(await hasAreaMonthKeys(old)).toBe(false);
 			expect(await readAreaMonthGrid(typedRunner(old), request)).toEqual(keyed);
 			expect(await Promise.all([true, false].map((flag) => monthTotals(old, last, flag)))).toEqual(totals);

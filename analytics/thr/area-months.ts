@@ -63,8 +63,13 @@ export function thrAreaMonthsSelectSql(incidents: string, flag = 'in_force_area'
 
 /** Whether `thr_area_months` carries the integer keys (extracts built before them do not: scoring then groups on the codes). */
 export async function hasAreaMonthKeys(runner: QueryRunner): Promise<boolean> {
-	for (const column of ['area_index', 'category_index', 'first_of_area', 'first_of_category']) if (!(await hasColumn(runner, THR_AREA_MONTHS, column))) return false;
-	return true;
+	// One catalogue query for the four columns (each costs a round trip to DuckDB-wasm's worker).
+	const keys = ['area_index', 'category_index', 'first_of_area', 'first_of_category'];
+	const [c] = await runner.rows<{ n: number }>(
+		`SELECT count(DISTINCT column_name) AS n FROM information_schema.columns WHERE table_name = ? AND column_name IN (${keys.map(() => '?').join(', ')}) AND table_schema IN ('main', 'temp')`,
+		[THR_AREA_MONTHS, ...keys]
+	);
+	return Number(c?.n ?? 0) === keys.length;
 }
 
 /**
@@ -273,8 +278,9 @@ const TWO_64 = 2 ** 64;
  * {@link readAreaMonthGrid} from the integer keys of `thr_area_months` (see
  * {@link thrAreaMonthsSelectSql}), with no GROUP BY of the rows and no join: the names behind the
  * indexes from the rows marked as their area's or category's earliest month (up to `last`), then
- * the rows of [first, last] as three integer columns (month-major cell, category, records), summed
- * into the grid in JavaScript with each category's weight applied by index.
+ * the rows of [first, last] as three integer columns (grid cell, category, records), summed
+ * straight into the grid in JavaScript, batch by batch as the engine hands them over, with each
+ * category's weight applied by index.
  *
  * The same numbers as the SQL: records, counts and harm in millionths are integers added
  * exactly (below 2^53, checked); Σ n × weight² (beyond 2^53) is kept as two exact integer
@@ -343,79 +349,101 @@ export async function readAreaMonthGridByKeys(runner: QueryRunner, { weights, fi
 	const cells = areaCount * months;
 	if (cells >= 2 ** 31) return null;
 	const force = forceAreaOnly ? 'AND in_force_area IS NOT false' : '';
-	// Keyed month by month (the table's own order), so the sums below walk their block in order;
-	// an index beyond those named (a table not written by thrAreaMonthsSelectSql) gives cell −1.
+	// Each row keyed by its place in the grid's area-major blocks (area a, month first + t at
+	// a × months + t), so the sums below add straight into the grid; an index beyond those named
+	// (a table not written by thrAreaMonthsSelectSql) gives cell −1.
+	// The category slot and the records share one integer, records × slots + slot (the fewer bytes
+	// cross from the engine, the sooner the rows arrive), −1 where that would not fit in 31 bits.
+	const below = Math.floor(2 ** 31 / slots) - 1;
+	if (below < 1) return null;
 	const sql = `SELECT CASE WHEN area_index < CAST(? AS INTEGER) AND coalesce(category_index, 0) < CAST(? AS INTEGER)
-			THEN CAST((month_index - CAST(? AS INTEGER)) * CAST(? AS BIGINT) + area_index AS INTEGER) ELSE -1 END AS cell,
-			CAST(coalesce(category_index, CAST(? AS INTEGER)) AS ${slots < 32_768 ? 'SMALLINT' : 'INTEGER'}) AS c, n
+			THEN CAST(area_index * CAST(? AS BIGINT) + (month_index - CAST(? AS INTEGER)) AS INTEGER) ELSE -1 END AS cell,
+			CASE WHEN n >= 0 AND n < CAST(? AS INTEGER) THEN CAST(n * CAST(? AS BIGINT) + coalesce(category_index, CAST(? AS INTEGER)) AS INTEGER) ELSE -1 END AS cn
 		FROM ${THR_AREA_MONTHS} WHERE area_index IS NOT NULL AND month_index BETWEEN ? AND ? ${force}`;
-	const params = [areaCount, Math.max(categoryCount, 1), first, areaCount, categoryCount, first, last];
-	// Millions of rows: as typed arrays where the runner can (no conversion per value).
-	const cols = runner.numbers ? await runner.numbers(sql, params) : await runner.columns(sql, params);
-	const cellOf = cols.cell as ArrayLike<number>;
-	const categoryOf = cols.c as ArrayLike<number>;
-	const n = cols.n as ArrayLike<number>;
-	// Five sums per (month, area) side by side: records, counted, harm, Σ n × high part, Σ n × low part.
-	const acc = new Float64Array(cells * 5);
-	for (let r = 0; r < cellOf.length; r++) {
-		const cell = cellOf[r];
-		const c = categoryOf[r];
-		if (cell < 0 || !categoryNamed[c]) return null;
-		const x = n[r];
-		const at = cell * 5;
-		acc[at] += x;
-		if (use[c]) {
-			acc[at + 1] += x;
-			acc[at + 2] += x * micro[c];
-			acc[at + 3] += x * squareHigh[c];
-			acc[at + 4] += x * squareLow[c];
-		}
-	}
+	const params = [areaCount, Math.max(categoryCount, 1), months, first, below, slots, categoryCount, first, last];
+	// Millions of rows: batch by batch as the engine hands them over where the runner can (no
+	// copy, no conversion per value), else as typed arrays, else as plain columns.
+	const batches = runner.numberBatches
+		? await runner.numberBatches(sql, params)
+		: [runner.numbers ? await runner.numbers(sql, params) : ((await runner.columns(sql, params)) as unknown as Record<string, ArrayLike<number>>)];
+	// Four of the grid's measures are summed in place; Σ n × weight² as two exact parts, Σ n × its
+	// high 32 bits in `harm2` and Σ n × its low 32 bits beside it, joined below.
+	const sums: CellSums = { records: new Float64Array(cells), counted: new Float64Array(cells), harmMicro: new Float64Array(cells), high: new Float64Array(cells), low: new Float64Array(cells) };
+	const byCategory = { use, micro, squareHigh, squareLow, named: categoryNamed };
+	for (const batch of batches) if (!addRows(sums, byCategory, slots, batch.cell, batch.cn)) return null;
+	const { records, counted, harmMicro, high: harm2, low } = sums;
 	// Every partial sum is at most the cell's records times the largest term: exact below 2^53.
 	let maxRecords = 0;
-	const present = new Uint8Array(areaCount);
-	for (let i = 0; i < cells; i++) {
-		const v = acc[i * 5];
-		if (v > 0) {
-			present[i % areaCount] = 1;
-			if (v > maxRecords) maxRecords = v;
-		}
-	}
+	for (let i = 0; i < cells; i++) if (records[i] > maxRecords) maxRecords = records[i];
 	const maxHigh = squareHigh.reduce((m, v) => Math.max(m, v), 0);
 	if (maxRecords * Math.max(maxMicro, maxHigh, TWO_32) >= TWO_53) return null;
-	// The areas with a record in the range, in index (binary) order; each one's row in the grid.
+	for (let i = 0; i < cells; i++) {
+		// Σ n × weight², exact in two parts, joined by one correctly rounded addition.
+		const square = harm2[i] * TWO_32 + low[i];
+		if (square >= TWO_64) return null;
+		harm2[i] = square;
+	}
+	// The areas with a record in the range, in index (binary) order; blocks of the others dropped
+	// in place (each kept block moves down to its area's row).
 	const areas: string[] = [];
-	const row = new Int32Array(areaCount).fill(-1);
 	for (let a = 0; a < areaCount; a++) {
-		if (!present[a]) continue;
+		let present = false;
+		for (let t = a * months; t < (a + 1) * months; t++) {
+			if (records[t] > 0) {
+				present = true;
+				break;
+			}
+		}
+		if (!present) continue;
 		if (!named[a]) return null;
-		row[a] = areas.length;
+		const to = areas.length;
+		if (to !== a) for (const v of [records, counted, harmMicro, harm2]) v.copyWithin(to * months, a * months, (a + 1) * months);
 		areas.push(areaNames[a]);
 	}
 	const size = areas.length * months;
-	const [records, counted, harmMicro, harm2] = [new Float64Array(size), new Float64Array(size), new Float64Array(size), new Float64Array(size)];
-	// Month-major sums to the grid's area-major blocks, a band of areas at a time (reads in order,
-	// writes within a few cache lines per area).
-	const BAND = 64;
-	for (let a0 = 0; a0 < areaCount; a0 += BAND) {
-		const a1 = Math.min(areaCount, a0 + BAND);
-		for (let t = 0; t < months; t++) {
-			for (let a = a0; a < a1; a++) {
-				const i = row[a];
-				if (i < 0) continue;
-				const at = (t * areaCount + a) * 5;
-				const to = i * months + t;
-				// Σ n × weight², exact in two parts, joined by one correctly rounded addition.
-				const square = acc[at + 3] * TWO_32 + acc[at + 4];
-				if (square >= TWO_64) return null;
-				records[to] = acc[at];
-				counted[to] = acc[at + 1];
-				harmMicro[to] = acc[at + 2];
-				harm2[to] = square;
-			}
+	const cut = (v: Float64Array) => (size === cells ? v : v.subarray(0, size));
+	return inCodeUnitOrder({ first, months, areas, records: cut(records), counted: cut(counted), harmMicro: cut(harmMicro), harm2: cut(harm2), weights, forceAreaOnly });
+}
+
+/** The running sums of {@link readAreaMonthGridByKeys}, one value per grid cell each. */
+interface CellSums {
+	records: Float64Array;
+	counted: Float64Array;
+	harmMicro: Float64Array;
+	high: Float64Array;
+	low: Float64Array;
+}
+
+/**
+ * Add one batch of keyed rows (grid cell; records × slots + category slot) into `sums`, each
+ * category's weight applied by its slot; false for a row it cannot place (−1 in either, a
+ * category not named).
+ */
+function addRows(
+	sums: CellSums,
+	byCategory: { use: Uint8Array; micro: Float64Array; squareHigh: Float64Array; squareLow: Float64Array; named: Uint8Array },
+	slots: number,
+	cellOf: ArrayLike<number>,
+	packed: ArrayLike<number>
+): boolean {
+	const { records, counted, harmMicro, high, low } = sums;
+	const { use, micro, squareHigh, squareLow, named } = byCategory;
+	for (let r = 0; r < cellOf.length; r++) {
+		const i = cellOf[r];
+		const v = packed[r];
+		if (i < 0 || v < 0) return false;
+		const x = Math.floor(v / slots);
+		const c = v - x * slots;
+		if (!named[c]) return false;
+		records[i] += x;
+		if (use[c]) {
+			counted[i] += x;
+			harmMicro[i] += x * micro[c];
+			high[i] += x * squareHigh[c];
+			low[i] += x * squareLow[c];
 		}
 	}
-	return inCodeUnitOrder({ first, months, areas, records, counted, harmMicro, harm2, weights, forceAreaOnly });
+	return true;
 }
 
 /** Whether a panel asked for with `options` can be cut from `grid` (read with the same weights and flag, covering its months): its first month's offset in the grid, else null. */
@@ -503,8 +531,9 @@ export function sumsFromGrid(model: ThrModel, grid: AreaMonthGrid, months: reado
 	const M = grid.months;
 	const index = new Map(grid.areas.map((a, i) => [a, i]));
 	// Every measure holds whole numbers (records, or millionths of a day), so any order of adding
-	// gives the same sum: a window is the difference of two running totals per area (exact while
-	// every total is below 2^53, else added month by month).
+	// gives the same sum: for a trend, a window is the difference of two running totals per area
+	// (exact while every total is below 2^53, else added month by month); for one or two months,
+	// added month by month (no block of totals to fill for so few windows).
 	const running = new Map<Float64Array, Float64Array | null>();
 	const totalsOf = (series: Float64Array) => {
 		if (running.has(series)) return running.get(series)!;
@@ -525,7 +554,7 @@ export function sumsFromGrid(model: ThrModel, grid: AreaMonthGrid, months: reado
 		const lo = Math.max(0, m - from - grid.first);
 		const hi = Math.min(M - 1, m - to - grid.first);
 		if (hi < lo) return 0;
-		const totals = totalsOf(series);
+		const totals = sorted.length > 2 ? totalsOf(series) : null;
 		if (totals) return totals[i * (M + 1) + hi + 1] - totals[i * (M + 1) + lo];
 		let s = 0;
 		for (let t = lo; t <= hi; t++) s += series[i * M + t];

@@ -9,8 +9,8 @@
  *   --trend <n>        months of the trend (default 13)
  *   --rebuild          remake `thr_area_months` in the --db file with the current SQL (after a
  *                      change to area-months.ts thrAreaMonthsSelectSql) before scoring
- *   --typed            give the runner QueryRunner.numbers (numeric columns as typed arrays, as
- *                      DuckDB-wasm's runner does), so the grid is read from the integer keys as in
+ *   --typed            give the runner QueryRunner.numbers and numberBatches (numeric columns as
+ *                      typed arrays, batch by batch, as DuckDB-wasm's runner does), so the grid is read from the integer keys as in
  *                      the browser (area-months.ts readAreaMonthGridByKeys); without it, natively,
  *                      the grid is grouped in SQL
  *   --dump <file>      write every result (scoreMonth v3/v2/v1 and scoreTrend v3/v2) as JSON
@@ -93,6 +93,15 @@ async function main() {
 				numbers: async (sql: string, params?: readonly Param[]) => {
 					const cols = await native.columns(sql, params);
 					return Object.fromEntries(Object.entries(cols).map(([name, values]) => [name, Float64Array.from(values as number[])]));
+				},
+				// In 2,048-row batches, as DuckDB-wasm hands results over.
+				numberBatches: async (sql: string, params?: readonly Param[]) => {
+					const cols = await native.columns(sql, params);
+					const names = Object.keys(cols);
+					const rows = names.length ? cols[names[0]].length : 0;
+					const batches = [];
+					for (let at = 0; at < rows; at += 2048) batches.push(Object.fromEntries(names.map((name) => [name, Float64Array.from(cols[name].slice(at, at + 2048) as number[])])));
+					return batches;
 				}
 			})
 		: native;

@@ -20,7 +20,7 @@ import {
 	tableFromArrays,
 	vectorFromArray
 } from 'apache-arrow';
-import { arrowToColumns, arrowToNumbers, arrowToRows, decimalToNumber, type ArrowTableLike } from './arrow-columns';
+import { arrowToColumns, arrowToNumberBatches, arrowToNumbers, arrowToRows, decimalToNumber, type ArrowTableLike } from './arrow-columns';
 
 type Connection = ReturnType<DuckDBBindings['connect']>;
 
@@ -124,6 +124,29 @@ describe('arrowToColumns over DuckDB-wasm results (Arrow 17)', () => {
 		expect(() => arrowToNumbers(query('SELECT CASE WHEN x = 4000 THEN NULL ELSE x::DOUBLE END AS nullable FROM range(5000) t(x)'))).toThrow(/column "nullable"/);
 		expect(() => arrowToNumbers(query('SELECT x AS big FROM range(3) t(x)'))).toThrow(RangeError);
 		expect(() => arrowToNumbers(query("SELECT 'a' AS s"))).toThrow(RangeError);
+	});
+
+	it('arrowToNumberBatches: the engine’s batches as they come (views of its own values), joined the same numbers as arrowToNumbers; any other column refused', () => {
+		for (const rows of [5000, 10]) {
+			const table = query(`SELECT x::DOUBLE / 7 AS d, (x - 3000)::INTEGER AS i, (x % 200)::SMALLINT AS s FROM range(${rows}) t(x)`);
+			const batches = arrowToNumberBatches(table);
+			const whole = arrowToNumbers(table);
+			// DuckDB-wasm sends 2,048-row batches: 5,000 rows are three, 10 rows one.
+			expect(batches.length).toBe(Math.ceil(rows / 2048));
+			for (const name of ['d', 'i', 's']) {
+				for (const b of batches) {
+					expect(b[name].length).toBe(b.d.length);
+					expect(b[name].constructor).toBe(whole[name].constructor);
+				}
+				expect(batches.flatMap((b) => Array.from(b[name]))).toEqual(Array.from(whole[name]));
+			}
+			// No copy: each batch's column is the chunk's own typed array.
+			const chunk = table.getChildAt(1)!.data![0].values as Int32Array;
+			expect(batches[0].i.buffer).toBe(chunk.buffer);
+		}
+		expect(arrowToNumberBatches(query('SELECT x::INTEGER AS i FROM range(5) t(x) WHERE false'))).toEqual([]);
+		expect(() => arrowToNumberBatches(query('SELECT CASE WHEN x = 4000 THEN NULL ELSE x::DOUBLE END AS nullable FROM range(5000) t(x)'))).toThrow(/column "nullable"/);
+		expect(() => arrowToNumberBatches(query('SELECT x AS big FROM range(3) t(x)'))).toThrow(RangeError);
 	});
 
 	it('gives row objects with the same values', () => {

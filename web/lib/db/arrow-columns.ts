@@ -144,6 +144,36 @@ export function arrowToNumbers(table: ArrowTableLike): NumberColumns {
 	return out;
 }
 
+/**
+ * {@link arrowToNumbers}' columns batch by batch, each column of each batch the chunk's own
+ * typed array (no copy): for results of millions of rows read once in order. The same RangeError
+ * for a column that is not NULL-free numbers; columns chunked differently (not a table of record
+ * batches) are joined as by arrowToNumbers and given as one batch.
+ */
+export function arrowToNumberBatches(table: ArrowTableLike): NumberColumns[] {
+	const names: string[] = [];
+	const chunked: NumberArray[][] = [];
+	table.schema.fields.forEach((field, i) => {
+		const vector = table.getChildAt(i);
+		const chunks = vector && plainNumbers(vector, field.type);
+		if (!chunks) throw new RangeError(`column "${field.name}": not a NULL-free column of integers of at most 32 bits or doubles (${field.type.toString()})`);
+		names.push(field.name);
+		chunked.push(chunks);
+	});
+	if (chunked.length === 0) return [];
+	const count = chunked[0].length;
+	const aligned = chunked.every((chunks) => chunks.length === count && chunks.every((c, j) => c.length === chunked[0][j].length));
+	if (!aligned) return [arrowToNumbers(table)];
+	const out: NumberColumns[] = [];
+	for (let j = 0; j < count; j++) {
+		if (chunked[0][j].length === 0) continue;
+		const batch: NumberColumns = {};
+		names.forEach((name, i) => (batch[name] = chunked[i][j]));
+		out.push(batch);
+	}
+	return out;
+}
+
 /** A NULL-free column of doubles, floats or integers of at most 32 bits: each chunk's own values (cut to its length); null for any other. */
 function plainNumbers(vector: ArrowVectorLike, type: ArrowTypeLike & { precision?: number; bitWidth?: number }): NumberArray[] | null {
 	const plain = (type.typeId === TypeId.Float && (type.precision === 1 || type.precision === 2)) || (type.typeId === TypeId.Int && (type.bitWidth ?? 64) <= 32);

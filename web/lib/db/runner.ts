@@ -4,7 +4,7 @@
  */
 import type { AsyncDuckDBConnection, AsyncPreparedStatement } from '@duckdb/duckdb-wasm';
 import type { Columns, NumberColumns, Param, QueryRunner, Row } from '$analytics/runner';
-import { arrowToColumns, arrowToNumbers, arrowToRows, type ArrowTableLike } from './arrow-columns';
+import { arrowToColumns, arrowToNumberBatches, arrowToNumbers, arrowToRows, type ArrowTableLike } from './arrow-columns';
 
 interface Prepared {
 	statement: Promise<AsyncPreparedStatement>;
@@ -75,6 +75,9 @@ export function createWasmRunner(conn: AsyncDuckDBConnection): QueryRunner {
 		},
 		async numbers(sql: string, params?: readonly Param[]): Promise<NumberColumns> {
 			return arrowToNumbers(await run(sql, params, true));
+		},
+		async numberBatches(sql: string, params?: readonly Param[]): Promise<NumberColumns[]> {
+			return arrowToNumberBatches(await run(sql, params, true));
 		}
 	};
 }
