@@ -189,13 +189,22 @@ async function checkWidth(what: string): Promise<void> {
 		const width = window.innerWidth;
 		// The outermost elements sticking out on the right (not inside a box that scrolls or clips them), to say what to fix.
 		const clipped = (el: Element) => {
+			// Taken as clipped when a box around it scrolls or clips (an absolutely placed element may escape it: listed).
+			if (/absolute|fixed/.test(getComputedStyle(el).position)) return false;
 			for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) if (getComputedStyle(p).overflowX !== 'visible') return true;
 			return false;
 		};
+		const name = (el: Element) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${[...el.classList].map((c) => `.${c}`).join('')}`;
+		const path = (el: Element) => {
+			const out: string[] = [];
+			for (let p: Element | null = el; p && p !== document.body && out.length < 4; p = p.parentElement) out.unshift(name(p));
+			return out.join(' > ');
+		};
 		const wide = [...document.querySelectorAll('body *')]
-			.filter((el) => el.getBoundingClientRect().right > width + 1 && !(el.parentElement && el.parentElement.getBoundingClientRect().right > width + 1) && !clipped(el))
-			.slice(0, 6)
-			.map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${[...el.classList].join('.')} right=${Math.round(el.getBoundingClientRect().right)}`);
+			.filter((el) => el.getBoundingClientRect().right > width + 1 && !clipped(el))
+			.sort((a, b) => b.getBoundingClientRect().right - a.getBoundingClientRect().right)
+			.slice(0, 4)
+			.map((el) => `${path(el)} right=${Math.round(el.getBoundingClientRect().right)}`);
 		const links = [...document.querySelectorAll('header nav a')].map((a) => {
 			const r = a.getBoundingClientRect();
 			return { text: a.textContent!.trim(), inside: r.left >= 0 && r.right <= width + 1 && r.width > 0 };

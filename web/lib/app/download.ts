@@ -100,7 +100,8 @@ export async function svgToPng(svg: SVGSVGElement, scale = 2): Promise<Blob> {
 
 /** Download the first SVG inside `container` as a PNG. */
 export async function downloadPng(filename: string, container: HTMLElement | null | undefined): Promise<void> {
-	const svg = container?.querySelector('svg[role="img"]') as SVGSVGElement | null;
+	// A chart is an image, or a grid of cells operable from the keyboard (matrix, heatmap).
+	const svg = container?.querySelector('svg[role="img"], svg[role="grid"]') as SVGSVGElement | null;
 	if (!svg) throw new Error('there is no chart to export');
 	downloadBlob(filename, await svgToPng(svg));
 }
