@@ -163,10 +163,13 @@ export async function cellCounts(runner: QueryRunner, o: CellCountsOptions): Pro
 		   coalesce(sum(p.n) FILTER (WHERE ${base.sql}), 0)::BIGINT AS baseline
 		 FROM explore_points p ${join}
 		 WHERE ${where.sql}
-		 GROUP BY ALL ORDER BY area COLLATE "binary", category COLLATE "binary"`,
+		 GROUP BY ALL`,
 		[...cur.params, ...base.params, ...where.params]
 	);
-	return rows.map((r) => ({ area: r.area, category: r.category, current: num(r.current), baseline: num(r.baseline) }));
+	// Sorted here, by code point: DuckDB-wasm 1.32 (DuckDB 1.4) rejects COLLATE on the grouped aliases.
+	return rows
+		.map((r) => ({ area: r.area, category: r.category, current: num(r.current), baseline: num(r.baseline) }))
+		.sort((a, b) => cmp(a.area, b.area) || cmp(a.category, b.category));
 }
 
 /**
