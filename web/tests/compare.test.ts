@@ -264,6 +264,7 @@ describe('comparison on the Overview', () => {
 		await page.locator('[data-testid="overview"][data-source-of-figures="live"]').waitFor({ timeout: 60_000 });
 		expect(await page.locator('[data-testid="overview-comparison"]').count()).toBe(0);
 		expect(await page.locator('[data-testid="overview-period"]').textContent()).toMatch(/cover the whole extract/);
+		expect(await page.locator('[data-testid="records-compared"]').count()).toBe(0);
 	});
 
 	it('choosing a period and same period last year: headline figures and categories for both periods equal the raw rows', async () => {
@@ -289,6 +290,11 @@ describe('comparison on the Overview', () => {
 		const diff = now.records - then.records;
 		expect(byKey.get('records')!.text.slice(1, 4)).toEqual([fmt.format(now.records), fmt.format(then.records), `${diff > 0 ? '+' : diff < 0 ? '−' : ''}${fmt.format(Math.abs(diff))}`]);
 		expect(byKey.get('records')!.text[4]).toContain((now.records / then.records).toFixed(2));
+		// The headline figures say the same for the period.
+		expect(await page.locator('[data-testid="records-compared"]').textContent()).toBe(
+			`March–May 2019: ${fmt.format(now.records)} · March–May 2018: ${fmt.format(then.records)} · difference ${byKey.get('records')!.text[3]} · ratio ${(now.records / then.records).toFixed(2)}`
+		);
+		expect(await page.locator('[data-testid="harm-compared"]').textContent()).toContain(`March–May 2019: ${fmt.format(Math.round(now.harm))} · March–May 2018: ${fmt.format(Math.round(then.harm))}`);
 		const categories = await shownRows('overview-category-comparison');
 		checkRows([{ ...headline.rows[0] }, ...categories.rows], now, then);
 		expect(browser.takeProblems()).toEqual([]);
