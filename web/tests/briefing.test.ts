@@ -7,7 +7,8 @@
  * the map's scale bar and north arrow, a recorded review decision, the attribution and the link
  * that reproduces the briefing are printed. The figures of "What changed" are checked against
  * the raw police.uk CSVs' counts through native DuckDB. Another page (Priorities) prints with no
- * header menu and no buttons, its table within the printed page's width.
+ * header menu and no buttons, its table within the printed page's width, each row whole on one
+ * page and the header row repeated on every page the table runs over.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -153,12 +154,23 @@ describe('briefing pack', () => {
 		expect(mustBeAbsent.length).toBeGreaterThan(20);
 
 		const tables = await page.$$eval('[data-testid="briefing"] table', (ts) =>
-			ts.map((t) => ({
-				caption: t.querySelector('caption')?.textContent?.trim() ?? '',
-				captionShown: !!t.querySelector('caption') && !t.querySelector('caption')!.classList.contains('visually-hidden'),
-				first: [...(t.querySelector('tbody tr')?.querySelectorAll('th, td') ?? [])].map((c) => c.textContent?.trim() ?? '').join(''),
-				last: [...(t.querySelector('tbody tr:last-child')?.querySelectorAll('th, td') ?? [])].map((c) => c.textContent?.trim() ?? '').join('')
-			}))
+			ts.map((t) => {
+				// A cell's printed words: without the text kept for screen readers only.
+				const printed = (row: Element | null) =>
+					[...(row?.querySelectorAll('th, td') ?? [])]
+						.map((c) => {
+							const copy = c.cloneNode(true) as Element;
+							copy.querySelectorAll('.visually-hidden').forEach((e) => e.remove());
+							return copy.textContent?.trim() ?? '';
+						})
+						.join('');
+				return {
+					caption: t.querySelector('caption')?.textContent?.trim() ?? '',
+					captionShown: !!t.querySelector('caption') && !t.querySelector('caption')!.classList.contains('visually-hidden'),
+					first: printed(t.querySelector('tbody tr')),
+					last: printed(t.querySelector('tbody tr:last-child'))
+				};
+			})
 		);
 		expect(tables.length).toBeGreaterThanOrEqual(3); // what changed, priorities, forecast
 		const scale = await page.textContent('[data-testid="scale-text"]');
@@ -232,6 +244,67 @@ describe('briefing pack', () => {
 	});
 });
 
+/**
+ * The words a PNG export draws, recorded from the canvas's fillText while `trigger` makes the
+ * download (a picture's pixels cannot be read back as words; what is drawn as text can).
+ */
+async function drawnWords(trigger: () => Promise<void>): Promise<string[]> {
+	await page.evaluate(() => {
+		const w = window as unknown as { drawnWords: string[] };
+		w.drawnWords = [];
+		const fillText = CanvasRenderingContext2D.prototype.fillText;
+		CanvasRenderingContext2D.prototype.fillText = function (this: CanvasRenderingContext2D, text: string, x: number, y: number, max?: number) {
+			w.drawnWords.push(text);
+			return max === undefined ? fillText.call(this, text, x, y) : fillText.call(this, text, x, y, max);
+		};
+	});
+	const [download] = await Promise.all([page.waitForEvent('download'), trigger()]);
+	expect(download.suggestedFilename()).toMatch(/\.png$/);
+	return page.evaluate(() => (window as unknown as { drawnWords: string[] }).drawnWords);
+}
+
+describe('exported PNGs carry title, period, categories, legend, scale and attribution', () => {
+	const query = 'ds=incidents&from=2019-03&to=2019-05&cat=Other+theft&cat=Theft+from+the+person';
+
+	it('the map PNG', async () => {
+		await page.goto(`${baseUrl}/map?${query}`);
+		await waitForApp(page);
+		await page.waitForFunction(() => (document.querySelector('.map-area')?.getAttribute('data-drawn') ?? '') !== '', null, { timeout: 90_000 });
+		await page.waitForSelector('[data-testid="export-png"]:not([disabled])');
+		const legend = await page.locator('[data-testid="legend"] li .label').allTextContents();
+		const drawn = await drawnWords(() => page.locator('[data-testid="export-png"]').click());
+		const words = squash(drawn.join(' '));
+		expect(words).toContain(squash('City of London: map of'));
+		expect(words).toContain(squash('March–May 2019 (3 months)'));
+		expect(words).toContain(squash('Crime type: Other theft, Theft from the person'));
+		for (const l of legend) expect(words).toContain(squash(l));
+		expect(drawn).toContain('N'); // the north arrow's letter
+		expect(drawn.some((t) => /^\d+(\.\d)? (m|km)$/.test(t))).toBe(true); // the scale bar's length
+		expect(words).toContain(squash('Sources: data.police.uk (Open Government Licence v3.0)'));
+		expect(words).toContain(squash('Contains OS data © Crown copyright'));
+		// And the Map page links to the briefing of the same filters.
+		const href = (await page.getAttribute('[data-testid="briefing-link"]', 'href'))!;
+		const linked = new URL(href, baseUrl).searchParams;
+		expect(linked.getAll('cat')).toEqual(['Other theft', 'Theft from the person']);
+		expect([linked.get('from'), linked.get('to')]).toEqual(['2019-03', '2019-05']);
+		expect(browser.takeProblems()).toEqual([]);
+	});
+
+	it('a Time chart PNG', async () => {
+		await page.goto(`${baseUrl}/time?${query}`);
+		await waitForApp(page);
+		const button = page.getByRole('button', { name: 'Download the monthly trend as PNG' });
+		await button.waitFor({ timeout: 60_000 });
+		await page.waitForFunction(() => !document.querySelector('[data-state="loading"]'), null, { timeout: 60_000 });
+		const words = squash((await drawnWords(() => button.click())).join(' '));
+		expect(words).toContain(squash('Records per month by category: City of London'));
+		expect(words).toContain(squash('Street crime and ASB · March–May 2019 (3 months)'));
+		expect(words).toContain(squash('Crime type: Other theft, Theft from the person'));
+		expect(words).toContain(squash('Sources: data.police.uk (Open Government Licence v3.0)'));
+		expect(browser.takeProblems()).toEqual([]);
+	});
+});
+
 describe('print stylesheet on another page', () => {
 	it('Priorities prints without the header menu or buttons, its table within the page width', async () => {
 		await page.setViewportSize({ width: PRINTED_WIDTH_PX, height: 1000 });
@@ -255,20 +328,27 @@ describe('print stylesheet on another page', () => {
 		expect(layout.wrapScroll).toBeLessThanOrEqual(0);
 		expect(layout.tableRight).toBeLessThanOrEqual(layout.pageWidth);
 
-		const areas = await page.$$eval('[data-testid="priorities-table"] tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-area')!));
-		const caption = (await page.textContent('[data-testid="priorities-table"] caption'))!.trim();
+		const rows = await page.$$eval('[data-testid="priorities-table"] tbody tr', (trs) =>
+			trs.map((tr) => ({ area: tr.getAttribute('data-area')!, reason: tr.querySelector('[data-testid="reason"]')!.textContent!.trim() }))
+		);
+		const header = await page.$$eval('[data-testid="priorities-table"] thead th', (ths) => ths.map((th) => th.textContent!.trim()).filter((t) => t !== 'Select to compare'));
 		const pages = await pdfPages(await page.pdf({ format: 'A4', printBackground: true }));
 		const all = pages.join(' ').replace(/\s+/g, ' ');
 		expect(all).not.toContain('Skip to main content');
 		expect(all).not.toContain('Compare selected');
-		// The last column's header (Review) is on paper, not cut off on the right, and no word is broken to fit.
-		expect(all).toContain('Review');
-		expect(areas.length).toBeGreaterThan(0);
-		for (const a of areas) expect(all).toContain(a);
-		// The table (6 areas) on one page.
-		const at = pagesWith(pages, caption);
-		expect(at).toHaveLength(1);
-		for (const a of areas) expect(pages[at[0] - 1]).toContain(a);
+		// The last column's header (Review) is on paper, not cut off on the right, and no code is broken to fit.
+		expect(header.at(-1)).toBe('Review');
+		expect(rows.length).toBeGreaterThan(0);
+		// The table may run over pages (a force has hundreds of areas): each row whole on one page, and
+		// every page with rows repeats the header row.
+		const rowPages = new Set<number>();
+		for (const r of rows) {
+			const at = pagesWith(pages, r.area);
+			expect(at, r.area).toHaveLength(1);
+			expect(squash(pages[at[0] - 1]), `${r.area}'s row whole on page ${at[0]}`).toContain(squash(r.reason));
+			rowPages.add(at[0]);
+		}
+		for (const p of rowPages) expect(squash(pages[p - 1]), `header on page ${p}`).toContain(squash(header.join('')));
 		await page.setViewportSize({ width: 1280, height: 900 });
 		expect(browser.takeProblems()).toEqual([]);
 	});
