@@ -5,8 +5,8 @@
  * (web/lib/app/carry-filters.ts) and sets what names the cell. Pure: paths are resolved ones.
  */
 import type { ExceptionRow } from '$analytics/exceptions';
-import { withFilters } from '$lib/app/carry-filters';
-import { areaProfileHref } from '$lib/app/cross-links';
+import { withFilters } from '../app/carry-filters';
+import { areaProfileHref } from '../app/cross-links';
 
 /** The Map with the row's cell selected, its category and period, the drawn box dropped. */
 export function exceptionMapHref(mapPath: string, current: URLSearchParams, row: ExceptionRow): string {
