@@ -9,7 +9,7 @@
  *
  * Use: `<main {@attach scrollRegions}>`.
  */
-const SELECTOR = '.table-wrap, .plot, table.data';
+const SELECTOR = '.table-wrap, .plot, table';
 const MARK = 'data-scroll-region';
 
 function update(box: HTMLElement): void {
