@@ -534,58 +534,78 @@ export function sumsFromGrid(model: ThrModel, grid: AreaMonthGrid, months: reado
 	// gives the same sum: for a trend, a window is the difference of two running totals per area
 	// (exact while every total is below 2^53, else added month by month); for one or two months,
 	// added month by month (no block of totals to fill for so few windows).
+	const W = M + 1;
 	const running = new Map<Float64Array, Float64Array | null>();
 	const totalsOf = (series: Float64Array) => {
+		if (sorted.length <= 2) return null;
 		if (running.has(series)) return running.get(series)!;
-		const out = new Float64Array(grid.areas.length * (M + 1));
+		const out = new Float64Array(grid.areas.length * W);
 		let exact = true;
 		for (let i = 0; i < grid.areas.length; i++) {
 			let s = 0;
 			for (let t = 0; t < M; t++) {
 				s += series[i * M + t];
-				out[i * (M + 1) + t + 1] = s;
+				out[i * W + t + 1] = s;
 				if (!(Math.abs(s) < 2 ** 53)) exact = false;
 			}
 		}
 		running.set(series, exact ? out : null);
 		return exact ? out : null;
 	};
-	const windowSum = (series: Float64Array, i: number, m: number, from: number, to: number) => {
-		const lo = Math.max(0, m - from - grid.first);
-		const hi = Math.min(M - 1, m - to - grid.first);
-		if (hi < lo) return 0;
-		const totals = sorted.length > 2 ? totalsOf(series) : null;
-		if (totals) return totals[i * (M + 1) + hi + 1] - totals[i * (M + 1) + lo];
-		let s = 0;
-		for (let t = lo; t <= hi; t++) s += series[i * M + t];
-		return s;
-	};
+	// A window's first and last offset in the grid for assessment month m (hi < lo: none).
+	const bounds = (m: number, from: number, to: number): [number, number] => [Math.max(0, m - from - grid.first), Math.min(M - 1, m - to - grid.first)];
 	const inScope = sums.find((x) => x.alias === 'in_scope')!;
 	// The rows of each month: grid index per area (−1: not in the grid), in the order given.
 	const scopeRows = scopeList ? Int32Array.from(scopeList, (a) => index.get(a) ?? -1) : null;
 	const perMonth = sorted.map((m) => {
 		if (scopeRows) return scopeRows;
+		const all = Int32Array.from(grid.areas, (_, i) => i);
+		const sum = new Float64Array(all.length);
+		const [lo, hi] = bounds(m, inScope.from, inScope.to);
+		windowInto(sum, grid.counted, totalsOf(grid.counted), all, M, lo, hi, 1);
 		const rows: number[] = [];
-		for (let i = 0; i < grid.areas.length; i++) if (windowSum(grid.counted, i, m, inScope.from, inScope.to) > 0) rows.push(i);
+		for (let i = 0; i < all.length; i++) if (sum[i] > 0) rows.push(i);
 		return rows;
 	});
-	// Columns grown by push: V8 makes `new Array(n)` of more than about 100,000 elements a slow dictionary.
+	// Columns grown by push: V8 makes `new Array(n)` of more than about 100,000 elements a slow
+	// dictionary. Each column is filled month by month from one tight loop over the month's rows.
 	const out: Columns = { month_index: [], area_id: [] };
 	const columns = sums.filter((x) => x.alias !== 'in_scope').map((x) => ({ x, values: (out[x.alias] = []) as number[], series: x.measure === 'harm' ? grid.harmMicro : grid.counted }));
 	sorted.forEach((m, j) => {
 		const rows = perMonth[j];
+		const monthOf = out.month_index as number[];
+		const areaOf = out.area_id as string[];
 		for (let q = 0; q < rows.length; q++) {
 			const i = rows[q];
-			out.month_index.push(m);
-			out.area_id.push(i < 0 ? scopeList![q] : grid.areas[i]);
-			for (const { x, values, series } of columns) {
-				if (i < 0) values.push(0);
-				else if (x.measure === 'harm') values.push(windowSum(series, i, m, x.from, x.to) / HARM_SCALE);
-				else values.push(windowSum(series, i, m, x.from, x.to));
-			}
+			monthOf.push(m);
+			areaOf.push(i < 0 ? scopeList![q] : grid.areas[i]);
+		}
+		const sum = new Float64Array(rows.length);
+		for (const { x, values, series } of columns) {
+			const [lo, hi] = bounds(m, x.from, x.to);
+			windowInto(sum, series, totalsOf(series), rows, M, lo, hi, x.measure === 'harm' ? HARM_SCALE : 1);
+			for (let q = 0; q < sum.length; q++) values.push(sum[q]);
 		}
 	});
 	return out;
+}
+
+/**
+ * Into `out[q]`: the sum over grid offsets [lo, hi] of `series` for area `rows[q]` (0 for −1, or
+ * when hi < lo), divided by `scale` unless it is 1 — from the running totals (`totals`, stride
+ * months + 1) when given, else added month by month.
+ */
+function windowInto(out: Float64Array, series: Float64Array, totals: Float64Array | null, rows: ArrayLike<number>, M: number, lo: number, hi: number, scale: number): void {
+	const W = M + 1;
+	for (let q = 0; q < rows.length; q++) {
+		const i = rows[q];
+		let s = 0;
+		if (i >= 0 && hi >= lo) {
+			if (totals) s = totals[i * W + hi + 1] - totals[i * W + lo];
+			else for (let t = lo; t <= hi; t++) s += series[i * M + t];
+		}
+		out[q] = scale === 1 || s === 0 ? s : s / scale;
+	}
 }
 
 /** Per month up to `last`: records flagged outside the force area, records without an area, and records the scoring may read. */
