@@ -153,25 +153,33 @@ describe('briefing pack', () => {
 		const mustBeAbsent = controls.filter((c) => !printedText.includes(squash(c)));
 		expect(mustBeAbsent.length).toBeGreaterThan(20);
 
+		// Each table's caption and its first and last rows as printed (read with the print styles on:
+		// a column hidden on paper and text kept for screen readers only are left out).
+		await page.emulateMedia({ media: 'print' });
+		// Every table and the map within the printed width (a column past it would be cut off).
+		await page.setViewportSize({ width: PRINTED_WIDTH_PX, height: 1000 });
+		const overflow = await page.$$eval('[data-testid="briefing"] table, [data-testid="briefing-map"] svg', (els) =>
+			els.filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5).map((e) => e.outerHTML.slice(0, 80))
+		);
+		expect(overflow).toEqual([]);
+		await page.setViewportSize({ width: 1280, height: 900 });
 		const tables = await page.$$eval('[data-testid="briefing"] table', (ts) =>
 			ts.map((t) => {
-				// A cell's printed words: without the text kept for screen readers only.
-				const printed = (row: Element | null) =>
-					[...(row?.querySelectorAll('th, td') ?? [])]
-						.map((c) => {
-							const copy = c.cloneNode(true) as Element;
-							copy.querySelectorAll('.visually-hidden').forEach((e) => e.remove());
-							return copy.textContent?.trim() ?? '';
-						})
-						.join('');
+				const printed = (node: Node): string => {
+					if (node.nodeType === Node.TEXT_NODE) return node.textContent ?? '';
+					if (!(node instanceof Element) || node.classList.contains('visually-hidden') || !node.checkVisibility()) return '';
+					return [...node.childNodes].map(printed).join('');
+				};
+				const caption = t.querySelector('caption');
 				return {
-					caption: t.querySelector('caption')?.textContent?.trim() ?? '',
-					captionShown: !!t.querySelector('caption') && !t.querySelector('caption')!.classList.contains('visually-hidden'),
-					first: printed(t.querySelector('tbody tr')),
-					last: printed(t.querySelector('tbody tr:last-child'))
+					caption: caption?.textContent?.trim() ?? '',
+					captionShown: !!caption && !caption.classList.contains('visually-hidden'),
+					first: printed(t.querySelector('tbody tr')!),
+					last: printed(t.querySelector('tbody tr:last-child')!)
 				};
 			})
 		);
+		await page.emulateMedia({ media: null });
 		expect(tables.length).toBeGreaterThanOrEqual(3); // what changed, priorities, forecast
 		const scale = await page.textContent('[data-testid="scale-text"]');
 		const link = await page.textContent('[data-testid="briefing-link"]');
