@@ -11,6 +11,7 @@ import { incompleteBeta } from '../thr/stats';
 import { betaBinomialLowerTail, betaBinomialUpperTail, binomialLowerTail, binomialUpperTail } from './stats';
 import { testCells, type CellCounts } from './report';
 import model from '../../models/exceptions/exceptions-v1.json';
+import { mulberry32 } from '../shared/random';
 
 /** P(X ≥ k), X ~ Binomial(n, a/b), exactly: Σ C(n, x) a^x (b − a)^(n − x) / b^n as BigInt, then divided. */
 function exactUpper(k: number, n: number, a: number, b: number): number {
@@ -130,18 +131,6 @@ describe('testCells', () => {
 		expect(tested[0].pValue).toBeCloseTo(1 / 1024, 14);
 	});
 });
-
-/** Mulberry32: a small seeded generator, so the simulation is the same on every run. */
-function mulberry32(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 function poisson(mean: number, rand: () => number): number {
 	// Knuth's product method (means here are below 60).

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { emStep, fitHawkes, hawkesExpected, hawkesPairs, triggering, type HawkesFit } from './hawkes';
+import { mulberry32 as rng } from '../shared/random';
 
 describe('triggering', () => {
 	it('θ 0.5, ω 0.2/day, σ 0.1 km, 1 day and 100 m apart: 0.1 × e^−0.2 × e^−0.5 / (2π 0.01) = 0.790340 per day per km²', () => {
@@ -44,18 +45,6 @@ describe('hawkesExpected', () => {
 		expect(e).toBeCloseTo(18.04988163, 6);
 	});
 });
-
-/** mulberry32: a small seeded generator. */
-function rng(seed: number) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 describe('fitHawkes on a seeded simulation with known parameters', () => {
 	it('μ 4/day uniform on 10 × 10 km, θ 0.4, 1/ω 2 days, σ 0.1 km over 365 days: EM recovers them', () => {

@@ -9,17 +9,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 
 import { join } from 'node:path';
 import { splitCsvLine } from '../../analytics/ingest/detect';
 
-/** Mulberry32: a small, fast, seeded PRNG (public domain). */
-export function mulberry32(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+export { mulberry32 } from '../../analytics/shared/random';
 
 export interface SyntheticOptions {
 	sourceDir: string;

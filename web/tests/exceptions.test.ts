@@ -23,6 +23,7 @@ import { startServer, type RunningServer } from '../../scripts/lib/server';
 import { launchBrowser, parseCount, waitForApp, type TestBrowser } from './browser';
 import { parseCsv } from './csv';
 import model from '../../models/exceptions/exceptions-v1.json';
+import { mulberry32 } from '../../analytics/shared/random';
 
 const STREET = 'sample-data/police-uk/city-of-london/street';
 const SPIKE = { lsoa: 'E01000005', category: 'Violence and sexual offences', month: '2019-10', copies: 160 };
@@ -40,18 +41,6 @@ let header: string[] = [];
 let rows: string[][] = [];
 /** The rows each made source was built from. */
 let spiked: string[][] = [];
-
-/** Mulberry32: a small seeded generator (the same numbers on every run). */
-function mulberry32(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 const col = (name: string) => header.indexOf(name);
 
