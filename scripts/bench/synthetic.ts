@@ -8,8 +8,9 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { splitCsvLine } from '../../analytics/ingest/detect';
+import { mulberry32 } from '../../analytics/shared/random';
 
-export { mulberry32 } from '../../analytics/shared/random';
+export { mulberry32 };
 
 export interface SyntheticOptions {
 	sourceDir: string;
