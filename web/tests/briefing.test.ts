@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { launchBrowser, parseCount, waitForApp, type TestBrowser } from './browser';
+import { drawnWords as drawnPng, launchBrowser, parseCount, waitForApp, type TestBrowser } from './browser';
 import { appendReview } from '../../analytics/review';
 import { createNodeRunner } from '../../scripts/lib/node-runner';
 import { loadInput } from '../../scripts/lib/load-input';
@@ -252,23 +252,11 @@ describe('briefing pack', () => {
 	});
 });
 
-/**
- * The words a PNG export draws, recorded from the canvas's fillText while `trigger` makes the
- * download (a picture's pixels cannot be read back as words; what is drawn as text can).
- */
+/** The words drawn on the PNG that `trigger` downloads (tests/browser.ts drawnWords). */
 async function drawnWords(trigger: () => Promise<void>): Promise<string[]> {
-	await page.evaluate(() => {
-		const w = window as unknown as { drawnWords: string[] };
-		w.drawnWords = [];
-		const fillText = CanvasRenderingContext2D.prototype.fillText;
-		CanvasRenderingContext2D.prototype.fillText = function (this: CanvasRenderingContext2D, text: string, x: number, y: number, max?: number) {
-			w.drawnWords.push(text);
-			return max === undefined ? fillText.call(this, text, x, y) : fillText.call(this, text, x, y, max);
-		};
-	});
-	const [download] = await Promise.all([page.waitForEvent('download'), trigger()]);
-	expect(download.suggestedFilename()).toMatch(/\.png$/);
-	return page.evaluate(() => (window as unknown as { drawnWords: string[] }).drawnWords);
+	const { drawn, filename } = await drawnPng(page, trigger);
+	expect(filename).toMatch(/\.png$/);
+	return drawn;
 }
 
 describe('exported PNGs carry title, period, categories, legend, scale and attribution', () => {

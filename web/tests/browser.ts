@@ -123,3 +123,22 @@ export function parseCount(text: string | null): number {
 	if (cleaned === '' || Number.isNaN(n)) throw new Error(`not a number: ${JSON.stringify(text)}`);
 	return n;
 }
+
+/**
+ * The words a PNG export draws, recorded from the canvas's fillText while `trigger` makes the
+ * download (a picture's pixels cannot be read back as words; what is drawn as text can). Returns
+ * the texts drawn, in order, and the downloaded file's name.
+ */
+export async function drawnWords(page: Page, trigger: () => Promise<void>): Promise<{ drawn: string[]; filename: string }> {
+	await page.evaluate(() => {
+		const w = window as unknown as { drawnWords: string[] };
+		w.drawnWords = [];
+		const fillText = CanvasRenderingContext2D.prototype.fillText;
+		CanvasRenderingContext2D.prototype.fillText = function (this: CanvasRenderingContext2D, text: string, x: number, y: number, max?: number) {
+			w.drawnWords.push(text);
+			return max === undefined ? fillText.call(this, text, x, y) : fillText.call(this, text, x, y, max);
+		};
+	});
+	const [download] = await Promise.all([page.waitForEvent('download'), trigger()]);
+	return { drawn: await page.evaluate(() => (window as unknown as { drawnWords: string[] }).drawnWords), filename: download.suggestedFilename() };
+}

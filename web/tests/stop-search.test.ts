@@ -14,6 +14,8 @@
  *   Katz et al. (1978) log interval worked here.
  * - Filters live in the URL and survive a reload; the Map's `area=lsoa:…` selection opens as is.
  * - CSV export content; caveats the analytics compute are shown; records one click away, paged.
+ * - A chart's PNG draws the caption the Map and Time PNGs carry: title and place, area and period,
+ *   ethnicity basis, sources and licences.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +23,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, waitForApp, type TestBrowser } from './browser';
+import { drawnWords, launchBrowser, waitForApp, type TestBrowser } from './browser';
 import { parseCsv, readCsvRows } from './csv';
 import { RAW_DIR } from './expected';
 import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
@@ -365,6 +367,22 @@ describe('Stop and search page', () => {
 		expect(Number(col(unknown, 'searches'))).toBe(expected.notRecorded.searches);
 		expect(Number(col(unknown, 'share_of_searches'))).toBe(expected.notRecorded.share);
 		expect(col(unknown, 'denominator_source')).toBe(expected.denominator.source);
+	});
+
+	it('draws on a chart’s PNG its title, area and period, ethnicity basis, sources and licences', async () => {
+		await open('?from=2018-01&to=2018-12&eth=officer');
+		const expected = await disproportionality(runner, { from: '2018-01', to: '2018-12', basis: 'officer', area: { kind: 'force' } });
+		const manifest = JSON.parse(readFileSync(join(dataDir, 'manifest.json'), 'utf8')) as { attribution: Array<{ source: string; licence: string }> };
+		const button = page.locator('[data-testid="ss-trend"]').getByRole('button', { name: /as PNG/ });
+		const { drawn, filename } = await drawnWords(page, () => button.click());
+		expect(filename).toBe('clearsight-stop-search-force-area-officer-from-2018-01-to-2018-12-by-month.png');
+		const squash = (t: string) => t.replace(/\s+/g, '');
+		const words = squash(drawn.join(' '));
+		expect(words).toContain(squash('Searches per month, by ethnic group: City of London'));
+		expect(words).toContain(squash(`Stop and search, ${expected.areaLabel} · January–December 2018 (12 months)`));
+		expect(words).toContain(squash('Ethnicity: officer-defined (the officer’s view)'));
+		for (const a of manifest.attribution) expect(words).toContain(squash(`${a.source} (${a.licence})`));
+		expect(browser.takeProblems()).toEqual([]);
 	});
 
 	it('opens the records behind a count in one click, paged, with the page in the URL', async () => {

@@ -9,10 +9,37 @@ import type {
 	DisproportionalityResult,
 	DrugPossessionResult,
 	EthnicityAgreement,
+	EthnicityBasis,
 	RecordPage,
 	SplitResult
 } from '$analytics/stop-search/types';
 import { RATE_DETAIL_COLUMNS, rateTableRows } from '$analytics/stop-search/rates-table';
+import { monthsIn } from '$analytics/compare/periods';
+import { attributionText, captionLines, periodText, type AttributionEntry } from '../briefing/captions';
+import { BASIS_LABELS } from './url';
+
+/**
+ * The caption lines of a Stop and search chart's PNG, as the Map and Time charts carry
+ * (web/lib/briefing/captions.ts): title and place; area and period (the months with searches in
+ * the scope); the ethnicity basis; the sources and licences.
+ */
+export function stopSearchCaption(c: {
+	title: string;
+	place: string;
+	areaLabel: string;
+	period: { from: string; to: string } | null;
+	basis: EthnicityBasis;
+	attribution: readonly AttributionEntry[];
+}): string[] {
+	const period = c.period;
+	return captionLines({
+		title: `${c.title}: ${c.place}`,
+		subject: `Stop and search, ${c.areaLabel}`,
+		period: period ? periodText(period, monthsIn(period)) : 'no searches in the months chosen',
+		categories: `Ethnicity: ${BASIS_LABELS[c.basis].toLowerCase()}`,
+		attribution: attributionText(c.attribution)
+	});
+}
 
 /** Columns of the rates table: the scope, then the publication columns of `npm run stop-search` and their detail (analytics/stop-search/rates-table.ts). */
 export const RATE_CSV_COLUMNS = ['area', 'from', 'to', 'basis', ...RATE_DETAIL_COLUMNS, 'denominator_source'] as const;
