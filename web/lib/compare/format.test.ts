@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changeWords, formatAmount, formatDifference, formatRatio } from './format';
+import { changeWords, formatAmount, formatDifference, formatRatio, recordsLabel } from './format';
 
 describe('comparison figures in words', () => {
 	it('counts, seasonal means and signed differences', () => {
@@ -21,5 +21,13 @@ describe('comparison figures in words', () => {
 		expect(changeWords({ ratio: 1.25, ratioNote: null, difference: 5 })).toBe('up 25%');
 		expect(changeWords({ ratio: 0.9, ratioNote: null, difference: -1 })).toBe('down 10%');
 		expect(changeWords({ ratio: null, ratioNote: 'None in the comparison period, so no ratio.', difference: 3 })).toBe('None in the comparison period, so no ratio.');
+	});
+});
+
+describe('the records row of a comparison', () => {
+	it('keeps an abbreviation in capitals and says when categories are chosen', () => {
+		expect(recordsLabel('incidents', 0)).toBe('Records (street crime and ASB)');
+		expect(recordsLabel('stop_search', 2)).toBe('Records (stop and search, chosen categories)');
+		expect(recordsLabel('events', 0)).toBe('Records (timestamped incidents)');
 	});
 });

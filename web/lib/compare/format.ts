@@ -5,6 +5,7 @@
  */
 import { formatCount } from '../charts/format';
 import type { ComparedMeasure } from '$analytics/compare/query';
+import { DATASET_LABELS, type ExploreDataset } from '$analytics/explore/filters';
 
 const oneDecimal = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const twoDecimals = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -36,4 +37,15 @@ export function changeWords(m: Pick<ComparedMeasure, 'ratio' | 'ratioNote' | 'di
 	if (m.ratio === null || !Number.isFinite(m.ratio)) return m.ratioNote ?? 'no ratio';
 	const pct = Math.round((m.ratio - 1) * 100);
 	return pct === 0 ? 'about the same' : pct > 0 ? `up ${pct}%` : `down ${-pct}%`;
+}
+
+/**
+ * The records row's name in a comparison table: "Records (street crime and ASB)",
+ * "Records (stop and search, chosen categories)". Only the label's first letter is lowered, so an
+ * abbreviation (ASB) keeps its capitals.
+ */
+export function recordsLabel(dataset: ExploreDataset, chosenCategories: number): string {
+	const label = DATASET_LABELS[dataset];
+	const lowered = /^[A-Z][a-z]/.test(label) ? label.charAt(0).toLowerCase() + label.slice(1) : label;
+	return `Records (${lowered}${chosenCategories > 0 ? ', chosen categories' : ''})`;
 }
