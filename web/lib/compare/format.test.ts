@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changeWords, formatAmount, formatDifference, formatRatio, recordsLabel } from './format';
+import { changeWords, formatAmount, formatDifference, formatRatio, recordsLabel, basisWords } from './format';
 
 describe('comparison figures in words', () => {
 	it('counts, seasonal means and signed differences', () => {
@@ -29,5 +29,14 @@ describe('the records row of a comparison', () => {
 		expect(recordsLabel('incidents', 0)).toBe('Records (street crime and ASB)');
 		expect(recordsLabel('stop_search', 2)).toBe('Records (stop and search, chosen categories)');
 		expect(recordsLabel('events', 0)).toBe('Records (timestamped incidents)');
+	});
+});
+
+describe('what the comparison column holds', () => {
+	it('names the years of a seasonal average, and none without saying "0 years"', () => {
+		expect(basisWords('last-year', 1)).toBe('comparison period');
+		expect(basisWords('seasonal-3y', 3)).toBe('mean of the 3 years in the data');
+		expect(basisWords('seasonal-3y', 1)).toBe('mean of the 1 year in the data');
+		expect(basisWords('seasonal-3y', 0)).toBe('seasonal average');
 	});
 });

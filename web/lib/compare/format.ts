@@ -6,6 +6,7 @@
 import { formatCount } from '../charts/format';
 import type { ComparedMeasure } from '$analytics/compare/query';
 import { DATASET_LABELS, type ExploreDataset } from '$analytics/explore/filters';
+import type { CompareBasis } from '$analytics/compare/periods';
 
 const oneDecimal = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const twoDecimals = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -48,4 +49,15 @@ export function recordsLabel(dataset: ExploreDataset, chosenCategories: number):
 	const label = DATASET_LABELS[dataset];
 	const lowered = /^[A-Z][a-z]/.test(label) ? label.charAt(0).toLowerCase() + label.slice(1) : label;
 	return `Records (${lowered}${chosenCategories > 0 ? ', chosen categories' : ''})`;
+}
+
+/**
+ * What the comparison column holds, for a table's caption and note: "comparison period", or for
+ * the seasonal average "mean of the 2 years in the data"; with no year in the data, "seasonal
+ * average" (never "the mean of the 0 years").
+ */
+export function basisWords(basis: CompareBasis, yearsInData: number): string {
+	if (basis !== 'seasonal-3y') return 'comparison period';
+	if (yearsInData === 0) return 'seasonal average';
+	return `mean of ${yearsInData === 1 ? 'the 1 year' : `the ${yearsInData} years`} in the data`;
 }
