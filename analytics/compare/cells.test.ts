@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classOf } from '../explore/classes';
 import { defaultFilters, type ExploreFilters } from '../explore/filters';
 import { loadExploreSample, type ExploreSample } from '../explore/sample.test-setup';
-import { CHANGE_COLOURS, cellChanges, changeClasses, changeLegend } from './cells';
+import { CHANGE_COLOURS, cellChanges, changeClasses, changeLegend, comparisonColumns, withCellComparison } from './cells';
+import { comparePeriods } from './periods';
 
 let sample: ExploreSample;
 
@@ -79,5 +80,45 @@ describe('diverging classes', () => {
 		expect(changeClasses([null]).breaks).toEqual([]);
 		// All zero: t = 1, every cell "no change".
 		expect(classOf(0, changeClasses([0, 0]).breaks)).toBe(2);
+	});
+});
+
+describe('the comparison in the cell exports', () => {
+	const base = ['cell_id', 'name', 'records', 'harm'] as const;
+	const rows = [
+		{ cell_id: 'A', name: 'a', records: 7, harm: 1 },
+		{ cell_id: 'B', name: 'b', records: 0, harm: 0 },
+		{ cell_id: 'C', name: 'c', records: 2, harm: 5 }
+	];
+
+	it('names the columns with the periods: one period, or the years of the seasonal mean', () => {
+		expect(comparisonColumns(comparePeriods({ from: '2019-03', to: '2019-05' }, 'last-year'))).toEqual({
+			comparison: 'records_2018-03_to_2018-05',
+			difference: 'difference_2019-03_to_2019-05_minus_2018-03_to_2018-05'
+		});
+		expect(comparisonColumns(comparePeriods({ from: '2019-03', to: '2019-05' }, 'previous')).comparison).toBe('records_2018-12_to_2019-02');
+		// The seasonal average over the years the data covers in full (2018 only here: 2016 and 2017 are before it).
+		const seasonal = comparePeriods({ from: '2019-03', to: '2019-05' }, 'seasonal-3y', { first: '2017-12', last: '2019-11' });
+		expect(comparisonColumns(seasonal).comparison).toBe('records_2018-03_to_2018-05');
+		const all = comparePeriods({ from: '2019-03', to: '2019-05' }, 'seasonal-3y');
+		expect(comparisonColumns(all).comparison).toBe('records_mean_of_2016-03_to_2016-05_and_2017-03_to_2017-05_and_2018-03_to_2018-05');
+	});
+
+	it('puts the comparison and the difference after records; a cell absent from the comparison had 0 there', () => {
+		const periods = comparePeriods({ from: '2019-03', to: '2019-05' }, 'last-year');
+		const c = withCellComparison(rows, base, new Map([['A', 4], ['B', 3]]), periods);
+		expect(c.columns).toEqual(['cell_id', 'name', 'records', 'records_2018-03_to_2018-05', 'difference_2019-03_to_2019-05_minus_2018-03_to_2018-05', 'harm']);
+		expect(c.rows.map((r) => [r.cell_id, r[c.names.comparison], r[c.names.difference], r.harm])).toEqual([
+			['A', 4, 3, 1],
+			['B', 3, -3, 0],
+			['C', 0, 2, 5]
+		]);
+	});
+
+	it('no comparison period in the data: the columns are there, empty', () => {
+		const periods = comparePeriods({ from: '2018-01', to: '2018-03' }, 'last-year', { first: '2017-12', last: '2019-11' });
+		expect(periods.available).toBe(false);
+		const c = withCellComparison(rows, base, new Map([['A', null]]), periods);
+		expect(c.rows.every((r) => r[c.names.comparison] === null && r[c.names.difference] === null)).toBe(true);
 	});
 });

@@ -112,3 +112,41 @@ export function changeLegend(scheme: ChangeClasses, classes: ReadonlyArray<numbe
 	if (none > 0) items.push({ class: null, colour: NO_VALUE_COLOUR, from: null, to: null, label: 'No value', cells: none });
 	return items;
 }
+
+/** The column (CSV) and property (GeoJSON) names of a comparison in the map's cell exports, named with the periods. */
+export interface ComparisonColumns {
+	/** The comparison period's records, e.g. `records_2018-03_to_2018-05` (seasonal: `records_mean_of_…_and_…`). */
+	comparison: string;
+	/** Records this period less the comparison, e.g. `difference_2019-03_to_2019-05_minus_2018-03_to_2018-05`. */
+	difference: string;
+}
+
+const span = (p: { from: string; to: string }) => `${p.from}_to_${p.to}`;
+
+export function comparisonColumns(periods: Comparison): ComparisonColumns {
+	const used = periods.used.length > 0 ? periods.used : periods.periods;
+	const what = used.length === 1 ? span(used[0]) : `mean_of_${used.map(span).join('_and_')}`;
+	return { comparison: `records_${what}`, difference: `difference_${span(periods.current)}_minus_${what}` };
+}
+
+/**
+ * The cells' rows (table or GeoJSON properties) with the comparison beside their `records`: the
+ * comparison period's records (the mean for the seasonal average; 0 for a cell with no records
+ * in it; null when the data has no comparison period) and the difference, records − comparison.
+ * `columns` is `base` with the two names put right after `records`, as the table shows them.
+ */
+export function withCellComparison<R extends { cell_id: string; records: number }>(
+	rows: readonly R[],
+	base: readonly string[],
+	comparison: ReadonlyMap<string, number | null>,
+	periods: Comparison
+): { names: ComparisonColumns; columns: string[]; rows: Array<R & Record<string, number | null>> } {
+	const names = comparisonColumns(periods);
+	const at = base.indexOf('records') + 1;
+	const columns = at > 0 ? [...base.slice(0, at), names.comparison, names.difference, ...base.slice(at)] : [...base, names.comparison, names.difference];
+	const out = rows.map((r) => {
+		const c = !periods.available ? null : comparison.has(r.cell_id) ? (comparison.get(r.cell_id) ?? null) : 0;
+		return { ...r, [names.comparison]: c, [names.difference]: c === null ? null : r.records - c } as R & Record<string, number | null>;
+	});
+	return { names, columns, rows: out };
+}

@@ -18,6 +18,9 @@ describe('numbers rounded as shown', () => {
 		expect(asShown(1234567.891, (v) => whole.format(v))).toBe('1234568');
 		expect(asShown(0.5, (v) => fixed3.format(v))).toBe('0.500');
 		expect(asShown(-0.0512, (v) => `\u2212${Math.abs(v).toFixed(2)}`)).toBe('-0.05');
+		// A signed difference ("+12", "−5") is written as a number, not a neutralised formula.
+		expect(asShown(12, (v) => `${v > 0 ? '+' : '\u2212'}${Math.abs(v)}`)).toBe('12');
+		expect(toCsv([{ d: 12 }, { d: -5 }], ['d'], { d: (v) => `${v > 0 ? '+' : '\u2212'}${Math.abs(v)}` })).toBe('d\r\n12\r\n-5\r\n');
 	});
 
 	it('text that is not a number stays as shown; non-numbers and missing formats pass through', () => {

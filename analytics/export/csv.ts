@@ -30,13 +30,14 @@ export type ColumnFormats = Readonly<Record<string, NumberFormat | undefined>>;
 
 /**
  * A number as `format` shows it, as CSV text: thousands separators dropped, a typographic minus
- * (U+2212) made ASCII. Text that does not read as a number ("—", "< 0.001") is kept as shown;
+ * (U+2212) made ASCII, a leading plus sign dropped. Text that does not read as a number ("—", "< 0.001") is kept as shown;
  * non-numbers and non-finite values pass through unchanged.
  */
 export function asShown(value: unknown, format: NumberFormat | undefined): unknown {
 	if (!format || typeof value !== 'number' || !Number.isFinite(value)) return value;
 	const text = format(value).trim();
-	const plain = text.replace(/,/g, '').replace(/\u2212/g, '-');
+	// A signed difference shown "+12" is the number 12 (and not a formula to neutralise).
+	const plain = text.replace(/,/g, '').replace(/\u2212/g, '-').replace(/^\+/, '');
 	return NUMBER.test(plain) ? plain : text;
 }
 

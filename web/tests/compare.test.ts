@@ -5,11 +5,14 @@
  * worked out here from the raw police.uk CSV rows (web/tests/expected.ts), harm with the CCHI
  * weights of the model file. No ratio is ever shown as Infinity or NaN.
  */
-import { readFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser, waitForApp, type TestBrowser } from './browser';
 import { countedStreetRows, streetFigures } from './expected';
+import { parseCsv } from './csv';
 
 const baseUrl = inject('baseUrl');
 const street = streetFigures();
@@ -30,7 +33,28 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await browser?.close();
+	rmSync(tmp, { recursive: true, force: true });
 });
+
+const tmp = mkdtempSync(join(tmpdir(), 'clearsight-compare-'));
+
+/** Save the download `trigger` makes; its text. */
+async function downloaded(trigger: () => Promise<void>): Promise<string> {
+	const [d] = (await Promise.all([page.waitForEvent('download'), trigger()])) as [Download, void];
+	const path = join(tmp, d.suggestedFilename());
+	await d.saveAs(path);
+	return readFileSync(path, 'utf8');
+}
+
+/** Located street rows per LSOA in [from, to], from the raw CSVs. */
+function perLsoa(from: string, to: string): Map<string, number> {
+	const m = new Map<string, number>();
+	for (const r of countedStreetRows()) if (r.Month >= from && r.Month <= to && r['LSOA code']) m.set(r['LSOA code'], (m.get(r['LSOA code']) ?? 0) + 1);
+	return m;
+}
+
+/** A number as a table shows it ("1,234", "−5", "+3", "—"), as the CSV writes it. */
+const asCsv = (t: string) => (t === '—' ? '' : t.replace(/,/g, '').replace('−', '-').replace(/^\+/, ''));
 
 /** Months from `from` to `to` inclusive, as YYYY-MM (the test's own arithmetic). */
 function monthsBetween(from: string, to: string): string[] {
@@ -209,13 +233,8 @@ describe('the map coloured by change', () => {
 		await page.locator('[data-testid="map"][data-state="idle"]').waitFor({ timeout: 60_000 });
 		await page.waitForFunction(() => document.querySelector('.legend-box')?.getAttribute('aria-busy') === 'false', null, { timeout: 60_000 });
 		// Expected: located street rows per LSOA in each period, from the raw CSVs.
-		const count = (from: string, to: string) => {
-			const m = new Map<string, number>();
-			for (const r of countedStreetRows()) if (r.Month >= from && r.Month <= to && r['LSOA code']) m.set(r['LSOA code'], (m.get(r['LSOA code']) ?? 0) + 1);
-			return m;
-		};
-		const now = count('2019-03', '2019-05');
-		const then = count('2018-03', '2018-05');
+		const now = perLsoa('2019-03', '2019-05');
+		const then = perLsoa('2018-03', '2018-05');
 		const more = page.locator('[data-testid="cells-table"] ~ p button, .table-wrap + p button').filter({ hasText: /^Show/ });
 		while ((await more.count()) > 0) await more.first().click();
 		const rows = await page.locator('[data-testid="cells-table"] tbody tr').evaluateAll((trs) =>
@@ -244,6 +263,54 @@ describe('the map coloured by change', () => {
 		for (const words of ['Fall of', 'Fall of less than', 'No change', 'Rise of less than']) expect(legend).toContain(words);
 		const colours = await page.locator('[data-testid="legend"] li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-colour')));
 		expect(colours.slice(0, 5)).toEqual(['#0571b0', '#92c5de', '#f7f7f7', '#f4a582', '#ca0020']);
+		// The cells CSV carries the comparison after records, named with the periods, as the table shows it.
+		const [header, ...body] = parseCsv(await downloaded(() => page.locator('[data-testid="export-csv"]').click())).filter((r) => r.length > 1);
+		const cmp = 'records_2018-03_to_2018-05';
+		const diff = 'difference_2019-03_to_2019-05_minus_2018-03_to_2018-05';
+		expect(header.slice(header.indexOf('records'), header.indexOf('records') + 3)).toEqual(['records', cmp, diff]);
+		const byCell = new Map(body.map((r) => [r[header.indexOf('cell_id')], r]));
+		expect(byCell.size).toBe(rows.length);
+		for (const r of rows) {
+			const csv = byCell.get(r.cell)!;
+			expect([csv[header.indexOf(cmp)], csv[header.indexOf(diff)]], r.cell).toEqual([asCsv(r.comparison), asCsv(r.value)]);
+			expect(csv[header.indexOf('value')], r.cell).toBe(asCsv(r.value)); // a signed difference written as a number
+		}
+		expect(browser.takeProblems()).toEqual([]);
+	});
+
+	it('a comparison chosen on the count layer: the cells CSV and GeoJSON carry each cell’s records in the comparison period and the difference', async () => {
+		await page.goto(`${baseUrl}/map?ds=incidents&from=2019-03&to=2019-05&compare=previous&layer=lsoa`);
+		await waitForApp(page, 60_000);
+		await page.waitForFunction(() => (document.querySelector('.map-area')?.getAttribute('data-drawn') ?? '').includes('"lsoa"'), null, { timeout: 60_000 });
+		await page.locator('[data-testid="map"][data-state="idle"]').waitFor({ timeout: 60_000 });
+		const now = perLsoa('2019-03', '2019-05');
+		const then = perLsoa('2018-12', '2019-02');
+		const cmp = 'records_2018-12_to_2019-02';
+		const diff = 'difference_2019-03_to_2019-05_minus_2018-12_to_2019-02';
+		const [header, ...body] = parseCsv(await downloaded(() => page.locator('[data-testid="export-csv"]').click())).filter((r) => r.length > 1);
+		expect(header.slice(header.indexOf('records'), header.indexOf('records') + 3)).toEqual(['records', cmp, diff]);
+		const col = (r: string[], c: string) => Number(r[header.indexOf(c)]);
+		const cells = new Set(body.map((r) => r[header.indexOf('cell_id')]));
+		for (const id of now.keys()) expect(cells.has(id), id).toBe(true);
+		let differs = 0;
+		for (const r of body) {
+			const id = r[header.indexOf('cell_id')];
+			const a = now.get(id) ?? 0;
+			const b = then.get(id) ?? 0;
+			expect([col(r, 'records'), col(r, cmp), col(r, diff)], id).toEqual([a, b, a - b]);
+			if (a !== b) differs++;
+		}
+		expect(differs).toBeGreaterThan(0);
+		const geo = JSON.parse(await downloaded(() => page.locator('[data-testid="export-geojson"]').click())) as {
+			clearsight: { comparison?: { basis: string; periods: string } };
+			features: Array<{ properties: Record<string, unknown> }>;
+		};
+		expect(geo.clearsight.comparison).toEqual({ basis: 'previous', periods: 'March–May 2019 against December 2018–February 2019' });
+		expect(geo.features.length).toBe(body.length);
+		for (const f of geo.features) {
+			const id = f.properties.cell_id as string;
+			expect([f.properties.records, f.properties[cmp], f.properties[diff]], id).toEqual([now.get(id) ?? 0, then.get(id) ?? 0, (now.get(id) ?? 0) - (then.get(id) ?? 0)]);
+		}
 		expect(browser.takeProblems()).toEqual([]);
 	});
 

@@ -86,6 +86,12 @@ export interface LayerMeta {
 	source: string;
 	breaks: readonly number[];
 	colours: readonly string[];
+	/**
+	 * A period comparison: its words and basis (in the `clearsight` member) and, per cell id, the
+	 * properties added to that cell (the comparison's records and the difference, named with the
+	 * periods: analytics/compare/cells.ts withCellComparison).
+	 */
+	comparison?: { words: string; basis: string; properties: ReadonlyMap<string, Readonly<Record<string, number | null>>> } | null;
 }
 
 export interface CellLayer {
@@ -168,13 +174,14 @@ export function layerGeoJson(layer: CellLayer, meta: LayerMeta): string {
 			class_breaks: meta.breaks,
 			class_colours: meta.colours,
 			cells_without_geometry: layer.missing.length,
-			force_area: meta.forceArea ? { name: meta.forceArea.name, outline: meta.forceArea.outline } : null
+			force_area: meta.forceArea ? { name: meta.forceArea.name, outline: meta.forceArea.outline } : null,
+			...(meta.comparison ? { comparison: { basis: meta.comparison.basis, periods: meta.comparison.words } } : {})
 		},
 		features: layer.features.map((f) => ({
 			type: 'Feature',
 			id: f.id,
 			geometry: f.geometry,
-			properties: { ...f.properties }
+			properties: { ...f.properties, ...(meta.comparison?.properties.get(f.properties.cell_id) ?? {}) }
 		}))
 	};
 	return JSON.stringify(out);

@@ -180,6 +180,26 @@ describe('the layer, its legend and its exports', () => {
 		});
 	});
 
+	it('a comparison adds its properties to the named cells and its periods to the clearsight member; no comparison adds nothing', () => {
+		const cells: MapCell[] = [
+			{ id: 'a', name: null, records: 4, recordsOutside: 0, inForceArea: null, harm: 0, population: null, value: 4 },
+			{ id: 'b', name: null, records: 1, recordsOutside: 0, inForceArea: null, harm: 0, population: null, value: 1 }
+		];
+		const square = { type: 'Polygon' as const, coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]] as [number, number][]] };
+		const layer = buildCellLayer(cells, new Map(cells.map((c) => [c.id, square])), scheme);
+		const meta = { level: 'lsoa' as const, measure: 'count' as const, measureLabel: 'Count', filters: '', source: '', breaks: scheme.breaks, colours: scheme.colours };
+		const plain = JSON.parse(layerGeoJson(layer, meta));
+		expect(plain.clearsight.comparison).toBeUndefined();
+		expect(Object.keys(plain.features[0].properties)).not.toContain('records_2018-03_to_2018-05');
+		const properties = new Map([['a', { 'records_2018-03_to_2018-05': 6, d: -2 }]]);
+		const compared = JSON.parse(layerGeoJson(layer, { ...meta, comparison: { words: 'March–May 2019 against March–May 2018', basis: 'last-year', properties } }));
+		expect(compared.clearsight.comparison).toEqual({ basis: 'last-year', periods: 'March–May 2019 against March–May 2018' });
+		expect(compared.features.map((f: { properties: Record<string, unknown> }) => [f.properties.cell_id, f.properties.records, f.properties['records_2018-03_to_2018-05'], f.properties.d])).toEqual([
+			['a', 4, 6, -2],
+			['b', 1, undefined, undefined]
+		]);
+	});
+
 	it('counts cells per legend class and lists cells without a value', () => {
 		const cells: MapCell[] = [
 			{ id: 'a', name: null, records: 1, recordsOutside: 0, inForceArea: null, harm: 0, population: null, value: 1 },

@@ -4,16 +4,20 @@
  * period, categories, legend, north arrow, scale bar and the data's sources and licences.
  * File names: `clearsight-map-<level>-<measure or hotspots>-<dataset>[-from-…][-to-…]`.
  */
-import { toCsv, type ColumnFormats } from '$analytics/export/csv';
+import { asShown, toCsv, type ColumnFormats } from '$analytics/export/csv';
+import type { Row } from '$analytics/runner';
 import { formatCount } from '$lib/charts/format';
 import type { CellLevel, ExploreFilters, Measure } from '$analytics/explore/filters';
 import type { Classes } from '$analytics/explore/classes';
-import { CELL_TABLE_COLUMNS, layerGeoJson, type CellLayer, type CellTableRow, type ForceAreaShape, type GiStarResult } from '$analytics/explore/map';
+import { CELL_TABLE_COLUMNS, cellTableRows, layerGeoJson, type CellLayer, type CellTableRow, type ForceAreaShape, type GiStarResult } from '$analytics/explore/map';
 import { downloadBlob, downloadCsv } from '$lib/app/download';
 import { exportStem } from '../export-name';
 import type { MapMode } from './layer-query';
 import type { MapApi } from './types';
 import { wrapText } from '$lib/briefing/captions';
+import { withCellComparison } from '$analytics/compare/cells';
+import type { Comparison } from '$analytics/compare/periods';
+import { formatAmount, formatDifference } from '$lib/compare/format';
 import type { ScaleBar } from '$lib/briefing/scale-bar';
 
 /** The file name stem of the map's downloads. */
@@ -37,6 +41,30 @@ export interface GeoJsonExport {
 	filters: string;
 	source: string;
 	classes: Classes | null;
+	/** The period comparison chosen (values mode): its columns are added to each cell's properties. */
+	comparison?: CellsComparison | null;
+}
+
+/** A period comparison of the cells: each cell's records in the comparison period, and the periods compared. */
+export interface CellsComparison {
+	values: ReadonlyMap<string, number | null>;
+	periods: Comparison;
+}
+
+/**
+ * The comparison's formats, the ones the table and the comparison panel show: the comparison's
+ * records as formatAmount (whole, or a seasonal mean to one decimal), the difference as
+ * formatDifference (the change measure's value), each written as a plain number by toCsv.
+ */
+function comparisonFormats(names: { comparison: string; difference: string }): ColumnFormats {
+	return { [names.comparison]: (v) => formatAmount(v), [names.difference]: (v) => formatDifference(v) };
+}
+
+/** The cells table's rows and columns, with the comparison's two columns after `records` when one is chosen. */
+export function cellsTable(rows: readonly CellTableRow[], formatValue: (v: number) => string, comparison?: CellsComparison | null): { rows: readonly Row[]; columns: readonly string[]; formats: ColumnFormats } {
+	if (!comparison) return { rows, columns: CELL_TABLE_COLUMNS, formats: cellFormats(formatValue) };
+	const c = withCellComparison(rows, CELL_TABLE_COLUMNS, comparison.values, comparison.periods);
+	return { rows: c.rows, columns: c.columns, formats: { ...cellFormats(formatValue), ...comparisonFormats(c.names) } };
 }
 
 export function downloadLayerGeoJson(e: GeoJsonExport): void {
@@ -51,7 +79,8 @@ export function downloadLayerGeoJson(e: GeoJsonExport): void {
 		filters: e.filters,
 		source: e.source,
 		breaks: e.classes?.breaks ?? [],
-		colours: e.classes?.colours ?? []
+		colours: e.classes?.colours ?? [],
+		comparison: e.comparison && e.mode === 'values' ? geoJsonComparison(e.layer, e.comparison) : null
 	});
 	downloadBlob(`${e.stem}.geojson`, new Blob([text], { type: 'application/geo+json' }));
 }
@@ -65,9 +94,31 @@ export function cellFormats(formatValue: (v: number) => string): ColumnFormats {
 	return { records: formatCount, records_outside: formatCount, harm: formatCount, population: formatCount, value: formatValue };
 }
 
-/** The cells table as shown (CELL_TABLE_COLUMNS), numbers rounded as on screen (toCsv formats). */
-export function downloadCellsCsv(stem: string, rows: readonly CellTableRow[], formatValue: (v: number) => string = formatCount): void {
-	downloadCsv(`${stem}.csv`, toCsv(rows, CELL_TABLE_COLUMNS, cellFormats(formatValue)));
+/**
+ * The comparison's properties of each cell for the GeoJSON, rounded as the table shows them
+ * (asShown, read back as numbers), and the periods in words.
+ */
+function geoJsonComparison(layer: CellLayer, comparison: CellsComparison) {
+	const c = withCellComparison(cellTableRows(layer), [], comparison.values, comparison.periods);
+	const formats = comparisonFormats(c.names);
+	const shown = (v: number | null, name: string) => (v === null ? null : Number(asShown(v, formats[name])));
+	const properties = new Map(
+		c.rows.map((r) => [r.cell_id, { [c.names.comparison]: shown(r[c.names.comparison], c.names.comparison), [c.names.difference]: shown(r[c.names.difference], c.names.difference) }])
+	);
+	return { words: comparison.periods.words, basis: comparison.periods.basis, properties };
+}
+
+/**
+ * The cells table as shown (CELL_TABLE_COLUMNS), numbers rounded as on screen (toCsv formats);
+ * with a comparison, its records and the difference after `records`, named with the periods.
+ */
+export function cellsCsvText(rows: readonly CellTableRow[], formatValue: (v: number) => string = formatCount, comparison?: CellsComparison | null): string {
+	const t = cellsTable(rows, formatValue, comparison);
+	return toCsv(t.rows, t.columns, t.formats);
+}
+
+export function downloadCellsCsv(stem: string, rows: readonly CellTableRow[], formatValue: (v: number) => string = formatCount, comparison?: CellsComparison | null): void {
+	downloadCsv(`${stem}.csv`, cellsCsvText(rows, formatValue, comparison));
 }
 
 const HOT_SPOT_COLUMNS = ['cell_id', 'total', 'z', 'p', 'q', 'bin', 'class', 'confidence', 'trend', 'trend_s', 'trend_p'] as const;
