@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changeWords, formatAmount, formatDifference, formatRatio, recordsLabel, basisWords } from './format';
+import { changeWords, formatAmount, formatDifference, formatRatio, recordsLabel, basisWords, formatShownDifference } from './format';
 
 describe('comparison figures in words', () => {
 	it('counts, seasonal means and signed differences', () => {
@@ -38,5 +38,19 @@ describe('what the comparison column holds', () => {
 		expect(basisWords('seasonal-3y', 3)).toBe('mean of the 3 years in the data');
 		expect(basisWords('seasonal-3y', 1)).toBe('mean of the 1 year in the data');
 		expect(basisWords('seasonal-3y', 0)).toBe('seasonal average');
+	});
+});
+
+describe('a row that adds up as shown', () => {
+	it('takes the difference of the rounded values where they are shown rounded', () => {
+		// Harm: 114,772.4 against 99,742.0 (their exact difference 15,030.4 − … rounds differently).
+		const m = { current: 114772.4, comparison: 99741.5, difference: 114772.4 - 99741.5 };
+		expect(formatAmount(m.current, { round: true })).toBe('114,772');
+		expect(formatAmount(m.comparison, { round: true })).toBe('99,742');
+		expect(formatDifference(m.difference, { round: true })).toBe('+15,031');
+		expect(formatShownDifference(m, { round: true })).toBe('+15,030');
+		// Not rounded: the exact difference, and none without a comparison.
+		expect(formatShownDifference({ current: 5, comparison: 3.5, difference: 1.5 })).toBe('+1.5');
+		expect(formatShownDifference({ current: 5, comparison: null, difference: null }, { round: true })).toBe('—');
 	});
 });

@@ -26,6 +26,18 @@ export function formatDifference(value: number | null, options: { round?: boolea
 	return `${value > 0 ? '+' : '−'}${abs}`;
 }
 
+/**
+ * A measure's difference as a table row shows it: with `round` (harm, shown as whole days), the
+ * difference of the two rounded values, so the row adds up as printed (114,772 − 99,742 is shown
+ * as +15,030, not the rounded exact +15,029).
+ */
+export function formatShownDifference(m: Pick<ComparedMeasure, 'current' | 'comparison' | 'difference'>, options: { round?: boolean } = {}): string {
+	if (options.round && m.comparison !== null && Number.isFinite(m.comparison) && Number.isFinite(m.current)) {
+		return formatDifference(Math.round(m.current) - Math.round(m.comparison), options);
+	}
+	return formatDifference(m.difference, options);
+}
+
 /** A ratio to two decimals (1.25 → "1.25"); no ratio → its reason in words. */
 export function formatRatio(m: Pick<ComparedMeasure, 'ratio' | 'ratioNote'>): string {
 	if (m.ratio === null || !Number.isFinite(m.ratio)) return m.ratioNote ? 'no ratio' : '—';
