@@ -43,7 +43,7 @@ describe('what the comparison column holds', () => {
 
 describe('a row that adds up as shown', () => {
 	it('takes the difference of the rounded values where they are shown rounded', () => {
-		// Harm: 114,772.4 against 99,742.0 (their exact difference 15,030.4 − … rounds differently).
+		// Harm 114,772.4 against 99,741.5: shown 114,772 and 99,742; the exact difference 15,030.9 rounds to +15,031.
 		const m = { current: 114772.4, comparison: 99741.5, difference: 114772.4 - 99741.5 };
 		expect(formatAmount(m.current, { round: true })).toBe('114,772');
 		expect(formatAmount(m.comparison, { round: true })).toBe('99,742');
