@@ -117,6 +117,8 @@ describe('coverage by the data', () => {
 		const s = comparePeriods({ from: '2023-03', to: '2023-05' }, 'seasonal-3y', data);
 		expect(s.available).toBe(false);
 		expect(s.notes[0]).toMatch(/^No comparison: none of the 3 earlier years/);
+		// One clause for years missing for the same reason, no parentheses inside parentheses.
+		expect(s.notes[0]).toBe('No comparison: none of the 3 earlier years is fully in the data: March–May in 2020, 2021 and 2022 have no data (the data starts in June 2022).');
 	});
 	it('one covered year: "from 1 year"', () => {
 		const c = comparePeriods({ from: '2024-03', to: '2024-05' }, 'seasonal-3y', data);

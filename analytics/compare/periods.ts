@@ -163,6 +163,19 @@ function whyMissing(p: ComparisonPeriod, data?: DataCoverage | null): string {
 }
 
 /**
+ * Why several periods are missing, in one clause when they share the reason ("October–December in
+ * 2019, 2020 and 2021 have no data (the data starts in January 2022)"), else one clause each.
+ */
+function whyAllMissing(missing: ComparisonPeriod[], data?: DataCoverage | null): string {
+	const reasons = new Set(missing.map((p) => whyMissing({ ...p, label: '' }, data)));
+	if (missing.length > 1 && data && reasons.size === 1) {
+		const edge = whyMissing({ ...missing[0], label: '' }, data).replace(/^ (has no data|is only partly in the data) /, '');
+		return `${periodsWords(missing)} ${missing[0].coverage === 'none' ? 'have no data' : 'are only partly in the data'} ${edge}`;
+	}
+	return listWords(missing.map((p) => whyMissing(p, data)));
+}
+
+/**
  * The comparison of `current` on `basis`, checked against the months the data holds.
  * Throws a RangeError for a malformed period (not `YYYY-MM`, or `to` before `from`).
  */
@@ -178,7 +191,7 @@ export function comparePeriods(current: MonthRange, basis: CompareBasis, data?: 
 	const words = `${currentWords} against ${against}`;
 	const notes: string[] = [];
 	if (basis === 'seasonal-3y') {
-		if (used.length === 0) notes.push(`No comparison: none of the ${SEASONAL_YEARS} earlier years is fully in the data (${listWords(missing.map((p) => whyMissing(p, data)))}).`);
+		if (used.length === 0) notes.push(`No comparison: none of the ${SEASONAL_YEARS} earlier years is fully in the data: ${whyAllMissing(missing, data)}.`);
 		else if (missing.length > 0)
 			notes.push(
 				`A ${SEASONAL_YEARS}-year average from ${used.length === 1 ? '1 year' : `${used.length} years`} (${periodsWords(used)}): ${listWords(missing.map((p) => whyMissing(p, data)))}.`
