@@ -32,6 +32,7 @@ describe('categoriesText', () => {
 	it('says all and how many when none is chosen', () => {
 		expect(categoriesText('incidents', [], 14)).toBe('Crime type: all 14');
 		expect(categoriesText('stop_search', [], 6)).toBe('Object of search: all 6');
+		expect(categoriesText('incidents', [], 1)).toBe('Crime type: all (the data holds one)');
 	});
 });
 

@@ -32,12 +32,13 @@ export function periodText(period: MonthRange, months: number, whole = false): s
 }
 
 /**
- * The categories by name: "Crime type: all 14", "Crime type: Burglary, Robbery". Every chosen
+ * The categories by name: "Crime type: all 14", "Crime type: Burglary, Robbery" ("all (the data
+ * holds one)" rather than "all 1"). Every chosen
  * category is named (a printed page cannot open a list), in the order given.
  */
 export function categoriesText(dataset: ExploreDataset, chosen: readonly string[], available: number): string {
 	const what = CATEGORY_LABEL[dataset];
-	if (chosen.length === 0) return `${what}: all ${available}`;
+	if (chosen.length === 0) return available === 1 ? `${what}: all (the data holds one)` : `${what}: all ${available}`;
 	return `${what}: ${chosen.map((c) => categoryLabel(c)).join(', ')}`;
 }
 
