@@ -91,8 +91,17 @@ describe('briefing pack', () => {
 		url = `${baseUrl}/briefing?${params}`;
 		await page.goto(url);
 		await waitForApp(page);
+		// While any section is still working, the print button says to wait (read in one step with the state).
+		await page.waitForSelector('[data-testid="briefing"]', { state: 'attached', timeout: 60_000 });
+		const early = await page.evaluate(() => ({
+			state: document.querySelector('[data-testid="briefing"]')?.getAttribute('data-state'),
+			status: document.querySelector('[data-testid="print-status"]')?.textContent?.trim() ?? null
+		}));
+		expect(early.status).not.toBeNull();
+		if (early.state !== 'ready') expect(early.status).toMatch(/^Still gathering the sections/);
 		await page.waitForSelector('[data-testid="briefing"][data-state="ready"]', { timeout: 120_000 });
 		await page.waitForSelector('[data-testid="briefing-map"][data-state="ready"] svg [data-testid="scale-bar"]', { timeout: 60_000 });
+		expect((await page.textContent('[data-testid="print-status"]'))?.trim()).toBe('');
 
 		expect(await page.textContent('[data-testid="briefing-title"]')).toBe('Sector 2 tasking briefing');
 		expect(await page.textContent('[data-testid="briefing-period"]')).toBe('March–May 2019 (3 months)');
@@ -223,6 +232,32 @@ describe('briefing pack', () => {
 		expect(squash(all)).toContain(squash(attribution!));
 		expect(squash(link!)).toBe(squash(url));
 		expect(squash(all)).toContain(squash(url));
+		expect(browser.takeProblems()).toEqual([]);
+	});
+
+	it('a source with one year of data (Lancashire): the comparison asked for says why there is none', async () => {
+		await page.goto(`${baseUrl}/briefing?source=lancashire-asb&from=2022-10&to=2022-12&compare=last-year`);
+		await waitForApp(page);
+		await page.waitForSelector('[data-testid="briefing"][data-state="ready"]', { timeout: 120_000 });
+		// What changed shows this period only, and says why (the data starts in January 2022).
+		expect(await page.locator('[data-testid="briefing-change-table"] thead th').count()).toBe(2);
+		expect(await page.textContent('[data-testid="briefing-change-note"]')).toBe('No comparison: October–December 2021 has no data (the data starts in January 2022).');
+		// One category in the data; no "0 years" in the exceptions' words.
+		expect(await page.textContent('[data-testid="briefing-categories"]')).toBe('Crime type: all (the data holds one)');
+		const exceptionsText = (await page.textContent('[data-testid="briefing-exceptions"]')) ?? '';
+		expect(exceptionsText).toContain('against the same months of earlier years (none is in the data)');
+		expect(exceptionsText).not.toMatch(/\b0 years\b/);
+		expect(browser.takeProblems()).toEqual([]);
+	});
+
+	it('a source with no street records (Chicago): the priorities section says why it is empty', async () => {
+		await page.goto(`${baseUrl}/briefing?source=chicago-assaults&from=2017-06&to=2017-08&compare=last-year`);
+		await waitForApp(page);
+		await page.waitForSelector('[data-testid="briefing"][data-state="ready"]', { timeout: 120_000 });
+		const headings = await page.locator('[data-testid="briefing"] h2').allTextContents();
+		expect(headings).toContain('Top priority areas');
+		expect(await page.textContent('[data-testid="briefing-priorities-none"]')).toMatch(/^\s*Not scored for this data source/);
+		expect(await page.textContent('[data-testid="briefing-categories"]')).toBe('Category: all (the data holds one)');
 		expect(browser.takeProblems()).toEqual([]);
 	});
 
