@@ -157,6 +157,8 @@ describe('an injected spike', () => {
 
 	it('the CSV has the table’s rows and numbers as shown', async () => {
 		const [download] = (await Promise.all([page.waitForEvent('download'), page.getByTestId('exceptions-csv').click()])) as [Download, void];
+		// Named by the source's id (a single served extract is "extract"), the dataset and the period.
+		expect(download.suggestedFilename()).toMatch(/^clearsight-exceptions-extract-incidents-\d{4}-\d{2}-to-\d{4}-\d{2}\.csv$/);
 		const path = join(tmp, download.suggestedFilename());
 		await download.saveAs(path);
 		const csv = parseCsv(readFileSync(path, 'utf8')).filter((r) => r.length > 1);
