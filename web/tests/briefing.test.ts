@@ -108,6 +108,9 @@ describe('briefing pack', () => {
 		expect((await page.textContent('[data-testid="briefing-comparison"]'))?.trim()).toBe('Same period last year: March–May 2019 against March–May 2018');
 		expect(await page.textContent('[data-testid="briefing-categories"]')).toBe('Crime type: Other theft, Theft from the person');
 		expect(await page.textContent(`[data-testid="briefing-priorities"] tr[data-area="${topArea}"] [data-col="review"]`)).toContain(reason);
+		// The forecast is for the month after the briefing's assessment month (trained up to May 2019), not after the data (November 2019).
+		expect(await page.textContent('[data-testid="briefing-forecast"]')).toContain('Street records expected in Jun 2019');
+		expect(await page.textContent('[data-testid="briefing-forecast-table"] caption')).toContain('Jun 2019');
 	});
 
 	it('counts what changed as the raw police.uk files do', async () => {
