@@ -19,11 +19,11 @@ afterAll(async () => {
 	await sample?.runner.close();
 });
 
-/** Records per category in [from, to] straight from the base table (the test's own SQL; months are constants of this test). */
+/** Records per category in [from, to] straight from the base table (the test's own SQL, every value bound). */
 async function direct(f: ExploreFilters, from: string, to: string): Promise<Map<string | null, number>> {
 	const cat = f.dataset === 'stop_search' ? 'object_of_search' : 'category';
-	const where = [`month BETWEEN '${from}' AND '${to}'`];
-	const params: string[] = [];
+	const where = ['month BETWEEN ? AND ?'];
+	const params: Array<string | number> = [from, to];
 	if (f.categories.length) {
 		where.push(`${cat} IN (${f.categories.map(() => '?').join(',')})`);
 		params.push(...f.categories);
@@ -32,7 +32,10 @@ async function direct(f: ExploreFilters, from: string, to: string): Promise<Map<
 		where.push(`lsoa_code IN (${f.area.ids.map(() => '?').join(',')})`);
 		params.push(...f.area.ids);
 	}
-	if (f.bbox) where.push(`longitude BETWEEN ${f.bbox[0]} AND ${f.bbox[2]} AND latitude BETWEEN ${f.bbox[1]} AND ${f.bbox[3]}`);
+	if (f.bbox) {
+		where.push('longitude BETWEEN ? AND ? AND latitude BETWEEN ? AND ?');
+		params.push(f.bbox[0], f.bbox[2], f.bbox[1], f.bbox[3]);
+	}
 	const rows = await sample.runner.rows<{ c: string | null; n: number }>(`SELECT ${cat} AS c, count(*)::INTEGER AS n FROM ${f.dataset} WHERE ${where.join(' AND ')} GROUP BY 1`, params);
 	return new Map(rows.map((r) => [r.c, Number(r.n)]));
 }
