@@ -10,3 +10,4 @@ export * from './text-scan';
 export * from './force-area';
 export * from './csv-columns';
 export * from './dataset-entry';
+export * from './crs';
