@@ -13,10 +13,16 @@ export interface HarmWeightsModel {
 	title: string;
 	/** Unit of every weight, e.g. "days of imprisonment (CCHI)". */
 	unit: string;
+	/** The earlier version this one refines: same id, category weights and exclusions (see {@link servesReference}). */
+	refines?: { id: string; version: string; file: string; note: string };
 	source: { citation: string; derived_by: string; file: string; licence: string };
+	/** Where the subgroup weights come from (required with them). */
+	subgroup_source?: { file: string; counts: string; derived_by: string };
 	method: string;
 	caveats: string[];
 	weights: Array<{ category: string; weight: number; basis: 'source' | 'floor'; note?: string }>;
+	/** Finer weights per Home Office offence subgroup (records' `offence_subgroup`), each under its police.uk category. */
+	subgroup_weights?: Array<{ category: string; subgroup: string; weight: number; national_count?: number; note?: string }>;
 	exclusions: Array<{ category: string; reason: string }>;
 }
 
@@ -82,4 +88,100 @@ export function harmWeightRows(model: HarmWeightsModel): HarmWeightRow[] {
 /** The parameter list of {@link HARM_WEIGHTS_INSERT_SQL} for one row. */
 export function harmWeightParams(row: HarmWeightRow): [string, number | null, string | null, boolean, string | null] {
 	return [row.category, row.weight, row.basis, row.excluded, row.exclusion_reason];
+}
+
+/**
+ * Whether `table` may stand for the harm-weight table a model references (`ref`, e.g. a THR
+ * model's `harm_weights`): the same id and version, or a later version of the same id that
+ * declares it `refines` the referenced one (the same category weights and exclusions plus
+ * subgroup weights; models/harm-weights tests check the refinement). So a model published with
+ * cchi-police-uk 1.0.0 scores police.uk data identically with 2.0.0, and a force's records that
+ * carry an offence subgroup with the finer weights.
+ */
+export function servesReference(ref: { id: string; version: string }, table: Pick<HarmWeightsModel, 'id' | 'version' | 'refines'>): boolean {
+	if (table.id !== ref.id) return false;
+	return table.version === ref.version || (table.refines?.id === ref.id && table.refines.version === ref.version);
+}
+
+/** One row of the `harm_subgroup_weights` table: a Home Office offence subgroup's weight under its category. */
+export interface HarmSubgroupWeightRow {
+	/** police.uk crime type the subgroup belongs to (a record's `category` must equal it for the weight to apply). */
+	category: string;
+	/** Home Office offence subgroup, as records carry it in `offence_subgroup`. */
+	subgroup: string;
+	/** Harm weight in the model's unit. */
+	weight: number;
+}
+
+/** The `harm_subgroup_weights` table: read by every harm query when `incidents` has `offence_subgroup`. */
+export const HARM_SUBGROUP_WEIGHTS_TABLE = 'harm_subgroup_weights';
+
+export const HARM_SUBGROUP_WEIGHTS_TABLE_SQL =
+	'CREATE OR REPLACE TABLE harm_subgroup_weights (category VARCHAR NOT NULL, subgroup VARCHAR NOT NULL, weight DOUBLE NOT NULL, PRIMARY KEY (category, subgroup))';
+
+/** Insert one {@link HarmSubgroupWeightRow}; values are bound. */
+export const HARM_SUBGROUP_WEIGHTS_INSERT_SQL = 'INSERT INTO harm_subgroup_weights (category, subgroup, weight) VALUES (?, ?, ?)';
+
+/**
+ * The subgroup weights of a model (none for a table without them), in the model's order.
+ * Throws a RangeError when a subgroup is listed twice under one category, its category has no
+ * weight in the table, or a weight is negative or not finite.
+ */
+export function harmSubgroupWeightRows(model: Pick<HarmWeightsModel, 'id' | 'weights' | 'subgroup_weights'>): HarmSubgroupWeightRow[] {
+	const categories = new Set(model.weights.map((w) => w.category));
+	const seen = new Set<string>();
+	return (model.subgroup_weights ?? []).map(({ category, subgroup, weight }) => {
+		const key = JSON.stringify([category, subgroup]);
+		if (seen.has(key)) throw new RangeError(`harm weights ${model.id}: subgroup "${subgroup}" of "${category}" has two weights`);
+		seen.add(key);
+		if (!categories.has(category)) throw new RangeError(`harm weights ${model.id}: subgroup "${subgroup}" belongs to "${category}", which has no category weight`);
+		if (!Number.isFinite(weight) || weight < 0) throw new RangeError(`harm weights ${model.id}: weight of subgroup "${subgroup}" must be a finite number ≥ 0, got ${weight}`);
+		return { category, subgroup, weight };
+	});
+}
+
+/** The parameter list of {@link HARM_SUBGROUP_WEIGHTS_INSERT_SQL} for one row. */
+export function harmSubgroupWeightParams(row: HarmSubgroupWeightRow): [string, string, number] {
+	return [row.category, row.subgroup, row.weight];
+}
+
+/** Anything that runs a statement with bound parameters (a QueryRunner, a test's connection). */
+interface Exec {
+	exec(sql: string, params?: readonly (string | number | boolean | null)[]): Promise<unknown>;
+}
+
+/**
+ * Create (or replace) the `harm_weights` and `harm_subgroup_weights` tables from a model, values
+ * bound. The subgroup table is always created (empty for a table without subgroup weights), so
+ * queries can join it whenever the records carry `offence_subgroup`.
+ */
+export async function createHarmWeightTables(runner: Exec, model: HarmWeightsModel): Promise<void> {
+	const rows = harmWeightRows(model);
+	const subgroups = harmSubgroupWeightRows(model);
+	await runner.exec(HARM_WEIGHTS_TABLE_SQL);
+	for (const row of rows) await runner.exec(HARM_WEIGHTS_INSERT_SQL, harmWeightParams(row));
+	await runner.exec(HARM_SUBGROUP_WEIGHTS_TABLE_SQL);
+	for (const row of subgroups) await runner.exec(HARM_SUBGROUP_WEIGHTS_INSERT_SQL, harmSubgroupWeightParams(row));
+}
+
+/**
+ * Roll the subgroup weights up to one weight per category, weighted by their national counts
+ * (Σ count × weight ÷ Σ count): the method by which the category weights were derived. Categories
+ * with no subgroup, or whose subgroups lack counts, are absent.
+ */
+export function subgroupRollUp(model: Pick<HarmWeightsModel, 'subgroup_weights'>): Map<string, { weight: number; count: number; subgroups: number }> {
+	const acc = new Map<string, { sum: number; count: number; subgroups: number; complete: boolean }>();
+	for (const s of model.subgroup_weights ?? []) {
+		const a = acc.get(s.category) ?? { sum: 0, count: 0, subgroups: 0, complete: true };
+		if (s.national_count === undefined) a.complete = false;
+		else {
+			a.sum += s.national_count * s.weight;
+			a.count += s.national_count;
+		}
+		a.subgroups++;
+		acc.set(s.category, a);
+	}
+	const out = new Map<string, { weight: number; count: number; subgroups: number }>();
+	for (const [category, a] of acc) if (a.complete && a.count > 0) out.set(category, { weight: a.sum / a.count, count: a.count, subgroups: a.subgroups });
+	return out;
 }
