@@ -137,14 +137,18 @@ export async function hourlyCounts(runner: QueryRunner, options: HourlyCountsOpt
 /** Month key 'YYYY-MM' ↔ the extracts' `month_index`: the one copy in analytics/shared/months.ts. */
 export { monthIndex, monthKey };
 
-/** Area units a monthly panel can be built over. 'area_code' is the events table's own code. */
-export type AreaLevel = 'lsoa' | 'area_code' | 'h3_r7' | 'h3_r8' | 'h3_r9';
+/**
+ * Area units a monthly panel can be built over. 'area_code' is the events table's own code;
+ * 'district' is the extract's area set (the `districts` dataset: local authorities, police
+ * districts, or a force's own wards or beats), read from each record's `district_id`.
+ */
+export type AreaLevel = 'lsoa' | 'area_code' | 'district' | 'h3_r7' | 'h3_r8' | 'h3_r9';
 export type MonthlyTable = 'incidents' | 'events' | 'stop_search';
 
 const AREA_COLUMNS: Record<MonthlyTable, Partial<Record<AreaLevel, string>>> = {
-	incidents: { lsoa: 'lsoa_code', h3_r7: 'h3_r7', h3_r8: 'h3_r8', h3_r9: 'h3_r9' },
-	events: { area_code: 'area_code', h3_r7: 'h3_r7', h3_r8: 'h3_r8', h3_r9: 'h3_r9' },
-	stop_search: { lsoa: 'lsoa_code', h3_r7: 'h3_r7', h3_r8: 'h3_r8', h3_r9: 'h3_r9' }
+	incidents: { lsoa: 'lsoa_code', district: 'district_id', h3_r7: 'h3_r7', h3_r8: 'h3_r8', h3_r9: 'h3_r9' },
+	events: { area_code: 'area_code', district: 'district_id', h3_r7: 'h3_r7', h3_r8: 'h3_r8', h3_r9: 'h3_r9' },
+	stop_search: { lsoa: 'lsoa_code', district: 'district_id', h3_r7: 'h3_r7', h3_r8: 'h3_r8', h3_r9: 'h3_r9' }
 };
 
 /** The column holding `level` in `table`; throws a RangeError naming the choices when it has none. */

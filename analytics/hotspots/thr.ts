@@ -12,7 +12,7 @@
  */
 import type { HarmWeightsModel } from '../models/harm-weights';
 import { scoreMonth, scoreMonths, type ScoreResult } from '../thr/score';
-import type { AreaUnit, ThrModel } from '../thr/model';
+import { modelAtUnit, type AreaUnit, type ThrModel } from '../thr/model';
 import type { RiskProvider } from '../thr/risk';
 import type { HotspotMethod } from './rank';
 
@@ -27,7 +27,7 @@ export interface ThrHotspotOptions {
 	name?: string;
 }
 
-const UNITS: readonly AreaUnit[] = ['lsoa', 'h3_r7', 'h3_r8', 'h3_r9'];
+const UNITS: readonly AreaUnit[] = ['lsoa', 'h3_r7', 'h3_r8', 'h3_r9', 'district'];
 
 /** A name for one model among several, from its id and major version: 'thr-v3' for thr 3.0.0. */
 export function thrMethodName(model: ThrModel): string {
@@ -47,7 +47,7 @@ export function thrHotspotMethod(options: ThrHotspotOptions): HotspotMethod {
 		if (table !== 'incidents') throw new RangeError(`the THR ranking scores street records (incidents), not ${table}`);
 		if (!(UNITS as readonly string[]).includes(level)) throw new RangeError(`the THR ranking has no area unit ${level}; use one of ${UNITS.join(', ')}`);
 		const unit = level as AreaUnit;
-		return unit === model.scope.area_unit ? model : { ...model, scope: { ...model.scope, area_unit: unit } };
+		return modelAtUnit(model, unit);
 	};
 	return {
 		name: options.name ?? 'thr',

@@ -7,7 +7,12 @@ import { harmWeightRows, type HarmWeightsModel } from '../models/harm-weights';
 
 export type ComponentKind = 'harm' | 'threat' | 'risk' | 'repeat-location';
 export type TieHandling = 'mid-rank' | 'min-rank' | 'max-rank';
-export type AreaUnit = 'lsoa' | 'h3_r7' | 'h3_r8' | 'h3_r9';
+/**
+ * What a model scores: LSOAs, H3 cells, or the extract's area set ('district': the `districts`
+ * dataset — local authorities, police districts, or a force's own wards or beats — read from
+ * each record's `district_id`).
+ */
+export type AreaUnit = 'lsoa' | 'h3_r7' | 'h3_r8' | 'h3_r9' | 'district';
 
 /** A percentile rank among the areas in scope (thr-v1, v2): magnitude is lost. */
 export interface PercentileNormalisation {
@@ -165,8 +170,18 @@ export const AREA_COLUMNS: Readonly<Record<AreaUnit, string>> = {
 	lsoa: 'lsoa_code',
 	h3_r7: 'h3_r7',
 	h3_r8: 'h3_r8',
-	h3_r9: 'h3_r9'
+	h3_r9: 'h3_r9',
+	district: 'district_id'
 };
+
+/**
+ * The same model scoring another area unit (a level the user chose, e.g. the extract's own area
+ * set): components, windows, weights, bands and exclusions unchanged; the published file itself
+ * is never modified. The model itself when the unit is already its own.
+ */
+export function modelAtUnit(model: ThrModel, unit: AreaUnit): ThrModel {
+	return unit === model.scope.area_unit ? model : { ...model, scope: { ...model.scope, area_unit: unit } };
+}
 
 /** Keys a tie rule may use besides component ids. */
 export const TIE_KEYS = ['score', 'area_id'] as const;

@@ -248,6 +248,13 @@ async function forceCellCount(runner: QueryRunner, resolution: number): Promise<
 	return Number(c.n);
 }
 
+/** How many areas the extract's area set (`districts`) holds; 0 when the table is missing. */
+async function districtCount(runner: QueryRunner): Promise<number> {
+	if (!(await tableExists(runner, 'districts'))) return 0;
+	const [c] = await runner.rows<{ n: number }>('SELECT count(DISTINCT district_id) AS n FROM districts');
+	return Number(c.n);
+}
+
 /**
  * The areas a model scores on this database, the records left out, and what a reader must be
  * told: the declared force area (readForceArea), the placement of the incidents
@@ -273,14 +280,19 @@ async function resolveScope(
 		const resolution = H3_RESOLUTIONS[unit];
 		if (!forceArea) {
 			warnings.push('no force area declared: scoring the areas with records in the window instead of a force area (build or import the data with its force area to score every area it polices, and only those)');
-		} else if (unit === 'lsoa' && forceArea.unit === 'lsoa') {
+		} else if ((unit === 'lsoa' || unit === 'district') && forceArea.unit === unit) {
 			scopeAreas = { kind: 'force-area' };
+		} else if (unit === 'district' && (await districtCount(runner)) > 0) {
+			// A force area listed in LSOAs, scored over the extract's own area set: every area of
+			// the set, reading only the records inside the force area (as for any unit).
+			scopeAreas = { kind: 'districts' };
+			areasInForceArea = await districtCount(runner);
 		} else if (resolution !== undefined && (await forceCellCount(runner, resolution)) > 0) {
 			scopeAreas = { kind: 'force-cells', resolution };
 			areasInForceArea = await forceCellCount(runner, resolution);
 		} else {
 			warnings.push(
-				`the force area (${forceArea.name}) is listed in ${forceArea.unit === 'lsoa' ? 'LSOAs' : 'districts'}, not in ${unit === 'lsoa' ? 'LSOAs' : `H3 cells at resolution ${resolution}`}: scoring the areas with records inside it instead of all of its areas`
+				`the force area (${forceArea.name}) is listed in ${forceArea.unit === 'lsoa' ? 'LSOAs' : 'districts'}, not in ${unit === 'lsoa' ? 'LSOAs' : unit === 'district' ? 'districts (the extract has no district boundaries)' : `H3 cells at resolution ${resolution}`}: scoring the areas with records inside it instead of all of its areas`
 			);
 		}
 	}

@@ -56,9 +56,11 @@ function allWeightValues(weights: readonly EffectiveWeight[]): BoundSql {
  * Which areas the scoring SQL returns: 'records' = those with a harm-counting record in the
  * longest window (scope 'harm-in-window', and the fallback when no force area is declared);
  * 'force-area' = every area_code of the `force_area` table; 'force-cells' = every cell of
- * `force_cells` at one H3 resolution. Areas without records get zeros.
+ * `force_cells` at one H3 resolution; 'districts' = every area of the extract's area set (the
+ * `districts` dataset), for a model scoring districts when the force area is listed in LSOAs.
+ * Areas without records get zeros.
  */
-export type ScopeAreas = { kind: 'records' } | { kind: 'force-area' } | { kind: 'force-cells'; resolution: 7 | 8 | 9 };
+export type ScopeAreas = { kind: 'records' } | { kind: 'force-area' } | { kind: 'force-cells'; resolution: 7 | 8 | 9 } | { kind: 'districts' };
 
 /** SQL condition keeping the records a score may read: never one located outside the force area. */
 export function inForceAreaCondition(alias: string, forceFlag: boolean): string {
@@ -180,7 +182,9 @@ export function componentSumsSql({ model, weights, months, forceFlag = false, sc
 			? { sql: 'SELECT DISTINCT area_code AS area_id FROM force_area WHERE area_code IS NOT NULL', params: [] as Param[] }
 			: scopeAreas.kind === 'force-cells'
 				? { sql: 'SELECT DISTINCT h3 AS area_id FROM force_cells WHERE resolution = ? AND h3 IS NOT NULL', params: [scopeAreas.resolution] as Param[] }
-				: null;
+				: scopeAreas.kind === 'districts'
+					? { sql: 'SELECT DISTINCT district_id AS area_id FROM districts WHERE district_id IS NOT NULL', params: [] as Param[] }
+					: null;
 	const areaMonth = `
 WITH ${scope ? `scope_areas AS (${scope.sql}),\n` : ''}weights AS (${w.sql}),
 area_month AS (
