@@ -22,7 +22,7 @@ import { modelAtUnit, type ThrModel } from './model';
 import { scoreMonth, scoreMonths } from './score';
 
 const model3 = JSON.parse(readFileSync('models/thr/thr-v3.json', 'utf8')) as ThrModel;
-const weights = JSON.parse(readFileSync('models/harm-weights/cchi-police-uk-v1.json', 'utf8')) as HarmWeightsModel;
+const weights = JSON.parse(readFileSync(model3.harm_weights.file, 'utf8')) as HarmWeightsModel;
 const ASB = weights.weights.find((w) => w.category === 'Anti-social behaviour')!.weight as number;
 const byDistrict = modelAtUnit(model3, 'district');
 const UNIT = 2 ** 20;
