@@ -1,6 +1,6 @@
 /**
  * npm run extracts -- --input <files or folders …> --out <folder> [--boundaries <shp>] [--imd <folder>] [--no-areas]
- *     [--columns field=header,…] [--constant field=value,…] [--format events|month-incidents]
+ *     [--columns field=header,…] [--constant field=value,…] [--format events|month-incidents] | [--mapping <file.json>]
  *     [--districts <file.geojson|file.kml>] [--district-id <property>] [--district-name <property>]
  *     [--force-lads <LAD codes,…> | --force <police force> | --force-area districts | --force-boundary <file.geojson|file.kml>]
  *     [--force-name <name>] [--pfa-lookup <csv>] [--lad-changes <json>] [--clean | --no-partitions]
@@ -10,7 +10,7 @@
  * and generic incident files into the extracts the dashboard loads. Prints, per file, rows in /
  * accepted / rejected and the top rejection reasons, and where the records lie against the force
  * area; exits 1 when nothing usable was found, 2 on a usage error (including an unknown force or
- * local authority code).
+ * local authority code, or a --mapping file that cannot be read or names no input file).
  *
  * The force area (the study region of every analysis): police.uk records name the force they
  * "fall within", whose local authorities' LSOAs are its area; other data names it with
@@ -25,6 +25,7 @@
 import { join } from 'node:path';
 import { parseArgs, parseColumnMapping } from './lib/args';
 import { runCli, UsageError } from './lib/cli';
+import { FileMappingError, readFileMapping, type FileMappingSpec } from './lib/file-mapping';
 import { buildExtracts, type AreaInputs, type BuildOptions, type BuildResult, type DistrictInputs } from './lib/extracts';
 import { DEFAULT_FORCE_LOOKUPS, type ForceLookupFiles } from './lib/force-area';
 import { SAMPLE_AREAS, SAMPLE_OUT, SAMPLE_SOURCES, buildSample, sourceDir } from './lib/sample';
@@ -33,6 +34,7 @@ import { ForceAreaError, GENERIC_KINDS, type ForceAreaRequest, type SourceKind }
 const USAGE = `usage: npm run extracts -- --input <files or folders …> --out <folder> [--boundaries <file.shp>] [--imd <folder>] [--no-areas]
          [--columns timestamp=<header>,month=<header>,category=<header>,longitude=<header>,latitude=<header>,area_code=<header>,lsoa_code=<header>,priority=<header>,time_on_task=<header>,incident_id=<header>]
          [--constant category=<value>,…] [--format events|month-incidents]
+         | [--mapping <file.json>]   (per file: format, columns, constants; see scripts/README.md)
          [--districts <file.geojson|file.kml>] [--district-id <property>] [--district-name <property>]
          [--force-lads <LAD codes,…> | --force <police force> | --force-area districts | --force-boundary <file.geojson|file.kml>]
          [--force-name <name>] [--pfa-lookup <LAD16_CSP16_PFA16 csv>] [--lad-changes <json>]
@@ -59,7 +61,7 @@ export function parseBuildExtractsArgs(argv: readonly string[]): BuildExtractsCl
 	const args = parseArgs(argv, {
 		lists: ['input', 'source'],
 		values: [
-			'out', 'boundaries', 'imd', 'columns', 'constant', 'format', 'districts', 'district-id', 'district-name',
+			'out', 'boundaries', 'imd', 'columns', 'constant', 'format', 'mapping', 'districts', 'district-id', 'district-name',
 			'force-lads', 'force', 'force-area', 'force-boundary', 'force-name', 'pfa-lookup', 'lad-changes'
 		],
 		flags: ['sample', 'no-areas', 'help', 'clean', 'no-partitions']
@@ -74,6 +76,19 @@ export function parseBuildExtractsArgs(argv: readonly string[]): BuildExtractsCl
 	const constants = args.values.constant ? parseColumnMapping(args.values.constant, '--constant', 'field=value') : undefined;
 	const format = args.values.format as SourceKind | undefined;
 	if (format !== undefined && !GENERIC_KINDS.includes(format)) throw new UsageError(`--format must be one of ${GENERIC_KINDS.join(', ')}, got "${format}"`);
+	const perFileMapping = args.values.mapping;
+	if (perFileMapping !== undefined && (columns || constants || format)) {
+		throw new UsageError('--mapping names each file\'s format, columns and constants: give it instead of --columns, --constant and --format, not with them');
+	}
+	let mapping: FileMappingSpec | null = null;
+	if (perFileMapping !== undefined) {
+		try {
+			mapping = readFileMapping(perFileMapping);
+		} catch (e) {
+			if (e instanceof FileMappingError) throw new UsageError(e.message);
+			throw e;
+		}
+	}
 	if ((args.values['district-id'] || args.values['district-name']) && !args.values.districts && !args.values['force-boundary']) {
 		throw new UsageError('--district-id and --district-name need --districts <file>');
 	}
@@ -95,7 +110,7 @@ export function parseBuildExtractsArgs(argv: readonly string[]): BuildExtractsCl
 	};
 	const partitions = !args.flags.has('no-partitions');
 	if (args.flags.has('clean') && !partitions) throw new UsageError('--clean rebuilds the month cache that --no-partitions turns off: give one of them');
-	return { sample: false, inputs, out, areas, columns, constants, format, districts, forceArea, forceLookups, partitions, clean: args.flags.has('clean') };
+	return { sample: false, inputs, out, areas, columns, constants, format, mapping, districts, forceArea, forceLookups, partitions, clean: args.flags.has('clean') };
 }
 
 /** Build and print the per-file account; returns the exit status (1 when nothing was accepted, 2 on an unknown force or code). */
@@ -116,7 +131,7 @@ export async function runBuildExtracts(options: BuildExtractsCliOptions): Promis
 	try {
 		result = await buildExtracts({ ...options, fingerprint: '', log: (line) => console.log(line) });
 	} catch (e) {
-		if (!(e instanceof ForceAreaError)) throw e;
+		if (!(e instanceof ForceAreaError) && !(e instanceof FileMappingError)) throw e;
 		console.error(`error: ${e.message}`);
 		return 2;
 	}

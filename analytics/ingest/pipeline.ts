@@ -9,7 +9,7 @@
 import type { Param, QueryRunner } from '../runner';
 import type { Detection } from './detect';
 import { DELIMITERS } from './detect';
-import { RULES, DUPLICATE_RULE, genericTimestampSql, ruleCaseSql } from './rules';
+import { RULES, DUPLICATE_RULE, genericTimestampSql, monthOfDateSql, ruleCaseSql } from './rules';
 import { SOURCE_FORMATS, sourceFormat, type SourceKind } from './sources';
 import { ident, literal } from './sql';
 import { hourOfWeekSql, isoWithOffsetToUtcSql, ukLocalTimeSql } from './time';
@@ -365,13 +365,13 @@ export function typedSelectSql(kind: SourceKind): string {
 			FROM ${from}`;
 	}
 	if (kind === 'month-incidents') {
-		// Same columns as police.uk street records (the `incidents` dataset); a date's day is dropped.
-		return `SELECT source_file, source_line, ${t('incident_id')} AS crime_id, substr(trim(month), 1, 7) AS month,
-			${monthIndex('trim(month)')} AS month_index,
+		// Same columns as police.uk street records (the `incidents` dataset); a date's day and time are dropped (monthOfDateSql).
+		return `SELECT source_file, source_line, ${t('incident_id')} AS crime_id, m AS month,
+			${monthIndex('m')} AS month_index,
 			${t('reported_by')} AS reported_by, ${t('falls_within')} AS falls_within, ${d('longitude')} AS longitude, ${d('latitude')} AS latitude,
 			${t('location')} AS location, ${t('lsoa_code')} AS lsoa_code, ${t('lsoa_name')} AS lsoa_name, trim(category) AS category,
 			CAST(NULL AS VARCHAR) AS last_outcome, CAST(NULL AS VARCHAR) AS context
-			FROM ${from}`;
+			FROM (SELECT *, ${monthOfDateSql('month')} AS m FROM ${from})`;
 	}
 	if (kind === 'events') {
 		const ts = genericTimestampSql('timestamp');

@@ -47,6 +47,25 @@ export function genericTimestampSql(column: string): string {
 	return `try_strptime(${text}, [${TIMESTAMP_FORMATS.map(literal).join(', ')}])`;
 }
 
+/**
+ * Layouts a month-resolution record's date may take besides `YYYY-MM`: the timestamp layouts
+ * above and a day-first date `DD/MM/YYYY` (an RMS export's committed date or date-time). Slashes
+ * are always read day first (the UK order): `04/03/2019` is 4 March 2019; a month-first
+ * `03/13/2019` is rejected (there is no month 13), never read as another month.
+ */
+export const MONTH_DATE_FORMATS = [...TIMESTAMP_FORMATS, '%d/%m/%Y'] as const;
+
+/**
+ * SQL giving the `YYYY-MM` month of a month-resolution record's `month` text: the text itself when
+ * it is `YYYY-MM`, else the month of the date or date-time it holds (offset or Z removed, the wall
+ * clock kept, as for timestamps); NULL when it is neither.
+ */
+export function monthOfDateSql(column: string): string {
+	const trimmed = `trim(${ident(column)})`;
+	const text = `regexp_replace(${trimmed}, '(\\.[0-9]+)?(Z|[+-][0-9]{2}:?[0-9]{2})$', '')`;
+	return `CASE WHEN regexp_full_match(${trimmed}, '[0-9]{4}-[0-9]{2}') THEN ${trimmed} ELSE strftime(try_strptime(${text}, [${MONTH_DATE_FORMATS.map(literal).join(', ')}]), '%Y-%m') END`;
+}
+
 function coordinateRules(ukOnly = true): Rule[] {
 	const lon = 'longitude';
 	const lat = 'latitude';
@@ -180,8 +199,9 @@ export const RULES: Record<SourceKind, readonly Rule[]> = {
 		{ key: 'month', reason: 'missing month: expected YYYY-MM or a date YYYY-MM-DD', broken: blank('month') },
 		{
 			key: 'month',
-			reason: 'month is not a calendar month: expected YYYY-MM such as 2022-04, or a date YYYY-MM-DD',
-			broken: `NOT (regexp_full_match(trim(${c('month')}), '(19|20)[0-9]{2}-(0[1-9]|1[0-2])') OR (regexp_full_match(trim(${c('month')}), '(19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}') AND try_strptime(trim(${c('month')}), '%Y-%m-%d') IS NOT NULL))`
+			reason:
+				'month is not a calendar month: expected YYYY-MM such as 2022-04, or a date or date-time such as 2022-04-05, 2022-04-05 13:25 or 05/04/2022 13:25 (slashes are read day first, the UK order)',
+			broken: `NOT coalesce(regexp_full_match(${monthOfDateSql('month')}, '(19|20)[0-9]{2}-(0[1-9]|1[0-2])'), false)`
 		},
 		{ key: 'category', reason: 'missing category', broken: blank('category') },
 		// Anywhere on Earth, as for the generic timestamped format.

@@ -40,6 +40,7 @@ import { literal } from '../../analytics/ingest/sql';
 import { writeSummaryFile } from './summary-file';
 import { displayNames, listInputs } from './input-files';
 import { stageInputs } from './staging';
+import { resolveFileMappings, type FileMappingSpec } from './file-mapping';
 import { PARTITIONS_DIR, cacheFingerprint } from './partitions';
 import { createNodeRunner, type NodeRunner } from './node-runner';
 import { locatePoints, readImd, readLsoaBoundaries, simplifyAndSelect, type LsoaFeature } from './areas';
@@ -81,6 +82,13 @@ export interface BuildOptions {
 	 * format is detected, and with a mapping or constants each generic format is tried in turn.
 	 */
 	format?: SourceKind;
+	/**
+	 * Per-file mapping (`--mapping <file.json>`, scripts/lib/file-mapping.ts): each matched file is
+	 * read with its own format, columns and constants (a CAD export as `events` beside an RMS export
+	 * as incidents, in one source); files it does not match are detected as without a mapping.
+	 * Not given together with `columns`, `constants` or `format`.
+	 */
+	mapping?: FileMappingSpec | null;
 	/** District boundaries for the `districts` dataset and the records' `district_id`. */
 	districts?: DistrictInputs | null;
 	/**
@@ -359,6 +367,10 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 	const paths = listInputs(options.inputs);
 	if (paths.length === 0) throw new Error(`no input files (.csv, .csv.gz) found in ${options.inputs.join(', ')}`);
 	const names = displayNames(paths);
+	if (options.mapping && (options.columns || options.constants || options.format)) {
+		throw new Error('give the mapping of every file in the mapping file, or one --columns/--constant/--format for all files, not both');
+	}
+	const perFile = options.mapping ? resolveFileMappings(options.mapping, paths) : undefined;
 	const runner = await createNodeRunner();
 	try {
 		await resetIngest(runner);
@@ -377,9 +389,9 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 			return `${(ms / 1000).toFixed(2)} s`;
 		};
 		const cache = options.partitions
-			? { dir: join(options.out, PARTITIONS_DIR), clean: options.clean ?? false, fingerprint: cacheFingerprint(BUILDER.version, { columns: options.columns, constants: options.constants, format: options.format }) }
+			? { dir: join(options.out, PARTITIONS_DIR), clean: options.clean ?? false, fingerprint: cacheFingerprint(BUILDER.version, { columns: options.columns, constants: options.constants, format: options.format, perFile }) }
 			: null;
-		const { files, batches, reread, cached } = await stageInputs(runner, paths, names, { ...options, log, cache });
+		const { files, batches, reread, cached } = await stageInputs(runner, paths, names, { ...options, log, cache, perFile });
 		log(`  staged ${files.length} files in ${batches} read_csv batch${batches === 1 ? '' : 'es'} (one per header shape): ${lap('stage (read_csv, row rules)')}`);
 		if (cache) log(`  months re-read: ${reread.join(', ') || 'none'}; from the cache (${PARTITIONS_DIR}): ${cached.length === 0 ? 'none' : `${cached.length} month${cached.length === 1 ? '' : 's'}`}`);
 		for (const format of SOURCE_FORMATS) await validateStaged(runner, format.kind);

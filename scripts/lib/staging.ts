@@ -17,6 +17,8 @@ export interface StageInputOptions {
 	columns?: ColumnMapping;
 	constants?: ColumnConstants;
 	format?: SourceKind;
+	/** Per input file (same order as the paths): its own format, columns and constants (`--mapping`); undefined: the options above. */
+	perFile?: ReadonlyArray<{ columns?: ColumnMapping; constants?: ColumnConstants; format?: SourceKind } | undefined>;
 	log: (line: string) => void;
 	/** Largest batch, in bytes on disk (default 1 GiB): bounds the raw rows held at once. */
 	maxBatchBytes?: number;
@@ -92,13 +94,13 @@ export async function stageInputs(runner: NodeRunner, paths: readonly string[], 
 
 	// Whole-file decisions, in input order (a twin is the later of two identical files).
 	const seen = new Map<string, string>();
-	const decisions: Decision[] = files.map((file) => {
+	const decisions: Decision[] = files.map((file, i) => {
 		const { scan } = file;
 		if (file.bytes === 0) return { stage: false, reason: 'empty file (0 bytes): expected a header line and data rows', kind: 'unknown', column: null };
 		const twin = seen.get(file.sha256);
 		if (twin) return { stage: false, reason: `identical to ${twin} (same sha256): the file was given twice`, kind: 'unknown', column: null };
 		seen.set(file.sha256, file.name);
-		const detection = detectInput(scan.headerLine, file.name, options);
+		const detection = detectInput(scan.headerLine, file.name, options.perFile?.[i] ?? options);
 		if (!detection.ok) return { stage: false, reason: detection.issue.message, kind: 'unknown', column: detection.issue.column };
 		if (scan.dataLines === 0) return { stage: false, reason: 'no data rows: the file has a header line only', kind: detection.kind, column: null };
 		return { stage: true, detection };
