@@ -15,7 +15,8 @@ import proj4 from 'proj4';
 import { topology } from 'topojson-server';
 import { presimplify, simplify, sphericalTriangleArea } from 'topojson-simplify';
 import { feature, neighbors } from 'topojson-client';
-import { geoArea, geoCentroid, geoContains } from 'd3';
+import { geoArea, geoCentroid } from 'd3';
+import { EARTH_RADIUS_KM, windForD3 } from '../../analytics/boundaries';
 import type { QueryRunner } from '../../analytics/runner';
 import { TEXT_CSV_SOURCE, csvColumns } from '../../analytics/ingest/csv-columns';
 import type { AreaGeometry, Position } from '../../analytics/shared/geojson';
@@ -80,8 +81,8 @@ export interface SelectAreasOptions {
 	simplifyWeight?: number;
 }
 
-/** Mean Earth radius (IUGG R1), km: the radius that turns steradians into km². */
-export const EARTH_RADIUS_KM = 6371.0088;
+/** Mean Earth radius, the boundary rule (locatePoints) and d3-geo winding: one copy, in analytics/boundaries. */
+export { EARTH_RADIUS_KM, locatePoints, windForD3 } from '../../analytics/boundaries';
 
 /**
  * Default simplification threshold in steradians: 1.5e-11 sr × R² ≈ 610 m² of triangle, e.g. a
@@ -252,22 +253,6 @@ function dedupeRing(ring: Position[]): Position[] {
 }
 
 /**
- * Wind every ring the way d3-geo expects: exteriors clockwise (area < 2π sr as a polygon of
- * their own), holes anticlockwise (area > 2π sr alone). Input winding does not matter.
- */
-export function windForD3(geometry: AreaGeometry): AreaGeometry {
-	const polygon = (rings: Position[][]) => rings.map((ring, i) => windRing(ring, i === 0));
-	return geometry.type === 'Polygon'
-		? { type: 'Polygon', coordinates: polygon(geometry.coordinates) }
-		: { type: 'MultiPolygon', coordinates: geometry.coordinates.map(polygon) };
-}
-
-function windRing(ring: Position[], exterior: boolean): Position[] {
-	const small = geoArea({ type: 'Polygon', coordinates: [ring] }) < 2 * Math.PI;
-	return small === exterior ? ring : [...ring].reverse();
-}
-
-/**
  * Choose the areas to ship and simplify them for web maps.
  *
  * Builds one TopoJSON topology of all `features` (shared borders become shared arcs), keeps the
@@ -426,56 +411,4 @@ function toImdMap(rows: Array<Record<string, unknown>>, files: ImdFiles): Map<st
 		});
 	}
 	return map;
-}
-
-/**
- * Find the LSOA containing each point (spherical point-in-polygon, d3-geo geoContains), after a
- * longitude/latitude bounding-box prefilter. Meant for the distinct coordinates of
- * stop-and-search records, which carry no LSOA code.
- *
- * Edge cases: a point outside every area, or with a non-finite coordinate, gives null; a point
- * on a border shared by two areas gives the first of them in `areas` order. Assumes areas do
- * not cross the antimeridian (true for Great Britain). Rings must be wound for d3-geo, as
- * readLsoaBoundaries returns them.
- *
- * @param points WGS84 degrees.
- * @returns one LSOA code or null per point, in the order of `points`.
- */
-export function locatePoints(
-	points: ReadonlyArray<{ lon: number; lat: number }>,
-	areas: ReadonlyArray<Pick<LsoaFeature, 'code' | 'geometry'>>
-): Array<string | null> {
-	const boxes = boundingBoxes(areas);
-	return points.map(({ lon, lat }) => {
-		if (!Number.isFinite(lon) || !Number.isFinite(lat)) return null;
-		for (let i = 0; i < areas.length; i++) {
-			const b = i * 4;
-			if (lon < boxes[b] || lat < boxes[b + 1] || lon > boxes[b + 2] || lat > boxes[b + 3]) continue;
-			if (geoContains(areas[i].geometry, [lon, lat])) return areas[i].code;
-		}
-		return null;
-	});
-}
-
-/**
- * [minLon, minLat, maxLon, maxLat] per area, flattened. Planar min/max of the vertices: a
- * great-circle edge of an LSOA (≤ a few km) bulges beyond it by far less than the 0.1 m
- * coordinate rounding, so no point inside is missed.
- */
-function boundingBoxes(areas: ReadonlyArray<Pick<LsoaFeature, 'geometry'>>): Float64Array {
-	const boxes = new Float64Array(areas.length * 4);
-	areas.forEach((area, i) => {
-		const rings = area.geometry.type === 'Polygon' ? area.geometry.coordinates : area.geometry.coordinates.flat();
-		let [minLon, minLat, maxLon, maxLat] = [Infinity, Infinity, -Infinity, -Infinity];
-		for (const ring of rings) {
-			for (const [lon, lat] of ring) {
-				minLon = Math.min(minLon, lon);
-				minLat = Math.min(minLat, lat);
-				maxLon = Math.max(maxLon, lon);
-				maxLat = Math.max(maxLat, lat);
-			}
-		}
-		boxes.set([minLon, minLat, maxLon, maxLat], i * 4);
-	});
-	return boxes;
 }
