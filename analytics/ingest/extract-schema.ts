@@ -306,6 +306,13 @@ export interface ExtractManifest {
 	/** How the force area was decided and where the records lie; absent in extracts built before force areas. */
 	force_area?: ForceAreaReport;
 	/**
+	 * The area set of the `districts` dataset (districts, or a force's own wards, beats,
+	 * neighbourhoods): what the areas are called, the file, fields and coordinate system, the
+	 * boundary rule, and where the records lie against them; absent without a boundary file
+	 * (and in extracts built before area sets).
+	 */
+	districts_info?: DistrictsInfo;
+	/**
 	 * The start-up summary beside the manifest (analytics/overview/summary.ts): what the Overview
 	 * and the Map page draw while the browser's database starts; absent in older extracts.
 	 */
@@ -375,6 +382,52 @@ export interface ForceAreaReport {
 	falls_within?: Array<{ name: string; records: number }>;
 	/** Per flagged dataset: located records inside and outside, and records with no location. */
 	records: Partial<Record<'incidents' | 'stop_search' | 'events', { inside: number; outside: number; unplaced: number }>>;
+}
+
+/**
+ * The manifest's account of the area set (analytics/boundaries): `records` per dataset with a
+ * district_id column, inside + outside + no_location = records; `outside` lists the first
+ * records in no area with their file and line (all of them in outside-areas.csv beside the
+ * manifest when the command-line builder wrote one).
+ */
+export interface DistrictsInfo {
+	/** What the areas are called, plural, as the app shows it: "Wards", "Beats", "Districts". */
+	label: string;
+	/** Where the label came from: given (--areas-label), the file (its id field, e.g. WD23CD → Wards), or the default "Districts". */
+	label_from: 'given' | 'file' | 'default';
+	/** The boundary file's name (for a shapefile, the .shp). */
+	file: string;
+	format: 'geojson' | 'kml' | 'shapefile';
+	/** Property holding each area's identifier (district_id), e.g. "WD23CD", "objectid", KML "name". */
+	id_field: string;
+	/** Property holding the name; null when the identifier is the name. */
+	name_field: string | null;
+	/** The coordinate system the file's coordinates were read in ("EPSG:4326", "EPSG:27700", or the .prj's name); stored as WGS84. */
+	crs: string;
+	/** Areas (rows of districts) and the features read (features sharing an identifier are one area). */
+	areas: number;
+	features: number;
+	/** The boundary rule, in words (analytics/boundaries BOUNDARY_RULE). */
+	rule: string;
+	/** 'point': each record by its point; 'lsoa-then-point': by its LSOA's local authority when the areas are local authorities, else its point. */
+	placed_by: 'point' | 'lsoa-then-point';
+	records: Partial<Record<'incidents' | 'events', { records: number; inside: number; outside: number; no_location: number }>>;
+	outside: {
+		/** Records in no area per dataset and reason ("outside every area", "no location"), non-zero counts only. */
+		reasons: Array<{ dataset: 'incidents' | 'events'; reason: string; count: number }>;
+		/** The first records in no area (up to 20 per dataset and reason), file and line order. */
+		first: Array<{
+			dataset: 'incidents' | 'events';
+			source_file: string;
+			source_line: number;
+			longitude: number | null;
+			latitude: number | null;
+			area_code: string | null;
+			reason: string;
+		}>;
+		/** File beside the manifest listing every record in no area (CSV), or null when not written (the browser import). */
+		listed_in: string | null;
+	};
 }
 
 /** How one input file was accounted for: rows_in = accepted + rejected, always. */

@@ -1,0 +1,98 @@
+/**
+ * Where the records lie against an area set: per record dataset, how many are in an area, how
+ * many are located outside every area, how many have no location, and the first of those
+ * outside (with file and line). inside + outside + no location = the dataset's records, always.
+ * SQL over any QueryRunner, so the builder and the browser import account the same way.
+ */
+import type { QueryRunner } from '../runner';
+import { num } from '../shared/numbers';
+import { ident, literal } from '../ingest/sql';
+
+/** The reasons a record is in no area. */
+export const OUTSIDE_REASON = 'outside every area';
+export const NO_LOCATION_REASON = 'no location';
+
+/** Counts of one dataset's records against the area set. */
+export interface AreaPlacementCounts {
+	records: number;
+	/** In an area (`district_id` set). */
+	inside: number;
+	/** Located (a point, or an LSOA when areas are placed by LSOA) but in no area. */
+	outside: number;
+	/** No coordinates (and no LSOA or area code the areas could be placed by). */
+	no_location: number;
+}
+
+/** One record in no area, as listed. */
+export interface OutsideRecord {
+	dataset: 'incidents' | 'events';
+	source_file: string;
+	source_line: number;
+	longitude: number | null;
+	latitude: number | null;
+	/** The record's LSOA (incidents) or area code (events) as given; null when none. */
+	area_code: string | null;
+	reason: typeof OUTSIDE_REASON | typeof NO_LOCATION_REASON;
+}
+
+export interface AreaPlacementSource {
+	dataset: 'incidents' | 'events';
+	/**
+	 * The relation holding the dataset's rows with `district_id`, `longitude`, `latitude`,
+	 * `source_file`, `source_line` and `lsoa_code` (incidents) or `area_code` (events): a table
+	 * name defined in code, optionally qualified by a schema or attached database ("built_base.incidents").
+	 */
+	table: string;
+	/** True when records are placed by their LSOA (or area code) as well as by their point: such a record with no point is located. */
+	byCode: boolean;
+}
+
+function relation(table: string): string {
+	return table.split('.').map(ident).join('.');
+}
+
+/** Whether the record has a location the areas can place: its point, or its code when placed by code. */
+function locatedSql(source: AreaPlacementSource): string {
+	const code = source.dataset === 'incidents' ? 'lsoa_code' : 'area_code';
+	return source.byCode ? `(longitude IS NOT NULL OR ${code} IS NOT NULL)` : `(longitude IS NOT NULL)`;
+}
+
+/** Counts for one dataset. */
+export async function areaPlacementCounts(runner: QueryRunner, source: AreaPlacementSource): Promise<AreaPlacementCounts> {
+	const located = locatedSql(source);
+	const [r] = await runner.rows<Record<keyof AreaPlacementCounts, number>>(
+		`SELECT count(*) AS records,
+		        count(district_id) AS inside,
+		        count(*) FILTER (WHERE district_id IS NULL AND ${located}) AS outside,
+		        count(*) FILTER (WHERE district_id IS NULL AND NOT ${located}) AS no_location
+		 FROM ${relation(source.table)}`
+	);
+	return { records: num(r.records), inside: num(r.inside), outside: num(r.outside), no_location: num(r.no_location) };
+}
+
+/**
+ * The records in no area (only those with `reason` when given), outside ones first, then those
+ * with no location, each in file and line order; at most `limit` (all when null).
+ */
+export async function recordsInNoArea(runner: QueryRunner, source: AreaPlacementSource, limit: number | null, reason?: OutsideRecord['reason']): Promise<OutsideRecord[]> {
+	const located = locatedSql(source);
+	const code = source.dataset === 'incidents' ? 'lsoa_code' : 'area_code';
+	const rows = await runner.rows(
+		`SELECT ${literal(source.dataset)} AS dataset, source_file, source_line, longitude, latitude, ${code} AS area_code,
+		        CASE WHEN ${located} THEN ${literal(OUTSIDE_REASON)} ELSE ${literal(NO_LOCATION_REASON)} END AS reason
+		 FROM ${relation(source.table)}
+		 WHERE district_id IS NULL${reason === undefined ? '' : ` AND ${reason === OUTSIDE_REASON ? '' : 'NOT '}${located}`}
+		 ORDER BY reason = ${literal(NO_LOCATION_REASON)}, source_file, source_line
+		 ${limit === null ? '' : 'LIMIT ?'}`,
+		limit === null ? [] : [limit]
+	);
+	return rows.map((r) => ({
+		dataset: source.dataset,
+		source_file: String(r.source_file),
+		source_line: num(r.source_line),
+		longitude: r.longitude === null ? null : num(r.longitude),
+		latitude: r.latitude === null ? null : num(r.latitude),
+		area_code: r.area_code === null ? null : String(r.area_code),
+		reason: r.reason as OutsideRecord['reason']
+	}));
+}
