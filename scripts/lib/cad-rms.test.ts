@@ -3,20 +3,12 @@
  * built TOGETHER into one source with a per-file mapping (`--mapping`), each into its own dataset
  * (calls → `events`, crimes → `incidents`), sharing the period and area filters.
  *
- * No real CAD or RMS data is shipped, so the test writes both from REAL rows of the City of London
- * sample, in the layouts such exports use, and says which role each plays:
- * - "calls" (CAD-like): the City's stop-and-search rows of 2019-03 and 2019-04 — timestamped,
- *   located (some without a location, as CAD calls without an address), same place and months as
- *   the street crimes. Incident Number is made up by the test (CAD-<n>); Created is the search's
- *   date-time as written in the file (wall clock, no offset), day-first in every other row
- *   (`DD/MM/YYYY hh:mm`); Call Type is the object of search, Grade the search type.
- * - "crimes" (RMS-like): the City's street-crime rows of the same months. Crime Reference is the
- *   police.uk Crime ID (blank for anti-social behaviour, as police.uk has it); Committed is a date
- *   and time the test makes up INSIDE the row's real month (police.uk gives the month only), in
- *   `YYYY-MM-DD hh:mm` or day-first `DD/MM/YYYY hh:mm` in turn, with days ≤ 12 so that a
- *   month-first reading would give another month; Offence is the crime type.
- * Every expected figure is worked out here from the source rows (JavaScript) or by SQL over the
- * source CSVs read by DuckDB directly, never from the builder's own tables.
+ * No real CAD or RMS data is shipped: both files are written from REAL rows of the City of London
+ * sample in the layouts such exports use (scripts/lib/cad-rms-fixture.ts says which real rows play
+ * which role: the stop-and-search rows are the "calls", the street crimes the "crimes", with a
+ * committed date-time made up inside each crime's real month). Every expected figure is worked out
+ * here from the source rows (JavaScript) or by SQL over the written CSVs read by DuckDB directly,
+ * never from the builder's own tables.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,31 +19,16 @@ import { createNodeRunner, type NodeRunner } from './node-runner';
 import { loadExtract } from './load-input';
 import { FileMappingError, parseFileMapping, patternMatches, readFileMapping, resolveFileMappings } from './file-mapping';
 import { col, readArrow, tempDirs } from './extract-test-utils';
+import { CAD_RMS_MAPPING as MAPPING, CAD_RMS_MONTHS as MONTHS, CAD_RMS_SAMPLE as SAMPLE, sampleRows as csvRows, toCsvText as csv, writeCadRms, type FixtureCall, type FixtureCrime } from './cad-rms-fixture';
 import { createAggregateTables } from '../../analytics/explore/aggregates';
 import { defaultFilters, type ExploreFilters } from '../../analytics/explore/filters';
 import { exploreDatasets, monthCategoryCounts } from '../../analytics/explore/queries';
 
-const SAMPLE = 'sample-data/police-uk/city-of-london';
-const MONTHS = ['2019-03', '2019-04'];
 const TSX = 'node_modules/.bin/tsx';
 const tempDir = tempDirs('clearsight-cad-rms-');
 
-/** The sample files hold no quoted commas, so a plain split reads them. */
-function csvRows(path: string): Array<Record<string, string>> {
-	const [header, ...lines] = readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
-	const keys = header.split(',');
-	return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [keys[i], v])));
-}
-
-const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
-const csv = (header: string[], rows: string[][]) => [header, ...rows].map((r) => r.map(quote).join(',')).join('\n') + '\n';
-const pad = (n: number) => String(n).padStart(2, '0');
-
-interface Call { id: string; created: string; month: string; type: string; lon: number | null; lat: number | null }
-interface Crime { ref: string; committed: string; month: string; offence: string; lon: number | null; lat: number | null; location: string; lsoa: string }
-
-const calls: Call[] = [];
-const crimes: Crime[] = [];
+let calls: FixtureCall[] = [];
+let crimes: FixtureCrime[] = [];
 let dir: string;
 let cadPath: string;
 let rmsPath: string;
@@ -59,54 +36,9 @@ let mappingPath: string;
 let out: string;
 let runner: NodeRunner;
 
-const MAPPING = {
-	description: 'A force CAD export (calls) and RMS export (crimes) in one source',
-	files: [
-		{
-			match: 'cad-*.csv',
-			format: 'events',
-			columns: { incident_id: 'Incident Number', timestamp: 'Created', category: 'Call Type', priority: 'Grade', longitude: 'X Coord', latitude: 'Y Coord' }
-		},
-		{
-			match: ['rms-*.csv'],
-			format: 'month-incidents',
-			columns: { incident_id: 'Crime Reference', month: 'Committed', category: 'Offence', longitude: 'Lon', latitude: 'Lat', location: 'Location', lsoa_code: 'LSOA' }
-		}
-	]
-};
-
 beforeAll(async () => {
 	dir = tempDir();
-	let n = 0;
-	for (const month of MONTHS) {
-		for (const r of csvRows(`${SAMPLE}/stop-and-search/${month}-city-of-london-stop-and-search.csv`)) {
-			n++;
-			const wall = r.Date.slice(0, 16); // YYYY-MM-DDThh:mm, the wall clock as written
-			const [d, t] = wall.split('T');
-			const created = n % 2 === 0 ? `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)} ${t}` : `${d} ${t}`;
-			calls.push({ id: `CAD-${n}`, created, month: d.slice(0, 7), type: r['Object of search'], lon: r.Longitude ? Number(r.Longitude) : null, lat: r.Latitude ? Number(r.Latitude) : null });
-		}
-		csvRows(`${SAMPLE}/street/${month}-city-of-london-street.csv`).forEach((r, i) => {
-			const day = (i % 12) + 1;
-			const time = `${pad(i % 24)}:${pad((i * 7) % 60)}`;
-			const [y, m] = month.split('-');
-			const committed = i % 2 === 0 ? `${y}-${m}-${pad(day)} ${time}` : `${pad(day)}/${m}/${y} ${time}`;
-			crimes.push({ ref: r['Crime ID'], committed, month, offence: r['Crime type'], lon: r.Longitude ? Number(r.Longitude) : null, lat: r.Latitude ? Number(r.Latitude) : null, location: r.Location, lsoa: r['LSOA code'] });
-		});
-	}
-	cadPath = join(dir, 'cad-calls-2019.csv');
-	rmsPath = join(dir, 'rms-crimes-2019.csv');
-	writeFileSync(
-		cadPath,
-		csv(['Incident Number', 'Created', 'Call Type', 'Grade', 'X Coord', 'Y Coord'], calls.map((c, i) => [c.id, c.created, c.type, i % 3 === 0 ? 'Grade 1' : 'Grade 2', c.lon?.toString() ?? '', c.lat?.toString() ?? '']))
-	);
-	writeFileSync(
-		rmsPath,
-		csv(
-			['Crime Reference', 'Committed', 'Offence', 'Lon', 'Lat', 'Location', 'LSOA'],
-			crimes.map((c) => [c.ref, c.committed, c.offence, c.lon?.toString() ?? '', c.lat?.toString() ?? '', c.location, c.lsoa])
-		)
-	);
+	({ cadPath, rmsPath, calls, crimes } = writeCadRms(dir));
 	mappingPath = join(dir, 'mapping.json');
 	writeFileSync(mappingPath, JSON.stringify(MAPPING, null, 2));
 	out = join(dir, 'extract');

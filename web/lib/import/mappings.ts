@@ -21,7 +21,7 @@ export interface SavedMapping {
 /** Friendly names of the generic formats' fields; any other field shows its key. */
 const FIELD_LABELS: Record<string, string> = {
 	timestamp: 'Timestamp (date and time)',
-	month: 'Month (YYYY-MM, or a date)',
+	month: 'Month (YYYY-MM), or the date or date-time committed',
 	category: 'Category or call type',
 	longitude: 'Longitude',
 	latitude: 'Latitude',
