@@ -1,8 +1,9 @@
 /**
  * npm run extracts -- --input <files or folders …> --out <folder> [--boundaries <shp>] [--imd <folder>] [--no-areas]
  *     [--columns field=header,…] [--constant field=value,…] [--format events|month-incidents] | [--mapping <file.json>]
- *     [--districts <file.geojson|file.kml>] [--district-id <property>] [--district-name <property>]
- *     [--force-lads <LAD codes,…> | --force <police force> | --force-area districts | --force-boundary <file.geojson|file.kml>]
+ *     [--districts <file.geojson|file.kml|file.shp>] [--district-id <property>] [--district-name <property>]
+ *     [--areas-label <plural name, e.g. Wards>] [--areas-crs <EPSG code>]
+ *     [--force-lads <LAD codes,…> | --force <police force> | --force-area districts | --force-boundary <file.geojson|file.kml|file.shp>]
  *     [--force-name <name>] [--pfa-lookup <csv>] [--lad-changes <json>] [--clean | --no-partitions]
  * npm run extracts:sample [-- --source <id> …]   (the shipped sample → extracts/sample/<id>/ and sources.json)
  *
@@ -35,8 +36,9 @@ const USAGE = `usage: npm run extracts -- --input <files or folders …> --out <
          [--columns timestamp=<header>,month=<header>,category=<header>,longitude=<header>,latitude=<header>,area_code=<header>,lsoa_code=<header>,priority=<header>,time_on_task=<header>,incident_id=<header>]
          [--constant category=<value>,…] [--format events|month-incidents]
          | [--mapping <file.json>]   (per file: format, columns, constants; see scripts/README.md)
-         [--districts <file.geojson|file.kml>] [--district-id <property>] [--district-name <property>]
-         [--force-lads <LAD codes,…> | --force <police force> | --force-area districts | --force-boundary <file.geojson|file.kml>]
+         [--districts <file.geojson|file.kml|file.shp>] [--district-id <property>] [--district-name <property>]
+         [--areas-label <plural name, e.g. Wards>] [--areas-crs <EPSG code, for a boundary file that declares none>]
+         [--force-lads <LAD codes,…> | --force <police force> | --force-area districts | --force-boundary <file.geojson|file.kml|file.shp>]
          [--force-name <name>] [--pfa-lookup <LAD16_CSP16_PFA16 csv>] [--lad-changes <json>]
          [--clean | --no-partitions]
        npm run extracts:sample [-- --source <id> …]`;
@@ -61,7 +63,7 @@ export function parseBuildExtractsArgs(argv: readonly string[]): BuildExtractsCl
 	const args = parseArgs(argv, {
 		lists: ['input', 'source'],
 		values: [
-			'out', 'boundaries', 'imd', 'columns', 'constant', 'format', 'mapping', 'districts', 'district-id', 'district-name',
+			'out', 'boundaries', 'imd', 'columns', 'constant', 'format', 'mapping', 'districts', 'district-id', 'district-name', 'areas-label', 'areas-crs',
 			'force-lads', 'force', 'force-area', 'force-boundary', 'force-name', 'pfa-lookup', 'lad-changes'
 		],
 		flags: ['sample', 'no-areas', 'help', 'clean', 'no-partitions']
@@ -92,6 +94,10 @@ export function parseBuildExtractsArgs(argv: readonly string[]): BuildExtractsCl
 	if ((args.values['district-id'] || args.values['district-name']) && !args.values.districts && !args.values['force-boundary']) {
 		throw new UsageError('--district-id and --district-name need --districts <file>');
 	}
+	for (const option of ['areas-label', 'areas-crs'] as const) {
+		if (args.values[option] !== undefined && !args.values.districts && !args.values['force-boundary']) throw new UsageError(`--${option} needs --districts <file>`);
+	}
+	if (args.values['areas-label'] !== undefined && args.values['areas-label'].trim() === '') throw new UsageError('--areas-label needs a name, e.g. --areas-label Wards');
 	const forceArea = forceAreaRequest(args.values);
 	const districtsFile = args.values.districts ?? args.values['force-boundary'];
 	const districts: DistrictInputs | null = districtsFile
@@ -99,6 +105,8 @@ export function parseBuildExtractsArgs(argv: readonly string[]): BuildExtractsCl
 				file: districtsFile,
 				idProperty: args.values['district-id'],
 				nameProperty: args.values['district-name'],
+				label: args.values['areas-label'],
+				crs: args.values['areas-crs'],
 				imdFile: areaInputs(undefined, args.values.imd).imdFile,
 				populationFile: areaInputs(undefined, args.values.imd).populationFile
 			}

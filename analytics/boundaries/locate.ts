@@ -44,7 +44,7 @@ export function locatePoints(points: ReadonlyArray<{ lon: number; lat: number }>
 		for (let i = 0; i < areas.length; i++) {
 			const b = i * 4;
 			if (lon < boxes[b] || lat < boxes[b + 1] || lon > boxes[b + 2] || lat > boxes[b + 3]) continue;
-			if (onBoundary(rings[i], lon, lat) || geoContains(areas[i].geometry, [lon, lat])) return areas[i].code;
+			if (geoContains(areas[i].geometry, [lon, lat]) || onBoundary(rings[i], lon, lat)) return areas[i].code;
 		}
 		return null;
 	});

@@ -30,6 +30,7 @@ import {
 	type DatasetName,
 	type SourceKind,
 	type ExtractManifest,
+	type DistrictsInfo,
 	type SourceReport,
 	datasetEntry,
 	type DatasetEntry
@@ -44,7 +45,8 @@ import { resolveFileMappings, type FileMappingSpec } from './file-mapping';
 import { PARTITIONS_DIR, cacheFingerprint } from './partitions';
 import { createNodeRunner, type NodeRunner } from './node-runner';
 import { locatePoints, readImd, readLsoaBoundaries, simplifyAndSelect, type LsoaFeature } from './areas';
-import { readDistricts, type DistrictFeature } from './districts';
+import { areaSetFileName, readAreaSet, type DistrictFeature } from './districts';
+import { BOUNDARY_RULE, NO_LOCATION_REASON, OUTSIDE_REASON, areaPlacementCounts, recordsInNoArea, type AreaPlacementSource, type BoundarySet } from '../../analytics/boundaries';
 import { DEFAULT_FORCE_LOOKUPS, FORCE_LOOKUP_SOURCE, checkLookupFiles, forcePolygons, readLadChanges, type ForceLookupFiles, type ForcePolygons } from './force-area';
 import { toCsv } from '../../analytics/export/csv';
 import { aggregateSelectSql, writeExploreAggregates } from '../../analytics/explore/aggregates';
@@ -118,8 +120,12 @@ export interface BuildOptions {
 }
 
 export interface DistrictInputs {
-	/** GeoJSON or KML file of district polygons in WGS84 (see districts.ts). */
+	/** Boundary file: GeoJSON (WGS84 or a declared crs), KML, or a shapefile's .shp with its .dbf and .prj (see districts.ts). */
 	file: string;
+	/** What the areas are called, plural ("Wards", "Beats"); default: guessed from the id field (WD23CD → Wards), else "Districts". */
+	label?: string;
+	/** Coordinate system of a boundary file that declares none (EPSG code or WKT). */
+	crs?: string;
 	/** Property holding the district identifier (default: detected; KML `<name>`). */
 	idProperty?: string;
 	/** Property holding the district name (default: detected; KML `<description>`). */
@@ -411,9 +417,16 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 		lap('type (typed views; rows typed where read)');
 
 		const boundaries = options.areas ? await readLsoaBoundaries(options.areas.shapefile) : null;
-		const districts = options.districts ? readDistricts(options.districts.file, options.districts) : null;
+		const areaSet = options.districts
+			? await readAreaSet(options.districts.file, { idProperty: options.districts.idProperty, nameProperty: options.districts.nameProperty, crs: options.districts.crs })
+			: null;
+		const districts = areaSet ? areaSet.areas : null;
 		const byLad = districts ? await prepareDistricts(runner, districts, options.districts!) : false;
-		if (districts) log(`  districts: ${districts.length} from ${options.districts!.file}${byLad ? ' (local authorities: records placed by their LSOA)' : ''}`);
+		if (areaSet) {
+			log(
+				`  ${areaSetLabel(areaSet, options.districts!).label.toLowerCase()}: ${areaSet.areas.length} from ${options.districts!.file} (${areaSet.format}, ${areaSet.crs}; id ${areaSet.idField}, name ${areaSet.nameField ?? areaSet.idField})${byLad ? ' (local authorities: records placed by their LSOA)' : ''}`
+			);
+		}
 
 		const force = await prepareForceArea(runner, options, byLad);
 		const polygons = forcePolygons(
@@ -518,6 +531,8 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 		} else {
 			datasets.push(await writeDataset(runner, options.out, 'districts', `(SELECT * FROM district_rows WHERE false)`));
 		}
+		const districtsInfo = areaSet ? await districtsReport(runner, areaSet, options.districts!, byLad, written, options.out) : undefined;
+		if (districtsInfo) for (const line of districtsLines(districtsInfo)) log(`  ${line}`);
 		datasets.push(baseEntry('quarantine'));
 		lap('other datasets, force area report');
 		// Pre-aggregates of the Map and Time views (analytics/explore/aggregates.ts).
@@ -569,6 +584,7 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 			attribution,
 			totals,
 			force_area: forceReport,
+			...(districtsInfo ? { districts_info: districtsInfo } : {}),
 			base_database: base.report,
 			summary
 		};
@@ -579,6 +595,76 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 	} finally {
 		runner.close();
 	}
+}
+
+/** The area set's label and where it came from: given, guessed from the file's id field, else "Districts". */
+function areaSetLabel(set: BoundarySet, inputs: DistrictInputs): Pick<DistrictsInfo, 'label' | 'label_from'> {
+	const given = inputs.label?.trim();
+	if (given) return { label: given, label_from: 'given' };
+	if (set.suggestedLabel) return { label: set.suggestedLabel, label_from: 'file' };
+	return { label: 'Districts', label_from: 'default' };
+}
+
+/** Records in no area listed per dataset and reason in the manifest (all of them in OUTSIDE_AREAS_FILE). */
+const OUTSIDE_LISTED = 20;
+/** Every record in no area, beside the manifest. */
+export const OUTSIDE_AREAS_FILE = 'outside-areas.csv';
+
+/**
+ * The manifest's account of the area set: what it is, the boundary rule, and where the
+ * records of each dataset with a district lie (analytics/boundaries/placement.ts); writes
+ * every record in no area to OUTSIDE_AREAS_FILE.
+ */
+async function districtsReport(
+	runner: NodeRunner,
+	set: BoundarySet,
+	inputs: DistrictInputs,
+	byLad: boolean,
+	written: Record<'incidents' | 'events', string>,
+	out: string
+): Promise<DistrictsInfo> {
+	const sources: AreaPlacementSource[] = (['incidents', 'events'] as const).map((dataset) => ({ dataset, table: written[dataset], byCode: byLad }));
+	const records: DistrictsInfo['records'] = {};
+	const reasons: DistrictsInfo['outside']['reasons'] = [];
+	const first: DistrictsInfo['outside']['first'] = [];
+	const all: Awaited<ReturnType<typeof recordsInNoArea>> = [];
+	for (const source of sources) {
+		const counts = await areaPlacementCounts(runner, source);
+		records[source.dataset] = counts;
+		if (counts.outside > 0) reasons.push({ dataset: source.dataset, reason: OUTSIDE_REASON, count: counts.outside });
+		if (counts.no_location > 0) reasons.push({ dataset: source.dataset, reason: NO_LOCATION_REASON, count: counts.no_location });
+		for (const reason of [OUTSIDE_REASON, NO_LOCATION_REASON] as const) first.push(...(await recordsInNoArea(runner, source, OUTSIDE_LISTED, reason)));
+		all.push(...(await recordsInNoArea(runner, source, null)));
+	}
+	writeFileSync(join(out, OUTSIDE_AREAS_FILE), toCsv(all, ['dataset', 'source_file', 'source_line', 'longitude', 'latitude', 'area_code', 'reason']));
+	return {
+		...areaSetLabel(set, inputs),
+		file: areaSetFileName(set.file),
+		format: set.format,
+		id_field: set.idField,
+		name_field: set.nameField,
+		crs: set.crs,
+		areas: set.areas.length,
+		features: set.features,
+		rule: BOUNDARY_RULE,
+		placed_by: byLad ? 'lsoa-then-point' : 'point',
+		records,
+		outside: { reasons, first, listed_in: OUTSIDE_AREAS_FILE }
+	};
+}
+
+/** The build log's lines about the area set: per dataset, inside + outside + no location = records. */
+export function districtsLines(info: DistrictsInfo): string[] {
+	const lines: string[] = [];
+	for (const [dataset, c] of Object.entries(info.records)) {
+		if (!c || c.records === 0) continue;
+		lines.push(`${info.label.toLowerCase()}, ${dataset}: ${c.inside} in an area + ${c.outside} outside every area + ${c.no_location} with no location = ${c.records} records`);
+	}
+	const outside = info.outside.first.filter((r) => r.reason === OUTSIDE_REASON);
+	for (const r of outside.slice(0, 5)) lines.push(`  outside every area: ${r.dataset} ${r.source_file} line ${r.source_line} (${r.longitude}, ${r.latitude})`);
+	const total = info.outside.reasons.reduce((n, r) => n + r.count, 0);
+	if (total > 0) lines.push(`  every record in no area: ${info.outside.listed_in}`);
+	return lines;
 }
 
 /**
