@@ -39,7 +39,7 @@ export interface RegionOptions {
  *   record inside it up to trainEnd;
  * - 'areas with records': no force area declared, every area with a record up to trainEnd.
  */
-export type RegionBasis = 'force area' | 'force area cells' | 'areas with records in the force area' | 'areas with records';
+export type RegionBasis = 'force area' | 'force area cells' | 'area set' | 'area set (no force area)' | 'areas with records in the force area' | 'areas with records';
 
 export interface StudyRegion {
 	/** Every area of the region, sorted by id. */
@@ -102,7 +102,20 @@ export async function studyRegion(runner: QueryRunner, options: RegionOptions): 
 	let rows: RegionRow[];
 
 	const unitShapes = forceArea ? FORCE_UNIT_SHAPES[forceArea.unit] : null;
-	if (unitShapes && unitShapes.level === options.level) {
+	// The source's own area set: the force area when it is listed in districts, else every area
+	// of the set (the records read are still only those inside the force area).
+	const districtLevel = options.level === 'district' && (await tableHasRows(runner, 'districts'));
+	if (districtLevel && forceArea?.unit !== 'district') {
+		basis = forceArea ? 'area set' : 'area set (no force area)';
+		rows = await runner.rows<RegionRow>(
+			`SELECT d.district_id AS area, r.lon, r.lat, d.centroid_lon AS c_lon, d.centroid_lat AS c_lat, d.area_km2 AS km2
+			 FROM (SELECT DISTINCT district_id, centroid_lon, centroid_lat, area_km2 FROM districts WHERE district_id IS NOT NULL) d
+			 LEFT JOIN (${records}) r ON r.area = d.district_id
+			 ORDER BY d.district_id COLLATE "binary"`,
+			[last]
+		);
+		if (!forceArea) warnings.push(`No force area is declared for this data; the study region is every area of the source's own area set (${rows.length}).`);
+	} else if (unitShapes && (unitShapes.level === options.level || (districtLevel && forceArea?.unit === 'district'))) {
 		basis = 'force area';
 		const hasShapes = await tableHasRows(runner, unitShapes.table);
 		rows = await runner.rows<RegionRow>(
@@ -157,7 +170,7 @@ export async function studyRegion(runner: QueryRunner, options: RegionOptions): 
 			return { areaId: r.area, lon, lat, areaKm2: cellArea(r.area, 'km2'), centre: 'h3 cell centre' };
 		}
 		if (r.c_lon !== null && r.c_lat !== null) {
-			const centre = options.level === 'area_code' ? 'district centroid (districts table)' : 'lsoa centroid (areas table)';
+			const centre = options.level === 'area_code' || options.level === 'district' ? 'district centroid (districts table)' : 'lsoa centroid (areas table)';
 			return { areaId: r.area, lon: r.c_lon, lat: r.c_lat, areaKm2: r.km2, centre };
 		}
 		if (r.lon !== null && r.lat !== null) return { areaId: r.area, lon: r.lon, lat: r.lat, areaKm2: null, centre: 'mean of record locations' };
@@ -201,27 +214,36 @@ const HARM_MICRO = 1_000_000;
  * `effectiveWeights`, so harm means what it means in the score), in the weights' unit (CCHI
  * days). Areas with no harm are absent (0). Weights are used to 6 decimal places and summed
  * exactly. Records located outside the force area are not counted. Street records only (the
- * `category` of `incidents`). No weighted category gives an empty map.
+ * `category` of `incidents`). No weighted category gives an empty map. A record carrying an
+ * offence subgroup (`offence_subgroup`, a force's own data) weighs its subgroup's weight where the
+ * weights list one for its category (EffectiveWeight.subgroups), else its category's.
  */
 export async function areaHarm(
 	runner: QueryRunner,
 	options: { level: AreaLevel; fromMonth: string; toMonth: string; weights: readonly EffectiveWeight[] }
 ): Promise<Map<string, number>> {
 	const col = areaColumn('incidents', options.level);
-	const included = options.weights.filter((w) => !w.excluded && w.weight !== null && w.weight > 0);
+	const subgroupColumn = await hasColumn(runner, 'incidents', 'offence_subgroup');
+	const hasSubgroups = (w: EffectiveWeight) => subgroupColumn && (w.subgroups?.length ?? 0) > 0;
+	const included = options.weights.filter((w) => !w.excluded && w.weight !== null && (w.weight > 0 || hasSubgroups(w)));
 	const out = new Map<string, number>();
 	if (included.length === 0) return out;
-	const micro = included.map((w) => {
-		const units = Math.round(w.weight! * HARM_MICRO);
-		if (!Number.isSafeInteger(units)) throw new RangeError(`harm weight of ${w.category} is out of range: ${w.weight}`);
+	const toMicro = (weight: number, what: string) => {
+		const units = Math.round(weight * HARM_MICRO);
+		if (!Number.isSafeInteger(units)) throw new RangeError(`harm weight of ${what} is out of range: ${weight}`);
 		return units;
-	});
+	};
+	const micro = included.map((w) => toMicro(w.weight!, w.category));
+	const subs = included.filter(hasSubgroups).flatMap((w) => w.subgroups!.map((s) => [w.category, s.subgroup, toMicro(s.weight, s.subgroup)] as const));
 	const inside = await insideForceAreaClause(runner, 'incidents', 'i.');
+	const subJoin = subs.length
+		? `LEFT JOIN (VALUES ${subs.map(() => '(?, ?, CAST(? AS BIGINT))').join(', ')}) AS sw(category, subgroup, weight) ON sw.category = i.category AND sw.subgroup = i.offence_subgroup`
+		: '';
 	const rows = await runner.columns(
-		`SELECT i.${col} AS area, CAST(sum(w.weight) AS DOUBLE) / ${HARM_MICRO} AS harm
-		 FROM incidents i JOIN (VALUES ${included.map(() => '(?, CAST(? AS BIGINT))').join(', ')}) AS w(category, weight) ON w.category = i.category
+		`SELECT i.${col} AS area, CAST(sum(${subs.length ? 'coalesce(sw.weight, w.weight)' : 'w.weight'}) AS DOUBLE) / ${HARM_MICRO} AS harm
+		 FROM incidents i JOIN (VALUES ${included.map(() => '(?, CAST(? AS BIGINT))').join(', ')}) AS w(category, weight) ON w.category = i.category ${subJoin}
 		 WHERE i.${col} IS NOT NULL AND i.month_index BETWEEN ? AND ? ${inside} GROUP BY 1`,
-		[...included.flatMap((w, k) => [w.category, micro[k]]), monthIndex(options.fromMonth), monthIndex(options.toMonth)]
+		[...included.flatMap((w, k) => [w.category, micro[k]]), ...subs.flat(), monthIndex(options.fromMonth), monthIndex(options.toMonth)]
 	);
 	(rows.area as string[]).forEach((a, i) => out.set(a, rows.harm[i] as number));
 	return out;

@@ -79,3 +79,28 @@ export async function areaKnown(runner: QueryRunner, code: string): Promise<bool
 	if (!looked && (await tableExists(runner, 'explore_points'))) return has('explore_points');
 	return !looked;
 }
+
+/**
+ * The area of the source's own area set an `/area?unit=district` URL names: `?id=` as written
+ * (ids of a force's wards or beats need not be upper case), or the Map's selection
+ * `?area=district:<id>`. Null when none is given.
+ */
+export function districtFromParams(params: URLSearchParams): string | null {
+	const id = params.get('id')?.trim();
+	if (id) return id;
+	const area = params.get('area')?.trim() ?? '';
+	if (!area.toLowerCase().startsWith('district:')) return null;
+	const first = area.slice('district:'.length).split(',')[0];
+	try {
+		return decodeURIComponent(first).trim() || null;
+	} catch {
+		return null;
+	}
+}
+
+/** Whether the source's area set (`districts`) has the area. */
+export async function districtKnown(runner: QueryRunner, id: string): Promise<boolean> {
+	if (!(await tableExists(runner, 'districts'))) return false;
+	const [r] = await runner.rows<{ n: number }>('SELECT count(*) AS n FROM districts WHERE district_id = ?', [id]);
+	return num(r?.n) > 0;
+}

@@ -14,11 +14,12 @@
  *                                   reads measure=harm too), so Map → Time → Map round-trips them
  *   compare                         the period comparison basis (previous | last-year | seasonal-3y)
  *   month                           the THR assessment month (Priorities, area profile, Model, Compare)
+ *   unit                            the areas THR scores: lsoa, or district (the source's own area set)
  * `source` is kept by withSource (source-url.ts) and is added last, as before.
  */
 import { withSource } from './source-url';
 
-export const CARRIED_PARAMS = ['ds', 'from', 'to', 'cat', 'area', 'bbox', 'measure', 'layer', 'mode', 'hsm', 'compare', 'month'] as const;
+export const CARRIED_PARAMS = ['ds', 'from', 'to', 'cat', 'area', 'bbox', 'measure', 'layer', 'mode', 'hsm', 'compare', 'month', 'unit'] as const;
 export type CarriedParam = (typeof CARRIED_PARAMS)[number];
 
 const CARRIED = new Set<string>(CARRIED_PARAMS);

@@ -33,15 +33,15 @@ export function areaProfileHref(profilePath: string, current: URLSearchParams, a
 }
 
 /**
- * The Map at LSOA level with the area selected (its cell panel: figures and records), the
+ * The Map at LSOA level (or `level`: the source's own area set) with the area selected (its cell panel: figures and records), the
  * incidents dataset, and the carried period or else `fallback`; a drawn box is dropped (it
  * would filter the linked views away from the area).
  */
-export function areaMapHref(mapPath: string, current: URLSearchParams, areaId: string, fallback: MonthWindow | null, month?: string | null): string {
+export function areaMapHref(mapPath: string, current: URLSearchParams, areaId: string, fallback: MonthWindow | null, month?: string | null, level: 'lsoa' | 'district' = 'lsoa'): string {
 	return withFilters(mapPath, current, {
 		ds: 'incidents',
-		layer: 'lsoa',
-		area: `lsoa:${areaId}`,
+		layer: level,
+		area: `${level}:${areaId}`,
 		bbox: null,
 		...periodOf(current, fallback),
 		...(month ? { month } : {})
@@ -49,10 +49,10 @@ export function areaMapHref(mapPath: string, current: URLSearchParams, areaId: s
 }
 
 /** The Time page filtered to the area (records by month and category), same period rule. */
-export function areaTimeHref(timePath: string, current: URLSearchParams, areaId: string, fallback: MonthWindow | null, month?: string | null): string {
+export function areaTimeHref(timePath: string, current: URLSearchParams, areaId: string, fallback: MonthWindow | null, month?: string | null, level: 'lsoa' | 'district' = 'lsoa'): string {
 	return withFilters(timePath, current, {
 		ds: 'incidents',
-		area: `lsoa:${areaId}`,
+		area: `${level}:${areaId}`,
 		bbox: null,
 		...periodOf(current, fallback),
 		...(month ? { month } : {})

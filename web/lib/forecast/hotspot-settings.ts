@@ -31,12 +31,18 @@ export const MONTH_WINDOWS = ['1m', '2m', '3m'] as const;
 export const LEVEL_LABELS: Record<WindowLevel, string> = {
 	lsoa: 'LSOA',
 	area_code: 'Area code',
+	district: 'Districts',
 	h3_r7: 'H3 resolution 7 (about 5 km²)',
 	h3_r8: 'H3 resolution 8 (about 0.7 km²)',
 	h3_r9: 'H3 resolution 9 (about 0.1 km²)',
 	h3_r10: 'H3 resolution 10 (about 0.015 km²)'
 };
 const DEFAULT_SHARE = 0.05;
+
+/** A level's label, the source's own area set under its own name (the manifest's label, analytics/explore/area-set.ts). */
+export function windowLevelLabel(level: WindowLevel, areaSet: string): string {
+	return level === 'district' ? areaSet : LEVEL_LABELS[level];
+}
 
 /** "7d" / "1m" for a window. */
 export function windowText(w: HotspotWindow): string {

@@ -32,6 +32,8 @@ export async function hotspotOffer(runner: QueryRunner): Promise<HotspotOffer | 
 		if ((await hasColumn(runner, table, level)) && (await rows(table, `${level} IS NOT NULL`)) > 0) levels.push(level);
 	}
 	if ((await rows(table, 'longitude IS NOT NULL AND latitude IS NOT NULL')) > 0) levels.push('h3_r10');
+	// The source's own area set (districts, wards, beats …), after the finer levels: few large areas.
+	if ((await hasColumn(runner, table, 'district_id')) && (await tableExists(runner, 'districts')) && (await rows(table, 'district_id IS NOT NULL')) > 0) levels.push('district');
 	return { table, dated: await hasDates(runner, table), levels };
 }
 

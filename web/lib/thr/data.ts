@@ -5,7 +5,7 @@
  * scoreTrend (the 12 months before it plus the month) for the sparklines. Browser pages only
  * present what analytics/thr computes.
  */
-import { SCORE_UNITS, scoreMonth, scoreTrend, monthIndex, monthLabel, type ScoreResult, type ScoreTrend, type ThrModel } from '$analytics/thr';
+import { SCORE_UNITS, modelAtUnit, scoreMonth, scoreTrend, monthIndex, monthLabel, type ScoreResult, type ScoreTrend, type ThrModel } from '$analytics/thr';
 import thrModelFile from '$models/thr/thr-v3.json';
 import type { Database } from '$lib/db/duckdb';
 import { cached } from '$lib/db/query.svelte';
@@ -14,6 +14,43 @@ import { tableExists } from '$analytics/shared/catalog';
 
 /** The published model (models/thr/thr-v3.json); never modified (what-if works on copies). */
 export const THR_MODEL = thrModelFile as unknown as ThrModel;
+
+/**
+ * The areas the pages score (`?unit=` in the URL, carried by links): LSOAs, as published, or the
+ * extract's own area set (its `districts`: local authorities, police districts, a force's wards
+ * or beats), named by the manifest's label (analytics/explore/area-set.ts).
+ */
+export type ThrUnit = 'lsoa' | 'district';
+
+/** The published model scoring `unit` (the same components, windows, weights and bands). */
+export function modelFor(unit: ThrUnit): ThrModel {
+	return modelAtUnit(THR_MODEL, unit);
+}
+
+/**
+ * The units this source can be scored over: LSOAs when its street records carry LSOAs, the area
+ * set when it has areas and its street records were placed in them; and the default: the area
+ * set when the force area is listed in it (a boundary file declared as the force area), else LSOAs.
+ */
+export function thrUnits(db: Database): Promise<{ units: ThrUnit[]; preferred: ThrUnit }> {
+	return memo(db, 'units', async () => {
+		const [r] = await db.runner.rows<{ lsoa: boolean; district: boolean }>(
+			`SELECT count(lsoa_code) > 0 AS lsoa, count(district_id) > 0 AS district FROM incidents`
+		);
+		const hasDistricts = (await tableExists(db.runner, 'districts')) && Number((await db.runner.rows<{ n: number }>('SELECT count(*) AS n FROM districts'))[0]?.n ?? 0) > 0;
+		const units: ThrUnit[] = [];
+		if (r?.lsoa) units.push('lsoa');
+		if (r?.district && hasDistricts) units.push('district');
+		const forceUnit = db.manifest.force_area?.unit;
+		const preferred: ThrUnit = units.includes('district') && (forceUnit === 'district' || !units.includes('lsoa')) ? 'district' : 'lsoa';
+		return { units, preferred };
+	});
+}
+
+/** The unit in the URL when this source has it, else the preferred one. */
+export function pickUnit(requested: string | null, offer: { units: readonly ThrUnit[]; preferred: ThrUnit }): ThrUnit {
+	return offer.units.includes(requested as ThrUnit) ? (requested as ThrUnit) : offer.preferred;
+}
 
 /** Months shown in a sparkline before the assessment month. */
 export const TREND_MONTHS = 12;
@@ -39,25 +76,31 @@ export function incidentMonths(db: Database): Promise<string[]> {
 	});
 }
 
-/** LSOA code → name from the `areas` table (empty when the extract has none). */
-export function areaNames(db: Database): Promise<Map<string, string>> {
+/** LSOA code → name from the `areas` table (empty when the extract has none); with unit 'district', the area set's names. */
+export function areaNames(db: Database, unit: ThrUnit = 'lsoa'): Promise<Map<string, string>> {
+	if (unit === 'district')
+		return memo(db, 'names:district', async () => {
+			if (!(await tableExists(db.runner, 'districts'))) return new Map<string, string>();
+			const rows = await db.runner.rows<{ code: string; name: string | null }>('SELECT district_id AS code, name FROM districts');
+			return new Map(rows.filter((r) => r.name).map((r) => [String(r.code), String(r.name)]));
+		});
 	return memo(db, 'names', async () => {
 		const rows = await db.runner.rows<{ code: string; name: string | null }>('SELECT lsoa_code AS code, lsoa_name AS name FROM areas');
 		return new Map(rows.filter((r) => r.name).map((r) => [String(r.code), String(r.name)]));
 	});
 }
 
-/** The published scores of one month (one scoreMonth per month, shared by every page). */
-export function monthScores(db: Database, month: string): Promise<ScoreResult> {
-	return memo(db, `score:${month}`, () => scoreMonth(db.runner, { model: THR_MODEL, weights: db.harmModel, month }));
+/** The published scores of one month (one scoreMonth per month and unit, shared by every page). */
+export function monthScores(db: Database, month: string, unit: ThrUnit = 'lsoa'): Promise<ScoreResult> {
+	return memo(db, unit === 'lsoa' ? `score:${month}` : `score:${unit}:${month}`, () => scoreMonth(db.runner, { model: modelFor(unit), weights: db.harmModel, month }));
 }
 
 /** Scores of the TREND_MONTHS months before `month` and the month itself, as columns. */
-export function monthTrend(db: Database, month: string): Promise<ScoreTrend> {
-	return memo(db, `trend:${month}`, () => {
+export function monthTrend(db: Database, month: string, unit: ThrUnit = 'lsoa'): Promise<ScoreTrend> {
+	return memo(db, unit === 'lsoa' ? `trend:${month}` : `trend:${unit}:${month}`, () => {
 		const end = monthIndex(month);
 		const months = Array.from({ length: TREND_MONTHS + 1 }, (_, i) => monthLabel(end - TREND_MONTHS + i));
-		return scoreTrend(db.runner, { model: THR_MODEL, weights: db.harmModel, months });
+		return scoreTrend(db.runner, { model: modelFor(unit), weights: db.harmModel, months });
 	});
 }
 
