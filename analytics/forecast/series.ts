@@ -14,6 +14,8 @@ import type { QueryRunner } from '../runner';
 import { ukLocalTimeSql } from '../ingest/time';
 import { monthIndex, monthKey } from '../shared/months';
 import { inList } from '../shared/sql';
+import { tableExists } from '../shared/catalog';
+import { HARM_SUBGROUP_WEIGHTS_TABLE, recordsCarrySubgroups } from '../models/harm-weights';
 
 export type TimestampedTable = 'events' | 'stop_search';
 
@@ -199,6 +201,8 @@ export interface HarmWeightInput {
 	category: string;
 	weight: number | null;
 	excluded: boolean;
+	/** Finer weights of the category's Home Office offence subgroups: a record whose `offence_subgroup` is listed weighs the subgroup's weight. */
+	subgroups?: ReadonlyArray<{ subgroup: string; weight: number }>;
 }
 
 export interface MonthlyPanel {
@@ -248,25 +252,39 @@ export async function monthlyPanel(runner: QueryRunner, options: MonthlyPanelOpt
 	const months = last - first + 1;
 	let weightsSql = 'harm_weights';
 	const weightParams: (string | number | boolean | null)[] = [];
+	// Records carrying an offence subgroup weigh their subgroup's weight where there is one
+	// (analytics/models/harm-weights.ts); without the column the SQL is as it always was.
+	let subgroupSql: string | null = null;
+	const subgroupParams: (string | number)[] = [];
+	const subgroupColumn = measure === 'harm' && (await recordsCarrySubgroups(runner, table));
 	if (measure === 'harm' && options.weights) {
 		// An inline table of bound values; an empty list still needs the right columns.
 		weightsSql = options.weights.length
 			? `(SELECT * FROM (VALUES ${options.weights.map(() => '(CAST(? AS VARCHAR), CAST(? AS DOUBLE), CAST(? AS BOOLEAN))').join(', ')}) AS v(category, weight, excluded))`
 			: `(SELECT NULL::VARCHAR AS category, NULL::DOUBLE AS weight, NULL::BOOLEAN AS excluded WHERE false)`;
 		for (const w of options.weights) weightParams.push(w.category, w.weight, w.excluded);
+		const subs = subgroupColumn ? options.weights.flatMap((w) => (w.subgroups ?? []).map((s) => [w.category, s.subgroup, s.weight] as const)) : [];
+		if (subs.length) {
+			subgroupSql = `(SELECT * FROM (VALUES ${subs.map(() => '(CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS DOUBLE))').join(', ')}) AS v(category, subgroup, weight))`;
+			subgroupParams.push(...subs.flat());
+		}
 	} else if (measure === 'harm') {
 		const [t] = await runner.rows<{ n: number }>(`SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'harm_weights'`);
 		if (t.n === 0) throw new Error('harm needs the harm_weights table (or `weights`): create it with HARM_WEIGHTS_TABLE_SQL and fill it from a harm-weights model (analytics/models)');
+		if (subgroupColumn && (await tableExists(runner, HARM_SUBGROUP_WEIGHTS_TABLE))) subgroupSql = HARM_SUBGROUP_WEIGHTS_TABLE;
 	}
 	// Summed in whole millionths of a weight (squares in millionths²) and divided once: exact, so
 	// the same whatever order DuckDB adds the rows in, and the same as the THR pre-aggregate's sums
 	// (analytics/thr/area-months.ts).
-	const micro = 'CAST(round(w.weight * 1000000) AS HUGEINT)';
+	const micro = subgroupSql ? 'CAST(round(coalesce(sw.weight, w.weight) * 1000000) AS HUGEINT)' : 'CAST(round(w.weight * 1000000) AS HUGEINT)';
 	const harmCols =
 		measure === 'harm'
 			? `, CAST(coalesce(sum(${micro}) FILTER (WHERE NOT w.excluded), 0) AS DOUBLE) / 1000000 AS harm, CAST(coalesce(sum(${micro} * ${micro}) FILTER (WHERE NOT w.excluded), 0) AS DOUBLE) / 1000000000000 AS harm2`
 			: '';
-	const join = measure === 'harm' ? `LEFT JOIN ${weightsSql} w ON w.category = i.category` : '';
+	const join =
+		measure === 'harm'
+			? `LEFT JOIN ${weightsSql} w ON w.category = i.category${subgroupSql ? ` LEFT JOIN ${subgroupSql} sw ON sw.category = i.category AND sw.subgroup = i.offence_subgroup` : ''}`
+			: '';
 	const rows =
 		months > 0
 			? await runner.columns(
@@ -274,7 +292,7 @@ export async function monthlyPanel(runner: QueryRunner, options: MonthlyPanelOpt
 					 FROM ${table} i ${join}
 					 WHERE i.${col} IS NOT NULL AND i.month_index BETWEEN ? AND ? ${catFilter} ${forceFilter}
 					 GROUP BY ALL`,
-					[...weightParams, first, last, ...catParams]
+					[...weightParams, ...subgroupParams, first, last, ...catParams]
 				)
 			: { area: [], m: [], n: [] };
 	const areaList = options.areas ? [...options.areas] : [...new Set(rows.area as string[])].sort();

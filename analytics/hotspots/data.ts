@@ -10,6 +10,7 @@ import type { QueryRunner } from '../runner';
 import { hasColumn, tableExists } from '../shared/catalog';
 import { readForceArea, type ForceArea } from '../force-area';
 import type { EffectiveWeight } from '../thr/model';
+import { recordsCarrySubgroups } from '../models/harm-weights';
 import { areaColumn, monthIndex, type AreaLevel, type MonthlyTable } from '../forecast/series';
 
 export interface RegionArea {
@@ -223,7 +224,7 @@ export async function areaHarm(
 	options: { level: AreaLevel; fromMonth: string; toMonth: string; weights: readonly EffectiveWeight[] }
 ): Promise<Map<string, number>> {
 	const col = areaColumn('incidents', options.level);
-	const subgroupColumn = await hasColumn(runner, 'incidents', 'offence_subgroup');
+	const subgroupColumn = await recordsCarrySubgroups(runner, 'incidents');
 	const hasSubgroups = (w: EffectiveWeight) => subgroupColumn && (w.subgroups?.length ?? 0) > 0;
 	const included = options.weights.filter((w) => !w.excluded && w.weight !== null && (w.weight > 0 || hasSubgroups(w)));
 	const out = new Map<string, number>();

@@ -4,6 +4,9 @@
  * harm figure joins against.
  */
 
+import type { QueryRunner } from '../runner';
+import { hasColumn } from '../shared/catalog';
+
 /** The shape of a harm-weights model file; see models/schema/harm-weights.schema.json. */
 export interface HarmWeightsModel {
 	$schema?: string;
@@ -101,6 +104,18 @@ export function harmWeightParams(row: HarmWeightRow): [string, number | null, st
 export function servesReference(ref: { id: string; version: string }, table: Pick<HarmWeightsModel, 'id' | 'version' | 'refines'>): boolean {
 	if (table.id !== ref.id) return false;
 	return table.version === ref.version || (table.refines?.id === ref.id && table.refines.version === ref.version);
+}
+
+/**
+ * Whether any record of `table` carries an offence subgroup: false without the `offence_subgroup`
+ * column (police.uk data, extracts built before it) or when every value is null. Harm queries add
+ * the subgroup weights only then, so data without subgroups runs exactly the SQL it always ran.
+ */
+export async function recordsCarrySubgroups(runner: QueryRunner, table: 'incidents' | 'events' | 'stop_search' = 'incidents'): Promise<boolean> {
+	if (!(await hasColumn(runner, table, 'offence_subgroup'))) return false;
+	// The table name comes from the fixed list above, never from a user.
+	const rows = await runner.rows(`SELECT 1 AS x FROM ${table} WHERE offence_subgroup IS NOT NULL LIMIT 1`);
+	return rows.length > 0;
 }
 
 /** One row of the `harm_subgroup_weights` table: a Home Office offence subgroup's weight under its category. */

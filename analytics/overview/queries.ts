@@ -7,6 +7,21 @@ import type { QueryRunner, Scalar } from '../runner';
 import type { ExtractManifest } from '../ingest/extract-schema';
 import { isMonthKey, monthIndex } from '../shared/months';
 import { num } from '../shared/numbers';
+import { tableExists } from '../shared/catalog';
+import { HARM_SUBGROUP_WEIGHTS_TABLE, recordsCarrySubgroups } from '../models/harm-weights';
+
+/**
+ * Whether harm can weigh records by their offence subgroup here: records of `incidents` carry
+ * `offence_subgroup` (a force's own records mapped from offence codes; police.uk data and older
+ * extracts do not) and the `harm_subgroup_weights` table exists (analytics/models
+ * createHarmWeightTables). Otherwise every record weighs its category's weight, as always.
+ */
+export async function subgroupWeighting(runner: QueryRunner): Promise<boolean> {
+	return (await recordsCarrySubgroups(runner, 'incidents')) && (await tableExists(runner, HARM_SUBGROUP_WEIGHTS_TABLE));
+}
+
+/** The join of the subgroup weights to `incidents i` (alias sw), or nothing. */
+const subgroupJoin = (on: boolean) => (on ? ' LEFT JOIN harm_subgroup_weights sw ON sw.category = i.category AND sw.subgroup = i.offence_subgroup' : '');
 
 /** police.uk's name for anti-social behaviour: the one category that is not a crime. */
 export const ANTI_SOCIAL_BEHAVIOUR = 'Anti-social behaviour';
@@ -39,13 +54,20 @@ export interface OverviewSummary {
 	excludedRecords: number;
 	/** Rows whose category has no weight at all (also left out of harmTotal). */
 	unweightedRecords: number;
+	/**
+	 * Rows weighed by their offence subgroup's own weight instead of their category's (present
+	 * only when the records carry `offence_subgroup`; see {@link subgroupWeighting}).
+	 */
+	subgroupWeightedRecords?: number;
 }
 
-export const OVERVIEW_SUMMARY_SQL = `
+/** The summary's SQL; with `subgroups`, a record with a weighted offence subgroup weighs that weight. */
+export function overviewSummarySql(subgroups: boolean): string {
+	return `
 WITH weighted AS (
 	SELECT i.category, i.month, i.month_index, i.longitude, i.latitude, i.lsoa_code,
-		w.weight, w.excluded, w.category IS NULL AS unweighted
-	FROM incidents i LEFT JOIN harm_weights w ON w.category = i.category
+		${subgroups ? 'coalesce(sw.weight, w.weight) AS weight, sw.weight IS NOT NULL AS by_subgroup' : 'w.weight'}, w.excluded, w.category IS NULL AS unweighted
+	FROM incidents i LEFT JOIN harm_weights w ON w.category = i.category${subgroupJoin(subgroups)}
 )
 SELECT
 	count(*)::BIGINT AS records,
@@ -59,8 +81,11 @@ SELECT
 	coalesce(max(month_index) - min(month_index) + 1, 0)::BIGINT AS months,
 	coalesce(sum(weight) FILTER (WHERE NOT excluded), 0)::DOUBLE AS harm_total,
 	count(*) FILTER (WHERE excluded)::BIGINT AS excluded_records,
-	count(*) FILTER (WHERE unweighted)::BIGINT AS unweighted_records
+	count(*) FILTER (WHERE unweighted)::BIGINT AS unweighted_records${subgroups ? ',\n\tcount(*) FILTER (WHERE by_subgroup)::BIGINT AS subgroup_records' : ''}
 FROM weighted`;
+}
+
+export const OVERVIEW_SUMMARY_SQL = overviewSummarySql(false);
 
 /**
  * Headline figures of the loaded extract: record counts, the data period and the
@@ -68,7 +93,8 @@ FROM weighted`;
  * out and counted separately). An empty `incidents` table gives zeros and null months.
  */
 export async function overviewSummary(runner: QueryRunner): Promise<OverviewSummary> {
-	const [row] = await runner.rows(OVERVIEW_SUMMARY_SQL, [ANTI_SOCIAL_BEHAVIOUR, ANTI_SOCIAL_BEHAVIOUR]);
+	const subgroups = await subgroupWeighting(runner);
+	const [row] = await runner.rows(overviewSummarySql(subgroups), [ANTI_SOCIAL_BEHAVIOUR, ANTI_SOCIAL_BEHAVIOUR]);
 	return {
 		records: num(row.records),
 		crimes: num(row.crimes),
@@ -81,7 +107,8 @@ export async function overviewSummary(runner: QueryRunner): Promise<OverviewSumm
 		months: num(row.months),
 		harmTotal: num(row.harm_total),
 		excludedRecords: num(row.excluded_records),
-		unweightedRecords: num(row.unweighted_records)
+		unweightedRecords: num(row.unweighted_records),
+		...(subgroups ? { subgroupWeightedRecords: num(row.subgroup_records) } : {})
 	};
 }
 
@@ -164,8 +191,10 @@ export interface CategoryFigures {
 	count: number;
 	/** count ÷ all records, between 0 and 1. */
 	share: number;
-	/** Harm weight per record in the model's unit; null if the category has no weight. */
+	/** Harm weight per record in the model's unit (the category's); null if the category has no weight. */
 	weight: number | null;
+	/** Records weighed by their offence subgroup's own weight instead (only when records carry `offence_subgroup`); harm is then Σ of the weights used. */
+	subgroupRecords?: number;
 	/** True if the harm model leaves the category out of harm totals. */
 	excluded: boolean;
 	/** count × weight in the model's unit; null when excluded or unweighted. */
@@ -174,20 +203,29 @@ export interface CategoryFigures {
 	harmShare: number | null;
 }
 
-export const TOP_CATEGORIES_SQL = `
-WITH counts AS (SELECT category, count(*) AS n FROM incidents GROUP BY category),
+/** The top categories' SQL; with `subgroups`, records with a weighted offence subgroup weigh that weight (sub_n of them, sub_harm in all). */
+export function topCategoriesSql(subgroups: boolean): string {
+	return `
+WITH counts AS (${
+		subgroups
+			? `SELECT i.category, count(*) AS n, count(sw.weight) AS sub_n, coalesce(sum(sw.weight), 0) AS sub_harm FROM incidents i${subgroupJoin(true)} GROUP BY i.category`
+			: 'SELECT category, count(*) AS n FROM incidents GROUP BY category'
+	}),
 figures AS (
 	SELECT c.category, c.n, w.weight, coalesce(w.excluded, false) AS excluded,
-		CASE WHEN coalesce(w.excluded, false) THEN NULL ELSE c.n * w.weight END AS harm
+		CASE WHEN coalesce(w.excluded, false) THEN NULL ELSE ${subgroups ? '(c.n - c.sub_n) * w.weight + c.sub_harm' : 'c.n * w.weight'} END AS harm${subgroups ? ', c.sub_n' : ''}
 	FROM counts c LEFT JOIN harm_weights w ON w.category = c.category
 )
-SELECT category, n::BIGINT AS count,
+SELECT category, n::BIGINT AS count,${subgroups ? ' sub_n::BIGINT AS sub_n,' : ''}
 	(n / sum(n) OVER ())::DOUBLE AS share,
 	weight::DOUBLE AS weight, excluded, harm::DOUBLE AS harm,
 	(harm / nullif(sum(harm) OVER (), 0))::DOUBLE AS harm_share
 FROM figures
 ORDER BY n DESC, category ASC
 LIMIT ?`;
+}
+
+export const TOP_CATEGORIES_SQL = topCategoriesSql(false);
 
 /**
  * The `limit` categories with most records: count, share of all records, harm weight and
@@ -196,7 +234,8 @@ LIMIT ?`;
  */
 export async function topCategories(runner: QueryRunner, limit: number): Promise<CategoryFigures[]> {
 	if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`limit must be a whole number ≥ 0, got ${limit}`);
-	const rows = await runner.rows(TOP_CATEGORIES_SQL, [limit]);
+	const subgroups = await subgroupWeighting(runner);
+	const rows = await runner.rows(topCategoriesSql(subgroups), [limit]);
 	return rows.map((r) => ({
 		category: str(r.category) ?? '(no category)',
 		count: num(r.count),
@@ -204,7 +243,8 @@ export async function topCategories(runner: QueryRunner, limit: number): Promise
 		weight: r.weight === null ? null : num(r.weight),
 		excluded: r.excluded === true,
 		harm: r.harm === null ? null : num(r.harm),
-		harmShare: r.harm_share === null ? null : num(r.harm_share)
+		harmShare: r.harm_share === null ? null : num(r.harm_share),
+		...(subgroups ? { subgroupRecords: num(r.sub_n) } : {})
 	}));
 }
 

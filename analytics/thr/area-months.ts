@@ -17,6 +17,7 @@
  */
 import type { QueryRunner } from '../runner';
 import { hasColumn, tableExists } from '../shared/catalog';
+import { recordsCarrySubgroups } from '../models/harm-weights';
 import { monthIndex, monthKey } from '../shared/months';
 import type { HarmWeightInput, MonthlyPanel, MonthlyPanelOptions } from '../forecast/series';
 import type { FlatPanel } from '../forecast/area-harm';
@@ -74,13 +75,16 @@ export async function hasAreaMonthKeys(runner: QueryRunner): Promise<boolean> {
 
 /**
  * The source a model is scored from on this database: `thr_area_months` when the extract has it
- * (with its flag column), the model's areas are LSOAs and no component is a repeat-location
- * one (which needs coordinates); else `incidents`. `prefer` forces the base rows (tests, bench).
+ * (with its flag column), the model's areas are LSOAs, no component is a repeat-location
+ * one (which needs coordinates) and no record carries an offence subgroup (the pre-aggregate
+ * counts categories, so it cannot weigh a record by its subgroup); else `incidents`. `prefer`
+ * forces the base rows (tests, bench).
  */
 export async function thrSource(runner: QueryRunner, model: ThrModel, prefer: ThrSource | 'auto' = 'auto'): Promise<ThrSource> {
 	if (prefer === 'incidents') return 'incidents';
 	const usable = model.scope.area_unit === 'lsoa' && !model.components.some((c) => c.kind === 'repeat-location');
-	const present = usable && (await tableExists(runner, THR_AREA_MONTHS)) && (await hasColumn(runner, THR_AREA_MONTHS, 'in_force_area'));
+	const present =
+		usable && (await tableExists(runner, THR_AREA_MONTHS)) && (await hasColumn(runner, THR_AREA_MONTHS, 'in_force_area')) && !(await recordsCarrySubgroups(runner));
 	if (prefer === THR_AREA_MONTHS && !present) throw new RangeError(`${THR_AREA_MONTHS} is not usable here (missing, or the model needs the base rows)`);
 	return present ? THR_AREA_MONTHS : 'incidents';
 }

@@ -19,7 +19,7 @@ import {
 	type ScoreResult,
 	type ThreatDetail
 } from './score';
-import { categoryBreakdownSql, hasForceAreaFlag, incidentRowsSql, monthlySeriesSql } from './sql';
+import { categoryBreakdownSql, hasForceAreaFlag, hasSubgroupColumn, incidentRowsSql, monthlySeriesSql } from './sql';
 import { thrSource } from './area-months';
 import { rateRatioPValue } from './stats';
 import { num } from '../shared/numbers';
@@ -51,6 +51,11 @@ export interface CategoryHarm {
 	exclusionReason: string | null;
 	/** True when the category has no weight (counted for scope only). */
 	unweighted: boolean;
+	/**
+	 * Records weighed by their offence subgroup's own weight instead of `weight` (present only when
+	 * the records carry `offence_subgroup`); `harm` is then Σ of the weights used, not count × weight.
+	 */
+	subgroupCount?: number;
 }
 
 export interface HarmExplanation {
@@ -204,11 +209,13 @@ export async function explainArea(runner: QueryRunner, options: ExplainOptions):
 	const forceFlag = await hasForceAreaFlag(runner);
 	// The counts behind Harm and Threat from the pre-aggregate when there is one (same counts).
 	const source = await thrSource(runner, model);
+	// Records carrying offence subgroups are read from the base rows (thrSource), weighed by subgroup.
+	const subgroups = source === 'incidents' && (await hasSubgroupColumn(runner));
 	for (const [k, c] of model.components.entries()) {
 		const value = area.components[k];
 		if (c.kind === 'harm') {
 			const from = m - c.window_months + 1;
-			const q = categoryBreakdownSql({ model, weights: result.weights, areaId, from, to: m, forceFlag, source });
+			const q = categoryBreakdownSql({ model, weights: result.weights, areaId, from, to: m, forceFlag, source, subgroups });
 			const rows = await runner.rows(q.sql, q.params);
 			const categories: CategoryHarm[] = rows.map((r) => {
 				const category = String(r.category);
@@ -221,13 +228,14 @@ export async function explainArea(runner: QueryRunner, options: ExplainOptions):
 					excluded: r.excluded === true,
 					excludedBy: w?.excludedBy ?? null,
 					exclusionReason: w?.exclusionReason ?? null,
-					unweighted: r.unweighted === true
+					unweighted: r.unweighted === true,
+					...(subgroups ? { subgroupCount: num(r.subgroup_count) } : {})
 				};
 			});
 			harm.push({ componentId: c.id, from: monthLabel(from), to: monthLabel(m), categories, total: value.raw });
 		} else if (c.kind === 'threat') {
 			const from = m - c.window_months + 1;
-			const q = monthlySeriesSql({ model, weights: result.weights, areaId, from, to: m, forceFlag, source });
+			const q = monthlySeriesSql({ model, weights: result.weights, areaId, from, to: m, forceFlag, source, subgroups });
 			const rows = await runner.rows(q.sql, q.params);
 			const detail = value.detail as ThreatDetail;
 			threat.push({
@@ -580,6 +588,10 @@ export interface IncidentRow {
 	excluded: boolean;
 	/** Components whose window includes the row's month (threat: with ':recent' or ':baseline'). */
 	components: string[];
+	/** The record's Home Office offence subgroup (only when the records carry `offence_subgroup`). */
+	subgroup?: string | null;
+	/** Which weight `weight` is: the subgroup's own or the category's; null if unweighted (only with `offence_subgroup`). */
+	weightBasis?: 'subgroup' | 'category' | null;
 }
 
 export interface IncidentRowsOptions {
@@ -604,7 +616,8 @@ export async function areaIncidents(runner: QueryRunner, options: IncidentRowsOp
 	if (!Number.isInteger(offset) || offset < 0) throw new RangeError(`offset must be a whole number ≥ 0, got ${offset}`);
 	const m = result.monthIndex;
 	const lookback = Math.max(...result.model.components.map((c) => c.window_months));
-	const q = incidentRowsSql({ model: result.model, weights: result.weights, areaId, from: m - lookback + 1, to: m, limit, offset, forceFlag: await hasForceAreaFlag(runner) });
+	const subgroups = await hasSubgroupColumn(runner);
+	const q = incidentRowsSql({ model: result.model, weights: result.weights, areaId, from: m - lookback + 1, to: m, limit, offset, forceFlag: await hasForceAreaFlag(runner), subgroups });
 	const rows = await runner.rows(q.sql, q.params);
 	return rows.map((r) => {
 		const t = num(r.month_index);
@@ -623,7 +636,8 @@ export async function areaIncidents(runner: QueryRunner, options: IncidentRowsOp
 			sourceLine: r.source_line === null ? null : num(r.source_line),
 			weight: r.weight === null ? null : num(r.weight),
 			excluded: r.excluded === true,
-			components
+			components,
+			...(subgroups ? { subgroup: str(r.offence_subgroup), weightBasis: (str(r.weight_basis) as 'subgroup' | 'category' | null) } : {})
 		};
 	});
 }

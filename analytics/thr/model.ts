@@ -3,7 +3,7 @@
  * type, the checks the schema cannot express, and the effective harm weights a model scores
  * with (its weight table plus its own exclusions).
  */
-import { harmWeightRows, type HarmWeightsModel } from '../models/harm-weights';
+import { harmSubgroupWeightRows, harmWeightRows, servesReference, type HarmWeightsModel } from '../models/harm-weights';
 
 export type ComponentKind = 'harm' | 'threat' | 'risk' | 'repeat-location';
 export type TieHandling = 'mid-rank' | 'min-rank' | 'max-rank';
@@ -270,7 +270,7 @@ export function thrModelProblems(model: ThrModel, weights?: HarmWeightsModel): s
 		excluded.add(e.category);
 	}
 	if (weights) {
-		if (weights.id !== model.harm_weights.id || weights.version !== model.harm_weights.version) {
+		if (!servesReference(model.harm_weights, weights)) {
 			problems.push(
 				`the model uses harm weights ${model.harm_weights.id} ${model.harm_weights.version}, but ${weights.id} ${weights.version} was given`
 			);
@@ -301,6 +301,12 @@ export interface EffectiveWeight {
 	excludedBy: 'harm-weights' | 'model' | null;
 	/** Why; null when not excluded. */
 	exclusionReason: string | null;
+	/**
+	 * The table's finer weights for Home Office offence subgroups of this category (present only
+	 * when it has some): a record whose `offence_subgroup` is listed here weighs the subgroup's
+	 * weight, every other record of the category `weight`. An exclusion covers every subgroup.
+	 */
+	subgroups?: Array<{ subgroup: string; weight: number }>;
 }
 
 /**
@@ -311,7 +317,7 @@ export interface EffectiveWeight {
  * Throws when the table is not the one the model references.
  */
 export function effectiveWeights(model: ThrModel, weights: HarmWeightsModel): EffectiveWeight[] {
-	if (weights.id !== model.harm_weights.id || weights.version !== model.harm_weights.version) {
+	if (!servesReference(model.harm_weights, weights)) {
 		throw new RangeError(
 			`THR model ${model.id} ${model.version} uses harm weights ${model.harm_weights.id} ${model.harm_weights.version}, not ${weights.id} ${weights.version}`
 		);
@@ -326,6 +332,12 @@ export function effectiveWeights(model: ThrModel, weights: HarmWeightsModel): Ef
 	});
 	for (const [category, reason] of own) {
 		if (!rows.some((r) => r.category === category)) rows.push({ category, weight: null, excluded: true, excludedBy: 'model', exclusionReason: reason });
+	}
+	// Subgroup weights ride on their category's row (absent for a table without them, so a
+	// police.uk table gives exactly the rows it always gave).
+	for (const sg of harmSubgroupWeightRows(weights)) {
+		const row = rows.find((r) => r.category === sg.category)!;
+		(row.subgroups ??= []).push({ subgroup: sg.subgroup, weight: sg.weight });
 	}
 	return rows;
 }

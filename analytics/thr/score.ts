@@ -16,7 +16,7 @@
  * prints them exactly. Integer units (`scoreUnits`, `contributionUnits`) are also returned.
  */
 import type { Columns, QueryRunner, Scalar } from '../runner';
-import type { HarmWeightsModel } from '../models/harm-weights';
+import { servesReference, type HarmWeightsModel } from '../models/harm-weights';
 import {
 	AREA_COLUMNS,
 	annualFactor,
@@ -32,7 +32,7 @@ import {
 	type ThreatComponent,
 	type ThrModel
 } from './model';
-import { componentSumsSql, hasForceAreaFlag, inForceAreaCondition, repeatLocationSql, type ScopeAreas } from './sql';
+import { componentSumsSql, hasForceAreaFlag, hasSubgroupColumn, inForceAreaCondition, repeatLocationSql, type ScopeAreas } from './sql';
 import { binomialUpperTail, credibleExcess, estimateShrinkage, percentileRanks, rateRatioZ, shrunkRatio } from './stats';
 import { readForceArea, recordPlacement } from '../force-area';
 import { ident } from '../ingest/sql';
@@ -62,7 +62,8 @@ import type {
 	ScoreResult,
 	ScoreScope,
 	ScoreTrend,
-	ThreatDetail
+	ThreatDetail,
+	WeightsRef
 } from './types';
 
 /** The result types live in types.ts; re-exported so `./score` and the package index keep them. */
@@ -111,7 +112,7 @@ export async function scoreTrend(runner: QueryRunner, options: ScoreMonthsOption
 	const { model } = fetched;
 	return {
 		model,
-		weightsRef: { id: fetched.table.id, version: fetched.table.version, unit: fetched.table.unit },
+		weightsRef: weightsRefOf(fetched.table),
 		months: fetched.order.map((m): MonthColumns => {
 			const raw = rawMonth(fetched, m, false);
 			const norm = normalise(model, raw.areaIds, raw.raw);
@@ -357,7 +358,8 @@ async function fetchRaw(runner: QueryRunner, options: ScoreMonthsOptions, detail
 		areaMonths = { grid, firstDataMonth: async (upTo, forceOnly) => (Boolean(forceOnly) === forceFlag ? firstFromTotals(totals, upTo) : aggregateFirstMonth(runner, upTo, forceOnly)) };
 	} else {
 		leftOut = await leftOutRecords(runner, model, order, forceFlag, source);
-		const { sql, params } = componentSumsSql({ model, weights, months: order, forceFlag, scopeAreas, source });
+		const subgroups = await hasSubgroupColumn(runner);
+		const { sql, params } = componentSumsSql({ model, weights, months: order, forceFlag, scopeAreas, source, subgroups });
 		cols = await runner.columns(sql, params);
 		ranges = await dataRanges(runner, order, forceFlag, source);
 	}
@@ -814,7 +816,7 @@ function assemble(
 	});
 	return {
 		model,
-		weightsRef: { id: table.id, version: table.version, unit: table.unit },
+		weightsRef: weightsRefOf(table),
 		weights,
 		month: monthLabel(m),
 		monthIndex: m,
@@ -855,8 +857,8 @@ export function rescore(result: ScoreResult, { model, weights }: { model: ThrMod
 		if (JSON.stringify(effectiveWeights(model, weights)) !== JSON.stringify(result.weights)) {
 			throw new RangeError('rescore: the harm weights or exclusions differ from those the result was scored with; score again instead');
 		}
-		weightsRef = { id: weights.id, version: weights.version, unit: weights.unit };
-	} else if (model.harm_weights.id !== result.weightsRef.id || model.harm_weights.version !== result.weightsRef.version) {
+		weightsRef = weightsRefOf(weights);
+	} else if (!servesReference(model.harm_weights, { ...result.weightsRef, refines: result.weightsRef.refines && { ...result.weightsRef.refines, file: '', note: '' } })) {
 		throw new RangeError(`rescore: the model references harm weights ${model.harm_weights.id} ${model.harm_weights.version}; pass that table`);
 	} else if (JSON.stringify(model.exclusions) !== JSON.stringify(result.model.exclusions)) {
 		throw new RangeError('rescore: the exclusions differ from those the result was scored with; score again instead');
@@ -870,6 +872,13 @@ export function rescore(result: ScoreResult, { model, weights }: { model: ThrMod
 		warnings: []
 	};
 	return assemble(model, weightsRef, result.weights, result.monthIndex, month, result.dataRange, result.warnings, result.scope);
+}
+
+/** A result's reference to its harm weight table; `refines` only when the table declares one, so a table without it gives the same object as before. */
+function weightsRefOf(table: Pick<HarmWeightsModel, 'id' | 'version' | 'unit'> & { refines?: { id: string; version: string } }): WeightsRef {
+	const ref: WeightsRef = { id: table.id, version: table.version, unit: table.unit };
+	if (table.refines) ref.refines = { id: table.refines.id, version: table.refines.version };
+	return ref;
 }
 
 /** The band a score falls in under score thresholds: the first (highest) whose min_score it reaches. Cumulative-share bands depend on the ranking: read AreaScore.band. */

@@ -13,7 +13,7 @@ import type { Param, QueryRunner } from '../runner';
 import { ident } from '../ingest/sql';
 import { inList } from '../shared/sql';
 import { hasColumn } from '../shared/catalog';
-import { HARM_WEIGHTS_INSERT_SQL, HARM_WEIGHTS_TABLE_SQL, harmWeightParams, harmWeightRows, type HarmWeightsModel } from '../models/harm-weights';
+import { HARM_WEIGHTS_INSERT_SQL, HARM_WEIGHTS_TABLE_SQL, harmWeightParams, harmWeightRows, recordsCarrySubgroups, type HarmWeightsModel } from '../models/harm-weights';
 import { AREA_COLUMNS, lookbackMonths, type EffectiveWeight, type ThrModel } from './model';
 import { THR_AREA_MONTHS, type ThrSource } from './area-months';
 
@@ -53,6 +53,37 @@ function allWeightValues(weights: readonly EffectiveWeight[]): BoundSql {
 }
 
 /**
+ * `SELECT … FROM (VALUES (?, ?, ?), …) v(category, subgroup, weight)` of the subgroup weights
+ * (millionths) of the categories in `weights` (all, or only the weighted non-excluded ones); no
+ * rows when there are none. Joined on a record's category and `offence_subgroup`: a match
+ * replaces the category's weight for that record.
+ */
+function subgroupValues(weights: readonly EffectiveWeight[], includedOnly: boolean): BoundSql {
+	const rows = weights.filter((w) => !includedOnly || (!w.excluded && w.weight !== null)).flatMap((w) => (w.subgroups ?? []).map((s) => [w.category, s.subgroup, micro(s.weight)] as const));
+	if (rows.length === 0) return { sql: 'SELECT NULL::VARCHAR AS category, NULL::VARCHAR AS subgroup, NULL::BIGINT AS weight WHERE false', params: [] };
+	return { sql: `SELECT * FROM (VALUES ${rows.map(() => '(?, ?, CAST(? AS BIGINT))').join(', ')}) AS v(category, subgroup, weight)`, params: rows.flat() };
+}
+
+/**
+ * Whether records of `incidents` carry `offence_subgroup` (a force's own records mapped from
+ * offence codes; police.uk extracts and extracts built before it have no such column, or only
+ * nulls). Harm then weighs each record by its subgroup's weight where the weights give one for it,
+ * else by its category's; without, the SQL is exactly what it always was.
+ */
+export async function hasSubgroupColumn(runner: QueryRunner): Promise<boolean> {
+	return recordsCarrySubgroups(runner, 'incidents');
+}
+
+/** The join and weight expression of the subgroup weights (relation `sub_weights`), or none. */
+function subgroupJoin(on: boolean, alias = 'i'): { join: string; weight: (category: string) => string } {
+	if (!on) return { join: '', weight: (category) => category };
+	return {
+		join: `LEFT JOIN sub_weights sw ON sw.category = ${ident(alias)}.category AND sw.subgroup = ${ident(alias)}.offence_subgroup`,
+		weight: (category) => `coalesce(sw.weight, ${category})`
+	};
+}
+
+/**
  * Which areas the scoring SQL returns: 'records' = those with a harm-counting record in the
  * longest window (scope 'harm-in-window', and the fallback when no force area is declared);
  * 'force-area' = every area_code of the `force_area` table; 'force-cells' = every cell of
@@ -88,6 +119,8 @@ export interface SumsOptions {
 	scopeAreas?: ScopeAreas;
 	/** Read the base rows (default) or the pre-aggregate `thr_area_months` (LSOA models; see area-months.ts). Same results. */
 	source?: ThrSource;
+	/** `incidents` has `offence_subgroup` ({@link hasSubgroupColumn}): weigh records by their subgroup where the weights give one. Base rows only. Default false. */
+	subgroups?: boolean;
 }
 
 /** One area over months [from, to] (month_index, inclusive), for explanations. */
@@ -101,11 +134,14 @@ export interface AreaWindowOptions {
 	forceFlag?: boolean;
 	/** Read the base rows (default) or the pre-aggregate `thr_area_months` (LSOA models): the same counts. */
 	source?: ThrSource;
+	/** `incidents` has `offence_subgroup`: weigh records by their subgroup where the weights give one (base rows only). Default false. */
+	subgroups?: boolean;
 }
 
 /** The relation and record count of a per-area query: one record per base row, `n` per pre-aggregate row. */
-function areaSource(model: ThrModel, source: ThrSource): { from: string; records: string } {
+function areaSource(model: ThrModel, source: ThrSource, subgroups = false): { from: string; records: string } {
 	if (source === THR_AREA_MONTHS && model.scope.area_unit !== 'lsoa') throw new RangeError(`${THR_AREA_MONTHS} holds LSOAs only`);
+	if (source === THR_AREA_MONTHS && subgroups) throw new RangeError(`${THR_AREA_MONTHS} holds no offence subgroups: read the base rows`);
 	return source === THR_AREA_MONTHS ? { from: THR_AREA_MONTHS, records: 'i.n' } : { from: 'incidents', records: '1' };
 }
 
@@ -162,13 +198,17 @@ export function windowSums(model: ThrModel): WindowSum[] {
  * area-month totals with a FILTER per window; several months use a dense area × month grid with
  * running totals, where each window sum is cum(t − to) − cum(t − from − 1) read with lag().
  */
-export function componentSumsSql({ model, weights, months, forceFlag = false, scopeAreas = { kind: 'records' }, source = 'incidents' }: SumsOptions): BoundSql {
+export function componentSumsSql({ model, weights, months, forceFlag = false, scopeAreas = { kind: 'records' }, source = 'incidents', subgroups = false }: SumsOptions): BoundSql {
 	if (months.length === 0) throw new RangeError('componentSumsSql: no months to score');
 	months.forEach((m) => wholeNumber(m, 'month_index'));
 	const area = ident(AREA_COLUMNS[model.scope.area_unit]);
 	if (source === THR_AREA_MONTHS && model.scope.area_unit !== 'lsoa') throw new RangeError(`${THR_AREA_MONTHS} holds LSOAs only`);
 	// The pre-aggregate holds records per (LSOA, month, category, flag) in `n`: the same sums.
-	const [count, harmSum] = source === THR_AREA_MONTHS ? ['CAST(sum(i.n) AS BIGINT)', 'CAST(sum(i.n * weights.weight) AS BIGINT)'] : ['count(*)', 'sum(weights.weight)'];
+	if (source === THR_AREA_MONTHS && subgroups) throw new RangeError(`${THR_AREA_MONTHS} holds no offence subgroups: read the base rows`);
+	// A record with a weighted offence subgroup weighs its subgroup's weight (base rows only).
+	const sub = subgroupJoin(subgroups);
+	const sw = subgroups ? subgroupValues(weights, true) : null;
+	const [count, harmSum] = source === THR_AREA_MONTHS ? ['CAST(sum(i.n) AS BIGINT)', 'CAST(sum(i.n * weights.weight) AS BIGINT)'] : ['count(*)', `sum(${sub.weight('weights.weight')})`];
 	const lookback = wholeNumber(lookbackMonths(model), 'lookback');
 	const lo = Math.min(...months) - (lookback - 1);
 	const hi = Math.max(...months);
@@ -186,14 +226,14 @@ export function componentSumsSql({ model, weights, months, forceFlag = false, sc
 					? { sql: 'SELECT DISTINCT district_id AS area_id FROM districts WHERE district_id IS NOT NULL', params: [] as Param[] }
 					: null;
 	const areaMonth = `
-WITH ${scope ? `scope_areas AS (${scope.sql}),\n` : ''}weights AS (${w.sql}),
+WITH ${scope ? `scope_areas AS (${scope.sql}),\n` : ''}weights AS (${w.sql}),${sw ? `\nsub_weights AS (${sw.sql}),` : ''}
 area_month AS (
 	SELECT i.${area} AS area_id, i.month_index AS t, ${count} AS n, ${harmSum} AS harm
-	FROM ${source === THR_AREA_MONTHS ? THR_AREA_MONTHS : 'incidents'} i JOIN weights ON weights.category = i.category
+	FROM ${source === THR_AREA_MONTHS ? THR_AREA_MONTHS : 'incidents'} i JOIN weights ON weights.category = i.category ${sub.join}
 	WHERE i.${area} IS NOT NULL AND i.month_index BETWEEN ? AND ? AND ${inForceAreaCondition('i', forceFlag)}
 	GROUP BY ALL
 )`;
-	const head = [...(scope?.params ?? []), ...w.params, lo, hi];
+	const head = [...(scope?.params ?? []), ...w.params, ...(sw?.params ?? []), lo, hi];
 
 	if (months.length === 1) {
 		const m = months[0];
@@ -292,47 +332,51 @@ FROM points GROUP BY m, area_id ORDER BY m, area_id`;
  * recorded there, with its weight and whether it is excluded or unweighted. Harm is null for
  * excluded and unweighted categories. Ordered by harm (descending), then count, then name.
  */
-export function categoryBreakdownSql({ model, weights, areaId, from, to, forceFlag = false, source = 'incidents' }: AreaWindowOptions): BoundSql {
+export function categoryBreakdownSql({ model, weights, areaId, from, to, forceFlag = false, source = 'incidents', subgroups = false }: AreaWindowOptions): BoundSql {
 	const area = ident(AREA_COLUMNS[model.scope.area_unit]);
 	const w = allWeightValues(weights);
-	const src = areaSource(model, source);
+	const src = areaSource(model, source, subgroups);
+	// With subgroups: sub_n records weighed by their subgroup (sub_harm in all), the rest by the category.
+	const sw = subgroups ? subgroupValues(weights, false) : null;
 	const sql = `
-WITH weights AS (${w.sql}),
+WITH weights AS (${w.sql}),${sw ? `\nsub_weights AS (${sw.sql}),` : ''}
 counts AS (
-	SELECT category, sum(${src.records}) AS n FROM ${src.from} i
+	SELECT i.category, sum(${src.records}) AS n${sw ? ', count(sw.weight) AS sub_n, coalesce(sum(sw.weight), 0) AS sub_harm' : ''} FROM ${src.from} i ${subgroupJoin(subgroups).join}
 	WHERE i.${area} = ? AND i.month_index BETWEEN ? AND ? AND ${inForceAreaCondition('i', forceFlag)}
-	GROUP BY category
+	GROUP BY i.category
 )
 SELECT c.category, c.n::BIGINT AS count, ${days('w.weight')} AS weight,
 	coalesce(w.excluded, false) AS excluded, w.category IS NULL OR w.weight IS NULL AS unweighted,
-	CASE WHEN coalesce(w.excluded, false) OR w.weight IS NULL THEN NULL ELSE ${days('c.n * w.weight')} END AS harm
+	CASE WHEN coalesce(w.excluded, false) OR w.weight IS NULL THEN NULL ELSE ${days(sw ? '(c.n - c.sub_n) * w.weight + c.sub_harm' : 'c.n * w.weight')} END AS harm${sw ? ', c.sub_n::BIGINT AS subgroup_count' : ''}
 FROM counts c LEFT JOIN weights w ON w.category IS NOT DISTINCT FROM c.category
 ORDER BY harm DESC NULLS LAST, count DESC, c.category`;
-	return { sql, params: [...w.params, areaId, from, to] };
+	return { sql, params: [...w.params, ...(sw?.params ?? []), areaId, from, to] };
 }
 
 /**
  * Month-by-month incidents counted towards harm, their harm, and all records, for one area
  * over [from, to] (for the Threat trend in explanations). Every month present, zero-filled.
  */
-export function monthlySeriesSql({ model, weights, areaId, from, to, forceFlag = false, source = 'incidents' }: AreaWindowOptions): BoundSql {
+export function monthlySeriesSql({ model, weights, areaId, from, to, forceFlag = false, source = 'incidents', subgroups = false }: AreaWindowOptions): BoundSql {
 	const area = ident(AREA_COLUMNS[model.scope.area_unit]);
 	const w = allWeightValues(weights);
-	const src = areaSource(model, source);
+	const src = areaSource(model, source, subgroups);
+	const sw = subgroups ? subgroupValues(weights, false) : null;
+	const sub = subgroupJoin(subgroups);
 	const sql = `
-WITH weights AS (${w.sql}),
+WITH weights AS (${w.sql}),${sw ? `\nsub_weights AS (${sw.sql}),` : ''}
 m AS (
 	SELECT i.month_index AS t, sum(${src.records}) AS records,
 		coalesce(sum(${src.records}) FILTER (WHERE NOT w.excluded AND w.weight IS NOT NULL), 0) AS n,
-		coalesce(sum(${src.records} * w.weight) FILTER (WHERE NOT w.excluded), 0) AS harm
-	FROM ${src.from} i LEFT JOIN weights w ON w.category = i.category
+		coalesce(sum(${src.records} * ${sub.weight('w.weight')}) FILTER (WHERE NOT w.excluded), 0) AS harm
+	FROM ${src.from} i LEFT JOIN weights w ON w.category = i.category ${sub.join}
 	WHERE i.${area} = ? AND i.month_index BETWEEN ? AND ? AND ${inForceAreaCondition('i', forceFlag)}
 	GROUP BY i.month_index
 )
 SELECT g.t AS month_index, coalesce(m.n, 0)::BIGINT AS n, ${days('coalesce(m.harm, 0)')} AS harm, coalesce(m.records, 0)::BIGINT AS records
 FROM range(CAST(? AS BIGINT), CAST(? AS BIGINT) + 1) AS g(t) LEFT JOIN m ON m.t = g.t
 ORDER BY g.t`;
-	return { sql, params: [...w.params, areaId, from, to, from, to] };
+	return { sql, params: [...w.params, ...(sw?.params ?? []), areaId, from, to, from, to] };
 }
 
 /** Columns {@link areaIncidents} returns, from the extract contract. */
@@ -342,18 +386,23 @@ export const INCIDENT_ROW_COLUMNS = ['month', 'category', 'location', 'crime_id'
  * The incident rows of one area over [from, to], newest first, with the weight and exclusion the
  * model applies to each (for "the rows behind the score"). Paged by limit/offset.
  */
-export function incidentRowsSql({ model, weights, areaId, from, to, limit, offset, forceFlag = false }: AreaWindowOptions & { limit: number; offset: number }): BoundSql {
+export function incidentRowsSql({ model, weights, areaId, from, to, limit, offset, forceFlag = false, subgroups = false }: AreaWindowOptions & { limit: number; offset: number }): BoundSql {
 	const area = ident(AREA_COLUMNS[model.scope.area_unit]);
 	const w = allWeightValues(weights);
+	// With subgroups: each row's offence subgroup and which weight it took ('subgroup' or 'category').
+	const sw = subgroups ? subgroupValues(weights, false) : null;
+	const sub = subgroupJoin(subgroups);
 	const sql = `
-WITH weights AS (${w.sql})
+WITH weights AS (${w.sql})${sw ? `,\nsub_weights AS (${sw.sql})` : ''}
 SELECT i.month_index, ${INCIDENT_ROW_COLUMNS.map((c) => `i.${ident(c)}`).join(', ')},
-	${days('w.weight')} AS weight, coalesce(w.excluded, false) AS excluded
-FROM incidents i LEFT JOIN weights w ON w.category = i.category
+	${days(sub.weight('w.weight'))} AS weight, coalesce(w.excluded, false) AS excluded${
+		sw ? `, i.offence_subgroup, CASE WHEN sw.weight IS NOT NULL THEN 'subgroup' WHEN w.weight IS NOT NULL THEN 'category' END AS weight_basis` : ''
+	}
+FROM incidents i LEFT JOIN weights w ON w.category = i.category ${sub.join}
 WHERE i.${area} = ? AND i.month_index BETWEEN ? AND ? AND ${inForceAreaCondition('i', forceFlag)}
 ORDER BY i.month_index DESC, i.source_file, i.source_line
 LIMIT ? OFFSET ?`;
-	return { sql, params: [...w.params, areaId, from, to, limit, offset] };
+	return { sql, params: [...w.params, ...(sw?.params ?? []), areaId, from, to, limit, offset] };
 }
 
 /**

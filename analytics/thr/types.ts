@@ -162,12 +162,20 @@ export interface ScoreScope {
 	recordsUnplaced: number;
 }
 
+/** The harm weight table a result was scored with; `refines` only when the table declares it (analytics/models servesReference). */
+export interface WeightsRef {
+	id: string;
+	version: string;
+	unit: string;
+	refines?: { id: string; version: string };
+}
+
 /** Every area's score for one assessment month. */
 export interface ScoreResult {
 	/** The model scored with (a what-if copy carries its own version label). */
 	model: ThrModel;
-	/** The harm weight table: id, version, unit. */
-	weightsRef: { id: string; version: string; unit: string };
+	/** The harm weight table: id, version, unit (and the version it refines, when it declares one). */
+	weightsRef: WeightsRef;
 	/** Categories as scored: weights and exclusions in force. */
 	weights: EffectiveWeight[];
 	/** Assessment month, YYYY-MM, and its month_index. */
@@ -239,7 +247,7 @@ export interface MonthColumns {
 /** Scores of many months as columns: for trends and sparklines. */
 export interface ScoreTrend {
 	model: ThrModel;
-	weightsRef: { id: string; version: string; unit: string };
+	weightsRef: WeightsRef;
 	/** In the order asked for. */
 	months: MonthColumns[];
 }

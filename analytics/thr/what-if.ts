@@ -13,7 +13,11 @@ import type { RiskProvider } from './risk';
 export interface WhatIfChange {
 	/** New weight per component id; all weights must still sum to 1. */
 	componentWeights?: Record<string, number>;
-	/** New harm weight per category (CCHI days, ≥ 0); a category the table lacks is added. */
+	/**
+	 * New harm weight per category (CCHI days, ≥ 0); a category the table lacks is added. It
+	 * weighs every record of the category: the table's subgroup weights of that category, if any,
+	 * are set aside in the what-if (subgroup weights are not edited one by one).
+	 */
 	harmWeights?: Record<string, number>;
 	/** Categories to leave out of harm, with the reason (added to the model's exclusions). */
 	exclude?: Array<{ category: string; reason: string }>;
@@ -51,6 +55,7 @@ export function applyWhatIf(model: ThrModel, weights: HarmWeightsModel, change: 
 		const entry = w.weights.find((x) => x.category === category);
 		if (entry) entry.weight = weight;
 		else w.weights.push({ category, weight, basis: 'floor', note: 'added in a what-if' });
+		if (w.subgroup_weights) w.subgroup_weights = w.subgroup_weights.filter((s) => s.category !== category);
 	}
 	for (const category of change.include ?? []) {
 		const before = w.exclusions.length + m.exclusions.length;
