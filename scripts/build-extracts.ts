@@ -30,6 +30,7 @@ import { FileMappingError, readFileMapping, type FileMappingSpec } from './lib/f
 import { buildExtracts, type AreaInputs, type BuildOptions, type BuildResult, type DistrictInputs } from './lib/extracts';
 import { DEFAULT_FORCE_LOOKUPS, type ForceLookupFiles } from './lib/force-area';
 import { SAMPLE_AREAS, SAMPLE_OUT, SAMPLE_SOURCES, buildSample, sourceDir } from './lib/sample';
+import { readOffenceCodesFile } from './lib/offence-codes-file';
 import { ForceAreaError, GENERIC_KINDS, type ForceAreaRequest, type SourceKind } from '../analytics/ingest';
 
 const USAGE = `usage: npm run extracts -- --input <files or folders …> --out <folder> [--boundaries <file.shp>] [--imd <folder>] [--no-areas]
@@ -40,7 +41,7 @@ const USAGE = `usage: npm run extracts -- --input <files or folders …> --out <
          [--areas-label <plural name, e.g. Wards>] [--areas-crs <EPSG code, for a boundary file that declares none>]
          [--force-lads <LAD codes,…> | --force <police force> | --force-area districts | --force-boundary <file.geojson|file.kml|file.shp>]
          [--force-name <name>] [--pfa-lookup <LAD16_CSP16_PFA16 csv>] [--lad-changes <json>]
-         [--clean | --no-partitions]
+         [--clean | --no-partitions] [--offence-codes <file.json|file.csv>]   (default: the shipped Home Office mapping)
        npm run extracts:sample [-- --source <id> …]`;
 
 function areaInputs(boundaries: string | undefined, imd: string | undefined): AreaInputs {
@@ -64,7 +65,7 @@ export function parseBuildExtractsArgs(argv: readonly string[]): BuildExtractsCl
 		lists: ['input', 'source'],
 		values: [
 			'out', 'boundaries', 'imd', 'columns', 'constant', 'format', 'mapping', 'districts', 'district-id', 'district-name', 'areas-label', 'areas-crs',
-			'force-lads', 'force', 'force-area', 'force-boundary', 'force-name', 'pfa-lookup', 'lad-changes'
+			'force-lads', 'force', 'force-area', 'force-boundary', 'force-name', 'pfa-lookup', 'lad-changes', 'offence-codes'
 		],
 		flags: ['sample', 'no-areas', 'help', 'clean', 'no-partitions']
 	});
@@ -118,7 +119,17 @@ export function parseBuildExtractsArgs(argv: readonly string[]): BuildExtractsCl
 	};
 	const partitions = !args.flags.has('no-partitions');
 	if (args.flags.has('clean') && !partitions) throw new UsageError('--clean rebuilds the month cache that --no-partitions turns off: give one of them');
-	return { sample: false, inputs, out, areas, columns, constants, format, mapping, districts, forceArea, forceLookups, partitions, clean: args.flags.has('clean') };
+	return { sample: false, inputs, out, areas, columns, constants, format, mapping, districts, forceArea, forceLookups, partitions, clean: args.flags.has('clean'), offenceCodes: offenceCodesOption(args.values['offence-codes']) };
+}
+
+/** The user's offence-code mapping (`--offence-codes`), checked now: a bad row is a usage error naming its line and column. */
+function offenceCodesOption(path: string | undefined) {
+	if (path === undefined) return null;
+	try {
+		return readOffenceCodesFile(path);
+	} catch (e) {
+		throw new UsageError(e instanceof Error ? e.message : String(e));
+	}
 }
 
 /** Build and print the per-file account; returns the exit status (1 when nothing was accepted, 2 on an unknown force or code). */

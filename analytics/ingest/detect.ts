@@ -118,6 +118,11 @@ function matchFormat(format: SourceFormat, normalised: string[], mapping: Column
 		if (index === -1 && constant === undefined && column.required) missing.push(column.header);
 		bindings.push(constant === undefined ? { key: column.key, index, header: column.header } : { key: column.key, index, header: column.header, constant });
 	}
+	// A column required unless another is there (a category, when the file gives offence codes).
+	for (const column of format.columns) {
+		const other = column.requiredUnless && bindings.find((b) => b.key === column.requiredUnless);
+		if (other && (other.index >= 0 || other.constant !== undefined) && missing.includes(column.header)) missing.splice(missing.indexOf(column.header), 1);
+	}
 	const required = format.columns.filter((c) => c.required).length;
 	const matched = bindings.filter((b) => b.index >= 0 || b.constant !== undefined).length;
 	return { format, bindings, missing, matched, score: (required - missing.length) / required };

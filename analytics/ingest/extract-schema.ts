@@ -59,6 +59,17 @@ const inForceArea: ExtractColumn[] = [
 	}
 ];
 
+/** A record's offence code and its Home Office offence subgroup (analytics/ingest/offence-codes.ts). */
+const offence: ExtractColumn[] = [
+	{ name: 'offence_code', type: 'VARCHAR', description: 'Offence code as written in the source (e.g. a Home Office code such as 28E); null if none' },
+	{
+		name: 'offence_subgroup',
+		type: 'VARCHAR',
+		description:
+			'Home Office offence subgroup from the offence-code mapping (exactly a prc_subgroup of the CCHI harm weights, e.g. "Residential burglary"); null without a code or when the mapping does not know the code (see the manifest\'s offence_codes)'
+	}
+];
+
 const month: ExtractColumn[] = [
 	{ name: 'month', type: 'VARCHAR', description: 'Calendar month, YYYY-MM' },
 	{ name: 'month_index', type: 'INTEGER', description: 'year × 12 + (month − 1): consecutive months differ by 1' }
@@ -87,6 +98,7 @@ export const EXTRACT_DATASETS: readonly ExtractDataset[] = [
 			{ name: 'category', type: 'VARCHAR', description: 'police.uk crime type (one of the 14 categories)' },
 			{ name: 'last_outcome', type: 'VARCHAR', description: 'Last outcome category; null if none' },
 			{ name: 'context', type: 'VARCHAR', description: 'Free-text context; null if none' },
+			...offence,
 			...h3,
 			...district,
 			...inForceArea
@@ -313,6 +325,11 @@ export interface ExtractManifest {
 	 */
 	districts_info?: DistrictsInfo;
 	/**
+	 * Offence codes (analytics/ingest/offence-codes.ts): the mapping used and how records' codes
+	 * matched it, every unknown code with its count; absent when no record carries a code.
+	 */
+	offence_codes?: OffenceCodeReport;
+	/**
 	 * The start-up summary beside the manifest (analytics/overview/summary.ts): what the Overview
 	 * and the Map page draw while the browser's database starts; absent in older extracts.
 	 */
@@ -428,6 +445,19 @@ export interface DistrictsInfo {
 		/** File beside the manifest listing every record in no area (CSV), or null when not written (the browser import). */
 		listed_in: string | null;
 	};
+}
+
+/** The manifest's account of offence codes (analytics/ingest/offence-codes.ts). */
+export interface OffenceCodeReport {
+	/** Which mapping was used: its id and version, and the file (the user's file name, or the shipped file's path). */
+	mapping: { id: string; version: string; title: string; file: string; shipped: boolean };
+	/**
+	 * Per dataset, records with a code: matched by code, by description, or unknown; of the unknown,
+	 * those rejected because they had no category of their own either (in the quarantine).
+	 */
+	records: Partial<Record<'incidents' | 'events', { with_code: number; by_code: number; by_description: number; unknown: number; rejected: number }>>;
+	/** Every code the mapping does not know, as written (trimmed), with its records and how many were rejected; most first. */
+	unknown: Array<{ code: string; records: number; rejected: number }>;
 }
 
 /** How one input file was accounted for: rows_in = accepted + rejected, always. */

@@ -10,4 +10,5 @@ export * from './text-scan';
 export * from './force-area';
 export * from './csv-columns';
 export * from './dataset-entry';
+export * from './offence-codes';
 export * from './crs';

@@ -12,6 +12,7 @@ import { DELIMITERS } from './detect';
 import { RULES, DUPLICATE_RULE, genericTimestampSql, monthOfDateSql, ruleCaseSql } from './rules';
 import { SOURCE_FORMATS, sourceFormat, type SourceKind } from './sources';
 import { ident, literal } from './sql';
+import { OFFENCE_CODE_KINDS, applyOffenceCodes, loadShippedOffenceCodes } from './offence-codes';
 import { hourOfWeekSql, isoWithOffsetToUtcSql, ukLocalTimeSql } from './time';
 
 export type DetectedSource = Extract<Detection, { ok: true }>;
@@ -37,6 +38,8 @@ export async function resetIngest(runner: QueryRunner): Promise<void> {
 	// One round trip for the tables and one for the rules (each statement costs a round trip to DuckDB-wasm's worker).
 	await runner.exec(statements.join(';\n'));
 	await insertRows(runner, 'ingest_rules', 4, SOURCE_FORMATS.flatMap((format) => RULES[format.kind].map((rule, i) => [format.kind, i + 1, rule.key, rule.reason])));
+	// The shipped offence-code mapping; a caller with the user's own file loads it after this (loadOffenceCodes).
+	await loadShippedOffenceCodes(runner);
 }
 
 /** Record a file rejected as a whole (empty, unrecognised header …) with its data-line count. */
@@ -293,6 +296,7 @@ export async function validateStaged(runner: QueryRunner, kind: SourceKind): Pro
 			 DROP VIEW IF EXISTS ${valid};
 			 CREATE TEMP VIEW ${valid} AS SELECT * EXCLUDE (_rule) FROM ${stage} WHERE _rule IS NULL`
 		);
+		if (OFFENCE_CODE_KINDS.includes(kind)) await applyOffenceCodes(runner, kind);
 		return;
 	}
 	const idColumn = kind === 'street' ? 'crime_id' : kind === 'events' || kind === 'month-incidents' ? 'incident_id' : null;
@@ -336,6 +340,8 @@ export async function validateStaged(runner: QueryRunner, kind: SourceKind): Pro
 	await runner.exec(
 		`CREATE TEMP VIEW ${valid} AS SELECT * EXCLUDE (_rule) FROM ${stage} s${n > 0 ? ` ANTI JOIN ${dups} d USING (source_file, source_line)` : ''} WHERE _rule IS NULL`
 	);
+	// Offence codes → subgroup (and category where the row has none); unknown codes without a category are rejected.
+	if (OFFENCE_CODE_KINDS.includes(kind)) await applyOffenceCodes(runner, kind);
 }
 
 const t = (k: string) => `NULLIF(trim(${ident(k)}), '')`;
@@ -370,7 +376,7 @@ export function typedSelectSql(kind: SourceKind): string {
 			${monthIndex('m')} AS month_index,
 			${t('reported_by')} AS reported_by, ${t('falls_within')} AS falls_within, ${d('longitude')} AS longitude, ${d('latitude')} AS latitude,
 			${t('location')} AS location, ${t('lsoa_code')} AS lsoa_code, ${t('lsoa_name')} AS lsoa_name, trim(category) AS category,
-			CAST(NULL AS VARCHAR) AS last_outcome, CAST(NULL AS VARCHAR) AS context
+			CAST(NULL AS VARCHAR) AS last_outcome, CAST(NULL AS VARCHAR) AS context, ${t('offence_code')} AS offence_code, _offence_subgroup AS offence_subgroup
 			FROM (SELECT *, ${monthOfDateSql('month')} AS m FROM ${from})`;
 	}
 	if (kind === 'events') {
@@ -379,7 +385,8 @@ export function typedSelectSql(kind: SourceKind): string {
 			strftime(ts, '%Y-%m') AS month, ${monthIndex(`strftime(ts, '%Y-%m')`)} AS month_index,
 			strftime(ts, '%Y-%m-%d') AS local_date, ${hourOfWeekSql('ts')} AS hour_of_week,
 			${t('category')} AS category, ${d('longitude')} AS longitude, ${d('latitude')} AS latitude,
-			${t('area_code')} AS area_code, ${t('priority')} AS priority, ${d('time_on_task')} AS time_on_task_min
+			${t('area_code')} AS area_code, ${t('priority')} AS priority, ${d('time_on_task')} AS time_on_task_min,
+			${t('offence_code')} AS offence_code, _offence_subgroup AS offence_subgroup
 			FROM (SELECT *, ${ts} AS ts FROM ${from})`;
 	}
 	const utc = isoWithOffsetToUtcSql('trim(date)');

@@ -193,7 +193,7 @@ export const RULES: Record<SourceKind, readonly Rule[]> = {
 			reason: 'time on task is not a number of minutes ≥ 0',
 			broken: `(NOT ${blank('time_on_task')} AND coalesce(try_cast(trim(${c('time_on_task')}) AS DOUBLE) < 0, true))`
 		},
-		...formulaRules(['incident_id', 'category', 'area_code', 'priority'])
+		...formulaRules(['incident_id', 'category', 'area_code', 'priority', 'offence_code'])
 	],
 	'month-incidents': [
 		{ key: 'month', reason: 'missing month: expected YYYY-MM or a date YYYY-MM-DD', broken: blank('month') },
@@ -203,11 +203,12 @@ export const RULES: Record<SourceKind, readonly Rule[]> = {
 				'month is not a calendar month: expected YYYY-MM such as 2022-04, or a date or date-time such as 2022-04-05, 2022-04-05 13:25 or 05/04/2022 13:25 (slashes are read day first, the UK order)',
 			broken: `NOT coalesce(regexp_full_match(${monthOfDateSql('month')}, '(19|20)[0-9]{2}-(0[1-9]|1[0-2])'), false)`
 		},
-		{ key: 'category', reason: 'missing category', broken: blank('category') },
+		// A record with an offence code takes its category from the offence-code mapping (offence-codes.ts).
+		{ key: 'category', reason: 'missing category: expected a category or an offence code', broken: `(${blank('category')} AND ${blank('offence_code')})` },
 		// Anywhere on Earth, as for the generic timestamped format.
 		...coordinateRules(false),
 		lsoaRule(),
-		...formulaRules(['incident_id', 'category', 'location', 'lsoa_name', 'reported_by', 'falls_within'])
+		...formulaRules(['incident_id', 'category', 'location', 'lsoa_name', 'reported_by', 'falls_within', 'offence_code'])
 	]
 };
 

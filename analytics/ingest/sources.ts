@@ -19,6 +19,8 @@ export interface SourceColumn {
 	 * see `detectSource`).
 	 */
 	required: boolean;
+	/** A required column a file may lack when it has this other column instead (a category given by an offence code). */
+	requiredUnless?: string;
 }
 
 export interface SourceFormat {
@@ -47,6 +49,18 @@ export const POLICE_UK_CATEGORIES = [
 ] as const;
 
 export const STOP_SEARCH_TYPES = ['Person search', 'Vehicle search', 'Person and Vehicle search'] as const;
+
+/**
+ * A record's offence code (e.g. a Home Office code such as 28E): matched against the offence-code
+ * mapping for its Home Office offence subgroup and, when the record has no category, its police.uk
+ * category (analytics/ingest/offence-codes.ts). `--columns offence_code=<header>` names another header.
+ */
+const offenceCode: SourceColumn = {
+	key: 'offence_code',
+	header: 'offence_code',
+	aliases: ['ho_code', 'home_office_code', 'hoc', 'ho_offence_code', 'offence_code_ho'],
+	required: false
+};
 
 const location: readonly SourceColumn[] = [
 	{ key: 'longitude', header: 'Longitude', aliases: ['lon', 'lng', 'long'], required: true },
@@ -124,7 +138,8 @@ export const SOURCE_FORMATS: readonly SourceFormat[] = [
 			{ key: 'latitude', header: 'latitude', aliases: ['lat', 'y'], required: false },
 			{ key: 'area_code', header: 'area_code', aliases: ['lsoa_code', 'lsoa', 'district', 'beat', 'ward', 'area', 'sector'], required: false },
 			{ key: 'priority', header: 'priority', aliases: ['grade', 'priority_grade', 'response_grade'], required: false },
-			{ key: 'time_on_task', header: 'time_on_task', aliases: ['time_on_task_min', 'time_on_task_minutes', 'minutes_on_task', 'duration_min', 'duration_minutes'], required: false }
+			{ key: 'time_on_task', header: 'time_on_task', aliases: ['time_on_task_min', 'time_on_task_minutes', 'minutes_on_task', 'duration_min', 'duration_minutes'], required: false },
+			offenceCode
 		]
 	},
 	/**
@@ -141,14 +156,15 @@ export const SOURCE_FORMATS: readonly SourceFormat[] = [
 		columns: [
 			{ key: 'incident_id', header: 'incident_id', aliases: ['crime_id', 'id', 'reference', 'incident_number'], required: false },
 			{ key: 'month', header: 'month', aliases: ['period', 'year_month'], required: true },
-			{ key: 'category', header: 'category', aliases: ['crime_type', 'type', 'offence', 'classification'], required: true },
+			{ key: 'category', header: 'category', aliases: ['crime_type', 'type', 'offence', 'classification'], required: true, requiredUnless: 'offence_code' },
 			{ key: 'longitude', header: 'longitude', aliases: ['lon', 'lng', 'long'], required: false },
 			{ key: 'latitude', header: 'latitude', aliases: ['lat'], required: false },
 			{ key: 'location', header: 'location', aliases: ['street', 'place'], required: false },
 			{ key: 'lsoa_code', header: 'lsoa_code', aliases: ['lsoa11cd', 'lsoa'], required: false },
 			{ key: 'lsoa_name', header: 'lsoa_name', aliases: ['lsoa11nm'], required: false },
 			{ key: 'reported_by', header: 'reported_by', aliases: ['force'], required: false },
-			{ key: 'falls_within', header: 'falls_within', required: false }
+			{ key: 'falls_within', header: 'falls_within', required: false },
+			offenceCode
 		]
 	}
 ];

@@ -36,6 +36,8 @@ import {
 	type DatasetEntry
 } from '../../analytics/ingest';
 import { queryToArrow } from './arrow-write';
+import { loadOffenceCodes, offenceCodeLines, offenceCodeReport } from '../../analytics/ingest/offence-codes';
+import type { OffenceCodesInput } from './offence-codes-file';
 import { BASE_DATABASE_FILE, EXPLORE_POINTS_ON_DEMAND_ROWS, writeBaseDatabase, type BaseDatasetName } from './base-database';
 import { literal } from '../../analytics/ingest/sql';
 import { writeSummaryFile } from './summary-file';
@@ -117,6 +119,11 @@ export interface BuildOptions {
 	attribution?: Array<{ dataset: string; source: string; licence: string; text: string }>;
 	/** Called with progress lines. */
 	log?: (line: string) => void;
+	/**
+	 * The user's offence-code mapping (`--offence-codes`, scripts/lib/offence-codes-file.ts);
+	 * default: the shipped one (models/offence-codes/home-office-offence-codes-v1.json).
+	 */
+	offenceCodes?: OffenceCodesInput | null;
 }
 
 export interface DistrictInputs {
@@ -380,6 +387,7 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 	const runner = await createNodeRunner();
 	try {
 		await resetIngest(runner);
+		if (options.offenceCodes) await loadOffenceCodes(runner, options.offenceCodes.mapping, { file: options.offenceCodes.file, shipped: false });
 		await runner.exec(`CREATE OR REPLACE TEMP TABLE district_ids (district_id VARCHAR)`);
 		await runner.exec(`CREATE OR REPLACE TEMP TABLE lsoa_district (lsoa_code VARCHAR, district_id VARCHAR)`);
 		await runner.exec(
@@ -403,6 +411,9 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 		for (const format of SOURCE_FORMATS) await validateStaged(runner, format.kind);
 		const accounts = await fileAccounts(runner);
 		log(`  validated: ${lap('validate (cross-row rules, accounts)')}`);
+		// Offence codes matched while validating (analytics/ingest/offence-codes.ts): every unknown code with its count.
+		const offenceCodes = await offenceCodeReport(runner);
+		for (const line of offenceCodeLines(offenceCodes)) log(`  ${line}`);
 
 		// police.uk street records and generic month-resolution incidents share the `incidents` dataset.
 		// Views, not tables: each step types only the columns it reads (the points their coordinates,
@@ -586,7 +597,8 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 			force_area: forceReport,
 			...(districtsInfo ? { districts_info: districtsInfo } : {}),
 			base_database: base.report,
-			summary
+			summary,
+			...(offenceCodes ? { offence_codes: offenceCodes } : {})
 		};
 		writeFileSync(join(options.out, 'manifest.json'), JSON.stringify(manifest, null, '\t') + '\n');
 		lap('sources, manifest.json');
