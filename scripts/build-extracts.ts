@@ -1,6 +1,7 @@
 /**
  * npm run extracts -- --input <files or folders …> --out <folder> [--boundaries <shp>] [--imd <folder>] [--no-areas]
  *     [--columns field=header,…] [--constant field=value,…] [--format events|month-incidents] | [--mapping <file.json>]
+ *     [--crs EPSG:27700|<file.prj>]   (coordinates as x/y in that system: --columns x=<header>,y=<header>)
  *     [--districts <file.geojson|file.kml|file.shp>] [--district-id <property>] [--district-name <property>]
  *     [--areas-label <plural name, e.g. Wards>] [--areas-crs <EPSG code>]
  *     [--force-lads <LAD codes,…> | --force <police force> | --force-area districts | --force-boundary <file.geojson|file.kml|file.shp>]
@@ -27,6 +28,8 @@ import { join } from 'node:path';
 import { parseArgs, parseColumnMapping } from './lib/args';
 import { runCli, UsageError } from './lib/cli';
 import { FileMappingError, readFileMapping, type FileMappingSpec } from './lib/file-mapping';
+import { resolveDeclaredCrs } from './lib/input-crs';
+import type { FileCrs } from '../analytics/ingest/crs';
 import { buildExtracts, type AreaInputs, type BuildOptions, type BuildResult, type DistrictInputs } from './lib/extracts';
 import { DEFAULT_FORCE_LOOKUPS, type ForceLookupFiles } from './lib/force-area';
 import { SAMPLE_AREAS, SAMPLE_OUT, SAMPLE_SOURCES, buildSample, sourceDir } from './lib/sample';
@@ -37,6 +40,7 @@ const USAGE = `usage: npm run extracts -- --input <files or folders …> --out <
          [--columns timestamp=<header>,month=<header>,category=<header>,longitude=<header>,latitude=<header>,area_code=<header>,lsoa_code=<header>,priority=<header>,time_on_task=<header>,incident_id=<header>]
          [--constant category=<value>,…] [--format events|month-incidents]
          | [--mapping <file.json>]   (per file: format, columns, constants; see scripts/README.md)
+         [--crs EPSG:27700|EPSG:29903|EPSG:2157|EPSG:3857|EPSG:32630|EPSG:4326|<file.prj>]   (default: a .prj beside each file, else longitude/latitude)
          [--districts <file.geojson|file.kml|file.shp>] [--district-id <property>] [--district-name <property>]
          [--areas-label <plural name, e.g. Wards>] [--areas-crs <EPSG code, for a boundary file that declares none>]
          [--force-lads <LAD codes,…> | --force <police force> | --force-area districts | --force-boundary <file.geojson|file.kml|file.shp>]
@@ -64,7 +68,7 @@ export function parseBuildExtractsArgs(argv: readonly string[]): BuildExtractsCl
 	const args = parseArgs(argv, {
 		lists: ['input', 'source'],
 		values: [
-			'out', 'boundaries', 'imd', 'columns', 'constant', 'format', 'mapping', 'districts', 'district-id', 'district-name', 'areas-label', 'areas-crs',
+			'out', 'boundaries', 'imd', 'columns', 'constant', 'format', 'mapping', 'crs', 'districts', 'district-id', 'district-name', 'areas-label', 'areas-crs',
 			'force-lads', 'force', 'force-area', 'force-boundary', 'force-name', 'pfa-lookup', 'lad-changes', 'offence-codes'
 		],
 		flags: ['sample', 'no-areas', 'help', 'clean', 'no-partitions']
@@ -119,7 +123,15 @@ export function parseBuildExtractsArgs(argv: readonly string[]): BuildExtractsCl
 	};
 	const partitions = !args.flags.has('no-partitions');
 	if (args.flags.has('clean') && !partitions) throw new UsageError('--clean rebuilds the month cache that --no-partitions turns off: give one of them');
-	return { sample: false, inputs, out, areas, columns, constants, format, mapping, districts, forceArea, forceLookups, partitions, clean: args.flags.has('clean'), offenceCodes: offenceCodesOption(args.values['offence-codes']) };
+	let crs: FileCrs | null = null;
+	if (args.values.crs !== undefined) {
+		try {
+			crs = resolveDeclaredCrs(args.values.crs);
+		} catch (e) {
+			throw new UsageError(e instanceof Error ? e.message : String(e));
+		}
+	}
+	return { sample: false, inputs, out, areas, columns, constants, format, mapping, crs, districts, forceArea, forceLookups, partitions, clean: args.flags.has('clean'), offenceCodes: offenceCodesOption(args.values['offence-codes']) };
 }
 
 /** The user's offence-code mapping (`--offence-codes`), checked now: a bad row is a usage error naming its line and column. */

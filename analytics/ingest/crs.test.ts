@@ -91,11 +91,12 @@ describe('createPointTransform', () => {
 			ok: false,
 			reason:
 				"easting 812,345 is outside British National Grid's valid area (Great Britain and the Isle of Man: eastings 0 to 700,000 m, " +
-				'northings 0 to 1,300,000 m; longitude 9.01°W to 2.01°E, latitude 49.75°N to 61.01°N)'
+				'northings 0 to 1,300,000 m; longitude 9.01°W to 2.01°E, latitude 49.75°N to 61.01°N)',
+			axis: 0
 		});
 		expect(bng('530000', '-5')).toMatchObject({ ok: false, reason: expect.stringMatching(/^northing -5 is outside British National Grid/) });
-		expect(bng('', '180000')).toEqual({ ok: false, reason: 'easting is blank' });
-		expect(bng('530000', '18O000')).toEqual({ ok: false, reason: 'northing "18O000" is not a number' });
+		expect(bng('', '180000')).toEqual({ ok: false, reason: 'easting is blank but northing is given: expected both or neither', axis: 0 });
+		expect(bng('530000', '18O000')).toEqual({ ok: false, reason: 'northing "18O000" is not a number', axis: 1 });
 		// Inside the grid's square but in the North Sea east of 2.01°E.
 		expect(bng(690000, 1250000)).toMatchObject({ ok: false, reason: expect.stringMatching(/^easting 690,000, northing 1,250,000 falls at longitude 3\.\d{4}/) });
 	});

@@ -215,7 +215,8 @@ function fromChoice(choice: CrsChoice): ResolvedCrs {
  * Resolve a declared coordinate system: an EPSG code among CRS_CHOICES ("EPSG:27700" or
  * "27700"), or WKT text as found in a `.prj` (proj4 reads ESRI and OGC WKT). A WKT whose
  * projection matches one of CRS_CHOICES (by its EPSG authority, or by projection, origin,
- * scale, false origin and ellipsoid) takes that choice's code, label and valid area.
+ * scale, false origin and ellipsoid) IS that choice: its code, label, valid area and published
+ * definition (datum shift included). Any other WKT is used as it is, with no valid area.
  *
  * @param codeOrWkt the code or the WKT text.
  * @param source names the file (or the option) in error messages, e.g. "crimes.prj".
@@ -250,7 +251,9 @@ export function resolveCrs(codeOrWkt: string, source = 'coordinate system'): Res
 	const choice = matchChoice(projection);
 	const name = typeof projection.name === 'string' && projection.name ? projection.name : null;
 	const degrees = projection.projName === 'longlat' || projection.units === 'degrees';
-	if (choice) return { ...fromChoice(choice), definition: text };
+	// One of the offered systems: read with its published definition, so a .prj and the code
+	// place points identically (proj4's own datum table differs in the last millimetres).
+	if (choice) return fromChoice(choice);
 	return {
 		code: null,
 		label: name ? name.replace(/_/g, ' ') : 'Custom projection',
@@ -395,7 +398,10 @@ export function parseCoordinate(value: string | number | null | undefined): numb
 }
 
 /** A point's transform: WGS84 degrees, or why the point cannot be placed. */
-export type PointResult = { ok: true; lon: number; lat: number } | { ok: false; reason: string };
+export type PointResult =
+	| { ok: true; lon: number; lat: number }
+	/** `axis`: the value at fault, 0 for x (easting, longitude), 1 for y, 2 for the pair. */
+	| { ok: false; reason: string; axis: 0 | 1 | 2 };
 
 const GROUPED = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 6 });
 
@@ -437,37 +443,36 @@ export function createPointTransform(crs: ResolvedCrs): (x: string | number | nu
 	return (rawX, rawY) => {
 		const x = parseCoordinate(rawX);
 		const y = parseCoordinate(rawY);
-		for (const [name, raw, value] of [
-			[xName, rawX, x],
-			[yName, rawY, y]
-		] as const) {
-			if (value !== null) continue;
-			const text = raw === null || raw === undefined ? '' : String(raw).trim();
-			return { ok: false, reason: text === '' ? `${name} is blank` : `${name} "${text}" is not a number` };
-		}
+		const text = (raw: string | number | null | undefined) => (raw === null || raw === undefined ? '' : String(raw).trim());
+		if (text(rawX) === '' && text(rawY) === '') return { ok: false, reason: `${xName} and ${yName} are blank`, axis: 2 };
+		if (text(rawX) === '') return { ok: false, reason: `${xName} is blank but ${yName} is given: expected both or neither`, axis: 0 };
+		if (text(rawY) === '') return { ok: false, reason: `${yName} is blank but ${xName} is given: expected both or neither`, axis: 1 };
+		if (x === null) return { ok: false, reason: `${xName} "${text(rawX)}" is not a number`, axis: 0 };
+		if (y === null) return { ok: false, reason: `${yName} "${text(rawY)}" is not a number`, axis: 1 };
 		const area = crs.area;
-		if (area && x !== null && y !== null) {
-			if (x < area.minX || x > area.maxX) return { ok: false, reason: `${xName} ${formatValue(x)} is outside ${where()}` };
-			if (y < area.minY || y > area.maxY) return { ok: false, reason: `${yName} ${formatValue(y)} is outside ${where()}` };
+		if (area) {
+			if (x < area.minX || x > area.maxX) return { ok: false, reason: `${xName} ${formatValue(x)} is outside ${where()}`, axis: 0 };
+			if (y < area.minY || y > area.maxY) return { ok: false, reason: `${yName} ${formatValue(y)} is outside ${where()}`, axis: 1 };
 		}
-		let lon = x as number;
-		let lat = y as number;
+		let lon = x;
+		let lat = y;
 		if (converter) {
 			try {
-				[lon, lat] = converter.forward([x as number, y as number]);
+				[lon, lat] = converter.forward([x, y]);
 			} catch {
 				lon = Number.NaN;
 			}
 		}
 		if (!Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90) {
-			return { ok: false, reason: `${xName} ${formatValue(x as number)}, ${yName} ${formatValue(y as number)} does not convert to a longitude and latitude in ${crs.label}` };
+			return { ok: false, reason: `${xName} ${formatValue(x)}, ${yName} ${formatValue(y)} does not convert to a longitude and latitude in ${crs.label}`, axis: 2 };
 		}
 		if (area && (lon < area.west || lon > area.east || lat < area.south || lat > area.north)) {
 			return {
 				ok: false,
 				reason:
-					`${xName} ${formatValue(x as number)}, ${yName} ${formatValue(y as number)} falls at longitude ${lon.toFixed(4)}, ` +
-					`latitude ${lat.toFixed(4)}, outside ${where()}`
+					`${xName} ${formatValue(x)}, ${yName} ${formatValue(y)} falls at longitude ${lon.toFixed(4)}, ` +
+					`latitude ${lat.toFixed(4)}, outside ${where()}`,
+				axis: 2
 			};
 		}
 		return { ok: true, lon, lat };
@@ -504,4 +509,41 @@ export function createInverseTransform(crs: ResolvedCrs): (lonLat: Position) => 
 		const [x, y] = converter.inverse([p[0], p[1]]);
 		return [x, y];
 	};
+}
+
+/**
+ * How an input file's coordinate system was known: given for the file (`--crs`, or chosen in
+ * the browser's mapping step), read from the `.prj` beside it, suggested from its values and
+ * confirmed by the person importing (the browser's mapping step), or WGS84 because nothing
+ * else was said.
+ */
+export type CrsOrigin = 'declared' | 'prj' | 'detected-confirmed' | 'wgs84-default';
+
+/** One input file's coordinate system and how it was known. */
+export interface FileCrs {
+	crs: ResolvedCrs;
+	origin: CrsOrigin;
+	/** The `.prj` file's name when `origin` is 'prj'. */
+	prj?: string;
+}
+
+/** The manifest's record of a file's coordinate system (extract-schema.ts SourceReport.crs). */
+export interface SourceCrsReport {
+	/** EPSG code, e.g. "EPSG:27700"; null for a `.prj` system not among CRS_CHOICES. */
+	code: string | null;
+	/** e.g. "British National Grid". */
+	label: string;
+	origin: CrsOrigin;
+	/** The `.prj` file's name when origin is 'prj'. */
+	prj?: string;
+}
+
+/** WGS84, because nothing else was said. */
+export function defaultFileCrs(): FileCrs {
+	return { crs: resolveCrs(WGS84_CODE), origin: 'wgs84-default' };
+}
+
+/** A file's coordinate system as the manifest records it. */
+export function crsReport(file: FileCrs): SourceCrsReport {
+	return { code: file.crs.code, label: file.crs.label, origin: file.origin, ...(file.prj ? { prj: file.prj } : {}) };
 }

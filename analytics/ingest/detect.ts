@@ -3,7 +3,7 @@
  * file column feeds each canonical column. Works on the header text alone, so the browser and
  * the command line share it before any row is read.
  */
-import { GENERIC_KINDS, SOURCE_FORMATS, normaliseHeader, type SourceFormat, type SourceKind } from './sources';
+import { COORDINATE_KEY_ALIASES, GENERIC_KINDS, PROJECTED_HEADERS, SOURCE_FORMATS, normaliseHeader, type SourceFormat, type SourceKind } from './sources';
 
 /** A problem tied to a place in an input file. `line` counts the header as 1. */
 export interface IngestIssue {
@@ -103,17 +103,22 @@ export type ColumnMapping = Readonly<Record<string, string>>;
  */
 export type ColumnConstants = Readonly<Record<string, string>>;
 
-function matchFormat(format: SourceFormat, normalised: string[], mapping: ColumnMapping, constants: ColumnConstants = {}) {
+function matchFormat(format: SourceFormat, normalised: string[], mapping: ColumnMapping, constants: ColumnConstants = {}, projected = false) {
 	const bindings: ColumnBinding[] = [];
 	const missing: string[] = [];
 	const mapped = new Set(Object.values(mapping).map(normaliseHeader));
 	for (const column of format.columns) {
 		const names = [column.key, ...(column.aliases ?? [])];
 		const explicit = mapping[column.key];
+		const find = (list: readonly string[]) => normalised.findIndex((n) => list.includes(n) && !mapped.has(n));
+		// Eastings/northings: first for a projected file, else only when no longitude/latitude header is there.
+		const grid = PROJECTED_HEADERS[column.key] ?? [];
+		const [first, then] = projected ? [grid, names] : [names, grid];
+		const found = find(first);
 		const index =
 			explicit !== undefined
 				? normalised.indexOf(normaliseHeader(explicit))
-				: normalised.findIndex((n) => names.includes(n) && !mapped.has(n));
+				: found >= 0 ? found : find(then);
 		const constant = index === -1 ? constants[column.key] : undefined;
 		if (index === -1 && constant === undefined && column.required) missing.push(column.header);
 		bindings.push(constant === undefined ? { key: column.key, index, header: column.header } : { key: column.key, index, header: column.header, constant });
@@ -138,6 +143,9 @@ function matchFormat(format: SourceFormat, normalised: string[], mapping: Column
  *   a mapping without `kind` means the generic timestamped-incident format
  * @param constants values for columns the file lacks (see {@link ColumnConstants}); they need
  *   `kind` (or a mapping), and a key unknown to the format is an error
+ * @param projected the file declares a projected coordinate system: easting/northing (x/y)
+ *   headers are read for longitude/latitude first (see PROJECTED_HEADERS); a mapping may name
+ *   them as `x`/`y` (or `easting`/`northing`) as well as `longitude`/`latitude`
  * @returns the format and column bindings, or an issue at line 1 saying what was expected.
  *   Edge cases: an empty line is "empty file"; duplicate column names are an error; extra
  *   columns are allowed and listed in `unmapped`.
@@ -146,9 +154,12 @@ export function detectSource(
 	headerLine: string,
 	file: string,
 	kind?: SourceKind,
-	mapping: ColumnMapping = {},
-	constants: ColumnConstants = {}
+	givenMapping: ColumnMapping = {},
+	constants: ColumnConstants = {},
+	projected = false
 ): Detection {
+	const mapping = canonicalCoordinateKeys(givenMapping);
+	if (typeof mapping === 'string') return headerIssue(file, mapping);
 	const text = headerLine.replace(/^\uFEFF/, '').replace(/\r$/, '');
 	if (text.trim() === '') {
 		return headerIssue(file, 'empty file: expected a header line such as "Crime ID,Month,Reported by,…"');
@@ -189,7 +200,7 @@ export function detectSource(
 			}
 		}
 	}
-	const candidates = SOURCE_FORMATS.filter((f) => !wanted || f.kind === wanted).map((f) => matchFormat(f, normalised, mapping, wanted ? constants : {}));
+	const candidates = SOURCE_FORMATS.filter((f) => !wanted || f.kind === wanted).map((f) => matchFormat(f, normalised, mapping, wanted ? constants : {}, projected));
 	// A police.uk format that is complete, or nearly so, wins over the generic format (which
 	// needs only a date-time): a stop-and-search file lacking one column is reported as such,
 	// not quietly read as generic incidents. Among equals, the most columns matched wins.
@@ -236,24 +247,60 @@ export function detectSource(
 export function detectInput(
 	headerLine: string,
 	file: string,
-	options: { columns?: ColumnMapping; constants?: ColumnConstants; format?: SourceKind }
+	options: { columns?: ColumnMapping; constants?: ColumnConstants; format?: SourceKind; projected?: boolean }
 ): Detection {
-	const detection = detectSource(headerLine, file);
-	const columns = options.columns ?? {};
+	const projected = options.projected ?? false;
+	const detection = detectSource(headerLine, file, undefined, {}, {}, projected);
+	const canonical = canonicalCoordinateKeys(options.columns ?? {});
+	if (typeof canonical === 'string') return headerIssue(file, canonical);
+	const columns = canonical;
 	const constants = options.constants ?? {};
 	const keys = [...Object.keys(columns), ...Object.keys(constants)];
 	if (keys.length === 0 && !options.format) return detection;
 	if (detection.ok && !GENERIC_KINDS.includes(detection.kind) && !options.format) return detection;
 	if (options.format) {
 		if (detection.ok && detection.kind === options.format && keys.length === 0) return detection;
-		return detectSource(headerLine, file, options.format, columns, constants);
+		return detectSource(headerLine, file, options.format, columns, constants, projected);
 	}
 	const fits = (kind: SourceKind) => keys.every((k) => SOURCE_FORMATS.find((f) => f.kind === kind)!.columns.some((c) => c.key === k));
 	const kinds = GENERIC_KINDS.filter(fits);
-	const tries = (kinds.length > 0 ? kinds : GENERIC_KINDS.slice(0, 1)).map((kind) => detectSource(headerLine, file, kind, columns, constants));
+	const tries = (kinds.length > 0 ? kinds : GENERIC_KINDS.slice(0, 1)).map((kind) => detectSource(headerLine, file, kind, columns, constants, projected));
 	const ok = tries.find((d) => d.ok);
 	if (ok || tries.length === 1) return ok ?? tries[0];
 	const issues = tries.map((d) => (d.ok ? '' : `as ${SOURCE_FORMATS.find((f) => f.kind === kinds[tries.indexOf(d)])!.label}: ${d.issue.message}`));
 	const first = tries[0] as Extract<Detection, { ok: false }>;
 	return { ok: false, issue: { ...first.issue, message: issues.join('; ') } };
+}
+
+/**
+ * A mapping with the coordinate keys `x`/`y` (or `easting`/`northing`) as `longitude`/`latitude`,
+ * or a message when both spellings name the same coordinate.
+ */
+export function canonicalCoordinateKeys(mapping: ColumnMapping): ColumnMapping | string {
+	if (!Object.keys(mapping).some((key) => key in COORDINATE_KEY_ALIASES)) return mapping;
+	const out: Record<string, string> = {};
+	for (const [key, header] of Object.entries(mapping)) {
+		const canonical = COORDINATE_KEY_ALIASES[key] ?? key;
+		if (canonical in out) return `column mapping names the ${canonical === 'longitude' ? 'x (longitude or easting)' : 'y (latitude or northing)'} column twice: give one of ${canonical}=, ${Object.keys(COORDINATE_KEY_ALIASES).filter((k) => COORDINATE_KEY_ALIASES[k] === canonical).join('=, ')}=`;
+		out[canonical] = header;
+	return out;
+}
+
+/**
+ * The coordinate headers of a detection when they were read as eastings and northings (by a
+ * PROJECTED_HEADERS name the format does not itself give for longitude/latitude): such
+ * values need a declared coordinate system. Null otherwise.
+ */
+export function projectedHeaders(detection: Extract<Detection, { ok: true }>): { x: string; y: string } | null {
+	const header = (key: 'longitude' | 'latitude') => {
+		const binding = detection.bindings.find((b) => b.key === key && b.index >= 0);
+		if (!binding) return null;
+		const column = detection.format.columns.find((c) => c.key === key)!;
+		const name = normaliseHeader(binding.header);
+		const own = [column.key, ...(column.aliases ?? [])];
+		return !own.includes(name) && PROJECTED_HEADERS[key].includes(name) ? binding.header : null;
+	};
+	const x = header('longitude');
+	const y = header('latitude');
+	return x !== null || y !== null ? { x: x ?? detection.bindings.find((b) => b.key === 'longitude')!.header, y: y ?? detection.bindings.find((b) => b.key === 'latitude')!.header } : null;
 }

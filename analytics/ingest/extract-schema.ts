@@ -5,6 +5,7 @@
  * same name. Types are DuckDB type names.
  */
 import { ident } from './sql';
+import type { SourceCrsReport } from './crs';
 export interface ExtractColumn {
 	name: string;
 	type: 'VARCHAR' | 'INTEGER' | 'DOUBLE' | 'BOOLEAN' | 'TIMESTAMP';
@@ -475,6 +476,16 @@ export interface SourceReport {
 	/** A whole-file problem (empty, unrecognised header …), else null. */
 	file_error: string | null;
 	date_range: { first: string; last: string } | null;
+	/**
+	 * The coordinate system the file's coordinates were read in (analytics/ingest/crs.ts), turned
+	 * into WGS84 longitude/latitude before the records were placed: its EPSG code ("EPSG:27700";
+	 * null for a `.prj` system not among those offered), its name ("British National Grid"), and
+	 * how it was known: 'declared' (`--crs`, or chosen in the browser's mapping step), 'prj' (the
+	 * `.prj` beside the file, named in `prj`), 'detected-confirmed' (suggested from the values in
+	 * the browser and kept), 'wgs84-default' (nothing said: longitude/latitude in degrees).
+	 * Absent in extracts built before coordinate systems.
+	 */
+	crs?: SourceCrsReport;
 }
 
 /** `CREATE TABLE` of a dataset with the contract's columns and no rows (identifiers from the contract only). */

@@ -14,6 +14,7 @@ import { SOURCE_FORMATS, sourceFormat, type SourceKind } from './sources';
 import { ident, literal } from './sql';
 import { OFFENCE_CODE_KINDS, applyOffenceCodes, loadShippedOffenceCodes } from './offence-codes';
 import { hourOfWeekSql, isoWithOffsetToUtcSql, ukLocalTimeSql } from './time';
+import { createPointTransform, type ResolvedCrs } from './crs';
 
 export type DetectedSource = Extract<Detection, { ok: true }>;
 
@@ -76,6 +77,12 @@ export interface StageOptions {
 	 * counted are staged in one pass (the rows are checked against it).
 	 */
 	dataLines?: number;
+	/**
+	 * The system the file's coordinates are in (analytics/ingest/crs.ts); absent or WGS84: the
+	 * longitude/latitude columns hold degrees. Otherwise they hold x/y (eastings/northings), which
+	 * are turned into WGS84 degrees once staged (see reprojectStaged).
+	 */
+	crs?: ResolvedCrs | null;
 }
 
 const DUCKDB_ERRORS: Record<string, string> = {
@@ -127,6 +134,13 @@ export async function stageFile(runner: QueryRunner, options: StageOptions): Pro
  * @returns the number of records read from each file (accepted for staging + rejected by the parser)
  */
 export async function stageFiles(runner: QueryRunner, files: readonly StageOptions[]): Promise<number[]> {
+	const records = await stageText(runner, files);
+	await reprojectStaged(runner, files);
+	return records;
+}
+
+/** {@link stageFiles} without the reprojection: the files' text as read, rules checked. */
+async function stageText(runner: QueryRunner, files: readonly StageOptions[]): Promise<number[]> {
 	if (files.length === 0) return [];
 	const shape = stageShape(files[0]);
 	for (const f of files) if (stageShape(f) !== shape) throw new Error(`${f.file}: staged with files of another shape (internal error)`);
@@ -274,6 +288,93 @@ export async function stageFiles(runner: QueryRunner, files: readonly StageOptio
 	const records = files.map((f) => counts.find((c) => c.source_file === f.file)?.records ?? 0);
 	await insertRows(runner, 'ingest_files', 5, files.map((f, i) => [f.fileSeq, f.file, detection.kind, records[i], false]));
 	return records;
+}
+
+/**
+ * Turn the staged x/y of files in a projected system (`crs`) into WGS84 longitude/latitude
+ * text, in place, and check the row rules again. proj4 is JavaScript, so the DISTINCT pairs are
+ * read out, transformed once each, and sent back as bound parameters (one list per column,
+ * never values in the SQL text). A pair that cannot be placed (not a number, outside the
+ * system's valid area; crs.ts says why) sends its rows to the quarantine with their file, line,
+ * the column at fault as named in the file, and the reason, unless a rule before the
+ * coordinate rules already rejects the row; those rows leave the staging table, so every row
+ * is still accepted or rejected exactly once. Rows with neither coordinate are left as they are
+ * (no location, as for degrees).
+ */
+async function reprojectStaged(runner: QueryRunner, files: readonly StageOptions[]): Promise<void> {
+	const projected = files.filter((f) => f.crs && !f.crs.isWgs84);
+	if (projected.length === 0) return;
+	const { kind } = projected[0].detection;
+	const stage = stageTable(kind);
+	const firstCoordinateRule = RULES[kind].findIndex((r) => r.key === 'longitude' || r.key === 'latitude') + 1;
+	const { rule } = ruleCaseSql(kind);
+	const groups = new Map<string, StageOptions[]>();
+	for (const f of projected) groups.set(f.crs!.definition, [...(groups.get(f.crs!.definition) ?? []), f]);
+	for (const group of groups.values()) {
+		const transform = createPointTransform(group[0].crs!);
+		await runner.exec(
+			`CREATE OR REPLACE TEMP TABLE ingest_crs_files (source_file VARCHAR);
+			 CREATE OR REPLACE TEMP TABLE ingest_crs_failed (pair INTEGER, reason VARCHAR, axis INTEGER)`
+		);
+		await insertRows(runner, 'ingest_crs_files', 1, group.map((f) => [f.file]));
+		await runner.exec(
+			`CREATE OR REPLACE TEMP TABLE ingest_crs_pairs AS
+			 SELECT row_number() OVER (ORDER BY x, y)::INTEGER AS pair, x, y FROM (
+			   SELECT DISTINCT longitude AS x, latitude AS y FROM ${stage} SEMI JOIN ingest_crs_files USING (source_file)
+			   WHERE coalesce(trim(longitude), '') <> '' OR coalesce(trim(latitude), '') <> '')`
+		);
+		const pairs = await runner.columns(`SELECT x, y FROM ingest_crs_pairs ORDER BY pair`);
+		const xs = (pairs.x ?? []) as Array<string | null>;
+		const ys = (pairs.y ?? []) as Array<string | null>;
+		if (xs.length === 0) continue;
+		const lon: string[] = [];
+		const lat: string[] = [];
+		const failed: Param[][] = [];
+		for (let i = 0; i < xs.length; i++) {
+			const point = transform(xs[i], ys[i]);
+			if (point.ok) {
+				// Shortest text that reads back as the same double.
+				lon.push(String(point.lon));
+				lat.push(String(point.lat));
+			} else {
+				lon.push('');
+				lat.push('');
+				failed.push([i + 1, point.reason, point.axis]);
+			}
+		}
+		await runner.exec(
+			`CREATE OR REPLACE TEMP TABLE ingest_crs_result AS
+			 SELECT unnest(range(1, ?::INTEGER + 1))::INTEGER AS pair, unnest(string_split(?, ',')) AS lon, unnest(string_split(?, ',')) AS lat`,
+			[xs.length, lon.join(','), lat.join(',')]
+		);
+		await insertRows(runner, 'ingest_crs_failed', 3, failed);
+		const header = (key: string) => `(SELECT h.header FROM ingest_headers h WHERE h.source_file = s.source_file AND h.key = ${literal(key)})`;
+		if (failed.length > 0) {
+			await runner.exec(
+				`CREATE OR REPLACE TEMP TABLE ingest_crs_rejected AS
+				 SELECT s.source_file, s.source_line, s.file_seq, f.reason, f.axis, s.longitude AS x, s.latitude AS y
+				 FROM ${stage} s SEMI JOIN ingest_crs_files USING (source_file)
+				 JOIN ingest_crs_pairs p ON p.x IS NOT DISTINCT FROM s.longitude AND p.y IS NOT DISTINCT FROM s.latitude
+				 JOIN ingest_crs_failed f USING (pair)
+				 WHERE s._rule IS NULL OR s._rule >= ${firstCoordinateRule};
+				 INSERT INTO ingest_quarantine
+				 SELECT s.source_file, ${literal(kind)}, s.source_line,
+				   CASE s.axis WHEN 0 THEN ${header('longitude')} WHEN 1 THEN ${header('latitude')} ELSE ${header('longitude')} || ' and ' || ${header('latitude')} END,
+				   s.reason, left(CASE s.axis WHEN 0 THEN s.x WHEN 1 THEN s.y ELSE coalesce(s.x, '') || ', ' || coalesce(s.y, '') END, ${RAW_LIMIT})
+				 FROM ingest_crs_rejected s ORDER BY s.file_seq, s.source_line;
+				 DELETE FROM ${stage} s USING ingest_crs_rejected r WHERE s.source_file = r.source_file AND s.source_line = r.source_line;
+				 DROP TABLE ingest_crs_rejected`
+			);
+		}
+		await runner.exec(
+			`UPDATE ${stage} AS s SET longitude = r.lon, latitude = r.lat
+			 FROM ingest_crs_pairs p JOIN ingest_crs_result r USING (pair)
+			 WHERE r.lon <> '' AND s.source_file IN (SELECT source_file FROM ingest_crs_files)
+			   AND s.longitude IS NOT DISTINCT FROM p.x AND s.latitude IS NOT DISTINCT FROM p.y;
+			 UPDATE ${stage} SET _rule = ${rule} WHERE source_file IN (SELECT source_file FROM ingest_crs_files);
+			 DROP TABLE ingest_crs_pairs; DROP TABLE ingest_crs_result; DROP TABLE ingest_crs_failed; DROP TABLE ingest_crs_files`
+		);
+	}
 }
 
 /**

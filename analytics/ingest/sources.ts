@@ -169,6 +169,25 @@ export const SOURCE_FORMATS: readonly SourceFormat[] = [
 	}
 ];
 
+/**
+ * Header names of projected coordinates (eastings and northings, grid x and y), read for the
+ * canonical `longitude` and `latitude` keys: first when the file declares a projected system
+ * (`--crs`, a `.prj`, the browser's choice), else only when the file has no longitude/latitude
+ * header (its coordinates then need a declared system; see analytics/ingest/crs.ts).
+ */
+export const PROJECTED_HEADERS: Readonly<Record<string, readonly string[]>> = {
+	longitude: ['easting', 'eastings', 'x', 'x_coordinate', 'grid_x', 'grid_easting'],
+	latitude: ['northing', 'northings', 'y', 'y_coordinate', 'grid_y', 'grid_northing']
+};
+
+/** Keys a column mapping may use for the coordinates besides `longitude`/`latitude` (`--columns x=Easting,y=Northing`). */
+export const COORDINATE_KEY_ALIASES: Readonly<Record<string, 'longitude' | 'latitude'>> = {
+	x: 'longitude',
+	y: 'latitude',
+	easting: 'longitude',
+	northing: 'latitude'
+};
+
 /** Kinds whose format is generic (any source, column names mapped), not a police.uk download. */
 export const GENERIC_KINDS: readonly SourceKind[] = ['events', 'month-incidents'];
 

@@ -45,6 +45,8 @@ import { displayNames, listInputs } from './input-files';
 import { stageInputs } from './staging';
 import { resolveFileMappings, type FileMappingSpec } from './file-mapping';
 import { PARTITIONS_DIR, cacheFingerprint } from './partitions';
+import { inputCrs } from './input-crs';
+import { crsReport, type FileCrs } from '../../analytics/ingest/crs';
 import { createNodeRunner, type NodeRunner } from './node-runner';
 import { locatePoints, readImd, readLsoaBoundaries, simplifyAndSelect, type LsoaFeature } from './areas';
 import { areaSetFileName, readAreaSet, type DistrictFeature } from './districts';
@@ -93,6 +95,12 @@ export interface BuildOptions {
 	 * Not given together with `columns`, `constants` or `format`.
 	 */
 	mapping?: FileMappingSpec | null;
+	/**
+	 * The coordinate system of every input's coordinates (`--crs`, scripts/lib/input-crs.ts); by
+	 * default each file's `.prj` beside it, else WGS84 longitude/latitude. Coordinates in another
+	 * system are turned into WGS84 as they are staged; the manifest records each file's system.
+	 */
+	crs?: FileCrs | null;
 	/** District boundaries for the `districts` dataset and the records' `district_id`. */
 	districts?: DistrictInputs | null;
 	/**
@@ -384,6 +392,7 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 		throw new Error('give the mapping of every file in the mapping file, or one --columns/--constant/--format for all files, not both');
 	}
 	const perFile = options.mapping ? resolveFileMappings(options.mapping, paths) : undefined;
+	const fileCrs = inputCrs(paths, options.crs);
 	const runner = await createNodeRunner();
 	try {
 		await resetIngest(runner);
@@ -403,9 +412,9 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 			return `${(ms / 1000).toFixed(2)} s`;
 		};
 		const cache = options.partitions
-			? { dir: join(options.out, PARTITIONS_DIR), clean: options.clean ?? false, fingerprint: cacheFingerprint(BUILDER.version, { columns: options.columns, constants: options.constants, format: options.format, perFile }) }
+			? { dir: join(options.out, PARTITIONS_DIR), clean: options.clean ?? false, fingerprint: cacheFingerprint(BUILDER.version, { columns: options.columns, constants: options.constants, format: options.format, perFile, crs: fileCrs.map((c) => c.crs.definition) }) }
 			: null;
-		const { files, batches, reread, cached } = await stageInputs(runner, paths, names, { ...options, log, cache, perFile });
+		const { files, batches, reread, cached } = await stageInputs(runner, paths, names, { ...options, log, cache, perFile, crs: fileCrs });
 		log(`  staged ${files.length} files in ${batches} read_csv batch${batches === 1 ? '' : 'es'} (one per header shape): ${lap('stage (read_csv, row rules)')}`);
 		if (cache) log(`  months re-read: ${reread.join(', ') || 'none'}; from the cache (${PARTITIONS_DIR}): ${cached.length === 0 ? 'none' : `${cached.length} month${cached.length === 1 ? '' : 's'}`}`);
 		for (const format of SOURCE_FORMATS) await validateStaged(runner, format.kind);
@@ -578,7 +587,8 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 				rejected: account.rejected,
 				reasons: account.reasons,
 				file_error: account.file_error,
-				date_range: range[0].first ? { first: range[0].first, last: range[0].last! } : null
+				date_range: range[0].first ? { first: range[0].first, last: range[0].last! } : null,
+				crs: crsReport(fileCrs[files.indexOf(file)])
 			});
 		}
 		const totals = sources.reduce(

@@ -8,7 +8,8 @@
  */
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { detectInput, rejectWholeFile, stageFiles, stageShape, type ColumnConstants, type ColumnMapping, type DetectedSource, type SourceKind, type StageOptions, type TextScan } from '../../analytics/ingest';
+import { detectInput, projectedHeaders, rejectWholeFile, stageFiles, stageShape, type ColumnConstants, type ColumnMapping, type DetectedSource, type SourceKind, type StageOptions, type TextScan } from '../../analytics/ingest';
+import type { FileCrs } from '../../analytics/ingest/crs';
 import { readInput, type InputFile } from './input-files';
 import type { NodeRunner } from './node-runner';
 import { loadMonth, partitionOf, readIndex, writeIndex, writeMonth, type IndexedFile, type PartitionIndex } from './partitions';
@@ -19,6 +20,8 @@ export interface StageInputOptions {
 	format?: SourceKind;
 	/** Per input file (same order as the paths): its own format, columns and constants (`--mapping`); undefined: the options above. */
 	perFile?: ReadonlyArray<{ columns?: ColumnMapping; constants?: ColumnConstants; format?: SourceKind } | undefined>;
+	/** Per input file (same order as the paths): the system its coordinates are in (input-crs.ts); absent: WGS84 for all. */
+	crs?: readonly FileCrs[];
 	log: (line: string) => void;
 	/** Largest batch, in bytes on disk (default 1 GiB): bounds the raw rows held at once. */
 	maxBatchBytes?: number;
@@ -100,8 +103,14 @@ export async function stageInputs(runner: NodeRunner, paths: readonly string[], 
 		const twin = seen.get(file.sha256);
 		if (twin) return { stage: false, reason: `identical to ${twin} (same sha256): the file was given twice`, kind: 'unknown', column: null };
 		seen.set(file.sha256, file.name);
-		const detection = detectInput(scan.headerLine, file.name, options.perFile?.[i] ?? options);
+		const crs = options.crs?.[i];
+		const detection = detectInput(scan.headerLine, file.name, { ...(options.perFile?.[i] ?? options), projected: crs ? !crs.crs.isWgs84 : false });
 		if (!detection.ok) return { stage: false, reason: detection.issue.message, kind: 'unknown', column: detection.issue.column };
+		const grid = !crs || crs.origin === 'wgs84-default' ? projectedHeaders(detection) : null;
+		if (grid) {
+			const reason = `the coordinates are in "${grid.x}" and "${grid.y}", which name eastings and northings, but no coordinate system was given: give it with --crs (e.g. --crs EPSG:27700 for British National Grid) or a .prj file beside the input`;
+			return { stage: false, reason, kind: detection.kind, column: grid.x };
+		}
 		if (scan.dataLines === 0) return { stage: false, reason: 'no data rows: the file has a header line only', kind: detection.kind, column: null };
 		return { stage: true, detection };
 	});
@@ -141,6 +150,7 @@ export async function stageInputs(runner: NodeRunner, paths: readonly string[], 
 				fileSeq: i,
 				detection: d.detection,
 				blankLines: file.scan.blankLines,
+				crs: options.crs?.[i]?.crs ?? null,
 				lineShifts: file.scan.lineShifts,
 				dataLines: file.scan.dataLines,
 				gzip: file.path.toLowerCase().endsWith('.gz') || file.scan.bytes !== file.bytes
