@@ -283,6 +283,7 @@ export function canonicalCoordinateKeys(mapping: ColumnMapping): ColumnMapping |
 		const canonical = COORDINATE_KEY_ALIASES[key] ?? key;
 		if (canonical in out) return `column mapping names the ${canonical === 'longitude' ? 'x (longitude or easting)' : 'y (latitude or northing)'} column twice: give one of ${canonical}=, ${Object.keys(COORDINATE_KEY_ALIASES).filter((k) => COORDINATE_KEY_ALIASES[k] === canonical).join('=, ')}=`;
 		out[canonical] = header;
+	}
 	return out;
 }
 
