@@ -4,13 +4,9 @@
  * police.uk category; unknown codes are counted per code, and rejected only when the record has no
  * category either; the user's own mapping (--offence-codes, CSV) replaces the shipped one.
  *
- * No real RMS export with offence codes is shipped, so the files are REAL City of London street
- * rows (2019-01 and 2019-02) with an offence code column added by this test from each row's
- * police.uk category, by the documented choice in CODE_FOR (a Home Office code of that category,
- * e.g. Burglary → 28E "Burglary Residential"). "Other crime" rows get 53D, a real Home Office fraud
- * code that the shipped mapping leaves out (fraud is not a police.uk category), so they exercise
- * the unknown-code path. Every expected figure is worked out here from the source rows or by SQL
- * over the written CSVs read by DuckDB directly, never from the builder's own tables.
+ * The files are real City of London street rows with offence codes added (offence-codes-fixture.ts).
+ * Every expected figure is worked out here from the source rows or by SQL over the written CSVs read
+ * by DuckDB directly, never from the builder's own tables.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,54 +20,9 @@ import { parseBuildExtractsArgs } from '../build-extracts';
 import { UNKNOWN_CODE_REASON, offenceCodeKey, offenceDescriptionKey } from '../../analytics/ingest/offence-codes';
 import type { ExtractManifest } from '../../analytics/ingest/extract-schema';
 import shipped from '../../models/offence-codes/home-office-offence-codes-v1.json';
+import { CODE_FOR, SUBGROUP_FOR, febCode, writeOffenceCodeFiles, type SourceRow } from './offence-codes-fixture';
 
-const STREET = 'sample-data/police-uk/city-of-london/street';
 const tempDir = tempDirs('clearsight-offence-codes-');
-
-/** The test's choice of one Home Office code per police.uk category (anti-social behaviour has none). */
-const CODE_FOR: Record<string, string> = {
-	Burglary: '28E',
-	Robbery: '34B',
-	Shoplifting: '46',
-	'Bicycle theft': '44',
-	'Theft from the person': '39',
-	'Vehicle crime': '45',
-	'Criminal damage and arson': '58D',
-	Drugs: '92D',
-	'Possession of weapons': '10D',
-	'Public order': '9A',
-	'Violence and sexual offences': '8N',
-	'Other theft': '49',
-	'Other crime': '53D'
-};
-/** What the shipped mapping must give for each, read off its source by hand (null: not in it). */
-const SUBGROUP_FOR: Record<string, string | null> = {
-	'28E': 'Residential burglary',
-	'34B': 'Robbery of personal property',
-	'46': 'Shoplifting',
-	'44': 'Bicycle theft',
-	'39': 'Theft from the person',
-	'45': 'Vehicle offences',
-	'58D': 'Criminal damage',
-	'92D': 'Possession of drugs',
-	'10D': 'Possession of weapons offences',
-	'9A': 'Public order offences',
-	'8N': 'Violence with injury',
-	'49': 'Other theft offences',
-	'53D': null
-};
-
-type SourceRow = {
-	crime_id: string | null;
-	month: string;
-	longitude: string | null;
-	latitude: string | null;
-	lsoa_code: string | null;
-	category: string;
-};
-
-const quote = (v: string | null) => (v === null ? '' : `"${v.replaceAll('"', '""')}"`);
-const csv = (header: string[], rows: Array<Array<string | null>>) => [header.join(','), ...rows.map((r) => r.map(quote).join(','))].join('\n') + '\n';
 
 let runner: NodeRunner;
 let dir: string;
@@ -82,41 +33,10 @@ let withCategory: string;
 let out: string;
 let manifest: ExtractManifest;
 
-/** February's code as written: some in the spellings a force file may use (lower case, spaces, leading zero, a description). */
-function febCode(r: SourceRow): string | null {
-	if (r.category === 'Anti-social behaviour') return null;
-	if (r.category === 'Burglary') return ' 28e ';
-	if (r.category === 'Vehicle crime') return '045';
-	if (r.category === 'Shoplifting') return 'shoplifting';
-	return CODE_FOR[r.category];
-}
-
 beforeAll(async () => {
 	runner = await createNodeRunner();
-	const read = (file: string) =>
-		runner.rows<SourceRow>(
-			`SELECT "Crime ID" AS crime_id, "Month" AS month, "Longitude" AS longitude, "Latitude" AS latitude, "LSOA code" AS lsoa_code, "Crime type" AS category
-			 FROM read_csv(?, header = true, all_varchar = true)`,
-			[join(STREET, file)]
-		);
-	jan = await read('2019-01-city-of-london-street.csv');
-	feb = await read('2019-02-city-of-london-street.csv');
 	dir = tempDir();
-	// January: an RMS-like file with codes and NO category column (the category comes from the mapping).
-	// The police.uk Crime ID is kept under a header the import does not read (police.uk repeats a few
-	// IDs within a month, which an incident_id column would reject as duplicates); rows are compared by line.
-	codesOnly = join(dir, 'rms-codes-2019-01.csv');
-	writeFileSync(
-		codesOnly,
-		csv(['police_uk_crime_id', 'month', 'longitude', 'latitude', 'lsoa_code', 'offence_code'], jan.map((r) => [r.crime_id, r.month, r.longitude, r.latitude, r.lsoa_code, CODE_FOR[r.category] ?? null]))
-	);
-	// February: category AND code (header "ho_code", an alias of offence_code); no LSOA column (with
-	// month, category and coordinates it would look like a police.uk street file lacking columns).
-	withCategory = join(dir, 'rms-category-2019-02.csv');
-	writeFileSync(
-		withCategory,
-		csv(['police_uk_crime_id', 'month', 'category', 'longitude', 'latitude', 'ho_code'], feb.map((r) => [r.crime_id, r.month, r.category, r.longitude, r.latitude, febCode(r)]))
-	);
+	({ jan, feb, codesOnly, withCategory } = await writeOffenceCodeFiles(runner, dir));
 	out = join(dir, 'extract');
 	await buildExtracts({ inputs: [codesOnly, withCategory], out, areas: null });
 	manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));

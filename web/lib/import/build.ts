@@ -47,6 +47,7 @@ import {
 	datasetEntry,
 	type DatasetEntry
 } from '$analytics/ingest';
+import { loadOffenceCodes, offenceCodeReport, type OffenceCodeMapping } from '$analytics/ingest/offence-codes';
 import ladChangesFile from '../../../models/geography/lad-changes.json';
 import { ident } from '$analytics/ingest/sql';
 import { toCsv } from '$analytics/export/csv';
@@ -119,6 +120,11 @@ export interface ImportOptions {
 	forceArea?: ForceAreaRequest;
 	/** The lookup's Arrow IPC bytes (FORCE_LOOKUP_FILE), fetched only when needed; null when it cannot be had. */
 	forceLookup?: () => Promise<Uint8Array | null>;
+	/**
+	 * The user's offence-code mapping (read by parseOffenceCodes from the file chosen beside the data,
+	 * the command line's --offence-codes); default: the shipped Home Office mapping.
+	 */
+	offenceCodes?: { mapping: OffenceCodeMapping; file: string } | null;
 }
 
 /** Ends the messages of an unknown force or local authority code. */
@@ -177,6 +183,7 @@ export async function importFiles(
 	if (inputs.length === 0) throw new Error('no files to import: choose .csv or .csv.gz files');
 
 	await resetIngest(runner);
+	if (options.offenceCodes) await loadOffenceCodes(runner, options.offenceCodes.mapping, { file: options.offenceCodes.file, shipped: false });
 	// Files waiting to be staged, by shape; a batch is staged when it reaches BATCH_BYTES of text.
 	const pending = new Map<string, { files: StageOptions[]; bytes: number }>();
 	const flush = async (key: string) => {
@@ -258,6 +265,8 @@ export async function importFiles(
 	report({ phase: 'validating', file: null });
 	for (const format of SOURCE_FORMATS) await validateStaged(runner, format.kind);
 	const accounts = await fileAccounts(runner);
+	// Offence codes matched while validating: the mapping used and every unknown code with its count.
+	const offenceCodes = await offenceCodeReport(runner);
 	for (const format of SOURCE_FORMATS) {
 		await runner.exec(`CREATE OR REPLACE TEMP TABLE ${ident(stage(format.kind))} AS ${typedSelectSql(format.kind)}`);
 		// Memory: the text rows are no longer needed once typed (the accounts are taken above).
@@ -351,7 +360,8 @@ export async function importFiles(
 		attribution,
 		totals,
 		force_area: forceReport,
-		summary: summary.entry
+		summary: summary.entry,
+		...(offenceCodes ? { offence_codes: offenceCodes } : {})
 	};
 	report({ phase: 'done', rowsRead: totals.rows_in, rowsKnown: totals.rows_in, filesDone: inputs.length });
 	return { manifest, files: out, elapsedMs: performance.now() - started };
