@@ -218,13 +218,15 @@ export async function hotspotTestMonths(runner: QueryRunner): Promise<string[]> 
  * analytics/forecast's panel forecast (method chosen by its pooled backtest). Null without data.
  * Rows sorted by expected count, largest first, ties by area code.
  */
-export async function forecastStreetAreas(runner: QueryRunner, until?: string): Promise<AreaHarmForecast | null> {
+export async function forecastStreetAreas(runner: QueryRunner, until?: string, level: 'lsoa' | 'district' = 'lsoa'): Promise<AreaHarmForecast | null> {
+	// Fixed column per level (never from the caller's text).
+	const column = level === 'district' ? 'district_id' : 'lsoa_code';
 	const [r] = await runner.rows<{ last: string | null }>(
-		`SELECT max(month) AS last FROM incidents WHERE lsoa_code IS NOT NULL AND (?::VARCHAR IS NULL OR month <= ?::VARCHAR)`,
+		`SELECT max(month) AS last FROM incidents WHERE ${column} IS NOT NULL AND (?::VARCHAR IS NULL OR month <= ?::VARCHAR)`,
 		[until ?? null, until ?? null]
 	);
 	if (!r?.last) return null;
-	const f = await forecastAreaHarm(runner, { trainEnd: String(r.last), level: 'lsoa', measure: 'count' });
+	const f = await forecastAreaHarm(runner, { trainEnd: String(r.last), level, measure: 'count' });
 	const areas = [...f.areas].sort((a, b) => b.expected - a.expected || (a.areaId < b.areaId ? -1 : a.areaId > b.areaId ? 1 : 0));
 	return { ...f, areas };
 }
