@@ -53,6 +53,7 @@ import { ident } from '$analytics/ingest/sql';
 import { toCsv } from '$analytics/export/csv';
 import { EXPLORE_AGGREGATES, writeExploreAggregates, type AggregateName } from '$analytics/explore/aggregates';
 import { importSummary } from './summary';
+import { areaForceCellRows, districtIdSql, districtsReport, locatePointAreas, prepareAreaTables, type ImportAreas } from './import-areas';
 
 export const BROWSER_BUILDER = { name: 'clearsight-browser-import', version: '0.1.0' };
 
@@ -125,6 +126,11 @@ export interface ImportOptions {
 	 * the command line's --offence-codes); default: the shipped Home Office mapping.
 	 */
 	offenceCodes?: { mapping: OffenceCodeMapping; file: string } | null;
+	/**
+	 * Areas of the user's own (a boundary file, read by boundary-file.ts): the `districts`
+	 * dataset, each record's `district_id`, and the force area when `forceArea` is `districts`.
+	 */
+	areas?: ImportAreas | null;
 }
 
 /** Ends the messages of an unknown force or local authority code. */
@@ -280,8 +286,12 @@ export async function importFiles(
 
 	check();
 	report({ phase: 'locating' });
+	const areas = options.areas ?? null;
+	await prepareAreaTables(engine, areas);
 	const force = await importForceArea(engine, options);
 	await buildPointCells(engine);
+	await locatePointAreas(engine, areas);
+	await areaForceCellRows(engine, force.unit === 'district' ? areas : null, H3_RESOLUTIONS);
 
 	check();
 	report({ phase: 'writing' });
@@ -299,7 +309,7 @@ export async function importFiles(
 	};
 	for (const spec of EXTRACT_DATASETS) {
 		if (aggregates.has(spec.name)) continue;
-		const from = await datasetSource(runner, spec.name, spec.columns, force.unit);
+		const from = await datasetSource(runner, spec.name, spec.columns, force.unit, areas !== null);
 		// Every dataset is materialised once, in order; its typed tables are then dropped (memory).
 		const table = spec.name in records ? records[spec.name as keyof typeof records] : 'import_ds_other';
 		await runner.exec(`CREATE OR REPLACE TEMP TABLE ${ident(table)} AS SELECT * FROM ${from}`);
@@ -309,6 +319,9 @@ export async function importFiles(
 		if (!(spec.name in records)) await runner.exec(`DROP TABLE ${ident(table)}`);
 	}
 	await writeExploreAggregates((name: AggregateName, from) => write(name, from), records);
+	// Where the records lie against the user's areas (manifest districts_info; every record in no area as CSV).
+	const placed = areas ? await districtsReport(runner, areas, records) : null;
+	if (placed) out.set(placed.info.outside.listed_in!, placed.csv);
 	// The start-up summary: the Overview drawn while the database starts (summary.ts).
 	const summary = await importSummary(runner, records, datasets, helpers.sha256);
 	out.set(summary.entry.file, summary.bytes);
@@ -360,6 +373,7 @@ export async function importFiles(
 		attribution,
 		totals,
 		force_area: forceReport,
+		...(placed ? { districts_info: placed.info } : {}),
 		summary: summary.entry,
 		...(offenceCodes ? { offence_codes: offenceCodes } : {})
 	};
@@ -375,7 +389,7 @@ export async function importFiles(
 async function importForceArea(engine: ImportEngine, options: ImportOptions): Promise<Omit<ForceAreaReport, 'records'>> {
 	const { runner } = engine;
 	const request: ForceAreaRequest = options.forceArea ?? { kind: 'auto' };
-	if (request.kind === 'districts') throw new ForceAreaError(`a boundary file cannot be given in the browser: build the extract with npm run extracts -- --districts <file> --force-area districts. ${IMPORT_FORCE_HINT}`);
+	if (request.kind === 'districts' && !options.areas) throw new ForceAreaError(`the force area is the areas of a boundary file, but none was given: add the boundary file beside the data files. ${IMPORT_FORCE_HINT}`);
 	const union = FALLS_WITHIN.map((t) => `SELECT 1 FROM ${ident(t)} WHERE falls_within IS NOT NULL`).join(' UNION ALL ');
 	const needed = request.kind === 'force' || request.kind === 'lads' || (request.kind === 'auto' && (await runner.rows(`${union} LIMIT 1`)).length > 0);
 	await runner.exec(`DROP TABLE IF EXISTS force_lookup`);
@@ -405,6 +419,7 @@ async function importForceArea(engine: ImportEngine, options: ImportOptions): Pr
 		ladChanges: LAD_CHANGES,
 		hint: IMPORT_FORCE_HINT,
 		lookupSource: 'the lookup served with the app (IMD 2019 File 1; ONS LAD16 → PFA16; models/geography/lad-changes.json)',
+		boundarySource: options.areas ? `${options.areas.label} from ${options.areas.set.file}` : undefined,
 		fallsWithinTables: FALLS_WITHIN
 	});
 	return decided.report;
@@ -447,9 +462,18 @@ async function columnNames(runner: QueryRunner, table: string): Promise<Set<stri
  * writing to it, joined to their points' H3 cells, in the builder's order (time, file, line).
  * Datasets no input format writes (areas, and any added to the contract later) come out empty.
  */
-async function datasetSource(runner: QueryRunner, name: DatasetName, columns: readonly ExtractColumn[], forceUnit: 'lsoa' | 'district' | null): Promise<string> {
+async function datasetSource(
+	runner: QueryRunner,
+	name: DatasetName,
+	columns: readonly ExtractColumn[],
+	forceUnit: 'lsoa' | 'district' | null,
+	/** Areas of the user's own were given (import-areas.ts): `point_cells.point_district`, `district_rows`. */
+	areas = false
+): Promise<string> {
 	const empty = `(SELECT ${columns.map((c) => `CAST(NULL AS ${c.type}) AS ${ident(c.name)}`).join(', ')} WHERE false)`;
 	if (name === 'force_area') return `(SELECT ${columns.map((c) => ident(c.name)).join(', ')} FROM force_area_rows ORDER BY area_code)`;
+	if (name === 'districts') return areas ? `(SELECT ${columns.map((c) => ident(c.name)).join(', ')} FROM district_rows ORDER BY seq)` : empty;
+	if (name === 'force_cells') return `(SELECT ${columns.map((c) => ident(c.name)).join(', ')} FROM force_cell_rows ORDER BY resolution, h3)`;
 	if (name === 'quarantine') {
 		const select = columns.map((c) => `q.${ident(c.name)}`).join(', ');
 		return `(SELECT ${select} FROM ingest_quarantine q JOIN ingest_files f USING (source_file) ORDER BY f.file_seq, q.source_line NULLS FIRST)`;
@@ -464,7 +488,8 @@ async function datasetSource(runner: QueryRunner, name: DatasetName, columns: re
 		const select = columns.map((c) => {
 			if (present.has(c.name)) return `t.${ident(c.name)}`;
 			if (joined && /^h3_r[0-9]+$/.test(c.name)) return `p.${ident(c.name)}`;
-			if (c.name === 'in_force_area') return `${inForceArea(format.kind, present, forceUnit)} AS in_force_area`;
+			if (c.name === 'district_id' && areas) return `${districtIdSql(format.kind, present, joined)} AS district_id`;
+			if (c.name === 'in_force_area') return `${inForceArea(format.kind, present, forceUnit, areas ? districtIdSql(format.kind, present, joined) : null)} AS in_force_area`;
 			return `CAST(NULL AS ${c.type}) AS ${ident(c.name)}`;
 		});
 		parts.push(
@@ -480,15 +505,17 @@ async function datasetSource(runner: QueryRunner, name: DatasetName, columns: re
 
 /**
  * `in_force_area` of one format's rows, by the builder's rule: the record's LSOA (police.uk's, or
- * an events area code that is an LSOA code) among the force's; no polygons in the browser, so a
- * record with only a point (stop and search) stays unplaced.
+ * an events area code that is an LSOA code) among the force's; no LSOA polygons in the browser,
+ * so a record with only a point (stop and search) stays unplaced. When the force area is the
+ * user's own areas (`district`, the area containing the record: `district`), a located record is
+ * inside exactly when it is in one of them.
  */
-function inForceArea(kind: SourceKind, present: ReadonlySet<string>, unit: 'lsoa' | 'district' | null): string {
+function inForceArea(kind: SourceKind, present: ReadonlySet<string>, unit: 'lsoa' | 'district' | null, district: string | null = null): string {
 	const col = (c: string) => (present.has(c) ? `t.${ident(c)}` : 'CAST(NULL AS VARCHAR)');
 	const lon = present.has('longitude') ? 't.longitude' : 'CAST(NULL AS DOUBLE)';
 	const lsoa = kind === 'events' ? `CASE WHEN regexp_full_match(${col('area_code')}, '[EW]01[0-9]{6}') THEN ${col('area_code')} END` : col('lsoa_code');
 	const area = kind === 'events' ? col('area_code') : col('lsoa_code');
-	return inForceAreaSql(unit, { located: `${lon} IS NOT NULL OR ${area} IS NOT NULL`, lsoa, district: 'CAST(NULL AS VARCHAR)', pointInForce: 'CAST(NULL AS BOOLEAN)' });
+	return inForceAreaSql(unit, { located: `${lon} IS NOT NULL OR ${area} IS NOT NULL`, lsoa, district: district ?? 'CAST(NULL AS VARCHAR)', pointInForce: 'CAST(NULL AS BOOLEAN)' });
 }
 
 async function writeDataset(

@@ -8,6 +8,7 @@ import mvpWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import type { ImportProgress, InputMapping } from './build';
+import type { BoundaryChoice, BoundaryInspection } from './boundary-file';
 import { checkImportSize, gzipTextBytes, isOutOfMemory, outOfMemoryMessage } from './limits';
 import type { FileInspection, FromWorker, QuarantinePreviewRow, ToWorker } from './protocol';
 import type { ExtractManifest, ForceAreaRequest } from '$analytics/ingest';
@@ -169,6 +170,12 @@ export async function parseTimestamps(values: string[]): Promise<Array<string | 
 	return reply.parsed;
 }
 
+/** Read a boundary file's parts (off the main thread) and say what the panel should offer. */
+export async function inspectBoundaryFiles(files: readonly File[], choice: Partial<BoundaryChoice> = {}): Promise<BoundaryInspection> {
+	const reply = await call<Extract<FromWorker, { type: 'boundary' }>>({ type: 'inspect-boundary', files: [...files], choice: { ...choice } });
+	return reply.inspection;
+}
+
 /** Size and storage checks before any byte is read; a message, or null when the import may go ahead. */
 export async function precheck(chosen: readonly ChosenFile[]): Promise<string | null> {
 	const sized = [];
@@ -198,7 +205,8 @@ export function startImport(
 	chosen: readonly ChosenFile[],
 	mappings: Record<string, InputMapping>,
 	onProgress: (p: ImportProgress) => void,
-	forceArea: ForceAreaRequest = { kind: 'auto' }
+	forceArea: ForceAreaRequest = { kind: 'auto' },
+	boundary: { files: File[]; choice: BoundaryChoice } | null = null
 ): RunningImport {
 	const result = call<Extract<FromWorker, { type: 'imported' }>>(
 		{
@@ -208,7 +216,8 @@ export function startImport(
 			pathHints: chosen.map((c) => c.pathHint),
 			mappings,
 			forceArea,
-			lookupUrl: new URL(`${DATA_PATH}/${FORCE_LOOKUP_FILE}`, location.href).href
+			lookupUrl: new URL(`${DATA_PATH}/${FORCE_LOOKUP_FILE}`, location.href).href,
+			boundary: boundary ? { files: [...boundary.files], choice: { ...boundary.choice } } : null
 		},
 		onProgress
 	)

@@ -12,6 +12,7 @@ import { createWasmRunner } from '../db/runner';
 import { importFiles, type ImportEngine, type ImportHelpers, type ImportInput } from './build';
 import { pointCellsIpc } from './arrow-points';
 import { isOutOfMemory } from './limits';
+import { inspectBoundary, readImportAreas } from './boundary-file';
 import type { FileInspection, FromWorker, QuarantinePreviewRow, ToWorker } from './protocol';
 
 const post = (message: FromWorker, transfer: Transferable[] = []) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(message, transfer);
@@ -136,6 +137,11 @@ async function inspect(file: File, name: string, pathHint: string): Promise<File
 	};
 }
 
+/** The parts of a boundary file as the readers take them (name and bytes). */
+async function boundaryInputs(files: readonly File[]): Promise<Array<{ name: string; bytes: Uint8Array }>> {
+	return Promise.all(files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
+}
+
 async function handle(message: ToWorker) {
 	bundles ??= message.bundles;
 	if (message.type === 'inspect') {
@@ -157,7 +163,14 @@ async function handle(message: ToWorker) {
 		post({ type: 'timestamps', id: message.id, parsed: rows.map((r) => r.parsed) });
 		return;
 	}
+	if (message.type === 'inspect-boundary') {
+		const files = await boundaryInputs(message.files);
+		post({ type: 'boundary', id: message.id, inspection: await inspectBoundary(files, message.choice) });
+		return;
+	}
 	const { import: e } = await getEngine();
+	// The boundary file is read (and reprojected) before any data: a problem with it stops the import at once.
+	const areas = message.boundary ? await readImportAreas(await boundaryInputs(message.boundary.files), message.boundary.choice) : null;
 	const inputs: ImportInput[] = message.files.map((file, i) => ({
 		name: message.names[i],
 		pathHint: message.pathHints[i],
@@ -168,6 +181,7 @@ async function handle(message: ToWorker) {
 	const result = await importFiles(e, inputs, helpers, {
 		mappings: message.mappings,
 		forceArea: message.forceArea,
+		areas,
 		// The app's own lookup, same origin; a server without it (a single extract folder) gives none.
 		async forceLookup() {
 			try {

@@ -5,6 +5,7 @@
  */
 import type { ExtractManifest, ForceAreaRequest } from '$analytics/ingest';
 import type { ImportProgress, InputMapping } from './build';
+import type { BoundaryChoice, BoundaryInspection } from './boundary-file';
 import type { DuckDBBundles } from '@duckdb/duckdb-wasm';
 
 /** What the header of one chosen file says, before anything is imported. */
@@ -34,6 +35,8 @@ export interface QuarantinePreviewRow {
 export type ToWorker = { bundles: DuckDBBundles } & (
 	| { type: 'inspect'; id: number; files: File[]; names: string[]; pathHints: string[] }
 	| { type: 'parse-timestamps'; id: number; values: string[] }
+	/** A boundary file (its parts: .shp, .dbf, .prj …) to inspect, with the choices made so far. */
+	| { type: 'inspect-boundary'; id: number; files: File[]; choice: Partial<BoundaryChoice> }
 	| {
 			type: 'import';
 			id: number;
@@ -45,12 +48,15 @@ export type ToWorker = { bundles: DuckDBBundles } & (
 			forceArea: ForceAreaRequest;
 			/** Absolute URL of the lookup (FORCE_LOOKUP_FILE) on the app's own origin; fetched only when needed. */
 			lookupUrl: string;
+			/** Areas of the user's own: the boundary file's parts and the choices made; null for none. */
+			boundary: { files: File[]; choice: BoundaryChoice } | null;
 	  }
 );
 
 export type FromWorker =
 	| { type: 'inspected'; id: number; files: FileInspection[] }
 	| { type: 'timestamps'; id: number; parsed: Array<string | null> }
+	| { type: 'boundary'; id: number; inspection: BoundaryInspection }
 	| { type: 'progress'; id: number; progress: ImportProgress }
 	| {
 			type: 'imported';
