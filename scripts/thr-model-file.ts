@@ -3,7 +3,7 @@
  * Schema validation (Ajv, Node only) listing every error, the harm weight table it references,
  * and the engine's own checks.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv2020 from 'ajv/dist/2020';
@@ -24,6 +24,20 @@ function readJson(path: string, what: string): unknown {
 	} catch (e) {
 		throw new Error(`${what} ${path} is not valid JSON: ${(e as Error).message}`);
 	}
+}
+
+/**
+ * The table beside `table` that declares it refines it (models/harm-weights: cchi-police-uk 2.0.0
+ * refines 1.0.0 with offence-subgroup weights), as the app loads it (web/lib/db/duckdb.ts
+ * HARM_MODEL): the same category weights and exclusions, so police.uk data scores identically,
+ * and a force's records carrying offence subgroups are weighed by them. Null when none does.
+ */
+function refinementOf(table: HarmWeightsModel, dir: string): HarmWeightsModel | null {
+	for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+		const other = readJson(join(dir, file), 'harm weight table') as HarmWeightsModel;
+		if (other.refines && other.id === table.id && other.refines.id === table.id && other.refines.version === table.version) return other;
+	}
+	return null;
 }
 
 /** The model file, validated by its JSON Schema and the engine's checks; throws listing every problem. */
@@ -49,7 +63,8 @@ export function readModel(path: string): { model: ThrModel; weights: HarmWeights
 	const candidates = [join(ROOT, model.harm_weights.file), resolve(model.harm_weights.file), resolve(dirname(path), model.harm_weights.file)];
 	const weightsPath = candidates.find((p) => existsSync(p));
 	if (!weightsPath) throw new Error(`${path}: harm weight table ${model.harm_weights.file} not found`);
-	const weights = readJson(weightsPath, 'harm weight table') as HarmWeightsModel;
+	const referenced = readJson(weightsPath, 'harm weight table') as HarmWeightsModel;
+	const weights = refinementOf(referenced, dirname(weightsPath)) ?? referenced;
 	const problems = thrModelProblems(model, weights);
 	if (problems.length) throw new Error(`${path} is not usable:\n  - ${problems.join('\n  - ')}`);
 	return { model, weights };

@@ -13,7 +13,19 @@ import type { Param, QueryRunner } from '../runner';
 import { ident } from '../ingest/sql';
 import { inList } from '../shared/sql';
 import { hasColumn } from '../shared/catalog';
-import { HARM_WEIGHTS_INSERT_SQL, HARM_WEIGHTS_TABLE_SQL, harmWeightParams, harmWeightRows, recordsCarrySubgroups, type HarmWeightsModel } from '../models/harm-weights';
+import {
+	HARM_SUBGROUP_WEIGHTS_INSERT_SQL,
+	HARM_SUBGROUP_WEIGHTS_TABLE,
+	HARM_SUBGROUP_WEIGHTS_TABLE_SQL,
+	HARM_WEIGHTS_INSERT_SQL,
+	HARM_WEIGHTS_TABLE_SQL,
+	harmSubgroupWeightParams,
+	harmSubgroupWeightRows,
+	harmWeightParams,
+	harmWeightRows,
+	recordsCarrySubgroups,
+	type HarmWeightsModel
+} from '../models/harm-weights';
 import { AREA_COLUMNS, lookbackMonths, type EffectiveWeight, type ThrModel } from './model';
 import { THR_AREA_MONTHS, type ThrSource } from './area-months';
 
@@ -406,14 +418,25 @@ LIMIT ? OFFSET ?`;
 }
 
 /**
- * Create the `harm_weights` table from a harm-weights model file if it does not exist yet
- * (the browser creates it at start-up; scripts and tests call this). Values are bound. Returns
- * true if it created the table, false if one was already there (left untouched).
+ * Create the `harm_weights` table (and `harm_subgroup_weights`, analytics/models) from a
+ * harm-weights model file if it does not exist yet (the browser creates them at start-up; scripts
+ * and tests call this). Values are bound. Returns true if it created the table, false if one was
+ * already there (left untouched; the subgroup table is then created only if missing, from the
+ * same model).
  */
 export async function ensureHarmWeights(runner: QueryRunner, weights: HarmWeightsModel): Promise<boolean> {
 	const [{ n }] = await runner.rows<{ n: number }>(
 		`SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'harm_weights' AND NOT temporary`
 	);
+	const [{ n: subgroupTables }] = await runner.rows<{ n: number }>(
+		`SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = ? AND NOT temporary`,
+		[HARM_SUBGROUP_WEIGHTS_TABLE]
+	);
+	if (Number(subgroupTables) === 0) {
+		const subgroups = harmSubgroupWeightRows(weights);
+		await runner.exec(HARM_SUBGROUP_WEIGHTS_TABLE_SQL);
+		for (const row of subgroups) await runner.exec(HARM_SUBGROUP_WEIGHTS_INSERT_SQL, harmSubgroupWeightParams(row));
+	}
 	if (n > 0) return false;
 	const rows = harmWeightRows(weights);
 	await runner.exec(HARM_WEIGHTS_TABLE_SQL);

@@ -16,7 +16,7 @@ import { ident, literal } from '../../analytics/ingest/sql';
 import { ensureHarmWeights } from '../../analytics/thr/sql';
 import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
 import { SUMMARY_FILE, computeStartSummary } from '../../analytics/overview/summary';
-import harmWeightsFile from '../../models/harm-weights/cchi-police-uk-v1.json';
+import harmWeightsFile from '../../models/harm-weights/cchi-police-uk-v2.json';
 import { createNodeRunner, type NodeRunner } from './node-runner';
 import { insertArrow } from './load-input';
 

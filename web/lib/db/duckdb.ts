@@ -48,13 +48,17 @@ import {
 	type ExtractManifest
 } from '$analytics/ingest/extract-schema';
 import {
+	HARM_SUBGROUP_WEIGHTS_INSERT_SQL,
+	HARM_SUBGROUP_WEIGHTS_TABLE_SQL,
 	HARM_WEIGHTS_INSERT_SQL,
 	HARM_WEIGHTS_TABLE_SQL,
+	harmSubgroupWeightParams,
+	harmSubgroupWeightRows,
 	harmWeightParams,
 	harmWeightRows,
 	type HarmWeightsModel
 } from '$analytics/models/harm-weights';
-import harmWeightsFile from '$models/harm-weights/cchi-police-uk-v1.json';
+import harmWeightsFile from '$models/harm-weights/cchi-police-uk-v2.json';
 import { ident } from '$analytics/ingest/sql';
 import { ExtractLoadError } from './errors';
 import { CONTRACT_DATASETS, validateManifest } from './manifest';
@@ -676,5 +680,13 @@ async function createHarmWeights(conn: duckdb.AsyncDuckDBConnection): Promise<vo
 		for (const row of harmWeightRows(HARM_MODEL)) await insert.query(...harmWeightParams(row));
 	} finally {
 		await insert.close();
+	}
+	// Offence-subgroup weights: used for records that carry offence_subgroup (a force's own data).
+	await conn.query(HARM_SUBGROUP_WEIGHTS_TABLE_SQL);
+	const insertSubgroup = await conn.prepare(HARM_SUBGROUP_WEIGHTS_INSERT_SQL);
+	try {
+		for (const row of harmSubgroupWeightRows(HARM_MODEL)) await insertSubgroup.query(...harmSubgroupWeightParams(row));
+	} finally {
+		await insertSubgroup.close();
 	}
 }

@@ -10,16 +10,16 @@
 import type { QueryRunner } from '$analytics/runner';
 import { ident } from '$analytics/ingest/sql';
 import type { ExtractManifest } from '$analytics/ingest';
-import { HARM_WEIGHTS_INSERT_SQL, HARM_WEIGHTS_TABLE_SQL, harmWeightParams, harmWeightRows, type HarmWeightsModel } from '$analytics/models/harm-weights';
+import { createHarmWeightTables, type HarmWeightsModel } from '$analytics/models/harm-weights';
 import { SUMMARY_FILE, computeStartSummary } from '$analytics/overview/summary';
-import harmWeightsFile from '../../../models/harm-weights/cchi-police-uk-v1.json';
+import harmWeightsFile from '../../../models/harm-weights/cchi-police-uk-v2.json';
 
 const HARM_MODEL = harmWeightsFile as HarmWeightsModel;
 
 /**
  * summary.json of an import whose record tables are `records` (dataset → table of the import
- * database), and its manifest entry. Adds views `incidents`, `stop_search` and a `harm_weights`
- * table to the import database (which is thrown away after the import).
+ * database), and its manifest entry. Adds views `incidents`, `stop_search` and the `harm_weights`
+ * and `harm_subgroup_weights` tables to the import database (which is thrown away after the import).
  */
 export async function importSummary(
 	runner: QueryRunner,
@@ -29,8 +29,7 @@ export async function importSummary(
 ): Promise<{ bytes: Uint8Array; entry: NonNullable<ExtractManifest['summary']> }> {
 	await runner.exec(`CREATE OR REPLACE TEMP VIEW incidents AS SELECT * FROM ${ident(records.incidents)}`);
 	await runner.exec(`CREATE OR REPLACE TEMP VIEW stop_search AS SELECT * FROM ${ident(records.stop_search)}`);
-	await runner.exec(HARM_WEIGHTS_TABLE_SQL);
-	for (const row of harmWeightRows(HARM_MODEL)) await runner.exec(HARM_WEIGHTS_INSERT_SQL, harmWeightParams(row));
+	await createHarmWeightTables(runner, HARM_MODEL);
 	const summary = await computeStartSummary(runner, { harmModel: `${HARM_MODEL.id}@${HARM_MODEL.version}`, datasets, map: false });
 	const bytes = new TextEncoder().encode(JSON.stringify(summary));
 	return { bytes, entry: { file: SUMMARY_FILE, bytes: bytes.byteLength, sha256: await sha256(bytes) } };

@@ -8,7 +8,7 @@ import { monthlyTrendByCategory, overviewSummary, topCategories, type CategoryFi
 import { OVERVIEW_CATEGORY_LIMIT } from '$analytics/overview/summary';
 import type { ExtractManifest } from '$analytics/ingest/extract-schema';
 import type { HarmWeightsModel } from '$analytics/models/harm-weights';
-import harmWeightsFile from '$models/harm-weights/cchi-police-uk-v1.json';
+import harmWeightsFile from '$models/harm-weights/cchi-police-uk-v2.json';
 import type { Database } from '$lib/db/duckdb';
 import type { StartView } from '$lib/db/start-summary';
 import { Query } from '$lib/db/query.svelte';
