@@ -258,3 +258,28 @@ describe('modelCard with the other predictions (demand and hot spots)', () => {
 		expect(JSON.parse(unmeasured.json).other_predictions).toBeNull();
 	});
 });
+
+describe('modelCard with offence-subgroup weights (cchi-police-uk 2.0.0)', () => {
+	const v2 = JSON.parse(readFileSync('models/harm-weights/cchi-police-uk-v2.json', 'utf8')) as HarmWeightsModel;
+	const v3 = JSON.parse(readFileSync('models/thr/thr-v3.json', 'utf8')) as ThrModel;
+	const card = modelCard({ model: v3, weights: v2, result: null, fairness: null, extract: null, generatedAt: '2026-01-01T00:00:00.000Z' });
+
+	it('states every subgroup weight, its category and the source file, and when each weight is used', () => {
+		expect(card.markdown).toContain('| Burglary | Residential burglary | 273.5 |');
+		expect(card.markdown).toContain('| Violence and sexual offences | Homicide | 5475 |');
+		for (const s of v2.subgroup_weights!) expect(card.markdown).toContain(`| ${s.category} | ${s.subgroup} | ${s.weight} |`);
+		expect(card.markdown).toContain('sample-data/harm-weights/cchi_weights_by_prc_subgroup.csv');
+		expect(card.markdown).toMatch(/every other record \(all police\.uk data\) weighs its category's/);
+		const record = JSON.parse(card.json).transparency_record.tier_2.data.harm_weights;
+		expect(record.version).toBe('2.0.0');
+		expect(record.subgroup_weights).toHaveLength(23);
+		expect(record.subgroup_source.derived_by).toMatch(/Third-party/);
+	});
+
+	it('a table without subgroup weights gives the card it always gave', () => {
+		const v1 = JSON.parse(readFileSync('models/harm-weights/cchi-police-uk-v1.json', 'utf8')) as HarmWeightsModel;
+		const old = modelCard({ model: v3, weights: v1, result: null, fairness: null, extract: null, generatedAt: '2026-01-01T00:00:00.000Z' });
+		expect(old.markdown).not.toContain('Offence subgroups');
+		expect(Object.keys(JSON.parse(old.json).transparency_record.tier_2.data.harm_weights)).toEqual(['id', 'version', 'citation', 'caveats']);
+	});
+});

@@ -141,7 +141,20 @@ export function transparencyRecord(model: ThrModel, weights: HarmWeightsModel, a
 			},
 			data: {
 				source: 'police.uk street-level crime and anti-social behaviour (incidents), month resolution, LSOA',
-				harm_weights: { id: weights.id, version: weights.version, citation: weights.source.citation, caveats: weights.caveats },
+				harm_weights: {
+					id: weights.id,
+					version: weights.version,
+					citation: weights.source.citation,
+					caveats: weights.caveats,
+					// The finer weights a force's records carrying an offence subgroup are weighed by, and where they come from.
+					...(weights.subgroup_weights?.length
+						? {
+								subgroup_weights: weights.subgroup_weights.map((w) => ({ category: w.category, subgroup: w.subgroup, weight: w.weight })),
+								subgroup_source: weights.subgroup_source,
+								method: weights.method
+							}
+						: {})
+				},
 				exclusions: [...weights.exclusions.map((e) => ({ ...e, by: 'harm weight table' })), ...model.exclusions.map((e) => ({ ...e, by: 'model' }))]
 			},
 			risks_mitigations_and_impact: { limitations: model.limitations, mitigations: ['Fairness figures by IMD decile published with the card', 'What-if analysis of weights and exclusions', 'Human review log'] }
@@ -244,6 +257,16 @@ export function modelCard(input: ModelCardInput): { json: string; markdown: stri
 	for (const e of model.exclusions) md.push(`| ${esc(e.category)} | model | ${esc(e.reason)} |`);
 	md.push('', '## Harm weights', '', `${weights.title} (\`${weights.id}\` v${weights.version}, ${weights.unit}). Source: ${weights.source.citation}`, '', '| category | weight | basis |', '|---|---|---|');
 	for (const w of weights.weights) md.push(`| ${esc(w.category)} | ${w.weight} | ${w.basis} |`);
+	if (weights.subgroup_weights?.length) {
+		md.push(
+			'',
+			`Offence subgroups: a record that carries a Home Office offence subgroup (a force's own data mapped from its offence codes) listed here under its category weighs the subgroup's own weight; every other record (all police.uk data) weighs its category's. Source: ${esc(weights.subgroup_source?.file ?? '')}, ${esc(weights.subgroup_source?.derived_by ?? '')}`,
+			'',
+			'| category | offence subgroup | weight |',
+			'|---|---|---|'
+		);
+		for (const w of weights.subgroup_weights) md.push(`| ${esc(w.category)} | ${esc(w.subgroup)} | ${w.weight} |`);
+	}
 	md.push('', 'Caveats:', '', ...weights.caveats.map((c) => `- ${c}`), '');
 	md.push('## Limitations', '', ...model.limitations.map((l) => `- ${l}`), '');
 	if (card.measured) {
