@@ -75,6 +75,8 @@ export interface CellFeature {
 
 export interface LayerMeta {
 	level: CellLevel;
+	/** The level in words ("LSOAs", or the source's own area set by its label, e.g. "Wards"). */
+	levelLabel?: string;
 	/** The force area and its outline (drawn over the cells), or null when the source declares none. */
 	forceArea?: { name: string; outline: MultiLineGeometry } | null;
 	measure: Measure;
@@ -167,6 +169,7 @@ export function layerGeoJson(layer: CellLayer, meta: LayerMeta): string {
 		type: 'FeatureCollection',
 		clearsight: {
 			level: meta.level,
+			...(meta.levelLabel ? { level_label: meta.levelLabel } : {}),
 			measure: meta.measure,
 			measure_label: meta.measureLabel,
 			filters: meta.filters,

@@ -21,8 +21,10 @@ import { formatAmount, formatDifference } from '$lib/compare/format';
 import type { ScaleBar } from '$lib/briefing/scale-bar';
 
 /** The file name stem of the map's downloads. */
-export function mapFileStem(level: CellLevel | null, mode: MapMode, filters: ExploreFilters | null): string {
-	const what = `map-${level ?? 'none'}-${mode === 'hotspots' ? 'hotspots' : (filters?.measure ?? 'count')}`;
+export function mapFileStem(level: CellLevel | null, mode: MapMode, filters: ExploreFilters | null, areaSet?: string): string {
+	// The source's own area set by its label ("map-wards-count"), when it has one of its own.
+	const named = level === 'district' && areaSet ? areaSet.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') : '';
+	const what = `map-${named || (level ?? 'none')}-${mode === 'hotspots' ? 'hotspots' : (filters?.measure ?? 'count')}`;
 	return exportStem(what, filters?.dataset ?? 'incidents', filters?.from ?? null, filters?.to ?? null);
 }
 
@@ -31,6 +33,8 @@ export interface GeoJsonExport {
 	stem: string;
 	layer: CellLayer;
 	level: CellLevel;
+	/** The level in words (the area set's own label for districts). */
+	levelLabel?: string;
 	mode: MapMode;
 	measure: Measure;
 	measureLabel: string;
@@ -70,6 +74,7 @@ export function cellsTable(rows: readonly CellTableRow[], formatValue: (v: numbe
 export function downloadLayerGeoJson(e: GeoJsonExport): void {
 	const text = layerGeoJson(e.layer, {
 		level: e.level,
+		levelLabel: e.levelLabel,
 		forceArea: e.forceShape ? { name: e.forceShape.name, outline: e.forceShape.outline } : null,
 		measure: e.measure,
 		measureLabel:
