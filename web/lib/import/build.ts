@@ -48,6 +48,8 @@ import {
 	type DatasetEntry
 } from '$analytics/ingest';
 import { loadOffenceCodes, offenceCodeReport, type OffenceCodeMapping } from '$analytics/ingest/offence-codes';
+import { WGS84_CODE, crsReport, defaultFileCrs, resolveCrs, type FileCrs } from '$analytics/ingest/crs';
+import { projectedHeaders } from '$analytics/ingest/detect';
 import ladChangesFile from '../../../models/geography/lad-changes.json';
 import { ident } from '$analytics/ingest/sql';
 import { toCsv } from '$analytics/export/csv';
@@ -106,6 +108,12 @@ export interface InputMapping {
 	columns?: ColumnMapping;
 	constants?: ColumnConstants;
 	format?: SourceKind;
+	/**
+	 * The system the file's coordinates are in (an EPSG code of CRS_CHOICES, analytics/ingest/crs.ts)
+	 * and how it was known ('declared': chosen; 'detected-confirmed': suggested from the values
+	 * and kept); absent: WGS84 longitude/latitude. The builder's `--crs`.
+	 */
+	crs?: { code: string; origin: 'declared' | 'detected-confirmed' };
 }
 
 export interface ImportOptions {
@@ -204,6 +212,8 @@ export async function importFiles(
 		}
 	};
 	const files: Array<{ input: ImportInput; sha256: string }> = [];
+	/** Each file's coordinate system, by name (the manifest records it). */
+	const crsOf = new Map<string, FileCrs>();
 	const seen = new Map<string, string>();
 	for (let i = 0; i < inputs.length; i++) {
 		check();
@@ -212,6 +222,9 @@ export async function importFiles(
 		const raw = await input.read();
 		const sha256 = await helpers.sha256(raw);
 		files.push({ input, sha256 });
+		const mapping = mappingFor(options, input.name);
+		const fileCrs: FileCrs = mapping?.crs && mapping.crs.code !== WGS84_CODE ? { crs: resolveCrs(mapping.crs.code, input.name), origin: mapping.crs.origin } : defaultFileCrs();
+		crsOf.set(input.name, fileCrs);
 		const gz = GZIP(raw);
 		let text: Uint8Array;
 		try {
@@ -245,9 +258,14 @@ export async function importFiles(
 			continue;
 		}
 		seen.set(sha256, input.name);
-		const detection = detectInput(scan.headerLine, input.name, mappingFor(options, input.name) ?? {});
+		const detection = detectInput(scan.headerLine, input.name, { ...(mapping ?? {}), projected: !fileCrs.crs.isWgs84 });
 		if (!detection.ok) {
 			await whole(detection.issue.message, 'unknown', detection.issue.column);
+			continue;
+		}
+		const grid = fileCrs.origin === 'wgs84-default' ? projectedHeaders(detection) : null;
+		if (grid) {
+			await whole(`the coordinates are in "${grid.x}" and "${grid.y}", which name eastings and northings, but no coordinate system was chosen: choose it in the file's column mapping (e.g. British National Grid)`, detection.kind, grid.x);
 			continue;
 		}
 		if (scan.dataLines === 0) {
@@ -257,7 +275,7 @@ export async function importFiles(
 		// Staged later with the other files of its shape, in one read_csv (see stageFiles).
 		const registered = `import-${i}.csv`;
 		await engine.registerFile(registered, text);
-		const stage: StageOptions = { source: registered, file: input.name, fileSeq: i, detection, blankLines: scan.blankLines, lineShifts: scan.lineShifts, dataLines: scan.dataLines, gzip: false };
+		const stage: StageOptions = { source: registered, file: input.name, fileSeq: i, detection, blankLines: scan.blankLines, lineShifts: scan.lineShifts, dataLines: scan.dataLines, gzip: false, crs: fileCrs.crs };
 		const key = stageShape(stage);
 		const batch = pending.get(key) ?? { files: [], bytes: 0 };
 		pending.set(key, batch);
@@ -345,7 +363,8 @@ export async function importFiles(
 			rejected: account.rejected,
 			reasons: account.reasons,
 			file_error: account.file_error,
-			date_range: range ? { first: range.first, last: range.last } : null
+			date_range: range ? { first: range.first, last: range.last } : null,
+			crs: crsReport(crsOf.get(input.name) ?? defaultFileCrs())
 		};
 	});
 	const totals = sources.reduce(
