@@ -35,8 +35,11 @@ export interface CellValue extends Row {
 	note: string | null;
 }
 
-/** THR scores (0–1) per LSOA for an assessment month, e.g. from analytics/thr scoreMonth. */
-export type ThrScores = (month: string) => Promise<ReadonlyMap<string, number>>;
+/**
+ * THR scores (0–1) per LSOA, or per area of the source's own area set (level 'district'), for an
+ * assessment month, e.g. from analytics/thr scoreMonth.
+ */
+export type ThrScores = (month: string, level: 'lsoa' | 'district') => Promise<ReadonlyMap<string, number>>;
 
 export interface CellValueOptions {
 	/** Apply the area selection and drawn box to the map layer too (default: 'ignore'). */
@@ -61,7 +64,8 @@ export interface CellValueOptions {
 export function measureUnavailable(measure: Measure, dataset: ExploreDataset, level: CellLevel): string | null {
 	if (measure === 'rate' && level.startsWith('h3')) return 'Rates need a resident population: there is none for hexagons. Choose LSOAs or districts.';
 	if (measure === 'harm' && dataset !== 'incidents') return `Harm weights (CCHI) cover police.uk crime types only, not ${DATASET_LABELS[dataset].toLowerCase()}.`;
-	if (measure === 'thr' && (dataset !== 'incidents' || level !== 'lsoa')) return 'THR scores are per LSOA, from street crime and ASB: choose that dataset and the LSOA layer.';
+	if (measure === 'thr' && (dataset !== 'incidents' || (level !== 'lsoa' && level !== 'district')))
+		return 'THR scores are per LSOA (or per area of the source\'s own area set), from street crime and ASB: choose that dataset and the LSOA layer.';
 	return null;
 }
 
@@ -179,7 +183,7 @@ export async function cellValues(runner: QueryRunner, f: ExploreFilters, level: 
 	if (f.measure === 'thr' && !unavailable) {
 		const month = f.to ?? (await lastMonth(runner, f));
 		if (!options.thr) thrNote = 'No THR scores were supplied.';
-		else if (month) scores = await options.thr(month);
+		else if (month) scores = await options.thr(month, level === 'district' ? 'district' : 'lsoa');
 		else thrNote = 'No month with records.';
 	}
 	return rows.map((r) => {

@@ -97,8 +97,8 @@ async function namesFor(db: Database, lv: CellLevel): Promise<Map<string, string
 	return isH3Level(lv) ? undefined : (await polygonsFor(db, lv)).names;
 }
 
-async function thrScores(db: Database, month: string): Promise<ReadonlyMap<string, number>> {
-	const result = await monthScores(db, month);
+async function thrScores(db: Database, month: string, level: 'lsoa' | 'district'): Promise<ReadonlyMap<string, number>> {
+	const result = await monthScores(db, month, level);
 	return new Map(result.areas.map((a) => [a.areaId, a.score]));
 }
 
@@ -112,7 +112,7 @@ async function computeLayer(db: Database, { filters: f, level: lv, mode, months,
 	}
 	let t = performance.now();
 	const changes = f.measure === 'change' ? await cellChanges(db.runner, f, lv) : null;
-	const [values, region] = await Promise.all([changes ? changes.cells : cellValues(db.runner, f, lv, { thr: (month) => thrScores(db, month) }), studyRegion(db.runner, f.dataset, lv)]);
+	const [values, region] = await Promise.all([changes ? changes.cells : cellValues(db.runner, f, lv, { thr: (month, level) => thrScores(db, month, level) }), studyRegion(db.runner, f.dataset, lv)]);
 	t = step('map-values', t);
 	const geometries = await geometriesFor(db, lv, values.map((v) => v.cell_id));
 	const names = await namesFor(db, lv);
