@@ -658,7 +658,7 @@ async function districtsReport(
 		for (const reason of [OUTSIDE_REASON, NO_LOCATION_REASON] as const) first.push(...(await recordsInNoArea(runner, source, OUTSIDE_LISTED, reason)));
 		all.push(...(await recordsInNoArea(runner, source, null)));
 	}
-	writeFileSync(join(out, OUTSIDE_AREAS_FILE), toCsv(all, ['dataset', 'source_file', 'source_line', 'longitude', 'latitude', 'area_code', 'reason']));
+	writeFileSync(join(out, OUTSIDE_AREAS_FILE), toCsv(all.map((r) => ({ ...r })), ['dataset', 'source_file', 'source_line', 'longitude', 'latitude', 'area_code', 'reason']));
 	return {
 		...areaSetLabel(set, inputs),
 		file: areaSetFileName(set.file),
