@@ -57,7 +57,7 @@ afterAll(async () => {
 /** The records the summary line of Time or Map shows for the current filters, once computed. */
 async function summaryRecords(testid: 'time-summary' | 'map-summary', expected: number): Promise<void> {
 	const line = page.locator(`[data-testid="${testid}"]`);
-	await expect.poll(async () => line.getAttribute('data-records'), { timeout: 60_000 }).toBe(String(expected));
+	await expect.poll(async () => line.getAttribute('data-records'), { timeout: 45_000, message: `${testid} records at ${page.url()}` }).toBe(String(expected));
 }
 
 function params(): URLSearchParams {
@@ -133,7 +133,7 @@ describe('a CAD export and an RMS export imported together', () => {
 		await expect.poll(() => page.locator('[data-testid="records"]').textContent(), { timeout: 60_000 }).toBe(crimes.length.toLocaleString('en-GB'));
 		expect(parseCount(await page.locator('[data-testid="events-total"]').textContent())).toBe(calls.length);
 		expect(await page.locator('[data-testid="events-period"]').textContent()).toBe('Mar 2019 – Apr 2019');
-	});
+	}, 120_000);
 
 	it('Time: crimes then calls for the same month and box; switching dataset keeps period, box and comparison', async () => {
 		const query = new URLSearchParams({ source: sourceId, ds: 'incidents', from: '2019-04', to: '2019-04', bbox: BOX.join(','), compare: 'previous' });
@@ -148,12 +148,14 @@ describe('a CAD export and an RMS export imported together', () => {
 		await switchDataset('events');
 		expect(kept(params())).toEqual(before);
 		await summaryRecords('time-summary', callsInBox);
-		// Calls are timestamped: the hour-of-week view is drawn for them (crimes are by month only).
-		await page.locator('[data-testid="hours-table"]').waitFor({ timeout: 60_000 });
+		// Calls are timestamped: the hour-of-week view counts them hour by hour (crimes are by month only).
+		const hoursTotal = () =>
+			page.evaluate(() => [...document.querySelectorAll('[data-testid="hours-table"] tbody td[data-hour]')].reduce((t, td) => t + Number(td.textContent!.replace(/,/g, '')), 0));
+		await expect.poll(hoursTotal, { timeout: 45_000 }).toBe(callsInBox);
 		await switchDataset('incidents');
 		expect(kept(params())).toEqual(before);
 		await summaryRecords('time-summary', crimesInBox);
-	});
+	}, 240_000);
 
 	it('Map: calls then crimes in the same selected H3 cell and period; switching dataset keeps the selection', async () => {
 		// The busiest resolution-8 cell of the April crimes, by h3-js from the rows' coordinates.
@@ -175,5 +177,5 @@ describe('a CAD export and an RMS export imported together', () => {
 		await switchDataset('incidents');
 		expect(kept(params())).toEqual(before);
 		await summaryRecords('map-summary', inCell(crimes));
-	});
+	}, 240_000);
 });
