@@ -3,7 +3,7 @@
  * mapping of canonical fields to header names and any constants — exactly what the builder's
  * `--format`, `--columns` and `--constant` take, so a mapping can be carried to the command line.
  */
-import { SOURCE_FORMATS, normaliseHeader, type ColumnConstants, type ColumnMapping } from '$analytics/ingest';
+import { PROJECTED_HEADERS, SOURCE_FORMATS, normaliseHeader, type ColumnConstants, type ColumnMapping } from '$analytics/ingest';
 import { MAPPINGS_KEY } from './local-data';
 
 /** The generic formats a file can be mapped to. */
@@ -50,7 +50,10 @@ export function prefillMapping(format: MappedFormat, fileColumns: readonly strin
 	const out: Record<string, string> = {};
 	for (const column of SOURCE_FORMATS.find((f) => f.kind === format)?.columns ?? []) {
 		const names = [column.key, ...(column.aliases ?? [])].map(normaliseHeader);
-		const i = normalised.findIndex((n) => names.includes(n));
+		// Eastings/northings stand for longitude/latitude when the file has no longitude/latitude column.
+		const grid = PROJECTED_HEADERS[column.key] ?? [];
+		const own = normalised.findIndex((n) => names.includes(n));
+		const i = own >= 0 ? own : normalised.findIndex((n) => grid.includes(n));
 		if (i >= 0 && !Object.values(out).includes(fileColumns[i])) out[column.key] = fileColumns[i];
 	}
 	return out;
