@@ -7,7 +7,8 @@
  *   area, outside every area, or without a location;
  * - the Lancashire districts (GeoJSON, WGS84) with the Lancashire ASB rows: each district's total
  *   equals an independent count (the raw file's LSOA → local authority in IMD 2019 File 1, in SQL).
- * The command line is parsed as the user types it (parseBuildExtractsArgs), then built.
+ * The command line is parsed as the user types it (parseBuildExtractsArgs), then built; the London
+ * areas are also the force area (--force-area districts).
  */
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -80,7 +81,8 @@ describe('custom areas from the London LSOA shapefile (BNG) joined by MSOA, with
 	beforeAll(async () => {
 		({ out, manifest } = await buildFromArgs([
 			'--input', CITY_STREET, '--no-areas',
-			'--districts', LONDON_SHP, '--district-id', 'MSOA11CD', '--areas-label', 'Neighbourhoods built from LSOAs'
+			'--districts', LONDON_SHP, '--district-id', 'MSOA11CD', '--areas-label', 'Neighbourhoods built from LSOAs',
+			'--force-area', 'districts', '--force-name', 'London MSOAs'
 		]));
 	}, 600_000);
 
@@ -100,6 +102,12 @@ describe('custom areas from the London LSOA shapefile (BNG) joined by MSOA, with
 			outside: { listed_in: OUTSIDE_AREAS_FILE }
 		});
 		expect(manifest.datasets.find((d) => d.name === 'districts')?.rows).toBe(983);
+	});
+
+	it('the custom areas are the force area (--force-area districts): inside the force area exactly when in an area', () => {
+		const c = manifest.districts_info!.records.incidents!;
+		expect(manifest.force_area).toMatchObject({ name: 'London MSOAs', unit: 'district', method: 'boundary-file', areas: 983 });
+		expect(manifest.force_area!.records.incidents).toEqual({ inside: c.inside, outside: c.outside, unplaced: c.no_location });
 	});
 
 	it('every record is accounted for: in an area + outside every area + no location = records (independent SQL)', async () => {
