@@ -78,7 +78,7 @@ export interface BoundaryFileInput {
 
 /** Why a GeoPackage is refused, and what to do instead. */
 export const GEOPACKAGE_MESSAGE =
-	'GeoPackage (.gpkg) files are not read: a GeoPackage is an SQLite database, and reading one would add a second database engine (sql.js, about 1 MB of WebAssembly) to the app. ' +
+	'GeoPackage (.gpkg) files are not read: a GeoPackage is an SQLite database, and reading one would add a second database engine to the app. ' +
 	'Save the layer as GeoJSON or as a shapefile instead (QGIS: right-click the layer, Export, Save Features As…; GDAL: ogr2ogr -f GeoJSON areas.geojson areas.gpkg).';
 
 const WGS84_NAMES = /^(urn:ogc:def:crs:OGC:(1\.3)?:CRS84|urn:ogc:def:crs:EPSG:[\d.]*:4326|EPSG:4326|CRS84|OGC:CRS84)$/i;
