@@ -427,7 +427,10 @@ export interface DistrictsInfo {
 	features: number;
 	/** The boundary rule, in words (analytics/boundaries BOUNDARY_RULE). */
 	rule: string;
-	/** 'point': each record by its point; 'lsoa-then-point': by its LSOA's local authority when the areas are local authorities, else its point. */
+	/**
+	 * 'point': each record by its point; 'lsoa-then-point': by its LSOA's local authority when the areas are local
+	 * authorities (IMD 2019 File 1), else its point. Either way an event whose area code names an area is in that area.
+	 */
 	placed_by: 'point' | 'lsoa-then-point';
 	records: Partial<Record<'incidents' | 'events', { records: number; inside: number; outside: number; no_location: number }>>;
 	outside: {
