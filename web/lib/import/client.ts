@@ -12,6 +12,7 @@ import type { BoundaryChoice, BoundaryInspection } from './boundary-file';
 import { checkImportSize, gzipTextBytes, isOutOfMemory, outOfMemoryMessage } from './limits';
 import type { FileInspection, FromWorker, QuarantinePreviewRow, ToWorker } from './protocol';
 import type { ExtractManifest, ForceAreaRequest } from '$analytics/ingest';
+import type { OffenceCodeMapping } from '$analytics/ingest/offence-codes';
 import { FORCE_LOOKUP_FILE } from '$analytics/ingest/force-area';
 import { DATA_PATH } from '../db/paths';
 import { shimmedWorkerUrl } from '../db/duckdb';
@@ -206,7 +207,9 @@ export function startImport(
 	mappings: Record<string, InputMapping>,
 	onProgress: (p: ImportProgress) => void,
 	forceArea: ForceAreaRequest = { kind: 'auto' },
-	boundary: { files: File[]; choice: BoundaryChoice } | null = null
+	boundary: { files: File[]; choice: BoundaryChoice } | null = null,
+	/** The user's offence-code mapping (OffenceCodesChoice.svelte); null: the shipped one. */
+	offenceCodes: { mapping: OffenceCodeMapping; file: string } | null = null
 ): RunningImport {
 	const result = call<Extract<FromWorker, { type: 'imported' }>>(
 		{
@@ -216,6 +219,7 @@ export function startImport(
 			pathHints: chosen.map((c) => c.pathHint),
 			mappings,
 			forceArea,
+			offenceCodes,
 			lookupUrl: new URL(`${DATA_PATH}/${FORCE_LOOKUP_FILE}`, location.href).href,
 			boundary: boundary ? { files: [...boundary.files], choice: { ...boundary.choice } } : null
 		},

@@ -181,6 +181,7 @@ async function handle(message: ToWorker) {
 	const result = await importFiles(e, inputs, helpers, {
 		mappings: message.mappings,
 		forceArea: message.forceArea,
+		offenceCodes: message.offenceCodes ?? null,
 		areas,
 		// The app's own lookup, same origin; a server without it (a single extract folder) gives none.
 		async forceLookup() {

@@ -33,7 +33,8 @@ const FIELD_LABELS: Record<string, string> = {
 	lsoa_code: 'LSOA code',
 	lsoa_name: 'LSOA name',
 	reported_by: 'Reported by (force)',
-	falls_within: 'Falls within (force area)'
+	falls_within: 'Falls within (force area)',
+	offence_code: 'Offence code (e.g. Home Office 28E): gives the offence subgroup, and the category when there is none'
 };
 
 /** The fields of a generic format a user can map, required first. */

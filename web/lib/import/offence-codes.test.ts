@@ -9,7 +9,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tableFromIPC } from 'apache-arrow';
+import { tableFromIPC, type Table } from 'apache-arrow';
 import { buildExtracts } from '../../../scripts/lib/extracts';
 import { readArrow, tempDirs } from '../../../scripts/lib/extract-test-utils';
 import { createNodeRunner } from '../../../scripts/lib/node-runner';
@@ -39,7 +39,7 @@ async function browserImport(offenceCodes?: { mapping: ReturnType<typeof parseOf
 	}
 }
 
-const rowsOf = (table: ReturnType<typeof tableFromIPC>) =>
+const rowsOf = (table: Table) =>
 	table.toArray().map((r) => {
 		const o = r.toJSON() as Record<string, unknown>;
 		return [o.source_file, o.source_line, o.category, o.offence_code, o.offence_subgroup].join('|');

@@ -7,6 +7,7 @@ import type { ExtractManifest, ForceAreaRequest } from '$analytics/ingest';
 import type { ImportProgress, InputMapping } from './build';
 import type { BoundaryChoice, BoundaryInspection } from './boundary-file';
 import type { DuckDBBundles } from '@duckdb/duckdb-wasm';
+import type { OffenceCodeMapping } from '$analytics/ingest/offence-codes';
 
 /** What the header of one chosen file says, before anything is imported. */
 export interface FileInspection {
@@ -48,6 +49,8 @@ export type ToWorker = { bundles: DuckDBBundles } & (
 			forceArea: ForceAreaRequest;
 			/** Absolute URL of the lookup (FORCE_LOOKUP_FILE) on the app's own origin; fetched only when needed. */
 			lookupUrl: string;
+			/** The user's offence-code mapping (parsed on the page); absent or null: the shipped one. */
+			offenceCodes?: { mapping: OffenceCodeMapping; file: string } | null;
 			/** Areas of the user's own: the boundary file's parts and the choices made; null for none. */
 			boundary: { files: File[]; choice: BoundaryChoice } | null;
 	  }
