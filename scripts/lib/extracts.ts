@@ -50,6 +50,7 @@ import { crsReport, type FileCrs } from '../../analytics/ingest/crs';
 import { createNodeRunner, type NodeRunner } from './node-runner';
 import { locatePoints, readImd, readLsoaBoundaries, simplifyAndSelect, type LsoaFeature } from './areas';
 import { areaSetFileName, readAreaSet, type DistrictFeature } from './districts';
+import { areaSetNoun } from '../../analytics/explore/area-set';
 import { BOUNDARY_RULE, NO_LOCATION_REASON, OUTSIDE_REASON, areaPlacementCounts, recordsInNoArea, type AreaPlacementSource, type BoundarySet } from '../../analytics/boundaries';
 import { DEFAULT_FORCE_LOOKUPS, FORCE_LOOKUP_SOURCE, checkLookupFiles, forcePolygons, readLadChanges, type ForceLookupFiles, type ForcePolygons } from './force-area';
 import { toCsv } from '../../analytics/export/csv';
@@ -444,7 +445,7 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 		const byLad = districts ? await prepareDistricts(runner, districts, options.districts!) : false;
 		if (areaSet) {
 			log(
-				`  ${areaSetLabel(areaSet, options.districts!).label.toLowerCase()}: ${areaSet.areas.length} from ${options.districts!.file} (${areaSet.format}, ${areaSet.crs}; id ${areaSet.idField}, name ${areaSet.nameField ?? areaSet.idField})${byLad ? ' (local authorities: records placed by their LSOA)' : ''}`
+				`  ${areaSetNoun(areaSetLabel(areaSet, options.districts!).label)}: ${areaSet.areas.length} from ${options.districts!.file} (${areaSet.format}, ${areaSet.crs}; id ${areaSet.idField}, name ${areaSet.nameField ?? areaSet.idField})${byLad ? ' (local authorities: records placed by their LSOA)' : ''}`
 			);
 		}
 
@@ -680,7 +681,7 @@ export function districtsLines(info: DistrictsInfo): string[] {
 	const lines: string[] = [];
 	for (const [dataset, c] of Object.entries(info.records)) {
 		if (!c || c.records === 0) continue;
-		lines.push(`${info.label.toLowerCase()}, ${dataset}: ${c.inside} in an area + ${c.outside} outside every area + ${c.no_location} with no location = ${c.records} records`);
+		lines.push(`${areaSetNoun(info.label)}, ${dataset}: ${c.inside} in an area + ${c.outside} outside every area + ${c.no_location} with no location = ${c.records} records`);
 	}
 	const outside = info.outside.first.filter((r) => r.reason === OUTSIDE_REASON);
 	for (const r of outside.slice(0, 5)) lines.push(`  outside every area: ${r.dataset} ${r.source_file} line ${r.source_line} (${r.longitude}, ${r.latitude})`);
