@@ -147,7 +147,10 @@ describe('custom areas from the London LSOA shapefile (BNG) joined by MSOA, with
 		expect(first.slice(0, 20).every((r) => r.reason === OUTSIDE_REASON && r.longitude !== null)).toBe(true);
 		expect(first.slice(20).every((r) => r.reason === NO_LOCATION_REASON && r.longitude === null)).toBe(true);
 		expect(listed[1]).toBe(`incidents,${first[0].source_file},${first[0].source_line},${first[0].longitude},${first[0].latitude},${first[0].area_code},${OUTSIDE_REASON}`);
-		console.log(`City street records against 983 MSOAs: ${districtsLines(manifest.districts_info!).join(' | ')}`);
+		const lines = districtsLines(manifest.districts_info!);
+		expect(lines[0]).toBe(`neighbourhoods built from LSOAs, incidents: ${c.inside} in an area + ${c.outside} outside every area + ${c.no_location} with no location = ${c.records} records`);
+		expect(lines[1]).toBe(`  outside every area: incidents ${first[0].source_file} line ${first[0].source_line} (${first[0].longitude}, ${first[0].latitude})`);
+		console.log(`City street records against 983 MSOAs: ${lines.join(' | ')}`);
 	});
 
 	it("each area's total (the records' district_id, and the Map's pre-aggregate) equals its records placed independently: planar point-in-polygon in BNG over the raw shapefile", async () => {
