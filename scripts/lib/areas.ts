@@ -18,6 +18,7 @@ import { feature, neighbors } from 'topojson-client';
 import { geoArea, geoCentroid } from 'd3';
 import { EARTH_RADIUS_KM, windForD3 } from '../../analytics/boundaries';
 import type { QueryRunner } from '../../analytics/runner';
+import { assertDatumKnown } from '../../analytics/ingest/crs';
 import { TEXT_CSV_SOURCE, csvColumns } from '../../analytics/ingest/csv-columns';
 import type { AreaGeometry, Position } from '../../analytics/shared/geojson';
 
@@ -171,26 +172,6 @@ export function createReprojector(prjPath: string): (xy: Position) => Position {
 		}
 		return [lon, lat];
 	};
-}
-
-// proj4 datum_type 5 (PJD_NODATUM, proj4/lib/constants/values.js): no known shift to WGS84.
-const PJD_NODATUM = 5;
-const WGS84_SEMI_MAJOR_M = 6378137;
-
-/**
- * proj4 reprojects a datum it does not know with no shift at all, which on a non-WGS84
- * ellipsoid misplaces every point by up to ~100 m (OSGB36 in London): refuse it. An unknown
- * datum on the WGS84/GRS80 ellipsoid (e.g. ETRS89) is within a metre and allowed.
- */
-function assertDatumKnown(datum: { datum_type?: number; a?: number } | undefined, prjPath: string): void {
-	if (!datum || typeof datum.datum_type !== 'number') {
-		throw new Error(`${prjPath}: proj4 parsed the projection but found no datum; expected a WKT coordinate system with a DATUM`);
-	}
-	if (datum.datum_type === PJD_NODATUM && Math.abs((datum.a ?? 0) - WGS84_SEMI_MAJOR_M) > 1) {
-		throw new Error(
-			`${prjPath}: the datum has no known transformation to WGS84; expected a datum proj4 recognises or a TOWGS84[...] clause`
-		);
-	}
 }
 
 /** The dbf encoding named by a `.cpg` (a WHATWG label or a Windows code page number), Windows-1252 without one. */
