@@ -16,6 +16,7 @@ import {
 	detectCrs,
 	resolveCrs
 } from './crs';
+import { detectInput, projectedHeaders } from './detect';
 
 const METRES_PER_DEGREE_LAT = 111_320;
 
@@ -150,5 +151,32 @@ describe('detectCrs', () => {
 		const ys = [...northings, ...northings, ...northings, '', '0'];
 		// 12 BNG pairs and one (0, 0) pair, which looks like degrees: 12/13 ≥ 90%.
 		expect(detectCrs(xs, ys).code).toBe(BNG_CODE);
+	});
+});
+
+describe('coordinate columns of a file in a projected system (detect.ts)', () => {
+	it('reads --columns x=,y= as the location and prefers Easting/Northing headers when the system is projected', () => {
+		const header = 'Reference,Month,Offence,Longitude,Latitude,Easting,Northing';
+		const bound = (d: ReturnType<typeof detectInput>) =>
+			d.ok ? [d.bindings.find((b) => b.key === 'longitude')!.header, d.bindings.find((b) => b.key === 'latitude')!.header] : d.issue.message;
+		// Degrees unless a projected system is declared.
+		expect(bound(detectInput(header, 'f.csv', {}))).toEqual(['Longitude', 'Latitude']);
+		expect(bound(detectInput(header, 'f.csv', { projected: true }))).toEqual(['Easting', 'Northing']);
+		expect(bound(detectInput('Reference,Month,Offence,Grid X,Grid Y', 'f.csv', { columns: { x: 'Grid X', y: 'Grid Y', month: 'Month', category: 'Offence' }, projected: true }))).toEqual(['Grid X', 'Grid Y']);
+		const twice = detectInput(header, 'f.csv', { columns: { x: 'Easting', longitude: 'Longitude', month: 'Month' } });
+		expect(twice.ok).toBe(false);
+		if (!twice.ok) expect(twice.issue.message).toMatch(/^column mapping names the x \(longitude or easting\) column twice/);
+	});
+
+	it('says when a file is headed Easting/Northing, so a file without a declared system can be refused', () => {
+		const grid = detectInput('Reference,Month,Offence,Easting,Northing', 'f.csv', {});
+		expect(grid.ok).toBe(true);
+		if (grid.ok) expect(projectedHeaders(grid)).toEqual({ x: 'Easting', y: 'Northing' });
+		const degrees = detectInput('Reference,Month,Offence,Longitude,Latitude', 'f.csv', {});
+		if (degrees.ok) expect(projectedHeaders(degrees)).toBeNull();
+		// The timestamped format's own x/y aliases have always meant degrees.
+		const events = detectInput('id,timestamp,x,y', 'f.csv', {});
+		if (events.ok) expect(projectedHeaders(events)).toBeNull();
+		expect(events.ok && degrees.ok).toBe(true);
 	});
 });
