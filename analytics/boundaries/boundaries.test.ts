@@ -14,6 +14,7 @@ import { readLsoaBoundaries } from '../../scripts/lib/areas';
 import {
 	BOUNDARY_RULE,
 	GEOPACKAGE_MESSAGE,
+	areaMeasures,
 	detectIdField,
 	detectNameField,
 	fieldCandidates,
@@ -140,7 +141,7 @@ describe('reading boundary files', () => {
 		expect(set.candidates.find((c) => c.field === 'MSOA11CD')).toEqual({ field: 'MSOA11CD', present: 4835, distinct: 983, example: 'E02000001' });
 	});
 
-	it('shapefile read by MSOA11CD: LSOAs sharing an MSOA are one area (983 "neighbourhoods built from LSOAs"), named by MSOA11NM', async () => {
+	it('shapefile read by MSOA11CD: LSOAs sharing an MSOA are one area, dissolved (983 "neighbourhoods built from LSOAs"), named by MSOA11NM', async () => {
 		const set = await readBoundaryFiles(shapefileParts(), { idProperty: 'MSOA11CD' });
 		expect(set.areas.length).toBe(983);
 		expect(set.features).toBe(4835);
@@ -148,8 +149,21 @@ describe('reading boundary files', () => {
 		expect(set.suggestedLabel).toBe('MSOAs');
 		const city = set.areas.find((a) => a.code === 'E02000001')!;
 		expect(city.name).toBe('City of London 001');
-		// The City's MSOA is its 6 LSOAs (E09000001): 6 polygons.
-		expect(city.geometry.type === 'MultiPolygon' && city.geometry.coordinates.length).toBe(6);
+		// The City's MSOA is its 6 LSOAs (E09000001), dissolved into one outline: the borders between them are gone,
+		// its area the sum of theirs.
+		const lsoas = (await readBoundaryFiles(shapefileParts())).areas;
+		const parts = lsoas.filter((a) => ['E01000001', 'E01000002', 'E01000003', 'E01000005', 'E01032739', 'E01032740'].includes(a.code));
+		expect(parts.length).toBe(6);
+		expect(city.geometry.type).toBe('Polygon');
+		const sum = parts.reduce((n, a) => n + areaMeasures(a.geometry).areaKm2, 0);
+		expect(Math.abs(areaMeasures(city.geometry).areaKm2 - sum) / sum).toBeLessThan(1e-9);
+		console.log(`City of London MSOA: one outline of ${rings(city.geometry)[0].length} vertices, ${areaMeasures(city.geometry).areaKm2.toFixed(4)} km² (6 LSOAs: ${sum.toFixed(4)} km²)`);
+		// Every MSOA's area equals the sum of its LSOAs' (dissolving moves no border).
+		const byMsoa = new Map<string, number>();
+		for (const m of set.areas) byMsoa.set(m.code, areaMeasures(m.geometry).areaKm2);
+		const total = [...byMsoa.values()].reduce((a, b) => a + b, 0);
+		const lsoaTotal = lsoas.reduce((n, a) => n + areaMeasures(a.geometry).areaKm2, 0);
+		expect(Math.abs(total - lsoaTotal) / lsoaTotal).toBeLessThan(1e-9);
 	});
 
 	it('KML: the Chicago police districts, 25 placemarks → 23 districts (district 31 in three parts), named from <description>', () => {

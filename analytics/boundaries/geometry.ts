@@ -9,6 +9,8 @@
  * wound the other way is read as the whole sphere minus the polygon (area ≈ 4π sr).
  */
 import { geoArea, geoCentroid } from 'd3';
+import { topology } from 'topojson-server';
+import { merge, neighbors } from 'topojson-client';
 import type { AreaGeometry, Position } from '../shared/geojson';
 
 /** Mean Earth radius (IUGG R1), km: the radius that turns steradians into km². */
@@ -90,4 +92,26 @@ export function polygonsOf(geometry: RawGeometry | null | undefined, where: stri
 export function areaMeasures(geometry: AreaGeometry): { centroidLon: number; centroidLat: number; areaKm2: number } {
 	const [centroidLon, centroidLat] = geoCentroid(geometry);
 	return { centroidLon, centroidLat, areaKm2: geoArea(geometry) * EARTH_RADIUS_KM ** 2 };
+}
+
+/**
+ * One area's geometry from its parts (the polygons of the features sharing its identifier).
+ * Parts that share a border (e.g. the LSOAs of one MSOA, the wards of one beat) are dissolved
+ * into one outline (topojson-client merge: the shared edges vanish, so a map draws the area, not
+ * its pieces); parts that touch nowhere (district 31 of Chicago, three separate placemarks) stay
+ * as they are. Shared borders must have identical vertices, as the readers' rounding gives them.
+ */
+export function dissolveParts(parts: Position[][][]): AreaGeometry {
+	if (parts.length === 1) return { type: 'Polygon', coordinates: parts[0] };
+	const collection = {
+		type: 'FeatureCollection' as const,
+		features: parts.map((coordinates) => ({ type: 'Feature' as const, properties: {}, geometry: { type: 'Polygon' as const, coordinates } }))
+	};
+	const topo = topology({ parts: collection });
+	const object = topo.objects.parts;
+	if (object.type !== 'GeometryCollection') return { type: 'MultiPolygon', coordinates: parts };
+	const geometries = object.geometries as Parameters<typeof merge>[1] & unknown[];
+	if (neighbors(geometries as Parameters<typeof neighbors>[0]).every((n) => n.length === 0)) return { type: 'MultiPolygon', coordinates: parts };
+	const merged = merge(topo, geometries).coordinates as Position[][][];
+	return merged.length === 1 ? { type: 'Polygon', coordinates: merged[0] } : { type: 'MultiPolygon', coordinates: merged };
 }

@@ -16,6 +16,6 @@ export {
 	type ShapefileParts
 } from './read';
 export { ID_PROPERTIES, NAME_PROPERTIES, detectIdField, detectNameField, fieldCandidates, labelFromField, type FieldCandidate } from './fields';
-export { COORDINATE_DECIMALS, EARTH_RADIUS_KM, areaMeasures, dedupeRing, polygonsOf, roundPosition, windForD3 } from './geometry';
+export { COORDINATE_DECIMALS, EARTH_RADIUS_KM, areaMeasures, dedupeRing, dissolveParts, polygonsOf, roundPosition, windForD3 } from './geometry';
 export { BOUNDARY_RULE, BOUNDARY_TOLERANCE_DEGREES, locatePoints, onBoundary, type LocatableArea } from './locate';
 export { NO_LOCATION_REASON, OUTSIDE_REASON, areaPlacementCounts, recordsInNoArea, type AreaPlacementCounts, type AreaPlacementSource, type OutsideRecord } from './placement';

@@ -15,7 +15,8 @@
  * - GeoPackage is not read (see GEOPACKAGE_MESSAGE).
  *
  * Every reader returns areas in WGS84 [lon, lat] rounded to 6 decimals, rings wound for d3-geo,
- * features sharing an identifier merged into one MultiPolygon (an area drawn in several parts),
+ * features sharing an identifier merged into one area (dissolved where they share a border,
+ * else a MultiPolygon of its separate parts),
  * in order of first appearance; plus the properties as candidates for the id and name.
  */
 import { DOMParser } from '@xmldom/xmldom';
@@ -24,7 +25,7 @@ import * as shapefile from 'shapefile';
 import type { AreaGeometry, Position } from '../shared/geojson';
 import { WGS84_CODE, createPositionTransform, resolveCrs, type ResolvedCrs } from '../ingest/crs';
 import { detectIdField, detectNameField, fieldCandidates, labelFromField, valueOf, type FieldCandidate } from './fields';
-import { polygonsOf, windForD3, type RawGeometry } from './geometry';
+import { dissolveParts, polygonsOf, windForD3, type RawGeometry } from './geometry';
 
 /** One area of a boundary file. */
 export interface BoundaryArea {
@@ -293,7 +294,7 @@ function assemble(format: BoundaryFormat, name: string, features: RawFeature[], 
 	else if (kmlDefaults) nameField = props.every((p) => plainText(p.description)) ? 'description' : 'name';
 	else nameField = detectNameField(candidates, features.length, idField);
 	const project = crs.isWgs84 ? undefined : createPositionTransform(crs, name);
-	const byCode = new Map<string, BoundaryArea>();
+	const byCode = new Map<string, { code: string; name: string; parts: Position[][][] }>();
 	features.forEach((f, i) => {
 		const where = `${name} ${format === 'shapefile' ? 'record' : format === 'kml' ? 'placemark' : 'feature'} ${i + 1}`;
 		const code = valueOf(f.properties, idField);
@@ -301,17 +302,24 @@ function assemble(format: BoundaryFormat, name: string, features: RawFeature[], 
 		const areaName = (nameField ? valueOf(f.properties, nameField) : null) ?? code;
 		const polygons = polygonsOf(f.geometry, where, project);
 		const seen = byCode.get(code);
-		if (seen) {
-			const previous = seen.geometry.type === 'Polygon' ? [seen.geometry.coordinates] : seen.geometry.coordinates;
-			seen.geometry = { type: 'MultiPolygon', coordinates: [...previous, ...polygons] };
-		} else {
-			byCode.set(code, { code, name: areaName, geometry: polygons.length === 1 ? { type: 'Polygon', coordinates: polygons[0] } : { type: 'MultiPolygon', coordinates: polygons } });
-		}
+		if (seen) seen.parts.push(...polygons);
+		else byCode.set(code, { code, name: areaName, parts: polygons });
+	});
+	// A feature of its own keeps its geometry; features sharing an identifier are one area, dissolved where they meet.
+	const single = (parts: Position[][][]): AreaGeometry => (parts.length === 1 ? { type: 'Polygon', coordinates: parts[0] } : { type: 'MultiPolygon', coordinates: parts });
+	const counts = new Map<string, number>();
+	features.forEach((f) => {
+		const code = valueOf(f.properties, idField)!;
+		counts.set(code, (counts.get(code) ?? 0) + 1);
 	});
 	return {
 		format,
 		file: name,
-		areas: [...byCode.values()].map((a) => ({ ...a, geometry: windForD3(a.geometry) })),
+		areas: [...byCode.values()].map((a) => ({
+			code: a.code,
+			name: a.name,
+			geometry: windForD3(counts.get(a.code)! > 1 ? dissolveParts(a.parts) : single(a.parts))
+		})),
 		features: features.length,
 		idField,
 		nameField: nameField === idField ? null : nameField,
