@@ -160,6 +160,7 @@ export const EXTRACT_DATASETS: readonly ExtractDataset[] = [
 			{ name: 'area_code', type: 'VARCHAR', description: 'Area code from the source (LSOA, beat, district …); null if none' },
 			{ name: 'priority', type: 'VARCHAR', description: 'Priority or response grade; null if none' },
 			{ name: 'time_on_task_min', type: 'DOUBLE', description: 'Minutes of officer time on the incident; null if not recorded' },
+			...offence,
 			...h3,
 			...district,
 			...inForceArea
