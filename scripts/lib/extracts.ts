@@ -449,13 +449,14 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 			);
 		}
 
-		const force = await prepareForceArea(runner, options, byLad);
+		const areasLabel = areaSet ? areaSetLabel(areaSet, options.districts!).label : null;
+		const force = await prepareForceArea(runner, options, byLad, areasLabel);
 		const polygons = forcePolygons(
 			{ unit: force.unit, areaCodes: new Set(await forceAreaCodes(runner)), ladCodes: force.lad_codes },
 			boundaries,
 			districts
 		);
-		logForceArea(log, force, polygons);
+		logForceArea(log, force, polygons, areasLabel);
 
 		const points = await buildPointTable(runner, boundaries, districts, polygons);
 		lap('force area, points (H3, LSOA)');
@@ -694,8 +695,11 @@ export function districtsLines(info: DistrictsInfo): string[] {
  * Decide the force area (analytics/ingest/force-area.ts) from what the options name, else the
  * records' "Falls within": builds the lookup when one is needed and fills `force_area_rows`.
  */
-async function prepareForceArea(runner: NodeRunner, options: BuildOptions, districtsAreLads: boolean): Promise<Omit<ForceAreaReport, 'records'>> {
-	const request: ForceAreaRequest = options.forceArea ?? { kind: 'auto' };
+async function prepareForceArea(runner: NodeRunner, options: BuildOptions, districtsAreLads: boolean, areasLabel: string | null): Promise<Omit<ForceAreaReport, 'records'>> {
+	const given: ForceAreaRequest = options.forceArea ?? { kind: 'auto' };
+	// Unnamed, the area set as the force area is named by its label, as the browser import names it.
+	const request: ForceAreaRequest =
+		given.kind === 'districts' && !given.name?.trim() && areasLabel ? { ...given, name: `the ${areaSetNoun(areasLabel)} of the boundary file` } : given;
 	const files = options.forceLookups ?? DEFAULT_FORCE_LOOKUPS;
 	if (request.kind === 'districts' && !options.districts) throw new Error(`the force area is the districts, but no districts were given (--districts <file>)`);
 	const needsLookup =
@@ -774,7 +778,7 @@ async function forceAreaCodes(runner: NodeRunner): Promise<string[]> {
 	return rows.area_code as string[];
 }
 
-function logForceArea(log: (line: string) => void, force: Omit<ForceAreaReport, 'records'>, polygons: ForcePolygons): void {
+function logForceArea(log: (line: string) => void, force: Omit<ForceAreaReport, 'records'>, polygons: ForcePolygons, areasLabel: string | null): void {
 	if (force.method === 'none') {
 		log('  force area: none named and no record says which force it falls within; analyses will use the areas with records (name one with --force-lads, --force or --force-area districts)');
 		return;
@@ -784,8 +788,8 @@ function logForceArea(log: (line: string) => void, force: Omit<ForceAreaReport, 
 			? `the force the records fall within ("${force.falls_within![0].name}", ${force.falls_within![0].records} records)`
 			: force.method === 'named-authorities'
 				? 'the local authorities named'
-				: 'the districts given';
-	const unit = force.unit === 'lsoa' ? `${force.areas} LSOAs in ${force.lad_codes.length} local authorit${force.lad_codes.length === 1 ? 'y' : 'ies'}` : `${force.areas} districts`;
+				: `the ${areasLabel ? areaSetNoun(areasLabel) : 'districts'} given`;
+	const unit = force.unit === 'lsoa' ? `${force.areas} LSOAs in ${force.lad_codes.length} local authorit${force.lad_codes.length === 1 ? 'y' : 'ies'}` : `${force.areas} ${areasLabel ? areaSetNoun(areasLabel) : 'districts'}`;
 	log(`  force area: ${force.name}, ${how}: ${unit}; polygons from ${polygons.from}${polygons.from !== 'none' && !polygons.complete ? ' (incomplete)' : ''}`);
 	for (const other of force.falls_within?.slice(1) ?? []) log(`  force area: ${other.records} records fall within another force, "${other.name}" (not the force area)`);
 }

@@ -23,7 +23,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, relative, sep } from 'node:path';
-import { SOURCE_FORMATS, type ColumnConstants, type ColumnMapping, type SourceKind } from '../../analytics/ingest';
+import { COORDINATE_KEY_ALIASES, SOURCE_FORMATS, canonicalCoordinateKeys, type ColumnConstants, type ColumnMapping, type SourceKind } from '../../analytics/ingest';
 
 /** The formats a mapping entry may name, and the dataset each feeds (for messages and the README). */
 export const MAPPED_FORMATS = {
@@ -74,12 +74,19 @@ function textMap(value: unknown, where: string, format: SourceKind | null, value
 		problems.push(`${where} must be an object of field: ${valueName}, got ${describe(value)}`);
 		return undefined;
 	}
-	const known = format ? SOURCE_FORMATS.find((f) => f.kind === format)!.columns.map((c) => c.key) : null;
+	const fields = format ? SOURCE_FORMATS.find((f) => f.kind === format)!.columns.map((c) => c.key) : null;
+	// Columns may name the coordinates x/y (easting/northing) as --columns does; constants may not.
+	const isColumns = valueName === 'a column name';
+	const known = fields && isColumns && fields.includes('longitude') ? [...fields, ...Object.keys(COORDINATE_KEY_ALIASES)] : fields;
 	const out: Record<string, string> = {};
 	for (const [key, v] of Object.entries(value)) {
 		if (known && !known.includes(key)) problems.push(`${where}.${key}: unknown field for format "${format}"; expected one of ${known.join(', ')}`);
 		else if (typeof v !== 'string' || v.trim() === '') problems.push(`${where}.${key} must be ${valueName} (non-empty text), got ${describe(v)}`);
 		else out[key] = v;
+	}
+	if (isColumns) {
+		const twice = canonicalCoordinateKeys(out);
+		if (typeof twice === 'string') problems.push(`${where}: ${twice}`);
 	}
 	return out;
 }
