@@ -149,7 +149,11 @@ describe('detectCrs', () => {
 	it('ignores blanks and a few stray values', () => {
 		const xs = [...eastings, ...eastings, ...eastings, '', '0'];
 		const ys = [...northings, ...northings, ...northings, '', '0'];
-		// 12 BNG pairs and one (0, 0) pair, which looks like degrees: 12/13 ≥ 90%.
+		// 12 BNG pairs and one (0, 0) pair, which looks like degrees: 12/13 ≥ 75%.
+		expect(detectCrs(xs, ys).code).toBe(BNG_CODE);
+		// A preview of five rows with one value out of the grid: 4/5 ≥ 75%; two of five: not enough.
+		expect(detectCrs([...eastings, '812345'], [...northings, '181000']).code).toBe(BNG_CODE);
+		expect(detectCrs([...eastings.slice(0, 3), '812345', '900000'], [...northings.slice(0, 3), '181000', '181000']).code).toBeNull();
 		expect(detectCrs(xs, ys).code).toBe(BNG_CODE);
 	});
 });

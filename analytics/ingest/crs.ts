@@ -343,8 +343,12 @@ export interface CrsDetection {
 	reason: string;
 }
 
-/** Share of the numeric pairs that must fit a pattern for it to be suggested. */
-const DETECT_SHARE = 0.9;
+/**
+ * Share of the numeric pairs that must look like British National Grid for it to be suggested:
+ * three in four, so one stray value among the few rows a preview samples (the browser reads 5)
+ * does not hide it.
+ */
+const DETECT_SHARE = 0.75;
 
 /**
  * Guess the coordinate system from sampled values: British National Grid when the pairs look
