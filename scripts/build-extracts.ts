@@ -37,7 +37,8 @@ import { readOffenceCodesFile } from './lib/offence-codes-file';
 import { ForceAreaError, GENERIC_KINDS, type ForceAreaRequest, type SourceKind } from '../analytics/ingest';
 
 const USAGE = `usage: npm run extracts -- --input <files or folders …> --out <folder> [--boundaries <file.shp>] [--imd <folder>] [--no-areas]
-         [--columns timestamp=<header>,month=<header>,category=<header>,longitude=<header>,latitude=<header>,area_code=<header>,lsoa_code=<header>,priority=<header>,time_on_task=<header>,incident_id=<header>]
+         [--columns timestamp=<header>,month=<header>,category=<header>,longitude=<header>,latitude=<header>,area_code=<header>,lsoa_code=<header>,priority=<header>,time_on_task=<header>,incident_id=<header>,offence_code=<header>]
+         (coordinates in a projected system, with --crs or a .prj: x=<easting header>,y=<northing header>)
          [--constant category=<value>,…] [--format events|month-incidents]
          | [--mapping <file.json>]   (per file: format, columns, constants; see scripts/README.md)
          [--crs EPSG:27700|EPSG:29903|EPSG:2157|EPSG:3857|EPSG:32630|EPSG:4326|<file.prj>]   (default: a .prj beside each file, else longitude/latitude)

@@ -114,6 +114,13 @@ describe('a mapping file names the coordinates x/y (or easting/northing), as --c
 		expect(located).toBeGreaterThan(0);
 	});
 
+	it('the usage names every --columns key a README example uses: offence_code, and x/y for a projected system', () => {
+		const help = spawnSync(TSX, ['scripts/build-extracts.ts', '--help'], { encoding: 'utf8', timeout: 60_000 });
+		expect(help.status).toBe(0);
+		expect(help.stdout).toContain('incident_id=<header>,offence_code=<header>]');
+		expect(help.stdout).toContain('x=<easting header>,y=<northing header>');
+	}, 60_000);
+
 	it('the area set as the force area is named by its label (manifest and log), not "the districts"', () => {
 		const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
 		expect(manifest.districts_info.label).toBe('Neighbourhoods');
