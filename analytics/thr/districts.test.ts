@@ -20,6 +20,9 @@ import type { HarmWeightsModel } from '../models/harm-weights';
 import { monthIndex } from '../shared/months';
 import { modelAtUnit, type ThrModel } from './model';
 import { scoreMonth, scoreMonths } from './score';
+import { harmAccuracy } from '../hotspots/accuracy';
+import { studyRegion } from '../hotspots/data';
+import { ensureHarmWeights } from './sql';
 
 const model3 = JSON.parse(readFileSync('models/thr/thr-v3.json', 'utf8')) as ThrModel;
 const weights = JSON.parse(readFileSync(model3.harm_weights.file, 'utf8')) as HarmWeightsModel;
@@ -156,5 +159,25 @@ describe('THR v3 over the Lancashire districts (a custom area set)', () => {
 			await runner.exec('INSERT INTO incidents SELECT * FROM later');
 			await runner.exec('DROP TABLE later');
 		}
+	}, 300_000);
+});
+
+describe('hot spots over the Lancashire districts', () => {
+	it('the study region is every district, with its centroid and km² from the districts table', async () => {
+		const region = await studyRegion(runner, { level: 'district', trainEnd: '2022-12' });
+		expect(region.basis).toBe('area set');
+		const rows = await runner.rows<{ id: string; km2: number }>('SELECT district_id AS id, area_km2 AS km2 FROM districts ORDER BY 1');
+		expect(region.areas.map((a) => [a.areaId, a.areaKm2])).toEqual(rows.map((r) => [String(r.id), Number(r.km2)]));
+		expect(region.areas.every((a) => a.centre === 'district centroid (districts table)')).toBe(true);
+	});
+
+	it('the held-out harm accuracy at district level: THR v3 over the districts against the four baselines (measured, printed)', async () => {
+		await ensureHarmWeights(runner, weights);
+		const result = (await harmAccuracy(runner, { models: [{ model: model3, weights }], months: 12, level: 'district' }))!;
+		expect(result.level).toBe('district');
+		expect(result.region.areas).toBe(14);
+		expect(result.testMonths).toHaveLength(11);
+		const lines = result.evaluations.map((e) => `${e.label}: ${e.mean.map((x) => `${(x.areaShare * 100).toFixed(0)}% → ${x.hitRate === null ? '—' : (x.hitRate * 100).toFixed(1) + '%'}`).join(', ')}`);
+		console.log(['District level, share of next month\'s harm held by the top areas (mean of 11 origins):', ...lines, result.statement].join('\n'));
 	}, 300_000);
 });
