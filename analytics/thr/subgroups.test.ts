@@ -100,6 +100,10 @@ describe('harm from offence-subgroup weights', () => {
 		expect(harmOf(after, AREA)).toBeCloseTo(harmOf(before.v3, AREA) + 2 * (273.5 - 244.68), 6);
 		expect(harmOf(after, AREA) - harmOf(before.v3, AREA)).toBeCloseTo(57.64, 6);
 		for (const a of before.v3.areas.filter((x) => x.areaId !== AREA)) expect(harmOf(after, a.areaId)).toBe(harmOf(before.v3, a.areaId));
+		// Risk: with 24 months of history (< 30) the seasonal mean is the mean of the last 12 months'
+		// harm, so next month's expected harm rises by 57.64 / 12 = 4.80333… CCHI days.
+		const riskOf = (r: ScoreResult) => r.areas.find((a) => a.areaId === AREA)!.components.find((c) => c.kind === 'risk')!.raw;
+		expect(riskOf(after) - riskOf(before.v3)).toBeCloseTo(57.64 / 12, 6);
 		// With the 1.0.0 table (no subgroup weights) the subgroups change nothing.
 		const withV1 = await scoreMonth(runner, { model: thrV3(), weights: v1, month: MONTH });
 		expect(harmOf(withV1, AREA)).toBe(harmOf(before.v3WithV1, AREA));
