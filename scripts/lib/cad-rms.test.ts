@@ -13,6 +13,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import proj4 from 'proj4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExtracts } from './extracts';
 import { createNodeRunner, type NodeRunner } from './node-runner';
@@ -143,6 +144,47 @@ describe('RMS committed dates: layouts and the day-first rule', () => {
 	});
 });
 
+describe('a coordinate system per file', () => {
+	it('the CAD export in British National Grid (its entry says "crs": "EPSG:27700") beside the RMS export in longitude/latitude, in one build', async () => {
+		// The same real calls, their coordinates converted to eastings/northings here with proj4.
+		const BNG =
+			'+proj=tmerc +lat_0=49 +lon_0=-2 +k=0.9996012717 +x_0=400000 +y_0=-100000 +ellps=airy +towgs84=446.448,-125.157,542.06,0.15,0.247,0.842,-20.489 +units=m +no_defs';
+		const d = tempDir();
+		const cad = join(d, 'cad-bng.csv');
+		const grid = (c: FixtureCall) => (c.lon === null || c.lat === null ? ['', ''] : proj4('WGS84', BNG, [c.lon, c.lat]).map((v) => v.toFixed(3)));
+		writeFileSync(cad, csv(['Incident Number', 'Created', 'Call Type', 'X', 'Y'], calls.map((c) => [c.id, c.created, c.type, ...grid(c)])));
+		const entries = [
+			{ match: 'cad-*.csv', format: 'events', columns: { incident_id: 'Incident Number', timestamp: 'Created', category: 'Call Type', x: 'X', y: 'Y' }, crs: 'EPSG:27700' },
+			MAPPING.files[1]
+		];
+		const mapping = parseFileMapping(JSON.stringify({ files: entries }), join(d, 'mapping.json'));
+		const { manifest } = await buildExtracts({ inputs: [cad, rmsPath], out: join(d, 'out'), areas: null, mapping });
+		const source = (name: string) => manifest.sources.find((s) => s.file === name)!;
+		expect(source('cad-bng.csv')).toMatchObject({ kind: 'events', accepted: calls.length, rejected: 0 });
+		expect(source('cad-bng.csv').crs?.code).toBe('EPSG:27700');
+		expect(source('rms-crimes-2019.csv')).toMatchObject({ kind: 'month-incidents', accepted: crimes.length, rejected: 0 });
+		expect(source('rms-crimes-2019.csv').crs?.code).toBe('EPSG:4326');
+		// Back in longitude/latitude within a millionth of a degree (≈0.1 m) of the published ones.
+		const events = await readArrow(join(d, 'out'), 'events');
+		const byId = new Map(calls.map((c) => [c.id, c]));
+		const ids = col<string>(events, 'incident_id');
+		const lon = col<number | null>(events, 'longitude');
+		const lat = col<number | null>(events, 'latitude');
+		let located = 0;
+		ids.forEach((id, k) => {
+			const c = byId.get(id)!;
+			if (c.lon === null) return expect(lon[k]).toBeNull();
+			expect(Math.abs(lon[k]! - c.lon)).toBeLessThan(1e-6);
+			expect(Math.abs(lat[k]! - c.lat!)).toBeLessThan(1e-6);
+			located++;
+		});
+		expect(located).toBe(calls.filter((c) => c.lon !== null).length);
+		expect(located).toBeGreaterThan(150);
+		expect(() => parseFileMapping(JSON.stringify({ files: [{ ...entries[0], crs: 'EPSG:9999999' }] }), 'm.json')).toThrow(/files\[0\]\.crs: /);
+		expect(() => parseFileMapping(JSON.stringify({ files: [{ ...entries[0], crs: 27700 }] }), 'm.json')).toThrow(/files\[0\]\.crs must be an EPSG code/);
+	});
+});
+
 describe('the mapping file: shape, matching and errors', () => {
 	it('a pattern matches a file name (*, ?), or with a / the path from the working folder (**)', () => {
 		expect(patternMatches('cad-*.csv', '/x/y/cad-calls-2019.csv')).toBe(true);
@@ -163,7 +205,7 @@ describe('the mapping file: shape, matching and errors', () => {
 		const bad = {
 			files: [
 				{ match: '', format: 'calls', columns: { timestamp: 3 } },
-				{ match: 'rms.csv', format: 'month-incidents', columns: { committed: 'Committed' }, crs: 1, colour: 'red' }
+				{ match: 'rms.csv', format: 'month-incidents', columns: { committed: 'Committed' }, colour: 'red', color: 'blue' }
 			],
 			extra: true
 		};
@@ -179,7 +221,7 @@ describe('the mapping file: shape, matching and errors', () => {
 		expect(message).toContain('unknown key "extra" at the top');
 		expect(message).toContain('files[0].match must be a file name pattern');
 		expect(message).toContain('files[0].format must be one of "events"');
-		expect(message).toContain('files[1]: unknown keys "crs", "colour"');
+		expect(message).toContain('files[1]: unknown keys "colour", "color"');
 		expect(message).toContain('files[1].columns.committed: unknown field for format "month-incidents"');
 		expect(() => parseFileMapping('{ "files": [', 'x.json')).toThrow(/x\.json: not valid JSON/);
 		expect(() => parseFileMapping('{ "files": [] }', 'x.json')).toThrow(/"files" must be a non-empty list/);

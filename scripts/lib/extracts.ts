@@ -393,7 +393,8 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 		throw new Error('give the mapping of every file in the mapping file, or one --columns/--constant/--format for all files, not both');
 	}
 	const perFile = options.mapping ? resolveFileMappings(options.mapping, paths) : undefined;
-	const fileCrs = inputCrs(paths, options.crs);
+	// A mapping entry's coordinate system wins, for its files, over --crs and a .prj beside the file.
+	const fileCrs = inputCrs(paths, options.crs).map((c, i) => perFile?.[i]?.crs ?? c);
 	const runner = await createNodeRunner();
 	try {
 		await resetIngest(runner);
@@ -413,7 +414,7 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 			return `${(ms / 1000).toFixed(2)} s`;
 		};
 		const cache = options.partitions
-			? { dir: join(options.out, PARTITIONS_DIR), clean: options.clean ?? false, fingerprint: cacheFingerprint(BUILDER.version, { columns: options.columns, constants: options.constants, format: options.format, perFile, crs: fileCrs.map((c) => c.crs.definition) }) }
+			? { dir: join(options.out, PARTITIONS_DIR), clean: options.clean ?? false, fingerprint: cacheFingerprint(BUILDER.version, { columns: options.columns, constants: options.constants, format: options.format, perFile: perFile?.map((p) => p && { ...p, crs: undefined }), crs: fileCrs.map((c) => c.crs.definition) }) }
 			: null;
 		const { files, batches, reread, cached } = await stageInputs(runner, paths, names, { ...options, log, cache, perFile, crs: fileCrs });
 		log(`  staged ${files.length} files in ${batches} read_csv batch${batches === 1 ? '' : 'es'} (one per header shape): ${lap('stage (read_csv, row rules)')}`);

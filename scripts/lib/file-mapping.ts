@@ -10,7 +10,7 @@
  *   { "files": [
  *       { "match": "cad-*.csv", "format": "events",
  *         "columns": { "incident_id": "Incident Number", "timestamp": "Created", "category": "Call Type", … },
- *         "constants": { … } },
+ *         "constants": { … }, "crs": "EPSG:27700" },
  *       { "match": ["rms.csv", "rms-*.csv"], "format": "month-incidents",
  *         "columns": { "incident_id": "Crime Reference", "month": "Committed", "category": "Offence" } } ] }
  *
@@ -22,7 +22,9 @@
  * mapping silently).
  */
 import { readFileSync } from 'node:fs';
-import { basename, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
+import type { FileCrs } from '../../analytics/ingest/crs';
+import { resolveDeclaredCrs } from './input-crs';
 import { COORDINATE_KEY_ALIASES, SOURCE_FORMATS, canonicalCoordinateKeys, type ColumnConstants, type ColumnMapping, type SourceKind } from '../../analytics/ingest';
 
 /** The formats a mapping entry may name, and the dataset each feeds (for messages and the README). */
@@ -40,6 +42,12 @@ export interface FileMappingEntry {
 	format: MappedFormatKind;
 	columns?: ColumnMapping;
 	constants?: ColumnConstants;
+	/**
+	 * The coordinate system of the matched files (an EPSG code such as EPSG:27700, or a `.prj` file,
+	 * relative to the mapping file's folder), as `--crs` gives it for every file; it wins over
+	 * `--crs` and a `.prj` beside the file, for these files only.
+	 */
+	crs?: FileCrs;
 }
 
 export interface FileMappingSpec {
@@ -53,12 +61,14 @@ export interface FileDetectOptions {
 	columns?: ColumnMapping;
 	constants?: ColumnConstants;
 	format?: SourceKind;
+	/** The entry's coordinate system, when it names one. */
+	crs?: FileCrs;
 }
 
 /** A problem with the mapping file; the message lists every problem found. */
 export class FileMappingError extends Error {}
 
-const ENTRY_KEYS = ['match', 'format', 'columns', 'constants'] as const;
+const ENTRY_KEYS = ['match', 'format', 'columns', 'constants', 'crs'] as const;
 
 function describe(value: unknown): string {
 	if (value === null) return 'null';
@@ -134,7 +144,20 @@ export function parseFileMapping(text: string, source: string): FileMappingSpec 
 				const kind = formatOk ? (format as MappedFormatKind) : null;
 				const columns = textMap(entry.columns, `${at}.columns`, kind, 'a column name', problems);
 				const constants = textMap(entry.constants, `${at}.constants`, kind, 'a value', problems);
-				if (matchOk && kind) files.push({ match: (match as string[]).map((m) => m.trim()), format: kind, ...(columns ? { columns } : {}), ...(constants ? { constants } : {}) });
+				let crs: FileCrs | undefined;
+				if (entry.crs !== undefined) {
+					if (typeof entry.crs !== 'string' || entry.crs.trim() === '') problems.push(`${at}.crs must be an EPSG code such as "EPSG:27700" or a .prj file, got ${describe(entry.crs)}`);
+					else {
+						const value = entry.crs.trim();
+						const path = /\.prj$/i.test(value) && !isAbsolute(value) ? join(dirname(source), value) : value;
+						try {
+							crs = resolveDeclaredCrs(path);
+						} catch (e) {
+							problems.push(`${at}.crs: ${(e instanceof Error ? e.message : String(e)).replace(/^--crs\s*/, '')}`);
+						}
+					}
+				}
+				if (matchOk && kind) files.push({ match: (match as string[]).map((m) => m.trim()), format: kind, ...(columns ? { columns } : {}), ...(constants ? { constants } : {}), ...(crs ? { crs } : {}) });
 			});
 		}
 	}
@@ -189,7 +212,7 @@ export function resolveFileMappings(spec: FileMappingSpec, paths: readonly strin
 		if (k < 0) return undefined;
 		used.add(k);
 		const e = spec.files[k];
-		return { format: e.format, ...(e.columns ? { columns: e.columns } : {}), ...(e.constants ? { constants: e.constants } : {}) };
+		return { format: e.format, ...(e.columns ? { columns: e.columns } : {}), ...(e.constants ? { constants: e.constants } : {}), ...(e.crs ? { crs: e.crs } : {}) };
 	});
 	const unused = spec.files.map((e, k) => ({ e, k })).filter(({ k }) => !used.has(k));
 	if (unused.length > 0) {
