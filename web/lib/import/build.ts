@@ -4,12 +4,14 @@
  * detection and validation as the command-line builder (scripts/lib/extracts.ts): this module
  * calls analytics/ingest (detectSource, scanText, stageFiles, validateStaged, fileAccounts,
  * typedSelectSql) in the same order and adds only what the browser does differently — bytes come
- * from File objects and are registered with DuckDB-wasm, and there are no boundary files (the
- * `areas` dataset is empty, as with the builder's `--no-areas`). The force area follows the
- * builder's rules (analytics/ingest/force-area.ts): the force police.uk records fall within, or
- * a force or local authority codes the user names, read from the compact lookup the app serves
- * (FORCE_LOOKUP_FILE); with no polygons, stop-and-search records stay unplaced and force_cells is
- * empty.
+ * from File objects and are registered with DuckDB-wasm, and there are no LSOA boundary files
+ * (the `areas` dataset is empty, as with the builder's `--no-areas`). A boundary file of the
+ * user's own areas (`areas`, import-areas.ts) is joined as the builder's `--districts` is: the
+ * `districts` dataset, each record's `district_id`, `districts_info`. The force area follows the
+ * builder's rules (analytics/ingest/force-area.ts): the force police.uk records fall within, a
+ * force or local authority codes the user names, read from the compact lookup the app serves
+ * (FORCE_LOOKUP_FILE), or the user's own areas; with no LSOA polygons, stop-and-search records
+ * stay unplaced in an LSOA force area and force_cells is empty unless the areas are the force area.
  *
  * No DOM and no DuckDB-wasm import: the database is reached through {@link ImportEngine}, so the
  * same code runs in the import worker (browser) and in unit tests (DuckDB-wasm's Node build).
@@ -48,7 +50,7 @@ import {
 	type DatasetEntry
 } from '$analytics/ingest';
 import { loadOffenceCodes, offenceCodeReport, type OffenceCodeMapping } from '$analytics/ingest/offence-codes';
-import { WGS84_CODE, crsReport, defaultFileCrs, resolveCrs, type FileCrs } from '$analytics/ingest/crs';
+import { crsReport, defaultFileCrs, resolveCrs, type FileCrs } from '$analytics/ingest/crs';
 import { projectedHeaders } from '$analytics/ingest/detect';
 import ladChangesFile from '../../../models/geography/lad-changes.json';
 import { ident } from '$analytics/ingest/sql';
@@ -223,7 +225,7 @@ export async function importFiles(
 		const sha256 = await helpers.sha256(raw);
 		files.push({ input, sha256 });
 		const mapping = mappingFor(options, input.name);
-		const fileCrs: FileCrs = mapping?.crs && mapping.crs.code !== WGS84_CODE ? { crs: resolveCrs(mapping.crs.code, input.name), origin: mapping.crs.origin } : defaultFileCrs();
+		const fileCrs: FileCrs = mapping?.crs ? { crs: resolveCrs(mapping.crs.code, input.name), origin: mapping.crs.origin } : defaultFileCrs();
 		crsOf.set(input.name, fileCrs);
 		const gz = GZIP(raw);
 		let text: Uint8Array;
