@@ -55,6 +55,9 @@ export function genericTimestampSql(column: string): string {
  */
 export const MONTH_DATE_FORMATS = [...TIMESTAMP_FORMATS, '%d/%m/%Y'] as const;
 
+/** A calendar month a record may be in, `YYYY-MM` from 1900 to 2099 (regular expression over the whole text). */
+export const MONTH_PATTERN = '(19|20)[0-9]{2}-(0[1-9]|1[0-2])';
+
 /**
  * SQL giving the `YYYY-MM` month of a month-resolution record's `month` text: the text itself when
  * it is `YYYY-MM`, else the month of the date or date-time it holds (offset or Z removed, the wall
@@ -201,7 +204,7 @@ export const RULES: Record<SourceKind, readonly Rule[]> = {
 			key: 'month',
 			reason:
 				'month is not a calendar month: expected YYYY-MM such as 2022-04, or a date or date-time such as 2022-04-05, 2022-04-05 13:25 or 05/04/2022 13:25 (slashes are read day first, the UK order)',
-			broken: `NOT coalesce(regexp_full_match(${monthOfDateSql('month')}, '(19|20)[0-9]{2}-(0[1-9]|1[0-2])'), false)`
+			broken: `NOT coalesce(regexp_full_match(${monthOfDateSql('month')}, ${literal(MONTH_PATTERN)}), false)`
 		},
 		// A record with an offence code takes its category from the offence-code mapping (offence-codes.ts).
 		{ key: 'category', reason: 'missing category: expected a category or an offence code', broken: `(${blank('category')} AND ${blank('offence_code')})` },

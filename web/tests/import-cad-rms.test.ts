@@ -100,6 +100,13 @@ describe('a CAD export and an RMS export imported together', () => {
 		expect(await rms.locator('[data-testid="mapping-format"] option:checked').textContent()).toContain('Recorded crimes (RMS)');
 		await rms.locator('select[data-field="incident_id"]').selectOption('Crime Reference');
 		await rms.locator('select[data-field="month"]').selectOption('Committed');
+		// The month each of the first rows counts in, as the rules read the committed date-time (row 2 is day first).
+		const preview = rms.locator('[data-testid="timestamp-preview"] tbody tr');
+		await expect.poll(() => preview.count()).toBeGreaterThan(1);
+		const shown = await preview.evaluateAll((trs) => trs.map((tr) => [tr.children[0].textContent!.trim(), tr.children[1].textContent!.trim()]));
+		expect(shown).toEqual(crimes.slice(0, shown.length).map((c) => [c.committed, c.month]));
+		expect(shown[1][0]).toMatch(/^\d{2}\/\d{2}\/2019 /);
+		expect(await cad.locator('[data-testid="timestamp-preview"] caption').textContent()).toContain('timestamps');
 		expect(await rms.locator('select[data-field="category"]').inputValue()).toBe('Offence');
 		expect(await rms.locator('select[data-field="lsoa_code"]').inputValue()).toBe('LSOA');
 		expect(await rms.locator('[data-testid="columns-arg"]').textContent()).toContain('--format month-incidents');

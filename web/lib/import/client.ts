@@ -165,9 +165,9 @@ export async function inspectFiles(chosen: readonly ChosenFile[]): Promise<FileI
 	return reply.files;
 }
 
-/** How the generic rules read sample date-time values (null where they cannot). */
-export async function parseTimestamps(values: string[]): Promise<Array<string | null>> {
-	const reply = await call<Extract<FromWorker, { type: 'timestamps' }>>({ type: 'parse-timestamps', values });
+/** How the generic rules read sample date-time values, or (`as` 'month') the month a month-resolution record counts in (null where they cannot). */
+export async function parseTimestamps(values: string[], as: 'timestamp' | 'month' = 'timestamp'): Promise<Array<string | null>> {
+	const reply = await call<Extract<FromWorker, { type: 'timestamps' }>>({ type: 'parse-timestamps', values, as });
 	return reply.parsed;
 }
 

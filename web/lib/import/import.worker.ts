@@ -7,7 +7,7 @@
 /// <reference lib="webworker" />
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import * as duckdb from '@duckdb/duckdb-wasm';
-import { detectSource, detectDelimiter, splitCsvLine, genericTimestampSql } from '$analytics/ingest';
+import { detectSource, detectDelimiter, splitCsvLine, genericTimestampSql, monthOfDateSql, MONTH_PATTERN, literal } from '$analytics/ingest';
 import { createWasmRunner } from '../db/runner';
 import { importFiles, type ImportEngine, type ImportHelpers, type ImportInput } from './build';
 import { pointCellsIpc } from './arrow-points';
@@ -157,9 +157,12 @@ async function handle(message: ToWorker) {
 		const { import: e } = await getEngine();
 		await e.runner.exec(`CREATE OR REPLACE TEMP TABLE ts_preview (i INTEGER, "timestamp" VARCHAR)`);
 		for (const [i, v] of message.values.entries()) await e.runner.exec(`INSERT INTO ts_preview VALUES (?, ?)`, [i, v]);
-		const rows = await e.runner.rows<{ parsed: string | null }>(
-			`SELECT strftime(${genericTimestampSql('timestamp')}, '%Y-%m-%d %H:%M:%S') AS parsed FROM ts_preview ORDER BY i`
-		);
+		// A month-resolution record's month (its YYYY-MM, or the month of its date or date-time), as the rules read it.
+		const parsed =
+			message.as === 'month'
+				? `CASE WHEN regexp_full_match(${monthOfDateSql('timestamp')}, ${literal(MONTH_PATTERN)}) THEN ${monthOfDateSql('timestamp')} END`
+				: `strftime(${genericTimestampSql('timestamp')}, '%Y-%m-%d %H:%M:%S')`;
+		const rows = await e.runner.rows<{ parsed: string | null }>(`SELECT ${parsed} AS parsed FROM ts_preview ORDER BY i`);
 		post({ type: 'timestamps', id: message.id, parsed: rows.map((r) => r.parsed) });
 		return;
 	}

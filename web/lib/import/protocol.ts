@@ -35,7 +35,7 @@ export interface QuarantinePreviewRow {
 /** Every message carries the DuckDB-wasm files (URLs from the page's build) for the worker's own instance. */
 export type ToWorker = { bundles: DuckDBBundles } & (
 	| { type: 'inspect'; id: number; files: File[]; names: string[]; pathHints: string[] }
-	| { type: 'parse-timestamps'; id: number; values: string[] }
+	| { type: 'parse-timestamps'; id: number; values: string[]; as?: 'timestamp' | 'month' }
 	/** A boundary file (its parts: .shp, .dbf, .prj …) to inspect, with the choices made so far. */
 	| { type: 'inspect-boundary'; id: number; files: File[]; choice: Partial<BoundaryChoice> }
 	| {
