@@ -2,7 +2,8 @@
  * Areas of your own in the browser import (Data page), in headless Chromium against the built
  * app: real Lancashire anti-social behaviour rows (every 8th row of the shipped file) and a real
  * City of London street month (2019-04, no row rejected) are imported with the 14 Lancashire district polygons as a
- * boundary file, converted by this test to British National Grid with proj4. Without a `crs`
+ * boundary file, converted by this test to British National Grid with proj4 (the shipped London
+ * LSOA shapefile is read first, as its .shp, .dbf and .prj parts). Without a `crs`
  * member the panel asks for the coordinate system and suggests British National Grid; with one
  * it reads it. The id and name fields are offered with sample values, the areas are named
  * ("Council areas") and made the force area. The report counts the records in an area, outside
@@ -128,6 +129,14 @@ describe('a boundary file of your own areas', () => {
 		await step.locator('[data-testid="mapping-format"]').selectOption('month-incidents');
 		await step.locator('[data-testid="mapping-constant-category"]').fill('Anti-social behaviour');
 
+		// A real shapefile chosen as its parts (.shp, .dbf, .prj): read in the worker, its .prj's system named.
+		const lsoa = 'sample-data/boundaries/london-lsoa-2011/london-2011-lsoa-gen20';
+		await page.locator('[data-testid="boundary-files"]').setInputFiles([`${lsoa}.shp`, `${lsoa}.dbf`, `${lsoa}.prj`]);
+		const summary = page.locator('[data-testid="boundary-summary"]');
+		await expect.poll(() => summary.textContent(), { timeout: 30_000 }).toContain('london-2011-lsoa-gen20.shp (+ .dbf, .prj)');
+		expect(await summary.textContent()).toContain('coordinates read as British National Grid');
+		expect(await page.locator('[data-testid="boundary-id"]').inputValue()).toBe('LSOA11CD');
+
 		// No crs member and the coordinates are metres: the system is asked, British National Grid suggested.
 		await page.locator('[data-testid="boundary-files"]').setInputFiles([undeclaredPath]);
 		const crs = page.locator('[data-testid="boundary-crs"]');
@@ -137,7 +146,6 @@ describe('a boundary file of your own areas', () => {
 
 		// With the crs member it is read as declared: nothing to ask.
 		await page.locator('[data-testid="boundary-files"]').setInputFiles([bngPath]);
-		const summary = page.locator('[data-testid="boundary-summary"]');
 		await expect.poll(() => summary.textContent(), { timeout: 30_000 }).toContain('lancashire_districts_bng.geojson');
 		expect(await summary.textContent()).toMatch(/14 areas, coordinates read as British National Grid and converted to longitude\/latitude/);
 		expect(await crs.count()).toBe(0);
