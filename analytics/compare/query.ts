@@ -11,9 +11,10 @@
  */
 import { ident } from '../ingest/sql';
 import type { QueryRunner } from '../runner';
-import { CATEGORY_COLUMN } from '../explore/aggregates';
+import { CATEGORY_COLUMN, baseColumn } from '../explore/aggregates';
+import { readSubgroupWeights, recordWeight, type SubgroupWeightMap } from '../models/harm-weights';
 import type { ExploreFilters } from '../explore/filters';
-import { rollup, whereOf } from '../explore/query-base';
+import { rollup, subgroupHarm, whereOf } from '../explore/query-base';
 import { monthKey } from '../shared/months';
 import { num, numOrNull } from '../shared/numbers';
 import { comparePeriods, type CompareBasis, type Comparison, type DataCoverage, type MonthRange } from './periods';
@@ -69,13 +70,21 @@ export function chosenPeriod(f: Pick<ExploreFilters, 'from' | 'to'>, data: DataC
 	return { from: f.from ?? data.first, to: f.to ?? data.last };
 }
 
-/** Records per category in one period under the filters (area and box included). */
-async function countsByCategory(runner: QueryRunner, f: ExploreFilters, period: MonthRange): Promise<Map<string | null, number>> {
+/** Records per category (with, when records carry offence subgroups, the records per category and subgroup). */
+type PeriodCounts = Map<string | null, number> & { subgroups?: Array<{ category: string | null; subgroup: string; n: number }> };
+
+/**
+ * Records per category in one period under the filters (area and box included). With
+ * `subgroups` (records carry Home Office offence subgroups), also the records of each category
+ * and subgroup, for harm (the rule: analytics/models recordWeight).
+ */
+async function countsByCategory(runner: QueryRunner, f: ExploreFilters, period: MonthRange, subgroups = false): Promise<PeriodCounts> {
 	const g: ExploreFilters = { ...f, from: period.from, to: period.to };
-	let rows: Array<{ category: string | null; n: number }>;
+	let rows: Array<{ category: string | null; subgroup?: string | null; n: number }>;
 	if (g.bbox) {
 		const w = whereOf(g, { on: 'base' });
-		rows = await runner.rows(`SELECT ${ident(CATEGORY_COLUMN[g.dataset])} AS category, count(*)::BIGINT AS n FROM ${ident(g.dataset)} WHERE ${w.sql} GROUP BY 1`, w.params);
+		const sub = subgroups ? `, ${baseColumn(g.dataset, 'offence_subgroup')} AS subgroup` : '';
+		rows = await runner.rows(`SELECT ${ident(CATEGORY_COLUMN[g.dataset])} AS category${sub}, count(*)::BIGINT AS n FROM ${ident(g.dataset)} WHERE ${w.sql} GROUP BY ALL`, w.params);
 	} else {
 		const w = whereOf(g, { on: 'aggregate' });
 		let table = 'explore_points';
@@ -83,9 +92,12 @@ async function countsByCategory(runner: QueryRunner, f: ExploreFilters, period: 
 			await rollup(runner, 'explore_months');
 			table = 'explore_months';
 		}
-		rows = await runner.rows(`SELECT category, sum(n)::BIGINT AS n FROM ${table} WHERE ${w.sql} GROUP BY 1`, w.params);
+		rows = await runner.rows(`SELECT category${subgroups ? ', offence_subgroup AS subgroup' : ''}, sum(n)::BIGINT AS n FROM ${table} WHERE ${w.sql} GROUP BY ALL`, w.params);
 	}
-	return new Map(rows.map((r) => [r.category ?? null, num(r.n)]));
+	const counts: PeriodCounts = new Map();
+	for (const r of rows) counts.set(r.category ?? null, (counts.get(r.category ?? null) ?? 0) + num(r.n));
+	if (subgroups) counts.subgroups = rows.filter((r) => r.subgroup != null).map((r) => ({ category: r.category ?? null, subgroup: String(r.subgroup), n: num(r.n) }));
+	return counts;
 }
 
 /** Harm weights by category: weight, or null for a category with no weight or excluded from harm. */
@@ -94,11 +106,20 @@ async function harmWeights(runner: QueryRunner): Promise<Map<string, number | nu
 	return new Map(rows.map((r) => [String(r.category), r.excluded === true ? null : numOrNull(r.weight)]));
 }
 
-function harmOf(counts: Map<string | null, number>, weights: Map<string, number | null>): number {
+function harmOf(counts: PeriodCounts, weights: Map<string, number | null>, subgroupWeights?: SubgroupWeightMap): number {
+	// Records carrying a subgroup weigh recordWeight's weight; the rest of the category its weight.
+	const bySubgroup = new Map<string | null, Array<{ subgroup: string; n: number }>>();
+	if (subgroupWeights) for (const s of counts.subgroups ?? []) bySubgroup.set(s.category, [...(bySubgroup.get(s.category) ?? []), s]);
 	let h = 0;
 	for (const [c, n] of counts) {
 		const w = c === null ? null : (weights.get(c) ?? null);
-		if (w !== null) h += n * w;
+		if (w === null) continue;
+		let plain = n;
+		for (const s of bySubgroup.get(c) ?? []) {
+			h += s.n * recordWeight(w, subgroupWeights!, c, s.subgroup)!;
+			plain -= s.n;
+		}
+		h += plain * w;
 	}
 	return h;
 }
@@ -121,9 +142,11 @@ export async function comparePeriod(runner: QueryRunner, f: ExploreFilters, basi
 	const data = await dataCoverage(runner, f.dataset);
 	if (!data) return null;
 	const periods = comparePeriods(chosenPeriod(f, data), basis, data);
-	const current = await countsByCategory(runner, f, periods.current);
-	const past: Array<Map<string | null, number>> = [];
-	for (const p of periods.used) past.push(await countsByCategory(runner, f, p));
+	// Records carrying offence subgroups: harm weighs them by their subgroup (street crime only).
+	const subgroups = !!options.harm && f.dataset === 'incidents' && (await subgroupHarm(runner));
+	const current = await countsByCategory(runner, f, periods.current, subgroups);
+	const past: PeriodCounts[] = [];
+	for (const p of periods.used) past.push(await countsByCategory(runner, f, p, subgroups));
 
 	// Categories: the chosen ones (even with no records), else every one with records in either period.
 	const names = new Set<string | null>(f.categories.length > 0 ? f.categories : [...current.keys(), ...past.flatMap((m) => [...m.keys()])]);
@@ -139,7 +162,8 @@ export async function comparePeriod(runner: QueryRunner, f: ExploreFilters, basi
 	const measures: ComparedMeasure[] = [{ kind: 'records', category: null, ...compareValues(total(current), past.map(total)) }];
 	if (options.harm && f.dataset === 'incidents') {
 		const weights = await harmWeights(runner);
-		measures.push({ kind: 'harm', category: null, ...compareValues(harmOf(current, weights), past.map((m) => harmOf(m, weights))) });
+		const sw = subgroups ? await readSubgroupWeights(runner) : undefined;
+		measures.push({ kind: 'harm', category: null, ...compareValues(harmOf(current, weights, sw), past.map((m) => harmOf(m, weights, sw))) });
 	}
 	for (const { c } of categories) measures.push({ kind: 'category', category: c, ...compareValues(current.get(c) ?? 0, past.map((m) => m.get(c) ?? 0)) });
 	return { periods, measures };

@@ -16,6 +16,11 @@
  *   The records' `in_force_area` flag is a column too, so the map's hot spots count only the
  *   records located inside the force area and its layers can mark the cells outside it; it
  *   follows from the LSOA or district for the sample's sources, so it adds few rows.
+ *   The records' Home Office `offence_subgroup` is a column too, so the Map's harm, its cell
+ *   details, hot spots on harm and Compare weigh a record by its subgroup where the harm weights
+ *   list it under its category (analytics/models/harm-weights.ts subgroupWeightSql), as the
+ *   Overview and THR do. It is null for police.uk data (no extra rows there); a force's own
+ *   records add a row only per subgroup present in a (month, category, cell) group.
  *   Size: ≤ r9 cells × months × categories (× the few LSOA/district splits of a cell), never
  *   more than the records. Measured: City of London 18,206 street records → 11,887 rows
  *   (sparse: 24 months × 14 categories over ~1,000 snap points); Chicago 117,875 assaults
@@ -43,6 +48,7 @@ import { ident, literal } from '../ingest/sql';
 import type { QueryRunner } from '../runner';
 import type { ExploreDataset } from './filters';
 import { thrAreaMonthsSelectSql } from '../thr/area-months';
+import { hasColumn } from '../shared/catalog';
 
 export type AggregateName = 'explore_points' | 'explore_hours' | 'thr_area_months';
 
@@ -89,11 +95,14 @@ export type BaseRelations = Record<ExploreDataset, string>;
 /** The base tables as the browser (and tests) name them. */
 export const BASE_TABLES: BaseRelations = { incidents: 'incidents', stop_search: 'stop_search', events: 'events' };
 
-function pointsSelect(dataset: ExploreDataset, from: string): string {
-	const c = (name: string, type?: string) => baseColumn(dataset, name, type);
+/** Contract columns a loaded base table lacks (an extract or import older than the contract): NULL in the aggregate. */
+export type LackingColumns = Partial<Record<ExploreDataset, ReadonlySet<string>>>;
+
+function pointsSelect(dataset: ExploreDataset, from: string, lacking: LackingColumns = {}): string {
+	const c = (name: string, type?: string) => (lacking[dataset]?.has(name) ? `NULL::${type ?? 'VARCHAR'}` : baseColumn(dataset, name, type));
 	return `SELECT ${literal(dataset)} AS dataset, month, month_index, ${ident(CATEGORY_COLUMN[dataset])} AS category,
 	  h3_r7, h3_r8, h3_r9, ${c('lsoa_code')} AS lsoa_code, ${c('district_id')} AS district_id,
-	  ${c('in_force_area', 'BOOLEAN')} AS in_force_area, count(*)::INTEGER AS n
+	  ${c('in_force_area', 'BOOLEAN')} AS in_force_area, ${c('offence_subgroup')} AS offence_subgroup, count(*)::INTEGER AS n
 	FROM ${from} AS b GROUP BY ALL`;
 }
 
@@ -107,11 +116,11 @@ function hoursSelect(dataset: ExploreDataset, from: string): string {
  * The SELECT producing an aggregate from the base relations, ordered so equal filter keys sit
  * together (dataset, month) for zone-map pruning.
  */
-export function aggregateSelectSql(name: AggregateName, base: BaseRelations = BASE_TABLES): string {
+export function aggregateSelectSql(name: AggregateName, base: BaseRelations = BASE_TABLES, lacking: LackingColumns = {}): string {
 	if (name === 'thr_area_months') return thrAreaMonthsSelectSql(base.incidents, baseColumn('incidents', 'in_force_area', 'BOOLEAN'));
 	const parts =
 		name === 'explore_points'
-			? EXPLORE_DATASET_NAMES.map((d) => pointsSelect(d, base[d]))
+			? EXPLORE_DATASET_NAMES.map((d) => pointsSelect(d, base[d], lacking))
 			: EXPLORE_DATASET_NAMES.filter((d) => TIMESTAMPED[d]).map((d) => hoursSelect(d, base[d]));
 	const columns = contractColumns(name).map((c) => `${ident(c.name)}::${c.type} AS ${ident(c.name)}`);
 	return `SELECT ${columns.join(', ')} FROM (${parts.join('\nUNION ALL\n')}) ORDER BY dataset, month_index, category`;
@@ -122,8 +131,13 @@ export function aggregateSelectSql(name: AggregateName, base: BaseRelations = BA
  * them; tests). Replaces any existing table of the same name.
  */
 export async function createAggregateTables(runner: QueryRunner, base: BaseRelations = BASE_TABLES): Promise<void> {
+	// Base tables loaded from an extract built before offence subgroups lack the column: NULL in explore_points.
+	const lacking: LackingColumns = {};
+	for (const d of ['incidents', 'events'] as const) {
+		if (base[d] === BASE_TABLES[d] && !(await hasColumn(runner, d, 'offence_subgroup'))) lacking[d] = new Set(['offence_subgroup']);
+	}
 	for (const name of EXPLORE_AGGREGATES) {
-		await runner.exec(`CREATE OR REPLACE TABLE ${ident(name)} AS ${aggregateSelectSql(name, base)}`);
+		await runner.exec(`CREATE OR REPLACE TABLE ${ident(name)} AS ${aggregateSelectSql(name, base, lacking)}`);
 	}
 }
 

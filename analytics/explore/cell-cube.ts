@@ -19,6 +19,7 @@ import { ident } from '../ingest/sql';
 import type { QueryRunner } from '../runner';
 import { monthIndex, type CellLevel, type ExploreDataset, type ExploreFilters } from './filters';
 import { num } from '../shared/numbers';
+import { recordWeight, type SubgroupWeightMap } from '../models/harm-weights';
 
 /** explore_points rows from which the map layer is summed from a cell cube … */
 export const CELL_CUBE_MIN_ROWS = 500_000;
@@ -30,6 +31,12 @@ export interface CellCube {
 	cells: string[];
 	/** Categories (null: records without one) by key; a row's `category` is an index here. */
 	categories: Array<string | null>;
+	/**
+	 * With records carrying offence subgroups, each key is a (category, subgroup) pair: the key's
+	 * Home Office offence subgroup (null: none), so harm weighs it (analytics/models recordWeight).
+	 * Absent otherwise (one key per category).
+	 */
+	subgroups?: Array<string | null>;
 	/**
 	 * Rows are sorted by month, then cell and category (a month's sums then walk the totals in
 	 * order): the rows of month index `firstMonth + j` are monthStart[j] … monthStart[j + 1] − 1.
@@ -72,18 +79,19 @@ export function cellCube(
 	level: CellLevel,
 	levelColumn: string,
 	flag: string,
-	{ minRows = CELL_CUBE_MIN_ROWS, maxRows = CELL_CUBE_MAX_ROWS }: CubeLimits = {}
+	{ minRows = CELL_CUBE_MIN_ROWS, maxRows = CELL_CUBE_MAX_ROWS }: CubeLimits = {},
+	subgroups = false
 ): Promise<CellCube | null> {
 	let made = cubes.get(runner);
 	if (!made) cubes.set(runner, (made = new Map()));
-	const key = JSON.stringify([dataset, level, minRows, maxRows]);
+	const key = JSON.stringify([dataset, level, minRows, maxRows, subgroups]);
 	let p = made.get(key);
 	if (p) {
 		// Most recently used last.
 		made.delete(key);
 		made.set(key, p);
 	} else {
-		p = makeCube(runner, dataset, levelColumn, flag, minRows, maxRows);
+		p = makeCube(runner, dataset, levelColumn, flag, minRows, maxRows, subgroups);
 		p.catch(() => made.delete(key));
 		made.set(key, p);
 		// At most KEPT_CUBES per runner (memory): the least recently used is made again if asked for.
@@ -92,7 +100,9 @@ export function cellCube(
 	return p;
 }
 
-async function makeCube(runner: QueryRunner, dataset: ExploreDataset, levelColumn: string, flag: string, minRows: number, maxRows: number): Promise<CellCube | null> {
+async function makeCube(runner: QueryRunner, dataset: ExploreDataset, levelColumn: string, flag: string, minRows: number, maxRows: number, subgroups: boolean): Promise<CellCube | null> {
+	// With subgroups a key is a (category, offence_subgroup) pair; without, the SQL is as it always was.
+	const sg = subgroups ? ', offence_subgroup' : '';
 	const [size] = await runner.rows<{ n: number }>('SELECT count(*) AS n FROM explore_points');
 	const rows = num(size?.n ?? 0);
 	if (rows < minRows || rows > maxRows) return null;
@@ -104,17 +114,17 @@ async function makeCube(runner: QueryRunner, dataset: ExploreDataset, levelColum
 	try {
 		await runner.exec(
 			`CREATE OR REPLACE TEMP TABLE ${r} AS
-			 SELECT month_index, category, ${col} AS cell_id, coalesce(${flag} = false, false) AS outside, sum(n)::BIGINT AS n
+			 SELECT month_index, category${sg}, ${col} AS cell_id, coalesce(${flag} = false, false) AS outside, sum(n)::BIGINT AS n
 			 FROM explore_points WHERE dataset = ? AND ${col} IS NOT NULL GROUP BY ALL`,
 			[dataset]
 		);
 		// Keys numbered in DuckDB's own order of the strings, so going through the keys gives ORDER BY cell_id.
 		await runner.exec(`CREATE OR REPLACE TEMP TABLE ${cellsTable} AS SELECT cell_id, (row_number() OVER (ORDER BY cell_id) - 1)::INTEGER AS k FROM (SELECT DISTINCT cell_id FROM ${r})`);
 		await runner.exec(
-			`CREATE OR REPLACE TEMP TABLE ${catsTable} AS SELECT category, (row_number() OVER (ORDER BY category NULLS LAST) - 1)::INTEGER AS k FROM (SELECT DISTINCT category FROM ${r})`
+			`CREATE OR REPLACE TEMP TABLE ${catsTable} AS SELECT category${sg}, (row_number() OVER (ORDER BY category NULLS LAST${subgroups ? ', offence_subgroup NULLS FIRST' : ''}) - 1)::INTEGER AS k FROM (SELECT DISTINCT category${sg} FROM ${r})`
 		);
 		const cells = await runner.columns(`SELECT cell_id FROM ${cellsTable} ORDER BY k`);
-		const categories = await runner.columns(`SELECT category FROM ${catsTable} ORDER BY k`);
+		const categories = await runner.columns(`SELECT category${sg} FROM ${catsTable} ORDER BY k`);
 		if (categories.category.length > 65_536) return null;
 		const perMonth = await runner.rows<{ m: number; rows: number }>(`SELECT month_index AS m, count(*) AS rows FROM ${r} GROUP BY 1 ORDER BY 1`);
 		// Records without a month (none by the contract) would escape the month ranges: the SQL answers then.
@@ -128,6 +138,7 @@ async function makeCube(runner: QueryRunner, dataset: ExploreDataset, levelColum
 		const cube: CellCube = {
 			cells: cells.cell_id.map((v) => String(v)),
 			categories: categories.category.map((v) => (v === null ? null : String(v))),
+			...(subgroups ? { subgroups: categories.offence_subgroup.map((v) => (v === null ? null : String(v))) } : {}),
 			firstMonth,
 			monthStart,
 			category: new Uint16Array(length),
@@ -139,7 +150,7 @@ async function makeCube(runner: QueryRunner, dataset: ExploreDataset, levelColum
 		for (const { m } of perMonth) {
 			const c = await runner.columns(
 				`SELECT g.k AS category, x.k AS cell, r.outside::TINYINT AS outside, r.n::INTEGER AS n
-				 FROM ${r} r JOIN ${cellsTable} x ON x.cell_id = r.cell_id JOIN ${catsTable} g ON g.category IS NOT DISTINCT FROM r.category
+				 FROM ${r} r JOIN ${cellsTable} x ON x.cell_id = r.cell_id JOIN ${catsTable} g ON g.category IS NOT DISTINCT FROM r.category${subgroups ? ' AND g.offence_subgroup IS NOT DISTINCT FROM r.offence_subgroup' : ''}
 				 WHERE r.month_index = ?::INTEGER ORDER BY x.k, g.k, r.outside`,
 				[num(m)]
 			);
@@ -167,19 +178,27 @@ function rowOfMonth(cube: CellCube, m: number): number {
  * Per-cell totals of the cube under the filters' period and categories (no category chosen:
  * every category, those without one included; chosen: only those, as `category IN (…)`), in
  * cell id order, cells without records left out. `weights`: the harm_weights rows (a category
- * without a row, or excluded, is unweighted).
+ * without a row, or excluded, is unweighted); `subgroupWeights`: the harm_subgroup_weights rows,
+ * for a cube whose keys carry offence subgroups (the rule: analytics/models recordWeight).
  */
-export function cubeTotals(cube: CellCube, f: Pick<ExploreFilters, 'from' | 'to' | 'categories'>, weights: ReadonlyMap<string, { weight: number | null; excluded: boolean }>): CubeCell[] {
+export function cubeTotals(
+	cube: CellCube,
+	f: Pick<ExploreFilters, 'from' | 'to' | 'categories'>,
+	weights: ReadonlyMap<string, { weight: number | null; excluded: boolean }>,
+	subgroupWeights?: SubgroupWeightMap
+): CubeCell[] {
 	const lo = f.from === null ? 0 : rowOfMonth(cube, monthIndex(f.from));
 	const hi = f.to === null ? cube.n.length : rowOfMonth(cube, monthIndex(f.to) + 1);
 	// Each chosen category's slot (in key order), -1 for categories left out.
 	const slotOf = new Int32Array(cube.categories.length).fill(-1);
 	const chosen = f.categories.length === 0 ? null : new Set<string>(f.categories);
 	const slotCategory: Array<string | null> = [];
+	const slotSubgroup: Array<string | null> = [];
 	cube.categories.forEach((c, k) => {
 		if (chosen === null || (c !== null && chosen.has(c))) {
 			slotOf[k] = slotCategory.length;
 			slotCategory.push(c);
+			slotSubgroup.push(cube.subgroups?.[k] ?? null);
 		}
 	});
 	const slots = slotCategory.length;
@@ -198,9 +217,10 @@ export function cubeTotals(cube: CellCube, f: Pick<ExploreFilters, 'from' | 'to'
 		present[c] = 1;
 	}
 	// Harm weight of each slot; null: unweighted (no weight row, a null weight, or excluded).
-	const weightOf = slotCategory.map((c) => {
+	const weightOf = slotCategory.map((c, s) => {
 		const w = c === null ? undefined : weights.get(c);
-		return w && w.weight !== null && !w.excluded ? w.weight : null;
+		const categoryWeight = w && w.weight !== null && !w.excluded ? w.weight : null;
+		return subgroupWeights ? recordWeight(categoryWeight, subgroupWeights, c, slotSubgroup[s]) : categoryWeight;
 	});
 	const result: CubeCell[] = [];
 	for (let c = 0; c < cellCount; c++) {

@@ -4,7 +4,8 @@ import type { QueryRunner, Row } from '../runner';
 import { baseColumn } from './aggregates';
 import { monthKey, type CellLevel, type ExploreDataset, type ExploreFilters } from './filters';
 import { num, numOrNull } from '../shared/numbers';
-import { tableExists, whereOf } from './query-base';
+import { subgroupHarm, tableExists, whereOf } from './query-base';
+import { subgroupWeightSql } from '../models/harm-weights';
 
 export interface CellDetail {
 	level: CellLevel;
@@ -17,24 +18,35 @@ export interface CellDetail {
 	rate: number | null;
 	firstMonth: string | null;
 	lastMonth: string | null;
-	categories: Array<{ category: string | null; n: number; weight: number | null; excluded: boolean; harm: number | null }>;
+	/**
+	 * Per category: records, the category's weight, and harm (null when excluded or unweighted).
+	 * When records carry offence subgroups, harm weighs each by its subgroup's weight where the
+	 * harm weights list it under the category (analytics/models subgroupWeightSql), and
+	 * `subgroupRecords` says how many did.
+	 */
+	categories: Array<{ category: string | null; n: number; weight: number | null; excluded: boolean; harm: number | null; subgroupRecords?: number }>;
 }
 
 /** The figures behind one cell under the filters (period, categories; the cell is the area). */
 export async function cellDetail(runner: QueryRunner, f: ExploreFilters, level: CellLevel, cellId: string): Promise<CellDetail> {
 	const scoped: ExploreFilters = { ...f, area: { level, ids: [cellId] }, bbox: null };
 	const w = whereOf(scoped, { on: 'aggregate' });
-	const cats = await runner.rows<{ category: string | null; n: number; weight: number | null; excluded: boolean | null; first: number; last: number }>(
+	// Records carrying offence subgroups: the subgroup's weight where listed under the category.
+	const sw = (await subgroupHarm(runner)) ? subgroupWeightSql('x') : null;
+	const cats = await runner.rows<{ category: string | null; n: number; weight: number | null; excluded: boolean | null; first: number; last: number; harm?: number | null; sub_n?: number }>(
 		`SELECT x.category, sum(x.n)::BIGINT AS n, any_value(w.weight)::DOUBLE AS weight, any_value(w.excluded) AS excluded,
-		   min(x.month_index) AS first, max(x.month_index) AS last
-		 FROM (SELECT * FROM explore_points WHERE ${w.sql}) x LEFT JOIN harm_weights w ON w.category = x.category
+		   min(x.month_index) AS first, max(x.month_index) AS last${
+				sw ? `, sum(x.n * ${sw.weight('w.weight')})::DOUBLE AS harm, coalesce(sum(x.n) FILTER (WHERE sw.weight IS NOT NULL), 0)::BIGINT AS sub_n` : ''
+			}
+		 FROM (SELECT * FROM explore_points WHERE ${w.sql}) x LEFT JOIN harm_weights w ON w.category = x.category ${sw?.join ?? ''}
 		 GROUP BY x.category ORDER BY n DESC, x.category NULLS LAST`,
 		w.params
 	);
 	const categories = cats.map((c) => {
 		const weight = numOrNull(c.weight);
 		const excluded = c.excluded === true;
-		return { category: c.category, n: num(c.n), weight, excluded, harm: weight === null || excluded ? null : num(c.n) * weight };
+		if (!sw) return { category: c.category, n: num(c.n), weight, excluded, harm: weight === null || excluded ? null : num(c.n) * weight };
+		return { category: c.category, n: num(c.n), weight, excluded, harm: weight === null || excluded ? null : num(c.harm), subgroupRecords: weight === null || excluded ? 0 : num(c.sub_n) };
 	});
 	const n = categories.reduce((s, c) => s + c.n, 0);
 	const harm = categories.reduce((s, c) => s + (c.harm ?? 0), 0);

@@ -9,14 +9,18 @@ import { CATEGORY_COLUMN, baseColumn } from './aggregates';
 import { DATASET_LABELS, monthIndex, monthKey, type CellLevel, type ExploreDataset, type ExploreFilters, type Measure } from './filters';
 import { studyRegion } from './study-region';
 import { num, numOrNull } from '../shared/numbers';
-import { LEVEL_COLUMN, cellRollup, fromTable, pointsFlag, rollup, tableExists, whereOf } from './query-base';
+import { LEVEL_COLUMN, cellRollup, fromTable, pointsFlag, pointsSubgroups, rollup, subgroupHarm, tableExists, whereOf } from './query-base';
+import { readSubgroupWeights, subgroupWeightSql } from '../models/harm-weights';
 import { cellCube, cubeTotals, type CubeLimits } from './cell-cube';
 
 export interface CellValue extends Row {
 	cell_id: string;
 	/** Records in the cell under the filters. */
 	n: number;
-	/** Σ records × harm weight over weighted, non-excluded categories (CCHI days). */
+	/**
+	 * Σ records × harm weight over weighted, non-excluded categories (CCHI days); a record with a
+	 * Home Office offence subgroup the weights list under its category weighs the subgroup's weight.
+	 */
 	harm: number;
 	/** Records in categories with no weight or excluded from harm. */
 	unweighted: number;
@@ -115,7 +119,11 @@ async function lastMonth(runner: QueryRunner, f: ExploreFilters): Promise<string
 }
 
 /** cellValues' SQL over `records` (cell_id, category, in_force_area, n): per-cell totals with harm and residents, by cell id. */
-async function totalsSql(runner: QueryRunner, level: CellLevel, records: string): Promise<string> {
+async function totalsSql(runner: QueryRunner, level: CellLevel, records: string, subgroups: { carry: boolean; weigh: boolean } = { carry: false, weigh: false }): Promise<string> {
+	// Records carrying an offence subgroup (records has the column): kept apart per subgroup, and
+	// weighed by the subgroup's weight where the harm weights list it under the category.
+	const by = subgroups.carry ? ', offence_subgroup' : '';
+	const sw = subgroups.weigh ? subgroupWeightSql('x') : { join: '', weight: (w: string) => w };
 	let popJoin = 'NULL::BIGINT AS population';
 	let join = '';
 	if (level === 'lsoa' && (await tableExists(runner, 'areas'))) {
@@ -126,16 +134,16 @@ async function totalsSql(runner: QueryRunner, level: CellLevel, records: string)
 		popJoin = 'p.population::BIGINT AS population';
 	}
 	return `WITH x AS (
-	   SELECT cell_id, category, sum(n)::BIGINT AS n, coalesce(sum(n) FILTER (WHERE in_force_area = false), 0)::BIGINT AS outside
-	   FROM ${records} GROUP BY cell_id, category
+	   SELECT cell_id, category${by}, sum(n)::BIGINT AS n, coalesce(sum(n) FILTER (WHERE in_force_area = false), 0)::BIGINT AS outside
+	   FROM ${records} GROUP BY cell_id, category${by}
 	 ),
 	 c AS (
 	   -- Weights joined once per cell and category, not once per aggregate row.
 	   SELECT x.cell_id, sum(x.n)::BIGINT AS n,
-	     coalesce(sum(x.n * w.weight) FILTER (WHERE w.weight IS NOT NULL AND NOT w.excluded), 0)::DOUBLE AS harm,
+	     coalesce(sum(x.n * ${sw.weight('w.weight')}) FILTER (WHERE w.weight IS NOT NULL AND NOT w.excluded), 0)::DOUBLE AS harm,
 	     coalesce(sum(x.n) FILTER (WHERE w.weight IS NULL OR w.excluded), 0)::BIGINT AS unweighted,
 	     sum(x.outside)::BIGINT AS outside
-	   FROM x LEFT JOIN harm_weights w ON w.category = x.category
+	   FROM x LEFT JOIN harm_weights w ON w.category = x.category ${sw.join}
 	   GROUP BY 1
 	 )
 	 SELECT c.cell_id, c.n, c.harm, c.unweighted, c.outside, ${popJoin} FROM c ${join} ORDER BY c.cell_id`;
@@ -156,26 +164,33 @@ export async function cellValues(runner: QueryRunner, f: ExploreFilters, level: 
 	const col = onBase ? baseColumn(f.dataset, LEVEL_COLUMN[level]) : ident(LEVEL_COLUMN[level]);
 	// Without an area filter, the level's own roll-up (far fewer rows than explore_points at coarse levels).
 	const flag = await pointsFlag(runner);
+	// Records carrying offence subgroups: every relation below keeps the subgroup (harm weighs it).
+	const carry = await pointsSubgroups(runner);
+	const weigh = carry && (await subgroupHarm(runner));
 	const whole = !onBase && !(apply && f.area);
 	// A large source: the level's cell cube, summed in JavaScript (cell-cube.ts).
-	const cube = whole ? await cellCube(runner, f.dataset, level, LEVEL_COLUMN[level], flag, options.cube) : null;
-	const byLevel = whole && !cube ? cellRollup(level, flag) : null;
+	const cube = whole ? await cellCube(runner, f.dataset, level, LEVEL_COLUMN[level], flag, options.cube, carry) : null;
+	const byLevel = whole && !cube ? cellRollup(level, flag, carry) : null;
 	if (byLevel) await rollup(runner, byLevel);
 	// A period with a start and open at its end, on a large roll-up: one start month's rows of the
 	// level's "from a month onwards" table (without a start, the roll-up is read whole either way).
-	const onward = byLevel && f.from !== null && f.to === null ? await fromTable(runner, byLevel.name, options.fromTable) : null;
+	// It holds no subgroups: records carrying them read the roll-up (the same figures).
+	const onward = byLevel && !carry && f.from !== null && f.to === null ? await fromTable(runner, byLevel.name, options.fromTable) : null;
 	// The period's start is the table's `from_index` (no earlier than its first); dataset and categories as usual.
 	const rest = whereOf({ ...f, from: null }, { on: 'aggregate', area: false, bbox: false });
 	const params = onward && f.from !== null ? [Math.max(monthIndex(f.from), onward.first), ...rest.params] : w.params;
+	const sg = carry ? ', offence_subgroup' : '';
 	const records = onBase
-		? `(SELECT ${col} AS cell_id, ${ident(CATEGORY_COLUMN[f.dataset])} AS category, ${baseColumn(f.dataset, 'in_force_area', 'BOOLEAN')} AS in_force_area, 1 AS n FROM ${ident(f.dataset)} WHERE ${w.sql} AND ${col} IS NOT NULL)`
+		? `(SELECT ${col} AS cell_id, ${ident(CATEGORY_COLUMN[f.dataset])} AS category, ${baseColumn(f.dataset, 'in_force_area', 'BOOLEAN')} AS in_force_area${carry ? `, ${baseColumn(f.dataset, 'offence_subgroup')} AS offence_subgroup` : ''}, 1 AS n FROM ${ident(f.dataset)} WHERE ${w.sql} AND ${col} IS NOT NULL)`
 		: onward
 			? `(SELECT cell_id, category, in_force_area, n FROM ${ident(onward.name)} WHERE from_index = ? AND ${rest.sql})`
 			: byLevel
-				? `(SELECT cell_id, category, in_force_area, n FROM ${ident(byLevel.name)} WHERE ${w.sql})`
-				: `(SELECT ${col} AS cell_id, category, ${flag} AS in_force_area, n FROM explore_points WHERE ${w.sql} AND ${col} IS NOT NULL)`;
+				? `(SELECT cell_id, category, in_force_area${sg}, n FROM ${ident(byLevel.name)} WHERE ${w.sql})`
+				: `(SELECT ${col} AS cell_id, category, ${flag} AS in_force_area${sg}, n FROM explore_points WHERE ${w.sql} AND ${col} IS NOT NULL)`;
 	type Totals = { cell_id: string; n: number; harm: number; unweighted: number; outside: number; population: number | null };
-	const rows: Totals[] = cube ? await withPopulation(runner, level, cubeTotals(cube, f, await harmWeights(runner))) : await runner.rows<Totals>(await totalsSql(runner, level, records), params);
+	const rows: Totals[] = cube
+		? await withPopulation(runner, level, cubeTotals(cube, f, await harmWeights(runner), weigh ? await readSubgroupWeights(runner) : undefined))
+		: await runner.rows<Totals>(await totalsSql(runner, level, records, { carry, weigh }), params);
 	const region = (await studyRegion(runner, f.dataset, level)).ids;
 	const unavailable = measureUnavailable(f.measure, f.dataset, level);
 	let scores: ReadonlyMap<string, number> | null = null;

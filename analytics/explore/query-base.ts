@@ -10,6 +10,7 @@ import { CATEGORY_COLUMN, baseColumn } from './aggregates';
 import { monthIndex, type CellLevel, type ExploreFilters } from './filters';
 import { hasColumn, tableExists as tableInCatalog } from '../shared/catalog';
 import { allOf, inList, type SqlPart } from '../shared/sql';
+import { HARM_SUBGROUP_WEIGHTS_TABLE } from '../models/harm-weights';
 
 
 /** The aggregate / base column holding each cell level. */
@@ -77,16 +78,48 @@ const ROLLUP_SQL = {
 	explore_week: 'SELECT dataset, month_index, category, hour_of_week, sum(n)::BIGINT AS n FROM explore_hours GROUP BY ALL ORDER BY ALL'
 } as const;
 
+/** explore_months when records carry offence subgroups: the subgroup kept, so harm can weigh it. */
+const EXPLORE_MONTHS_BY_SUBGROUP_SQL = 'SELECT dataset, month_index, category, offence_subgroup, sum(n)::BIGINT AS n FROM explore_points GROUP BY ALL ORDER BY ALL';
+
 /**
  * The map layer's roll-up of one cell level: records per (dataset, month, category, cell, force
  * area flag), located records only. `flag` is the in_force_area expression of explore_points
  * (a typed NULL for aggregates built before the flag).
  */
-export function cellRollup(level: CellLevel, flag: string): { name: string; sql: string } {
+export function cellRollup(level: CellLevel, flag: string, subgroups = false): { name: string; sql: string } {
 	return {
 		name: `explore_cells_${level}`,
-		sql: `SELECT dataset, month_index, category, ${ident(LEVEL_COLUMN[level])} AS cell_id, ${flag} AS in_force_area, sum(n)::BIGINT AS n FROM explore_points WHERE ${ident(LEVEL_COLUMN[level])} IS NOT NULL GROUP BY ALL ORDER BY ALL`
+		sql: `SELECT dataset, month_index, category, ${ident(LEVEL_COLUMN[level])} AS cell_id, ${flag} AS in_force_area,${subgroups ? ' offence_subgroup,' : ''} sum(n)::BIGINT AS n FROM explore_points WHERE ${ident(LEVEL_COLUMN[level])} IS NOT NULL GROUP BY ALL ORDER BY ALL`
 	};
+}
+
+const subgroupData = new WeakMap<QueryRunner, Promise<boolean>>();
+
+/**
+ * Whether explore_points' records carry Home Office offence subgroups (a force's own records
+ * mapped from offence codes): the column is there (aggregates built before it lack it) and not
+ * all null (police.uk data). Once per runner. Only then do the roll-ups keep the subgroup and the
+ * harm readers join the subgroup weights, so police.uk data runs the SQL it always ran.
+ */
+export function pointsSubgroups(runner: QueryRunner): Promise<boolean> {
+	let p = subgroupData.get(runner);
+	if (!p) {
+		p = (async () =>
+			(await hasColumn(runner, 'explore_points', 'offence_subgroup')) &&
+			(await runner.rows('SELECT 1 AS x FROM explore_points WHERE offence_subgroup IS NOT NULL LIMIT 1')).length > 0)();
+		p.catch(() => subgroupData.delete(runner));
+		subgroupData.set(runner, p);
+	}
+	return p;
+}
+
+/**
+ * Whether harm weighs explore_points' rows by their offence subgroup: they carry subgroups
+ * ({@link pointsSubgroups}) and the `harm_subgroup_weights` table exists (analytics/models
+ * createHarmWeightTables). The rule itself is analytics/models/harm-weights.ts subgroupWeightSql.
+ */
+export async function subgroupHarm(runner: QueryRunner): Promise<boolean> {
+	return (await pointsSubgroups(runner)) && (await tableExists(runner, HARM_SUBGROUP_WEIGHTS_TABLE));
 }
 
 /**
@@ -176,7 +209,13 @@ export function rollup(runner: QueryRunner, name: keyof typeof ROLLUP_SQL | { na
 	if (!made) rollups.set(runner, (made = new Map()));
 	let p = made.get(table.name);
 	if (!p) {
-		p = runner.exec(`CREATE OR REPLACE TEMP TABLE ${ident(table.name)} AS ${table.sql}`);
+		// explore_months keeps the offence subgroup when records carry one (Compare's harm weighs it).
+		p =
+			name === 'explore_months'
+				? pointsSubgroups(runner).then((sub) =>
+						runner.exec(`CREATE OR REPLACE TEMP TABLE ${ident(table.name)} AS ${sub ? EXPLORE_MONTHS_BY_SUBGROUP_SQL : table.sql}`)
+					)
+				: runner.exec(`CREATE OR REPLACE TEMP TABLE ${ident(table.name)} AS ${table.sql}`);
 		p.catch(() => made.delete(table.name));
 		made.set(table.name, p);
 	}

@@ -261,6 +261,11 @@ export const EXTRACT_DATASETS: readonly ExtractDataset[] = [
 				type: 'BOOLEAN',
 				description: "The records' in_force_area flag: true inside the force area, false located outside it, null without a location or force area"
 			},
+			{
+				name: 'offence_subgroup',
+				type: 'VARCHAR',
+				description: "The records' Home Office offence subgroup (incidents and events), so harm weighs it as the Overview does; null for police.uk data and stop and search"
+			},
 			{ name: 'n', type: 'INTEGER', description: 'Records' }
 		]
 	},

@@ -5,7 +5,7 @@
  */
 
 import type { QueryRunner } from '../runner';
-import { hasColumn } from '../shared/catalog';
+import { hasColumn, tableExists } from '../shared/catalog';
 
 /** The shape of a harm-weights model file; see models/schema/harm-weights.schema.json. */
 export interface HarmWeightsModel {
@@ -199,4 +199,46 @@ export function subgroupRollUp(model: Pick<HarmWeightsModel, 'subgroup_weights'>
 	const out = new Map<string, { weight: number; count: number; subgroups: number }>();
 	for (const [category, a] of acc) if (a.complete && a.count > 0) out.set(category, { weight: a.sum / a.count, count: a.count, subgroups: a.subgroups });
 	return out;
+}
+
+/**
+ * The subgroup rule in SQL, for a relation `alias` with `category` and `offence_subgroup`
+ * columns (base rows or a pre-aggregate carrying the subgroup, e.g. explore_points): the LEFT
+ * JOIN of `table` (default the `harm_subgroup_weights` table) as `sw`, and the weight a row takes
+ * given its category's weight expression — the subgroup's weight when the table lists the row's
+ * subgroup under the row's own category, else the category's. Aliases and the table name come
+ * from code, never from a user.
+ */
+export function subgroupWeightSql(alias: string, table: string = HARM_SUBGROUP_WEIGHTS_TABLE): { join: string; weight: (categoryWeight: string) => string } {
+	return {
+		join: `LEFT JOIN ${table} sw ON sw.category = ${alias}.category AND sw.subgroup = ${alias}.offence_subgroup`,
+		weight: (categoryWeight) => `coalesce(sw.weight, ${categoryWeight})`
+	};
+}
+
+/** The subgroup weights of the `harm_subgroup_weights` table by category and subgroup, read for JavaScript sums. */
+export type SubgroupWeightMap = ReadonlyMap<string, ReadonlyMap<string, number>>;
+
+/** Read the `harm_subgroup_weights` table (empty map when it does not exist). */
+export async function readSubgroupWeights(runner: QueryRunner): Promise<SubgroupWeightMap> {
+	const out = new Map<string, Map<string, number>>();
+	if (!(await tableExists(runner, HARM_SUBGROUP_WEIGHTS_TABLE))) return out;
+	for (const r of await runner.rows<{ category: string; subgroup: string; weight: number }>('SELECT category, subgroup, weight FROM harm_subgroup_weights')) {
+		const m = out.get(String(r.category)) ?? new Map<string, number>();
+		m.set(String(r.subgroup), Number(r.weight));
+		out.set(String(r.category), m);
+	}
+	return out;
+}
+
+/**
+ * The weight one record (or a group of records sharing category and subgroup) takes, the rule
+ * of {@link subgroupWeightSql} in JavaScript: null when its category is unweighted or excluded
+ * (`categoryWeight` null); else its subgroup's weight when listed under its own category, else
+ * `categoryWeight`.
+ */
+export function recordWeight(categoryWeight: number | null, subgroups: SubgroupWeightMap, category: string | null, subgroup: string | null): number | null {
+	if (categoryWeight === null) return null;
+	if (category === null || subgroup === null) return categoryWeight;
+	return subgroups.get(category)?.get(subgroup) ?? categoryWeight;
 }

@@ -28,6 +28,13 @@ import { areaIncidents, explainArea } from './explain';
 import { effectiveWeights } from './model';
 import { thrSource } from './area-months';
 import { applyWhatIf } from './what-if';
+import { createAggregateTables } from '../explore/aggregates';
+import { cellValues, type CellValue } from '../explore/cell-values';
+import { cellDetail } from '../explore/cell-detail';
+import { giStarWindow } from '../explore/map/gi-star-data';
+import { comparePeriod } from '../compare/query';
+import { computeStartSummary } from '../overview/summary';
+import { defaultFilters, type ExploreFilters } from '../explore/filters';
 
 const AREA = 'E01000001';
 const MONTH = '2019-11';
@@ -58,13 +65,18 @@ beforeAll(async () => {
 		[AREA, MONTH]
 	);
 	burglary = rows.map((r) => ({ month: r.month, file: r.source_file, line: Number(r.source_line) }));
-	await runner.exec('ALTER TABLE incidents ADD COLUMN offence_subgroup VARCHAR');
+	await giveSubgroups(runner);
+}, 300_000);
+
+/** Give the rows named in the header their subgroups (the column added, as a force's extract has it). */
+async function giveSubgroups(r: NodeRunner): Promise<void> {
+	await r.exec('ALTER TABLE incidents ADD COLUMN offence_subgroup VARCHAR');
 	const set = (subgroup: string, file: string, line: number) =>
-		runner.exec('UPDATE incidents SET offence_subgroup = ? WHERE source_file = ? AND source_line = ?', [subgroup, file, line]);
-	for (const r of burglary.slice(0, 2)) await set('Residential burglary', r.file, r.line);
+		r.exec('UPDATE incidents SET offence_subgroup = ? WHERE source_file = ? AND source_line = ?', [subgroup, file, line]);
+	for (const b of burglary.slice(0, 2)) await set('Residential burglary', b.file, b.line);
 	const pick = async (category: string) =>
 		(
-			await runner.rows<{ source_file: string; source_line: number }>(
+			await r.rows<{ source_file: string; source_line: number }>(
 				`SELECT source_file, source_line FROM incidents WHERE lsoa_code = ? AND category = ? AND month BETWEEN '2018-12' AND ? ORDER BY month DESC, source_file, source_line LIMIT 1`,
 				[AREA, category, MONTH]
 			)
@@ -73,7 +85,7 @@ beforeAll(async () => {
 	await set('Not a Home Office subgroup', violence.source_file, Number(violence.source_line));
 	const theft = await pick('Other theft');
 	await set('Robbery of business property', theft.source_file, Number(theft.source_line));
-}, 300_000);
+}
 
 afterAll(() => runner?.close());
 
@@ -191,5 +203,146 @@ describe('harm from offence-subgroup weights', () => {
 		expect(again.areas).toEqual(before.v3.areas);
 		const overview = await overviewSummary(runner);
 		expect(overview).toEqual(before.overview);
+	});
+});
+
+/**
+ * The Map's harm layer, its cell details, hot spots on harm, the cell cube and Compare read the
+ * `explore_points` pre-aggregate, which keeps the records' offence subgroup: the same rows with
+ * subgroups, the pre-aggregates made again from them as the builder makes them, give the same
+ * hand-worked 1,036.36 CCHI days of Burglary in City of London 001A over 2018-12 … 2019-11, and
+ * an extract without the column gives today's 4 × 244.68 = 978.72.
+ */
+describe('the Map, its cell details, hot spots and Compare weigh offence subgroups as the Overview does', () => {
+	const BURGLARY_HARM = 2 * 273.5 + 2 * 244.68;
+	let withSub: NodeRunner;
+	let without: NodeRunner;
+	const window: ExploreFilters = { ...defaultFilters(), from: '2018-12', to: MONTH, categories: ['Burglary'], measure: 'harm', level: 'lsoa' };
+	const cellOf = (cells: CellValue[], id = AREA) => cells.find((c) => c.cell_id === id)!;
+	/** Σ harm of located, non-excluded incidents by the rule, from the base rows (independent of explore_points). */
+	const baseHarm = async (r: NodeRunner, where: string, params: (string | number)[]) => {
+		const sub = await r.rows<{ has: boolean }>("SELECT count(*) > 0 AS has FROM information_schema.columns WHERE table_name = 'incidents' AND column_name = 'offence_subgroup'");
+		const [row] = await r.rows<{ h: number }>(
+			`SELECT sum(${sub[0].has ? 'coalesce(sw.weight, w.weight)' : 'w.weight'}) AS h FROM incidents i JOIN harm_weights w ON w.category = i.category
+			 ${sub[0].has ? 'LEFT JOIN harm_subgroup_weights sw ON sw.category = i.category AND sw.subgroup = i.offence_subgroup' : ''}
+			 WHERE NOT w.excluded AND ${where}`,
+			params
+		);
+		return Number(row.h);
+	};
+
+	beforeAll(async () => {
+		withSub = await sampleRunner();
+		await createHarmWeightTables(withSub, v2);
+		await withSub.exec('ALTER TABLE incidents DROP COLUMN IF EXISTS offence_subgroup');
+		await giveSubgroups(withSub);
+		// explore_points made again from the rows, as the builder and an import make it.
+		await createAggregateTables(withSub);
+		without = await sampleRunner();
+		await createHarmWeightTables(without, v2);
+	}, 300_000);
+	afterAll(() => {
+		withSub?.close();
+		without?.close();
+	});
+
+	it('explore_points keeps the subgroup: police.uk rows gain none, the subgrouped ones stand apart', async () => {
+		const [c] = await without.rows<{ rows: number; sub: number }>('SELECT count(*) AS rows, count(offence_subgroup) AS sub FROM explore_points');
+		expect(Number(c.sub)).toBe(0);
+		const [d] = await withSub.rows<{ rows: number; n: number }>(
+			"SELECT count(*) AS rows, sum(n) AS n FROM explore_points WHERE dataset = 'incidents' AND offence_subgroup = 'Residential burglary' AND lsoa_code = ?",
+			[AREA]
+		);
+		expect(Number(d.n)).toBe(2);
+		// At most the 4 subgrouped records add a row each.
+		const [e] = await withSub.rows<{ rows: number }>('SELECT count(*) AS rows FROM explore_points');
+		expect(Number(e.rows) - Number(c.rows)).toBeGreaterThanOrEqual(0);
+		expect(Number(e.rows) - Number(c.rows)).toBeLessThanOrEqual(4);
+	});
+
+	it("the Map's harm layer gives the cell 1,036.36 by every path (roll-up, cell cube, explore_points, base rows)", async () => {
+		expect(BURGLARY_HARM).toBeCloseTo(1036.36, 9);
+		const rollupPath = cellOf(await cellValues(withSub, window, 'lsoa'));
+		expect(rollupPath.value).toBeCloseTo(1036.36, 9);
+		expect(rollupPath.n).toBe(4);
+		const cubePath = cellOf(await cellValues(withSub, window, 'lsoa', { cube: { minRows: 0, maxRows: Number.MAX_SAFE_INTEGER } }));
+		expect(cubePath.value).toBeCloseTo(1036.36, 9);
+		const pointsPath = cellOf(await cellValues(withSub, { ...window, area: { level: 'lsoa', ids: [AREA] } }, 'lsoa', { selection: 'apply' }));
+		expect(pointsPath.value).toBeCloseTo(1036.36, 9);
+		const basePath = cellOf(await cellValues(withSub, { ...window, bbox: [-1, 51, 1, 52] }, 'lsoa', { selection: 'apply' }));
+		expect(basePath.value).toBeCloseTo(1036.36, 9);
+		// Every cell, all categories: the layer's harm equals the base rows' by the rule, cell by cell.
+		const all = await cellValues(withSub, { ...window, categories: [] }, 'lsoa');
+		for (const c of all.filter((x) => x.cell_id === AREA || x.harm > 5000)) {
+			expect(c.harm).toBeCloseTo(await baseHarm(withSub, "i.lsoa_code = ? AND i.month BETWEEN '2018-12' AND ?", [c.cell_id, MONTH]), 6);
+		}
+		// The subgroups of other categories (not listed, or listed under another) moved nothing there.
+		const cubeAll = await cellValues(withSub, { ...window, categories: [] }, 'lsoa', { cube: { minRows: 0, maxRows: Number.MAX_SAFE_INTEGER } });
+		expect(cellOf(cubeAll).harm).toBeCloseTo(cellOf(all).harm, 6);
+		expect(cellOf(all).harm - cellOf(await cellValues(without, { ...window, categories: [] }, 'lsoa')).harm).toBeCloseTo(57.64, 6);
+	});
+
+	it('the cell detail, hot spots on harm and Compare give the same 1,036.36', async () => {
+		const d = await cellDetail(withSub, { ...window, categories: [] }, 'lsoa', AREA);
+		const b = d.categories.find((c) => c.category === 'Burglary')!;
+		expect(b).toMatchObject({ n: 4, weight: 244.68, subgroupRecords: 2 });
+		expect(b.harm).toBeCloseTo(1036.36, 9);
+		expect(d.categories.find((c) => c.category === 'Violence and sexual offences')!.subgroupRecords).toBe(0);
+		expect(d.harm).toBeCloseTo(cellOf(await cellValues(withSub, { ...window, categories: [] }, 'lsoa')).harm, 6);
+
+		const gi = await giStarWindow(withSub, window, 'lsoa', 12);
+		expect(gi.months.length).toBe(12);
+		expect(gi.rows.filter((r) => r.cell_id === AREA).reduce((s, r) => s + r.value, 0)).toBeCloseTo(1036.36, 9);
+
+		const cmp = await comparePeriod(withSub, { ...window, area: { level: 'lsoa', ids: [AREA] } }, 'previous', { harm: true });
+		expect(cmp!.measures.find((m) => m.kind === 'harm')!.current).toBeCloseTo(1036.36, 9);
+		// No area selected (the month × category roll-up): the Overview's Burglary harm over the whole data.
+		const whole = await comparePeriod(withSub, { ...defaultFilters(), categories: ['Burglary'], from: '2017-01', to: '2019-12' }, 'previous', { harm: true });
+		const overviewBurglary = (await topCategories(withSub, 20)).find((c) => c.category === 'Burglary')!;
+		const [span] = await withSub.rows<{ lo: string; hi: string }>('SELECT min(month) AS lo, max(month) AS hi FROM incidents');
+		expect([span.lo >= '2017-01', span.hi <= '2019-12']).toEqual([true, true]);
+		expect(whole!.measures.find((m) => m.kind === 'harm')!.current).toBeCloseTo(overviewBurglary.harm!, 6);
+		expect(overviewBurglary.subgroupRecords).toBe(2);
+	});
+
+	it("the first view's precomputed summary (summary.json) agrees with the Overview and the Map", async () => {
+		const s = await computeStartSummary(withSub, { harmModel: 'cchi-police-uk@2.0.0', datasets: [] });
+		expect(s.overview.summary).toEqual(await overviewSummary(withSub));
+		expect(s.overview.summary.subgroupWeightedRecords).toBe(2);
+		const layer = s.map!.layers[0];
+		const live = await cellValues(withSub, defaultFilters(), layer.level);
+		expect(layer.cells.map((c) => [c[0], c[2]])).toEqual(live.map((c) => [c.cell_id, c.harm]));
+		// Its harm over every located record is the base rows' by the rule: 57.64 more than without subgroups.
+		const total = layer.cells.reduce((t, c) => t + c[2], 0);
+		expect(total).toBeCloseTo(await baseHarm(withSub, 'i.h3_r7 IS NOT NULL', []), 6);
+		const before = await computeStartSummary(without, { harmModel: 'cchi-police-uk@2.0.0', datasets: [] });
+		expect(total - before.map!.layers[0].cells.reduce((t, c) => t + c[2], 0)).toBeCloseTo(57.64, 6);
+	});
+
+	it("an extract without the column (or with police.uk's nulls) gives today's figures: 4 × 244.68", async () => {
+		const nulls = cellOf(await cellValues(without, window, 'lsoa'));
+		expect(nulls.value).toBeCloseTo(978.72, 9);
+		expect((await cellDetail(without, window, 'lsoa', AREA)).categories[0]).toEqual({ category: 'Burglary', n: 4, weight: 244.68, excluded: false, harm: 4 * 244.68 });
+		const old = await sampleRunner();
+		try {
+			await createHarmWeightTables(old, v2);
+			await old.exec('ALTER TABLE explore_points DROP COLUMN IF EXISTS offence_subgroup');
+			await old.exec('ALTER TABLE incidents DROP COLUMN IF EXISTS offence_subgroup');
+			const oldCells = await cellValues(old, { ...window, categories: [] }, 'lsoa');
+			// The same cells and figures (harm to the last bit but one: DuckDB may add a cell's doubles in another order).
+			const round = (cells: CellValue[]) => cells.map((c) => ({ ...c, harm: Math.round(c.harm * 1e6), value: c.value === null ? null : Math.round(c.value * 1e6) }));
+			expect(round(oldCells)).toEqual(round(await cellValues(without, { ...window, categories: [] }, 'lsoa')));
+			expect(cellOf(oldCells.filter((c) => c.cell_id === AREA)).n).toBeGreaterThan(4);
+			expect(cellOf(await cellValues(old, window, 'lsoa', { cube: { minRows: 0, maxRows: Number.MAX_SAFE_INTEGER } })).value).toBeCloseTo(978.72, 9);
+			expect((await giStarWindow(old, window, 'lsoa', 12)).rows).toEqual((await giStarWindow(without, window, 'lsoa', 12)).rows);
+			const cmp = await comparePeriod(old, { ...window, area: { level: 'lsoa', ids: [AREA] } }, 'previous', { harm: true });
+			expect(cmp!.measures.find((m) => m.kind === 'harm')!.current).toBeCloseTo(978.72, 9);
+			// The pre-aggregates made again from base rows lacking the column: the same rows, subgroup null.
+			await createAggregateTables(old);
+			const [n] = await old.rows<{ sub: number }>('SELECT count(offence_subgroup) AS sub FROM explore_points');
+			expect(Number(n.sub)).toBe(0);
+		} finally {
+			old.close();
+		}
 	});
 });

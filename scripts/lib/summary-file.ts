@@ -25,7 +25,8 @@ const HARM_MODEL = harmWeightsFile as HarmWeightsModel;
 
 /** Columns of the base rows the summary's queries read; other datasets are loaded whole. */
 const COLUMNS: Partial<Record<DatasetName, readonly string[]>> = {
-	incidents: ['category', 'month', 'month_index', 'longitude', 'latitude', 'lsoa_code'],
+	// offence_subgroup: the Overview's harm weighs it where records carry it (absent from older extracts: not loaded).
+	incidents: ['category', 'month', 'month_index', 'longitude', 'latitude', 'lsoa_code', 'offence_subgroup'],
 	stop_search: ['month'],
 	events: ['month']
 };

@@ -12,6 +12,8 @@ import { monthIndex, type CellLevel, type ExploreFilters } from '../filters';
 import { LEVEL_COLUMN } from '../queries';
 import { studyRegion, type StudyRegion } from '../study-region';
 import { hasColumn } from '../../shared/catalog';
+import { subgroupHarm } from '../query-base';
+import { subgroupWeightSql } from '../../models/harm-weights';
 import { isH3Level } from './geometry';
 import { giStarCells, type CellMonthValue, type GiStarResult } from './gi-star';
 
@@ -50,12 +52,15 @@ export async function giStarWindow(runner: QueryRunner, f: ExploreFilters, level
 	const chosen = inList('x.category', f.categories, 'all');
 	const cats = chosen.sql === 'true' ? '' : ` AND ${chosen.sql}`;
 	params.push(...chosen.params);
-	const measure = value === 'harm' ? 'coalesce(sum(x.n * w.weight) FILTER (WHERE w.weight IS NOT NULL AND NOT w.excluded), 0)::DOUBLE' : 'sum(x.n)::DOUBLE';
+	// Harm: a record carrying an offence subgroup the weights list under its category weighs the subgroup's weight.
+	const sw = value === 'harm' && (await subgroupHarm(runner)) ? subgroupWeightSql('x') : null;
+	const weight = sw ? sw.weight('w.weight') : 'w.weight';
+	const measure = value === 'harm' ? `coalesce(sum(x.n * ${weight}) FILTER (WHERE w.weight IS NOT NULL AND NOT w.excluded), 0)::DOUBLE` : 'sum(x.n)::DOUBLE';
 	const flagged = await hasColumn(runner, 'explore_points', 'in_force_area');
 	const inside = flagged ? ' AND x.in_force_area IS NOT FALSE' : '';
 	const rows = await runner.rows<{ cell_id: string; month_index: number; value: number }>(
 		`SELECT ${col} AS cell_id, x.month_index, ${measure} AS value
-		 FROM explore_points x LEFT JOIN harm_weights w ON w.category = x.category
+		 FROM explore_points x LEFT JOIN harm_weights w ON w.category = x.category ${sw?.join ?? ''}
 		 WHERE x.dataset = ? AND x.month_index BETWEEN ? AND ?${cats} AND ${col} IS NOT NULL${inside}
 		 GROUP BY 1, 2 ORDER BY 1, 2`,
 		params
