@@ -25,6 +25,7 @@ import type { ExtractManifest } from '../../analytics/ingest/extract-schema';
 import { splitCsvLine } from '../../analytics/ingest/detect';
 import { createReprojector, locatePoints, readLsoaBoundaries, type LsoaFeature } from './areas';
 import { buildExtracts } from './extracts';
+import { parseBuildExtractsArgs } from '../build-extracts';
 import { col, readArrow, tempDirs } from './extract-test-utils';
 
 const SHP = 'sample-data/boundaries/london-lsoa-2011/london-2011-lsoa-gen20.shp';
@@ -141,7 +142,10 @@ beforeAll(async () => {
 	bngOut = join(dir, 'out-bng');
 	prjOut = join(dir, 'out-prj');
 	await buildExtracts({ inputs: originals, out: originalOut, areas: null, partitions: false });
-	await buildExtracts({ inputs: bngFiles, out: bngOut, areas: null, partitions: false, crs: { crs: resolveCrs('EPSG:27700', '--crs'), origin: 'declared' } });
+	// The command line's own parsing of --crs.
+	const cli = parseBuildExtractsArgs(['--input', ...bngFiles, '--out', bngOut, '--no-areas', '--no-partitions', '--crs', 'EPSG:27700']);
+	if (cli === 'help' || cli.sample) throw new Error('unexpected options');
+	await buildExtracts({ ...cli });
 	await buildExtracts({ inputs: [prjDir], out: prjOut, areas: null, partitions: false });
 	lsoas = await readLsoaBoundaries(SHP);
 }, 240_000);
@@ -225,6 +229,20 @@ describe('police.uk rows converted to British National Grid and built with --crs
 		expect(at('2019-11', 4)?.[4]).toMatch(/^easting 690,000, northing 1,250,000 falls at longitude 3\.\d{4}, latitude 61\.\d{4}, outside British National Grid's valid area/);
 		expect(at('2019-11', 12)?.slice(3)).toEqual(['Easting', 'easting "531O00" is not a number', '531O00']);
 		expect(rows).toHaveLength(4);
+	});
+});
+
+describe('--crs on the command line', () => {
+	it('takes an offered EPSG code or a .prj file, and refuses anything else as a usage error', () => {
+		const parse = (crs: string) => {
+			const options = parseBuildExtractsArgs(['--input', 'x.csv', '--out', 'out', '--crs', crs]);
+			if (options === 'help' || options.sample) throw new Error('unexpected options');
+			return options.crs;
+		};
+		expect(parse('27700')).toMatchObject({ origin: 'declared', crs: { code: 'EPSG:27700', label: 'British National Grid' } });
+		expect(parse(PRJ)).toMatchObject({ origin: 'declared', prj: 'london-2011-lsoa-gen20.prj', crs: { code: 'EPSG:27700' } });
+		expect(() => parse('EPSG:7405')).toThrow(/^--crs: EPSG:7405 is not one of the coordinate systems offered \(EPSG:4326 WGS 84 longitude\/latitude, EPSG:27700 British National Grid/);
+		expect(() => parse('missing.prj')).toThrow(/^--crs missing\.prj: file not found/);
 	});
 });
 
