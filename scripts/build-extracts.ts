@@ -203,6 +203,10 @@ function report({ manifest, elapsedMs }: BuildResult, out: string): number {
 	}
 	const t = manifest.totals;
 	console.log(`${'total'.padEnd(width)}  ${''.padEnd(15)} ${String(t.rows_in).padStart(8)} ${String(t.accepted).padStart(8)} ${String(t.rejected).padStart(8)}`);
+	const how = { declared: '--crs', prj: 'the .prj beside it', 'detected-confirmed': 'suggested and kept', 'wgs84-default': 'default' } as const;
+	for (const s of manifest.sources) {
+		if (s.crs && s.crs.origin !== 'wgs84-default') console.log(`  coordinates of ${s.file}: ${s.crs.label}${s.crs.code ? ` (${s.crs.code})` : ''}, from ${s.crs.origin === 'prj' && s.crs.prj ? s.crs.prj : how[s.crs.origin]}; turned into longitude/latitude`);
+	}
 	for (const d of manifest.datasets) {
 		console.log(d.format === 'duckdb-table' ? `  ${d.file} table ${d.table}: ${d.rows} rows` : `  ${d.file}: ${d.rows} rows, ${(d.bytes / 1024).toFixed(0)} KiB`);
 	}
