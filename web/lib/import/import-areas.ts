@@ -103,16 +103,18 @@ export async function prepareAreaTables(engine: ImportEngine, areas: ImportAreas
 
 /**
  * Add `point_district` to `point_cells` (the distinct points of the import): the area containing
- * each point by the areas' boundary rule, null outside every area (or without areas).
+ * each point by the areas' boundary rule, null outside every area. Without areas nothing is
+ * added (nothing reads the column then).
  * @returns the number of distinct points inside some area.
  */
 export async function locatePointAreas(engine: ImportEngine, areas: ImportAreas | null): Promise<number> {
+	if (!areas) return 0;
 	const { runner } = engine;
 	await runner.exec(`DROP TABLE IF EXISTS point_district`);
-	const points = areas ? await runner.columns(`SELECT longitude, latitude FROM point_cells`) : { longitude: [], latitude: [] };
+	const points = await runner.columns(`SELECT longitude, latitude FROM point_cells`);
 	const lon = points.longitude as number[];
 	const lat = points.latitude as number[];
-	const found = areas ? locatePoints(lon.map((x, i) => ({ lon: x, lat: lat[i] })), areas.set.areas) : [];
+	const found = locatePoints(lon.map((x, i) => ({ lon: x, lat: lat[i] })), areas.set.areas);
 	const inside = found.flatMap((code, i) => (code === null ? [] : [i]));
 	if (inside.length > 0) {
 		const table = new Table({
