@@ -102,7 +102,7 @@ describe('a CAD export and an RMS export imported together', () => {
 		await rms.locator('select[data-field="month"]').selectOption('Committed');
 		// The month each of the first rows counts in, as the rules read the committed date-time (row 2 is day first).
 		const preview = rms.locator('[data-testid="timestamp-preview"] tbody tr');
-		await expect.poll(() => preview.count()).toBeGreaterThan(1);
+		await expect.poll(() => preview.count(), { timeout: 30_000 }).toBeGreaterThan(1);
 		const shown = await preview.evaluateAll((trs) => trs.map((tr) => [tr.children[0].textContent!.trim(), tr.children[1].textContent!.trim()]));
 		expect(shown).toEqual(crimes.slice(0, shown.length).map((c) => [c.committed, c.month]));
 		expect(shown[1][0]).toMatch(/^\d{2}\/\d{2}\/2019 /);
