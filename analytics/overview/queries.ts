@@ -56,7 +56,8 @@ export interface OverviewSummary {
 	unweightedRecords: number;
 	/**
 	 * Rows weighed by their offence subgroup's own weight instead of their category's (present
-	 * only when the records carry `offence_subgroup`; see {@link subgroupWeighting}).
+	 * only when the records carry `offence_subgroup`; see {@link subgroupWeighting}). Only rows
+	 * whose harm is counted: those of excluded or unweighted categories are not weighed at all.
 	 */
 	subgroupWeightedRecords?: number;
 }
@@ -81,7 +82,7 @@ SELECT
 	coalesce(max(month_index) - min(month_index) + 1, 0)::BIGINT AS months,
 	coalesce(sum(weight) FILTER (WHERE NOT excluded), 0)::DOUBLE AS harm_total,
 	count(*) FILTER (WHERE excluded)::BIGINT AS excluded_records,
-	count(*) FILTER (WHERE unweighted)::BIGINT AS unweighted_records${subgroups ? ',\n\tcount(*) FILTER (WHERE by_subgroup)::BIGINT AS subgroup_records' : ''}
+	count(*) FILTER (WHERE unweighted)::BIGINT AS unweighted_records${subgroups ? ',\n\tcount(*) FILTER (WHERE by_subgroup AND NOT excluded)::BIGINT AS subgroup_records' : ''}
 FROM weighted`;
 }
 

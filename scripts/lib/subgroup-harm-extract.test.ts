@@ -67,11 +67,15 @@ describe('offence subgroups in the built extract and its summary.json', () => {
 		expect(all.bySubgroup).toBeGreaterThan(0);
 		expect(Math.abs(all.harm - all.plain)).toBeGreaterThan(1);
 		expect(summary.overview.summary.harmTotal).toBeCloseTo(all.harm, 6);
-		// Counted over every record, those of excluded categories (Drugs) too, as the Overview counts them.
-		const [n] = await runner.rows<{ n: number }>(
-			'SELECT count(*) AS n FROM incidents i JOIN harm_subgroup_weights sw ON sw.category = i.category AND sw.subgroup = i.offence_subgroup'
+		// Counted over the records whose harm is weighed: those of excluded categories (Drugs) are not.
+		const [n] = await runner.rows<{ weighed: number; excluded: number }>(
+			`SELECT count(*) FILTER (WHERE NOT w.excluded) AS weighed, count(*) FILTER (WHERE w.excluded) AS excluded
+			 FROM incidents i JOIN harm_subgroup_weights sw ON sw.category = i.category AND sw.subgroup = i.offence_subgroup
+			 JOIN harm_weights w ON w.category = i.category`
 		);
-		expect(summary.overview.summary.subgroupWeightedRecords).toBe(Number(n.n));
+		expect(Number(n.excluded)).toBeGreaterThan(0);
+		expect(summary.overview.summary.subgroupWeightedRecords).toBe(Number(n.weighed));
+		expect(Number(n.weighed)).toBe(all.bySubgroup);
 		expect(summary.overview.summary).toEqual(await overviewSummary(runner));
 		const layer = summary.map!.layers[0];
 		expect(layer.cells.reduce((s, c) => s + c[2], 0)).toBeCloseTo((await ruleHarm(`i.${layer.level === 'h3_7' ? 'h3_r7' : layer.level === 'h3_8' ? 'h3_r8' : 'h3_r9'} IS NOT NULL`)).harm, 6);
