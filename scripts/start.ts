@@ -21,6 +21,8 @@ import { BUILDER, buildExtracts } from './lib/extracts';
 import { listInputs } from './lib/input-files';
 import { SAMPLE_OUT, SOURCES_FILE, type SourcesFile } from './lib/sample';
 import { parseBuildExtractsArgs } from './build-extracts';
+import { writeForceLookup } from './lib/force-area';
+import { FORCE_LIST_FILE } from '../analytics/ingest/force-area';
 import { ensureAppBuild, ensureSampleExtracts } from './ensure';
 
 /** Fingerprint of a folder of inputs: every file's path, size and modification time, and the builder. */
@@ -76,6 +78,14 @@ async function main() {
 	if (data) {
 		if (!existsSync(data)) throw new Error(`${data}: no such folder`);
 		if (!existsSync(join(data, 'manifest.json')) && !existsSync(join(data, SOURCES_FILE))) data = await ensureFolderExtract(data);
+		// The Data page's force list and lookup are the same for every source: served from the sample folder's.
+		if (!existsSync(join(data, FORCE_LIST_FILE)) && !existsSync(join(SAMPLE_OUT, FORCE_LIST_FILE))) {
+			try {
+				await writeForceLookup(SAMPLE_OUT);
+			} catch (e) {
+				console.warn(`The Data page's list of forces could not be made (${(e as Error).message}); the page will ask for local authority codes instead.`);
+			}
+		}
 	} else {
 		await ensureSampleExtracts();
 	}

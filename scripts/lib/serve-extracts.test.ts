@@ -106,3 +106,60 @@ describe('parseRange', () => {
 		expect(parseRange('items=0-1', 100)).toBeNull();
 	});
 });
+
+describe('the lookups of a folder without them', () => {
+	let single: Server;
+	let singlePort: number;
+	const forces = JSON.stringify({ source: 'test', forces: [{ pfa: 'E23000034', name: 'City of London', lad_codes: ['E09000001'], lsoas: 6 }] });
+	const own = JSON.stringify({ source: 'own', forces: [] });
+
+	beforeAll(async () => {
+		const extract = tempDir();
+		writeFileSync(join(extract, 'manifest.json'), '{}');
+		const withLookups = tempDir();
+		mkdirSync(join(withLookups, 'lookups'));
+		writeFileSync(join(withLookups, 'lookups', 'forces.json'), forces);
+		const ownLookups = tempDir();
+		mkdirSync(join(ownLookups, 'lookups'));
+		writeFileSync(join(ownLookups, 'lookups', 'forces.json'), own);
+		const noLookup = extractsMiddleware(extract, { lookupsFrom: withLookups });
+		const hasOwn = extractsMiddleware(ownLookups, { lookupsFrom: withLookups });
+		const none = extractsMiddleware(extract);
+		single = createServer((req, res) => {
+			const which = req.url!.startsWith('/own/') ? hasOwn : req.url!.startsWith('/none/') ? none : noLookup;
+			req.url = req.url!.replace(/^\/(own|none)\//, '/');
+			which(req, res, () => {
+				res.statusCode = 404;
+				res.end('Not found');
+			});
+		});
+		await new Promise<void>((ok) => single.listen(0, '127.0.0.1', ok));
+		singlePort = (single.address() as { port: number }).port;
+	});
+	afterAll(() => new Promise<void>((ok) => single.close(() => ok())));
+
+	const get = (path: string) =>
+		new Promise<{ status: number; type: string | undefined; body: string }>((ok, fail) => {
+			const req = request({ host: '127.0.0.1', port: singlePort, method: 'GET', path }, (res) => {
+				let body = '';
+				res.on('data', (c: Buffer) => (body += c.toString('utf8')));
+				res.on('end', () => ok({ status: res.statusCode!, type: res.headers['content-type'], body }));
+			});
+			req.on('error', fail);
+			req.end();
+		});
+
+	it('answers lookups/forces.json from the shared lookups, as JSON, so the Data page asks nothing that fails', async () => {
+		const r = await get('/lookups/forces.json');
+		expect(r.status).toBe(200);
+		expect(r.type).toBe('application/json; charset=utf-8');
+		expect(r.body).toBe(forces);
+	});
+
+	it("a folder's own lookups win; without a place to take them from, or for other paths, it is still not found", async () => {
+		expect((await get('/own/lookups/forces.json')).body).toBe(own);
+		expect((await get('/none/lookups/forces.json')).status).toBe(404);
+		expect((await get('/lookups/lsoa-lad-pfa.arrow')).status).toBe(404);
+		expect((await get('/other.json')).status).toBe(404);
+	});
+});

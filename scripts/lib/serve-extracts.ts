@@ -10,6 +10,11 @@
  * as extracts/sample) or one extract (manifest.json at its top, as `npm run extracts` writes).
  * For the latter the middleware answers /sources.json itself, listing the folder as its one
  * source (path "."), so the app asks the same question of both layouts and no request fails.
+ *
+ * The lookups the Data page's import reads (lookups/forces.json, lookups/lsoa-lad-pfa.arrow) are
+ * the same for every source: a folder without them (one extract, or `npm start -- --data`) is
+ * answered from `lookupsFrom` (a folder holding lookups/, as extracts/sample does), so the page's
+ * force list works and no request fails with 404.
  */
 import sirv from 'sirv';
 import { createReadStream, existsSync, statSync } from 'node:fs';
@@ -34,8 +39,20 @@ export function singleSourceListing(dir: string): { sources: Array<{ id: string;
 }
 
 /** Connect-style middleware serving `dir` (default extracts/sample); mount it at /data. */
-export function extractsMiddleware(dir: string = DEFAULT_DATA_DIR) {
+export function extractsMiddleware(dir: string = DEFAULT_DATA_DIR, options: { lookupsFrom?: string } = {}) {
 	const root = resolve(dir);
+	const lookupsRoot = options.lookupsFrom ? resolve(options.lookupsFrom) : null;
+	const serveLookups =
+		lookupsRoot && lookupsRoot !== root
+			? sirv(lookupsRoot, {
+					dev: true,
+					etag: true,
+					setHeaders(res, pathname) {
+						res.setHeader('Content-Type', dataContentType(pathname));
+						res.setHeader('Cache-Control', 'no-cache');
+					}
+				})
+			: null;
 	const serve = sirv(root, {
 		dev: true,
 		etag: true,
@@ -51,6 +68,10 @@ export function extractsMiddleware(dir: string = DEFAULT_DATA_DIR) {
 			res.setHeader('Content-Type', dataContentType(path));
 			res.setHeader('Cache-Control', 'no-cache');
 			res.end(JSON.stringify(singleSourceListing(root)));
+			return;
+		}
+		if (serveLookups && path.startsWith('/lookups/') && !path.includes('..') && !existsSync(join(root, path))) {
+			serveLookups(req, res, next);
 			return;
 		}
 		if (path.endsWith('.duckdb')) {

@@ -10,13 +10,15 @@ import { existsSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import sirv from 'sirv';
 import { buildCspHeader } from './csp-header';
-import { extractsMiddleware } from './serve-extracts';
+import { DEFAULT_DATA_DIR, extractsMiddleware } from './serve-extracts';
 
 export interface ServerOptions {
 	/** Folder of the built app (default build/). */
 	buildDir?: string;
 	/** Extracts folder served under /data (default extracts/sample). */
 	dataDir?: string;
+	/** Folder whose lookups/ answer /data/lookups/ when `dataDir` has none (default extracts/sample). */
+	lookupsFrom?: string;
 	host?: string;
 	/** 0 picks a free port. */
 	port?: number;
@@ -53,7 +55,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 			res.setHeader('Cache-Control', isImmutableAsset(pathname) ? IMMUTABLE : 'no-cache');
 		}
 	});
-	const data = extractsMiddleware(dataDir);
+	const data = extractsMiddleware(dataDir, { lookupsFrom: options.lookupsFrom ?? DEFAULT_DATA_DIR });
 	const contentSecurityPolicy = buildCspHeader(buildDir);
 	const server = createServer((req, res) => {
 		res.setHeader('Content-Security-Policy', contentSecurityPolicy);
