@@ -154,8 +154,14 @@ export const SOURCE_FORMATS: readonly SourceFormat[] = [
 		label: 'month-resolution incidents (generic)',
 		dataset: 'incidents',
 		columns: [
-			{ key: 'incident_id', header: 'incident_id', aliases: ['crime_id', 'id', 'reference', 'incident_number'], required: false },
-			{ key: 'month', header: 'month', aliases: ['period', 'year_month'], required: true },
+			{
+				key: 'incident_id',
+				header: 'incident_id',
+				aliases: ['crime_id', 'id', 'reference', 'incident_number', 'crime_reference', 'crime_ref', 'crime_reference_number', 'crime_number', 'crime_no'],
+				required: false
+			},
+			// A recorded crime's committed date or date-time (RMS exports) gives its month.
+			{ key: 'month', header: 'month', aliases: ['period', 'year_month', 'committed_date_time', 'committed_datetime', 'committed_date', 'date_committed', 'committed'], required: true },
 			{ key: 'category', header: 'category', aliases: ['crime_type', 'type', 'offence', 'classification'], required: true, requiredUnless: 'offence_code' },
 			{ key: 'longitude', header: 'longitude', aliases: ['lon', 'lng', 'long'], required: false },
 			{ key: 'latitude', header: 'latitude', aliases: ['lat'], required: false },
