@@ -7,6 +7,9 @@
 import type { QueryRunner } from '../runner';
 import { num } from '../shared/numbers';
 import { ident, literal } from '../ingest/sql';
+import type { DistrictsInfo } from '../ingest/extract-schema';
+import { BOUNDARY_RULE } from './locate';
+import type { BoundarySet } from './read';
 
 /** The reasons a record is in no area. */
 export const OUTSIDE_REASON = 'outside every area';
@@ -95,4 +98,56 @@ export async function recordsInNoArea(runner: QueryRunner, source: AreaPlacement
 		area_code: r.area_code === null ? null : String(r.area_code),
 		reason: r.reason as OutsideRecord['reason']
 	}));
+}
+
+/** Records in no area listed in the manifest per dataset and reason (every one of them is in OUTSIDE_AREAS_FILE). */
+export const OUTSIDE_LISTED = 20;
+/** Every record in no area, as CSV beside the manifest (builder) or kept with the imported source. */
+export const OUTSIDE_AREAS_FILE = 'outside-areas.csv';
+/** The columns of OUTSIDE_AREAS_FILE. */
+export const OUTSIDE_AREAS_COLUMNS = ['dataset', 'source_file', 'source_line', 'longitude', 'latitude', 'area_code', 'reason'] as const;
+
+/**
+ * The manifest's account of an area set (`districts_info`, analytics/ingest/extract-schema.ts),
+ * the same for the builder and the browser import: what the set is, the boundary rule, and per
+ * dataset with a `district_id` (incidents, events) the records in an area, outside every area and
+ * with no location (they add up to the records), the first OUTSIDE_LISTED of each reason, and
+ * every record in no area (`all`, for OUTSIDE_AREAS_FILE).
+ */
+export async function areaSetAccount(
+	runner: QueryRunner,
+	set: Pick<BoundarySet, 'format' | 'idField' | 'nameField' | 'crs' | 'areas' | 'features'>,
+	about: Pick<DistrictsInfo, 'label' | 'label_from' | 'file' | 'placed_by'>,
+	tables: Record<'incidents' | 'events', string>
+): Promise<{ info: DistrictsInfo; all: OutsideRecord[] }> {
+	const byCode = about.placed_by === 'lsoa-then-point';
+	const records: DistrictsInfo['records'] = {};
+	const reasons: DistrictsInfo['outside']['reasons'] = [];
+	const first: DistrictsInfo['outside']['first'] = [];
+	const all: OutsideRecord[] = [];
+	for (const dataset of ['incidents', 'events'] as const) {
+		const source: AreaPlacementSource = { dataset, table: tables[dataset], byCode };
+		const counts = await areaPlacementCounts(runner, source);
+		records[dataset] = counts;
+		if (counts.outside > 0) reasons.push({ dataset, reason: OUTSIDE_REASON, count: counts.outside });
+		if (counts.no_location > 0) reasons.push({ dataset, reason: NO_LOCATION_REASON, count: counts.no_location });
+		for (const reason of [OUTSIDE_REASON, NO_LOCATION_REASON] as const) first.push(...(await recordsInNoArea(runner, source, OUTSIDE_LISTED, reason)));
+		all.push(...(await recordsInNoArea(runner, source, null)));
+	}
+	const info: DistrictsInfo = {
+		label: about.label,
+		label_from: about.label_from,
+		file: about.file,
+		format: set.format,
+		id_field: set.idField,
+		name_field: set.nameField,
+		crs: set.crs,
+		areas: set.areas.length,
+		features: set.features,
+		rule: BOUNDARY_RULE,
+		placed_by: about.placed_by,
+		records,
+		outside: { reasons, first, listed_in: OUTSIDE_AREAS_FILE }
+	};
+	return { info, all };
 }

@@ -51,7 +51,7 @@ import { createNodeRunner, type NodeRunner } from './node-runner';
 import { locatePoints, readImd, readLsoaBoundaries, simplifyAndSelect, type LsoaFeature } from './areas';
 import { areaSetFileName, readAreaSet, type DistrictFeature } from './districts';
 import { areaSetNoun } from '../../analytics/explore/area-set';
-import { BOUNDARY_RULE, NO_LOCATION_REASON, OUTSIDE_REASON, areaPlacementCounts, recordsInNoArea, type AreaPlacementSource, type BoundarySet } from '../../analytics/boundaries';
+import { OUTSIDE_AREAS_COLUMNS, OUTSIDE_AREAS_FILE, OUTSIDE_REASON, areaSetAccount, type BoundarySet } from '../../analytics/boundaries';
 import { DEFAULT_FORCE_LOOKUPS, FORCE_LOOKUP_SOURCE, checkLookupFiles, forcePolygons, readLadChanges, type ForceLookupFiles, type ForcePolygons } from './force-area';
 import { toCsv } from '../../analytics/export/csv';
 import { aggregateSelectSql, writeExploreAggregates } from '../../analytics/explore/aggregates';
@@ -630,15 +630,12 @@ function areaSetLabel(set: BoundarySet, inputs: DistrictInputs): Pick<DistrictsI
 	return { label: 'Districts', label_from: 'default' };
 }
 
-/** Records in no area listed per dataset and reason in the manifest (all of them in OUTSIDE_AREAS_FILE). */
-const OUTSIDE_LISTED = 20;
 /** Every record in no area, beside the manifest. */
-export const OUTSIDE_AREAS_FILE = 'outside-areas.csv';
+export { OUTSIDE_AREAS_FILE };
 
 /**
- * The manifest's account of the area set: what it is, the boundary rule, and where the
- * records of each dataset with a district lie (analytics/boundaries/placement.ts); writes
- * every record in no area to OUTSIDE_AREAS_FILE.
+ * The manifest's account of the area set (analytics/boundaries/placement.ts areaSetAccount, as
+ * the browser import gives it); writes every record in no area to OUTSIDE_AREAS_FILE.
  */
 async function districtsReport(
 	runner: NodeRunner,
@@ -648,34 +645,10 @@ async function districtsReport(
 	written: Record<'incidents' | 'events', string>,
 	out: string
 ): Promise<DistrictsInfo> {
-	const sources: AreaPlacementSource[] = (['incidents', 'events'] as const).map((dataset) => ({ dataset, table: written[dataset], byCode: byLad }));
-	const records: DistrictsInfo['records'] = {};
-	const reasons: DistrictsInfo['outside']['reasons'] = [];
-	const first: DistrictsInfo['outside']['first'] = [];
-	const all: Awaited<ReturnType<typeof recordsInNoArea>> = [];
-	for (const source of sources) {
-		const counts = await areaPlacementCounts(runner, source);
-		records[source.dataset] = counts;
-		if (counts.outside > 0) reasons.push({ dataset: source.dataset, reason: OUTSIDE_REASON, count: counts.outside });
-		if (counts.no_location > 0) reasons.push({ dataset: source.dataset, reason: NO_LOCATION_REASON, count: counts.no_location });
-		for (const reason of [OUTSIDE_REASON, NO_LOCATION_REASON] as const) first.push(...(await recordsInNoArea(runner, source, OUTSIDE_LISTED, reason)));
-		all.push(...(await recordsInNoArea(runner, source, null)));
-	}
-	writeFileSync(join(out, OUTSIDE_AREAS_FILE), toCsv(all.map((r) => ({ ...r })), ['dataset', 'source_file', 'source_line', 'longitude', 'latitude', 'area_code', 'reason']));
-	return {
-		...areaSetLabel(set, inputs),
-		file: areaSetFileName(set.file),
-		format: set.format,
-		id_field: set.idField,
-		name_field: set.nameField,
-		crs: set.crs,
-		areas: set.areas.length,
-		features: set.features,
-		rule: BOUNDARY_RULE,
-		placed_by: byLad ? 'lsoa-then-point' : 'point',
-		records,
-		outside: { reasons, first, listed_in: OUTSIDE_AREAS_FILE }
-	};
+	const about = { ...areaSetLabel(set, inputs), file: areaSetFileName(set.file), placed_by: byLad ? ('lsoa-then-point' as const) : ('point' as const) };
+	const { info, all } = await areaSetAccount(runner, set, about, written);
+	writeFileSync(join(out, OUTSIDE_AREAS_FILE), toCsv(all.map((r) => ({ ...r })), [...OUTSIDE_AREAS_COLUMNS]));
+	return info;
 }
 
 /** The build log's lines about the area set: per dataset, inside + outside + no location = records. */

@@ -13,17 +13,7 @@
  */
 import { Float64, Int32, Table, Utf8, makeData, makeVector, tableToIPC, type Vector } from 'apache-arrow';
 import type { QueryRunner, Row } from '$analytics/runner';
-import {
-	BOUNDARY_RULE,
-	NO_LOCATION_REASON,
-	OUTSIDE_REASON,
-	areaMeasures,
-	areaPlacementCounts,
-	locatePoints,
-	recordsInNoArea,
-	type AreaPlacementSource,
-	type BoundarySet
-} from '$analytics/boundaries';
+import { OUTSIDE_AREAS_COLUMNS, OUTSIDE_AREAS_FILE, OUTSIDE_LISTED, areaMeasures, areaSetAccount, locatePoints, type BoundarySet } from '$analytics/boundaries';
 import type { DistrictsInfo } from '$analytics/ingest/extract-schema';
 import { toCsv } from '$analytics/export/csv';
 import { forceCells } from '$analytics/ingest/force-area';
@@ -39,10 +29,8 @@ export interface ImportAreas {
 	set: BoundarySet;
 }
 
-/** Records in no area listed in the manifest per dataset and reason, as the builder lists them (all in OUTSIDE_AREAS_FILE). */
-export const OUTSIDE_LISTED = 20;
-/** Every record in no area, beside the manifest: the builder's file name (scripts/lib/extracts.ts). */
-export const OUTSIDE_AREAS_FILE = 'outside-areas.csv';
+/** How many records in no area the manifest lists per dataset and reason, and the file listing them all (analytics/boundaries/placement.ts). */
+export { OUTSIDE_AREAS_FILE, OUTSIDE_LISTED };
 
 function utf8Vector(strings: readonly string[]): Vector {
 	const encoder = new TextEncoder();
@@ -174,48 +162,17 @@ export async function areaForceCellRows(engine: ImportEngine, areas: ImportAreas
 
 /**
  * The manifest's account of the area set (`districts_info`), as the builder writes it
- * (scripts/lib/extracts.ts districtsReport, analytics/boundaries/placement.ts): per dataset with a
- * `district_id` (incidents, events) the records in an area, outside every area and with no
- * location (they add up to the records), the first of those in no area, and every one of them
- * as CSV (OUTSIDE_AREAS_FILE). Records are placed by their point (an events area code naming an
- * area counts as located).
+ * (analytics/boundaries/placement.ts areaSetAccount), and every record in no area as CSV
+ * (OUTSIDE_AREAS_FILE). Records are placed by their point (an events area code naming an area
+ * counts as located).
  */
 export async function districtsReport(
 	runner: QueryRunner,
 	areas: ImportAreas,
 	records: Record<'incidents' | 'events', string>
 ): Promise<{ info: DistrictsInfo; csv: Uint8Array }> {
-	const sources: AreaPlacementSource[] = (['incidents', 'events'] as const).map((dataset) => ({ dataset, table: records[dataset], byCode: false }));
-	const counted: DistrictsInfo['records'] = {};
-	const reasons: DistrictsInfo['outside']['reasons'] = [];
-	const first: DistrictsInfo['outside']['first'] = [];
-	const all: Row[] = [];
-	for (const source of sources) {
-		const counts = await areaPlacementCounts(runner, source);
-		counted[source.dataset] = counts;
-		if (counts.outside > 0) reasons.push({ dataset: source.dataset, reason: OUTSIDE_REASON, count: counts.outside });
-		if (counts.no_location > 0) reasons.push({ dataset: source.dataset, reason: NO_LOCATION_REASON, count: counts.no_location });
-		for (const reason of [OUTSIDE_REASON, NO_LOCATION_REASON] as const) first.push(...(await recordsInNoArea(runner, source, OUTSIDE_LISTED, reason)));
-		all.push(...(await recordsInNoArea(runner, source, null)).map((r): Row => ({ ...r })));
-	}
-	const csv = new TextEncoder().encode(toCsv(all, ['dataset', 'source_file', 'source_line', 'longitude', 'latitude', 'area_code', 'reason']));
 	const { set } = areas;
-	return {
-		info: {
-			label: areas.label,
-			label_from: areas.labelFrom,
-			file: set.file,
-			format: set.format,
-			id_field: set.idField,
-			name_field: set.nameField,
-			crs: set.crs,
-			areas: set.areas.length,
-			features: set.features,
-			rule: BOUNDARY_RULE,
-			placed_by: 'point',
-			records: counted,
-			outside: { reasons, first, listed_in: OUTSIDE_AREAS_FILE }
-		},
-		csv
-	};
+	const { info, all } = await areaSetAccount(runner, set, { label: areas.label, label_from: areas.labelFrom, file: set.file, placed_by: 'point' }, records);
+	const csv = new TextEncoder().encode(toCsv(all.map((r): Row => ({ ...r })), [...OUTSIDE_AREAS_COLUMNS]));
+	return { info, csv };
 }
