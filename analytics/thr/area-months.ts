@@ -623,14 +623,15 @@ export interface MonthTotals {
 /**
  * {@link MonthTotals} from the pre-aggregate (one small GROUP BY over it); a record without an
  * area is told by its null `area_index` where the table has the keys (an integer column, cheaper
- * to scan than the codes), else by its null `lsoa_code`.
+ * to scan than the codes), else by its null `lsoa_code`; a record flagged outside the force area
+ * is counted as outside only, never again as without an area.
  */
 export async function monthTotals(runner: QueryRunner, last: number, forceFlag: boolean): Promise<MonthTotals> {
 	const place = (await hasColumn(runner, THR_AREA_MONTHS, 'area_index')) ? 'area_index' : 'lsoa_code';
 	const cols = await runner.columns(
 		`SELECT month_index AS m,
 			coalesce(sum(n) FILTER (WHERE ${forceFlag ? 'in_force_area = false' : 'false'}), 0)::DOUBLE AS outside,
-			coalesce(sum(n) FILTER (WHERE ${place} IS NULL), 0)::DOUBLE AS unplaced,
+			coalesce(sum(n) FILTER (WHERE ${place} IS NULL${forceFlag ? ' AND in_force_area IS NOT false' : ''}), 0)::DOUBLE AS unplaced,
 			coalesce(sum(n) FILTER (WHERE ${forceFlag ? 'in_force_area IS NOT false' : 'true'}), 0)::DOUBLE AS readable
 		FROM thr_area_months WHERE month_index <= ? GROUP BY 1 ORDER BY 1`,
 		[last]

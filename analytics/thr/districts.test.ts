@@ -92,6 +92,14 @@ describe('THR v3 over the Lancashire districts (a custom area set)', () => {
 		const [out] = await runner.rows<{ n: number }>('SELECT count(*)::INTEGER AS n FROM incidents WHERE in_force_area = false');
 		expect(Number(out.n)).toBe(1);
 		expect(result.scope.recordsOutside).toBe(1);
+		// Records with no location (no LSOA, so no district) in the 15 months the score reads are counted apart.
+		const M = monthIndex('2022-12');
+		const [left] = await runner.rows<{ unlocated: number }>(
+			`SELECT count(*) FILTER (WHERE lsoa_code IS NULL AND longitude IS NULL)::INTEGER AS unlocated
+			 FROM incidents WHERE month_index BETWEEN ? AND ?`,
+			[M - 14, M]
+		);
+		expect(result.scope.recordsUnplaced).toBe(Number(left.unlocated));
 		// Ranks follow the scores; the 12-month Harm of the districts adds up to every in-force record with a district.
 		const scores = result.areas.map((a) => a.score);
 		expect([...scores].sort((a, b) => b - a)).toEqual(scores);

@@ -189,6 +189,8 @@ function scopeOf(fetched: Fetched, m: number): ScoreScope {
 /**
  * Per assessment month, the records of `incidents` in the months the score reads (the longest
  * window) that it leaves out: located outside the force area, and with no area (no location).
+ * Each record is counted once: one flagged outside the force area is not also counted as without
+ * an area (a force area that is the source's own areas leaves such a record with no district too).
  */
 async function leftOutRecords(runner: QueryRunner, model: ThrModel, months: readonly number[], forceFlag: boolean, source: ThrSource): Promise<Map<number, { outside: number; unplaced: number }>> {
 	const area = ident(AREA_COLUMNS[model.scope.area_unit]);
@@ -199,7 +201,7 @@ async function leftOutRecords(runner: QueryRunner, model: ThrModel, months: read
 	const cols = await runner.columns(
 		`SELECT t.m AS m,
 			${records(forceFlag ? 'i.in_force_area = false' : 'false')} AS outside,
-			${records(`i.${area} IS NULL`)} AS unplaced
+			${records(`i.${area} IS NULL${forceFlag ? ' AND i.in_force_area IS NOT false' : ''}`)} AS unplaced
 		FROM (SELECT * FROM (VALUES ${months.map(() => '(CAST(? AS INTEGER))').join(', ')}) AS v(m)) t
 		LEFT JOIN ${source === THR_AREA_MONTHS ? THR_AREA_MONTHS : 'incidents'} i ON i.month_index BETWEEN t.m - ? AND t.m
 		GROUP BY t.m`,
