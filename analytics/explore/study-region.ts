@@ -23,6 +23,7 @@ import { readForceArea, type ForceArea } from '../force-area';
 import { ident } from '../ingest/sql';
 import type { QueryRunner } from '../runner';
 import { hasColumn, tableExists } from '../shared/catalog';
+import { areaSetNoun, DEFAULT_AREA_SET_LABEL } from './area-set';
 import type { CellLevel, ExploreDataset } from './filters';
 import { LEVEL_COLUMN } from './queries';
 
@@ -36,8 +37,32 @@ export interface StudyRegion {
 	declared: number;
 	/** True when an H3 level had no force cells and was padded with a ring of empty cells instead. */
 	padded: boolean;
-	/** How the region was made, in plain words, for the page. */
+	/** How the region was made, in plain words, for the page (the district level named "districts": see {@link regionBasis}). */
 	basis: string;
+	/**
+	 * District level only: how its areas were chosen, so the page can name them with the area
+	 * set's own label ({@link regionBasis}): the force area's own areas, the districts that are
+	 * its local authorities, or those holding records; `added` areas with records besides.
+	 */
+	districts?: { kind: 'force-area' | 'local-authorities' | 'records'; count: number; added: number };
+}
+
+/**
+ * {@link StudyRegion.basis} with the district level named by the area set's own label
+ * (analytics/explore/area-set.ts: "the force area's 983 neighbourhoods", "the wards holding
+ * records located in the force area"); other levels as they are.
+ */
+export function regionBasis(region: Pick<StudyRegion, 'basis' | 'districts'>, areaSet: string = DEFAULT_AREA_SET_LABEL): string {
+	const d = region.districts;
+	if (!d) return region.basis;
+	const count = d.count.toLocaleString('en-GB');
+	const text =
+		d.kind === 'force-area'
+			? `the force area's ${count} ${areaSetNoun(areaSet, d.count)}`
+			: d.kind === 'local-authorities'
+				? `the ${count} ${areaSetNoun(areaSet, d.count)} that are the force area's local authorities`
+				: `the ${areaSetNoun(areaSet)} holding records located in the force area`;
+	return d.added > 0 ? `${text}, and ${d.added.toLocaleString('en-GB')} more holding records located in it` : text;
 }
 
 const H3_RES: Partial<Record<CellLevel, number>> = { h3_7: 7, h3_8: 8, h3_9: 9 };
@@ -81,6 +106,7 @@ async function readStudyRegion(runner: QueryRunner, dataset: ExploreDataset, lev
 	}
 	const declared = new Set<string>();
 	let basis: string;
+	let districts: StudyRegion['districts'];
 	const res = H3_RES[level];
 	if (res !== undefined) {
 		if (await tableExists(runner, 'force_cells')) {
@@ -94,7 +120,7 @@ async function readStudyRegion(runner: QueryRunner, dataset: ExploreDataset, lev
 	} else {
 		if (forceArea.unit === 'district') {
 			for (const c of forceArea.areaCodes) declared.add(c);
-			basis = `the force area's ${declared.size.toLocaleString('en-GB')} districts`;
+			districts = { kind: 'force-area', count: declared.size, added: 0 };
 		} else {
 			// Districts that are the force area's local authorities (their id is the LAD code).
 			if (await tableExists(runner, 'districts')) {
@@ -103,11 +129,9 @@ async function readStudyRegion(runner: QueryRunner, dataset: ExploreDataset, lev
 				);
 				for (const r of rows) declared.add(String(r.id));
 			}
-			basis =
-				declared.size > 0
-					? `the ${declared.size.toLocaleString('en-GB')} districts that are the force area's local authorities`
-					: 'the districts holding records located in the force area';
+			districts = { kind: declared.size > 0 ? 'local-authorities' : 'records', count: declared.size, added: 0 };
 		}
+		basis = '';
 	}
 	// Cells holding records located inside the force area.
 	const withRecords = new Set<string>();
@@ -133,8 +157,11 @@ async function readStudyRegion(runner: QueryRunner, dataset: ExploreDataset, lev
 		padded = true;
 		for (const c of withRecords) if (isValidCell(c)) for (const d of gridDisk(c, 1)) ids.add(d);
 		basis = 'the hexagons holding records located in the force area and the ring of hexagons around them (the force area has no polygons to place hexagons by)';
+	} else if (districts) {
+		districts.added = added;
+		basis = regionBasis({ basis, districts });
 	} else if (added > 0) {
 		basis += `, and ${added.toLocaleString('en-GB')} more holding records located in it`;
 	}
-	return { level, forceArea, ids, declared: declared.size, padded, basis };
+	return { level, forceArea, ids, declared: declared.size, padded, basis, ...(districts ? { districts } : {}) };
 }
