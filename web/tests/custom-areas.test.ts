@@ -156,7 +156,7 @@ describe('custom areas: Lancashire districts as a level', () => {
 });
 
 describe('custom areas: the label comes from the manifest', () => {
-	it('a manifest naming its areas "Boroughs" shows "Boroughs" on the Map, Priorities and Forecast', async () => {
+	it('a manifest naming its areas "Boroughs" shows "Boroughs" on the Map (layer and study region), Priorities and Forecast', async () => {
 		const tab = await browser.newPage();
 		await tab.route(`**/${SOURCE}/manifest.json`, async (route) => {
 			const response = await route.fetch();
@@ -171,6 +171,10 @@ describe('custom areas: the label comes from the manifest', () => {
 			const options = await tab.locator('[data-testid="layer-select"] option').allTextContents();
 			expect(options).toContain('Boroughs');
 			expect(options).not.toContain('Districts');
+			// The study region is named by the label too: the 14 areas that are the force area's local authorities.
+			const note = (await tab.locator('[data-testid="force-area-note"]').textContent())!.replace(/\s+/g, ' ');
+			expect(note).toContain("The study region at this layer is the 14 boroughs that are the force area's local authorities");
+			expect(note).not.toMatch(/districts/i);
 			// The same source's pages, in the same tab (the manifest is read once per source opened).
 			await tab.goto(`${baseUrl}/priorities?source=${SOURCE}&unit=district&month=${MONTH}`);
 			await waitForApp(tab, 60_000);
