@@ -28,7 +28,7 @@ export const PAGE_REQUIREMENTS: readonly PageRequirement[] = [
 		paths: ['/priorities', '/area', '/compare', '/model'],
 		page: 'Threat, harm and risk scoring',
 		met: (rows) => rows('incidents') > 0,
-		needs: 'month-resolution incidents with LSOA codes, which the THR model scores area by area'
+		needs: 'month-resolution incidents placed in areas (LSOAs, or the source’s own areas from a boundary file), which the THR model scores area by area'
 	},
 	{
 		paths: ['/stop-search'],
