@@ -14,7 +14,7 @@ import { launchBrowser, waitForApp, type TestBrowser } from './browser';
 import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
 import { loadExtract } from '../../scripts/lib/load-input';
 import { harmAccuracy, type HarmAccuracy } from '../../analytics/hotspots';
-import type { ThrModel } from '../../analytics/thr';
+import { modelAtUnit, type ThrModel } from '../../analytics/thr';
 import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
 import { demandPrediction, hotspotPredictions, type DemandPredictionRecord, type HotspotPredictionRecord } from '../lib/thr/other-predictions';
 // The published model (web/lib/thr/data.ts) is judged; v2 is shown beside it (web/lib/forecast/accuracy.ts).
@@ -227,6 +227,39 @@ describe('the other shipped sources', () => {
 		for (const e of lancashire.evaluations) for (const m of e.mean) expect(shown[e.method][String(m.areaShare)].share).toBeCloseTo(m.hitRate!, 9);
 		expect((await page.locator('[data-testid="harm-statement"]').textContent())!.trim()).toBe(lancashire.statement);
 		expect(await page.locator('[data-testid="harm-table"] caption').textContent()).toContain('(the data starts too late for 12)');
+	});
+
+	it('Lancashire: the same check over its own area set (the 14 districts), named by its label, as natively', async () => {
+		const other = await createNodeRunner();
+		let districts: HarmAccuracy;
+		try {
+			await loadExtract(other, join(dataRoot, 'lancashire-asb'));
+			districts = (await harmAccuracy(other, {
+				models: [
+					{ model: modelAtUnit(thrV3 as unknown as ThrModel, 'district'), weights },
+					{ model: modelAtUnit(thrV2 as unknown as ThrModel, 'district'), weights }
+				],
+				months: 12,
+				level: 'district'
+			}))!;
+		} finally {
+			other.close();
+		}
+		expect(districts.region).toMatchObject({ areas: 14, forceArea: 'Lancashire' });
+		expect(districts.testMonths).toHaveLength(11);
+		await page.goto(`${baseUrl}/accuracy?source=lancashire-asb`);
+		const section = page.locator('[data-testid="district-harm-accuracy"][data-state="ready"]');
+		await section.waitFor({ timeout: 180_000 });
+		expect(await section.getAttribute('data-unit')).toBe('district');
+		expect(await section.locator('h2').textContent()).toContain('over the districts');
+		expect(await page.locator('[data-testid="district-harm-region"]').getAttribute('data-areas')).toBe('14');
+		expect(await page.locator('[data-testid="district-harm-region"]').textContent()).toContain('14 districts');
+		const shown = await shownFigures('district-harm-table');
+		for (const e of districts.evaluations) for (const m of e.mean) expect(shown[e.method][String(m.areaShare)].share).toBeCloseTo(m.hitRate!, 9);
+		expect((await page.locator('[data-testid="district-harm-statement"]').textContent())!.trim()).toBe(districts.statement);
+		// The LSOA check is still there, unchanged, beside it.
+		await page.locator('[data-testid="harm-accuracy"][data-state="ready"]').waitFor({ timeout: 180_000 });
+		expect(await page.locator('[data-testid="harm-region"]').getAttribute('data-areas')).toBe('941');
 	});
 
 	it('Chicago (timestamped incidents, no street records): says no month can be held back', async () => {

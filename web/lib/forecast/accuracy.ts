@@ -5,10 +5,10 @@
  * comparison, with the four simple baselines.
  */
 import { harmAccuracy, type AccuracyModel, type HarmAccuracy } from '$analytics/hotspots';
-import type { ThrModel } from '$analytics/thr';
+import { modelAtUnit, type ThrModel } from '$analytics/thr';
 import type { Database } from '$lib/db/duckdb';
 import { cached } from '$lib/db/query.svelte';
-import { THR_MODEL } from '$lib/thr/data';
+import { THR_MODEL, type ThrUnit } from '$lib/thr/data';
 import thrV3 from '$models/thr/thr-v3.json';
 import thrV2 from '$models/thr/thr-v2.json';
 
@@ -25,14 +25,16 @@ export function accuracyModels(weights: Database['harmModel']): AccuracyModel[] 
 }
 
 /**
- * The harm accuracy of the loaded data: null when it has fewer than two months of street data.
+ * The harm accuracy of the loaded data, ranking LSOAs or the source's own area set (`unit`): null
+ * when it has fewer than two months of street data.
  * One computation per database, kept in its cache (web/lib/db/query.svelte.ts; a failure is not
  * kept, so a retry runs it again).
  */
-export function harmAccuracyFor(db: Database): Promise<HarmAccuracy | null> {
-	return cached(db, 'accuracy:harm', () => {
+export function harmAccuracyFor(db: Database, unit: ThrUnit = 'lsoa'): Promise<HarmAccuracy | null> {
+	return cached(db, unit === 'lsoa' ? 'accuracy:harm' : `accuracy:harm:${unit}`, () => {
 		const start = performance.now();
-		const p = harmAccuracy(db.runner, { models: accuracyModels(db.harmModel), months: ACCURACY_MONTHS });
+		const models = accuracyModels(db.harmModel).map((m) => ({ ...m, model: modelAtUnit(m.model, unit) }));
+		const p = harmAccuracy(db.runner, { models, months: ACCURACY_MONTHS, level: unit });
 		// One measure per computation, so a test can tell a reuse from a second run.
 		void p.then(() => performance.measure('accuracy:harm-computed', { start, end: performance.now() }), () => {});
 		return p;
