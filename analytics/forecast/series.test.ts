@@ -180,7 +180,7 @@ describe('monthlyPanel', () => {
 
 	it('refuses an area level the table does not have', async () => {
 		await expect(monthlyPanel(runner, { table: 'events', level: 'lsoa', lastMonth: '2019-03' })).rejects.toThrow(
-			'events has no lsoa column; choose one of area_code, h3_r7, h3_r8, h3_r9'
+			'events has no lsoa column; choose one of area_code, district, h3_r7, h3_r8, h3_r9'
 		);
 	});
 });

@@ -150,10 +150,9 @@ export type MonthlyTable = 'incidents' | 'events' | 'stop_search';
 const AREA_COLUMNS: Record<MonthlyTable, Partial<Record<AreaLevel, string>>> = {
 	incidents: { lsoa: 'lsoa_code', district: 'district_id', h3_r7: 'h3_r7', h3_r8: 'h3_r8', h3_r9: 'h3_r9' },
 	events: { area_code: 'area_code', district: 'district_id', h3_r7: 'h3_r7', h3_r8: 'h3_r8', h3_r9: 'h3_r9' },
-	stop_search: { lsoa: 'lsoa_code', district: 'district_id', h3_r7: 'h3_r7', h3_r8: 'h3_r8', h3_r9: 'h3_r9' }
+	stop_search: { lsoa: 'lsoa_code', h3_r7: 'h3_r7', h3_r8: 'h3_r8', h3_r9: 'h3_r9' }
 };
 
-/** The column holding `level` in `table`; throws a RangeError naming the choices when it has none. */
 /**
  * `table` checked against the tables a monthly or windowed query may read, for interpolation as
  * an identifier (a value typed MonthlyTable may still arrive from untyped input at run time).
@@ -163,6 +162,7 @@ export function monthlyTable(table: MonthlyTable): MonthlyTable {
 	return table;
 }
 
+/** The column holding `level` in `table`; throws a RangeError naming the choices when it has none. */
 export function areaColumn(table: MonthlyTable, level: AreaLevel): string {
 	const col = AREA_COLUMNS[table]?.[level];
 	if (!col) throw new RangeError(`${table} has no ${level} column; choose one of ${Object.keys(AREA_COLUMNS[table] ?? {}).join(', ')}`);
