@@ -39,9 +39,11 @@ let browser: TestBrowser;
 let page: Page;
 let tmp: string;
 let path: string;
-/** Rows written with their real coordinates; the two moved outside the grid are `broken`. */
+/** Rows written with their real coordinates; the two moved outside the grid, and the repeated crime references, are `broken` (rejected). */
 let rows: Row[] = [];
 const broken = new Map<number, { easting: string; northing: string; reason: RegExp; column: string }>();
+/** Each written line's Crime reference, trimmed. */
+const ids = new Map<number, string>();
 
 beforeAll(async () => {
 	tmp = mkdtempSync(join(tmpdir(), 'clearsight-crs-e2e-'));
@@ -67,7 +69,18 @@ beforeAll(async () => {
 		}
 		out.push([c[at('Crime ID')], c[at('Month')], c[at('Crime type')], e, n, c[at('Location')]].join(','));
 		rows.push({ line, month: c[at('Month')], lon, lat });
+		ids.set(line, c[at('Crime ID')].trim());
 	});
+	// "Crime reference" is read as the incident ID: a reference repeated among the rows that pass
+	// the row rules is rejected after its first line (worked here, in file order).
+	const seen = new Map<string, number>();
+	for (const { line } of rows) {
+		const id = ids.get(line)!;
+		if (broken.has(line) || id === '') continue;
+		const first = seen.get(id);
+		if (first === undefined) seen.set(id, line);
+		else broken.set(line, { easting: '', northing: '', reason: new RegExp(`^duplicate incident ID: already at ${FILE.replace('.', '\\.')} line ${first} \\(the first is kept\\)$`), column: 'Crime reference' });
+	}
 	path = join(tmp, FILE);
 	writeFileSync(path, `${out.join('\n')}\n`);
 	browser = await launchBrowser();
