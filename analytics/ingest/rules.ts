@@ -4,7 +4,7 @@
  * the order below is the order a person would fix things in. Rules are data, so the browser
  * import and the command line apply exactly the same ones.
  */
-import { ident, literal, literalList } from './sql';
+import { ident, literal, literalList, tryStrptimeSql } from './sql';
 import { POLICE_UK_CATEGORIES, STOP_SEARCH_TYPES, type SourceKind } from './sources';
 
 export interface Rule {
@@ -44,7 +44,7 @@ export const TIMESTAMP_FORMATS = [
 /** SQL parsing the generic timestamp text (offset or Z removed) to a local wall-clock TIMESTAMP. */
 export function genericTimestampSql(column: string): string {
 	const text = `regexp_replace(trim(${ident(column)}), '(\\.[0-9]+)?(Z|[+-][0-9]{2}:?[0-9]{2})$', '')`;
-	return `try_strptime(${text}, [${TIMESTAMP_FORMATS.map(literal).join(', ')}])`;
+	return tryStrptimeSql(text, TIMESTAMP_FORMATS);
 }
 
 /**
@@ -66,7 +66,7 @@ export const MONTH_PATTERN = '(19|20)[0-9]{2}-(0[1-9]|1[0-2])';
 export function monthOfDateSql(column: string): string {
 	const trimmed = `trim(${ident(column)})`;
 	const text = `regexp_replace(${trimmed}, '(\\.[0-9]+)?(Z|[+-][0-9]{2}:?[0-9]{2})$', '')`;
-	return `CASE WHEN regexp_full_match(${trimmed}, '[0-9]{4}-[0-9]{2}') THEN ${trimmed} ELSE strftime(try_strptime(${text}, [${MONTH_DATE_FORMATS.map(literal).join(', ')}]), '%Y-%m') END`;
+	return `CASE WHEN regexp_full_match(${trimmed}, '[0-9]{4}-[0-9]{2}') THEN ${trimmed} ELSE strftime(${tryStrptimeSql(text, MONTH_DATE_FORMATS)}, '%Y-%m') END`;
 }
 
 function coordinateRules(ukOnly = true): Rule[] {
@@ -165,7 +165,7 @@ export const RULES: Record<SourceKind, readonly Rule[]> = {
 		{
 			key: 'date',
 			reason: 'date does not exist in the calendar (e.g. 30 February or hour 25)',
-			broken: `try_strptime(substr(trim(${c('date')}), 1, 19), '%Y-%m-%dT%H:%M:%S') IS NULL`
+			broken: `${tryStrptimeSql(`substr(trim(${c('date')}), 1, 19)`, ['%Y-%m-%dT%H:%M:%S'])} IS NULL`
 		},
 		...coordinateRules(),
 		booleanRule('part_of_a_policing_operation', 'Part of a policing operation'),

@@ -20,3 +20,19 @@ export function literal(value: string): string {
 export function literalList(values: readonly string[]): string {
 	return `(${values.map(literal).join(', ')})`;
 }
+
+const STRPTIME_SENTINEL = '|';
+
+/**
+ * `try_strptime` of a text over one or more formats (the first that parses wins), with a sentinel
+ * character appended to the text and to every format. DuckDB's parser compares a format's literal
+ * characters (the `:` before `%S`) without checking the end of the text, so a text shorter than its
+ * format is read past its last byte; when those bytes end a memory page the process crashes (seen
+ * with `2019-04-01 12:00` against `%Y-%m-%d %H:%M:%S`). With the sentinel every comparison stops at
+ * it. What parses is unchanged: the sentinel is the last character of both, and text after a
+ * complete match was already refused.
+ */
+export function tryStrptimeSql(text: string, formats: readonly string[]): string {
+	const marked = formats.map((f) => literal(`${f}${STRPTIME_SENTINEL}`));
+	return `try_strptime((${text}) || ${literal(STRPTIME_SENTINEL)}, ${marked.length === 1 ? marked[0] : `[${marked.join(', ')}]`})`;
+}

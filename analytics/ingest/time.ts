@@ -4,6 +4,7 @@
  * directive 2000/84/EC): it starts at 01:00 UTC on the last Sunday of March and ends at
  * 01:00 UTC on the last Sunday of October. Tested against the platform's own time-zone data.
  */
+import { tryStrptimeSql } from './sql';
 
 /** SQL for the instant summer time starts (TIMESTAMP, UTC) in the year of `utc`. */
 function lastSundayAt1Utc(utc: string, month: 3 | 10): string {
@@ -35,7 +36,7 @@ export function hourOfWeekSql(local: string): string {
  * are dropped. NULL when the text does not parse.
  */
 export function isoWithOffsetToUtcSql(text: string): string {
-	const wall = `try_strptime(substr(${text}, 1, 19), '%Y-%m-%dT%H:%M:%S')`;
+	const wall = tryStrptimeSql(`substr(${text}, 1, 19)`, ['%Y-%m-%dT%H:%M:%S']);
 	const tail = `regexp_extract(${text}, '(Z|[+-][0-9]{2}:[0-9]{2})$')`;
 	const minutes = `CASE WHEN ${tail} IN ('Z', '') THEN 0 ELSE (CASE WHEN substr(${tail}, 1, 1) = '-' THEN -1 ELSE 1 END) * (CAST(substr(${tail}, 2, 2) AS INTEGER) * 60 + CAST(substr(${tail}, 5, 2) AS INTEGER)) END`;
 	return `(${wall} - to_minutes(CAST(${minutes} AS BIGINT)))`;
