@@ -18,4 +18,4 @@ export {
 export { ID_PROPERTIES, NAME_PROPERTIES, detectIdField, detectNameField, fieldCandidates, labelFromField, type FieldCandidate } from './fields';
 export { COORDINATE_DECIMALS, EARTH_RADIUS_KM, areaMeasures, dedupeRing, dissolveParts, polygonsOf, roundPosition, windForD3 } from './geometry';
 export { BOUNDARY_RULE, BOUNDARY_TOLERANCE_DEGREES, locatePoints, onBoundary, type LocatableArea } from './locate';
-export { NO_LOCATION_REASON, OUTSIDE_AREAS_COLUMNS, OUTSIDE_AREAS_FILE, OUTSIDE_LISTED, OUTSIDE_REASON, areaPlacementCounts, areaSetAccount, recordsInNoArea, type AreaPlacementCounts, type AreaPlacementSource, type OutsideRecord } from './placement';
+export { NO_LOCATION_REASON, OUTSIDE_AREAS_COLUMNS, OUTSIDE_AREAS_FILE, OUTSIDE_LISTED, OUTSIDE_REASON, areaPlacementCounts, SWAP_CHECKED, areaSetAccount, recordsInNoArea, swappedAxesCheck, swappedAxesMessage, type AreaPlacementCounts, type SwappedAxesFinding, type AreaPlacementSource, type OutsideRecord } from './placement';

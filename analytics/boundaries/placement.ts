@@ -8,7 +8,9 @@ import type { QueryRunner } from '../runner';
 import { num } from '../shared/numbers';
 import { ident, literal } from '../ingest/sql';
 import type { DistrictsInfo } from '../ingest/extract-schema';
-import { BOUNDARY_RULE } from './locate';
+import { tableExists } from '../shared/catalog';
+import { createInverseTransform, createPointTransform, type ResolvedCrs } from '../ingest/crs';
+import { BOUNDARY_RULE, locatePoints, type LocatableArea } from './locate';
 import type { BoundarySet } from './read';
 
 /** The reasons a record is in no area. */
@@ -100,6 +102,95 @@ export async function recordsInNoArea(runner: QueryRunner, source: AreaPlacement
 	}));
 }
 
+/**
+ * A file whose two coordinate columns look exchanged (eastings in the northing column, latitudes
+ * in the longitude column): most of its located records fall outside every area, yet most of
+ * those would fall inside one with the two columns read the other way round. Reported, never
+ * acted on: the records stay where the file puts them.
+ */
+export type SwappedAxesFinding = NonNullable<DistrictsInfo['swapped_axes']>[number];
+
+/** At most this many outside records per file are tried with the columns exchanged. */
+export const SWAP_CHECKED = 20_000;
+
+/**
+ * Files of `source` whose coordinate columns look exchanged (SwappedAxesFinding): more than
+ * half of the file's located records outside every area and, of those tried with x and y
+ * exchanged (re-read in the file's own system, so an exchanged easting is converted as a
+ * northing), more than half inside an area. Only records with a point count (a record placed
+ * by its LSOA is inside whatever its point says). Files whose system `crsOf` does not know, and files with no located record, are skipped.
+ */
+export async function swappedAxesCheck(
+	runner: QueryRunner,
+	source: AreaPlacementSource,
+	areas: ReadonlyArray<LocatableArea>,
+	crsOf: (file: string) => ResolvedCrs | undefined
+): Promise<SwappedAxesFinding[]> {
+	if (areas.length === 0) return [];
+	const files = await runner.rows<{ source_file: string; located: number; outside: number }>(
+		`SELECT source_file, count(longitude) AS located, count(longitude) FILTER (WHERE district_id IS NULL) AS outside
+		 FROM ${relation(source.table)} GROUP BY source_file ORDER BY source_file`
+	);
+	const headers = (await tableExists(runner, 'ingest_headers'))
+		? await runner.rows<{ source_file: string; key: string; header: string }>(
+				`SELECT source_file, key, header FROM ingest_headers WHERE key IN ('longitude', 'latitude')`
+			)
+		: [];
+	const findings: SwappedAxesFinding[] = [];
+	for (const f of files) {
+		const located = num(f.located);
+		const outside = num(f.outside);
+		const crs = crsOf(String(f.source_file));
+		if (!crs || located === 0 || outside * 2 <= located) continue;
+		const points = await runner.rows<{ longitude: number; latitude: number }>(
+			`SELECT longitude, latitude FROM ${relation(source.table)}
+			 WHERE source_file = ? AND longitude IS NOT NULL AND district_id IS NULL ORDER BY source_line LIMIT ?`,
+			[f.source_file, SWAP_CHECKED]
+		);
+		const back = createInverseTransform(crs);
+		const forward = createPointTransform(crs);
+		const swapped = points.map((p) => {
+			const [x, y] = back([num(p.longitude), num(p.latitude)]);
+			const r = forward(y, x);
+			return r.ok ? { lon: r.lon, lat: r.lat } : { lon: Number.NaN, lat: Number.NaN };
+		});
+		const insideIfSwapped = locatePoints(swapped, areas).filter((c) => c !== null).length;
+		if (insideIfSwapped * 2 <= points.length) continue;
+		const header = (key: string) => headers.find((h) => h.source_file === f.source_file && h.key === key)?.header ?? key;
+		findings.push({
+			dataset: source.dataset,
+			file: String(f.source_file),
+			crs: crs.label,
+			x_column: header('longitude'),
+			y_column: header('latitude'),
+			located,
+			outside,
+			checked: points.length,
+			inside_if_swapped: insideIfSwapped
+		});
+	}
+	return findings;
+}
+
+const COUNT = new Intl.NumberFormat('en-GB');
+
+/**
+ * A finding in words, with the fix, e.g. "crimes.csv (incidents, British National Grid): 1,000
+ * of 1,000 located records are outside every area, but 998 of the 1,000 tried would be inside
+ * one with the columns exchanged. "Easting" and "Northing" look swapped: if so, read them the
+ * other way round (--columns x=Northing,y=Easting, or exchange them in the mapping step).
+ * Nothing was swapped."
+ */
+export function swappedAxesMessage(f: SwappedAxesFinding): string {
+	const n = (v: number) => COUNT.format(v);
+	return (
+		`${f.file} (${f.dataset}, ${f.crs}): ${n(f.outside)} of ${n(f.located)} located records are outside every area, ` +
+		`but ${n(f.inside_if_swapped)} of the ${n(f.checked)} tried would be inside one with the two coordinate columns exchanged. ` +
+		`"${f.x_column}" and "${f.y_column}" look swapped: if so, read them the other way round ` +
+		`(--columns x=${f.y_column},y=${f.x_column}, or exchange them in the mapping step). Nothing was swapped.`
+	);
+}
+
 /** Records in no area listed in the manifest per dataset and reason (every one of them is in OUTSIDE_AREAS_FILE). */
 export const OUTSIDE_LISTED = 20;
 /** Every record in no area, as CSV beside the manifest (builder) or kept with the imported source. */
@@ -118,15 +209,19 @@ export async function areaSetAccount(
 	runner: QueryRunner,
 	set: Pick<BoundarySet, 'format' | 'idField' | 'nameField' | 'crs' | 'areas' | 'features'>,
 	about: Pick<DistrictsInfo, 'label' | 'label_from' | 'file' | 'placed_by'>,
-	tables: Record<'incidents' | 'events', string>
+	tables: Record<'incidents' | 'events', string>,
+	/** Each input file's coordinate system, to check for exchanged coordinate columns (swappedAxesCheck); no check without it. */
+	crsOf?: (file: string) => ResolvedCrs | undefined
 ): Promise<{ info: DistrictsInfo; all: OutsideRecord[] }> {
 	const byCode = about.placed_by === 'lsoa-then-point';
 	const records: DistrictsInfo['records'] = {};
 	const reasons: DistrictsInfo['outside']['reasons'] = [];
 	const first: DistrictsInfo['outside']['first'] = [];
 	const all: OutsideRecord[] = [];
+	const swapped: SwappedAxesFinding[] = [];
 	for (const dataset of ['incidents', 'events'] as const) {
 		const source: AreaPlacementSource = { dataset, table: tables[dataset], byCode };
+		if (crsOf) swapped.push(...(await swappedAxesCheck(runner, source, set.areas, crsOf)));
 		const counts = await areaPlacementCounts(runner, source);
 		records[dataset] = counts;
 		if (counts.outside > 0) reasons.push({ dataset, reason: OUTSIDE_REASON, count: counts.outside });
@@ -147,7 +242,8 @@ export async function areaSetAccount(
 		rule: BOUNDARY_RULE,
 		placed_by: about.placed_by,
 		records,
-		outside: { reasons, first, listed_in: OUTSIDE_AREAS_FILE }
+		outside: { reasons, first, listed_in: OUTSIDE_AREAS_FILE },
+		...(swapped.length > 0 ? { swapped_axes: swapped } : {})
 	};
 	return { info, all };
 }

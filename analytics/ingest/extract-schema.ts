@@ -455,6 +455,29 @@ export interface DistrictsInfo {
 		/** File beside the manifest listing every record in no area (CSV), or null when not written (the browser import). */
 		listed_in: string | null;
 	};
+	/**
+	 * Files whose two coordinate columns look exchanged (analytics/boundaries/placement.ts
+	 * swappedAxesCheck): most located records outside every area, most of those inside one with
+	 * the columns exchanged. Reported only (the records are not moved); absent when none.
+	 */
+	swapped_axes?: Array<{
+		dataset: 'incidents' | 'events';
+		/** The input file, as `source_file` names it. */
+		file: string;
+		/** The file's coordinate system, e.g. "British National Grid". */
+		crs: string;
+		/** The file's columns read as x (easting, longitude) and y (northing, latitude), as named in the file. */
+		x_column: string;
+		y_column: string;
+		/** The file's records placed by their point. */
+		located: number;
+		/** Of those, the records outside every area. */
+		outside: number;
+		/** Outside records tried with the columns exchanged: all of them, or the first SWAP_CHECKED in line order. */
+		checked: number;
+		/** Of those tried, the records an area would hold with the columns exchanged. */
+		inside_if_swapped: number;
+	}>;
 }
 
 /** The manifest's account of offence codes (analytics/ingest/offence-codes.ts). */

@@ -46,12 +46,12 @@ import { stageInputs } from './staging';
 import { resolveFileMappings, type FileMappingSpec } from './file-mapping';
 import { PARTITIONS_DIR, cacheFingerprint } from './partitions';
 import { inputCrs } from './input-crs';
-import { crsReport, type FileCrs } from '../../analytics/ingest/crs';
+import { crsReport, type FileCrs, type ResolvedCrs } from '../../analytics/ingest/crs';
 import { createNodeRunner, type NodeRunner } from './node-runner';
 import { locatePoints, readImd, readLsoaBoundaries, simplifyAndSelect, type LsoaFeature } from './areas';
 import { areaSetFileName, readAreaSet, type DistrictFeature } from './districts';
 import { areaSetNoun } from '../../analytics/explore/area-set';
-import { OUTSIDE_AREAS_COLUMNS, OUTSIDE_AREAS_FILE, OUTSIDE_REASON, areaSetAccount, type BoundarySet } from '../../analytics/boundaries';
+import { OUTSIDE_AREAS_COLUMNS, OUTSIDE_AREAS_FILE, OUTSIDE_REASON, areaSetAccount, swappedAxesMessage, type BoundarySet } from '../../analytics/boundaries';
 import { DEFAULT_FORCE_LOOKUPS, FORCE_LOOKUP_SOURCE, checkLookupFiles, forcePolygons, readLadChanges, type ForceLookupFiles, type ForcePolygons } from './force-area';
 import { toCsv } from '../../analytics/export/csv';
 import { aggregateSelectSql, writeExploreAggregates } from '../../analytics/explore/aggregates';
@@ -554,7 +554,8 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 		} else {
 			datasets.push(await writeDataset(runner, options.out, 'districts', `(SELECT * FROM district_rows WHERE false)`));
 		}
-		const districtsInfo = areaSet ? await districtsReport(runner, areaSet, options.districts!, byLad, written, options.out) : undefined;
+		const crsOf = (name: string) => fileCrs[files.findIndex((f) => f.name === name)]?.crs;
+		const districtsInfo = areaSet ? await districtsReport(runner, areaSet, options.districts!, byLad, written, options.out, crsOf) : undefined;
 		if (districtsInfo) for (const line of districtsLines(districtsInfo)) log(`  ${line}`);
 		datasets.push(baseEntry('quarantine'));
 		lap('other datasets, force area report');
@@ -643,10 +644,11 @@ async function districtsReport(
 	inputs: DistrictInputs,
 	byLad: boolean,
 	written: Record<'incidents' | 'events', string>,
-	out: string
+	out: string,
+	crsOf: (file: string) => ResolvedCrs | undefined
 ): Promise<DistrictsInfo> {
 	const about = { ...areaSetLabel(set, inputs), file: areaSetFileName(set.file), placed_by: byLad ? ('lsoa-then-point' as const) : ('point' as const) };
-	const { info, all } = await areaSetAccount(runner, set, about, written);
+	const { info, all } = await areaSetAccount(runner, set, about, written, crsOf);
 	writeFileSync(join(out, OUTSIDE_AREAS_FILE), toCsv(all.map((r) => ({ ...r })), [...OUTSIDE_AREAS_COLUMNS]));
 	return info;
 }
@@ -662,6 +664,7 @@ export function districtsLines(info: DistrictsInfo): string[] {
 	for (const r of outside.slice(0, 5)) lines.push(`  outside every area: ${r.dataset} ${r.source_file} line ${r.source_line} (${r.longitude}, ${r.latitude})`);
 	const total = info.outside.reasons.reduce((n, r) => n + r.count, 0);
 	if (total > 0) lines.push(`  every record in no area: ${info.outside.listed_in}`);
+	for (const f of info.swapped_axes ?? []) lines.push(`  coordinate columns look exchanged: ${swappedAxesMessage(f)}`);
 	return lines;
 }
 

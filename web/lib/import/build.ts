@@ -340,7 +340,7 @@ export async function importFiles(
 	}
 	await writeExploreAggregates((name: AggregateName, from) => write(name, from), records);
 	// Where the records lie against the user's areas (manifest districts_info; every record in no area as CSV).
-	const placed = areas ? await districtsReport(runner, areas, records) : null;
+	const placed = areas ? await districtsReport(runner, areas, records, (file) => crsOf.get(file)?.crs) : null;
 	if (placed) out.set(placed.info.outside.listed_in!, placed.csv);
 	// The start-up summary: the Overview drawn while the database starts (summary.ts).
 	const summary = await importSummary(runner, records, datasets, helpers.sha256);

@@ -15,6 +15,7 @@ import { Float64, Int32, Table, Utf8, makeData, makeVector, tableToIPC, type Vec
 import type { QueryRunner, Row } from '$analytics/runner';
 import { OUTSIDE_AREAS_COLUMNS, OUTSIDE_AREAS_FILE, OUTSIDE_LISTED, areaMeasures, areaSetAccount, locatePoints, type BoundarySet } from '$analytics/boundaries';
 import type { DistrictsInfo } from '$analytics/ingest/extract-schema';
+import type { ResolvedCrs } from '$analytics/ingest/crs';
 import { toCsv } from '$analytics/export/csv';
 import { forceCells } from '$analytics/ingest/force-area';
 import type { ImportEngine } from './build';
@@ -169,10 +170,12 @@ export async function areaForceCellRows(engine: ImportEngine, areas: ImportAreas
 export async function districtsReport(
 	runner: QueryRunner,
 	areas: ImportAreas,
-	records: Record<'incidents' | 'events', string>
+	records: Record<'incidents' | 'events', string>,
+	/** Each file's coordinate system, to check for exchanged coordinate columns (analytics/boundaries swappedAxesCheck). */
+	crsOf?: (file: string) => ResolvedCrs | undefined
 ): Promise<{ info: DistrictsInfo; csv: Uint8Array }> {
 	const { set } = areas;
-	const { info, all } = await areaSetAccount(runner, set, { label: areas.label, label_from: areas.labelFrom, file: set.file, placed_by: 'point' }, records);
+	const { info, all } = await areaSetAccount(runner, set, { label: areas.label, label_from: areas.labelFrom, file: set.file, placed_by: 'point' }, records, crsOf);
 	const csv = new TextEncoder().encode(toCsv(all.map((r): Row => ({ ...r })), [...OUTSIDE_AREAS_COLUMNS]));
 	return { info, csv };
 }
