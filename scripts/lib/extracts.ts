@@ -40,7 +40,7 @@ import { loadOffenceCodes, offenceCodeLines, offenceCodeReport } from '../../ana
 import type { OffenceCodesInput } from './offence-codes-file';
 import { BASE_DATABASE_FILE, EXPLORE_POINTS_ON_DEMAND_ROWS, writeBaseDatabase, type BaseDatasetName } from './base-database';
 import { literal } from '../../analytics/ingest/sql';
-import { writeSummaryFile } from './summary-file';
+import { keepForSummary, openSummaryTables, writeSummaryFile } from './summary-file';
 import { displayNames, listInputs } from './input-files';
 import { stageInputs } from './staging';
 import { resolveFileMappings, type FileMappingSpec } from './file-mapping';
@@ -259,6 +259,7 @@ async function writeDataset(runner: NodeRunner, out: string, name: DatasetName, 
 	try {
 		const { bytes, rows } = await queryToArrow(runner, spec.columns, table);
 		writeFileSync(join(out, `${name}.arrow`), bytes);
+		await keepForSummary(runner, name, spec.columns, table);
 		const sha256 = createHash('sha256').update(bytes).digest('hex');
 		return await datasetEntry(runner, { name, columns: spec.columns, source: table, rows, bytes: bytes.byteLength, sha256 });
 	} finally {
@@ -464,6 +465,7 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 		log(`  located ${points} distinct points (H3 r${H3_RESOLUTIONS.join('/')}${boundaries ? ', LSOA' : ''}${districts ? ', district' : ''}${polygons.polygons.length > 0 ? ', force area' : ''})`);
 
 		mkdirSync(options.out, { recursive: true });
+		await openSummaryTables(runner);
 		const datasets: ExtractManifest['datasets'] = [];
 		// Each typed table joined to its points' cells (and, for stop and search, the LSOA); unsorted:
 		// writeBaseDatabase sorts the rows it writes, and the counts and pre-aggregates need no order.
@@ -564,7 +566,6 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 		datasets.push(smallPoints ? await writeDataset(runner, options.out, 'explore_points', smallPoints) : baseEntry('explore_points'));
 		if (smallPoints) await runner.exec(`DROP TABLE ${smallPoints}`);
 		datasets.push(...(await writeExploreAggregates((name, from) => writeDataset(runner, options.out, name, from), written, ['explore_hours', 'thr_area_months'])));
-		await runner.exec(`DETACH built_base`);
 		lap('explore pre-aggregates');
 		const quarantineRows = await runner.rows(
 			`SELECT q.source_file, q.source_kind, q.source_line, q.column_name, q.reason, q.raw FROM ingest_quarantine q JOIN ingest_files f USING (source_file) ORDER BY f.file_seq, q.source_line NULLS FIRST`
@@ -572,7 +573,8 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 		writeFileSync(join(options.out, 'quarantine.csv'), toCsv(quarantineRows, ['source_file', 'source_kind', 'source_line', 'column_name', 'reason', 'raw']));
 		// What the Overview and the Map page draw while the browser's database starts (summary-file.ts).
 		lap('quarantine.csv');
-		const summary = await writeSummaryFile(options.out, datasets);
+		const summary = await writeSummaryFile(runner, { out: options.out, datasets, base: 'built_base' });
+		await runner.exec(`DETACH built_base`);
 		lap('summary.json');
 
 		const sources: SourceReport[] = [];
