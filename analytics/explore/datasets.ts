@@ -42,9 +42,10 @@ export async function ensureAggregates(runner: QueryRunner): Promise<boolean> {
 
 /**
  * Datasets with records in the aggregates, their period, categories and cell levels (the
- * aggregates are made first if the extract lacks them, see ensureAggregates).
+ * aggregates are made first if the extract lacks them, see ensureAggregates), labelled by
+ * `labels` (filters.ts datasetLabels of the source; police.uk's labels by default).
  */
-export async function exploreDatasets(runner: QueryRunner): Promise<DatasetSummary[]> {
+export async function exploreDatasets(runner: QueryRunner, labels: Readonly<Record<ExploreDataset, string>> = DATASET_LABELS): Promise<DatasetSummary[]> {
 	await ensureAggregates(runner);
 	const summary = await runner.rows<{
 		dataset: string; records: number; first: number; last: number; h7: number; h8: number; h9: number; lsoa: number; district: number;
@@ -69,7 +70,7 @@ export async function exploreDatasets(runner: QueryRunner): Promise<DatasetSumma
 		return [
 			{
 				dataset,
-				label: DATASET_LABELS[dataset],
+				label: labels[dataset],
 				records: num(s.records),
 				firstMonth: monthKey(num(s.first)),
 				lastMonth: monthKey(num(s.last)),

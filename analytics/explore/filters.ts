@@ -45,11 +45,40 @@ export const MEASURES: readonly Measure[] = ['count', 'harm', 'rate', 'thr', 'ch
 /** The URL parameter names this module reads and writes; everything else is left alone. */
 export const EXPLORE_PARAMS = ['ds', 'from', 'to', 'cat', 'area', 'bbox', 'measure', 'layer', 'compare'] as const;
 
-export const DATASET_LABELS: Record<ExploreDataset, string> = {
+/** The datasets' labels for police.uk data (and any source whose files do not say what they are): see datasetLabels. */
+export const DATASET_LABELS: Readonly<Record<ExploreDataset, string>> = {
 	incidents: 'Street crime and ASB',
 	stop_search: 'Stop and search',
 	events: 'Timestamped incidents'
 };
+
+/** What a source's file says it is (manifest sources[]: its kind and, for a force's own export, `export`). */
+export interface LabelledSource {
+	kind: string;
+	export?: 'cad' | 'rms';
+	accepted?: number;
+}
+
+/**
+ * The datasets' labels for a source, by what its files say they are (manifest `sources[].export`,
+ * from the file's header: analytics/ingest exportKindOfHeaders): `incidents` fed only by RMS
+ * exports are "Recorded crimes (RMS export)", `events` fed only by CAD exports "Calls for service
+ * (CAD export)"; fed by both an export and other files, both are named. Otherwise (police.uk
+ * downloads, open-data feeds, a source without `sources`) DATASET_LABELS. Files that gave no
+ * records (`accepted` 0) do not count.
+ */
+export function datasetLabels(sources?: readonly LabelledSource[] | null): Record<ExploreDataset, string> {
+	const feeding = (kinds: readonly string[]) => (sources ?? []).filter((s) => kinds.includes(s.kind) && (s.accepted ?? 1) > 0);
+	const label = (files: LabelledSource[], role: 'cad' | 'rms', own: string, mixed: string, other: string) => {
+		const said = files.filter((f) => f.export === role).length;
+		return said === 0 ? other : said === files.length ? own : mixed;
+	};
+	return {
+		incidents: label(feeding(['street', 'month-incidents']), 'rms', 'Recorded crimes (RMS export)', 'Street crime and ASB, and recorded crimes (RMS export)', DATASET_LABELS.incidents),
+		stop_search: DATASET_LABELS.stop_search,
+		events: label(feeding(['events']), 'cad', 'Calls for service (CAD export)', 'Calls for service (CAD export) and timestamped incidents', DATASET_LABELS.events)
+	};
+}
 
 export const LEVEL_LABELS: Record<CellLevel | 'auto', string> = {
 	h3_7: 'H3 hexagons, resolution 7 (≈5 km²)',

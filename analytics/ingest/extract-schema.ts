@@ -518,6 +518,14 @@ export interface SourceReport {
 	 * Absent in extracts built before coordinate systems.
 	 */
 	crs?: SourceCrsReport;
+	/**
+	 * What the file says it is (analytics/ingest/pipeline.ts fileExports): 'cad', a calls file whose
+	 * header has a call type, grade or priority; 'rms', a crimes file whose header names an offence
+	 * code, a crime reference or a committed date. Absent when the header says neither (police.uk
+	 * downloads, open-data feeds). The pages label the datasets by it (analytics/explore/filters.ts
+	 * datasetLabels).
+	 */
+	export?: 'cad' | 'rms';
 }
 
 /** `CREATE TABLE` of a dataset with the contract's columns and no rows (identifiers from the contract only). */

@@ -10,7 +10,7 @@ import type { Param, QueryRunner } from '../runner';
 import type { Detection } from './detect';
 import { DELIMITERS } from './detect';
 import { RULES, DUPLICATE_RULE, genericTimestampSql, monthOfDateSql, ruleCaseSql } from './rules';
-import { SOURCE_FORMATS, sourceFormat, type SourceKind } from './sources';
+import { SOURCE_FORMATS, exportKindOfHeaders, sourceFormat, type ExportKind, type SourceKind } from './sources';
 import { ident, literal } from './sql';
 import { OFFENCE_CODE_KINDS, applyOffenceCodes, loadShippedOffenceCodes } from './offence-codes';
 import { hourOfWeekSql, isoWithOffsetToUtcSql, ukLocalTimeSql } from './time';
@@ -567,4 +567,29 @@ export async function fileAccounts(runner: QueryRunner): Promise<FileAccount[]> 
 			file_error: f.file_error
 		};
 	});
+}
+
+/**
+ * What each file says it is (sources.ts exportKindOfHeaders): a calls file ('events') whose
+ * header has a call type, grade or priority is a CAD export, a crimes file ('month-incidents')
+ * whose header names an offence code, a crime reference or a committed date an RMS export.
+ * Files whose header says neither (open-data feeds, derived tables), and police.uk downloads
+ * (their own kinds, whatever "Crime ID" suggests), are left out.
+ */
+export async function fileExports(runner: QueryRunner): Promise<Map<string, ExportKind>> {
+	const rows = await runner.rows<{ source_file: string; source_kind: string; header: string }>(
+		`SELECT f.source_file, f.source_kind, h.header FROM ingest_files f JOIN ingest_headers h USING (source_file) ORDER BY f.file_seq, h.col_idx`
+	);
+	const files = new Map<string, { kind: string; headers: string[] }>();
+	for (const r of rows) {
+		const f = files.get(r.source_file) ?? { kind: r.source_kind, headers: [] };
+		f.headers.push(r.header);
+		files.set(r.source_file, f);
+	}
+	const out = new Map<string, ExportKind>();
+	for (const [file, f] of files) {
+		const said = exportKindOfHeaders(f.headers);
+		if ((said === 'cad' && f.kind === 'events') || (said === 'rms' && f.kind === 'month-incidents')) out.set(file, said);
+	}
+	return out;
 }

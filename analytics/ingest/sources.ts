@@ -217,3 +217,25 @@ export function normaliseHeader(name: string): string {
 		.replace(/[^a-z0-9]+/g, '_')
 		.replace(/^_|_$/g, '');
 }
+
+/** Headers (normalised) that only a call log (CAD) has: a call type, a priority or response grade, time on task. */
+export const CALL_HEADERS: readonly string[] = ['call_type', 'incident_type', 'priority', 'grade', 'priority_grade', 'response_grade', 'call_grade', 'time_on_task', 'time_on_task_min', 'time_on_task_minutes'];
+
+/** What a force's own export is: calls for service from command and control (CAD), or recorded crimes from records management (RMS). */
+export type ExportKind = 'cad' | 'rms';
+
+/**
+ * What a file's header says it is: 'cad' when it has a call-type, grade, priority or
+ * time-on-task column (CALL_HEADERS); else 'rms' when it has an offence-code column (HO Code,
+ * `offence_code` and its aliases), a header naming a crime (Crime Reference, Crime Number …), a
+ * committed date or an "Offence" column; else null (a police.uk download, an open-data feed, a
+ * derived table: nothing in the header says).
+ */
+export function exportKindOfHeaders(fileColumns: readonly string[]): ExportKind | null {
+	const normalised = fileColumns.map(normaliseHeader);
+	if (normalised.some((n) => CALL_HEADERS.includes(n))) return 'cad';
+	const rms = SOURCE_FORMATS.find((f) => f.kind === 'month-incidents')?.columns ?? [];
+	const codeNames = rms.filter((c) => c.key === 'offence_code').flatMap((c) => [c.key, ...(c.aliases ?? [])]).map(normaliseHeader);
+	const crimeLike = (n: string) => codeNames.includes(n) || /^crime(_|$)/.test(n) || /(^|_)committed(_|$)/.test(n) || n === 'offence';
+	return normalised.some(crimeLike) ? 'rms' : null;
+}

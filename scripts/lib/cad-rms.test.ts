@@ -22,7 +22,8 @@ import { FileMappingError, parseFileMapping, patternMatches, readFileMapping, re
 import { col, readArrow, tempDirs } from './extract-test-utils';
 import { CAD_RMS_MAPPING as MAPPING, CAD_RMS_MONTHS as MONTHS, CAD_RMS_SAMPLE as SAMPLE, sampleRows as csvRows, toCsvText as csv, writeCadRms, type FixtureCall, type FixtureCrime } from './cad-rms-fixture';
 import { createAggregateTables } from '../../analytics/explore/aggregates';
-import { defaultFilters, type ExploreFilters } from '../../analytics/explore/filters';
+import { datasetLabels, defaultFilters, type ExploreFilters } from '../../analytics/explore/filters';
+import type { ExtractManifest } from '../../analytics/ingest/extract-schema';
 import { exploreDatasets, monthCategoryCounts } from '../../analytics/explore/queries';
 
 const TSX = 'node_modules/.bin/tsx';
@@ -70,6 +71,21 @@ describe('CAD calls and RMS crimes built into one source (--mapping)', () => {
 		const [e] = await runner.rows<{ n: number }>('SELECT count(*) AS n FROM events');
 		const [i] = await runner.rows<{ n: number }>('SELECT count(*) AS n FROM incidents');
 		expect([Number(e.n), Number(i.n)]).toEqual([calls.length, crimes.length]);
+	});
+
+	it('the datasets are labelled by what the files are: calls for service (CAD export), recorded crimes (RMS export)', async () => {
+		const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as ExtractManifest;
+		expect(manifest.sources.map((s) => [s.file, s.export])).toEqual([
+			['cad-calls-2019.csv', 'cad'],
+			['rms-crimes-2019.csv', 'rms']
+		]);
+		const labels = datasetLabels(manifest.sources);
+		expect(labels).toMatchObject({ incidents: 'Recorded crimes (RMS export)', events: 'Calls for service (CAD export)' });
+		const shown = await exploreDatasets(runner, labels);
+		expect(shown.map((d) => [d.dataset, d.label, d.records])).toEqual([
+			['incidents', 'Recorded crimes (RMS export)', crimes.length],
+			['events', 'Calls for service (CAD export)', calls.length]
+		]);
 	});
 
 	it("RMS date-times give the committed month (day first with slashes): each crime's month equals its source row's month", async () => {

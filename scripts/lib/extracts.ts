@@ -12,6 +12,7 @@ import {
 	EXTRACT_DATASETS,
 	SOURCE_FORMATS,
 	fileAccounts,
+	fileExports,
 	resetIngest,
 	createForceLookup,
 	csvColumns,
@@ -422,6 +423,7 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 		if (cache) log(`  months re-read: ${reread.join(', ') || 'none'}; from the cache (${PARTITIONS_DIR}): ${cached.length === 0 ? 'none' : `${cached.length} month${cached.length === 1 ? '' : 's'}`}`);
 		for (const format of SOURCE_FORMATS) await validateStaged(runner, format.kind);
 		const accounts = await fileAccounts(runner);
+		const exports = await fileExports(runner);
 		log(`  validated: ${lap('validate (cross-row rules, accounts)')}`);
 		// Offence codes matched while validating (analytics/ingest/offence-codes.ts): every unknown code with its count.
 		const offenceCodes = await offenceCodeReport(runner);
@@ -594,7 +596,8 @@ export async function buildExtracts(options: BuildOptions): Promise<BuildResult>
 				reasons: account.reasons,
 				file_error: account.file_error,
 				date_range: range[0].first ? { first: range[0].first, last: range[0].last! } : null,
-				crs: crsReport(fileCrs[files.indexOf(file)])
+				crs: crsReport(fileCrs[files.indexOf(file)]),
+				...(exports.has(file.name) ? { export: exports.get(file.name) } : {})
 			});
 		}
 		const totals = sources.reduce(

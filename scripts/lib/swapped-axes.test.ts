@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BNG_CODE } from '../../analytics/ingest/crs';
 import type { ExtractManifest } from '../../analytics/ingest/extract-schema';
+import { DATASET_LABELS, datasetLabels } from '../../analytics/explore/filters';
 import { parseBuildExtractsArgs } from '../build-extracts';
 import { buildExtracts, districtsLines, type BuildOptions } from './extracts';
 import { tempDirs } from './extract-test-utils';
@@ -84,5 +85,10 @@ describe('exchanged coordinate columns against the Lancashire districts', () => 
 			{ file: 'asb-degrees.csv', x_column: 'Longitude', y_column: 'Latitude', located: ROWS, outside: ROWS, checked: ROWS, inside_if_swapped: inside }
 		]);
 		expect(fixedWgs.districts_info!.swapped_axes).toBeUndefined();
+	});
+
+	it('a file whose header says neither CAD nor RMS (Month, Easting, Northing) keeps the police.uk labels', () => {
+		expect(swappedBng.sources.map((s) => s.export)).toEqual([undefined]);
+		expect(datasetLabels(swappedBng.sources)).toEqual(DATASET_LABELS);
 	});
 });

@@ -5,7 +5,7 @@
  */
 import { rangeWords, type MonthRange } from '$analytics/compare/periods';
 import { CATEGORY_LABEL } from '$analytics/explore/aggregates';
-import { DATASET_LABELS, type ExploreDataset } from '$analytics/explore/filters';
+import { datasetLabels, type ExploreDataset, type LabelledSource } from '$analytics/explore/filters';
 import { categoryLabel } from '$analytics/explore/time-views';
 
 /** The protective markings offered (Government Security Classifications); 'none' prints no line. */
@@ -42,9 +42,9 @@ export function categoriesText(dataset: ExploreDataset, chosen: readonly string[
 	return `${what}: ${chosen.map((c) => categoryLabel(c)).join(', ')}`;
 }
 
-/** "Street crime and ASB". */
-export function datasetText(dataset: ExploreDataset): string {
-	return DATASET_LABELS[dataset];
+/** "Street crime and ASB", or what the source's files say they are ("Recorded crimes (RMS export)": filters.ts datasetLabels). */
+export function datasetText(dataset: ExploreDataset, sources?: readonly LabelledSource[]): string {
+	return datasetLabels(sources)[dataset];
 }
 
 export interface AttributionEntry {

@@ -11,16 +11,12 @@ import { readForceArea, recordPlacement, type FlaggedTable, type ForceArea, type
 import type { ExtractManifest, ForceAreaReport } from '$analytics/ingest/extract-schema';
 import { ident } from '$analytics/ingest/sql';
 import { baseColumn } from '$analytics/explore/aggregates';
+import { datasetLabels } from '$analytics/explore/filters';
 import type { QueryRunner } from '$analytics/runner';
 import { withSource } from '../app/source-url';
 
 export const FLAGGED_TABLES: readonly FlaggedTable[] = ['incidents', 'stop_search', 'events'];
 
-export const FLAGGED_LABELS: Record<FlaggedTable, string> = {
-	incidents: 'Street crime and ASB',
-	stop_search: 'Stop and search',
-	events: 'Timestamped incidents'
-};
 
 /** How the force area was decided, in words (manifest.force_area.method). */
 export const METHOD_LABELS: Record<ForceAreaReport['method'], string> = {
@@ -50,11 +46,12 @@ export interface OutsideSummary {
 /** The force area and where each dataset's records lie (datasets without records are left out). */
 export async function outsideSummary(runner: QueryRunner, manifest: ExtractManifest): Promise<OutsideSummary> {
 	const forceArea = await readForceArea(runner);
+	const labels = datasetLabels(manifest.sources);
 	const placement: PlacementRow[] = [];
 	for (const dataset of FLAGGED_TABLES) {
 		const p = await recordPlacement(runner, dataset);
 		const total = p.inside + p.outside + p.unplaced;
-		if (total > 0) placement.push({ dataset, label: FLAGGED_LABELS[dataset], ...p, total });
+		if (total > 0) placement.push({ dataset, label: labels[dataset], ...p, total });
 	}
 	return { forceArea, report: manifest.force_area ?? null, placement };
 }

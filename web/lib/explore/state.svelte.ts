@@ -7,6 +7,7 @@
 import { goto } from '$app/navigation';
 import { page } from '$app/state';
 import {
+	datasetLabels,
 	mergeFiltersIntoUrl,
 	parseFilters,
 	filtersToUrl,
@@ -20,7 +21,7 @@ import { filterChangeStarted } from './timing';
 
 /** The source's datasets (the pre-aggregates are made first if it has none), once per database. */
 export function datasetsFor(db: Database): Promise<DatasetSummary[]> {
-	return cached(db, 'explore:datasets', () => exploreDatasets(db.runner));
+	return cached(db, 'explore:datasets', () => exploreDatasets(db.runner, datasetLabels(db.manifest.sources)));
 }
 
 export function availableOf(datasets: readonly DatasetSummary[]): ExploreAvailable {

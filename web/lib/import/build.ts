@@ -23,6 +23,7 @@ import {
 	SOURCE_FORMATS,
 	detectInput,
 	fileAccounts,
+	fileExports,
 	rejectWholeFile,
 	resetIngest,
 	scanText,
@@ -291,6 +292,7 @@ export async function importFiles(
 	report({ phase: 'validating', file: null });
 	for (const format of SOURCE_FORMATS) await validateStaged(runner, format.kind);
 	const accounts = await fileAccounts(runner);
+	const exports = await fileExports(runner);
 	// Offence codes matched while validating: the mapping used and every unknown code with its count.
 	const offenceCodes = await offenceCodeReport(runner);
 	for (const format of SOURCE_FORMATS) {
@@ -366,7 +368,8 @@ export async function importFiles(
 			reasons: account.reasons,
 			file_error: account.file_error,
 			date_range: range ? { first: range.first, last: range.last } : null,
-			crs: crsReport(crsOf.get(input.name) ?? defaultFileCrs())
+			crs: crsReport(crsOf.get(input.name) ?? defaultFileCrs()),
+			...(exports.has(input.name) ? { export: exports.get(input.name) } : {})
 		};
 	});
 	const totals = sources.reduce(

@@ -3,7 +3,7 @@
  * mapping of canonical fields to header names and any constants — exactly what the builder's
  * `--format`, `--columns` and `--constant` take, so a mapping can be carried to the command line.
  */
-import { PROJECTED_HEADERS, SOURCE_FORMATS, normaliseHeader, type ColumnConstants, type ColumnMapping } from '$analytics/ingest';
+import { PROJECTED_HEADERS, SOURCE_FORMATS, exportKindOfHeaders, normaliseHeader, type ColumnConstants, type ColumnMapping } from '$analytics/ingest';
 import { MAPPINGS_KEY } from './local-data';
 
 /** The generic formats a file can be mapped to. */
@@ -45,22 +45,15 @@ export function mappableFields(format: MappedFormat): Array<{ key: string; label
 		.map((c) => ({ key: c.key, label: FIELD_LABELS[c.key] ?? c.key, required: c.required }));
 }
 
-/** Headers (normalised) that only a call log (CAD) has: a call type, a priority or response grade. */
-const CALL_HEADERS = ['call_type', 'incident_type', 'priority', 'grade', 'priority_grade', 'response_grade', 'call_grade', 'time_on_task', 'time_on_task_min', 'time_on_task_minutes'];
-
 /**
  * The format a file the detection did not recognise is offered as first: recorded crimes (RMS,
  * 'month-incidents') when it looks like a crime extract — an offence-code column (HO Code …), a
  * header naming a crime (Crime Reference, Crime Number …) or a committed date — and has no
- * call-type or grade column; else calls (CAD, 'events'). The user can still change it.
+ * call-type or grade column (analytics/ingest exportKindOfHeaders); else calls (CAD, 'events').
+ * The user can still change it.
  */
 export function suggestFormat(fileColumns: readonly string[]): MappedFormat {
-	const normalised = fileColumns.map(normaliseHeader);
-	if (normalised.some((n) => CALL_HEADERS.includes(n))) return 'events';
-	const rms = SOURCE_FORMATS.find((f) => f.kind === 'month-incidents')?.columns ?? [];
-	const codeNames = rms.filter((c) => c.key === 'offence_code').flatMap((c) => [c.key, ...(c.aliases ?? [])]).map(normaliseHeader);
-	const crimeLike = (n: string) => codeNames.includes(n) || /^crime(_|$)/.test(n) || /(^|_)committed(_|$)/.test(n) || n === 'offence';
-	return normalised.some(crimeLike) ? 'month-incidents' : 'events';
+	return exportKindOfHeaders(fileColumns) === 'rms' ? 'month-incidents' : 'events';
 }
 
 /** The file columns a format's fields already match by name or alias (as detection matches them), to start the mapping from. */
