@@ -141,6 +141,27 @@ describe('modelCard with the measured accuracy on harm', () => {
 		expect(performance.results).toEqual(json.measured_accuracy.methods);
 	});
 
+	it('the same check over the source’s own areas: its own section, the JSON and the transparency record, with where it does not beat a baseline', () => {
+		const districts: HarmAccuracy = { ...accuracy, level: 'district', region: { basis: 'force area', areas: 14, forceArea: 'Lancashire', warnings: [] } };
+		const both = modelCard({ model: v3, weights, result: null, fairness: null, extract, accuracy, areaSetAccuracy: { label: 'Districts', accuracy: districts }, generatedAt: '2026-01-01T00:00:00.000Z' });
+		const md = both.markdown;
+		expect(md).toContain('## Accuracy over your own areas (districts): harm captured');
+		expect(md).toContain("The same check with the districts of the source's own boundary file as the areas ranked, each judged on the month after. Measured on 11 held-back months");
+		expect(md).toContain('Study region: the force area, Lancashire (14 districts)');
+		expect(md).toContain(`- Model performance over the districts: ${districts.statement}`);
+		// The LSOA section is unchanged beside it.
+		expect(md).toContain('Study region: the force area, Lancashire (941 areas)');
+		const json = JSON.parse(both.json);
+		expect(json.measured_accuracy_area_set.area_set).toBe('Districts');
+		expect(json.measured_accuracy_area_set.study_region.areas).toBe(14);
+		expect(json.measured_accuracy_area_set.methods).toEqual(json.measured_accuracy.methods);
+		const own = json.transparency_record.tier_2.tool_specification.model_performance_own_areas;
+		expect(own).toMatchObject({ areas: 'Districts', study_region: 'Lancashire', areas_ranked: 14, where_it_does_not_beat_baselines: districts.statement });
+		expect(own.results).toEqual(json.measured_accuracy_area_set.methods);
+		expect(JSON.parse(card.json).measured_accuracy_area_set).toBeNull();
+		expect(JSON.parse(card.json).transparency_record.tier_2.tool_specification.model_performance_own_areas).toBeNull();
+	});
+
 	it('without a measurement the card says so', () => {
 		const none = modelCard({ model: v3, weights, result: null, fairness: null, extract, accuracy: null, generatedAt: '2026-01-01T00:00:00.000Z' });
 		expect(JSON.parse(none.json).measured_accuracy).toBeNull();

@@ -21,6 +21,12 @@ export interface ModelCardInput {
 	extract: ExtractVersion | null;
 	/** Held-out accuracy of the ranking on harm (the published model judged); null when not measured. */
 	accuracy?: HarmAccuracy | null;
+	/**
+	 * The same check with the source's own area set as the areas ranked (the Accuracy page's second
+	 * section), with the set's label ("Districts", "Beats"); null or absent when the source has no
+	 * area set or it was not measured.
+	 */
+	areaSetAccuracy?: { label: string; accuracy: HarmAccuracy } | null;
 	/** When generated (ISO); passed in so the output is reproducible. */
 	generatedAt: string;
 	/** Stop and search by ethnic group over the force area and every month (analytics/stop-search); null or absent when the data has none. */
@@ -63,6 +69,8 @@ export interface ModelCardJson {
 	} | null;
 	/** Held-out accuracy on harm; null when not measured (fewer than two months of data). */
 	measured_accuracy: AccuracyRecord | null;
+	/** The same check over the source's own area set (`area_set`: its label); null without an area set or when not measured. */
+	measured_accuracy_area_set: (AccuracyRecord & { area_set: string }) | null;
 	/** Stop and search by ethnic group (rates per 1,000 Census 2021 residents, ratios against White, find and arrest rates, computed caveats); null without searches. */
 	measured_stop_search: Pick<DisproportionalityResult, 'scope' | 'period' | 'areaLabel' | 'rows' | 'notRecorded' | 'totalSearches' | 'denominator' | 'caveats'> | null;
 	/** The product's other predictions (hourly demand, hot spots) with the pages' verdicts against their simple baselines; null when not measured. */
@@ -101,7 +109,13 @@ function normalisationText(n: Normalisation): string {
  * A record with the fields of the ATRS tier 1 and the main tier 2 sections, filled from the model
  * file, and with `accuracy` the measured performance of the ranking (tier 2, tool specification).
  */
-export function transparencyRecord(model: ThrModel, weights: HarmWeightsModel, accuracy: AccuracyRecord | null = null, other: OtherPredictions | null = null) {
+export function transparencyRecord(
+	model: ThrModel,
+	weights: HarmWeightsModel,
+	accuracy: AccuracyRecord | null = null,
+	other: OtherPredictions | null = null,
+	areaSetAccuracy: (AccuracyRecord & { area_set: string }) | null = null
+) {
 	return {
 		standard: 'UK Algorithmic Transparency Recording Standard (style; not an official submission)',
 		tier_1: {
@@ -136,6 +150,18 @@ export function transparencyRecord(model: ThrModel, weights: HarmWeightsModel, a
 							study_region: accuracy.study_region.forceArea ?? 'areas with records (no force area declared)',
 							results: accuracy.methods,
 							where_it_does_not_beat_baselines: accuracy.where_it_does_not_beat_baselines
+						}
+					: null,
+				// The same check with the force's own areas ranked (the Accuracy page's second section).
+				model_performance_own_areas: areaSetAccuracy
+					? {
+							areas: areaSetAccuracy.area_set,
+							description: `${accuracy ? 'The same check' : areaSetAccuracy.measure} with the ${areaSetAccuracy.area_set.toLowerCase()} of the source's own boundary file as the areas ranked`,
+							test_months: areaSetAccuracy.test_months,
+							study_region: areaSetAccuracy.study_region.forceArea ?? 'areas with records (no force area declared)',
+							areas_ranked: areaSetAccuracy.study_region.areas,
+							results: areaSetAccuracy.methods,
+							where_it_does_not_beat_baselines: areaSetAccuracy.where_it_does_not_beat_baselines
 						}
 					: null
 			},
@@ -205,6 +231,8 @@ export function otherPredictionsRecord(o: OtherPredictions) {
 export function modelCard(input: ModelCardInput): { json: string; markdown: string } {
 	const { model, weights, result, fairness, extract, generatedAt } = input;
 	const accuracy = input.accuracy ? accuracyRecord(input.accuracy, extract) : null;
+	const own = input.areaSetAccuracy;
+	const areaSetAccuracy = own ? { area_set: own.label, ...accuracyRecord(own.accuracy, extract) } : null;
 	const ss = input.stopSearch ?? null;
 	const card: ModelCardJson = {
 		format: 'clearsight-model-card',
@@ -225,11 +253,12 @@ export function modelCard(input: ModelCardInput): { json: string; markdown: stri
 				}
 			: null,
 		measured_accuracy: accuracy,
+		measured_accuracy_area_set: areaSetAccuracy,
 		measured_stop_search: ss
 			? { scope: ss.scope, period: ss.period, areaLabel: ss.areaLabel, rows: ss.rows, notRecorded: ss.notRecorded, totalSearches: ss.totalSearches, denominator: ss.denominator, caveats: ss.caveats }
 			: null,
 		other_predictions: input.otherPredictions ?? null,
-		transparency_record: transparencyRecord(model, weights, accuracy, input.otherPredictions ?? null)
+		transparency_record: transparencyRecord(model, weights, accuracy, input.otherPredictions ?? null, areaSetAccuracy)
 	};
 	const md: string[] = [];
 	const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -279,21 +308,10 @@ export function modelCard(input: ModelCardInput): { json: string; markdown: stri
 			md.push('', ...m.fairness.notes.map((n) => `- ${n}`), '');
 		}
 	}
-	if (accuracy) {
-		const a = accuracy;
-		const months = a.test_months;
-		md.push(`## Accuracy on later months: harm captured`, '');
-		md.push(
-			`Measured on ${months.length} held-back month${months.length === 1 ? '' : 's'}, ${months[0]} to ${months.at(-1)}, each ranked from the data before it only. Extract: ${a.extract ? `built ${a.extract.builtAt}, fingerprint ${a.extract.fingerprint}` : 'unknown'}. Study region: ${a.study_region.forceArea ? `the force area, ${a.study_region.forceArea} (${a.study_region.areas} areas)` : `${a.study_region.areas} areas with records (no force area declared)`}; ${a.records_outside_force_area} street records located outside it never counted. Harm: ${a.harm.unit}, with the weights and exclusions of THR ${a.harm.weights_and_exclusions_of}.`,
-			''
-		);
-		const shares = a.methods[0]?.mean.map((m) => m.area_share) ?? [];
-		md.push(`| method | ${shares.map((s) => `top ${shareLabel(s)}: harm held | harm-PAI`).join(' | ')} |`, `|---|${shares.map(() => '---|---|').join('')}`);
-		const pct = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)}%`);
-		for (const m of a.methods) {
-			md.push(`| ${esc(m.label)}${m.baseline ? ' (baseline)' : m.method === a.judged ? ' (this model)' : ''} | ${m.mean.map((x) => `${pct(x.harm_share)} | ${x.harm_pai === null ? '—' : x.harm_pai.toFixed(2)}`).join(' | ')} |`);
-		}
-		md.push('', ...a.verdicts.map((v) => `- ${v}`), '', `**${a.where_it_does_not_beat_baselines}**`, '');
+	if (accuracy) md.push(...accuracyMarkdown(accuracy, '## Accuracy on later months: harm captured', 'areas', esc));
+	if (areaSetAccuracy) {
+		const many = areaSetAccuracy.area_set.toLowerCase();
+		md.push(...accuracyMarkdown(areaSetAccuracy, `## Accuracy over your own areas (${many}): harm captured`, many, esc, `The same check with the ${many} of the source's own boundary file as the areas ranked, each judged on the month after. `));
 	}
 	if (ss) {
 		const f = (v: number | null, d: number) => (v === null ? '—' : v.toFixed(d));
@@ -315,9 +333,32 @@ export function modelCard(input: ModelCardInput): { json: string; markdown: stri
 	if (card.other_predictions) md.push(...otherPredictionsMarkdown(card.other_predictions, esc));
 	const t = card.transparency_record;
 	md.push('## Transparency record (ATRS style)', '', `- Name: ${t.tier_1.name}`, `- Owner: ${t.tier_2.owner_and_responsibility.organisation}`, `- Contact: ${t.tier_1.contact}`, `- Human review: ${t.tier_2.decision_making_process.process_integration}`);
-	md.push(`- Model performance: ${accuracy ? accuracy.where_it_does_not_beat_baselines : 'not measured on this data (fewer than two months of street records).'}`, '');
+	md.push(`- Model performance: ${accuracy ? accuracy.where_it_does_not_beat_baselines : 'not measured on this data (fewer than two months of street records).'}`);
+	if (areaSetAccuracy) md.push(`- Model performance over the ${areaSetAccuracy.area_set.toLowerCase()}: ${areaSetAccuracy.where_it_does_not_beat_baselines}`);
+	md.push('');
 	md.push('## Changelog', '', ...model.changelog.map((c) => `- ${c.version} (${c.date}): ${c.change}`), '');
 	return { json: JSON.stringify(card, null, '\t') + '\n', markdown: md.join('\n') };
+}
+
+/**
+ * A measured accuracy in Markdown: months, extract, study region (`areas` names what was ranked),
+ * the methods × shares table, the verdicts and where the model does not beat a baseline.
+ */
+function accuracyMarkdown(a: AccuracyRecord, heading: string, areas: string, esc: (s: string) => string, lead = ''): string[] {
+	const md: string[] = [heading, ''];
+	const months = a.test_months;
+	md.push(
+		`${lead}Measured on ${months.length} held-back month${months.length === 1 ? '' : 's'}, ${months[0]} to ${months.at(-1)}, each ranked from the data before it only. Extract: ${a.extract ? `built ${a.extract.builtAt}, fingerprint ${a.extract.fingerprint}` : 'unknown'}. Study region: ${a.study_region.forceArea ? `the force area, ${a.study_region.forceArea} (${a.study_region.areas} ${areas})` : `${a.study_region.areas} ${areas} with records (no force area declared)`}; ${a.records_outside_force_area} street records located outside it never counted. Harm: ${a.harm.unit}, with the weights and exclusions of THR ${a.harm.weights_and_exclusions_of}.`,
+		''
+	);
+	const shares = a.methods[0]?.mean.map((m) => m.area_share) ?? [];
+	md.push(`| method | ${shares.map((s) => `top ${shareLabel(s)}: harm held | harm-PAI`).join(' | ')} |`, `|---|${shares.map(() => '---|---|').join('')}`);
+	const pct = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)}%`);
+	for (const m of a.methods) {
+		md.push(`| ${esc(m.label)}${m.baseline ? ' (baseline)' : m.method === a.judged ? ' (this model)' : ''} | ${m.mean.map((x) => `${pct(x.harm_share)} | ${x.harm_pai === null ? '—' : x.harm_pai.toFixed(2)}`).join(' | ')} |`);
+	}
+	md.push('', ...a.verdicts.map((v) => `- ${v}`), '', `**${a.where_it_does_not_beat_baselines}**`, '');
+	return md;
 }
 
 /** The card's section on the other predictions, in Markdown. */
