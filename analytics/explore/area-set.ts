@@ -6,6 +6,8 @@
  * its beats sees "Beats", never "Districts". Without a label: "Districts".
  */
 import { LEVEL_LABELS, type CellLevel } from './filters';
+import type { QueryRunner } from '../runner';
+import { tableExists } from '../shared/catalog';
 
 /** The label shown when the manifest records none. */
 export const DEFAULT_AREA_SET_LABEL = 'Districts';
@@ -47,4 +49,33 @@ export function areaSetNoun(label: string, count = 2): string {
 /** A map layer's label with the area set's own name for the district level. */
 export function levelLabel(level: CellLevel | 'auto', areaSet: string = DEFAULT_AREA_SET_LABEL): string {
 	return level === 'district' ? areaSet : LEVEL_LABELS[level];
+}
+
+/** The area levels a source's crime records (`incidents`) carry: LSOAs, its own area set, or neither (H3 cells only). */
+export interface RecordAreaLevels {
+	/** Some record has an LSOA code. */
+	lsoa: boolean;
+	/** Some record is in an area of the source's own area set (and the set has areas). */
+	district: boolean;
+}
+
+/**
+ * Which area levels the crime records carry, for the pages that score or forecast by area
+ * (Priorities, the area profile, Compare, the briefing, Forecast by area, the exceptions): a level
+ * is offered only when some record is placed in it. A force's own export located by coordinates
+ * only and placed in its own areas carries no LSOA codes: offer its areas (or H3 cells), not LSOAs.
+ */
+export async function recordAreaLevels(runner: QueryRunner): Promise<RecordAreaLevels> {
+	const [r] = await runner.rows<{ lsoa: boolean; district: boolean }>(`SELECT count(lsoa_code) > 0 AS lsoa, count(district_id) > 0 AS district FROM incidents`);
+	const areas = (await tableExists(runner, 'districts')) ? Number((await runner.rows<{ n: number }>('SELECT count(*) AS n FROM districts'))[0]?.n ?? 0) : 0;
+	return { lsoa: Boolean(r?.lsoa), district: Boolean(r?.district) && areas > 0 };
+}
+
+/**
+ * Why LSOAs are not offered, in one sentence, when the records carry no LSOA code; `label` is the
+ * area set's label when the records are placed in one (null without).
+ */
+export function noLsoaReason(label: string | null): string {
+	const instead = label ? `the ${areaSetNoun(label)} of the source's boundary file or the Map's H3 hexagons` : "the Map's H3 hexagons";
+	return `LSOAs are not offered: no record carries an LSOA code (the files gave none, and no LSOA boundaries were given to place the records by their coordinates), so the areas here are ${instead}.`;
 }

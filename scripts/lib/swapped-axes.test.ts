@@ -13,6 +13,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BNG_CODE } from '../../analytics/ingest/crs';
 import type { ExtractManifest } from '../../analytics/ingest/extract-schema';
 import { DATASET_LABELS, datasetLabels } from '../../analytics/explore/filters';
+import { noLsoaReason, recordAreaLevels } from '../../analytics/explore/area-set';
+import { createNodeRunner } from './node-runner';
+import { loadExtract } from './load-input';
 import { parseBuildExtractsArgs } from '../build-extracts';
 import { buildExtracts, districtsLines, type BuildOptions } from './extracts';
 import { tempDirs } from './extract-test-utils';
@@ -29,8 +32,13 @@ async function build(dir: string, file: string, extra: string[]): Promise<Extrac
 	]);
 	if (parsed === 'help' || parsed.sample) throw new Error('expected a build');
 	const { sample: _, ...options } = parsed;
-	return (await buildExtracts({ ...(options as BuildOptions), fingerprint: '' })).manifest;
+	const { manifest } = await buildExtracts({ ...(options as BuildOptions), fingerprint: '' });
+	built.set(manifest, out);
+	return manifest;
 }
+
+/** Each build's extract folder. */
+const built = new Map<ExtractManifest, string>();
 
 describe('exchanged coordinate columns against the Lancashire districts', () => {
 	let swappedBng: ExtractManifest;
@@ -85,6 +93,21 @@ describe('exchanged coordinate columns against the Lancashire districts', () => 
 			{ file: 'asb-degrees.csv', x_column: 'Longitude', y_column: 'Latitude', located: ROWS, outside: ROWS, checked: ROWS, inside_if_swapped: inside }
 		]);
 		expect(fixedWgs.districts_info!.swapped_axes).toBeUndefined();
+	});
+
+	it('records placed in the districts by their coordinates carry no LSOAs: only the districts are offered, and the pages say why', async () => {
+		const runner = await createNodeRunner();
+		try {
+			await loadExtract(runner, built.get(rightBng)!);
+			expect(await recordAreaLevels(runner)).toEqual({ lsoa: false, district: true });
+			const [n] = await runner.rows<{ lsoa: number; district: number }>('SELECT count(lsoa_code) AS lsoa, count(district_id) AS district FROM incidents');
+			expect([Number(n.lsoa), Number(n.district)]).toEqual([0, rightBng.districts_info!.records.incidents!.inside]);
+		} finally {
+			runner.close();
+		}
+		expect(noLsoaReason('Districts')).toBe(
+			"LSOAs are not offered: no record carries an LSOA code (the files gave none, and no LSOA boundaries were given to place the records by their coordinates), so the areas here are the districts of the source's boundary file or the Map's H3 hexagons."
+		);
 	});
 
 	it('a file whose header says neither CAD nor RMS (Month, Easting, Northing) keeps the police.uk labels', () => {

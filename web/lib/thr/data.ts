@@ -11,6 +11,7 @@ import type { Database } from '$lib/db/duckdb';
 import { cached } from '$lib/db/query.svelte';
 import { THR_AREA_MONTHS } from '$analytics/thr/area-months';
 import { tableExists } from '$analytics/shared/catalog';
+import { recordAreaLevels } from '$analytics/explore/area-set';
 
 /** The published model (models/thr/thr-v3.json); never modified (what-if works on copies). */
 export const THR_MODEL = thrModelFile as unknown as ThrModel;
@@ -34,17 +35,19 @@ export function modelFor(unit: ThrUnit): ThrModel {
  */
 export function thrUnits(db: Database): Promise<{ units: ThrUnit[]; preferred: ThrUnit }> {
 	return memo(db, 'units', async () => {
-		const [r] = await db.runner.rows<{ lsoa: boolean; district: boolean }>(
-			`SELECT count(lsoa_code) > 0 AS lsoa, count(district_id) > 0 AS district FROM incidents`
-		);
-		const hasDistricts = (await tableExists(db.runner, 'districts')) && Number((await db.runner.rows<{ n: number }>('SELECT count(*) AS n FROM districts'))[0]?.n ?? 0) > 0;
+		const carried = await recordAreaLevels(db.runner);
 		const units: ThrUnit[] = [];
-		if (r?.lsoa) units.push('lsoa');
-		if (r?.district && hasDistricts) units.push('district');
+		if (carried.lsoa) units.push('lsoa');
+		if (carried.district) units.push('district');
 		const forceUnit = db.manifest.force_area?.unit;
 		const preferred: ThrUnit = units.includes('district') && (forceUnit === 'district' || !units.includes('lsoa')) ? 'district' : 'lsoa';
 		return { units, preferred };
 	});
+}
+
+/** True when the records carry the source's own areas but no LSOAs (a force's export located by coordinates only): LSOAs are not offered. */
+export function onlyOwnAreas(offer: { units: readonly ThrUnit[] } | null | undefined): boolean {
+	return !!offer && offer.units.includes('district') && !offer.units.includes('lsoa');
 }
 
 /** The unit in the URL when this source has it, else the preferred one. */
