@@ -13,6 +13,7 @@ import { benjaminiHochberg } from '../clusters/gistar';
 import { comparePeriods, coverageOf, type Comparison, type CompareBasis, type MonthRange } from '../compare/periods';
 import type { ExploreDataset } from '../explore/filters';
 import { readForceArea } from '../force-area';
+import { recordAreaLevels } from '../explore/area-set';
 import { tableExists } from '../shared/catalog';
 import { monthIndex, monthKey } from '../shared/months';
 import { num } from '../shared/numbers';
@@ -270,13 +271,20 @@ export function reportPeriod(model: Pick<ExceptionModel, 'default_period_months'
  * When the period is not fully in the data, overlaps its baseline, or has fewer baseline years
  * than the model's minimum, nothing is tested and `notes` says why.
  */
+/** True when the crime records carry the source's own areas but no LSOA (analytics/explore/area-set recordAreaLevels). */
+async function onlyOwnAreaLevel(runner: QueryRunner): Promise<boolean> {
+	const carried = await recordAreaLevels(runner);
+	return carried.district && !carried.lsoa;
+}
+
 export async function exceptionReport(runner: QueryRunner, input: ExceptionInput): Promise<ExceptionReport> {
 	const { model, dataset, period } = input;
 	const basis = input.basis ?? model.baseline.basis;
 	const coverage = await datasetMonths(runner, dataset);
 	const comparison = comparePeriods(period, basis, coverage);
 	const force = await readForceArea(runner);
-	const level: ExceptionLevel = force ? force.unit : dataset === 'events' ? 'district' : 'lsoa';
+	// Crime records that carry no LSOA but are placed in the source's own areas (a force's export located by coordinates) are tested by those areas.
+	const level: ExceptionLevel = force ? force.unit : dataset === 'events' || (dataset === 'incidents' && (await onlyOwnAreaLevel(runner))) ? 'district' : 'lsoa';
 	const baselinePeriods = comparison.used.slice(-model.baseline.max_years).map(({ from, to }) => ({ from, to }));
 	const notes: string[] = [...comparison.notes];
 	const empty = (): ExceptionReport => ({

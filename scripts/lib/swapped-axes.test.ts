@@ -16,6 +16,10 @@ import { DATASET_LABELS, datasetLabels } from '../../analytics/explore/filters';
 import { noLsoaReason, recordAreaLevels } from '../../analytics/explore/area-set';
 import { createNodeRunner } from './node-runner';
 import { loadExtract } from './load-input';
+import { exceptionReport, type ExceptionModel } from '../../analytics/exceptions';
+import exceptionsFile from '../../models/exceptions/exceptions-v1.json';
+
+const exceptionsModel = exceptionsFile as unknown as ExceptionModel;
 import { parseBuildExtractsArgs } from '../build-extracts';
 import { buildExtracts, districtsLines, type BuildOptions } from './extracts';
 import { tempDirs } from './extract-test-utils';
@@ -102,6 +106,11 @@ describe('exchanged coordinate columns against the Lancashire districts', () => 
 			expect(await recordAreaLevels(runner)).toEqual({ lsoa: false, district: true });
 			const [n] = await runner.rows<{ lsoa: number; district: number }>('SELECT count(lsoa_code) AS lsoa, count(district_id) AS district FROM incidents');
 			expect([Number(n.lsoa), Number(n.district)]).toEqual([0, rightBng.districts_info!.records.incidents!.inside]);
+			// The exceptions are tested by the districts, not by (absent) LSOAs; this extract has no force area.
+			const month = rightBng.datasets.find((d) => d.name === 'incidents')!.date_range!.first.slice(0, 7);
+			const report = await exceptionReport(runner, { model: exceptionsModel, dataset: 'incidents', period: { from: month, to: month } });
+			expect(rightBng.force_area?.method ?? 'none').toBe('none');
+			expect(report.level).toBe('district');
 		} finally {
 			runner.close();
 		}
