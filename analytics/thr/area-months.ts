@@ -21,7 +21,6 @@ import { recordsCarrySubgroups } from '../models/harm-weights';
 import { monthIndex, monthKey } from '../shared/months';
 import type { HarmWeightInput, MonthlyPanel, MonthlyPanelOptions } from '../forecast/series';
 import type { FlatPanel } from '../forecast/area-harm';
-import type { Columns } from '../runner';
 import type { ThrModel } from './model';
 import { HARM_SCALE, windowSums } from './sql';
 
@@ -83,8 +82,8 @@ export async function hasAreaMonthKeys(runner: QueryRunner): Promise<boolean> {
 export async function thrSource(runner: QueryRunner, model: ThrModel, prefer: ThrSource | 'auto' = 'auto'): Promise<ThrSource> {
 	if (prefer === 'incidents') return 'incidents';
 	const usable = model.scope.area_unit === 'lsoa' && !model.components.some((c) => c.kind === 'repeat-location');
-	const present =
-		usable && (await tableExists(runner, THR_AREA_MONTHS)) && (await hasColumn(runner, THR_AREA_MONTHS, 'in_force_area')) && !(await recordsCarrySubgroups(runner));
+	// The three checks at once: each is a round trip to DuckDB-wasm's worker.
+	const present = usable && (await Promise.all([tableExists(runner, THR_AREA_MONTHS), hasColumn(runner, THR_AREA_MONTHS, 'in_force_area'), recordsCarrySubgroups(runner)])).every((ok, i) => (i === 2 ? !ok : ok));
 	if (prefer === THR_AREA_MONTHS && !present) throw new RangeError(`${THR_AREA_MONTHS} is not usable here (missing, or the model needs the base rows)`);
 	return present ? THR_AREA_MONTHS : 'incidents';
 }
@@ -275,6 +274,11 @@ function inCodeUnitOrder(grid: AreaMonthGrid): AreaMonthGrid {
 }
 
 const TWO_32 = 4_294_967_296;
+/** Category slots of {@link readAreaMonthGridByKeys}' packed integer (records × slots + slot): up to 1,023 categories, the last slot for none. */
+const KEY_SLOT_BITS = 10;
+const KEY_SLOTS = 1 << KEY_SLOT_BITS;
+/** Records a row may hold for the packed integer to stay below 2^31 (a row with more: the grid is grouped in SQL). */
+const KEY_RECORDS_BELOW = Math.floor(2 ** 31 / KEY_SLOTS) - 1;
 const TWO_53 = 2 ** 53;
 const TWO_64 = 2 ** 64;
 
@@ -295,12 +299,34 @@ const TWO_64 = 2 ** 64;
  */
 export async function readAreaMonthGridByKeys(runner: QueryRunner, { weights, first, last, forceAreaOnly }: AreaMonthGridRequest): Promise<AreaMonthGrid | null> {
 	const months = Math.max(0, last - first + 1);
-	const names = await runner.columns(
-		`SELECT area_index AS a, lsoa_code AS area, NULL::INTEGER AS c, NULL::VARCHAR AS category FROM (SELECT DISTINCT area_index, lsoa_code FROM ${THR_AREA_MONTHS} WHERE first_of_area AND month_index <= ?)
+	const force = forceAreaOnly ? 'AND in_force_area IS NOT false' : '';
+	// Each row keyed by its place in the grid's area-major blocks (area a, month first + t at
+	// a × months + t), so the sums below add straight into the grid; −1 where that passes 2^31.
+	// The category slot and the records share one integer, records × KEY_SLOTS + slot (the fewer
+	// bytes cross from the engine, the sooner the rows arrive; the records without a category in
+	// the last slot), −1 where that would not fit in 31 bits. Neither depends on the names, so
+	// both queries are sent at once: the names are converted while the engine scans for the rows.
+	const sql = `SELECT CASE WHEN area_index * CAST(? AS BIGINT) + (month_index - CAST(? AS INTEGER)) < ${2 ** 31} AND coalesce(category_index, 0) < ${KEY_SLOTS - 1}
+			THEN CAST(area_index * CAST(? AS BIGINT) + (month_index - CAST(? AS INTEGER)) AS INTEGER) ELSE -1 END AS cell,
+			CASE WHEN n >= 0 AND n < ${KEY_RECORDS_BELOW} THEN CAST(n * CAST(${KEY_SLOTS} AS BIGINT) + coalesce(category_index, ${KEY_SLOTS - 1}) AS INTEGER) ELSE -1 END AS cn
+		FROM ${THR_AREA_MONTHS} WHERE area_index IS NOT NULL AND month_index BETWEEN ? AND ? ${force}`;
+	const params = [months, first, months, first, first, last];
+	// Millions of rows: batch by batch as the engine hands them over where the runner can (no
+	// copy, no conversion per value), else as typed arrays, else as plain columns.
+	const rows: Promise<Array<Record<string, ArrayLike<number>>>> = runner.numberBatches
+		? runner.numberBatches(sql, params)
+		: runner.numbers
+			? runner.numbers(sql, params).then((c) => [c])
+			: runner.columns(sql, params).then((c) => [c as unknown as Record<string, ArrayLike<number>>]);
+	const [names, batches] = await Promise.all([
+		runner.columns(
+			`SELECT area_index AS a, lsoa_code AS area, NULL::INTEGER AS c, NULL::VARCHAR AS category FROM (SELECT DISTINCT area_index, lsoa_code FROM ${THR_AREA_MONTHS} WHERE first_of_area AND month_index <= ?)
 		UNION ALL
 		SELECT NULL, NULL, category_index, category FROM (SELECT DISTINCT category_index, category FROM ${THR_AREA_MONTHS} WHERE first_of_category AND month_index <= ?)`,
-		[last, last]
-	);
+			[last, last]
+		),
+		rows
+	]);
 	const areaNames: string[] = [];
 	const categoryNames: string[] = [];
 	const [ai, an, ci, cn] = [names.a, names.area, names.c, names.category] as [(number | null)[], (string | null)[], (number | null)[], (string | null)[]];
@@ -313,7 +339,9 @@ export async function readAreaMonthGridByKeys(runner: QueryRunner, { weights, fi
 	for (let i = 0; i < areaCount; i++) areaNames.push('');
 	for (let i = 0; i < categoryCount; i++) categoryNames.push('');
 	const named = new Uint8Array(areaCount);
-	const categoryNamed = new Uint8Array(categoryCount + 1).fill(1, categoryCount);
+	// Slots beyond the named categories stay unnamed (a row there is declined), the last (no category) named.
+	const categoryNamed = new Uint8Array(KEY_SLOTS);
+	categoryNamed[KEY_SLOTS - 1] = 1;
 	for (let r = 0; r < ai.length; r++) {
 		if (an[r] !== null && ai[r] !== null) {
 			areaNames[ai[r]!] = an[r]!;
@@ -325,8 +353,9 @@ export async function readAreaMonthGridByKeys(runner: QueryRunner, { weights, fi
 		}
 	}
 	// Each category's weight in millionths (as the SQL rounds it: half away from zero), and its
-	// square split into two exact parts; slot `categoryCount` is the records without a category.
-	const slots = categoryCount + 1;
+	// square split into two exact parts; the last slot is the records without a category.
+	if (categoryCount > KEY_SLOTS - 1) return null;
+	const slots = KEY_SLOTS;
 	const use = new Uint8Array(slots);
 	const micro = new Float64Array(slots);
 	const squareHigh = new Float64Array(slots);
@@ -352,29 +381,11 @@ export async function readAreaMonthGridByKeys(runner: QueryRunner, { weights, fi
 	}
 	const cells = areaCount * months;
 	if (cells >= 2 ** 31) return null;
-	const force = forceAreaOnly ? 'AND in_force_area IS NOT false' : '';
-	// Each row keyed by its place in the grid's area-major blocks (area a, month first + t at
-	// a × months + t), so the sums below add straight into the grid; an index beyond those named
-	// (a table not written by thrAreaMonthsSelectSql) gives cell −1.
-	// The category slot and the records share one integer, records × slots + slot (the fewer bytes
-	// cross from the engine, the sooner the rows arrive), −1 where that would not fit in 31 bits.
-	const below = Math.floor(2 ** 31 / slots) - 1;
-	if (below < 1) return null;
-	const sql = `SELECT CASE WHEN area_index < CAST(? AS INTEGER) AND coalesce(category_index, 0) < CAST(? AS INTEGER)
-			THEN CAST(area_index * CAST(? AS BIGINT) + (month_index - CAST(? AS INTEGER)) AS INTEGER) ELSE -1 END AS cell,
-			CASE WHEN n >= 0 AND n < CAST(? AS INTEGER) THEN CAST(n * CAST(? AS BIGINT) + coalesce(category_index, CAST(? AS INTEGER)) AS INTEGER) ELSE -1 END AS cn
-		FROM ${THR_AREA_MONTHS} WHERE area_index IS NOT NULL AND month_index BETWEEN ? AND ? ${force}`;
-	const params = [areaCount, Math.max(categoryCount, 1), months, first, below, slots, categoryCount, first, last];
-	// Millions of rows: batch by batch as the engine hands them over where the runner can (no
-	// copy, no conversion per value), else as typed arrays, else as plain columns.
-	const batches = runner.numberBatches
-		? await runner.numberBatches(sql, params)
-		: [runner.numbers ? await runner.numbers(sql, params) : ((await runner.columns(sql, params)) as unknown as Record<string, ArrayLike<number>>)];
 	// Four of the grid's measures are summed in place; Σ n × weight² as two exact parts, Σ n × its
 	// high 32 bits in `harm2` and Σ n × its low 32 bits beside it, joined below.
 	const sums: CellSums = { records: new Float64Array(cells), counted: new Float64Array(cells), harmMicro: new Float64Array(cells), high: new Float64Array(cells), low: new Float64Array(cells) };
 	const byCategory = { use, micro, squareHigh, squareLow, named: categoryNamed };
-	for (const batch of batches) if (!addRows(sums, byCategory, slots, batch.cell, batch.cn)) return null;
+	for (const batch of batches) if (!addRows(sums, byCategory, batch.cell, batch.cn)) return null;
 	const { records, counted, harmMicro, high: harm2, low } = sums;
 	// Every partial sum is at most the cell's records times the largest term: exact below 2^53.
 	let maxRecords = 0;
@@ -419,14 +430,13 @@ interface CellSums {
 }
 
 /**
- * Add one batch of keyed rows (grid cell; records × slots + category slot) into `sums`, each
+ * Add one batch of keyed rows (grid cell; records × KEY_SLOTS + category slot) into `sums`, each
  * category's weight applied by its slot; false for a row it cannot place (−1 in either, a
  * category not named).
  */
 function addRows(
 	sums: CellSums,
 	byCategory: { use: Uint8Array; micro: Float64Array; squareHigh: Float64Array; squareLow: Float64Array; named: Uint8Array },
-	slots: number,
 	cellOf: ArrayLike<number>,
 	packed: ArrayLike<number>
 ): boolean {
@@ -435,9 +445,10 @@ function addRows(
 	for (let r = 0; r < cellOf.length; r++) {
 		const i = cellOf[r];
 		const v = packed[r];
-		if (i < 0 || v < 0) return false;
-		const x = Math.floor(v / slots);
-		const c = v - x * slots;
+		if (i < 0 || i >= records.length || v < 0) return false;
+		// KEY_SLOTS is a power of two and v a non-negative 31-bit integer: a shift and a mask.
+		const x = v >>> KEY_SLOT_BITS;
+		const c = v & (KEY_SLOTS - 1);
 		if (!named[c]) return false;
 		records[i] += x;
 		if (use[c]) {
@@ -523,13 +534,16 @@ export function flatPanelFromGrid(grid: AreaMonthGrid, options: MonthlyPanelOpti
 	};
 }
 
+/** {@link sumsFromGrid}'s columns: componentSumsSql's, its sums as typed arrays. */
+export type GridSums = { month_index: number[]; area_id: string[] } & Record<string, ArrayLike<number> | number[] | string[]>;
+
 /**
  * componentSumsSql's result (same columns, rows, order and values) computed from a grid: per
  * assessment month (ascending) and area (sorted), each window's incidents and harm (millionths
  * added as integers, divided once). `scopeList`: every area of the declared region (zeros where
  * the grid has none), or null for the areas with a harm-counting record in the longest window.
  */
-export function sumsFromGrid(model: ThrModel, grid: AreaMonthGrid, months: readonly number[], scopeList: readonly string[] | null): Columns {
+export function sumsFromGrid(model: ThrModel, grid: AreaMonthGrid, months: readonly number[], scopeList: readonly string[] | null): GridSums {
 	const sums = windowSums(model);
 	const sorted = [...new Set(months)].sort((a, b) => a - b);
 	const M = grid.months;
@@ -571,25 +585,27 @@ export function sumsFromGrid(model: ThrModel, grid: AreaMonthGrid, months: reado
 		for (let i = 0; i < all.length; i++) if (sum[i] > 0) rows.push(i);
 		return rows;
 	});
-	// Columns grown by push: V8 makes `new Array(n)` of more than about 100,000 elements a slow
-	// dictionary. Each column is filled month by month from one tight loop over the month's rows.
-	const out: Columns = { month_index: [], area_id: [] };
-	const columns = sums.filter((x) => x.alias !== 'in_scope').map((x) => ({ x, values: (out[x.alias] = []) as number[], series: x.measure === 'harm' ? grid.harmMicro : grid.counted }));
+	// The month and area columns grown by push (V8 makes `new Array(n)` of more than about 100,000
+	// elements a slow dictionary); each sum column is one Float64Array, each month's window sums
+	// written straight into its stretch of it.
+	const total = perMonth.reduce((t, rows) => t + rows.length, 0);
+	const monthOf: number[] = [];
+	const areaOf: string[] = [];
+	const out: GridSums = { month_index: monthOf, area_id: areaOf };
+	const columns = sums.filter((x) => x.alias !== 'in_scope').map((x) => ({ x, values: (out[x.alias] = new Float64Array(total)), series: x.measure === 'harm' ? grid.harmMicro : grid.counted }));
+	let at = 0;
 	sorted.forEach((m, j) => {
 		const rows = perMonth[j];
-		const monthOf = out.month_index as number[];
-		const areaOf = out.area_id as string[];
 		for (let q = 0; q < rows.length; q++) {
 			const i = rows[q];
 			monthOf.push(m);
 			areaOf.push(i < 0 ? scopeList![q] : grid.areas[i]);
 		}
-		const sum = new Float64Array(rows.length);
 		for (const { x, values, series } of columns) {
 			const [lo, hi] = bounds(m, x.from, x.to);
-			windowInto(sum, series, totalsOf(series), rows, M, lo, hi, x.measure === 'harm' ? HARM_SCALE : 1);
-			for (let q = 0; q < sum.length; q++) values.push(sum[q]);
+			windowInto(values.subarray(at, at + rows.length), series, totalsOf(series), rows, M, lo, hi, x.measure === 'harm' ? HARM_SCALE : 1);
 		}
+		at += rows.length;
 	});
 	return out;
 }

@@ -355,6 +355,21 @@ describe('ties', () => {
 		expect(order.map((i) => ids[i])).toEqual(['b', 'a', 'c', 'd']);
 	});
 
+	it('areas listed in code order (as scorings list them) get the same order as the rule key by key, ties, −0 and negatives included (pure)', () => {
+		// The same pure case with the ids ascending, then 2,000 areas with many ties, against a
+		// comparator written here from the rule: score desc, harm desc, area id asc.
+		const small = rankOrder(thrV1(), { areaIds: ['a', 'b', 'c', 'd'], raw: [Float64Array.from([1, 9, 5, 5]), new Float64Array(4), new Float64Array(4)], scoreUnits: [200, 200, 100, 100] });
+		expect(small.map((i) => 'abcd'[i])).toEqual(['b', 'a', 'c', 'd']);
+		const n = 2000;
+		const ids = Array.from({ length: n }, (_, i) => `E0${String(i).padStart(7, '0')}`);
+		let seed = 7;
+		const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+		const harm = Float64Array.from({ length: n }, (_, i) => (i % 97 === 0 ? -0 : i % 89 === 0 ? -3.5 : Math.floor(next() * 20) / 4));
+		const units = Int32Array.from({ length: n }, () => Math.floor(next() * 30) * 1000);
+		const expected = ids.map((_, i) => i).sort((a, b) => units[b] - units[a] || harm[b] - harm[a] || (ids[a] < ids[b] ? -1 : 1));
+		expect(rankOrder(thrV1(), { areaIds: ids, raw: [harm, new Float64Array(n), new Float64Array(n)], scoreUnits: units })).toEqual(expected);
+	});
+
 	it('monthLabel is the inverse of monthIndex', () => {
 		expect(monthLabel(2019 * 12 + 5)).toBe('2019-06');
 	});

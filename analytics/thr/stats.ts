@@ -52,6 +52,17 @@ let radixCounts = new Uint32Array(RADIX + 1);
  * otherwise the sign bit set). Equal values end up adjacent.
  */
 function ascendingOrder(values: ArrayLike<number>): Uint32Array {
+	return stableOrderBy(values, null);
+}
+
+/**
+ * `initial` (a permutation of 0 … n − 1; null: 0, 1, …) re-sorted by ascending `values[i]`,
+ * stably: indices with equal values keep their order in `initial`. So sorting by the least
+ * significant key first and by each more significant key after gives the order by all keys.
+ * −0 sorts just before +0 (add 0 to the values first to make them equal); no NaN (unchecked).
+ * `initial` is not changed. Radix sort of the values' bits, as {@link percentileRanks} uses.
+ */
+export function stableOrderBy(values: ArrayLike<number>, initial: Uint32Array | null): Uint32Array {
 	const n = values.length;
 	const hi = new Uint32Array(n);
 	const lo = new Uint32Array(n);
@@ -69,9 +80,9 @@ function ascendingOrder(values: ArrayLike<number>): Uint32Array {
 			lo[i] = u[L];
 		}
 	}
-	let order = new Uint32Array(n);
+	let order = initial ? Uint32Array.from(initial) : new Uint32Array(n);
 	let next = new Uint32Array(n);
-	for (let i = 0; i < n; i++) order[i] = i;
+	if (!initial) for (let i = 0; i < n; i++) order[i] = i;
 	const counts = radixCounts;
 	for (let pass = 0; pass < 4; pass++) {
 		const key = pass < 2 ? lo : hi;

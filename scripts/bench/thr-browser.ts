@@ -6,7 +6,8 @@
  */
 import * as duckdb from '@duckdb/duckdb-wasm';
 import { createWasmRunner } from '../../web/lib/db/runner';
-import type { ThrModel } from '../../analytics/thr';
+import { monthIndex, monthLabel, scoreMonth, scoreTrend, type ThrModel } from '../../analytics/thr';
+import type { QueryRunner } from '../../analytics/runner';
 import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
 import { createSyntheticIncidents, runScoringTimings, type CategoryCount, type ScoringTimings } from './thr-data';
 import { thrAreaMonthsSelectSql } from '../../analytics/thr/area-months';
@@ -27,6 +28,15 @@ export interface BrowserBenchRequest {
 	repeats?: number;
 	/** Time the base rows too (default true); false leaves the base-row timings empty (no models, no trend). */
 	baseRows?: boolean;
+	/** After the timings, score the first model's month and trend once more from the pre-aggregate with every query timed ({@link QueryTrace}). */
+	trace?: boolean;
+}
+
+/** One scoring run with each query it made: the query's first words and its time to the converted result (ms), in order, and the run's whole time. */
+export interface QueryTrace {
+	what: string;
+	ms: number;
+	queries: Array<{ sql: string; ms: number }>;
 }
 
 export interface BrowserBenchResult extends ScoringTimings {
@@ -37,6 +47,47 @@ export interface BrowserBenchResult extends ScoringTimings {
 	aggregate: ScoringTimings;
 	/** Time to make the pre-aggregate in the tab (0 when the data had it). */
 	aggregateMs: number;
+	/** With `trace`: the first model's month and trend, each query timed. */
+	traces: QueryTrace[];
+}
+
+/** `runner` with every query's time recorded into `queries` (the SQL squeezed to its first 90 characters). */
+function tracedRunner(runner: QueryRunner, queries: QueryTrace['queries']): QueryRunner {
+	const timed =
+		<A extends unknown[], R>(f: (sql: string, ...rest: A) => Promise<R>) =>
+		async (sql: string, ...rest: A): Promise<R> => {
+			const t = performance.now();
+			try {
+				return await f(sql, ...rest);
+			} finally {
+				queries.push({ sql: sql.replace(/\s+/g, ' ').trim().slice(0, 90), ms: performance.now() - t });
+			}
+		};
+	return {
+		rows: timed(runner.rows.bind(runner)) as QueryRunner['rows'],
+		columns: timed(runner.columns.bind(runner)),
+		exec: timed(runner.exec.bind(runner)),
+		numbers: runner.numbers ? timed(runner.numbers.bind(runner)) : undefined,
+		numberBatches: runner.numberBatches ? timed(runner.numberBatches.bind(runner)) : undefined
+	};
+}
+
+/** The first model's month and trend from the pre-aggregate, once each, every query timed. */
+async function traceScoring(runner: QueryRunner, request: BrowserBenchRequest): Promise<QueryTrace[]> {
+	const model = request.models[0];
+	const end = monthIndex(request.month);
+	const months = Array.from({ length: request.trendMonths }, (_, i) => monthLabel(end - request.trendMonths + 1 + i));
+	const out: QueryTrace[] = [];
+	for (const [what, score] of [
+		[`${model.id} ${model.version}, one month`, (r: QueryRunner) => scoreMonth(r, { model, weights: request.weights, month: request.month, source: 'thr_area_months' })],
+		[`${model.id} ${model.version}, ${request.trendMonths}-month trend`, (r: QueryRunner) => scoreTrend(r, { model, weights: request.weights, months, source: 'thr_area_months' })]
+	] as const) {
+		const queries: QueryTrace['queries'] = [];
+		const t = performance.now();
+		await score(tracedRunner(runner, queries));
+		out.push({ what, ms: performance.now() - t, queries });
+	}
+	return out;
 }
 
 async function run(request: BrowserBenchRequest): Promise<BrowserBenchResult> {
@@ -58,7 +109,8 @@ async function run(request: BrowserBenchRequest): Promise<BrowserBenchResult> {
 				await conn.insertArrowFromIPCStream(area, { name: 'force_area', create: true });
 			}
 		} else {
-			await createSyntheticIncidents(runner, request.data);
+			// Timing the pre-aggregate alone, the base rows carry only what it reads (thr-data.ts).
+			await createSyntheticIncidents(runner, { ...request.data, columns: request.baseRows === false ? 'scoring' : 'extract' });
 		}
 		const loadMs = performance.now() - t;
 		t = performance.now();
@@ -78,8 +130,9 @@ async function run(request: BrowserBenchRequest): Promise<BrowserBenchResult> {
 				? { rows: 0, areas: 0, byModel: [], trend: [], trendMonths: request.trendMonths, repeats: request.repeats ?? 3, source: 'incidents' }
 				: await runScoringTimings(runner, { ...options, source: 'incidents' });
 		const aggregate = await runScoringTimings(runner, { ...options, source: 'thr_area_months' });
+		const traces = request.trace ? await traceScoring(runner, request) : [];
 		await conn.close();
-		return { ...timings, engineMs, loadMs, userAgent: navigator.userAgent, aggregate, aggregateMs };
+		return { ...timings, engineMs, loadMs, userAgent: navigator.userAgent, aggregate, aggregateMs, traces };
 	} finally {
 		await db.terminate();
 	}

@@ -39,7 +39,17 @@ export interface SyntheticIncidentsOptions {
 	forceArea?: boolean;
 	/** Also write the THR pre-aggregate `thr_area_months` with the builder's SQL (analytics/thr/area-months.ts); default true. */
 	areaMonths?: boolean;
+	/**
+	 * 'extract' (default): `incidents` with every column of the extract contract; 'scoring': only
+	 * those scoring from the pre-aggregate reads of the base rows (month, place, category, the
+	 * force-area flag, the offence subgroup), for a DuckDB-wasm tab, whose memory (about 3 GiB)
+	 * does not hold 11.2M rows of the full contract while the pre-aggregate is built.
+	 */
+	columns?: 'extract' | 'scoring';
 }
+
+/** The columns of `incidents` with `columns: 'scoring'`. */
+const SCORING_COLUMNS = ['month', 'month_index', 'lsoa_code', 'category', 'in_force_area', 'offence_subgroup'];
 
 /** Name of the synthetic set's force area. */
 export const SYNTHETIC_FORCE = 'Synthetic force';
@@ -70,7 +80,8 @@ export async function createSyntheticIncidents(runner: QueryRunner, options: Syn
 	);
 	const dataset = EXTRACT_DATASETS.find((d) => d.name === 'incidents')!;
 	await runner.exec('DROP TABLE IF EXISTS incidents');
-	await runner.exec(`CREATE TABLE incidents (${dataset.columns.map((c) => `"${c.name}" ${c.type}`).join(', ')})`);
+	const columns = options.columns === 'scoring' ? dataset.columns.filter((c) => SCORING_COLUMNS.includes(c.name)) : dataset.columns;
+	await runner.exec(`CREATE TABLE incidents (${columns.map((c) => `"${c.name}" ${c.type}`).join(', ')})`);
 	const declared = options.forceArea ?? true;
 	await runner.exec(
 		`INSERT INTO incidents (month, month_index, lsoa_code, category, in_force_area)

@@ -27,7 +27,10 @@
  * same data SQL. BENCH_THR_AREAS, BENCH_THR_ROWS, BENCH_THR_TREND and BENCH_THR_REPEATS shrink
  * the work; BENCH_THR_BROWSER=0 skips the browser; BENCH_THR_BASE=0 times only the pre-aggregate
  * (no base-row reference); BENCH_THR_PROFILE=<folder> writes a CPU profile (.cpuprofile, the
- * page's main thread: the analytics code and the Arrow conversion) of each browser run there.
+ * page's main thread: the analytics code and the Arrow conversion) of each browser run there;
+ * BENCH_THR_NATIVE=0 leaves out the native runs (the browser's alone, for a quicker paired run);
+ * BENCH_THR_TRACE=1 scores thr-v3's month and trend once more in the browser at national scale
+ * and prints every query of each with its time (the rest of the run is JavaScript).
  */
 import { createServer } from 'node:http';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -124,7 +127,10 @@ function print(rows: Row[], reference: string, log: (line: string) => void) {
 		const n = r.native;
 		const b = r.browser;
 		const any = n ?? b;
-		if (!any) continue;
+		if (!any) {
+			if (r.browserNote) log(`  ${r.label}: browser ${r.browserNote}`);
+			continue;
+		}
 		const lines: Line[] = [];
 		const refMonth = (t: ScoringTimings | null) => t?.byModel.find((m) => m.model === reference);
 		const refTrend = (t: ScoringTimings | null) => t?.trend.find((m) => m.model === reference);
@@ -164,6 +170,8 @@ export async function benchThr(options: { log?: (line: string) => void } = {}): 
 	const repeats = Number(process.env.BENCH_THR_REPEATS ?? 3);
 	const useBrowser = process.env.BENCH_THR_BROWSER !== '0';
 	const baseRows = process.env.BENCH_THR_BASE !== '0';
+	const trace = process.env.BENCH_THR_TRACE === '1';
+	const nativeTimed = process.env.BENCH_THR_NATIVE !== '0';
 	const timing = { models, trendModels, weights, trendMonths: trend, repeats };
 	const skipped = (t: ScoringTimings): ScoringTimings => ({ ...t, areas: 0, byModel: [], trend: [], source: 'incidents' });
 	const dir = mkdtempSync(join(tmpdir(), 'clearsight-thr-bench-'));
@@ -174,8 +182,8 @@ export async function benchThr(options: { log?: (line: string) => void } = {}): 
 		const native = await createNodeRunner();
 		let categories: CategoryCount[];
 		let sampleMonth: string;
-		let sample: ScoringTimings;
-		let sampleAggregate: ScoringTimings;
+		let sample: ScoringTimings | null = null;
+		let sampleAggregate: ScoringTimings | null = null;
 		try {
 			await loadInput(native, [SAMPLE], { datasets: ['incidents', 'force_area'] });
 			const [{ m }] = await native.rows<{ m: string }>('SELECT max(month) AS m FROM incidents');
@@ -189,10 +197,12 @@ export async function benchThr(options: { log?: (line: string) => void } = {}): 
 				const { bytes } = await queryToArrow(native, columns, name);
 				writeFileSync(join(dir, `sample-${name}.arrow`), bytes);
 			}
-			sample = baseRows ? await runScoringTimings(native, { ...timing, month: sampleMonth }) : (null as unknown as ScoringTimings);
-			await native.exec(`CREATE TABLE thr_area_months AS ${thrAreaMonthsSelectSql('incidents')}`);
-			sampleAggregate = await runScoringTimings(native, { ...timing, month: sampleMonth, source: 'thr_area_months' });
-			if (!baseRows) sample = skipped(sampleAggregate);
+			if (nativeTimed) {
+				sample = baseRows ? await runScoringTimings(native, { ...timing, month: sampleMonth }) : (null as unknown as ScoringTimings);
+				await native.exec(`CREATE TABLE thr_area_months AS ${thrAreaMonthsSelectSql('incidents')}`);
+				sampleAggregate = await runScoringTimings(native, { ...timing, month: sampleMonth, source: 'thr_area_months' });
+				if (!baseRows) sample = skipped(sampleAggregate);
+			}
 		} finally {
 			native.close();
 		}
@@ -213,18 +223,20 @@ export async function benchThr(options: { log?: (line: string) => void } = {}): 
 
 		// 2. Synthetic national scale, with a force area of all its areas (thr-data.ts).
 		const synthMonth = '2019-12';
-		const scaled = await createNodeRunner();
-		let synth: ScoringTimings;
-		let synthAggregate: ScoringTimings;
-		try {
-			const t = performance.now();
-			await createSyntheticIncidents(scaled, { areas, months, rows, categories });
-			const [{ n }] = await scaled.rows<{ n: number }>('SELECT count(*) AS n FROM thr_area_months');
-			log(`  (synthetic table, its force area and thr_area_months (${Number(n).toLocaleString('en-GB')} rows) built natively in ${secs(performance.now() - t)})`);
-			synthAggregate = await runScoringTimings(scaled, { ...timing, month: synthMonth, source: 'thr_area_months' });
-			synth = baseRows ? await runScoringTimings(scaled, { ...timing, month: synthMonth }) : skipped(synthAggregate);
-		} finally {
-			scaled.close();
+		let synth: ScoringTimings | null = null;
+		let synthAggregate: ScoringTimings | null = null;
+		if (nativeTimed) {
+			const scaled = await createNodeRunner();
+			try {
+				const t = performance.now();
+				await createSyntheticIncidents(scaled, { areas, months, rows, categories });
+				const [{ n }] = await scaled.rows<{ n: number }>('SELECT count(*) AS n FROM thr_area_months');
+				log(`  (synthetic table, its force area and thr_area_months (${Number(n).toLocaleString('en-GB')} rows) built natively in ${secs(performance.now() - t)})`);
+				synthAggregate = await runScoringTimings(scaled, { ...timing, month: synthMonth, source: 'thr_area_months' });
+				synth = baseRows ? await runScoringTimings(scaled, { ...timing, month: synthMonth }) : skipped(synthAggregate);
+			} finally {
+				scaled.close();
+			}
 		}
 		const synthRow: Row = { label: `synthetic ${areas.toLocaleString('en-GB')} areas × ${months} months`, native: synth, browser: null, browserNote: null, nativeAggregate: synthAggregate };
 		out.push(synthRow);
@@ -235,8 +247,9 @@ export async function benchThr(options: { log?: (line: string) => void } = {}): 
 				const a = Math.round(areas / div);
 				const r = Math.round(rows / div);
 				try {
-					const b = await inBrowser(server.url, { ...timing, data: { kind: 'synthetic', areas: a, months, rows: r, categories }, month: synthMonth, baseRows });
+					const b = await inBrowser(server.url, { ...timing, data: { kind: 'synthetic', areas: a, months, rows: r, categories }, month: synthMonth, baseRows, trace });
 					if (div === 1) synthRow.browser = b;
+					else if (!nativeTimed) out.push({ label: `synthetic ${a.toLocaleString('en-GB')} areas × ${months} months`, native: null, browser: b, browserNote: null, nativeAggregate: null });
 					else {
 						const scaledNative = await createNodeRunner();
 						try {
@@ -265,6 +278,12 @@ export async function benchThr(options: { log?: (line: string) => void } = {}): 
 	print(out, reference, log);
 	log(`THR scoring from the pre-aggregate thr_area_months (ours) beside the base rows (the reference, today's path), same results; median of ${repeats} run${repeats === 1 ? '' : 's'}:`);
 	for (const line of thrSourceLines(out)) log(`  ${line}`);
+	for (const r of out) {
+		for (const t of r.browser?.traces ?? []) {
+			log(`Queries of one run, ${r.label}, ${t.what}, browser: ${secs(t.ms)} in all, ${secs(t.queries.reduce((s, q) => s + q.ms, 0))} in ${t.queries.length} queries`);
+			for (const q of t.queries) log(`  ${secs(q.ms).padStart(8)}  ${q.sql}`);
+		}
+	}
 	return out;
 }
 
@@ -283,7 +302,7 @@ export function thrSourceFigures(rows: readonly Row[]): ThrSourceFigure[] {
 	const out: ThrSourceFigure[] = [];
 	for (const r of rows) {
 		// The pre-aggregate's steps are the base rows' (same models, same trend); the base rows may not have been timed (BENCH_THR_BASE=0).
-		const any = r.nativeAggregate ?? r.native ?? r.browser;
+		const any = r.nativeAggregate ?? r.browser?.aggregate ?? r.native ?? r.browser;
 		if (!any) continue;
 		any.byModel.forEach((m, i) =>
 			out.push({
