@@ -140,7 +140,15 @@ export async function queryToArrow(runner: NodeRunner, columns: readonly Extract
 		.map((c) => (c.type === 'TIMESTAMP' ? `epoch_ms(${ident(c.name)}) AS ${ident(c.name)}` : ident(c.name)))
 		.join(', ');
 	await runner.exec(`CREATE OR REPLACE TEMP TABLE arrow_w AS SELECT ${select}, CAST(row_number() OVER () - 1 AS BIGINT) AS _i FROM ${from}`);
-	const [{ n: rows }] = await runner.rows<{ n: number }>(`SELECT count(*) AS n FROM arrow_w`);
+	// The row count and every string column's distinct count in one scan, handed to
+	// createDictionaryType so it does not count them again (a dataset has up to a dozen columns;
+	// each statement costs a round trip, which on small datasets is most of the time).
+	const texts = columns.flatMap((c, i) => (c.type === 'VARCHAR' ? [i] : []));
+	const [counts] = await runner.rows<Record<string, number>>(
+		`SELECT count(*) AS n${texts.map((i) => `, count(DISTINCT ${ident(columns[i].name)}) AS ${ident(`d${i}`)}`).join('')} FROM arrow_w`
+	);
+	const rows = Number(counts.n);
+	const enums: string[] = [];
 
 	const buffers: ColumnBuffer[] = [];
 	const exprs: string[] = [];
@@ -148,8 +156,9 @@ export async function queryToArrow(runner: NodeRunner, columns: readonly Extract
 		const name = ident(column.name);
 		let dictionary: string[] | null = null;
 		if (column.type === 'VARCHAR') {
-			if (await createDictionaryType(runner, 'arrow_w', column.name, rows, `arrow_enum_${i}`)) {
+			if (await createDictionaryType(runner, 'arrow_w', column.name, rows, `arrow_enum_${i}`, Number(counts[`d${i}`]))) {
 				const type = ident(`arrow_enum_${i}`);
+				enums.push(type);
 				dictionary = (await runner.columns(`SELECT unnest(enum_range(NULL::${type})) AS v`)).v as string[];
 				exprs.push(`CAST(enum_code(CAST(${name} AS ${type})) AS INTEGER)`);
 			} else exprs.push(`CAST(strlen(${name}) AS INTEGER)`);
@@ -167,8 +176,7 @@ export async function queryToArrow(runner: NodeRunner, columns: readonly Extract
 		offset += count;
 	}
 	if (offset !== rows) throw new Error(`read ${offset} rows of ${rows} while writing Arrow`);
-	await runner.exec(`DROP TABLE arrow_w`);
-	for (let i = 0; i < columns.length; i++) await runner.exec(`DROP TYPE IF EXISTS ${ident(`arrow_enum_${i}`)}`);
+	await runner.exec(['DROP TABLE arrow_w', ...enums.map((t) => `DROP TYPE IF EXISTS ${t}`)].join('; '));
 
 	const vectors: Record<string, Vector> = {};
 	for (const b of buffers) vectors[b.column.name] = toVector(b, rows);
