@@ -260,7 +260,26 @@ describe('the other shipped sources', () => {
 		// The LSOA check is still there, unchanged, beside it.
 		await page.locator('[data-testid="harm-accuracy"][data-state="ready"]').waitFor({ timeout: 180_000 });
 		expect(await page.locator('[data-testid="harm-region"]').getAttribute('data-areas')).toBe('941');
-	});
+
+		// The model card and its transparency record carry the same check over the districts, measured once on this data.
+		await page.locator('nav a[href*="/model"]').first().click();
+		await page.locator('[data-testid="card-district-accuracy"][data-state="ready"]').waitFor({ timeout: 180_000 });
+		const onCard = await shownFigures('card-district-accuracy-table');
+		for (const e of districts.evaluations) for (const m of e.mean) expect(onCard[e.method][String(m.areaShare)].share).toBeCloseTo(m.hitRate!, 9);
+		expect((await page.locator('[data-testid="card-district-accuracy-statement"]').textContent())!.trim()).toBe(districts.statement);
+		const [download] = (await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="download-json"]').click()])) as [Download, void];
+		const path = join(tmp, `districts-${download.suggestedFilename()}`);
+		await download.saveAs(path);
+		const json = JSON.parse(readFileSync(path, 'utf8'));
+		expect(json.measured_accuracy_area_set.area_set).toBe('Districts');
+		expect(json.measured_accuracy_area_set.test_months).toEqual(districts.testMonths);
+		for (const e of districts.evaluations) {
+			const shown = json.measured_accuracy_area_set.methods.find((m: { method: string }) => m.method === e.method);
+			e.mean.forEach((m, i) => expect(shown.mean[i].harm_share).toBeCloseTo(m.hitRate!, 9));
+		}
+		const own = json.transparency_record.tier_2.tool_specification.model_performance_own_areas;
+		expect(own).toMatchObject({ areas: 'Districts', study_region: 'Lancashire', areas_ranked: 14, where_it_does_not_beat_baselines: districts.statement });
+	}, 300_000);
 
 	it('Chicago (timestamped incidents, no street records): says no month can be held back', async () => {
 		await page.goto(`${baseUrl}/accuracy?source=chicago-assaults`);

@@ -86,6 +86,8 @@ describe('a CAD export and an RMS export imported together', () => {
 		expect(await cad.locator('[data-testid="mapping-format"]').inputValue()).toBe('events');
 		expect(await cad.locator('[data-testid="mapping-dataset"]').getAttribute('data-dataset')).toBe('events');
 		expect(await cad.locator('[data-testid="mapping-dataset"]').textContent()).toContain('Feeds the calls dataset');
+		// Its Call Type and Grade columns say it is a CAD export: the pages will call the dataset so.
+		expect(await cad.locator('[data-testid="mapping-dataset"]').textContent()).toContain('shown as “Calls for service (CAD export)”');
 		expect(await cad.locator('[data-testid="mapping-format"] option:checked').textContent()).toContain('Calls for service (CAD)');
 		expect(await cad.locator('select[data-field="timestamp"]').inputValue()).toBe('Created');
 		expect(await cad.locator('select[data-field="category"]').inputValue()).toBe('Call Type');
@@ -97,6 +99,7 @@ describe('a CAD export and an RMS export imported together', () => {
 		await rms.locator('[data-testid="mapping-format"]').selectOption('month-incidents');
 		expect(await rms.locator('[data-testid="mapping-dataset"]').getAttribute('data-dataset')).toBe('incidents');
 		expect(await rms.locator('[data-testid="mapping-dataset"]').textContent()).toContain('Feeds the crimes dataset');
+		expect(await rms.locator('[data-testid="mapping-dataset"]').textContent()).toContain('shown as “Recorded crimes (RMS export)”');
 		expect(await rms.locator('[data-testid="mapping-format"] option:checked').textContent()).toContain('Recorded crimes (RMS)');
 		await rms.locator('select[data-field="incident_id"]').selectOption('Crime Reference');
 		await rms.locator('select[data-field="month"]').selectOption('Committed');
@@ -126,6 +129,10 @@ describe('a CAD export and an RMS export imported together', () => {
 		const datasetRows = (name: string) => page.locator(`[data-testid="import-datasets"] tr[data-dataset="${name}"] [data-col="rows"]`);
 		expect(parseCount(await datasetRows('events').textContent())).toBe(calls.length);
 		expect(parseCount(await datasetRows('incidents').textContent())).toBe(crimes.length);
+		// Each dataset named by what its file is, not by police.uk's names.
+		const datasetLabel = (name: string) => page.locator(`[data-testid="import-datasets"] tr[data-dataset="${name}"] th`).textContent();
+		expect(await datasetLabel('events')).toBe('Calls for service (CAD export)');
+		expect(await datasetLabel('incidents')).toBe('Recorded crimes (RMS export)');
 
 		await page.locator('[data-testid="import-open"]').click();
 		await page.waitForURL(/source=local%3A|source=local:/);
@@ -142,6 +149,14 @@ describe('a CAD export and an RMS export imported together', () => {
 		expect(await page.locator('[data-testid="events-period"]').textContent()).toBe('Mar 2019 – Apr 2019');
 	}, 120_000);
 
+	it('the Data page says which file is the CAD export and which the RMS export', async () => {
+		await page.goto(`${baseUrl}/data?source=${encodeURIComponent(sourceId)}`);
+		await waitForApp(page, 60_000);
+		const kind = (name: string) => page.locator(`[data-testid="sources-table"] tr[data-file="${name}"] [data-col="kind"]`).textContent();
+		await expect.poll(() => kind('cad-calls-2019.csv'), { timeout: 60_000 }).toBe('eventsCAD export (calls for service)');
+		expect(await kind('rms-crimes-2019.csv')).toBe('month-incidentsRMS export (recorded crimes)');
+	}, 120_000);
+
 	it('Time: crimes then calls for the same month and box; switching dataset keeps period, box and comparison', async () => {
 		const query = new URLSearchParams({ source: sourceId, ds: 'incidents', from: '2019-04', to: '2019-04', bbox: BOX.join(','), compare: 'previous' });
 		await page.goto(`${baseUrl}/time?${query}`);
@@ -152,6 +167,11 @@ describe('a CAD export and an RMS export imported together', () => {
 		expect(crimesInBox).toBeGreaterThan(50);
 		expect(callsInBox).toBeGreaterThan(5);
 		await summaryRecords('time-summary', crimesInBox);
+		// The dataset choice names them by what they are.
+		expect(await page.locator('#explore-dataset option').allTextContents()).toEqual([
+			`Recorded crimes (RMS export) (${crimes.length.toLocaleString('en-GB')})`,
+			`Calls for service (CAD export) (${calls.length.toLocaleString('en-GB')})`
+		]);
 		await switchDataset('events');
 		expect(kept(params())).toEqual(before);
 		await summaryRecords('time-summary', callsInBox);
