@@ -34,9 +34,8 @@ beforeAll(async () => {
 	page = await browser.newPage();
 }, 120_000);
 
-afterEach(() => {
-	expect(browser.takeProblems()).toEqual([]);
-});
+// No page error, console error or request beyond the app in any test.
+afterEach(() => expect(browser.takeProblems()).toEqual([]));
 
 afterAll(async () => {
 	await browser?.close();
