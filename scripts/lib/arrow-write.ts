@@ -148,21 +148,23 @@ export async function queryToArrow(runner: NodeRunner, columns: readonly Extract
 		`SELECT count(*) AS n${texts.map((i) => `, count(DISTINCT ${ident(columns[i].name)}) AS ${ident(`d${i}`)}`).join('')} FROM arrow_w`
 	);
 	const rows = Number(counts.n);
-	const enums: string[] = [];
+	// Dictionary types first, then every dictionary's values in one query (unnest pads the shorter
+	// lists with nulls; an enum has no null value).
+	const enums = new Map<number, string>();
+	for (const i of texts) {
+		if (await createDictionaryType(runner, 'arrow_w', columns[i].name, rows, `arrow_enum_${i}`, Number(counts[`d${i}`]))) enums.set(i, ident(`arrow_enum_${i}`));
+	}
+	const values = enums.size > 0 ? await runner.columns(`SELECT ${[...enums].map(([i, type]) => `unnest(enum_range(NULL::${type})) AS ${ident(`e${i}`)}`).join(', ')}`) : {};
 
 	const buffers: ColumnBuffer[] = [];
 	const exprs: string[] = [];
 	for (const [i, column] of columns.entries()) {
 		const name = ident(column.name);
-		let dictionary: string[] | null = null;
-		if (column.type === 'VARCHAR') {
-			if (await createDictionaryType(runner, 'arrow_w', column.name, rows, `arrow_enum_${i}`, Number(counts[`d${i}`]))) {
-				const type = ident(`arrow_enum_${i}`);
-				enums.push(type);
-				dictionary = (await runner.columns(`SELECT unnest(enum_range(NULL::${type})) AS v`)).v as string[];
-				exprs.push(`CAST(enum_code(CAST(${name} AS ${type})) AS INTEGER)`);
-			} else exprs.push(`CAST(strlen(${name}) AS INTEGER)`);
-		} else exprs.push(name);
+		const type = enums.get(i);
+		const dictionary = type ? (values[`e${i}`] as (string | null)[]).filter((v): v is string => v !== null) : null;
+		if (type) exprs.push(`CAST(enum_code(CAST(${name} AS ${type})) AS INTEGER)`);
+		else if (column.type === 'VARCHAR') exprs.push(`CAST(strlen(${name}) AS INTEGER)`);
+		else exprs.push(name);
 		const buffer = allocate(column, rows, dictionary);
 		if (column.type === 'VARCHAR' && !dictionary) buffer.utf8 = await concatenatedUtf8(runner, name, rows);
 		buffers.push(buffer);
@@ -176,7 +178,7 @@ export async function queryToArrow(runner: NodeRunner, columns: readonly Extract
 		offset += count;
 	}
 	if (offset !== rows) throw new Error(`read ${offset} rows of ${rows} while writing Arrow`);
-	await runner.exec(['DROP TABLE arrow_w', ...enums.map((t) => `DROP TYPE IF EXISTS ${t}`)].join('; '));
+	await runner.exec(['DROP TABLE arrow_w', ...[...enums.values()].map((t) => `DROP TYPE IF EXISTS ${t}`)].join('; '));
 
 	const vectors: Record<string, Vector> = {};
 	for (const b of buffers) vectors[b.column.name] = toVector(b, rows);

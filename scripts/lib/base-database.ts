@@ -81,6 +81,8 @@ export async function writeBaseDatabase(runner: NodeRunner, out: string, tables:
 	await runner.exec(`ATTACH ${literal(temp)} AS ${alias} (STORAGE_VERSION '${BASE_STORAGE_VERSION}')`);
 	const datasets: DuckdbTableEntry[] = [];
 	const leftOut: BaseDatabase['leftOut'] = {};
+	// CREATE TABLE … AS answers with the number of rows it wrote (its Count column), so no count(*) follows.
+	const created = async (sql: string) => Number((await runner.rows<{ Count: number }>(sql))[0].Count);
 	try {
 		for (const t of tables) {
 			const spec = EXTRACT_DATASETS.find((d) => d.name === t.name)!;
@@ -89,20 +91,18 @@ export async function writeBaseDatabase(runner: NodeRunner, out: string, tables:
 			const table = `${alias}.${ident(t.name)}`;
 			const written = { incidents: `${alias}.incidents`, stop_search: `${alias}.stop_search`, events: `${alias}.events` };
 			const from = typeof t.from === 'function' ? t.from(written) : t.from;
+			let n: number;
 			if (t.minRows !== undefined) {
 				const staged = ident(`${t.name}_rows`);
-				await runner.exec(`CREATE OR REPLACE TEMP TABLE ${staged} AS SELECT ${select} FROM ${from}${order}`);
-				const [{ n: rows }] = await runner.rows<{ n: number }>(`SELECT count(*) AS n FROM ${staged}`);
-				if (rows < t.minRows) {
+				n = await created(`CREATE OR REPLACE TEMP TABLE ${staged} AS SELECT ${select} FROM ${from}${order}`);
+				if (n < t.minRows) {
 					leftOut[t.name] = staged;
 					continue;
 				}
-				await runner.exec(`CREATE TABLE ${table} AS SELECT * FROM ${staged}`);
-				await runner.exec(`DROP TABLE ${staged}`);
+				await runner.exec(`CREATE TABLE ${table} AS SELECT * FROM ${staged}; DROP TABLE ${staged}`);
 			} else {
-				await runner.exec(`CREATE TABLE ${table} AS SELECT ${select} FROM ${from}${order}`);
+				n = await created(`CREATE TABLE ${table} AS SELECT ${select} FROM ${from}${order}`);
 			}
-			const [{ n }] = await runner.rows<{ n: number }>(`SELECT count(*) AS n FROM ${table}`);
 			datasets.push({
 				name: t.name,
 				file: BASE_DATABASE_FILE,
