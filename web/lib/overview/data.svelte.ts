@@ -3,6 +3,11 @@
  * and, until each has answered, the start-up summary's figures (analytics/overview/summary.ts),
  * computed by the same queries when the extract was built, so the hand-over changes no figure.
  * Before the database is ready there are no live queries, only the summary.
+ *
+ * When the database has loaded the very extract the summary was computed from (summaryAnswersFor:
+ * the same summary file by sha256, the same datasets, the same harm model), the three queries are
+ * not run again: their answers are the summary's, and asking DuckDB-wasm for them at start-up
+ * (its first queries, each compiling code paths of the engine) only delayed the live view.
  */
 import { monthlyTrendByCategory, overviewSummary, topCategories, type CategoryFigures, type MonthlyTrend, type OverviewSummary } from '$analytics/overview';
 import { OVERVIEW_CATEGORY_LIMIT } from '$analytics/overview/summary';
@@ -11,6 +16,7 @@ import type { HarmWeightsModel } from '$analytics/models/harm-weights';
 import harmWeightsFile from '$models/harm-weights/cchi-police-uk-v2.json';
 import type { Database } from '$lib/db/duckdb';
 import type { StartView } from '$lib/db/start-summary';
+import { summaryAnswersFor } from '$lib/db/start-answers';
 import { Query } from '$lib/db/query.svelte';
 
 /** The harm model the database loads (web/lib/db/duckdb.ts HARM_MODEL), without loading DuckDB. */
@@ -25,6 +31,8 @@ export class OverviewData {
 	readonly #trend: Query<MonthlyTrend> | null = null;
 	readonly #categories: Query<CategoryFigures[]> | null = null;
 	readonly #start: StartView['summary']['overview'] | null;
+	/** The summary's figures are this database's answers (no live query is asked). */
+	readonly #answered: boolean;
 
 	constructor(db: Database | null, start: StartView | null) {
 		if (!db && !start) throw new Error('OverviewData needs the database or a start-up summary');
@@ -32,7 +40,8 @@ export class OverviewData {
 		this.manifest = db?.manifest ?? start!.manifest;
 		this.harmModel = db?.harmModel ?? HARM_MODEL;
 		this.hasDatabase = db !== null;
-		if (db) {
+		this.#answered = db !== null && start !== null && summaryAnswersFor(start, db);
+		if (db && !this.#answered) {
 			this.#summary = new Query(() => overviewSummary(db.runner));
 			this.#trend = new Query(() => monthlyTrendByCategory(db.runner));
 			this.#categories = new Query(() => topCategories(db.runner, OVERVIEW_CATEGORY_LIMIT));
@@ -46,8 +55,8 @@ export class OverviewData {
 	readonly trendError = $derived.by(() => this.#trend?.error ?? null);
 	readonly categoriesError = $derived.by(() => this.#categories?.error ?? null);
 
-	/** Every figure shown is live (each live query has answered). */
-	readonly live = $derived.by(() => [this.#summary, this.#trend, this.#categories].every((q) => q !== null && !q.loading));
+	/** Every figure shown is live (each live query has answered, or the summary is the database's answer). */
+	readonly live = $derived.by(() => this.#answered || [this.#summary, this.#trend, this.#categories].every((q) => q !== null && !q.loading));
 	/** Some figure shown comes from the start-up summary. */
 	readonly fromSummary = $derived.by(() => !this.live && this.#start !== null);
 }
