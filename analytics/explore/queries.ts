@@ -26,5 +26,6 @@ export {
 	monthlyTrend,
 	type HourOfWeek,
 	type MonthCategoryCounts,
-	type MonthlyTrend
+	type MonthlyTrend,
+	withoutLocationCount
 } from './time-views';

@@ -95,6 +95,22 @@ function monthRange(runner: QueryRunner, dataset: string): Promise<{ first: numb
 	return p;
 }
 
+/**
+ * Records under the filters that have no location at all — no coordinates, LSOA or district
+ * (police.uk "No Location") — so they count in monthCategoryCounts' total but sit on no map
+ * layer. 0 with an area selected or a box drawn (a selection holds located records only).
+ * From the points aggregate, whose cell columns are null for such records.
+ */
+export async function withoutLocationCount(runner: QueryRunner, f: ExploreFilters): Promise<number> {
+	if (f.area || f.bbox) return 0;
+	const w = whereOf(f, { on: 'aggregate' });
+	const [r] = await runner.rows<{ n: number }>(
+		`SELECT coalesce(sum(n), 0)::BIGINT AS n FROM explore_points WHERE ${w.sql} AND h3_r9 IS NULL AND lsoa_code IS NULL AND district_id IS NULL`,
+		w.params
+	);
+	return num(r?.n);
+}
+
 export async function monthCategoryCounts(runner: QueryRunner, f: ExploreFilters): Promise<MonthCategoryCounts> {
 	const range = f.from !== null && f.to !== null ? null : await monthRange(runner, f.dataset);
 	let cols;
