@@ -14,7 +14,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeRunner } from '../../scripts/lib/node-runner';
 import { applyWhatIf } from '.';
-import { hasAreaMonthKeys, monthTotals, readAreaMonthGrid, readAreaMonthGridByKeys, readAreaMonthGridGrouped, type AreaMonthGridRequest } from './area-months';
+import { hasAreaMonthKeys, monthTotals, monthTotalsBesideGrid, readAreaMonthGrid, readAreaMonthGridByKeys, readAreaMonthGridGrouped, withGridTotals, type AreaMonthGridRequest } from './area-months';
 import { effectiveWeights } from './model';
 import { cchiWeights, sampleRunner, thrV3 } from './fixtures.test-setup';
 import type { HarmWeightInput } from '../forecast/series';
@@ -198,6 +198,28 @@ describe('the grid read from the keys', () => {
 			expect(await readAreaMonthGrid(batchedRunner(big), request)).toEqual(grouped);
 		} finally {
 			big.close();
+		}
+	});
+
+	it('the month totals read beside a grid and completed with its records equal the whole table’s, with and without the flag, keyed or grouped', async () => {
+		const db = await sampleRunner({ aggregate: true });
+		try {
+			const check = async () => {
+				for (const forceAreaOnly of [true, false]) {
+					const whole = await monthTotals(db, last, forceAreaOnly);
+					// Records outside, without an area, and before the grid all occur in the sample.
+					if (forceAreaOnly) expect(whole.outside.some((v) => v > 0) && whole.unplaced.some((v) => v > 0)).toBe(true);
+					for (const first of [last - 40, last - 30, last - 5, last]) {
+						const grid = await readAreaMonthGrid(typedRunner(db), { weights: published, first, last, forceAreaOnly });
+						expect(withGridTotals(await monthTotalsBesideGrid(db, last, forceAreaOnly, first), grid)).toEqual(whole);
+					}
+				}
+			};
+			await check();
+			for (const column of ['first_of_category', 'first_of_area', 'category_index', 'area_index']) await db.exec(`ALTER TABLE thr_area_months DROP COLUMN ${column}`);
+			await check();
+		} finally {
+			db.close();
 		}
 	});
 

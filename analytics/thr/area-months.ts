@@ -654,3 +654,48 @@ export async function monthTotals(runner: QueryRunner, last: number, forceFlag: 
 	);
 	return { months: (cols.m as number[]).map(Number), outside: cols.outside as number[], unplaced: cols.unplaced as number[], readable: cols.readable as number[] };
 }
+
+/**
+ * {@link monthTotals} for a scoring that also reads the grid of months [first, last]: the query
+ * reads only the records the grid leaves out — flagged outside the force area, without an area,
+ * or before `first` — so it aggregates few rows instead of the whole pre-aggregate; the records
+ * the grid holds make up the rest of each month's readable records ({@link withGridTotals}).
+ */
+export async function monthTotalsBesideGrid(runner: QueryRunner, last: number, forceFlag: boolean, first: number): Promise<MonthTotals> {
+	const place = (await hasColumn(runner, THR_AREA_MONTHS, 'area_index')) ? 'area_index' : 'lsoa_code';
+	const outside = forceFlag ? 'in_force_area = false' : 'false';
+	const readable = forceFlag ? 'in_force_area IS NOT false' : 'true';
+	const cols = await runner.columns(
+		`SELECT month_index AS m,
+			coalesce(sum(n) FILTER (WHERE ${outside}), 0)::DOUBLE AS outside,
+			coalesce(sum(n) FILTER (WHERE ${place} IS NULL AND ${readable}), 0)::DOUBLE AS unplaced,
+			coalesce(sum(n) FILTER (WHERE ${readable} AND (${place} IS NULL OR month_index < ?)), 0)::DOUBLE AS readable
+		FROM thr_area_months WHERE month_index <= ? AND (${outside} OR ${place} IS NULL OR month_index < ?) GROUP BY 1 ORDER BY 1`,
+		[first, last, first]
+	);
+	return { months: (cols.m as number[]).map(Number), outside: cols.outside as number[], unplaced: cols.unplaced as number[], readable: cols.readable as number[] };
+}
+
+/**
+ * {@link monthTotalsBesideGrid}'s totals completed with the grid's records (read with the same
+ * flag, over months from its `first` to the totals' last): each month's readable records plus
+ * the grid's, and the months only the grid has records in added, in order. Equals
+ * {@link monthTotals} (tested).
+ */
+export function withGridTotals(totals: MonthTotals, grid: AreaMonthGrid): MonthTotals {
+	const M = grid.months;
+	const inGrid = new Float64Array(M);
+	for (let a = 0; a < grid.areas.length; a++) for (let t = 0; t < M; t++) inGrid[t] += grid.records[a * M + t];
+	const byMonth = new Map<number, number>();
+	totals.months.forEach((m, j) => byMonth.set(m, j));
+	const months = [...new Set([...totals.months, ...Array.from({ length: M }, (_, t) => grid.first + t).filter((m, t) => inGrid[t] > 0)])].sort((a, b) => a - b);
+	const out: MonthTotals = { months, outside: [], unplaced: [], readable: [] };
+	for (const m of months) {
+		const j = byMonth.get(m);
+		const t = m - grid.first;
+		out.outside.push(j === undefined ? 0 : totals.outside[j]);
+		out.unplaced.push(j === undefined ? 0 : totals.unplaced[j]);
+		out.readable.push((j === undefined ? 0 : totals.readable[j]) + (t >= 0 && t < M ? inGrid[t] : 0));
+	}
+	return out;
+}

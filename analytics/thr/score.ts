@@ -42,7 +42,8 @@ import { riskInput, riskProviderFor, riskRunFor, type RiskEstimates, type RiskRe
 import {
 	THR_AREA_MONTHS,
 	aggregateFirstMonth,
-	monthTotals,
+	monthTotalsBesideGrid,
+	withGridTotals,
 	readAreaMonthGrid,
 	sumsFromGrid,
 	thrSource,
@@ -352,8 +353,11 @@ async function fetchRaw(runner: QueryRunner, options: ScoreMonthsOptions, detail
 		// from the grid in JavaScript, with the integers the SQL would add (area-months.ts).
 		const last = Math.max(...order);
 		const history = Math.max(lookbackMonths(model), ...model.components.map((c) => (c.kind === 'risk' && c.forecast ? c.forecast.history_months : 0)));
-		// Both at once: the month totals' small query runs while the grid's rows are converted.
-		const [totals, grid] = await Promise.all([monthTotals(runner, last, forceFlag), readAreaMonthGrid(runner, { weights, first: Math.min(...order) - history + 1, last, forceAreaOnly: forceFlag })]);
+		// Both at once: the month totals read only the records the grid leaves out, and are
+		// completed with the grid's (area-months.ts withGridTotals).
+		const first = Math.min(...order) - history + 1;
+		const [besideGrid, grid] = await Promise.all([monthTotalsBesideGrid(runner, last, forceFlag, first), readAreaMonthGrid(runner, { weights, first, last, forceAreaOnly: forceFlag })]);
+		const totals = withGridTotals(besideGrid, grid);
 		leftOut = leftOutFromTotals(model, order, totals);
 		ranges = rangesFromTotals(order, totals);
 		const scopeList = scopeAreas.kind === 'force-area' ? [...new Set(resolved.forceAreaCodes.filter((a) => a !== null))].sort(cmp) : null;
