@@ -71,6 +71,15 @@ export function forceShapeFor(db: Database): Promise<ForceAreaShape | null> {
 	return cached(db, 'map:force-shape', () => forceAreaShape(db.runner).catch(() => null));
 }
 
+/**
+ * The force area's shape as the start-up summary holds it (computed by forceAreaShape when the
+ * extract was built), kept as the database's answer so it is not computed again at start-up.
+ * Only for a summary that answers for the database (web/lib/db/start-answers.ts).
+ */
+export function keepForceShape(db: Database, shape: ForceAreaShape): void {
+	void cached(db, 'map:force-shape', async () => shape);
+}
+
 /** A boundary level's polygons and names, read once per database and level. */
 function polygonsFor(db: Database, lv: 'lsoa' | 'district'): Promise<{ geometries: Map<string, CellGeometry>; names: Map<string, string> }> {
 	return cached(db, `map:polygons:${lv}`, async () => {
