@@ -5,7 +5,7 @@
  * untouched, so the next page gets them back: Map → Priorities → Map keeps the Map's period,
  * categories and selection. A carried value a page cannot use never makes it fail: each page
  * parses its own parameters and falls back with a message (analytics/explore/filters.ts,
- * web/lib/stop-search/url.ts, web/lib/thr/data.ts `pickMonth`).
+ * web/lib/stop-search/url.ts, web/lib/thr/assessment-month.ts).
  *
  * Carried parameters (everything else belongs to one page and is not carried):
  *   ds, from, to, cat, area, bbox   the Map/Time filters (analytics/explore/filters.ts); Stop and
@@ -13,7 +13,8 @@
  *   measure, layer, mode, hsm       the Map's measure, layer, values/hot spots and window (Overview
  *                                   reads measure=harm too), so Map → Time → Map round-trips them
  *   compare                         the period comparison basis (previous | last-year | seasonal-3y)
- *   month                           the THR assessment month (Priorities, area profile, Model, Compare)
+ *   month                           the THR assessment month (Priorities, area profile, Model, Compare);
+ *                                   without it those pages assess the carried period's last month
  *   unit                            the areas THR scores: lsoa, or district (the source's own area set)
  * `source` is kept by withSource (source-url.ts) and is added last, as before.
  */

@@ -117,8 +117,3 @@ export function trendSeries(trend: ScoreTrend): (areaId: string) => Array<{ mont
 		});
 }
 
-/** The month in the URL when it is one with data, else the latest month with data. */
-export function pickMonth(requested: string | null, months: readonly string[]): string | null {
-	if (requested && months.includes(requested)) return requested;
-	return months.at(-1) ?? null;
-}

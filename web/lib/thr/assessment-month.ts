@@ -1,0 +1,22 @@
+/**
+ * The THR assessment month a page shows (Priorities, the area profile, Compare, the Model page,
+ * the briefing), from its URL: one rule, so a link from the Map or Time with a period lands every
+ * THR page on the same month.
+ */
+
+/**
+ * The URL's `month` when it is a month with data; else, when a period is carried (`to`,
+ * `YYYY-MM`), the last month with data up to its end; else the latest month with data.
+ * `months` is ascending. A `to` before every month with data, or not a month, is not used
+ * (the latest month is shown). Null when there is no month with data.
+ */
+export function assessmentMonth(params: URLSearchParams, months: readonly string[]): string | null {
+	const asked = params.get('month');
+	if (asked && months.includes(asked)) return asked;
+	const to = params.get('to');
+	if (to && /^\d{4}-(0[1-9]|1[0-2])$/.test(to)) {
+		const within = months.filter((m) => m <= to);
+		if (within.length > 0) return within[within.length - 1];
+	}
+	return months.at(-1) ?? null;
+}
