@@ -38,6 +38,18 @@ describe('A carried period sets the THR assessment month', () => {
 		await page.locator('[data-testid="priorities"][data-state="ready"]').waitFor({ timeout: 60_000 });
 		expect(await page.locator('[data-testid="month-select"]').inputValue()).toBe('2018-06');
 		expect(await page.locator('[data-testid="priorities-table"] caption').textContent()).toContain('Jun 2018');
+		// No crime type or area carried: nothing to say about them.
+		expect(await page.locator('[data-testid="ignored-filters"]').count()).toBe(0);
+	});
+
+	it('crime types and an area carried from the Map are named as not applied to the ranking', async () => {
+		await page.goto(`${baseUrl}/priorities?${period}&cat=Burglary&cat=Robbery&area=lsoa:${LSOA}`);
+		await page.locator('[data-testid="priorities"][data-state="ready"]').waitFor({ timeout: 60_000 });
+		expect(await page.locator('[data-testid="ignored-filters"]').textContent()).toBe(
+			'The score reads every harm-counting crime type in every area of the force area: the crime types chosen (Burglary, Robbery) and the selected area, kept from the Map or Time, are not applied here.'
+		);
+		// The ranking is the one without them: every area of the force area (6 LSOAs).
+		expect(await page.locator('[data-testid="priorities-table"] tbody tr').count()).toBe(6);
 	});
 
 	it('/priorities?to= beyond the data ends at its last month; month= still wins', async () => {

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { assessmentMonth } from './assessment-month';
+import { assessmentMonth, ignoredFiltersNote } from './assessment-month';
 
 /** The months the City of London sample's street files cover (2017-12 … 2019-11), from their names. */
 const months = readdirSync('sample-data/police-uk/city-of-london/street')
@@ -43,5 +43,26 @@ describe('assessmentMonth: the month every THR page assesses, from the URL', () 
 
 	it('is null with no month of data', () => {
 		expect(assessmentMonth(new URLSearchParams('to=2018-06'), [])).toBeNull();
+	});
+});
+
+describe('ignoredFiltersNote: the carried filters a THR ranking does not apply', () => {
+	it.each([
+		['', null],
+		['from=2018-04&to=2018-06&month=2018-06', null],
+		[
+			'cat=Burglary',
+			'The score reads every harm-counting crime type in every area of the force area: the crime type chosen (Burglary), kept from the Map or Time, is not applied here.'
+		],
+		[
+			'cat=Burglary&cat=Robbery&area=lsoa:E01032739',
+			'The score reads every harm-counting crime type in every area of the force area: the crime types chosen (Burglary, Robbery) and the selected area, kept from the Map or Time, are not applied here.'
+		],
+		[
+			'bbox=-0.1,51.51,-0.08,51.52',
+			'The score reads every harm-counting crime type in every area of the force area: the selected area, kept from the Map or Time, is not applied here.'
+		]
+	])('?%s', (query, want) => {
+		expect(ignoredFiltersNote(new URLSearchParams(query))).toBe(want);
 	});
 });

@@ -20,3 +20,19 @@ export function assessmentMonth(params: URLSearchParams, months: readonly string
 	}
 	return months.at(-1) ?? null;
 }
+
+/**
+ * What a THR page does not apply of the filters carried from the Map or Time, in words, or null
+ * when nothing is carried that it ignores: a score reads every harm-counting category of every
+ * area in the force area, so chosen crime types (`cat`) and a selected area or drawn box
+ * (`area`, `bbox`) stay in the URL for the next page but do not change the ranking.
+ */
+export function ignoredFiltersNote(params: URLSearchParams): string | null {
+	const cats = params.getAll('cat').filter((c) => c.trim() !== '');
+	const parts: string[] = [];
+	if (cats.length > 0) parts.push(`the crime ${cats.length === 1 ? 'type' : 'types'} chosen (${cats.join(', ')})`);
+	if (params.get('area') || params.get('bbox')) parts.push('the selected area');
+	if (parts.length === 0) return null;
+	const verb = parts.length > 1 || cats.length > 1 ? 'are' : 'is';
+	return `The score reads every harm-counting crime type in every area of the force area: ${parts.join(' and ')}, kept from the Map or Time, ${verb} not applied here.`;
+}
