@@ -24,10 +24,12 @@ const OUTSIDE: ExpressionSpecification = ['boolean', ['feature-state', 'outside'
 
 /** Fill opacity of cells in the force area (or of every cell when none is declared), and of cells outside it. */
 export const FILL_OPACITY = { inside: 0.85, outside: 0.3 } as const;
+/** Colour of the cells' outlines. */
+export const CELL_OUTLINE_COLOUR = '#ffffff';
 /** Colour of the force area's outline. */
 export const FORCE_OUTLINE_COLOUR = '#1b1f24';
 
-/** The style: background, optional basemap, cells (fill, outline, hover, selection), the force area's outline and the drawn box. */
+/** The style: background, optional basemap, cells (fill with outlines, hover, selection), the force area's outline and the drawn box. */
 export function mapStyle(basemap: string | null): StyleSpecification {
 	return {
 		version: 8,
@@ -36,6 +38,7 @@ export function mapStyle(basemap: string | null): StyleSpecification {
 				? { basemap: { type: 'raster' as const, tiles: [basemap], tileSize: 256, attribution: 'Basemap: configured tile server' } }
 				: {}),
 			cells: { type: 'geojson', data: EMPTY, promoteId: 'cell_id' },
+			hover: { type: 'geojson', data: EMPTY },
 			force: { type: 'geojson', data: EMPTY },
 			box: { type: 'geojson', data: EMPTY }
 		},
@@ -50,19 +53,21 @@ export function mapStyle(basemap: string | null): StyleSpecification {
 				// cells already in the source restyles them without tiling anything again.
 				paint: {
 					'fill-color': ['to-color', ['coalesce', ['feature-state', 'colour'], ['get', 'colour']]],
-					'fill-opacity': ['case', HIDDEN, 0, OUTSIDE, FILL_OPACITY.outside, FILL_OPACITY.inside]
+					'fill-opacity': ['case', HIDDEN, 0, OUTSIDE, FILL_OPACITY.outside, FILL_OPACITY.inside],
+					// Cell outlines: the fill's own 1-px antialiasing lines in white (faded with the
+					// cell, none for a hidden one). A separate line layer over every cell made each
+					// filter change re-evaluate and upload its feature-state paint (5–6× the fill's
+					// vertices) and cost the software-WebGL frame about 90 ms (national H3 r7).
+					'fill-outline-color': CELL_OUTLINE_COLOUR
 				}
 			},
 			{
-				// One line layer for outline and hover (feature-state), so a new layer tiles one line bucket, not two.
-				id: 'cells-outline',
+				// The hovered cell's outline, from a source holding that one cell (MapCanvas), so a
+				// filter change re-evaluates no line layer over every cell.
+				id: 'cells-hover',
 				type: 'line',
-				source: 'cells',
-				paint: {
-					'line-color': ['case', ['boolean', ['feature-state', 'hover'], false], '#1b1f24', '#ffffff'],
-					'line-width': ['case', ['boolean', ['feature-state', 'hover'], false], 2, 0.6],
-					'line-opacity': ['case', HIDDEN, 0, 1]
-				}
+				source: 'hover',
+				paint: { 'line-color': '#1b1f24', 'line-width': 2 }
 			},
 			{
 				id: 'cells-selected',
