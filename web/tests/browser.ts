@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -141,4 +142,36 @@ export async function drawnWords(page: Page, trigger: () => Promise<void>): Prom
 	});
 	const [download] = await Promise.all([page.waitForEvent('download'), trigger()]);
 	return { drawn: await page.evaluate(() => (window as unknown as { drawnWords: string[] }).drawnWords), filename: download.suggestedFilename() };
+}
+
+/**
+ * One browser and one page for a test file: launched before its tests, each test ending with no
+ * page problem recorded (console error, page error, failed or outside request), closed after them.
+ * Call at the top of the file; read `.page` and `.browser` inside tests.
+ */
+export function sharedPage(): { readonly browser: TestBrowser; readonly page: Page } {
+	let browser: TestBrowser | undefined;
+	let page: Page | undefined;
+	beforeAll(async () => {
+		browser = await launchBrowser();
+		page = await browser.newPage();
+	});
+	afterEach(() => {
+		expect(browser?.takeProblems()).toEqual([]);
+	});
+	afterAll(async () => {
+		await browser?.close();
+	});
+	const opened = <T>(value: T | undefined): T => {
+		if (value === undefined) throw new Error('the shared browser is opened in beforeAll: read it inside a test');
+		return value;
+	};
+	return {
+		get browser() {
+			return opened(browser);
+		},
+		get page() {
+			return opened(page);
+		}
+	};
 }

@@ -4,36 +4,21 @@
  * includes them, no map layer shows them, and the figure equals the count made here from the raw
  * police.uk street CSVs (rows with no longitude or latitude), as on the Overview.
  */
-import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, waitForApp, type TestBrowser } from './browser';
+import { describe, expect, inject, it } from 'vitest';
+import { sharedPage, waitForApp } from './browser';
 import { countedStreetRows, streetFigures } from './expected';
 
 const baseUrl = inject('baseUrl');
 const street = streetFigures();
 const rows = countedStreetRows();
 
-let browser: TestBrowser;
-let page: Page;
-
-beforeAll(async () => {
-	browser = await launchBrowser();
-	page = await browser.newPage();
-});
-
-afterEach(() => {
-	expect(browser.takeProblems()).toEqual([]);
-});
-
-afterAll(async () => {
-	await browser?.close();
-});
+const shared = sharedPage();
 
 async function summary(testid: string): Promise<{ records: number; noLocation: number | null }> {
-	await page.waitForFunction((t) => (document.querySelector(`[data-testid="${t}"]`)?.getAttribute('data-records') ?? '') !== '', testid, { timeout: 60_000 });
+	await shared.page.waitForFunction((t) => (document.querySelector(`[data-testid="${t}"]`)?.getAttribute('data-records') ?? '') !== '', testid, { timeout: 60_000 });
 	// The no-location count follows the total; give it its own moment.
-	await page.waitForTimeout(500);
-	const line = page.locator(`[data-testid="${testid}"]`);
+	await shared.page.waitForTimeout(500);
+	const line = shared.page.locator(`[data-testid="${testid}"]`);
 	const note = line.locator('[data-testid="summary-no-location"]');
 	return {
 		records: Number(await line.getAttribute('data-records')),
@@ -44,13 +29,13 @@ async function summary(testid: string): Promise<{ records: number; noLocation: n
 describe('Summary lines name the records without a location', () => {
 	it('Map, whole sample: 1,171 of the 18,206 street records have no location', async () => {
 		expect(street.noLocation).toBe(1171);
-		await page.goto(`${baseUrl}/map?source=city-of-london&ds=incidents`);
-		await waitForApp(page, 60_000);
-		await page.locator('[data-testid="map-summary"] [data-testid="summary-no-location"]').waitFor({ timeout: 60_000 });
+		await shared.page.goto(`${baseUrl}/map?source=city-of-london&ds=incidents`);
+		await waitForApp(shared.page, 60_000);
+		await shared.page.locator('[data-testid="map-summary"] [data-testid="summary-no-location"]').waitFor({ timeout: 60_000 });
 		const s = await summary('map-summary');
 		expect(s.records).toBe(street.records);
 		expect(s.noLocation).toBe(street.noLocation);
-		expect(await page.locator('[data-testid="map-summary"]').textContent()).toContain('1,171 of them have no location');
+		expect(await shared.page.locator('[data-testid="map-summary"]').textContent()).toContain('1,171 of them have no location');
 	});
 
 	it('Time, a period and a category: the count follows the filters', async () => {
@@ -59,9 +44,9 @@ describe('Summary lines name the records without a location', () => {
 		const cat = 'Other theft';
 		const want = rows.filter((r) => r.Month >= from && r.Month <= to && r['Crime type'] === cat && (r.Longitude === '' || r.Latitude === '')).length;
 		expect(want).toBeGreaterThan(0);
-		await page.goto(`${baseUrl}/time?source=city-of-london&ds=incidents&from=${from}&to=${to}&cat=${encodeURIComponent(cat)}`);
-		await waitForApp(page, 60_000);
-		await page.locator('[data-testid="time-summary"] [data-testid="summary-no-location"]').waitFor({ timeout: 60_000 });
+		await shared.page.goto(`${baseUrl}/time?source=city-of-london&ds=incidents&from=${from}&to=${to}&cat=${encodeURIComponent(cat)}`);
+		await waitForApp(shared.page, 60_000);
+		await shared.page.locator('[data-testid="time-summary"] [data-testid="summary-no-location"]').waitFor({ timeout: 60_000 });
 		expect((await summary('time-summary')).noLocation).toBe(want);
 	});
 });
