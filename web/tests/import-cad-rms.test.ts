@@ -147,6 +147,9 @@ describe('a CAD export and an RMS export imported together', () => {
 		await expect.poll(() => page.locator('[data-testid="records"]').textContent(), { timeout: 60_000 }).toBe(crimes.length.toLocaleString('en-GB'));
 		expect(parseCount(await page.locator('[data-testid="events-total"]').textContent())).toBe(calls.length);
 		expect(await page.locator('[data-testid="events-period"]').textContent()).toBe('Mar 2019 – Apr 2019');
+		// Named as every other page names them, not as police.uk data.
+		expect(await page.locator('[data-testid="events-label"]').textContent()).toBe('Calls for service (CAD export)');
+		expect(await page.locator('[data-testid="period-kind"]').textContent()).toContain('month resolution: Recorded crimes (RMS export)');
 	}, 120_000);
 
 	it('the Data page says which file is the CAD export and which the RMS export', async () => {

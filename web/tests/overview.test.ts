@@ -82,6 +82,7 @@ describe('Overview headline figures', () => {
 
 	it('shows the data period, stop-and-search count, places and freshness', async () => {
 		expect(await text('[data-testid="period"]')).toBe(`${monthName(street.months[0])} – ${monthName(street.months.at(-1)!)}`);
+		expect(await text('[data-testid="period-kind"]')).toBe(`${street.months.length} months, month resolution (police.uk street data)`);
 		const searches = [...stopSearchRows().values()].reduce((a, b) => a + b, 0);
 		expect(searches).toBe(manifest.datasets.find((d) => d.name === 'stop_search')!.rows);
 		expect(parseCount(await text('[data-testid="stop-searches"]'))).toBe(searches);
