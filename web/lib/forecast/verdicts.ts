@@ -4,7 +4,7 @@
  * mean with 8 seasons; issue 12's target is a MASE at least 8% below it), and what its intervals
  * held. Pure: unit-tested.
  */
-import { METHOD_LABELS, type BacktestScore } from '$analytics/forecast';
+import { METHOD_LABELS, type AreaHarmForecast, type BacktestScore, type ForecastMethodName } from '$analytics/forecast';
 
 /** The MASE reduction against the 8-week same-hour mean that the project aims for (PRODUCT.md, quality bars). */
 export const BASELINE_TARGET = 0.08;
@@ -40,4 +40,39 @@ export function baselineVerdict(score: BacktestScore, baseline: BacktestScore, s
 export function coverageNote(score: BacktestScore | null): string {
 	if (!score || score.skipped !== null || score.coverage80 === null || score.coverage95 === null) return 'no backtest measured how often they hold.';
 	return `in the backtest the 80% intervals held ${pct(score.coverage80)} of the hours and the 95% intervals ${pct(score.coverage95)}.`;
+}
+
+/**
+ * The baseline every monthly area forecast must beat, in words: the same area's count in the
+ * month before (seasonal naive with a season of 1 month) or, with a 12-month season, in the same
+ * month a year before.
+ */
+export function streetBaselineName(period: number): string {
+	return period === 1 ? "last month's count" : "the count of the same month last year";
+}
+
+/** The method's name for a monthly area forecast: seasonal naive with a 1-month season is last month's count, said so. */
+export function streetMethodLabel(method: ForecastMethodName, period: number): string {
+	return method === 'seasonal-naive' ? `${streetBaselineName(period).replace(/^./, (c) => c.toUpperCase())} (seasonal naive)` : METHOD_LABELS[method];
+}
+
+/**
+ * One sentence on the monthly area forecast (Forecast page, briefing) against its baseline in the
+ * same pooled backtest (seasonal naive: `streetBaselineName`): when the baseline itself was
+ * chosen, that the forecast is no better than it; when the chosen method's MASE is not lower,
+ * that it does not beat it, both MASEs given; otherwise by how much it is lower. Null when the
+ * baseline or the method has no MASE (history too short to backtest, or every scale 0).
+ */
+export function streetBaselineVerdict(forecast: Pick<AreaHarmForecast, 'method' | 'period' | 'scores'>): string | null {
+	const baseline = forecast.scores.find((s) => s.method === 'seasonal-naive');
+	const chosen = forecast.scores.find((s) => s.method === forecast.method);
+	if (!baseline || !chosen || baseline.skipped !== null || chosen.skipped !== null || baseline.mase === null || chosen.mase === null) return null;
+	const name = streetBaselineName(forecast.period);
+	if (chosen.method === baseline.method)
+		return `Not better than ${name}: the forecast is ${name} itself, since no other method did better in the backtest (MASE ${f3(baseline.mase)}).`;
+	if (baseline.mase <= 0) return null;
+	const gain = 1 - chosen.mase / baseline.mase;
+	return gain <= 0
+		? `Not better than ${name} in the backtest: MASE ${f3(chosen.mase)} against ${f3(baseline.mase)}.`
+		: `MASE ${pct(gain)} below ${name} in the backtest (${f3(chosen.mase)} against ${f3(baseline.mase)}).`;
 }
