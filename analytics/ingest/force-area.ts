@@ -128,14 +128,17 @@ export async function createForceLookup(
 	ladChanges: readonly LadChange[]
 ): Promise<number> {
 	const imd = await csvColumns(runner, files.imdFile, ['LSOA code (2011)', 'Local Authority District code (2019)', 'Local Authority District name (2019)']);
-	const pfa = await csvColumns(runner, files.pfaFile, ['LAD16CD', 'PFA16NM']);
+	const [pfaCode, pfaForce, pfaLadName] = await csvColumns(runner, files.pfaFile, ['LAD16CD', 'PFA16NM', 'LAD16NM']);
+	const pfa = [pfaCode, pfaForce];
+	const pfaName = [pfaLadName];
 	await runner.exec(`CREATE OR REPLACE TEMP TABLE force_lad_changes (code VARCHAR, name VARCHAR, force VARCHAR)`);
 	await runner.exec(`CREATE OR REPLACE TEMP TABLE force_lad_replaced (code VARCHAR)`);
-	for (const c of ladChanges) {
-		await runner.exec(`INSERT INTO force_lad_changes VALUES (?, ?, ?)`, [c.code, c.name, c.force]);
-		for (const p of c.predecessors) await runner.exec(`INSERT INTO force_lad_replaced VALUES (?)`, [p]);
+	// Each table's rows in one statement (values bound): a statement per row cost a round trip each.
+	if (ladChanges.length > 0) {
+		await runner.exec(`INSERT INTO force_lad_changes VALUES ${ladChanges.map(() => '(?, ?, ?)').join(', ')}`, ladChanges.flatMap((c) => [c.code, c.name, c.force]));
 	}
-	const pfaName = await csvColumns(runner, files.pfaFile, ['LAD16NM']);
+	const replaced = ladChanges.flatMap((c) => c.predecessors);
+	if (replaced.length > 0) await runner.exec(`INSERT INTO force_lad_replaced VALUES ${replaced.map(() => '(?)').join(', ')}`, replaced);
 	await runner.exec(
 		`CREATE OR REPLACE TEMP TABLE force_lookup AS
 		 WITH imd AS (SELECT trim(${imd[0]}) AS lsoa_code, trim(${imd[1]}) AS lad_code, trim(${imd[2]}) AS lad_name FROM ${TEXT_CSV_SOURCE}),

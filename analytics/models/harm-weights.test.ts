@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import cchi from '../../models/harm-weights/cchi-police-uk-v1.json';
-import { harmSubgroupWeightRows, harmWeightParams, harmWeightRows, servesReference, subgroupRollUp, type HarmWeightsModel } from './harm-weights';
+import cchiV2 from '../../models/harm-weights/cchi-police-uk-v2.json';
+import { createNodeRunner } from '../../scripts/lib/node-runner';
+import { createHarmWeightTables, harmSubgroupWeightRows, harmWeightParams, harmWeightRows, servesReference, subgroupRollUp, type HarmWeightsModel } from './harm-weights';
 
 const model = cchi as HarmWeightsModel;
 
@@ -95,5 +97,25 @@ describe('cchi-police-uk 2.0.0: subgroup weights', () => {
 		['a negative subgroup weight', (m: HarmWeightsModel) => ({ ...m, subgroup_weights: [{ category: 'Burglary', subgroup: 'Residential burglary', weight: -1 }] }), /finite number ≥ 0/]
 	])('rejects %s', (_, change, message) => {
 		expect(() => harmSubgroupWeightRows(change(v2))).toThrow(message);
+	});
+});
+
+describe('createHarmWeightTables', () => {
+	it('holds exactly the rows of the model, every table in one statement', async () => {
+		const runner = await createNodeRunner();
+		try {
+			const statements: string[] = [];
+			const v2 = cchiV2 as HarmWeightsModel;
+			await createHarmWeightTables({ exec: (sql, params) => (statements.push(sql), runner.exec(sql, params)) }, v2);
+			// Two CREATE TABLE and two INSERT statements, whatever the number of rows.
+			expect(statements).toHaveLength(4);
+			const weights = await runner.rows(`SELECT category, weight, basis, excluded, exclusion_reason FROM harm_weights ORDER BY rowid`);
+			expect(weights).toEqual(harmWeightRows(v2).map((r) => ({ ...r })));
+			const subgroups = await runner.rows(`SELECT category, subgroup, weight FROM harm_subgroup_weights ORDER BY rowid`);
+			expect(subgroups).toEqual(harmSubgroupWeightRows(v2).map((r) => ({ ...r })));
+			expect(subgroups.length).toBeGreaterThan(0);
+		} finally {
+			runner.close();
+		}
 	});
 });

@@ -173,10 +173,19 @@ interface Exec {
 export async function createHarmWeightTables(runner: Exec, model: HarmWeightsModel): Promise<void> {
 	const rows = harmWeightRows(model);
 	const subgroups = harmSubgroupWeightRows(model);
+	// One bound INSERT per table, not one per row: each statement is a round trip (a few ms each
+	// in DuckDB-wasm and in the build).
 	await runner.exec(HARM_WEIGHTS_TABLE_SQL);
-	for (const row of rows) await runner.exec(HARM_WEIGHTS_INSERT_SQL, harmWeightParams(row));
+	if (rows.length > 0) await runner.exec(manyRows(HARM_WEIGHTS_INSERT_SQL, rows.length), rows.flatMap(harmWeightParams));
 	await runner.exec(HARM_SUBGROUP_WEIGHTS_TABLE_SQL);
-	for (const row of subgroups) await runner.exec(HARM_SUBGROUP_WEIGHTS_INSERT_SQL, harmSubgroupWeightParams(row));
+	if (subgroups.length > 0) await runner.exec(manyRows(HARM_SUBGROUP_WEIGHTS_INSERT_SQL, subgroups.length), subgroups.flatMap(harmSubgroupWeightParams));
+}
+
+/** A one-row `INSERT … VALUES (?, …)` repeated for `n` rows in one statement. */
+function manyRows(insertOneRow: string, n: number): string {
+	const at = insertOneRow.lastIndexOf('VALUES ');
+	const row = insertOneRow.slice(at + 'VALUES '.length);
+	return `${insertOneRow.slice(0, at)}VALUES ${Array.from({ length: n }, () => row).join(', ')}`;
 }
 
 /**

@@ -16,8 +16,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatasetName, ExtractColumn, ExtractManifest } from '../../analytics/ingest/extract-schema';
 import { ident } from '../../analytics/ingest/sql';
-import { ensureHarmWeights } from '../../analytics/thr/sql';
-import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
+import { withCatalogSnapshot } from '../../analytics/shared/catalog';
+import { createHarmWeightTables, type HarmWeightsModel } from '../../analytics/models/harm-weights';
 import { SUMMARY_FILE, computeStartSummary } from '../../analytics/overview/summary';
 import harmWeightsFile from '../../models/harm-weights/cchi-police-uk-v2.json';
 import type { NodeRunner } from './node-runner';
@@ -90,8 +90,10 @@ export async function writeSummaryFile(runner: NodeRunner, options: { out: strin
 			if (d.format === 'duckdb-table') await runner.exec(`CREATE VIEW ${ident(d.name)} AS SELECT * FROM ${ident(base)}.${ident(d.table)}`);
 			else if (!kept.has(d.name)) throw new Error(`summary.json: ${d.file} was written without a copy for the summary (internal error)`);
 		}
-		await ensureHarmWeights(runner, HARM_MODEL);
-		const summary = await computeStartSummary(runner, { harmModel: `${HARM_MODEL.id}@${HARM_MODEL.version}`, datasets });
+		// The catalog is new and empty: the weight tables are created, each in one statement.
+		await createHarmWeightTables(runner, HARM_MODEL);
+		// The pages' functions ask the catalog which tables and columns exist about two dozen times: one read answers them.
+		const summary = await withCatalogSnapshot(runner, () => computeStartSummary(runner, { harmModel: `${HARM_MODEL.id}@${HARM_MODEL.version}`, datasets }));
 		const bytes = Buffer.from(JSON.stringify(summary));
 		writeFileSync(join(out, SUMMARY_FILE), bytes);
 		return { file: SUMMARY_FILE, bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') };
