@@ -156,6 +156,45 @@ export interface ImportResult {
 	/** File name in the extract → bytes (every dataset's .arrow, and quarantine.csv). */
 	files: Map<string, Uint8Array>;
 	elapsedMs: number;
+	/** Wall time of each step, in order; they add up to `elapsedMs` (printed by scripts/bench/import.ts). */
+	phases: ImportPhaseTime[];
+}
+
+export interface ImportPhaseTime {
+	phase: string;
+	ms: number;
+}
+
+/**
+ * Wall time by step. `lap(name)` adds the time since the last lap to `name`; `time(name, fn)`
+ * adds the time of `fn` to `name` and leaves it out of the next lap, so interleaved steps (a
+ * file read, then staged with its batch) are each counted once.
+ */
+function phaseClock() {
+	const totals = new Map<string, number>();
+	let last = performance.now();
+	/** Time already given to `time` steps since the last lap. */
+	let timed = 0;
+	const add = (name: string, ms: number) => totals.set(name, (totals.get(name) ?? 0) + ms);
+	return {
+		lap(name: string) {
+			const now = performance.now();
+			add(name, now - last - timed);
+			last = now;
+			timed = 0;
+		},
+		async time<T>(name: string, fn: () => Promise<T>): Promise<T> {
+			const start = performance.now();
+			try {
+				return await fn();
+			} finally {
+				const ms = performance.now() - start;
+				add(name, ms);
+				timed += ms;
+			}
+		},
+		phases: (): ImportPhaseTime[] => [...totals].map(([phase, ms]) => ({ phase, ms }))
+	};
 }
 
 export class ImportCancelled extends Error {
@@ -188,6 +227,7 @@ export async function importFiles(
 	options: ImportOptions = {}
 ): Promise<ImportResult> {
 	const started = performance.now();
+	const clock = phaseClock();
 	const { runner } = engine;
 	const progress: ImportProgress = { phase: 'reading', rowsRead: 0, rowsKnown: 0, filesDone: 0, filesTotal: inputs.length, file: null };
 	const report = (changes: Partial<ImportProgress>) => {
@@ -201,6 +241,7 @@ export async function importFiles(
 
 	await resetIngest(runner);
 	if (options.offenceCodes) await loadOffenceCodes(runner, options.offenceCodes.mapping, { file: options.offenceCodes.file, shipped: false });
+	clock.lap('ingest tables');
 	// Files waiting to be staged, by shape; a batch is staged when it reaches BATCH_BYTES of text.
 	const pending = new Map<string, { files: StageOptions[]; bytes: number }>();
 	const flush = async (key: string) => {
@@ -208,7 +249,7 @@ export async function importFiles(
 		pending.delete(key);
 		try {
 			check();
-			const records = await stageFiles(runner, batch.files);
+			const records = await clock.time('stage (read_csv, row rules)', () => stageFiles(runner, batch.files));
 			report({ rowsRead: progress.rowsRead + records.reduce((t, n) => t + n, 0), filesDone: progress.filesDone + batch.files.length });
 		} finally {
 			for (const f of batch.files) await engine.dropFile(f.source);
@@ -222,8 +263,8 @@ export async function importFiles(
 		check();
 		const input = inputs[i];
 		report({ file: input.name });
-		const raw = await input.read();
-		const sha256 = await helpers.sha256(raw);
+		const raw = await clock.time('read files into the worker', () => input.read());
+		const sha256 = await clock.time('sha256', () => helpers.sha256(raw));
 		files.push({ input, sha256 });
 		const mapping = mappingFor(options, input.name);
 		const fileCrs: FileCrs = mapping?.crs ? { crs: resolveCrs(mapping.crs.code, input.name), origin: mapping.crs.origin } : defaultFileCrs();
@@ -231,7 +272,7 @@ export async function importFiles(
 		const gz = GZIP(raw);
 		let text: Uint8Array;
 		try {
-			text = gz ? await helpers.gunzip(raw) : raw;
+			text = gz ? await clock.time('gunzip', () => helpers.gunzip(raw)) : raw;
 		} catch (error) {
 			await rejectWholeFile(runner, {
 				file: input.name,
@@ -245,7 +286,7 @@ export async function importFiles(
 			report({ filesDone: progress.filesDone + 1 });
 			continue;
 		}
-		const scan = scanText(text);
+		const scan = await clock.time('scan lines', async () => scanText(text));
 		report({ rowsKnown: progress.rowsKnown + scan.dataLines });
 		const whole = async (reason: string, kind = 'unknown', column: string | null = null) => {
 			await rejectWholeFile(runner, { file: input.name, fileSeq: i, kind, reason, column, dataLines: scan.dataLines, raw: scan.headerLine });
@@ -277,7 +318,7 @@ export async function importFiles(
 		}
 		// Staged later with the other files of its shape, in one read_csv (see stageFiles).
 		const registered = `import-${i}.csv`;
-		await engine.registerFile(registered, text);
+		await clock.time('register with DuckDB', () => engine.registerFile(registered, text));
 		const stage: StageOptions = { source: registered, file: input.name, fileSeq: i, detection, blankLines: scan.blankLines, lineShifts: scan.lineShifts, dataLines: scan.dataLines, gzip: false, crs: fileCrs.crs };
 		const key = stageShape(stage);
 		const batch = pending.get(key) ?? { files: [], bytes: 0 };
@@ -287,6 +328,7 @@ export async function importFiles(
 		if (batch.bytes >= BATCH_BYTES) await flush(key);
 	}
 	for (const key of [...pending.keys()]) await flush(key);
+	clock.lap('file checks (detection, whole-file rejections)');
 
 	check();
 	report({ phase: 'validating', file: null });
@@ -295,6 +337,7 @@ export async function importFiles(
 	const exports = await fileExports(runner);
 	// Offence codes matched while validating: the mapping used and every unknown code with its count.
 	const offenceCodes = await offenceCodeReport(runner);
+	clock.lap('validate (cross-row rules, accounts)');
 	for (const format of SOURCE_FORMATS) {
 		await runner.exec(`CREATE OR REPLACE TEMP TABLE ${ident(stage(format.kind))} AS ${typedSelectSql(format.kind)}`);
 		// Memory: the text rows are no longer needed once typed (the accounts are taken above).
@@ -305,6 +348,7 @@ export async function importFiles(
 	const ranges = await runner.rows<{ source_file: string; first: string; last: string }>(
 		`SELECT source_file, min(month) AS first, max(month) AS last FROM (${monthUnion}) GROUP BY source_file`
 	);
+	clock.lap('type');
 
 	check();
 	report({ phase: 'locating' });
@@ -314,6 +358,7 @@ export async function importFiles(
 	await buildPointCells(engine);
 	await locatePointAreas(engine, areas);
 	await areaForceCellRows(engine, force.unit === 'district' ? areas : null, H3_RESOLUTIONS);
+	clock.lap('force area, points (H3)');
 
 	check();
 	report({ phase: 'writing' });
@@ -340,7 +385,9 @@ export async function importFiles(
 		// The record datasets stay for the Map and Time pre-aggregates, made from the same rows as the builder does.
 		if (!(spec.name in records)) await runner.exec(`DROP TABLE ${ident(table)}`);
 	}
+	clock.lap('datasets (Arrow)');
 	await writeExploreAggregates((name: AggregateName, from) => write(name, from), records);
+	clock.lap('explore pre-aggregates');
 	// Where the records lie against the user's areas (manifest districts_info; every record in no area as CSV).
 	const placed = areas ? await districtsReport(runner, areas, records, (file) => crsOf.get(file)?.crs) : null;
 	if (placed) out.set(placed.info.outside.listed_in!, placed.csv);
@@ -402,7 +449,8 @@ export async function importFiles(
 		...(offenceCodes ? { offence_codes: offenceCodes } : {})
 	};
 	report({ phase: 'done', rowsRead: totals.rows_in, rowsKnown: totals.rows_in, filesDone: inputs.length });
-	return { manifest, files: out, elapsedMs: performance.now() - started };
+	clock.lap('summary, quarantine.csv, manifest');
+	return { manifest, files: out, elapsedMs: performance.now() - started, phases: clock.phases() };
 }
 
 /**

@@ -7,7 +7,7 @@ import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
 import mvpWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url';
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
-import type { ImportProgress, InputMapping } from './build';
+import type { ImportPhaseTime, ImportProgress, InputMapping } from './build';
 import type { BoundaryChoice, BoundaryInspection } from './boundary-file';
 import { checkImportSize, gzipTextBytes, isOutOfMemory, outOfMemoryMessage } from './limits';
 import type { FileInspection, FromWorker, QuarantinePreviewRow, ToWorker } from './protocol';
@@ -86,6 +86,11 @@ export interface ImportOutcome {
 	files: Map<string, Uint8Array>;
 	quarantine: QuarantinePreviewRow[];
 	elapsedMs: number;
+	/** Where the worker's time went (protocol.ts, `imported`). */
+	phases: ImportPhaseTime[];
+	/** How long the import's engine took to start, and its warm-up import, whether the import waited for them or not. */
+	engineMs: number;
+	warmUpMs: number;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -152,6 +157,28 @@ function call<T extends FromWorker>(message: DistributiveOmit<ToWorker, 'id' | '
 		pending.set(id, { resolve: resolve as (m: FromWorker) => void, reject, progress });
 		w.postMessage({ ...message, id, bundles: bundles() } as ToWorker);
 	});
+}
+
+/**
+ * Start the import's worker and its DuckDB-wasm instance now, before any file is chosen (the
+ * Import section is open: picking files takes the user seconds, the engine's start 1–8 s on a
+ * loaded machine), with its warm-up import (warm-up.ts). Resolves with the durations of both; a
+ * failure is reported by the import.
+ */
+export function warmImportEngine(): Promise<{ engineMs: number; warmUpMs: number }> {
+	const id = nextId;
+	warming.add(id);
+	return call<Extract<FromWorker, { type: 'warmed' }>>({ type: 'warm' })
+		.then((m) => ({ engineMs: m.engineMs, warmUpMs: m.warmUpMs }))
+		.finally(() => warming.delete(id));
+}
+
+/** Requests that only start the engine: they do not keep the worker alive. */
+const warming = new Set<number>();
+
+/** Stop the import's worker unless it is working (the Import section was closed): its instance's memory is freed. */
+export function releaseImportEngine(): void {
+	if ([...pending.keys()].every((id) => warming.has(id))) stopWorker(new ImportFailure('stopped'));
 }
 
 /** Read each file's header (and a few rows) and recognise its format. */
@@ -229,7 +256,10 @@ export function startImport(
 			manifest: m.manifest,
 			files: new Map(m.files.map((f) => [f.name, f.bytes])),
 			quarantine: m.quarantine,
-			elapsedMs: m.elapsedMs
+			elapsedMs: m.elapsedMs,
+			phases: m.phases,
+			engineMs: m.engineMs,
+			warmUpMs: m.warmUpMs
 		}))
 		.finally(() => {
 			// The import's database holds every staged row: free that memory now (the next

@@ -11,13 +11,14 @@ import { detectSource, detectDelimiter, splitCsvLine, genericTimestampSql, month
 import { createWasmRunner } from '../db/runner';
 import { importFiles, type ImportEngine, type ImportHelpers, type ImportInput } from './build';
 import { pointCellsIpc } from './arrow-points';
+import { warmUpImport } from './warm-up';
 import { isOutOfMemory } from './limits';
 import { inspectBoundary, readImportAreas } from './boundary-file';
 import type { FileInspection, FromWorker, QuarantinePreviewRow, ToWorker } from './protocol';
 
 const post = (message: FromWorker, transfer: Transferable[] = []) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(message, transfer);
 
-let engine: Promise<{ db: duckdb.AsyncDuckDB; conn: duckdb.AsyncDuckDBConnection; import: ImportEngine }> | null = null;
+let engine: Promise<{ db: duckdb.AsyncDuckDB; conn: duckdb.AsyncDuckDBConnection; import: ImportEngine; startMs: number; warmUpMs: number }> | null = null;
 let bundles: duckdb.DuckDBBundles | null = null;
 /** The request being handled, if any. */
 let current: number | null = null;
@@ -47,7 +48,8 @@ async function startImportEngine() {
 }
 
 function getEngine() {
-	engine ??= startImportEngine().then(({ db, conn }) => {
+	const started = performance.now();
+	engine ??= startImportEngine().then(async ({ db, conn }) => {
 		const runner = createWasmRunner(conn);
 		const importEngine: ImportEngine = {
 			runner,
@@ -67,7 +69,11 @@ function getEngine() {
 			},
 			pointCellsIpc
 		};
-		return { db, conn, import: importEngine };
+		const startMs = performance.now() - started;
+		// Compile the import's code paths now, on a few rows, not on the user's files (warm-up.ts).
+		// A failure here is left to the user's import to meet and report.
+		await warmUpImport(importEngine, helpers).catch(() => {});
+		return { db, conn, import: importEngine, startMs, warmUpMs: performance.now() - started - startMs };
 	});
 	return engine;
 }
@@ -144,6 +150,11 @@ async function boundaryInputs(files: readonly File[]): Promise<Array<{ name: str
 
 async function handle(message: ToWorker) {
 	bundles ??= message.bundles;
+	if (message.type === 'warm') {
+		const { startMs, warmUpMs } = await getEngine();
+		post({ type: 'warmed', id: message.id, engineMs: startMs, warmUpMs });
+		return;
+	}
 	if (message.type === 'inspect') {
 		// Files were chosen: start the import's DuckDB-wasm instance now, while the page shows
 		// what was recognised and the user checks the mapping, so Import does not wait for the
@@ -171,7 +182,9 @@ async function handle(message: ToWorker) {
 		post({ type: 'boundary', id: message.id, inspection: await inspectBoundary(files, message.choice) });
 		return;
 	}
-	const { import: e } = await getEngine();
+	const waitStart = performance.now();
+	const { import: e, startMs: engineMs, warmUpMs } = await getEngine();
+	const engineWaitMs = performance.now() - waitStart;
 	// The boundary file is read (and reprojected) before any data: a problem with it stops the import at once.
 	const areas = message.boundary ? await readImportAreas(await boundaryInputs(message.boundary.files), message.boundary.choice) : null;
 	const inputs: ImportInput[] = message.files.map((file, i) => ({
@@ -202,13 +215,15 @@ async function handle(message: ToWorker) {
 			post({ type: 'progress', id: message.id, progress });
 		}
 	});
+	const previewStart = performance.now();
 	const quarantine = await e.runner.rows<QuarantinePreviewRow & Record<string, string | number | null>>(
 		`SELECT q.source_file, q.source_kind, q.source_line, q.column_name, q.reason, q.raw
 		 FROM ingest_quarantine q JOIN ingest_files f USING (source_file) ORDER BY f.file_seq, q.source_line NULLS FIRST LIMIT 500`
 	);
+	const phases = [{ phase: 'wait for the engine', ms: engineWaitMs }, ...result.phases, { phase: 'quarantine preview', ms: performance.now() - previewStart }];
 	const files = [...result.files].map(([name, bytes]) => ({ name, bytes }));
 	post(
-		{ type: 'imported', id: message.id, manifest: result.manifest, files, quarantine, elapsedMs: result.elapsedMs },
+		{ type: 'imported', id: message.id, manifest: result.manifest, files, quarantine, elapsedMs: result.elapsedMs, phases, engineMs, warmUpMs },
 		files.map((f) => f.bytes.buffer as ArrayBuffer)
 	);
 }

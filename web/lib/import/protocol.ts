@@ -4,7 +4,7 @@
  * buffers.
  */
 import type { ExtractManifest, ForceAreaRequest } from '$analytics/ingest';
-import type { ImportProgress, InputMapping } from './build';
+import type { ImportPhaseTime, ImportProgress, InputMapping } from './build';
 import type { BoundaryChoice, BoundaryInspection } from './boundary-file';
 import type { DuckDBBundles } from '@duckdb/duckdb-wasm';
 import type { OffenceCodeMapping } from '$analytics/ingest/offence-codes';
@@ -34,6 +34,8 @@ export interface QuarantinePreviewRow {
 
 /** Every message carries the DuckDB-wasm files (URLs from the page's build) for the worker's own instance. */
 export type ToWorker = { bundles: DuckDBBundles } & (
+	/** Start the import's DuckDB-wasm instance now (the Import section was opened), before any file is chosen. */
+	| { type: 'warm'; id: number }
 	| { type: 'inspect'; id: number; files: File[]; names: string[]; pathHints: string[] }
 	| { type: 'parse-timestamps'; id: number; values: string[]; as?: 'timestamp' | 'month' }
 	/** A boundary file (its parts: .shp, .dbf, .prj …) to inspect, with the choices made so far. */
@@ -57,6 +59,8 @@ export type ToWorker = { bundles: DuckDBBundles } & (
 );
 
 export type FromWorker =
+	/** The instance is ready: its start (worker, wasm, connection) and its warm-up import (warm-up.ts) took these. */
+	| { type: 'warmed'; id: number; engineMs: number; warmUpMs: number }
 	| { type: 'inspected'; id: number; files: FileInspection[] }
 	| { type: 'timestamps'; id: number; parsed: Array<string | null> }
 	| { type: 'boundary'; id: number; inspection: BoundaryInspection }
@@ -69,5 +73,13 @@ export type FromWorker =
 			/** The first rejected rows (all of them are in quarantine.csv). */
 			quarantine: QuarantinePreviewRow[];
 			elapsedMs: number;
+			/**
+			 * Where the time went, in order: the wait for the engine (zero when it was started
+			 * beforehand), the import's steps (build.ts), the quarantine preview. `engineMs` is the
+			 * engine's start and `warmUpMs` its warm-up import, waited for or not.
+			 */
+			phases: ImportPhaseTime[];
+			engineMs: number;
+			warmUpMs: number;
 	  }
 	| { type: 'failed'; id: number; message: string; outOfMemory: boolean };
