@@ -57,7 +57,9 @@ export function mapStyle(basemap: string | null): StyleSpecification {
 					// Cell outlines: the fill's own 1-px antialiasing lines in white (faded with the
 					// cell, none for a hidden one). A separate line layer over every cell made each
 					// filter change re-evaluate and upload its feature-state paint (5–6× the fill's
-					// vertices) and cost the software-WebGL frame about 90 ms (national H3 r7).
+					// vertices) and cost the software-WebGL frame about 90 ms (national H3 r7). They are
+					// drawn (fill-antialias) only from the zoom where the cells are a few pixels wide,
+					// which MapCanvas sets per layer (cell-edges.ts).
 					'fill-outline-color': CELL_OUTLINE_COLOUR
 				}
 			},
