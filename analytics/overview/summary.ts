@@ -20,6 +20,8 @@ import { num } from '../shared/numbers';
 import { defaultFilters, type CellLevel, type ExploreFilters } from '../explore/filters';
 import { classBreaks, type ClassMethod, type Classes } from '../explore/classes';
 import { cellGeometries, coreBounds, forceAreaShape, isH3Level, type ForceAreaShape } from '../explore/map';
+import { studyRegion, type StudyRegion } from '../explore/study-region';
+import type { ForceArea } from '../force-area';
 
 export const SUMMARY_FILE = 'summary.json';
 export const SUMMARY_VERSION = 1;
@@ -33,6 +35,11 @@ export const FIRST_LAYER_CLASSES = 5;
 export const MAP_CELL_BUDGET = 600;
 /** The force outline is kept when its JSON is at most this long (else the bounds alone). */
 export const OUTLINE_BUDGET = 24_000;
+/**
+ * The first layers' study regions are kept when the force area's codes and the regions' cell ids
+ * together are at most this long as JSON (else the map asks the database for its first layer).
+ */
+export const REGION_BUDGET = 24_000;
 
 /** One cell of a first layer: id, records, harm, records outside the force area, in the force area (null: none declared). */
 export type SummaryCell = [id: string, records: number, harm: number, outside: number, inForceArea: boolean | null];
@@ -43,7 +50,16 @@ export interface SummaryLayer {
 	cells: SummaryCell[];
 	/** classBreaks of the cells' values, as the map computes them. */
 	classes: Classes;
+	/**
+	 * The layer's study region (studyRegion of the dataset at this level) without its force area,
+	 * which the map part holds once ({@link StartSummary} `map.forceArea`); absent when over
+	 * {@link REGION_BUDGET} or in a summary written before it was kept.
+	 */
+	region?: SummaryRegion;
 }
+
+/** A study region as summary.json holds it: its cell ids as a sorted list. */
+export type SummaryRegion = Omit<StudyRegion, 'level' | 'forceArea' | 'ids'> & { ids: string[] | null };
 
 export interface StartSummary {
 	summary_version: typeof SUMMARY_VERSION;
@@ -68,6 +84,11 @@ export interface StartSummary {
 		forceShape: ForceAreaShape | null;
 		/** The count layer at each hexagon level that fits the budget (others are left out). */
 		layers: SummaryLayer[];
+		/**
+		 * The force area of the layers' study regions (readForceArea; null: none declared); absent
+		 * when the regions were not kept (see {@link SummaryLayer} `region`).
+		 */
+		forceArea?: ForceArea | null;
 	} | null;
 }
 
@@ -139,7 +160,28 @@ async function firstMap(runner: QueryRunner): Promise<StartSummary['map']> {
 		bounds = coreBounds(values.flatMap((v) => (geometries.has(v.cell_id) ? [{ geometry: geometries.get(v.cell_id)!, weight: v.n }] : [])));
 	}
 	const forceShape = shape && JSON.stringify(shape.outline).length <= OUTLINE_BUDGET ? shape : null;
+	const regions = await firstRegions(runner, filters, layers);
+	if (regions) {
+		layers.forEach((layer, i) => (layer.region = regions.regions[i]));
+		return { datasets, filters, bounds, forceShape, layers, forceArea: regions.forceArea };
+	}
 	return { datasets, filters, bounds, forceShape, layers };
+}
+
+/**
+ * The study region of each first layer (what the Map's layer query reads beside the cells), or
+ * null when they do not fit {@link REGION_BUDGET} (a national force area's codes).
+ */
+async function firstRegions(runner: QueryRunner, filters: ExploreFilters, layers: readonly SummaryLayer[]): Promise<{ forceArea: ForceArea | null; regions: SummaryRegion[] } | null> {
+	if (layers.length === 0) return null;
+	let forceArea: ForceArea | null = null;
+	const regions: SummaryRegion[] = [];
+	for (const layer of layers) {
+		const { level: _level, forceArea: area, ids, ...rest } = await studyRegion(runner, filters.dataset, layer.level);
+		forceArea = area;
+		regions.push({ ...rest, ids: ids === null ? null : [...ids].sort() });
+	}
+	return JSON.stringify([forceArea, regions]).length <= REGION_BUDGET ? { forceArea, regions } : null;
 }
 
 /**

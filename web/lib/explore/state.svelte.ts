@@ -24,6 +24,19 @@ export function datasetsFor(db: Database): Promise<DatasetSummary[]> {
 	return cached(db, 'explore:datasets', () => exploreDatasets(db.runner, datasetLabels(db.manifest.sources)));
 }
 
+/**
+ * The datasets as the start-up summary holds them (computed by exploreDatasets when the extract
+ * was built), kept as the database's answer, labelled as datasetsFor labels them. Only for a
+ * summary that answers for the database (web/lib/db/start-answers.ts), and only when the extract
+ * ships its pre-aggregates (else exploreDatasets makes them first, which must still happen).
+ */
+export function keepDatasets(db: Database, datasets: readonly DatasetSummary[]): void {
+	const entry = (name: string) => db.manifest.datasets.find((d) => d.name === name);
+	if (!((entry('explore_points')?.rows ?? 0) > 0 && entry('explore_hours'))) return;
+	const labels = datasetLabels(db.manifest.sources);
+	void cached(db, 'explore:datasets', async () => datasets.map((d) => ({ ...d, label: labels[d.dataset] })));
+}
+
 export function availableOf(datasets: readonly DatasetSummary[]): ExploreAvailable {
 	return {
 		datasets: datasets.map((d) => d.dataset),

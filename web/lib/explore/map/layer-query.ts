@@ -30,6 +30,8 @@ import type { Database } from '$lib/db/duckdb';
 import { cached } from '$lib/db/query.svelte';
 import { monthScores } from '$lib/thr/data';
 import type { BBox } from './types';
+import { FIRST_LAYER_METHOD, type StartSummary } from '$analytics/overview/summary';
+import { geometryKeyOf, mapCellsOf, startLayerResult } from './first-layer';
 
 export type MapMode = 'values' | 'hotspots';
 
@@ -80,6 +82,30 @@ export function keepForceShape(db: Database, shape: ForceAreaShape): void {
 	void cached(db, 'map:force-shape', async () => shape);
 }
 
+/** Hot-spot window of a layer whose URL names none (MapExplorer's default): part of every layer's key. */
+export const DEFAULT_HOT_SPOT_MONTHS = 6;
+
+/**
+ * The start-up summary's Map answers kept as the database's (force area's shape, first layers
+ * under the default filters: first-layer.ts), so the first live view asks DuckDB nothing the
+ * summary holds. Only for a summary that answers for the database
+ * (web/lib/db/start-answers.ts summaryAnswersFor); the caller checks.
+ */
+export function keepStartLayers(db: Database, map: NonNullable<StartSummary['map']>): void {
+	if (map.forceShape) keepForceShape(db, map.forceShape);
+	for (const { level } of map.layers) {
+		const result = startLayerResult(map, level);
+		if (!result) continue;
+		const inputs: LayerInputs = { filters: map.filters, level, mode: 'values', months: DEFAULT_HOT_SPOT_MONTHS, method: FIRST_LAYER_METHOD };
+		void cached(db, layerCacheKey(inputs), async () => result);
+	}
+}
+
+/** The cache key of a layer, selection left out (as layerFor asks it). */
+function layerCacheKey(inputs: LayerInputs): string {
+	return `map:layer:${layerKey({ ...inputs, filters: { ...inputs.filters, area: null, bbox: null } })}`;
+}
+
 /** A boundary level's polygons and names, read once per database and level. */
 function polygonsFor(db: Database, lv: 'lsoa' | 'district'): Promise<{ geometries: Map<string, CellGeometry>; names: Map<string, string> }> {
 	return cached(db, `map:polygons:${lv}`, async () => {
@@ -112,7 +138,7 @@ async function thrScores(db: Database, month: string, level: 'lsoa' | 'district'
 }
 
 async function computeLayer(db: Database, { filters: f, level: lv, mode, months, method }: LayerInputs): Promise<LayerResult> {
-	const geometryKey = JSON.stringify([f.dataset, lv]);
+	const geometryKey = geometryKeyOf(f.dataset, lv);
 	if (mode === 'hotspots') {
 		const { result, window, region } = await mapGiStar(db.runner, f, lv, months);
 		const geometries = await geometriesFor(db, lv, result.cells.map((c) => c.id));
@@ -129,16 +155,7 @@ async function computeLayer(db: Database, { filters: f, level: lv, mode, months,
 	const diverging = changes ? changeClasses(values.map((v) => v.value)) : null;
 	const cls = diverging ? { method, min: diverging.min, breaks: diverging.breaks, colours: diverging.colours } : classBreaks(values.map((v) => v.value), method, 5);
 	t = step('map-classes', t);
-	const cells = values.map((v) => ({
-		id: v.cell_id,
-		name: names?.get(v.cell_id) ?? null,
-		records: v.n,
-		recordsOutside: v.outside,
-		inForceArea: v.inForceArea,
-		harm: v.harm,
-		population: v.population,
-		value: v.value
-	}));
+	const cells = mapCellsOf(values, names);
 	const noteCounts = new Map<string, number>();
 	for (const v of values) if (v.value === null && v.note) noteCounts.set(v.note, (noteCounts.get(v.note) ?? 0) + 1);
 	const notes = [...noteCounts].map(([note, cells]) => ({ note, cells }));
@@ -158,7 +175,7 @@ function step(name: string, start: number): number {
 /** The layer for `inputs` (selection left out), from the database's cache or computed once. */
 export function layerFor(db: Database, inputs: LayerInputs): Promise<LayerResult> {
 	const p = { ...inputs, filters: { ...inputs.filters, area: null, bbox: null } };
-	return cached(db, `map:layer:${layerKey(p)}`, () => computeLayer(db, p));
+	return cached(db, layerCacheKey(p), () => computeLayer(db, p));
 }
 
 /**
