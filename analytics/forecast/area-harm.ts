@@ -52,6 +52,8 @@ export interface AreaHarmOptions {
 	areas?: readonly string[];
 	/** Harm weights to use instead of the harm_weights table (e.g. what-if weights); see monthlyPanel. */
 	weights?: readonly HarmWeightInput[];
+	/** Read only records not flagged outside the force area (`in_force_area`; the table must have the column). Default false. */
+	forceAreaOnly?: boolean;
 }
 
 export interface AreaHarmRow {
@@ -119,10 +121,11 @@ export async function forecastAreaHarm(runner: QueryRunner, options: AreaHarmOpt
 		months: historyMonths,
 		measure,
 		areas: options.areas,
-		weights: options.weights
+		weights: options.weights,
+		forceAreaOnly: options.forceAreaOnly
 	});
 	// Trim leading months before the first data in the whole table (they are not zeros, just unknown).
-	const first = await firstDataMonth(runner, options.table ?? 'incidents', monthIndex(options.trainEnd));
+	const first = await firstDataMonth(runner, options.table ?? 'incidents', monthIndex(options.trainEnd), options.forceAreaOnly);
 	const skip = leadingSkip(monthIndex(panel.firstMonth), panel.months, first);
 	return finishForecast(viewOf(panel, skip), monthKey(monthIndex(panel.firstMonth) + skip), options, { level, measure }, started, null, true).forecast;
 }

@@ -6,6 +6,10 @@
  *   forecast by area says plainly when it is not better than last month's count, and the briefing
  *   says the same as the page; the figures shown equal analytics/forecast run here over native
  *   DuckDB on the same extract, and the district forecast equals December's counts by SQL.
+ * - Staffing (Chicago): the summary explains each step from officers free for incidents to
+ *   officers on duty to officers rostered, with totals equal to the table's columns.
+ * - The same forecast covers the force area only (City of London: its 6 LSOAs, not the 90-odd
+ *   LSOAs around it where some records are located), on the page and in the briefing.
  * - Stop and search (City of London): a caveat about one figure reads "Place: text", and the
  *   plain sentences under the find rates never print a bare dash where an interval does not apply.
  */
@@ -36,7 +40,7 @@ describe('Forecast by area: is it better than last month’s count?', () => {
 		const native = (await forecastStreetAreas(lancashire, undefined, 'district'))!;
 		expect(native.method).toBe('seasonal-naive');
 		const december = await lancashire.rows<{ d: string; n: number }>(
-			"SELECT district_id AS d, count(*)::INTEGER AS n FROM incidents WHERE month = '2022-12' AND district_id IS NOT NULL GROUP BY 1"
+			"SELECT district_id AS d, count(*)::INTEGER AS n FROM incidents WHERE month = '2022-12' AND district_id IS NOT NULL AND in_force_area IS NOT false GROUP BY 1"
 		);
 		const page = shared.page;
 		await page.goto(`${baseUrl}/forecast?source=lancashire-asb&street_level=district`);
@@ -78,6 +82,63 @@ describe('Forecast by area: is it better than last month’s count?', () => {
 	});
 });
 
+describe('Staffing in plain words (Chicago aggravated assaults)', () => {
+	it('the summary walks from officers free for incidents to on duty to rostered, each total equal to its column in the table, and names the busiest hour', async () => {
+		const page = shared.page;
+		await page.goto(`${baseUrl}/forecast?source=chicago-assaults`);
+		await waitForApp(page, 60_000);
+		await page.locator('[data-testid="forecast"][data-state="ready"] [data-testid="staffing-summary"]').waitFor({ timeout: 90_000 });
+		const rows = await page.$$eval('[data-testid="staffing-table"] tbody tr', (trs) =>
+			trs.map((tr) => ({ hour: tr.querySelector('th')!.textContent!.trim(), cells: [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim()) }))
+		);
+		expect(rows).toHaveLength(168);
+		// Columns: incidents, minutes, load, free for dispatch, on duty, rostered, P(wait).
+		const sum = (col: number) => rows.reduce((s, r) => s + Number(r.cells[col]), 0);
+		const peak = Math.max(...rows.map((r) => Number(r.cells[5])));
+		const figure = async (id: string) => ((await page.locator(`[data-testid="${id}"]`).textContent()) ?? '').trim();
+		const grouped = (n: number) => n.toLocaleString('en-GB');
+		expect(sum(5)).toBeGreaterThan(999);
+		expect(await figure('staffing-available-total')).toBe(grouped(sum(3)));
+		expect(await figure('staffing-onduty-total')).toBe(grouped(sum(4)));
+		expect(await figure('staffing-rostered-total')).toBe(grouped(sum(5)));
+		expect(await figure('staffing-peak')).toBe(grouped(peak));
+		expect(await figure('staffing-peak-hour')).toBe(rows.find((r) => Number(r.cells[5]) === peak)!.hour);
+		const steps = await text('[data-testid="staffing-steps"]');
+		expect(steps).toContain('officer-hours free to be sent to incidents; since an officer on duty is free for 7.0 of every 10.0 hours of a shift');
+		expect(steps).toContain('and since 30.0% of rostered time is lost to leave, sickness and training');
+	});
+});
+
+describe('Forecast by area covers the force area only', () => {
+	it('City of London: the Forecast page and the briefing list only the 6 LSOAs of the force area', async () => {
+		const city = await createNodeRunner();
+		try {
+			await loadExtract(city, join(dataRoot, 'city-of-london'));
+			const inside = (await city.rows<{ a: string }>('SELECT DISTINCT lsoa_code AS a FROM incidents WHERE in_force_area ORDER BY 1')).map((r) => r.a);
+			const outside = await city.rows<{ n: number }>('SELECT count(DISTINCT lsoa_code)::INTEGER AS n FROM incidents WHERE NOT in_force_area');
+			expect(inside).toEqual(['E01000001', 'E01000002', 'E01000003', 'E01000005', 'E01032739', 'E01032740']);
+			expect(outside[0].n).toBeGreaterThan(0);
+			const page = shared.page;
+			await page.goto(`${baseUrl}/forecast?source=city-of-london`);
+			await waitForApp(page, 60_000);
+			await page.locator('[data-testid="street-areas"][data-state="ready"] [data-testid="street-method"]').waitFor({ timeout: 60_000 });
+			expect(await text('[data-testid="street-description"]')).toContain('in each of 6 LSOAs of the force area (City of London;');
+			const shown = await page.$$eval('[data-testid="street-areas-table"] tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-area')!));
+			expect(shown.toSorted()).toEqual(inside);
+			await page.goto(`${baseUrl}/briefing?source=city-of-london&from=2019-06&to=2019-11`);
+			await waitForApp(page, 60_000);
+			await page.locator('[data-testid="briefing"][data-state="ready"]').waitFor({ timeout: 120_000 });
+			expect(await text('[data-testid="briefing-forecast"]')).toContain('over 6 LSOAs');
+			const listed = await page.$$eval('[data-testid="briefing-forecast-table"] tbody th', (ths) => ths.map((th) => th.textContent!.trim()));
+			// The briefing lists the 5 areas with the most expected records, all of them in the force area.
+			expect(listed).toHaveLength(5);
+			for (const a of listed) expect(inside).toContain(a);
+		} finally {
+			city.close();
+		}
+	});
+});
+
 describe('Stop and search: plain statements for the ethics panel', () => {
 	it('caveats about one figure read "Place: text", and no sentence prints a bare dash for an interval', async () => {
 		const page = shared.page;
@@ -95,5 +156,16 @@ describe('Stop and search: plain statements for the ethics panel', () => {
 		expect(sentences).toHaveLength(4);
 		for (const s of sentences) expect(s).not.toContain('interval —');
 		expect(sentences.find((s) => s.startsWith('Black:'))).toMatch(/per resident as White people \(no 95% interval: at least as many searches as residents in a group/);
+	});
+
+	it('each count that opens its records is announced with the count it shows, in the singular for one', async () => {
+		const labels = await shared.page.$$eval('[data-testid="stop-search-page"] button[aria-label^="Show the "]', (bs) =>
+			bs.map((b) => ({ label: b.getAttribute('aria-label')!, shown: (b.textContent ?? '').trim() }))
+		);
+		expect(labels.length).toBeGreaterThan(100);
+		const ones = labels.filter((l) => l.shown === '1');
+		expect(ones.length).toBeGreaterThan(0);
+		for (const l of ones) expect(l.label).toMatch(/^Show the 1 (record|find|arrest|possession-only drug search)\b(?!s)/);
+		for (const l of labels) expect(l.label.startsWith(`Show the ${l.shown} `)).toBe(true);
 	});
 });

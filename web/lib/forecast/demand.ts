@@ -6,7 +6,8 @@
 import type { QueryRunner } from '$analytics/runner';
 import { FORECAST_METHODS, backtest, forecastAreaHarm, type AreaHarmForecast, forecastWithBacktest, isForecastMethod, rollingOrigins, minHistory, type BacktestResult, type ForecastMethodName, type ForecastWithBacktest, type ForecastWithBacktestOptions } from '$analytics/forecast';
 import { addDays, addHours, hourOfWeekOf, hourlyCounts, type TimestampedTable } from '$analytics/forecast/series';
-import { num, tableExists } from '$analytics/shared';
+import { hasColumn, num, tableExists } from '$analytics/shared';
+import { readForceArea } from '$analytics/force-area';
 import { chooseHolidayCalendar, holidaySet, type HolidayCalendarModel, type SeriesCalendar } from '$analytics/forecast/calendar';
 // Relative paths, not $models: the browser tests load this file in Node without SvelteKit's aliases.
 import englandWales from '../../../models/calendar/england-wales-bank-holidays.json';
@@ -213,20 +214,31 @@ export async function hotspotTestMonths(runner: QueryRunner): Promise<string[]> 
 	return months.slice(1).slice(-HOTSPOT_TEST_MONTHS);
 }
 
+/** The monthly area forecast and the force area it covers (null: none declared, every area with a record). */
+export type StreetAreaForecast = AreaHarmForecast & { forceAreaName: string | null };
+
 /**
  * Next month's street records (police.uk incidents) per LSOA after the last month of data, by
  * analytics/forecast's panel forecast (method chosen by its pooled backtest). Null without data.
  * Rows sorted by expected count, largest first, ties by area code.
+ *
+ * Over the force area when one is declared, as THR scoring: every area of it when it is listed at
+ * this level (an area with no record forecast 0), and only the records inside it (a district set
+ * over a force area listed in LSOAs: every district, from its records inside the force area).
+ * Without a force area, every area with a record.
  */
-export async function forecastStreetAreas(runner: QueryRunner, until?: string, level: 'lsoa' | 'district' = 'lsoa'): Promise<AreaHarmForecast | null> {
+export async function forecastStreetAreas(runner: QueryRunner, until?: string, level: 'lsoa' | 'district' = 'lsoa'): Promise<StreetAreaForecast | null> {
 	// Fixed column per level (never from the caller's text).
 	const column = level === 'district' ? 'district_id' : 'lsoa_code';
+	const forceArea = await readForceArea(runner);
+	const forceAreaOnly = forceArea !== null && (await hasColumn(runner, 'incidents', 'in_force_area'));
 	const [r] = await runner.rows<{ last: string | null }>(
-		`SELECT max(month) AS last FROM incidents WHERE ${column} IS NOT NULL AND (?::VARCHAR IS NULL OR month <= ?::VARCHAR)`,
+		`SELECT max(month) AS last FROM incidents WHERE ${column} IS NOT NULL AND (?::VARCHAR IS NULL OR month <= ?::VARCHAR)${forceAreaOnly ? ' AND in_force_area IS NOT false' : ''}`,
 		[until ?? null, until ?? null]
 	);
 	if (!r?.last) return null;
-	const f = await forecastAreaHarm(runner, { trainEnd: String(r.last), level, measure: 'count' });
+	const region = forceArea && forceArea.unit === level ? forceArea.areaCodes : undefined;
+	const f = await forecastAreaHarm(runner, { trainEnd: String(r.last), level, measure: 'count', areas: region, forceAreaOnly });
 	const areas = [...f.areas].sort((a, b) => b.expected - a.expected || (a.areaId < b.areaId ? -1 : a.areaId > b.areaId ? 1 : 0));
-	return { ...f, areas };
+	return { ...f, areas, forceAreaName: forceArea?.name ?? null };
 }
