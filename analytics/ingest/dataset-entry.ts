@@ -50,18 +50,27 @@ export async function createDictionaryType(
  * - `bbox`: [west, south, east, north] in WGS84 degrees over `longitude`/`latitude` (records) or
  *   else `centroid_lon`/`centroid_lat` (areas, districts); null without such columns, rows, or
  *   any located row.
+ * - `offence_subgroups`: whether any record carries an offence subgroup, for a dataset with the
+ *   `offence_subgroup` column (absent otherwise): harm queries read it instead of scanning the
+ *   column (analytics/models/harm-weights.ts recordsCarrySubgroups). Found in the same scan as
+ *   the months.
  */
 export async function datasetExtent(
 	runner: QueryRunner,
 	source: string,
 	columns: readonly ExtractColumn[],
 	rows: number
-): Promise<Pick<DatasetEntry, 'date_range' | 'bbox'>> {
+): Promise<Pick<DatasetEntry, 'date_range' | 'bbox' | 'offence_subgroups'>> {
 	const has = (c: string) => columns.some((col) => col.name === c);
+	const subgroupColumn = has('offence_subgroup');
 	let date_range: DatasetEntry['date_range'] = null;
-	if (rows > 0 && has('month')) {
-		const [r] = await runner.rows<{ first: string; last: string }>(`SELECT min(month) AS first, max(month) AS last FROM ${source}`);
-		date_range = { first: r.first, last: r.last };
+	let offence_subgroups = false;
+	if (rows > 0 && (has('month') || subgroupColumn)) {
+		const [r] = await runner.rows<{ first: string | null; last: string | null; subgroups: boolean | null }>(
+			`SELECT ${has('month') ? 'min(month) AS first, max(month) AS last' : 'NULL AS first, NULL AS last'}, ${subgroupColumn ? 'bool_or(offence_subgroup IS NOT NULL)' : 'false'} AS subgroups FROM ${source}`
+		);
+		if (has('month')) date_range = { first: r.first!, last: r.last! };
+		offence_subgroups = r.subgroups === true;
 	}
 	let bbox: DatasetEntry['bbox'] = null;
 	const lonCol = has('longitude') ? 'longitude' : has('centroid_lon') ? 'centroid_lon' : null;
@@ -73,7 +82,7 @@ export async function datasetExtent(
 		);
 		if (r.w !== null) bbox = [r.w, r.s, r.e, r.n];
 	}
-	return { date_range, bbox };
+	return { date_range, bbox, ...(subgroupColumn ? { offence_subgroups } : {}) };
 }
 
 /**

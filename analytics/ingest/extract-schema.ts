@@ -350,6 +350,12 @@ interface DatasetEntryCommon {
 	columns: ExtractColumn[];
 	date_range: { first: string; last: string } | null;
 	bbox: [number, number, number, number] | null;
+	/**
+	 * Whether any record carries an offence subgroup (`offence_subgroup` not null): present for
+	 * the datasets with that column, absent in extracts built before it was written (readers
+	 * then look at the rows: analytics/models/harm-weights.ts recordsCarrySubgroups).
+	 */
+	offence_subgroups?: boolean;
 }
 
 /** A dataset written as one Arrow IPC stream file, `<name>.arrow`, loaded whole. */
