@@ -4,8 +4,8 @@
  * instance's first import about 40% slower than its second (sample, 48 files, DuckDB-wasm's Node
  * build: 4.3 s → 2.5 s). The import worker runs this one on a few real rows as soon as its
  * instance has started, while the user picks files; the user's import then finds the paths
- * compiled. `build.test.ts` checks an import after it gives the same extract, byte for byte, as
- * one on a fresh instance.
+ * compiled. `build.test.ts` checks that an import after it gives the same extract (values, types,
+ * order, reports) as one on a fresh instance.
  */
 import { importFiles, type ImportEngine, type ImportHelpers, type ImportInput } from './build';
 
