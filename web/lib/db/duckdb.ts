@@ -47,17 +47,7 @@ import {
 	type DuckdbTableEntry,
 	type ExtractManifest
 } from '$analytics/ingest/extract-schema';
-import {
-	HARM_SUBGROUP_WEIGHTS_INSERT_SQL,
-	HARM_SUBGROUP_WEIGHTS_TABLE_SQL,
-	HARM_WEIGHTS_INSERT_SQL,
-	HARM_WEIGHTS_TABLE_SQL,
-	harmSubgroupWeightParams,
-	harmSubgroupWeightRows,
-	harmWeightParams,
-	harmWeightRows,
-	type HarmWeightsModel
-} from '$analytics/models/harm-weights';
+import { createHarmWeightTables, type HarmWeightsModel } from '$analytics/models/harm-weights';
 import harmWeightsFile from '$models/harm-weights/cchi-police-uk-v2.json';
 import { ident } from '$analytics/ingest/sql';
 import { ExtractLoadError } from './errors';
@@ -275,7 +265,8 @@ async function openDatabase(source: SourceInfo, onStep: (step: LoadStep) => void
 			);
 		}
 		warnings.push(...(await addMissingColumns(started.conn, runner, manifest)));
-		await createHarmWeights(started.conn);
+		// Both weight tables in one bound INSERT each, not a prepared statement per row (37 round trips to the worker).
+		await createHarmWeightTables(runner, HARM_MODEL);
 		const totalMs = performance.now() - start;
 		performance.measure('clearsight:extracts', { start, duration: totalMs });
 		onStep({ step: 'ready' });
@@ -671,22 +662,4 @@ async function attachBaseDatabase(
 	}
 	const load: BaseDatabaseLoad = { file, bytes: probe.report.bytes, probeMs: probe.ms, attachMs: performance.now() - start, datasets: tables.map((t) => t.name) };
 	return { load, datasets };
-}
-
-async function createHarmWeights(conn: duckdb.AsyncDuckDBConnection): Promise<void> {
-	await conn.query(HARM_WEIGHTS_TABLE_SQL);
-	const insert = await conn.prepare(HARM_WEIGHTS_INSERT_SQL);
-	try {
-		for (const row of harmWeightRows(HARM_MODEL)) await insert.query(...harmWeightParams(row));
-	} finally {
-		await insert.close();
-	}
-	// Offence-subgroup weights: used for records that carry offence_subgroup (a force's own data).
-	await conn.query(HARM_SUBGROUP_WEIGHTS_TABLE_SQL);
-	const insertSubgroup = await conn.prepare(HARM_SUBGROUP_WEIGHTS_INSERT_SQL);
-	try {
-		for (const row of harmSubgroupWeightRows(HARM_MODEL)) await insertSubgroup.query(...harmSubgroupWeightParams(row));
-	} finally {
-		await insertSubgroup.close();
-	}
 }
