@@ -118,7 +118,8 @@ export function parseBuildExtractsArgs(argv: readonly string[]): BuildExtractsCl
 			}
 		: null;
 	const forceLookups: ForceLookupFiles = {
-		imdFile: areaInputs(undefined, args.values.imd).imdFile,
+		// Without --imd, File 1's three lookup columns as shipped (the same rows, read faster).
+		imdFile: args.values.imd ? areaInputs(undefined, args.values.imd).imdFile : DEFAULT_FORCE_LOOKUPS.imdFile,
 		pfaFile: args.values['pfa-lookup'] ?? DEFAULT_FORCE_LOOKUPS.pfaFile,
 		ladChangesFile: args.values['lad-changes'] ?? DEFAULT_FORCE_LOOKUPS.ladChangesFile
 	};

@@ -16,7 +16,7 @@ import type { ExtractManifest } from '../../analytics/ingest/extract-schema';
 import { createForceLookup, forceDisplayName, forceKey, resolveForce } from '../../analytics/ingest/force-area';
 import { readForceArea, recordPlacement } from '../../analytics/force-area';
 import { buildExtracts } from './extracts';
-import { DEFAULT_FORCE_LOOKUPS, readLadChanges } from './force-area';
+import { DEFAULT_FORCE_LOOKUPS, IMD_FILE_1, LSOA_LAD_COLUMNS, LSOA_LAD_LOOKUP, readLadChanges, writeLsoaLadLookup } from './force-area';
 import { readLsoaBoundaries } from './areas';
 import { loadInput } from './load-input';
 import { createNodeRunner, type NodeRunner } from './node-runner';
@@ -190,7 +190,7 @@ describe('naming the area', () => {
 		try {
 			const [{ n }] = await r.rows<{ n: number }>(
 				`SELECT count(*)::INTEGER AS n FROM read_csv(?, header = true, all_varchar = true) WHERE "Local Authority District code (2019)" IN ('E07000004', 'E07000005', 'E07000006', 'E07000007')`,
-				[DEFAULT_FORCE_LOOKUPS.imdFile]
+				[IMD_FILE_1]
 			);
 			expect(manifest.force_area!.areas).toBe(n);
 			expect(n).toBeGreaterThan(300);
@@ -305,5 +305,51 @@ describe('force names and the lookup', () => {
 		expect(lads.map((l) => l.lad_code)).toEqual(LANCASHIRE_LADS);
 		const dorset = await runner.rows<{ lad_code: string }>(`SELECT DISTINCT lad_code FROM force_lookup WHERE pfa_name = 'Dorset' ORDER BY lad_code`);
 		expect(dorset.map((l) => l.lad_code)).toEqual(['E06000058', 'E06000059']);
+	});
+});
+
+describe('the shipped LSOA → local authority lookup (three columns of IMD 2019 File 1)', () => {
+	it('holds File 1\'s LSOA and local authority columns exactly, row for row, and is what the generator writes', async () => {
+		const r = await createNodeRunner();
+		const regenerated = join(tempDir(), 'lookup.csv.gz');
+		try {
+			expect(await writeLsoaLadLookup(IMD_FILE_1, regenerated)).toBe(32_844);
+			// File 1's header starts with a byte-order mark: its columns are read by position.
+			const file1 = `SELECT #1 AS lsoa, #3 AS lad, #4 AS lad_name, row_number() OVER () AS i FROM read_csv(?, header = true, all_varchar = true)`;
+			const shipped = `SELECT ${LSOA_LAD_COLUMNS.map((c) => `"${c}"`).join(', ')}, row_number() OVER () AS i FROM read_csv(?, header = true, all_varchar = true)`;
+			for (const lookup of [LSOA_LAD_LOOKUP, regenerated]) {
+				const [c] = await r.rows<{ n: number; a: number; b: number }>(
+					`WITH f AS (${file1}), s AS (${shipped})
+					 SELECT (SELECT count(*) FROM s)::INTEGER AS n, (SELECT count(*) FROM (SELECT * FROM f EXCEPT ALL SELECT * FROM s))::INTEGER AS a,
+					        (SELECT count(*) FROM (SELECT * FROM s EXCEPT ALL SELECT * FROM f))::INTEGER AS b`,
+					[IMD_FILE_1, lookup]
+				);
+				expect(c).toEqual({ n: 32_844, a: 0, b: 0 });
+			}
+			const header = await r.rows<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE SELECT * FROM read_csv(?, header = true, all_varchar = true))`, [LSOA_LAD_LOOKUP]);
+			expect(header.map((h) => h.column_name)).toEqual([...LSOA_LAD_COLUMNS]);
+		} finally {
+			r.close();
+		}
+	});
+
+	it('gives the same force lookup as File 1 itself', async () => {
+		const r = await createNodeRunner();
+		try {
+			const changes = readLadChanges(DEFAULT_FORCE_LOOKUPS.ladChangesFile);
+			await createForceLookup(r, { ...DEFAULT_FORCE_LOOKUPS, imdFile: IMD_FILE_1 }, changes);
+			await r.exec(`CREATE TABLE from_file1 AS SELECT * FROM force_lookup`);
+			expect(DEFAULT_FORCE_LOOKUPS.imdFile).toBe(LSOA_LAD_LOOKUP);
+			await createForceLookup(r, DEFAULT_FORCE_LOOKUPS, changes);
+			const [c] = await r.rows<{ n: number; a: number; b: number }>(
+				`SELECT (SELECT count(*) FROM force_lookup)::INTEGER AS n, (SELECT count(*) FROM (SELECT * FROM from_file1 EXCEPT ALL SELECT * FROM force_lookup))::INTEGER AS a,
+				        (SELECT count(*) FROM (SELECT * FROM force_lookup EXCEPT ALL SELECT * FROM from_file1))::INTEGER AS b`
+			);
+			expect(c.a).toBe(0);
+			expect(c.b).toBe(0);
+			expect(c.n).toBeGreaterThan(32_844);
+		} finally {
+			r.close();
+		}
 	});
 });

@@ -7,6 +7,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { FORCE_LIST_FILE, FORCE_LOOKUP_COLUMNS, FORCE_LOOKUP_FILE, createForceLookup, forceList, type LadChange } from '../../analytics/ingest/force-area';
+import { csvColumns } from '../../analytics/ingest/csv-columns';
+import { literal } from '../../analytics/ingest/sql';
 import { queryToArrow } from './arrow-write';
 import { createNodeRunner } from './node-runner';
 import type { AreaGeometry } from './areas';
@@ -20,8 +22,18 @@ export interface ForceLookupFiles {
 	ladChangesFile: string;
 }
 
+/** IMD 2019 File 1 as published (its LSOA, local authority code and name columns give the lookup). */
+export const IMD_FILE_1 = 'sample-data/context/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz';
+
+/**
+ * Those three columns of IMD_FILE_1 alone, every LSOA in File 1's order, under File 1's header
+ * names (written by writeLsoaLadLookup, `npx tsx scripts/lsoa-lad-lookup.ts`; a test checks it
+ * against File 1): reading it for the force lookup costs a fraction of reading the whole file.
+ */
+export const LSOA_LAD_LOOKUP = 'sample-data/context/geography/LSOA11_LAD19_from_IMD2019_File_1.csv.gz';
+
 export const DEFAULT_FORCE_LOOKUPS: ForceLookupFiles = {
-	imdFile: 'sample-data/context/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz',
+	imdFile: LSOA_LAD_LOOKUP,
 	pfaFile: 'sample-data/context/geography/LAD16_CSP16_PFA16_lookup.csv',
 	ladChangesFile: 'models/geography/lad-changes.json'
 };
@@ -75,6 +87,31 @@ export function forcePolygons(
 	if (fromDistricts.length > 0 && fromDistricts.length === force.ladCodes.length) return { polygons: fromDistricts, complete: true, from: 'districts' };
 	if (fromLsoas.length > 0) return { polygons: fromLsoas, complete: false, from: 'lsoa boundaries' };
 	return { polygons: [], complete: false, from: 'none' };
+}
+
+/** The columns of IMD 2019 File 1 that the force lookup reads (createForceLookup). */
+export const LSOA_LAD_COLUMNS = ['LSOA code (2011)', 'Local Authority District code (2019)', 'Local Authority District name (2019)'] as const;
+
+/**
+ * Write `out` (gzip CSV): LSOA_LAD_COLUMNS of IMD 2019 File 1 (`file1`), values as published,
+ * rows in the file's order, headers without File 1's byte-order mark. Returns the row count.
+ */
+export async function writeLsoaLadLookup(file1: string = IMD_FILE_1, out: string = LSOA_LAD_LOOKUP): Promise<number> {
+	const runner = await createNodeRunner();
+	try {
+		const columns = await csvColumns(runner, file1, LSOA_LAD_COLUMNS);
+		// The aliases are the constant header names above, quoted as csvColumns quotes.
+		const select = columns.map((c, i) => `${c} AS "${LSOA_LAD_COLUMNS[i].replaceAll('"', '""')}"`).join(', ');
+		await runner.exec(
+			`CREATE TEMP TABLE lsoa_lad AS SELECT ${select} FROM read_csv(?, header = true, all_varchar = true, delim = ',', quote = '"')`,
+			[file1]
+		);
+		await runner.exec(`COPY lsoa_lad TO ${literal(out)} (HEADER, DELIMITER ',', COMPRESSION gzip)`);
+		const [{ n }] = await runner.rows<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM lsoa_lad`);
+		return n;
+	} finally {
+		runner.close();
+	}
 }
 
 /**
