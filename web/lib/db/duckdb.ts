@@ -47,7 +47,7 @@ import {
 	type DuckdbTableEntry,
 	type ExtractManifest
 } from '$analytics/ingest/extract-schema';
-import { createHarmWeightTables, type HarmWeightsModel } from '$analytics/models/harm-weights';
+import { createHarmWeightTables, declareRecordSubgroups, type HarmWeightsModel } from '$analytics/models/harm-weights';
 import harmWeightsFile from '$models/harm-weights/cchi-police-uk-v2.json';
 import { ident } from '$analytics/ingest/sql';
 import { ExtractLoadError } from './errors';
@@ -265,6 +265,8 @@ async function openDatabase(source: SourceInfo, onStep: (step: LoadStep) => void
 			);
 		}
 		warnings.push(...(await addMissingColumns(started.conn, runner, manifest)));
+		// Whether the records carry offence subgroups, as the build wrote it: scoring need not scan the column.
+		declareRecordSubgroups(runner, manifest);
 		// Both weight tables in one bound INSERT each, not a prepared statement per row (37 round trips to the worker).
 		await createHarmWeightTables(runner, HARM_MODEL);
 		const totalMs = performance.now() - start;
