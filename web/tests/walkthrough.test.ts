@@ -110,7 +110,7 @@ describe('Staffing in plain words (Chicago aggravated assaults)', () => {
 });
 
 describe('Forecast by area covers the force area only', () => {
-	it('City of London: the Forecast page and the briefing list only the 6 LSOAs of the force area', async () => {
+	it('City of London: the Forecast page and the briefing list only the 6 LSOAs of the force area; the model card reports the same forecast', async () => {
 		const city = await createNodeRunner();
 		try {
 			await loadExtract(city, join(dataRoot, 'city-of-london'));
@@ -133,6 +133,14 @@ describe('Forecast by area covers the force area only', () => {
 			// The briefing lists the 5 areas with the most expected records, all of them in the force area.
 			expect(listed).toHaveLength(5);
 			for (const a of listed) expect(inside).toContain(a);
+			// The model card says the same of it as the Forecast page.
+			const native = (await forecastStreetAreas(city))!;
+			await page.goto(`${baseUrl}/model?source=city-of-london`);
+			await waitForApp(page, 60_000);
+			await page.locator('[data-testid="card-other-monthly"][data-state="ready"]').waitFor({ timeout: 120_000 });
+			expect(await page.locator('[data-testid="card-other-monthly-method"]').getAttribute('data-method')).toBe(native.method);
+			expect(await text('[data-testid="card-other-monthly"]')).toContain('6 LSOAs of the force area (City of London)');
+			expect(await text('[data-testid="card-other-monthly-verdict"]')).toBe(streetBaselineVerdict(native));
 		} finally {
 			city.close();
 		}

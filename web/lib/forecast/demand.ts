@@ -8,6 +8,7 @@ import { FORECAST_METHODS, backtest, forecastAreaHarm, type AreaHarmForecast, fo
 import { addDays, addHours, hourOfWeekOf, hourlyCounts, type TimestampedTable } from '$analytics/forecast/series';
 import { hasColumn, num, tableExists } from '$analytics/shared';
 import { readForceArea } from '$analytics/force-area';
+import { recordAreaLevels } from '$analytics/explore/area-set';
 import { chooseHolidayCalendar, holidaySet, type HolidayCalendarModel, type SeriesCalendar } from '$analytics/forecast/calendar';
 // Relative paths, not $models: the browser tests load this file in Node without SvelteKit's aliases.
 import englandWales from '../../../models/calendar/england-wales-bank-holidays.json';
@@ -212,6 +213,17 @@ export async function hotspotTestMonths(runner: QueryRunner): Promise<string[]> 
 	const rows = await runner.rows<{ month: string }>(`SELECT DISTINCT month FROM incidents WHERE month IS NOT NULL ORDER BY month`);
 	const months = rows.map((r) => String(r.month));
 	return months.slice(1).slice(-HOTSPOT_TEST_MONTHS);
+}
+
+/**
+ * The levels the Forecast page offers for street records by area, its default first: LSOAs when
+ * records carry LSOA codes, the source's own areas when records are placed in them; the own areas
+ * first when the force area is given as them (a boundary file declared as the force area).
+ */
+export async function streetAreaLevels(runner: QueryRunner): Promise<Array<'lsoa' | 'district'>> {
+	const [r, forceArea] = await Promise.all([recordAreaLevels(runner), readForceArea(runner)]);
+	const found: Array<'lsoa' | 'district'> = [...(r.lsoa ? ['lsoa' as const] : []), ...(r.district ? ['district' as const] : [])];
+	return forceArea?.unit === 'district' ? found.reverse() : found;
 }
 
 /** The monthly area forecast and the force area it covers (null: none declared, every area with a record). */

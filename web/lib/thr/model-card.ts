@@ -10,7 +10,7 @@ import type { HarmWeightsModel } from '$analytics/models/harm-weights';
 import { bandMeaning, type ExtractVersion, type FairnessReport, type Normalisation, type ScoreResult, type ThrModel } from '$analytics/thr';
 import { shareLabel, type HarmAccuracy } from '$analytics/hotspots';
 import type { DisproportionalityResult } from '$analytics/stop-search/types';
-import type { OtherPredictions } from './other-predictions';
+import type { MonthlyAreaPredictionRecord, OtherPredictions } from './other-predictions';
 
 export interface ModelCardInput {
 	model: ThrModel;
@@ -223,7 +223,23 @@ export function otherPredictionsRecord(o: OtherPredictions) {
 					verdict: d.verdict,
 					coverage: d.coverage_sentence
 				}
-			: { description: d.sentence }
+			: { description: d.sentence },
+		...(o.monthly !== undefined ? { monthly_by_area: monthlyRecord(o.monthly) } : {})
+	};
+}
+
+/** The transparency record's entry for the monthly forecast by area: what it is, its backtest against last month's count and the page's sentence. */
+function monthlyRecord(m: MonthlyAreaPredictionRecord | null) {
+	if (!m) return { description: 'This data has no street records with an area, so no monthly forecast by area is made.' };
+	return {
+		description: `Monthly forecast by area (Forecast page): street records expected in ${m.forecast_month} in each of ${m.areas} ${m.level === 'lsoa' ? 'LSOAs' : 'areas of the source\'s own area set'} ${m.force_area ? `of the force area (${m.force_area})` : '(no force area declared: every area with records)'}, trained on the months up to ${m.train_end}, method chosen by a pooled rolling-origin backtest; judged by MASE against ${m.baseline}.`,
+		method: m.method,
+		label: m.label,
+		why: m.why,
+		mase: m.mase,
+		baseline: m.baseline,
+		baseline_mase: m.baseline_mase,
+		verdict: m.verdict
 	};
 }
 
@@ -392,5 +408,16 @@ function otherPredictionsMarkdown(o: OtherPredictions, esc: (s: string) => strin
 			`- ${d.coverage_sentence}`,
 			''
 		);
+	if (o.monthly !== undefined) {
+		const m = o.monthly;
+		md.push('### Street records next month, by area', '');
+		if (!m) md.push('This data has no street records with an area, so no monthly forecast by area is made.', '');
+		else
+			md.push(
+				`${m.forecast_month}, ${m.areas} ${m.level === 'lsoa' ? 'LSOAs' : 'areas'}${m.force_area ? ` of the force area (${esc(m.force_area)})` : ''}, trained on the months up to ${m.train_end}: ${esc(m.label)} (${m.why}). Backtest MASE ${f(m.mase, 3)} against ${f(m.baseline_mase, 3)} for ${m.baseline}. Full table on the Forecast page.`,
+				'',
+				...(m.verdict ? [`- ${m.verdict}`, ''] : [])
+			);
+	}
 	return md;
 }

@@ -9,8 +9,8 @@
 import type { QueryRunner } from '$analytics/runner';
 import { forecastWithBacktest, METHOD_LABELS, type ForecastWithBacktest, type ForecastWithBacktestOptions } from '$analytics/forecast';
 import type { HotspotForecast } from '$analytics/hotspots/windows';
-import { forecastDemand, parseForecastSettings, sourceCounts, SOURCE_LABELS, type SourceCounts } from '../forecast/demand';
-import { baselineVerdict, coverageNote } from '../forecast/verdicts';
+import { forecastDemand, forecastStreetAreas, parseForecastSettings, streetAreaLevels, sourceCounts, SOURCE_LABELS, type SourceCounts, type StreetAreaForecast } from '../forecast/demand';
+import { baselineVerdict, coverageNote, streetBaselineName, streetBaselineVerdict, streetMethodLabel } from '../forecast/verdicts';
 import { defaultHotspotSettings, LEVEL_LABELS, windowLabel, type HotspotOffer, type HotspotSettings } from '../forecast/hotspot-settings';
 import { hotspotOffer, hotspotVerdicts, windowedHotspots } from '../forecast/hotspot-windows';
 
@@ -63,9 +63,32 @@ export type DemandPredictionRecord =
 	  }
 	| { available: false; sentence: string };
 
+/** The Forecast page's next-month street records by area, at its default level, with its sentence on last month's count. */
+export interface MonthlyAreaPredictionRecord {
+	/** 'lsoa', or the source's own area set ('district'). */
+	level: 'lsoa' | 'district';
+	areas: number;
+	/** The force area's name, or null when none is declared (every area with records). */
+	force_area: string | null;
+	train_end: string;
+	forecast_month: string;
+	method: string;
+	label: string;
+	why: string;
+	mase: number | null;
+	/** The baseline in words: "last month's count" (seasonal naive, 1-month season) or the count of the same month last year. */
+	baseline: string;
+	/** MASE of that baseline in the same backtest. */
+	baseline_mase: number | null;
+	/** The Forecast page's sentence (streetBaselineVerdict); null when either MASE is missing. */
+	verdict: string | null;
+}
+
 export interface OtherPredictions {
 	hotspots: HotspotPredictionRecord | null;
 	demand: DemandPredictionRecord;
+	/** Absent in cards made before the monthly forecast was reported; null without street records by area. */
+	monthly?: MonthlyAreaPredictionRecord | null;
 }
 
 /**
@@ -156,7 +179,33 @@ export async function demandPrediction(
 	};
 }
 
-/** Both, for the downloads and the browser tests. */
+/**
+ * The Forecast page's monthly forecast by area at its default level (streetAreaLevels) from
+ * `forecast` (default: forecastStreetAreas over the latest month), with the page's sentence on whether it beats last month's count. Null when
+ * the data has no street records with an area.
+ */
+export async function monthlyAreaPrediction(runner: QueryRunner, forecast?: StreetAreaForecast | null): Promise<MonthlyAreaPredictionRecord | null> {
+	const f = forecast !== undefined ? forecast : await forecastStreetAreas(runner, undefined, (await streetAreaLevels(runner))[0] ?? 'lsoa');
+	if (!f) return null;
+	const score = f.scores.find((s) => s.method === f.method) ?? null;
+	const baseline = f.scores.find((s) => s.method === 'seasonal-naive') ?? null;
+	return {
+		level: f.level === 'district' ? 'district' : 'lsoa',
+		areas: f.areas.length,
+		force_area: f.forceAreaName,
+		train_end: f.trainEnd,
+		forecast_month: f.forecastMonth,
+		method: f.method,
+		label: streetMethodLabel(f.method, f.period),
+		why: f.choice.reason,
+		mase: score?.mase ?? null,
+		baseline: streetBaselineName(f.period),
+		baseline_mase: baseline?.mase ?? null,
+		verdict: streetBaselineVerdict(f)
+	};
+}
+
+/** All three, for the downloads and the browser tests. */
 export async function otherPredictions(runner: QueryRunner): Promise<OtherPredictions> {
-	return { hotspots: await hotspotPredictions(runner), demand: await demandPrediction(runner) };
+	return { hotspots: await hotspotPredictions(runner), demand: await demandPrediction(runner), monthly: await monthlyAreaPrediction(runner) };
 }

@@ -1,0 +1,47 @@
+/**
+ * The model card's and transparency record's account of the monthly forecast by area, over the
+ * shipped extracts: the same figures and sentence as the Forecast page (forecastStreetAreas at the
+ * page's default level, streetBaselineVerdict). Lancashire: per LSOA (its default level), the
+ * seasonal mean wins and the sentence gives both MASEs; Chicago has no street records by area.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNodeRunner, type NodeRunner } from '../../../scripts/lib/node-runner';
+import { loadExtract } from '../../../scripts/lib/load-input';
+import { forecastStreetAreas } from '../forecast/demand';
+import { streetBaselineVerdict } from '../forecast/verdicts';
+import { monthlyAreaPrediction, type OtherPredictions } from './other-predictions';
+import { otherPredictionsRecord } from './model-card';
+
+let lancashire: NodeRunner;
+let chicago: NodeRunner;
+
+beforeAll(async () => {
+	[lancashire, chicago] = await Promise.all([createNodeRunner(), createNodeRunner()]);
+	await Promise.all([loadExtract(lancashire, 'extracts/sample/lancashire-asb'), loadExtract(chicago, 'extracts/sample/chicago-assaults')]);
+}, 120_000);
+
+afterAll(() => {
+	lancashire?.close();
+	chicago?.close();
+});
+
+describe('monthlyAreaPrediction', () => {
+	it('Lancashire: the Forecast page default (LSOAs of the force area), with the page’s sentence, in the transparency record', async () => {
+		const page = (await forecastStreetAreas(lancashire))!;
+		const m = (await monthlyAreaPrediction(lancashire))!;
+		const inside = await lancashire.rows<{ n: number }>('SELECT count(*)::INTEGER AS n FROM force_area');
+		expect(m).toMatchObject({ level: 'lsoa', areas: inside[0].n, force_area: 'Lancashire', train_end: '2022-12', forecast_month: '2023-01', method: page.method, baseline: "last month's count" });
+		expect(m.verdict).toBe(streetBaselineVerdict(page));
+		expect(m.verdict).toMatch(/below last month's count in the backtest/);
+		const other: OtherPredictions = { hotspots: null, demand: { available: false, sentence: 'none' }, monthly: m };
+		const record = otherPredictionsRecord(other) as { monthly_by_area: { verdict: string | null; description: string } };
+		expect(record.monthly_by_area.verdict).toBe(m.verdict);
+		expect(record.monthly_by_area.description).toContain(`in each of ${m.areas} LSOAs of the force area (Lancashire)`);
+	});
+
+	it('Chicago: no street records by area, so null, and the record says so', async () => {
+		expect(await monthlyAreaPrediction(chicago)).toBeNull();
+		const record = otherPredictionsRecord({ hotspots: null, demand: { available: false, sentence: 'none' }, monthly: null }) as { monthly_by_area: { description: string } };
+		expect(record.monthly_by_area.description).toBe('This data has no street records with an area, so no monthly forecast by area is made.');
+	});
+});
