@@ -14,6 +14,7 @@
  *   plain sentences under the find rates never print a bare dash where an interval does not apply.
  */
 import { join } from 'node:path';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sharedPage, waitForApp } from './browser';
 import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
@@ -32,6 +33,15 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(() => lancashire?.close());
+
+/** Every word of a PDF, as pdfjs reads it, pages joined. */
+async function pdfText(bytes: Buffer): Promise<string> {
+	const doc = await getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
+	const pages: string[] = [];
+	for (let p = 1; p <= doc.numPages; p++) pages.push((await (await doc.getPage(p)).getTextContent()).items.map((i) => ('str' in i ? i.str : '')).join(' '));
+	await doc.destroy();
+	return pages.join(' ').replace(/\s+/g, ' ');
+}
 
 const text = async (selector: string) => ((await shared.page.locator(selector).textContent()) ?? '').replace(/\s+/g, ' ').trim();
 
@@ -175,5 +185,26 @@ describe('Stop and search: plain statements for the ethics panel', () => {
 		expect(ones.length).toBeGreaterThan(0);
 		for (const l of ones) expect(l.label).toMatch(/^Show the 1 (record|find|arrest|possession-only drug search)\b(?!s)/);
 		for (const l of labels) expect(l.label.startsWith(`Show the ${l.shown} `)).toBe(true);
+	});
+});
+
+describe('Printing: every chart with its table', () => {
+	it('the Overview prints each chart’s data table, closed on screen, with the figures the screen has', async () => {
+		const page = shared.page;
+		await page.goto(`${baseUrl}/?source=city-of-london`);
+		await waitForApp(page, 60_000);
+		await page.locator('[data-testid="trend"][data-state="ready"]').waitFor({ timeout: 60_000 });
+		await page.waitForFunction(() => document.querySelectorAll('[data-testid$="-table-details"] table tbody tr').length > 0, null, { timeout: 60_000 });
+		const closed = await page.$$eval('.chart-card > details.table-details', (ds) => ds.map((d) => ({ open: (d as HTMLDetailsElement).open, caption: d.querySelector('caption')?.textContent?.trim() ?? '', first: [...(d.querySelector('tbody tr')?.children ?? [])].map((c) => c.textContent?.trim() ?? '').join(' ') })));
+		expect(closed.length).toBeGreaterThanOrEqual(2);
+		for (const c of closed) expect(c.open).toBe(false);
+		await page.emulateMedia({ media: 'print' });
+		const printed = await pdfText(await page.pdf({ format: 'A4', printBackground: true }));
+		await page.emulateMedia({ media: 'screen' });
+		for (const c of closed) {
+			expect(printed).toContain(c.caption);
+			// The table's first row prints (words and figures as on screen).
+			for (const word of c.first.split(' ').slice(0, 4)) expect(printed).toContain(word);
+		}
 	});
 });
