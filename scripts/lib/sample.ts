@@ -5,10 +5,13 @@
  * own sources, so `npm start` rebuilds only the sources that changed.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, statSync, existsSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, existsSync, writeFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { ATTRIBUTION, buildExtracts, type AreaInputs, type BuildOptions, type BuildResult } from './extracts';
 import { writeForceLookup } from './force-area';
+import { loadExtract } from './load-input';
+import type { NodeRunner } from './node-runner';
 import { FORCE_LIST_FILE, FORCE_LOOKUP_FILE } from '../../analytics/ingest/force-area';
 
 export const SAMPLE_DIR = 'sample-data';
@@ -193,4 +196,23 @@ export async function buildSample(options: { out?: string; only?: readonly strin
 	const lookup = await writeForceLookup(out);
 	options.log?.(`Force lookup: ${join(out, FORCE_LOOKUP_FILE)} (${lookup.rows} rows, ${(lookup.bytes / 1024).toFixed(0)} KiB), ${join(out, FORCE_LIST_FILE)} (${lookup.forces} forces)`);
 	return built;
+}
+
+/**
+ * Build one shipped sample source into a new temporary folder and load it into `runner`: for
+ * tests that read a sample source whole, since a fresh checkout has no extracts/ until
+ * `npm start` or the browser tests build them. Returns the removal of the folder.
+ */
+export async function loadSampleSource(runner: NodeRunner, id: string): Promise<() => void> {
+	const source = SAMPLE_SOURCES.find((s) => s.id === id);
+	if (!source) throw new Error(`unknown sample source ${id}; expected one of ${SAMPLE_SOURCES.map((s) => s.id).join(', ')}`);
+	const dir = mkdtempSync(join(tmpdir(), `clearsight-${id}-`));
+	try {
+		await buildExtracts({ ...source.build, out: dir });
+		await loadExtract(runner, dir);
+	} catch (error) {
+		rmSync(dir, { recursive: true, force: true });
+		throw error;
+	}
+	return () => rmSync(dir, { recursive: true, force: true });
 }

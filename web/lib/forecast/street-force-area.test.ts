@@ -8,21 +8,23 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeRunner, type NodeRunner } from '../../../scripts/lib/node-runner';
-import { loadExtract } from '../../../scripts/lib/load-input';
+import { loadSampleSource } from '../../../scripts/lib/sample';
 import { forecastStreetAreas } from './demand';
 import { monthIndex } from '$analytics/shared';
 
 let city: NodeRunner;
 let lancashire: NodeRunner;
+const removals: (() => void)[] = [];
 
 beforeAll(async () => {
 	[city, lancashire] = await Promise.all([createNodeRunner(), createNodeRunner()]);
-	await Promise.all([loadExtract(city, 'extracts/sample/city-of-london'), loadExtract(lancashire, 'extracts/sample/lancashire-asb')]);
-}, 120_000);
+	removals.push(await loadSampleSource(city, 'city-of-london'), await loadSampleSource(lancashire, 'lancashire-asb'));
+}, 300_000);
 
 afterAll(() => {
 	city?.close();
 	lancashire?.close();
+	for (const remove of removals) remove();
 });
 
 const CITY_LSOAS = ['E01000001', 'E01000002', 'E01000003', 'E01000005', 'E01032739', 'E01032740'];

@@ -8,18 +8,22 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeRunner, type NodeRunner } from '../../../scripts/lib/node-runner';
-import { loadExtract } from '../../../scripts/lib/load-input';
+import { loadSampleSource } from '../../../scripts/lib/sample';
 import { forecastStreetAreas } from './demand';
 import { streetBaselineVerdict, streetMethodLabel } from './verdicts';
 
 let runner: NodeRunner;
+let remove: (() => void) | undefined;
 
 beforeAll(async () => {
 	runner = await createNodeRunner();
-	await loadExtract(runner, 'extracts/sample/lancashire-asb');
-}, 120_000);
+	remove = await loadSampleSource(runner, 'lancashire-asb');
+}, 300_000);
 
-afterAll(() => runner?.close());
+afterAll(() => {
+	runner?.close();
+	remove?.();
+});
 
 describe('streetBaselineVerdict (monthly area forecast against last month’s count)', () => {
 	it('per district: the chosen method is last month’s count itself, and the page says it is no better', async () => {

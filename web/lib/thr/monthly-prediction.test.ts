@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeRunner, type NodeRunner } from '../../../scripts/lib/node-runner';
-import { loadExtract } from '../../../scripts/lib/load-input';
+import { loadSampleSource } from '../../../scripts/lib/sample';
 import { forecastStreetAreas } from '../forecast/demand';
 import { streetBaselineVerdict } from '../forecast/verdicts';
 import { monthlyAreaPrediction, type OtherPredictions } from './other-predictions';
@@ -14,15 +14,17 @@ import { otherPredictionsRecord } from './model-card';
 
 let lancashire: NodeRunner;
 let chicago: NodeRunner;
+const removals: (() => void)[] = [];
 
 beforeAll(async () => {
 	[lancashire, chicago] = await Promise.all([createNodeRunner(), createNodeRunner()]);
-	await Promise.all([loadExtract(lancashire, 'extracts/sample/lancashire-asb'), loadExtract(chicago, 'extracts/sample/chicago-assaults')]);
-}, 120_000);
+	removals.push(await loadSampleSource(lancashire, 'lancashire-asb'), await loadSampleSource(chicago, 'chicago-assaults'));
+}, 300_000);
 
 afterAll(() => {
 	lancashire?.close();
 	chicago?.close();
+	for (const remove of removals) remove();
 });
 
 describe('monthlyAreaPrediction', () => {
