@@ -44,7 +44,7 @@ describe('forecastPanel (hand-worked)', () => {
 
 	it('picks the recent mean and forecasts every area with its interval', () => {
 		expect(result).toMatchObject({ period: 1, method: 'seasonal-mean', overdispersion: 1 });
-		expect(result.choice.reason).toBe('lowest MASE (0.536) over 2 origin(s)');
+		expect(result.choice.reason).toBe('lowest MASE (0.536) over 2 forecast origins');
 		// A: mean of its 8 months = 2 → Poisson(2): 80% [0, 4], 95% [0, 5]. B: 0 → [0, 0].
 		expect(result.areas.map(({ history, ...rest }) => rest)).toEqual([
 			{ areaId: 'A', expected: 2, lo80: 0, hi80: 4, lo95: 0, hi95: 5, effectiveWeight: 1 },

@@ -315,7 +315,7 @@ function forecastView(
 		choice = chooseMethod(scores);
 		if (!choice.method) {
 			const fallback = options.methods.find((m) => n >= minHistory(m, period));
-			if (!fallback) throw new RangeError(`no forecasting method can use ${n} month(s) of history`);
+			if (!fallback) throw new RangeError(`no forecasting method can use ${n} month${n === 1 ? '' : 's'} of history`);
 			choice = { method: fallback, reason: `history too short to backtest (${n} months); the simplest method that fits` };
 		}
 	}

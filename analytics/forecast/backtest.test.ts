@@ -65,7 +65,13 @@ describe('backtest', () => {
 	});
 
 	it('chooses the lowest MASE', () => {
-		expect(result.choice).toEqual({ method: 'seasonal-mean', reason: 'lowest MASE (0.817) over 2 origin(s)' });
+		expect(result.choice).toEqual({ method: 'seasonal-mean', reason: 'lowest MASE (0.817) over 2 forecast origins' });
+	});
+
+	it('says "forecast origin" for a single origin', () => {
+		// Origin 4 only: naive forecasts 4 (actual 3, e = 1, scale 5/3: MASE 0.6); mean(1, 3, 2, 4) = 2.5 (e = 0.5: MASE 0.3).
+		const one = backtest([1, 3, 2, 4, 3], { period: 1, horizon: 1, origins: [4], methods: ['seasonal-naive', 'seasonal-mean'], methodOptions: { seasons: 12 }, calibrationOrigins: 0 });
+		expect(one.choice).toEqual({ method: 'seasonal-mean', reason: 'lowest MASE (0.300) over 1 forecast origin' });
 	});
 
 	it('reports a method that cannot run at the first origin as skipped, with the reason', () => {
@@ -128,7 +134,7 @@ describe('forecastWithBacktest', () => {
 		expect(r.backtest!.scores.map((s) => s.method)).toEqual(['seasonal-naive', 'seasonal-mean', 'poisson', 'holt-winters', 'nb-regression', 'combination']);
 		// The explanation names the method, what it uses, its parameters and why.
 		expect(r.explanation).toMatchObject({ method: 'seasonal-mean', label: 'Seasonal mean of recent seasons' });
-		expect(r.explanation.why).toMatch(/^chosen by the user .*Backtest over 3 origins: MAE 0\.000 \(no MASE/);
+		expect(r.explanation.why).toMatch(/^chosen by the user .*Backtest over 3 forecast origins: MAE 0\.000 \(no MASE/);
 		expect(r.explanation.parameters).toEqual([{ name: 'seasons', value: 4, meaning: 'average of up to 4 seasons' }]);
 		expect(r.explanation.intervals).toMatch(/In the backtest the 80% intervals held 100\.0% of the actual values/);
 	});

@@ -256,7 +256,7 @@ export function chooseMethod(scores: readonly BacktestScore[], decimals = 3): Me
 					.slice(1)
 					.map((s) => s.method)
 					.join(', ')}; the simplest wins`
-			: `lowest ${label} (${best.toFixed(decimals)}) over ${winner.origins} origin(s)`;
+			: `lowest ${label} (${best.toFixed(decimals)}) over ${winner.origins} forecast origin${winner.origins === 1 ? '' : 's'}`;
 	return { method: winner.method, reason };
 }
 
@@ -357,7 +357,7 @@ export function explainForecast(forecast: Forecast, result: BacktestResult | nul
 	const baseline = result?.scores.find((s) => s.method === 'seasonal-mean' && s.skipped === null) ?? null;
 	let why = choice.reason;
 	if (mine && result) {
-		why += `. Backtest over ${result.origins.length} origins: ${mine.mase === null ? `MAE ${f3(mine.mae)} (no MASE: the history repeats exactly)` : `MASE ${f3(mine.mase)}`}`;
+		why += `. Backtest over ${result.origins.length} forecast origin${result.origins.length === 1 ? '' : 's'}: ${mine.mase === null ? `MAE ${f3(mine.mae)} (no MASE: the history repeats exactly)` : `MASE ${f3(mine.mase)}`}`;
 		if (baseline && method !== 'seasonal-mean' && mine.mase !== null && baseline.mase !== null && baseline.mase > 0) {
 			const gain = 1 - mine.mase / baseline.mase;
 			why += ` against ${f3(baseline.mase)} for the seasonal mean (${gain >= 0 ? `${(100 * gain).toFixed(1)}% lower` : `${(-100 * gain).toFixed(1)}% higher: it does not beat the baseline`})`;

@@ -147,7 +147,7 @@ function seasonalMean(history: ArrayLike<number>, period: number, seasons: numbe
 	return {
 		method,
 		params: { seasons },
-		detail: seasons === 1 ? `value ${period} step(s) earlier` : `mean of the same season position over the last ${seasons} seasons (fewer where the history is shorter)`,
+		detail: seasons === 1 ? `value ${period} step${period === 1 ? '' : 's'} earlier` : `mean of the same season position over the last ${seasons} seasons (fewer where the history is shorter)`,
 		uses: [seasons === 1 ? `the value ${period} step(s) earlier` : `the same season position in the last ${Math.min(seasons, Math.max(1, Math.floor(n / period)))} seasons`],
 		parameters: [{ name: 'seasons', value: seasons, meaning: seasons === 1 ? 'one season back' : `average of up to ${seasons} seasons` }],
 		forecast(horizon) {

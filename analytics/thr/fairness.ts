@@ -142,7 +142,7 @@ export function fairnessSummary(result: ScoreResult, context: ReadonlyMap<string
 	const notes: string[] = [];
 	const small = byDecile.filter((g) => g.areas > 0 && g.areas < SMALL_GROUP).map((g) => g.group);
 	if (small.length) notes.push(`Groups with fewer than ${SMALL_GROUP} areas (deciles ${small.join(', ')}): one area moves their share by more than 5 points; read counts, not shares.`);
-	if (noDecile.length) notes.push(`${noDecile.length} scored area(s) have no IMD decile (outside England or not in the areas table).`);
+	if (noDecile.length) notes.push(`${noDecile.length} scored ${noDecile.length === 1 ? 'area has' : 'areas have'} no IMD decile (outside England or not in the areas table).`);
 	if (result.areaUnit !== 'lsoa') notes.push(`Areas are ${result.areaUnit} cells, not LSOAs: IMD and population are known for LSOAs only.`);
 	notes.push('IMD 2019 deciles rank LSOAs nationally; a force area may contain few LSOAs of some deciles. Population is mid-2015 residents, not the daytime or visiting population that many City and town-centre incidents involve.');
 

@@ -16,6 +16,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { launchBrowser, parseCount, waitForApp, type TestBrowser } from './browser';
 import { BNG_CODE } from '../../analytics/ingest/crs';
 import { noLsoaReason } from '../../analytics/explore/area-set';
+import { streetLevelsNote } from '../lib/forecast/verdicts';
 import { LANCASHIRE_DISTRICTS, writeSwappedAxes } from '../../scripts/lib/swapped-axes-fixture';
 
 const baseUrl = inject('baseUrl');
@@ -99,7 +100,8 @@ describe('a force export with its own areas, located by British National Grid co
 		await waitForApp(page, 60_000);
 		const areas = page.locator('[data-testid="street-areas"]');
 		await areas.locator('[data-testid="no-lsoa-note"]').waitFor({ timeout: 120_000 });
-		expect((await areas.locator('[data-testid="no-lsoa-note"]').textContent())!.trim()).toBe(noLsoaReason('Districts'));
+		// The forecast by area is made over the districts only (never H3 cells, which the Priorities note offers too).
+		expect((await areas.locator('[data-testid="no-lsoa-note"]').textContent())!.trim()).toBe(streetLevelsNote(['district'], 'Districts', false));
 		expect(await areas.locator('[data-testid="street-level"]').count()).toBe(0);
 		await expect.poll(() => areas.getAttribute('data-level'), { timeout: 120_000 }).toBe('district');
 	}, IMPORT_TIMEOUT * 2);

@@ -28,6 +28,8 @@ import { parseCsv, readCsvRows } from './csv';
 import { RAW_DIR } from './expected';
 import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
 import { loadInput } from '../../scripts/lib/load-input';
+import { stopSearchCardTable } from '../lib/thr/model-card';
+import { formatMetric } from '../lib/charts/format';
 import {
 	disproportionality,
 	drugPossessionOnly,
@@ -433,9 +435,15 @@ describe('Model page: stop and search in the model card and the community impact
 		await page.locator('[data-testid="card-stop-search"][data-state="ready"]').waitFor({ timeout: 90_000 });
 		const expected = await disproportionality(runner, { basis: 'self', area: { kind: 'force' } });
 		const rows = await page.$$eval('[data-testid="card-stop-search-table"] tbody tr', (trs) =>
-			trs.map((tr) => ({ group: tr.getAttribute('data-group'), searches: Number(tr.getAttribute('data-searches')) }))
+			trs.map((tr) => ({ group: tr.getAttribute('data-group'), searches: Number(tr.getAttribute('data-searches')), cells: [...tr.children].map((c) => c.textContent!.trim()) }))
 		);
-		expect(rows).toEqual(expected.rows.map((g) => ({ group: g.group, searches: g.searches })));
+		expect(rows.map(({ group, searches }) => ({ group, searches }))).toEqual([
+			...expected.rows.map((g) => ({ group: g.group, searches: g.searches })),
+			{ group: 'Not recorded', searches: expected.notRecorded.searches }
+		]);
+		// The same cells as the Markdown card's table (stopSearchCardTable), with the residents column and intervals "lo to hi".
+		expect(rows.map((r) => r.cells)).toEqual(stopSearchCardTable(expected).rows.map((r) => r.cells));
+		expect(rows.find((r) => r.group === 'Black')!.cells.slice(0, 4)).toEqual(['Black', '403', '233', formatMetric((403 / 233) * 1000, 1)]);
 		const impact = page.locator('[data-testid="community-impact"][data-state="ready"]');
 		await impact.waitFor({ timeout: 90_000 });
 		// The force area's residents per group are the Census totals of the City's LSOAs.

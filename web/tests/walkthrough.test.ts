@@ -12,6 +12,12 @@
  *   LSOAs around it where some records are located), on the page and in the briefing.
  * - Stop and search (City of London): a caveat about one figure reads "Place: text", and the
  *   plain sentences under the find rates never print a bare dash where an interval does not apply.
+ * - Figures of 1,000 or more carry thousands separators (the City's 403 searches of Black people
+ *   over 233 residents: 1,729.6 per 1,000), and the time a forecast took reads "1,473 ms".
+ * - The model card on the page and in its Markdown carry the Stop and search page's table (with
+ *   residents, intervals "1.39 to 1.68"), and no page writes "origin(s)".
+ * - Chicago has no street records: its Forecast page says so once, without an LSOA note about H3
+ *   hexagons the forecast by area does not use.
  */
 import { join } from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
@@ -20,7 +26,10 @@ import { sharedPage, waitForApp } from './browser';
 import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
 import { loadExtract } from '../../scripts/lib/load-input';
 import { forecastStreetAreas } from '../lib/forecast/demand';
-import { streetBaselineVerdict } from '../lib/forecast/verdicts';
+import { streetBaselineVerdict, streetLevelsNote } from '../lib/forecast/verdicts';
+import { formatMetric } from '../lib/charts/format';
+import { readFileSync } from 'node:fs';
+import type { Download } from 'playwright-core';
 
 const baseUrl = inject('baseUrl');
 const dataRoot = inject('dataRoot');
@@ -62,7 +71,7 @@ describe('Forecast by area: is it better than last month’s count?', () => {
 		expect(verdict).toMatch(/^Not better than last month's count/);
 		// The table's Expected equals its Last month column, and both equal December's records by SQL.
 		const rows = await page.$$eval('[data-testid="street-areas-table"] tbody tr', (trs) =>
-			trs.map((tr) => ({ id: tr.getAttribute('data-area')!, expected: Number(tr.querySelector('[data-expected]')!.getAttribute('data-expected')), last: Number(tr.lastElementChild!.textContent) }))
+			trs.map((tr) => ({ id: tr.getAttribute('data-area')!, expected: Number(tr.querySelector('[data-expected]')!.getAttribute('data-expected')), last: Number(tr.lastElementChild!.textContent!.replace(/,/g, '')) }))
 		);
 		expect(rows).toHaveLength(14);
 		for (const r of rows) {
@@ -103,8 +112,9 @@ describe('Staffing in plain words (Chicago aggravated assaults)', () => {
 		);
 		expect(rows).toHaveLength(168);
 		// Columns: incidents, minutes, load, free for dispatch, on duty, rostered, P(wait).
-		const sum = (col: number) => rows.reduce((s, r) => s + Number(r.cells[col]), 0);
-		const peak = Math.max(...rows.map((r) => Number(r.cells[5])));
+		const cellFigure = (cell: string) => Number(cell.replace(/,/g, ''));
+		const sum = (col: number) => rows.reduce((s, r) => s + cellFigure(r.cells[col]), 0);
+		const peak = Math.max(...rows.map((r) => cellFigure(r.cells[5])));
 		const figure = async (id: string) => ((await page.locator(`[data-testid="${id}"]`).textContent()) ?? '').trim();
 		const grouped = (n: number) => n.toLocaleString('en-GB');
 		expect(sum(5)).toBeGreaterThan(999);
@@ -112,7 +122,7 @@ describe('Staffing in plain words (Chicago aggravated assaults)', () => {
 		expect(await figure('staffing-onduty-total')).toBe(grouped(sum(4)));
 		expect(await figure('staffing-rostered-total')).toBe(grouped(sum(5)));
 		expect(await figure('staffing-peak')).toBe(grouped(peak));
-		expect(await figure('staffing-peak-hour')).toBe(rows.find((r) => Number(r.cells[5]) === peak)!.hour);
+		expect(await figure('staffing-peak-hour')).toBe(rows.find((r) => cellFigure(r.cells[5]) === peak)!.hour);
 		const steps = await text('[data-testid="staffing-steps"]');
 		expect(steps).toContain('officer-hours free to be sent to incidents; since an officer on duty is free for 7.0 of every 10.0 hours of a shift');
 		expect(steps).toContain('and since 30.0% of rostered time is lost to leave, sickness and training');
@@ -206,5 +216,71 @@ describe('Printing: every chart with its table', () => {
 			// The table's first row prints (words and figures as on screen).
 			for (const word of c.first.split(' ').slice(0, 4)) expect(printed).toContain(word);
 		}
+	});
+});
+
+describe('Plain figures and one wording on every page', () => {
+	it('Stop and search (City of London): a rate above 1,000 per 1,000 residents has its separator', async () => {
+		const page = shared.page;
+		await page.goto(`${baseUrl}/stop-search?source=city-of-london`);
+		await waitForApp(page, 60_000);
+		await page.locator('[data-testid="stop-search-page"][data-state="ready"]').waitFor({ timeout: 60_000 });
+		const black = page.locator('[data-testid="ss-rates-table"] tbody tr[data-group="Black"]');
+		const searches = Number(await black.getAttribute('data-searches'));
+		const residents = Number(await black.getAttribute('data-residents'));
+		// 403 searches of 233 residents (Census 2021 TS021): 1,729.6 per 1,000.
+		expect([searches, residents]).toEqual([403, 233]);
+		expect((await black.locator('[data-col="rate"]').textContent())!.trim()).toBe(formatMetric((searches / residents) * 1000, 1));
+		expect((await black.locator('[data-col="rate"]').textContent())!.trim()).toBe('1,729.6');
+	});
+
+	it('the model card (page and Markdown) carries the Stop and search page’s table: residents, intervals "lo to hi"', async () => {
+		const page = shared.page;
+		await page.goto(`${baseUrl}/model?source=city-of-london`);
+		await waitForApp(page, 60_000);
+		await page.locator('[data-testid="card-stop-search"][data-state="ready"]').waitFor({ timeout: 120_000 });
+		const header = await page.$$eval('[data-testid="card-stop-search-table"] thead th', (ths) => ths.map((th) => th.textContent!.trim()));
+		expect(header).toEqual(['Group', 'Searches', 'Residents', 'Per 1,000 residents', 'Ratio to White', '95% interval', 'Find rate', '95% interval', 'Arrest rate']);
+		const rows = await page.$$eval('[data-testid="card-stop-search-table"] tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent!.trim())));
+		// Asian: 434 searches, 1,447 residents; ratio to White 1.53 with its Katz interval, as the Stop and search page writes it.
+		expect(rows.find((r) => r[0] === 'Asian')!.slice(0, 6)).toEqual(['Asian', '434', '1,447', '299.9', '1.53', '1.39 to 1.68']);
+		const [download] = (await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="download-md"]').click()])) as [Download, void];
+		const md = readFileSync((await download.path())!, 'utf8');
+		expect(md).toContain(`| ${header.join(' | ')} |`);
+		for (const r of rows) expect(md).toContain(`| ${r.join(' | ')} |`);
+		expect(md).not.toMatch(/\(s\)/);
+		expect(await page.locator('main').textContent()).not.toMatch(/\w\(s\)/);
+	});
+
+	it('Lancashire: the forecast by area names its forecast origins in words, and the time it took with separators', async () => {
+		const page = shared.page;
+		await page.goto(`${baseUrl}/forecast?source=lancashire-asb&street_level=lsoa`);
+		await waitForApp(page, 60_000);
+		await page.locator('[data-testid="street-areas"][data-state="ready"][data-level="lsoa"]').waitFor({ timeout: 60_000 });
+		const description = await text('[data-testid="street-description"]');
+		expect(description).not.toContain('(s)');
+		const native = (await forecastStreetAreas(lancashire, undefined, 'lsoa'))!;
+		expect(description).toContain(`(${native.choice.reason})`);
+		if (!native.choice.reason.includes('tied with')) expect(native.choice.reason).toMatch(/ over \d+ forecast origins?$/);
+	});
+
+	it('Chicago: the Forecast page says once, and truly, that there is no monthly forecast by area', async () => {
+		const page = shared.page;
+		await page.goto(`${baseUrl}/forecast?source=chicago-assaults`);
+		await waitForApp(page, 60_000);
+		await page.locator('[data-testid="forecast"][data-state="ready"]').waitFor({ timeout: 120_000 });
+		const none = page.locator('[data-testid="street-areas"] [data-testid="no-street-areas"]');
+		await none.waitFor({ timeout: 60_000 });
+		expect((await none.textContent())!.replace(/\s+/g, ' ').trim()).toBe(`${streetLevelsNote([], '', true)} Open the Accuracy page.`);
+		expect(await page.locator('[data-testid="no-lsoa-note"]').count()).toBe(0);
+		const panel = (await page.locator('[data-testid="street-areas"]').textContent())!;
+		expect(panel).not.toContain("the areas here are the Map's H3 hexagons");
+		expect(panel).not.toContain('no street records with an area to forecast');
+		// The hourly forecast's time taken, with separators for a thousand milliseconds or more.
+		const why = await text('[data-testid="forecast-choice-reason"]');
+		expect(why).not.toContain('(s)');
+		expect(why).toMatch(/ over \d+ forecast origins?\b/);
+		const took = await text('[data-testid="forecast-elapsed"]');
+		expect(took).toMatch(/^Computed in (\d{1,3}(,\d{3})*) ms\./);
 	});
 });

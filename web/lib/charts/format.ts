@@ -89,9 +89,26 @@ export function plural(count: number, one: string, many = `${one}s`): string {
 	return `${formatCount(count)} ${count === 1 ? one : many}`;
 }
 
-/** A figure that may be missing (model metrics: MAE, MASE, PAI …): 0.4452 → "0.45"; null, undefined or not finite → "—". */
+/**
+ * `value` to `digits` decimals rounded exactly as toFixed rounds it (the binary value, so 1.005 →
+ * "1.00"; every figure keeps the digits it had before separators were added), with thousands
+ * separators; a value that rounds to zero has no minus sign.
+ */
+function fixedGrouped(value: number, digits: number): string {
+	const text = Math.abs(value).toFixed(digits);
+	const point = text.indexOf('.');
+	const whole = point < 0 ? text : text.slice(0, point);
+	const grouped = whole.replace(/\B(?=(\d{3})+$)/g, ',') + (point < 0 ? '' : text.slice(point));
+	return value < 0 && /[1-9]/.test(text) ? `-${grouped}` : grouped;
+}
+
+/**
+ * A figure that may be missing (model metrics: MAE, MASE, PAI, rates …) to `digits` decimals with
+ * thousands separators: 0.4452 → "0.45", 1729.63 (1 decimal) → "1,729.6"; null, undefined or not
+ * finite → "—".
+ */
 export function formatMetric(value: number | null | undefined, digits = 2): string {
-	return value === null || value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(digits);
+	return value === null || value === undefined || !Number.isFinite(value) ? '—' : fixedGrouped(value, digits);
 }
 
 /**
@@ -99,7 +116,20 @@ export function formatMetric(value: number | null | undefined, digits = 2): stri
  * not finite → "—". Rounds the binary value (toFixed), so an exact tie can differ from formatPercent.
  */
 export function formatShare(value: number | null | undefined): string {
-	return value === null || value === undefined || !Number.isFinite(value) ? '—' : `${(value * 100).toFixed(1)}%`;
+	return value === null || value === undefined || !Number.isFinite(value) ? '—' : `${fixedGrouped(value * 100, 1)}%`;
+}
+
+/**
+ * An interval as every page, the model card and its Markdown write it: "1.39 to 1.68", each end by
+ * `format` (formatMetric to two decimals unless given); "—" when either end is missing.
+ */
+export function formatInterval(lo: number | null | undefined, hi: number | null | undefined, format: (v: number) => string = (v) => formatMetric(v, 2)): string {
+	return lo === null || lo === undefined || hi === null || hi === undefined || !Number.isFinite(lo) || !Number.isFinite(hi) ? '—' : `${format(lo)} to ${format(hi)}`;
+}
+
+/** A time taken, as shown under a result: 1473.4 → "1,473 ms". */
+export function formatMilliseconds(ms: number): string {
+	return `${formatCount(Math.round(ms))} ms`;
 }
 
 /** '2019-11-25T13:00:00' → "Mon 25 Nov 2019, 13:00" (local wall-clock, no time zone conversion). */

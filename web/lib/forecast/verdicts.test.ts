@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BacktestScore } from '$analytics/forecast';
-import { baselineVerdict, coverageNote } from './verdicts';
+import { baselineVerdict, coverageNote, streetLevelsNote } from './verdicts';
 
 const score = (method: BacktestScore['method'], mase: number | null, cov: [number, number] = [0.8, 0.95]): BacktestScore => ({
 	method,
@@ -46,5 +46,26 @@ describe('coverageNote', () => {
 	it('reads the backtest coverage, or says there is none', () => {
 		expect(coverageNote(score('poisson', 1, [0.849, 0.966]))).toBe('in the backtest the 80% intervals held 84.9% of the hours and the 95% intervals 96.6%.');
 		expect(coverageNote(null)).toBe('no backtest measured how often they hold.');
+	});
+});
+
+describe('streetLevelsNote (what the monthly forecast by area is made over)', () => {
+	it('says nothing when the street records carry LSOA codes', () => {
+		expect(streetLevelsNote(['lsoa'], 'Districts', false)).toBeNull();
+		expect(streetLevelsNote(['district', 'lsoa'], 'Districts', true)).toBeNull();
+	});
+
+	it('with no street records, one sentence: no forecast by area, and where timestamped records are forecast instead', () => {
+		const chicago = streetLevelsNote([], 'Police districts', true)!;
+		expect(chicago).toBe(
+			'No monthly forecast by area: it reads police.uk street records (crime and anti-social behaviour, by month), and this data has none. Its timestamped incidents are forecast per hour above, and the hot-spot forecast on the Accuracy page ranks the H3 cells where they are likely in the weeks ahead.'
+		);
+		expect(streetLevelsNote([], 'Districts', false)).toBe('No monthly forecast by area: it reads police.uk street records (crime and anti-social behaviour, by month), and this data has none.');
+	});
+
+	it('over districts only, the areas are the source’s own, never H3 cells (this forecast does not use them)', () => {
+		const note = streetLevelsNote(['district'], 'Police districts', false)!;
+		expect(note).toMatch(/so the areas here are the police districts of the source's boundary file\.$/);
+		expect(note).not.toContain('H3');
 	});
 });

@@ -5,6 +5,7 @@
  * held. Pure: unit-tested.
  */
 import { METHOD_LABELS, type AreaHarmForecast, type BacktestScore, type ForecastMethodName } from '$analytics/forecast';
+import { areaSetNoun } from '$analytics/explore/area-set';
 
 /** The MASE reduction against the 8-week same-hour mean that the project aims for (PRODUCT.md, quality bars). */
 export const BASELINE_TARGET = 0.08;
@@ -75,4 +76,23 @@ export function streetBaselineVerdict(forecast: Pick<AreaHarmForecast, 'method' 
 	return gain <= 0
 		? `Not better than ${name} in the backtest: MASE ${f3(chosen.mase)} against ${f3(baseline.mase)}.`
 		: `MASE ${pct(gain)} below ${name} in the backtest (${f3(chosen.mase)} against ${f3(baseline.mase)}).`;
+}
+
+/**
+ * What the monthly forecast by area is made over, in one sentence, when it is not over LSOAs; null
+ * when the street records carry LSOA codes. It reads police.uk street records only (the
+ * `incidents` table) at the levels they were placed in (`levels`: analytics' streetAreaLevels):
+ * - none (e.g. Chicago: timestamped incidents only): no forecast by area, and, with timestamped
+ *   records, where they go instead (the hourly forecast above and the hot-spot forecast, whose
+ *   areas are H3 cells);
+ * - districts only: the source's own areas (`areaSetNoun`: "police districts"); never H3 cells,
+ *   which this forecast does not use.
+ */
+export function streetLevelsNote(levels: readonly ('lsoa' | 'district')[], areaSet: string, timestamped: boolean): string | null {
+	if (levels.includes('lsoa')) return null;
+	if (levels.length === 0)
+		return `No monthly forecast by area: it reads police.uk street records (crime and anti-social behaviour, by month), and this data has none.${
+			timestamped ? ' Its timestamped incidents are forecast per hour above, and the hot-spot forecast on the Accuracy page ranks the H3 cells where they are likely in the weeks ahead.' : ''
+		}`;
+	return `LSOAs are not offered: no street record carries an LSOA code (the files gave none, and no LSOA boundaries were given to place the records by their coordinates), so the areas here are the ${areaSetNoun(areaSet)} of the source's boundary file.`;
 }

@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ThrModel } from '$analytics/thr';
 import type { HarmWeightsModel } from '$analytics/models/harm-weights';
 import { harmStatement, harmVerdicts, type HarmAccuracy, type MethodEvaluation } from '$analytics/hotspots';
-import { modelCard } from './model-card';
+import { modelCard, stopSearchCardTable } from './model-card';
+import { createNodeRunner, type NodeRunner } from '../../../scripts/lib/node-runner';
+import { loadSampleSource } from '../../../scripts/lib/sample';
+import { disproportionality } from '$analytics/stop-search';
+import type { DisproportionalityResult } from '$analytics/stop-search/types';
 import type { BacktestScore } from '$analytics/forecast';
 import type { WindowEvaluation } from '$analytics/hotspots/windows';
 import { hotspotVerdicts } from '../forecast/hotspot-windows';
@@ -104,8 +108,8 @@ describe('modelCard with the measured accuracy on harm', () => {
 	it('the Markdown has the methods × shares table, the months, the extract version and where the model does not beat a baseline', () => {
 		const md = card.markdown;
 		expect(md).toContain('## Accuracy on later months: harm captured');
-		expect(md).toContain('Measured on 11 held-back months, 2022-02 to 2022-12, each ranked from the data before it only. Extract: built 2026-01-01T00:00:00.000Z, fingerprint abc123.');
-		expect(md).toContain('Study region: the force area, Lancashire (941 areas); 1 street records located outside it never counted.');
+		expect(md).toContain('Measured on 11 held-back months, Feb 2022 to Dec 2022, each ranked from the data before it only. Extract: built 2026-01-01T00:00:00.000Z, fingerprint abc123.');
+		expect(md).toContain('Study region: the force area, Lancashire (941 areas); 1 street record located outside it never counted.');
 		expect(md).toContain('| method | top 5%: harm held | harm-PAI | top 10%: harm held | harm-PAI |');
 		// 0.25 → 25.0%, PAI 0.25 / 0.05 = 5.00; 0.361 → 36.1%, 3.61.
 		expect(md).toContain('| THR v3 (this model) | 25.0% | 5.00 | 36.1% | 3.61 |');
@@ -302,5 +306,51 @@ describe('modelCard with offence-subgroup weights (cchi-police-uk 2.0.0)', () =>
 		const old = modelCard({ model: v3, weights: v1, result: null, fairness: null, extract: null, generatedAt: '2026-01-01T00:00:00.000Z' });
 		expect(old.markdown).not.toContain('Offence subgroups');
 		expect(Object.keys(JSON.parse(old.json).transparency_record.tier_2.data.harm_weights)).toEqual(['id', 'version', 'citation', 'caveats']);
+	});
+});
+
+describe('modelCard with stop and search by ethnic group (City of London sample)', () => {
+	let runner: NodeRunner;
+	let remove: () => void = () => {};
+	let ss: DisproportionalityResult;
+
+	beforeAll(async () => {
+		runner = await createNodeRunner();
+		remove = await loadSampleSource(runner, 'city-of-london');
+		ss = await disproportionality(runner, { basis: 'self', area: { kind: 'force' } });
+	}, 300_000);
+
+	afterAll(() => {
+		runner?.close();
+		remove();
+	});
+
+	const base = { model, weights, result: null, fairness: null, extract: null, generatedAt: '2026-01-01T00:00:00.000Z' };
+	const section = (md: string) => md.slice(md.indexOf('## Stop and search by ethnic group'), md.indexOf('Caveats (computed from the data):'));
+
+	it('writes the figures as the pages do: separators, intervals "lo to hi", the residents column', () => {
+		const table = stopSearchCardTable(ss);
+		expect(table.header).toEqual(['Group', 'Searches', 'Residents', 'Per 1,000 residents', 'Ratio to White', '95% interval', 'Find rate', '95% interval', 'Arrest rate']);
+		const row = (group: string) => table.rows.find((r) => r.group === group)!.cells;
+		// Asian: 434 searches of 1,447 residents (Census 2021 TS021, the City's LSOAs) = 299.9 per 1,000;
+		// White 1,171 of 5,957 = 196.6; ratio 299.93 / 196.58 = 1.53, Katz log interval 1.39 to 1.68;
+		// 157 finds of 434 = 36.2%, Wilson interval 31.8% to 40.8%; 92 arrests = 21.2%.
+		expect(row('Asian')).toEqual(['Asian', '434', '1,447', '299.9', '1.53', '1.39 to 1.68', '36.2%', '31.8% to 40.8%', '21.2%']);
+		// Black: 403 searches of 233 residents = 1,729.6 per 1,000, more searches than residents: no interval, the reason instead.
+		expect(row('Black').slice(0, 5)).toEqual(['Black', '403', '233', '1,729.6', '8.80']);
+		expect(row('Black')[5]).toMatch(/^at least as many searches as residents/);
+		expect(row('White').slice(0, 6)).toEqual(['White', '1,171', '5,957', '196.6', '1.00', 'the reference group']);
+		expect(row('Not recorded')).toEqual(['Not recorded', '963', '—', '—', '—', '—', '—', '—', '—']);
+	});
+
+	it('the Markdown carries the same table, and no interval written with a dash', () => {
+		const md = section(modelCard({ ...base, stopSearch: ss }).markdown);
+		const table = stopSearchCardTable(ss);
+		expect(md).toContain('| Group | Searches | Residents | Per 1,000 residents | Ratio to White | 95% interval | Find rate | 95% interval | Arrest rate |');
+		for (const r of table.rows) expect(md).toContain(`| ${r.cells.join(' | ')} |`);
+		expect(md).toContain('| Asian | 434 | 1,447 | 299.9 | 1.53 | 1.39 to 1.68 | 36.2% | 31.8% to 40.8% | 21.2% |');
+		expect(md).toContain('30.5% of searches (963 of 3,155) have no recorded ethnicity');
+		expect(md).toContain('Dec 2017 to Nov 2019');
+		expect(md).not.toMatch(/\d–\d/);
 	});
 });

@@ -11,6 +11,49 @@ import { bandMeaning, type ExtractVersion, type FairnessReport, type Normalisati
 import { shareLabel, type HarmAccuracy } from '$analytics/hotspots';
 import type { DisproportionalityResult } from '$analytics/stop-search/types';
 import type { MonthlyAreaPredictionRecord, OtherPredictions } from './other-predictions';
+import { formatCount, formatInterval, formatMetric, formatMonth, formatPercent, formatShare } from '../charts/format';
+
+/** The stop and search table of the model card, on the page and in its Markdown: one header and the same cell texts. */
+export interface StopSearchCardTable {
+	header: string[];
+	/** Per ethnic group, then "Not recorded": the group and its cells as shown. */
+	rows: Array<{ group: string; cells: string[] }>;
+}
+
+/**
+ * The model card's stop and search table, written as the Stop and search page writes the same
+ * figures: counts with separators, rates per 1,000 to one decimal, ratios to two, shares to one
+ * decimal, intervals "lo to hi" (formatInterval), a missing figure as "—"; the searches with no
+ * recorded ethnicity last.
+ */
+export function stopSearchCardTable(ss: DisproportionalityResult): StopSearchCardTable {
+	const ratio = (v: number) => formatMetric(v, 2);
+	return {
+		header: ['Group', 'Searches', 'Residents', 'Per 1,000 residents', 'Ratio to White', '95% interval', 'Find rate', '95% interval', 'Arrest rate'],
+		rows: [
+			...ss.rows.map((g) => ({
+				group: g.group,
+				cells: [
+					g.group,
+					formatCount(g.searches),
+					g.residents === null ? '—' : formatCount(g.residents),
+					formatMetric(g.ratePer1000, 1),
+					formatMetric(g.ratioVsWhite, 2),
+					g.ratioNote ?? formatInterval(g.ratioLo95, g.ratioHi95, ratio),
+					formatShare(g.findRate),
+					formatInterval(g.findLo95, g.findHi95, formatShare),
+					formatShare(g.arrestRate)
+				]
+			})),
+			{ group: 'Not recorded', cells: ['Not recorded', formatCount(ss.notRecorded.searches), '—', '—', '—', '—', '—', '—', '—'] }
+		]
+	};
+}
+
+/** The sentence above the card's stop and search table, on the page and in the Markdown. */
+export function stopSearchCardLead(ss: DisproportionalityResult): string {
+	return `${ss.areaLabel}, ${ss.period ? `${formatMonth(ss.period.from)} to ${formatMonth(ss.period.to)}` : 'no searches'}, ${ss.scope.basis === 'self' ? 'self-defined' : 'officer-defined'} ethnicity. Denominator: ${ss.denominator.source}. ${formatShare(ss.notRecorded.share)} of searches (${formatCount(ss.notRecorded.searches)} of ${formatCount(ss.totalSearches)}) have no recorded ethnicity and are in no group's rate. Ratio: Katz log interval; find and arrest rates: Wilson interval.`;
+}
 
 export interface ModelCardInput {
 	model: ThrModel;
@@ -316,11 +359,21 @@ export function modelCard(input: ModelCardInput): { json: string; markdown: stri
 	md.push('## Limitations', '', ...model.limitations.map((l) => `- ${l}`), '');
 	if (card.measured) {
 		const m = card.measured;
-		md.push(`## Measured results (${m.month})`, '', `Extract: ${extract ? `built ${extract.builtAt}, fingerprint ${extract.fingerprint}` : 'unknown'}. Areas scored: ${m.areas}.`, '');
-		md.push(...model.bands.map((b) => `- ${b.label}: ${m.band_counts[b.id] ?? 0} areas`), '');
+		md.push(`## Measured results (${m.month})`, '', `Extract: ${extract ? `built ${extract.builtAt}, fingerprint ${extract.fingerprint}` : 'unknown'}. Areas scored: ${formatCount(m.areas)}.`, '');
+		md.push(...model.bands.map((b) => `- ${b.label}: ${formatCount(m.band_counts[b.id] ?? 0)} area${(m.band_counts[b.id] ?? 0) === 1 ? '' : 's'}`), '');
 		if (m.fairness) {
-			md.push('### Fairness: flagged areas by IMD 2019 decile (1 = most deprived)', '', '| decile | areas | flagged | flagged share | mean score | population |', '|---|---|---|---|---|---|');
-			for (const g of m.fairness.byDecile) md.push(`| ${esc(g.label)} | ${g.areas} | ${g.flagged} | ${g.flaggedShare === null ? '—' : g.flaggedShare.toFixed(3)} | ${g.meanScore === null ? '—' : g.meanScore.toFixed(3)} | ${g.population} |`);
+			// The columns and figures of the Fairness table on the Model page.
+			const score = (v: number | null) => formatMetric(v, 3);
+			md.push(
+				'### Fairness: flagged areas by IMD 2019 decile (1 = most deprived)',
+				'',
+				'| decile | areas | flagged | expected if even | flagged share | mean score | median score | population | population in flagged areas |',
+				'|---|---|---|---|---|---|---|---|---|'
+			);
+			for (const g of m.fairness.byDecile)
+				md.push(
+					`| ${esc(g.label)} | ${formatCount(g.areas)} | ${formatCount(g.flagged)} | ${formatMetric(g.expectedFlagged, 1)} | ${g.flaggedShare === null ? '—' : formatPercent(g.flaggedShare)} | ${score(g.meanScore)} | ${score(g.medianScore)} | ${formatCount(g.population)} | ${formatCount(g.flaggedPopulation)} |`
+				);
 			md.push('', ...m.fairness.notes.map((n) => `- ${n}`), '');
 		}
 	}
@@ -330,21 +383,10 @@ export function modelCard(input: ModelCardInput): { json: string; markdown: stri
 		md.push(...accuracyMarkdown(areaSetAccuracy, `## Accuracy over your own areas (${many}): harm captured`, many, esc, `The same check with the ${many} of the source's own boundary file as the areas ranked, each judged on the month after. `));
 	}
 	if (ss) {
-		const f = (v: number | null, d: number) => (v === null ? '—' : v.toFixed(d));
-		const pc = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)}%`);
-		md.push(
-			`## Stop and search by ethnic group`,
-			'',
-			`${ss.areaLabel}, ${ss.period ? `${ss.period.from} to ${ss.period.to}` : 'no searches'}, ${ss.scope.basis === 'self' ? 'self-defined' : 'officer-defined'} ethnicity. Denominator: ${ss.denominator.source}. ${ss.notRecorded.searches} of ${ss.totalSearches} searches (${pc(ss.notRecorded.share)}) have no recorded ethnicity and are in no group's rate. Ratio: Katz log interval; find and arrest rates: Wilson interval.`,
-			'',
-			'| group | searches | residents | per 1,000 | ratio vs White | 95% interval | find rate | 95% interval | arrest rate |',
-			'|---|---|---|---|---|---|---|---|---|'
-		);
-		for (const g of ss.rows)
-			md.push(
-				`| ${g.group} | ${g.searches} | ${g.residents ?? '—'} | ${f(g.ratePer1000, 1)} | ${f(g.ratioVsWhite, 2)} | ${g.ratioLo95 === null ? esc(g.ratioNote ?? '—') : `${f(g.ratioLo95, 2)}–${f(g.ratioHi95, 2)}`} | ${pc(g.findRate)} | ${g.findLo95 === null ? '—' : `${pc(g.findLo95)}–${pc(g.findHi95)}`} | ${pc(g.arrestRate)} |`
-			);
-		md.push(`| Not recorded | ${ss.notRecorded.searches} | — | — | — | — | — | — | — |`, '', 'Caveats (computed from the data):', '', ...ss.caveats.map((c) => `- ${esc(c.text)}`), '');
+		const table = stopSearchCardTable(ss);
+		md.push(`## Stop and search by ethnic group`, '', stopSearchCardLead(ss), '', `| ${table.header.join(' | ')} |`, `|${table.header.map(() => '---|').join('')}`);
+		for (const r of table.rows) md.push(`| ${r.cells.map(esc).join(' | ')} |`);
+		md.push('', 'Caveats (computed from the data):', '', ...ss.caveats.map((c) => `- ${esc(c.text)}`), '');
 	}
 	if (card.other_predictions) md.push(...otherPredictionsMarkdown(card.other_predictions, esc));
 	const t = card.transparency_record;
@@ -364,14 +406,13 @@ function accuracyMarkdown(a: AccuracyRecord, heading: string, areas: string, esc
 	const md: string[] = [heading, ''];
 	const months = a.test_months;
 	md.push(
-		`${lead}Measured on ${months.length} held-back month${months.length === 1 ? '' : 's'}, ${months[0]} to ${months.at(-1)}, each ranked from the data before it only. Extract: ${a.extract ? `built ${a.extract.builtAt}, fingerprint ${a.extract.fingerprint}` : 'unknown'}. Study region: ${a.study_region.forceArea ? `the force area, ${a.study_region.forceArea} (${a.study_region.areas} ${areas})` : `${a.study_region.areas} ${areas} with records (no force area declared)`}; ${a.records_outside_force_area} street records located outside it never counted. Harm: ${a.harm.unit}, with the weights and exclusions of THR ${a.harm.weights_and_exclusions_of}.`,
+		`${lead}Measured on ${months.length} held-back month${months.length === 1 ? '' : 's'}, ${formatMonth(months[0])} to ${formatMonth(months.at(-1))}, each ranked from the data before it only. Extract: ${a.extract ? `built ${a.extract.builtAt}, fingerprint ${a.extract.fingerprint}` : 'unknown'}. Study region: ${a.study_region.forceArea ? `the force area, ${a.study_region.forceArea} (${formatCount(a.study_region.areas)} ${areas})` : `${formatCount(a.study_region.areas)} ${areas} with records (no force area declared)`}; ${formatCount(a.records_outside_force_area)} street record${a.records_outside_force_area === 1 ? '' : 's'} located outside it never counted. Harm: ${a.harm.unit}, with the weights and exclusions of THR ${a.harm.weights_and_exclusions_of}.`,
 		''
 	);
 	const shares = a.methods[0]?.mean.map((m) => m.area_share) ?? [];
 	md.push(`| method | ${shares.map((s) => `top ${shareLabel(s)}: harm held | harm-PAI`).join(' | ')} |`, `|---|${shares.map(() => '---|---|').join('')}`);
-	const pct = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)}%`);
 	for (const m of a.methods) {
-		md.push(`| ${esc(m.label)}${m.baseline ? ' (baseline)' : m.method === a.judged ? ' (this model)' : ''} | ${m.mean.map((x) => `${pct(x.harm_share)} | ${x.harm_pai === null ? '—' : x.harm_pai.toFixed(2)}`).join(' | ')} |`);
+		md.push(`| ${esc(m.label)}${m.baseline ? ' (baseline)' : m.method === a.judged ? ' (this model)' : ''} | ${m.mean.map((x) => `${formatShare(x.harm_share)} | ${formatMetric(x.harm_pai, 2)}`).join(' | ')} |`);
 	}
 	md.push('', ...a.verdicts.map((v) => `- ${v}`), '', `**${a.where_it_does_not_beat_baselines}**`, '');
 	return md;
@@ -380,8 +421,8 @@ function accuracyMarkdown(a: AccuracyRecord, heading: string, areas: string, esc
 /** The card's section on the other predictions, in Markdown. */
 function otherPredictionsMarkdown(o: OtherPredictions, esc: (s: string) => string): string[] {
 	const md: string[] = ['## Other predictions in this product: demand forecasts and hot spots', ''];
-	const f = (v: number | null, d: number) => (v === null ? '—' : v.toFixed(d));
-	const pc = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)}%`);
+	const f = formatMetric;
+	const pc = formatShare;
 	const h = o.hotspots;
 	md.push('### Hot spots', '');
 	if (!h) md.push('This data has no street records or timestamped incidents to rank.', '');

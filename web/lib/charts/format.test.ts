@@ -1,0 +1,64 @@
+/**
+ * The figures every page shows (en-GB): thousands separators on every figure of 1,000 or more,
+ * intervals written "lo to hi", a time taken in whole milliseconds with separators. Expected
+ * texts worked by hand.
+ */
+import { describe, expect, it } from 'vitest';
+import { formatCount, formatInterval, formatMetric, formatMilliseconds, formatShare, plural } from './format';
+
+describe('formatMetric', () => {
+	it.each([
+		[0.4452, 2, '0.45'],
+		[1.005, 2, '1.00'], // 1.005 is 1.00499… in binary: rounds down, as toFixed does
+		[0.125, 2, '0.13'], // an exact binary tie rounds away from zero, as toFixed does
+		[1729.63, 1, '1,729.6'], // a rate per 1,000 residents above 1,000
+		[1234567.891, 2, '1,234,567.89'],
+		[999.96, 1, '1,000.0'],
+		[-1234.5, 0, '-1,235'],
+		[-0.001, 2, '0.00'], // rounds to zero: no "-0.00"
+		[12, 0, '12']
+	])('%d to %d decimals → %s', (value, digits, text) => {
+		expect(formatMetric(value, digits)).toBe(text);
+	});
+
+	it('writes a missing figure as a dash', () => {
+		for (const v of [null, undefined, Number.NaN, Number.POSITIVE_INFINITY]) expect(formatMetric(v)).toBe('—');
+	});
+});
+
+describe('formatShare', () => {
+	it.each([
+		[0.875, '87.5%'],
+		[-0.0004, '0.0%'],
+		[0.23914, '23.9%'],
+		[12.3456, '1,234.6%'],
+		[null, '—']
+	])('%s → %s', (value, text) => {
+		expect(formatShare(value)).toBe(text);
+	});
+});
+
+describe('formatInterval', () => {
+	it('writes both ends joined by "to", two decimals by default', () => {
+		expect(formatInterval(1.3876, 1.6812)).toBe('1.39 to 1.68');
+		expect(formatInterval(0.2, 0.31, formatShare)).toBe('20.0% to 31.0%');
+		expect(formatInterval(812.3, 2104.77, (v) => formatMetric(v, 1))).toBe('812.3 to 2,104.8');
+	});
+
+	it('is a dash when either end is missing', () => {
+		expect(formatInterval(null, 2)).toBe('—');
+		expect(formatInterval(1, undefined)).toBe('—');
+		expect(formatInterval(1, Number.POSITIVE_INFINITY)).toBe('—');
+	});
+});
+
+describe('counts and times', () => {
+	it('separates thousands', () => {
+		expect(formatCount(18206)).toBe('18,206');
+		expect(formatMilliseconds(1473.4)).toBe('1,473 ms');
+		expect(formatMilliseconds(87.6)).toBe('88 ms');
+		expect(plural(1, 'forecast origin')).toBe('1 forecast origin');
+		expect(plural(6, 'forecast origin')).toBe('6 forecast origins');
+		expect(plural(1200, 'origin')).toBe('1,200 origins');
+	});
+});
