@@ -26,7 +26,7 @@ beforeAll(async () => {
 afterAll(() => runner?.close());
 
 /** Records and records located outside the force area per cell under the filters, over the base rows (the test's own SQL). */
-async function direct(f: ExploreFilters, level: CellLevel): Promise<Map<string, [number, number]>> {
+async function direct(f: ExploreFilters, level: keyof typeof LEVEL_COL): Promise<Map<string, [number, number]>> {
 	const col = LEVEL_COL[level];
 	// Stop and search has no district column (its aggregate rows have none): no cells.
 	if (f.dataset === 'stop_search' && level === 'district') return new Map();

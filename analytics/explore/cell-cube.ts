@@ -70,8 +70,9 @@ const cubes = new WeakMap<QueryRunner, Map<string, Promise<CellCube | null>>>();
 const KEPT_CUBES = 2;
 
 /**
- * The cell cube of `dataset` at `level` (column `levelColumn` of explore_points, in_force_area
- * expression `flag`), made once per runner; null when explore_points' size is outside the limits.
+ * The cell cube of `dataset` at `level` (cell id SQL `levelColumn` over explore_points, a column
+ * or query-base.ts levelSql's parent of one; in_force_area expression `flag`), made once per
+ * runner; null when explore_points' size is outside the limits.
  */
 export function cellCube(
 	runner: QueryRunner,
@@ -91,7 +92,7 @@ export function cellCube(
 		made.delete(key);
 		made.set(key, p);
 	} else {
-		p = makeCube(runner, dataset, levelColumn, flag, minRows, maxRows, subgroups);
+		p = makeCube(runner, dataset, level, levelColumn, flag, minRows, maxRows, subgroups);
 		p.catch(() => made.delete(key));
 		made.set(key, p);
 		// At most KEPT_CUBES per runner (memory): the least recently used is made again if asked for.
@@ -100,15 +101,15 @@ export function cellCube(
 	return p;
 }
 
-async function makeCube(runner: QueryRunner, dataset: ExploreDataset, levelColumn: string, flag: string, minRows: number, maxRows: number, subgroups: boolean): Promise<CellCube | null> {
+async function makeCube(runner: QueryRunner, dataset: ExploreDataset, level: CellLevel, levelColumn: string, flag: string, minRows: number, maxRows: number, subgroups: boolean): Promise<CellCube | null> {
 	// With subgroups a key is a (category, offence_subgroup) pair; without, the SQL is as it always was.
 	const sg = subgroups ? ', offence_subgroup' : '';
 	const [size] = await runner.rows<{ n: number }>('SELECT count(*) AS n FROM explore_points');
 	const rows = num(size?.n ?? 0);
 	if (rows < minRows || rows > maxRows) return null;
-	const col = ident(levelColumn);
+	const col = levelColumn;
 	// One set of work tables per dataset and level: two cubes may be made at once on one runner.
-	const stem = `explore_cube_${dataset}_${levelColumn}`;
+	const stem = `explore_cube_${dataset}_${level}`;
 	const names = { rows: stem, cells: `${stem}_cells`, cats: `${stem}_categories` };
 	const [r, cellsTable, catsTable] = [ident(names.rows), ident(names.cells), ident(names.cats)];
 	try {

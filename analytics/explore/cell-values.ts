@@ -9,7 +9,7 @@ import { CATEGORY_COLUMN, baseColumn } from './aggregates';
 import { DATASET_LABELS, monthIndex, monthKey, type CellLevel, type ExploreDataset, type ExploreFilters, type Measure } from './filters';
 import { studyRegion } from './study-region';
 import { num, numOrNull } from '../shared/numbers';
-import { LEVEL_COLUMN, cellRollup, fromTable, pointsFlag, pointsSubgroups, rollup, subgroupHarm, tableExists, whereOf } from './query-base';
+import { LEVEL_COLUMN, cellRollup, levelSql, fromTable, pointsFlag, pointsSubgroups, rollup, subgroupHarm, tableExists, whereOf } from './query-base';
 import { readSubgroupWeights, subgroupWeightSql } from '../models/harm-weights';
 import { cellCube, cubeTotals, type CubeLimits } from './cell-cube';
 
@@ -161,7 +161,7 @@ export async function cellValues(runner: QueryRunner, f: ExploreFilters, level: 
 	const apply = options.selection === 'apply';
 	const onBase = apply && f.bbox !== null;
 	const w = whereOf(f, { on: onBase ? 'base' : 'aggregate', area: apply, bbox: apply });
-	const col = onBase ? baseColumn(f.dataset, LEVEL_COLUMN[level]) : ident(LEVEL_COLUMN[level]);
+	const col = onBase ? levelSql(level, baseColumn(f.dataset, LEVEL_COLUMN[level])) : levelSql(level);
 	// Without an area filter, the level's own roll-up (far fewer rows than explore_points at coarse levels).
 	const flag = await pointsFlag(runner);
 	// Records carrying offence subgroups: every relation below keeps the subgroup (harm weighs it).
@@ -169,7 +169,7 @@ export async function cellValues(runner: QueryRunner, f: ExploreFilters, level: 
 	const weigh = carry && (await subgroupHarm(runner));
 	const whole = !onBase && !(apply && f.area);
 	// A large source: the level's cell cube, summed in JavaScript (cell-cube.ts).
-	const cube = whole ? await cellCube(runner, f.dataset, level, LEVEL_COLUMN[level], flag, options.cube, carry) : null;
+	const cube = whole ? await cellCube(runner, f.dataset, level, levelSql(level), flag, options.cube, carry) : null;
 	const byLevel = whole && !cube ? cellRollup(level, flag, carry) : null;
 	if (byLevel) await rollup(runner, byLevel);
 	// A period with a start and open at its end, on a large roll-up: one start month's rows of the

@@ -14,7 +14,7 @@
  *   area     selected cells: `<level>:<id>,<id>…` (ids URI-encoded, so an id may hold a comma)
  *   bbox     drawn box `W,S,E,N` in WGS84 degrees
  *   measure  count | harm | rate | thr (default count)
- *   layer    h3_7 | h3_8 | h3_9 | lsoa | district | auto (default auto)
+ *   layer    h3_5 | h3_6 | h3_7 | h3_8 | h3_9 | lsoa | district | auto (default auto)
  *   compare  previous | last-year | seasonal-3y: the period comparison (absent: none;
  *            analytics/compare/periods.ts)
  */
@@ -22,7 +22,7 @@ import { isMonthKey, monthIndex, monthKey } from '../shared/months';
 import { COMPARE_BASES, type CompareBasis } from '../compare/periods';
 
 export type ExploreDataset = 'incidents' | 'stop_search' | 'events';
-export type CellLevel = 'h3_7' | 'h3_8' | 'h3_9' | 'lsoa' | 'district';
+export type CellLevel = 'h3_5' | 'h3_6' | 'h3_7' | 'h3_8' | 'h3_9' | 'lsoa' | 'district';
 export type Measure = 'count' | 'harm' | 'rate' | 'thr' | 'change';
 
 export interface ExploreFilters {
@@ -39,7 +39,23 @@ export interface ExploreFilters {
 }
 
 export const EXPLORE_DATASETS: readonly ExploreDataset[] = ['incidents', 'stop_search', 'events'];
-export const CELL_LEVELS: readonly CellLevel[] = ['h3_7', 'h3_8', 'h3_9', 'lsoa', 'district'];
+export const CELL_LEVELS: readonly CellLevel[] = ['h3_5', 'h3_6', 'h3_7', 'h3_8', 'h3_9', 'lsoa', 'district'];
+
+/**
+ * The coarse hexagon levels, H3 resolutions 5 and 6: not stored, each is the H3 parent of the
+ * record's resolution-7 cell (an r5 cell holds the records whose r7 cell lies in it), so a source
+ * offers them wherever it offers H3 r7 (query-base.ts levelSql is the one definition in SQL).
+ */
+export const PARENT_LEVELS: Readonly<Partial<Record<CellLevel, 5 | 6>>> = { h3_5: 5, h3_6: 6 };
+
+/**
+ * The levels a source offers given the levels its records carry: the coarse hexagon levels
+ * (PARENT_LEVELS) first when H3 r7 is among them, then the rest in their order.
+ */
+export function withParentLevels(levels: readonly CellLevel[]): CellLevel[] {
+	const rest = levels.filter((l) => PARENT_LEVELS[l] === undefined);
+	return rest.includes('h3_7') ? ['h3_5', 'h3_6', ...rest] : rest;
+}
 export const MEASURES: readonly Measure[] = ['count', 'harm', 'rate', 'thr', 'change'];
 
 /** The URL parameter names this module reads and writes; everything else is left alone. */
@@ -81,6 +97,8 @@ export function datasetLabels(sources?: readonly LabelledSource[] | null): Recor
 }
 
 export const LEVEL_LABELS: Record<CellLevel | 'auto', string> = {
+	h3_5: 'H3 hexagons, resolution 5 (≈250 km²)',
+	h3_6: 'H3 hexagons, resolution 6 (≈36 km²)',
 	h3_7: 'H3 hexagons, resolution 7 (≈5 km²)',
 	h3_8: 'H3 hexagons, resolution 8 (≈0.7 km²)',
 	h3_9: 'H3 hexagons, resolution 9 (≈0.1 km²)',
@@ -88,6 +106,15 @@ export const LEVEL_LABELS: Record<CellLevel | 'auto', string> = {
 	district: 'Districts',
 	auto: 'Automatic (by zoom)'
 };
+
+/** The drawn hexagons' size in plain words, rounded as LEVEL_LABELS rounds H3's average cell areas. */
+const HEXAGON_SIZES: Partial<Record<CellLevel, string>> = { h3_5: '250 km²', h3_6: '36 km²', h3_7: '5 km²', h3_8: '0.7 km²', h3_9: '0.1 km²' };
+
+/** "hexagons of about 250 km²" for a hexagon level; null for LSOAs and districts. */
+export function hexagonSize(level: CellLevel): string | null {
+	const size = HEXAGON_SIZES[level];
+	return size ? `hexagons of about ${size}` : null;
+}
 
 export const MEASURE_LABELS: Record<Measure, string> = {
 	count: 'Count',

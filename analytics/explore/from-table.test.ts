@@ -26,7 +26,7 @@ beforeAll(async () => {
 afterAll(() => runner?.close());
 
 /** Records per cell under the filters, counted over the base rows (the test's own SQL). */
-async function directCounts(f: ExploreFilters, level: CellLevel): Promise<Map<string, number>> {
+async function directCounts(f: ExploreFilters, level: keyof typeof LEVEL_COL): Promise<Map<string, number>> {
 	const col = LEVEL_COL[level];
 	const cat = f.dataset === 'stop_search' ? 'object_of_search' : 'category';
 	const where = [`${col} IS NOT NULL`];

@@ -32,7 +32,7 @@ import {
 const STREET = 'sample-data/police-uk/city-of-london/street';
 const STOPS = 'sample-data/police-uk/city-of-london/stop-and-search';
 
-const LEVEL_COL: Record<CellLevel, string> = { h3_7: 'h3_r7', h3_8: 'h3_r8', h3_9: 'h3_r9', lsoa: 'lsoa_code', district: 'district_id' };
+const LEVEL_COL: Record<Exclude<CellLevel, 'h3_5' | 'h3_6'>, string> = { h3_7: 'h3_r7', h3_8: 'h3_r8', h3_9: 'h3_r9', lsoa: 'lsoa_code', district: 'district_id' };
 
 let runner: NodeRunner;
 
@@ -49,7 +49,7 @@ function direct(f: ExploreFilters): { table: string; where: string; params: Arra
 		params.push(...f.categories);
 	}
 	if (f.area) {
-		where.push(`${LEVEL_COL[f.area.level]} IN (${f.area.ids.map(() => '?').join(',')})`);
+		where.push(`${LEVEL_COL[f.area.level as keyof typeof LEVEL_COL]} IN (${f.area.ids.map(() => '?').join(',')})`);
 		params.push(...f.area.ids);
 	}
 	if (f.bbox) {

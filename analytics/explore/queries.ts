@@ -12,7 +12,7 @@
  * its own selection (area, box): the map shows every cell and highlights the selected ones, as
  * cross-filter views usually do; pass `{ selection: 'apply' }` to filter it too.
  */
-export { LEVEL_COLUMN } from './query-base';
+export { LEVEL_COLUMN, h3ParentSql, levelSql } from './query-base';
 export { ensureAggregates, exploreDatasets, type DatasetSummary } from './datasets';
 export { cellValues, measureUnavailable, type CellValue, type CellValueOptions, type ThrScores } from './cell-values';
 export { cellDetail, incidentRows, type CellDetail, type IncidentPage } from './cell-detail';

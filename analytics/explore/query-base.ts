@@ -7,20 +7,48 @@
 import { ident } from '../ingest/sql';
 import type { QueryRunner } from '../runner';
 import { CATEGORY_COLUMN, baseColumn } from './aggregates';
-import { monthIndex, type CellLevel, type ExploreFilters } from './filters';
+import { PARENT_LEVELS, monthIndex, type CellLevel, type ExploreFilters } from './filters';
 import { hasColumn, tableExists as tableInCatalog } from '../shared/catalog';
 import { allOf, inList, type SqlPart } from '../shared/sql';
 import { HARM_SUBGROUP_WEIGHTS_TABLE } from '../models/harm-weights';
 
 
-/** The aggregate / base column holding each cell level. */
+/**
+ * The aggregate / base column holding each cell level. The coarse hexagon levels (r5, r6) are
+ * not stored: their column is r7's, whose H3 parent they are; read a level's cells through
+ * {@link levelSql}, never the column alone.
+ */
 export const LEVEL_COLUMN: Record<CellLevel, string> = {
+	h3_5: 'h3_r7',
+	h3_6: 'h3_r7',
 	h3_7: 'h3_r7',
 	h3_8: 'h3_r8',
 	h3_9: 'h3_r9',
 	lsoa: 'lsoa_code',
 	district: 'district_id'
 };
+
+/**
+ * The SQL of a level's cell id: the level's column (`column`, default the aggregate's, quoted),
+ * or for a coarse hexagon level the H3 parent of the r7 cell in it ({@link h3ParentSql}).
+ */
+export function levelSql(level: CellLevel, column: string = ident(LEVEL_COLUMN[level])): string {
+	const resolution = PARENT_LEVELS[level];
+	return resolution === undefined ? column : h3ParentSql(column, resolution);
+}
+
+/**
+ * The H3 parent at `resolution` of the cell id (lower-case hex text, as h3-js writes it) in SQL
+ * expression `cell`, as h3-js `cellToParent` gives it: the index's resolution field (bits 52–55)
+ * set to `resolution` and the digits below it (3 bits each, 15 − resolution of them) set to 7.
+ * NULL for NULL. Only for a coarser resolution than the cell's (not checked).
+ */
+export function h3ParentSql(cell: string, resolution: number): string {
+	if (!Number.isInteger(resolution) || resolution < 0 || resolution > 15) throw new Error(`not an H3 resolution: ${resolution}`);
+	const keep = ~(0xfn << 52n) & 0xffffffffffffffffn;
+	const set = (BigInt(resolution) << 52n) | ((1n << BigInt(3 * (15 - resolution))) - 1n);
+	return `lower(hex((('0x' || ${cell})::UBIGINT & ${keep}::UBIGINT) | ${set}::UBIGINT))`;
+}
 
 /**
  * WHERE clause of a filter state. `dataset`: the aggregates hold every dataset in one table;
@@ -37,7 +65,7 @@ export function whereOf(
 	// No category chosen = every category; no cell selected = every cell (Explore's filter meaning).
 	parts.push(inList(ident(on === 'aggregate' ? 'category' : CATEGORY_COLUMN[f.dataset]), f.categories, 'all'));
 	if (area && f.area) {
-		const col = on === 'aggregate' ? ident(LEVEL_COLUMN[f.area.level]) : baseColumn(f.dataset, LEVEL_COLUMN[f.area.level]);
+		const col = on === 'aggregate' ? levelSql(f.area.level) : levelSql(f.area.level, baseColumn(f.dataset, LEVEL_COLUMN[f.area.level]));
 		parts.push(inList(col, f.area.ids, 'all'));
 	}
 	if (bbox && f.bbox) {
@@ -70,12 +98,17 @@ const rollups = new WeakMap<QueryRunner, Map<string, Promise<void>>>();
  * Roll-ups of the pre-aggregates without their area columns, made once per runner (temporary
  * tables, from the aggregates already loaded): a view with no area selected reads a table as
  * small as months × categories (× hours of week) instead of one with a row per cell.
- * `explore_months` (dataset, month_index, category, n), `explore_week` (… and hour_of_week) and,
+ * `explore_months` (dataset, month_index, category, n), `explore_week` (… and hour_of_week),
+ * `explore_unlocated` (as explore_months, records without any location only) and,
  * for the map layer, `explore_cells_<level>` (dataset, month_index, category, cell_id, n).
  */
 const ROLLUP_SQL = {
 	explore_months: 'SELECT dataset, month_index, category, sum(n)::BIGINT AS n FROM explore_points GROUP BY ALL ORDER BY ALL',
-	explore_week: 'SELECT dataset, month_index, category, hour_of_week, sum(n)::BIGINT AS n FROM explore_hours GROUP BY ALL ORDER BY ALL'
+	explore_week: 'SELECT dataset, month_index, category, hour_of_week, sum(n)::BIGINT AS n FROM explore_hours GROUP BY ALL ORDER BY ALL',
+	// Records with no location at all (no cell, LSOA or district): the summary line's figure per
+	// change reads this instead of scanning explore_points (nationally 4.6M rows read on demand).
+	explore_unlocated:
+		'SELECT dataset, month_index, category, sum(n)::BIGINT AS n FROM explore_points WHERE h3_r9 IS NULL AND lsoa_code IS NULL AND district_id IS NULL GROUP BY ALL ORDER BY ALL'
 } as const;
 
 /** explore_months when records carry offence subgroups: the subgroup kept, so harm can weigh it. */
@@ -89,7 +122,7 @@ const EXPLORE_MONTHS_BY_SUBGROUP_SQL = 'SELECT dataset, month_index, category, o
 export function cellRollup(level: CellLevel, flag: string, subgroups = false): { name: string; sql: string } {
 	return {
 		name: `explore_cells_${level}`,
-		sql: `SELECT dataset, month_index, category, ${ident(LEVEL_COLUMN[level])} AS cell_id, ${flag} AS in_force_area,${subgroups ? ' offence_subgroup,' : ''} sum(n)::BIGINT AS n FROM explore_points WHERE ${ident(LEVEL_COLUMN[level])} IS NOT NULL GROUP BY ALL ORDER BY ALL`
+		sql: `SELECT dataset, month_index, category, ${levelSql(level)} AS cell_id, ${flag} AS in_force_area,${subgroups ? ' offence_subgroup,' : ''} sum(n)::BIGINT AS n FROM explore_points WHERE ${ident(LEVEL_COLUMN[level])} IS NOT NULL GROUP BY ALL ORDER BY ALL`
 	};
 }
 

@@ -15,7 +15,7 @@ import type { CellLevel, ExploreDataset } from './filters';
 export const STREET = 'sample-data/police-uk/city-of-london/street';
 export const STOPS = 'sample-data/police-uk/city-of-london/stop-and-search';
 /** The explore_points / base-row column of each cell level. */
-export const LEVEL_COL: Record<CellLevel, string> = { h3_7: 'h3_r7', h3_8: 'h3_r8', h3_9: 'h3_r9', lsoa: 'lsoa_code', district: 'district_id' };
+export const LEVEL_COL: Record<Exclude<CellLevel, 'h3_5' | 'h3_6'>, string> = { h3_7: 'h3_r7', h3_8: 'h3_r8', h3_9: 'h3_r9', lsoa: 'lsoa_code', district: 'district_id' };
 
 /** Size thresholds that force a size-chosen path (the sample is far under every threshold), or never take it. */
 export const ALWAYS = { minRows: 0, maxRows: Number.MAX_SAFE_INTEGER };

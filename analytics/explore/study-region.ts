@@ -10,6 +10,8 @@
  *   LSOAs, the districts that are its local authorities (district id = LAD code, as in the
  *   Lancashire sample);
  * - H3 (resolution 7, 8, 9): the force_cells of that resolution (centre inside the force area);
+ *   resolutions 5 and 6 (the H3 parents of r7 cells, filters.ts PARENT_LEVELS): the parents of
+ *   the r7 force_cells;
  * and at every level, any other cell holding a record located inside the force area
  * (in_force_area true), so no such record is left out of the region. An H3 level whose
  * force_cells are empty (no polygons known) pads those cells with the ring around them, as the
@@ -18,14 +20,13 @@
  * No force area declared (readForceArea null): no region (`ids` null); callers keep the old
  * behaviour (the areas with records) and say so.
  */
-import { gridDisk, isValidCell } from 'h3-js';
+import { cellToParent, gridDisk, isValidCell } from 'h3-js';
 import { readForceArea, type ForceArea } from '../force-area';
-import { ident } from '../ingest/sql';
 import type { QueryRunner } from '../runner';
 import { hasColumn, tableExists } from '../shared/catalog';
 import { areaSetNoun, DEFAULT_AREA_SET_LABEL } from './area-set';
-import type { CellLevel, ExploreDataset } from './filters';
-import { LEVEL_COLUMN } from './queries';
+import { PARENT_LEVELS, type CellLevel, type ExploreDataset } from './filters';
+import { levelSql } from './queries';
 
 export interface StudyRegion {
 	level: CellLevel;
@@ -65,7 +66,7 @@ export function regionBasis(region: Pick<StudyRegion, 'basis' | 'districts'>, ar
 	return d.added > 0 ? `${text}, and ${d.added.toLocaleString('en-GB')} more holding records located in it` : text;
 }
 
-const H3_RES: Partial<Record<CellLevel, number>> = { h3_7: 7, h3_8: 8, h3_9: 9 };
+const H3_RES: Partial<Record<CellLevel, number>> = { h3_5: 5, h3_6: 6, h3_7: 7, h3_8: 8, h3_9: 9 };
 
 const cache = new WeakMap<QueryRunner, Map<string, Promise<StudyRegion>>>();
 
@@ -109,11 +110,15 @@ async function readStudyRegion(runner: QueryRunner, dataset: ExploreDataset, lev
 	let districts: StudyRegion['districts'];
 	const res = H3_RES[level];
 	if (res !== undefined) {
+		// A coarse level's cells are the parents of r7 cells: those of the r7 force cells.
+		const parent = PARENT_LEVELS[level] !== undefined;
 		if (await tableExists(runner, 'force_cells')) {
-			const rows = await runner.rows<{ h3: string }>('SELECT DISTINCT h3 FROM force_cells WHERE resolution = ? AND h3 IS NOT NULL', [res]);
-			for (const r of rows) declared.add(String(r.h3));
+			const rows = await runner.rows<{ h3: string }>('SELECT DISTINCT h3 FROM force_cells WHERE resolution = ? AND h3 IS NOT NULL', [parent ? 7 : res]);
+			for (const r of rows) declared.add(parent ? cellToParent(String(r.h3), res) : String(r.h3));
 		}
-		basis = `the ${declared.size.toLocaleString('en-GB')} resolution-${res} hexagons whose centre lies in the force area`;
+		basis = parent
+			? `the ${declared.size.toLocaleString('en-GB')} resolution-${res} hexagons holding a resolution-7 hexagon whose centre lies in the force area`
+			: `the ${declared.size.toLocaleString('en-GB')} resolution-${res} hexagons whose centre lies in the force area`;
 	} else if (level === 'lsoa') {
 		if (forceArea.unit === 'lsoa') for (const c of forceArea.areaCodes) declared.add(c);
 		basis = forceArea.unit === 'lsoa' ? `the force area's ${declared.size.toLocaleString('en-GB')} LSOAs` : 'the LSOAs holding records located in the force area';
@@ -136,7 +141,7 @@ async function readStudyRegion(runner: QueryRunner, dataset: ExploreDataset, lev
 	// Cells holding records located inside the force area.
 	const withRecords = new Set<string>();
 	if ((await tableExists(runner, 'explore_points')) && (await hasColumn(runner, 'explore_points', 'in_force_area'))) {
-		const col = ident(LEVEL_COLUMN[level]);
+		const col = levelSql(level);
 		const rows = await runner.rows<{ id: string }>(
 			`SELECT DISTINCT ${col} AS id FROM explore_points WHERE dataset = ? AND in_force_area AND ${col} IS NOT NULL`,
 			[dataset]

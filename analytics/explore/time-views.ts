@@ -99,15 +99,14 @@ function monthRange(runner: QueryRunner, dataset: string): Promise<{ first: numb
  * Records under the filters that have no location at all — no coordinates, LSOA or district
  * (police.uk "No Location") — so they count in monthCategoryCounts' total but sit on no map
  * layer. 0 with an area selected or a box drawn (a selection holds located records only).
- * From the points aggregate, whose cell columns are null for such records.
+ * From the points aggregate, whose cell columns are null for such records, rolled up once per
+ * runner (query-base.ts `explore_unlocated`).
  */
 export async function withoutLocationCount(runner: QueryRunner, f: ExploreFilters): Promise<number> {
 	if (f.area || f.bbox) return 0;
 	const w = whereOf(f, { on: 'aggregate' });
-	const [r] = await runner.rows<{ n: number }>(
-		`SELECT coalesce(sum(n), 0)::BIGINT AS n FROM explore_points WHERE ${w.sql} AND h3_r9 IS NULL AND lsoa_code IS NULL AND district_id IS NULL`,
-		w.params
-	);
+	await rollup(runner, 'explore_unlocated');
+	const [r] = await runner.rows<{ n: number }>(`SELECT coalesce(sum(n), 0)::BIGINT AS n FROM explore_unlocated WHERE ${w.sql}`, w.params);
 	return num(r?.n);
 }
 

@@ -3,9 +3,9 @@
  * from the GeoJSON text stored in the extract's `areas` and `districts` tables. Everything is
  * WGS84 [longitude, latitude], rings closed (first position = last), as RFC 7946 requires.
  */
-import { cellToBoundary, cellToLatLng, getResolution, isValidCell } from 'h3-js';
+import { cellToBoundary, cellToChildren, cellToLatLng, getResolution, isValidCell } from 'h3-js';
 import type { QueryRunner } from '../../runner';
-import type { CellLevel } from '../filters';
+import { PARENT_LEVELS, type CellLevel } from '../filters';
 
 import type { AreaGeometry, MultiLineGeometry, MultiPolygonGeometry, PolygonGeometry, Position } from '../../shared/geojson';
 
@@ -14,11 +14,27 @@ export type { MultiLineGeometry, MultiPolygonGeometry, PolygonGeometry, Position
 /** A cell's boundary (hexagon, LSOA or district polygon). */
 export type CellGeometry = AreaGeometry;
 
-/** H3 resolution of each hexagon level. */
-export const H3_RESOLUTION: Record<'h3_7' | 'h3_8' | 'h3_9', number> = { h3_7: 7, h3_8: 8, h3_9: 9 };
+/** The hexagon levels (r5 and r6 are the parents of the records' r7 cells: filters.ts PARENT_LEVELS). */
+export type H3Level = 'h3_5' | 'h3_6' | 'h3_7' | 'h3_8' | 'h3_9';
 
-export function isH3Level(level: CellLevel): level is 'h3_7' | 'h3_8' | 'h3_9' {
-	return level === 'h3_7' || level === 'h3_8' || level === 'h3_9';
+/** H3 resolution of each hexagon level. */
+export const H3_RESOLUTION: Record<H3Level, number> = { h3_5: 5, h3_6: 6, h3_7: 7, h3_8: 8, h3_9: 9 };
+
+export function isH3Level(level: CellLevel): level is H3Level {
+	return H3_RESOLUTION[level as H3Level] !== undefined;
+}
+
+/**
+ * A selection at a level the records carry: a coarse hexagon selection (r5, r6) as the r7 cells
+ * it is made of (h3-js `cellToChildren`, so it holds the same records), any other as it is. For
+ * pages that read only stored levels (the Stop and search page's `area`).
+ */
+export function storedSelection(area: { level: CellLevel; ids: readonly string[] }): { level: Exclude<CellLevel, 'h3_5' | 'h3_6'>; ids: string[] } {
+	if (area.level === 'h3_5' || area.level === 'h3_6') {
+		const resolution = PARENT_LEVELS[area.level]!;
+		return { level: 'h3_7', ids: area.ids.flatMap((id) => (isValidCell(id) && getResolution(id) === resolution ? cellToChildren(id, 7) : [])) };
+	}
+	return { level: area.level, ids: [...area.ids] };
 }
 
 /**
@@ -113,11 +129,23 @@ export function geometryBounds(geometries: Iterable<CellGeometry>): [number, num
 }
 
 /**
- * Which hexagon level to draw at a map zoom in 'auto' mode: resolution 7 (≈2.4 km across)
- * below zoom 11.5, 8 (≈0.9 km) below 13, 9 (≈0.35 km) from 13 — so a hexagon stays roughly
- * 20–60 screen pixels across.
+ * The zooms below which a coarser hexagon is drawn in 'auto' mode: where the median cell of the
+ * finer level would be narrower than 6 CSS pixels (web/lib/explore/map/cell-edges.ts EDGE_MIN_PX,
+ * the width from which cells get edges). Measured on the national set's cells (latitude ≈ 52°):
+ * the median r7 cell is 6 px wide at zoom 6.8; an r6 cell is √7 times as wide, so 6 px at 6.8 −
+ * log2 √7 ≈ 5.4 (web/lib/explore/map/level.test.ts checks both against real cells).
  */
-export function levelForZoom(zoom: number): 'h3_7' | 'h3_8' | 'h3_9' {
+export const ZOOM_R7 = 6.8;
+export const ZOOM_R6 = 5.4;
+
+/**
+ * Which hexagon level to draw at a map zoom in 'auto' mode: resolution 5 (≈250 km²) below zoom
+ * ZOOM_R6, 6 (≈36 km²) below ZOOM_R7, so no hexagon is drawn narrower than about 6 px; 7 (≈2.4 km
+ * across) below zoom 11.5, 8 (≈0.9 km) below 13, 9 (≈0.35 km) from 13.
+ */
+export function levelForZoom(zoom: number): H3Level {
+	if (zoom < ZOOM_R6) return 'h3_5';
+	if (zoom < ZOOM_R7) return 'h3_6';
 	if (zoom < 11.5) return 'h3_7';
 	if (zoom < 13) return 'h3_8';
 	return 'h3_9';

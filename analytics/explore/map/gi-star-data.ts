@@ -9,7 +9,7 @@ import { ident } from '../../ingest/sql';
 import { inList } from '../../shared/sql';
 import type { Param, QueryRunner } from '../../runner';
 import { monthIndex, type CellLevel, type ExploreFilters } from '../filters';
-import { LEVEL_COLUMN } from '../queries';
+import { levelSql } from '../queries';
 import { studyRegion, type StudyRegion } from '../study-region';
 import { hasColumn } from '../../shared/catalog';
 import { subgroupHarm } from '../query-base';
@@ -46,7 +46,7 @@ export async function giStarWindow(runner: QueryRunner, f: ExploreFilters, level
 	const list: number[] = [];
 	for (let m = start; m <= end; m++) list.push(m);
 	if (list.length === 0) return { months: [], rows: [], value, outside: 0 };
-	const col = ident(LEVEL_COLUMN[level]);
+	const col = levelSql(level);
 	const params: Param[] = [f.dataset, start, end];
 	// No category chosen = every category (Explore's filter meaning).
 	const chosen = inList('x.category', f.categories, 'all');

@@ -11,6 +11,7 @@ import {
 	mergeFiltersIntoUrl,
 	parseFilters,
 	filtersToUrl,
+	withParentLevels,
 	type ExploreAvailable,
 	type ExploreFilters
 } from '$analytics/explore/filters';
@@ -41,7 +42,7 @@ export function availableOf(datasets: readonly DatasetSummary[]): ExploreAvailab
 	return {
 		datasets: datasets.map((d) => d.dataset),
 		categories: Object.fromEntries(datasets.map((d) => [d.dataset, d.categories.map((c) => c.category).filter((c): c is string => c !== null)])),
-		levels: [...new Set(datasets.flatMap((d) => d.levels))]
+		levels: withParentLevels([...new Set(datasets.flatMap((d) => d.levels))])
 	};
 }
 
