@@ -534,9 +534,12 @@ export interface SourceReport {
 	export?: 'cad' | 'rms';
 }
 
-/** `CREATE TABLE` of a dataset with the contract's columns and no rows (identifiers from the contract only). */
-export function emptyDatasetSql(name: DatasetName): string {
+/**
+ * `CREATE TABLE` of a dataset with the contract's columns and no rows (identifiers from the
+ * contract only), named `table` (default: the dataset's name).
+ */
+export function emptyDatasetSql(name: DatasetName, table: string = name): string {
 	const dataset = EXTRACT_DATASETS.find((d) => d.name === name);
 	if (!dataset) throw new Error(`not a dataset of the extract contract: ${JSON.stringify(name)}`);
-	return `CREATE TABLE ${ident(name)} (${dataset.columns.map((c) => `${ident(c.name)} ${c.type}`).join(', ')})`;
+	return `CREATE TABLE ${ident(table)} (${dataset.columns.map((c) => `${ident(c.name)} ${c.type}`).join(', ')})`;
 }

@@ -1,9 +1,12 @@
 /**
  * The one module that owns DuckDB-wasm (shared/STYLE.md §5). It starts the engine lazily,
- * behind a memoised promise, for one data source at a time (sources.ts): loads every dataset
- * listed in that source's manifest.json into a table of the same name, and adds the
- * `harm_weights` table from the declared model. Switching source terminates the old worker and
- * starts a fresh database, so no table of one source can leak into another. Browser only: the
+ * behind a memoised promise, for one data source at a time (sources.ts): makes every dataset
+ * listed in that source's manifest.json a table of the same name, and adds the `harm_weights`
+ * table from the declared model. An Arrow dataset's table is created when a query first reads
+ * it (runner.ts, withTablesOnDemand), so a page holds only the tables it uses: the national
+ * `thr_area_months` (73 MB of Arrow) is inserted by the pages that score THR, never by the Map.
+ * Switching source terminates the old worker and starts a fresh database, so no table of one
+ * source can leak into another. Browser only: the
  * layout imports it dynamically from onMount, never from a load function or at module top level.
  *
  * Pitfalls handled here (docs/stack-notes.md § DuckDB-wasm):
@@ -45,6 +48,7 @@ import {
 	type BaseDatabaseReport,
 	type DatasetName,
 	type DuckdbTableEntry,
+	type ExtractColumn,
 	type ExtractManifest
 } from '$analytics/ingest/extract-schema';
 import { createHarmWeightTables, declareRecordSubgroups, type HarmWeightsModel } from '$analytics/models/harm-weights';
@@ -52,7 +56,7 @@ import harmWeightsFile from '$models/harm-weights/cchi-police-uk-v2.json';
 import { ident } from '$analytics/ingest/sql';
 import { ExtractLoadError } from './errors';
 import { CONTRACT_DATASETS, validateManifest } from './manifest';
-import { createWasmRunner } from './runner';
+import { createWasmRunner, withTablesOnDemand, type TablesOnDemand } from './runner';
 
 /** The harm-weights model the dashboard uses (declared in models/). */
 export const HARM_MODEL = harmWeightsFile as HarmWeightsModel;
@@ -73,6 +77,8 @@ export interface DatasetLoad {
 	insertMs: number;
 	/** True for a table of base.duckdb, read on demand by range requests and never fetched whole. */
 	onDemand: boolean;
+	/** True for an Arrow dataset's table, created when a query first read it (after the start). */
+	firstUse: boolean;
 }
 
 /** How base.duckdb was attached (LoadReport.baseDatabase). */
@@ -100,7 +106,19 @@ export interface LoadReport {
 	 * cannot be: it is never downloaded whole (its size, header and row counts are checked).
 	 */
 	sha256Verified: boolean;
+	/**
+	 * The tables made so far: base.duckdb's views at start, then each Arrow dataset's table when a
+	 * query first reads it (appended then; see onFirstUse).
+	 */
 	datasets: DatasetLoad[];
+	/**
+	 * The Arrow datasets whose tables are created when a query first reads them, not at start.
+	 * Their files up to PREFETCH_BYTES are fetched and checked (size, sha256, Arrow stream header)
+	 * during the start, so a damaged one still stops it; larger files are fetched on first use.
+	 */
+	onFirstUse: DatasetName[];
+	/** PREFETCH_BYTES: the largest Arrow file fetched and checked during the start. */
+	prefetchBytes: number;
 	/** base.duckdb, when the extract has one; null when every dataset is an Arrow file. */
 	baseDatabase: BaseDatabaseLoad | null;
 	/**
@@ -236,12 +254,17 @@ async function openDatabase(source: SourceInfo, onStep: (step: LoadStep) => void
 		const absent = CONTRACT_DATASETS.filter((name) => !listed.some((d) => d.name === name));
 		const arrow = listed.filter((d): d is ArrowDatasetEntry => d.format === 'arrow-ipc-stream');
 		const onDemand = listed.filter((d): d is DuckdbTableEntry => d.format === 'duckdb-table');
-		onStep({ step: 'fetch', detail: `${arrow.length} files${onDemand.length > 0 ? ` (${onDemand.map((d) => d.name).join(', ')} read on demand)` : ''}` });
+		// Small Arrow files are fetched and checked now, while the engine starts; every Arrow table is created on first use.
+		const prefetch = arrow.filter((d) => d.bytes <= PREFETCH_BYTES);
+		onStep({
+			step: 'fetch',
+			detail: `${prefetch.length} files${onDemand.length > 0 ? ` (${onDemand.map((d) => d.name).join(', ')} read on demand)` : ''}`
+		});
 		// base.duckdb: its size, range support and header are checked while the engine starts.
 		const probe = onDemand.length > 0 ? probeBaseDatabase(files, manifest, onDemand) : null;
 		probe?.catch(() => {});
-		const fetches = arrow.map((dataset) => fetchDataset(files, dataset));
-		fetches.forEach((f) => f.catch(() => {}));
+		const prefetched = new Map(prefetch.map((dataset) => [dataset.name, fetchDataset(files, dataset)] as const));
+		prefetched.forEach((f) => f.catch(() => {}));
 		const started = await engine;
 		const runner = createWasmRunner(started.conn);
 		const datasets: DatasetLoad[] = [];
@@ -253,20 +276,19 @@ async function openDatabase(source: SourceInfo, onStep: (step: LoadStep) => void
 			baseDatabase = attached.load;
 			datasets.push(...attached.datasets);
 		}
-		for (const pending of fetches) {
-			const fetched = await pending;
-			onStep({ step: 'insert', detail: fetched.dataset.name });
-			datasets.push(await insertDataset(started.conn, runner, fetched));
-		}
+		// A damaged small file stops the start, as when every table was made at start.
+		for (const pending of prefetched.values()) await pending;
 		for (const name of absent) {
 			await createEmptyTable(started.conn, name);
 			warnings.push(
 				`This extract has no "${name}" dataset (it was built before the extract format gained it): an empty table stands in. Rebuild the extracts to include it.`
 			);
 		}
-		warnings.push(...(await addMissingColumns(started.conn, runner, manifest)));
+		warnings.push(...(await addMissingColumns(started.conn, runner, manifest, arrow)));
+		const tables = arrowTablesOnFirstUse({ conn: started.conn, runner, files, arrow, prefetched, made: datasets });
+		const queries = withTablesOnDemand(runner, tables);
 		// Whether the records carry offence subgroups, as the build wrote it: scoring need not scan the column.
-		declareRecordSubgroups(runner, manifest);
+		declareRecordSubgroups(queries, manifest);
 		// Both weight tables in one bound INSERT each, not a prepared statement per row (37 round trips to the worker).
 		await createHarmWeightTables(runner, HARM_MODEL);
 		const totalMs = performance.now() - start;
@@ -276,15 +298,18 @@ async function openDatabase(source: SourceInfo, onStep: (step: LoadStep) => void
 			source: { id: source.id, label: source.label, kind: source.kind },
 			dataUrl: source.url,
 			close: () => started.db.terminate(),
-			runner,
+			runner: queries,
 			manifest,
 			harmModel: HARM_MODEL,
 			load: {
 				bundle: started.bundle,
 				engineMs: started.ms,
 				totalMs,
-				sha256Verified: datasets.every((d) => d.onDemand || d.sha256Ms !== null),
+				// Web Crypto is there or not for every file alike (a secure context).
+				sha256Verified: arrow.length === 0 || globalThis.crypto?.subtle !== undefined,
 				datasets,
+				onFirstUse: arrow.map((d) => d.name),
+				prefetchBytes: PREFETCH_BYTES,
 				baseDatabase,
 				warnings
 			}
@@ -430,35 +455,46 @@ async function fetchDataset(files: SourceFiles, dataset: Fetched['dataset']): Pr
 			);
 		}
 	}
+	checkArrowStreamStart(dataset, bytes);
 	return { dataset, bytes, fetchMs, sha256Ms };
 }
 
 const IPC_CONTINUATION = 0xffffffff;
 const ARROW_FILE_MAGIC = 'ARROW1';
 
-async function insertDataset(conn: duckdb.AsyncDuckDBConnection, runner: QueryRunner, fetched: Fetched): Promise<DatasetLoad> {
+function notArrowStream(dataset: ArrowDatasetEntry, why: string): ExtractLoadError {
+	return new ExtractLoadError('corrupt', `${dataset.file}: not a valid Arrow stream (${why}). Rebuild the extracts.`, dataset.file);
+}
+
+/** Whether the bytes start as an Arrow IPC stream; checked as soon as they are fetched, before any insert. */
+function checkArrowStreamStart(dataset: ArrowDatasetEntry, bytes: Uint8Array<ArrayBuffer>): void {
+	const size = bytes.byteLength;
+	if (size < 8) throw notArrowStream(dataset, `only ${size} bytes`);
+	if (new TextDecoder().decode(bytes.subarray(0, 6)) === ARROW_FILE_MAGIC) throw notArrowStream(dataset, 'it is an Arrow file, the stream format is expected');
+	if (new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) !== IPC_CONTINUATION) throw notArrowStream(dataset, 'it does not start with an IPC message');
+}
+
+/** Insert a fetched Arrow dataset as table `into` (its own name, or a name it is renamed from) and check its row count. */
+async function insertDataset(conn: duckdb.AsyncDuckDBConnection, runner: QueryRunner, fetched: Fetched, into: string = fetched.dataset.name): Promise<DatasetLoad> {
 	const { dataset, bytes } = fetched;
 	const size = bytes.byteLength; // read before the buffer is transferred to the worker
-	const notArrow = (why: string) =>
-		new ExtractLoadError('corrupt', `${dataset.file}: not a valid Arrow stream (${why}). Rebuild the extracts.`, dataset.file);
-	if (size < 8) throw notArrow(`only ${size} bytes`);
-	if (new TextDecoder().decode(bytes.subarray(0, 6)) === ARROW_FILE_MAGIC) throw notArrow('it is an Arrow file, the stream format is expected');
-	if (new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) !== IPC_CONTINUATION) throw notArrow('it does not start with an IPC message');
+	const notArrow = (why: string) => notArrowStream(dataset, why);
+	checkArrowStreamStart(dataset, bytes);
 	const start = performance.now();
-	const table = ident(dataset.name);
+	const table = ident(into);
 	try {
-		await conn.insertArrowFromIPCStream(bytes, { name: dataset.name, create: true });
+		await conn.insertArrowFromIPCStream(bytes, { name: into, create: true });
 	} catch (error) {
 		throw notArrow(error instanceof Error ? error.message : String(error));
 	}
 	const [exists] = await runner.rows<{ n: number }>(
 		"SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?",
-		[dataset.name]
+		[into]
 	);
 	if (exists.n === 0) {
 		if (dataset.rows > 0) throw notArrow('DuckDB read no table from it');
 		// An empty stream may create nothing: make the table from the contract so queries still run.
-		await createEmptyTable(conn, dataset.name);
+		await createEmptyTable(conn, dataset.name, into);
 	}
 	const [count] = await runner.rows<{ n: number }>(`SELECT count(*) AS n FROM ${table}`);
 	if (count.n !== dataset.rows) {
@@ -476,27 +512,50 @@ async function insertDataset(conn: duckdb.AsyncDuckDBConnection, runner: QueryRu
 		fetchMs: fetched.fetchMs,
 		sha256Ms: fetched.sha256Ms,
 		insertMs: performance.now() - start,
-		onDemand: false
+		onDemand: false,
+		firstUse: false
 	};
 }
 
-/** A table with the contract's columns and no rows. */
-async function createEmptyTable(conn: duckdb.AsyncDuckDBConnection, name: DatasetName): Promise<void> {
-	await conn.query(emptyDatasetSql(name));
+/** A table with the contract's columns and no rows, named `table` (default: the dataset's name). */
+async function createEmptyTable(conn: duckdb.AsyncDuckDBConnection, name: DatasetName, table: string = name): Promise<void> {
+	await conn.query(emptyDatasetSql(name, table));
+}
+
+/** The contract's columns of dataset `name` that are not in `present`. */
+function contractColumnsMissing(name: DatasetName, present: ReadonlySet<string>): ExtractColumn[] {
+	return EXTRACT_DATASETS.find((d) => d.name === name)?.columns.filter((c) => !present.has(c.name)) ?? [];
+}
+
+function missingColumnsWarning(file: string, missing: readonly ExtractColumn[]): string {
+	return `${file} has no column${missing.length > 1 ? 's' : ''} ${missing.map((c) => c.name).join(', ')} (it was built for an older extract format): added as empty. Rebuild the extracts.`;
 }
 
 /**
  * Add any contract column a file lacks, as NULL, so every query written against the contract
  * runs; each one is reported as a warning, since it means the extract is older than the app.
+ * The Arrow datasets' tables (`firstUse`) are made later: their warnings come from the columns the
+ * manifest lists, and their columns are added when each table is made (arrowTablesOnFirstUse).
  */
-async function addMissingColumns(conn: duckdb.AsyncDuckDBConnection, runner: QueryRunner, manifest: ExtractManifest): Promise<string[]> {
+async function addMissingColumns(
+	conn: duckdb.AsyncDuckDBConnection,
+	runner: QueryRunner,
+	manifest: ExtractManifest,
+	firstUse: readonly ArrowDatasetEntry[]
+): Promise<string[]> {
 	const rows = await runner.rows<{ table_name: string; column_name: string }>(
 		"SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'"
 	);
 	const warnings: string[] = [];
 	for (const dataset of EXTRACT_DATASETS) {
+		const later = firstUse.find((d) => d.name === dataset.name);
+		if (later) {
+			const missing = contractColumnsMissing(later.name, new Set(later.columns.map((c) => c.name)));
+			if (missing.length > 0) warnings.push(missingColumnsWarning(later.file, missing));
+			continue;
+		}
 		const present = new Set(rows.filter((r) => r.table_name === dataset.name).map((r) => r.column_name));
-		const missing = dataset.columns.filter((c) => !present.has(c.name));
+		const missing = contractColumnsMissing(dataset.name, present);
 		if (missing.length === 0) continue;
 		const entry = manifest.datasets.find((d) => d.name === dataset.name);
 		if (entry?.format === 'duckdb-table') {
@@ -507,11 +566,84 @@ async function addMissingColumns(conn: duckdb.AsyncDuckDBConnection, runner: Que
 			for (const c of missing) await conn.query(`ALTER TABLE ${ident(dataset.name)} ADD COLUMN ${ident(c.name)} ${c.type}`);
 		}
 		const file = entry?.format === 'duckdb-table' ? `${entry.file} table ${entry.table}` : `${dataset.name}.arrow`;
-		warnings.push(
-			`${file} has no column${missing.length > 1 ? 's' : ''} ${missing.map((c) => c.name).join(', ')} (it was built for an older extract format): added as empty. Rebuild the extracts.`
-		);
+		warnings.push(missingColumnsWarning(file, missing));
 	}
 	return warnings;
+}
+
+/** Arrow files up to this size are fetched and checked during the start; larger ones when their table is first read. */
+const PREFETCH_BYTES = 4 * 1024 * 1024;
+/** A table is inserted under this prefix and renamed once checked, so no query sees it half made. */
+const STAGING_PREFIX = 'clearsight_loading_';
+
+/**
+ * The Arrow datasets as tables made on first use (runner.ts, withTablesOnDemand): a file fetched
+ * during the start is taken from `prefetched`, any other fetched and checked then; it is inserted
+ * under a staging name, its row count checked and any contract column it lacks added, then
+ * renamed, so a query sees the whole table or none. Each table made is appended to `made` (the
+ * Data page's account) and timed as `clearsight:table:<name>`. A failure (the file missing or
+ * damaged: an ExtractLoadError naming it) is thrown to the query that asked and not kept.
+ */
+function arrowTablesOnFirstUse(options: {
+	conn: duckdb.AsyncDuckDBConnection;
+	runner: QueryRunner;
+	files: SourceFiles;
+	arrow: readonly ArrowDatasetEntry[];
+	prefetched: Map<DatasetName, Promise<Fetched>>;
+	made: DatasetLoad[];
+}): TablesOnDemand {
+	const { conn, runner, files, prefetched, made } = options;
+	const entries = new Map(options.arrow.map((d) => [d.name as string, d]));
+	const loading = new Map<string, Promise<void>>();
+	const done = new Set<string>();
+
+	async function make(dataset: ArrowDatasetEntry): Promise<void> {
+		const start = performance.now();
+		const pending = prefetched.get(dataset.name) ?? fetchDataset(files, dataset);
+		// The bytes are transferred to the worker by the insert: a retry after a failure fetches again.
+		prefetched.delete(dataset.name);
+		const fetched = await pending;
+		const staging = `${STAGING_PREFIX}${dataset.name}`;
+		try {
+			const load = await insertDataset(conn, runner, fetched, staging);
+			const columns = await runner.rows<{ column_name: string }>(
+				"SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_name = ?",
+				[staging]
+			);
+			const missing = contractColumnsMissing(dataset.name, new Set(columns.map((c) => c.column_name)));
+			for (const c of missing) await conn.query(`ALTER TABLE ${ident(staging)} ADD COLUMN ${ident(c.name)} ${c.type}`);
+			await conn.query(`ALTER TABLE ${ident(staging)} RENAME TO ${ident(dataset.name)}`);
+			made.push({ ...load, firstUse: true });
+		} catch (error) {
+			await conn.query(`DROP TABLE IF EXISTS ${ident(staging)}`).catch(() => {});
+			throw error;
+		}
+		performance.measure(`clearsight:table:${dataset.name}`, { start, duration: performance.now() - start });
+	}
+
+	return {
+		has: (name) => entries.has(name),
+		pending: (name) => entries.has(name) && !done.has(name),
+		load(name) {
+			const dataset = entries.get(name);
+			if (!dataset || done.has(name)) return Promise.resolve();
+			let p = loading.get(name);
+			if (!p) {
+				p = make(dataset).then(
+					() => {
+						done.add(name);
+						loading.delete(name);
+					},
+					(error: unknown) => {
+						loading.delete(name);
+						throw error;
+					}
+				);
+				loading.set(name, p);
+			}
+			return p;
+		}
+	};
 }
 
 /** DuckDB-wasm's HTTP file system: range requests only, never a whole-file fallback. */
@@ -660,7 +792,7 @@ async function attachBaseDatabase(
 			throw new ExtractLoadError('corrupt', `${file}: table ${t.table} has column${wrong.length > 1 ? 's' : ''} ${wrong.map((c) => c.name).join(', ')} of another type than manifest.json says. Rebuild the extracts.`, file);
 		}
 		await engine.conn.query(`CREATE VIEW ${ident(t.name)} AS SELECT * FROM ${BASE_ALIAS}.${ident(t.table)}`);
-		datasets.push({ name: t.name, file, rows: t.rows, bytes: 0, fetchMs: 0, sha256Ms: null, insertMs: performance.now() - tableStart, onDemand: true });
+		datasets.push({ name: t.name, file, rows: t.rows, bytes: 0, fetchMs: 0, sha256Ms: null, insertMs: performance.now() - tableStart, onDemand: true, firstUse: false });
 	}
 	const load: BaseDatabaseLoad = { file, bytes: probe.report.bytes, probeMs: probe.ms, attachMs: performance.now() - start, datasets: tables.map((t) => t.name) };
 	return { load, datasets };
