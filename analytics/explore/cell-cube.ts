@@ -15,9 +15,10 @@
  * (below that, the SQL takes a few milliseconds) and at most CELL_CUBE_MAX_ROWS (memory: about 14
  * bytes a row; at most two cubes are kept per runner).
  */
+import { cellToParent } from 'h3-js';
 import { ident } from '../ingest/sql';
 import type { QueryRunner } from '../runner';
-import { monthIndex, type CellLevel, type ExploreDataset, type ExploreFilters } from './filters';
+import { PARENT_LEVELS, monthIndex, type CellLevel, type ExploreDataset, type ExploreFilters } from './filters';
 import { num } from '../shared/numbers';
 import { recordWeight, type SubgroupWeightMap } from '../models/harm-weights';
 
@@ -69,10 +70,14 @@ const cubes = new WeakMap<QueryRunner, Map<string, Promise<CellCube | null>>>();
 /** Cubes kept per runner (nationally about 11 bytes a row: H3 r8 3.06M rows, 34 MB). */
 const KEPT_CUBES = 2;
 
+/** Cubes of the coarse hexagon levels, derived from the r7 cube (small: not counted in KEPT_CUBES). */
+const parentCubes = new WeakMap<QueryRunner, Map<string, Promise<CellCube | null>>>();
+
 /**
- * The cell cube of `dataset` at `level` (cell id SQL `levelColumn` over explore_points, a column
- * or query-base.ts levelSql's parent of one; in_force_area expression `flag`), made once per
- * runner; null when explore_points' size is outside the limits.
+ * The cell cube of `dataset` at `level` (cell id SQL `levelColumn` over explore_points; in_force_area
+ * expression `flag`), made once per runner; null when explore_points' size is outside the limits.
+ * A coarse hexagon level (r5, r6: filters.ts PARENT_LEVELS) is summed from the r7 cube instead
+ * ({@link parentCube}), so zooming from the national view to r7 reads explore_points once.
  */
 export function cellCube(
 	runner: QueryRunner,
@@ -80,9 +85,23 @@ export function cellCube(
 	level: CellLevel,
 	levelColumn: string,
 	flag: string,
-	{ minRows = CELL_CUBE_MIN_ROWS, maxRows = CELL_CUBE_MAX_ROWS }: CubeLimits = {},
+	limits: CubeLimits = {},
 	subgroups = false
 ): Promise<CellCube | null> {
+	const resolution = PARENT_LEVELS[level];
+	if (resolution !== undefined) {
+		let derived = parentCubes.get(runner);
+		if (!derived) parentCubes.set(runner, (derived = new Map()));
+		const key = JSON.stringify([dataset, level, limits.minRows, limits.maxRows, subgroups]);
+		let p = derived.get(key);
+		if (!p) {
+			p = cellCube(runner, dataset, 'h3_7', ident('h3_r7'), flag, limits, subgroups).then((r7) => (r7 ? parentCube(r7, resolution) : null));
+			p.catch(() => derived.delete(key));
+			derived.set(key, p);
+		}
+		return p;
+	}
+	const { minRows = CELL_CUBE_MIN_ROWS, maxRows = CELL_CUBE_MAX_ROWS } = limits;
 	let made = cubes.get(runner);
 	if (!made) cubes.set(runner, (made = new Map()));
 	const key = JSON.stringify([dataset, level, minRows, maxRows, subgroups]);
@@ -167,6 +186,57 @@ async function makeCube(runner: QueryRunner, dataset: ExploreDataset, level: Cel
 	} finally {
 		await runner.exec(`DROP TABLE IF EXISTS ${r}; DROP TABLE IF EXISTS ${cellsTable}; DROP TABLE IF EXISTS ${catsTable}`);
 	}
+}
+
+/**
+ * The cube of the H3 parents at `resolution` of an r7 cube's cells (h3-js `cellToParent`, the
+ * definition query-base.ts levelSql writes in SQL): each month's rows summed by (parent cell,
+ * category key, outside), in the order the SQL cube has them (parent cells numbered in the
+ * order of their ids, then category key, then outside). The same integers as a cube made from
+ * explore_points at that level (parent-levels.test.ts compares them).
+ */
+export function parentCube(cube: CellCube, resolution: number): CellCube {
+	const parentOf = cube.cells.map((id) => cellToParent(id, resolution));
+	// Hexadecimal ids compare as DuckDB orders the strings (bytes).
+	const cells = [...new Set(parentOf)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+	const index = new Map(cells.map((id, k) => [id, k]));
+	const parentKey = Int32Array.from(parentOf, (id) => index.get(id)!);
+	const categories = cube.categories.length;
+	const months = cube.monthStart.length - 1;
+	const monthStart = new Int32Array(months + 1);
+	const sums: Array<Map<number, number>> = [];
+	for (let j = 0; j < months; j++) {
+		const sum = new Map<number, number>();
+		for (let i = cube.monthStart[j]; i < cube.monthStart[j + 1]; i++) {
+			const key = (parentKey[cube.cell[i]] * categories + cube.category[i]) * 2 + cube.outside[i];
+			sum.set(key, (sum.get(key) ?? 0) + cube.n[i]);
+		}
+		sums.push(sum);
+		monthStart[j + 1] = monthStart[j] + sum.size;
+	}
+	const length = monthStart[months];
+	const out: CellCube = {
+		cells,
+		categories: cube.categories,
+		...(cube.subgroups ? { subgroups: cube.subgroups } : {}),
+		firstMonth: cube.firstMonth,
+		monthStart,
+		category: new Uint16Array(length),
+		cell: new Int32Array(length),
+		outside: new Uint8Array(length),
+		n: new Int32Array(length)
+	};
+	sums.forEach((sum, j) => {
+		let at = monthStart[j];
+		for (const key of [...sum.keys()].sort((a, b) => a - b)) {
+			out.outside[at] = key % 2;
+			out.category[at] = Math.floor(key / 2) % categories;
+			out.cell[at] = Math.floor(key / 2 / categories);
+			out.n[at] = sum.get(key)!;
+			at++;
+		}
+	});
+	return out;
 }
 
 /** The first row of month index `m` or later. */
