@@ -11,7 +11,7 @@ import type { Detection } from './detect';
 import { DELIMITERS } from './detect';
 import { RULES, DUPLICATE_RULE, genericTimestampSql, monthOfDateSql, ruleCaseSql } from './rules';
 import { SOURCE_FORMATS, exportKindOfHeaders, sourceFormat, type ExportKind, type SourceKind } from './sources';
-import { ident, literal } from './sql';
+import { ident, literal, trimSql } from './sql';
 import { OFFENCE_CODE_KINDS, applyOffenceCodes, loadShippedOffenceCodes } from './offence-codes';
 import { hourOfWeekSql, isoWithOffsetToUtcSql, ukLocalTimeSql } from './time';
 import { createPointTransform, type ResolvedCrs } from './crs';
@@ -199,6 +199,12 @@ async function stageText(runner: QueryRunner, files: readonly StageOptions[]): P
 	// records to physical lines. Files with none of these take the plain path: line = k + 1.
 	// `raw` gives each row g (its place in the batch, files in order) and joins its file's g0.
 	const { rule } = ruleCaseSql(detection.kind);
+	// A batch with no blank line and no quoted line break in any file takes the plain path alone:
+	// `raw` is then read once, not kept whole for a second branch.
+	const plain = (raw: string) =>
+		`INSERT INTO ${stageTable(detection.kind)}
+		 SELECT source_file, CAST(k + 1 AS INTEGER) AS source_line, file_seq, ${select}, ${rule} AS _rule
+		 FROM (SELECT r.*, r.g - b.g0 + 1 AS k, b.source_file, b.file_seq FROM ${raw}) r`;
 	const insert = (raw: string) =>
 		`INSERT INTO ${stageTable(detection.kind)}
 		 WITH s AS (SELECT source_file, line, row_number() OVER (PARTITION BY source_file ORDER BY line) AS i FROM (SELECT DISTINCT source_file, line FROM ingest_skipped)),
@@ -220,7 +226,10 @@ async function stageText(runner: QueryRunner, files: readonly StageOptions[]): P
 	if (known) {
 		// One pass, straight from the files: right when the parser rejects nothing and every file
 		// has the rows its scan counted; otherwise those rows are taken out and the files read again below.
-		await runner.exec(insert(`(SELECT row_number() OVER () AS g, * FROM ${readCsv}) r JOIN ingest_batch b ON b.source = r.filename`), [...sources, ...constants, ...constants]);
+		const read = `(SELECT row_number() OVER () AS g, * FROM ${readCsv}) r JOIN ingest_batch b ON b.source = r.filename`;
+		const regular = files.every((f) => f.blankLines.length === 0 && (f.lineShifts?.length ?? 0) === 0);
+		// Parameters in the order they appear: the plain statement's constants come before its read.
+		await runner.exec(regular ? plain(read) : insert(read), regular ? [...constants, ...sources] : [...sources, ...constants, ...constants]);
 		const [check] = await runner.rows<{ rejects: number; wrong: number }>(
 			`SELECT (SELECT count(*) FROM ingest_rejects)::INTEGER AS rejects,
 			   (SELECT count(*) FROM ingest_batch b LEFT JOIN (SELECT source_file, count(*) AS n, min(source_line) AS lo, max(source_line) AS hi
@@ -408,7 +417,7 @@ export async function validateStaged(runner: QueryRunner, kind: SourceKind): Pro
 		const id = ident(idColumn);
 		await runner.exec(
 			`INSERT INTO ${dups}
-			 WITH keyed AS (SELECT trim(${id}) AS key, source_file, source_line, file_seq FROM ${stage} WHERE _rule IS NULL AND trim(${id}) <> ''),
+			 WITH keyed AS (SELECT ${trimSql(id)} AS key, source_file, source_line, file_seq FROM ${stage} WHERE _rule IS NULL AND ${trimSql(id)} <> ''),
 			      repeated AS (SELECT key FROM keyed GROUP BY key HAVING count(*) > 1)
 			 SELECT source_file, source_line, first_value(source_file) OVER w, first_value(source_line) OVER w
 			 FROM keyed SEMI JOIN repeated USING (key)
@@ -445,8 +454,12 @@ export async function validateStaged(runner: QueryRunner, kind: SourceKind): Pro
 	if (OFFENCE_CODE_KINDS.includes(kind)) await applyOffenceCodes(runner, kind);
 }
 
-const t = (k: string) => `NULLIF(trim(${ident(k)}), '')`;
-const d = (k: string) => `try_cast(trim(${ident(k)}) AS DOUBLE)`;
+// Typing reads every text cell of every accepted row, so it trims through trimSql, and casts the
+// untrimmed text first: a cast that succeeds gives what the cast of the trimmed text gives (it
+// skips leading and trailing ASCII white space, and a text it reads is ASCII; rules.ts).
+const tr = (k: string) => trimSql(ident(k));
+const t = (k: string) => `NULLIF(${tr(k)}, '')`;
+const d = (k: string) => `coalesce(try_cast(${ident(k)} AS DOUBLE), try_cast(trim(${ident(k)}) AS DOUBLE))`;
 const b = (k: string) => `CASE lower(trim(${ident(k)})) WHEN 'true' THEN true WHEN 'false' THEN false END`;
 const monthIndex = (m: string) => `CAST(CAST(substr(${m}, 1, 4) AS INTEGER) * 12 + CAST(substr(${m}, 6, 2) AS INTEGER) - 1 AS INTEGER)`;
 
@@ -459,16 +472,16 @@ const monthIndex = (m: string) => `CAST(CAST(substr(${m}, 1, 4) AS INTEGER) * 12
 export function typedSelectSql(kind: SourceKind): string {
 	const from = ident(`ingest_valid_${kind.replace('-', '_')}`);
 	if (kind === 'street') {
-		return `SELECT source_file, source_line, ${t('crime_id')} AS crime_id, trim(month) AS month, ${monthIndex('trim(month)')} AS month_index,
+		return `SELECT source_file, source_line, ${t('crime_id')} AS crime_id, ${tr('month')} AS month, ${monthIndex(tr('month'))} AS month_index,
 			${t('reported_by')} AS reported_by, ${t('falls_within')} AS falls_within, ${d('longitude')} AS longitude, ${d('latitude')} AS latitude,
-			${t('location')} AS location, ${t('lsoa_code')} AS lsoa_code, ${t('lsoa_name')} AS lsoa_name, trim(crime_type) AS category,
+			${t('location')} AS location, ${t('lsoa_code')} AS lsoa_code, ${t('lsoa_name')} AS lsoa_name, ${tr('crime_type')} AS category,
 			${t('last_outcome_category')} AS last_outcome, ${t('context')} AS context
 			FROM ${from}`;
 	}
 	if (kind === 'outcomes') {
-		return `SELECT source_file, source_line, trim(crime_id) AS crime_id, trim(month) AS month, ${monthIndex('trim(month)')} AS month_index,
+		return `SELECT source_file, source_line, ${tr('crime_id')} AS crime_id, ${tr('month')} AS month, ${monthIndex(tr('month'))} AS month_index,
 			${t('reported_by')} AS reported_by, ${t('falls_within')} AS falls_within, ${d('longitude')} AS longitude, ${d('latitude')} AS latitude,
-			${t('location')} AS location, ${t('lsoa_code')} AS lsoa_code, ${t('lsoa_name')} AS lsoa_name, trim(outcome_type) AS outcome_type
+			${t('location')} AS location, ${t('lsoa_code')} AS lsoa_code, ${t('lsoa_name')} AS lsoa_name, ${tr('outcome_type')} AS outcome_type
 			FROM ${from}`;
 	}
 	if (kind === 'month-incidents') {
@@ -476,7 +489,7 @@ export function typedSelectSql(kind: SourceKind): string {
 		return `SELECT source_file, source_line, ${t('incident_id')} AS crime_id, m AS month,
 			${monthIndex('m')} AS month_index,
 			${t('reported_by')} AS reported_by, ${t('falls_within')} AS falls_within, ${d('longitude')} AS longitude, ${d('latitude')} AS latitude,
-			${t('location')} AS location, ${t('lsoa_code')} AS lsoa_code, ${t('lsoa_name')} AS lsoa_name, trim(category) AS category,
+			${t('location')} AS location, ${t('lsoa_code')} AS lsoa_code, ${t('lsoa_name')} AS lsoa_name, ${tr('category')} AS category,
 			CAST(NULL AS VARCHAR) AS last_outcome, CAST(NULL AS VARCHAR) AS context, ${t('offence_code')} AS offence_code, _offence_subgroup AS offence_subgroup
 			FROM (SELECT *, ${monthOfDateSql('month')} AS m FROM ${from})`;
 	}
@@ -492,7 +505,7 @@ export function typedSelectSql(kind: SourceKind): string {
 	}
 	const utc = isoWithOffsetToUtcSql('trim(date)');
 	const local = ukLocalTimeSql('utc');
-	return `SELECT source_file, source_line, trim(type) AS search_type, utc AS occurred_at,
+	return `SELECT source_file, source_line, ${tr('type')} AS search_type, utc AS occurred_at,
 			strftime(${local}, '%Y-%m') AS month, ${monthIndex(`strftime(${local}, '%Y-%m')`)} AS month_index,
 			strftime(${local}, '%Y-%m-%d') AS local_date, ${hourOfWeekSql(local)} AS hour_of_week,
 			${b('part_of_a_policing_operation')} AS part_of_operation, ${t('policing_operation')} AS operation,

@@ -108,6 +108,18 @@ describe('staging files in one read_csv', () => {
 		]);
 	});
 
+	it('and files with no blank line and no quoted line break alone (the plain path)', async () => {
+		const plainFiles = { 'plain-a.csv': FILES['plain-a.csv'], 'plain-b.csv': FILES['plain-b.csv'], 'bad-month.csv': FILES['bad-month.csv'] };
+		const alone = await oneByOne(plainFiles);
+		const together = await batched(plainFiles);
+		expect(together).toEqual(alone);
+		expect(alone.staged.filter((r) => r.source_file === 'plain-b.csv').map((r) => r.source_line)).toEqual(Array.from({ length: 31 }, (_, i) => i + 2));
+		expect(alone.quarantine.map((q) => [q.source_file, q.source_line])).toEqual([
+			['bad-month.csv', 5],
+			['plain-b.csv', 32]
+		]);
+	});
+
 	it('and with a ragged row among them (record-by-record path)', async () => {
 		const alone = await oneByOne(RAGGED);
 		const together = await batched(RAGGED);
