@@ -189,11 +189,11 @@ function poissonRegression(history: ArrayLike<number>, options: MethodOptions): 
 	return {
 		method: 'poisson',
 		params: { trendPerSeason: slope, window, iterations: fit.iterations, converged: fit.converged ? 1 : 0 },
-		detail: `log-linear trend ${(100 * (Math.exp(slope) - 1)).toFixed(2)}% per season, fitted on the last ${window} steps by IRLS (${fit.iterations} iterations)`,
+		detail: `log-linear trend ${(100 * (Math.exp(slope) - 1)).toFixed(2)}% per season, fitted on the last ${window.toLocaleString('en-GB')} steps by IRLS (${fit.iterations} iterations)`,
 		uses: [`season position (t mod ${period})`, 'log-linear trend', `the last ${window} steps`],
 		parameters: [
 			{ name: 'trendPerSeason', value: slope, meaning: `trend ${(100 * (Math.exp(slope) - 1)).toFixed(2)}% per season` },
-			{ name: 'window', value: window, meaning: `fitted on the last ${window} steps` }
+			{ name: 'window', value: window, meaning: `fitted on the last ${window.toLocaleString('en-GB')} steps` }
 		],
 		forecast(horizon) {
 			const out = new Float64Array(horizon);

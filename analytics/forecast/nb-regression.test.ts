@@ -58,7 +58,10 @@ describe('nb-regression', () => {
 		expect(f[10] / Math.exp(a[154])).toBeCloseTo(expected[10] / Math.exp(a[154]), 3);
 		expect(fit.params.trendPerYear).toBeCloseTo(0, 3);
 		expect(fit.params.size).toBe(Infinity); // no spread beyond the mean: Poisson
-		expect(fit.uses).toEqual(['hour of week (public holidays from "US federal holidays (days observed), 2010–2027" as Sundays)', 'day of year (1 Fourier harmonics)', 'log-linear trend']);
+		expect(fit.uses).toEqual(['hour of week (public holidays from "US federal holidays (days observed), 2010–2027" as Sundays)', 'day of year (1 Fourier harmonic)', 'log-linear trend']);
+		// Figures in the words carry separators: two years of hours is a window of thousands.
+		expect(fit.detail).toMatch(/; fitted on the last \d{1,3}(,\d{3})+ steps by IRLS/);
+		expect(fit.parameters.find((p) => p.name === 'window')!.meaning).toMatch(/^fitted on the last \d{1,3}(,\d{3})+ hours/);
 		// Peak-to-trough of exp(0.3 sin − 0.2 cos) = exp(2·√(0.3² + 0.2²)) = 2.0561.
 		const cycle = fit.parameters.find((p) => p.name === 'yearlyPeakToTrough')!;
 		expect(cycle.value).toBeCloseTo(Math.exp(2 * Math.hypot(0.3, 0.2)), 3);

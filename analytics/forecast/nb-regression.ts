@@ -129,7 +129,7 @@ export function fitNbRegression(history: ArrayLike<number>, options: MethodOptio
 	const levelCoefficient = useLevel ? b[nf + 1] : 0;
 	const dayName = (d: number) => new Date(Date.UTC(2001, 0, 1 + d)).toISOString().slice(5, 10);
 	const parameters: MethodParameter[] = [
-		{ name: 'window', value: window, meaning: `fitted on the last ${window} hours (${(window / period).toFixed(0)} seasons)` },
+		{ name: 'window', value: window, meaning: `fitted on the last ${window.toLocaleString('en-GB')} hours (${(window / period).toFixed(0)} seasons)` },
 		{ name: 'trendPerYear', value: trendPerYear, meaning: `trend ${(100 * (Math.exp(trendPerYear) - 1)).toFixed(1)}% a year` }
 	];
 	if (nf > 0) {
@@ -145,7 +145,7 @@ export function fitNbRegression(history: ArrayLike<number>, options: MethodOptio
 
 	const uses = [
 		calendar ? `hour of week${calendar.holidays?.size ? ` (public holidays from "${calendar.holidayCalendar ?? 'the calendar'}" as Sundays)` : ''}` : `season position (t mod ${period})`,
-		...(nf > 0 ? [`day of year (${harmonics} Fourier harmonics)`] : []),
+		...(nf > 0 ? [`day of year (${harmonics} Fourier harmonic${harmonics === 1 ? '' : 's'})`] : []),
 		'log-linear trend',
 		...(useLevel ? [`recent level (mean of the last ${L} seasons)`] : [])
 	];
@@ -154,7 +154,7 @@ export function fitNbRegression(history: ArrayLike<number>, options: MethodOptio
 	return {
 		method: 'nb-regression',
 		params,
-		detail: `log-linear regression on ${uses.join(', ')}; fitted on the last ${window} steps by IRLS (${fit.iterations} iterations)`,
+		detail: `log-linear regression on ${uses.join(', ')}; fitted on the last ${window.toLocaleString('en-GB')} steps by IRLS (${fit.iterations} iterations)`,
 		uses,
 		parameters,
 		forecast(horizon) {

@@ -9,6 +9,7 @@
 import type { Param, QueryRunner } from '../runner';
 import { hasColumn, tableExists } from '../shared/catalog';
 import { monthIndex } from '../shared/months';
+import { monthWords } from '../compare/periods';
 import { inList, placeholders } from '../shared/sql';
 import { literalList } from '../ingest/sql';
 import { katzRatio, wilson } from './intervals';
@@ -439,7 +440,7 @@ export function computeCaveats(
 			out.push({
 				code: 'denominator-date',
 				severity: 'info',
-				text: `Residents are counted at Census day, 21 March 2021; the searches are from ${r.period.from} to ${r.period.to}. The population may have changed in between.`
+				text: `Residents are counted at Census day, 21 March 2021; the searches are from ${monthWords(r.period.from)} to ${monthWords(r.period.to)}. The population may have changed in between.`
 			});
 		}
 	}

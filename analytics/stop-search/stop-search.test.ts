@@ -308,6 +308,10 @@ describe('stop and search over the City of London extract', () => {
 		expect(r.caveats.find((c) => c.code === 'poor-denominator')!.text).toMatch(/only 8,588 people live here/);
 		expect(r.caveats.find((c) => c.code === 'unknown-ethnicity')!.severity).toBe('warning');
 		expect(codes).toContain('denominator-date');
+		// Months in words, as every page writes them.
+		expect(r.caveats.find((c) => c.code === 'denominator-date')!.text).toBe(
+			'Residents are counted at Census day, 21 March 2021; the searches are from December 2018 to November 2019. The population may have changed in between.'
+		);
 		const black = r.rows.find((g) => g.group === 'Black')!;
 		expect(black.searches).toBeGreaterThanOrEqual(233);
 		expect(black.ratioLo95).toBeNull();

@@ -127,7 +127,10 @@ export function fairnessSummary(result: ScoreResult, context: ReadonlyMap<string
 		const lo = members.length ? ctx(members[0].areaId).population : null;
 		const hi = members.length ? ctx(members[members.length - 1].areaId).population : null;
 		const name = q === 0 ? 'smallest' : q === 4 ? 'largest' : null;
-		byPopulation.push(group(`q${q + 1}`, `Q${q + 1}${name ? ` (${name})` : ''}${lo !== null ? `: ${lo}–${hi} residents` : ''}`, members));
+		// "Q3: 1,121 to 1,156 residents"; one value when the quintile's areas are all the same size.
+		const count = (n: number) => n.toLocaleString('en-GB');
+		const range = lo === null || hi === null ? '' : lo === hi ? `: ${count(lo)} residents` : `: ${count(lo)} to ${count(hi)} residents`;
+		byPopulation.push(group(`q${q + 1}`, `Q${q + 1}${name ? ` (${name})` : ''}${range}`, members));
 	}
 	const noPopulation = areas.filter((a) => ctx(a.areaId).population === null);
 	if (noPopulation.length) byPopulation.push(group('unknown', 'unknown population', noPopulation));

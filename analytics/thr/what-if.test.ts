@@ -140,6 +140,9 @@ describe('fairness', () => {
 		// Population quintiles of the three known: boundaries round(3q/5) = 0, 1, 1, 2, 2, 3 → 1, 0, 1, 0, 1 areas.
 		expect(r.byPopulation.map((g) => g.areas)).toEqual([1, 0, 1, 0, 1, 1]);
 		expect(r.byPopulation.at(-1)!.group).toBe('unknown');
+		// Labels with separators, one value for a quintile of one size; the note in the singular for one area.
+		expect(r.byPopulation.map((g) => g.label)).toEqual(['Q1 (smallest): 1,000 residents', 'Q2', 'Q3: 1,500 residents', 'Q4', 'Q5 (largest): 2,000 residents', 'unknown population']);
+		expect(r.notes).toContain('1 scored area has no IMD decile (outside England or not in the areas table).');
 	});
 
 	it('uses real deciles for the sample (City of London and its neighbours)', () => {

@@ -96,7 +96,7 @@ describe('Forecast by area: is it better than last month’s count?', () => {
 		await page.goto(`${baseUrl}/briefing?source=lancashire-asb&unit=district&month=2022-12`);
 		await waitForApp(page, 60_000);
 		await page.locator('[data-testid="briefing"][data-state="ready"]').waitFor({ timeout: 120_000 });
-		expect(await text('[data-testid="briefing-forecast"]')).toContain("(Last month's count (seasonal naive), trained on Jan 2022–Dec 2022");
+		expect(await text('[data-testid="briefing-forecast"]')).toContain("(Last month's count (seasonal naive), trained on Jan 2022 to Dec 2022");
 		expect(await text('[data-testid="briefing-forecast-verdict"]')).toBe(streetBaselineVerdict(native));
 	});
 });
@@ -262,6 +262,11 @@ describe('Plain figures and one wording on every page', () => {
 		const native = (await forecastStreetAreas(lancashire, undefined, 'lsoa'))!;
 		expect(description).toContain(`(${native.choice.reason})`);
 		if (!native.choice.reason.includes('tied with')) expect(native.choice.reason).toMatch(/ over \d+ forecast origins?$/);
+		// One figure, one precision: the MASE in the description is the one the verdict below gives.
+		const mase = formatMetric(native.scores.find((x) => x.method === native.method)!.mase, 3);
+		expect(description).toContain(`backtest MASE ${mase},`);
+		expect(await text('[data-testid="street-verdict"]')).toContain(`(${mase} against `);
+		expect(description).toMatch(/from Jan 2022 to Dec 2022\./);
 	});
 
 	it('Chicago: the Forecast page says once, and truly, that there is no monthly forecast by area', async () => {
@@ -282,5 +287,47 @@ describe('Plain figures and one wording on every page', () => {
 		expect(why).toMatch(/ over \d+ forecast origins?\b/);
 		const took = await text('[data-testid="forecast-elapsed"]');
 		expect(took).toMatch(/^Computed in (\d{1,3}(,\d{3})*) ms\./);
+	});
+});
+
+describe('Fairness for the ethics panel', () => {
+	it('Lancashire (built without IMD deciles or populations): one sentence says why there are no fairness figures, not tables of empty groups', async () => {
+		const page = shared.page;
+		await page.goto(`${baseUrl}/model?source=lancashire-asb`);
+		await waitForApp(page, 60_000);
+		const fairness = page.locator('[data-testid="fairness"]');
+		await fairness.waitFor({ timeout: 120_000 });
+		// Built with --no-areas: its areas table has no LSOA, so no decile and no population.
+		const known = await lancashire.rows<{ n: number }>('SELECT (count(imd_decile) + count(population))::INTEGER AS n FROM areas');
+		expect(known[0].n).toBe(0);
+		expect((await fairness.locator('[data-testid="fairness-unavailable"]').textContent())!.trim()).toMatch(/^No fairness figures by deprivation or population: none of the 941 scored areas have an IMD 2019 decile/);
+		expect(await fairness.locator('table').count()).toBe(0);
+	});
+});
+
+describe('Accuracy page wording (City of London)', () => {
+	it('names methods inside sentences without breaking an acronym, and counts areas in the singular for one', async () => {
+		const page = shared.page;
+		await page.goto(`${baseUrl}/accuracy?source=city-of-london`);
+		await waitForApp(page, 60_000);
+		await page.locator('[data-testid="hotspot-window"][data-state="ready"]').waitFor({ timeout: 180_000 });
+		const main = (await page.locator('main').textContent())!.replace(/\s+/g, ' ');
+		expect(main).not.toContain('tHR');
+		expect(main).not.toMatch(/\b1 areas\b/);
+		// 5% of the City's 6 LSOAs is one LSOA: the summary of the areas picked says so in the singular, with the month in words.
+		expect(await text('[data-testid="hs-picks-summary"]')).toMatch(/^The 1 area blended recent and long-run rates \(empirical Bayes\) picks for Dec 2019$/);
+	});
+});
+
+describe('Data page wording', () => {
+	it('Lancashire, built from one file: "1 file", not "1 files"', async () => {
+		const page = shared.page;
+		await page.goto(`${baseUrl}/data?source=lancashire-asb`);
+		await waitForApp(page, 60_000);
+		await page.locator('[data-testid="total-rows-in"]').waitFor({ timeout: 60_000 });
+		const main = (await page.locator('main').textContent())!.replace(/\s+/g, ' ');
+		expect(main).toContain('1 file (month-incidents).');
+		expect(main).toContain('Total (1 file)');
+		expect(main).not.toMatch(/\b1 files\b/);
 	});
 });

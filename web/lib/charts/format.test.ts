@@ -4,7 +4,7 @@
  * texts worked by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatInterval, formatMetric, formatMilliseconds, formatShare, plural } from './format';
+import { formatCount, formatInterval, formatMetric, formatMilliseconds, formatShare, lowerFirst, plural } from './format';
 
 describe('formatMetric', () => {
 	it.each([
@@ -60,5 +60,17 @@ describe('counts and times', () => {
 		expect(plural(1, 'forecast origin')).toBe('1 forecast origin');
 		expect(plural(6, 'forecast origin')).toBe('6 forecast origins');
 		expect(plural(1200, 'origin')).toBe('1,200 origins');
+	});
+});
+
+describe('lowerFirst (a label inside a sentence)', () => {
+	it.each([
+		["Last month's counts", "last month's counts"],
+		['THR ranking (thr v3.0.0)', 'THR ranking (thr v3.0.0)'], // was written "tHR ranking" on the Accuracy page
+		['Blended recent and long-run rates (empirical Bayes)', 'blended recent and long-run rates (empirical Bayes)'],
+		['H3 cells', 'H3 cells'],
+		['', '']
+	])('%s → %s', (label, text) => {
+		expect(lowerFirst(label)).toBe(text);
 	});
 });

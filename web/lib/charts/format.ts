@@ -84,6 +84,14 @@ export function formatBytes(bytes: number): string {
 	return `${oneDecimal.format(value)} ${units[unit]}`;
 }
 
+/**
+ * A label set inside a sentence: its first letter lowered unless its first word is an acronym or
+ * a name in capitals ("Last month's counts" → "last month's counts"; "THR ranking" unchanged).
+ */
+export function lowerFirst(label: string): string {
+	return /^[A-Z][a-z]/.test(label) ? label.charAt(0).toLowerCase() + label.slice(1) : label;
+}
+
 /** "1 month", "3 months". */
 export function plural(count: number, one: string, many = `${one}s`): string {
 	return `${formatCount(count)} ${count === 1 ? one : many}`;

@@ -8,6 +8,7 @@ import type { QueryRunner } from '$analytics/runner';
 import { num, tableExists, hasColumn } from '$analytics/shared';
 import { hasDates, hotspotForecast, WINDOW_METHODS, type HotspotForecast, type WindowLevel, type WindowMethodName } from '$analytics/hotspots/windows';
 import type { HotspotOffer, HotspotSettings } from './hotspot-settings';
+import { lowerFirst } from '../charts/format';
 
 /** Rolling origins of the page's evaluation (the analytics' default: 12 windows). */
 export const HOTSPOT_WINDOW_ORIGINS = 12;
@@ -82,4 +83,3 @@ export function hotspotVerdicts(f: HotspotForecast['evaluation'], target = 0.05)
 		});
 }
 
-const lowerFirst = (text: string) => (/^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text);

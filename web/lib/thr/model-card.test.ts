@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ThrModel } from '$analytics/thr';
+import type { ScoreResult, ThrModel } from '$analytics/thr';
 import type { HarmWeightsModel } from '$analytics/models/harm-weights';
 import { harmStatement, harmVerdicts, type HarmAccuracy, type MethodEvaluation } from '$analytics/hotspots';
-import { modelCard, stopSearchCardTable } from './model-card';
+import { fairnessUnavailable, modelCard, stopSearchCardTable } from './model-card';
+import { fairnessSummary } from '$analytics/thr/fairness';
 import { createNodeRunner, type NodeRunner } from '../../../scripts/lib/node-runner';
 import { loadSampleSource } from '../../../scripts/lib/sample';
 import { disproportionality } from '$analytics/stop-search';
@@ -352,5 +353,31 @@ describe('modelCard with stop and search by ethnic group (City of London sample)
 		expect(md).toContain('30.5% of searches (963 of 3,155) have no recorded ethnicity');
 		expect(md).toContain('Dec 2017 to Nov 2019');
 		expect(md).not.toMatch(/\d–\d/);
+	});
+});
+
+describe('modelCard without IMD deciles or populations (data built without the areas table)', () => {
+	const v3 = JSON.parse(readFileSync('models/thr/thr-v3.json', 'utf8')) as ThrModel;
+	// Three scored areas, one flagged; no area context at all (as the Lancashire sample, built with --no-areas).
+	const areas = ['E01025000', 'E01025001', 'E01025002'].map((areaId, i) => ({ areaId, band: i === 0 ? v3.flag_band : 'low', score: [0.8, 0.2, 0.1][i] }));
+	const result = { month: '2022-12', model: v3, areas, bandCounts: { high: 1, medium: 0, low: 2 }, warnings: [] } as unknown as ScoreResult;
+	const none = fairnessSummary(result, new Map());
+
+	it('says in one sentence why there are no fairness figures, on the page and in the Markdown', () => {
+		const sentence = fairnessUnavailable(none)!;
+		expect(sentence).toBe(
+			'No fairness figures by deprivation or population: none of the 3 scored areas have an IMD 2019 decile or a resident count in this data (it was built without LSOA areas, whose IMD 2019 deciles and populations come from IMD Files 1 and 6), so flagged areas cannot be compared across deprivation or population here.'
+		);
+		const md = modelCard({ model: v3, weights, result, fairness: none, extract: null, generatedAt: '2026-01-01T00:00:00.000Z' }).markdown;
+		expect(md).toContain(sentence);
+		expect(md).not.toContain('| decile | areas | flagged |');
+	});
+
+	it('with any area’s decile known, the tables stay', () => {
+		const one = fairnessSummary(result, new Map([['E01025000', { imdDecile: 3, population: 1500 }]]));
+		expect(fairnessUnavailable(one)).toBeNull();
+		const md = modelCard({ model: v3, weights, result, fairness: one, extract: null, generatedAt: '2026-01-01T00:00:00.000Z' }).markdown;
+		// Decile 3: 1 area, flagged, 1 expected if even (1/3 flagged overall × 1), 100.0%, score 0.800, 1,500 residents.
+		expect(md).toContain('| 3 | 1 | 1 | 0.3 | 100.0% | 0.800 | 0.800 | 1,500 | 1,500 |');
 	});
 });

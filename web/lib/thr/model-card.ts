@@ -50,6 +50,17 @@ export function stopSearchCardTable(ss: DisproportionalityResult): StopSearchCar
 	};
 }
 
+/**
+ * When no scored area has an IMD decile or a population (data built without the LSOA areas table,
+ * e.g. the Lancashire sample), the one sentence the Fairness section and the Markdown card say
+ * instead of tables of empty groups; null when any area has either.
+ */
+export function fairnessUnavailable(f: Pick<FairnessReport, 'areas' | 'byDecile' | 'byPopulation'>): string | null {
+	const known = (groups: FairnessReport['byDecile']) => groups.some((g) => g.group !== 'unknown' && g.areas > 0);
+	if (f.areas === 0 || known(f.byDecile) || known(f.byPopulation)) return null;
+	return `No fairness figures by deprivation or population: none of the ${formatCount(f.areas)} scored ${f.areas === 1 ? 'area has' : 'areas have'} an IMD 2019 decile or a resident count in this data (it was built without LSOA areas, whose IMD 2019 deciles and populations come from IMD Files 1 and 6), so flagged areas cannot be compared across deprivation or population here.`;
+}
+
 /** The sentence above the card's stop and search table, on the page and in the Markdown. */
 export function stopSearchCardLead(ss: DisproportionalityResult): string {
 	return `${ss.areaLabel}, ${ss.period ? `${formatMonth(ss.period.from)} to ${formatMonth(ss.period.to)}` : 'no searches'}, ${ss.scope.basis === 'self' ? 'self-defined' : 'officer-defined'} ethnicity. Denominator: ${ss.denominator.source}. ${formatShare(ss.notRecorded.share)} of searches (${formatCount(ss.notRecorded.searches)} of ${formatCount(ss.totalSearches)}) have no recorded ethnicity and are in no group's rate. Ratio: Katz log interval; find and arrest rates: Wilson interval.`;
@@ -361,7 +372,9 @@ export function modelCard(input: ModelCardInput): { json: string; markdown: stri
 		const m = card.measured;
 		md.push(`## Measured results (${m.month})`, '', `Extract: ${extract ? `built ${extract.builtAt}, fingerprint ${extract.fingerprint}` : 'unknown'}. Areas scored: ${formatCount(m.areas)}.`, '');
 		md.push(...model.bands.map((b) => `- ${b.label}: ${formatCount(m.band_counts[b.id] ?? 0)} area${(m.band_counts[b.id] ?? 0) === 1 ? '' : 's'}`), '');
-		if (m.fairness) {
+		const noFairness = m.fairness && fairness ? fairnessUnavailable(fairness) : null;
+		if (noFairness) md.push('### Fairness: flagged areas by IMD 2019 decile (1 = most deprived)', '', noFairness, '');
+		else if (m.fairness) {
 			// The columns and figures of the Fairness table on the Model page.
 			const score = (v: number | null) => formatMetric(v, 3);
 			md.push(
@@ -428,7 +441,7 @@ function otherPredictionsMarkdown(o: OtherPredictions, esc: (s: string) => strin
 	if (!h) md.push('This data has no street records or timestamped incidents to rank.', '');
 	else {
 		md.push(
-			`${h.window}, ${h.level_label}, over ${h.study_region}: mean PAI (share of the window's records in the top areas ÷ their share of the area) over ${h.origins.length} rolling windows (${h.origins[0]} to ${h.origins.at(-1)}), each ranked from the records before it only. Full table on the Accuracy page.`,
+			`${h.window}, ${h.level_label}, over ${h.study_region}: mean PAI (share of the window's records in the top areas ÷ their share of the area) over ${h.origins.length} rolling windows (${formatMonth(h.origins[0])} to ${formatMonth(h.origins.at(-1))}), each ranked from the records before it only. Full table on the Accuracy page.`,
 			''
 		);
 		const methods = h.budgets[0]?.methods ?? [];
