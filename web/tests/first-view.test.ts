@@ -7,9 +7,13 @@
  *   raw CSVs give (web/tests/expected.ts) and those of summary.json; once the binary is let
  *   through, the live view takes over with the same figures, and both start-up marks exist;
  *   the Overview's measure switch answers from the summary, and the live view then shows the same;
+ * - the live Map draws on the map the first view built (the same canvas, no picture over it): its
+ *   first layer restyles the cells the first view sent; when the summary does not answer for the
+ *   database (a changed extract), the same map takes the layer DuckDB computes, with one setData;
  * - with maplibre-gl's worker held back too, the Map's first layer is drawn as a picture
  *   (MapSnapshot.svelte) with every cell of the summary's layer, and once the map has drawn
- *   the same layer each cell's corner is where the picture had it (within a pixel);
+ *   the same layer each cell's corner is where the picture had it (within a pixel); when the
+ *   database is ready first, the live view takes over the map still loading;
  * - a reload takes the ≈30 MB wasm and the hashed scripts from the browser's cache: the server
  *   sees no request for them the second time (or answers 304), while the page itself is
  *   revalidated.
@@ -71,6 +75,21 @@ function holdWasm(context: BrowserContext, pattern = /duckdb-(eh|mvp|coi)[^/]*\.
 
 async function marks(page: Page): Promise<string[]> {
 	return page.evaluate(() => performance.getEntriesByType('mark').map((m) => m.name).filter((n) => n.startsWith('clearsight:')));
+}
+
+/** Tag the Map's canvas (the map the page shows now), to tell later whether a map is the same one. */
+async function markCanvas(page: Page): Promise<void> {
+	await page.locator('[data-testid="map"] canvas').evaluate((c) => ((c as HTMLCanvasElement & { builtBy?: string }).builtBy = 'first view'));
+}
+
+/** Whether the page shows one map canvas and it is the one `markCanvas` tagged. */
+async function sameCanvas(page: Page): Promise<boolean> {
+	const canvas = page.locator('[data-testid="map"] canvas');
+	return (await canvas.count()) === 1 && (await canvas.evaluate((c) => (c as HTMLCanvasElement & { builtBy?: string }).builtBy)) === 'first view';
+}
+
+async function measureCount(page: Page, name: string): Promise<number> {
+	return page.evaluate((n) => performance.getEntriesByName(n, 'measure').length, name);
 }
 
 /** The Overview's figures as shown: headline values, the trend table and the categories table. */
@@ -204,6 +223,7 @@ describe('the first view, drawn from summary.json while the database starts', ()
 			// The filters wait for the database, and say so.
 			expect(await tab.locator('[data-testid="first-view"] .controls select').first().isDisabled()).toBe(true);
 			expect(await tab.locator('#map-preview-why').textContent()).toContain('can be changed once the live view has loaded');
+			await markCanvas(tab);
 		} finally {
 			await hold.release();
 		}
@@ -214,7 +234,62 @@ describe('the first view, drawn from summary.json while the database starts', ()
 		expect(await tab.locator('[data-testid="legend"] li').allTextContents()).toEqual(legend);
 		expect(await tab.locator('[data-testid="measure-select"]').isDisabled()).toBe(false);
 		expect(hold.held.length).toBeGreaterThan(0);
+		// Drawn on the map the first view built, with no picture over it; the first layer asked
+		// DuckDB nothing and restyled the cells already sent (no setData).
+		expect(await sameCanvas(tab)).toBe(true);
+		expect(await tab.locator('[data-testid="map-snapshot"]').count()).toBe(0);
+		expect(await measureCount(tab, 'clearsight:map-values')).toBe(0);
+		expect(await measureCount(tab, 'clearsight:map-restyle')).toBe(1);
 		await tab.waitForFunction(() => performance.getEntriesByName('clearsight:interactive').length === 1);
+		expect(browser.takeProblems()).toEqual([]);
+		await tab.close();
+	});
+
+	it("keeps the first view's map when the summary does not answer for the database, and draws DuckDB's layer on it", async () => {
+		const tab = await browser.newPage();
+		const hold = holdWasm(browser.context);
+		await hold.install();
+		// The database reads a manifest whose summary is another file (as after a rebuild): the
+		// summary's figures are then not its answers (web/lib/db/start-answers.ts). The first
+		// view's manifest, asked for before the summary, is the served one.
+		const summaryFile = readManifest(dataDir).summary!.file;
+		let summaryAsked = false;
+		tab.on('request', (r) => {
+			if (new URL(r.url()).pathname.endsWith(`/${summaryFile}`)) summaryAsked = true;
+		});
+		const changed = async (route: Route) => {
+			if (!summaryAsked) return route.continue();
+			const response = await route.fetch();
+			const manifest = (await response.json()) as { summary: { sha256: string } };
+			manifest.summary.sha256 = 'f'.repeat(64);
+			await route.fulfill({ response, json: manifest });
+		};
+		await tab.route(/\/manifest\.json$/, changed);
+		let legend: string[] = [];
+		let level = '';
+		try {
+			await tab.goto(`${server.url}/map`);
+			await tab.waitForFunction(() => (document.querySelector('[data-testid="first-view"] .map-area')?.getAttribute('data-preview-drawn') ?? '') !== '', null, {
+				timeout: 60_000
+			});
+			level = (await tab.locator('[data-testid="first-view"] .map-area').getAttribute('data-level'))!;
+			legend = await tab.locator('[data-testid="first-view"] [data-testid="legend"] li').allTextContents();
+			await markCanvas(tab);
+		} finally {
+			await hold.release();
+		}
+		await tab.waitForFunction(() => (document.querySelector('main[data-start="live"] .map-area')?.getAttribute('data-drawn') ?? '') !== '', null, {
+			timeout: 60_000
+		});
+		expect(summaryAsked).toBe(true);
+		// The same map, the layer computed by DuckDB and sent with one setData (not restyled over the summary's cells); the same data, so the same legend.
+		expect(await sameCanvas(tab)).toBe(true);
+		expect(await measureCount(tab, 'clearsight:map-values')).toBeGreaterThan(0);
+		expect(await measureCount(tab, 'clearsight:map-restyle')).toBe(0);
+		expect(await tab.locator('.map-area').getAttribute('data-level')).toBe(level);
+		expect(await tab.locator('[data-testid="legend"] li').allTextContents()).toEqual(legend);
+		await tab.locator('[data-testid="map"][data-state="idle"]').waitFor();
+		expect(await tab.locator('[data-testid="legend-force"] [data-key="outline"]').textContent()).toContain('Force area boundary');
 		expect(browser.takeProblems()).toEqual([]);
 		await tab.close();
 	});
@@ -292,6 +367,34 @@ describe("the Map's first view does not wait for the map library", () => {
 			timeout: 60_000
 		});
 		expect(await tab.locator('.map-area').getAttribute('data-level')).toBe(level);
+		expect(browser.takeProblems()).toEqual([]);
+		await tab.close();
+	});
+
+	it('hands the map still loading to the live view when the database is ready first', async () => {
+		const tab = await browser.newPage();
+		const maplibre = holdWasm(browser.context, /maplibre-gl-worker\.[^/]*\.mjs$/);
+		await maplibre.install();
+		let level = '';
+		try {
+			await tab.goto(`${server.url}/map`);
+			await tab.locator('[data-testid="first-view"] [data-testid="map-snapshot"] path[data-cell]').first().waitFor({ timeout: 60_000 });
+			level = (await tab.locator('[data-testid="first-view"] .map-area').getAttribute('data-level'))!;
+			await markCanvas(tab);
+			// The live view comes while the map has not loaded its style: the picture stays over it.
+			await tab.locator('main[data-start="live"] [data-testid="map-snapshot"] path[data-cell]').first().waitFor({ timeout: 60_000 });
+			expect(await tab.locator('.map-area').getAttribute('data-drawn')).toBe('');
+		} finally {
+			await maplibre.release();
+		}
+		await tab.waitForFunction(() => (document.querySelector('main[data-start="live"] .map-area')?.getAttribute('data-drawn') ?? '') !== '', null, {
+			timeout: 60_000
+		});
+		expect(await sameCanvas(tab)).toBe(true);
+		expect(await tab.locator('[data-testid="map-snapshot"]').count()).toBe(0);
+		expect(await tab.locator('.map-area').getAttribute('data-level')).toBe(level);
+		await tab.locator('[data-testid="map"][data-state="idle"]').waitFor();
+		await tab.waitForFunction(() => performance.getEntriesByName('clearsight:interactive').length === 1);
 		expect(browser.takeProblems()).toEqual([]);
 		await tab.close();
 	});
