@@ -9,7 +9,8 @@
  *   the Overview's measure switch answers from the summary, and the live view then shows the same;
  * - the live Map draws on the map the first view built (the same canvas, no picture over it): its
  *   first layer restyles the cells the first view sent; when the summary does not answer for the
- *   database (a changed extract), the same map takes the layer DuckDB computes, with one setData;
+ *   database (computed under another harm model), the same map takes the layer DuckDB computes,
+ *   with one setData;
  * - with maplibre-gl's worker held back too, the Map's first layer is drawn as a picture
  *   (MapSnapshot.svelte) with every cell of the summary's layer, and once the map has drawn
  *   the same layer each cell's corner is where the picture had it (within a pixel); when the
@@ -23,6 +24,7 @@
  *   figures; the shim refuses a worker URL on another origin.
  * No wall-clock assertion: only what is drawn, from where, and what reached the server.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -249,22 +251,25 @@ describe('the first view, drawn from summary.json while the database starts', ()
 		const tab = await browser.newPage();
 		const hold = holdWasm(browser.context);
 		await hold.install();
-		// The database reads a manifest whose summary is another file (as after a rebuild): the
-		// summary's figures are then not its answers (web/lib/db/start-answers.ts). The first
-		// view's manifest, asked for before the summary, is the served one.
+		// A summary computed under another harm model than the one the database weights by (its
+		// manifest entry made to match it, so the first view reads it): its figures are then not
+		// the database's answers (web/lib/db/start-answers.ts).
 		const summaryFile = readManifest(dataDir).summary!.file;
+		const other = Buffer.from(JSON.stringify({ ...JSON.parse(readFileSync(join(dataDir, summaryFile), 'utf8')), harm_model: 'another-model@0' }));
+		const otherEntry = { file: summaryFile, bytes: other.byteLength, sha256: createHash('sha256').update(other).digest('hex') };
 		let summaryAsked = false;
-		tab.on('request', (r) => {
-			if (new URL(r.url()).pathname.endsWith(`/${summaryFile}`)) summaryAsked = true;
-		});
-		const changed = async (route: Route) => {
-			if (!summaryAsked) return route.continue();
+		await tab.route(/\/manifest\.json$/, async (route) => {
 			const response = await route.fetch();
-			const manifest = (await response.json()) as { summary: { sha256: string } };
-			manifest.summary.sha256 = 'f'.repeat(64);
-			await route.fulfill({ response, json: manifest });
-		};
-		await tab.route(/\/manifest\.json$/, changed);
+			const manifest = (await response.json()) as { summary: typeof otherEntry };
+			await route.fulfill({ response, json: { ...manifest, summary: otherEntry } });
+		});
+		await tab.route(
+			(url) => url.pathname.endsWith(`/${summaryFile}`),
+			(route) => {
+				summaryAsked = true;
+				return route.fulfill({ status: 200, contentType: 'application/json', body: other });
+			}
+		);
 		let legend: string[] = [];
 		let level = '';
 		try {
