@@ -284,7 +284,14 @@ describe('the other shipped sources', () => {
 	it('Chicago (timestamped incidents, no street records): says no month can be held back', async () => {
 		await page.goto(`${baseUrl}/accuracy?source=chicago-assaults`);
 		await page.locator('[data-testid="harm-accuracy"][data-state="ready"]').waitFor({ timeout: 180_000 });
-		expect(await page.locator('[data-testid="harm-accuracy"]').textContent()).toContain('fewer than two months of street records');
+		// It has no street records at all: the page says that, not "fewer than two months".
+		expect((await page.locator('[data-testid="harm-accuracy-none"]').textContent())!.replace(/\s+/g, ' ').trim()).toBe(
+			'This data has no police.uk street records (crime and anti-social behaviour by month), which the priority ranking scores, so it cannot be checked here.'
+		);
+		await page.locator('[data-testid="hotspot-months-none"]').waitFor({ timeout: 180_000 });
+		expect((await page.locator('[data-testid="hotspot-months-none"]').textContent())!.replace(/\s+/g, ' ').trim()).toBe(
+			'This data has no police.uk street records to hold back; the hot-spot forecast below is checked on its timestamped incidents.'
+		);
 		expect(await page.locator('[data-testid="harm-table"]').count()).toBe(0);
 	});
 
