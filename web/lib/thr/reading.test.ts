@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SCORE_UNITS, type AreaScore, type Comparison, type ComponentDifference } from '$analytics/thr';
-import { readableRaw, score2, shortUnit, signed2, whyAbove } from './reading';
+import { readMonths, readableRaw, readableWarning, score2, shortUnit, signed2, whyAbove } from './reading';
+import { monthIndex } from '$analytics/thr';
 
 describe('readableRaw', () => {
 	it.each([
@@ -134,5 +135,35 @@ describe('whyAbove', () => {
 		const none = diff('threat', 'Threat', 'CCHI days', 0, 0, 0, 0);
 		const d: Comparison = { ...c, scoreDifference: 0.1, scoreDifferenceUnits: Math.round(0.2 * U) - Math.round(0.1 * U), a: area('E01000003', 5, 0.2 * U), components: [diff('harm', 'Harm', 'CCHI days', 2132.4, 1800, 0.2 * U, 0.1 * U), none], decidedBy: 'score' };
 		expect(whyAbove(d)).toBe('E01000003 ranks above E01000001: its score is higher by 0.10. Harm gives most of the gap (+0.10: 2,132 against 1,800 CCHI days). Threat makes no difference.');
+	});
+});
+
+describe('the months a score reads, in words', () => {
+	// Lancashire anti-social behaviour, first month with records 2022-01 (SELECT min(month) FROM incidents);
+	// thr-v3's longest window is Threat's 15 months (3 recent + 12 baseline).
+	const lancashire = (month: string) => ({ month, monthIndex: monthIndex(month), dataRange: { first: '2022-01', last: month } });
+
+	it('cuts the look-back at the data’s first month and says so (Lancashire, December 2022)', () => {
+		const r = readMonths(lancashire('2022-12'), 15);
+		expect([r.windowFrom, r.from, r.to]).toEqual(['2021-10', '2022-01', '2022-12']);
+		expect(r.words).toBe(
+			'the 12 months with data the score reads (January–December 2022; its 15-month look-back starts in October 2021, but the data has no records before January 2022)'
+		);
+	});
+
+	it('names the whole window when the data reaches back that far (City of London from 2017-12, November 2019)', () => {
+		const r = readMonths({ month: '2019-11', monthIndex: monthIndex('2019-11'), dataRange: { first: '2017-12', last: '2019-11' } }, 15);
+		expect(r.from).toBe('2018-09');
+		expect(r.words).toBe('the 15 months the score reads (September 2018–November 2019)');
+	});
+
+	it('words the scoring warnings’ months', () => {
+		expect(readableWarning('Threat (credible rise) compares the last 3 months with the 9 baseline months that have data (2022-01…2022-09), not 12')).toBe(
+			'Threat (credible rise) compares the last 3 months with the 9 baseline months that have data (January–September 2022), not 12'
+		);
+		expect(readableWarning('the data starts in 2017-12, after the start of the longest window (2017-06): months before it count as zero')).toBe(
+			'the data starts in December 2017, after the start of the longest window (June 2017): months before it count as zero'
+		);
+		expect(readableWarning('no records in 2019-12 itself: the latest month with records is 2019-11')).toBe('no records in December 2019 itself: the latest month with records is November 2019');
 	});
 });

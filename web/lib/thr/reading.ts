@@ -3,7 +3,8 @@
  * expansions of scores, p-values, shrinkage) stay one click away in each page's "Statistics"
  * disclosure; nothing here computes a score, it only words what analytics/thr computed.
  */
-import { SCORE_UNITS, readableNumber, type Comparison, type ComponentDifference } from '$analytics/thr';
+import { SCORE_UNITS, monthIndex, monthLabel, readableNumber, type Comparison, type ComponentDifference, type ScoreResult } from '$analytics/thr';
+import { monthWords, rangeWords } from '$analytics/compare/periods';
 import { formatWeight } from '../charts/format';
 
 /** A score (0–1) for reading: 0.9287… → "0.93". */
@@ -84,4 +85,44 @@ export function whyAbove(c: Comparison, name: (areaId: string) => string = (id) 
 export function pValue(p: number): string {
 	if (!Number.isFinite(p)) return '—';
 	return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
+}
+
+/**
+ * A scoring warning (ScoreResult.warnings, written with "YYYY-MM" months) in the app's words:
+ * "2022-01…2022-09" → "January–September 2022", "2017-12" → "December 2017". Nothing else changes.
+ */
+export function readableWarning(warning: string): string {
+	return warning
+		.replace(/\b(\d{4}-\d{2})…(\d{4}-\d{2})\b/g, (_, from: string, to: string) => rangeWords({ from, to }))
+		.replace(/\b\d{4}-(0[1-9]|1[0-2])\b/g, (month: string) => monthWords(month));
+}
+
+/** The months a score reads, as the Priorities page words them. */
+export interface ReadMonths {
+	/** The look-back window's first month ("YYYY-MM"): its longest component window, ending with the assessment month. */
+	windowFrom: string;
+	/** The first month of the window the data has records in (the window's start when the data reaches back that far). */
+	from: string;
+	/** The assessment month. */
+	to: string;
+	/** The sentence: "the 15 months the score reads (October 2021–December 2022)", or, when the data starts inside the window, the months with data and why the look-back is longer. */
+	words: string;
+}
+
+/**
+ * The months a score reads for the loaded data: the longest window of the model ending with the
+ * assessment month, cut at the data's first month when the data starts later (Lancashire 2022,
+ * December: a 15-month look-back from October 2021, read January–December 2022). With no records
+ * up to the month (dataRange.first null) the whole window is named.
+ */
+export function readMonths(result: Pick<ScoreResult, 'month' | 'monthIndex' | 'dataRange'>, lookback: number): ReadMonths {
+	const windowFrom = monthLabel(result.monthIndex - lookback + 1);
+	const first = result.dataRange.first;
+	const cut = first !== null && monthIndex(first) > monthIndex(windowFrom) && monthIndex(first) <= result.monthIndex;
+	const from = cut ? first : windowFrom;
+	const span = rangeWords({ from, to: result.month });
+	const words = cut
+		? `the ${result.monthIndex - monthIndex(from) + 1} months with data the score reads (${span}; its ${lookback}-month look-back starts in ${monthWords(windowFrom)}, but the data has no records before ${monthWords(first)})`
+		: `the ${lookback} months the score reads (${span})`;
+	return { windowFrom, from, to: result.month, words };
 }
