@@ -26,6 +26,26 @@ export function shownProbability(p: number): number {
 	return roundSignificant(p, 2);
 }
 
+const plainDecimal = new Intl.NumberFormat('en-GB', { maximumSignificantDigits: 2, maximumFractionDigits: 20 });
+
+/**
+ * A p- or q-value as the CSV holds it (two significant figures), written out in plain decimals,
+ * never in e-notation: 6.13e-8 → "0.000000061", 0.0152 → "0.015"; the exact figure of a table cell's title.
+ */
+export function plainProbability(p: number): string {
+	return Number.isFinite(p) ? plainDecimal.format(shownProbability(p)) : '—';
+}
+
+/**
+ * A p- or q-value for readers who are not statisticians, one style for every cell: "< 0.001"
+ * below 0.001 (after rounding to the CSV's two significant figures), else the CSV's value in plain
+ * decimals ("0.015", "0.12"). Non-finite values read "—".
+ */
+export function readableProbability(p: number): string {
+	if (!Number.isFinite(p)) return '—';
+	return shownProbability(p) < 0.001 ? '< 0.001' : plainProbability(p);
+}
+
 export const EXCEPTION_CSV_COLUMNS = ['area', 'area_name', 'level', 'category', 'period_from', 'period_to', 'records', 'expected', 'excess', 'ratio', 'p_value', 'q_value'] as const;
 
 /** The table as CSV: one row per exception (or per tested cell), numbers rounded as the table shows them. */
