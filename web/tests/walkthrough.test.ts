@@ -18,16 +18,24 @@
  *   residents, intervals "1.39 to 1.68"), and no page writes "origin(s)".
  * - Chicago has no street records: its Forecast page says so once, without an LSOA note about H3
  *   hexagons the forecast by area does not use.
+ * - Exceptions (City of London): every p and q reads "< 0.001" or a plain decimal, never e-notation,
+ *   the CSV's figure in the cell's title and data-value.
+ * - Priorities (Lancashire, data from January 2022): the months the score reads are those with data,
+ *   in words, and the page says its 15-month look-back starts before the data; warnings name months in words.
+ * - Overview (City of London): the force area's records (16,064) and its 6 LSOAs head the page, the
+ *   971 records located outside it and the 1,171 with no location are counted apart, by SQL over the
+ *   extract; Priorities scores the same 6 LSOAs.
  */
 import { join } from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { sharedPage, waitForApp } from './browser';
+import { parseCount, sharedPage, waitForApp } from './browser';
 import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
 import { loadExtract } from '../../scripts/lib/load-input';
 import { forecastStreetAreas } from '../lib/forecast/demand';
 import { streetBaselineVerdict, streetLevelsNote } from '../lib/forecast/verdicts';
-import { formatMetric } from '../lib/charts/format';
+import { formatCount, formatMetric } from '../lib/charts/format';
+import { readableProbability } from '../../analytics/exceptions/export';
 import { readFileSync } from 'node:fs';
 import type { Download } from 'playwright-core';
 
@@ -329,5 +337,87 @@ describe('Data page wording', () => {
 		expect(main).toContain('1 file (month-incidents).');
 		expect(main).toContain('Total (1 file)');
 		expect(main).not.toMatch(/\b1 files\b/);
+	});
+});
+
+describe('Exceptions: p and q in one plain style (City of London)', () => {
+	it('every p and q reads "< 0.001" or a plain decimal, never e-notation, with the CSV’s figure in the cell', async () => {
+		const page = shared.page;
+		await page.goto(`${baseUrl}/exceptions?source=city-of-london`);
+		await waitForApp(page, 60_000);
+		await page.locator('[data-testid="exceptions"][data-state="ready"]').waitFor({ timeout: 180_000 });
+		const cells = await page.$$eval('[data-testid="exception-row"] [data-col="p"], [data-testid="exception-row"] [data-col="q"]', (tds) =>
+			tds.map((td) => ({ text: td.textContent!.trim(), value: td.getAttribute('data-value')!, title: td.getAttribute('title')! }))
+		);
+		// The default period (September–November 2019) lists exceptions whose p are far below 0.001.
+		expect(cells.length).toBeGreaterThan(0);
+		expect(cells.some((c) => c.text === '< 0.001')).toBe(true);
+		for (const c of cells) {
+			expect(c.text).toMatch(/^(< 0\.001|0\.\d+|1)$/);
+			expect(c.text).toBe(readableProbability(Number(c.value)));
+			expect(c.title).toMatch(/^[pq] = (0\.\d+|1)$/);
+			expect(Number(c.title.slice(4))).toBe(Number(c.value));
+		}
+	});
+});
+
+describe('Priorities: the period the score reads, in words (Lancashire)', () => {
+	it('names the months with data, and says the look-back reaches before the data', async () => {
+		const [range] = await lancashire.rows<{ first: string; last: string }>('SELECT min(month) AS first, max(month) AS last FROM incidents');
+		expect([range.first, range.last]).toEqual(['2022-01', '2022-12']);
+		const page = shared.page;
+		await page.goto(`${baseUrl}/priorities?source=lancashire-asb`);
+		await waitForApp(page, 60_000);
+		await page.locator('[data-testid="priorities"][data-state="ready"]').waitFor({ timeout: 180_000 });
+		const scope = page.locator('[data-testid="force-scope"]');
+		// thr-v3's longest window is 15 months (Threat: 3 recent + 12 baseline), so December 2022 looks back to October 2021.
+		expect(await scope.getAttribute('data-from')).toBe('2021-10');
+		expect(await scope.getAttribute('data-read-from')).toBe(range.first);
+		const words = await text('[data-testid="force-scope"]');
+		expect(words).toContain(
+			'the 12 months with data the score reads (January–December 2022; its 15-month look-back starts in October 2021, but the data has no records before January 2022)'
+		);
+		expect(words).not.toMatch(/15 months the score reads|Oct 2021/);
+		// Threat's baseline is the 12 months before the last 3; the data covers January–September 2022 of it.
+		const warnings = (await page.locator('[data-testid="score-warning"]').allTextContents()).map((w) => w.replace(/\s+/g, ' ').trim());
+		expect(warnings).toContain('Threat (credible rise) compares the last 3 months with the 9 baseline months that have data (January–September 2022), not 12');
+		for (const w of warnings) expect(w).not.toMatch(/\d{4}-\d{2}/);
+	});
+});
+
+describe('Overview and Priorities agree on the force area (City of London)', () => {
+	it('the Overview heads with the force area’s records and LSOAs, counts those outside apart, and Priorities scores those LSOAs', async () => {
+		const city = await createNodeRunner();
+		try {
+			await loadExtract(city, join(dataRoot, 'city-of-london'));
+			const [n] = await city.rows<{ records: number; inside: number; outside: number; unplaced: number; lsoas: number; inside_lsoas: number }>(
+				`SELECT count(*)::INTEGER AS records, count(*) FILTER (WHERE in_force_area)::INTEGER AS inside,
+					count(*) FILTER (WHERE NOT in_force_area)::INTEGER AS outside, count(*) FILTER (WHERE in_force_area IS NULL)::INTEGER AS unplaced,
+					count(DISTINCT lsoa_code)::INTEGER AS lsoas, (SELECT count(*) FROM force_area)::INTEGER AS inside_lsoas FROM incidents`
+			);
+			// The README's figures: 16,064 inside, 971 located outside, 1,171 without a location; the City's 6 LSOAs.
+			expect(n).toEqual({ records: 18206, inside: 16064, outside: 971, unplaced: 1171, lsoas: 97, inside_lsoas: 6 });
+			const page = shared.page;
+			await page.goto(`${baseUrl}/?source=city-of-london`);
+			await waitForApp(page, 60_000);
+			await page.locator('[data-testid="force-area-figure"]').waitFor({ timeout: 60_000 });
+			expect(parseCount(await text('[data-testid="records"]'))).toBe(n.records);
+			expect(parseCount(await text('[data-testid="records-inside"]'))).toBe(n.inside);
+			expect(parseCount(await text('[data-testid="records-outside"]'))).toBe(n.outside);
+			expect(parseCount(await text('[data-testid="records-unplaced"]'))).toBe(n.unplaced);
+			expect(parseCount(await text('[data-testid="force-area-lsoas"]'))).toBe(n.inside_lsoas);
+			expect(parseCount(await text('[data-testid="lsoas"]'))).toBe(n.lsoas);
+			const figure = await text('[data-testid="force-area-figure"]');
+			expect(figure).toContain(`of the ${formatCount(n.records)} records are located in the force area, City of London`);
+			expect(figure).toContain('located just outside it');
+			expect(await page.locator('[data-testid="force-area-figure"] a').getAttribute('href')).toMatch(/\/data\?source=city-of-london#outside$/);
+			// Priorities scores the same 6 LSOAs.
+			await page.goto(`${baseUrl}/priorities?source=city-of-london`);
+			await waitForApp(page, 60_000);
+			await page.locator('[data-testid="priorities"][data-state="ready"]').waitFor({ timeout: 180_000 });
+			expect(Number(await page.locator('[data-testid="force-scope"]').getAttribute('data-scored'))).toBe(n.inside_lsoas);
+		} finally {
+			city.close();
+		}
 	});
 });
