@@ -383,6 +383,16 @@ describe('Priorities: the period the score reads, in words (Lancashire)', () => 
 		expect(warnings).toContain('Threat (credible rise) compares the last 3 months with the 9 baseline months that have data (January–September 2022), not 12');
 		for (const w of warnings) expect(w).not.toMatch(/\d{4}-\d{2}/);
 	});
+
+	it('the briefing’s caveats carry the same warning in words', async () => {
+		const page = shared.page;
+		await page.goto(`${baseUrl}/briefing?source=lancashire-asb`);
+		await waitForApp(page, 60_000);
+		await page.locator('[data-testid="briefing"][data-state="ready"]').waitFor({ timeout: 180_000 });
+		const caveats = (await page.locator('[data-testid="briefing-caveats"] li').allTextContents()).map((c) => c.replace(/\s+/g, ' ').trim());
+		expect(caveats).toContain('Threat (credible rise) compares the last 3 months with the 9 baseline months that have data (January–September 2022), not 12');
+		for (const c of caveats) expect(c).not.toMatch(/\d{4}-\d{2}…/);
+	});
 });
 
 describe('Overview and Priorities agree on the force area (City of London)', () => {
