@@ -159,20 +159,35 @@ function hexRgb(hex: string): number[] {
 }
 
 /**
- * Sample a grid over the map: for each point clear of controls, legend and cell edges, the
- * feature under it (or none) and the screenshot's pixel there.
+ * Where samplePixels reads its pixels instead of the map element's screenshot: a PNG whose
+ * (0, 0) is at `left`, `top` on the page, `scale` image pixels per CSS pixel, with `covered`
+ * rectangles of the page ([left, top, right, bottom]) drawn over and not sampled.
  */
-async function samplePixels(features: ExportedFeature[], outline: Ring[] | null) {
+interface PixelSource {
+	png: Buffer;
+	left: number;
+	top: number;
+	scale: number;
+	covered: number[][];
+}
+
+/**
+ * Sample a grid over the map: for each point clear of controls, legend and cell edges, the
+ * feature under it (or none) and the screenshot's pixel there (or `image`'s).
+ */
+async function samplePixels(features: ExportedFeature[], outline: Ring[] | null, image?: PixelSource) {
 	const map = page.locator('[data-testid="map"]');
 	await map.scrollIntoViewIfNeeded();
-	const shot = await map.screenshot();
 	const box = (await map.boundingBox())!;
+	const shot = image?.png ?? (await map.screenshot());
+	const origin = image ?? { left: box.x, top: box.y, scale: 1 };
 	const blocked = await page.evaluate(() =>
 		[...document.querySelectorAll('.legend-box, .maplibregl-ctrl, .maplibregl-control-container > div > *')].map((e) => {
 			const r = e.getBoundingClientRect();
 			return [r.left - 4, r.top - 4, r.right + 4, r.bottom + 4];
 		})
 	);
+	blocked.push(...(image?.covered ?? []));
 	const points: Array<{ x: number; y: number }> = [];
 	for (let i = 1; i < 40; i++)
 		for (let j = 1; j < 24; j++) {
@@ -190,7 +205,7 @@ async function samplePixels(features: ExportedFeature[], outline: Ring[] | null)
 		{ points, offsets }
 	);
 	const pixels = await page.evaluate(
-		async ({ b64, points, left, top }) => {
+		async ({ b64, points, left, top, scale }) => {
 			const img = new Image();
 			img.src = `data:image/png;base64,${b64}`;
 			await img.decode();
@@ -201,11 +216,11 @@ async function samplePixels(features: ExportedFeature[], outline: Ring[] | null)
 			ctx.drawImage(img, 0, 0);
 			const data = ctx.getImageData(0, 0, img.width, img.height).data;
 			return points.map((p) => {
-				const i = (Math.floor(p.y - top) * img.width + Math.floor(p.x - left)) * 4;
+				const i = (Math.floor((p.y - top) * scale) * img.width + Math.floor((p.x - left) * scale)) * 4;
 				return [data[i], data[i + 1], data[i + 2]];
 			});
 		},
-		{ b64: shot.toString('base64'), points, left: box.x, top: box.y }
+		{ b64: shot.toString('base64'), points, left: origin.left, top: origin.top, scale: origin.scale }
 	);
 	const out: Array<{ feature: ExportedFeature | null; rgb: number[] }> = [];
 	points.forEach((_, k) => {
@@ -247,9 +262,9 @@ const distance = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.
  * Every sampled point shows its cell's colour (fill-opacity 0.85 over the background, 0.3 for a
  * cell outside the force area) or the background; points under the force area's outline are skipped.
  */
-async function expectPixelsMatch(exported: Exported) {
+async function expectPixelsMatch(exported: Exported, image?: PixelSource) {
 	const features = exported.features;
-	const samples = await samplePixels(features, exported.clearsight.force_area?.outline.coordinates ?? null);
+	const samples = await samplePixels(features, exported.clearsight.force_area?.outline.coordinates ?? null, image);
 	const inside = samples.filter((s) => s.feature);
 	const outside = samples.filter((s) => !s.feature);
 	expect(inside.length).toBeGreaterThan(15);
@@ -372,6 +387,20 @@ describe('Map: hexagons', () => {
 		expect(png.readUInt32BE(16)).toBe(canvas.width);
 		expect(png.readUInt32BE(20)).toBeGreaterThan(canvas.height);
 		expect(png.length).toBeGreaterThan(20_000);
+		// The map's part shows what the screen shows: each cell's colour over the background, the
+		// plain background elsewhere (the canvas is transparent there: the export lays the
+		// background's colour under it). The north arrow (top right) and the scale bar (bottom
+		// left) drawn over it are not sampled.
+		await page.locator('[data-testid="map"]').scrollIntoViewIfNeeded();
+		const at = await page.locator('[data-testid="map"] canvas').evaluate((c: HTMLCanvasElement) => {
+			const r = c.getBoundingClientRect();
+			return { left: r.left, top: r.top, right: r.right, bottom: r.bottom, scale: c.width / r.width };
+		});
+		const covered = [
+			[at.right - 60, at.top, at.right, at.top + 70],
+			[at.left, at.bottom - 44, at.right, at.bottom]
+		];
+		await expectPixelsMatch(await exportGeoJson(), { png, left: at.left, top: at.top, scale: at.scale, covered });
 	});
 
 	it('exports the table as formula-safe CSV with the same rows', async () => {

@@ -1,6 +1,9 @@
 /**
- * The map style: a plain background and the data layers, no tiles, glyphs or sprites, so the
- * map makes no request at all. A deployment with its own raster tile server can set
+ * The map style: the data layers over a transparent canvas, no tiles, glyphs or sprites, so the
+ * map makes no request at all. The plain background is the map element's own CSS background
+ * (MapCanvas), seen where nothing is drawn: a full-canvas background layer cost the
+ * software-WebGL frame about 35 ms of its 66–70 ms at national scale (README, "National Map"),
+ * and the PNG export lays the same colour under the canvas. A deployment with its own raster tile server can set
  * `VITE_CLEARSIGHT_BASEMAP` at build time to an XYZ template (`https://tiles.example/{z}/{x}/{y}.png`);
  * it is drawn faintly under the cells. Off by default; the Content-Security-Policy
  * (csp.js: the page's meta tag and the server's header) must then allow that host in
@@ -8,6 +11,7 @@
  */
 import type { ExpressionSpecification, StyleSpecification } from 'maplibre-gl';
 
+/** The map's background colour, under the canvas (CSS) and under the PNG export. */
 export const BACKGROUND = '#eef0f2';
 
 /** The tile template from the build environment, or null (the default: no basemap). */
@@ -29,7 +33,7 @@ export const CELL_OUTLINE_COLOUR = '#ffffff';
 /** Colour of the force area's outline. */
 export const FORCE_OUTLINE_COLOUR = '#1b1f24';
 
-/** The style: background, optional basemap, cells (fill with outlines, hover, selection), the force area's outline and the drawn box. */
+/** The style: optional basemap, cells (fill with outlines, hover, selection), the force area's outline and the drawn box. */
 export function mapStyle(basemap: string | null): StyleSpecification {
 	return {
 		version: 8,
@@ -43,7 +47,6 @@ export function mapStyle(basemap: string | null): StyleSpecification {
 			box: { type: 'geojson', data: EMPTY }
 		},
 		layers: [
-			{ id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } },
 			...(basemap ? [{ id: 'basemap', type: 'raster' as const, source: 'basemap', paint: { 'raster-opacity': 0.6 } }] : []),
 			{
 				id: 'cells-fill',
