@@ -45,6 +45,8 @@ export interface CategoryRecords {
 
 export interface CategoryProfile {
 	table: StaffingTable;
+	/** Weeks in the mix window (what a caption names: the weeks these records were read for). */
+	weeks: number;
 	/** First and last local date of the mix window (YYYY-MM-DD). */
 	from: string;
 	to: string;
@@ -98,7 +100,7 @@ export async function categoryProfile(runner: QueryRunner, options: { table: Sta
 			return { category, records: totals.get(category) ?? 0, timedRecords: r?.n ?? 0, recordedMeanMinutes: r ? r.m : null };
 		})
 		.sort((a, b) => b.records - a.records || (a.category < b.category ? -1 : a.category > b.category ? 1 : 0));
-	return { table: options.table, from, to: options.end, categories, byHourOfWeek };
+	return { table: options.table, weeks: options.weeks, from, to: options.end, categories, byHourOfWeek };
 }
 
 export type TimeSource = 'edited' | 'data' | 'declared' | 'default';
