@@ -13,11 +13,10 @@
 import type { QueryRunner } from '../runner';
 import type { ExtractManifest } from '../ingest/extract-schema';
 import { monthlyTrendByCategory, overviewSummary, topCategories, type CategoryFigures, type MonthlyTrend, type OverviewSummary } from './queries';
-import { exploreDatasets, cellValues, LEVEL_COLUMN, type DatasetSummary } from '../explore/queries';
-import { whereOf } from '../explore/query-base';
-import { ident } from '../ingest/sql';
+import { exploreDatasets, cellValues, type DatasetSummary } from '../explore/queries';
+import { levelSql, whereOf } from '../explore/query-base';
 import { num } from '../shared/numbers';
-import { defaultFilters, type CellLevel, type ExploreFilters } from '../explore/filters';
+import { defaultFilters, withParentLevels, type CellLevel, type ExploreFilters } from '../explore/filters';
 import { classBreaks, type ClassMethod, type Classes } from '../explore/classes';
 import { cellGeometries, coreBounds, forceAreaShape, isH3Level, type ForceAreaShape } from '../explore/map';
 import { studyRegion, type StudyRegion } from '../explore/study-region';
@@ -132,7 +131,8 @@ async function firstMap(runner: QueryRunner): Promise<StartSummary['map']> {
 	const filters = defaultFilters({ datasets: datasets.map((d) => d.dataset) });
 	const offered = datasets.find((d) => d.dataset === filters.dataset)!;
 	const layers: SummaryLayer[] = [];
-	const hexagons = offered.levels.filter(isH3Level);
+	// Every hexagon level the Map can open on, the coarse parents of r7 (r5, r6: the national view) included.
+	const hexagons = withParentLevels(offered.levels).filter(isH3Level);
 	const counts = await cellCounts(runner, filters, hexagons);
 	for (const level of hexagons) {
 		// A level over the budget is left out without computing its layer (nationally: seconds each).
@@ -194,7 +194,7 @@ export async function cellCounts(runner: QueryRunner, filters: ExploreFilters, l
 	if (levels.length === 0) return new Map();
 	const w = whereOf(filters, { on: 'aggregate', area: false, bbox: false });
 	const [row] = await runner.rows(
-		`SELECT ${levels.map((l, i) => `count(DISTINCT ${ident(LEVEL_COLUMN[l])})::BIGINT AS c${i}`).join(', ')} FROM explore_points WHERE ${w.sql}`,
+		`SELECT ${levels.map((l, i) => `count(DISTINCT ${levelSql(l)})::BIGINT AS c${i}`).join(', ')} FROM explore_points WHERE ${w.sql}`,
 		w.params
 	);
 	return new Map(levels.map((l, i) => [l, num(row[`c${i}`])]));

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync, existsSync, writeFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { ATTRIBUTION, buildExtracts, type AreaInputs, type BuildOptions, type BuildResult } from './extracts';
 import { writeForceLookup } from './force-area';
 import { loadExtract } from './load-input';
@@ -118,8 +118,36 @@ export const SAMPLE_SOURCES: readonly SampleSource[] = [
 /** The City of London inputs (street, stop and search), as the first sample source reads them. */
 export const SAMPLE_INPUTS: string[] = [...SAMPLE_SOURCES[0].build.inputs];
 
-/** Sources whose change means the extracts must be rebuilt. */
-const BUILDER_SOURCES = ['analytics/ingest', 'scripts/lib', 'scripts/build-extracts.ts'];
+/** The extract builder's command; it and every module it imports make the builder. */
+const BUILDER_ENTRY = 'scripts/build-extracts.ts';
+/** Sources whose change means the extracts must be rebuilt, besides {@link builderSources}. */
+const BUILDER_SOURCES = ['analytics/ingest', 'scripts/lib', BUILDER_ENTRY];
+
+/** A relative module specifier of an import or re-export (static or dynamic) in TypeScript source. */
+const RELATIVE_IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
+
+/**
+ * The files of the builder: `entry` and every module it imports, followed through relative
+ * imports (TypeScript and JSON), sorted. What summary.json holds is computed by analytics/overview
+ * and analytics/explore, and the harm figures by the harm model's JSON: a change to any of them
+ * changes the extract, so each is part of the fingerprint, as the ingest code is.
+ */
+export function builderSources(entry = BUILDER_ENTRY): string[] {
+	const seen = new Set<string>();
+	const todo = [entry];
+	while (todo.length > 0) {
+		const file = todo.pop()!;
+		if (seen.has(file)) continue;
+		seen.add(file);
+		if (!file.endsWith('.ts')) continue;
+		for (const [, spec] of readFileSync(file, 'utf8').matchAll(RELATIVE_IMPORT)) {
+			const path = relative('.', join(dirname(file), spec));
+			const found = [path, `${path}.ts`, join(path, 'index.ts')].find((p) => existsSync(p) && statSync(p).isFile());
+			if (found) todo.push(found);
+		}
+	}
+	return [...seen].sort();
+}
 
 function files(path: string, out: string[]) {
 	if (!existsSync(path)) return;
@@ -127,10 +155,11 @@ function files(path: string, out: string[]) {
 	else if (!path.endsWith('.test.ts')) out.push(path);
 }
 
-/** sha256 over one source's inputs and the builder sources (paths and contents), with its id. */
+/** sha256 over one source's inputs and the builder's sources (paths and contents: {@link builderSources}), with its id. */
 export function sourceFingerprint(source: SampleSource): string {
 	const list: string[] = [];
 	for (const p of [...source.dependsOn, ...BUILDER_SOURCES]) files(p, list);
+	for (const f of builderSources()) if (!list.includes(f)) list.push(f);
 	const hash = createHash('sha256').update(source.id).update('\0');
 	for (const f of list) hash.update(relative('.', f)).update('\0').update(readFileSync(f)).update('\0');
 	return hash.digest('hex');

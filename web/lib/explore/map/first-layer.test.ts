@@ -21,7 +21,9 @@ import { FIRST_LAYER_CLASSES, FIRST_LAYER_METHOD, SUMMARY_FILE, readStartSummary
 import { cellValues } from '$analytics/explore/queries';
 import { studyRegion } from '$analytics/explore/study-region';
 import { classBreaks } from '$analytics/explore/classes';
-import { buildCellLayer, cellGeometries } from '$analytics/explore/map';
+import { buildCellLayer, cellGeometries, isH3Level } from '$analytics/explore/map';
+import { withParentLevels } from '$analytics/explore/filters';
+import { cellToParent } from 'h3-js';
 import { geometryKeyOf, mapCellsOf, startLayerResult } from './first-layer';
 
 const temp = tempDirs('clearsight-first-layer-');
@@ -42,9 +44,12 @@ beforeAll(async () => {
 afterAll(() => live?.close());
 
 describe("the Map's first layers from summary.json", () => {
-	it('keep every hexagon level of the sample with its study region', () => {
+	it('keep every hexagon level of the sample with its study region, the coarse parents of r7 included', () => {
 		const map = summary.map!;
-		expect(map.layers.map((l) => l.level)).toEqual(['h3_7', 'h3_8', 'h3_9']);
+		// r5 and r6 are not stored: each is the H3 parent of the records' r7 cells (filters.ts PARENT_LEVELS),
+		// and the national Map opens on r5, so the summary holds them as the Map offers them.
+		expect(map.layers.map((l) => l.level)).toEqual(withParentLevels(map.datasets.find((d) => d.dataset === map.filters.dataset)!.levels).filter(isH3Level));
+		expect(map.layers.map((l) => l.level)).toEqual(['h3_5', 'h3_6', 'h3_7', 'h3_8', 'h3_9']);
 		expect(map.forceArea?.name).toBe('City of London');
 		for (const l of map.layers) expect(l.region?.ids?.length).toBeGreaterThan(0);
 	});
@@ -67,6 +72,22 @@ describe("the Map's first layers from summary.json", () => {
 			expect(withoutHarm(mine.layer)).toEqual(withoutHarm(layer));
 			mine.layer.features.forEach((f, i) => expect(f.properties.harm).toBeCloseTo(layer.features[i].properties.harm, 9));
 			expect(mine.layer.features.length).toBe(values.length);
+		}
+	});
+
+	it("hold each coarse level's cells as the H3 parents of the r7 cells, records summed", () => {
+		const map = summary.map!;
+		const r7 = map.layers.find((l) => l.level === 'h3_7')!;
+		for (const [level, resolution] of [['h3_5', 5], ['h3_6', 6]] as const) {
+			const expected = new Map<string, [number, number]>();
+			for (const [id, records, , outside] of r7.cells) {
+				const parent = cellToParent(id, resolution);
+				const [n, out] = expected.get(parent) ?? [0, 0];
+				expected.set(parent, [n + records, out + outside]);
+			}
+			const kept = map.layers.find((l) => l.level === level)!;
+			expect(kept.cells.length).toBeGreaterThan(0);
+			expect(kept.cells.map(([id, n, , outside]) => [id, n, outside])).toEqual([...expected].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, [n, out]]) => [id, n, out]));
 		}
 	});
 
