@@ -735,7 +735,7 @@ export function areaReason(result: ScoreResult, areaId: string): AreaReason {
 	const harmShare = totalHarm > 0 ? harm / totalHarm : 0;
 	const harmRank = 1 + result.areas.filter((a) => a.components[hk].raw > harm).length;
 	const forceArea = result.scope.method === 'force-area';
-	const shown: AreaReason['shown'] = { harmShare: readablePercent(harmShare), harmRank: `${ordinal(harmRank)} of ${result.areas.length}`, change: null, expectedNextMonth: null };
+	const shown: AreaReason['shown'] = { harmShare: readablePercent(harmShare), harmRank: `${ordinal(harmRank)} of ${result.areas.length.toLocaleString('en-GB')}`, change: null, expectedNextMonth: null };
 	const parts: string[] = [];
 	parts.push(
 		harm > 0

@@ -1,0 +1,63 @@
+/**
+ * The reason sentence at a scale of thousands of areas: the shipped Lancashire anti-social
+ * behaviour 2022 rows scored by thr-v3 over H3 resolution 9 cells (several thousand areas, as a
+ * national LSOA ranking has), so an area's harm rank and the number of areas are 1,000 or more.
+ * Both are written with thousands separators ("1,234th of 5,678 areas"), never "of 5678". The
+ * expected rank is counted by SQL over the base rows (anti-social behaviour weighs 1 CCHI day, so
+ * an area's 12-month harm is its count of records).
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
+import { loadSampleSource } from '../../scripts/lib/sample';
+import type { HarmWeightsModel } from '../models/harm-weights';
+import { areaReason } from './explain';
+import { modelAtUnit, type ThrModel } from './model';
+import { scoreMonth } from './score';
+
+const model3 = JSON.parse(readFileSync('models/thr/thr-v3.json', 'utf8')) as ThrModel;
+const weights = JSON.parse(readFileSync(model3.harm_weights.file, 'utf8')) as HarmWeightsModel;
+
+let runner: NodeRunner;
+let cleanup: (() => void) | undefined;
+
+beforeAll(async () => {
+	runner = await createNodeRunner();
+	cleanup = await loadSampleSource(runner, 'lancashire-asb');
+}, 300_000);
+
+afterAll(() => {
+	runner?.close();
+	cleanup?.();
+});
+
+describe('areaReason with thousands of areas (Lancashire ASB 2022 by H3 r9 cell)', () => {
+	it('writes the harm rank and the number of areas with thousands separators', async () => {
+		const result = await scoreMonth(runner, { model: modelAtUnit(model3, 'h3_r9'), weights, month: '2022-12' });
+		expect(result.areas.length).toBeGreaterThanOrEqual(1000);
+		// An area whose harm rank is 1,000 or more: the first in rank order with at least 999 cells of more harm.
+		const harmOf = new Map(result.areas.map((a) => [a.areaId, a.components[0].raw]));
+		const area = result.areas.find((a) => result.areas.filter((b) => b.components[0].raw > a.components[0].raw).length >= 999)!;
+		expect(area).toBeDefined();
+		// Its 12-month harm and rank by SQL: records in its cell, January–December 2022, inside the force area.
+		const [own] = await runner.rows<{ n: number }>(
+			"SELECT count(*)::INTEGER AS n FROM incidents WHERE h3_r9 = ? AND month BETWEEN '2022-01' AND '2022-12' AND in_force_area IS NOT false",
+			[area.areaId]
+		);
+		expect(harmOf.get(area.areaId)).toBe(own.n);
+		// Every scored cell's harm by SQL (cells of the force area: those whose centre lies inside it).
+		const harms = await runner.rows<{ cell: string; harm: number }>(
+			`SELECT h3_r9 AS cell, count(*)::INTEGER AS harm FROM incidents
+				WHERE month BETWEEN '2022-01' AND '2022-12' AND in_force_area IS NOT false AND h3_r9 IS NOT NULL GROUP BY 1`
+		);
+		const scored = new Set(result.areas.map((a) => a.areaId));
+		const rank = 1 + harms.filter((h) => scored.has(h.cell) && h.harm > own.n).length;
+		expect(rank).toBeGreaterThanOrEqual(1000);
+		const suffix = rank % 10 === 1 && rank % 100 !== 11 ? 'st' : rank % 10 === 2 && rank % 100 !== 12 ? 'nd' : rank % 10 === 3 && rank % 100 !== 13 ? 'rd' : 'th';
+		const of = result.areas.length.toLocaleString('en-GB');
+		expect(of).toMatch(/^\d{1,3}(,\d{3})+$/);
+		const sentence = areaReason(result, area.areaId).sentence;
+		expect(sentence).toContain(`(${rank.toLocaleString('en-GB')}${suffix} of ${of} areas)`);
+		expect(sentence).not.toMatch(/\d{4}/);
+	});
+});
