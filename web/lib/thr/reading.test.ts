@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SCORE_UNITS, type AreaScore, type Comparison, type ComponentDifference } from '$analytics/thr';
-import { readMonths, readableRaw, readableWarning, score2, shortUnit, signed2, whyAbove } from './reading';
+import { feedsWords, readMonths, readableRaw, readableWarning, score2, shortUnit, signed2, whyAbove } from './reading';
+import { readFileSync } from 'node:fs';
+import type { ThrModel } from '$analytics/thr';
 import { monthIndex } from '$analytics/thr';
 
 describe('readableRaw', () => {
@@ -165,5 +167,35 @@ describe('the months a score reads, in words', () => {
 			'the data starts in December 2017, after the start of the longest window (June 2017): months before it count as zero'
 		);
 		expect(readableWarning('no records in 2019-12 itself: the latest month with records is 2019-11')).toBe('no records in December 2019 itself: the latest month with records is November 2019');
+	});
+
+	// Lancashire anti-social behaviour, first month 2022-01, assessed for March 2022 (thr-v3): the
+	// warnings analytics/thr/score.ts writes for that month.
+	it('names the window the data starts inside by its length, not as the longest (the page names a 15-month look-back)', () => {
+		const w = 'the data starts in 2022-01, after the start of the longest window (2021-04): months before it count as zero, so baselines and totals are understated';
+		// April 2021 – March 2022: 12 months (Harm's and Risk's windows; Threat's 15 months say so themselves).
+		expect(readableWarning(w, '2022-03')).toBe(
+			"the data starts in January 2022, after the start of the score's 12-month windows (April 2021): months before it count as zero, so baselines and totals are understated"
+		);
+	});
+
+	it('says "no months" of baseline rather than "only 0 months", and how many are needed', () => {
+		const w = 'Threat (credible rise): only 0 months of data before the recent 3 (fewer than 3), so there is no baseline to compare with: Threat is 0 for every area';
+		expect(readableWarning(w, '2022-03')).toBe(
+			'Threat (credible rise): no months of data before the recent 3 (it needs at least 3), so there is no baseline to compare with: Threat is 0 for every area'
+		);
+		expect(readableWarning(w.replace('only 0 months', 'only 1 month'), '2022-05')).toBe(
+			'Threat (credible rise): only 1 month of data before the recent 3 (it needs at least 3), so there is no baseline to compare with: Threat is 0 for every area'
+		);
+	});
+});
+
+describe('feedsWords', () => {
+	// thr-v3's components: harm (12 months), threat (3 recent + 12 baseline months), risk.
+	const v3 = JSON.parse(readFileSync('models/thr/thr-v3.json', 'utf8')) as ThrModel;
+	it('names the components an incident row feeds as the page names them, not by their ids', () => {
+		expect(feedsWords(['harm', 'threat:recent', 'risk'], v3)).toBe('Harm, Threat (recent 3 months), Risk');
+		expect(feedsWords(['threat:baseline'], v3)).toBe('Threat (baseline)');
+		expect(feedsWords([], v3)).toBe('—');
 	});
 });

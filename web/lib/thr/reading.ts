@@ -5,7 +5,7 @@
  */
 import { SCORE_UNITS, monthIndex, monthLabel, readableNumber, type Comparison, type ComponentDifference, type ScoreResult } from '$analytics/thr';
 import { monthWords, rangeWords } from '$analytics/compare/periods';
-import { formatWeight } from '../charts/format';
+import { formatWeight, plural } from '../charts/format';
 
 /** A score (0–1) for reading: 0.9287… → "0.93". */
 export function score2(value: number): string {
@@ -89,12 +89,21 @@ export function pValue(p: number): string {
 
 /**
  * A scoring warning (ScoreResult.warnings, written with "YYYY-MM" months) in the app's words:
- * "2022-01…2022-09" → "January–September 2022", "2017-12" → "December 2017". Nothing else changes.
+ * "2022-01…2022-09" → "January–September 2022", "2017-12" → "December 2017". Two warnings are
+ * reworded: "only 0 months of data before the recent 3 (fewer than 3)" reads "no months of data
+ * before the recent 3 (it needs at least 3)"; and, given the assessment month, "the longest window
+ * (2021-04)" names the window's length ("the 12-month windows (April 2021)"), since the page also
+ * names the model's longer look-back (Threat's 15 months) and "longest" would contradict it.
  */
-export function readableWarning(warning: string): string {
+export function readableWarning(warning: string, month?: string): string {
 	return warning
+		.replace(/\bonly 0 months of data before\b/, 'no months of data before')
+		.replace(/\(fewer than (\d+)\), so there is no baseline/, '(it needs at least $1), so there is no baseline')
+		.replace(/\bafter the start of the longest window \((\d{4}-\d{2})\)/, (text: string, start: string) =>
+			month && monthIndex(month) >= monthIndex(start) ? `after the start of the score's ${monthIndex(month) - monthIndex(start) + 1}-month windows (${start})` : text
+		)
 		.replace(/\b(\d{4}-\d{2})…(\d{4}-\d{2})\b/g, (_, from: string, to: string) => rangeWords({ from, to }))
-		.replace(/\b\d{4}-(0[1-9]|1[0-2])\b/g, (month: string) => monthWords(month));
+		.replace(/\b\d{4}-(0[1-9]|1[0-2])\b/g, (m: string) => monthWords(m));
 }
 
 /** The months a score reads, as the Priorities page words them. */
@@ -125,4 +134,24 @@ export function readMonths(result: Pick<ScoreResult, 'month' | 'monthIndex' | 'd
 		? `the ${result.monthIndex - monthIndex(from) + 1} months with data the score reads (${span}; its ${lookback}-month look-back starts in ${monthWords(windowFrom)}, but the data has no records before ${monthWords(first)})`
 		: `the ${lookback} months the score reads (${span})`;
 	return { windowFrom, from, to: result.month, words };
+}
+
+/**
+ * The components an incident row feeds (areaIncidents: component ids, Threat's with ":recent" or
+ * ":baseline"), named as the page names them: ["harm", "threat:recent", "risk"] → "Harm, Threat
+ * (recent 3 months), Risk". An id the model does not have is shown as it is; none → "—".
+ */
+export function feedsWords(ids: readonly string[], model: Pick<ScoreResult['model'], 'components'>): string {
+	if (ids.length === 0) return '—';
+	return ids
+		.map((id) => {
+			const [componentId, part] = id.split(':');
+			const c = model.components.find((x) => x.id === componentId);
+			if (!c) return id;
+			const label = shortUnit(c.label);
+			if (part === 'recent' && c.kind === 'threat') return `${label} (recent ${plural(c.recent_months, 'month')})`;
+			if (part === 'baseline') return `${label} (baseline)`;
+			return label;
+		})
+		.join(', ');
 }
