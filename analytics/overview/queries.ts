@@ -7,7 +7,7 @@ import type { QueryRunner, Scalar } from '../runner';
 import type { ExtractManifest } from '../ingest/extract-schema';
 import { isMonthKey, monthIndex } from '../shared/months';
 import { num } from '../shared/numbers';
-import { tableExists } from '../shared/catalog';
+import { hasColumn, tableExists } from '../shared/catalog';
 import { HARM_SUBGROUP_WEIGHTS_TABLE, recordsCarrySubgroups } from '../models/harm-weights';
 
 /**
@@ -60,13 +60,38 @@ export interface OverviewSummary {
 	 * whose harm is counted: those of excluded or unweighted categories are not weighed at all.
 	 */
 	subgroupWeightedRecords?: number;
+	/**
+	 * The records against the force area (each record's `in_force_area` flag, set when the
+	 * extract was built or imported): present only when the extract declares a force area (some
+	 * record is flagged). The force area's records are those the THR pages score and the
+	 * Overview's headline counts; `records` above counts every record loaded.
+	 */
+	forceArea?: ForceAreaRecords;
 }
 
-/** The summary's SQL; with `subgroups`, a record with a weighted offence subgroup weighs that weight. */
-export function overviewSummarySql(subgroups: boolean): string {
+/** Records inside the force area, located outside it, and without a location (which no area holds). */
+export interface ForceAreaRecords {
+	/** Records located in the force area. */
+	records: number;
+	/** Of them, those whose category is not anti-social behaviour. */
+	crimes: number;
+	/** Of them, anti-social behaviour. */
+	antiSocialBehaviour: number;
+	/** Records located outside the force area (counted and listed, never scored). */
+	outside: number;
+	/** Records with no flag: no location. */
+	unplaced: number;
+}
+
+/**
+ * The summary's SQL; with `subgroups`, a record with a weighted offence subgroup weighs that
+ * weight; with `forceArea` (incidents carry `in_force_area`), the records counted against the
+ * force area (one more bound parameter: anti-social behaviour's category).
+ */
+export function overviewSummarySql(subgroups: boolean, forceArea = false): string {
 	return `
 WITH weighted AS (
-	SELECT i.category, i.month, i.month_index, i.longitude, i.latitude, i.lsoa_code,
+	SELECT i.category, i.month, i.month_index, i.longitude, i.latitude, i.lsoa_code,${forceArea ? ' i.in_force_area,' : ''}
 		${subgroups ? 'coalesce(sw.weight, w.weight) AS weight, sw.weight IS NOT NULL AS by_subgroup' : 'w.weight'}, w.excluded, w.category IS NULL AS unweighted
 	FROM incidents i LEFT JOIN harm_weights w ON w.category = i.category${subgroupJoin(subgroups)}
 )
@@ -82,7 +107,15 @@ SELECT
 	coalesce(max(month_index) - min(month_index) + 1, 0)::BIGINT AS months,
 	coalesce(sum(weight) FILTER (WHERE NOT excluded), 0)::DOUBLE AS harm_total,
 	count(*) FILTER (WHERE excluded)::BIGINT AS excluded_records,
-	count(*) FILTER (WHERE unweighted)::BIGINT AS unweighted_records${subgroups ? ',\n\tcount(*) FILTER (WHERE by_subgroup AND NOT excluded)::BIGINT AS subgroup_records' : ''}
+	count(*) FILTER (WHERE unweighted)::BIGINT AS unweighted_records${subgroups ? ',\n\tcount(*) FILTER (WHERE by_subgroup AND NOT excluded)::BIGINT AS subgroup_records' : ''}${
+		forceArea
+			? `,
+	count(in_force_area)::BIGINT AS flagged,
+	count(*) FILTER (WHERE in_force_area)::BIGINT AS inside,
+	count(*) FILTER (WHERE in_force_area AND category = ?)::BIGINT AS inside_asb,
+	count(*) FILTER (WHERE NOT in_force_area)::BIGINT AS outside`
+			: ''
+	}
 FROM weighted`;
 }
 
@@ -91,11 +124,16 @@ export const OVERVIEW_SUMMARY_SQL = overviewSummarySql(false);
 /**
  * Headline figures of the loaded extract: record counts, the data period and the
  * harm-weighted total (Σ count × weight in CCHI days, excluded and unweighted categories left
- * out and counted separately). An empty `incidents` table gives zeros and null months.
+ * out and counted separately), over every record loaded; with a declared force area, the records
+ * in it (with their crimes and anti-social behaviour), located outside it and without a location
+ * ({@link ForceAreaRecords}). An empty `incidents` table gives zeros and null months.
  */
 export async function overviewSummary(runner: QueryRunner): Promise<OverviewSummary> {
 	const subgroups = await subgroupWeighting(runner);
-	const [row] = await runner.rows(overviewSummarySql(subgroups), [ANTI_SOCIAL_BEHAVIOUR, ANTI_SOCIAL_BEHAVIOUR]);
+	const flags = await hasColumn(runner, 'incidents', 'in_force_area');
+	const [row] = await runner.rows(overviewSummarySql(subgroups, flags), [ANTI_SOCIAL_BEHAVIOUR, ANTI_SOCIAL_BEHAVIOUR, ...(flags ? [ANTI_SOCIAL_BEHAVIOUR] : [])]);
+	// No record flagged: the extract declares no force area (records without a location are never flagged).
+	const inside = flags && num(row.flagged) > 0 ? num(row.inside) : null;
 	return {
 		records: num(row.records),
 		crimes: num(row.crimes),
@@ -109,7 +147,18 @@ export async function overviewSummary(runner: QueryRunner): Promise<OverviewSumm
 		harmTotal: num(row.harm_total),
 		excludedRecords: num(row.excluded_records),
 		unweightedRecords: num(row.unweighted_records),
-		...(subgroups ? { subgroupWeightedRecords: num(row.subgroup_records) } : {})
+		...(subgroups ? { subgroupWeightedRecords: num(row.subgroup_records) } : {}),
+		...(inside !== null
+			? {
+					forceArea: {
+						records: inside,
+						crimes: inside - num(row.inside_asb),
+						antiSocialBehaviour: num(row.inside_asb),
+						outside: num(row.outside),
+						unplaced: num(row.records) - num(row.flagged)
+					}
+				}
+			: {})
 	};
 }
 

@@ -23,7 +23,8 @@ import { studyRegion, type StudyRegion } from '../explore/study-region';
 import type { ForceArea } from '../force-area';
 
 export const SUMMARY_FILE = 'summary.json';
-export const SUMMARY_VERSION = 1;
+/** 2: the Overview's figures hold the force area's records (OverviewSummary `forceArea`); a version-1 summary is not read. */
+export const SUMMARY_VERSION = 2;
 
 /** Categories the Overview's table lists (web/lib/overview/TopCategories.svelte). */
 export const OVERVIEW_CATEGORY_LIMIT = 20;

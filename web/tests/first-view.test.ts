@@ -141,6 +141,10 @@ describe('the first view, drawn from summary.json while the database starts', ()
 			expect(parseCount(await page.locator('[data-testid="no-location"]').textContent())).toBe(raw.noLocation);
 			expect(parseCount(await page.locator('[data-testid="stop-searches"]').textContent())).toBe(summary.overview.summary.stopSearches);
 			expect(parseCount(await page.locator('[data-testid="harm-total"]').textContent())).toBe(Math.round(summary.overview.summary.harmTotal));
+			// The headline is the force area's records, as summary.json holds them (and the live page then shows: overviewTexts).
+			const inArea = summary.overview.summary.forceArea!;
+			expect(parseCount(await page.locator('[data-testid="records-inside"]').textContent())).toBe(inArea.records);
+			expect(inArea.records + inArea.outside + inArea.unplaced).toBe(raw.records);
 			for (const [category, count] of raw.byCategory) {
 				const row = page.locator(`[data-testid="categories-table"] tr[data-category="${category}"] [data-col="count"]`);
 				expect(parseCount(await row.textContent())).toBe(count);

@@ -9,6 +9,9 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser, parseCount, waitForApp, type TestBrowser } from './browser';
 import { monthName, readManifest, stopSearchRows, streetFigures } from './expected';
+import { createNodeRunner } from '../../scripts/lib/node-runner';
+import { loadExtract } from '../../scripts/lib/load-input';
+import { formatCount } from '../lib/charts/format';
 import type { ExtractManifest } from '../../analytics/ingest/extract-schema';
 
 const baseUrl = inject('baseUrl');
@@ -89,6 +92,42 @@ describe('Overview headline figures', () => {
 		expect(parseCount(await text('[data-testid="lsoas"]'))).toBe(street.lsoas);
 		expect(parseCount(await text('[data-testid="no-location"]'))).toBe(street.noLocation);
 		expect(await text('[data-testid="latest-month"]')).toBe(monthName(street.months.at(-1)!));
+	});
+});
+
+describe("Overview headline: the force area's records", () => {
+	it("heads with the records located in the force area's LSOAs, worked from the extract's rows, and says what the other figures count", async () => {
+		const runner = await createNodeRunner();
+		try {
+			await loadExtract(runner, dataDir);
+			// The force area by its LSOAs (the force_area dataset), not by the records' flag: a located
+			// record lies in the force area when its LSOA is one of them, just outside it otherwise.
+			const [n] = await runner.rows<{ records: number; inside: number; inside_asb: number; outside: number; unplaced: number; name: string }>(
+				`SELECT count(*)::INTEGER AS records,
+					count(*) FILTER (WHERE lsoa_code IN (SELECT area_code FROM force_area))::INTEGER AS inside,
+					count(*) FILTER (WHERE lsoa_code IN (SELECT area_code FROM force_area) AND category = 'Anti-social behaviour')::INTEGER AS inside_asb,
+					count(*) FILTER (WHERE longitude IS NOT NULL AND lsoa_code NOT IN (SELECT area_code FROM force_area))::INTEGER AS outside,
+					count(*) FILTER (WHERE longitude IS NULL)::INTEGER AS unplaced,
+					(SELECT any_value(force_name) FROM force_area) AS name
+				FROM incidents`
+			);
+			expect(n.inside + n.outside + n.unplaced).toBe(n.records);
+			expect(n.records).toBe(street.records);
+			expect(parseCount(await text('[data-testid="records-inside"]'))).toBe(n.inside);
+			expect(parseCount(await text('[data-testid="crimes-inside"]'))).toBe(n.inside - n.inside_asb);
+			expect(parseCount(await text('[data-testid="asb-inside"]'))).toBe(n.inside_asb);
+			expect(parseCount(await text('[data-testid="records-outside"]'))).toBe(n.outside);
+			expect(parseCount(await text('[data-testid="records-unplaced"]'))).toBe(n.unplaced);
+			expect(await page.locator('[data-testid="force-area-figure"] dt').textContent()).toBe('Records in the force area');
+			expect(await text('[data-testid="force-area-figure"]')).toContain(`of the ${formatCount(n.records)} records are located in the force area, ${n.name}`);
+			// The trend and the categories count every record loaded, and say so beside the force area's figure.
+			const note = `All ${formatCount(n.records)} records loaded, the ${formatCount(n.outside)} located outside the force area and the ${formatCount(n.unplaced)} without a location included (the headline counts the ${formatCount(n.inside)} in the force area, ${n.name}).`;
+			for (const id of ['#trend', '#categories']) expect(await text(`${id} .description`)).toContain(note);
+			expect(parseCount(await text('[data-testid="trend-total"]'))).toBe(n.records);
+			expect(parseCount(await text('[data-testid="categories-total"]'))).toBe(n.records);
+		} finally {
+			runner.close();
+		}
 	});
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExtractManifest } from '$analytics/ingest/extract-schema';
 import type { HarmWeightsModel } from '$analytics/models/harm-weights';
-import { datasetDigests, type StartSummary } from '$analytics/overview/summary';
+import { SUMMARY_VERSION, datasetDigests, type StartSummary } from '$analytics/overview/summary';
 import harmWeightsFile from '../../../models/harm-weights/cchi-police-uk-v2.json';
 import { harmModelTag, summaryAnswersFor } from './start-answers';
 import type { StartView } from './start-summary';
@@ -21,7 +21,7 @@ function manifest(summarySha = 'c'.repeat(64), pointsSha = 'a'.repeat(64)): Extr
 }
 
 function view(m: ExtractManifest, harmModel = harmModelTag(MODEL)): StartView {
-	const summary = { summary_version: 1, datasets: datasetDigests(m.datasets as never), harm_model: harmModel } as StartSummary;
+	const summary = { summary_version: SUMMARY_VERSION, datasets: datasetDigests(m.datasets as never), harm_model: harmModel } as StartSummary;
 	return { sourceId: 'city-of-london', manifest: m, summary };
 }
 

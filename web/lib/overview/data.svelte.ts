@@ -18,6 +18,7 @@ import type { Database } from '$lib/db/duckdb';
 import type { StartView } from '$lib/db/start-summary';
 import { summaryAnswersFor } from '$lib/db/start-answers';
 import { Query } from '$lib/db/query.svelte';
+import { formatCount } from '$lib/charts/format';
 
 /** The harm model the database loads (web/lib/db/duckdb.ts HARM_MODEL), without loading DuckDB. */
 const HARM_MODEL = harmWeightsFile as HarmWeightsModel;
@@ -54,6 +55,28 @@ export class OverviewData {
 	readonly summaryError = $derived.by(() => this.#summary?.error ?? null);
 	readonly trendError = $derived.by(() => this.#trend?.error ?? null);
 	readonly categoriesError = $derived.by(() => this.#categories?.error ?? null);
+
+	/**
+	 * The force area's records (the headline) beside every record loaded (what the other figures
+	 * count), when the extract declares a force area: its name from the manifest, the counts from
+	 * the summary's query (OverviewSummary `forceArea`, the same on the first view and the live page).
+	 */
+	readonly forceArea = $derived.by(() => {
+		const declared = this.manifest.force_area && this.manifest.force_area.method !== 'none' ? this.manifest.force_area : null;
+		const counts = this.summary?.forceArea;
+		return declared && counts && this.summary ? { name: declared.name, loaded: this.summary.records, ...counts } : null;
+	});
+
+	/**
+	 * What the trend and the categories count when the headline is the force area's records: every
+	 * record loaded, said with the figures that make the difference (null without a force area).
+	 */
+	readonly loadedNote = $derived.by(() => {
+		const a = this.forceArea;
+		if (!a) return null;
+		const apart = [a.outside > 0 ? `the ${formatCount(a.outside)} located outside the force area` : null, a.unplaced > 0 ? `the ${formatCount(a.unplaced)} without a location` : null].filter((p) => p !== null);
+		return `All ${formatCount(a.loaded)} records loaded${apart.length > 0 ? `, ${apart.join(' and ')} included` : ''} (the headline counts the ${formatCount(a.records)} in the force area, ${a.name}).`;
+	});
 
 	/** Every figure shown is live (each live query has answered, or the summary is the database's answer). */
 	readonly live = $derived.by(() => this.#answered || [this.#summary, this.#trend, this.#categories].every((q) => q !== null && !q.loading));
