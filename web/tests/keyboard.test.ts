@@ -1,8 +1,9 @@
 /**
  * Keyboard use of the Stop and search split tables and the Forecast chart, in headless Chromium
  * against the built app and the sample extract, with real Tab and arrow key presses:
- * - a split table is one Tab stop (a roving tabindex); arrow keys move focus between its count
- *   buttons, and Enter on a count opens the records panel with that many records;
+ * - a split table is one Tab stop (a roving tabindex); arrow keys move focus between every figure
+ *   of its rows (the count buttons, finds, find rate, arrests), each announced with what it counts,
+ *   and Enter on a count opens the records panel with that many records;
  * - the Forecast chart is reached by Tab, and left / right arrow keys announce one hour's figures,
  *   the same as that hour's row of the chart's data table.
  */
@@ -51,10 +52,12 @@ describe('Stop and search split tables by keyboard', () => {
 		await page.locator('[data-testid="stop-search-page"][data-state="ready"]').waitFor({ timeout: 60_000 });
 		const table = '[data-testid="ss-legislation-table"]';
 		expect(await tabStopsThrough(page, table)).toBe(1);
-		// Every count of the six group columns and the "All searches" column is a button in the grid (a zero one marked disabled).
+		// Every count of the six group columns, "All searches", "Finds" and "Arrests" is a button in the grid (a zero one marked disabled);
+		// the find rate between them is a cell of the grid too, so a row's every figure is reached.
 		const rows = await page.locator(`${table} tbody tr`).count();
 		expect(rows).toBeGreaterThan(1);
-		expect(await page.locator(`${table} button[data-row][data-col]`).count()).toBe(rows * 7);
+		expect(await page.locator(`${table} button[data-row][data-col]`).count()).toBe(rows * 9);
+		expect(await page.locator(`${table} td[data-row][data-col]`).count()).toBe(rows);
 		// Back into the grid: its one stop is the first count; the grid's rows and columns follow the table's.
 		await page.keyboard.press('Shift+Tab');
 		expect(await focused(page)).toMatchObject({ row: '0', col: '0' });
@@ -67,10 +70,23 @@ describe('Stop and search split tables by keyboard', () => {
 		await page.keyboard.press('ArrowDown');
 		expect(await focused(page)).toMatchObject({ row: '1', col: '1' });
 		await page.keyboard.press('ArrowUp');
+		const first = page.locator(`${table} tbody tr`).first();
+		const all = parseCount(await first.locator('td[data-col="searches"]').textContent());
+		const finds = parseCount(await first.locator('td[data-col="finds"]').textContent());
+		const arrests = parseCount(await first.locator('td[data-col="arrests"]').textContent());
+		const n = (count: number, one: string, many = `${one}s`) => `${count.toLocaleString('en-GB')} ${count === 1 ? one : many}`;
+		const show = (count: number, one: string) => (count === 0 ? `0 ${one}s: ${firstValue}` : `Show the ${n(count, one)}: ${firstValue}`);
 		await page.keyboard.press('End');
-		// The row's last count: all searches of the first value.
+		// The row's last figure: the arrests of the first value; then back along the row to finds, find rate and all searches.
+		expect(await focused(page)).toMatchObject({ row: '0', col: '9', label: show(arrests, 'arrest') });
+		await page.keyboard.press('ArrowLeft');
+		const rate = `${((100 * finds) / all).toFixed(1)}%`;
+		expect(await focused(page)).toMatchObject({ row: '0', col: '8', label: `Find rate ${rate}: ${n(finds, 'find')} in ${n(all, 'search', 'searches')}, ${firstValue}` });
+		await page.keyboard.press('ArrowLeft');
+		expect(await focused(page)).toMatchObject({ row: '0', col: '7', label: show(finds, 'find') });
+		await page.keyboard.press('ArrowLeft');
+		// All searches of the first value.
 		expect(await focused(page)).toMatchObject({ row: '0', col: '6' });
-		const all = parseCount(await page.locator(`${table} tbody tr`).first().locator('td[data-col="searches"]').textContent());
 		expect((await focused(page)).label).toBe(`Show the ${all.toLocaleString('en-GB')} ${all === 1 ? 'record' : 'records'}: ${firstValue}`);
 		// Still one Tab stop, now at the count last reached.
 		const tabbable = await page.locator(`${table} [tabindex="0"]`).count();
@@ -79,6 +95,22 @@ describe('Stop and search split tables by keyboard', () => {
 		await page.keyboard.press('Enter');
 		await page.locator('[data-testid="ss-records"][data-state="ready"]').waitFor({ timeout: 30_000 });
 		expect(Number(await page.locator('[data-testid="ss-records-total"]').getAttribute('data-total'))).toBe(all);
+	});
+
+	it('opens only the finds, or only the arrests, of a value from its count', async () => {
+		const { page } = shared;
+		await page.goto(`${baseUrl}/stop-search?from=2018-01&to=2018-12`);
+		await waitForApp(page);
+		await page.locator('[data-testid="stop-search-page"][data-state="ready"]').waitFor({ timeout: 60_000 });
+		const row = page.locator('[data-testid="ss-legislation-table"] tbody tr[data-value="Misuse of Drugs Act 1971 (section 23)"]');
+		for (const what of ['finds', 'arrests'] as const) {
+			const expected = parseCount(await row.locator(`td[data-col="${what}"]`).textContent());
+			expect(expected).toBeGreaterThan(0);
+			await row.locator(`td[data-col="${what}"] button`).focus();
+			await page.keyboard.press('Enter');
+			await page.locator(`[data-testid="ss-records"][data-state="ready"]`).waitFor({ timeout: 30_000 });
+			await expect.poll(async () => Number(await page.locator('[data-testid="ss-records-total"]').getAttribute('data-total'))).toBe(expected);
+		}
 	});
 });
 
