@@ -1,0 +1,54 @@
+/**
+ * The ethics panel's pages read as the panel would read them, in headless Chromium against the
+ * built app and the City of London sample: the Model page, its model card, the Stop and search
+ * page and the Accuracy page say what their figures show and no more, in words, never in raw
+ * internal text.
+ *
+ * - Model page, December 2017 (the data's first month): the scoring warnings the model card
+ *   promises ("a warning says so") are shown, with months in words.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { sharedPage, waitForApp } from './browser';
+import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
+import { loadExtract } from '../../scripts/lib/load-input';
+
+const baseUrl = inject('baseUrl');
+const dataDir = inject('dataDir');
+const shared = sharedPage();
+let runner: NodeRunner;
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** "2017-12" → "Dec 2017", worked here rather than with the app's formatter. */
+const monthText = (m: string) => `${MONTHS[Number(m.slice(5, 7)) - 1]} ${m.slice(0, 4)}`;
+const ISO_MONTH = /\b\d{4}-(0[1-9]|1[0-2])\b/;
+const ISO_TIMESTAMP = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
+beforeAll(async () => {
+	runner = await createNodeRunner();
+	await loadExtract(runner, dataDir);
+}, 120_000);
+
+afterAll(() => runner?.close());
+
+async function openModel(month: string) {
+	const { page } = shared;
+	await page.goto(`${baseUrl}/model?month=${month}`);
+	await waitForApp(page);
+	await page.locator('[data-testid="model-page"][data-state="ready"]').waitFor({ timeout: 90_000 });
+	return page;
+}
+
+describe('Model page: warnings, periods and dates', () => {
+	it('shows the scoring warnings the model card promises, in words', async () => {
+		const [{ first }] = await runner.rows<{ first: string }>('SELECT min(month) AS first FROM incidents');
+		expect(first).toBe('2017-12');
+		const page = await openModel(first);
+		// Threat compares the last 3 months with the 12 before them: in the data's first month there are none, so the card's promised warning must show.
+		const warnings = await page.locator('[data-testid="model-scope"] [data-testid="score-warning"]').allTextContents();
+		expect(warnings.length).toBeGreaterThan(0);
+		expect(warnings.some((w) => w.includes('Threat') && w.includes('is 0 for every area'))).toBe(true);
+		for (const w of warnings) expect(w).not.toMatch(ISO_MONTH);
+		expect(warnings.join(' ')).toContain('December 2017');
+	});
+});
+
