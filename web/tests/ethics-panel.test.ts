@@ -6,6 +6,8 @@
  *
  * - Model page, December 2017 (the data's first month): the scoring warnings the model card
  *   promises ("a warning says so") are shown, with months in words.
+ * - Model page, December 2017: the community impact names the months its searches come from (the
+ *   data's first month with searches, by SQL), not twelve months before the data.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sharedPage, waitForApp } from './browser';
@@ -49,6 +51,17 @@ describe('Model page: warnings, periods and dates', () => {
 		expect(warnings.some((w) => w.includes('Threat') && w.includes('is 0 for every area'))).toBe(true);
 		for (const w of warnings) expect(w).not.toMatch(ISO_MONTH);
 		expect(warnings.join(' ')).toContain('December 2017');
+	});
+
+	it('names the months the community impact’s searches come from, not twelve months before the data', async () => {
+		const [{ firstSearch }] = await runner.rows<{ firstSearch: string }>('SELECT min(month) AS "firstSearch" FROM stop_search');
+		const page = await openModel(firstSearch);
+		const impact = page.locator('[data-testid="community-impact"][data-state="ready"]');
+		await impact.waitFor({ timeout: 60_000 });
+		const lead = (await impact.locator('p').first().textContent())!.replace(/\s+/g, ' ');
+		// Twelve months to December 2017 would start in January 2017, eleven months before any search.
+		expect(lead).not.toContain('Jan 2017');
+		expect(lead).toContain(`(${monthText(firstSearch)}; the data has no searches before ${monthText(firstSearch)}, self-defined ethnicity`);
 	});
 });
 
