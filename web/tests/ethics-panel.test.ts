@@ -8,6 +8,7 @@
  *   promises ("a warning says so") are shown, with months in words.
  * - Model page, December 2017: the community impact names the months its searches come from (the
  *   data's first month with searches, by SQL), not twelve months before the data.
+ * - Model card: the extract's build time reads as a date, not an ISO timestamp.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sharedPage, waitForApp } from './browser';
@@ -62,6 +63,15 @@ describe('Model page: warnings, periods and dates', () => {
 		// Twelve months to December 2017 would start in January 2017, eleven months before any search.
 		expect(lead).not.toContain('Jan 2017');
 		expect(lead).toContain(`(${monthText(firstSearch)}; the data has no searches before ${monthText(firstSearch)}, self-defined ethnicity`);
+	});
+
+	it('writes the extract’s build time as a date, not an ISO timestamp', async () => {
+		const page = await openModel('2019-11');
+		const card = page.locator('[data-testid="card-accuracy"][data-state="ready"]');
+		await card.waitFor({ timeout: 90_000 });
+		const text = (await card.locator('p').first().textContent())!.replace(/\s+/g, ' ');
+		expect(text).not.toMatch(ISO_TIMESTAMP);
+		expect(text).toMatch(/Extract built \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC\./);
 	});
 });
 
