@@ -160,30 +160,26 @@ describe('overview queries over real rows', () => {
 			other.close();
 		}
 	});
-});
 
-describe('overview figures against the force area', () => {
-	let runner: NodeRunner;
-	beforeAll(async () => {
-		runner = await createNodeRunner();
-		await loadFixture(runner);
-		await loadWeights(runner, model);
-	});
-	afterAll(() => runner.close());
-
-	it('are left out while no record is flagged (no force area declared)', async () => {
+	it('leaves the force area out while no record is flagged (no force area declared)', async () => {
 		expect((await overviewSummary(runner)).forceArea).toBeUndefined();
 	});
 
-	it('count the records in the force area, their crimes and ASB, those outside and those without a location', async () => {
-		// City of London's LSOAs E01000001 and E01000005 are in its force area; Islington's E01000914 is not.
-		await runner.exec("UPDATE incidents SET in_force_area = (lsoa_code <> 'E01000914') WHERE lsoa_code IS NOT NULL");
-		const s = await overviewSummary(runner);
-		// Inside: ASB, Drugs (E01000001), Robbery (E01000005); outside: ASB, Burglary (E01000914); the "No Location" row unplaced.
-		expect(s.forceArea).toEqual({ records: 3, crimes: 2, antiSocialBehaviour: 1, outside: 2, unplaced: 1 });
-		// Every other figure still counts every record loaded.
-		expect(s).toMatchObject({ records: 6, crimes: 4, antiSocialBehaviour: 2, noLocation: 1 });
-		expect(s.forceArea!.records + s.forceArea!.outside + s.forceArea!.unplaced).toBe(s.records);
+	it('counts the records in the force area, their crimes and ASB, those outside and those without a location', async () => {
+		const flagged = await createNodeRunner();
+		try {
+			await loadFixture(flagged);
+			await loadWeights(flagged, model);
+			// City of London's LSOAs E01000001 and E01000005 are in its force area; Islington's E01000914 is not.
+			await flagged.exec("UPDATE incidents SET in_force_area = (lsoa_code <> 'E01000914') WHERE lsoa_code IS NOT NULL");
+			const s = await overviewSummary(flagged);
+			// Inside: ASB, Drugs (E01000001), Robbery (E01000005); outside: ASB, Burglary (E01000914); the "No Location" row unplaced.
+			expect(s.forceArea).toEqual({ records: 3, crimes: 2, antiSocialBehaviour: 1, outside: 2, unplaced: 1 });
+			// Every other figure still counts every record loaded.
+			expect(s).toMatchObject({ records: 6, crimes: 4, antiSocialBehaviour: 2, noLocation: 1 });
+		} finally {
+			flagged.close();
+		}
 	});
 });
 
