@@ -9,6 +9,9 @@
  * - Model page, December 2017: the community impact names the months its searches come from (the
  *   data's first month with searches, by SQL), not twelve months before the data.
  * - Model card: the extract's build time reads as a date, not an ISO timestamp.
+ * - Disparity ratios: the Stop and search page and the model card say what a ratio does not show
+ *   (why rates differ, whether a search was justified), and the find-rate guide does not claim that a
+ *   lower find rate proves weaker grounds.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sharedPage, waitForApp } from './browser';
@@ -72,6 +75,28 @@ describe('Model page: warnings, periods and dates', () => {
 		const text = (await card.locator('p').first().textContent())!.replace(/\s+/g, ' ');
 		expect(text).not.toMatch(ISO_TIMESTAMP);
 		expect(text).toMatch(/Extract built \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC\./);
+	});
+});
+
+describe('What a disparity ratio does and does not show', () => {
+	it('is said on the Stop and search page, and the find-rate guide does not claim proof', async () => {
+		const { page } = shared;
+		await page.goto(`${baseUrl}/stop-search`);
+		await waitForApp(page);
+		await page.locator('[data-testid="stop-search-page"][data-state="ready"]').waitFor({ timeout: 60_000 });
+		const lead = (await page.locator('[data-testid="stop-search-page"] p.lead').textContent())!.replace(/\s+/g, ' ');
+		expect(lead).toContain('A ratio does not show why the rates differ');
+		expect(lead).toContain('not proof of unfair treatment on its own');
+		const body = (await page.locator('[data-testid="stop-search-page"]').textContent())!.replace(/\s+/g, ' ');
+		expect(body).not.toContain('was, on average, searched on weaker grounds');
+		expect(body).toContain('find rates alone cannot prove it');
+	});
+
+	it('is said beside the model card’s stop and search table', async () => {
+		const page = await openModel('2019-11');
+		const card = page.locator('[data-testid="card-stop-search"][data-state="ready"]');
+		await card.waitFor({ timeout: 60_000 });
+		expect(await card.locator('[data-testid="card-ratio-reading"]').textContent()).toContain('A ratio does not show why the rates differ');
 	});
 });
 

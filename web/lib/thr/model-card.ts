@@ -12,6 +12,7 @@ import { shareLabel, type HarmAccuracy } from '$analytics/hotspots';
 import type { DisproportionalityResult } from '$analytics/stop-search/types';
 import type { MonthlyAreaPredictionRecord, OtherPredictions } from './other-predictions';
 import { formatCount, formatInterval, formatMetric, formatMonth, formatPercent, formatShare } from '../charts/format';
+import { RATIO_READING } from '../stop-search/reading';
 
 /** The stop and search table of the model card, on the page and in its Markdown: one header and the same cell texts. */
 export interface StopSearchCardTable {
@@ -63,7 +64,7 @@ export function fairnessUnavailable(f: Pick<FairnessReport, 'areas' | 'byDecile'
 
 /** The sentence above the card's stop and search table, on the page and in the Markdown. */
 export function stopSearchCardLead(ss: DisproportionalityResult): string {
-	return `${ss.areaLabel}, ${ss.period ? `${formatMonth(ss.period.from)} to ${formatMonth(ss.period.to)}` : 'no searches'}, ${ss.scope.basis === 'self' ? 'self-defined' : 'officer-defined'} ethnicity. Denominator: ${ss.denominator.source}. ${formatShare(ss.notRecorded.share)} of searches (${formatCount(ss.notRecorded.searches)} of ${formatCount(ss.totalSearches)}) have no recorded ethnicity and are in no group's rate. Ratio: Katz log interval; find and arrest rates: Wilson interval.`;
+	return `${ss.areaLabel}, ${ss.period ? `${formatMonth(ss.period.from)} to ${formatMonth(ss.period.to)}` : 'no searches'}, ${ss.scope.basis === 'self' ? 'self-defined' : 'officer-defined'} ethnicity. Denominator: ${ss.denominator.source}. ${formatShare(ss.notRecorded.share)} of searches (${formatCount(ss.notRecorded.searches)} of ${formatCount(ss.totalSearches)}) have no recorded ethnicity and are in no group's rate. Ratio: Katz log interval; find and arrest rates: Wilson interval. ${RATIO_READING}`;
 }
 
 export interface ModelCardInput {
