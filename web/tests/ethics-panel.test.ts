@@ -12,6 +12,9 @@
  * - Disparity ratios: the Stop and search page and the model card say what a ratio does not show
  *   (why rates differ, whether a search was justified), and the find-rate guide does not claim that a
  *   lower find rate proves weaker grounds.
+ * - Accuracy page: the hourly backtest of stop and search is marked as police activity, not demand,
+ *   and names its last week as a date ("24 Nov 2019", the last Sunday on or before the last search,
+ *   by SQL); MAE, MASE, bias, coverage and time are explained in words.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sharedPage, waitForApp } from './browser';
@@ -100,3 +103,21 @@ describe('What a disparity ratio does and does not show', () => {
 	});
 });
 
+describe('Accuracy page: the hourly backtest', () => {
+	it('marks stop and search as police activity, names its last week as a date, and explains its measures', async () => {
+		// The last full week (Monday to Sunday) ends on the last Sunday on or before the last search's day.
+		const [{ lastDay }] = await runner.rows<{ lastDay: string }>(`SELECT strftime(max(occurred_at)::DATE, '%Y-%m-%d') AS "lastDay" FROM stop_search`);
+		expect(lastDay).toBe('2019-11-30'); // a Saturday
+		const { page } = shared;
+		await page.goto(`${baseUrl}/accuracy`);
+		await waitForApp(page);
+		const section = page.locator('[data-testid="backtest"][data-state="ready"]');
+		await section.waitFor({ timeout: 120_000 });
+		expect(await section.locator('h2').textContent()).not.toMatch(/demand/i);
+		const caption = (await section.locator('[data-testid="backtest-table"][data-table="stop_search"] caption').textContent())!.replace(/\s+/g, ' ').trim();
+		expect(caption).toBe('Stop and search: 8 weekly origins to the week ending 24 Nov 2019');
+		expect(await section.locator('[data-testid="backtest-activity-note"]').textContent()).toContain('police activity that officers start themselves, not demand');
+		const guide = (await section.locator('p.description').first().textContent())!.replace(/\s+/g, ' ');
+		for (const words of ['MAE (mean absolute error)', 'MASE (mean absolute scaled error)', 'Bias: the forecast minus the actual count', 'Time: seconds']) expect(guide).toContain(words);
+	});
+});

@@ -4,7 +4,7 @@
  * texts worked by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatInterval, formatMetric, formatMilliseconds, formatShare, lowerFirst, plural } from './format';
+import { formatCount, formatDay, formatInterval, formatMetric, formatMilliseconds, formatShare, lowerFirst, plural } from './format';
 
 describe('formatMetric', () => {
 	it.each([
@@ -72,5 +72,17 @@ describe('lowerFirst (a label inside a sentence)', () => {
 		['', '']
 	])('%s → %s', (label, text) => {
 		expect(lowerFirst(label)).toBe(text);
+	});
+});
+
+describe('formatDay', () => {
+	// The last full week of the City of London sample ends on 24 November 2019.
+	it.each([
+		['2019-11-24', '24 Nov 2019'],
+		['2019-11-24T23:00:00', '24 Nov 2019'],
+		['2020-02-29', '29 Feb 2020'],
+		['not a date', 'not a date']
+	])('%s → %s', (date, text) => {
+		expect(formatDay(date)).toBe(text);
 	});
 });

@@ -140,6 +140,12 @@ export function formatMilliseconds(ms: number): string {
 	return `${formatCount(Math.round(ms))} ms`;
 }
 
+/** A calendar date: '2019-11-24' → "24 Nov 2019" (the date as written, no time zone conversion). */
+export function formatDay(date: string): string {
+	const d = new Date(`${date.slice(0, 10)}T00:00:00Z`);
+	return Number.isNaN(d.getTime()) ? date : d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+}
+
 /** '2019-11-25T13:00:00' → "Mon 25 Nov 2019, 13:00" (local wall-clock, no time zone conversion). */
 export function formatHour(timestamp: string): string {
 	const d = new Date(`${timestamp.slice(0, 19)}Z`);
