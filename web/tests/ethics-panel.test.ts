@@ -15,6 +15,7 @@
  * - Accuracy page: the hourly backtest of stop and search is marked as police activity, not demand,
  *   and names its last week as a date ("24 Nov 2019", the last Sunday on or before the last search,
  *   by SQL); MAE, MASE, bias, coverage and time are explained in words.
+ * - Model card: MASE is explained in words beside the MASE it shows.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sharedPage, waitForApp } from './browser';
@@ -119,5 +120,12 @@ describe('Accuracy page: the hourly backtest', () => {
 		expect(await section.locator('[data-testid="backtest-activity-note"]').textContent()).toContain('police activity that officers start themselves, not demand');
 		const guide = (await section.locator('p.description').first().textContent())!.replace(/\s+/g, ' ');
 		for (const words of ['MAE (mean absolute error)', 'MASE (mean absolute scaled error)', 'Bias: the forecast minus the actual count', 'Time: seconds']) expect(guide).toContain(words);
+	});
+
+	it('the model card says in words what MASE is, beside the MASE it shows', async () => {
+		const page = await openModel('2019-11');
+		const monthly = page.locator('[data-testid="card-other-monthly"][data-state="ready"]');
+		await monthly.waitFor({ timeout: 120_000 });
+		expect(await monthly.locator('[data-testid="card-other-monthly-mase-reading"]').textContent()).toContain('MASE (mean absolute scaled error)');
 	});
 });

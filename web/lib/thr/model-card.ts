@@ -10,7 +10,7 @@ import type { HarmWeightsModel } from '$analytics/models/harm-weights';
 import { bandMeaning, type ExtractVersion, type FairnessReport, type Normalisation, type ScoreResult, type ThrModel } from '$analytics/thr';
 import { shareLabel, type HarmAccuracy } from '$analytics/hotspots';
 import type { DisproportionalityResult } from '$analytics/stop-search/types';
-import type { MonthlyAreaPredictionRecord, OtherPredictions } from './other-predictions';
+import { MASE_READING, type MonthlyAreaPredictionRecord, type OtherPredictions } from './other-predictions';
 import { formatCount, formatInterval, formatMetric, formatMonth, formatPercent, formatShare } from '../charts/format';
 import { RATIO_READING } from '../stop-search/reading';
 
@@ -457,7 +457,7 @@ function otherPredictionsMarkdown(o: OtherPredictions, esc: (s: string) => strin
 	if (!d.available) md.push(d.sentence, '');
 	else
 		md.push(
-			`${d.series} per hour, the ${d.weeks_ahead} weeks after ${d.history_end}: ${d.label} (${d.why}). Backtest over ${d.backtest_origins} weekly origins: MASE ${f(d.mase, 3)} against ${f(d.baseline_mase, 3)} for the mean of the same hour over the last 8 weeks; 80% intervals held ${pc(d.coverage80)} of the hours, 95% intervals ${pc(d.coverage95)}. Full table on the Forecast page.`,
+			`${d.series} per hour, the ${d.weeks_ahead} weeks after ${d.history_end}: ${d.label} (${d.why}). Backtest over ${d.backtest_origins} weekly origins: MASE ${f(d.mase, 3)} against ${f(d.baseline_mase, 3)} for the mean of the same hour over the last 8 weeks; 80% intervals held ${pc(d.coverage80)} of the hours, 95% intervals ${pc(d.coverage95)}. Full table on the Forecast page. ${MASE_READING}`,
 			'',
 			...(d.verdict ? [`- ${d.verdict}`] : []),
 			`- ${d.coverage_sentence}`,
@@ -469,7 +469,7 @@ function otherPredictionsMarkdown(o: OtherPredictions, esc: (s: string) => strin
 		if (!m) md.push('This data has no street records with an area, so no monthly forecast by area is made.', '');
 		else
 			md.push(
-				`${m.forecast_month}, ${m.areas} ${m.level === 'lsoa' ? 'LSOAs' : 'areas'}${m.force_area ? ` of the force area (${esc(m.force_area)})` : ''}, trained on the months up to ${m.train_end}: ${esc(m.label)} (${m.why}). Backtest MASE ${f(m.mase, 3)} against ${f(m.baseline_mase, 3)} for ${m.baseline}. Full table on the Forecast page.`,
+				`${m.forecast_month}, ${m.areas} ${m.level === 'lsoa' ? 'LSOAs' : 'areas'}${m.force_area ? ` of the force area (${esc(m.force_area)})` : ''}, trained on the months up to ${m.train_end}: ${esc(m.label)} (${m.why}). Backtest MASE ${f(m.mase, 3)} against ${f(m.baseline_mase, 3)} for ${m.baseline}. Full table on the Forecast page. ${MASE_READING}`,
 				'',
 				...(m.verdict ? [`- ${m.verdict}`, ''] : [])
 			);

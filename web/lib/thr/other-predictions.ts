@@ -14,6 +14,10 @@ import { baselineVerdict, coverageNote, streetBaselineName, streetBaselineVerdic
 import { defaultHotspotSettings, LEVEL_LABELS, windowLabel, type HotspotOffer, type HotspotSettings } from '../forecast/hotspot-settings';
 import { hotspotOffer, hotspotVerdicts, windowedHotspots } from '../forecast/hotspot-windows';
 
+/** MASE in plain words, beside every MASE the card shows (on the page and in the Markdown). */
+export const MASE_READING =
+	"MASE (mean absolute scaled error) is the forecast's average miss divided by the average miss a naive forecast (repeating an earlier period's count) made on the history before it: lower is better, and a method beats a baseline when its MASE is lower than the baseline's.";
+
 /** The area budgets the card reports (shares of the force area): the Accuracy page's default and 10%. */
 export const CARD_HOTSPOT_SHARES = [0.05, 0.1] as const;
 
