@@ -153,6 +153,13 @@ describe('the months a score reads, in words', () => {
 		);
 	});
 
+	it('says "one month", not "1 months", in the data’s first month (City of London, December 2017)', () => {
+		const r = readMonths({ month: '2017-12', monthIndex: monthIndex('2017-12'), dataRange: { first: '2017-12', last: '2017-12' } }, 15);
+		expect(r.words).toBe(
+			'the one month with data the score reads (December 2017; its 15-month look-back starts in October 2016, but the data has no records before December 2017)'
+		);
+	});
+
 	it('names the whole window when the data reaches back that far (City of London from 2017-12, November 2019)', () => {
 		const r = readMonths({ month: '2019-11', monthIndex: monthIndex('2019-11'), dataRange: { first: '2017-12', last: '2019-11' } }, 15);
 		expect(r.from).toBe('2018-09');

@@ -131,7 +131,7 @@ export function readMonths(result: Pick<ScoreResult, 'month' | 'monthIndex' | 'd
 	const from = cut ? first : windowFrom;
 	const span = rangeWords({ from, to: result.month });
 	const words = cut
-		? `the ${result.monthIndex - monthIndex(from) + 1} months with data the score reads (${span}; its ${lookback}-month look-back starts in ${monthWords(windowFrom)}, but the data has no records before ${monthWords(first)})`
+		? `the ${result.monthIndex === monthIndex(from) ? 'one month' : `${result.monthIndex - monthIndex(from) + 1} months`} with data the score reads (${span}; its ${lookback}-month look-back starts in ${monthWords(windowFrom)}, but the data has no records before ${monthWords(first)})`
 		: `the ${lookback} months the score reads (${span})`;
 	return { windowFrom, from, to: result.month, words };
 }
