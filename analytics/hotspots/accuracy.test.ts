@@ -246,6 +246,27 @@ describe('plain verdicts', () => {
 		expect(ten.notBeaten).toEqual([]);
 		expect(harmStatement(winning, 'thr-v3', [one, ten])).toBe("THR v3 beats every baseline on the share of next month's harm captured, at every area share tested (1% and 10%).");
 	});
+
+	it('a lead of less than 0.1 percentage points (the same to one decimal, as the tables show it) is never called a win', () => {
+		// Lancashire 2022's figures at 1% of the force area: THR v3 9.748%, 12-month harm 9.747% (both 9.7% in the table);
+		// Lancashire's 20% figures (51.3% against 51.2%, a lead the table shows) stand here at 10%.
+		const close = [evaluation('thr-v3', 'THR v3', false, [0.09748, 0.513]), evaluation('harm-12', '12-month harm', true, [0.09747, 0.512])];
+		const [one, ten] = harmVerdicts(close, { judged: 'thr-v3', months: 11, regionNoun: 'the force area' });
+		expect(one.notBeaten).toEqual([]);
+		expect(one.marginal).toBe(true);
+		expect(one.sentence).toBe(
+			"THR v3's top 1% of the force area held 9.748% of the next month's harm on average over 11 held-back months, more than every baseline by less than 0.1 percentage points (the best, 12-month harm, held 9.747%): the same to the table's precision, and no evidence that THR v3 does better."
+		);
+		expect(ten.marginal).toBe(false);
+		expect(harmStatement(close, 'thr-v3', [one, ten])).toBe(
+			"THR v3 beats every baseline on the share of next month's harm captured at 10% of the area. At 1% of the area it is ahead by less than 0.1 percentage points, the same to the table's precision: no evidence that it does better there."
+		);
+		// Losing elsewhere: the marginal share is not among those where it "beats every baseline".
+		const mixed = [...close, evaluation('last-harm', "Last month's harm", true, [0.05, 0.6])];
+		expect(harmStatement(mixed, 'thr-v3', harmVerdicts(mixed, { judged: 'thr-v3', months: 11, regionNoun: 'the force area' }))).toBe(
+			"THR v3 does not beat last month's harm at 10% of the area, on the share of next month's harm captured. At no area share tested does it beat every baseline. At 1% of the area it is ahead by less than 0.1 percentage points, the same to the table's precision: no evidence that it does better there."
+		);
+	});
 });
 
 describe('harm accuracy on the City sample', () => {

@@ -47,6 +47,12 @@ export interface ShareVerdict {
 	best: { method: string; label: string; held: number | null } | null;
 	/** Baselines whose mean share is at least the judged model's: it does not beat them here. */
 	notBeaten: string[];
+	/**
+	 * True when the judged model is ahead of every baseline but the best baseline's mean reads the
+	 * same to one decimal of a percent (the tables' precision): ahead by less than 0.1 percentage
+	 * points, which is no evidence of doing better and is never called a win in words.
+	 */
+	marginal: boolean;
 	/** One plain sentence with the figures. */
 	sentence: string;
 }
@@ -177,13 +183,19 @@ export function harmVerdicts(evaluations: readonly MethodEvaluation[], options: 
 		const over = `on average over ${options.months} held-back month${options.months === 1 ? '' : 's'}`;
 		const lead = `${judged.label}'s top ${share} of ${options.regionNoun} held ${'{held}'} of the next month's harm ${over}`;
 		let sentence: string;
+		const bestHeld = best?.mean[s].hitRate ?? null;
+		const marginal = held !== null && notBeaten.length === 0 && bestHeld !== null && percent(held, 1) === percent(bestHeld, 1);
 		if (held === null) {
 			sentence = `No harm was recorded in ${options.regionNoun} in the held-back months, so nothing could be measured at ${share}.`;
 		} else if (notBeaten.length === 0) {
-			const d = decimalsFor([held, best?.mean[s].hitRate ?? null]);
+			const d = decimalsFor([held, bestHeld]);
 			sentence =
 				lead.replace('{held}', percent(held, d)) +
-				(best ? `, more than every baseline (the best, ${lowerFirst(best.label)}, held ${percent(best.mean[s].hitRate, d)}).` : '.');
+				(!best
+					? '.'
+					: marginal
+						? `, more than every baseline by less than 0.1 percentage points (the best, ${lowerFirst(best.label)}, held ${percent(bestHeld, d)}): the same to the table's precision, and no evidence that ${judged.label} does better.`
+						: `, more than every baseline (the best, ${lowerFirst(best.label)}, held ${percent(bestHeld, d)}).`);
 		} else {
 			const others = notBeaten.map((n) => baselines.find((b) => b.method === n)!);
 			const d = decimalsFor([held, ...others.map((b) => b.mean[s].hitRate)]);
@@ -192,7 +204,7 @@ export function harmVerdicts(evaluations: readonly MethodEvaluation[], options: 
 			const them = others.length === 1 ? 'it' : 'them';
 			sentence = `${lead.replace('{held}', percent(held, d))}; ${list}: ${judged.label} does not beat ${them} at ${share}.`;
 		}
-		return { areaShare: m.areaShare, held, best: best ? { method: best.method, label: best.label, held: best.mean[s].hitRate } : null, notBeaten, sentence };
+		return { areaShare: m.areaShare, held, best: best ? { method: best.method, label: best.label, held: bestHeld } : null, notBeaten, marginal, sentence };
 	});
 }
 
@@ -202,13 +214,26 @@ const joinAnd = (items: readonly string[]) => (items.length <= 1 ? (items[0] ?? 
  * One statement of where the judged method does not beat a baseline, baseline by baseline
  * ("THR v3 does not beat 12-month harm at 10% and 20% of the area; last month's counts at 1% of
  * the area, on the share of next month's harm captured. It beats every baseline at 5% of the
- * area."), or that it beats every baseline at every share tested.
+ * area."), or that it beats every baseline at every share tested; a share where it is ahead by
+ * less than 0.1 percentage points (ShareVerdict.marginal) is named apart and never called a win.
  */
 export function harmStatement(evaluations: readonly MethodEvaluation[], judged: string, verdicts: readonly ShareVerdict[]): string {
 	const e = evaluations.find((x) => x.method === judged);
 	if (!e) throw new RangeError(`harmStatement: no evaluation of ${judged}`);
 	const losing = verdicts.filter((v) => v.notBeaten.length > 0);
-	if (losing.length === 0) return `${e.label} beats every baseline on the share of next month's harm captured, at every area share tested (${joinAnd(verdicts.map((v) => shareLabel(v.areaShare)))}).`;
+	const marginal = verdicts.filter((v) => v.marginal).map((v) => shareLabel(v.areaShare));
+	const aheadBy = marginal.length
+		? ` At ${joinAnd(marginal)} of the area it is ahead by less than 0.1 percentage points, the same to the table's precision: no evidence that it does better there.`
+		: '';
+	if (losing.length === 0) {
+		if (!marginal.length) return `${e.label} beats every baseline on the share of next month's harm captured, at every area share tested (${joinAnd(verdicts.map((v) => shareLabel(v.areaShare)))}).`;
+		const clear = verdicts.filter((v) => !v.marginal).map((v) => shareLabel(v.areaShare));
+		return (
+			(clear.length
+				? `${e.label} beats every baseline on the share of next month's harm captured at ${joinAnd(clear)} of the area.`
+				: `${e.label} does not clearly beat the baselines on the share of next month's harm captured at any area share tested.`) + aheadBy
+		);
+	}
 	const byBaseline = new Map<string, string[]>();
 	for (const v of losing) for (const b of v.notBeaten) byBaseline.set(b, [...(byBaseline.get(b) ?? []), shareLabel(v.areaShare)]);
 	const label = (name: string) => lowerFirst(evaluations.find((x) => x.method === name)?.label ?? name);
@@ -220,10 +245,11 @@ export function harmStatement(evaluations: readonly MethodEvaluation[], judged: 
 		const who = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
 		return `${who} at ${shares.length === verdicts.length ? 'any area share tested' : `${joinAnd(shares)} of the area`}`;
 	});
-	const winning = verdicts.filter((v) => v.notBeaten.length === 0).map((v) => shareLabel(v.areaShare));
+	const winning = verdicts.filter((v) => v.notBeaten.length === 0 && !v.marginal).map((v) => shareLabel(v.areaShare));
 	return (
 		`${e.label} does not beat ${parts.join('; ')}, on the share of next month's harm captured. ` +
-		(winning.length ? `It beats every baseline at ${joinAnd(winning)} of the area.` : 'At no area share tested does it beat every baseline.')
+		(winning.length ? `It beats every baseline at ${joinAnd(winning)} of the area.` : 'At no area share tested does it beat every baseline.') +
+		aheadBy
 	);
 }
 

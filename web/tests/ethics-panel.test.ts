@@ -16,6 +16,9 @@
  *   and names its last week as a date ("24 Nov 2019", the last Sunday on or before the last search,
  *   by SQL); MAE, MASE, bias, coverage and time are explained in words.
  * - Model card: MASE is explained in words beside the MASE it shows.
+ * - Accuracy page (Lancashire 2022): where the model is ahead of every baseline by less than the
+ *   table shows (both 9.7% at 1% of the force area), the verdict and the statement do not call it a
+ *   win; the shares are read from the page's own table.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sharedPage, waitForApp } from './browser';
@@ -127,5 +130,40 @@ describe('Accuracy page: the hourly backtest', () => {
 		const monthly = page.locator('[data-testid="card-other-monthly"][data-state="ready"]');
 		await monthly.waitFor({ timeout: 120_000 });
 		expect(await monthly.locator('[data-testid="card-other-monthly-mase-reading"]').textContent()).toContain('MASE (mean absolute scaled error)');
+	});
+});
+
+describe('Accuracy page: a lead the table shows as equal (Lancashire 2022)', () => {
+	it('is never called a win, in the verdict or in the statement', async () => {
+		const { page } = shared;
+		await page.goto(`${baseUrl}/accuracy?source=lancashire-asb`);
+		await waitForApp(page);
+		await page.locator('[data-testid="harm-accuracy"][data-state="ready"]').waitFor({ timeout: 180_000 });
+		// Each row's "Harm held" cells as shown, by area share; baselines are the rows marked "(baseline)".
+		const rows = await page.$$eval('[data-testid="harm-table"] tbody tr', (trs) =>
+			trs.map((tr) => ({
+				method: tr.getAttribute('data-method')!,
+				baseline: tr.querySelector('th')!.textContent!.includes('(baseline)'),
+				held: Object.fromEntries([...tr.querySelectorAll('td[data-metric="harm-share"]')].map((td) => [td.getAttribute('data-share')!, td.textContent!.trim()]))
+			}))
+		);
+		const judged = (await page.locator('[data-testid="harm-table"]').getAttribute('data-judged'))!;
+		const judgedRow = rows.find((r) => r.method === judged)!;
+		const statement = (await page.locator('[data-testid="harm-statement"]').textContent())!.replace(/\s+/g, ' ');
+		const beatsAt = /It beats every baseline at ([^.]*) of the area\./.exec(statement)?.[1] ?? '';
+		let marginal = 0;
+		for (const li of await page.locator('[data-testid="harm-verdicts"] li[data-share]').all()) {
+			const share = (await li.getAttribute('data-share'))!;
+			if ((await li.getAttribute('data-not-beaten')) !== '') continue;
+			const sameAsShown = rows.some((r) => r.baseline && r.held[share] === judgedRow.held[share]);
+			if (!sameAsShown) continue;
+			marginal++;
+			const label = `${Number((100 * Number(share)).toPrecision(6))}%`;
+			expect(await li.textContent()).toContain('more than every baseline by less than 0.1 percentage points');
+			expect(beatsAt.split(/, | and /)).not.toContain(label);
+			expect(statement).toContain(`At ${label}`);
+		}
+		// 1% of the force area: THR v3 and 12-month harm both show 9.7%.
+		expect(marginal).toBeGreaterThan(0);
 	});
 });
