@@ -712,6 +712,22 @@ export async function flaggedAreaComposition(
 			text: `${unmatchedLsoa.length} of the ${flagged.length} flagged LSOAs (2011 codes) have no Census 2021 LSOA of the same code (split or merged in 2021, or outside the force area's authorities): their residents and searches are left out.`
 		});
 	}
+	// As on the Stop and search page: where a group's searches reach its residents, most people searched cannot be residents.
+	const over = (where: string, n: (r: CompositionRow) => number, residents: (r: CompositionRow) => number) => {
+		const groups = rows.filter((r) => n(r) > 0 && n(r) >= residents(r));
+		return groups.length === 0 ? null : `${where}, ${groups.map((r) => `${r.group} people (${n(r).toLocaleString('en-GB')} searches, ${residents(r).toLocaleString('en-GB')} residents)`).join(', ')}`;
+	};
+	const reached = [
+		over('in the flagged areas', (r) => r.searchesInFlagged, (r) => r.flaggedResidents),
+		over('elsewhere in the force area', (r) => r.searchesElsewhere, (r) => r.forceResidents - r.flaggedResidents)
+	].filter((x): x is string => x !== null);
+	if (reached.length > 0) {
+		caveats.push({
+			code: 'poor-denominator',
+			severity: 'serious',
+			text: `Searches reach or pass the residents of a group ${reached.join('; and ')}: most people searched there probably do not live there, so these rates per 1,000 residents describe no real population and must not be read as how often residents are searched.`
+		});
+	}
 	if (flaggedResidents > 0 && flaggedResidents < CAVEAT_THRESHOLDS.minResidents) {
 		caveats.push({
 			code: 'small-counts',

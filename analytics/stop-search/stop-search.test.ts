@@ -415,6 +415,23 @@ describe('stop and search over the City of London extract', () => {
 		expect(c.caveats.map((x) => x.code)).toContain('geography-mismatch');
 	});
 
+	it('community impact: where a group’s searches reach its residents, a serious caveat says the rate describes no real population', async () => {
+		// City of London 001F (E01032739), the sample's high-band area in November 2019: its Black residents from the raw Nomis file.
+		const line = gunzipSync(readFileSync(CENSUS.ts021File)).toString('utf8').split(/\r?\n/).find((l) => l.startsWith('E01032739 : '))!;
+		const blackResidents = Number(line.split(',')[5]);
+		expect(blackResidents).toBe(18);
+		const inside = (await runner.rows<{ e: string | null }>(`SELECT self_defined_ethnicity AS e FROM stop_search WHERE in_force_area AND lsoa_code = 'E01032739'`)).filter(
+			(r) => handSelf(r.e ?? '') === 'Black'
+		).length;
+		expect(inside).toBeGreaterThanOrEqual(blackResidents);
+		const c = await flaggedAreaComposition(runner, ['E01032739'], { basis: 'self' });
+		const caveat = c.caveats.find((x) => x.code === 'poor-denominator');
+		expect(caveat?.severity).toBe('serious');
+		expect(caveat?.text).toContain(`in the flagged areas, Black people (${inside.toLocaleString('en-GB')} searches, 18 residents)`);
+		// Only groups whose searches there reach their residents are named.
+		for (const r of c.rows) expect(caveat!.text.includes(`${r.group} people (${r.searchesInFlagged.toLocaleString('en-GB')} searches, ${r.flaggedResidents.toLocaleString('en-GB')} residents)`)).toBe(r.searchesInFlagged > 0 && r.searchesInFlagged >= r.flaggedResidents);
+	});
+
 	it('coverage: months, the authority and denominators present', async () => {
 		const cov = await stopSearchCoverage(runner);
 		expect(cov).toMatchObject({ first: '2017-12', last: '2019-11', searches: raw.length, forceName: 'City of London', hasPopulation: true, hasLsoa: true });

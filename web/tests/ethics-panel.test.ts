@@ -8,6 +8,9 @@
  *   promises ("a warning says so") are shown, with months in words.
  * - Model page, December 2017: the community impact names the months its searches come from (the
  *   data's first month with searches, by SQL), not twelve months before the data.
+ * - Model page, November 2019: the community impact says when a group's searches in the flagged
+ *   areas reach its residents there (City of London 001F: 18 Black residents), so its rate per 1,000
+ *   residents describes no real population.
  * - Model card: the extract's build time reads as a date, not an ISO timestamp.
  * - Disparity ratios: the Stop and search page and the model card say what a ratio does not show
  *   (why rates differ, whether a search was justified), and the find-rate guide does not claim that a
@@ -73,6 +76,23 @@ describe('Model page: warnings, periods and dates', () => {
 		// Twelve months to December 2017 would start in January 2017, eleven months before any search.
 		expect(lead).not.toContain('Jan 2017');
 		expect(lead).toContain(`(${monthText(firstSearch)}; the data has no searches before ${monthText(firstSearch)}, self-defined ethnicity`);
+	});
+
+	it('says when the community impact’s rates per 1,000 residents describe no real population', async () => {
+		// November 2019: the high band is City of London 001F (E01032739), whose 18 Black residents (Census 2021) were
+		// outnumbered by the searches of Black people located there in the 12 months to November 2019 (by SQL).
+		const [{ n }] = await runner.rows<{ n: number }>(
+			`SELECT count(*)::INTEGER AS n FROM stop_search WHERE in_force_area AND lsoa_code = 'E01032739' AND month BETWEEN '2018-12' AND '2019-11'
+			   AND self_defined_ethnicity LIKE 'Black/African/Caribbean/Black British - %'`
+		);
+		expect(n).toBeGreaterThanOrEqual(18);
+		const page = await openModel('2019-11');
+		const impact = page.locator('[data-testid="community-impact"][data-state="ready"]');
+		await impact.waitFor({ timeout: 60_000 });
+		expect(await impact.locator('tr[data-group="Black"]').getAttribute('data-in')).toBe(String(n));
+		const caveat = (await impact.locator('[data-testid="community-impact-caveats"] li[data-code="poor-denominator"]').textContent())!;
+		expect(caveat).toContain(`in the flagged areas, Black people (${n} searches, 18 residents)`);
+		expect(caveat).toContain('describe no real population');
 	});
 
 	it('writes the extract’s build time as a date, not an ISO timestamp', async () => {
