@@ -22,6 +22,8 @@
  * - Accuracy page (Lancashire 2022): where the model is ahead of every baseline by less than the
  *   table shows (both 9.7% at 1% of the force area), the verdict and the statement do not call it a
  *   win; the shares are read from the page's own table.
+ * - What-if (Model page): weights that do not add up to 1, or a weight left empty, are explained
+ *   in words (0.6 + 0.3 + 0.3 = 1.2), never with the model validator's message.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sharedPage, waitForApp } from './browser';
@@ -185,5 +187,22 @@ describe('Accuracy page: a lead the table shows as equal (Lancashire 2022)', () 
 		}
 		// 1% of the force area: THR v3 and 12-month harm both show 9.7%.
 		expect(marginal).toBeGreaterThan(0);
+	});
+});
+
+describe('What-if weights', () => {
+	it('says in words what is wrong with weights that do not add up to 1, never the model validator’s message', async () => {
+		const page = await openModel('2019-11');
+		const whatIf = page.locator('[data-testid="what-if"]');
+		// Published weights 0.4, 0.3, 0.3; Harm typed as 0.6 makes 0.6 + 0.3 + 0.3 = 1.2.
+		await whatIf.locator('input[data-component="harm"]').fill('0.6');
+		await whatIf.locator('[data-testid="what-if-run"]').click();
+		const error = (await whatIf.locator('[data-testid="what-if-error"]').textContent())!;
+		expect(error).toContain('The weights add up to 1.2; they must add up to 1');
+		expect(error).not.toContain('not usable');
+		expect(await whatIf.locator('[data-testid="rank-changes"]').count()).toBe(0);
+		await whatIf.locator('input[data-component="harm"]').fill('');
+		await whatIf.locator('[data-testid="what-if-run"]').click();
+		await expect.poll(() => whatIf.locator('[data-testid="what-if-error"]').textContent()).toContain('Give a weight for Harm');
 	});
 });
