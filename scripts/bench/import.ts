@@ -13,7 +13,7 @@
  * `BENCH_IMPORT_WARM=0` chooses the files the moment the page has loaded instead. Neither has boundaries. Both sides' steps are printed side by side (the worker's from
  * `clearsight:import-phases`, the builder's BuildResult.phases). The longest main-thread task
  * during the browser import is reported, to show the page stays responsive.
- * Needs build/ (npm run build) and Chromium (CHROMIUM_PATH or /usr/bin/chromium); skipped
+ * Needs build/ (npm run build; `BENCH_BUILD_DIR` serves a copy instead) and Chromium (CHROMIUM_PATH or /usr/bin/chromium); skipped
  * with a note otherwise. Under each case, the floor: a bare read_csv of the same files in DuckDB-wasm
  * (one thread) beside native DuckDB, engine start included (bareReadFloor); then the same read in
  * Chromium on a cross-origin-isolated page by DuckDB-wasm's threaded coi build beside its eh build
@@ -165,8 +165,10 @@ function stepLine(steps: ReadonlyArray<{ phase: string; ms: number }>): string {
 export async function benchImport(cases: ImportBenchCase[], options: { log: (line: string) => void; outDir: string }): Promise<ImportFigures[]> {
 	const { log } = options;
 	const figures: ImportFigures[] = [];
-	if (!existsSync('build/index.html') && !existsSync('build/200.html')) {
-		log('In-browser import: skipped (no build/; run npm run build first)');
+	// BENCH_BUILD_DIR: a copy of the app's build to serve (before/after pairs), as explore.ts takes it.
+	const buildDir = process.env.BENCH_BUILD_DIR ?? 'build';
+	if (!existsSync(join(buildDir, 'index.html')) && !existsSync(join(buildDir, '200.html'))) {
+		log(`In-browser import: skipped (no ${buildDir}/; run npm run build first)`);
 		return figures;
 	}
 	if (!existsSync(CHROMIUM)) {
@@ -174,7 +176,7 @@ export async function benchImport(cases: ImportBenchCase[], options: { log: (lin
 		return figures;
 	}
 	const data = existsSync('extracts/sample') ? 'extracts/sample' : undefined;
-	const server = await startServer({ buildDir: 'build', dataDir: data });
+	const server = await startServer({ buildDir, dataDir: data });
 	try {
 		log('In-browser import (Data page, DuckDB-wasm in a worker) vs the command-line builder (native DuckDB), same files, no boundaries');
 		for (const c of cases) {

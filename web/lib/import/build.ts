@@ -209,6 +209,8 @@ const H3_RESOLUTIONS = [7, 8, 9] as const;
 const BATCH_BYTES = 64 * 1024 * 1024;
 const GZIP = (b: Uint8Array) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
 const stage = (kind: string) => `typed_${kind.replace(/-/g, '_')}`;
+/** A file's first and last month among its accepted rows. */
+type MonthRange = { source_file: string; first: string; last: string };
 
 /** The mapping that applies to a file: its own, else the one for every file ('*'). */
 function mappingFor(options: ImportOptions, name: string): InputMapping | undefined {
@@ -338,17 +340,12 @@ export async function importFiles(
 	// Offence codes matched while validating: the mapping used and every unknown code with its count.
 	const offenceCodes = await offenceCodeReport(runner);
 	clock.lap('validate (cross-row rules, accounts)');
-	for (const format of SOURCE_FORMATS) {
-		await runner.exec(`CREATE OR REPLACE TEMP TABLE ${ident(stage(format.kind))} AS ${typedSelectSql(format.kind)}`);
-		// Memory: the text rows are no longer needed once typed (the accounts are taken above).
-		const kind = format.kind.replace('-', '_');
-		await runner.exec(`DROP VIEW IF EXISTS ${ident(`ingest_valid_${kind}`)}; DROP TABLE IF EXISTS ${ident(`ingest_stage_${kind}`)}`);
-	}
-	const monthUnion = SOURCE_FORMATS.map((f) => `SELECT month, source_file FROM ${ident(stage(f.kind))}`).join(' UNION ALL ');
-	const ranges = await runner.rows<{ source_file: string; first: string; last: string }>(
-		`SELECT source_file, min(month) AS first, max(month) AS last FROM (${monthUnion}) GROUP BY source_file`
-	);
-	clock.lap('type');
+	// Views, not tables, as the builder's: each step types only the columns it reads (the points
+	// their coordinates, the force area its "Falls within"), and the rows are typed in full once,
+	// as their dataset is materialised, instead of being copied into a typed table first (a pass
+	// writing every row and column). Each file's months are read from its dataset's rows.
+	await runner.exec(SOURCE_FORMATS.map((f) => `CREATE OR REPLACE TEMP VIEW ${ident(stage(f.kind))} AS ${typedSelectSql(f.kind)}`).join(';\n'));
+	clock.lap('type (typed views; rows typed where read)');
 
 	check();
 	report({ phase: 'locating' });
@@ -366,6 +363,7 @@ export async function importFiles(
 	const datasets: ExtractManifest['datasets'] = [];
 	const aggregates = new Set<string>(EXPLORE_AGGREGATES);
 	const records = { incidents: 'import_ds_incidents', stop_search: 'import_ds_stop_search', events: 'import_ds_events' };
+	const ranges: MonthRange[] = [];
 	const write = async (name: DatasetName, from: string, isTable = false) => {
 		check();
 		const spec = EXTRACT_DATASETS.find((d) => d.name === name)!;
@@ -377,10 +375,18 @@ export async function importFiles(
 	for (const spec of EXTRACT_DATASETS) {
 		if (aggregates.has(spec.name)) continue;
 		const from = await datasetSource(runner, spec.name, spec.columns, force.unit, areas !== null);
-		// Every dataset is materialised once, in order; its typed tables are then dropped (memory).
+		// Every dataset is materialised once, in order (its rows typed as they are read).
 		const table = spec.name in records ? records[spec.name as keyof typeof records] : 'import_ds_other';
 		await runner.exec(`CREATE OR REPLACE TEMP TABLE ${ident(table)} AS SELECT * FROM ${from}`);
-		for (const format of SOURCE_FORMATS.filter((f) => f.dataset === spec.name)) await runner.exec(`DROP TABLE IF EXISTS ${ident(stage(format.kind))}`);
+		// Each file's first and last month, from the rows just typed (every format has a month).
+		if (SOURCE_FORMATS.some((f) => f.dataset === spec.name)) {
+			ranges.push(...(await runner.rows<MonthRange>(`SELECT source_file, min(month) AS first, max(month) AS last FROM ${ident(table)} GROUP BY source_file`)));
+		}
+		// Memory: the typed views and the text rows under them are no longer needed (the accounts are taken above).
+		for (const format of SOURCE_FORMATS.filter((f) => f.dataset === spec.name)) {
+			const kind = format.kind.replace('-', '_');
+			await runner.exec(`DROP VIEW IF EXISTS ${ident(stage(format.kind))}; DROP VIEW IF EXISTS ${ident(`ingest_valid_${kind}`)}; DROP TABLE IF EXISTS ${ident(`ingest_stage_${kind}`)}`);
+		}
 		await write(spec.name, ident(table), true);
 		// The record datasets stay for the Map and Time pre-aggregates, made from the same rows as the builder does.
 		if (!(spec.name in records)) await runner.exec(`DROP TABLE ${ident(table)}`);
@@ -497,7 +503,7 @@ async function importForceArea(engine: ImportEngine, options: ImportOptions): Pr
 	return decided.report;
 }
 
-/** H3 cells of every distinct point of the typed tables, computed once per point (as the builder does). */
+/** H3 cells of every distinct point of the typed views, computed once per point (as the builder does). */
 async function buildPointCells(engine: ImportEngine): Promise<void> {
 	const { runner } = engine;
 	const withPoints: string[] = [];
@@ -530,7 +536,7 @@ async function columnNames(runner: QueryRunner, table: string): Promise<Set<stri
 }
 
 /**
- * The rows of one contract dataset as a parenthesised query: the typed tables of every format
+ * The rows of one contract dataset as a parenthesised query: the typed views of every format
  * writing to it, joined to their points' H3 cells, in the builder's order (time, file, line).
  * Datasets no input format writes (areas, and any added to the contract later) come out empty.
  */

@@ -5,12 +5,12 @@
  * so the page stays responsive; cancelling terminates this worker and DuckDB's with it.
  */
 /// <reference lib="webworker" />
-import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import * as duckdb from '@duckdb/duckdb-wasm';
 import { detectSource, detectDelimiter, splitCsvLine, genericTimestampSql, monthOfDateSql, MONTH_PATTERN, literal } from '$analytics/ingest';
 import { createWasmRunner } from '../db/runner';
 import { importFiles, type ImportEngine, type ImportHelpers, type ImportInput } from './build';
 import { pointCellsIpc } from './arrow-points';
+import { ipcFileToStream } from './arrow-stream';
 import { warmUpImport } from './warm-up';
 import { isOutOfMemory } from './limits';
 import { inspectBoundary, readImportAreas } from './boundary-file';
@@ -63,9 +63,8 @@ function getEngine() {
 				await conn.insertArrowFromIPCStream(ipc, { name, create: true });
 			},
 			async exportArrow(sql) {
-				// DuckDB-wasm returns an Arrow IPC file; extracts hold IPC streams.
-				const file = await conn.useUnsafe((bindings, id) => bindings.runQuery(id, sql));
-				return tableToIPC(tableFromIPC(file), 'stream');
+				// DuckDB-wasm returns an Arrow IPC file; extracts hold IPC streams (arrow-stream.ts).
+				return ipcFileToStream(await conn.useUnsafe((bindings, id) => bindings.runQuery(id, sql)));
 			},
 			pointCellsIpc
 		};

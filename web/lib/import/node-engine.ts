@@ -8,13 +8,13 @@ import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { createDuckDB, NODE_RUNTIME, VoidLogger, type DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
-import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import type { Param, QueryRunner } from '$analytics/runner';
 import { arrowToColumns, arrowToRows, type ArrowTableLike } from '../db/arrow-columns';
 import type { ImportEngine, ImportHelpers } from './build';
 import { pointCellsIpc } from './arrow-points';
+import { ipcFileToStream } from './arrow-stream';
 
-export async function createNodeImportEngine(): Promise<ImportEngine & { close(): void }> {
+export async function createNodeImportEngine(): Promise<ImportEngine & { queryFile(sql: string): Uint8Array; close(): void }> {
 	const dist = dirname(createRequire(import.meta.url).resolve('@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm'));
 	const db: DuckDBBindings = await createDuckDB(
 		{
@@ -35,6 +35,8 @@ export async function createNodeImportEngine(): Promise<ImportEngine & { close()
 			st.close();
 		}
 	};
+	/** DuckDB-wasm's own answer to a query: an Arrow IPC file. */
+	const queryFile = (sql: string): Uint8Array => conn.useUnsafe((bindings, id) => bindings.runQuery(id, sql));
 	const runner: QueryRunner = {
 		async rows(sql, params) {
 			return arrowToRows(run(sql, params));
@@ -58,9 +60,9 @@ export async function createNodeImportEngine(): Promise<ImportEngine & { close()
 			conn.insertArrowFromIPCStream(ipc, { name, create: true });
 		},
 		async exportArrow(sql) {
-			const file = conn.useUnsafe((bindings, id) => bindings.runQuery(id, sql));
-			return tableToIPC(tableFromIPC(file), 'stream');
+			return ipcFileToStream(queryFile(sql));
 		},
+		queryFile,
 		pointCellsIpc,
 		close() {
 			conn.close();
