@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { buildExtracts } from '../../../scripts/lib/extracts';
 import { writeForceLookup } from '../../../scripts/lib/force-area';
-import { readArrow } from '../../../scripts/lib/extract-test-utils';
+import { col, readArrow } from '../../../scripts/lib/extract-test-utils';
 import { FORCE_LOOKUP_FILE } from '$analytics/ingest/force-area';
 import type { ImportOptions } from './build';
 import { importFiles, type ImportInput } from './build';
@@ -94,6 +94,13 @@ describe('in-browser import = command-line builder', () => {
 		const flags = (table: Table) => Array.from(table.getChild('in_force_area')!);
 		expect(flags(tableFromIPC(browser.files.get('incidents.arrow')!))).toEqual(flags(await readArrow(join(tmp, 'cli'), 'incidents')));
 		expect(flags(tableFromIPC(browser.files.get('stop_search.arrow')!))).toEqual(flags(await readArrow(join(tmp, 'cli'), 'stop_search')));
+		// Every value of the record datasets in row order, as the builder's (both type the rows where they are read).
+		for (const name of ['incidents', 'stop_search']) {
+			const mine = tableFromIPC(browser.files.get(`${name}.arrow`)!);
+			const theirs = await readArrow(join(tmp, 'cli'), name);
+			expect(mine.schema.fields.map((f) => f.name)).toEqual(theirs.schema.fields.map((f) => f.name));
+			for (const f of theirs.schema.fields) expect(col(mine, f.name), `${name}.${f.name}`).toEqual(col(theirs, f.name));
+		}
 	});
 
 	it('a gzipped generic incident file and a renamed-columns file read through a mapping', async () => {
