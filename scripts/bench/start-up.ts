@@ -50,7 +50,7 @@ function loadAverage(): string {
 	}
 }
 
-/** Ms from navigation start, except `instantiate` (a duration). */
+/** Ms from navigation start, except `instantiate` and `afterEngine` (durations). */
 interface Marks {
 	firstView: number;
 	interactive: number;
@@ -58,6 +58,8 @@ interface Marks {
 	database: number;
 	/** When the engine start began (web/lib/db/duckdb.ts startEngine). */
 	engineStart: number;
+	/** From the engine up (instantiated, opened, connected) to the database ready: base.duckdb attached and checked, the harm weights (a duration). */
+	afterEngine: number;
 	/** How long DuckDB-wasm's instantiate took: the worker script, the wasm fetch, compile (or code cache), instantiation. */
 	instantiate: number;
 }
@@ -76,6 +78,7 @@ async function startMarks(page: Page): Promise<Marks> {
 			interactive: at('clearsight:interactive').startTime,
 			database: extracts ? extracts.startTime + extracts.duration : NaN,
 			engineStart: engine ? engine.startTime : NaN,
+			afterEngine: extracts && engine ? extracts.startTime + extracts.duration - (engine.startTime + engine.duration) : NaN,
 			instantiate: instantiate ? instantiate.duration : NaN
 		};
 	})()`)) as Marks;
@@ -104,13 +107,14 @@ export async function benchStartUp({ log, dataDir = 'extracts/sample', runs = Nu
 			}
 			const medians = (xs: Marks[]): Marks => {
 				const pick = (k: keyof Marks) => Math.round(median(xs.map((x) => x[k])));
-				return { firstView: pick('firstView'), interactive: pick('interactive'), database: pick('database'), engineStart: pick('engineStart'), instantiate: pick('instantiate') };
+				return { firstView: pick('firstView'), interactive: pick('interactive'), database: pick('database'), engineStart: pick('engineStart'), afterEngine: pick('afterEngine'), instantiate: pick('instantiate') };
 			};
 			const figures: StartUpFigures = { page: path, runs, cold: medians(cold), reload: medians(reload), load: loadAverage() };
 			out.push(figures);
+			const detail = (m: Marks) =>
+				`first view ${m.firstView} ms, interactive ${m.interactive} ms (database ${m.database} ms; engine from ${m.engineStart} ms, instantiate ${m.instantiate} ms, engine up → database ${m.afterEngine} ms)`;
 			log(
-				`start-up ${path.padEnd(5)} cold: first view ${figures.cold.firstView} ms, interactive ${figures.cold.interactive} ms (database ${figures.cold.database} ms; engine from ${figures.cold.engineStart} ms, instantiate ${figures.cold.instantiate} ms) · ` +
-					`reload: first view ${figures.reload.firstView} ms, interactive ${figures.reload.interactive} ms (database ${figures.reload.database} ms; engine from ${figures.reload.engineStart} ms, instantiate ${figures.reload.instantiate} ms) · ` +
+				`start-up ${path.padEnd(5)} cold: ${detail(figures.cold)} · reload: ${detail(figures.reload)} · ` +
 					`median of ${runs}, load ${figures.load} · targets (quiet machine): first view ≤ 2000, interactive ≤ 2500, reload ≤ 1500`
 			);
 		}
