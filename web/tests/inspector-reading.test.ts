@@ -235,3 +235,34 @@ describe('Briefing and Compare read as sentences (Lancashire, March 2022)', () =
 		expect(rows).toEqual(['Harm, CCHI days', 'Threat (credible rise), CCHI days', 'Risk (forecast harm next month), CCHI days per month']);
 	});
 });
+
+describe('Compare with two areas it cannot compare (City of London, November 2019)', () => {
+	it('says so in words, not with the function’s error text', async () => {
+		const page = shared.page;
+		await page.goto(`${baseUrl}/compare?source=city-of-london&month=2019-11&a=E01032739&b=E01032739`);
+		await waitForApp(page, 60_000);
+		await page.locator('[data-testid="compare"][data-state="not-comparable"]').waitFor({ timeout: 180_000 });
+		expect(await words('[data-testid="compare-problem"]')).toBe('Choose two different areas: both are E01032739.');
+
+		// An LSOA with records located outside the force area (not scored), by SQL over the City's base rows.
+		const city = await createNodeRunner();
+		let outside: string;
+		try {
+			await loadExtract(city, join(dataRoot, 'city-of-london'));
+			const [o] = await city.rows<{ lsoa: string }>(
+				'SELECT lsoa_code AS lsoa FROM incidents WHERE in_force_area = false AND lsoa_code IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1'
+			);
+			const [inside] = await city.rows<{ n: number }>('SELECT count(*)::INTEGER AS n FROM force_area WHERE area_code = ?', [o.lsoa]);
+			expect(inside.n).toBe(0);
+			outside = o.lsoa;
+		} finally {
+			city.close();
+		}
+		await page.goto(`${baseUrl}/compare?source=city-of-london&month=2019-11&a=E01032739&b=${outside}`);
+		await page.locator('[data-testid="compare"][data-state="not-comparable"]').waitFor({ timeout: 180_000 });
+		expect(await words('[data-testid="compare-problem"]')).toBe(
+			`${outside} is not among the areas scored for Nov 2019 (the 6 areas of the force area, City of London): open it as an area profile for the reason, or choose areas on the priorities page.`
+		);
+		expect(await page.locator('main').innerText()).not.toMatch(/compareAreas|RangeError|2019-11/);
+	});
+});
