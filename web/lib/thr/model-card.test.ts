@@ -8,6 +8,8 @@ import { fairnessSummary } from '$analytics/thr/fairness';
 import { createNodeRunner, type NodeRunner } from '../../../scripts/lib/node-runner';
 import { loadSampleSource } from '../../../scripts/lib/sample';
 import { disproportionality } from '$analytics/stop-search';
+import { scoreMonth } from '$analytics/thr';
+import { readableWarning } from './reading';
 import type { DisproportionalityResult } from '$analytics/stop-search/types';
 import type { BacktestScore } from '$analytics/forecast';
 import type { WindowEvaluation } from '$analytics/hotspots/windows';
@@ -342,6 +344,23 @@ describe('modelCard with stop and search by ethnic group (City of London sample)
 		expect(row('Black')[5]).toMatch(/^at least as many searches as residents/);
 		expect(row('White').slice(0, 6)).toEqual(['White', '1,171', '5,957', '196.6', '1.00', 'the reference group']);
 		expect(row('Not recorded')).toEqual(['Not recorded', '963', '—', '—', '—', '—', '—', '—', '—']);
+	});
+
+	it('the measured results name their month in words and carry the month’s scoring warnings, as the Model page shows them', async () => {
+		// December 2017 is the sample's first month (SELECT min(month) FROM incidents): Threat has no baseline months at all.
+		const [{ first }] = await runner.rows<{ first: string }>('SELECT min(month) AS first FROM incidents');
+		expect(first).toBe('2017-12');
+		const v3 = JSON.parse(readFileSync('models/thr/thr-v3.json', 'utf8')) as ThrModel;
+		const cchi = JSON.parse(readFileSync(v3.harm_weights.file, 'utf8')) as HarmWeightsModel;
+		const result = await scoreMonth(runner, { model: v3, weights: cchi, month: first });
+		expect(result.warnings.length).toBeGreaterThan(0);
+		const md = modelCard({ ...base, model: v3, weights: cchi, result }).markdown;
+		const measured = md.slice(md.indexOf('## Measured results'), md.indexOf('##', md.indexOf('## Measured results') + 3));
+		expect(measured).toContain('## Measured results (Dec 2017)');
+		expect(measured).toContain('Scoring warnings for this month:');
+		for (const w of result.warnings) expect(measured).toContain(`- ${readableWarning(w, first)}`);
+		expect(measured).toContain('Threat is 0 for every area');
+		expect(measured).not.toMatch(/\b\d{4}-(0[1-9]|1[0-2])\b/);
 	});
 
 	it('the Markdown carries the same table, and no interval written with a dash', () => {

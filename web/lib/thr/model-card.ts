@@ -13,6 +13,7 @@ import type { DisproportionalityResult } from '$analytics/stop-search/types';
 import { MASE_READING, type MonthlyAreaPredictionRecord, type OtherPredictions } from './other-predictions';
 import { formatCount, formatInterval, formatMetric, formatMonth, formatPercent, formatShare } from '../charts/format';
 import { RATIO_READING } from '../stop-search/reading';
+import { readableWarning } from './reading';
 
 /** The stop and search table of the model card, on the page and in its Markdown: one header and the same cell texts. */
 export interface StopSearchCardTable {
@@ -371,7 +372,9 @@ export function modelCard(input: ModelCardInput): { json: string; markdown: stri
 	md.push('## Limitations', '', ...model.limitations.map((l) => `- ${l}`), '');
 	if (card.measured) {
 		const m = card.measured;
-		md.push(`## Measured results (${m.month})`, '', `Extract: ${extract ? `built ${extract.builtAt}, fingerprint ${extract.fingerprint}` : 'unknown'}. Areas scored: ${formatCount(m.areas)}.`, '');
+		md.push(`## Measured results (${formatMonth(m.month)})`, '', `Extract: ${extract ? `built ${extract.builtAt}, fingerprint ${extract.fingerprint}` : 'unknown'}. Areas scored: ${formatCount(m.areas)}.`, '');
+		// The month's scoring warnings, as the Model page and Priorities word them (the JSON keeps them as written).
+		if (m.warnings.length > 0) md.push('Scoring warnings for this month:', '', ...m.warnings.map((w) => `- ${esc(readableWarning(w, m.month))}`), '');
 		md.push(...model.bands.map((b) => `- ${b.label}: ${formatCount(m.band_counts[b.id] ?? 0)} area${(m.band_counts[b.id] ?? 0) === 1 ? '' : 's'}`), '');
 		const noFairness = m.fairness && fairness ? fairnessUnavailable(fairness) : null;
 		if (noFairness) md.push('### Fairness: flagged areas by IMD 2019 decile (1 = most deprived)', '', noFairness, '');
@@ -469,7 +472,7 @@ function otherPredictionsMarkdown(o: OtherPredictions, esc: (s: string) => strin
 		if (!m) md.push('This data has no street records with an area, so no monthly forecast by area is made.', '');
 		else
 			md.push(
-				`${m.forecast_month}, ${m.areas} ${m.level === 'lsoa' ? 'LSOAs' : 'areas'}${m.force_area ? ` of the force area (${esc(m.force_area)})` : ''}, trained on the months up to ${m.train_end}: ${esc(m.label)} (${m.why}). Backtest MASE ${f(m.mase, 3)} against ${f(m.baseline_mase, 3)} for ${m.baseline}. Full table on the Forecast page. ${MASE_READING}`,
+				`${formatMonth(m.forecast_month)}, ${m.areas} ${m.level === 'lsoa' ? 'LSOAs' : 'areas'}${m.force_area ? ` of the force area (${esc(m.force_area)})` : ''}, trained on the months up to ${formatMonth(m.train_end)}: ${esc(m.label)} (${m.why}). Backtest MASE ${f(m.mase, 3)} against ${f(m.baseline_mase, 3)} for ${m.baseline}. Full table on the Forecast page. ${MASE_READING}`,
 				'',
 				...(m.verdict ? [`- ${m.verdict}`, ''] : [])
 			);

@@ -10,7 +10,13 @@ import { loadSampleSource } from '../../../scripts/lib/sample';
 import { forecastStreetAreas } from '../forecast/demand';
 import { streetBaselineVerdict } from '../forecast/verdicts';
 import { monthlyAreaPrediction, type OtherPredictions } from './other-predictions';
-import { otherPredictionsRecord } from './model-card';
+import { modelCard, otherPredictionsRecord } from './model-card';
+import { readFileSync } from 'node:fs';
+import type { ThrModel } from '$analytics/thr';
+import type { HarmWeightsModel } from '$analytics/models/harm-weights';
+
+const THR = JSON.parse(readFileSync('models/thr/thr-v3.json', 'utf8')) as ThrModel;
+const HARM = JSON.parse(readFileSync(THR.harm_weights.file, 'utf8')) as HarmWeightsModel;
 
 let lancashire: NodeRunner;
 let chicago: NodeRunner;
@@ -39,6 +45,11 @@ describe('monthlyAreaPrediction', () => {
 		const record = otherPredictionsRecord(other) as { monthly_by_area: { verdict: string | null; description: string } };
 		expect(record.monthly_by_area.verdict).toBe(m.verdict);
 		expect(record.monthly_by_area.description).toContain(`in each of ${m.areas} LSOAs of the force area (Lancashire)`);
+		// The Markdown card names the months as the page does ("Jan 2023", "Dec 2022"), never "2023-01".
+		const md = modelCard({ model: THR, weights: HARM, result: null, fairness: null, extract: null, otherPredictions: other, generatedAt: '2026-01-01T00:00:00.000Z' }).markdown;
+		expect(md).toContain(`Jan 2023, ${m.areas} LSOAs of the force area (Lancashire), trained on the months up to Dec 2022:`);
+		const section = md.slice(md.indexOf('### Street records next month'), md.indexOf('## Transparency record'));
+		expect(section).not.toMatch(/\b\d{4}-(0[1-9]|1[0-2])\b/);
 	});
 
 	it('Chicago: no street records by area, so null, and the record says so', async () => {
