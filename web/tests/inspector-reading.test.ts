@@ -94,6 +94,8 @@ describe('Area profile where the data starts inside the windows (Lancashire, Mar
 		expect(method).toContain('Monthly harm Jan 2022 – Mar 2022 only');
 		expect(method).toContain('the mean of the last 3 months, all the data has.');
 		expect(method).not.toContain('last 12 months');
+		// Risk's 12-month window runs from April 2021; the data from January 2022 (255 records, each 1 CCHI day).
+		expect(await words('[data-testid="risk-context"]')).toBe('255 CCHI days from 255 incidents in the 12 months to Mar 2022 (the data starts in Jan 2022).');
 		const backtestMethods = (await page.locator('[data-testid="risk-backtest"] tbody th').allTextContents()).map((t) => t.trim());
 		expect(backtestMethods.length).toBeGreaterThan(0);
 		for (const m of backtestMethods) expect(m).not.toMatch(/^[a-z]+(-[a-z]+)+$/);
@@ -144,6 +146,13 @@ describe('Area profile with the full windows (City of London, November 2019)', (
 					AND category NOT IN ('Drugs', 'Possession of weapons')`
 			);
 			expect(b.n).toBe(5604);
+			// Risk's context: the harm-counting incidents of its 12 months, December 2018 – November 2019, by SQL.
+			const [w] = await city.rows<{ n: number }>(
+				`SELECT count(*)::INTEGER AS n FROM incidents WHERE lsoa_code = 'E01032739' AND in_force_area AND month BETWEEN '2018-12' AND '2019-11'
+					AND category NOT IN ('Drugs', 'Possession of weapons')`
+			);
+			expect(w.n).toBe(5852);
+			expect(await words('[data-testid="risk-context"]')).toBe(`267,572 CCHI days from ${formatCount(w.n)} incidents in the 12 months to Nov 2019.`);
 			const statistics = ((await page.locator('[data-testid="threat-statistics"]').textContent()) ?? '').replace(/\s+/g, ' ');
 			expect(statistics).toContain(`against ${formatCount(b.n)} in 12 baseline months (expected ${formatMetric((b.n * 3) / 12, 2)})`);
 			expect(statistics).toContain('(expected 1,401.00)');
