@@ -30,7 +30,7 @@ import { rendererMemory } from './renderers';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import { buildExtracts, ATTRIBUTION } from '../lib/extracts';
 import { createNodeRunner } from '../lib/node-runner';
 import { loadInput } from '../lib/load-input';
@@ -274,6 +274,11 @@ export async function browserRun(page: Page, url: string, steps: number): Promis
 		await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
 		await cdp.send('Profiler.start');
 	}
+	// BENCH_EXPLORE_TRACE=<file>: a Chromium performance trace over the changes (every process: the
+	// page's main thread, maplibre's workers, the GPU process drawing the WebGL frame), for
+	// chrome://tracing or the DevTools Performance panel.
+	const trace = process.env.BENCH_EXPLORE_TRACE;
+	if (trace) await cdp.send('Tracing.start', { categories: TRACE_CATEGORIES, transferMode: 'ReturnAsStream' });
 	for (let i = 0; i < steps; i++) {
 		const before = await page.evaluate(() => performance.getEntriesByName('clearsight:filter-update').length);
 		if (i % 2 === 0 && months.length > 2) {
@@ -303,6 +308,7 @@ export async function browserRun(page: Page, url: string, steps: number): Promis
 		const { profile: p } = (await cdp.send('Profiler.stop')) as { profile: unknown };
 		writeFileSync(profile.replace(/(\.cpuprofile)?$/, `-${new URL(url).pathname.slice(1) || 'page'}.cpuprofile`), JSON.stringify(p));
 	}
+	if (trace) await saveTrace(cdp, trace.replace(/(\.json)?$/, `-${new URL(url).pathname.slice(1) || 'page'}.json`));
 	const measures = await page.evaluate(() =>
 		performance.getEntriesByType('measure').filter((e) => e.name.startsWith('clearsight:') && e.name !== 'clearsight:filter-update').map((e) => [e.name, e.duration] as const)
 	);
@@ -313,6 +319,24 @@ export async function browserRun(page: Page, url: string, steps: number): Promis
 }
 
 const MB = 1024 * 1024;
+
+/** What BENCH_EXPLORE_TRACE records: the timeline, the page's user timing marks, GPU and compositor work. */
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'gpu', 'viz', 'cc', 'toplevel', 'v8.execute'].join(',');
+
+/** End the trace started on `cdp` and write it to `file` (JSON, Chrome's trace event format). */
+async function saveTrace(cdp: CDPSession, file: string): Promise<void> {
+	const done = new Promise<string>((resolve) => cdp.once('Tracing.tracingComplete', (e: { stream?: string }) => resolve(e.stream ?? '')));
+	await cdp.send('Tracing.end');
+	const stream = await done;
+	const chunks: string[] = [];
+	for (;;) {
+		const r = (await cdp.send('IO.read', { handle: stream })) as { data: string; eof: boolean; base64Encoded?: boolean };
+		chunks.push(r.base64Encoded ? Buffer.from(r.data, 'base64').toString('utf8') : r.data);
+		if (r.eof) break;
+	}
+	await cdp.send('IO.close', { handle: stream });
+	writeFileSync(file, chunks.join(''));
+}
 
 /** One set and page of the explore bench, for the summary table (run.ts). */
 export interface ExploreFigures {
