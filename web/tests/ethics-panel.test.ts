@@ -19,12 +19,15 @@
  *   and names its last week as a date ("24 Nov 2019", the last Sunday on or before the last search,
  *   by SQL); MAE, MASE, bias, coverage and time are explained in words.
  * - Model card: MASE is explained in words beside the MASE it shows.
+ * - Accuracy page: the model whose weights define harm is named "thr v3.0.0" (from the model
+ *   file), not "THR thr 3.0.0".
  * - Accuracy page (Lancashire 2022): where the model is ahead of every baseline by less than the
  *   table shows (both 9.7% at 1% of the force area), the verdict and the statement do not call it a
  *   win; the shares are read from the page's own table.
  * - What-if (Model page): weights that do not add up to 1, or a weight left empty, are explained
  *   in words (0.6 + 0.3 + 0.3 = 1.2), never with the model validator's message.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sharedPage, waitForApp } from './browser';
 import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
@@ -152,6 +155,20 @@ describe('Accuracy page: the hourly backtest', () => {
 		const monthly = page.locator('[data-testid="card-other-monthly"][data-state="ready"]');
 		await monthly.waitFor({ timeout: 120_000 });
 		expect(await monthly.locator('[data-testid="card-other-monthly-mase-reading"]').textContent()).toContain('MASE (mean absolute scaled error)');
+	});
+});
+
+describe('Accuracy page: the model behind "harm"', () => {
+	it('is named once, by id and version, not "THR thr 3.0.0"', async () => {
+		const model = JSON.parse(readFileSync('models/thr/thr-v3.json', 'utf8')) as { id: string; version: string };
+		const { page } = shared;
+		await page.goto(`${baseUrl}/accuracy`);
+		await waitForApp(page);
+		const section = page.locator('[data-testid="harm-accuracy"][data-state="ready"]');
+		await section.waitFor({ timeout: 120_000 });
+		const text = (await section.textContent())!.replace(/\s+/g, ' ');
+		expect(text).toContain(`with the weights and exclusions of the model ${model.id} v${model.version}.`);
+		expect(text).not.toContain('THR thr');
 	});
 });
 

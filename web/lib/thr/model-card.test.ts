@@ -113,6 +113,8 @@ describe('modelCard with the measured accuracy on harm', () => {
 		expect(md).toContain('## Accuracy on later months: harm captured');
 		expect(md).toContain('Measured on 11 held-back months, Feb 2022 to Dec 2022, each ranked from the data before it only. Extract: built 2026-01-01T00:00:00.000Z, fingerprint abc123.');
 		expect(md).toContain('Study region: the force area, Lancashire (941 areas); 1 street record located outside it never counted.');
+		expect(md).toContain(`with the weights and exclusions of the model ${accuracy.harmDefinedBy.replace(' ', ' v')}.`);
+		expect(md).not.toContain('of THR thr');
 		expect(md).toContain('| method | top 5%: harm held | harm-PAI | top 10%: harm held | harm-PAI |');
 		// 0.25 → 25.0%, PAI 0.25 / 0.05 = 5.00; 0.361 → 36.1%, 3.61.
 		expect(md).toContain('| THR v3 (this model) | 25.0% | 5.00 | 36.1% | 3.61 |');

@@ -13,7 +13,7 @@ import type { DisproportionalityResult } from '$analytics/stop-search/types';
 import { MASE_READING, type MonthlyAreaPredictionRecord, type OtherPredictions } from './other-predictions';
 import { formatCount, formatInterval, formatMetric, formatMonth, formatPercent, formatShare } from '../charts/format';
 import { RATIO_READING } from '../stop-search/reading';
-import { readableWarning } from './reading';
+import { modelVersionText, readableWarning } from './reading';
 
 /** The stop and search table of the model card, on the page and in its Markdown: one header and the same cell texts. */
 export interface StopSearchCardTable {
@@ -423,7 +423,7 @@ function accuracyMarkdown(a: AccuracyRecord, heading: string, areas: string, esc
 	const md: string[] = [heading, ''];
 	const months = a.test_months;
 	md.push(
-		`${lead}Measured on ${months.length} held-back month${months.length === 1 ? '' : 's'}, ${formatMonth(months[0])} to ${formatMonth(months.at(-1))}, each ranked from the data before it only. Extract: ${a.extract ? `built ${a.extract.builtAt}, fingerprint ${a.extract.fingerprint}` : 'unknown'}. Study region: ${a.study_region.forceArea ? `the force area, ${a.study_region.forceArea} (${formatCount(a.study_region.areas)} ${areas})` : `${formatCount(a.study_region.areas)} ${areas} with records (no force area declared)`}; ${formatCount(a.records_outside_force_area)} street record${a.records_outside_force_area === 1 ? '' : 's'} located outside it never counted. Harm: ${a.harm.unit}, with the weights and exclusions of THR ${a.harm.weights_and_exclusions_of}.`,
+		`${lead}Measured on ${months.length} held-back month${months.length === 1 ? '' : 's'}, ${formatMonth(months[0])} to ${formatMonth(months.at(-1))}, each ranked from the data before it only. Extract: ${a.extract ? `built ${a.extract.builtAt}, fingerprint ${a.extract.fingerprint}` : 'unknown'}. Study region: ${a.study_region.forceArea ? `the force area, ${a.study_region.forceArea} (${formatCount(a.study_region.areas)} ${areas})` : `${formatCount(a.study_region.areas)} ${areas} with records (no force area declared)`}; ${formatCount(a.records_outside_force_area)} street record${a.records_outside_force_area === 1 ? '' : 's'} located outside it never counted. Harm: ${a.harm.unit}, with the weights and exclusions of the model ${modelVersionText(a.harm.weights_and_exclusions_of)}.`,
 		''
 	);
 	const shares = a.methods[0]?.mean.map((m) => m.area_share) ?? [];

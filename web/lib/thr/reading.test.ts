@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SCORE_UNITS, type AreaScore, type Comparison, type ComponentDifference } from '$analytics/thr';
-import { feedsWords, readMonths, readableRaw, readableWarning, score2, shortUnit, signed2, whyAbove } from './reading';
+import { feedsWords, modelVersionText, readMonths, readableRaw, readableWarning, score2, shortUnit, signed2, whyAbove } from './reading';
 import { readFileSync } from 'node:fs';
 import type { ThrModel } from '$analytics/thr';
 import { monthIndex } from '$analytics/thr';
@@ -204,5 +204,13 @@ describe('feedsWords', () => {
 		expect(feedsWords(['harm', 'threat:recent', 'risk'], v3)).toBe('Harm, Threat (recent 3 months), Risk');
 		expect(feedsWords(['threat:baseline'], v3)).toBe('Threat (baseline)');
 		expect(feedsWords([], v3)).toBe('—');
+	});
+});
+
+describe('a model by id and version, as the pages name it', () => {
+	it('"thr 3.0.0" → "thr v3.0.0" (the Accuracy page wrote "THR thr 3.0.0")', () => {
+		expect(modelVersionText('thr 3.0.0')).toBe('thr v3.0.0');
+		expect(modelVersionText('thr 3.0.0+what-if')).toBe('thr v3.0.0+what-if');
+		expect(modelVersionText('no version')).toBe('no version');
 	});
 });

@@ -155,3 +155,8 @@ export function feedsWords(ids: readonly string[], model: Pick<ScoreResult['mode
 		})
 		.join(', ');
 }
+
+/** A model named by id and version ("thr 3.0.0", HarmAccuracy.harmDefinedBy) as the pages name it: "thr v3.0.0". */
+export function modelVersionText(idAndVersion: string): string {
+	return idAndVersion.replace(/^(\S+) (\d\S*)$/, '$1 v$2');
+}
