@@ -33,7 +33,17 @@ export const CELL_OUTLINE_COLOUR = '#ffffff';
 /** Colour of the force area's outline. */
 export const FORCE_OUTLINE_COLOUR = '#1b1f24';
 
-/** The style: optional basemap, cells (fill with outlines, hover, selection), the force area's outline and the drawn box. */
+/**
+ * The style: optional basemap, cells (fill with outlines, hover, selection), the force area's outline and the drawn box.
+ *
+ * The hover, force-outline and box layers start hidden (`visibility: none`) and MapCanvas shows
+ * each only while its source holds something (`showLayer`). maplibre draws the tile clipping
+ * masks of every visible tile-clipped layer's source into the stencil buffer, in both its
+ * opaque and translucent passes, whether or not the layer has anything to draw: each mask is a
+ * stencil pass over the tiles under the view, so empty layers between the cells' layers cost
+ * the software-WebGL frame several full-canvas passes (hidden, the cells' three layers share
+ * one set of masks).
+ */
 export function mapStyle(basemap: string | null): StyleSpecification {
 	return {
 		version: 8,
@@ -72,6 +82,7 @@ export function mapStyle(basemap: string | null): StyleSpecification {
 				id: 'cells-hover',
 				type: 'line',
 				source: 'hover',
+				layout: { visibility: 'none' },
 				paint: { 'line-color': '#1b1f24', 'line-width': 2 }
 			},
 			{
@@ -93,10 +104,10 @@ export function mapStyle(basemap: string | null): StyleSpecification {
 				id: 'force-outline',
 				type: 'line',
 				source: 'force',
-				layout: { 'line-join': 'round', 'line-cap': 'round' },
+				layout: { 'line-join': 'round', 'line-cap': 'round', visibility: 'none' },
 				paint: { 'line-color': FORCE_OUTLINE_COLOUR, 'line-width': 2.5 }
 			},
-			{ id: 'box-line', type: 'line', source: 'box', paint: { 'line-color': '#1b1f24', 'line-width': 2, 'line-dasharray': [2, 1] } }
+			{ id: 'box-line', type: 'line', source: 'box', layout: { visibility: 'none' }, paint: { 'line-color': '#1b1f24', 'line-width': 2, 'line-dasharray': [2, 1] } }
 		]
 	};
 }
