@@ -22,6 +22,7 @@ import {
 import { categoryBreakdownSql, hasForceAreaFlag, hasSubgroupColumn, incidentRowsSql, monthlySeriesSql } from './sql';
 import { thrSource } from './area-months';
 import { rateRatioPValue } from './stats';
+import { monthWords } from '../compare/periods';
 import { num } from '../shared/numbers';
 
 /** The extract a score was computed from (from its manifest). */
@@ -737,10 +738,17 @@ export function areaReason(result: ScoreResult, areaId: string): AreaReason {
 	const forceArea = result.scope.method === 'force-area';
 	const shown: AreaReason['shown'] = { harmShare: readablePercent(harmShare), harmRank: `${ordinal(harmRank)} of ${result.areas.length.toLocaleString('en-GB')}`, change: null, expectedNextMonth: null };
 	const parts: string[] = [];
+	// Where the data starts inside the Harm window, the sentence names the months it has rather
+	// than "the last 12 months" (Lancashire from January 2022, March 2022: "since January 2022, when the data starts").
+	const first = result.dataRange.first;
+	const cut = first !== null && first > monthLabel(result.monthIndex - harmMonths + 1) && first <= result.month;
+	const over = cut ? `since ${monthWords(first)}, when the data starts` : `over the last ${harmMonths} months`;
 	parts.push(
 		harm > 0
-			? `Holds ${shown.harmShare} of ${forceArea ? "the force's harm" : 'the harm of the areas scored'} over the last ${harmMonths} months (${shown.harmRank} areas)`
-			: `No harm recorded in the last ${harmMonths} months`
+			? `Holds ${shown.harmShare} of ${forceArea ? "the force's harm" : 'the harm of the areas scored'} ${over} (${shown.harmRank} areas)`
+			: cut
+				? `No harm recorded since ${monthWords(first)}, when the data starts`
+				: `No harm recorded in the last ${harmMonths} months`
 	);
 
 	const tk = model.components.findIndex((c) => c.kind === 'threat');

@@ -5,6 +5,9 @@
  * Both are written with thousands separators ("1,234th of 5,678 areas"), never "of 5678". The
  * expected rank is counted by SQL over the base rows (anti-social behaviour weighs 1 CCHI day, so
  * an area's 12-month harm is its count of records).
+ *
+ * Where the data starts inside the 12-month Harm window (the same rows by LSOA, March 2022: data
+ * from January 2022), the sentence names the months it has, not "the last 12 months".
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,5 +62,22 @@ describe('areaReason with thousands of areas (Lancashire ASB 2022 by H3 r9 cell)
 		const sentence = areaReason(result, area.areaId).sentence;
 		expect(sentence).toContain(`(${rank.toLocaleString('en-GB')}${suffix} of ${of} areas)`);
 		expect(sentence).not.toMatch(/\d{4}/);
+	});
+});
+
+describe('areaReason where the data starts inside the Harm window (Lancashire ASB by LSOA, March 2022)', () => {
+	it('says "since January 2022, when the data starts", not "over the last 12 months"', async () => {
+		const result = await scoreMonth(runner, { model: model3, weights, month: '2022-03' });
+		const [n] = await runner.rows<{ area: number; all: number; first: string }>(
+			`SELECT count(*) FILTER (WHERE lsoa_code = 'E01024877')::INTEGER AS area, count(*)::INTEGER AS "all", min(month) AS first
+				FROM incidents WHERE month <= '2022-03' AND in_force_area IS NOT false AND lsoa_code IS NOT NULL`
+		);
+		expect(n.first).toBe('2022-01');
+		expect(n.area).toBe(255);
+		const share = Math.round((n.area / n.all) * 100);
+		expect(areaReason(result, 'E01024877').sentence).toMatch(
+			new RegExp(`^Holds ${share}% of the force's harm since January 2022, when the data starts \\(1st of ${result.areas.length} areas\\); `)
+		);
+		expect(result.areas.map((a) => areaReason(result, a.areaId).sentence).filter((x) => x.includes('last 12 months'))).toEqual([]);
 	});
 });
