@@ -714,6 +714,21 @@ export function readableNumber(x: number): string {
 }
 
 /**
+ * The first month with data where the data starts inside the Harm window of `harmMonths` ending at
+ * the result's month (Lancashire, March 2022: "2022-01"), else null: the window is read whole.
+ */
+export function harmWindowCut(result: ScoreResult, harmMonths: number): string | null {
+	const first = result.dataRange.first;
+	return first !== null && first > monthLabel(result.monthIndex - harmMonths + 1) && first <= result.month ? first : null;
+}
+
+/** The Harm window in words: "12 months", or "since January 2022" where the data starts inside it. */
+export function harmWindowWords(result: ScoreResult, harmMonths: number): string {
+	const first = harmWindowCut(result, harmMonths);
+	return first === null ? `${harmMonths} months` : `since ${monthWords(first)}`;
+}
+
+/**
  * One sentence a person can read aloud on why an area is where it is, with the figures it uses
  * (pure; reads only the result). For example: "Holds 6% of the force's harm over the last 12
  * months (3rd of 6 areas); harm in the last 3 months is 40% above its usual level, unlikely to
@@ -740,8 +755,8 @@ export function areaReason(result: ScoreResult, areaId: string): AreaReason {
 	const parts: string[] = [];
 	// Where the data starts inside the Harm window, the sentence names the months it has rather
 	// than "the last 12 months" (Lancashire from January 2022, March 2022: "since January 2022, when the data starts").
-	const first = result.dataRange.first;
-	const cut = first !== null && first > monthLabel(result.monthIndex - harmMonths + 1) && first <= result.month;
+	const first = harmWindowCut(result, harmMonths);
+	const cut = first !== null;
 	const over = cut ? `since ${monthWords(first)}, when the data starts` : `over the last ${harmMonths} months`;
 	parts.push(
 		harm > 0

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
 import { loadSampleSource } from '../../scripts/lib/sample';
 import type { HarmWeightsModel } from '../models/harm-weights';
-import { areaReason } from './explain';
+import { areaReason, harmWindowCut, harmWindowWords } from './explain';
 import { modelAtUnit, type ThrModel } from './model';
 import { scoreMonth } from './score';
 
@@ -79,5 +79,14 @@ describe('areaReason where the data starts inside the Harm window (Lancashire AS
 			new RegExp(`^Holds ${share}% of the force's harm since January 2022, when the data starts \\(1st of ${result.areas.length} areas\\); `)
 		);
 		expect(result.areas.map((a) => areaReason(result, a.areaId).sentence).filter((x) => x.includes('last 12 months'))).toEqual([]);
+	});
+
+	it('names the Harm window the same way for the ranking\'s column: since January 2022 in March, 12 months in December', async () => {
+		const march = await scoreMonth(runner, { model: model3, weights, month: '2022-03' });
+		const december = await scoreMonth(runner, { model: model3, weights, month: '2022-12' });
+		// The data's first month is January 2022 (checked above): March's window April 2021 – March 2022
+		// starts before it; December's, January – December 2022, is all inside the data.
+		expect([harmWindowCut(march, 12), harmWindowWords(march, 12)]).toEqual(['2022-01', 'since January 2022']);
+		expect([harmWindowCut(december, 12), harmWindowWords(december, 12)]).toEqual([null, '12 months']);
 	});
 });
