@@ -21,6 +21,7 @@ import { createNodeRunner } from '../../scripts/lib/node-runner';
 import { loadInput } from '../../scripts/lib/load-input';
 import { areaReason, scoreMonth, type RiskDetail, type ScoreResult, type ThrModel } from '../../analytics/thr';
 import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
+import { FAIRNESS_RESIDENTS_NOTE } from '../lib/thr/model-card';
 
 const baseUrl = inject('baseUrl');
 const dataDir = inject('dataDir');
@@ -448,6 +449,11 @@ describe('Model', () => {
 		const md = await downloadText(() => page.locator('[data-testid="download-md"]').click());
 		expect(md.text).toContain(`# Model card: ${model.title}`);
 		expect(await page.locator('[data-testid="fairness-decile"] tbody tr').count()).toBeGreaterThan(0);
+		// Its residents are IMD 2019's mid-2015 estimates, named as such beside the stop and search tables' Census 2021 residents.
+		expect(await page.locator('[data-testid="fairness-decile"] thead').textContent()).toContain('Residents in flagged areas (mid-2015)');
+		expect(await page.locator('[data-testid="fairness-population-source"]').textContent()).toBe(FAIRNESS_RESIDENTS_NOTE);
+		expect(md.text).toContain('| residents (mid-2015) | residents in flagged areas (mid-2015) |');
+		expect(md.text).toContain(FAIRNESS_RESIDENTS_NOTE);
 
 		// In the City, harm is so concentrated that weights alone move no rank under v3; leaving the
 		// three heaviest categories out of harm as well swaps two of the smaller areas.

@@ -52,6 +52,10 @@ export function stopSearchCardTable(ss: DisproportionalityResult): StopSearchCar
 	};
 }
 
+/** Why the Fairness table's residents differ from the stop and search tables' (page and Markdown). */
+export const FAIRNESS_RESIDENTS_NOTE =
+	"Residents in the Fairness table are the mid-2015 estimates published with IMD 2019, the figures its deciles and quintiles are made from. The stop and search tables count residents by ethnic group from Census 2021, so one area can show a different number of residents there.";
+
 /**
  * When no scored area has an IMD decile or a population (data built without the LSOA areas table,
  * e.g. the Lancashire sample), the one sentence the Fairness section and the Markdown card say
@@ -384,14 +388,14 @@ export function modelCard(input: ModelCardInput): { json: string; markdown: stri
 			md.push(
 				'### Fairness: flagged areas by IMD 2019 decile (1 = most deprived)',
 				'',
-				'| decile | areas | flagged | expected if even | flagged share | mean score | median score | population | population in flagged areas |',
+				'| decile | areas | flagged | expected if even | flagged share | mean score | median score | residents (mid-2015) | residents in flagged areas (mid-2015) |',
 				'|---|---|---|---|---|---|---|---|---|'
 			);
 			for (const g of m.fairness.byDecile)
 				md.push(
 					`| ${esc(g.label)} | ${formatCount(g.areas)} | ${formatCount(g.flagged)} | ${formatMetric(g.expectedFlagged, 1)} | ${g.flaggedShare === null ? '—' : formatPercent(g.flaggedShare)} | ${score(g.meanScore)} | ${score(g.medianScore)} | ${formatCount(g.population)} | ${formatCount(g.flaggedPopulation)} |`
 				);
-			md.push('', ...m.fairness.notes.map((n) => `- ${n}`), '');
+			md.push('', FAIRNESS_RESIDENTS_NOTE, '', ...m.fairness.notes.map((n) => `- ${n}`), '');
 		}
 	}
 	if (accuracy) md.push(...accuracyMarkdown(accuracy, '## Accuracy on later months: harm captured', 'areas', esc));
