@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser, waitForApp, type TestBrowser } from './browser';
 import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
 import { loadExtract } from '../../scripts/lib/load-input';
+import { openExtract } from './extract-runner';
 import { harmAccuracy, type HarmAccuracy } from '../../analytics/hotspots';
 import { modelAtUnit, type ThrModel } from '../../analytics/thr';
 import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
@@ -24,7 +25,6 @@ import cchi from '../../models/harm-weights/cchi-police-uk-v1.json';
 
 const baseUrl = inject('baseUrl');
 const dataDir = inject('dataDir');
-const dataRoot = inject('dataRoot');
 const weights = cchi as HarmWeightsModel;
 
 let browser: TestBrowser;
@@ -202,10 +202,9 @@ describe('Model page: the model card carries the accuracy', () => {
 
 describe('the other shipped sources', () => {
 	it('Lancashire: the harm table over its 941 force-area LSOAs, 11 origins (12 months of data), as natively', async () => {
-		const other = await createNodeRunner();
+		const other = await openExtract('lancashire-asb');
 		let lancashire: HarmAccuracy;
 		try {
-			await loadExtract(other, join(dataRoot, 'lancashire-asb'));
 			lancashire = (await harmAccuracy(other, {
 				models: [
 					{ model: thrV3 as unknown as ThrModel, weights },
@@ -230,10 +229,9 @@ describe('the other shipped sources', () => {
 	});
 
 	it('Lancashire: the same check over its own area set (the 14 districts), named by its label, as natively', async () => {
-		const other = await createNodeRunner();
+		const other = await openExtract('lancashire-asb');
 		let districts: HarmAccuracy;
 		try {
-			await loadExtract(other, join(dataRoot, 'lancashire-asb'));
 			districts = (await harmAccuracy(other, {
 				models: [
 					{ model: modelAtUnit(thrV3 as unknown as ThrModel, 'district'), weights },

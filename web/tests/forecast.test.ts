@@ -4,12 +4,12 @@
  * (@duckdb/node-api) over the same extract: the method chosen, the first forecast means, the
  * backtest scores and the hot-spot hit rates.
  */
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser, parseCount, waitForApp, type TestBrowser } from './browser';
 import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
 import { loadExtract } from '../../scripts/lib/load-input';
+import { openExtract } from './extract-runner';
 import { backtestDemand, forecastDemand, forecastStreetAreas, hotspotTestMonths, sourceCounts, HOTSPOT_AREA_SHARES, type DemandForecast } from '../lib/forecast/demand';
 import { evaluateHotspots, kdeMethod, lastPeriodMethod, thrHotspotMethod, type MethodEvaluation } from '../../analytics/hotspots';
 import type { BacktestResult } from '../../analytics/forecast';
@@ -28,7 +28,6 @@ import staffingDefaults from '../../models/staffing/default.json';
 
 const baseUrl = inject('baseUrl');
 const dataDir = inject('dataDir');
-const dataRoot = inject('dataRoot');
 
 let browser: TestBrowser;
 let page: Page;
@@ -253,9 +252,8 @@ async function expectWindowTable(expected: HotspotForecast) {
 
 /** Native computations over another shipped source (loaded, computed, closed). */
 async function withSource<T>(id: string, compute: (r: NodeRunner) => Promise<T>): Promise<T> {
-	const other = await createNodeRunner();
+	const other = await openExtract(id);
 	try {
-		await loadExtract(other, join(dataRoot, id));
 		return await compute(other);
 	} finally {
 		other.close();

@@ -15,24 +15,16 @@
  * months in words.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { sharedPage, waitForApp } from './browser';
-import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
-import { loadExtract } from '../../scripts/lib/load-input';
+import { openExtract, sharedExtract } from './extract-runner';
 import { formatCount, formatDay, formatMetric, formatMonth } from '../lib/charts/format';
 import { readFileSync } from 'node:fs';
 
 const baseUrl = inject('baseUrl');
 const dataRoot = inject('dataRoot');
 const shared = sharedPage();
-let lancashire: NodeRunner;
-
-beforeAll(async () => {
-	lancashire = await createNodeRunner();
-	await loadExtract(lancashire, join(dataRoot, 'lancashire-asb'));
-}, 120_000);
-
-afterAll(() => lancashire?.close());
+const lancashire = sharedExtract('lancashire-asb');
 
 const AREA = 'E01024877';
 const words = async (selector: string) => ((await shared.page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
@@ -46,10 +38,10 @@ async function openProfile(query: string): Promise<void> {
 
 describe('Area profile where the data starts inside the windows (Lancashire, March 2022)', () => {
 	it('shows the scoring warnings in words, and Threat says there is no usual level rather than a rise "consistent with chance"', async () => {
-		const [range] = await lancashire.rows<{ first: string }>('SELECT min(month) AS first FROM incidents');
+		const [range] = await lancashire.runner.rows<{ first: string }>('SELECT min(month) AS first FROM incidents');
 		expect(range.first).toBe('2022-01');
 		// Its records January–March 2022 inside the force area (anti-social behaviour weighs 1 CCHI day: harm = records).
-		const [n] = await lancashire.rows<{ recent: number; before: number }>(
+		const [n] = await lancashire.runner.rows<{ recent: number; before: number }>(
 			`SELECT count(*) FILTER (WHERE month BETWEEN '2022-01' AND '2022-03')::INTEGER AS recent, count(*) FILTER (WHERE month < '2022-01')::INTEGER AS before
 				FROM incidents WHERE lsoa_code = ? AND in_force_area IS NOT false`,
 			[AREA]
@@ -111,7 +103,7 @@ describe('Area profile where the data starts inside the windows (Lancashire, Mar
 describe('Area profile with a baseline cut by the data (Lancashire, Burnley district, December 2022)', () => {
 	it('says its usual level rests on the 9 months with data, and marks the 3 baseline months before the data', async () => {
 		// Burnley's records inside the force area: the 9 baseline months with data (January–September 2022) and the recent 3.
-		const [n] = await lancashire.rows<{ baseline: number; recent: number }>(
+		const [n] = await lancashire.runner.rows<{ baseline: number; recent: number }>(
 			`SELECT count(*) FILTER (WHERE month BETWEEN '2022-01' AND '2022-09')::INTEGER AS baseline, count(*) FILTER (WHERE month BETWEEN '2022-10' AND '2022-12')::INTEGER AS recent
 				FROM incidents WHERE district_id = 'E07000117' AND in_force_area IS NOT false`
 		);
@@ -140,9 +132,8 @@ describe('Area profile with the full windows (City of London, November 2019)', (
 		expect(await words('[data-testid="threat-plain"]')).toContain('its usual level (the 12 months before, scaled to the same length) is 62,616 days: 24% above.');
 		// The Threat test's expected count: harm-counting incidents (not Drugs, not Possession of weapons) in the 12 baseline months
 		// September 2018 – August 2019, × 3 recent ÷ 12 baseline months, by SQL over the City's base rows.
-		const city = await createNodeRunner();
+		const city = await openExtract('city-of-london');
 		try {
-			await loadExtract(city, join(dataRoot, 'city-of-london'));
 			const [b] = await city.rows<{ n: number }>(
 				`SELECT count(*)::INTEGER AS n FROM incidents WHERE lsoa_code = 'E01032739' AND in_force_area AND month BETWEEN '2018-09' AND '2019-08'
 					AND category NOT IN ('Drugs', 'Possession of weapons')`
@@ -168,10 +159,9 @@ describe('Area profile with the full windows (City of London, November 2019)', (
 
 describe('Forecast and Data pages: dates in words, MASE explained', () => {
 	it('Chicago: the hourly forecast and the staffing name the last full week by its Sunday in words', async () => {
-		const chicago = await createNodeRunner();
+		const chicago = await openExtract('chicago-assaults');
 		let sunday: string;
 		try {
-			await loadExtract(chicago, join(dataRoot, 'chicago-assaults'));
 			const [last] = await chicago.rows<{ day: string; dow: number }>(
 				'SELECT max(local_date)::VARCHAR AS day, dayofweek(max(local_date)::DATE)::INTEGER AS dow FROM events'
 			);
@@ -223,7 +213,7 @@ describe('Forecast and Data pages: dates in words, MASE explained', () => {
 
 describe('Briefing and Compare read as sentences (Lancashire, March 2022)', () => {
 	it('the briefing counts one record outside the force area in the singular, and words the scoring warnings as the area profile does', async () => {
-		const [n] = await lancashire.rows<{ outside: number }>('SELECT count(*) FILTER (WHERE in_force_area = false)::INTEGER AS outside FROM incidents');
+		const [n] = await lancashire.runner.rows<{ outside: number }>('SELECT count(*) FILTER (WHERE in_force_area = false)::INTEGER AS outside FROM incidents');
 		expect(n.outside).toBe(1);
 		const page = shared.page;
 		await page.goto(`${baseUrl}/briefing?source=lancashire-asb&month=2022-03`);
@@ -256,10 +246,9 @@ describe('Compare with two areas it cannot compare (City of London, November 201
 		expect(await words('[data-testid="compare-problem"]')).toBe('Choose two different areas: both are E01032739.');
 
 		// An LSOA with records located outside the force area (not scored), by SQL over the City's base rows.
-		const city = await createNodeRunner();
+		const city = await openExtract('city-of-london');
 		let outside: string;
 		try {
-			await loadExtract(city, join(dataRoot, 'city-of-london'));
 			const [o] = await city.rows<{ lsoa: string }>(
 				'SELECT lsoa_code AS lsoa FROM incidents WHERE in_force_area = false AND lsoa_code IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1'
 			);

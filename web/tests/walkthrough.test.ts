@@ -28,10 +28,9 @@
  */
 import { join } from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { parseCount, sharedPage, waitForApp } from './browser';
-import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
-import { loadExtract } from '../../scripts/lib/load-input';
+import { openExtract, sharedExtract } from './extract-runner';
 import { forecastStreetAreas } from '../lib/forecast/demand';
 import { streetBaselineVerdict, streetLevelsNote } from '../lib/forecast/verdicts';
 import { formatCount, formatMetric } from '../lib/charts/format';
@@ -40,16 +39,8 @@ import { readFileSync } from 'node:fs';
 import type { Download } from 'playwright-core';
 
 const baseUrl = inject('baseUrl');
-const dataRoot = inject('dataRoot');
 const shared = sharedPage();
-let lancashire: NodeRunner;
-
-beforeAll(async () => {
-	lancashire = await createNodeRunner();
-	await loadExtract(lancashire, join(dataRoot, 'lancashire-asb'));
-}, 120_000);
-
-afterAll(() => lancashire?.close());
+const lancashire = sharedExtract('lancashire-asb');
 
 /** Every word of a PDF, as pdfjs reads it, pages joined. */
 async function pdfText(bytes: Buffer): Promise<string> {
@@ -64,9 +55,9 @@ const text = async (selector: string) => ((await shared.page.locator(selector).t
 
 describe('Forecast by area: is it better than last month’s count?', () => {
 	it('per district, the page names the method as last month’s count and says it is no better', async () => {
-		const native = (await forecastStreetAreas(lancashire, undefined, 'district'))!;
+		const native = (await forecastStreetAreas(lancashire.runner, undefined, 'district'))!;
 		expect(native.method).toBe('seasonal-naive');
-		const december = await lancashire.rows<{ d: string; n: number }>(
+		const december = await lancashire.runner.rows<{ d: string; n: number }>(
 			"SELECT district_id AS d, count(*)::INTEGER AS n FROM incidents WHERE month = '2022-12' AND district_id IS NOT NULL AND in_force_area IS NOT false GROUP BY 1"
 		);
 		const page = shared.page;
@@ -89,7 +80,7 @@ describe('Forecast by area: is it better than last month’s count?', () => {
 	});
 
 	it('per LSOA, the sentence sets the chosen method’s MASE beside last month’s count', async () => {
-		const native = (await forecastStreetAreas(lancashire, undefined, 'lsoa'))!;
+		const native = (await forecastStreetAreas(lancashire.runner, undefined, 'lsoa'))!;
 		const page = shared.page;
 		await page.goto(`${baseUrl}/forecast?source=lancashire-asb&street_level=lsoa`);
 		await waitForApp(page, 60_000);
@@ -99,7 +90,7 @@ describe('Forecast by area: is it better than last month’s count?', () => {
 	});
 
 	it('the briefing over the districts says the same as the Forecast page', async () => {
-		const native = (await forecastStreetAreas(lancashire, '2022-12', 'district'))!;
+		const native = (await forecastStreetAreas(lancashire.runner, '2022-12', 'district'))!;
 		const page = shared.page;
 		await page.goto(`${baseUrl}/briefing?source=lancashire-asb&unit=district&month=2022-12`);
 		await waitForApp(page, 60_000);
@@ -139,9 +130,8 @@ describe('Staffing in plain words (Chicago aggravated assaults)', () => {
 
 describe('Forecast by area covers the force area only', () => {
 	it('City of London: the Forecast page and the briefing list only the 6 LSOAs of the force area; the model card reports the same forecast', async () => {
-		const city = await createNodeRunner();
+		const city = await openExtract('city-of-london');
 		try {
-			await loadExtract(city, join(dataRoot, 'city-of-london'));
 			const inside = (await city.rows<{ a: string }>('SELECT DISTINCT lsoa_code AS a FROM incidents WHERE in_force_area ORDER BY 1')).map((r) => r.a);
 			const outside = await city.rows<{ n: number }>('SELECT count(DISTINCT lsoa_code)::INTEGER AS n FROM incidents WHERE NOT in_force_area');
 			expect(inside).toEqual(['E01000001', 'E01000002', 'E01000003', 'E01000005', 'E01032739', 'E01032740']);
@@ -267,7 +257,7 @@ describe('Plain figures and one wording on every page', () => {
 		await page.locator('[data-testid="street-areas"][data-state="ready"][data-level="lsoa"]').waitFor({ timeout: 60_000 });
 		const description = await text('[data-testid="street-description"]');
 		expect(description).not.toContain('(s)');
-		const native = (await forecastStreetAreas(lancashire, undefined, 'lsoa'))!;
+		const native = (await forecastStreetAreas(lancashire.runner, undefined, 'lsoa'))!;
 		expect(description).toContain(`(${native.choice.reason})`);
 		if (!native.choice.reason.includes('tied with')) expect(native.choice.reason).toMatch(/ over \d+ forecast origins?$/);
 		// One figure, one precision: the MASE in the description is the one the verdict below gives.
@@ -306,7 +296,7 @@ describe('Fairness for the ethics panel', () => {
 		const fairness = page.locator('[data-testid="fairness"]');
 		await fairness.waitFor({ timeout: 120_000 });
 		// Built with --no-areas: its areas table has no LSOA, so no decile and no population.
-		const known = await lancashire.rows<{ n: number }>('SELECT (count(imd_decile) + count(population))::INTEGER AS n FROM areas');
+		const known = await lancashire.runner.rows<{ n: number }>('SELECT (count(imd_decile) + count(population))::INTEGER AS n FROM areas');
 		expect(known[0].n).toBe(0);
 		expect((await fairness.locator('[data-testid="fairness-unavailable"]').textContent())!.trim()).toMatch(/^No fairness figures by deprivation or population: none of the 941 scored areas have an IMD 2019 decile/);
 		expect(await fairness.locator('table').count()).toBe(0);
@@ -363,7 +353,7 @@ describe('Exceptions: p and q in one plain style (City of London)', () => {
 
 describe('Priorities: the period the score reads, in words (Lancashire)', () => {
 	it('names the months with data, and says the look-back reaches before the data', async () => {
-		const [range] = await lancashire.rows<{ first: string; last: string }>('SELECT min(month) AS first, max(month) AS last FROM incidents');
+		const [range] = await lancashire.runner.rows<{ first: string; last: string }>('SELECT min(month) AS first, max(month) AS last FROM incidents');
 		expect([range.first, range.last]).toEqual(['2022-01', '2022-12']);
 		const page = shared.page;
 		await page.goto(`${baseUrl}/priorities?source=lancashire-asb`);
@@ -397,9 +387,8 @@ describe('Priorities: the period the score reads, in words (Lancashire)', () => 
 
 describe('Overview and Priorities agree on the force area (City of London)', () => {
 	it('the Overview heads with the force area’s records and LSOAs, counts those outside apart, and Priorities scores those LSOAs', async () => {
-		const city = await createNodeRunner();
+		const city = await openExtract('city-of-london');
 		try {
-			await loadExtract(city, join(dataRoot, 'city-of-london'));
 			const [n] = await city.rows<{ records: number; inside: number; outside: number; unplaced: number; lsoas: number; inside_lsoas: number }>(
 				`SELECT count(*)::INTEGER AS records, count(*) FILTER (WHERE in_force_area)::INTEGER AS inside,
 					count(*) FILTER (WHERE NOT in_force_area)::INTEGER AS outside, count(*) FILTER (WHERE in_force_area IS NULL)::INTEGER AS unplaced,
