@@ -84,3 +84,34 @@ describe('every method', () => {
 		expect(() => defaultMethodOptions(0)).toThrow('period must be a positive integer, got 0');
 	});
 });
+
+describe('the detail sentence of each method', () => {
+	// Sentences a reader can take in: capitalised, steps named as hours or months with a span in
+	// weeks or years, methods by name (no "IRLS", no "steps" on an hourly or monthly series).
+	const hourly = Array.from({ length: 20 * 168 }, (_, t) => 2 + (t % 24 < 8 ? 0 : 3));
+	const monthly = Array.from({ length: 48 }, (_, t) => 10 + (t % 12));
+
+	it.each([
+		// Hourly (period 168): the seasonal mean averages 8 weeks; the Poisson window is 12 weeks = 2,016 hours.
+		['seasonal-naive', 168, 'The value at the same hour of the week one week earlier'],
+		['seasonal-mean', 168, 'The mean of the same hour of the week over the last 8 weeks (fewer where the history is shorter)'],
+		// Flat over the weeks: no trend (e^0 − 1 = 0).
+		['poisson', 168, 'Poisson regression on the hour of the week with a trend of ±0.00% a week, fitted to the last 2,016 hours (12 weeks)'],
+		// Monthly (period 12): 3 years averaged, the Poisson window 36 months = 3 years.
+		['seasonal-mean', 12, 'The mean of the same month of the year over the last 3 years (fewer where the history is shorter)'],
+		['poisson', 12, 'Poisson regression on the month of the year with a trend of ±0.00% a year, fitted to the last 36 months (3 years)']
+	] as const)('%s, period %i: %s', (method, period, sentence) => {
+		const fit = fitMethod(method, period === 168 ? hourly : monthly, opts(period));
+		expect(fit.detail).toBe(sentence);
+	});
+
+	it('Holt–Winters names its smoothing parameters and how they were chosen; every sentence starts with a capital', () => {
+		const hw = fitMethod('holt-winters', monthly, opts(12, { holtWintersParams: { alpha: 0.5, beta: 0.01, gamma: 0.2 } }));
+		expect(hw.detail).toBe('Holt–Winters exponential smoothing: level α = 0.500, trend β = 0.0100, season γ = 0.200, fixed in advance');
+		for (const method of FORECAST_METHODS) {
+			const detail = fitMethod(method, hourly, opts(168)).detail;
+			expect(detail).toMatch(/^[A-Z]/);
+			expect(detail).not.toMatch(/IRLS|\bsteps?\b/);
+		}
+	});
+});

@@ -9,6 +9,7 @@ import { fitHoltWinters, holtWintersFilter, holtWintersForecast, holtWintersMinL
 import type { SeriesCalendar } from './calendar';
 import { fitNbRegression } from './nb-regression';
 import { fitPoissonGlm } from './poisson-glm';
+import { METHOD_NAMES, listWords, positionWords, seasonWord, stepsWords, trendWords } from './method-words';
 
 export type ForecastMethodName = 'seasonal-naive' | 'seasonal-mean' | 'poisson' | 'holt-winters' | 'nb-regression' | 'combination';
 
@@ -30,7 +31,7 @@ export const PANEL_METHODS: readonly ForecastMethodName[] = ['seasonal-naive', '
 export const METHOD_LABELS: Record<ForecastMethodName, string> = {
 	'seasonal-naive': 'Seasonal naive (same point last season)',
 	'seasonal-mean': 'Seasonal mean of recent seasons',
-	poisson: 'Poisson regression on season position with trend (IRLS)',
+	poisson: 'Poisson regression on season position with trend',
 	'holt-winters': 'Holt–Winters additive exponential smoothing',
 	'nb-regression': 'Negative binomial regression: hour of week, time of year, holidays, trend, recent level',
 	combination: 'Combination: equal-weight mean of the seasonal mean and the regression'
@@ -103,7 +104,10 @@ export interface FittedMethod {
 	method: ForecastMethodName;
 	/** Estimated or fixed parameters (e.g. alpha, beta, gamma; trend per season). */
 	params: Record<string, number>;
-	/** One line a reviewer can read, e.g. "mean of the last 8 seasons". */
+	/**
+	 * One sentence a reviewer can read, capitalised, without its full stop, steps named in words:
+	 * "The mean of the same hour of the week over the last 8 weeks (fewer where the history is shorter)".
+	 */
 	detail: string;
 	/** What the method uses, item by item in plain words. */
 	uses: string[];
@@ -147,7 +151,14 @@ function seasonalMean(history: ArrayLike<number>, period: number, seasons: numbe
 	return {
 		method,
 		params: { seasons },
-		detail: seasons === 1 ? `value ${period} step${period === 1 ? '' : 's'} earlier` : `mean of the same season position over the last ${seasons} seasons (fewer where the history is shorter)`,
+		detail:
+			seasons === 1
+				? period === 1
+					? 'The value one step earlier'
+					: `The value at the same ${positionWords(period)} one ${seasonWord(period)} earlier`
+				: period === 1
+					? `The mean of the last ${stepsWords(seasons, 1)} (fewer where the history is shorter)`
+					: `The mean of the same ${positionWords(period)} over the last ${seasons} ${seasonWord(period)}s (fewer where the history is shorter)`,
 		uses: [seasons === 1 ? `the value ${period} step(s) earlier` : `the same season position in the last ${Math.min(seasons, Math.max(1, Math.floor(n / period)))} seasons`],
 		parameters: [{ name: 'seasons', value: seasons, meaning: seasons === 1 ? 'one season back' : `average of up to ${seasons} seasons` }],
 		forecast(horizon) {
@@ -189,7 +200,7 @@ function poissonRegression(history: ArrayLike<number>, options: MethodOptions): 
 	return {
 		method: 'poisson',
 		params: { trendPerSeason: slope, window, iterations: fit.iterations, converged: fit.converged ? 1 : 0 },
-		detail: `log-linear trend ${(100 * (Math.exp(slope) - 1)).toFixed(2)}% per season, fitted on the last ${window.toLocaleString('en-GB')} steps by IRLS (${fit.iterations} iterations)`,
+		detail: `Poisson regression on the ${positionWords(period)} with a trend of ${trendWords(Math.exp(slope))} a ${seasonWord(period)}, fitted to the last ${stepsWords(window, period)}`,
 		uses: [`season position (t mod ${period})`, 'log-linear trend', `the last ${window} steps`],
 		parameters: [
 			{ name: 'trendPerSeason', value: slope, meaning: `trend ${(100 * (Math.exp(slope) - 1)).toFixed(2)}% per season` },
@@ -215,7 +226,7 @@ function holtWinters(history: ArrayLike<number>, options: MethodOptions): Fitted
 	return {
 		method: 'holt-winters',
 		params: { alpha: params.alpha, beta: params.beta, gamma: params.gamma },
-		detail: `α = ${params.alpha.toFixed(3)}, β = ${params.beta.toFixed(4)}, γ = ${params.gamma.toFixed(3)}${period === 1 ? ' (no season: Holt linear trend)' : ''}${options.holtWintersParams ? ' (fixed)' : ' (least squares)'}`,
+		detail: `${period === 1 ? 'Holt’s linear trend (no season)' : 'Holt–Winters exponential smoothing'}: level α = ${params.alpha.toFixed(3)}, trend β = ${params.beta.toFixed(4)}${period === 1 ? '' : `, season γ = ${params.gamma.toFixed(3)}`}, ${options.holtWintersParams ? 'fixed in advance' : 'chosen by least squares on the history'}`,
 		uses: ['the whole history, recent steps weighted most', period === 1 ? 'level and trend' : 'level, trend and season'],
 		parameters: [
 			{ name: 'alpha', value: params.alpha, meaning: `level smoothing α = ${params.alpha.toFixed(3)} (near 1: follows the latest steps)` },
@@ -270,7 +281,7 @@ function combination(history: ArrayLike<number>, options: MethodOptions): Fitted
 	return {
 		method: 'combination',
 		params,
-		detail: `equal-weight mean of ${members.join(' and ')}`,
+		detail: `The equal-weight average of ${listWords(members.map((m) => METHOD_NAMES[m]))}`,
 		uses: fits.map((f) => `${f.method} (weight 1/${fits.length}): ${f.uses.join(', ')}`),
 		parameters: fits.flatMap((f) => f.parameters.map((p) => ({ ...p, name: `${f.method}.${p.name}`, meaning: `${f.method}: ${p.meaning}` }))),
 		forecast(horizon) {

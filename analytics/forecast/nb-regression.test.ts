@@ -60,7 +60,11 @@ describe('nb-regression', () => {
 		expect(fit.params.size).toBe(Infinity); // no spread beyond the mean: Poisson
 		expect(fit.uses).toEqual(['hour of week (public holidays from "US federal holidays (days observed), 2010–2027" as Sundays)', 'day of year (1 Fourier harmonic)', 'log-linear trend']);
 		// Figures in the words carry separators: two years of hours is a window of thousands.
-		expect(fit.detail).toMatch(/; fitted on the last \d{1,3}(,\d{3})+ steps by IRLS/);
+		// The detail is a sentence in words: the method by name, the window in hours and years
+		// (104 weeks × 168 = 17,472 hours; ÷ 8,766 hours a year = 1.99), no algorithm acronym.
+		expect(fit.detail).toBe(
+			'Negative binomial regression on hour of week (public holidays from "US federal holidays (days observed), 2010–2027" as Sundays), day of year (1 Fourier harmonic) and log-linear trend, fitted to the last 17,472 hours (about 2 years)'
+		);
 		expect(fit.parameters.find((p) => p.name === 'window')!.meaning).toMatch(/^fitted on the last \d{1,3}(,\d{3})+ hours/);
 		// Peak-to-trough of exp(0.3 sin − 0.2 cos) = exp(2·√(0.3² + 0.2²)) = 2.0561.
 		const cycle = fit.parameters.find((p) => p.name === 'yearlyPeakToTrough')!;
@@ -99,7 +103,7 @@ describe('combination', () => {
 		// Mean: 6.25, 7.25, 8.25.
 		const fit = fitMethod('combination', [1, 2, 3, 4, 5, 6, 7, 8, 9], { ...defaultMethodOptions(3), seasons: 2, combine: ['seasonal-naive', 'seasonal-mean'] });
 		expect(Array.from(fit.forecast(3))).toEqual([6.25, 7.25, 8.25]);
-		expect(fit.detail).toBe('equal-weight mean of seasonal-naive and seasonal-mean');
+		expect(fit.detail).toBe('The equal-weight average of the seasonal naive forecast and the seasonal mean');
 		expect(fit.parameters.map((p) => p.name)).toEqual(['seasonal-naive.seasons', 'seasonal-mean.seasons']);
 	});
 });

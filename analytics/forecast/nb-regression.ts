@@ -25,6 +25,7 @@
 import { calendarColumns, fourierColumns } from './calendar';
 import { fitPoissonGlm } from './poisson-glm';
 import type { FittedMethod, MethodOptions, MethodParameter } from './methods';
+import { listWords, stepsWords } from './method-words';
 
 /** Ridge λ on the regression covariates (Fourier, trend, level): a weak N(0, 1) prior, as 'poisson'. */
 export const NB_REGRESSION_RIDGE = 1;
@@ -154,7 +155,7 @@ export function fitNbRegression(history: ArrayLike<number>, options: MethodOptio
 	return {
 		method: 'nb-regression',
 		params,
-		detail: `log-linear regression on ${uses.join(', ')}; fitted on the last ${window.toLocaleString('en-GB')} steps by IRLS (${fit.iterations} iterations)`,
+		detail: `Negative binomial regression on ${listWords(uses)}, fitted to the last ${stepsWords(window, period)}`,
 		uses,
 		parameters,
 		forecast(horizon) {
