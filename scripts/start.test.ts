@@ -1,13 +1,17 @@
 /**
  * `npm start -- --data <folder of input files>`: the folder is built with the normal extract
  * builder into `<folder>-extract/<name>/` with a sources.json naming it (from the folder's
- * source.json when there is one), and built again only when the files change.
+ * source.json when there is one), and built again only when the files change; when only the code
+ * that computes summary.json changed (or the extract was built before its version), summary.json
+ * alone is written again, with the figures of a full build, and the extract's data files are kept.
  */
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDirs } from './lib/extract-test-utils';
 import { ensureFolderExtract } from './start';
+import { SUMMARY_FILE, SUMMARY_VERSION } from '../analytics/overview/summary';
+import { summaryCodeFingerprint } from './lib/sample';
 
 const tmp = tempDirs('clearsight-start-');
 const STREET = 'sample-data/police-uk/city-of-london/street';
@@ -46,6 +50,46 @@ describe('ensureFolderExtract', () => {
 		await ensureFolderExtract(dir, (l) => lines.push(l));
 		expect(lines.some((l) => l.startsWith('Building'))).toBe(true);
 		expect(JSON.parse(readFileSync(manifestPath, 'utf8')).totals.rows_in).toBeLessThan(rows);
+	}, 180_000);
+
+	it("writes summary.json alone again when the summary's code changed or the summary is of an older version, keeping the extract's files", async () => {
+		const dir = join(tmp(), 'one-month');
+		const file = readdirSync(STREET).filter((f) => f.endsWith('.csv')).sort()[0];
+		mkdirSync(join(dir, file.slice(0, 7)), { recursive: true });
+		copyFileSync(join(STREET, file), join(dir, file.slice(0, 7), file));
+		writeFileSync(join(dir, 'source.json'), JSON.stringify({ areas: false }));
+		await ensureFolderExtract(dir, () => {});
+		const out = join(`${dir}-extract`, 'one-month');
+		const manifestPath = join(out, 'manifest.json');
+		const built = { manifest: readFileSync(manifestPath, 'utf8'), summary: readFileSync(join(out, SUMMARY_FILE), 'utf8') };
+		const fingerprint: string = JSON.parse(built.manifest).input_fingerprint;
+		expect(fingerprint.endsWith(` summary ${summaryCodeFingerprint()}`)).toBe(true);
+		const inputs = fingerprint.split(' summary ')[0];
+		const kept = () => readdirSync(out).filter((f) => f !== SUMMARY_FILE && f !== 'manifest.json').map((f) => [f, statSync(join(out, f)).mtimeMs]);
+		const before = kept();
+
+		for (const stale of [
+			// Built before the summary's code was recorded, with a version-1 summary.
+			{ input_fingerprint: inputs, summary_version: 1 },
+			// Built under other summary code.
+			{ input_fingerprint: `${inputs} summary ${'0'.repeat(64)}`, summary_version: SUMMARY_VERSION }
+		]) {
+			const old = Buffer.from(JSON.stringify({ ...JSON.parse(built.summary), summary_version: stale.summary_version }));
+			writeFileSync(join(out, SUMMARY_FILE), old);
+			writeFileSync(manifestPath, JSON.stringify({ ...JSON.parse(built.manifest), input_fingerprint: stale.input_fingerprint, summary: { file: SUMMARY_FILE, bytes: old.byteLength, sha256: 'stale' } }, null, '\t') + '\n');
+			const lines: string[] = [];
+			await ensureFolderExtract(dir, (l) => lines.push(l));
+			expect(lines.some((l) => l.startsWith('Building'))).toBe(false);
+			expect(lines.some((l) => l.startsWith(`Writing summary.json of ${out} again`))).toBe(true);
+			// The build's own summary and manifest again (this summary has no sums of doubles whose last bits could differ).
+			expect(readFileSync(join(out, SUMMARY_FILE), 'utf8')).toBe(built.summary);
+			expect(readFileSync(manifestPath, 'utf8')).toBe(built.manifest);
+			expect(kept()).toEqual(before);
+		}
+		// Current: nothing is written.
+		const lines: string[] = [];
+		await ensureFolderExtract(dir, (l) => lines.push(l));
+		expect(lines).toEqual([]);
 	}, 180_000);
 
 	it('refuses a folder with no extract and no input files, saying what to do', async () => {

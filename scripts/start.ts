@@ -7,7 +7,9 @@
  * (sources.json listing extract folders, as extracts/sample), or a folder of input files (e.g.
  * police.uk downloads in month folders): those are built, as `npm run extracts -- --input <folder>`
  * would, into `<folder>-extract/` beside it, again only when the files changed (names, sizes,
- * modification times). A `source.json` in that folder (`{ "label", "description" }`, as
+ * modification times); when only the code that computes summary.json changed (or the extract was
+ * built before its summary's version), summary.json alone is written again from the extract
+ * (scripts/lib/summary-rewrite.ts), which takes the summary's queries, not a build. A `source.json` in that folder (`{ "label", "description" }`, as
  * scripts/bench/national.ts writes for its synthetic set) names the source in the app; with
  * `"areas": false` the extract is built without the LSOA boundaries and IMD (as --no-areas), and
  * with `"force_area": "none"` it declares no force area (a set spanning many forces).
@@ -19,7 +21,8 @@ import { parseArgs } from './lib/args';
 import { startServer } from './lib/server';
 import { BUILDER, buildExtracts } from './lib/extracts';
 import { listInputs } from './lib/input-files';
-import { SAMPLE_OUT, SOURCES_FILE, type SourcesFile } from './lib/sample';
+import { SAMPLE_OUT, SOURCES_FILE, summaryCodeFingerprint, type SourcesFile } from './lib/sample';
+import { rewriteSummaryFile } from './lib/summary-rewrite';
 import { parseBuildExtractsArgs } from './build-extracts';
 import { writeForceLookup } from './lib/force-area';
 import { FORCE_LIST_FILE } from '../analytics/ingest/force-area';
@@ -36,8 +39,23 @@ function inputsFingerprint(dir: string, files: readonly string[]): string {
 }
 
 /**
+ * The input_fingerprint of a folder's extract: the inputs' fingerprint, then the summary code's
+ * (summaryCodeFingerprint), as `<inputs> summary <code>`. An extract built before the summary's
+ * code was recorded holds the inputs' alone (its summary is then written again).
+ */
+export function folderFingerprint(inputs: string, summaryCode: string): string {
+	return `${inputs} summary ${summaryCode}`;
+}
+
+function readFolderFingerprint(recorded: unknown): { inputs: string; summaryCode: string | null } {
+	const [inputs, summaryCode] = String(recorded).split(' summary ');
+	return { inputs, summaryCode: summaryCode ?? null };
+}
+
+/**
  * The extract of a folder of input files: built into `<folder>-extract/<name>/` (with a
- * sources.json naming it) unless the one there was built from the same files. Returns the folder to serve.
+ * sources.json naming it) unless the one there was built from the same files; its summary.json
+ * alone is written again when the one there was computed by other code. Returns the folder to serve.
  */
 export async function ensureFolderExtract(dir: string, log: (line: string) => void = console.log): Promise<string> {
 	const files = listInputs([dir]);
@@ -49,14 +67,21 @@ export async function ensureFolderExtract(dir: string, log: (line: string) => vo
 	const name = basename(resolve(dir)).replace(/[^A-Za-z0-9._-]+/g, '-') || 'data';
 	const root = `${resolve(dir)}-extract`;
 	const out = join(root, name);
-	const fingerprint = inputsFingerprint(resolve(dir), files);
+	const inputs = inputsFingerprint(resolve(dir), files);
+	const summaryCode = summaryCodeFingerprint();
+	const fingerprint = folderFingerprint(inputs, summaryCode);
 	const manifest = join(out, 'manifest.json');
 	const about = join(dir, 'source.json');
 	const declared = existsSync(about)
 		? (JSON.parse(readFileSync(about, 'utf8')) as { label?: string; description?: string; areas?: boolean; force_area?: string })
 		: {};
-	const fresh = existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).input_fingerprint === fingerprint;
-	if (!fresh) {
+	const recorded = existsSync(manifest) ? readFolderFingerprint(JSON.parse(readFileSync(manifest, 'utf8')).input_fingerprint) : null;
+	if (recorded?.inputs === inputs && recorded.summaryCode !== summaryCode) {
+		log(`Writing summary.json of ${out} again: the code that computes it changed since the extract was built (the extract's files are kept) …`);
+		const t = performance.now();
+		const entry = await rewriteSummaryFile(out, { fingerprint });
+		log(`  summary.json written again (${entry.bytes.toLocaleString('en-GB')} bytes) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+	} else if (recorded?.inputs !== inputs) {
 		log(`Building the extract of ${files.length} files in ${dir} → ${out} …`);
 		const options = parseBuildExtractsArgs(['--input', dir, '--out', out, ...(declared.areas === false ? ['--no-areas'] : [])]);
 		if (options === 'help' || options.sample) throw new Error('unexpected build options');

@@ -149,6 +149,20 @@ export function builderSources(entry = BUILDER_ENTRY): string[] {
 	return [...seen].sort();
 }
 
+/** The module that computes and writes summary.json in a build (and again for a built extract). */
+const SUMMARY_ENTRY = 'scripts/lib/summary-file.ts';
+
+/**
+ * sha256 over the code that computes summary.json ({@link builderSources} of summary-file.ts:
+ * analytics/overview, analytics/explore, the harm model's JSON …, paths and contents): an extract
+ * whose summary was written under another one has a summary to write again (scripts/start.ts).
+ */
+export function summaryCodeFingerprint(): string {
+	const hash = createHash('sha256');
+	for (const f of builderSources(SUMMARY_ENTRY)) hash.update(f).update('\0').update(readFileSync(f)).update('\0');
+	return hash.digest('hex');
+}
+
 function files(path: string, out: string[]) {
 	if (!existsSync(path)) return;
 	if (statSync(path).isDirectory()) for (const e of readdirSync(path).sort()) files(join(path, e), out);

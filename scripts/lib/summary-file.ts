@@ -38,6 +38,9 @@ const LOADED: readonly DatasetName[] = [
 	'force_cells'
 ];
 
+/** Whether the summary reads dataset `name` (only those need be kept with {@link keepForSummary}). */
+export const summaryReads = (name: DatasetName): boolean => LOADED.includes(name);
+
 /** The build's in-memory database holding the summary's tables under the browser's names. */
 export const SUMMARY_CATALOG = 'extract_summary';
 
