@@ -182,15 +182,23 @@ describe('harm over the force area, worked by hand', () => {
 	});
 });
 
-/** An evaluation with the given mean shares (at 1% and 10%), for the sentence tests. */
+/**
+ * An evaluation with the given mean shares (at 1% and 10%), for the sentence tests: 12 months
+ * each with the mean figure, so a lead is the same in every month and the paired test over them
+ * finds it (p = 2^−12); accuracy-paired.test.ts tests leads that come and go.
+ */
 function evaluation(method: string, label: string, baseline: boolean, shares: [number, number]): MethodEvaluation {
+	const areaShares = [0.01, 0.1];
 	return {
 		method,
 		label,
 		baseline,
 		measure: 'harm',
-		mean: shares.map((hitRate, i) => ({ areaShare: [0.01, 0.1][i], hitRate, pai: hitRate / [0.01, 0.1][i], peiStar: null, captured: null })),
-		months: [],
+		mean: shares.map((hitRate, i) => ({ areaShare: areaShares[i], hitRate, pai: hitRate / areaShares[i], peiStar: null, captured: null })),
+		months: Array.from({ length: 12 }, (_, m) => ({
+			month: `2019-${String(m + 1).padStart(2, '0')}`,
+			metrics: shares.map((hitRate, i) => ({ areaShare: areaShares[i], crimes: 1, captured: hitRate, capturable: 1, hitRate, pai: hitRate / areaShares[i], peiStar: hitRate }))
+		})),
 		notBetterThan: []
 	};
 }

@@ -14,6 +14,7 @@ import { monthIndex, monthKey } from '../forecast/series';
 import { studyRegion, type RegionBasis } from './data';
 import { evaluateHotspots, harmBaselines, type KdeOptions, type MethodEvaluation } from './rank';
 import { thrHotspotMethod, thrMethodLabel, thrMethodName } from './thr';
+import { pairedLeadTest, type PairedLead } from './paired';
 
 /** A THR model file and the harm weight table it references. */
 export interface AccuracyModel {
@@ -48,11 +49,19 @@ export interface ShareVerdict {
 	/** Baselines whose mean share is at least the judged model's: it does not beat them here. */
 	notBeaten: string[];
 	/**
-	 * True when the judged model is ahead of every baseline but the best baseline's mean reads the
-	 * same to one decimal of a percent (the tables' precision): ahead by less than 0.1 percentage
-	 * points, which is no evidence of doing better and is never called a win in words.
+	 * True when the judged model is ahead of every baseline by less than 0.1 percentage points of
+	 * the month's harm on average (the tables' precision): too small a lead to matter, whatever the
+	 * months say, and never called a win in words.
 	 */
 	marginal: boolean;
+	/** Per baseline (in the evaluations' order): the month-by-month comparison of the judged model with it (pairedLeadTest: the judged model's figure first). */
+	paired: Array<{ method: string } & PairedLead>;
+	/**
+	 * Baselines the judged model is ahead of on average, by 0.1 points or more, but not month by
+	 * month beyond chance (one-sided paired signed-rank test, p ≥ {@link WIN_LEVEL}): no evidence
+	 * that it does better, never called a win in words. Empty where it does not lead at all.
+	 */
+	withinChance: string[];
 	/** One plain sentence with the figures. */
 	sentence: string;
 }
@@ -163,12 +172,32 @@ function decimalsFor(values: ReadonlyArray<number | null>): number {
 
 const lowerFirst = (text: string) => (/^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text);
 
+/** A lead smaller than this share of the month's harm (0.1 percentage points, the tables' precision) is never a win. */
+export const SMALLEST_LEAD = 0.001;
+
+/** A lead counts as a win over a baseline only when the one-sided paired signed-rank test over the months gives p below this. */
+export const WIN_LEVEL = 0.05;
+
+/** "p = 0.50", "p = 0.024", "p < 0.001". */
+function pText(p: number): string {
+	return p < 0.001 ? 'p < 0.001' : `p = ${Number(p.toPrecision(2)).toFixed(Math.max(2, 1 - Math.floor(Math.log10(p))))}`;
+}
+
+/** Per share, each method's figure month by month (null: no harm that month), keyed by month. */
+function monthlyFigures(e: MethodEvaluation, share: number): Map<string, number | null> {
+	return new Map(e.months.map((m) => [m.month, m.metrics[share]?.hitRate ?? null]));
+}
+
 /**
  * Per area share, the plain verdict on the `judged` method (by name) against every baseline in
  * `evaluations` (harm measure): what its top share of `regionNoun` held of the next month's harm
  * on average over `months` months, and which baselines held as much or more, with their figures.
- * Percentages are whole unless two different figures would then read the same (then up to 4
- * decimals). Throws when `judged` is not among the evaluations.
+ * A lead is called a win only when it is at least 0.1 percentage points ({@link SMALLEST_LEAD})
+ * and, against every baseline, the month-by-month differences pass the one-sided paired
+ * signed-rank test at {@link WIN_LEVEL} (pairedLeadTest over the evaluations' per-month figures;
+ * an evaluation without them can never show a win). Percentages are whole unless two different
+ * figures would then read the same (then up to 4 decimals). Throws when `judged` is not among the
+ * evaluations.
  */
 export function harmVerdicts(evaluations: readonly MethodEvaluation[], options: { judged: string; months: number; regionNoun: string }): ShareVerdict[] {
 	const judged = evaluations.find((e) => e.method === options.judged);
@@ -179,23 +208,38 @@ export function harmVerdicts(evaluations: readonly MethodEvaluation[], options: 
 		let best: MethodEvaluation | null = null;
 		for (const b of baselines) if (best === null || (b.mean[s].hitRate ?? -1) > (best.mean[s].hitRate ?? -1)) best = b;
 		const notBeaten = baselines.filter((b) => (b.mean[s].hitRate ?? 0) >= (held ?? 0)).map((b) => b.method);
+		const ours = monthlyFigures(judged, s);
+		const paired = baselines.map((b) => {
+			const theirs = monthlyFigures(b, s);
+			const months = [...ours.keys()].filter((k) => theirs.has(k));
+			return { method: b.method, ...pairedLeadTest(months.map((k) => ours.get(k)!), months.map((k) => theirs.get(k)!)) };
+		});
 		const share = shareLabel(m.areaShare);
 		const over = `on average over ${options.months} held-back month${options.months === 1 ? '' : 's'}`;
 		const lead = `${judged.label}'s top ${share} of ${options.regionNoun} held ${'{held}'} of the next month's harm ${over}`;
 		let sentence: string;
 		const bestHeld = best?.mean[s].hitRate ?? null;
-		const marginal = held !== null && notBeaten.length === 0 && bestHeld !== null && percent(held, 1) === percent(bestHeld, 1);
+		const marginal = held !== null && notBeaten.length === 0 && bestHeld !== null && held - bestHeld < SMALLEST_LEAD;
+		const withinChance = held !== null && notBeaten.length === 0 && !marginal ? paired.filter((t) => !(t.p < WIN_LEVEL)).map((t) => t.method) : [];
 		if (held === null) {
 			sentence = `No harm was recorded in ${options.regionNoun} in the held-back months, so nothing could be measured at ${share}.`;
 		} else if (notBeaten.length === 0) {
 			const d = decimalsFor([held, bestHeld]);
+			const shownSame = percent(held, 1) === percent(bestHeld, 1);
+			const chance = withinChance.map((name) => {
+				const t = paired.find((x) => x.method === name)!;
+				const b = baselines.find((x) => x.method === name)!;
+				return `${lowerFirst(b.label)} (ahead in ${t.ahead} of ${t.months} months, behind in ${t.behind}; ${pText(t.p)})`;
+			});
 			sentence =
 				lead.replace('{held}', percent(held, d)) +
 				(!best
 					? '.'
 					: marginal
-						? `, more than every baseline by less than 0.1 percentage points (the best, ${lowerFirst(best.label)}, held ${percent(bestHeld, d)}): the same to the table's precision, and no evidence that ${judged.label} does better.`
-						: `, more than every baseline (the best, ${lowerFirst(best.label)}, held ${percent(bestHeld, d)}).`);
+						? `, more than every baseline by less than 0.1 percentage points (the best, ${lowerFirst(best.label)}, held ${percent(bestHeld, d)})${shownSame ? ": the same to the table's precision, and" : ':'} no evidence that ${judged.label} does better.`
+						: chance.length
+							? `, more than every baseline (the best, ${lowerFirst(best.label)}, held ${percent(bestHeld, d)}), but month by month no more than chance explains against ${joinAnd(chance)}, by a one-sided paired signed-rank test: no evidence that ${judged.label} does better.`
+							: `, more than every baseline (the best, ${lowerFirst(best.label)}, held ${percent(bestHeld, d)}).`);
 		} else {
 			const others = notBeaten.map((n) => baselines.find((b) => b.method === n)!);
 			const d = decimalsFor([held, ...others.map((b) => b.mean[s].hitRate)]);
@@ -204,7 +248,7 @@ export function harmVerdicts(evaluations: readonly MethodEvaluation[], options: 
 			const them = others.length === 1 ? 'it' : 'them';
 			sentence = `${lead.replace('{held}', percent(held, d))}; ${list}: ${judged.label} does not beat ${them} at ${share}.`;
 		}
-		return { areaShare: m.areaShare, held, best: best ? { method: best.method, label: best.label, held: bestHeld } : null, notBeaten, marginal, sentence };
+		return { areaShare: m.areaShare, held, best: best ? { method: best.method, label: best.label, held: bestHeld } : null, notBeaten, marginal, paired, withinChance, sentence };
 	});
 }
 
@@ -214,29 +258,37 @@ const joinAnd = (items: readonly string[]) => (items.length <= 1 ? (items[0] ?? 
  * One statement of where the judged method does not beat a baseline, baseline by baseline
  * ("THR v3 does not beat 12-month harm at 10% and 20% of the area; last month's counts at 1% of
  * the area, on the share of next month's harm captured. It beats every baseline at 5% of the
- * area."), or that it beats every baseline at every share tested; a share where it is ahead by
- * less than 0.1 percentage points (ShareVerdict.marginal) is named apart and never called a win.
+ * area."), or that it beats every baseline at every share tested. A share where it is ahead by
+ * less than 0.1 percentage points (ShareVerdict.marginal), or ahead but not month by month beyond
+ * chance (ShareVerdict.withinChance), is named apart and never called a win.
  */
 export function harmStatement(evaluations: readonly MethodEvaluation[], judged: string, verdicts: readonly ShareVerdict[]): string {
 	const e = evaluations.find((x) => x.method === judged);
 	if (!e) throw new RangeError(`harmStatement: no evaluation of ${judged}`);
 	const losing = verdicts.filter((v) => v.notBeaten.length > 0);
-	const marginal = verdicts.filter((v) => v.marginal).map((v) => shareLabel(v.areaShare));
+	const marginalVerdicts = verdicts.filter((v) => v.marginal);
+	const marginal = marginalVerdicts.map((v) => shareLabel(v.areaShare));
+	const shownSame = marginalVerdicts.every((v) => percent(v.held, 1) === percent(v.best?.held ?? null, 1));
 	const aheadBy = marginal.length
-		? ` At ${joinAnd(marginal)} of the area it is ahead by less than 0.1 percentage points, the same to the table's precision: no evidence that it does better there.`
+		? ` At ${joinAnd(marginal)} of the area it is ahead by less than 0.1 percentage points${shownSame ? ", the same to the table's precision" : ''}: no evidence that it does better there.`
 		: '';
+	const chance = verdicts.filter((v) => v.withinChance.length > 0);
+	const label = (name: string) => lowerFirst(evaluations.find((x) => x.method === name)?.label ?? name);
+	const chanceText = chance.length
+		? ` At ${joinAnd(chance.map((v) => shareLabel(v.areaShare)))} of the area it is ahead of every baseline on average, but month by month no more than chance explains against ${joinAnd([...new Set(chance.flatMap((v) => v.withinChance))].map(label))} (one-sided paired signed-rank test, p ≥ ${WIN_LEVEL}): no evidence that it does better there.`
+		: '';
+	const noEvidence = aheadBy + chanceText;
+	const winning = verdicts.filter((v) => v.notBeaten.length === 0 && !v.marginal && v.withinChance.length === 0).map((v) => shareLabel(v.areaShare));
 	if (losing.length === 0) {
-		if (!marginal.length) return `${e.label} beats every baseline on the share of next month's harm captured, at every area share tested (${joinAnd(verdicts.map((v) => shareLabel(v.areaShare)))}).`;
-		const clear = verdicts.filter((v) => !v.marginal).map((v) => shareLabel(v.areaShare));
+		if (winning.length === verdicts.length) return `${e.label} beats every baseline on the share of next month's harm captured, at every area share tested (${joinAnd(verdicts.map((v) => shareLabel(v.areaShare)))}).`;
 		return (
-			(clear.length
-				? `${e.label} beats every baseline on the share of next month's harm captured at ${joinAnd(clear)} of the area.`
-				: `${e.label} does not clearly beat the baselines on the share of next month's harm captured at any area share tested.`) + aheadBy
+			(winning.length
+				? `${e.label} beats every baseline on the share of next month's harm captured at ${joinAnd(winning)} of the area.`
+				: `${e.label} does not clearly beat the baselines on the share of next month's harm captured at any area share tested.`) + noEvidence
 		);
 	}
 	const byBaseline = new Map<string, string[]>();
 	for (const v of losing) for (const b of v.notBeaten) byBaseline.set(b, [...(byBaseline.get(b) ?? []), shareLabel(v.areaShare)]);
-	const label = (name: string) => lowerFirst(evaluations.find((x) => x.method === name)?.label ?? name);
 	// Baselines not beaten at the same shares are named together.
 	const byShares = new Map<string, string[]>();
 	for (const [b, shares] of byBaseline) byShares.set(shares.join('|'), [...(byShares.get(shares.join('|')) ?? []), label(b)]);
@@ -245,11 +297,10 @@ export function harmStatement(evaluations: readonly MethodEvaluation[], judged: 
 		const who = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
 		return `${who} at ${shares.length === verdicts.length ? 'any area share tested' : `${joinAnd(shares)} of the area`}`;
 	});
-	const winning = verdicts.filter((v) => v.notBeaten.length === 0 && !v.marginal).map((v) => shareLabel(v.areaShare));
 	return (
 		`${e.label} does not beat ${parts.join('; ')}, on the share of next month's harm captured. ` +
 		(winning.length ? `It beats every baseline at ${joinAnd(winning)} of the area.` : 'At no area share tested does it beat every baseline.') +
-		aheadBy
+		noEvidence
 	);
 }
 

@@ -35,7 +35,9 @@ export type {
 } from './rank';
 export { thrHotspotMethod, thrMethodLabel, thrMethodName } from './thr';
 export type { ThrHotspotOptions } from './thr';
-export { evaluationRows, harmAccuracy, harmStatement, harmTestMonths, harmVerdicts, shareLabel } from './accuracy';
+export { evaluationRows, harmAccuracy, harmStatement, harmTestMonths, harmVerdicts, shareLabel, SMALLEST_LEAD, WIN_LEVEL } from './accuracy';
+export { pairedLeadTest } from './paired';
+export type { PairedLead } from './paired';
 export type { AccuracyModel, HarmAccuracy, HarmAccuracyOptions, ShareVerdict } from './accuracy';
 export { areaCounts, areaHarm, insideForceAreaClause, locatedPoints, studyRegion } from './data';
 export type { RegionArea, RegionBasis, RegionOptions, StudyRegion, WeightedPoints } from './data';
