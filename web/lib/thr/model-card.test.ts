@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScoreResult, ThrModel } from '$analytics/thr';
 import type { HarmWeightsModel } from '$analytics/models/harm-weights';
-import { harmStatement, harmVerdicts, type HarmAccuracy, type MethodEvaluation } from '$analytics/hotspots';
+import { harmStatement, harmVerdicts, SMALLEST_LEAD, WIN_LEVEL, type HarmAccuracy, type MethodEvaluation } from '$analytics/hotspots';
 import { fairnessUnavailable, modelCard, stopSearchCardTable } from './model-card';
 import { fairnessSummary } from '$analytics/thr/fairness';
 import { createNodeRunner, type NodeRunner } from '../../../scripts/lib/node-runner';
@@ -148,6 +148,13 @@ describe('modelCard with the measured accuracy on harm', () => {
 		expect(performance.where_it_does_not_beat_baselines).toBe(accuracy.statement);
 		expect(performance.study_region).toBe('Lancashire');
 		expect(performance.results).toEqual(json.measured_accuracy.methods);
+		// The rule behind every "beats" (analytics/hotspots SMALLEST_LEAD and WIN_LEVEL), in the card and the record.
+		for (const description of [json.measured_accuracy.measure, performance.description]) {
+			expect(description).toContain(
+				'called a win only when it is at least 0.1 percentage points and holds month by month against each baseline (one-sided exact Wilcoxon signed-rank test over the held-back months, p < 0.05)'
+			);
+		}
+		expect([SMALLEST_LEAD, WIN_LEVEL]).toEqual([0.001, 0.05]);
 	});
 
 	it('the same check over the source’s own areas: its own section, the JSON and the transparency record, with where it does not beat a baseline', () => {

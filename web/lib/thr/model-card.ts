@@ -142,7 +142,7 @@ export interface ModelCardJson {
 export function accuracyRecord(accuracy: HarmAccuracy, extract: ExtractVersion | null): AccuracyRecord {
 	return {
 		measure:
-			"Share of the next month's harm (Σ records × harm weight) held by each method's top-ranked areas covering a share of the force area, and harm-PAI (that share ÷ the area share), mean over rolling origins; each month ranked from the data before it only",
+			"Share of the next month's harm (Σ records × harm weight) held by each method's top-ranked areas covering a share of the force area, and harm-PAI (that share ÷ the area share), mean over rolling origins; each month ranked from the data before it only. A lead over the baselines is called a win only when it is at least 0.1 percentage points and holds month by month against each baseline (one-sided exact Wilcoxon signed-rank test over the held-back months, p < 0.05); a smaller lead, or one the months do not bear out, is said to be no evidence",
 		test_months: accuracy.testMonths,
 		extract,
 		study_region: accuracy.region,
