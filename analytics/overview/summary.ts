@@ -209,6 +209,17 @@ export function matchesManifest(summary: StartSummary, manifest: Pick<ExtractMan
 	return keys.length === Object.keys(theirs).length && keys.every((k) => theirs[k] === own[k]);
 }
 
+/**
+ * Whether `json` (a parsed summary.json) is a summary this app draws for the extract of
+ * `manifest` whose harm figures are weighted by `harmModel` (id@version): of this
+ * {@link SUMMARY_VERSION}, of the same datasets (same sha256), with the same harm model. False
+ * for anything else (an older version, another build, not a summary at all); never throws.
+ */
+export function isCurrentSummary(json: unknown, manifest: Pick<ExtractManifest, 'datasets'>, harmModel: string): boolean {
+	const summary = readStartSummary(json);
+	return summary !== null && matchesManifest(summary, manifest) && summary.harm_model === harmModel;
+}
+
 /** A parsed summary.json, or null when it is not one this app reads (never throws). */
 export function readStartSummary(json: unknown): StartSummary | null {
 	if (typeof json !== 'object' || json === null) return null;

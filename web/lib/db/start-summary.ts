@@ -4,9 +4,16 @@
  * page can draw while the engine starts. Anything wrong — no summary listed (an older extract),
  * a size or sha256 other than the manifest's, a summary of other datasets, a format this app
  * does not read — gives null, and the pages wait for the database as before: never an error.
+ *
+ * An imported source saved with no summary, or one of an older version, gets a current one once its
+ * database is ready ({@link keepImportedSummaryCurrent}), computed by the same functions over the
+ * same rows as the import computes it, so its next load draws the first view too.
  */
 import type { ExtractManifest } from '$analytics/ingest/extract-schema';
-import { matchesManifest, readStartSummary, type StartSummary } from '$analytics/overview/summary';
+import { computeStartSummary, isCurrentSummary, matchesManifest, readStartSummary, type StartSummary } from '$analytics/overview/summary';
+import { INTERACTIVE_MARK } from '$lib/app/start-marks';
+import type { Database } from './duckdb';
+import { harmModelTag } from './start-answers';
 import { DATA_PATH } from './paths';
 import { validateManifest } from './manifest';
 import { LOCAL_PREFIX, servedSources } from './sources';
@@ -64,6 +71,55 @@ function view(sourceId: string, manifest: ExtractManifest, bytes: Uint8Array): S
 export async function loadStartView(sourceId: string | null): Promise<StartView | null> {
 	try {
 		return sourceId?.startsWith(LOCAL_PREFIX) ? await imported(sourceId) : await served(sourceId);
+	} catch {
+		return null;
+	}
+}
+
+/** Resolves once the page's live view is drawn (the interactive mark, start-marks.ts). */
+function interactive(): Promise<void> {
+	return new Promise((resolve) => {
+		if (performance.getEntriesByName(INTERACTIVE_MARK, 'mark').length > 0) return resolve();
+		const observer = new PerformanceObserver((list) => {
+			if (list.getEntriesByName(INTERACTIVE_MARK, 'mark').length === 0) return;
+			observer.disconnect();
+			resolve();
+		});
+		observer.observe({ type: 'mark' });
+	});
+}
+
+/**
+ * For the ready database of an imported source: when the start-up summary stored with it is
+ * missing, of an older version, of other datasets or of another harm model (isCurrentSummary),
+ * compute the summary again over the database's own tables with the import's own function and
+ * options (computeStartSummary, the Overview's figures, no map part) and store it with the source
+ * (storeImportedSummary), so its next load draws the first view. The queries wait until the page's
+ * live view is drawn, so they never hold the page back. Never throws: a summary not stored only
+ * means the next load waits for the database, as this one did.
+ * Returns what it did ('served' for a source of the server, left as built).
+ */
+export async function keepImportedSummaryCurrent(db: Pick<Database, 'source' | 'manifest' | 'harmModel' | 'runner'>): Promise<'served' | 'current' | 'stored' | 'failed'> {
+	if (db.source.kind !== 'imported') return 'served';
+	try {
+		const { openImportedSource, storeImportedSummary } = await import('$lib/import/local-sources');
+		const harmModel = harmModelTag(db.harmModel);
+		const opened = await openImportedSource(db.source.id);
+		const entry = opened.manifest.summary;
+		const stored = entry ? await opened.read(entry.file).catch(() => null) : null;
+		if (stored && isCurrentSummary(parseJson(stored), opened.manifest, harmModel)) return 'current';
+		await interactive();
+		const summary = await computeStartSummary(db.runner, { harmModel, datasets: opened.manifest.datasets, map: false });
+		await storeImportedSummary(db.source.id, new TextEncoder().encode(JSON.stringify(summary)));
+		return 'stored';
+	} catch {
+		return 'failed';
+	}
+}
+
+function parseJson(bytes: Uint8Array): unknown {
+	try {
+		return JSON.parse(new TextDecoder().decode(bytes));
 	} catch {
 		return null;
 	}

@@ -6,7 +6,11 @@
  *
  * Each source is a folder holding an ordinary extract — `manifest.json` (ExtractManifest), one
  * `<dataset>.arrow` IPC stream per dataset, `quarantine.csv` — and `meta.json` (label, time,
- * checksums), written last: a folder without it is an interrupted import. Damage of any kind
+ * checksums), written last: a folder without it is an interrupted import. A start-up summary
+ * computed in this browser after the import ({@link storeImportedSummary}: the stored one was of an
+ * older version) is a file of its own named in meta.json, whose entry then stands for the
+ * manifest's `summary`; meta.json is the one file rewritten, so the source is whole at every step.
+ * Damage of any kind
  * (missing file, unreadable manifest, size or sha256 mismatch) is reported with the source, so
  * the user can remove it; nothing is dropped silently.
  */
@@ -42,6 +46,11 @@ interface Meta {
 	rows: number;
 	/** Every file of the source but meta.json, with its size and sha256. */
 	files: Record<string, { bytes: number; sha256: string }>;
+	/**
+	 * The start-up summary computed in this browser since the import (storeImportedSummary): it
+	 * replaces the manifest's `summary` entry when the source is opened. Absent: the manifest's own.
+	 */
+	summary?: NonNullable<ExtractManifest['summary']>;
 }
 
 export const LOCAL_PREFIX = 'local:';
@@ -184,7 +193,7 @@ export async function openImportedSource(id: string): Promise<OpenedImportedSour
 		throw new LocalSourceError(id, `The imported source "${meta?.label ?? id}" is ${problem}. Remove it on the Data page and import the files again.`);
 	}
 	return {
-		manifest,
+		manifest: meta.summary ? { ...manifest, summary: meta.summary } : manifest,
 		async read(file: string) {
 			const expected = meta.files[file];
 			if (!expected) throw new LocalSourceError(id, `The imported source "${meta.label}" has no file ${file}.`);
@@ -240,6 +249,29 @@ export async function saveImportedSource(label: string, manifest: ExtractManifes
 			{ cause: error }
 		);
 	}
+}
+
+/**
+ * Store `bytes` as the start-up summary of imported source `id` (analytics/overview/summary.ts),
+ * in place of the one it was saved with (or beside none): written as a file of its own named by its
+ * sha256, then meta.json, rewritten last, names it ({@link Meta} `summary`) and lists it, so an
+ * interruption leaves the source as it was, never damaged. A summary stored this way before is
+ * removed; the import's own file is left as saved. Throws a {@link LocalSourceError} if there is
+ * no such source or it is damaged.
+ */
+export async function storeImportedSummary(id: string, bytes: Uint8Array): Promise<NonNullable<ExtractManifest['summary']>> {
+	const l = await locate(id);
+	const { meta, problem } = await inspect(l);
+	if (problem || !meta) throw new LocalSourceError(id, `The imported source "${meta?.label ?? id}" is ${problem}: its summary was not stored.`);
+	const sha256 = await sha256Hex(bytes);
+	const entry = { file: `summary-${sha256.slice(0, 16)}.json`, bytes: bytes.byteLength, sha256 };
+	const previous = meta.summary && meta.summary.file !== entry.file ? meta.summary.file : null;
+	await l.backend.write(l.folder, entry.file, bytes);
+	const files = { ...meta.files, [entry.file]: { bytes: entry.bytes, sha256 } };
+	if (previous) delete files[previous];
+	await l.backend.write(l.folder, META, encode(JSON.stringify({ ...meta, summary: entry, files } satisfies Meta, null, '\t') + '\n'));
+	if (previous) await l.backend.removeFile(l.folder, previous).catch(() => {});
+	return entry;
 }
 
 /** Give an imported source a new label (kept in its meta.json). */

@@ -18,6 +18,8 @@ export interface Backend {
 	/** A file's size, or null if it is not there. */
 	size(dir: string, file: string): Promise<number | null>;
 	write(dir: string, file: string, bytes: Uint8Array): Promise<void>;
+	/** Remove one file of a folder (nothing when it is not there). */
+	removeFile(dir: string, file: string): Promise<void>;
 	remove(dir: string): Promise<void>;
 	/** Remove everything this backend holds for the app. */
 	clear(): Promise<void>;
@@ -92,6 +94,15 @@ function opfsBackend(): Backend | null {
 			} catch (error) {
 				await writable.abort().catch(() => {});
 				throw error;
+			}
+		},
+		async removeFile(dir, file) {
+			const d = await folder(dir, false);
+			if (!d) return;
+			try {
+				await d.removeEntry(file);
+			} catch (error) {
+				if (!(error instanceof DOMException && error.name === 'NotFoundError')) throw error;
 			}
 		},
 		async remove(dir) {
@@ -180,6 +191,11 @@ function indexedDbBackend(): Backend | null {
 				s.transaction.onerror = () => reject(s.transaction.error ?? new Error('IndexedDB write failed'));
 				s.transaction.onabort = () => reject(s.transaction.error ?? new Error('IndexedDB write aborted'));
 			});
+		},
+		async removeFile(dir, file) {
+			if (!(await exists())) return;
+			const s = await store('readwrite');
+			await request(s.delete(key(dir, file)));
 		},
 		async remove(dir) {
 			if (!(await exists())) return;

@@ -1,0 +1,96 @@
+/**
+ * An imported source whose stored start-up summary is missing or of an older version gets one
+ * computed again once its database is ready (start-summary.ts keepImportedSummaryCurrent): over
+ * the City of London sample's rows named as the browser names them, that summary is the one a
+ * fresh import stores (importSummary over the import's own tables), byte for byte, and its figures
+ * are the Overview's live queries' answers; isCurrentSummary tells a current summary from an
+ * older version, another build's and another harm model's.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ExtractManifest } from '$analytics/ingest';
+import { ident, literal } from '$analytics/ingest/sql';
+import { createHarmWeightTables, type HarmWeightsModel } from '$analytics/models/harm-weights';
+import { monthlyTrendByCategory, overviewSummary, topCategories } from '$analytics/overview/queries';
+import { OVERVIEW_CATEGORY_LIMIT, SUMMARY_VERSION, computeStartSummary, isCurrentSummary } from '$analytics/overview/summary';
+import harmWeightsFile from '../../../models/harm-weights/cchi-police-uk-v2.json';
+import { buildExtracts } from '../../../scripts/lib/extracts';
+import { createNodeRunner, type NodeRunner } from '../../../scripts/lib/node-runner';
+import { insertArrow } from '../../../scripts/lib/load-input';
+import { SAMPLE_INPUTS } from '../../../scripts/lib/sample';
+import { tempDirs } from '../../../scripts/lib/extract-test-utils';
+import { streetFigures } from '../../tests/expected';
+import { importSummary } from '../import/summary';
+import { harmModelTag, summaryAnswersFor } from './start-answers';
+
+const MODEL = harmWeightsFile as HarmWeightsModel;
+const temp = tempDirs('clearsight-imported-summary-');
+let manifest: ExtractManifest;
+let importDb: NodeRunner;
+let live: NodeRunner;
+
+/** The extract's incidents and stop_search into `runner` as `prefix<name>` tables. */
+async function load(runner: NodeRunner, dir: string, prefix: string) {
+	for (const d of manifest.datasets.filter((d) => d.name === 'incidents' || d.name === 'stop_search')) {
+		if (d.format === 'duckdb-table') {
+			await runner.exec(`ATTACH IF NOT EXISTS ${literal(join(dir, d.file))} AS base (READ_ONLY)`);
+			await runner.exec(`CREATE TABLE ${ident(prefix + d.name)} AS SELECT * FROM base.${ident(d.table)}`);
+		} else {
+			await insertArrow(runner, { name: prefix + d.name, columns: d.columns, bytes: readFileSync(join(dir, d.file)) });
+		}
+	}
+}
+
+const sha256 = async (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+beforeAll(async () => {
+	const out = temp();
+	({ manifest } = await buildExtracts({ inputs: SAMPLE_INPUTS, out, areas: null }));
+	importDb = await createNodeRunner();
+	await load(importDb, out, 'import_ds_');
+	live = await createNodeRunner();
+	await load(live, out, '');
+	// As the browser's database has them (web/lib/db/duckdb.ts: createHarmWeightTables of its HARM_MODEL).
+	await createHarmWeightTables(live, MODEL);
+}, 120_000);
+
+afterAll(() => {
+	importDb?.close();
+	live?.close();
+});
+
+describe('the summary of an imported source, computed again in the browser', () => {
+	it("is the summary a fresh import stores, byte for byte, and its figures are the Overview's live answers", async () => {
+		const imported = await importSummary(importDb, { incidents: 'import_ds_incidents', stop_search: 'import_ds_stop_search' }, manifest.datasets, sha256);
+		const again = await computeStartSummary(live, { harmModel: harmModelTag(MODEL), datasets: manifest.datasets, map: false });
+		const bytes = new TextEncoder().encode(JSON.stringify(again));
+		expect(new TextDecoder().decode(bytes)).toBe(new TextDecoder().decode(imported.bytes));
+		expect(again.summary_version).toBe(SUMMARY_VERSION);
+		expect(again.map).toBeNull();
+		expect(again.overview.summary).toEqual(await overviewSummary(live));
+		expect(again.overview.trend).toEqual(await monthlyTrendByCategory(live));
+		expect(again.overview.categories).toEqual(await topCategories(live, OVERVIEW_CATEGORY_LIMIT));
+		// Worked from the raw CSVs (web/tests/expected.ts).
+		expect(again.overview.summary.records).toBe(streetFigures().records);
+
+		// Stored with the source, its entry stands for the manifest's summary: on the next load the
+		// summary answers for that database (the Overview asks DuckDB nothing it already holds).
+		const entry = { file: `summary-${(await sha256(bytes)).slice(0, 16)}.json`, bytes: bytes.byteLength, sha256: await sha256(bytes) };
+		const stored = { ...manifest, summary: entry };
+		const db = { source: { id: 'local:0', label: 'City', kind: 'imported' as const }, manifest: stored, harmModel: MODEL };
+		expect(summaryAnswersFor({ sourceId: 'local:0', manifest: stored, summary: again }, db)).toBe(true);
+	});
+
+	it('is computed only when the stored one is not current: missing, of an older version, of another build or harm model', async () => {
+		const current = JSON.parse(new TextDecoder().decode((await importSummary(importDb, { incidents: 'import_ds_incidents', stop_search: 'import_ds_stop_search' }, manifest.datasets, sha256)).bytes));
+		const tag = harmModelTag(MODEL);
+		expect(isCurrentSummary(current, manifest, tag)).toBe(true);
+		expect(isCurrentSummary(null, manifest, tag)).toBe(false);
+		expect(isCurrentSummary({ ...current, summary_version: 1 }, manifest, tag)).toBe(false);
+		expect(isCurrentSummary(current, manifest, 'cchi-police-uk@1.0.0')).toBe(false);
+		const rebuilt = { datasets: manifest.datasets.map((d) => (d.name === 'stop_search' ? { ...d, sha256: '0'.repeat(64) } : d)) } as Pick<ExtractManifest, 'datasets'>;
+		expect(isCurrentSummary(current, rebuilt, tag)).toBe(false);
+	});
+});
