@@ -22,6 +22,8 @@ import { loadInput } from '../../scripts/lib/load-input';
 import { areaReason, scoreMonth, type RiskDetail, type ScoreResult, type ThrModel } from '../../analytics/thr';
 import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
 import { FAIRNESS_RESIDENTS_NOTE } from '../lib/thr/model-card';
+import { chanceWords, pStatement, pValue } from '../lib/thr/reading';
+import { formatWeight } from '../lib/charts/format';
 
 const baseUrl = inject('baseUrl');
 const dataDir = inject('dataDir');
@@ -307,6 +309,49 @@ describe('Priorities', () => {
 		}
 		await page.keyboard.press('Enter');
 		expect(await details.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+	});
+
+	it('writes the statistics as a report does: p as "< 0.001" or 3 figures with words beside it, the reference with separators', async () => {
+		const details = page.locator('[data-testid="statistics"]');
+		await details.locator('summary').click();
+		await page.locator('[data-testid="statistics-table"]').waitFor({ state: 'visible' });
+		const shown = await page.$$eval('[data-testid="statistics-table"] tbody tr', (trs) =>
+			trs.map((tr) => ({ areaId: tr.getAttribute('data-area')!, p: tr.querySelector('[data-col="p"]')!.textContent!.replace(/\s+/g, ' ').trim() }))
+		);
+		expect(shown).toHaveLength(cityLsoas.length);
+		for (const row of shown) {
+			// The one-sided p worked from the raw CSVs (expected-thr.ts), written by the page's rule.
+			const c = independentChange.find((x) => x.lsoa === row.areaId)!;
+			expect(row.p).toBe(`${pValue(c.pOneSided)} (${chanceWords(c.pOneSided)})`);
+		}
+		const panel = (await details.textContent())!;
+		expect(panel).not.toMatch(/\de[-+]\d/);
+		expect(await page.locator('[data-testid="p-meaning"]').textContent()).toContain('how often chance alone would give an area at least its recent count');
+		expect(await page.locator('[data-testid="reference"]').textContent()).toBe(formatWeight(expected.reference!));
+		await details.locator('summary').click();
+
+		// The area profile's Statistics: p stated with its relation and in words; no e-notation and
+		// no unrounded binary expansion outside the exact score and contributions.
+		const top = expected.areas[0];
+		await page.goto(`${baseUrl}/area?id=${top.areaId}&month=${month}`);
+		await waitForApp(page);
+		await page.locator('[data-testid="area-profile"][data-state="ready"]').waitFor();
+		const stats = page.locator('[data-testid="area-profile"] [data-testid="statistics"]');
+		await stats.locator('summary').click();
+		const c = independentChange.find((x) => x.lsoa === top.areaId)!;
+		const threat = (await page.locator('[data-testid="threat-statistics"]').textContent())!.replace(/\s+/g, ' ');
+		expect(threat).toContain(`exact conditional binomial test: ${pStatement(c.pOneSided, 'one-sided p')}, two-sided p`);
+		expect(threat).toContain(`chance alone would give a recent count at least this high ${chanceWords(c.pOneSided)}.`);
+		expect(await page.locator('[data-testid="area-profile"] [data-testid="reference"]').textContent()).toBe(`${formatWeight(expected.reference!)} CCHI days: the largest 12-month harm of any area in scope`);
+		const exactParts = new Set(top.components.map((x) => x.contributionUnits / SCORE_UNITS).concat(top.scoreUnits / SCORE_UNITS));
+		// innerText: table cells apart (textContent runs "130.9" and "0.994" together).
+		const text = await stats.innerText();
+		expect(text).not.toMatch(/\de[-+]\d/);
+		const long = (text.match(/\d+\.\d{5,}/g) ?? []).filter((x) => !exactParts.has(Number(x)));
+		expect(long).toEqual([]);
+		await page.goto(`${baseUrl}/priorities`);
+		await waitForApp(page);
+		await page.locator('[data-testid="priorities"][data-state="ready"]').waitFor();
 	});
 
 	it('opens the area profile with the reason first, the same score and contributions, and the statistics closed', async () => {

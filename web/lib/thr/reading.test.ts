@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SCORE_UNITS, type AreaScore, type Comparison, type ComponentDifference } from '$analytics/thr';
-import { feedsWords, modelVersionText, readMonths, readableRaw, readableWarning, score2, shortUnit, signed2, whyAbove } from './reading';
+import { chanceWords, feedsWords, modelVersionText, pStatement, pValue, readMonths, readableRaw, readableWarning, score2, shortUnit, signed2, whyAbove } from './reading';
 import { readFileSync } from 'node:fs';
 import type { ThrModel } from '$analytics/thr';
 import { monthIndex } from '$analytics/thr';
@@ -212,5 +212,30 @@ describe('a model by id and version, as the pages name it', () => {
 		expect(modelVersionText('thr 3.0.0')).toBe('thr v3.0.0');
 		expect(modelVersionText('thr 3.0.0+what-if')).toBe('thr v3.0.0+what-if');
 		expect(modelVersionText('no version')).toBe('no version');
+	});
+});
+
+describe('p-values as a report writes them, and in words', () => {
+	it.each([
+		// Below 0.001 after rounding to 3 significant figures: "< 0.001", never "3.8e-5".
+		[3.8e-5, '< 0.001', 'p < 0.001', 'less than 1 time in 1,000'],
+		[0.000999, '< 0.001', 'p < 0.001', 'less than 1 time in 1,000'],
+		// 0.0009996 rounds to 0.001 (3 figures): reported as 0.001, about 1 time in 1,000.
+		[0.0009996, '0.001', 'p = 0.001', 'about 1 time in 1,000'],
+		// 1 / 0.03817 = 26.2 → 1 time in 26.
+		[0.03817, '0.0382', 'p = 0.0382', 'about 1 time in 26'],
+		[0.2349, '0.235', 'p = 0.235', 'about 1 time in 4'],
+		[0.5, '0.5', 'p = 0.5', 'more often than not'],
+		[1, '1', 'p = 1', 'more often than not'],
+		[Number.NaN, '—', 'p = —', '—']
+	])('%s → %s, "%s", %s', (p, text, statement, words) => {
+		expect(pValue(p)).toBe(text);
+		expect(pStatement(p)).toBe(statement);
+		expect(chanceWords(p)).toBe(words);
+	});
+
+	it('names the test', () => {
+		expect(pStatement(2e-7, 'one-sided p')).toBe('one-sided p < 0.001');
+		expect(pStatement(0.0123, 'two-sided p')).toBe('two-sided p = 0.0123');
 	});
 });

@@ -5,7 +5,7 @@
  */
 import { SCORE_UNITS, monthIndex, monthLabel, readableNumber, type Comparison, type ComponentDifference, type ScoreResult } from '$analytics/thr';
 import { monthWords, rangeWords } from '$analytics/compare/periods';
-import { formatWeight, plural } from '../charts/format';
+import { formatCount, formatWeight, plural } from '../charts/format';
 
 /** A score (0–1) for reading: 0.9287… → "0.93". */
 export function score2(value: number): string {
@@ -81,10 +81,35 @@ export function whyAbove(c: Comparison, name: (areaId: string) => string = (id) 
 	return sentences.join(' ');
 }
 
-/** A p-value for reading by statisticians: 3 decimals, or 2 significant digits below 0.001 ("3.2e-5"). */
+const threeFigures = new Intl.NumberFormat('en-GB', { maximumSignificantDigits: 3, maximumFractionDigits: 20 });
+
+/**
+ * A p-value as a statistician reports it: "< 0.001" below 0.001, else 3 significant figures in
+ * plain decimals, never e-notation (0.03817 → "0.0382", 0.5 → "0.5", 1 → "1"). Not finite → "—".
+ */
 export function pValue(p: number): string {
 	if (!Number.isFinite(p)) return '—';
-	return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
+	const shown = Number(p.toPrecision(3));
+	return shown < 0.001 ? '< 0.001' : threeFigures.format(shown);
+}
+
+/** "p = 0.0382", "p < 0.001" (pValue with its relation); `name` for "two-sided p" and the like. */
+export function pStatement(p: number, name = 'p'): string {
+	const text = pValue(p);
+	return text.startsWith('<') ? `${name} ${text}` : `${name} = ${text}`;
+}
+
+/**
+ * What a one-sided p-value says to a reader who is not a statistician: how often chance alone
+ * would give a count at least this high if the usual rate held. Below 0.001 "less than 1 time in
+ * 1,000"; below 0.5 "about 1 time in N" (N = 1/p rounded, with separators); otherwise "more often
+ * than not". Not finite → "—".
+ */
+export function chanceWords(p: number): string {
+	if (!Number.isFinite(p)) return '—';
+	if (Number(p.toPrecision(3)) < 0.001) return 'less than 1 time in 1,000';
+	if (p < 0.5) return `about 1 time in ${formatCount(Math.round(1 / p))}`;
+	return 'more often than not';
 }
 
 /**
