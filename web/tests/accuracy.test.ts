@@ -123,6 +123,21 @@ describe('Accuracy page: harm captured by the ranking', () => {
 		expect((await page.locator('[data-testid="harm-statement"]').textContent())!.trim()).toBe(native.statement);
 	});
 
+	it('writes every PAI and harm-PAI on the page to the same 2 decimals, the figure it holds', async () => {
+		await page.locator('[data-testid="hotspots"][data-state="ready"]').waitFor({ timeout: 180_000 });
+		await page.locator('[data-testid="hotspot-table"]').waitFor();
+		const cells = await page.$$eval('td[data-metric="pai"], td[data-metric="harm-pai"]', (tds) =>
+			tds.map((td) => ({ table: td.closest('table')!.getAttribute('data-testid'), text: td.textContent!.trim(), value: td.getAttribute('data-value') }))
+		);
+		// The hot-spot table (records) and the harm table are both on the page, and both hold PAIs.
+		const tables = new Set(cells.map((c) => c.table));
+		expect(tables.has('hotspot-table') && tables.has('harm-table')).toBe(true);
+		for (const c of cells) {
+			expect(c.text, `${c.table}: ${c.text}`).toMatch(/^(—|\d{1,3}(,\d{3})*\.\d{2})$/);
+			if (c.text !== '—') expect(Math.abs(Number(c.text.replace(/,/g, '')) - Number(c.value))).toBeLessThanOrEqual(0.005 + 1e-9);
+		}
+	});
+
 	it('logged no console errors and made no request beyond 127.0.0.1', () => {
 		expect(browser.takeProblems()).toEqual([]);
 		expect(browser.requests.every((u) => new URL(u).hostname === '127.0.0.1' || !u.startsWith('http'))).toBe(true);

@@ -4,7 +4,7 @@
  * texts worked by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatDay, formatInterval, formatMetric, formatMilliseconds, formatShare, lowerFirst, plural } from './format';
+import { formatCount, formatDay, formatInterval, formatMetric, formatMilliseconds, formatPai, formatShare, lowerFirst, plural } from './format';
 
 describe('formatMetric', () => {
 	it.each([
@@ -84,5 +84,19 @@ describe('formatDay', () => {
 		['not a date', 'not a date']
 	])('%s → %s', (date, text) => {
 		expect(formatDay(date)).toBe(text);
+	});
+});
+
+describe('formatPai', () => {
+	it.each([
+		// A PAI of 4.7349 (hit rate 47.3% in 10% of the area) reads "4.73" on every table, never "4.7" in one and "4.73" in the next.
+		[4.7349, '4.73'],
+		[1, '1.00'],
+		[0, '0.00'],
+		[1234.5, '1,234.50'],
+		[null, '—'],
+		[Number.NaN, '—']
+	])('%s → %s', (value, text) => {
+		expect(formatPai(value)).toBe(text);
 	});
 });

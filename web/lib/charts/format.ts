@@ -120,6 +120,14 @@ export function formatMetric(value: number | null | undefined, digits = 2): stri
 }
 
 /**
+ * A PAI or harm-PAI (share held ÷ area share) as every table and card writes it: 2 decimals with
+ * separators, 4.7349 → "4.73"; missing → "—". One precision everywhere, so two tables side by side agree.
+ */
+export function formatPai(value: number | null | undefined): string {
+	return formatMetric(value, 2);
+}
+
+/**
  * A share that may be missing (coverage, hit rate, harm share): 0.875 → "87.5%"; null, undefined or
  * not finite → "—". Rounds the binary value (toFixed), so an exact tie can differ from formatPercent.
  */

@@ -11,7 +11,7 @@ import { bandMeaning, type ExtractVersion, type FairnessReport, type Normalisati
 import { shareLabel, type HarmAccuracy } from '$analytics/hotspots';
 import type { DisproportionalityResult } from '$analytics/stop-search/types';
 import { MASE_READING, type MonthlyAreaPredictionRecord, type OtherPredictions } from './other-predictions';
-import { formatCount, formatInterval, formatMetric, formatMonth, formatPercent, formatShare } from '../charts/format';
+import { formatCount, formatInterval, formatMetric, formatMonth, formatPai, formatPercent, formatShare } from '../charts/format';
 import { RATIO_READING } from '../stop-search/reading';
 import { modelVersionText, readableWarning } from './reading';
 
@@ -433,7 +433,7 @@ function accuracyMarkdown(a: AccuracyRecord, heading: string, areas: string, esc
 	const shares = a.methods[0]?.mean.map((m) => m.area_share) ?? [];
 	md.push(`| method | ${shares.map((s) => `top ${shareLabel(s)}: harm held | harm-PAI`).join(' | ')} |`, `|---|${shares.map(() => '---|---|').join('')}`);
 	for (const m of a.methods) {
-		md.push(`| ${esc(m.label)}${m.baseline ? ' (baseline)' : m.method === a.judged ? ' (this model)' : ''} | ${m.mean.map((x) => `${formatShare(x.harm_share)} | ${formatMetric(x.harm_pai, 2)}`).join(' | ')} |`);
+		md.push(`| ${esc(m.label)}${m.baseline ? ' (baseline)' : m.method === a.judged ? ' (this model)' : ''} | ${m.mean.map((x) => `${formatShare(x.harm_share)} | ${formatPai(x.harm_pai)}`).join(' | ')} |`);
 	}
 	md.push('', ...a.verdicts.map((v) => `- ${v}`), '', `**${a.where_it_does_not_beat_baselines}**`, '');
 	return md;
