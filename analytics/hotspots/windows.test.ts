@@ -163,3 +163,29 @@ describe('day windows on dated records (real Chicago assaults, district 1, 2017)
 		expect(noMs(altered)).toEqual(noMs(before));
 	}, 120_000);
 });
+
+describe('gains window by window (paired.ts), City of London, H3 resolution 9, next month, 5% of the force area', () => {
+	it('the blend is ahead of both baselines on mean PAI, but by chance as far as the windows tell: paired p 7/16 and above 0.05', async () => {
+		const e = await evaluateWindows(runner, { level: 'h3_r9', window: { unit: 'month', length: 1 }, budget: { share: 0.05 }, methods: ['eb-blend', 'last-period', 'last-year'] });
+		expect(e.origins).toHaveLength(12);
+		const pai = (m: string) => e.rows.find((r) => r.method === m)!.origins.map((o) => o.metrics.pai!);
+		const [blend, last, year] = [pai('eb-blend'), pai('last-period'), pai('last-year')];
+		const [vsLast, vsYear] = e.gains;
+		expect([vsLast.baseline, vsYear.baseline]).toEqual(['last-period', 'last-year']);
+		// Ahead on the mean of both: the page said "beats every baseline".
+		expect(vsLast.paiGain!).toBeGreaterThan(0);
+		expect(vsYear.paiGain!).toBeGreaterThan(0);
+		// Against last month's counts the windows differ in 4 of 12: the blend ahead in 2, behind in 2.
+		const d = blend.map((b, i) => b - last[i]).filter((x) => Math.abs(x) > 1e-12);
+		expect(d.filter((x) => x > 0)).toHaveLength(2);
+		expect(d.filter((x) => x < 0)).toHaveLength(2);
+		// Ranks of |d| (1 smallest) where it is ahead: 2 and 4, W+ = 6; 7 of the 16 sign patterns of
+		// ranks 1–4 reach 6 or more ({2,4}, {3,4}, {1,2,3}, {1,2,4}, {1,3,4}, {2,3,4}, {1,2,3,4}).
+		const size = [...d].map(Math.abs).sort((a, b) => a - b);
+		expect(d.filter((x) => x > 0).map((x) => size.indexOf(Math.abs(x)) + 1).sort()).toEqual([2, 4]);
+		expect(vsLast.paired).toEqual({ months: 12, ahead: 2, behind: 2, tied: 8, wPlus: 6, p: 7 / 16 });
+		// Against the 12-month ranking: more windows ahead, still not below 5%.
+		expect(vsYear.paired.ahead).toBe(blend.filter((b, i) => b - year[i] > 1e-12).length);
+		expect(vsYear.paired.p).toBeGreaterThan(0.05);
+	}, 120_000);
+});

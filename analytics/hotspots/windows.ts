@@ -32,6 +32,7 @@ import { evaluateRanking, type HotspotMetrics } from './evaluate';
 import { defaultBandwidth, densityAt, localProjection, projectPoints, type Projection } from './kde';
 import { ebBlendScores, windowCounts, type BlendMemo, type BlendWeights, type UnitSeries } from './eb';
 import { fitHawkes, hawkesExpected, type HawkesFit } from './hawkes';
+import { pairedLeadTest, type PairedLead } from './paired';
 
 /** Area levels of the windowed forecasts: those of the extract plus H3 resolution 10 (derived). */
 export type WindowLevel = AreaLevel | 'h3_r10';
@@ -421,8 +422,12 @@ export interface WindowEvaluation {
 	/** The first unit of each evaluated window. */
 	origins: string[];
 	rows: WindowEvaluationRow[];
-	/** For each non-baseline method: its mean PAI ÷ each baseline's − 1 (0.05 = 5% better). */
-	gains: Array<{ method: WindowMethodName; baseline: WindowMethodName; paiGain: number | null }>;
+	/**
+	 * For each non-baseline method: its mean PAI ÷ each baseline's − 1 (0.05 = 5% better), and
+	 * `paired`, the window-by-window comparison of its PAI with the baseline's (paired.ts: one-sided
+	 * exact signed-rank test; a lead whose p is not below 0.05 is no evidence of doing better).
+	 */
+	gains: Array<{ method: WindowMethodName; baseline: WindowMethodName; paiGain: number | null; paired: PairedLead }>;
 	explanations: MethodExplanation[];
 	/** Milliseconds spent (reading data, ranking and scoring). */
 	ms: number;
@@ -509,8 +514,11 @@ async function evaluateWithData(runner: QueryRunner, options: WindowEvaluationOp
 		return { method: e.name as WindowMethodName, label: e.label, baseline: e.baseline, hitRate: avg((m) => m.hitRate!), pai: avg((m) => m.pai!), peiStar: avg((m) => m.peiStar!), origins: list };
 	});
 	const gains: WindowEvaluation['gains'] = [];
+	// Window by window (the same origins, the same share, so PAI and hit rate order alike): is the lead more than chance?
+	const perOrigin = (r: WindowEvaluationRow) => r.origins.map((x) => x.metrics.pai);
 	for (const r of rows.filter((x) => !x.baseline))
-		for (const b of rows.filter((x) => x.baseline)) gains.push({ method: r.method, baseline: b.method, paiGain: r.pai !== null && b.pai ? r.pai / b.pai - 1 : null });
+		for (const b of rows.filter((x) => x.baseline))
+			gains.push({ method: r.method, baseline: b.method, paiGain: r.pai !== null && b.pai ? r.pai / b.pai - 1 : null, paired: pairedLeadTest(perOrigin(r), perOrigin(b)) });
 	const km2 = sized ? region.areas.reduce((s, a) => s + a.areaKm2!, 0) : null;
 	const evaluation: WindowEvaluation = {
 		window,

@@ -7,6 +7,7 @@
 import type { QueryRunner } from '$analytics/runner';
 import { num, tableExists, hasColumn } from '$analytics/shared';
 import { hasDates, hotspotForecast, WINDOW_METHODS, type HotspotForecast, type WindowLevel, type WindowMethodName } from '$analytics/hotspots/windows';
+import { WIN_LEVEL } from '$analytics/hotspots/accuracy';
 import type { HotspotOffer, HotspotSettings } from './hotspot-settings';
 import { lowerFirst } from '../charts/format';
 
@@ -60,7 +61,10 @@ export function windowedHotspots(runner: QueryRunner, offer: HotspotOffer, setti
 	});
 }
 
-/** Plain verdicts at the budget: for each method that is not a baseline, where it beats every baseline on mean PAI and where it does not (figures given). */
+/**
+ * Plain verdicts at the budget: for each method that is not a baseline, where it beats every baseline on mean PAI and where it does not (figures given).
+ * Ahead of every baseline on the mean is a win only when it also holds window by window against each (gain.paired: one-sided signed-rank test, p < WIN_LEVEL); otherwise the sentence says the lead is no evidence.
+ */
 export function hotspotVerdicts(f: HotspotForecast['evaluation'], target = 0.05): Array<{ method: string; beatsAll: boolean; meetsTarget: boolean; sentence: string }> {
 	const label = (m: string) => f.rows.find((r) => r.method === m)?.label ?? m;
 	const pai = (m: string) => f.rows.find((r) => r.method === m)?.pai ?? null;
@@ -71,10 +75,13 @@ export function hotspotVerdicts(f: HotspotForecast['evaluation'], target = 0.05)
 		.map((r) => {
 			const gains = f.gains.filter((g) => g.method === r.method);
 			const losing = gains.filter((g) => g.paiGain === null || g.paiGain <= 0);
-			const beatsAll = gains.length > 0 && losing.length === 0;
-			const meetsTarget = gains.length > 0 && gains.every((g) => g.paiGain !== null && g.paiGain >= target);
+			const unproven = losing.length === 0 ? gains.filter((g) => !(g.paired?.p < WIN_LEVEL)) : [];
+			const beatsAll = gains.length > 0 && losing.length === 0 && unproven.length === 0;
+			const meetsTarget = beatsAll && gains.every((g) => g.paiGain !== null && g.paiGain >= target);
 			let sentence: string;
 			if (r.pai === null) sentence = `${r.label}: no records fell in the windows evaluated, so it cannot be judged.`;
+			else if (gains.length > 0 && losing.length === 0 && !beatsAll)
+				sentence = `${r.label} is ahead of every baseline on mean PAI at this budget (${fmt(r.pai)}; ${gains.map((g) => `${pct(g.paiGain!)} over ${lowerFirst(label(g.baseline))}`).join(', ')}), but window by window no more than chance explains against ${unproven.map((g) => `${lowerFirst(label(g.baseline))}${g.paired ? ` (ahead in ${g.paired.ahead} of ${g.paired.months} windows, behind in ${g.paired.behind}; p = ${g.paired.p.toFixed(2)})` : ''}`).join(' and ')}, by a one-sided paired signed-rank test: no evidence that it does better.`;
 			else if (beatsAll)
 				sentence = `${r.label} beats every baseline on PAI at this budget (${fmt(r.pai)}; ${gains.map((g) => `${pct(g.paiGain!)} over ${lowerFirst(label(g.baseline))}`).join(', ')})${meetsTarget ? `, by at least ${100 * target}% each.` : `, but not by ${100 * target}% over each.`}`;
 			else
