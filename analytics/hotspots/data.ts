@@ -81,6 +81,10 @@ type RegionRow = { area: string; lon: number | null; lat: number | null; c_lon: 
  *   of its in-force records up to trainEnd and no size (then every area counts as equal).
  * - District level (`area_code`), force area of districts: every district; centre and km² from
  *   the `districts` table.
+ * - The source's own area set (level `district`): every area of the set when no force area is
+ *   declared; with a force area listed in LSOAs, the areas of the set holding a record inside it
+ *   up to trainEnd (a warning names how many were left out), since a set wider than the force
+ *   would pad the region with areas that count as empty.
  * - H3 levels: the `force_cells` of that resolution; when there are none, the cells holding an
  *   in-force record up to trainEnd (warning). Cell centre and exact area from h3-js.
  * - Any other pairing (LSOAs of a force area named by districts, say): the areas holding an
@@ -108,14 +112,23 @@ export async function studyRegion(runner: QueryRunner, options: RegionOptions): 
 	const districtLevel = options.level === 'district' && (await tableHasRows(runner, 'districts'));
 	if (districtLevel && forceArea?.unit !== 'district') {
 		basis = forceArea ? 'area set' : 'area set (no force area)';
-		rows = await runner.rows<RegionRow>(
-			`SELECT d.district_id AS area, r.lon, r.lat, d.centroid_lon AS c_lon, d.centroid_lat AS c_lat, d.area_km2 AS km2
+		const set = await runner.rows<RegionRow & { reached: boolean }>(
+			`SELECT d.district_id AS area, r.lon, r.lat, d.centroid_lon AS c_lon, d.centroid_lat AS c_lat, d.area_km2 AS km2, r.area IS NOT NULL AS reached
 			 FROM (SELECT DISTINCT district_id, centroid_lon, centroid_lat, area_km2 FROM districts WHERE district_id IS NOT NULL) d
 			 LEFT JOIN (${records}) r ON r.area = d.district_id
 			 ORDER BY d.district_id COLLATE "binary"`,
 			[last]
 		);
+		// A force area listed in LSOAs says nothing about which areas of the set it covers: a set
+		// wider than the force (a whole region's wards, every MSOA of London) would pad the study
+		// region with areas whose records are never read, which count as empty and inflate every
+		// share and PAI. Its areas are those holding a record inside the force area up to trainEnd.
+		rows = forceArea ? set.filter((r) => r.reached) : set;
 		if (!forceArea) warnings.push(`No force area is declared for this data; the study region is every area of the source's own area set (${rows.length}).`);
+		else if (rows.length < set.length)
+			warnings.push(
+				`The force area (${forceArea.name}) is listed in LSOAs, so the study region is the ${rows.length} of the ${set.length} areas of the source's own area set holding a record inside it up to ${options.trainEnd}; the other ${set.length - rows.length} are left out, as they would count as empty and inflate every share and PAI.`
+			);
 	} else if (unitShapes && (unitShapes.level === options.level || (districtLevel && forceArea?.unit === 'district'))) {
 		basis = 'force area';
 		const hasShapes = await tableHasRows(runner, unitShapes.table);
