@@ -7,41 +7,22 @@
  * area up to the month ranked, counted here with independent SQL over the base rows, and the
  * held-out harm accuracy over the area set ranks those and no others.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseBuildExtractsArgs } from '../../scripts/build-extracts';
-import { buildExtracts, type BuildOptions } from '../../scripts/lib/extracts';
-import { loadExtract } from '../../scripts/lib/load-input';
-import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
-import { cchiWeights, thrV3 } from '../thr/fixtures.test-setup';
+import type { NodeRunner } from '../../scripts/lib/node-runner';
+import { cchiWeights, cityMsoaExtract, thrV3 } from '../thr/fixtures.test-setup';
 import { modelAtUnit } from '../thr/model';
 import { monthIndex } from '../shared/months';
 import { harmAccuracy } from './accuracy';
 import { studyRegion } from './data';
 
 let runner: NodeRunner;
-let dir: string;
+let remove: (() => void) | undefined;
 
 beforeAll(async () => {
-	dir = mkdtempSync(join(tmpdir(), 'clearsight-hotspots-area-set-'));
-	const parsed = parseBuildExtractsArgs([
-		'--input', 'sample-data/police-uk/city-of-london/street', '--no-areas',
-		'--districts', 'sample-data/boundaries/london-lsoa-2011/london-2011-lsoa-gen20.shp', '--district-id', 'MSOA11CD',
-		'--areas-label', 'Neighbourhoods', '--out', dir, '--no-partitions'
-	]);
-	if (parsed === 'help' || parsed.sample) throw new Error('expected a build');
-	const { sample: _, ...options } = parsed;
-	await buildExtracts({ ...(options as BuildOptions), fingerprint: '' });
-	runner = await createNodeRunner();
-	await loadExtract(runner, dir);
+	({ runner, remove } = await cityMsoaExtract());
 }, 600_000);
 
-afterAll(() => {
-	runner?.close();
-	if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => remove?.());
 
 /** MSOAs holding a record inside the force area up to `month`, by SQL on the base rows. */
 async function reached(month: string): Promise<string[]> {

@@ -7,14 +7,9 @@
  * THR v3's 0.007-point lead over 12-month harm at 20% of the force area, which the tables show as
  * 51.3% against 51.2% and which was called a win.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildExtracts } from '../../scripts/lib/extracts';
-import { loadExtract } from '../../scripts/lib/load-input';
 import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
-import { SAMPLE_SOURCES } from '../../scripts/lib/sample';
+import { loadSampleSource } from '../../scripts/lib/sample';
 import { cchiWeights, sampleRunner, thrV2, thrV3 } from '../thr/fixtures.test-setup';
 import { effectiveWeights } from '../thr/model';
 import { harmAccuracy, harmStatement, harmVerdicts, SMALLEST_LEAD } from './accuracy';
@@ -95,17 +90,14 @@ describe('a lead from one month of twelve is no win (City of London sample, THR 
 
 describe('a lead under 0.1 points is no win even where the tables round it apart (Lancashire 2022, 20% of the force area)', () => {
 	let runner: NodeRunner;
-	let dir: string;
+	let remove: (() => void) | undefined;
 	beforeAll(async () => {
-		dir = mkdtempSync(join(tmpdir(), 'clearsight-paired-lancashire-'));
-		const source = SAMPLE_SOURCES.find((s) => s.id === 'lancashire-asb')!;
-		await buildExtracts({ ...source.build, out: dir });
 		runner = await createNodeRunner();
-		await loadExtract(runner, dir);
+		remove = await loadSampleSource(runner, 'lancashire-asb');
 	}, 300_000);
 	afterAll(() => {
 		runner?.close();
-		if (dir) rmSync(dir, { recursive: true, force: true });
+		remove?.();
 	});
 
 	it('THR v3 against 12-month harm: ahead in 3 months, behind in 3, equal in 5; 51.3% against 51.2% in the table, a lead of under 0.1 points', async () => {

@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
-import { loadInput } from '../../scripts/lib/load-input';
-import { buildExtracts } from '../../scripts/lib/extracts';
-import { EXTRACT_DATASETS } from '../ingest/extract-schema';
+import { loadExtract, loadInput } from '../../scripts/lib/load-input';
+import { buildExtracts, type BuildOptions } from '../../scripts/lib/extracts';
+import { parseBuildExtractsArgs } from '../../scripts/build-extracts';
+import { EXTRACT_DATASETS, type ExtractManifest } from '../ingest/extract-schema';
 import type { HarmWeightsModel } from '../models/harm-weights';
 import { monthIndex } from '../shared/months';
 import type { ThrModel } from './model';
@@ -79,6 +80,40 @@ export async function sampleRunner(options: { forceArea?: boolean; aggregate?: b
 export async function rebuildAreaMonths(runner: NodeRunner): Promise<void> {
 	const flag = (await hasColumn(runner, 'incidents', 'in_force_area')) ? 'in_force_area' : 'NULL';
 	await runner.exec(`CREATE OR REPLACE TABLE thr_area_months AS ${thrAreaMonthsSelectSql('incidents', flag)}`);
+}
+
+/**
+ * The City of London street files built with the London LSOA shapefile read by MSOA11CD as the
+ * source's own areas (983 London MSOAs, labelled Neighbourhoods), as `npm run extracts` builds
+ * them with `extraArgs` (e.g. `--force-area districts`), into a temporary folder loaded into a new
+ * native DuckDB. Returns the runner, the build's manifest and the removal of the folder (which
+ * also closes the runner).
+ */
+export async function cityMsoaExtract(extraArgs: readonly string[] = []): Promise<{ runner: NodeRunner; manifest: ExtractManifest; remove: () => void }> {
+	const dir = mkdtempSync(join(tmpdir(), 'clearsight-city-msoa-'));
+	try {
+		const parsed = parseBuildExtractsArgs([
+			'--input', STREET_DIR, '--no-areas',
+			'--districts', 'sample-data/boundaries/london-lsoa-2011/london-2011-lsoa-gen20.shp', '--district-id', 'MSOA11CD',
+			'--areas-label', 'Neighbourhoods', ...extraArgs, '--out', dir, '--no-partitions'
+		]);
+		if (parsed === 'help' || parsed.sample) throw new Error('expected a build');
+		const { sample: _, ...options } = parsed;
+		const { manifest } = await buildExtracts({ ...(options as BuildOptions), fingerprint: '' });
+		const runner = await createNodeRunner();
+		await loadExtract(runner, dir);
+		return {
+			runner,
+			manifest,
+			remove: () => {
+				runner.close();
+				rmSync(dir, { recursive: true, force: true });
+			}
+		};
+	} catch (error) {
+		rmSync(dir, { recursive: true, force: true });
+		throw error;
+	}
 }
 
 /** Make a database look like one without a declared force area (tables and flag dropped). */

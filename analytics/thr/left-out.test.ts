@@ -8,15 +8,11 @@
  * the same definitions give the manifest's districts_info and force_area records. Scored by
  * district and by LSOA (from the base rows and from the pre-aggregate).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseBuildExtractsArgs } from '../../scripts/build-extracts';
-import { buildExtracts, type BuildOptions } from '../../scripts/lib/extracts';
-import { loadExtract } from '../../scripts/lib/load-input';
-import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
+import type { NodeRunner } from '../../scripts/lib/node-runner';
 import type { ExtractManifest } from '../ingest/extract-schema';
+import { cityMsoaExtract } from './fixtures.test-setup';
 import { monthIndex, monthKey } from '../shared/months';
 import { lookbackMonths, modelAtUnit, type ThrModel } from './model';
 import { THR_AREA_MONTHS } from './area-months';
@@ -28,28 +24,14 @@ const byDistrict = modelAtUnit(model3, 'district');
 const WINDOW = 15;
 
 let runner: NodeRunner;
-let dir: string;
 let manifest: ExtractManifest;
+let remove: (() => void) | undefined;
 
 beforeAll(async () => {
-	dir = mkdtempSync(join(tmpdir(), 'clearsight-thr-left-out-'));
-	const parsed = parseBuildExtractsArgs([
-		'--input', 'sample-data/police-uk/city-of-london/street', '--no-areas',
-		'--districts', 'sample-data/boundaries/london-lsoa-2011/london-2011-lsoa-gen20.shp', '--district-id', 'MSOA11CD',
-		'--areas-label', 'Neighbourhoods', '--force-area', 'districts', '--force-name', 'London MSOAs',
-		'--out', dir, '--no-partitions'
-	]);
-	if (parsed === 'help' || parsed.sample) throw new Error('expected a build');
-	const { sample: _, ...options } = parsed;
-	({ manifest } = await buildExtracts({ ...(options as BuildOptions), fingerprint: '' }));
-	runner = await createNodeRunner();
-	await loadExtract(runner, dir);
+	({ runner, manifest, remove } = await cityMsoaExtract(['--force-area', 'districts', '--force-name', 'London MSOAs']));
 }, 600_000);
 
-afterAll(() => {
-	runner?.close();
-	if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => remove?.());
 
 /** Records in months [m − 14, m]: located in no area, and without coordinates, by SQL on the base rows. */
 async function expected(m: number): Promise<{ outside: number; unplaced: number }> {
