@@ -3,8 +3,9 @@
  * none, gets a current one after one load (start-summary.ts keepImportedSummaryCurrent), stored
  * with the source in the browser; the next load draws the Overview's first view from it before
  * DuckDB-wasm has its binary, with the figures the command-line builder counts for the same file
- * and those the live view then shows. In headless Chromium against the built app; the imported
- * file is one real month of the City of London's street records. No wall-clock assertion.
+ * and those the live view then shows; in the Origin Private File System and, where a browser has
+ * none, in IndexedDB. In headless Chromium against the built app; the imported file is one real
+ * month of the City of London's street records. No wall-clock assertion.
  */
 import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,9 +20,7 @@ const FILE = 'sample-data/police-uk/city-of-london/street/2019-04-city-of-london
 const LABEL = 'City April 2019 (summary kept current)';
 
 let browser: TestBrowser;
-let page: Page;
 let tmp: string;
-let folder: string;
 /** Street records of the file, as the command-line builder accepts them. */
 let records: number;
 
@@ -43,66 +42,82 @@ function holdWasm(context: BrowserContext) {
 	};
 }
 
-/** The summary the source's files name (meta.json's, else the manifest's): its file and version; null for none. */
-async function storedSummary(): Promise<{ file: string; version: unknown } | null> {
-	return page.evaluate(async (name) => {
-		const root = await navigator.storage.getDirectory();
-		const dir = await (await root.getDirectoryHandle('clearsight-imports')).getDirectoryHandle(name);
-		const text = async (file: string) => (await (await dir.getFileHandle(file)).getFile()).text();
-		const meta = JSON.parse(await text('meta.json'));
-		const entry = meta.summary ?? JSON.parse(await text('manifest.json')).summary;
-		return entry ? { file: entry.file as string, version: JSON.parse(await text(entry.file)).summary_version as unknown } : null;
-	}, folder);
-}
+type Backend = 'opfs' | 'indexeddb';
 
 /**
- * Put the stored source back as an older app saved it: no summary computed in the browser since,
- * and the import's own summary.json of version 1 (`v1`) or none at all (`none`), with the sizes
- * and sha256 of meta.json kept true so the source stays whole.
+ * In `page`, on the stored files of imported source `name` (in OPFS or IndexedDB, as
+ * web/lib/import/storage.ts keeps them): `read` gives the summary its files name (meta.json's,
+ * else the manifest's) as its file and version, null for none; `v1` and `none` put the source back
+ * as an older app saved it: no summary computed in the browser since, and the import's own
+ * summary.json of version 1 (`v1`) or none at all (`none`), with meta.json's sizes and sha256 kept
+ * true so the source stays whole.
  */
-async function saveAsBefore(kind: 'v1' | 'none'): Promise<void> {
-	await page.evaluate(
-		async ({ name, kind }) => {
-			const root = await navigator.storage.getDirectory();
-			const dir = await (await root.getDirectoryHandle('clearsight-imports')).getDirectoryHandle(name);
-			const read = async (file: string) => new Uint8Array(await (await (await dir.getFileHandle(file)).getFile()).arrayBuffer());
-			const write = async (file: string, bytes: Uint8Array) => {
-				const w = await (await dir.getFileHandle(file, { create: true })).createWritable();
-				await w.write(bytes as Uint8Array<ArrayBuffer>);
-				await w.close();
+async function stored(page: Page, backend: Backend, name: string, action: 'read' | 'v1' | 'none'): Promise<{ file: string; version: unknown } | null> {
+	return page.evaluate(
+		async ({ backend, name, action }) => {
+			const STORE = 'clearsight-imports';
+			const idb = <T>(r: IDBRequest<T>) => new Promise<T>((ok, fail) => ((r.onsuccess = () => ok(r.result)), (r.onerror = () => fail(r.error))));
+			const db = backend === 'indexeddb' ? await idb(indexedDB.open(STORE)) : null;
+			const dir = backend === 'opfs' ? await (await (await navigator.storage.getDirectory()).getDirectoryHandle(STORE)).getDirectoryHandle(name) : null;
+			const files = {
+				async read(file: string): Promise<Uint8Array> {
+					if (dir) return new Uint8Array(await (await (await dir.getFileHandle(file)).getFile()).arrayBuffer());
+					return (await idb(db!.transaction('files').objectStore('files').get(`${name}/${file}`))) as Uint8Array;
+				},
+				async write(file: string, bytes: Uint8Array) {
+					if (dir) {
+						const w = await (await dir.getFileHandle(file, { create: true })).createWritable();
+						await w.write(bytes as Uint8Array<ArrayBuffer>);
+						return w.close();
+					}
+					await idb(db!.transaction('files', 'readwrite').objectStore('files').put(bytes, `${name}/${file}`));
+				},
+				async remove(file: string) {
+					if (dir) return dir.removeEntry(file);
+					await idb(db!.transaction('files', 'readwrite').objectStore('files').delete(`${name}/${file}`));
+				}
 			};
 			const hex = async (bytes: Uint8Array) =>
 				Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)), (b) => b.toString(16).padStart(2, '0')).join('');
-			const json = async (file: string) => JSON.parse(new TextDecoder().decode(await read(file)));
+			const json = async (file: string) => JSON.parse(new TextDecoder().decode(await files.read(file)));
 			const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value, null, '\t') + '\n');
-			const meta = await json('meta.json');
-			const manifest = await json('manifest.json');
-			if (meta.summary) {
-				delete meta.files[meta.summary.file];
-				await dir.removeEntry(meta.summary.file);
-				delete meta.summary;
+			try {
+				const meta = await json('meta.json');
+				const manifest = await json('manifest.json');
+				if (action === 'read') {
+					const entry = meta.summary ?? manifest.summary;
+					return entry ? { file: entry.file as string, version: (await json(entry.file)).summary_version as unknown } : null;
+				}
+				if (meta.summary) {
+					delete meta.files[meta.summary.file];
+					await files.remove(meta.summary.file);
+					delete meta.summary;
+				}
+				if (action === 'v1') {
+					const bytes = new TextEncoder().encode(JSON.stringify({ ...(await json(manifest.summary.file)), summary_version: 1 }));
+					await files.write(manifest.summary.file, bytes);
+					manifest.summary = { ...manifest.summary, bytes: bytes.byteLength, sha256: await hex(bytes) };
+					meta.files[manifest.summary.file] = { bytes: bytes.byteLength, sha256: manifest.summary.sha256 };
+				} else if (manifest.summary) {
+					delete meta.files[manifest.summary.file];
+					await files.remove(manifest.summary.file);
+					delete manifest.summary;
+				}
+				const m = encode(manifest);
+				await files.write('manifest.json', m);
+				meta.files['manifest.json'] = { bytes: m.byteLength, sha256: await hex(m) };
+				await files.write('meta.json', encode(meta));
+				return null;
+			} finally {
+				db?.close();
 			}
-			if (kind === 'v1') {
-				const bytes = new TextEncoder().encode(JSON.stringify({ ...(await json(manifest.summary.file)), summary_version: 1 }));
-				await write(manifest.summary.file, bytes);
-				manifest.summary = { ...manifest.summary, bytes: bytes.byteLength, sha256: await hex(bytes) };
-				meta.files[manifest.summary.file] = { bytes: bytes.byteLength, sha256: manifest.summary.sha256 };
-			} else if (manifest.summary) {
-				delete meta.files[manifest.summary.file];
-				await dir.removeEntry(manifest.summary.file);
-				delete manifest.summary;
-			}
-			const m = encode(manifest);
-			await write('manifest.json', m);
-			meta.files['manifest.json'] = { bytes: m.byteLength, sha256: await hex(m) };
-			await write('meta.json', encode(meta));
 		},
-		{ name: folder, kind }
+		{ backend, name, action }
 	);
 }
 
 /** The Overview's figures as shown: headline values, the trend table and the categories table. */
-async function overviewTexts(): Promise<string[]> {
+async function overviewTexts(page: Page): Promise<string[]> {
 	return [
 		...(await page.locator('section.headline dd').allTextContents()),
 		...(await page.locator('[data-testid="trend-table"] tr').allTextContents()),
@@ -110,22 +125,61 @@ async function overviewTexts(): Promise<string[]> {
 	];
 }
 
-beforeAll(async () => {
-	tmp = mkdtempSync(join(tmpdir(), 'clearsight-imported-summary-e2e-'));
-	const { manifest } = await buildExtracts({ inputs: [FILE], out: join(tmp, 'cli'), areas: null });
-	records = manifest.datasets.find((d) => d.name === 'incidents')!.rows;
-	browser = await launchBrowser();
-	page = await browser.newPage();
+/** Import {@link FILE} on the Data page of `page`; returns the new source's id. */
+async function importFile(page: Page): Promise<string> {
 	await page.goto(`${baseUrl}/data`);
-	await waitForApp(page);
+	await waitForApp(page, 90_000);
 	await page.locator('[data-testid="import-files"]').setInputFiles([FILE]);
 	await page.locator('[data-testid="import-chosen"]').waitFor();
 	await page.locator('[data-testid="import-label"]').fill(LABEL);
 	await page.locator('[data-testid="import-start"]').click();
 	await page.locator('[data-testid="import-saved"], [data-testid="import-error"]').first().waitFor({ timeout: 120_000 });
 	expect(await page.locator('[data-testid="import-error"]').count()).toBe(0);
-	const id = await page.locator('[data-testid="local-sources"] tr', { hasText: LABEL }).getAttribute('data-source');
-	folder = id!.slice('local:'.length);
+	return (await page.locator('[data-testid="local-sources"] tr', { hasText: LABEL }).getAttribute('data-source'))!;
+}
+
+/**
+ * Save the source back as an older app did (`kind`), load it once (the live view, then the summary
+ * computed and stored), then load it again with DuckDB-wasm's binary held back: the Overview's
+ * first view from the stored summary, then the live view with the same figures.
+ */
+async function keptCurrent(page: Page, backend: Backend, id: string, kind: 'v1' | 'none') {
+	const name = id.slice('local:'.length);
+	expect(await stored(page, backend, name, 'read')).toMatchObject({ version: 2 });
+	await stored(page, backend, name, kind);
+	expect(await stored(page, backend, name, 'read')).toEqual(kind === 'v1' ? { file: 'summary.json', version: 1 } : null);
+	const url = `${baseUrl}/?source=${encodeURIComponent(id)}`;
+
+	await page.goto(url);
+	await page.locator('main[data-start="live"] [data-testid="overview"][data-source-of-figures="live"]').waitFor({ timeout: 60_000 });
+	await expect.poll(() => stored(page, backend, name, 'read'), { timeout: 60_000 }).toMatchObject({ file: expect.stringMatching(/^summary-[0-9a-f]{16}\.json$/), version: 2 });
+	// Recorded once, after the live view was drawn.
+	await expect.poll(() => page.evaluate(() => performance.getEntriesByName('clearsight:imported-summary', 'measure').length)).toBe(1);
+
+	const hold = holdWasm(page.context());
+	await hold.install();
+	let first: string[];
+	try {
+		await page.goto(url);
+		await page.locator('main[data-start="summary"] [data-testid="first-view"] section.headline[data-state="ready"]').waitFor({ timeout: 60_000 });
+		await page.locator('[data-testid="first-view"] [data-testid="trend"][data-state="ready"]').waitFor();
+		await page.locator('[data-testid="first-view"] [data-testid="categories"][data-state="ready"]').waitFor();
+		expect(await page.locator('[data-testid="overview"]').getAttribute('data-source-of-figures')).toBe('summary');
+		expect(parseCount(await page.locator('[data-testid="records"]').textContent())).toBe(records);
+		first = await overviewTexts(page);
+	} finally {
+		await hold.release();
+	}
+	await page.locator('main[data-start="live"] [data-testid="overview"][data-source-of-figures="live"]').waitFor({ timeout: 60_000 });
+	await waitForApp(page);
+	expect(await overviewTexts(page)).toEqual(first);
+}
+
+beforeAll(async () => {
+	tmp = mkdtempSync(join(tmpdir(), 'clearsight-imported-summary-e2e-'));
+	const { manifest } = await buildExtracts({ inputs: [FILE], out: join(tmp, 'cli'), areas: null });
+	records = manifest.datasets.find((d) => d.name === 'incidents')!.rows;
+	browser = await launchBrowser();
 }, 180_000);
 
 afterAll(async () => {
@@ -134,37 +188,28 @@ afterAll(async () => {
 });
 
 describe('an imported source stored with an older summary, or none', () => {
+	let page: Page;
+	let id: string;
+
+	beforeAll(async () => {
+		page = await browser.newPage();
+		id = await importFile(page);
+	}, 180_000);
+
 	it.each(['v1', 'none'] as const)('(%s) gets a current summary after one load, and draws its first view from it on the next', async (kind) => {
-		expect(await storedSummary()).toMatchObject({ version: 2 });
-		await saveAsBefore(kind);
-		expect(await storedSummary()).toEqual(kind === 'v1' ? { file: 'summary.json', version: 1 } : null);
-		const source = `?source=${encodeURIComponent(`local:${folder}`)}`;
+		await keptCurrent(page, 'opfs', id, kind);
+		expect(browser.takeProblems()).toEqual([]);
+	});
 
-		// One load: the live view, then the summary computed and stored with the source.
-		await page.goto(`${baseUrl}/${source}`);
-		await page.locator('main[data-start="live"] [data-testid="overview"][data-source-of-figures="live"]').waitFor({ timeout: 60_000 });
-		await expect.poll(storedSummary, { timeout: 60_000 }).toMatchObject({ file: expect.stringMatching(/^summary-[0-9a-f]{16}\.json$/), version: 2 });
-		expect(await page.locator('[data-testid="records"]').count()).toBe(1);
-
-		// The next load draws the Overview from it while DuckDB-wasm's binary is held back.
-		const hold = holdWasm(browser.context);
-		await hold.install();
-		let first: string[];
-		try {
-			await page.goto(`${baseUrl}/${source}`);
-			await page.locator('main[data-start="summary"] [data-testid="first-view"] section.headline[data-state="ready"]').waitFor({ timeout: 60_000 });
-			await page.locator('[data-testid="first-view"] [data-testid="trend"][data-state="ready"]').waitFor();
-			await page.locator('[data-testid="first-view"] [data-testid="categories"][data-state="ready"]').waitFor();
-			expect(await page.locator('[data-testid="overview"]').getAttribute('data-source-of-figures')).toBe('summary');
-			expect(parseCount(await page.locator('[data-testid="records"]').textContent())).toBe(records);
-			first = await overviewTexts();
-		} finally {
-			await hold.release();
-		}
-		// The live view then shows the same figures.
-		await page.locator('main[data-start="live"] [data-testid="overview"][data-source-of-figures="live"]').waitFor({ timeout: 60_000 });
-		await waitForApp(page);
-		expect(await overviewTexts()).toEqual(first);
+	it('(v1) kept in IndexedDB, where the browser has no Origin Private File System, likewise', async () => {
+		const other = await browser.newPage();
+		await other.addInitScript(() => {
+			delete (StorageManager.prototype as unknown as Record<string, unknown>).getDirectory;
+		});
+		const saved = await importFile(other);
+		expect(await other.locator('[data-testid="import-saved"]').textContent()).toContain('IndexedDB');
+		await keptCurrent(other, 'indexeddb', saved, 'v1');
+		await other.close();
 		expect(browser.takeProblems()).toEqual([]);
 	});
 });

@@ -76,6 +76,9 @@ export async function loadStartView(sourceId: string | null): Promise<StartView 
 	}
 }
 
+/** Measure of {@link keepImportedSummaryCurrent}'s work when it stores a summary (computed and stored, after the live view). */
+export const IMPORTED_SUMMARY_MEASURE = 'clearsight:imported-summary';
+
 /** Resolves once the page's live view is drawn (the interactive mark, start-marks.ts). */
 function interactive(): Promise<void> {
 	return new Promise((resolve) => {
@@ -95,7 +98,7 @@ function interactive(): Promise<void> {
  * compute the summary again over the database's own tables with the import's own function and
  * options (computeStartSummary, the Overview's figures, no map part) and store it with the source
  * (storeImportedSummary), so its next load draws the first view. The queries wait until the page's
- * live view is drawn, so they never hold the page back. Never throws: a summary not stored only
+ * live view is drawn, so they never hold the page back ({@link IMPORTED_SUMMARY_MEASURE} times them). Never throws: a summary not stored only
  * means the next load waits for the database, as this one did.
  * Returns what it did ('served' for a source of the server, left as built).
  */
@@ -109,8 +112,10 @@ export async function keepImportedSummaryCurrent(db: Pick<Database, 'source' | '
 		const stored = entry ? await opened.read(entry.file).catch(() => null) : null;
 		if (stored && isCurrentSummary(parseJson(stored), opened.manifest, harmModel)) return 'current';
 		await interactive();
+		const start = performance.now();
 		const summary = await computeStartSummary(db.runner, { harmModel, datasets: opened.manifest.datasets, map: false });
 		await storeImportedSummary(db.source.id, new TextEncoder().encode(JSON.stringify(summary)));
+		performance.measure(IMPORTED_SUMMARY_MEASURE, { start, duration: performance.now() - start });
 		return 'stored';
 	} catch {
 		return 'failed';
