@@ -6,19 +6,17 @@
  * are the Overview's live queries' answers; isCurrentSummary tells a current summary from an
  * older version, another build's and another harm model's.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExtractManifest } from '$analytics/ingest';
-import { ident, literal } from '$analytics/ingest/sql';
+import { ident } from '$analytics/ingest/sql';
 import { createHarmWeightTables, type HarmWeightsModel } from '$analytics/models/harm-weights';
 import { monthlyTrendByCategory, overviewSummary, topCategories } from '$analytics/overview/queries';
 import { OVERVIEW_CATEGORY_LIMIT, SUMMARY_VERSION, computeStartSummary, isCurrentSummary } from '$analytics/overview/summary';
 import harmWeightsFile from '../../../models/harm-weights/cchi-police-uk-v2.json';
 import { buildExtracts } from '../../../scripts/lib/extracts';
 import { createNodeRunner, type NodeRunner } from '../../../scripts/lib/node-runner';
-import { insertArrow } from '../../../scripts/lib/load-input';
+import { loadExtract } from '../../../scripts/lib/load-input';
 import { SAMPLE_INPUTS } from '../../../scripts/lib/sample';
 import { tempDirs } from '../../../scripts/lib/extract-test-utils';
 import { streetFigures } from '../../tests/expected';
@@ -26,34 +24,25 @@ import { importSummary } from '../import/summary';
 import { harmModelTag, summaryAnswersFor } from './start-answers';
 
 const MODEL = harmWeightsFile as HarmWeightsModel;
+const RECORDS = ['incidents', 'stop_search'] as const;
 const temp = tempDirs('clearsight-imported-summary-');
 let manifest: ExtractManifest;
 let importDb: NodeRunner;
 let live: NodeRunner;
-
-/** The extract's incidents and stop_search into `runner` as `prefix<name>` tables. */
-async function load(runner: NodeRunner, dir: string, prefix: string) {
-	for (const d of manifest.datasets.filter((d) => d.name === 'incidents' || d.name === 'stop_search')) {
-		if (d.format === 'duckdb-table') {
-			await runner.exec(`ATTACH IF NOT EXISTS ${literal(join(dir, d.file))} AS base (READ_ONLY)`);
-			await runner.exec(`CREATE TABLE ${ident(prefix + d.name)} AS SELECT * FROM base.${ident(d.table)}`);
-		} else {
-			await insertArrow(runner, { name: prefix + d.name, columns: d.columns, bytes: readFileSync(join(dir, d.file)) });
-		}
-	}
-}
 
 const sha256 = async (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 beforeAll(async () => {
 	const out = temp();
 	({ manifest } = await buildExtracts({ inputs: SAMPLE_INPUTS, out, areas: null }));
-	importDb = await createNodeRunner();
-	await load(importDb, out, 'import_ds_');
+	// The browser's tables (web/lib/db/duckdb.ts: the records, and createHarmWeightTables of its HARM_MODEL) …
 	live = await createNodeRunner();
-	await load(live, out, '');
-	// As the browser's database has them (web/lib/db/duckdb.ts: createHarmWeightTables of its HARM_MODEL).
+	await loadExtract(live, out, { datasets: RECORDS });
 	await createHarmWeightTables(live, MODEL);
+	// … and the same rows under the import's own table names.
+	importDb = await createNodeRunner();
+	await loadExtract(importDb, out, { datasets: RECORDS });
+	for (const name of RECORDS) await importDb.exec(`ALTER TABLE ${ident(name)} RENAME TO ${ident(`import_ds_${name}`)}`);
 }, 120_000);
 
 afterAll(() => {
