@@ -16,7 +16,9 @@ import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { drawnWords as drawnPng, launchBrowser, parseCount, waitForApp, type TestBrowser } from './browser';
 import { appendReview } from '../../analytics/review';
 import { createNodeRunner } from '../../scripts/lib/node-runner';
-import { loadInput } from '../../scripts/lib/load-input';
+import { loadExtract, loadInput } from '../../scripts/lib/load-input';
+import { formatCount } from '../lib/charts/format';
+import { policeFoundCaveat } from '../lib/briefing/captions';
 
 const baseUrl = inject('baseUrl');
 const dataDir = inject('dataDir');
@@ -109,8 +111,8 @@ describe('briefing pack', () => {
 		expect(await page.textContent('[data-testid="briefing-categories"]')).toBe('Crime type: Other theft, Theft from the person');
 		expect(await page.textContent(`[data-testid="briefing-priorities"] tr[data-area="${topArea}"] [data-col="review"]`)).toContain(reason);
 		// The forecast is for the month after the briefing's assessment month (trained up to May 2019), not after the data (November 2019).
-		expect(await page.textContent('[data-testid="briefing-forecast"]')).toContain('Street records expected in Jun 2019');
-		expect(await page.textContent('[data-testid="briefing-forecast-table"] caption')).toContain('Jun 2019');
+		expect(await page.textContent('[data-testid="briefing-forecast"]')).toContain('Street records expected in June 2019');
+		expect(await page.textContent('[data-testid="briefing-forecast-table"] caption')).toContain('June 2019');
 	});
 
 	it('counts what changed as the raw police.uk files do', async () => {
@@ -287,6 +289,110 @@ describe('briefing pack', () => {
 		await page.goto(`${baseUrl}/time`);
 		await waitForApp(page);
 		expect(await page.evaluate(() => document.documentElement.style.getPropertyValue('--cs-marking'))).toBe('');
+		expect(browser.takeProblems()).toEqual([]);
+	});
+});
+
+describe('the briefing as an inspector reads it', () => {
+	/** Month names cut short ("Jun 2019"): the briefing names its periods in words. */
+	const SHORT_MONTH = /\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec) \d{4}\b/;
+	const words = async (selector: string) => ((await page.textContent(selector)) ?? '').replace(/\s+/g, ' ').trim();
+
+	it('City of London, all the data: every figure as SQL counts it over the rows, months in words, police-found records not called demand', async () => {
+		const runner = await createNodeRunner();
+		try {
+			await loadExtract(runner, dataDir);
+			const one = async (sql: string, params: string[] = []) => (await runner.rows<Record<string, number | string>>(sql, params))[0];
+			const all = await one('SELECT count(*)::INTEGER AS n, min(month) AS first, max(month) AS last FROM incidents');
+			expect([all.first, all.last]).toEqual(['2017-12', '2019-11']);
+			const found = await runner.rows<{ category: string; n: number }>(
+				"SELECT category, count(*)::INTEGER AS n FROM incidents WHERE category IN ('Drugs', 'Possession of weapons') GROUP BY 1"
+			);
+			const n = (category: string) => Number(found.find((f) => f.category === category)?.n ?? 0);
+			// 1,053 Drugs and 141 Possession of weapons of 18,206 records: 1,194, 6.6%.
+			expect([n('Drugs'), n('Possession of weapons'), Number(all.n)]).toEqual([1053, 141, 18206]);
+			const november = await runner.rows<{ lsoa: string; n: number }>(
+				"SELECT lsoa_code AS lsoa, count(*)::INTEGER AS n FROM incidents WHERE month = '2019-11' AND lsoa_code IS NOT NULL AND in_force_area IS NOT false GROUP BY 1"
+			);
+
+			await page.goto(`${baseUrl}/briefing?source=city-of-london`);
+			await waitForApp(page);
+			await page.waitForSelector('[data-testid="briefing"][data-state="ready"]', { timeout: 120_000 });
+			// No comparison chosen: the section is the period's records, not "what changed".
+			expect(await words('#brief-change')).toBe('Records in the period');
+			// Every one of the City's 6 areas is listed: "all 6", not "the 10 highest of 6".
+			expect(await words('[data-testid="briefing-priorities"] caption')).toBe('All 6 areas by THR score, November 2019 (thr v3.0.0)');
+			// The forecast counts street records (police-found ones too), for December 2019, by a method named by what it does:
+			// 24 months with 6 held back leave 18, under the 24 a month-of-year season needs.
+			expect(await words('#brief-forecast')).toBe('Forecast of street records');
+			const forecast = await words('[data-testid="briefing-forecast"]');
+			expect(forecast).toMatch(/^Street records expected in December 2019: [\d,]+ over 6 LSOAs \(/);
+			expect(forecast).toContain('(no month-of-year season: under 2 years of history), trained on December 2017–November 2019;');
+			expect(forecast).not.toMatch(/season position|recent seasons/);
+			expect(await words('[data-testid="briefing-forecast-uncertainty"]')).toContain("an area's 80% interval is where its count should fall about 8 months in 10");
+			// Its "Recorded in November 2019" column is November's records of each LSOA in the force area.
+			const header = await page.$$eval('[data-testid="briefing-forecast-table"] thead th', (ths) => ths.map((th) => th.textContent!.trim()));
+			expect(header).toEqual(['LSOA', 'Expected', '80% interval', 'Recorded in November 2019']);
+			const rows = await page.$$eval('[data-testid="briefing-forecast-table"] tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.textContent!.trim())));
+			expect(rows).toHaveLength(5);
+			for (const r of rows) expect(r[3], r[0]).toBe(formatCount(Number(november.find((x) => x.lsoa === r[0])?.n ?? 0)));
+			// Data held, by SQL; the models named with their versions; when it was prepared.
+			const facts = await page.$$eval('[aria-labelledby="brief-data"] dl > div', (divs) => divs.map((d) => [...d.children].map((c) => c.textContent!.replace(/\s+/g, ' ').trim()).join(' ')));
+			expect(facts[0]).toBe(`Data held Street crime and ASB: December 2017–November 2019 (${formatCount(Number(all.n))} records)`);
+			expect(await words('[data-testid="briefing-model"]')).toBe('thr v3.0.0');
+			expect(await words('.brief-head time')).toMatch(/^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC$/);
+			// The caveat on records police find themselves, with their number and share by SQL.
+			const caveats = await page.$$eval('[data-testid="briefing-caveats"] li', (lis) => lis.map((li) => li.textContent!.replace(/\s+/g, ' ').trim()));
+			expect(caveats).toContain(
+				policeFoundCaveat(
+					[
+						{ category: 'Drugs', records: n('Drugs') },
+						{ category: 'Possession of weapons', records: n('Possession of weapons') }
+					],
+					Number(all.n),
+					'December 2017–November 2019'
+				)
+			);
+			expect(caveats.find((c) => c.startsWith('Records of Drugs'))).toContain('(1,194, 6.6% of the records in December 2017–November 2019)');
+			for (const c of caveats) expect(c).toMatch(/[.!?]$/);
+			// Months in words everywhere but the sources' own titles ("LSOA (Dec 2011) boundaries") and the times of day stamped on it.
+			for (const sel of ['.brief-head', '[aria-labelledby="brief-priorities"]', '[aria-labelledby="brief-forecast"]', '[aria-labelledby="brief-data"] dl', '[data-testid="briefing-caveats"]'])
+				expect((await words(sel)).replace(/\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC/g, ''), sel).not.toMatch(SHORT_MONTH);
+			expect(browser.takeProblems()).toEqual([]);
+		} finally {
+			runner.close();
+		}
+	});
+
+	it('Lancashire (one year of data): the exceptions say once that nothing could be tested; every caveat is a sentence; the forecast names no season it lacks', async () => {
+		await page.goto(`${baseUrl}/briefing?source=lancashire-asb&compare=last-year`);
+		await waitForApp(page);
+		await page.waitForSelector('[data-testid="briefing"][data-state="ready"]', { timeout: 120_000 });
+		const method = await words('[data-testid="briefing-exceptions-method"]');
+		expect(method).toContain('October–December 2022 against the same months of earlier years (none is in the data), so no area × category cell could be tested.');
+		// It said "0 area × category cells tested …; a cell is listed when its rise is too large to be chance", then "Nothing could be tested".
+		expect(method).not.toMatch(/\b0 area/);
+		expect(method).not.toContain('a cell is listed when');
+		expect(await page.locator('[data-testid="briefing-exceptions-count"]').count()).toBe(0);
+		const caveats = await page.$$eval('[data-testid="briefing-caveats"] li', (lis) => lis.map((li) => li.textContent!.replace(/\s+/g, ' ').trim()));
+		// The Threat warning ended "…(January–September 2022), not 12" with no full stop.
+		expect(caveats.some((c) => c.includes('compares the last 3 months with the 9 baseline months'))).toBe(true);
+		for (const c of caveats) expect(c, c).toMatch(/[.!?]$/);
+		// No Drugs or weapons records in anti-social behaviour data: no police-found caveat.
+		expect(caveats.some((c) => c.startsWith('Records of'))).toBe(false);
+		const forecast = await words('[data-testid="briefing-forecast"]');
+		expect(forecast).toContain('Street records expected in January 2023:');
+		expect(forecast).not.toMatch(/season position|recent seasons/);
+		expect(await words('[data-testid="briefing-priorities"] caption')).toBe('The 10 highest of 941 areas by THR score, December 2022 (thr v3.0.0)');
+		expect(browser.takeProblems()).toEqual([]);
+	});
+
+	it('Chicago (timestamped incidents, 8 years): the models it does not use are said not to be used', async () => {
+		await page.goto(`${baseUrl}/briefing?source=chicago-assaults`);
+		await waitForApp(page);
+		await page.waitForSelector('[data-testid="briefing"][data-state="ready"]', { timeout: 120_000 });
+		expect(await words('[data-testid="briefing-period"]')).toBe('January 2010–December 2017 (96 months, all the data)');
+		expect(await words('[data-testid="briefing-model"]')).toBe('thr v3.0.0 (not used: no street records to score)');
 		expect(browser.takeProblems()).toEqual([]);
 	});
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { attributionText, captionLines, categoriesText, parseMarking, periodOf, periodText, wrapText } from './captions';
+import { attributionText, captionLines, categoriesText, parseMarking, periodOf, periodText, policeFoundCategories, policeFoundCaveat, wrapText } from './captions';
+import { readFileSync } from 'node:fs';
 
 describe('parseMarking', () => {
 	it.each([
@@ -72,5 +73,44 @@ describe('wrapText', () => {
 	});
 	it('nothing for empty text', () => {
 		expect(wrapText('  ', 10, chars)).toEqual([]);
+	});
+});
+
+describe('records found by police activity', () => {
+	const harm = JSON.parse(readFileSync('models/harm-weights/cchi-police-uk-v1.json', 'utf8')) as { exclusions: Array<{ category: string; reason: string }> };
+	const thr = JSON.parse(readFileSync('models/thr/thr-v3.json', 'utf8')) as { exclusions: Array<{ category: string; reason: string }> };
+
+	it('are the categories the published models leave out as detected proactively', () => {
+		expect(policeFoundCategories([...harm.exclusions, ...thr.exclusions])).toEqual(['Drugs', 'Possession of weapons']);
+	});
+
+	it('are named with their records and share of the period, and said not to be demand', () => {
+		// 412 + 88 = 500 of 5,000 records: 10.0%.
+		expect(
+			policeFoundCaveat(
+				[
+					{ category: 'Drugs', records: 412 },
+					{ category: 'Possession of weapons', records: 88 }
+				],
+				5000,
+				'March–May 2019'
+			)
+		).toBe(
+			'Records of Drugs and Possession of weapons (500, 10.0% of the records in March–May 2019) are mostly found by police activity such as stop and search, not reported by the public: they show where police looked, not demand or harm. The priority scores leave them out; the counts above and the street-record forecast include them.'
+		);
+		// One record of one category: singular; a category with none is not named.
+		expect(
+			policeFoundCaveat(
+				[
+					{ category: 'Drugs', records: 0 },
+					{ category: 'Possession of weapons', records: 1 }
+				],
+				1234,
+				'May 2019'
+			)
+		).toBe(
+			'The record of Possession of weapons (1, 0.1% of the records in May 2019) is mostly found by police activity such as stop and search, not reported by the public: it shows where police looked, not demand or harm. The priority scores leave it out; the counts above and the street-record forecast include it.'
+		);
+		expect(policeFoundCaveat([{ category: 'Drugs', records: 0 }], 100, 'May 2019')).toBeNull();
 	});
 });

@@ -7,6 +7,7 @@ import { rangeWords, type MonthRange } from '$analytics/compare/periods';
 import { CATEGORY_LABEL } from '$analytics/explore/aggregates';
 import { datasetLabels, type ExploreDataset, type LabelledSource } from '$analytics/explore/filters';
 import { categoryLabel } from '$analytics/explore/time-views';
+import { formatCount, formatPercent } from '../charts/format';
 
 /** The protective markings offered (Government Security Classifications); 'none' prints no line. */
 export const MARKINGS = ['OFFICIAL', 'OFFICIAL-SENSITIVE', 'none'] as const;
@@ -94,4 +95,25 @@ export function wrapText(text: string, maxWidth: number, measure: (s: string) =>
 	}
 	if (line) lines.push(line);
 	return lines;
+}
+
+/** Categories a published model leaves out because they are mostly found by police activity ("detected proactively"). */
+export function policeFoundCategories(exclusions: ReadonlyArray<{ category: string; reason: string }>): string[] {
+	return [...new Set(exclusions.filter((e) => /proactive/i.test(e.reason)).map((e) => e.category))];
+}
+
+/**
+ * The caveat that counts of records are not demand where some are found by police activity:
+ * `found` the categories of {@link policeFoundCategories} with their records in the period (in
+ * the order given; those with none left out), `total` every record in the period, `period` in
+ * words. Null when none of them has a record in the period.
+ */
+export function policeFoundCaveat(found: ReadonlyArray<{ category: string; records: number }>, total: number, period: string): string | null {
+	const present = found.filter((f) => f.records > 0);
+	if (present.length === 0 || total <= 0) return null;
+	const records = present.reduce((a, f) => a + f.records, 0);
+	const names = present.map((f) => categoryLabel(f.category));
+	const named = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+	const one = records === 1;
+	return `${one ? 'The record' : 'Records'} of ${named} (${formatCount(records)}, ${formatPercent(records / total)} of the records in ${period}) ${one ? 'is' : 'are'} mostly found by police activity such as stop and search, not reported by the public: ${one ? 'it shows' : 'they show'} where police looked, not demand or harm. The priority scores leave ${one ? 'it' : 'them'} out; the counts above and the street-record forecast include ${one ? 'it' : 'them'}.`;
 }
