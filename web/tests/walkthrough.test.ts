@@ -86,7 +86,7 @@ describe('Forecast by area: is it better than last month’s count?', () => {
 		await waitForApp(page, 60_000);
 		await page.locator('[data-testid="street-areas"][data-state="ready"][data-level="lsoa"]').waitFor({ timeout: 60_000 });
 		expect(await text('[data-testid="street-verdict"]')).toBe(streetBaselineVerdict(native));
-		expect(await text('[data-testid="street-verdict"]')).toMatch(/^MASE \d+\.\d% below last month's count in the backtest/);
+		expect(await text('[data-testid="street-verdict"]')).toMatch(/^Better than last month's count in the backtest: its error \(MASE\) is \d+\.\d% lower/);
 	});
 
 	it('the briefing over the districts says the same as the Forecast page', async () => {
@@ -95,7 +95,7 @@ describe('Forecast by area: is it better than last month’s count?', () => {
 		await page.goto(`${baseUrl}/briefing?source=lancashire-asb&unit=district&month=2022-12`);
 		await waitForApp(page, 60_000);
 		await page.locator('[data-testid="briefing"][data-state="ready"]').waitFor({ timeout: 120_000 });
-		expect(await text('[data-testid="briefing-forecast"]')).toContain("(Last month's count (seasonal naive), trained on Jan 2022 to Dec 2022");
+		expect(await text('[data-testid="briefing-forecast"]')).toContain("(Last month's count (seasonal naive), trained on January–December 2022");
 		expect(await text('[data-testid="briefing-forecast-verdict"]')).toBe(streetBaselineVerdict(native));
 	});
 });

@@ -50,7 +50,23 @@ describe('streetBaselineVerdict (monthly area forecast against last month’s co
 		const naive = f.scores.find((s) => s.method === 'seasonal-naive')!;
 		expect(chosen.mase!).toBeLessThan(naive.mase!);
 		const gain = (100 * (1 - chosen.mase! / naive.mase!)).toFixed(1);
-		expect(streetBaselineVerdict(f)).toBe(`MASE ${gain}% below last month's count in the backtest (${chosen.mase!.toFixed(3)} against ${naive.mase!.toFixed(3)}).`);
+		// It read "MASE 12.1% below last month's count", as if a MASE were set against a count.
+		expect(streetBaselineVerdict(f)).toBe(`Better than last month's count in the backtest: its error (MASE) is ${gain}% lower (${chosen.mase!.toFixed(3)} against ${naive.mase!.toFixed(3)}).`);
+		// Twelve months of data, 6 held back: no month-of-year season (period 1), so the label names no season.
+		expect(f.period).toBe(1);
+		expect(streetMethodLabel(f.method, f.period)).not.toMatch(/season position|recent seasons/);
+		expect(streetMethodLabel(f.method, f.period)).toMatch(/\(no month-of-year season: under 2 years of history\)$/);
+	});
+
+	it.each([
+		['seasonal-mean', 1, 'Mean of the last 12 months (no month-of-year season: under 2 years of history)'],
+		['poisson', 1, 'Poisson regression with a trend (no month-of-year season: under 2 years of history)'],
+		['holt-winters', 1, 'Holt’s linear trend exponential smoothing (no month-of-year season: under 2 years of history)'],
+		['seasonal-mean', 12, 'Mean of the same month over the last 3 years'],
+		['poisson', 12, 'Poisson regression on the month of the year with a trend'],
+		['seasonal-naive', 12, 'The count of the same month last year (seasonal naive)']
+	] as const)('%s with period %i is named by what it does: %s', (method, period, label) => {
+		expect(streetMethodLabel(method, period)).toBe(label);
 	});
 
 	it('a chosen method whose MASE is not lower is said not to beat the baseline; a 12-month season names the same month last year', () => {

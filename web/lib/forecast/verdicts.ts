@@ -4,7 +4,7 @@
  * mean with 8 seasons; issue 12's target is a MASE at least 8% below it), and what its intervals
  * held. Pure: unit-tested.
  */
-import { METHOD_LABELS, type AreaHarmForecast, type BacktestScore, type ForecastMethodName } from '$analytics/forecast';
+import { METHOD_LABELS, defaultMethodOptions, type AreaHarmForecast, type BacktestScore, type ForecastMethodName } from '$analytics/forecast';
 import { areaSetNoun } from '$analytics/explore/area-set';
 
 /** The MASE reduction against the 8-week same-hour mean that the project aims for (PRODUCT.md, quality bars). */
@@ -52,9 +52,26 @@ export function streetBaselineName(period: number): string {
 	return period === 1 ? "last month's count" : "the count of the same month last year";
 }
 
-/** The method's name for a monthly area forecast: seasonal naive with a 1-month season is last month's count, said so. */
+/**
+ * The method's name for a monthly area forecast, by what it does with the season it has: seasonal
+ * naive with a 1-month season is last month's count; without a month-of-year season (period 1:
+ * under 2 years of history before the backtest) the seasonal mean is the mean of the last 12
+ * months, the Poisson regression a trend alone and Holt–Winters Holt's linear trend, said so
+ * rather than named by a season they do not use; with a 12-month season the mean is of the same
+ * month over the last 3 years.
+ */
 export function streetMethodLabel(method: ForecastMethodName, period: number): string {
-	return method === 'seasonal-naive' ? `${streetBaselineName(period).replace(/^./, (c) => c.toUpperCase())} (seasonal naive)` : METHOD_LABELS[method];
+	if (method === 'seasonal-naive') return `${streetBaselineName(period).replace(/^./, (c) => c.toUpperCase())} (seasonal naive)`;
+	const { seasons } = defaultMethodOptions(period);
+	if (period === 1) {
+		const none = 'no month-of-year season: under 2 years of history';
+		if (method === 'seasonal-mean') return `Mean of the last ${seasons} months (${none})`;
+		if (method === 'poisson') return `Poisson regression with a trend (${none})`;
+		if (method === 'holt-winters') return `Holt’s linear trend exponential smoothing (${none})`;
+	}
+	if (period === 12 && method === 'seasonal-mean') return `Mean of the same month over the last ${seasons} years`;
+	if (period === 12 && method === 'poisson') return 'Poisson regression on the month of the year with a trend';
+	return METHOD_LABELS[method];
 }
 
 /**
@@ -75,7 +92,7 @@ export function streetBaselineVerdict(forecast: Pick<AreaHarmForecast, 'method' 
 	const gain = 1 - chosen.mase / baseline.mase;
 	return gain <= 0
 		? `Not better than ${name} in the backtest: MASE ${f3(chosen.mase)} against ${f3(baseline.mase)}.`
-		: `MASE ${pct(gain)} below ${name} in the backtest (${f3(chosen.mase)} against ${f3(baseline.mase)}).`;
+		: `Better than ${name} in the backtest: its error (MASE) is ${pct(gain)} lower (${f3(chosen.mase)} against ${f3(baseline.mase)}).`;
 }
 
 /**

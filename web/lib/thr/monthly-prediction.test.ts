@@ -40,7 +40,7 @@ describe('monthlyAreaPrediction', () => {
 		const inside = await lancashire.rows<{ n: number }>('SELECT count(*)::INTEGER AS n FROM force_area');
 		expect(m).toMatchObject({ level: 'lsoa', areas: inside[0].n, force_area: 'Lancashire', train_end: '2022-12', forecast_month: '2023-01', method: page.method, baseline: "last month's count" });
 		expect(m.verdict).toBe(streetBaselineVerdict(page));
-		expect(m.verdict).toMatch(/below last month's count in the backtest/);
+		expect(m.verdict).toMatch(/^Better than last month's count in the backtest: its error \(MASE\) is \d+\.\d% lower/);
 		const other: OtherPredictions = { hotspots: null, demand: { available: false, sentence: 'none' }, monthly: m };
 		const record = otherPredictionsRecord(other) as { monthly_by_area: { verdict: string | null; description: string } };
 		expect(record.monthly_by_area.verdict).toBe(m.verdict);
