@@ -11,7 +11,7 @@ import { ALWAYS, LEVEL_COL, NEVER, loadExploreSample } from './sample.test-setup
 import type { NodeRunner } from '../../scripts/lib/node-runner';
 import { CELL_CUBE_MIN_ROWS, cubeTotals, type CellCube } from './cell-cube';
 import { defaultFilters, type CellLevel, type ExploreDataset, type ExploreFilters, type Measure } from './filters';
-import { cellValues, type CellValue } from './queries';
+import { cellValues, readHarmWeights, type CellValue } from './queries';
 import { monthIndex } from '../shared/months';
 
 
@@ -109,6 +109,28 @@ describe('the map layer from the cell cube', () => {
 			}
 		}
 	}, 120_000);
+});
+
+describe('the map layer with the harm weights kept by the caller', () => {
+	it('gives the figures of the weights read from harm_weights, and weighs by the rows given', async () => {
+		const f: ExploreFilters = { ...defaultFilters(), dataset: 'incidents', measure: 'harm' };
+		const kept = readHarmWeights(runner);
+		let asked = 0;
+		const harmWeights = () => (asked++, kept);
+		for (const level of ['h3_7', 'lsoa'] as const) {
+			const read = await cellValues(runner, f, level, { cube: ALWAYS });
+			const given = await cellValues(runner, f, level, { cube: ALWAYS, harmWeights });
+			expect(given.length, level).toBeGreaterThan(0);
+			expect(given, level).toEqual(read);
+		}
+		expect(asked).toBe(2);
+		// Every category weighing 1 (none excluded): each cell's harm is its records with a category.
+		const ones = new Map([...(await kept).keys()].map((c) => [c, { weight: 1, excluded: false }]));
+		const plain = await cellValues(runner, f, 'lsoa', { cube: ALWAYS, harmWeights: async () => ones });
+		const [r] = await runner.rows<{ n: number }>('SELECT count(*) AS n FROM incidents WHERE lsoa_code IS NOT NULL AND category IN (SELECT category FROM harm_weights)');
+		expect(plain.reduce((s, c) => s + c.harm, 0)).toBe(Number(r.n));
+		expect(plain.every((c) => c.unweighted + c.harm === c.n)).toBe(true);
+	});
 });
 
 describe('cubeTotals', () => {

@@ -62,6 +62,20 @@ export interface CellValueOptions {
 	 * level's cube in JavaScript instead of the SQL over the roll-up. Same figures either way.
 	 */
 	cube?: CubeLimits;
+	/**
+	 * The harm_weights rows as the caller keeps them, for the cell cube's sums (the SQL path joins
+	 * the table itself). Default: read on every call, since the table may be replaced. The browser
+	 * makes the table once per database and keeps the rows there, so a national filter change asks
+	 * DuckDB nothing for the map layer (the query waited behind the linked views' queries in the
+	 * one DuckDB-wasm worker: 20–45 ms of the layer's time).
+	 */
+	harmWeights?: () => Promise<ReadonlyMap<string, CategoryWeight>>;
+}
+
+/** A category's row of harm_weights: its weight (null: none) and whether it is excluded from harm. */
+export interface CategoryWeight {
+	weight: number | null;
+	excluded: boolean;
 }
 
 /** Why a measure cannot be shown at all for a dataset and level (null = it can). */
@@ -73,8 +87,8 @@ export function measureUnavailable(measure: Measure, dataset: ExploreDataset, le
 	return null;
 }
 
-/** The harm weights by category (read per layer: the table may be replaced). */
-async function harmWeights(runner: QueryRunner): Promise<Map<string, { weight: number | null; excluded: boolean }>> {
+/** The harm_weights rows by category, as the table holds them now. */
+export async function readHarmWeights(runner: QueryRunner): Promise<Map<string, CategoryWeight>> {
 	const rows = await runner.rows<{ category: string; weight: number | null; excluded: boolean }>('SELECT category, weight, excluded FROM harm_weights');
 	return new Map(rows.map((r) => [String(r.category), { weight: numOrNull(r.weight), excluded: r.excluded === true }]));
 }
@@ -189,7 +203,7 @@ export async function cellValues(runner: QueryRunner, f: ExploreFilters, level: 
 				: `(SELECT ${col} AS cell_id, category, ${flag} AS in_force_area${sg}, n FROM explore_points WHERE ${w.sql} AND ${col} IS NOT NULL)`;
 	type Totals = { cell_id: string; n: number; harm: number; unweighted: number; outside: number; population: number | null };
 	const rows: Totals[] = cube
-		? await withPopulation(runner, level, cubeTotals(cube, f, await harmWeights(runner), weigh ? await readSubgroupWeights(runner) : undefined))
+		? await withPopulation(runner, level, cubeTotals(cube, f, await (options.harmWeights?.() ?? readHarmWeights(runner)), weigh ? await readSubgroupWeights(runner) : undefined))
 		: await runner.rows<Totals>(await totalsSql(runner, level, records, { carry, weigh }), params);
 	const region = (await studyRegion(runner, f.dataset, level)).ids;
 	const unavailable = measureUnavailable(f.measure, f.dataset, level);

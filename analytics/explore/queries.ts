@@ -14,7 +14,7 @@
  */
 export { LEVEL_COLUMN, h3ParentSql, levelSql } from './query-base';
 export { ensureAggregates, exploreDatasets, type DatasetSummary } from './datasets';
-export { cellValues, measureUnavailable, type CellValue, type CellValueOptions, type ThrScores } from './cell-values';
+export { cellValues, measureUnavailable, readHarmWeights, type CategoryWeight, type CellValue, type CellValueOptions, type ThrScores } from './cell-values';
 export { cellDetail, incidentRows, type CellDetail, type IncidentPage } from './cell-detail';
 export {
 	DAY_NAMES,

@@ -5,7 +5,7 @@
  * the same database share them.
  */
 import type { CellLevel, ExploreFilters } from '$analytics/explore/filters';
-import { cellValues } from '$analytics/explore/queries';
+import { cellValues, readHarmWeights } from '$analytics/explore/queries';
 import { cellChanges, changeClasses, type ChangeClasses } from '$analytics/compare/cells';
 import type { Comparison } from '$analytics/compare/periods';
 import { classBreaks, type ClassMethod, type Classes } from '$analytics/explore/classes';
@@ -132,6 +132,14 @@ async function namesFor(db: Database, lv: CellLevel): Promise<Map<string, string
 	return isH3Level(lv) ? undefined : (await polygonsFor(db, lv)).names;
 }
 
+/**
+ * The harm_weights rows, read once per database: the browser makes the table once, when the
+ * database starts (web/lib/db/duckdb.ts), so a filter change's layer need not ask for them again.
+ */
+function harmWeightsFor(db: Database) {
+	return cached(db, 'map:harm-weights', () => readHarmWeights(db.runner));
+}
+
 async function thrScores(db: Database, month: string, level: 'lsoa' | 'district'): Promise<ReadonlyMap<string, number>> {
 	const result = await monthScores(db, month, level);
 	return new Map(result.areas.map((a) => [a.areaId, a.score]));
@@ -147,7 +155,7 @@ async function computeLayer(db: Database, { filters: f, level: lv, mode, months,
 	}
 	let t = performance.now();
 	const changes = f.measure === 'change' ? await cellChanges(db.runner, f, lv) : null;
-	const [values, region] = await Promise.all([changes ? changes.cells : cellValues(db.runner, f, lv, { thr: (month, level) => thrScores(db, month, level) }), studyRegion(db.runner, f.dataset, lv)]);
+	const [values, region] = await Promise.all([changes ? changes.cells : cellValues(db.runner, f, lv, { thr: (month, level) => thrScores(db, month, level), harmWeights: () => harmWeightsFor(db) }), studyRegion(db.runner, f.dataset, lv)]);
 	t = step('map-values', t);
 	const geometries = await geometriesFor(db, lv, values.map((v) => v.cell_id));
 	const names = await namesFor(db, lv);
