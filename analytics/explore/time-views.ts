@@ -96,6 +96,68 @@ function monthRange(runner: QueryRunner, dataset: string): Promise<{ first: numb
 }
 
 /**
+ * A month roll-up's rows of one dataset (records per month and category, subgroups added
+ * together), held in JavaScript: with no area or box the Time views' counts are sums over a few
+ * hundred rows (nationally 12 months × 14 categories), so a filter change asks DuckDB nothing
+ * for them. A query to the one DuckDB-wasm worker costs 5–20 ms however small, and the Map's
+ * trend, summary line and category counts queued up there on every change.
+ */
+interface MonthRows {
+	month: Int32Array;
+	category: Array<string | null>;
+	n: Float64Array;
+}
+
+/** A month roll-up of more rows than this (a source with thousands of categories) is read with SQL per change instead. */
+export const MONTH_ROWS_MAX = 50_000;
+
+const monthRowCache = new WeakMap<QueryRunner, Map<string, Promise<MonthRows | null>>>();
+
+/** The rows of roll-up `table` (explore_months or explore_unlocated) for `dataset`, once per runner; null above MONTH_ROWS_MAX. */
+function monthRows(runner: QueryRunner, table: 'explore_months' | 'explore_unlocated', dataset: string): Promise<MonthRows | null> {
+	let made = monthRowCache.get(runner);
+	if (!made) monthRowCache.set(runner, (made = new Map()));
+	const key = `${table}:${dataset}`;
+	let p = made.get(key);
+	if (!p) {
+		p = (async () => {
+			await rollup(runner, table);
+			const c = await runner.columns(
+				`SELECT month_index, category, sum(n)::BIGINT AS n FROM ${ident(table)} WHERE dataset = ? GROUP BY ALL ORDER BY ALL LIMIT ?::BIGINT`,
+				[dataset, MONTH_ROWS_MAX + 1]
+			);
+			const length = c.n?.length ?? 0;
+			if (length > MONTH_ROWS_MAX) return null;
+			return {
+				month: Int32Array.from(c.month_index ?? [], (v) => num(v)),
+				category: (c.category ?? []).map((v) => (v === null || v === undefined ? null : String(v))),
+				n: Float64Array.from(c.n ?? [], (v) => num(v))
+			};
+		})();
+		p.catch(() => made.delete(key));
+		made.set(key, p);
+	}
+	return p;
+}
+
+/**
+ * The rows of `rows` under the filters' period and categories, as whereOf's SQL keeps them (no
+ * category chosen: every category, none included; chosen: only those, as `category IN (…)`).
+ */
+function* rowsUnder(rows: MonthRows, f: ExploreFilters): Generator<number> {
+	const from = f.from === null ? -Infinity : monthIndex(f.from);
+	const to = f.to === null ? Infinity : monthIndex(f.to);
+	const chosen = f.categories.length === 0 ? null : new Set<string>(f.categories);
+	for (let i = 0; i < rows.n.length; i++) {
+		const m = rows.month[i];
+		if (m < from || m > to) continue;
+		const c = rows.category[i];
+		if (chosen !== null && (c === null || !chosen.has(c))) continue;
+		yield i;
+	}
+}
+
+/**
  * Records under the filters that have no location at all — no coordinates, LSOA or district
  * (police.uk "No Location") — so they count in monthCategoryCounts' total but sit on no map
  * layer. 0 with an area selected or a box drawn (a selection holds located records only).
@@ -104,6 +166,12 @@ function monthRange(runner: QueryRunner, dataset: string): Promise<{ first: numb
  */
 export async function withoutLocationCount(runner: QueryRunner, f: ExploreFilters): Promise<number> {
 	if (f.area || f.bbox) return 0;
+	const held = await monthRows(runner, 'explore_unlocated', f.dataset);
+	if (held) {
+		let n = 0;
+		for (const i of rowsUnder(held, f)) n += held.n[i];
+		return n;
+	}
 	const w = whereOf(f, { on: 'aggregate' });
 	await rollup(runner, 'explore_unlocated');
 	const [r] = await runner.rows<{ n: number }>(`SELECT coalesce(sum(n), 0)::BIGINT AS n FROM explore_unlocated WHERE ${w.sql}`, w.params);
@@ -113,7 +181,11 @@ export async function withoutLocationCount(runner: QueryRunner, f: ExploreFilter
 export async function monthCategoryCounts(runner: QueryRunner, f: ExploreFilters): Promise<MonthCategoryCounts> {
 	const range = f.from !== null && f.to !== null ? null : await monthRange(runner, f.dataset);
 	let cols;
-	if (f.bbox) {
+	const held = !f.bbox && !f.area ? await monthRows(runner, 'explore_months', f.dataset) : null;
+	if (held) {
+		const under = [...rowsUnder(held, f)];
+		cols = { category: under.map((i) => held.category[i]), month_index: under.map((i) => held.month[i]), n: under.map((i) => held.n[i]) };
+	} else if (f.bbox) {
 		const w = whereOf(f, { on: 'base' });
 		cols = await runner.columns(
 			`SELECT ${ident(CATEGORY_COLUMN[f.dataset])} AS category, month_index, count(*)::BIGINT AS n FROM ${ident(f.dataset)} WHERE ${w.sql} GROUP BY ALL`,
