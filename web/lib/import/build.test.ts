@@ -224,6 +224,25 @@ describe('an import after the warm-up import', () => {
 		expect(fresh.manifest.sources[0]).toMatchObject({ kind: 'month-incidents' });
 		expect(await importOn(true, files, options)).toEqual(fresh);
 	}, 120_000);
+
+	it('a warm-up stopped at one of its steps, as for an import that waits for it: the same extract', async () => {
+		const paths = [...pick(STREET, 1), ...pick(SEARCH, 1)];
+		const options: ImportOptions = { forceLookup: async () => lookup };
+		const fresh = await importOn(false, paths, options);
+		// The warm-up asks 22 times; stopped at the first, after reading files, after staging, while writing.
+		for (const steps of [0, 3, 6, 15]) {
+			const engine = await createNodeImportEngine();
+			try {
+				let asked = 0;
+				await warmUpImport(engine, nodeHelpers, () => ++asked > steps);
+				expect(asked).toBe(steps + 1);
+				const { manifest, files } = await importFiles(engine, paths.map(asInput), nodeHelpers, options);
+				expect(content(manifest, files), `stopped after ${steps} steps`).toEqual(fresh);
+			} finally {
+				engine.close();
+			}
+		}
+	}, 180_000);
 });
 
 // A failed import leaves its typed rows on the instance (the worker keeps it after any failure but

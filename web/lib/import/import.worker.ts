@@ -22,6 +22,8 @@ let engine: Promise<{ db: duckdb.AsyncDuckDB; conn: duckdb.AsyncDuckDBConnection
 let bundles: duckdb.DuckDBBundles | null = null;
 /** The request being handled, if any. */
 let current: number | null = null;
+/** Imports waiting for the engine: its warm-up import stops at its next step for them (warm-up.ts). */
+let importsWaiting = 0;
 
 /**
  * A DuckDB-wasm instance of the import's own. The wasm and worker URLs come from the page
@@ -71,7 +73,7 @@ function getEngine() {
 		const startMs = performance.now() - started;
 		// Compile the import's code paths now, on a few rows, not on the user's files (warm-up.ts).
 		// A failure here is left to the user's import to meet and report.
-		await warmUpImport(importEngine, helpers).catch(() => {});
+		await warmUpImport(importEngine, helpers, () => importsWaiting > 0).catch(() => {});
 		return { db, conn, import: importEngine, startMs, warmUpMs: performance.now() - started - startMs };
 	});
 	return engine;
@@ -182,7 +184,8 @@ async function handle(message: ToWorker) {
 		return;
 	}
 	const waitStart = performance.now();
-	const { import: e, startMs: engineMs, warmUpMs } = await getEngine();
+	importsWaiting++;
+	const { import: e, startMs: engineMs, warmUpMs } = await getEngine().finally(() => importsWaiting--);
 	const engineWaitMs = performance.now() - waitStart;
 	// The boundary file is read (and reprojected) before any data: a problem with it stops the import at once.
 	const areas = message.boundary ? await readImportAreas(await boundaryInputs(message.boundary.files), message.boundary.choice) : null;

@@ -7,7 +7,7 @@
  * compiled. `build.test.ts` checks that an import after it gives the same extract (values, types,
  * order, reports) as one on a fresh instance.
  */
-import { importFiles, type ImportEngine, type ImportHelpers, type ImportInput } from './build';
+import { ImportCancelled, importFiles, type ImportEngine, type ImportHelpers, type ImportInput } from './build';
 
 /**
  * The first five rows of two months of City of London street records and stop and searches
@@ -61,11 +61,22 @@ const WARM_UP_FILES: ReadonlyArray<{ name: string; lines: readonly string[] }> =
 	}
 ];
 
-/** Run the warm-up import on `engine` (no force lookup is fetched: the records' force is left unnamed). */
-export async function warmUpImport(engine: ImportEngine, helpers: ImportHelpers): Promise<void> {
+/**
+ * Run the warm-up import on `engine` (no force lookup is fetched: the records' force is left unnamed).
+ * `yieldTo`, asked between its steps, stops it early when it returns true (a user's import is
+ * waiting: that import then compiles what is left itself, sooner than after the rest of the
+ * warm-up's work); what it left is replaced by the next import (tested in build.test.ts).
+ */
+export async function warmUpImport(engine: ImportEngine, helpers: ImportHelpers, yieldTo?: () => boolean): Promise<void> {
 	const inputs: ImportInput[] = WARM_UP_FILES.map(({ name, lines }) => {
 		const bytes = new TextEncoder().encode(`${lines.join('\n')}\n`);
 		return { name, pathHint: name, bytes: bytes.length, read: async () => bytes.slice() };
 	});
-	await importFiles(engine, inputs, helpers);
+	try {
+		await importFiles(engine, inputs, helpers, { cancelled: yieldTo });
+	} catch (error) {
+		if (!(error instanceof ImportCancelled)) throw error;
+		// Files registered but not yet staged (import-<i>.csv): the next import registers its own under those names.
+		for (let i = 0; i < inputs.length; i++) await engine.dropFile(`import-${i}.csv`).catch(() => {});
+	}
 }
