@@ -72,3 +72,26 @@ export async function recordPlacement(runner: QueryRunner, table: FlaggedTable):
 	);
 	return { inside: r.inside, outside: r.outside, unplaced: r.unplaced };
 }
+
+/** The tables whose records carry `district_id` (the source's own area set). Fixed identifiers. */
+const AREA_SET_TABLES = { incidents: 'incidents', events: 'events' } as const;
+
+/**
+ * The areas of the source's own area set (`districts`) that a force area listed in LSOAs reaches,
+ * as SQL with one parameter (the last month_index read): one row per area of the set holding a
+ * record of `table` up to that month and not located outside the force area (`in_force_area` not
+ * false, when `flagged`), with `area` (its district_id) and `first_month` (the month_index of its
+ * first such record). A list of LSOAs says nothing about which areas of a wider set it covers (the
+ * City of London's 6 LSOAs against London's 983 MSOAs), and records outside the force area are
+ * never read, so every other area of the set would count as empty: the hot-spot study region
+ * (analytics/hotspots studyRegion) and the THR scope (analytics/thr) are these areas, and a
+ * ranking at month m takes those with first_month ≤ m. An area set with no record inside gives
+ * no rows.
+ */
+export function areaSetReachSql(table: 'incidents' | 'events', flagged: boolean): string {
+	const from = AREA_SET_TABLES[table];
+	if (!from) throw new RangeError(`areaSetReachSql: ${JSON.stringify(table)} carries no district_id`);
+	return `SELECT district_id AS area, min(month_index) AS first_month FROM ${from}
+	        WHERE district_id IS NOT NULL AND month_index <= ?${flagged ? ' AND in_force_area IS NOT FALSE' : ''}
+	          AND district_id IN (SELECT district_id FROM districts) GROUP BY district_id`;
+}

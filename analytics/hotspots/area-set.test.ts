@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeRunner } from '../../scripts/lib/node-runner';
-import { cchiWeights, cityMsoaExtract, thrV3 } from '../thr/fixtures.test-setup';
+import { areasReachedBy, cchiWeights, cityMsoaExtract, thrV3 } from '../thr/fixtures.test-setup';
 import { modelAtUnit } from '../thr/model';
 import { monthIndex } from '../shared/months';
 import { harmAccuracy } from './accuracy';
@@ -25,13 +25,7 @@ beforeAll(async () => {
 afterAll(() => remove?.());
 
 /** MSOAs holding a record inside the force area up to `month`, by SQL on the base rows. */
-async function reached(month: string): Promise<string[]> {
-	const rows = await runner.rows<{ d: string }>(
-		'SELECT DISTINCT district_id AS d FROM incidents WHERE district_id IS NOT NULL AND in_force_area AND month_index <= ? ORDER BY 1',
-		[monthIndex(month)]
-	);
-	return rows.map((r) => r.d);
-}
+const reached = (month: string) => areasReachedBy(runner, month);
 
 describe('an area set wider than a force area listed in LSOAs', () => {
 	it('the build: the force area is the 6 City LSOAs, the area set all 983 London MSOAs', async () => {

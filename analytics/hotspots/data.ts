@@ -8,7 +8,7 @@
 import { cellArea, cellToLatLng, isValidCell } from 'h3-js';
 import type { QueryRunner } from '../runner';
 import { hasColumn, tableExists } from '../shared/catalog';
-import { readForceArea, type ForceArea } from '../force-area';
+import { areaSetReachSql, readForceArea, type ForceArea } from '../force-area';
 import type { EffectiveWeight } from '../thr/model';
 import { recordsCarrySubgroups } from '../models/harm-weights';
 import { areaColumn, monthIndex, type AreaLevel, type MonthlyTable } from '../forecast/series';
@@ -112,17 +112,20 @@ export async function studyRegion(runner: QueryRunner, options: RegionOptions): 
 	const districtLevel = options.level === 'district' && (await tableHasRows(runner, 'districts'));
 	if (districtLevel && forceArea?.unit !== 'district') {
 		basis = forceArea ? 'area set' : 'area set (no force area)';
-		const set = await runner.rows<RegionRow & { reached: boolean }>(
-			`SELECT d.district_id AS area, r.lon, r.lat, d.centroid_lon AS c_lon, d.centroid_lat AS c_lat, d.area_km2 AS km2, r.area IS NOT NULL AS reached
-			 FROM (SELECT DISTINCT district_id, centroid_lon, centroid_lat, area_km2 FROM districts WHERE district_id IS NOT NULL) d
-			 LEFT JOIN (${records}) r ON r.area = d.district_id
-			 ORDER BY d.district_id COLLATE "binary"`,
-			[last]
-		);
 		// A force area listed in LSOAs says nothing about which areas of the set it covers: a set
 		// wider than the force (a whole region's wards, every MSOA of London) would pad the study
 		// region with areas whose records are never read, which count as empty and inflate every
-		// share and PAI. Its areas are those holding a record inside the force area up to trainEnd.
+		// share and PAI. Its areas are those holding a record inside the force area up to trainEnd
+		// (areaSetReachSql, the rule THR scoring uses too).
+		const reach = areaSetReachSql(table === 'events' ? 'events' : 'incidents', inside !== '');
+		const set = await runner.rows<RegionRow & { reached: boolean }>(
+			`SELECT d.district_id AS area, r.lon, r.lat, d.centroid_lon AS c_lon, d.centroid_lat AS c_lat, d.area_km2 AS km2, x.area IS NOT NULL AS reached
+			 FROM (SELECT DISTINCT district_id, centroid_lon, centroid_lat, area_km2 FROM districts WHERE district_id IS NOT NULL) d
+			 LEFT JOIN (${records}) r ON r.area = d.district_id
+			 LEFT JOIN (${reach}) x ON x.area = d.district_id
+			 ORDER BY d.district_id COLLATE "binary"`,
+			[last, last]
+		);
 		rows = forceArea ? set.filter((r) => r.reached) : set;
 		if (!forceArea) warnings.push(`No force area is declared for this data; the study region is every area of the source's own area set (${rows.length}).`);
 		else if (rows.length < set.length)

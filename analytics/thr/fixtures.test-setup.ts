@@ -116,6 +116,19 @@ export async function cityMsoaExtract(extraArgs: readonly string[] = []): Promis
 	}
 }
 
+/**
+ * The areas of the source's own area set holding a record inside the force area up to `month`
+ * (YYYY-MM), by SQL on the base rows, sorted: what the hot-spot study region and the THR scope
+ * over an area set wider than the force should be (cityMsoaExtract: the MSOAs the City reaches).
+ */
+export async function areasReachedBy(runner: NodeRunner, month: string): Promise<string[]> {
+	const rows = await runner.rows<{ d: string }>(
+		'SELECT DISTINCT district_id AS d FROM incidents WHERE district_id IS NOT NULL AND in_force_area AND month_index <= ? ORDER BY 1',
+		[monthIndex(month)]
+	);
+	return rows.map((r) => r.d);
+}
+
 /** Make a database look like one without a declared force area (tables and flag dropped). */
 export async function dropForceArea(runner: NodeRunner): Promise<void> {
 	await runner.exec('DROP TABLE IF EXISTS force_area');

@@ -98,7 +98,7 @@ export async function scoreMonths(runner: QueryRunner, options: ScoreMonthsOptio
 	const fetched = await fetchRaw(runner, options);
 	return fetched.order.map((m) => {
 		const raw = rawMonth(fetched, m, true);
-		const warnings = [...fetched.scopeWarnings, ...monthWarnings(fetched.model, m, fetched.ranges.get(m)!), ...raw.warnings];
+		const warnings = [...scopeWarningsOf(fetched, m), ...monthWarnings(fetched.model, m, fetched.ranges.get(m)!), ...raw.warnings];
 		return assemble(fetched.model, fetched.table, fetched.weights, m, raw, fetched.ranges.get(m)!, warnings, scopeOf(fetched, m));
 	});
 }
@@ -143,7 +143,7 @@ export async function scoreTrend(runner: QueryRunner, options: ScoreMonthsOption
 				normalised: norm.normalised.map(pickF64),
 				contributionUnits: norm.units.map(pickI32),
 				scope: scopeOf(fetched, m),
-				warnings: [...fetched.scopeWarnings, ...monthWarnings(model, m, fetched.ranges.get(m)!), ...raw.warnings]
+				warnings: [...scopeWarningsOf(fetched, m), ...monthWarnings(model, m, fetched.ranges.get(m)!), ...raw.warnings]
 			};
 		})
 	};
@@ -180,11 +180,39 @@ interface Fetched {
 	leftOut: Map<number, { outside: number; unplaced: number }>;
 	/** Warnings about the scope, shown with every month. */
 	scopeWarnings: string[];
+	/** Scope 'districts': the areas of the source's own area set, of which each month scores those the force area reaches; else null. */
+	areaSet: number | null;
 }
 
 function scopeOf(fetched: Fetched, m: number): ScoreScope {
 	const counts = fetched.leftOut.get(m) ?? { outside: 0, unplaced: 0 };
-	return { ...fetched.scope, recordsOutside: counts.outside, recordsUnplaced: counts.unplaced };
+	const scope: ScoreScope = { ...fetched.scope, recordsOutside: counts.outside, recordsUnplaced: counts.unplaced };
+	if (fetched.areaSet !== null) {
+		scope.areasInForceArea = areasReached(fetched, m);
+		scope.areaSet = fetched.areaSet;
+	}
+	return scope;
+}
+
+/** Scope 'districts': the areas of the set scored at month m (every area the force area reaches by m has a row). */
+function areasReached(fetched: Fetched, m: number): number {
+	const [start, end] = fetched.slices.get(m) ?? [0, 0];
+	return end - start;
+}
+
+/**
+ * The scope's warnings for month m: those of every month, and over an area set wider than the
+ * force area, how many of its areas were left out and why (the hot-spot study region says the same).
+ */
+function scopeWarningsOf(fetched: Fetched, m: number): string[] {
+	const set = fetched.areaSet;
+	if (set === null) return fetched.scopeWarnings;
+	const reached = areasReached(fetched, m);
+	if (reached >= set) return fetched.scopeWarnings;
+	return [
+		...fetched.scopeWarnings,
+		`the force area (${fetched.scope.forceName}) is listed in LSOAs, so the areas scored are the ${reached} of the ${set} areas of the source's own area set holding a record inside it up to ${monthLabel(m)}; the other ${set - reached} are left out, as records outside the force area are never read and they would be ranked as areas without harm`
+	];
 }
 
 /**
@@ -268,7 +296,7 @@ async function resolveScope(
 	runner: QueryRunner,
 	model: ThrModel,
 	source: Promise<ThrSource>
-): Promise<{ scope: ScoreScope; scopeAreas: ScopeAreas; forceFlag: boolean; warnings: string[]; forceAreaCodes: string[] }> {
+): Promise<{ scope: ScoreScope; scopeAreas: ScopeAreas; forceFlag: boolean; warnings: string[]; forceAreaCodes: string[]; areaSet: number | null }> {
 	const [forceArea, forceFlag] = await Promise.all([readForceArea(runner), hasForceAreaFlag(runner)]);
 	// Records flagged outside matter only when no force area is declared (a warning); counted then only.
 	const outsideRecords = async () =>
@@ -280,17 +308,18 @@ async function resolveScope(
 	const unit = model.scope.area_unit;
 	let scopeAreas: ScopeAreas = { kind: 'records' };
 	let areasInForceArea: number | null = forceArea ? forceArea.areaCodes.length : null;
+	let areaSet = 0;
 	if (model.scope.areas === 'force-area') {
 		const resolution = H3_RESOLUTIONS[unit];
 		if (!forceArea) {
 			warnings.push('no force area declared: scoring the areas with records in the window instead of a force area (build or import the data with its force area to score every area it polices, and only those)');
 		} else if ((unit === 'lsoa' || unit === 'district') && forceArea.unit === unit) {
 			scopeAreas = { kind: 'force-area' };
-		} else if (unit === 'district' && (await districtCount(runner)) > 0) {
-			// A force area listed in LSOAs, scored over the extract's own area set: every area of
-			// the set, reading only the records inside the force area (as for any unit).
+		} else if (unit === 'district' && (areaSet = await districtCount(runner)) > 0) {
+			// A force area listed in LSOAs, scored over the extract's own area set: the areas of the
+			// set holding a record inside the force area up to each assessment month (the hot-spot
+			// study region's rule, analytics/force-area areaSetReachSql), counted per month.
 			scopeAreas = { kind: 'districts' };
-			areasInForceArea = await districtCount(runner);
 		} else if (resolution !== undefined && (await forceCellCount(runner, resolution)) > 0) {
 			scopeAreas = { kind: 'force-cells', resolution };
 			areasInForceArea = await forceCellCount(runner, resolution);
@@ -315,7 +344,8 @@ async function resolveScope(
 		scopeAreas,
 		forceFlag,
 		warnings,
-		forceAreaCodes: forceArea?.areaCodes ?? []
+		forceAreaCodes: forceArea?.areaCodes ?? [],
+		areaSet: scopeAreas.kind === 'districts' ? areaSet : null
 	};
 }
 
@@ -341,7 +371,8 @@ async function fetchRaw(runner: QueryRunner, options: ScoreMonthsOptions, detail
 		slices: new Map(),
 		scope: resolved.scope,
 		leftOut: new Map(),
-		scopeWarnings: resolved.warnings
+		scopeWarnings: resolved.warnings,
+		areaSet: resolved.areaSet
 	};
 	if (order.length === 0) return empty;
 	let cols: SumColumns;

@@ -28,6 +28,7 @@ import {
 } from '../models/harm-weights';
 import { AREA_COLUMNS, lookbackMonths, type EffectiveWeight, type ThrModel } from './model';
 import { THR_AREA_MONTHS, type ThrSource } from './area-months';
+import { areaSetReachSql } from '../force-area';
 
 /** A query and its bound parameters. */
 export interface BoundSql {
@@ -99,9 +100,11 @@ function subgroupJoin(on: boolean, alias = 'i'): { join: string; weight: (catego
  * Which areas the scoring SQL returns: 'records' = those with a harm-counting record in the
  * longest window (scope 'harm-in-window', and the fallback when no force area is declared);
  * 'force-area' = every area_code of the `force_area` table; 'force-cells' = every cell of
- * `force_cells` at one H3 resolution; 'districts' = every area of the extract's area set (the
- * `districts` dataset), for a model scoring districts when the force area is listed in LSOAs.
- * Areas without records get zeros.
+ * `force_cells` at one H3 resolution; 'districts' = for a model scoring districts when the force
+ * area is listed in LSOAs, the areas of the extract's area set (the `districts` dataset) holding a
+ * record inside the force area up to each assessment month (analytics/force-area
+ * `areaSetReachSql`, the hot-spot study region's rule), not the whole set: a set wider than the
+ * force would rank areas whose records are never read. Areas without records get zeros.
  */
 export type ScopeAreas = { kind: 'records' } | { kind: 'force-area' } | { kind: 'force-cells'; resolution: 7 | 8 | 9 } | { kind: 'districts' };
 
@@ -197,7 +200,8 @@ export function windowSums(model: ThrModel): WindowSum[] {
  * (`scopeAreas`): with 'records', those with at least one incident counted towards harm
  * (weighted, not excluded) in the longest window, so excluded categories change nothing at all;
  * with 'force-area' / 'force-cells', every area of the declared force area, zeros where it has
- * no records. Columns: month_index,
+ * no records; with 'districts', at each month the areas of the set holding a record inside the
+ * force area up to that month, zeros where the window has none. Columns: month_index,
  * area_id, then per component i (aliases c<i>_…, never user text):
  * - harm / risk / repeat-location: c<i>_harm (Σ weight, CCHI days, DOUBLE), c<i>_n (incidents
  *   counted towards harm) over the component's window;
@@ -235,8 +239,11 @@ export function componentSumsSql({ model, weights, months, forceFlag = false, sc
 			: scopeAreas.kind === 'force-cells'
 				? { sql: 'SELECT DISTINCT h3 AS area_id FROM force_cells WHERE resolution = ? AND h3 IS NOT NULL', params: [scopeAreas.resolution] as Param[] }
 				: scopeAreas.kind === 'districts'
-					? { sql: 'SELECT DISTINCT district_id AS area_id FROM districts WHERE district_id IS NOT NULL', params: [] as Param[] }
+					? // Every area reached up to the last month, with its first month in the force area
+						// (`since`): an assessment month m scores those with since ≤ m only.
+						{ sql: `SELECT area AS area_id, first_month AS since FROM (${areaSetReachSql('incidents', forceFlag)})`, params: [hi] as Param[] }
 					: null;
+	const since = scopeAreas.kind === 'districts';
 	const areaMonth = `
 WITH ${scope ? `scope_areas AS (${scope.sql}),\n` : ''}weights AS (${w.sql}),${sw ? `\nsub_weights AS (${sw.sql}),` : ''}
 area_month AS (
@@ -299,8 +306,8 @@ sums AS (
 	FROM running
 )
 SELECT t AS month_index, area_id, ${outputs.join(', ')}
-FROM sums
-WHERE ${assessed.sql}${scope ? '' : ' AND in_scope > 0'}
+FROM sums${since ? ' JOIN scope_areas USING (area_id)' : ''}
+WHERE ${assessed.sql}${scope ? '' : ' AND in_scope > 0'}${since ? ' AND t >= since' : ''}
 ORDER BY t, area_id`;
 	// Bound in text order: the scope, weights, the data range (twice), the lag offsets, the months.
 	return { sql, params: [...head, lo, hi, ...lagParams, ...assessed.params] };

@@ -151,8 +151,18 @@ export interface ScoreScope {
 	method: 'force-area' | 'areas-with-records';
 	/** The declared force area's name; null when none is declared. */
 	forceName: string | null;
-	/** Areas in the declared force area; null when none is declared. */
+	/**
+	 * Areas in the declared force area; null when none is declared. Over the source's own area set
+	 * with a force area listed in LSOAs (`areaSet` set): the areas of the set holding a record
+	 * inside the force area up to the assessment month, the areas scored.
+	 */
 	areasInForceArea: number | null;
+	/**
+	 * Only when a force area listed in LSOAs is scored over the source's own area set (area unit
+	 * 'district'): how many areas the set holds. Those the force area does not reach by the
+	 * assessment month are left out (a warning says how many), since their records are never read.
+	 */
+	areaSet?: number;
 	/**
 	 * Records of `incidents` in the months the score reads (the longest window, ending with the
 	 * assessment month) located outside the force area: counted, never scored.
