@@ -377,7 +377,8 @@ describe('the briefing as an inspector reads it', () => {
 		const caveats = await page.$$eval('[data-testid="briefing-caveats"] li', (lis) => lis.map((li) => li.textContent!.replace(/\s+/g, ' ').trim()));
 		// The Threat warning ended "…(January–September 2022), not 12" with no full stop.
 		expect(caveats.some((c) => c.includes('compares the last 3 months with the 9 baseline months'))).toBe(true);
-		for (const c of caveats) expect(c, c).toMatch(/[.!?]$/);
+		// A sentence each: capitalised ("the data starts in January 2022, …" began in lower case) and with a full stop.
+		for (const c of caveats) expect(c, c).toMatch(/^[A-Z\d].*[.!?]$/);
 		// No Drugs or weapons records in anti-social behaviour data: no police-found caveat.
 		expect(caveats.some((c) => c.startsWith('Records of'))).toBe(false);
 		const forecast = await words('[data-testid="briefing-forecast"]');

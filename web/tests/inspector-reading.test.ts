@@ -222,7 +222,7 @@ describe('Briefing and Compare read as sentences (Lancashire, March 2022)', () =
 		const caveats = (await page.locator('[data-testid="briefing-caveats"] li').allTextContents()).map((c) => c.replace(/\s+/g, ' ').trim());
 		expect(caveats).toContain('1 record of this dataset lies outside the force area: the map shows it faded; it is never scored.');
 		expect(caveats).toContain(
-			"the data starts in January 2022, after the start of the score's 12-month windows (April 2021): months before it count as zero, so baselines and totals are understated"
+			"The data starts in January 2022, after the start of the score's 12-month windows (April 2021): months before it count as zero, so baselines and totals are understated."
 		);
 		for (const c of caveats) expect(c).not.toMatch(/1 records|only 0 months|longest window|\d{4}-\d{2}/);
 	});

@@ -380,7 +380,8 @@ describe('Priorities: the period the score reads, in words (Lancashire)', () => 
 		await waitForApp(page, 60_000);
 		await page.locator('[data-testid="briefing"][data-state="ready"]').waitFor({ timeout: 180_000 });
 		const caveats = (await page.locator('[data-testid="briefing-caveats"] li').allTextContents()).map((c) => c.replace(/\s+/g, ' ').trim());
-		expect(caveats).toContain('Threat (credible rise) compares the last 3 months with the 9 baseline months that have data (January–September 2022), not 12');
+		// As a sentence: the scoring warning ends without a full stop, the briefing adds one.
+		expect(caveats).toContain('Threat (credible rise) compares the last 3 months with the 9 baseline months that have data (January–September 2022), not 12.');
 		for (const c of caveats) expect(c).not.toMatch(/\d{4}-\d{2}…/);
 	});
 });
