@@ -84,33 +84,27 @@ describe('records found by police activity', () => {
 		expect(policeFoundCategories([...harm.exclusions, ...thr.exclusions])).toEqual(['Drugs', 'Possession of weapons']);
 	});
 
-	it('are named with their records and share of the period, and said not to be demand', () => {
+	it.each([
 		// 412 + 88 = 500 of 5,000 records: 10.0%.
-		expect(
-			policeFoundCaveat(
-				[
-					{ category: 'Drugs', records: 412 },
-					{ category: 'Possession of weapons', records: 88 }
-				],
-				5000,
-				'March–May 2019'
-			)
-		).toBe(
+		[
+			[412, 88],
+			5000,
+			'March–May 2019',
 			'Records of Drugs and Possession of weapons (500, 10.0% of the records in March–May 2019) are mostly found by police activity such as stop and search, not reported by the public: they show where police looked, not demand or harm. The priority scores leave them out; the counts above and the street-record forecast include them.'
-		);
-		// One record of one category: singular; a category with none is not named.
-		expect(
-			policeFoundCaveat(
-				[
-					{ category: 'Drugs', records: 0 },
-					{ category: 'Possession of weapons', records: 1 }
-				],
-				1234,
-				'May 2019'
-			)
-		).toBe(
+		],
+		// One record of one category: singular; a category with none is not named. 1 of 1,234 = 0.08%.
+		[
+			[0, 1],
+			1234,
+			'May 2019',
 			'The record of Possession of weapons (1, 0.1% of the records in May 2019) is mostly found by police activity such as stop and search, not reported by the public: it shows where police looked, not demand or harm. The priority scores leave it out; the counts above and the street-record forecast include it.'
-		);
-		expect(policeFoundCaveat([{ category: 'Drugs', records: 0 }], 100, 'May 2019')).toBeNull();
+		],
+		[[0, 0], 100, 'May 2019', null]
+	] as const)('Drugs and weapons records %j of %i in %s are named with their share and said not to be demand', (records, total, period, text) => {
+		const found = [
+			{ category: 'Drugs', records: records[0] },
+			{ category: 'Possession of weapons', records: records[1] }
+		];
+		expect(policeFoundCaveat(found, total, period)).toBe(text);
 	});
 });
