@@ -56,3 +56,11 @@ export function tempDirs(prefix: string): () => string {
 		return d;
 	};
 }
+
+/**
+ * A summary.json's text as its figures, every fractional number to 12 significant digits (integers
+ * as they are): DuckDB adds doubles in no fixed order, so two builds of the same rows can differ in
+ * a sum's last bits (summary-file.test.ts allows the same).
+ */
+export const summaryFigures = (json: string): unknown =>
+	JSON.parse(json, (_, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v));

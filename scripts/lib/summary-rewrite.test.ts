@@ -13,12 +13,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SUMMARY_FILE, SUMMARY_VERSION } from '../../analytics/overview/summary';
 import { buildExtracts } from './extracts';
 import { SAMPLE_AREAS, SAMPLE_INPUTS } from './sample';
-import { tempDirs } from './extract-test-utils';
+import { summaryFigures as figures, tempDirs } from './extract-test-utils';
 import { rewriteSummaryFile } from './summary-rewrite';
 
-/** `json` with every fractional number to 12 significant digits (integers as they are). */
-const figures = (json: string): unknown =>
-	JSON.parse(json, (_, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v));
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 const temp = tempDirs('clearsight-summary-rewrite-');
