@@ -103,6 +103,8 @@ describe('the detail sentence of each method', () => {
 	] as const)('%s, period %i: %s', (method, period, sentence) => {
 		const fit = fitMethod(method, period === 168 ? hourly : monthly, opts(period));
 		expect(fit.detail).toBe(sentence);
+		// The parameters in the same words: no "steps" or "seasons" on an hourly or monthly series.
+		for (const p of fit.parameters) expect(p.meaning).not.toMatch(/\bsteps?\b|per season/);
 	});
 
 	it('Holt–Winters names its smoothing parameters and how they were chosen; every sentence starts with a capital', () => {

@@ -203,8 +203,8 @@ function poissonRegression(history: ArrayLike<number>, options: MethodOptions): 
 		detail: `Poisson regression on the ${positionWords(period)} with a trend of ${trendWords(Math.exp(slope))} a ${seasonWord(period)}, fitted to the last ${stepsWords(window, period)}`,
 		uses: [`season position (t mod ${period})`, 'log-linear trend', `the last ${window} steps`],
 		parameters: [
-			{ name: 'trendPerSeason', value: slope, meaning: `trend ${(100 * (Math.exp(slope) - 1)).toFixed(2)}% per season` },
-			{ name: 'window', value: window, meaning: `fitted on the last ${window.toLocaleString('en-GB')} steps` }
+			{ name: 'trendPerSeason', value: slope, meaning: `trend ${trendWords(Math.exp(slope))} a ${seasonWord(period)}` },
+			{ name: 'window', value: window, meaning: `fitted on the last ${stepsWords(window, period)}` }
 		],
 		forecast(horizon) {
 			const out = new Float64Array(horizon);

@@ -130,7 +130,7 @@ export function fitNbRegression(history: ArrayLike<number>, options: MethodOptio
 	const levelCoefficient = useLevel ? b[nf + 1] : 0;
 	const dayName = (d: number) => new Date(Date.UTC(2001, 0, 1 + d)).toISOString().slice(5, 10);
 	const parameters: MethodParameter[] = [
-		{ name: 'window', value: window, meaning: `fitted on the last ${window.toLocaleString('en-GB')} hours (${(window / period).toFixed(0)} seasons)` },
+		{ name: 'window', value: window, meaning: `fitted on the last ${stepsWords(window, period)}` },
 		{ name: 'trendPerYear', value: trendPerYear, meaning: `trend ${(100 * (Math.exp(trendPerYear) - 1)).toFixed(1)}% a year` }
 	];
 	if (nf > 0) {
