@@ -257,6 +257,15 @@ export async function browserRun(page: Page, url: string, steps: number): Promis
 		const caption = document.querySelector('[data-testid="cells-table"] caption')?.textContent?.trim();
 		return level ? `${level}: ${caption ?? 'no cells table'}` : '';
 	});
+	// BENCH_EXPLORE_MAP_HEIGHT=<px>: the map drawn that many CSS pixels high (30rem as shipped), to
+	// see how much of a change is the canvas' size (software WebGL draws and reads back every pixel).
+	// A diagnosis only: the figures are not the page's.
+	const mapHeight = Number(process.env.BENCH_EXPLORE_MAP_HEIGHT ?? 0);
+	if (mapHeight > 0 && (await page.locator('[data-testid="map"]').count()) > 0) {
+		await page.locator('[data-testid="map"]').evaluate((el, h) => ((el as HTMLElement).style.height = `${h}px`), mapHeight);
+		await page.waitForTimeout(500);
+		await page.waitForFunction(() => document.querySelector('[data-testid="map"]')?.getAttribute('data-state') === 'idle', null, { timeout: 60_000 });
+	}
 	await sample();
 	const months = await page.$$eval('#explore-from option', (os) => os.map((o) => (o as HTMLOptionElement).value).filter((v) => v !== ''));
 	await page.locator('[data-testid="category-picker"] summary').click();
@@ -440,6 +449,8 @@ export async function benchExplore({ log }: { log: (line: string) => void }): Pr
 					` | peak JS heap ${(r.heapPeak / MB).toFixed(0)} MB, renderer peak (VmHWM) ${(r.hwmPeak / MB).toFixed(0)} MB, renderers' VmRSS sampled peak ${(r.rssPeak / MB).toFixed(0)} MB`
 			);
 			if (r.opened) log(`         opened on ${r.opened}`);
+			if (view === 'map' && Number(process.env.BENCH_EXPLORE_MAP_HEIGHT ?? 0) > 0)
+				log(`         map canvas ${process.env.BENCH_EXPLORE_MAP_HEIGHT} px high (BENCH_EXPLORE_MAP_HEIGHT; 30rem as shipped): a diagnosis, not the page's figures`);
 			if (r.failed.length > 0) log(`         ${r.failed.length} of ${r.updates.length} changes ended with an error shown: ${[...new Set(r.failed)].join(' | ')}`);
 			const parts = Object.entries(r.parts).sort(([a], [b]) => a.localeCompare(b));
 			if (parts.length > 0) log(`         parts (n, p50, p95): ${parts.map(([name, xs]) => `${name} ${xs.length}× ${fmtMs(pct(xs, 50))}/${fmtMs(pct(xs, 95))}`).join('; ')}`);
