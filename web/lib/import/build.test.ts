@@ -245,9 +245,8 @@ describe('an import after the warm-up import', () => {
 	}, 180_000);
 });
 
-// A failed import leaves its typed rows on the instance (the worker keeps it after any failure but
-// running out of memory): a format with no rows is an empty table, one with rows a view, so the
-// next import may need the other kind under the same name.
+// A failed import leaves its tables and views on the instance (the worker keeps it after any
+// failure but running out of memory): the next import replaces them, whatever formats it reads.
 describe('an import after a failed one on the same instance', () => {
 	it('month-resolution incidents refused for an unknown local authority, then street and stop-and-search months: the same extract as on a fresh instance', async () => {
 		const paths = [...pick(STREET, 2), ...pick(SEARCH, 1)];

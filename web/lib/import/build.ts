@@ -344,30 +344,7 @@ export async function importFiles(
 	// their coordinates, the force area its "Falls within"), and the rows are typed in full once,
 	// as their dataset is materialised, instead of being copied into a typed table first (a pass
 	// writing every row and column). Each file's months are read from its dataset's rows.
-	// A format no file gave rows to is an empty table of the same columns instead: every query
-	// naming a view binds its long SELECT again (2–40 ms each in DuckDB-wasm, rows or none), and
-	// the force area, the points and the datasets name every format's.
-	const accepted = new Set(accounts.filter((a) => a.accepted > 0).map((a) => a.kind));
-	const emptyFormats = new Set(SOURCE_FORMATS.filter((f) => !accepted.has(f.kind)).map((f) => f.kind));
-	// An import that failed on this instance after this step leaves its typed rows, perhaps as the
-	// other kind of object, which CREATE OR REPLACE cannot replace: drop them by their kind first.
-	const names = SOURCE_FORMATS.map((f) => stage(f.kind));
-	const marks = names.map(() => '?').join(', ');
-	const leftover = await runner.rows<{ name: string; kind: string }>(
-		`SELECT view_name AS name, 'VIEW' AS kind FROM duckdb_views() WHERE temporary AND view_name IN (${marks})
-		 UNION ALL SELECT table_name, 'TABLE' FROM duckdb_tables() WHERE temporary AND table_name IN (${marks})`,
-		[...names, ...names]
-	);
-	await runner.exec(
-		[
-			...leftover.map((o) => `DROP ${o.kind === 'VIEW' ? 'VIEW' : 'TABLE'} ${ident(o.name)}`),
-			...SOURCE_FORMATS.map((f) =>
-				emptyFormats.has(f.kind)
-					? `CREATE TEMP TABLE ${ident(stage(f.kind))} AS ${typedSelectSql(f.kind)} LIMIT 0`
-					: `CREATE TEMP VIEW ${ident(stage(f.kind))} AS ${typedSelectSql(f.kind)}`
-			)
-		].join(';\n')
-	);
+	await runner.exec(SOURCE_FORMATS.map((f) => `CREATE OR REPLACE TEMP VIEW ${ident(stage(f.kind))} AS ${typedSelectSql(f.kind)}`).join(';\n'));
 	clock.lap('type (typed views; rows typed where read)');
 
 	check();
@@ -409,8 +386,7 @@ export async function importFiles(
 		// Memory: the typed views and the text rows under them are no longer needed (the accounts are taken above).
 		for (const format of SOURCE_FORMATS.filter((f) => f.dataset === spec.name)) {
 			const kind = format.kind.replace('-', '_');
-			const typedKind = emptyFormats.has(format.kind) ? 'TABLE' : 'VIEW';
-			await runner.exec(`DROP ${typedKind} IF EXISTS ${ident(stage(format.kind))}; DROP VIEW IF EXISTS ${ident(`ingest_valid_${kind}`)}; DROP TABLE IF EXISTS ${ident(`ingest_stage_${kind}`)}`);
+			await runner.exec(`DROP VIEW IF EXISTS ${ident(stage(format.kind))}; DROP VIEW IF EXISTS ${ident(`ingest_valid_${kind}`)}; DROP TABLE IF EXISTS ${ident(`ingest_stage_${kind}`)}`);
 		}
 		await write(spec.name, ident(table), true);
 		// The record datasets stay for the Map and Time pre-aggregates, made from the same rows as the builder does.
