@@ -14,7 +14,8 @@ import { launchBrowser, waitForApp, type TestBrowser } from './browser';
 import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
 import { loadExtract } from '../../scripts/lib/load-input';
 import { openExtract } from './extract-runner';
-import { harmAccuracy, type HarmAccuracy } from '../../analytics/hotspots';
+import { evaluateHotspots, harmAccuracy, kdeMethod, lastPeriodMethod, pairedLeadTest, thrHotspotMethod, type HarmAccuracy, type MethodEvaluation } from '../../analytics/hotspots';
+import { HOTSPOT_AREA_SHARES, hotspotTestMonths } from '../lib/forecast/demand';
 import { modelAtUnit, type ThrModel } from '../../analytics/thr';
 import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
 import { demandPrediction, hotspotPredictions, type DemandPredictionRecord, type HotspotPredictionRecord } from '../lib/thr/other-predictions';
@@ -292,6 +293,41 @@ describe('the other shipped sources', () => {
 		}
 		const own = json.transparency_record.tier_2.tool_specification.model_performance_own_areas;
 		expect(own).toMatchObject({ areas: 'Districts', study_region: 'Lancashire', areas_ranked: 14, where_it_does_not_beat_baselines: districts.statement });
+	}, 300_000);
+
+	it('Lancashire: the hot-spot verdict calls a lead on mean hit rate a win only when it holds month by month, as the harm verdicts do', async () => {
+		const other = await openExtract('lancashire-asb');
+		let hotspots: MethodEvaluation[];
+		try {
+			hotspots = await evaluateHotspots(other, {
+				table: 'incidents',
+				level: 'lsoa',
+				testMonths: await hotspotTestMonths(other),
+				methods: [lastPeriodMethod(), kdeMethod(), thrHotspotMethod({ model: thrV3 as unknown as ThrModel, weights })],
+				areaShares: [...HOTSPOT_AREA_SHARES]
+			});
+		} finally {
+			other.close();
+		}
+		const [last, kde, thr] = hotspots;
+		const monthly = (e: MethodEvaluation, s: number) => e.months.map((m) => m.metrics[s].hitRate);
+		expect(thr.months.map((m) => m.month)).toEqual(['2022-07', '2022-08', '2022-09', '2022-10', '2022-11', '2022-12']);
+		// At 1% of the area the ranking's mean is above both baselines' by more than 0.1 points (a
+		// verdict from the means alone called that a win: 'beats both baselines on hit rate at every
+		// area share tested'), but against last period's counts it is ahead in 3 of the
+		// 6 months and behind in 3: W+ = 13 of 21, p = 22/64 (exact signed-rank null over 6 ranks).
+		expect(thr.notBetterThan.every((n) => n.baselines.length === 0)).toBe(true);
+		expect(thr.mean[0].hitRate! - last.mean[0].hitRate!).toBeGreaterThan(0.001);
+		expect(pairedLeadTest(monthly(thr, 0), monthly(last, 0))).toMatchObject({ ahead: 3, behind: 3, wPlus: 13, p: 22 / 64 });
+		// At 5%, 10% and 20% it is ahead of both in all 6 months: p = 1/64 against each.
+		for (const s of [1, 2, 3]) for (const b of [last, kde]) expect(pairedLeadTest(monthly(thr, s), monthly(b, s))).toMatchObject({ ahead: 6, p: 1 / 64 });
+		expect(pairedLeadTest(monthly(thr, 0), monthly(kde, 0))).toMatchObject({ ahead: 6, p: 1 / 64 });
+		await page.goto(`${baseUrl}/accuracy?source=lancashire-asb`);
+		await page.locator('[data-testid="hotspots"][data-state="ready"]').waitFor({ timeout: 180_000 });
+		expect((await page.locator('[data-testid="verdict-thr"]').textContent())!.trim()).toBe(
+			'THR ranking (thr v3.0.0) beats both baselines on hit rate only at 5.0%, 10.0% and 20.0% of the area. At 1.0% of the area it is ahead of both baselines on average, ' +
+				"but month by month no more than chance explains against last period's counts (one-sided paired signed-rank test, p ≥ 0.05): no evidence that it does better there."
+		);
 	}, 300_000);
 
 	it('Chicago (timestamped incidents, no street records): says no month can be held back', async () => {
