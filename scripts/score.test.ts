@@ -53,7 +53,7 @@ describe('npm run score', () => {
 		for (const r of rows) {
 			expect(r.area_name).toMatch(/^City of London 001[A-G]$/);
 			expect([r.harm_unit, r.harm_weight, r.threat_weight, r.risk_weight]).toEqual(['CCHI days', '0.4', '0.3', '0.3']);
-			expect(r.reason).toMatch(/^Holds (\d+%|under 1%) of the harm of the areas scored over the last 12 months \((1st|2nd|3rd|[4-6]th) of 6 areas\); /);
+			expect(r.reason).toMatch(/^Holds (\d\.\d%|\d{2}%|under 0\.1%) of the harm of the areas scored over the last 12 months \((1st|2nd|3rd|[4-6]th) of 6 areas\); /);
 		}
 		expect(rows.map((r) => Number(r.rank))).toEqual(rows.map((_, i) => i + 1));
 		for (const r of rows) {
@@ -137,7 +137,9 @@ describe('npm run score', () => {
 			// The reason's share and rank are the CSV's own harm figures.
 			const share = Number(r.harm_raw) / harm.reduce((s, x) => s + x, 0);
 			const rank = 1 + harm.filter((h) => h > Number(r.harm_raw)).length;
-			expect(r.reason).toContain(`Holds ${share < 0.005 ? 'under 1%' : `${Math.round(share * 100)}%`} of the force's harm over the last 12 months (${rank}${['st', 'nd', 'rd'][rank - 1] ?? 'th'} of 6 areas)`);
+			// One decimal under 10%, whole from 10%, "under 0.1%" below 0.05%.
+			const tenths = Math.round(share * 1000) / 10;
+			expect(r.reason).toContain(`Holds ${share < 0.0005 ? 'under 0.1%' : tenths < 10 ? `${tenths.toFixed(1)}%` : `${Math.round(share * 100)}%`} of the force's harm over the last 12 months (${rank}${['st', 'nd', 'rd'][rank - 1] ?? 'th'} of 6 areas)`);
 			expect(r.reason).toContain(`about ${Math.round(Number(r.risk_raw)).toLocaleString('en-GB')} CCHI days expected next month`);
 		}
 		// Bands: the top area holds more than half of the expected harm (risk), so it alone is High.

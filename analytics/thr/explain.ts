@@ -699,11 +699,17 @@ export function ordinal(n: number): string {
 	return `${n.toLocaleString('en-GB')}${ORDINAL_SUFFIX[ordinalRules.select(n)] ?? 'th'}`;
 }
 
-/** A share 0–1 as a whole percentage for reading: "6%"; "under 1%" and "over 99%" rather than a misleading 0% or 100%. */
+/**
+ * A share 0–1 as a percentage for reading: one decimal under 10% ("1.4%", "0.3%"), so areas of a
+ * force of hundreds of areas, each holding a percent or two, do not all read "1%"; whole from 10%
+ * ("23%"). "under 0.1%" below 0.05% and "over 99%" from 99.5% rather than a misleading 0.0% or
+ * 100%; exactly 0 reads "0%".
+ */
 export function readablePercent(share: number): string {
 	const pct = share * 100;
-	if (pct > 0 && pct < 0.5) return 'under 1%';
+	if (pct > 0 && pct < 0.05) return 'under 0.1%';
 	if (pct < 100 && pct >= 99.5) return 'over 99%';
+	if (pct > 0 && Number(pct.toFixed(1)) < 10) return `${pct.toFixed(1)}%`;
 	return `${Math.round(pct)}%`;
 }
 

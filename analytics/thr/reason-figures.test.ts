@@ -74,9 +74,11 @@ describe('areaReason where the data starts inside the Harm window (Lancashire AS
 		);
 		expect(n.first).toBe('2022-01');
 		expect(n.area).toBe(255);
-		const share = Math.round((n.area / n.all) * 100);
+		// Under 10%: one decimal.
+		const share = ((n.area / n.all) * 100).toFixed(1);
+		expect(Number(share)).toBeLessThan(10);
 		expect(areaReason(result, 'E01024877').sentence).toMatch(
-			new RegExp(`^Holds ${share}% of the force's harm since January 2022, when the data starts \\(1st of ${result.areas.length} areas\\); `)
+			new RegExp(`^Holds ${share.replace('.', '\\.')}% of the force's harm since January 2022, when the data starts \\(1st of ${result.areas.length} areas\\); `)
 		);
 		expect(result.areas.map((a) => areaReason(result, a.areaId).sentence).filter((x) => x.includes('last 12 months'))).toEqual([]);
 	});
@@ -88,5 +90,33 @@ describe('areaReason where the data starts inside the Harm window (Lancashire AS
 		// starts before it; December's, January – December 2022, is all inside the data.
 		expect([harmWindowCut(march, 12), harmWindowWords(march, 12)]).toEqual(['2022-01', 'since January 2022']);
 		expect([harmWindowCut(december, 12), harmWindowWords(december, 12)]).toEqual([null, '12 months']);
+	});
+});
+
+describe('areaReason harm shares among hundreds of areas (Lancashire ASB by LSOA, December 2022)', () => {
+	it('gives shares under 10% one decimal, so areas of different harm do not all read "1%"', async () => {
+		const result = await scoreMonth(runner, { model: model3, weights, month: '2022-12' });
+		// Every scored LSOA's 12-month harm by SQL (anti-social behaviour weighs 1 CCHI day: harm = records).
+		const harms = await runner.rows<{ lsoa: string; harm: number }>(
+			`SELECT lsoa_code AS lsoa, count(*)::INTEGER AS harm FROM incidents
+				WHERE month BETWEEN '2022-01' AND '2022-12' AND in_force_area IS NOT false AND lsoa_code IS NOT NULL GROUP BY 1`
+		);
+		const scored = new Set(result.areas.map((a) => a.areaId));
+		const inForce = harms.filter((h) => scored.has(h.lsoa)).sort((a, b) => b.harm - a.harm || (a.lsoa < b.lsoa ? -1 : 1));
+		const total = inForce.reduce((s, h) => s + h.harm, 0);
+		expect(result.areas.length).toBeGreaterThan(900);
+		// The highest-harm area and the first area with less harm than it.
+		const [top] = inForce;
+		const lower = inForce.find((h) => h.harm < top.harm)!;
+		expect(top.harm / total).toBeLessThan(0.1);
+		const percentOf = (harm: number) => `${((harm / total) * 100).toFixed(1)}%`;
+		// Both rounded to whole percents they read "1%"; to one decimal they differ.
+		expect([Math.round((top.harm / total) * 100), Math.round((lower.harm / total) * 100)]).toEqual([1, 1]);
+		expect(percentOf(top.harm)).not.toBe(percentOf(lower.harm));
+		const topReason = areaReason(result, top.lsoa);
+		const lowerReason = areaReason(result, lower.lsoa);
+		expect(topReason.sentence).toMatch(new RegExp(`^Holds ${percentOf(top.harm).replace('.', '\\.')} of the force's harm over the last 12 months \\(1st of `));
+		expect(lowerReason.sentence).toContain(`Holds ${percentOf(lower.harm)} of the force's harm over the last 12 months`);
+		expect(topReason.shown.harmShare).not.toBe(lowerReason.shown.harmShare);
 	});
 });

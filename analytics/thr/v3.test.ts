@@ -386,7 +386,9 @@ describe('thr-v3 over the real sample', () => {
 				// The City's data starts in December 2017: June 2018's 12-month Harm window (from July 2017) is cut, and the sentence says so.
 				const over = r.month === '2018-06' ? 'since December 2017, when the data starts' : 'over the last 12 months';
 				if (x.harm > 0) expect(x.sentence).toContain(`Holds ${x.shown.harmShare} of ${x.forceArea ? "the force's harm" : 'the harm of the areas scored'} ${over} (${x.shown.harmRank} areas)`);
-				if (x.harmShare >= 0.005 && x.harmShare < 0.995) expect(x.shown.harmShare).toBe(`${Math.round(x.harmShare * 100)}%`);
+				// One decimal under 10% ("1.4%"), whole from 10%.
+				const tenths = Math.round(x.harmShare * 1000) / 10;
+				if (x.harmShare >= 0.0005 && x.harmShare < 0.995) expect(x.shown.harmShare).toBe(tenths < 10 ? `${tenths.toFixed(1)}%` : `${Math.round(x.harmShare * 100)}%`);
 				const chance = x.significant ? 'unlikely to be chance' : 'consistent with chance';
 				if (x.changePct !== null && Math.round(x.changePct) > 0 && x.changePct < 100) expect(x.sentence).toContain(`${Math.round(x.changePct)}% above its usual level, ${chance}`);
 				if (x.changePct !== null && x.changePct >= 100) {

@@ -60,7 +60,7 @@ describe('Area profile where the data starts inside the windows (Lancashire, Mar
 		for (const w of warnings) expect(w).not.toMatch(/\d{4}-\d{2}|longest window|only 0 months/);
 
 		// The reason sentence names the months the data has, not "the last 12 months".
-		expect(await words('[data-testid="area-reason"]')).toMatch(/^Holds \d+% of the force's harm since January 2022, when the data starts \(1st of 941 areas\); /);
+		expect(await words('[data-testid="area-reason"]')).toMatch(/^Holds (?:\d\.\d|\d{2})% of the force's harm since January 2022, when the data starts \(1st of 941 areas\); /);
 		const threat = await words('[data-testid="threat-plain"]');
 		expect(threat).toContain(`the area had ${formatCount(n.recent)} CCHI days of harm from ${formatCount(n.recent)} incidents.`);
 		expect(threat).toContain('The data has no months before these, so there is no usual level to compare them with. Threat adds nothing to the score.');

@@ -108,7 +108,7 @@ interface ParsedReason {
 }
 
 const REASON =
-	/^Holds (under 1%|over 99%|\d+%) of the force's harm over the last (\d+) months \(([\d,]+)(?:st|nd|rd|th) of (\d+) areas\)(?:; harm in the last (\d+) months is (?:(\d+)% (above|below) its usual level|([\d.,]+) times its usual level|at its usual level)(?:, (unlikely to be chance|consistent with chance))?)?; (?:about ([\d.,]+) CCHI days expected next month|no harm expected next month)\.$/;
+	/^Holds (under 0\.1%|over 99%|\d\.\d%|\d{2}%) of the force's harm over the last (\d+) months \(([\d,]+)(?:st|nd|rd|th) of (\d+) areas\)(?:; harm in the last (\d+) months is (?:(\d+)% (above|below) its usual level|([\d.,]+) times its usual level|at its usual level)(?:, (unlikely to be chance|consistent with chance))?)?; (?:about ([\d.,]+) CCHI days expected next month|no harm expected next month)\.$/;
 
 function parseReason(sentence: string): ParsedReason {
 	const m = REASON.exec(sentence);
@@ -126,12 +126,13 @@ function parseReason(sentence: string): ParsedReason {
 	};
 }
 
-/** The sentence's rounding of a share, re-derived: whole per cent, "under 1%" / "over 99%" at the ends. */
+/** The sentence's rounding of a share, re-derived: one decimal under 10%, whole per cent from 10%, "under 0.1%" / "over 99%" at the ends. */
 function shareText(share: number): string {
 	const pct = share * 100;
-	if (pct > 0 && pct < 0.5) return 'under 1%';
+	if (pct > 0 && pct < 0.05) return 'under 0.1%';
 	if (pct < 100 && pct >= 99.5) return 'over 99%';
-	return `${Math.round(pct)}%`;
+	const tenths = Math.round(pct * 10) / 10;
+	return tenths > 0 && tenths < 10 ? `${tenths.toFixed(1)}%` : `${Math.round(pct)}%`;
 }
 
 /** Checks one parsed reason against independent figures for its area. */
