@@ -60,7 +60,3 @@ export function trendWords(factor: number): string {
 	return `${text === '0.00' ? '±' : pct > 0 ? '+' : '−'}${text}%`;
 }
 
-/** Items joined as a sentence lists them: ["a", "b", "c"] → "a, b and c"; one item alone; none "". */
-export function listWords(items: readonly string[]): string {
-	return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
-}

@@ -9,7 +9,8 @@ import { fitHoltWinters, holtWintersFilter, holtWintersForecast, holtWintersMinL
 import type { SeriesCalendar } from './calendar';
 import { fitNbRegression } from './nb-regression';
 import { fitPoissonGlm } from './poisson-glm';
-import { METHOD_NAMES, listWords, positionWords, seasonWord, stepsWords, trendWords } from './method-words';
+import { METHOD_NAMES, positionWords, seasonWord, stepsWords, trendWords } from './method-words';
+import { listWords } from '../compare/periods';
 
 export type ForecastMethodName = 'seasonal-naive' | 'seasonal-mean' | 'poisson' | 'holt-winters' | 'nb-regression' | 'combination';
 

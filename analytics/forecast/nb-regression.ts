@@ -25,7 +25,8 @@
 import { calendarColumns, fourierColumns } from './calendar';
 import { fitPoissonGlm } from './poisson-glm';
 import type { FittedMethod, MethodOptions, MethodParameter } from './methods';
-import { listWords, stepsWords } from './method-words';
+import { stepsWords } from './method-words';
+import { listWords } from '../compare/periods';
 
 /** Ridge λ on the regression covariates (Fourier, trend, level): a weak N(0, 1) prior, as 'poisson'. */
 export const NB_REGRESSION_RIDGE = 1;

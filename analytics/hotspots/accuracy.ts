@@ -15,6 +15,7 @@ import { studyRegion, type RegionBasis } from './data';
 import { evaluateHotspots, harmBaselines, type KdeOptions, type MethodEvaluation } from './rank';
 import { thrHotspotMethod, thrMethodLabel, thrMethodName } from './thr';
 import { pairedLeadTest, type PairedLead } from './paired';
+import { listWords } from '../compare/periods';
 
 /** A THR model file and the harm weight table it references. */
 export interface AccuracyModel {
@@ -238,13 +239,13 @@ export function harmVerdicts(evaluations: readonly MethodEvaluation[], options: 
 					: marginal
 						? `, more than every baseline by less than 0.1 percentage points (the best, ${lowerFirst(best.label)}, held ${percent(bestHeld, d)})${shownSame ? ": the same to the table's precision, and" : ':'} no evidence that ${judged.label} does better.`
 						: chance.length
-							? `, more than every baseline (the best, ${lowerFirst(best.label)}, held ${percent(bestHeld, d)}), but month by month no more than chance explains against ${joinAnd(chance)}, by a one-sided paired signed-rank test: no evidence that ${judged.label} does better.`
+							? `, more than every baseline (the best, ${lowerFirst(best.label)}, held ${percent(bestHeld, d)}), but month by month no more than chance explains against ${listWords(chance)}, by a one-sided paired signed-rank test: no evidence that ${judged.label} does better.`
 							: `, more than every baseline (the best, ${lowerFirst(best.label)}, held ${percent(bestHeld, d)}).`);
 		} else {
 			const others = notBeaten.map((n) => baselines.find((b) => b.method === n)!);
 			const d = decimalsFor([held, ...others.map((b) => b.mean[s].hitRate)]);
 			const figures = others.map((b) => `${lowerFirst(b.label)} held ${b.mean[s].hitRate === held ? 'the same' : percent(b.mean[s].hitRate, d)}`);
-			const list = figures.length === 1 ? figures[0] : `${figures.slice(0, -1).join(', ')} and ${figures.at(-1)}`;
+			const list = listWords(figures);
 			const them = others.length === 1 ? 'it' : 'them';
 			sentence = `${lead.replace('{held}', percent(held, d))}; ${list}: ${judged.label} does not beat ${them} at ${share}.`;
 		}
@@ -252,7 +253,6 @@ export function harmVerdicts(evaluations: readonly MethodEvaluation[], options: 
 	});
 }
 
-const joinAnd = (items: readonly string[]) => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
 
 /**
  * One statement of where the judged method does not beat a baseline, baseline by baseline
@@ -270,20 +270,20 @@ export function harmStatement(evaluations: readonly MethodEvaluation[], judged: 
 	const marginal = marginalVerdicts.map((v) => shareLabel(v.areaShare));
 	const shownSame = marginalVerdicts.every((v) => percent(v.held, 1) === percent(v.best?.held ?? null, 1));
 	const aheadBy = marginal.length
-		? ` At ${joinAnd(marginal)} of the area it is ahead by less than 0.1 percentage points${shownSame ? ", the same to the table's precision" : ''}: no evidence that it does better there.`
+		? ` At ${listWords(marginal)} of the area it is ahead by less than 0.1 percentage points${shownSame ? ", the same to the table's precision" : ''}: no evidence that it does better there.`
 		: '';
 	const chance = verdicts.filter((v) => v.withinChance.length > 0);
 	const label = (name: string) => lowerFirst(evaluations.find((x) => x.method === name)?.label ?? name);
 	const chanceText = chance.length
-		? ` At ${joinAnd(chance.map((v) => shareLabel(v.areaShare)))} of the area it is ahead of every baseline on average, but month by month no more than chance explains against ${joinAnd([...new Set(chance.flatMap((v) => v.withinChance))].map(label))} (one-sided paired signed-rank test, p ≥ ${WIN_LEVEL}): no evidence that it does better there.`
+		? ` At ${listWords(chance.map((v) => shareLabel(v.areaShare)))} of the area it is ahead of every baseline on average, but month by month no more than chance explains against ${listWords([...new Set(chance.flatMap((v) => v.withinChance))].map(label))} (one-sided paired signed-rank test, p ≥ ${WIN_LEVEL}): no evidence that it does better there.`
 		: '';
 	const noEvidence = aheadBy + chanceText;
 	const winning = verdicts.filter((v) => v.notBeaten.length === 0 && !v.marginal && v.withinChance.length === 0).map((v) => shareLabel(v.areaShare));
 	if (losing.length === 0) {
-		if (winning.length === verdicts.length) return `${e.label} beats every baseline on the share of next month's harm captured, at every area share tested (${joinAnd(verdicts.map((v) => shareLabel(v.areaShare)))}).`;
+		if (winning.length === verdicts.length) return `${e.label} beats every baseline on the share of next month's harm captured, at every area share tested (${listWords(verdicts.map((v) => shareLabel(v.areaShare)))}).`;
 		return (
 			(winning.length
-				? `${e.label} beats every baseline on the share of next month's harm captured at ${joinAnd(winning)} of the area.`
+				? `${e.label} beats every baseline on the share of next month's harm captured at ${listWords(winning)} of the area.`
 				: `${e.label} does not clearly beat the baselines on the share of next month's harm captured at any area share tested.`) + noEvidence
 		);
 	}
@@ -295,11 +295,11 @@ export function harmStatement(evaluations: readonly MethodEvaluation[], judged: 
 	const parts = [...byShares].map(([key, names]) => {
 		const shares = key.split('|');
 		const who = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
-		return `${who} at ${shares.length === verdicts.length ? 'any area share tested' : `${joinAnd(shares)} of the area`}`;
+		return `${who} at ${shares.length === verdicts.length ? 'any area share tested' : `${listWords(shares)} of the area`}`;
 	});
 	return (
 		`${e.label} does not beat ${parts.join('; ')}, on the share of next month's harm captured. ` +
-		(winning.length ? `It beats every baseline at ${joinAnd(winning)} of the area.` : 'At no area share tested does it beat every baseline.') +
+		(winning.length ? `It beats every baseline at ${listWords(winning)} of the area.` : 'At no area share tested does it beat every baseline.') +
 		noEvidence
 	);
 }

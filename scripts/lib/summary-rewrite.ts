@@ -10,7 +10,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExtractManifest } from '../../analytics/ingest/extract-schema';
-import { ident, literal } from '../../analytics/ingest/sql';
+import { ident } from '../../analytics/ingest/sql';
+import { attachBaseDatabase } from './base-database';
 import { createNodeRunner } from './node-runner';
 import { insertArrow } from './load-input';
 import { keepForSummary, openSummaryTables, summaryReads, writeSummaryFile, type SummaryEntry } from './summary-file';
@@ -30,7 +31,8 @@ export async function rewriteSummaryFile(dir: string, options: { fingerprint?: s
 	let entry: SummaryEntry;
 	try {
 		await openSummaryTables(runner);
-		if (manifest.base_database) await runner.exec(`ATTACH ${literal(join(dir, manifest.base_database.file))} AS ${ident(BUILT_BASE)} (READ_ONLY)`);
+		// Name, presence and size checked as every reader of an extract does; its sha256 is not read again (the national file is hundreds of MB).
+		if (manifest.base_database) await attachBaseDatabase(runner, dir, manifest.base_database, BUILT_BASE, false);
 		for (const d of manifest.datasets) {
 			if (d.format === 'duckdb-table' || !summaryReads(d.name)) continue;
 			const table = `summary_source_${d.name}`;

@@ -3,7 +3,7 @@
  * PNGs): title, period, categories named, the data's source and licence. Pure: the pages pass
  * what they know (filters, the months the data holds, the manifest's attribution).
  */
-import { rangeWords, type MonthRange } from '$analytics/compare/periods';
+import { listWords, rangeWords, type MonthRange } from '$analytics/compare/periods';
 import { CATEGORY_LABEL } from '$analytics/explore/aggregates';
 import { datasetLabels, type ExploreDataset, type LabelledSource } from '$analytics/explore/filters';
 import { categoryLabel } from '$analytics/explore/time-views';
@@ -113,7 +113,7 @@ export function policeFoundCaveat(found: ReadonlyArray<{ category: string; recor
 	if (present.length === 0 || total <= 0) return null;
 	const records = present.reduce((a, f) => a + f.records, 0);
 	const names = present.map((f) => categoryLabel(f.category));
-	const named = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+	const named = listWords(names);
 	const one = records === 1;
 	return `${one ? 'The record' : 'Records'} of ${named} (${formatCount(records)}, ${formatPercent(records / total)} of the records in ${period}) ${one ? 'is' : 'are'} mostly found by police activity such as stop and search, not reported by the public: ${one ? 'it shows' : 'they show'} where police looked, not demand or harm. The priority scores leave ${one ? 'it' : 'them'} out; the counts above and the street-record forecast include ${one ? 'it' : 'them'}.`;
 }
