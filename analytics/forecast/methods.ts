@@ -283,8 +283,9 @@ function combination(history: ArrayLike<number>, options: MethodOptions): Fitted
 		method: 'combination',
 		params,
 		detail: `The equal-weight average of ${listWords(members.map((m) => METHOD_NAMES[m]))}`,
-		uses: fits.map((f) => `${f.method} (weight 1/${fits.length}): ${f.uses.join(', ')}`),
-		parameters: fits.flatMap((f) => f.parameters.map((p) => ({ ...p, name: `${f.method}.${p.name}`, meaning: `${f.method}: ${p.meaning}` }))),
+		// Each member named as the method list names it (METHOD_LABELS), never by its id.
+		uses: fits.map((f) => `${METHOD_LABELS[f.method]} (weight 1/${fits.length}): ${f.uses.join(', ')}`),
+		parameters: fits.flatMap((f) => f.parameters.map((p) => ({ ...p, name: `${f.method}.${p.name}`, meaning: `${METHOD_LABELS[f.method]}: ${p.meaning}` }))),
 		forecast(horizon) {
 			const out = new Float64Array(horizon);
 			for (const f of fits) {
