@@ -41,6 +41,18 @@ export interface ExceptionModel {
 	changelog: Array<{ version: string; date: string; changes: string }>;
 }
 
+/**
+ * The method as a sentence names it, its version said once: the title without a trailing version
+ * tag of the same major version (", v1"), then "version 1.0.0" ("Exception report: rises beyond
+ * chance and season, version 1.0.0"). A title whose tag names another major version keeps it.
+ */
+export function methodWords(model: Pick<ExceptionModel, 'title' | 'version'>): string {
+	const major = model.version.split('.')[0];
+	const tag = /,?\s+v(\d+)$/.exec(model.title);
+	const title = tag && tag[1] === major ? model.title.slice(0, tag.index) : model.title;
+	return `${title}, version ${model.version}`;
+}
+
 /** The area level of the report: the unit the force area is listed in. */
 export type ExceptionLevel = 'lsoa' | 'district';
 
