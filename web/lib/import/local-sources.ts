@@ -10,13 +10,15 @@
  * computed in this browser after the import ({@link storeImportedSummary}: the stored one was of an
  * older version) is a file of its own named in meta.json, whose entry then stands for the
  * manifest's `summary`; meta.json is the one file rewritten, so the source is whole at every step.
+ * Its rewrites (a rename, a summary stored) read it afresh one source at a time
+ * ({@link updatingMeta}), so two at once cannot lose one's change.
  * Damage of any kind
  * (missing file, unreadable manifest, size or sha256 mismatch) is reported with the source, so
  * the user can remove it; nothing is dropped silently.
  */
 import type { ArrowDatasetEntry, ExtractManifest } from '$analytics/ingest/extract-schema';
 import { validateManifest } from '../db/manifest';
-import { getBackends, preferredBackend, type Backend, type BackendKind } from './storage';
+import { STORE_NAME, getBackends, preferredBackend, type Backend, type BackendKind } from './storage';
 
 /** One imported source, as listed in the source selector. */
 export interface ImportedSourceSummary {
@@ -251,6 +253,32 @@ export async function saveImportedSource(label: string, manifest: ExtractManifes
 	}
 }
 
+/** This page's queue of meta.json changes per source folder, where the browser has no Web Locks. */
+const metaQueues = new Map<string, Promise<unknown>>();
+
+/**
+ * Run `change` (which reads meta.json and may rewrite it) for source folder `folder` when no other
+ * change of that source's files runs: through a Web Lock named after the folder where the browser
+ * has them (so also across this site's tabs), else after this page's earlier changes of the
+ * source (a promise chain). A rename and a summary stored at the same moment would otherwise both
+ * read the same meta.json and the later write would drop the earlier's change. A change that
+ * fails does not stop the next one.
+ */
+function updatingMeta<T>(folder: string, change: () => Promise<T>): Promise<T> {
+	const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+	if (locks?.request) return locks.request(`${STORE_NAME}/${folder}/${META}`, change);
+	const next = (metaQueues.get(folder) ?? Promise.resolve()).then(change, change);
+	const settled = next.then(
+		() => undefined,
+		() => undefined
+	);
+	metaQueues.set(folder, settled);
+	void settled.then(() => {
+		if (metaQueues.get(folder) === settled) metaQueues.delete(folder);
+	});
+	return next;
+}
+
 /**
  * Store `bytes` as the start-up summary of imported source `id` (analytics/overview/summary.ts),
  * in place of the one it was saved with (or beside none): written as a file of its own named by its
@@ -261,6 +289,10 @@ export async function saveImportedSource(label: string, manifest: ExtractManifes
  */
 export async function storeImportedSummary(id: string, bytes: Uint8Array): Promise<NonNullable<ExtractManifest['summary']>> {
 	const l = await locate(id);
+	return updatingMeta(l.folder, () => storeSummary(id, l, bytes));
+}
+
+async function storeSummary(id: string, l: Located, bytes: Uint8Array): Promise<NonNullable<ExtractManifest['summary']>> {
 	const { meta, problem } = await inspect(l);
 	if (problem || !meta) throw new LocalSourceError(id, `The imported source "${meta?.label ?? id}" is ${problem}: its summary was not stored.`);
 	const sha256 = await sha256Hex(bytes);
@@ -280,17 +312,22 @@ export async function renameImportedSource(id: string, label: string): Promise<v
 	if (text === '') throw new Error('A source needs a name.');
 	if (text.length > 120) throw new Error('Keep the name under 120 characters.');
 	const l = await locate(id);
-	const bytes = await l.backend.read(l.folder, META);
-	if (!bytes) throw new LocalSourceError(id, 'This import is incomplete and cannot be renamed: remove it instead.');
-	const meta = parseMeta(bytes, l.folder);
-	await l.backend.write(l.folder, META, encode(JSON.stringify({ ...meta, label: text }, null, '\t') + '\n'));
+	await updatingMeta(l.folder, async () => {
+		const bytes = await l.backend.read(l.folder, META);
+		if (!bytes) throw new LocalSourceError(id, 'This import is incomplete and cannot be renamed: remove it instead.');
+		const meta = parseMeta(bytes, l.folder);
+		await l.backend.write(l.folder, META, encode(JSON.stringify({ ...meta, label: text }, null, '\t') + '\n'));
+	});
 }
 
 /** Remove one imported source (all its files), damaged or not. */
 export async function removeImportedSource(id: string): Promise<void> {
 	if (!isLocalSourceId(id)) throw new Error(`"${id}" is not an imported source.`);
 	const { opfs, indexeddb } = getBackends();
-	for (const backend of [opfs, indexeddb]) await backend?.remove(folderOf(id)).catch((error: unknown) => {
-		if (backend.kind === 'indexeddb') throw error;
+	// After a meta.json change under way, which would otherwise write meta.json back into the removed folder.
+	await updatingMeta(folderOf(id), async () => {
+		for (const backend of [opfs, indexeddb]) await backend?.remove(folderOf(id)).catch((error: unknown) => {
+			if (backend.kind === 'indexeddb') throw error;
+		});
 	});
 }
