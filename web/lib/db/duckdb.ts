@@ -97,6 +97,10 @@ export interface BaseDatabaseLoad {
 export interface LoadReport {
 	/** Which DuckDB-wasm build was chosen by feature detection. */
 	bundle: 'mvp' | 'eh' | 'coi';
+	/** The engine runs in a SharedWorker kept across reloads; false: a dedicated worker (no SharedWorker here). */
+	engineShared: boolean;
+	/** The engine was instantiated by an earlier page of this tab and reused: no wasm fetch or compile. */
+	engineReused: boolean;
 	/** Engine start: worker, wasm compile, connect, settings (ms). */
 	engineMs: number;
 	/** From the start until every table exists (ms); overlaps engine start. */
@@ -227,6 +231,10 @@ interface Engine {
 	conn: duckdb.AsyncDuckDBConnection;
 	bundle: LoadReport['bundle'];
 	ms: number;
+	/** The worker is a SharedWorker (kept across a reload), not a dedicated one. */
+	shared: boolean;
+	/** Its engine was instantiated by an earlier page of this tab (a reload), not by this one. */
+	reused: boolean;
 }
 
 interface Fetched {
@@ -303,6 +311,8 @@ async function openDatabase(source: SourceInfo, onStep: (step: LoadStep) => void
 			harmModel: HARM_MODEL,
 			load: {
 				bundle: started.bundle,
+				engineShared: started.shared,
+				engineReused: started.reused,
 				engineMs: started.ms,
 				totalMs,
 				// Web Crypto is there or not for every file alike (a secure context).
@@ -349,6 +359,85 @@ export function shimmedWorkerUrl(workerUrl: string): string {
 	return shim.href;
 }
 
+/** sessionStorage keys: this tab's engine id, the number of its latest engine, and whether a page holds it. */
+const TAB_KEY = 'clearsight:engine-tab';
+const SEQ_KEY = 'clearsight:engine-seq';
+const HELD_KEY = 'clearsight:engine-held';
+/** The engines this page started, so each is told when the page goes (pagehide). */
+const livePorts = new Set<MessagePort>();
+let enginesStarted = 0;
+
+/** A fresh id for this tab's engines (no Math.random needed: the name only has to differ). */
+function newTabId(): string {
+	return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${performance.now().toString(36)}`;
+}
+
+/**
+ * The name of this page's next SharedWorker engine: the tab's id (sessionStorage) and the engine's
+ * number in the tab. The page's first engine takes the number the tab's last page used, so a
+ * reload finds the engine that page left running; every later engine (a source switch, a retry)
+ * takes the next, so two engines of one page are never one worker. A duplicated tab copies
+ * sessionStorage, HELD_KEY included (set while a page holds the engine, cleared on pagehide):
+ * found set at a page's first engine, it means another page holds that id, so this tab takes a new one.
+ */
+function engineName(storage: Storage): string {
+	let tab = storage.getItem(TAB_KEY);
+	let seq = Number(storage.getItem(SEQ_KEY) ?? 0);
+	if (enginesStarted === 0) {
+		if (!tab || storage.getItem(HELD_KEY) === '1') {
+			tab = newTabId();
+			seq = 0;
+		}
+		storage.setItem(HELD_KEY, '1');
+		window.addEventListener('pagehide', (event) => {
+			storage.removeItem(HELD_KEY);
+			// Kept in the back/forward cache the page may come back: its engines stay connected.
+			if (!event.persisted) for (const port of livePorts) port.postMessage({ type: 'CLEARSIGHT_BYE' });
+		});
+		window.addEventListener('pageshow', (event) => {
+			if (event.persisted) storage.setItem(HELD_KEY, '1');
+		});
+	} else {
+		seq += 1;
+	}
+	enginesStarted += 1;
+	storage.setItem(TAB_KEY, tab!);
+	storage.setItem(SEQ_KEY, String(seq));
+	return `clearsight-duckdb:${tab}:${seq}`;
+}
+
+/**
+ * The engine's worker as a SharedWorker kept across a reload (`extendedLifetime`), behind the
+ * little of the Worker interface AsyncDuckDB uses; null where SharedWorker is missing or cannot be
+ * made (the caller falls back on a dedicated worker). `terminate()` closes that worker at once,
+ * so the next engine (another name anyway) finds nothing of it.
+ */
+function sharedEngineWorker(url: string): Worker | null {
+	if (typeof SharedWorker === 'undefined') return null;
+	let shared: SharedWorker;
+	try {
+		const storage = globalThis.sessionStorage;
+		const options = { name: engineName(storage), extendedLifetime: true } as WorkerOptions;
+		shared = new SharedWorker(url, options);
+	} catch {
+		return null;
+	}
+	const port = shared.port;
+	port.start();
+	livePorts.add(port);
+	const adapter = {
+		postMessage: (message: unknown, transfer: Transferable[] = []) => port.postMessage(message, transfer),
+		addEventListener: (type: string, listener: EventListener) => (type === 'message' ? port : shared).addEventListener(type, listener),
+		removeEventListener: (type: string, listener: EventListener) => (type === 'message' ? port : shared).removeEventListener(type, listener),
+		terminate: () => {
+			livePorts.delete(port);
+			port.postMessage({ type: 'CLEARSIGHT_CLOSE' });
+			port.close();
+		}
+	};
+	return adapter as unknown as Worker;
+}
+
 async function startEngine(): Promise<Engine> {
 	const start = performance.now();
 	try {
@@ -357,24 +446,36 @@ async function startEngine(): Promise<Engine> {
 			eh: { mainModule: ehWasm, mainWorker: ehWorker }
 		});
 		// Through our shim, so the worker compiles the wasm from the HTTP response and Chromium's
-		// compiled-code cache can apply (duckdb-worker-shim.js says why).
-		const worker = new Worker(shimmedWorkerUrl(bundle.mainWorker!));
+		// compiled-code cache can apply, and as a SharedWorker a reload finds the engine
+		// instantiated (duckdb-worker-shim.js says why and how).
+		const url = shimmedWorkerUrl(bundle.mainWorker!);
+		const shared = sharedEngineWorker(url);
+		const worker = shared ?? new Worker(url);
 		const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
 		const instantiating = performance.now();
-		await db.instantiate(bundle.mainModule, bundle.pthreadWorker);
+		const answer: unknown = await db.instantiate(bundle.mainModule, bundle.pthreadWorker);
+		// The shim answers { reused: true } when its engine was instantiated by an earlier page.
+		const reused = typeof answer === 'object' && answer !== null && (answer as { reused?: unknown }).reused === true;
+		if (reused) performance.mark('clearsight:engine-reused');
 		// The worker's script, the wasm fetch, compile (or code cache) and instantiation.
-		performance.measure('clearsight:engine-instantiate', { start: instantiating, end: performance.now() });
-		// base.duckdb is read by range requests only: without these, DuckDB-wasm silently downloads
-		// a remote file whole (docs/stack-notes.md § Reading base rows on demand).
+		else performance.measure('clearsight:engine-instantiate', { start: instantiating, end: performance.now() });
+		const opening = performance.now();
+		// A fresh database on every page load, also in a reused engine: nothing of the last page's
+		// tables, views or attachments survives. base.duckdb is read by range requests only:
+		// without these settings DuckDB-wasm silently downloads a remote file whole
+		// (docs/stack-notes.md § Reading base rows on demand).
 		await db.open({ filesystem: BASE_FILESYSTEM });
+		// The files the last page registered (base.duckdb by URL) are forgotten: registered again on attach.
+		if (reused) await db.dropFiles();
 		const conn = await db.connect();
 		// Offline: a statement needing an extension must fail at once, not hang
 		// (docs/stack-notes.md § DuckDB-wasm).
 		await conn.query('SET autoinstall_known_extensions = false; SET autoload_known_extensions = false');
+		performance.measure('clearsight:engine-open', { start: opening, end: performance.now() });
 		const ms = performance.now() - start;
 		performance.measure('clearsight:engine', { start, duration: ms });
 		const kind: LoadReport['bundle'] = bundle.mainModule === ehWasm ? 'eh' : bundle.mainModule === mvpWasm ? 'mvp' : 'coi';
-		return { db, conn, bundle: kind, ms };
+		return { db, conn, bundle: kind, ms, shared: shared !== null, reused };
 	} catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
 		throw new ExtractLoadError(
