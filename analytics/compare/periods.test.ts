@@ -124,7 +124,8 @@ describe('coverage by the data', () => {
 		const c = comparePeriods({ from: '2024-03', to: '2024-05' }, 'seasonal-3y', data);
 		expect(c.used.map((p) => p.label)).toEqual(['March–May 2023']);
 		expect(c.notes[0]).toBe(
-			'A 3-year average from 1 year (March–May 2023): March–May 2021 has no data (the data starts in June 2022) and March–May 2022 has no data (the data starts in June 2022).'
+			// The two missing years share their reason: said once, as the "No comparison" note says it.
+			'A 3-year average from 1 year (March–May 2023): March–May in 2021 and 2022 have no data (the data starts in June 2022).'
 		);
 	});
 });

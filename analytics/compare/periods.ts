@@ -194,7 +194,7 @@ export function comparePeriods(current: MonthRange, basis: CompareBasis, data?: 
 		if (used.length === 0) notes.push(`No comparison: none of the ${SEASONAL_YEARS} earlier years is fully in the data: ${whyAllMissing(missing, data)}.`);
 		else if (missing.length > 0)
 			notes.push(
-				`A ${SEASONAL_YEARS}-year average from ${used.length === 1 ? '1 year' : `${used.length} years`} (${periodsWords(used)}): ${listWords(missing.map((p) => whyMissing(p, data)))}.`
+				`A ${SEASONAL_YEARS}-year average from ${used.length === 1 ? '1 year' : `${used.length} years`} (${periodsWords(used)}): ${whyAllMissing(missing, data)}.`
 			);
 	} else if (missing.length > 0) {
 		notes.push(`No comparison: ${whyMissing(missing[0], data)}.`);

@@ -91,6 +91,24 @@ describe('exceptionReport on the City of London sample', () => {
 		expect(late.notes.join(' ')).toMatch(/not fully in the data/);
 	});
 
+	it('a period that cannot be tested says why once, with the data\'s months in words, and nothing about an average it never took', async () => {
+		// The street files' first and last months, by SQL.
+		const [{ first, last }] = await runner.rows<{ first: string; last: string }>('SELECT min(month) AS first, max(month) AS last FROM incidents');
+		expect([first, last]).toEqual(['2017-12', '2019-11']);
+		const late = await exceptionReport(runner, { model, dataset: 'incidents', period: { from: '2019-10', to: '2020-01' } });
+		expect(late.tested).toEqual([]);
+		expect(late.notes).toEqual(['The period is not fully in the data, which covers December 2017–November 2019: nothing was tested.']);
+		// 15 months overlap the same months a year before: one note, not also "No comparison …" and "The periods overlap …".
+		const long = await exceptionReport(runner, { model, dataset: 'incidents', period: { from: '2018-01', to: '2019-03' } });
+		expect(long.tested).toEqual([]);
+		expect(long.notes).toEqual(['The period is longer than a year, so it overlaps the months it would be compared with: nothing was tested.']);
+		// A period that can be tested keeps the comparison's note on its baseline, the reason two years are missing said once.
+		const ok = await exceptionReport(runner, { model, dataset: 'incidents', period: { from: '2019-09', to: '2019-11' } });
+		expect(ok.notes).toEqual([
+			'A 3-year average from 1 year (September–November 2018): September–November in 2016 and 2017 have no data (the data starts in December 2017).'
+		]);
+	});
+
 	it('the check on later months adds up: flagged + unflagged = every cell tested in every period checked', async () => {
 		const check = await laterMonthsCheck(runner, { model, dataset: 'incidents' });
 		// Periods of 3 months from 2018-12…2019-02 (one year of baseline) to 2019-06…08 (followed by Sep–Nov).

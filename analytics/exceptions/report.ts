@@ -10,7 +10,7 @@
  */
 import type { QueryRunner } from '../runner';
 import { benjaminiHochberg } from '../clusters/gistar';
-import { comparePeriods, coverageOf, type Comparison, type CompareBasis, type MonthRange } from '../compare/periods';
+import { comparePeriods, coverageOf, rangeWords, type Comparison, type CompareBasis, type MonthRange } from '../compare/periods';
 import type { ExploreDataset } from '../explore/filters';
 import { readForceArea } from '../force-area';
 import { recordAreaLevels } from '../explore/area-set';
@@ -314,12 +314,14 @@ export async function exceptionReport(runner: QueryRunner, input: ExceptionInput
 		rho: 0,
 		notes
 	});
+	// When the period itself cannot be tested, that is the one thing to say: the comparison's notes
+	// (what an average would be made of, that the periods overlap) describe a test that never ran.
 	if (!coverage || coverageOf(period, coverage) !== 'full') {
-		notes.push(coverage ? `The period is not fully in the data, which runs from ${coverage.first} to ${coverage.last}: nothing was tested.` : 'This dataset has no records: nothing was tested.');
+		notes.splice(0, notes.length, coverage ? `The period is not fully in the data, which covers ${rangeWords({ from: coverage.first, to: coverage.last })}: nothing was tested.` : 'This dataset has no records: nothing was tested.');
 		return empty();
 	}
 	if (comparison.overlaps) {
-		notes.push('The period is longer than a year, so it overlaps the months it would be compared with: nothing was tested.');
+		notes.splice(0, notes.length, 'The period is longer than a year, so it overlaps the months it would be compared with: nothing was tested.');
 		return empty();
 	}
 	if (baselinePeriods.length < model.baseline.min_years) {
