@@ -11,7 +11,7 @@ import { hasColumn, tableExists } from '../shared/catalog';
 import { monthIndex } from '../shared/months';
 import { monthWords } from '../compare/periods';
 import { inList, placeholders } from '../shared/sql';
-import { literalList } from '../ingest/sql';
+import { literal, literalList } from '../ingest/sql';
 import { katzRatio, wilson } from './intervals';
 import { officerGroupSql, selfGroupSql } from './ethnicity';
 import { CENSUS_SOURCE } from './census';
@@ -84,9 +84,16 @@ const RATE_PER = 1000;
 // ---------------------------------------------------------------------------------------------
 // Scope → SQL
 
+/** police.uk's search type of a search of a vehicle only (no person searched). */
+export const VEHICLE_ONLY_TYPE = 'Vehicle search';
+
 interface ScopeSql {
-	/** Filter on stop_search aliased `s`. */
+	/** Filter on stop_search aliased `s`: the scope's searches of people (vehicle-only searches left out). */
 	where: string;
+	/** The same scope with every search type (vehicle-only searches included). */
+	anyType: string;
+	/** The filter `where` adds to `anyType` to leave out vehicle-only searches (alias `s`); null when the data has no search type. */
+	person: string | null;
 	params: Param[];
 	/** Filter on population_ethnicity aliased `p` (the denominator), or null when there is none. */
 	popWhere: string | null;
@@ -217,7 +224,10 @@ async function scopeSql(runner: QueryRunner, scope: StopSearchScope): Promise<Sc
 			text: 'No Census 2021 residents by ethnic group are loaded (the extract has no population_ethnicity rows: no force area of local authorities, or no Census files when it was built), so rates per 1,000 residents and ratios cannot be given.'
 		});
 	}
-	return { where: parts.length ? parts.join(' AND ') : 'true', params, popWhere, popParams, areaLabel, note, caveats, from, to };
+	const anyType = parts.length ? parts.join(' AND ') : 'true';
+	// A vehicle-only search searched no person: it has no person's ethnicity, so it is in no figure by group (nor "Not recorded").
+	const person = avail.ss && (await hasColumn(runner, 'stop_search', 'search_type')) ? `s.search_type IS DISTINCT FROM ${literal(VEHICLE_ONLY_TYPE)}` : null;
+	return { where: person ? `${anyType} AND ${person}` : anyType, anyType, person, params, popWhere, popParams, areaLabel, note, caveats, from, to };
 }
 
 /** Rows the scope counts, and the records it leaves out, for caveats. */
@@ -233,11 +243,12 @@ async function exclusions(runner: QueryRunner, scope: StopSearchScope, sql: Scop
 		period.push('month_index <= ?');
 		pp.push(sql.to);
 	}
+	if (sql.person) period.push(sql.person);
 	const where = period.length ? period.join(' AND ') : 'true';
 	if (!(await hasColumn(runner, 'stop_search', 'in_force_area'))) return caveats;
 	const [r] = await runner.rows<{ outside: number; unlocated: number; unplaced: number }>(
 		`SELECT count(*) FILTER (WHERE in_force_area = false)::INTEGER AS outside, count(*) FILTER (WHERE in_force_area IS NULL)::INTEGER AS unlocated,
-		        count(*) FILTER (WHERE in_force_area IS NULL AND longitude IS NOT NULL)::INTEGER AS unplaced FROM stop_search WHERE ${where}`,
+		        count(*) FILTER (WHERE in_force_area IS NULL AND longitude IS NOT NULL)::INTEGER AS unplaced FROM stop_search s WHERE ${where}`,
 		pp
 	);
 	if (scope.area.kind === 'force' && !scope.area.includeOutside && r.unplaced > 0) {
@@ -297,9 +308,14 @@ export async function disproportionality(runner: QueryRunner, scope: StopSearchS
 	const sql = await scopeSql(runner, scope);
 	const counts = (await tableExists(runner, 'stop_search')) ? await runner.rows<GroupCounts & Record<string, string | number>>(countsSql(scope.basis, sql.where), sql.params) : [];
 	const by = new Map(counts.map((c) => [c.grp, c]));
-	const [period] = (await tableExists(runner, 'stop_search'))
-		? await runner.rows<{ a: string | null; b: string | null }>(`SELECT min(s.month) AS a, max(s.month) AS b FROM stop_search s WHERE ${sql.where}`, sql.params)
+	// The months covered: the period asked within the data's months (not the first and last month with a search in the area).
+	const [data] = (await tableExists(runner, 'stop_search'))
+		? await runner.rows<{ a: string | null; b: string | null }>(`SELECT min(month) AS a, max(month) AS b FROM stop_search`)
 		: [{ a: null, b: null }];
+	const period = { a: data.a && scope.from && scope.from > data.a ? scope.from : data.a, b: data.b && scope.to && scope.to < data.b ? scope.to : data.b };
+	const vehicleOnly = sql.person
+		? (await runner.rows<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM stop_search s WHERE ${sql.anyType} AND NOT (${sql.person})`, sql.params))[0].n
+		: 0;
 	const residents = new Map<string, number>();
 	let lsoa21Count = 0;
 	let ladCodes: string[] = [];
@@ -362,21 +378,58 @@ export async function disproportionality(runner: QueryRunner, scope: StopSearchS
 	const totalRes = hasPop ? [...residents.values()].reduce((a, b) => a + b, 0) : null;
 	const result: DisproportionalityResult = {
 		scope,
-		period: period.a && period.b ? { from: period.a, to: period.b } : null,
+		period: period.a && period.b && period.a <= period.b ? { from: period.a, to: period.b } : null,
 		areaLabel: sql.areaLabel,
 		rows,
 		notRecorded: { searches: nr.searches, share: total > 0 ? nr.searches / total : null, finds: nr.finds, arrests: nr.arrests },
 		totalSearches: total,
+		vehicleOnly,
+		ratioWithheld: null,
 		denominator: { source: hasPop ? CENSUS_SOURCE : 'none', residents: totalRes, lsoa21Count, ladCodes, note: sql.note },
 		caveats: []
 	};
-	result.caveats = [...sql.caveats, ...computeCaveats(result, { officerNoMixed }), ...(await exclusions(runner, scope, sql))];
+	const unfit = residentsUnfit(result);
+	if (unfit.length > 0) {
+		result.ratioWithheld = `No ratio against White is given as a headline here: ${unfit.join('; ')}. Most people searched here are probably not residents but people who work in, visit or pass through the area, whom the Census does not count, so comparing each group's searches with its residents says little about how often people of that group are searched. The ratios stay in the table for reference only; the find and arrest rates, which do not depend on residents, are the fairer comparison.`;
+	}
+	const vehicleCaveat: Caveat[] =
+		vehicleOnly > 0
+			? [
+					{
+						code: 'vehicle-only',
+						severity: 'info',
+						text: `${vehicleOnly.toLocaleString('en-GB')} ${vehicleOnly === 1 ? 'search was' : 'searches were'} of a vehicle only, with no person searched: ${vehicleOnly === 1 ? 'it has' : 'they have'} no person's ethnicity, so ${vehicleOnly === 1 ? 'it is' : 'they are'} left out of every figure by ethnic group here, and not counted as searches with no recorded ethnicity.`
+					}
+				]
+			: [];
+	result.caveats = [...sql.caveats, ...computeCaveats(result, { officerNoMixed }), ...vehicleCaveat, ...(await exclusions(runner, scope, sql))];
 	return result;
 }
 
 /** Months spanned by a period (inclusive). */
 function monthsIn(p: { from: string; to: string }): number {
 	return monthIndex(p.to) - monthIndex(p.from) + 1;
+}
+
+const fmtNumber = (x: number, d = 0) => x.toLocaleString('en-GB', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+/**
+ * Why residents are an unfit denominator for these searches (README "Caveats", `poor-denominator`),
+ * each reason a clause in plain English; empty when they are fit or unknown. Reasons: fewer than
+ * `minResidents` residents, more than `maxAnnualRatePer1000` searches a year per 1,000 residents
+ * (all groups, over the months of `period`), a group searched at least as many times as it has residents.
+ */
+export function residentsUnfit(r: Pick<DisproportionalityResult, 'rows' | 'totalSearches' | 'denominator' | 'period'>): string[] {
+	const t = CAVEAT_THRESHOLDS;
+	const res = r.denominator.residents;
+	if (res === null || res <= 0 || !r.period) return [];
+	const annual = ((r.totalSearches / res) * RATE_PER * 12) / monthsIn(r.period);
+	const over = r.rows.filter((g) => g.residents !== null && g.searches >= g.residents && g.searches > 0);
+	const reasons: string[] = [];
+	if (res < t.minResidents) reasons.push(`only ${fmtNumber(res)} people live here (fewer than ${fmtNumber(t.minResidents)})`);
+	if (annual > t.maxAnnualRatePer1000) reasons.push(`there were ${fmtNumber(annual, 1)} searches a year per 1,000 residents (more than ${t.maxAnnualRatePer1000})`);
+	if (over.length > 0) reasons.push(`${over.map((g) => g.group).join(', ')} people were searched at least as many times as there are ${over.length === 1 ? 'such residents' : 'residents of those groups'}`);
+	return reasons;
 }
 
 /** The caveats a disproportionality result carries, from its own figures and CAVEAT_THRESHOLDS. */
@@ -393,16 +446,10 @@ export function computeCaveats(
 		});
 	}
 	const t = CAVEAT_THRESHOLDS;
-	const fmt = (x: number, d = 0) => x.toLocaleString('en-GB', { maximumFractionDigits: d, minimumFractionDigits: d });
+	const fmt = fmtNumber;
 	const res = r.denominator.residents;
 	if (res !== null && res > 0 && r.period) {
-		const months = monthsIn(r.period);
-		const annual = ((r.totalSearches / res) * RATE_PER * 12) / months;
-		const over = r.rows.filter((g) => g.residents !== null && g.searches >= g.residents && g.searches > 0);
-		const reasons: string[] = [];
-		if (res < t.minResidents) reasons.push(`only ${fmt(res)} people live here (fewer than ${fmt(t.minResidents)})`);
-		if (annual > t.maxAnnualRatePer1000) reasons.push(`there were ${fmt(annual, 1)} searches a year per 1,000 residents (more than ${t.maxAnnualRatePer1000})`);
-		if (over.length > 0) reasons.push(`${over.map((g) => g.group).join(', ')} people were searched at least as many times as there are ${over.length === 1 ? 'such residents' : 'residents of those groups'}`);
+		const reasons = residentsUnfit(r);
 		if (reasons.length > 0) {
 			out.push({
 				code: 'poor-denominator',

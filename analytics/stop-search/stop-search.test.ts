@@ -25,6 +25,7 @@ import {
 	stopSearchCoverage,
 	stopSearchRecords,
 	stopSearchSplits,
+	residentsUnfit,
 	wilson,
 	POSSESSION_OUTCOMES,
 	type DisproportionalityResult,
@@ -69,6 +70,7 @@ function csvRecords(text: string): string[][] {
 
 interface RawSearch {
 	file: string;
+	type: string;
 	line: number;
 	utc: Date;
 	self: string;
@@ -104,6 +106,7 @@ function readRaw(): RawSearch[] {
 			out.push({
 				file,
 				line: i + 2,
+				type: r[at('Type')],
 				utc: new Date(r[at('Date')]),
 				self: r[at('Self-defined ethnicity')],
 				officer: r[at('Officer-defined ethnicity')],
@@ -336,18 +339,20 @@ describe('stop and search over the City of London extract', () => {
 
 	it('agreement of self- and officer-defined ethnicity equals the raw files’ crosstab', async () => {
 		const a = await ethnicityAgreement(runner, { area: { kind: 'force', includeOutside: true } });
-		const both = raw.filter((s) => handSelf(s.self) !== 'Not recorded' && handOfficer(s.officer) !== 'Not recorded');
+		const people = raw.filter((s) => s.type !== 'Vehicle search');
+		const both = people.filter((s) => handSelf(s.self) !== 'Not recorded' && handOfficer(s.officer) !== 'Not recorded');
 		expect(a.bothRecorded).toBe(both.length);
 		expect(a.disagree).toBe(both.filter((s) => handSelf(s.self) !== handOfficer(s.officer)).length);
-		expect(a.cells.reduce((t, c) => t + c.searches, 0)).toBe(raw.length);
+		expect(a.cells.reduce((t, c) => t + c.searches, 0)).toBe(people.length);
 		expect(a.disagreeShare.lo95!).toBeLessThan(a.disagreeShare.rate!);
 	});
 
 	it('splits by legislation add up, and section 60 finds match the raw files', async () => {
 		const s = await stopSearchSplits(runner, { basis: 'self', area: { kind: 'force', includeOutside: true } }, 'legislation');
-		expect(s.rows.reduce((t, r) => t + r.searches, 0)).toBe(raw.length);
+		const people = raw.filter((r) => r.type !== 'Vehicle search');
+		expect(s.rows.reduce((t, r) => t + r.searches, 0)).toBe(people.length);
 		const s60 = s.rows.filter((r) => r.value === 'Criminal Justice and Public Order Act 1994 (section 60)');
-		const raw60 = raw.filter((r) => r.legislation === 'Criminal Justice and Public Order Act 1994 (section 60)');
+		const raw60 = people.filter((r) => r.legislation === 'Criminal Justice and Public Order Act 1994 (section 60)');
 		expect(s60.reduce((t, r) => t + r.searches, 0)).toBe(raw60.length);
 		expect(s60.reduce((t, r) => t + r.finds, 0)).toBe(raw60.filter((r) => r.linked === 'True').length);
 		const months = await stopSearchSplits(runner, { basis: 'officer', area: { kind: 'force', includeOutside: true } }, 'month');
@@ -357,7 +362,7 @@ describe('stop and search over the City of London extract', () => {
 
 	it('possession-only drug searches: counts equal the raw files under the declared rule', async () => {
 		const d = await drugPossessionOnly(runner, { basis: 'self', area: { kind: 'force', includeOutside: true } });
-		const drug = raw.filter((s) => s.legislation.startsWith('Misuse of Drugs Act') || s.object === 'Controlled drugs');
+		const drug = raw.filter((s) => s.type !== 'Vehicle search' && (s.legislation.startsWith('Misuse of Drugs Act') || s.object === 'Controlled drugs'));
 		const all = d.rows.find((r) => r.group === 'All')!;
 		expect(all.drugSearches).toBe(drug.length);
 		expect(all.finds).toBe(drug.filter((s) => s.linked === 'True').length);
@@ -430,6 +435,55 @@ describe('stop and search over the City of London extract', () => {
 		expect(caveat?.text).toContain(`in the flagged areas, Black people (${inside.toLocaleString('en-GB')} searches, 18 residents)`);
 		// Only groups whose searches there reach their residents are named.
 		for (const r of c.rows) expect(caveat!.text.includes(`${r.group} people (${r.searchesInFlagged.toLocaleString('en-GB')} searches, ${r.flaggedResidents.toLocaleString('en-GB')} residents)`)).toBe(r.searchesInFlagged > 0 && r.searchesInFlagged >= r.flaggedResidents);
+	});
+
+	it('searches of a vehicle only (no person searched) are in no group and not "Not recorded": counted apart, as the raw files give them', async () => {
+		const r = await disproportionality(runner, { basis: 'self', area: { kind: 'force', includeOutside: true } });
+		const vehicles = raw.filter((s) => s.type === 'Vehicle search');
+		const people = raw.filter((s) => s.type !== 'Vehicle search');
+		// 17 vehicle-only searches in 2018-04 … 2018-10, 15 with no ethnicity at all (2 with the driver's, Asian).
+		expect(vehicles.length).toBe(17);
+		expect(vehicles.filter((s) => handSelf(s.self) === 'Not recorded').length).toBe(15);
+		expect(r.vehicleOnly).toBe(17);
+		expect(r.totalSearches).toBe(people.length);
+		expect(r.notRecorded.searches).toBe(people.filter((s) => handSelf(s.self) === 'Not recorded').length);
+		for (const g of r.rows) expect(g.searches, g.group).toBe(people.filter((s) => handSelf(s.self) === g.group).length);
+		expect(r.caveats.find((c) => c.code === 'vehicle-only')?.text).toMatch(/^17 searches were of a vehicle only, with no person searched/);
+		// The year shown in README.md has none, so its table stands.
+		const year = await disproportionality(runner, { from: '2018-12', to: '2019-11', basis: 'self', area: { kind: 'force' } });
+		expect(year.vehicleOnly).toBe(0);
+		expect(year.caveats.map((c) => c.code)).not.toContain('vehicle-only');
+	});
+
+	it('the months covered are the period asked within the data, not the first and last month with a search in the area', async () => {
+		// City of London 001C (E01000003) had searches in only a few months of 2018-12 … 2019-11.
+		const [{ a, b }] = await runner.rows<{ a: string; b: string }>(
+			`SELECT min(month) AS a, max(month) AS b FROM stop_search WHERE in_force_area AND lsoa_code = 'E01000003' AND month BETWEEN '2018-12' AND '2019-11'`
+		);
+		expect([a, b]).not.toEqual(['2018-12', '2019-11']);
+		const r = await disproportionality(runner, { from: '2018-12', to: '2019-11', basis: 'self', area: { kind: 'cells', level: 'lsoa', ids: ['E01000003'] } });
+		expect(r.period).toEqual({ from: '2018-12', to: '2019-11' });
+		expect(r.caveats.find((c) => c.code === 'denominator-date')!.text).toContain('from December 2018 to November 2019');
+		// A period reaching past the data is cut to its months (2017-12 … 2019-11); one wholly outside covers nothing.
+		expect((await disproportionality(runner, { from: '2017-06', to: '2018-03', basis: 'self', area: { kind: 'force' } })).period).toEqual({ from: '2017-12', to: '2018-03' });
+		expect((await disproportionality(runner, { from: '2020-01', to: '2020-12', basis: 'self', area: { kind: 'force' } })).period).toBeNull();
+	});
+
+	it('no headline ratio where residents are an unfit denominator: the City (8,588 residents, more searches than Black residents) says why in plain words', async () => {
+		const r = await disproportionality(runner, { from: '2018-12', to: '2019-11', basis: 'self', area: { kind: 'force' } });
+		// 1,953 searches of people over 12 months and 8,588 residents: 227.4 a year per 1,000; Black 241 searches, 233 residents.
+		expect(residentsUnfit(r)).toEqual([
+			'only 8,588 people live here (fewer than 20,000)',
+			'there were 227.4 searches a year per 1,000 residents (more than 50)',
+			'Black people were searched at least as many times as there are such residents'
+		]);
+		expect(r.ratioWithheld).toMatch(/^No ratio against White is given as a headline here: only 8,588 people live here/);
+		expect(r.ratioWithheld).toContain('the find and arrest rates, which do not depend on residents, are the fairer comparison');
+		// The ratios themselves stay in the rows (tables, CSV, the command line).
+		expect(r.rows.find((g) => g.group === 'Asian')!.ratioVsWhite).toBeCloseTo(234 / 1447 / (707 / 5957), 12);
+		// Residents are fit where the area is large and searches are few against them: no reason, nothing withheld.
+		const big = { ...r, rows: r.rows.map((g) => ({ ...g, residents: 100_000, searches: 100 })), totalSearches: 500, denominator: { ...r.denominator, residents: 500_000 } };
+		expect(residentsUnfit(big)).toEqual([]);
 	});
 
 	it('coverage: months, the authority and denominators present', async () => {

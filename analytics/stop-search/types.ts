@@ -65,7 +65,8 @@ export interface Caveat {
 		| 'outside-excluded'
 		| 'denominator-date'
 		| 'officer-no-mixed'
-		| 'unplaced-counted';
+		| 'unplaced-counted'
+		| 'vehicle-only';
 	severity: 'info' | 'warning' | 'serious';
 	/** Plain English for a non-statistician. */
 	text: string;
@@ -122,15 +123,30 @@ export interface DenominatorInfo {
 
 export interface DisproportionalityResult {
 	scope: StopSearchScope;
-	/** The months actually covered (first and last with searches in the scope), null when none. */
+	/**
+	 * The months the figures cover: the period asked, within the months the data holds (its first
+	 * to last month with any search, whatever the area), so an area with no search in the first or
+	 * last month of the period still covers it; null when the period holds no month of the data.
+	 */
 	period: { from: string; to: string } | null;
 	/** The area's name in words, e.g. "City of London (force area)". */
 	areaLabel: string;
 	rows: DisproportionalityRow[];
 	/** Searches with no recorded ethnicity on the chosen basis, and their share of all searches. */
 	notRecorded: { searches: number; share: number | null; finds: number; arrests: number };
-	/** All searches in the scope (the five groups plus not recorded). */
+	/** All searches of people in the scope (the five groups plus not recorded). */
 	totalSearches: number;
+	/**
+	 * Searches of a vehicle only (police.uk type "Vehicle search") in the scope: no person was
+	 * searched, so they are in no figure by ethnic group (nor "Not recorded") and are counted here.
+	 */
+	vehicleOnly: number;
+	/**
+	 * Why no ratio against White should be offered as a headline here, in plain English: the
+	 * residents are an unfit denominator (README "Caveats", `poor-denominator`); null when they
+	 * are fit. The ratios stay in `rows` (tables, CSV) with this caveat beside them.
+	 */
+	ratioWithheld: string | null;
 	denominator: DenominatorInfo;
 	caveats: Caveat[];
 }

@@ -344,15 +344,17 @@ describe('modelCard with stop and search by ethnic group (City of London sample)
 		const table = stopSearchCardTable(ss);
 		expect(table.header).toEqual(['Group', 'Searches', 'Residents', 'Per 1,000 residents', 'Ratio to White', '95% interval', 'Find rate', '95% interval', 'Arrest rate']);
 		const row = (group: string) => table.rows.find((r) => r.group === group)!.cells;
-		// Asian: 434 searches of 1,447 residents (Census 2021 TS021, the City's LSOAs) = 299.9 per 1,000;
-		// White 1,171 of 5,957 = 196.6; ratio 299.93 / 196.58 = 1.53, Katz log interval 1.39 to 1.68;
-		// 157 finds of 434 = 36.2%, Wilson interval 31.8% to 40.8%; 92 arrests = 21.2%.
-		expect(row('Asian')).toEqual(['Asian', '434', '1,447', '299.9', '1.53', '1.39 to 1.68', '36.2%', '31.8% to 40.8%', '21.2%']);
+		// Asian: 432 searches of people (the files' 434 less 2 searches of a vehicle only, with the driver's
+		// ethnicity, no outcome, one marked linked) of 1,447 residents (Census 2021 TS021, the City's LSOAs) = 298.5 per 1,000;
+		// White 1,171 of 5,957 = 196.6; ratio 298.55 / 196.58 = 1.52, Katz log interval 1.38 to 1.67;
+		// 156 finds of 432 = 36.1%, Wilson interval 31.7% to 40.7%; 92 arrests = 21.3%.
+		expect(row('Asian')).toEqual(['Asian', '432', '1,447', '298.5', '1.52', '1.38 to 1.67', '36.1%', '31.7% to 40.7%', '21.3%']);
 		// Black: 403 searches of 233 residents = 1,729.6 per 1,000, more searches than residents: no interval, the reason instead.
 		expect(row('Black').slice(0, 5)).toEqual(['Black', '403', '233', '1,729.6', '8.80']);
 		expect(row('Black')[5]).toMatch(/^at least as many searches as residents/);
 		expect(row('White').slice(0, 6)).toEqual(['White', '1,171', '5,957', '196.6', '1.00', 'the reference group']);
-		expect(row('Not recorded')).toEqual(['Not recorded', '963', '—', '—', '—', '—', '—', '—', '—']);
+		// 963 searches with no self-defined ethnicity, less the 15 of a vehicle only (no person searched).
+		expect(row('Not recorded')).toEqual(['Not recorded', '948', '—', '—', '—', '—', '—', '—', '—']);
 	});
 
 	it('the measured results name their month in words and carry the month’s scoring warnings, as the Model page shows them', async () => {
@@ -377,10 +379,22 @@ describe('modelCard with stop and search by ethnic group (City of London sample)
 		const table = stopSearchCardTable(ss);
 		expect(md).toContain('| Group | Searches | Residents | Per 1,000 residents | Ratio to White | 95% interval | Find rate | 95% interval | Arrest rate |');
 		for (const r of table.rows) expect(md).toContain(`| ${r.cells.join(' | ')} |`);
-		expect(md).toContain('| Asian | 434 | 1,447 | 299.9 | 1.53 | 1.39 to 1.68 | 36.2% | 31.8% to 40.8% | 21.2% |');
-		expect(md).toContain('30.5% of searches (963 of 3,155) have no recorded ethnicity');
+		expect(md).toContain('| Asian | 432 | 1,447 | 298.5 | 1.52 | 1.38 to 1.67 | 36.1% | 31.7% to 40.7% | 21.3% |');
+		expect(md).toContain('30.2% of searches (948 of 3,138) have no recorded ethnicity');
 		expect(md).toContain('Dec 2017 to Nov 2019');
 		expect(md).not.toMatch(/\d–\d/);
+	});
+
+	it('says before the table that the City’s residents are no fit denominator for a headline ratio, and the JSON keeps it with the vehicle-only searches', () => {
+		// 3,138 searches of people over 24 months against 8,588 residents: 182.7 a year per 1,000; Black 403 searches, 233 residents.
+		expect(ss.ratioWithheld).toMatch(/^No ratio against White is given as a headline here: only 8,588 people live here \(fewer than 20,000\); there were 182\.7 searches a year per 1,000 residents/);
+		const card = modelCard({ ...base, stopSearch: ss });
+		const md = section(card.markdown);
+		expect(md.indexOf(`**${ss.ratioWithheld}**`)).toBeGreaterThan(0);
+		expect(md.indexOf(`**${ss.ratioWithheld}**`)).toBeLessThan(md.indexOf('| Group | Searches |'));
+		const json = JSON.parse(card.json).measured_stop_search;
+		expect(json.ratioWithheld).toBe(ss.ratioWithheld);
+		expect(json.vehicleOnly).toBe(17);
 	});
 });
 

@@ -132,7 +132,7 @@ export interface ModelCardJson {
 	/** The same check over the source's own area set (`area_set`: its label); null without an area set or when not measured. */
 	measured_accuracy_area_set: (AccuracyRecord & { area_set: string }) | null;
 	/** Stop and search by ethnic group (rates per 1,000 Census 2021 residents, ratios against White, find and arrest rates, computed caveats); null without searches. */
-	measured_stop_search: Pick<DisproportionalityResult, 'scope' | 'period' | 'areaLabel' | 'rows' | 'notRecorded' | 'totalSearches' | 'denominator' | 'caveats'> | null;
+	measured_stop_search: Pick<DisproportionalityResult, 'scope' | 'period' | 'areaLabel' | 'rows' | 'notRecorded' | 'totalSearches' | 'vehicleOnly' | 'ratioWithheld' | 'denominator' | 'caveats'> | null;
 	/** The product's other predictions (hourly demand, hot spots) with the pages' verdicts against their simple baselines; null when not measured. */
 	other_predictions: OtherPredictions | null;
 	transparency_record: ReturnType<typeof transparencyRecord>;
@@ -331,7 +331,18 @@ export function modelCard(input: ModelCardInput): { json: string; markdown: stri
 		measured_accuracy: accuracy,
 		measured_accuracy_area_set: areaSetAccuracy,
 		measured_stop_search: ss
-			? { scope: ss.scope, period: ss.period, areaLabel: ss.areaLabel, rows: ss.rows, notRecorded: ss.notRecorded, totalSearches: ss.totalSearches, denominator: ss.denominator, caveats: ss.caveats }
+			? {
+					scope: ss.scope,
+					period: ss.period,
+					areaLabel: ss.areaLabel,
+					rows: ss.rows,
+					notRecorded: ss.notRecorded,
+					totalSearches: ss.totalSearches,
+					vehicleOnly: ss.vehicleOnly,
+					ratioWithheld: ss.ratioWithheld,
+					denominator: ss.denominator,
+					caveats: ss.caveats
+				}
 			: null,
 		other_predictions: input.otherPredictions ?? null,
 		transparency_record: transparencyRecord(model, weights, accuracy, input.otherPredictions ?? null, areaSetAccuracy)
@@ -405,7 +416,10 @@ export function modelCard(input: ModelCardInput): { json: string; markdown: stri
 	}
 	if (ss) {
 		const table = stopSearchCardTable(ss);
-		md.push(`## Stop and search by ethnic group`, '', stopSearchCardLead(ss), '', `| ${table.header.join(' | ')} |`, `|${table.header.map(() => '---|').join('')}`);
+		md.push(`## Stop and search by ethnic group`, '', stopSearchCardLead(ss), '');
+		// Where residents are an unfit denominator, said before the table, as the page says it in place of the ratio chart.
+		if (ss.ratioWithheld) md.push(`**${esc(ss.ratioWithheld)}**`, '');
+		md.push(`| ${table.header.join(' | ')} |`, `|${table.header.map(() => '---|').join('')}`);
 		for (const r of table.rows) md.push(`| ${r.cells.map(esc).join(' | ')} |`);
 		md.push('', 'Caveats (computed from the data):', '', ...ss.caveats.map((c) => `- ${esc(c.text)}`), '');
 	}
