@@ -97,7 +97,11 @@ export interface SummaryOptions {
 	harmModel: string;
 	/** The datasets (name, sha256) of the extract, from its manifest entries. */
 	datasets: ReadonlyArray<{ name: string; sha256?: string }>;
-	/** Compute the map part (default true); the in-browser import has no boundaries or force cells to repeat it. */
+	/**
+	 * Compute the map part (default true). The in-browser import leaves it out (its worker's
+	 * database holds the records only); the source's own database computes it once ready
+	 * (web/lib/db/start-summary.ts keepImportedSummaryCurrent).
+	 */
 	map?: boolean;
 }
 
@@ -124,6 +128,15 @@ export async function computeStartSummary(runner: QueryRunner, options: SummaryO
 		overview: { summary, trend, categories },
 		map: options.map === false ? null : await firstMap(runner)
 	};
+}
+
+/**
+ * Whether {@link computeStartSummary} over `runner` gives a map part (not null): the source has
+ * records in the Explore views' aggregates (exploreDatasets, which makes them when absent). A
+ * source whose records have no location still has one (its layers empty, its bounds null).
+ */
+export async function hasMapPart(runner: QueryRunner): Promise<boolean> {
+	return (await exploreDatasets(runner)).length > 0;
 }
 
 async function firstMap(runner: QueryRunner): Promise<StartSummary['map']> {

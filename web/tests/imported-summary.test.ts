@@ -4,16 +4,21 @@
  * with the source in the browser; the next load draws the Overview's first view from it before
  * DuckDB-wasm has its binary, with the figures the command-line builder counts for the same file
  * and those the live view then shows; in the Origin Private File System and, where a browser has
- * none, in IndexedDB. In headless Chromium against the built app; the imported file is one real
- * month of the City of London's street records. No wall-clock assertion.
+ * none, in IndexedDB. A fresh import's summary (the Overview's part only) gets its map part the
+ * same way: the next load's Map draws its first layer from it before the database is ready, the
+ * cells the live layer then shows and the command-line builder's summary holds for the same file.
+ * In headless Chromium
+ * against the built app; the imported file is one real month of the City of London's street
+ * records. No wall-clock assertion.
  */
 import { join } from 'node:path';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser, parseCount, waitForApp, type TestBrowser } from './browser';
 import { buildExtracts } from '../../scripts/lib/extracts';
+import type { StartSummary } from '../../analytics/overview/summary';
 
 const baseUrl = inject('baseUrl');
 const FILE = 'sample-data/police-uk/city-of-london/street/2019-04-city-of-london-street.csv';
@@ -23,6 +28,8 @@ let browser: TestBrowser;
 let tmp: string;
 /** Street records of the file, as the command-line builder accepts them. */
 let records: number;
+/** The start-up summary the command-line builder writes for the file (the served build's). */
+let built: StartSummary;
 
 /** Hold every request for a DuckDB wasm binary until `release()` (as first-view.test.ts). */
 function holdWasm(context: BrowserContext) {
@@ -47,12 +54,12 @@ type Backend = 'opfs' | 'indexeddb';
 /**
  * In `page`, on the stored files of imported source `name` (in OPFS or IndexedDB, as
  * web/lib/import/storage.ts keeps them): `read` gives the summary its files name (meta.json's,
- * else the manifest's) as its file and version, null for none; `v1` and `none` put the source back
+ * else the manifest's) as its file and version, null for none (`summary`: and the summary itself); `v1` and `none` put the source back
  * as an older app saved it: no summary computed in the browser since, and the import's own
  * summary.json of version 1 (`v1`) or none at all (`none`), with meta.json's sizes and sha256 kept
  * true so the source stays whole.
  */
-async function stored(page: Page, backend: Backend, name: string, action: 'read' | 'v1' | 'none'): Promise<{ file: string; version: unknown } | null> {
+async function stored(page: Page, backend: Backend, name: string, action: 'read' | 'summary' | 'v1' | 'none'): Promise<{ file: string; version: unknown; summary?: StartSummary } | null> {
 	return page.evaluate(
 		async ({ backend, name, action }) => {
 			const STORE = 'clearsight-imports';
@@ -84,9 +91,11 @@ async function stored(page: Page, backend: Backend, name: string, action: 'read'
 			try {
 				const meta = await json('meta.json');
 				const manifest = await json('manifest.json');
-				if (action === 'read') {
+				if (action === 'read' || action === 'summary') {
 					const entry = meta.summary ?? manifest.summary;
-					return entry ? { file: entry.file as string, version: (await json(entry.file)).summary_version as unknown } : null;
+					if (!entry) return null;
+					const summary = await json(entry.file);
+					return { file: entry.file as string, version: summary.summary_version as unknown, ...(action === 'summary' ? { summary } : {}) };
 				}
 				if (meta.summary) {
 					delete meta.files[meta.summary.file];
@@ -125,17 +134,17 @@ async function overviewTexts(page: Page): Promise<string[]> {
 	];
 }
 
-/** Import {@link FILE} on the Data page of `page`; returns the new source's id. */
-async function importFile(page: Page): Promise<string> {
+/** Import `file` ({@link FILE}) as `label` on the Data page of `page`; returns the new source's id. */
+async function importFile(page: Page, file = FILE, label = LABEL): Promise<string> {
 	await page.goto(`${baseUrl}/data`);
 	await waitForApp(page, 90_000);
-	await page.locator('[data-testid="import-files"]').setInputFiles([FILE]);
+	await page.locator('[data-testid="import-files"]').setInputFiles([file]);
 	await page.locator('[data-testid="import-chosen"]').waitFor();
-	await page.locator('[data-testid="import-label"]').fill(LABEL);
+	await page.locator('[data-testid="import-label"]').fill(label);
 	await page.locator('[data-testid="import-start"]').click();
 	await page.locator('[data-testid="import-saved"], [data-testid="import-error"]').first().waitFor({ timeout: 120_000 });
 	expect(await page.locator('[data-testid="import-error"]').count()).toBe(0);
-	return (await page.locator('[data-testid="local-sources"] tr', { hasText: LABEL }).getAttribute('data-source'))!;
+	return (await page.locator('[data-testid="local-sources"] tr', { hasText: label }).getAttribute('data-source'))!;
 }
 
 /**
@@ -179,6 +188,7 @@ beforeAll(async () => {
 	tmp = mkdtempSync(join(tmpdir(), 'clearsight-imported-summary-e2e-'));
 	const { manifest } = await buildExtracts({ inputs: [FILE], out: join(tmp, 'cli'), areas: null });
 	records = manifest.datasets.find((d) => d.name === 'incidents')!.rows;
+	built = JSON.parse(readFileSync(join(tmp, 'cli', manifest.summary!.file), 'utf8')) as StartSummary;
 	browser = await launchBrowser();
 }, 180_000);
 
@@ -212,4 +222,81 @@ describe('an imported source stored with an older summary, or none', () => {
 		await other.close();
 		expect(browser.takeProblems()).toEqual([]);
 	});
+});
+
+/** Whether the Map page's live layer (main[data-start="live"]) or its first view from the summary has been drawn. */
+const liveMapDrawn = (page: Page) =>
+	page.waitForFunction(() => (document.querySelector('main[data-start="live"] .map-area')?.getAttribute('data-drawn') ?? '') !== '', null, { timeout: 90_000 });
+
+/** The live layer's cells as the table under the map lists them (every page of it). */
+async function liveCells(page: Page): Promise<Array<{ cell: string; records: number; value: string }>> {
+	const more = page.locator('[data-testid="cells-table"] ~ p button, .table-wrap + p button').filter({ hasText: /^Show/ });
+	while ((await more.count()) > 0) await more.first().click();
+	const rows = await page.locator('[data-testid="cells-table"] tbody tr').evaluateAll((trs) =>
+		trs.map((tr) => ({
+			cell: tr.getAttribute('data-cell') ?? '',
+			records: tr.querySelector('[data-col="records"]')?.textContent?.trim() ?? '',
+			value: tr.querySelector('[data-col="value"]')?.textContent?.trim() ?? ''
+		}))
+	);
+	return rows.map((r) => ({ ...r, records: parseCount(r.records) })).sort((a, b) => (a.cell < b.cell ? -1 : a.cell > b.cell ? 1 : 0));
+}
+
+describe("a fresh import's summary (the Overview's part only) gets its map part", () => {
+	it("after one load; the next load's Map draws its first layer from it before the database is ready, the live layer's cells", async () => {
+		const page = await browser.newPage();
+		const id = await importFile(page, FILE, `${LABEL}, map`);
+		const name = id.slice('local:'.length);
+		// The import's own summary: the Overview's figures, no map part.
+		expect((await stored(page, 'opfs', name, 'summary'))?.summary?.map).toBeNull();
+		const url = `${baseUrl}/map?source=${encodeURIComponent(id)}`;
+
+		await page.goto(url);
+		await liveMapDrawn(page);
+		await expect
+			.poll(async () => (await stored(page, 'opfs', name, 'summary'))?.summary?.map?.layers.length ?? 0, { timeout: 60_000 })
+			.toBeGreaterThan(0);
+		const kept = (await stored(page, 'opfs', name, 'summary'))!;
+		expect(kept.file).toMatch(/^summary-[0-9a-f]{16}\.json$/);
+		const map = kept.summary!.map!;
+		// The served build's map part for the same file: the same layers, cells and classes.
+		expect(map.layers.map((l) => l.level)).toEqual(built.map!.layers.map((l) => l.level));
+		for (const [i, layer] of map.layers.entries()) {
+			expect(layer.cells.map(([id, n, , outside, inForce]) => [id, n, outside, inForce])).toEqual(built.map!.layers[i].cells.map(([id, n, , outside, inForce]) => [id, n, outside, inForce]));
+			for (const [j, cell] of layer.cells.entries()) expect(cell[2]).toBeCloseTo(built.map!.layers[i].cells[j][2], 9);
+			expect(layer.classes.breaks).toEqual(built.map!.layers[i].classes.breaks);
+		}
+
+		const hold = holdWasm(page.context());
+		await hold.install();
+		let level = '';
+		let legend: string[] = [];
+		try {
+			await page.goto(url);
+			await page.waitForFunction(() => (document.querySelector('[data-testid="first-view"] .map-area')?.getAttribute('data-preview-drawn') ?? '') !== '', null, { timeout: 60_000 });
+			// Drawn while DuckDB-wasm's binary is held back: the database is not ready.
+			expect(await page.locator('main').getAttribute('data-start')).toBe('summary');
+			level = (await page.locator('[data-testid="first-view"] .map-area').getAttribute('data-level'))!;
+			const layer = map.layers.find((l) => l.level === level)!;
+			expect(layer).toBeDefined();
+			legend = await page.locator('[data-testid="first-view"] [data-testid="legend"] li').allTextContents();
+			expect(legend).toHaveLength(layer.classes.breaks.length);
+			const cellsPerClass = legend.map((t) => Number(/\((\d+) cells?\)/.exec(t)![1]));
+			expect(cellsPerClass.reduce((a, b) => a + b, 0)).toBe(layer.cells.length);
+		} finally {
+			await hold.release();
+		}
+		await liveMapDrawn(page);
+		expect(await page.locator('.map-area').getAttribute('data-level')).toBe(level);
+		expect(await page.locator('[data-testid="legend"] li').allTextContents()).toEqual(legend);
+		// The live layer's cells: the first view's, same ids, same records (the count measure's values).
+		const layer = map.layers.find((l) => l.level === level)!;
+		const live = await liveCells(page);
+		expect(live.map((c) => [c.cell, c.records])).toEqual(layer.cells.map(([cell, n]) => [cell, n]));
+		expect(live.map((c) => parseCount(c.value))).toEqual(layer.cells.map(([, n]) => n));
+		expect(live.reduce((a, c) => a + c.records, 0)).toBeLessThanOrEqual(records);
+		expect(browser.takeProblems()).toEqual([]);
+		await page.close();
+	});
+
 });

@@ -1,10 +1,13 @@
 /**
- * An imported source whose stored start-up summary is missing or of an older version gets one
- * computed again once its database is ready (start-summary.ts keepImportedSummaryCurrent): over
- * the City of London sample's rows named as the browser names them, that summary is the one a
- * fresh import stores (importSummary over the import's own tables), byte for byte, and its figures
- * are the Overview's live queries' answers; isCurrentSummary tells a current summary from an
- * older version, another build's and another harm model's.
+ * An imported source whose stored start-up summary is missing, of an older version or without its
+ * map part gets one computed again once its database is ready (start-summary.ts
+ * keepImportedSummaryCurrent): over the City of London sample's extract loaded as the browser
+ * loads it, that summary's Overview part is the one a fresh import stores (importSummary over the
+ * import's own tables), byte for byte, its figures the Overview's live queries' answers, and its
+ * map part the served build's (the summary.json the command-line builder writes beside the same
+ * extract); isCurrentSummary tells a current summary from an older version, another build's and
+ * another harm model's, and hasMapPart a source with records to map (also when none has a
+ * location: one real month's records without one) from one with none.
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,13 +15,15 @@ import type { ExtractManifest } from '$analytics/ingest';
 import { ident } from '$analytics/ingest/sql';
 import { createHarmWeightTables, type HarmWeightsModel } from '$analytics/models/harm-weights';
 import { monthlyTrendByCategory, overviewSummary, topCategories } from '$analytics/overview/queries';
-import { OVERVIEW_CATEGORY_LIMIT, SUMMARY_VERSION, computeStartSummary, isCurrentSummary } from '$analytics/overview/summary';
+import { OVERVIEW_CATEGORY_LIMIT, SUMMARY_VERSION, computeStartSummary, hasMapPart, isCurrentSummary } from '$analytics/overview/summary';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import harmWeightsFile from '../../../models/harm-weights/cchi-police-uk-v2.json';
 import { buildExtracts } from '../../../scripts/lib/extracts';
 import { createNodeRunner, type NodeRunner } from '../../../scripts/lib/node-runner';
 import { loadExtract } from '../../../scripts/lib/load-input';
 import { SAMPLE_INPUTS } from '../../../scripts/lib/sample';
-import { tempDirs } from '../../../scripts/lib/extract-test-utils';
+import { summaryFigures, tempDirs } from '../../../scripts/lib/extract-test-utils';
 import { streetFigures } from '../../tests/expected';
 import { importSummary } from '../import/summary';
 import { harmModelTag, summaryAnswersFor } from './start-answers';
@@ -29,15 +34,19 @@ const temp = tempDirs('clearsight-imported-summary-');
 let manifest: ExtractManifest;
 let importDb: NodeRunner;
 let live: NodeRunner;
+/** The summary.json the command-line builder wrote beside the extract (the served build's). */
+let built: string;
 
 const sha256 = async (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 beforeAll(async () => {
 	const out = temp();
 	({ manifest } = await buildExtracts({ inputs: SAMPLE_INPUTS, out, areas: null }));
-	// The browser's tables (web/lib/db/duckdb.ts: the records, and createHarmWeightTables of its HARM_MODEL) …
+	built = readFileSync(join(out, manifest.summary!.file), 'utf8');
+	// The browser's tables (web/lib/db/duckdb.ts: every dataset of the extract, as an import saves
+	// them all, and createHarmWeightTables of its HARM_MODEL) …
 	live = await createNodeRunner();
-	await loadExtract(live, out, { datasets: RECORDS });
+	await loadExtract(live, out);
 	await createHarmWeightTables(live, MODEL);
 	// … and the same rows under the import's own table names.
 	importDb = await createNodeRunner();
@@ -51,13 +60,18 @@ afterAll(() => {
 });
 
 describe('the summary of an imported source, computed again in the browser', () => {
-	it("is the summary a fresh import stores, byte for byte, and its figures are the Overview's live answers", async () => {
+	it("is the summary a fresh import stores, byte for byte, with the served build's map part, and its figures are the Overview's live answers", async () => {
 		const imported = await importSummary(importDb, { incidents: 'import_ds_incidents', stop_search: 'import_ds_stop_search' }, manifest.datasets, sha256);
-		const again = await computeStartSummary(live, { harmModel: harmModelTag(MODEL), datasets: manifest.datasets, map: false });
+		expect(await hasMapPart(live)).toBe(true);
+		const again = await computeStartSummary(live, { harmModel: harmModelTag(MODEL), datasets: manifest.datasets });
 		const bytes = new TextEncoder().encode(JSON.stringify(again));
-		expect(new TextDecoder().decode(bytes)).toBe(new TextDecoder().decode(imported.bytes));
+		// The import's summary is the same without the map part (null, the last member).
+		expect(JSON.stringify({ ...again, map: null })).toBe(new TextDecoder().decode(imported.bytes));
+		expect(JSON.parse(new TextDecoder().decode(imported.bytes)).map).toBeNull();
+		expect(summaryFigures(JSON.stringify(again))).toEqual(summaryFigures(built));
+		expect(again.map!.layers.length).toBeGreaterThan(0);
+		expect(again.map!.layers.every((l) => l.cells.length > 0)).toBe(true);
 		expect(again.summary_version).toBe(SUMMARY_VERSION);
-		expect(again.map).toBeNull();
 		expect(again.overview.summary).toEqual(await overviewSummary(live));
 		expect(again.overview.trend).toEqual(await monthlyTrendByCategory(live));
 		expect(again.overview.categories).toEqual(await topCategories(live, OVERVIEW_CATEGORY_LIMIT));
@@ -81,5 +95,32 @@ describe('the summary of an imported source, computed again in the browser', () 
 		expect(isCurrentSummary(current, manifest, 'cchi-police-uk@1.0.0')).toBe(false);
 		const rebuilt = { datasets: manifest.datasets.map((d) => (d.name === 'stop_search' ? { ...d, sha256: '0'.repeat(64) } : d)) } as Pick<ExtractManifest, 'datasets'>;
 		expect(isCurrentSummary(current, rebuilt, tag)).toBe(false);
+	});
+});
+
+describe('an imported source whose records have no location', () => {
+	it('has a map part, with no layer and no bounds: the Map has nothing to draw, and says so', async () => {
+		// One real month's street records without a location (police.uk leaves Longitude empty).
+		const lines = readFileSync('sample-data/police-uk/city-of-london/street/2019-04-city-of-london-street.csv', 'utf8').split('\n');
+		const unlocated = lines.filter((l, i) => i > 0 && l.split(',')[4] === '');
+		expect(unlocated.length).toBe(47);
+		const dir = temp();
+		const file = join(dir, '2019-04-city-of-london-street.csv');
+		writeFileSync(file, [lines[0], ...unlocated, ''].join('\n'));
+		const out = temp();
+		const { manifest } = await buildExtracts({ inputs: [file], out, areas: null });
+		const runner = await createNodeRunner();
+		try {
+			await loadExtract(runner, out);
+			await createHarmWeightTables(runner, MODEL);
+			expect(await hasMapPart(runner)).toBe(true);
+			const summary = await computeStartSummary(runner, { harmModel: harmModelTag(MODEL), datasets: manifest.datasets });
+			expect(summary.overview.summary.records).toBe(47);
+			expect(summary.map).toMatchObject({ bounds: null, layers: [] });
+			expect(summary.map!.datasets.map((d) => [d.dataset, d.records, d.levels])).toEqual([['incidents', 47, []]]);
+			expect(summaryFigures(JSON.stringify(summary))).toEqual(summaryFigures(readFileSync(join(out, manifest.summary!.file), 'utf8')));
+		} finally {
+			runner.close();
+		}
 	});
 });

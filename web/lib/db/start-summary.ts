@@ -5,12 +5,13 @@
  * a size or sha256 other than the manifest's, a summary of other datasets, a format this app
  * does not read — gives null, and the pages wait for the database as before: never an error.
  *
- * An imported source saved with no summary, or one of an older version, gets a current one once its
- * database is ready ({@link keepImportedSummaryCurrent}), computed by the same functions over the
- * same rows as the import computes it, so its next load draws the first view too.
+ * An imported source saved with no summary, one of an older version, or one without the map part
+ * (the import computes the Overview's figures only), gets a current one once its database is ready
+ * ({@link keepImportedSummaryCurrent}), computed by the function the served build runs over the
+ * same rows, map part included, so its next load draws the Overview's and the Map's first view too.
  */
 import type { ExtractManifest } from '$analytics/ingest/extract-schema';
-import { computeStartSummary, isCurrentSummary, matchesManifest, readStartSummary, type StartSummary } from '$analytics/overview/summary';
+import { computeStartSummary, hasMapPart, isCurrentSummary, matchesManifest, readStartSummary, type StartSummary } from '$analytics/overview/summary';
 import { INTERACTIVE_MARK } from '$lib/app/start-marks';
 import type { Database } from './duckdb';
 import { harmModelTag } from './start-answers';
@@ -94,12 +95,14 @@ function interactive(): Promise<void> {
 
 /**
  * For the ready database of an imported source: when the start-up summary stored with it is
- * missing, of an older version, of other datasets or of another harm model (isCurrentSummary),
- * compute the summary again over the database's own tables with the import's own function and
- * options (computeStartSummary, the Overview's figures, no map part) and store it with the source
- * (storeImportedSummary), so its next load draws the first view. The queries wait until the page's
- * live view is drawn, so they never hold the page back ({@link IMPORTED_SUMMARY_MEASURE} times them). Never throws: a summary not stored only
- * means the next load waits for the database, as this one did.
+ * missing, of an older version, of other datasets or of another harm model (isCurrentSummary), or
+ * has no map part while the database has records to map (hasMapPart; the import's own summary has none),
+ * compute the summary again over the database's own tables with the function and options the
+ * served build uses (computeStartSummary, the Overview's figures and the Map's first layers) and
+ * store it with the source (storeImportedSummary), so its next load draws the first view of both
+ * pages. Every query waits until the page's live view is drawn, so they never hold the page back
+ * ({@link IMPORTED_SUMMARY_MEASURE} times the computing and storing). Never throws: a summary not
+ * stored only means the next load waits for the database, as this one did.
  * Returns what it did ('served' for a source of the server, left as built).
  */
 export async function keepImportedSummaryCurrent(db: Pick<Database, 'source' | 'manifest' | 'harmModel' | 'runner'>): Promise<'served' | 'current' | 'stored' | 'failed'> {
@@ -110,10 +113,14 @@ export async function keepImportedSummaryCurrent(db: Pick<Database, 'source' | '
 		const opened = await openImportedSource(db.source.id);
 		const entry = opened.manifest.summary;
 		const stored = entry ? await opened.read(entry.file).catch(() => null) : null;
-		if (stored && isCurrentSummary(parseJson(stored), opened.manifest, harmModel)) return 'current';
+		const json = stored ? parseJson(stored) : null;
+		const current = isCurrentSummary(json, opened.manifest, harmModel) ? readStartSummary(json) : null;
+		if (current && current.map !== null) return 'current';
 		await interactive();
+		// Without a map part: current only when there is nothing to map (the import leaves it out).
+		if (current && !(await hasMapPart(db.runner))) return 'current';
 		const start = performance.now();
-		const summary = await computeStartSummary(db.runner, { harmModel, datasets: opened.manifest.datasets, map: false });
+		const summary = await computeStartSummary(db.runner, { harmModel, datasets: opened.manifest.datasets });
 		await storeImportedSummary(db.source.id, new TextEncoder().encode(JSON.stringify(summary)));
 		performance.measure(IMPORTED_SUMMARY_MEASURE, { start, duration: performance.now() - start });
 		return 'stored';
