@@ -48,6 +48,9 @@ export { RATE_COLUMNS, RATE_DETAIL_COLUMNS, rateTableRows } from './rates-table'
 /** Outcomes counted as an arrest: police.uk's "Arrest" and its older label "Suspect arrested". */
 export const ARREST_OUTCOMES: readonly string[] = ['Arrest', 'Suspect arrested'];
 
+/** Outcomes counted as no further action: police.uk's "A no further action disposal" and its older label "Nothing found - no further action". An empty outcome is neither. */
+export const NO_FURTHER_ACTION_OUTCOMES: readonly string[] = ['A no further action disposal', 'Nothing found - no further action'];
+
 /**
  * Outcomes that are possession-level disposals for drugs (police.uk gives no offence, so this is
  * the rule): a cannabis or khat warning, a drugs possession warning, a community or local
@@ -283,11 +286,13 @@ interface GroupCounts {
 	searches: number;
 	finds: number;
 	arrests: number;
+	nfa: number;
 }
 
 const countsSql = (basis: EthnicityBasis, where: string) =>
 	`SELECT ${groupSql(basis)} AS grp, count(*)::INTEGER AS searches, count(*) FILTER (WHERE s.outcome_linked)::INTEGER AS finds,
-	        count(*) FILTER (WHERE s.outcome IN ${literalList(ARREST_OUTCOMES)})::INTEGER AS arrests
+	        count(*) FILTER (WHERE s.outcome IN ${literalList(ARREST_OUTCOMES)})::INTEGER AS arrests,
+	        count(*) FILTER (WHERE s.outcome IN ${literalList(NO_FURTHER_ACTION_OUTCOMES)})::INTEGER AS nfa
 	 FROM stop_search s WHERE ${where} GROUP BY ALL`;
 
 function proportion(x: number, n: number): Proportion {
@@ -341,7 +346,7 @@ export async function disproportionality(runner: QueryRunner, scope: StopSearchS
 	const white = by.get('White');
 	const whiteRes = hasPop ? (residents.get('White') ?? 0) : null;
 	const rows: DisproportionalityRow[] = ETHNIC_GROUPS.map((group) => {
-		const c = by.get(group) ?? { searches: 0, finds: 0, arrests: 0 };
+		const c = by.get(group) ?? { searches: 0, finds: 0, arrests: 0, nfa: 0 };
 		const res = hasPop ? (residents.get(group) ?? 0) : null;
 		const rate = res ? (c.searches / res) * RATE_PER : null;
 		const k =
@@ -354,6 +359,7 @@ export async function disproportionality(runner: QueryRunner, scope: StopSearchS
 				: katzRatio(c.searches, res, white?.searches ?? 0, whiteRes);
 		const find = proportion(c.finds, c.searches);
 		const arrest = proportion(c.arrests, c.searches);
+		const nfa = proportion(c.nfa, c.searches);
 		return {
 			group,
 			searches: c.searches,
@@ -370,10 +376,14 @@ export async function disproportionality(runner: QueryRunner, scope: StopSearchS
 			arrests: c.arrests,
 			arrestRate: arrest.rate,
 			arrestLo95: arrest.lo95,
-			arrestHi95: arrest.hi95
+			arrestHi95: arrest.hi95,
+			noFurtherAction: c.nfa,
+			nfaRate: nfa.rate,
+			nfaLo95: nfa.lo95,
+			nfaHi95: nfa.hi95
 		};
 	});
-	const nr = by.get(NOT_RECORDED) ?? { searches: 0, finds: 0, arrests: 0 };
+	const nr = by.get(NOT_RECORDED) ?? { searches: 0, finds: 0, arrests: 0, nfa: 0 };
 	const total = counts.reduce((t, c) => t + c.searches, 0);
 	const totalRes = hasPop ? [...residents.values()].reduce((a, b) => a + b, 0) : null;
 	const result: DisproportionalityResult = {
@@ -381,7 +391,7 @@ export async function disproportionality(runner: QueryRunner, scope: StopSearchS
 		period: period.a && period.b && period.a <= period.b ? { from: period.a, to: period.b } : null,
 		areaLabel: sql.areaLabel,
 		rows,
-		notRecorded: { searches: nr.searches, share: total > 0 ? nr.searches / total : null, finds: nr.finds, arrests: nr.arrests },
+		notRecorded: { searches: nr.searches, share: total > 0 ? nr.searches / total : null, finds: nr.finds, arrests: nr.arrests, noFurtherAction: nr.nfa },
 		totalSearches: total,
 		vehicleOnly,
 		ratioWithheld: null,

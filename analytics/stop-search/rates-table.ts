@@ -25,8 +25,8 @@ export const RATE_COLUMNS = [
 	'arrest_rate'
 ] as const;
 
-/** The publication columns plus the arrest-rate interval and each row's share of all searches. */
-export const RATE_DETAIL_COLUMNS = [...RATE_COLUMNS, 'arrest_rate_lo95', 'arrest_rate_hi95', 'share_of_searches'] as const;
+/** The publication columns plus the arrest-rate interval, each row's share of all searches, and no further action with its rate and interval. */
+export const RATE_DETAIL_COLUMNS = [...RATE_COLUMNS, 'arrest_rate_lo95', 'arrest_rate_hi95', 'share_of_searches', 'no_further_action', 'nfa_rate', 'nfa_rate_lo95', 'nfa_rate_hi95'] as const;
 
 /**
  * The table's rows: the five groups as `disproportionality` gives them, then "Not recorded" with
@@ -51,12 +51,17 @@ export function rateTableRows(r: DisproportionalityResult): Row[] {
 		arrest_rate: g.arrestRate,
 		arrest_rate_lo95: g.arrestLo95,
 		arrest_rate_hi95: g.arrestHi95,
-		share_of_searches: share(g.searches)
+		share_of_searches: share(g.searches),
+		no_further_action: g.noFurtherAction,
+		nfa_rate: g.nfaRate,
+		nfa_rate_lo95: g.nfaLo95,
+		nfa_rate_hi95: g.nfaHi95
 	}));
 	const u = r.notRecorded;
 	const n = u.searches;
 	const find = wilson(u.finds, n);
 	const arrest = wilson(u.arrests, n);
+	const nfa = wilson(u.noFurtherAction, n);
 	rows.push({
 		group: NOT_RECORDED,
 		searches: n,
@@ -73,7 +78,11 @@ export function rateTableRows(r: DisproportionalityResult): Row[] {
 		arrest_rate: n > 0 ? u.arrests / n : null,
 		arrest_rate_lo95: arrest?.lo ?? null,
 		arrest_rate_hi95: arrest?.hi ?? null,
-		share_of_searches: u.share
+		share_of_searches: u.share,
+		no_further_action: u.noFurtherAction,
+		nfa_rate: n > 0 ? u.noFurtherAction / n : null,
+		nfa_rate_lo95: nfa?.lo ?? null,
+		nfa_rate_hi95: nfa?.hi ?? null
 	});
 	return rows;
 }

@@ -283,12 +283,24 @@ describe('stop and search over the City of London extract', () => {
 				expect(g.searches).toBe(mine.length);
 				expect(g.finds).toBe(mine.filter((s) => s.linked === 'True').length);
 				expect(g.arrests).toBe(mine.filter((s) => s.outcome === 'Arrest' || s.outcome === 'Suspect arrested').length);
+				// No further action: police.uk's two labels for it, counted in the raw rows.
+				const nfa = mine.filter((s) => s.outcome === 'A no further action disposal' || s.outcome === 'Nothing found - no further action').length;
+				expect(g.noFurtherAction).toBe(nfa);
+				if (mine.length > 0) expect(g.nfaRate).toBeCloseTo(nfa / mine.length, 12);
+				else expect(g.nfaRate).toBeNull();
 				expect(g.residents).toBe(census.byGroup[g.group]);
 				if (basis === 'officer' && g.group === 'Mixed') expect(g.ratePer1000).toBeNull();
 				else expect(g.ratePer1000).toBeCloseTo((mine.length / census.byGroup[g.group]) * 1000, 9);
 			}
 			expect(r.notRecorded.searches).toBe(year.filter((s) => group(s) === 'Not recorded').length);
+			expect(r.notRecorded.noFurtherAction).toBe(year.filter((s) => group(s) === 'Not recorded' && (s.outcome === 'A no further action disposal' || s.outcome === 'Nothing found - no further action')).length);
 		}
+		// Self-defined, counted from the raw files: Black 185 of 278 searches ended in no further action (66.5%), White 488 of 794 (61.5%).
+		const self = await disproportionality(runner, { from: '2018-12', to: '2019-11', basis: 'self', area: { kind: 'force', includeOutside: true } });
+		expect(self.rows.filter((g) => g.group === 'Black' || g.group === 'White').map((g) => [g.group, g.noFurtherAction, g.searches])).toEqual([
+			['Black', 185, 278],
+			['White', 488, 794]
+		]);
 	});
 
 	it('the force area leaves out searches located outside it, and counts those with no location', async () => {
@@ -323,7 +335,7 @@ describe('stop and search over the City of London extract', () => {
 			...r,
 			rows: r.rows.map((g) => ({ ...g, residents: 100_000, searches: 100 })),
 			totalSearches: 500,
-			notRecorded: { searches: 0, share: 0, finds: 0, arrests: 0 },
+			notRecorded: { searches: 0, share: 0, finds: 0, arrests: 0, noFurtherAction: 0 },
 			denominator: { ...r.denominator, residents: 500_000 },
 			period: { from: '2021-04', to: '2022-03' }
 		};

@@ -106,6 +106,11 @@ export interface DisproportionalityRow {
 	arrestRate: number | null;
 	arrestLo95: number | null;
 	arrestHi95: number | null;
+	/** Searches whose outcome was no further action (NO_FURTHER_ACTION_OUTCOMES), with their share of the group's searches and its Wilson 95% interval. */
+	noFurtherAction: number;
+	nfaRate: number | null;
+	nfaLo95: number | null;
+	nfaHi95: number | null;
 }
 
 export interface DenominatorInfo {
@@ -133,7 +138,7 @@ export interface DisproportionalityResult {
 	areaLabel: string;
 	rows: DisproportionalityRow[];
 	/** Searches with no recorded ethnicity on the chosen basis, and their share of all searches. */
-	notRecorded: { searches: number; share: number | null; finds: number; arrests: number };
+	notRecorded: { searches: number; share: number | null; finds: number; arrests: number; noFurtherAction: number };
 	/** All searches of people in the scope (the five groups plus not recorded). */
 	totalSearches: number;
 	/**
