@@ -6,13 +6,14 @@
  * and those the live view then shows; in the Origin Private File System and, where a browser has
  * none, in IndexedDB. A fresh import's summary (the Overview's part only) gets its map part the
  * same way: the next load's Map draws its first layer from it before the database is ready, the
- * cells the live layer then shows and the command-line builder's summary holds for the same file.
- * In headless Chromium
+ * cells the live layer then shows and the command-line builder's summary holds for the same file;
+ * a source whose records have no location says there is nothing to map, before the database and
+ * after. In headless Chromium
  * against the built app; the imported file is one real month of the City of London's street
  * records. No wall-clock assertion.
  */
 import { join } from 'node:path';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -41,7 +42,14 @@ function holdWasm(context: BrowserContext) {
 		await route.continue();
 	};
 	return {
-		install: () => context.route(pattern, handler),
+		// Route interception does not see a SharedWorker's requests: the engine is started in the
+		// dedicated worker the app falls back on without SharedWorker (web/lib/db/duckdb.ts), whose wasm it holds.
+		install: async () => {
+			await context.addInitScript(() => {
+				delete (globalThis as { SharedWorker?: unknown }).SharedWorker;
+			});
+			await context.route(pattern, handler);
+		},
 		release: () => {
 			release();
 			return context.unroute(pattern, handler);
@@ -299,4 +307,42 @@ describe("a fresh import's summary (the Overview's part only) gets its map part"
 		await page.close();
 	});
 
+	it('says there is nothing to map for a source whose records have no location, before the database and after', async () => {
+		// The file's 47 records without a location (police.uk leaves Longitude empty), as a file of their own.
+		const lines = readFileSync(FILE, 'utf8').split('\n');
+		const unlocated = lines.filter((l, i) => i > 0 && l.split(',')[4] === '');
+		expect(unlocated.length).toBe(47);
+		const file = join(tmp, '2019-04-city-of-london-street.csv');
+		writeFileSync(file, [lines[0], ...unlocated, ''].join('\n'));
+		const page = await browser.newPage();
+		const id = await importFile(page, file, 'City April 2019, no locations');
+		const name = id.slice('local:'.length);
+		const said = /47 of them have no location, so no map layer shows them/;
+
+		// The live Map says why it shows no cell.
+		await page.goto(`${baseUrl}/map?source=${encodeURIComponent(id)}`);
+		await page.locator('main[data-start="live"] [data-testid="map-summary"]').waitFor({ timeout: 90_000 });
+		await expect.poll(async () => (await page.locator('[data-testid="map-summary"]').textContent()) ?? '').toMatch(said);
+		// The summary computed after the Overview's live view: a map part with no layer and no bounds.
+		await page.goto(`${baseUrl}/?source=${encodeURIComponent(id)}`);
+		await page.locator('main[data-start="live"] [data-testid="overview"][data-source-of-figures="live"]').waitFor({ timeout: 60_000 });
+		await expect
+			.poll(async () => (await stored(page, 'opfs', name, 'summary'))?.summary?.map ?? null, { timeout: 60_000 })
+			.toMatchObject({ bounds: null, layers: [], datasets: [{ dataset: 'incidents', records: 47, levels: [] }] });
+
+		const hold = holdWasm(page.context());
+		await hold.install();
+		try {
+			await page.goto(`${baseUrl}/map?source=${encodeURIComponent(id)}`);
+			const none = page.locator('main[data-start="summary"] [data-testid="first-view"] [data-testid="map-preview-none"]');
+			await none.waitFor({ timeout: 60_000 });
+			expect((await none.textContent())?.trim()).toBe('47 records, none with a location: there is nothing to map.');
+		} finally {
+			await hold.release();
+		}
+		await page.locator('main[data-start="live"] [data-testid="map-summary"]').waitFor({ timeout: 90_000 });
+		await expect.poll(async () => (await page.locator('[data-testid="map-summary"]').textContent()) ?? '').toMatch(said);
+		expect(browser.takeProblems()).toEqual([]);
+		await page.close();
+	});
 });
