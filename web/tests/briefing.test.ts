@@ -340,7 +340,7 @@ describe('the briefing as an inspector reads it', () => {
 			const facts = await page.$$eval('[aria-labelledby="brief-data"] dl > div', (divs) => divs.map((d) => [...d.children].map((c) => c.textContent!.replace(/\s+/g, ' ').trim()).join(' ')));
 			expect(facts[0]).toBe(`Data held Street crime and ASB: December 2017–November 2019 (${formatCount(Number(all.n))} records)`);
 			expect(await words('[data-testid="briefing-model"]')).toBe('thr v3.0.0');
-			expect(await words('.brief-head time')).toMatch(/^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC$/);
+			expect(await words('.brief-head time')).toMatch(/^\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}, \d{2}:\d{2} UTC$/);
 			// The caveat on records police find themselves, with their number and share by SQL.
 			const caveats = await page.$$eval('[data-testid="briefing-caveats"] li', (lis) => lis.map((li) => li.textContent!.replace(/\s+/g, ' ').trim()));
 			expect(caveats).toContain(
@@ -355,9 +355,9 @@ describe('the briefing as an inspector reads it', () => {
 			);
 			expect(caveats.find((c) => c.startsWith('Records of Drugs'))).toContain('(1,194, 6.6% of the records in December 2017–November 2019)');
 			for (const c of caveats) expect(c).toMatch(/[.!?]$/);
-			// Months in words everywhere but the sources' own titles ("LSOA (Dec 2011) boundaries") and the times of day stamped on it.
+			// Months in words everywhere but the sources' own titles ("LSOA (Dec 2011) boundaries"), the times stamped on it included.
 			for (const sel of ['.brief-head', '[aria-labelledby="brief-priorities"]', '[aria-labelledby="brief-forecast"]', '[aria-labelledby="brief-data"] dl', '[data-testid="briefing-caveats"]'])
-				expect((await words(sel)).replace(/\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC/g, ''), sel).not.toMatch(SHORT_MONTH);
+				expect(await words(sel), sel).not.toMatch(SHORT_MONTH);
 			expect(browser.takeProblems()).toEqual([]);
 		} finally {
 			runner.close();

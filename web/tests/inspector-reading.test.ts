@@ -10,7 +10,7 @@
  * City of London (data from December 2017, November 2019) keeps its full windows.
  *
  * Dates and jargon elsewhere on the inspector's pages: the Forecast page and its staffing name the
- * last full week's Sunday in words ("31 Dec 2017", not "2017-12-31"; Chicago, by SQL over its
+ * last full week's Sunday in words ("31 December 2017", not "2017-12-31"; Chicago, by SQL over its
  * events); the monthly forecast by area says what MASE is; the Data page names each dataset's
  * months in words.
  */
@@ -177,10 +177,10 @@ describe('Forecast and Data pages: dates in words, MASE explained', () => {
 		await page.locator('[data-testid="forecast"][data-state="ready"]').waitFor({ timeout: 180_000 });
 		await page.locator('[data-testid="staffing-categories"] caption').waitFor({ timeout: 60_000 });
 		const text = (await page.locator('main').innerText()).replace(/\s+/g, ' ');
-		expect(formatDay(sunday)).toBe('31 Dec 2017');
-		expect(text).toContain('to the end of the last full week (Sunday 31 Dec 2017)');
-		expect(text).toContain('Weeks of category mix (ending 31 Dec 2017)');
-		expect(await words('[data-testid="staffing-categories"] caption')).toContain('weeks to 31 Dec 2017 (');
+		expect(formatDay(sunday)).toBe('31 December 2017');
+		expect(text).toContain('to the end of the last full week (Sunday 31 December 2017)');
+		expect(text).toContain('Weeks of category mix (ending 31 December 2017)');
+		expect(await words('[data-testid="staffing-categories"] caption')).toContain('weeks to 31 December 2017 (');
 		expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
 	});
 

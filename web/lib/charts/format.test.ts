@@ -4,7 +4,7 @@
  * texts worked by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatDay, formatInterval, formatMetric, formatMilliseconds, formatPai, formatShare, lowerFirst, plural } from './format';
+import { formatCount, formatDateTime, formatDay, formatInterval, formatMetric, formatMilliseconds, formatPai, formatShare, lowerFirst, plural } from './format';
 
 describe('formatMetric', () => {
 	it.each([
@@ -78,12 +78,26 @@ describe('lowerFirst (a label inside a sentence)', () => {
 describe('formatDay', () => {
 	// The last full week of the City of London sample ends on 24 November 2019.
 	it.each([
-		['2019-11-24', '24 Nov 2019'],
-		['2019-11-24T23:00:00', '24 Nov 2019'],
-		['2020-02-29', '29 Feb 2020'],
+		['2019-11-24', '24 November 2019'],
+		['2019-11-24T23:00:00', '24 November 2019'],
+		['2020-02-29', '29 February 2020'],
+		['2017-12-31', '31 December 2017'],
 		['not a date', 'not a date']
 	])('%s → %s', (date, text) => {
 		expect(formatDay(date)).toBe(text);
+	});
+});
+
+describe('formatDateTime', () => {
+	// Timestamps write the month in words, as sentences do ("up to November 2019"), in UTC.
+	it.each([
+		['2026-11-23T11:29:41.123Z', '23 November 2026, 11:29 UTC'],
+		// 00:30 in London summer time is 23:30 the day before in UTC.
+		['2019-06-01T00:30:00+01:00', '31 May 2019, 23:30 UTC'],
+		['2019-01-05T09:05:00Z', '5 January 2019, 09:05 UTC'],
+		['not a time', 'not a time']
+	])('%s → %s', (iso, text) => {
+		expect(formatDateTime(iso)).toBe(text);
 	});
 });
 

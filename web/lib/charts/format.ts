@@ -3,6 +3,8 @@
  * of the week: hourOfWeekLabel in $analytics/shared.
  */
 
+import { monthWords } from '$analytics/compare/periods';
+
 const integer = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
 const oneDecimal = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const weightFormat = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
@@ -56,19 +58,20 @@ export const MONTH_AXIS = {
 	xFull: formatMonth
 } as const;
 
-/** An ISO timestamp as "23 Nov 2026, 11:29 UTC". */
+/**
+ * An ISO timestamp as "23 November 2026, 11:29 UTC": the month in words, as every sentence
+ * writes months (monthWords); anything that is not a date is returned unchanged.
+ */
 export function formatDateTime(iso: string): string {
 	const date = new Date(iso);
 	if (Number.isNaN(date.getTime())) return iso;
-	const text = date.toLocaleString('en-GB', {
-		day: 'numeric',
-		month: 'short',
-		year: 'numeric',
-		hour: '2-digit',
-		minute: '2-digit',
-		timeZone: 'UTC'
-	});
-	return `${text} UTC`;
+	const utc = date.toISOString();
+	return `${dayWords(utc)}, ${utc.slice(11, 16)} UTC`;
+}
+
+/** "2019-11-24…" (a date as written) → "24 November 2019". */
+function dayWords(date: string): string {
+	return `${Number(date.slice(8, 10))} ${monthWords(date.slice(0, 7))}`;
 }
 
 /** 2558736 → "2.4 MB" (binary multiples). */
@@ -148,10 +151,10 @@ export function formatMilliseconds(ms: number): string {
 	return `${formatCount(Math.round(ms))} ms`;
 }
 
-/** A calendar date: '2019-11-24' → "24 Nov 2019" (the date as written, no time zone conversion). */
+/** A calendar date: '2019-11-24' → "24 November 2019" (the date as written, no time zone conversion; the month in words, as formatDateTime). */
 export function formatDay(date: string): string {
 	const d = new Date(`${date.slice(0, 10)}T00:00:00Z`);
-	return Number.isNaN(d.getTime()) ? date : d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+	return Number.isNaN(d.getTime()) ? date : dayWords(d.toISOString());
 }
 
 /** '2019-11-25T13:00:00' → "Mon 25 Nov 2019, 13:00" (local wall-clock, no time zone conversion). */
