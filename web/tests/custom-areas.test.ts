@@ -19,6 +19,7 @@ import { launchBrowser, waitForApp, type TestBrowser } from './browser';
 import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
 import { loadExtract } from '../../scripts/lib/load-input';
 import { forecastStreetAreas } from '../lib/forecast/demand';
+import { formatCount } from '../lib/charts/format';
 import { areaSetLabel, areaSetNoun } from '../../analytics/explore/area-set';
 
 const baseUrl = inject('baseUrl');
@@ -112,6 +113,19 @@ describe('custom areas: Lancashire districts as a level', () => {
 		const map = new URL((await page.locator('[data-testid="area-map-link"]').first().getAttribute('href'))!, baseUrl);
 		expect(map.searchParams.get('layer')).toBe('district');
 		expect(map.searchParams.get('area')).toBe(`district:${id}`);
+	});
+
+	it('Compare over the districts counts the areas scored as Priorities does, and words the two harms SQL counts', async () => {
+		const [hi, lo] = [...districts].sort((a, b) => b.records - a.records || (a.id < b.id ? -1 : 1));
+		await page.goto(`${baseUrl}/compare?source=${SOURCE}&unit=district&month=${MONTH}&a=${hi.id}&b=${lo.id}`);
+		await waitForApp(page, 60_000);
+		await page.waitForSelector('[data-testid="compare"][data-state="ready"]', { timeout: 120_000 });
+		// "the 14 …", as on Priorities: the note used to say "the <area set> of this source", however many were ranked.
+		expect(await page.locator('[data-testid="unit-note"]').textContent()).toContain(`the 14 ${areaSetNoun(label)} of this source instead of LSOAs`);
+		// Anti-social behaviour weighs 1 CCHI day: each district's 12-month harm is its records in 2022.
+		const summary = (await page.locator('[data-testid="compare-summary"]').textContent())!.replace(/\s+/g, ' ');
+		expect(summary).toContain(`${formatCount(hi.records)} against ${formatCount(lo.records)} CCHI days`);
+		expect(await page.locator('[data-testid="compare-month"]').textContent()).toMatch(/^Scores of December 2022, with /);
 	});
 
 	it('Forecast by area lists the districts, with the figures the same function gives natively', async () => {

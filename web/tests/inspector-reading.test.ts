@@ -260,9 +260,15 @@ describe('Compare with two areas it cannot compare (City of London, November 201
 		}
 		await page.goto(`${baseUrl}/compare?source=city-of-london&month=2019-11&a=E01032739&b=${outside}`);
 		await page.locator('[data-testid="compare"][data-state="not-comparable"]').waitFor({ timeout: 180_000 });
+		// The areas scored in the sentence Priorities writes for the same month, word for word.
+		const scored = 'Scored: all 6 areas of the force area, City of London.';
 		expect(await words('[data-testid="compare-problem"]')).toBe(
-			`${outside} is not among the areas scored for Nov 2019 (the 6 areas of the force area, City of London): open it as an area profile for the reason, or choose areas on the priorities page.`
+			`${outside} is not among the areas scored for November 2019. ${scored} Open it as an area profile for the reason, or choose areas on the priorities page.`
 		);
 		expect(await page.locator('main').innerText()).not.toMatch(/compareAreas|RangeError|2019-11/);
+		await page.goto(`${baseUrl}/priorities?source=city-of-london&month=2019-11`);
+		await page.locator('[data-testid="priorities"][data-state="ready"]').waitFor({ timeout: 180_000 });
+		expect(await words('[data-testid="force-scope"]')).toMatch(/^Scored: /);
+		expect((await words('[data-testid="force-scope"]')).startsWith(`${scored} `)).toBe(true);
 	});
 });
