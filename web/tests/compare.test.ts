@@ -194,7 +194,7 @@ describe('comparison on the Time page', () => {
 		const shown = await shownRows('comparison');
 		expect(shown.words).toBe('September–November 2019 against the average of September–November in 2016, 2017 and 2018.');
 		expect(shown.notes.join(' ')).toMatch(/A 3-year average from 1 year \(September–November 2018\)/);
-		expect(shown.notes.join(' ')).toMatch(/September–November 2017 has no data \(the data starts in December 2017\)/);
+		expect(shown.notes.join(' ')).toMatch(/September–November in 2016 and 2017 have no data \(the data starts in December 2017\)/);
 		checkRows(shown.rows, rawPeriod('2019-09', '2019-11'), mean([rawPeriod('2018-09', '2018-11')]));
 	});
 

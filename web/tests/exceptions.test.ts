@@ -16,7 +16,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Download, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildExtracts } from '../../scripts/lib/extracts';
 import { SAMPLE_AREAS } from '../../scripts/lib/sample';
 import { startServer, type RunningServer } from '../../scripts/lib/server';
@@ -243,4 +243,33 @@ describe('a stationary series', () => {
 		expect(browser.takeProblems()).toEqual([]);
 		await page.close();
 	}, 2 * PAGE_TIMEOUT);
+});
+
+describe('the shipped sources: what the page says when nothing can be tested', () => {
+	const baseUrl = inject('baseUrl');
+	const notes = async (page: Page) => (await page.getByTestId('exceptions-note').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+
+	it('Lancashire (2022 only): why, once each, with no empty scope line; the method with its version said once', async () => {
+		const page = await browser.newPage();
+		await openReport(page, baseUrl, 'source=lancashire-asb');
+		expect((await scope(page)).years).toBe(0);
+		expect(await page.getByTestId('exceptions-scope').isVisible()).toBe(false);
+		expect(await notes(page)).toEqual([
+			'No comparison: none of the 3 earlier years is fully in the data: October–December in 2019, 2020 and 2021 have no data (the data starts in January 2022).',
+			'The test needs at least one earlier year of the same months in the data: nothing was tested.'
+		]);
+		expect((await page.getByTestId('exceptions-empty').textContent())!.trim()).toBe('Nothing could be tested for this period.');
+		const method = (await page.locator('li', { hasText: 'Method:' }).textContent())!.replace(/\s+/g, ' ').trim();
+		expect(method).toBe('Method: Exception report: rises beyond chance and season, version 1.0.0 (models/exceptions/exceptions-v1.json).');
+		expect(browser.takeProblems()).toEqual([]);
+		await page.close();
+	}, PAGE_TIMEOUT);
+
+	it('City of London, a period past the data: the one reason, the data\'s months in words', async () => {
+		const page = await browser.newPage();
+		await openReport(page, baseUrl, 'source=city-of-london&from=2019-10&to=2020-01');
+		expect(await notes(page)).toEqual(['The period is not fully in the data, which covers December 2017–November 2019: nothing was tested.']);
+		expect(browser.takeProblems()).toEqual([]);
+		await page.close();
+	}, PAGE_TIMEOUT);
 });
