@@ -22,8 +22,12 @@
  *   (the kernel's peak resident set of the process) of the largest renderer, and the peak of their
  *   summed VmRSS as sampled after each change. Each page runs in a fresh browser, so a page's
  *   figure is its own;
- * - native: the queries the page runs for each of the same filter states (Time: month ×
- *   category counts and hour of week; Map: the same plus the cell layer), p50/p95.
+ * - native: the questions the page answers for each of the same filter states, as SQL over the same
+ *   pre-aggregates and roll-ups (nativeTimes: Time: month × category counts, the filter bar's
+ *   category counts, records without a location, hour of week; Map: the same plus the cell layer at
+ *   the level the page drew), p50/p95, with what each side did per change in one line (the page's
+ *   queries to DuckDB-wasm, counted in the page; the native questions asked);
+ * - the WebGL frames the page drew per change.
  */
 import { execFileSync } from 'node:child_process';
 import { rendererMemory } from './renderers';
@@ -40,8 +44,10 @@ import { launchBrowser } from '../../web/tests/browser';
 import { ensureHarmWeights } from '../../analytics/thr';
 import type { ExtractManifest } from '../../analytics/ingest/extract-schema';
 import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
-import { defaultFilters, type ExploreDataset, type ExploreFilters } from '../../analytics/explore/filters';
-import { cellValues, exploreDatasets, hourOfWeek, monthCategoryCounts } from '../../analytics/explore/queries';
+import { CELL_LEVELS, defaultFilters, filtersToUrl, type CellLevel, type ExploreDataset, type ExploreFilters } from '../../analytics/explore/filters';
+import { TIMESTAMPED } from '../../analytics/explore/aggregates';
+import { rollup, whereOf } from '../../analytics/explore/query-base';
+import { cellValues, exploreDatasets, hourOfWeek } from '../../analytics/explore/queries';
 import { mulberry32, writeSyntheticStreet } from './synthetic';
 import { writeNationalSet } from './national';
 import { ensureFolderExtract } from '../start';
@@ -190,7 +196,23 @@ export function changeStates(base: ExploreFilters, months: string[], categories:
 	return states;
 }
 
-async function nativeTimes(set: BenchSet, states: ExploreFilters[]): Promise<{ time: number[]; map: number[]; load: number }> {
+/** The native reference of one page: per change, the time to answer what the page needs for it, and how many SQL queries that took. */
+interface NativePage {
+	ms: number[];
+	queries: number[];
+}
+
+/**
+ * The questions a filter change puts to the data on a page, answered natively as SQL over the same
+ * pre-aggregates and roll-ups the page reads: the month × category counts under the filters (trend,
+ * matrix, summary line), the same without the category choice (the filter bar's counts), the records
+ * without a location (summary line), the hour of week (timestamped datasets) and, on /map, the layer's
+ * cells at the level the page draws. The page sums the first three in JavaScript from the roll-ups'
+ * rows it holds (analytics/explore/time-views.ts) and the layer from its cell cube (cell-cube.ts);
+ * here each is the SQL the page runs where those do not apply. Like the page's cache
+ * (web/lib/db/query.svelte.ts `cached`), a question answered before is not asked again.
+ */
+async function nativeTimes(set: BenchSet, states: ExploreFilters[], level: CellLevel): Promise<{ time: NativePage; map: NativePage; load: number }> {
 	const runner = await createNodeRunner();
 	try {
 		const t0 = performance.now();
@@ -199,20 +221,50 @@ async function nativeTimes(set: BenchSet, states: ExploreFilters[]): Promise<{ t
 		await ensureHarmWeights(runner, weights);
 		const load = performance.now() - t0;
 		await exploreDatasets(runner);
-		const level = set.dataset === 'events' ? 'district' : 'h3_9';
-		const time: number[] = [];
-		const map: number[] = [];
-		for (const f of states) {
-			let t = performance.now();
-			await monthCategoryCounts(runner, f);
-			await hourOfWeek(runner, f);
-			const timeMs = performance.now() - t;
-			time.push(timeMs);
-			t = performance.now();
-			await cellValues(runner, f, level);
-			map.push(timeMs + performance.now() - t);
-		}
-		return { time, map, load };
+		const timestamped = TIMESTAMPED[set.dataset];
+		for (const table of ['explore_months', 'explore_unlocated', ...(timestamped ? ['explore_week' as const] : [])] as const) await rollup(runner, table);
+		const monthCounts = (f: ExploreFilters) => {
+			const w = whereOf(f, { on: 'aggregate' });
+			return runner.columns(`SELECT category, month_index, sum(n)::BIGINT AS n FROM explore_months WHERE ${w.sql} GROUP BY ALL`, w.params);
+		};
+		const unlocated = (f: ExploreFilters) => {
+			const w = whereOf(f, { on: 'aggregate' });
+			return runner.rows(`SELECT coalesce(sum(n), 0)::BIGINT AS n FROM explore_unlocated WHERE ${w.sql}`, w.params);
+		};
+		const run = async (withLayer: boolean): Promise<NativePage> => {
+			const answered = new Set<string>();
+			let asked = 0;
+			const ask = async (key: string, question: () => Promise<unknown>) => {
+				if (answered.has(key)) return;
+				answered.add(key);
+				asked++;
+				await question();
+			};
+			const change = async (f: ExploreFilters) => {
+				const key = filtersToUrl(f).toString();
+				const all = { ...f, categories: [] };
+				await ask(`counts:${key}`, () => monthCounts(f));
+				await ask(`counts:${filtersToUrl(all)}`, () => monthCounts(all));
+				await ask(`unlocated:${key}`, () => unlocated(f));
+				if (timestamped) await ask(`hours:${key}`, () => hourOfWeek(runner, f));
+				// The layer from the level's roll-up in SQL, not the cube (maxRows 0 keeps the cube out).
+				if (withLayer) await ask(`layer:${level}:${key}`, () => cellValues(runner, f, level, { cube: { maxRows: 0 } }));
+			};
+			// The opening state, answered as the page answered it when it opened.
+			await change({ ...defaultFilters(), dataset: set.dataset });
+			const ms: number[] = [];
+			const queries: number[] = [];
+			for (const f of states) {
+				const before = asked;
+				const t = performance.now();
+				await change(f);
+				ms.push(performance.now() - t);
+				queries.push(asked - before);
+			}
+			return { ms, queries };
+		};
+		const none: NativePage = { ms: [], queries: [] };
+		return { time: PAGES.includes('time') ? await run(false) : none, map: PAGES.includes('map') ? await run(true) : none, load };
 	} finally {
 		runner.close();
 	}
@@ -233,6 +285,44 @@ export interface BrowserRun {
 	opened: string;
 	/** The error shown after each change that ended with one (a view that could not be computed). */
 	failed: string[];
+	/** WebGL frames the page drew during each change (one per animation frame that cleared a WebGL2 canvas). */
+	frames: number[];
+	/** Queries the page sent to its DuckDB-wasm worker during each change. */
+	queries: number[];
+}
+
+/**
+ * Counts what a page does per change, installed before the page's own scripts (the page is not
+ * changed): the WebGL frames it draws (maplibre clears its canvas at the start of every frame it
+ * renders, and may clear again within it for stencil masks, so an animation frame with at least one
+ * WebGL2 clear is one frame drawn) and the queries it sends to a DuckDB-wasm worker (the worker
+ * requests that run a statement; preparing one is not counted).
+ */
+function countPageWork(): void {
+	const run = new Set(['RUN_QUERY', 'START_PENDING_QUERY', 'RUN_PREPARED', 'SEND_PREPARED']);
+	const counts = window as unknown as { __benchDuckdbQueries: number };
+	counts.__benchDuckdbQueries = 0;
+	const post = Worker.prototype.postMessage;
+	Worker.prototype.postMessage = function (this: Worker, message: unknown, transfer?: Transferable[] | StructuredSerializeOptions) {
+		const type = (message as { type?: unknown } | null)?.type;
+		if (typeof type === 'string' && run.has(type)) counts.__benchDuckdbQueries++;
+		return post.call(this, message, transfer as StructuredSerializeOptions);
+	} as typeof post;
+
+	const proto = WebGL2RenderingContext.prototype;
+	const clear = proto.clear;
+	const w = window as unknown as { __benchWebglFrames: number };
+	w.__benchWebglFrames = 0;
+	let inFrame = false;
+	proto.clear = function (this: WebGL2RenderingContext, mask: number) {
+		if (!inFrame) {
+			inFrame = true;
+			w.__benchWebglFrames++;
+			// A frame's draw calls run in one task; the next microtask checkpoint ends it.
+			queueMicrotask(() => (inFrame = false));
+		}
+		return clear.call(this, mask);
+	};
 }
 
 export async function browserRun(page: Page, url: string, steps: number): Promise<BrowserRun> {
@@ -248,6 +338,7 @@ export async function browserRun(page: Page, url: string, steps: number): Promis
 		rssPeak = Math.max(rssPeak, mem.rss);
 		hwmPeak = Math.max(hwmPeak, mem.hwm);
 	};
+	await page.addInitScript(countPageWork);
 	await page.goto(url);
 	await page.waitForFunction(() => document.documentElement.dataset.exploreReady === 'true', null, { timeout: 600_000 });
 	const coldMs = await page.evaluate(() => performance.getEntriesByName('clearsight:explore-ready')[0]?.startTime ?? NaN);
@@ -271,6 +362,12 @@ export async function browserRun(page: Page, url: string, steps: number): Promis
 	await page.locator('[data-testid="category-picker"] summary').click();
 	const categories = await page.$$eval('[data-testid="category-picker"] input[type="checkbox"]', (is) => is.map((i) => (i as HTMLInputElement).value));
 	const updates: number[] = [];
+	const frames: number[] = [];
+	const queries: number[] = [];
+	const counted = () => page.evaluate(() => {
+		const w = window as unknown as { __benchWebglFrames?: number; __benchDuckdbQueries?: number };
+		return { frames: w.__benchWebglFrames ?? 0, queries: w.__benchDuckdbQueries ?? 0 };
+	});
 	/** The error a view showed after a change (e.g. a layer that could not be computed), one per such change. */
 	const failed: string[] = [];
 	const parts: Record<string, number[]> = {};
@@ -290,6 +387,7 @@ export async function browserRun(page: Page, url: string, steps: number): Promis
 	if (trace) await cdp.send('Tracing.start', { categories: TRACE_CATEGORIES, transferMode: 'ReturnAsStream' });
 	for (let i = 0; i < steps; i++) {
 		const before = await page.evaluate(() => performance.getEntriesByName('clearsight:filter-update').length);
+		const countedBefore = await counted();
 		if (i % 2 === 0 && months.length > 2) {
 			const current = await page.locator('#explore-from').inputValue();
 			const from = months[(i * 7) % Math.max(1, months.length - 1)];
@@ -309,6 +407,9 @@ export async function browserRun(page: Page, url: string, steps: number): Promis
 			continue;
 		}
 		updates.push(await page.evaluate(() => performance.getEntriesByName('clearsight:filter-update').at(-1)!.duration));
+		const countedAfter = await counted();
+		frames.push(countedAfter.frames - countedBefore.frames);
+		queries.push(countedAfter.queries - countedBefore.queries);
 		const alert = await page.evaluate(() => document.querySelector('p.error[role="alert"]')?.textContent?.trim().slice(0, 200) ?? '');
 		if (alert) failed.push(alert);
 		await sample();
@@ -324,10 +425,30 @@ export async function browserRun(page: Page, url: string, steps: number): Promis
 	for (const [name, duration] of measures) (parts[name.slice('clearsight:'.length)] ??= []).push(duration);
 	await sample();
 	await cdp.detach();
-	return { coldMs, updates, parts, skipped, heapPeak, rssPeak, hwmPeak, opened, failed };
+	return { coldMs, updates, parts, skipped, heapPeak, rssPeak, hwmPeak, opened, failed, frames, queries };
 }
 
 const MB = 1024 * 1024;
+
+/** Counts per change as "median 1 (0: 2×, 1: 27×, 2: 1×)". */
+export function framesText(perChange: readonly number[]): string {
+	const counts = new Map<number, number>();
+	for (const n of perChange) counts.set(n, (counts.get(n) ?? 0) + 1);
+	const spread = [...counts].sort(([a], [b]) => a - b).map(([n, k]) => `${n}: ${k}×`);
+	return `median ${pct([...perChange], 50)} (${spread.join(', ')})`;
+}
+
+/** One line saying what each side did per change: the page's DuckDB-wasm queries, and the native reference's SQL questions. */
+function askedText(view: 'time' | 'map', r: BrowserRun, native: NativePage, level: CellLevel, timestamped: boolean): string {
+	const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+	const questions = ['month × category counts', 'the same without the category choice', 'records without a location', ...(timestamped ? ['hour of week'] : []), ...(view === 'map' ? [`the ${level} layer`] : [])];
+	const page = `page: ${sum(r.queries)} queries to DuckDB-wasm over ${r.queries.length} changes (per change ${framesText(r.queries)}; the rest from its cache or summed in JavaScript from the roll-up rows and cell cubes it holds)`;
+	const nat =
+		native.ms.length === 0
+			? 'native: not run'
+			: `native: ${sum(native.queries)} questions in SQL over ${native.ms.length} changes (per change ${framesText(native.queries)}; of ${questions.join(', ')}; one asked before is answered from the cache, as on the page)`;
+	return `each side: ${page} | ${nat}`;
+}
 
 /** What BENCH_EXPLORE_TRACE records: the timeline, the page's user timing marks, GPU and compositor work. */
 const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'gpu', 'viz', 'cc', 'toplevel', 'v8.execute'].join(',');
@@ -428,11 +549,17 @@ export async function benchExplore({ log }: { log: (line: string) => void }): Pr
 			runner.close();
 		}
 		const states = changeStates({ ...defaultFilters(), dataset: set.dataset }, months, categories, CHANGES);
+		// The level the map drew (its layer's questions are asked natively at that level).
+		const mapRun = runs.map;
+		const opened = typeof mapRun === 'object' ? (mapRun.opened.split(':')[0] as CellLevel) : '';
+		const level: CellLevel = (CELL_LEVELS as readonly string[]).includes(opened) ? (opened as CellLevel) : set.dataset === 'events' ? 'district' : 'h3_9';
 		// BENCH_EXPLORE_NATIVE=0 leaves the native replay out (a quicker browser-only run).
-		const native = process.env.BENCH_EXPLORE_NATIVE === '0' ? { time: [], map: [], load: NaN } : await nativeTimes(set, states);
+		const none: NativePage = { ms: [], queries: [] };
+		const native = process.env.BENCH_EXPLORE_NATIVE === '0' ? { time: none, map: none, load: NaN } : await nativeTimes(set, states, level);
 		for (const view of PAGES) {
 			const r = runs[view];
-			const nat = view === 'time' ? native.time : native.map;
+			const nativePage = view === 'time' ? native.time : native.map;
+			const nat = nativePage.ms;
 			const n50 = pct(nat, 50);
 			const n95 = pct(nat, 95);
 			if (typeof r === 'string') {
@@ -445,13 +572,15 @@ export async function benchExplore({ log }: { log: (line: string) => void }): Pr
 			figures.push({ set: set.label, rows: set.rows, view, coldMs: r.coldMs, p50, p95, changes: r.updates.length, nativeP50: n50, nativeP95: n95, heapPeak: r.heapPeak, rssPeak: r.rssPeak, hwmPeak: r.hwmPeak });
 			log(
 				`  /${view.padEnd(4)} cold start ${fmtMs(r.coldMs)}; filter change p50 ${fmtMs(p50)} p95 ${fmtMs(p95)} (${r.updates.length} changes${r.skipped ? `, ${r.skipped} without an update` : ''})` +
-					` | native same queries p50 ${fmtMs(n50)} p95 ${fmtMs(n95)} | ratio p50 ${(p50 / n50).toFixed(1)}× p95 ${(p95 / n95).toFixed(1)}×` +
+					` | native, the same questions in SQL, p50 ${fmtMs(n50)} p95 ${fmtMs(n95)} | ratio p50 ${(p50 / n50).toFixed(1)}× p95 ${(p95 / n95).toFixed(1)}×` +
 					` | peak JS heap ${(r.heapPeak / MB).toFixed(0)} MB, renderer peak (VmHWM) ${(r.hwmPeak / MB).toFixed(0)} MB, renderers' VmRSS sampled peak ${(r.rssPeak / MB).toFixed(0)} MB`
 			);
 			if (r.opened) log(`         opened on ${r.opened}`);
 			if (view === 'map' && Number(process.env.BENCH_EXPLORE_MAP_HEIGHT ?? 0) > 0)
 				log(`         map canvas ${process.env.BENCH_EXPLORE_MAP_HEIGHT} px high (BENCH_EXPLORE_MAP_HEIGHT; 30rem as shipped): a diagnosis, not the page's figures`);
 			if (r.failed.length > 0) log(`         ${r.failed.length} of ${r.updates.length} changes ended with an error shown: ${[...new Set(r.failed)].join(' | ')}`);
+			if (r.frames.some((n) => n > 0)) log(`         WebGL frames per change: ${framesText(r.frames)}`);
+			log(`         ${askedText(view, r, nativePage, level, TIMESTAMPED[set.dataset])}`);
 			const parts = Object.entries(r.parts).sort(([a], [b]) => a.localeCompare(b));
 			if (parts.length > 0) log(`         parts (n, p50, p95): ${parts.map(([name, xs]) => `${name} ${xs.length}× ${fmtMs(pct(xs, 50))}/${fmtMs(pct(xs, 95))}`).join('; ')}`);
 		}
