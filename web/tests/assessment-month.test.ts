@@ -49,7 +49,7 @@ describe('A carried period sets the THR assessment month', () => {
 	it('Compare: the same month, and the carried crime type named as not applied', async () => {
 		await shared.page.goto(`${baseUrl}/compare?${period}&a=${LSOA}&b=E01000001&cat=Burglary`);
 		await shared.page.locator('[data-testid="compare"][data-state="ready"]').waitFor({ timeout: 60_000 });
-		expect(await shared.page.locator('[data-testid="compare-month"]').textContent()).toMatch(/^Scores of June 2018, with thr \d+\.\d+\.\d+\.$/);
+		expect(await shared.page.locator('[data-testid="compare-month"]').textContent()).toMatch(/^Scores of June 2018 by thr v\d+\.\d+\.\d+\.$/);
 		expect(await shared.page.locator('[data-testid="ignored-filters"]').textContent()).toBe(
 			'The score reads every harm-counting crime type in every area of the force area: the crime type chosen (Burglary), kept from the Map or Time, is not applied here.'
 		);
