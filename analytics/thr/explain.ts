@@ -7,7 +7,7 @@
  */
 import type { QueryRunner, Scalar } from '../runner';
 import type { ExtractManifest } from '../ingest/extract-schema';
-import { annualFactor, bandMeaning, bandRule, monthLabel, type ThrBand, type ThrModel, type TieHandling } from './model';
+import { annualFactor, bandMeaning, bandRule, monthIndex, monthLabel, type ThrBand, type ThrModel, type TieHandling } from './model';
 import {
 	SCORE_UNITS,
 	normaliseRaw,
@@ -735,6 +735,19 @@ export function harmWindowWords(result: ScoreResult, harmMonths: number): string
 }
 
 /**
+ * How many of Threat's baseline months (the `windowMonths − recentMonths` before the recent ones)
+ * the data covers: all of them, fewer where the data starts inside the baseline, 0 where it starts
+ * at or after the recent months (Lancashire from January 2022, March 2022: 0; April 2022: 1).
+ */
+export function baselineMonthsWithData(result: ScoreResult, windowMonths: number, recentMonths: number): number {
+	const first = result.dataRange.first;
+	if (first === null) return 0;
+	const baseline = windowMonths - recentMonths;
+	const end = result.monthIndex - recentMonths;
+	return Math.max(0, Math.min(baseline, end - Math.max(end - baseline + 1, monthIndex(first)) + 1));
+}
+
+/**
  * One sentence a person can read aloud on why an area is where it is, with the figures it uses
  * (pure; reads only the result). For example: "Holds 6% of the force's harm over the last 12
  * months (3rd of 6 areas); harm in the last 3 months is 40% above its usual level, unlikely to
@@ -784,7 +797,11 @@ export function areaReason(result: ScoreResult, areaId: string): AreaReason {
 		const level = c.kind === 'threat' && c.excess ? c.excess.confidence_level : 0.95;
 		pOneSided = d.pOneSided;
 		significant = d.pOneSided < 1 - level;
-		const recent = `harm in the last ${recentMonths} months`;
+		// Where the data starts inside the recent months (Lancashire, January 2022), they are the months it has.
+		const recentStart = result.monthIndex - (recentMonths ?? 0) + 1;
+		const dataFirst = result.dataRange.first;
+		const recentCut = dataFirst !== null && dataFirst > monthLabel(recentStart) && dataFirst <= result.month;
+		const recent = recentCut ? `harm since ${monthWords(dataFirst)}` : `harm in the last ${recentMonths} months`;
 		if (d.expectedHarm > 0) {
 			changePct = (d.recentHarm / d.expectedHarm - 1) * 100;
 			const rounded = Math.round(changePct);
@@ -796,7 +813,14 @@ export function areaReason(result: ScoreResult, areaId: string): AreaReason {
 			else shown.change = `${-rounded}% below its usual level`;
 			parts.push(`${recent} is ${shown.change}`);
 		} else if (d.recentHarm > 0) {
-			shown.change = 'no earlier harm to compare with';
+			// No usual level: either the data has no month before the recent ones (its first months),
+			// or it has some and this area had no harm in them. The sentence says which.
+			const withData = baselineMonthsWithData(result, c.window_months, recentMonths ?? 0);
+			const starts = dataFirst !== null && withData < c.window_months - (recentMonths ?? 0) ? ` (the data starts in ${monthWords(dataFirst)})` : '';
+			shown.change =
+				withData === 0
+					? `nothing to compare with: the data has no earlier month${recentCut || dataFirst === null ? '' : ` (it starts in ${monthWords(dataFirst)})`}`
+					: `nothing to compare with: this area had no harm in the ${withData === 1 ? 'month' : `${withData} months`} before${starts}`;
 			parts.push(`${recent} has ${shown.change}`);
 		}
 	}

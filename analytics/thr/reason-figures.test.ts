@@ -120,3 +120,39 @@ describe('areaReason harm shares among hundreds of areas (Lancashire ASB by LSOA
 		expect(topReason.shown.harmShare).not.toBe(lowerReason.shown.harmShare);
 	});
 });
+
+describe('areaReason with no usual level: the data has no earlier month, or the area had no harm in the months it has (Lancashire ASB by LSOA)', () => {
+	it('in the data\'s first months says the data has no earlier month, not that the area had no earlier harm', async () => {
+		const [d] = await runner.rows<{ first: string; before: number; area: number }>(
+			`SELECT min(month) AS first, count(*) FILTER (WHERE month < '2022-01')::INTEGER AS before,
+				count(*) FILTER (WHERE lsoa_code = 'E01024877' AND month BETWEEN '2022-01' AND '2022-03')::INTEGER AS area
+				FROM incidents WHERE in_force_area IS NOT false`
+		);
+		// The source starts in January 2022: nothing before it; the area has records in January–March.
+		expect(d).toEqual({ first: '2022-01', before: 0, area: 255 });
+		const march = await scoreMonth(runner, { model: model3, weights, month: '2022-03' });
+		const sentence = areaReason(march, 'E01024877').sentence;
+		expect(sentence).toContain('; harm in the last 3 months has nothing to compare with: the data has no earlier month (it starts in January 2022); ');
+		expect(sentence).not.toContain('no earlier harm');
+		// January: the last 3 months (November 2021 – January 2022) hold one month of data, named as such.
+		const january = await scoreMonth(runner, { model: model3, weights, month: '2022-01' });
+		expect(areaReason(january, 'E01024877').sentence).toContain('; harm since January 2022 has nothing to compare with: the data has no earlier month; ');
+		expect(january.areas.map((a) => areaReason(january, a.areaId).sentence).filter((x) => x.includes('last 3 months'))).toEqual([]);
+	});
+
+	it('with earlier months in the data, names the areas with no harm in them (May 2022: January and February)', async () => {
+		// Areas with records in March–May 2022 and none in January–February, by SQL.
+		const rows = await runner.rows<{ lsoa: string; recent: number; before: number }>(
+			`SELECT lsoa_code AS lsoa, count(*) FILTER (WHERE month BETWEEN '2022-03' AND '2022-05')::INTEGER AS recent,
+				count(*) FILTER (WHERE month BETWEEN '2022-01' AND '2022-02')::INTEGER AS before
+				FROM incidents WHERE month <= '2022-05' AND in_force_area IS NOT false AND lsoa_code IS NOT NULL GROUP BY 1`
+		);
+		const none = rows.filter((r) => r.recent > 0 && r.before === 0).map((r) => r.lsoa).sort();
+		expect(none.length).toBeGreaterThan(0);
+		const may = await scoreMonth(runner, { model: model3, weights, month: '2022-05' });
+		const phrase = '; harm in the last 3 months has nothing to compare with: this area had no harm in the 2 months before (the data starts in January 2022); ';
+		const said = may.areas.filter((a) => areaReason(may, a.areaId).sentence.includes(phrase)).map((a) => a.areaId).sort();
+		expect(said).toEqual(none);
+		expect(may.areas.map((a) => areaReason(may, a.areaId).sentence).filter((x) => x.includes('no earlier'))).toEqual([]);
+	});
+});
