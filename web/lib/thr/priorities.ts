@@ -3,6 +3,8 @@ import { latestDecisions, type ReviewEntry } from '$analytics/review';
 import { toCsv, type ColumnFormats } from '$analytics/export/csv';
 import type { Row } from '$analytics/runner';
 import type { AreaReason, ScoreResult } from '$analytics/thr';
+import { monthWords } from '$analytics/compare/periods';
+import { plural } from '../charts/format';
 import { decimal2, readableRaw, score2 } from './reading';
 export { formatScore } from '$analytics/thr';
 
@@ -84,4 +86,19 @@ export function prioritiesCsv(
 		return row;
 	});
 	return toCsv(rows, priorityColumns(result), formats as ColumnFormats);
+}
+
+/**
+ * Priorities' words about the ranking, with the month in words as every sentence writes it: the
+ * line above the table ("6 areas ranked for November 2019 by thr v3.0.0."), the table's caption
+ * ("Areas ranked by THR score, November 2019"; over the source's own area set, its label) and the
+ * line shown when no area is scored.
+ */
+export function rankingWords(result: ScoreResult, areaSet: string): { ranked: string; caption: string; none: string } {
+	const month = monthWords(result.month);
+	return {
+		ranked: `${plural(result.areas.length, 'area')} ranked for ${month} by ${result.model.id} v${result.model.version}.`,
+		caption: `${result.areaUnit === 'district' ? areaSet : 'Areas'} ranked by THR score, ${month}`,
+		none: `No area has harm-counting records in the window to ${month}.`
+	};
 }
