@@ -2,22 +2,38 @@
  * Priorities' words about the ranking (rankingWords), on the City of London sample scored by
  * thr-v3: the month in words as every sentence writes it ("ranked for November 2019"), never the
  * short "Nov 2019". The number of areas ranked is counted by SQL over the base rows.
+ *
+ * Threat's months in the Statistics disclosure (threatMonthsWords), in words and as the data has
+ * them: on the City (data from December 2017) the whole baseline; on Lancashire 2022 (data from
+ * January 2022, its first month counted by SQL) the baseline months with data, or none.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeRunner } from '../../../scripts/lib/node-runner';
 import { cchiWeights, sampleRunner, thrV3 } from '../../../analytics/thr/fixtures.test-setup';
 import { scoreMonth } from '$analytics/thr';
+import { createNodeRunner } from '../../../scripts/lib/node-runner';
+import { loadSampleSource } from '../../../scripts/lib/sample';
+import { modelAtUnit } from '$analytics/thr';
 import { rankingWords } from './priorities';
+import { threatMonthsWords } from './reading';
 
 const weights = cchiWeights();
 const model = thrV3();
 let city: NodeRunner;
+let lancs: NodeRunner;
+let removeLancs: (() => void) | undefined;
 
 beforeAll(async () => {
 	city = await sampleRunner({ aggregate: true });
+	lancs = await createNodeRunner();
+	removeLancs = await loadSampleSource(lancs, 'lancashire-asb');
 }, 600_000);
 
-afterAll(() => city?.close());
+afterAll(() => {
+	city?.close();
+	lancs?.close();
+	removeLancs?.();
+});
 
 describe('rankingWords', () => {
 	it('names the month in words: "6 areas ranked for November 2019 by thr v3…", caption "Areas ranked by THR score, November 2019"', async () => {
@@ -38,5 +54,35 @@ describe('rankingWords', () => {
 	it('June 2018, the month a carried period ends in', async () => {
 		const result = await scoreMonth(city, { model, weights, month: '2018-06' });
 		expect(rankingWords(result, 'Areas').caption).toBe('Areas ranked by THR score, June 2018');
+	});
+});
+
+describe('threatMonthsWords (Statistics: Threat\'s months)', () => {
+	it('the City, November 2019: the whole 12-month baseline, in words', async () => {
+		const result = await scoreMonth(city, { model, weights, month: '2019-11' });
+		const threat = result.components.find((c) => c.kind === 'threat')!;
+		expect(threatMonthsWords(result, threat)).toBe('Recent September–November 2019 against the baseline September 2018–August 2019.');
+	});
+
+	it('Lancashire 2022 by LSOA and by district: the baseline months the data has, or none', async () => {
+		const [{ first, before }] = await lancs.rows<{ first: string; before: number }>(
+			"SELECT min(month) AS first, count(*) FILTER (WHERE month < '2022-01')::INTEGER AS before FROM incidents"
+		);
+		expect([first, before]).toEqual(['2022-01', 0]);
+		for (const m of [model, modelAtUnit(model, 'district')]) {
+			const words = async (month: string) => {
+				const result = await scoreMonth(lancs, { model: m, weights, month });
+				return threatMonthsWords(result, result.components.find((c) => c.kind === 'threat')!);
+			};
+			// December: baseline October 2021 – September 2022, of which January–September 2022 has data.
+			expect(await words('2022-12')).toBe('Recent October–December 2022 against the baseline January–September 2022 (9 of its 12 months; the data starts in January 2022).');
+			expect(await words('2022-03')).toBe(
+				'Recent January–March 2022, with no baseline: the data has no month before them (its baseline, January–December 2021, is before the data starts in January 2022).'
+			);
+			// January: the last 3 months hold January only.
+			expect(await words('2022-01')).toBe(
+				'Recent January 2022, with no baseline: the data has no month before them (its baseline, November 2020–October 2021, is before the data starts in January 2022).'
+			);
+		}
 	});
 });

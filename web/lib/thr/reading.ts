@@ -3,7 +3,7 @@
  * expansions of scores, p-values, shrinkage) stay one click away in each page's "Statistics"
  * disclosure; nothing here computes a score, it only words what analytics/thr computed.
  */
-import { SCORE_UNITS, monthIndex, monthLabel, readableNumber, type Comparison, type ComponentDifference, type ScoreResult } from '$analytics/thr';
+import { SCORE_UNITS, monthIndex, monthLabel, readableNumber, type Comparison, type ComponentDifference, type ComponentRun, type ScoreResult } from '$analytics/thr';
 import { monthWords, rangeWords } from '$analytics/compare/periods';
 import { formatCount, formatWeight, plural } from '../charts/format';
 
@@ -184,4 +184,28 @@ export function feedsWords(ids: readonly string[], model: Pick<ScoreResult['mode
 /** A model named by id and version ("thr 3.0.0", HarmAccuracy.harmDefinedBy) as the pages name it: "thr v3.0.0". */
 export function modelVersionText(idAndVersion: string): string {
 	return idAndVersion.replace(/^(\S+) (\d\S*)$/, '$1 v$2');
+}
+
+/**
+ * Threat's months in words, as the data has them: "Recent September–November 2019 against the
+ * baseline September 2018–August 2019." Where the data starts inside the window, the months it
+ * has: "Recent October–December 2022 against the baseline January–September 2022 (9 of its 12
+ * months; the data starts in January 2022)."; with no baseline month in the data (Lancashire,
+ * March 2022) "Recent January–March 2022, with no baseline: the data has no month before them
+ * (its baseline, April–December 2021, is before the data starts in January 2022)."
+ */
+export function threatMonthsWords(result: Pick<ScoreResult, 'dataRange'>, run: Pick<ComponentRun, 'recent' | 'baseline'>): string {
+	if (!run.recent || !run.baseline) return '';
+	const first = result.dataRange.first;
+	const at = (m: string) => monthIndex(m);
+	const cutAt = (from: string) => (first !== null && at(first) > at(from) ? first : from);
+	const recent = rangeWords({ from: cutAt(run.recent.from), to: run.recent.to });
+	const { from, to } = run.baseline;
+	const months = at(to) - at(from) + 1;
+	if (first !== null && at(first) > at(to)) {
+		return `Recent ${recent}, with no baseline: the data has no month before them (its baseline, ${rangeWords({ from, to })}, is before the data starts in ${monthWords(first)}).`;
+	}
+	const start = cutAt(from);
+	const covered = at(to) - at(start) + 1;
+	return `Recent ${recent} against the baseline ${rangeWords({ from: start, to })}${covered < months ? ` (${covered} of its ${months} months; the data starts in ${monthWords(first!)})` : ''}.`;
 }
