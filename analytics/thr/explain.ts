@@ -805,12 +805,17 @@ export function areaReason(result: ScoreResult, areaId: string): AreaReason {
 		if (d.expectedHarm > 0) {
 			changePct = (d.recentHarm / d.expectedHarm - 1) * 100;
 			const rounded = Math.round(changePct);
-			const chance = significant ? 'unlikely to be chance' : 'consistent with chance';
+			// With fewer baseline months than the credible-excess rule needs, Threat is not worked out
+			// (0 for every area, with the month's warning): the level is that of the few months the
+			// data has, and no rise is called chance or not (Lancashire, April 2022: one month, January).
+			const thin = result.components[tk]?.excess?.active === false;
+			const usual = thin ? `the level of the ${d.baselineMonths === 1 ? 'month' : `${d.baselineMonths} months`} before them` : 'its usual level';
+			const chance = thin ? 'too few months to test for a rise' : significant ? 'unlikely to be chance' : 'consistent with chance';
 			// From twice the usual level up, "3.9 times" reads better than "292% above".
-			if (rounded === 0) shown.change = 'at its usual level';
-			else if (changePct >= 100) shown.change = `${readableNumber(d.recentHarm / d.expectedHarm)} times its usual level, ${chance}`;
-			else if (changePct > 0) shown.change = `${rounded}% above its usual level, ${chance}`;
-			else shown.change = `${-rounded}% below its usual level`;
+			if (rounded === 0) shown.change = `at ${usual}`;
+			else if (changePct >= 100) shown.change = `${readableNumber(d.recentHarm / d.expectedHarm)} times ${usual}, ${chance}`;
+			else if (changePct > 0) shown.change = `${rounded}% above ${usual}, ${chance}`;
+			else shown.change = `${-rounded}% below ${usual}`;
 			parts.push(`${recent} is ${shown.change}`);
 		} else if (d.recentHarm > 0) {
 			// No usual level: either the data has no month before the recent ones (its first months),

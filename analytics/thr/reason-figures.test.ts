@@ -121,7 +121,7 @@ describe('areaReason harm shares among hundreds of areas (Lancashire ASB by LSOA
 	});
 });
 
-describe('areaReason with no usual level: the data has no earlier month, or the area had no harm in the months it has (Lancashire ASB by LSOA)', () => {
+describe('areaReason with no usual level or a thin one: the data has no earlier month, the area had no harm in the months it has, or too few months to test (Lancashire ASB by LSOA)', () => {
 	it('in the data\'s first months says the data has no earlier month, not that the area had no earlier harm', async () => {
 		const [d] = await runner.rows<{ first: string; before: number; area: number }>(
 			`SELECT min(month) AS first, count(*) FILTER (WHERE month < '2022-01')::INTEGER AS before,
@@ -154,5 +154,24 @@ describe('areaReason with no usual level: the data has no earlier month, or the 
 		const said = may.areas.filter((a) => areaReason(may, a.areaId).sentence.includes(phrase)).map((a) => a.areaId).sort();
 		expect(said).toEqual(none);
 		expect(may.areas.map((a) => areaReason(may, a.areaId).sentence).filter((x) => x.includes('no earlier'))).toEqual([]);
+	});
+
+	it('with fewer baseline months than Threat needs (April 2022: January only), the level of that month, and no word on chance', async () => {
+		// E01024877's records: January 2022 (the baseline month the data has) and February–April (the last 3 months).
+		const [n] = await runner.rows<{ base: number; recent: number }>(
+			`SELECT count(*) FILTER (WHERE month = '2022-01')::INTEGER AS base, count(*) FILTER (WHERE month BETWEEN '2022-02' AND '2022-04')::INTEGER AS recent
+				FROM incidents WHERE lsoa_code = 'E01024877' AND in_force_area IS NOT false`
+		);
+		const april = await scoreMonth(runner, { model: model3, weights, month: '2022-04' });
+		// Threat is not worked out this month: 1 baseline month, fewer than the 3 it needs.
+		expect(april.components.find((c) => c.kind === 'threat')!.excess).toMatchObject({ baselineMonths: 1, active: false });
+		const pct = Math.round((n.recent / (n.base * 3) - 1) * 100);
+		expect(pct).not.toBe(0);
+		const change = pct > 0 ? (pct >= 100 ? `${(n.recent / (n.base * 3)).toFixed(1)} times` : `${pct}% above`) : `${-pct}% below`;
+		expect(areaReason(april, 'E01024877').sentence).toContain(
+			`; harm in the last 3 months is ${change} the level of the month before them${pct > 0 ? ', too few months to test for a rise' : ''}; `
+		);
+		const sentences = april.areas.map((a) => areaReason(april, a.areaId).sentence);
+		expect(sentences.filter((x) => /chance|usual level/.test(x))).toEqual([]);
 	});
 });
