@@ -6,7 +6,8 @@
  *   `clearsight:interactive` (the database ready and the live view drawn), marks recorded by the
  *   app (web/lib/app/start-marks.ts);
  * - reload: the same tab reloaded (hashed files and the DuckDB wasm from the HTTP cache, the
- *   page and /data revalidated), the same two marks;
+ *   page and /data revalidated; the tab's DuckDB-wasm engine kept in its SharedWorker, so no wasm
+ *   fetch or instantiate: `reused` counts the reloads that found it), the same two marks;
  * plus the database's own `clearsight:extracts` measure (engine + tables). Median of `runs`
  * cold/reload pairs (BENCH_START_RUNS, default 3), with the machine's load (`uptime`) printed
  * beside: figures are printed, never asserted. Targets (issue 14, quiet machine): first view
@@ -60,8 +61,12 @@ interface Marks {
 	engineStart: number;
 	/** From the engine up (instantiated, opened, connected) to the database ready: base.duckdb attached and checked, the harm weights (a duration). */
 	afterEngine: number;
-	/** How long DuckDB-wasm's instantiate took: the worker script, the wasm fetch, compile (or code cache), instantiation. */
+	/** How long DuckDB-wasm's instantiate took: the worker script, the wasm fetch, compile (or code cache), instantiation; NaN when the engine was reused. */
 	instantiate: number;
+	/** `db.open`, connect and the settings, on the instantiated (or reused) engine (a duration; NaN for a build without the measure). */
+	open: number;
+	/** 1 when the engine was kept from the tab's last page (`clearsight:engine-reused`), else 0. */
+	reused: number;
 }
 
 /** The start-up marks of the page now shown, ms from its navigation start (waits for both). */
@@ -73,13 +78,16 @@ async function startMarks(page: Page): Promise<Marks> {
 		const extracts = at('clearsight:extracts');
 		const engine = at('clearsight:engine');
 		const instantiate = at('clearsight:engine-instantiate');
+		const open = at('clearsight:engine-open');
 		return {
 			firstView: at('clearsight:first-view').startTime,
 			interactive: at('clearsight:interactive').startTime,
 			database: extracts ? extracts.startTime + extracts.duration : NaN,
 			engineStart: engine ? engine.startTime : NaN,
 			afterEngine: extracts && engine ? extracts.startTime + extracts.duration - (engine.startTime + engine.duration) : NaN,
-			instantiate: instantiate ? instantiate.duration : NaN
+			instantiate: instantiate ? instantiate.duration : NaN,
+			open: open ? open.duration : NaN,
+			reused: performance.getEntriesByName('clearsight:engine-reused').length
 		};
 	})()`)) as Marks;
 }
@@ -107,12 +115,21 @@ export async function benchStartUp({ log, dataDir = 'extracts/sample', runs = Nu
 			}
 			const medians = (xs: Marks[]): Marks => {
 				const pick = (k: keyof Marks) => Math.round(median(xs.map((x) => x[k])));
-				return { firstView: pick('firstView'), interactive: pick('interactive'), database: pick('database'), engineStart: pick('engineStart'), afterEngine: pick('afterEngine'), instantiate: pick('instantiate') };
+				return {
+					firstView: pick('firstView'),
+					interactive: pick('interactive'),
+					database: pick('database'),
+					engineStart: pick('engineStart'),
+					afterEngine: pick('afterEngine'),
+					instantiate: pick('instantiate'),
+					open: pick('open'),
+					reused: xs.reduce((a, x) => a + x.reused, 0)
+				};
 			};
 			const figures: StartUpFigures = { page: path, runs, cold: medians(cold), reload: medians(reload), load: loadAverage() };
 			out.push(figures);
 			const detail = (m: Marks) =>
-				`first view ${m.firstView} ms, interactive ${m.interactive} ms (database ${m.database} ms; engine from ${m.engineStart} ms, instantiate ${m.instantiate} ms, engine up → database ${m.afterEngine} ms)`;
+				`first view ${m.firstView} ms, interactive ${m.interactive} ms (database ${m.database} ms; engine from ${m.engineStart} ms, instantiate ${m.instantiate} ms, open ${m.open} ms, engine reused ${m.reused}/${runs}, engine up → database ${m.afterEngine} ms)`;
 			log(
 				`start-up ${path.padEnd(5)} cold: ${detail(figures.cold)} · reload: ${detail(figures.reload)} · ` +
 					`median of ${runs}, load ${figures.load} · targets (quiet machine): first view ≤ 2000, interactive ≤ 2500, reload ≤ 1500`
