@@ -198,6 +198,12 @@ beforeAll(async () => {
 	records = manifest.datasets.find((d) => d.name === 'incidents')!.rows;
 	built = JSON.parse(readFileSync(join(tmp, 'cli', manifest.summary!.file), 'utf8')) as StartSummary;
 	browser = await launchBrowser();
+	// The engine in the dedicated worker the app falls back on without SharedWorker: route
+	// interception does not see a SharedWorker's requests, so a held wasm would reach the engine
+	// kept across the reload (as first-view.test.ts; engine-reuse.test.ts covers the SharedWorker).
+	await browser.context.addInitScript(() => {
+		delete (globalThis as { SharedWorker?: unknown }).SharedWorker;
+	});
 }, 180_000);
 
 afterAll(async () => {
