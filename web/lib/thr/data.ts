@@ -5,7 +5,7 @@
  * scoreTrend (the 12 months before it plus the month) for the sparklines. Browser pages only
  * present what analytics/thr computes.
  */
-import { SCORE_UNITS, modelAtUnit, scoreMonth, scoreTrend, monthIndex, monthLabel, type ScoreResult, type ScoreTrend, type ThrModel } from '$analytics/thr';
+import { modelAtUnit, scoreMonth, scoreTrend, monthIndex, monthLabel, type ScoreResult, type ScoreTrend, type ThrModel } from '$analytics/thr';
 import thrModelFile from '$models/thr/thr-v3.json';
 import type { Database } from '$lib/db/duckdb';
 import { cached } from '$lib/db/query.svelte';
@@ -105,15 +105,5 @@ export function monthTrend(db: Database, month: string, unit: ThrUnit = 'lsoa'):
 		const months = Array.from({ length: TREND_MONTHS + 1 }, (_, i) => monthLabel(end - TREND_MONTHS + i));
 		return scoreTrend(db.runner, { model: modelFor(unit), weights: db.harmModel, months });
 	});
-}
-
-/** One area's score per month of a trend (null where not in scope), via a per-month index built once. */
-export function trendSeries(trend: ScoreTrend): (areaId: string) => Array<{ month: string; score: number | null; rank: number | null }> {
-	const index = trend.months.map((m) => new Map(m.areaIds.map((id, i) => [id, i])));
-	return (areaId) =>
-		trend.months.map((m, k) => {
-			const i = index[k].get(areaId);
-			return i === undefined ? { month: m.month, score: null, rank: null } : { month: m.month, score: m.scoreUnits[i] / SCORE_UNITS, rank: i + 1 };
-		});
 }
 

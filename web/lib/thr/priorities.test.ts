@@ -10,12 +10,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeRunner } from '../../../scripts/lib/node-runner';
 import { cchiWeights, sampleRunner, thrV3 } from '../../../analytics/thr/fixtures.test-setup';
-import { scoreMonth } from '$analytics/thr';
+import { scoreMonth, scoreTrend } from '$analytics/thr';
 import { createNodeRunner } from '../../../scripts/lib/node-runner';
 import { loadSampleSource } from '../../../scripts/lib/sample';
-import { modelAtUnit } from '$analytics/thr';
-import { rankingWords } from './priorities';
-import { threatMonthsWords } from './reading';
+import { modelAtUnit, monthIndex, monthLabel } from '$analytics/thr';
+import { rankingWords, trendSeries } from './priorities';
+import { threatMonthsWords, trendWords } from './reading';
 
 const weights = cchiWeights();
 const model = thrV3();
@@ -84,5 +84,35 @@ describe('threatMonthsWords (Statistics: Threat\'s months)', () => {
 				'Recent January 2022, with no baseline: the data has no month before them (its baseline, November 2020–October 2021, is before the data starts in January 2022).'
 			);
 		}
+	});
+});
+
+describe('trendSeries and trendWords (the trend column and its text alternative)', () => {
+	// The 13 months Priorities' trend reads for a month, scored by scoreTrend as the page scores them.
+	const series = async (runner: NodeRunner, areaId: string, to: string) => {
+		const months = Array.from({ length: 13 }, (_, i) => monthLabel(monthIndex(to) - 12 + i));
+		const trend = await scoreTrend(runner, { model, weights, months });
+		const result = await scoreMonth(runner, { model, weights, month: to });
+		return trendSeries(trend, result.dataRange.first)(areaId);
+	};
+
+	it('the City, November 2018 – November 2019: every month scored, named in words', async () => {
+		const city13 = await series(city, 'E01032739', '2019-11');
+		expect(city13.every((p) => p.score !== null)).toBe(true);
+		expect(trendWords('THR score of E01032739', city13)).toBe(
+			`THR score of E01032739: score from ${city13[0].score!.toFixed(3)} (November 2018) to ${city13[12].score!.toFixed(3)} (November 2019), 13 of 13 months scored`
+		);
+	});
+
+	it('Lancashire, March 2022: the months before the data (April–December 2021) are gaps, not scores of 0', async () => {
+		const [{ first }] = await lancs.rows<{ first: string }>('SELECT min(month) AS first FROM incidents');
+		expect(first).toBe('2022-01');
+		// scoreTrend itself scores every area of the force area 0 in a month before the data.
+		const before = await scoreTrend(lancs, { model, weights, months: ['2021-06'] });
+		expect(before.months[0].areaIds.length).toBeGreaterThan(900);
+		expect(before.months[0].scoreUnits.every((u) => u === 0)).toBe(true);
+		const lancs13 = await series(lancs, 'E01024877', '2022-03');
+		expect(lancs13.filter((p) => p.score !== null).map((p) => p.month)).toEqual(['2022-01', '2022-02', '2022-03']);
+		expect(trendWords('THR score of E01024877', lancs13)).toMatch(/^THR score of E01024877: score from \d\.\d{3} \(January 2022\) to \d\.\d{3} \(March 2022\), 3 of 13 months scored$/);
 	});
 });

@@ -2,7 +2,7 @@
 import { latestDecisions, type ReviewEntry } from '$analytics/review';
 import { toCsv, type ColumnFormats } from '$analytics/export/csv';
 import type { Row } from '$analytics/runner';
-import type { AreaReason, ScoreResult } from '$analytics/thr';
+import { SCORE_UNITS, monthIndex, type AreaReason, type ScoreResult, type ScoreTrend } from '$analytics/thr';
 import { monthWords } from '$analytics/compare/periods';
 import { plural } from '../charts/format';
 import { decimal2, readableRaw, score2 } from './reading';
@@ -101,4 +101,20 @@ export function rankingWords(result: ScoreResult, areaSet: string): { ranked: st
 		caption: `${result.areaUnit === 'district' ? areaSet : 'Areas'} ranked by THR score, ${month}`,
 		none: `No area has harm-counting records in the window to ${month}.`
 	};
+}
+
+/**
+ * One area's score per month of a trend, via a per-month index built once: null where the area
+ * was not in scope, and null before the data's first month (`dataFirst`, the result's
+ * dataRange.first), where every area of the force area is "scored" 0 from no records at all
+ * (Lancashire, March 2022: April–December 2021 are gaps, not a flat line at 0 rising in January).
+ */
+export function trendSeries(trend: ScoreTrend, dataFirst: string | null): (areaId: string) => Array<{ month: string; score: number | null; rank: number | null }> {
+	const from = dataFirst === null ? Infinity : monthIndex(dataFirst);
+	const index = trend.months.map((m) => new Map(m.areaIds.map((id, i) => [id, i])));
+	return (areaId) =>
+		trend.months.map((m, k) => {
+			const i = m.monthIndex < from ? undefined : index[k].get(areaId);
+			return i === undefined ? { month: m.month, score: null, rank: null } : { month: m.month, score: m.scoreUnits[i] / SCORE_UNITS, rank: i + 1 };
+		});
 }

@@ -209,3 +209,15 @@ export function threatMonthsWords(result: Pick<ScoreResult, 'dataRange'>, run: P
 	const covered = at(to) - at(start) + 1;
 	return `Recent ${recent} against the baseline ${rangeWords({ from: start, to })}${covered < months ? ` (${covered} of its ${months} months; the data starts in ${monthWords(first!)})` : ''}.`;
 }
+
+/**
+ * The text alternative of an area's score trend, months in words: "THR score of E01032739: score
+ * from 0.912 (November 2018) to 0.950 (November 2019), 13 of 13 months scored"; "…: no scores in
+ * the previous months" when none is scored.
+ */
+export function trendWords(label: string, series: ReadonlyArray<{ month: string; score: number | null }>): string {
+	const known = series.filter((p) => p.score !== null);
+	if (known.length === 0) return `${label}: no scores in the previous months`;
+	const [a, b] = [known[0], known.at(-1)!];
+	return `${label}: score from ${a.score!.toFixed(3)} (${monthWords(a.month)}) to ${b.score!.toFixed(3)} (${monthWords(b.month)}), ${known.length} of ${series.length} months scored`;
+}
