@@ -8,3 +8,5 @@ export { checkStaffingAssumptions, meanTimeOnTask, officersNeededPerHour } from 
 export type { OfficersHour, OfficersOptions, OfficersPlan, StaffingAssumptions } from './officers';
 export { UNCATEGORISED, categoryProfile, minutesByHourOfWeek, resolveTimeOnTask } from './time-on-task';
 export type { CategoryProfile, CategoryRecords, CategoryTime, StaffingTable, TimeSource } from './time-on-task';
+export { staffingForecastBasis, staffingRange } from './forecast-basis';
+export type { StaffedHours, StaffingRange } from './forecast-basis';
