@@ -9,6 +9,8 @@
  *   engine of its own, and both tabs answer, each with its own engine, after a reload;
  * - after a reload, switching source opens the other source's figures, and a reload then keeps
  *   that engine;
+ * - a page of the same tab id opened soon after the last one closed finds the engine; once the
+ *   worker has had no page for its idle time (10 s) it has closed itself, and the engine is new;
  * - where SharedWorker is missing (deleted before the app starts), the engine runs in a dedicated
  *   worker as before, instantiated on every load, and the Data page says so.
  * No wall-clock assertion: only what is drawn, what reached the server and which marks exist.
@@ -166,6 +168,43 @@ describe('a duplicated tab gets an engine of its own', () => {
 		expect(browser.takeProblems()).toEqual([]);
 		await first.close();
 		await second.close();
+	});
+});
+
+describe("a closed tab's engine does not outlive it for long", () => {
+	/** Open `/` in a new page carrying `entries` as its sessionStorage (a tab's storage restored), and its engine state. */
+	async function openWith(entries: string): Promise<{ page: Page; state: EngineState }> {
+		const page = await browser.newPage();
+		await page.addInitScript((e: string) => {
+			if (sessionStorage.getItem('clearsight:engine-tab') !== null) return;
+			for (const [k, v] of JSON.parse(e) as Array<[string, string]>) sessionStorage.setItem(k, v);
+		}, entries);
+		await page.goto(`${server.url}/`);
+		await liveOverview(page);
+		return { page, state: await engineState(page) };
+	}
+
+	it('is found by a page of the same tab id soon after the last page went, and gone once the worker has been idle 10 s', async () => {
+		const first = await browser.newPage();
+		await first.goto(`${server.url}/`);
+		await liveOverview(first);
+		const tab = (await engineState(first)).tab;
+		// The tab's storage as pagehide leaves it: no page holds the engine.
+		const entries = await first.evaluate(() =>
+			JSON.stringify(Object.entries(sessionStorage).filter(([k]) => k !== 'clearsight:engine-held'))
+		);
+		await first.close({ runBeforeUnload: true });
+
+		const soon = await openWith(entries);
+		expect(soon.state).toEqual({ reused: true, instantiated: false, tab });
+		await soon.page.close({ runBeforeUnload: true });
+
+		// The shim closes itself 10 s after the last page's bye (duckdb-worker-shim.js, IDLE_MS).
+		await new Promise((done) => setTimeout(done, 13_000));
+		const later = await openWith(entries);
+		expect(later.state).toEqual({ reused: false, instantiated: true, tab });
+		expect(browser.takeProblems()).toEqual([]);
+		await later.page.close();
 	});
 });
 
