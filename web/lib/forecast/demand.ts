@@ -6,13 +6,18 @@
 import type { QueryRunner } from '$analytics/runner';
 import { FORECAST_METHODS, backtest, forecastAreaHarm, type AreaHarmForecast, forecastWithBacktest, isForecastMethod, rollingOrigins, minHistory, type BacktestResult, type ForecastMethodName, type ForecastWithBacktest, type ForecastWithBacktestOptions } from '$analytics/forecast';
 import { addDays, addHours, hourOfWeekOf, hourlyCounts, type TimestampedTable } from '$analytics/forecast/series';
-import { hasColumn, num, tableExists } from '$analytics/shared';
+import { hasColumn, inList, num, tableExists } from '$analytics/shared';
+import { listWords } from '$analytics/compare/periods';
 import { readForceArea } from '$analytics/force-area';
 import { recordAreaLevels } from '$analytics/explore/area-set';
 import { chooseHolidayCalendar, holidaySet, type HolidayCalendarModel, type SeriesCalendar } from '$analytics/forecast/calendar';
 // Relative paths, not $models: the browser tests load this file in Node without SvelteKit's aliases.
 import englandWales from '../../../models/calendar/england-wales-bank-holidays.json';
 import usFederal from '../../../models/calendar/us-federal-holidays.json';
+import harmWeights from '../../../models/harm-weights/cchi-police-uk-v2.json';
+import thrModel from '../../../models/thr/thr-v3.json';
+import { policeFoundCategories } from '../briefing/captions';
+import { formatCount } from '../charts/format';
 
 export const HOURS_PER_WEEK = 168;
 /** The timestamped tables, demand first: the page forecasts `events` unless stop and search is chosen. */
@@ -100,6 +105,72 @@ export async function sourceCounts(runner: QueryRunner): Promise<SourceCounts> {
 	};
 }
 
+/**
+ * Categories mostly found by police activity (the published harm weights' and THR model's
+ * exclusions "detected proactively": Drugs, Possession of weapons). Records of them in a demand
+ * table show where police looked, not what the public asked for, so the demand forecast leaves
+ * them out.
+ */
+export const POLICE_FOUND_CATEGORIES: readonly string[] = policeFoundCategories([...harmWeights.exclusions, ...thrModel.exclusions]);
+
+/** What the demand forecast left out of a table as found mostly by police activity. */
+export interface PoliceFoundLeftOut {
+	/** False when the table has no category column, or no record has a category: nothing could be left out. */
+	categorised: boolean;
+	/** Records of each of POLICE_FOUND_CATEGORIES in the table (in that order; 0 for one with none). */
+	categories: Array<{ category: string; records: number }>;
+	/** Their sum: the records left out. */
+	records: number;
+	/**
+	 * The categories counted when some were left out: every other category in the table. Null when
+	 * nothing was left out (every record counted). Records with no category are not in the list.
+	 */
+	kept: string[] | null;
+	/** Records with no category, also left out when `kept` is a list (they cannot be told apart). */
+	uncategorised: number;
+}
+
+/**
+ * Which records of the demand table `events` are found mostly by police activity (POLICE_FOUND_CATEGORIES,
+ * matched exactly on `category`) and the categories the forecast keeps without them. Whole table,
+ * every date. With none of them present, `kept` is null and every record is counted.
+ */
+export async function policeFoundLeftOut(runner: QueryRunner): Promise<PoliceFoundLeftOut> {
+	const none = POLICE_FOUND_CATEGORIES.map((category) => ({ category, records: 0 }));
+	if (!(await tableExists(runner, 'events')) || !(await hasColumn(runner, 'events', 'category'))) return { categorised: false, categories: none, records: 0, kept: null, uncategorised: 0 };
+	const rows = await runner.rows<{ category: string | null; n: number }>('SELECT category, count(*)::INTEGER AS n FROM events GROUP BY category');
+	const uncategorised = num(rows.find((r) => r.category === null)?.n);
+	const categorised = rows.some((r) => r.category !== null);
+	const categories = POLICE_FOUND_CATEGORIES.map((category) => ({ category, records: num(rows.find((r) => r.category === category)?.n) }));
+	const records = categories.reduce((a, c) => a + c.records, 0);
+	const kept =
+		records > 0
+			? rows
+					.map((r) => r.category)
+					.filter((c): c is string => c !== null && !POLICE_FOUND_CATEGORIES.includes(c))
+					.sort()
+			: null;
+	return { categorised, categories, records, kept, uncategorised: kept ? uncategorised : 0 };
+}
+
+/**
+ * The page's plain sentence on what the demand forecast left out as found by police activity,
+ * e.g. "1,234 records of Drugs and Possession of weapons, found mostly by police activity, are not
+ * counted as demand." (only the categories with records named); when none is present, that every
+ * record is counted; without categories, that nothing could be left out.
+ */
+export function policeFoundNote(leftOut: PoliceFoundLeftOut): string {
+	const all = listWords([...POLICE_FOUND_CATEGORIES]);
+	const either = POLICE_FOUND_CATEGORIES.length > 1 ? `${POLICE_FOUND_CATEGORIES.slice(0, -1).join(', ')} or ${POLICE_FOUND_CATEGORIES.at(-1)}` : all;
+	if (!leftOut.categorised) return `These records have no category, so records found mostly by police activity (${all}) could not be left out: every record is counted as demand.`;
+	if (leftOut.records === 0) return `No records of ${either}, found mostly by police activity, are in this data: every record is counted as demand.`;
+	const named = listWords(leftOut.categories.filter((c) => c.records > 0).map((c) => c.category));
+	const one = leftOut.records === 1;
+	const main = `${formatCount(leftOut.records)} ${one ? 'record' : 'records'} of ${named}, found mostly by police activity, ${one ? 'is' : 'are'} not counted as demand.`;
+	const u = leftOut.uncategorised;
+	return u > 0 ? `${main} ${formatCount(u)} ${u === 1 ? 'record' : 'records'} with no category ${u === 1 ? 'is' : 'are'} left out with them, as ${u === 1 ? 'it' : 'they'} cannot be told apart.` : main;
+}
+
 export interface WeeklyHistory {
 	table: TimestampedTable;
 	/** Local start of values[0]. */
@@ -113,9 +184,10 @@ export interface WeeklyHistory {
 /**
  * Hourly counts of `table` in whole Monday–Sunday weeks, ending with the last full week of data
  * (a week whose Sunday is on or before the last date with a record). Null when there are none.
+ * With `categories`, only records of those categories (an empty list: none).
  */
-export async function weeklyHistory(runner: QueryRunner, table: TimestampedTable): Promise<WeeklyHistory | null> {
-	const all = await hourlyCounts(runner, { table });
+export async function weeklyHistory(runner: QueryRunner, table: TimestampedTable, categories?: readonly string[]): Promise<WeeklyHistory | null> {
+	const all = await hourlyCounts(runner, { table, categories });
 	if (!all.start || all.values.length === 0) return null;
 	const lastDate = addHours(all.start, all.values.length - 1).slice(0, 10);
 	// Day of week of the last date, 0 = Monday … 6 = Sunday.
@@ -125,7 +197,7 @@ export async function weeklyHistory(runner: QueryRunner, table: TimestampedTable
 	const startDow = Math.floor(hourOfWeekOf(`${firstDate}T00`) / 24);
 	const start = startDow === 0 ? firstDate : addDays(firstDate, 7 - startDow);
 	if (start > end) return null;
-	const series = await hourlyCounts(runner, { table, start, end });
+	const series = await hourlyCounts(runner, { table, start, end, categories });
 	return { table, start: `${start}T00:00:00`, end, values: series.values };
 }
 
@@ -141,8 +213,21 @@ export async function demandCalendar(runner: QueryRunner, table: TimestampedTabl
 	return { start, ...holidaySet(model), why };
 }
 
+/**
+ * The history a forecast of `table` rests on: for demand (`events`), without the records found
+ * mostly by police activity (`policeFoundLeftOut`); police activity (`stop_search`) whole, with
+ * `leftOut` null.
+ */
+export async function demandHistory(runner: QueryRunner, table: TimestampedTable): Promise<{ history: WeeklyHistory; leftOut: PoliceFoundLeftOut | null } | null> {
+	const leftOut = SOURCE_KIND[table] === 'demand' ? await policeFoundLeftOut(runner) : null;
+	const history = await weeklyHistory(runner, table, leftOut?.kept ?? undefined);
+	return history ? { history, leftOut } : null;
+}
+
 export interface DemandForecast extends ForecastWithBacktest {
 	history: WeeklyHistory;
+	/** For demand: the records left out as found mostly by police activity (null for stop and search). */
+	leftOut: PoliceFoundLeftOut | null;
 	/** Local start of each forecast hour. */
 	timestamps: string[];
 	/** The holiday calendar used and why it was chosen. */
@@ -155,7 +240,7 @@ export interface DemandForecast extends ForecastWithBacktest {
  * Forecast the `weeks` weeks after the last full week of `table`, backtesting every method over
  * the last FORECAST_BACKTEST_ORIGINS weeks of the history (one origin a week, each forecasting
  * the same horizon) to choose one, unless `method` names one. Public holidays from
- * `demandCalendar`.
+ * `demandCalendar`. Demand leaves out the records found mostly by police activity (`demandHistory`).
  */
 export async function forecastDemand(
 	runner: QueryRunner,
@@ -163,8 +248,9 @@ export async function forecastDemand(
 	/** Where the pure computation runs: here by default; the page passes a worker (forecast-worker.ts). */
 	compute: (values: ArrayLike<number>, options: ForecastWithBacktestOptions) => ForecastWithBacktest | Promise<ForecastWithBacktest> = forecastWithBacktest
 ): Promise<DemandForecast | null> {
-	const history = await weeklyHistory(runner, settings.source);
-	if (!history) return null;
+	const found = await demandHistory(runner, settings.source);
+	if (!found) return null;
+	const { history, leftOut } = found;
 	const calendar = await demandCalendar(runner, settings.source, history.start);
 	const t = performance.now();
 	const horizon = settings.weeks * HOURS_PER_WEEK;
@@ -178,7 +264,7 @@ export async function forecastDemand(
 	});
 	const first = `${addDays(history.end, 1)}T00:00:00`;
 	const timestamps = result.forecast.mean.map((_, i) => addHours(first, i));
-	return { ...result, history, timestamps, calendar: { title: calendar.holidayCalendar ?? '', why: calendar.why }, elapsedMs: performance.now() - t };
+	return { ...result, history, leftOut, timestamps, calendar: { title: calendar.holidayCalendar ?? '', why: calendar.why }, elapsedMs: performance.now() - t };
 }
 
 /** Weeks ahead forecast from each origin on the Accuracy page. */
@@ -188,17 +274,19 @@ export const ACCURACY_ORIGINS = 8;
 
 /**
  * Rolling-origin backtest of every method over the last ACCURACY_ORIGINS full weeks of `table`
- * (each origin forecasts the following week from everything before it). Null without data.
+ * (each origin forecasts the following week from everything before it), over the same history as
+ * the forecast (`demandHistory`: demand without the records found by police activity). Null without data.
  */
-export async function backtestDemand(runner: QueryRunner, table: TimestampedTable): Promise<{ history: WeeklyHistory; result: BacktestResult } | null> {
-	const history = await weeklyHistory(runner, table);
-	if (!history) return null;
+export async function backtestDemand(runner: QueryRunner, table: TimestampedTable): Promise<{ history: WeeklyHistory; leftOut: PoliceFoundLeftOut | null; result: BacktestResult } | null> {
+	const found = await demandHistory(runner, table);
+	if (!found) return null;
+	const { history, leftOut } = found;
 	const horizon = ACCURACY_HORIZON_WEEKS * HOURS_PER_WEEK;
 	const minOrigin = Math.max(HOURS_PER_WEEK + 1, ...FORECAST_METHODS.map((m) => minHistory(m, HOURS_PER_WEEK)));
 	const origins = rollingOrigins(history.values.length, { horizon, count: ACCURACY_ORIGINS, step: HOURS_PER_WEEK, minOrigin });
 	const calendar = await demandCalendar(runner, table, history.start);
 	const result = backtest(history.values, { period: HOURS_PER_WEEK, horizon, origins, methodOptions: { calendar } });
-	return { history, result };
+	return { history, leftOut, result };
 }
 
 /** Held-back months for the hot-spot evaluation on the Accuracy page (the most recent ones). */
