@@ -38,6 +38,7 @@ import { readForceArea, recordPlacement } from '../force-area';
 import { ident } from '../ingest/sql';
 import { num } from '../shared/numbers';
 import { tableExists } from '../shared/catalog';
+import { listWords } from '../compare/periods';
 import { riskInput, riskProviderFor, riskRunFor, type RiskEstimates, type RiskRequest } from './risk';
 import {
 	THR_AREA_MONTHS,
@@ -682,13 +683,8 @@ function monthWarnings(model: ThrModel, m: number, dataRange: { first: string | 
 	if (dataRange.last === null) warnings.push(`no records up to ${monthLabel(m)}: nothing to score`);
 	else {
 		if (dataRange.last !== monthLabel(m)) warnings.push(`no records in ${monthLabel(m)} itself: the latest month with records is ${dataRange.last}`);
-		// Windows that reach before the data and count its missing months as zero (a credible-excess
-		// Threat counts only the baseline months with data, and says so itself).
-		const understated = model.components.filter((c) => !(c.kind === 'threat' && c.excess) && dataRange.first! > monthLabel(m - c.window_months + 1));
-		if (understated.length > 0) {
-			const start = monthLabel(m - Math.max(...understated.map((c) => c.window_months)) + 1);
-			warnings.push(`the data starts in ${dataRange.first}, after the start of the longest window (${start}): months before it count as zero, so baselines and totals are understated`);
-		}
+		const zero = monthsBeforeDataWarning(model, m, dataRange.first!);
+		if (zero) warnings.push(zero);
 		for (const c of model.components) {
 			if (c.kind !== 'threat' || !c.excess) continue;
 			const baselineStart = monthLabel(m - c.window_months + 1);
@@ -704,6 +700,55 @@ function monthWarnings(model: ThrModel, m: number, dataRange: { first: string | 
 		}
 	}
 	return warnings;
+}
+
+/**
+ * The warning when the data starts inside a window, naming what is and is not understated for
+ * this model: a sum over the window (Harm's total, a repeat-location share) and a mean dividing
+ * by the whole window (the stand-in Risk) count the months before the data as zero; a v1/v2
+ * Threat divides its baseline by all its months, so its expected harm is understated and the
+ * ratio overstated; a credible-excess Threat counts only the baseline months with data (and
+ * warns on its own), and a forecast Risk reads its history from the first month with data.
+ * Under magnitude normalisation the divisor, the largest 12-month Harm, is understated with Harm.
+ * Null when no window the model reads reaches before the data.
+ */
+function monthsBeforeDataWarning(model: ThrModel, m: number, first: string): string | null {
+	const reachesBefore = (months: number) => first > monthLabel(m - months + 1);
+	const totals: string[] = [];
+	const baselines: string[] = [];
+	const dataOnly: string[] = [];
+	let longest = 0;
+	let harmUnderstated = false;
+	for (const c of model.components) {
+		if (c.kind === 'threat' && c.excess) {
+			if (reachesBefore(c.window_months)) dataOnly.push(c.label);
+			continue;
+		}
+		if (c.kind === 'risk' && c.method === 'forecast') {
+			if (reachesBefore(c.forecast?.history_months ?? c.window_months)) dataOnly.push(c.label);
+			continue;
+		}
+		if (!reachesBefore(c.window_months)) continue;
+		longest = Math.max(longest, c.window_months);
+		if (c.kind === 'harm') {
+			harmUnderstated = true;
+			totals.push(`the ${c.window_months}-month ${c.label} total`);
+		} else if (c.kind === 'risk') totals.push(`the ${c.window_months}-month mean of ${c.label}`);
+		else if (c.kind === 'threat') baselines.push(`the ${c.window_months - c.recent_months}-month baseline of ${c.label}`);
+		else totals.push(`${c.label} over its ${c.window_months} months`);
+	}
+	if (longest === 0) return null;
+	const parts: string[] = [];
+	if (totals.length > 0) {
+		const reference =
+			harmUnderstated && model.components.some((c) => c.normalisation.method === 'magnitude')
+				? ' (and so is the largest 12-month Harm that every magnitude is divided by)'
+				: '';
+		parts.push(`${listWords(totals)}, which ${totals.length === 1 ? 'is' : 'are'} understated${reference}`);
+	}
+	if (baselines.length > 0) parts.push(`${listWords(baselines)}, so ${baselines.length === 1 ? 'its' : 'their'} expected harm is understated and the ratio overstated`);
+	const rest = dataOnly.length > 0 ? `; ${listWords(dataOnly)} ${dataOnly.length === 1 ? 'uses' : 'use'} only the months with data` : '';
+	return `the data starts in ${first}, after the start of the longest window (${monthLabel(m - longest + 1)}): months before it count as zero in ${parts.join(', and in ')}${rest}`;
 }
 
 /**

@@ -194,8 +194,11 @@ describe('thr-v3 over the real sample', () => {
 		const may = force[MONTHS.indexOf('2018-05')];
 		expect(may.components[1].excess).toEqual({ level: 0.95, baselineMonths: 3, active: true });
 		expect(may.warnings).toContain('Threat (credible rise) compares the last 3 months with the 3 baseline months that have data (2017-12…2018-02), not 12');
-		// Harm's 12 months (2017-06 …) reach before the data too, and say so.
-		expect(may.warnings).toContain('the data starts in 2017-12, after the start of the longest window (2017-06): months before it count as zero, so baselines and totals are understated');
+		// Harm's 12 months (2017-06 …) reach before the data too, and say so: only Harm's total (and the
+		// magnitude divisor, the largest of them) is understated; Threat and Risk read the months with data.
+		expect(may.warnings).toContain(
+			'the data starts in 2017-12, after the start of the longest window (2017-06): months before it count as zero in the 12-month Harm total, which is understated (and so is the largest 12-month Harm that every magnitude is divided by); Threat (credible rise) and Risk (forecast harm next month) use only the months with data'
+		);
 		for (const a of may.areas) {
 			const d = a.components[1].detail as ThreatDetail;
 			expect(d.baselineMonths).toBe(3);

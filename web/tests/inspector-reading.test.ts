@@ -52,7 +52,7 @@ describe('Area profile where the data starts inside the windows (Lancashire, Mar
 
 		const warnings = (await page.locator('[data-testid="area-profile"] [data-testid="score-warning"]').allTextContents()).map((w) => w.replace(/\s+/g, ' ').trim());
 		expect(warnings).toContain(
-			"the data starts in January 2022, after the start of the score's 12-month windows (April 2021): months before it count as zero, so baselines and totals are understated"
+			"the data starts in January 2022, after the start of the score's 12-month windows (April 2021): months before it count as zero in the 12-month Harm total, which is understated (and so is the largest 12-month Harm that every magnitude is divided by); Threat (credible rise) and Risk (forecast harm next month) use only the months with data"
 		);
 		expect(warnings).toContain(
 			'Threat (credible rise): no months of data before the recent 3 (it needs at least 3), so there is no baseline to compare with: Threat is 0 for every area'
@@ -222,7 +222,7 @@ describe('Briefing and Compare read as sentences (Lancashire, March 2022)', () =
 		const caveats = (await page.locator('[data-testid="briefing-caveats"] li').allTextContents()).map((c) => c.replace(/\s+/g, ' ').trim());
 		expect(caveats).toContain('1 record of this dataset lies outside the force area: the map shows it faded; it is never scored.');
 		expect(caveats).toContain(
-			"The data starts in January 2022, after the start of the score's 12-month windows (April 2021): months before it count as zero, so baselines and totals are understated."
+			"The data starts in January 2022, after the start of the score's 12-month windows (April 2021): months before it count as zero in the 12-month Harm total, which is understated (and so is the largest 12-month Harm that every magnitude is divided by); Threat (credible rise) and Risk (forecast harm next month) use only the months with data."
 		);
 		for (const c of caveats) expect(c).not.toMatch(/1 records|only 0 months|longest window|\d{4}-\d{2}/);
 	});

@@ -179,10 +179,12 @@ describe('the months a score reads, in words', () => {
 	// Lancashire anti-social behaviour, first month 2022-01, assessed for March 2022 (thr-v3): the
 	// warnings analytics/thr/score.ts writes for that month.
 	it('names the window the data starts inside by its length, not as the longest (the page names a 15-month look-back)', () => {
-		const w = 'the data starts in 2022-01, after the start of the longest window (2021-04): months before it count as zero, so baselines and totals are understated';
-		// April 2021 – March 2022: 12 months (Harm's and Risk's windows; Threat's 15 months say so themselves).
+		const w =
+			'the data starts in 2022-01, after the start of the longest window (2021-04): months before it count as zero in the 12-month Harm total, which is understated (and so is the largest 12-month Harm that every magnitude is divided by); Threat (credible rise) and Risk (forecast harm next month) use only the months with data';
+		// April 2021 – March 2022: 12 months (Harm's window, the one that counts the months before the data as
+		// zero; Threat's 15 months and Risk's forecast read only the months with data and say so).
 		expect(readableWarning(w, '2022-03')).toBe(
-			"the data starts in January 2022, after the start of the score's 12-month windows (April 2021): months before it count as zero, so baselines and totals are understated"
+			"the data starts in January 2022, after the start of the score's 12-month windows (April 2021): months before it count as zero in the 12-month Harm total, which is understated (and so is the largest 12-month Harm that every magnitude is divided by); Threat (credible rise) and Risk (forecast harm next month) use only the months with data"
 		);
 	});
 
