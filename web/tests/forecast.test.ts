@@ -10,12 +10,22 @@ import { launchBrowser, parseCount, waitForApp, type TestBrowser } from './brows
 import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
 import { loadExtract } from '../../scripts/lib/load-input';
 import { openExtract } from './extract-runner';
-import { backtestDemand, forecastDemand, forecastStreetAreas, hotspotTestMonths, sourceCounts, HOTSPOT_AREA_SHARES, type DemandForecast } from '../lib/forecast/demand';
+import { backtestDemand, forecastDemand, forecastStreetAreas, hotspotTestMonths, policeFoundNote, sourceCounts, HOTSPOT_AREA_SHARES, type DemandForecast } from '../lib/forecast/demand';
 import { evaluateHotspots, kdeMethod, lastPeriodMethod, thrHotspotMethod, type MethodEvaluation } from '../../analytics/hotspots';
 import type { BacktestResult } from '../../analytics/forecast';
 import type { ThrModel } from '../../analytics/thr';
 import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
-import { categoryProfile, minutesByHourOfWeek, officersNeededPerHour, resolveTimeOnTask, type CategoryProfile, type StaffingAssumptions } from '../../analytics/staffing';
+import {
+	categoryProfile,
+	minutesByHourOfWeek,
+	officersNeededPerHour,
+	resolveTimeOnTask,
+	staffingForecastBasis,
+	staffingRange,
+	type CategoryProfile,
+	type StaffingAssumptions
+} from '../../analytics/staffing';
+import { formatCount } from '../lib/charts/format';
 import { hourOfWeekSummary } from '../lib/forecast/hour-of-week';
 import { baselineVerdict, coverageNote } from '../lib/forecast/verdicts';
 import { defaultHotspotSettings, type HotspotSettings } from '../lib/forecast/hotspot-settings';
@@ -112,6 +122,37 @@ async function expectExplained(f: DemandForecast) {
 	for (const p of f.explanation.parameters) expect(explained).toContain(p.meaning);
 }
 
+/**
+ * The Staffing panel's range (rostered officer-hours staffing each hour to the forecast mean, to
+ * its upper 80% bound) and the sentence on whether the forecast beat the 8-week same-hour mean
+ * and last week's count: each computed natively from forecast `f` and category mix `mix` at the
+ * default assumptions, as the panel does.
+ */
+async function expectStaffingRange(f: DemandForecast, mix: CategoryProfile, activity: boolean) {
+	const rows = hourOfWeekSummary({ timestamps: f.timestamps, mean: f.forecast.mean, hi80: f.forecast.hi80 }, f.history);
+	const perHour = minutesByHourOfWeek(mix, resolveTimeOnTask(defaults, mix), defaults.time_on_task_minutes.default);
+	const range = staffingRange(
+		{ timestamps: rows.map((r) => String(r.hourOfWeek)), mean: rows.map((r) => r.mean), hi80: rows.map((r) => r.hi80) },
+		defaults,
+		{ minutesByHour: rows.map((r) => perHour[r.hourOfWeek]) }
+	);
+	const shown = page.locator('[data-testid="staffing-range"]');
+	await shown.waitFor({ timeout: 30_000 });
+	expect(await shown.locator('[data-testid="staffing-range-mean"]').textContent()).toBe(formatCount(range.totals.mean.rostered));
+	expect(await shown.locator('[data-testid="staffing-range-hi80"]').textContent()).toBe(formatCount(range.totals.hi80.rostered));
+	const text = (await shown.textContent())!.replace(/\s+/g, ' ');
+	expect(text).toContain(`(busiest hour ${formatCount(range.totals.mean.peak)})`);
+	expect(text).toContain(`(busiest hour ${formatCount(range.totals.hi80.peak)})`);
+	// The figures above the range are its lower end (staffed to the mean by default).
+	expect(await rosteredTotal()).toBe(range.totals.mean.rostered);
+	expect(range.totals.hi80.rostered).toBeGreaterThan(range.totals.mean.rostered);
+	const basis = staffingForecastBasis({ chosen: f.forecast.method, scores: f.backtest!.scores, activity })!;
+	expect(basis).toContain('the mean of the same hour over the last 8 weeks');
+	expect(basis).toContain("last week's count of the same hour");
+	expect((await page.locator('[data-testid="staffing-basis"]').textContent())!.replace(/\s+/g, ' ').trim()).toBe(basis);
+	console.log(`Staffing range (${f.history.table}, ${f.forecast.method}): ${range.totals.mean.rostered} to ${range.totals.hi80.rostered} rostered officer-hours a week; ${basis}`);
+}
+
 describe('Forecast page', () => {
 	it('renders the forecast with bands, and the table matches the native computation', async () => {
 		const start = Date.now();
@@ -139,6 +180,12 @@ describe('Forecast page', () => {
 		expect(await page.locator('[data-testid="acc-mase"]').textContent()).toBe(score.mase!.toFixed(2));
 		expect(await page.locator('[data-testid="hour-of-week-table"] tbody tr').count()).toBe(168);
 		await expectExplained(native);
+	});
+
+	it('stop and search: the staffing range and the sentence on the 8-week mean and last week’s count, as natively', async () => {
+		await expectStaffingRange(native, profile, true);
+		// Police activity: no sentence on categories left out of demand.
+		expect(await page.locator('[data-testid="police-found-note"]').count()).toBe(0);
 	});
 
 	it('the default time on task applies to the categories without their own value, exactly as natively', async () => {
@@ -360,7 +407,10 @@ describe('Forecast page: demand, not police activity', () => {
 	});
 
 	it('Chicago (timestamped incidents): forecasts demand by default, as natively, with no activity warning', async () => {
-		const chicago = (await withSource('chicago-assaults', (r) => forecastDemand(r, { source: 'events', weeks: 2, method: 'auto' })))!;
+		const { chicago, chicagoMix } = await withSource('chicago-assaults', async (r) => {
+			const f = (await forecastDemand(r, { source: 'events', weeks: 2, method: 'auto' }))!;
+			return { chicago: f, chicagoMix: await categoryProfile(r, { table: 'events', end: f.history.end, weeks: defaults.category_mix!.weeks }) };
+		});
 		const start = Date.now();
 		await page.goto(`${baseUrl}/forecast?source=chicago-assaults`);
 		await waitForApp(page);
@@ -376,6 +426,10 @@ describe('Forecast page: demand, not police activity', () => {
 		expect(await rows.first().getAttribute('data-timestamp')).toBe(chicago.timestamps[0]);
 		for (let i = 0; i < 3; i++) expect(Number(await rows.nth(i).locator('[data-mean]').getAttribute('data-mean'))).toBeCloseTo(chicago.forecast.mean[i], 9);
 		await expectExplained(chicago);
+		await expectStaffingRange(chicago, chicagoMix, false);
+		// Only aggravated assaults: nothing found by police activity to leave out, and the page says so.
+		expect(chicago.leftOut).toMatchObject({ categorised: true, records: 0, kept: null });
+		expect((await page.locator('[data-testid="police-found-note"]').textContent())!.trim()).toBe(policeFoundNote(chicago.leftOut!));
 		expect(chicago.calendar.title).toBe('US federal holidays (days observed), 2010–2027');
 		const score = chicago.backtest!.scores.find((x) => x.method === chicago.forecast.method)!;
 		const baseline = chicago.backtest!.scores.find((x) => x.method === 'seasonal-mean')!;
