@@ -105,6 +105,9 @@ describe('hourlyCounts', () => {
 		[{ categories: ['street'] }, [3, 3, 0]],
 		[{ categories: ['hotel', 'government'] }, [1, 1, 1]],
 		[{ categories: [] }, [0, 0, 0]],
+		// Every record but the streets (5 − 3, 5 − 3, 1 − 0); an empty exclusion list leaves nothing out.
+		[{ excludeCategories: ['street'] }, [2, 2, 1]],
+		[{ excludeCategories: [] }, [5, 5, 1]],
 		[{ areaCode: '6' }, [2, 0, 0]]
 	])('filters %j', async (filter, firstHours) => {
 		const s = await hourlyCounts(runner, { table: 'events', start: '2010-01-01', end: '2010-01-01', ...filter });

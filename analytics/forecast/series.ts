@@ -13,7 +13,7 @@
 import type { QueryRunner } from '../runner';
 import { ukLocalTimeSql } from '../ingest/time';
 import { monthIndex, monthKey } from '../shared/months';
-import { inList } from '../shared/sql';
+import { inList, notInList } from '../shared/sql';
 import { tableExists } from '../shared/catalog';
 import { HARM_SUBGROUP_WEIGHTS_TABLE, recordsCarrySubgroups } from '../models/harm-weights';
 
@@ -32,6 +32,11 @@ export interface HourlyCountsOptions {
 	end?: string;
 	/** Keep only these categories (events.category; stop_search.object_of_search). */
 	categories?: readonly string[];
+	/**
+	 * Leave out these categories, keeping every other record, those with no category included
+	 * (`category IS NULL OR category NOT IN (…)`). An empty list leaves nothing out.
+	 */
+	excludeCategories?: readonly string[];
 	/** Keep only this area (events.area_code; stop_search.lsoa_code). */
 	areaCode?: string;
 }
@@ -70,7 +75,7 @@ export function hourOfWeekOf(timestamp: string): number {
 	return ((d.getUTCDay() + 6) % 7) * 24 + d.getUTCHours();
 }
 
-function filters(table: TimestampedTable, options: { categories?: readonly string[]; areaCode?: string }) {
+function filters(table: TimestampedTable, options: { categories?: readonly string[]; excludeCategories?: readonly string[]; areaCode?: string }) {
 	const cols = TIMESTAMPED[table];
 	const where: string[] = [`${cols.local} IS NOT NULL`];
 	const params: string[] = [];
@@ -79,6 +84,11 @@ function filters(table: TimestampedTable, options: { categories?: readonly strin
 		const chosen = inList(cols.category, options.categories, 'none');
 		where.push(chosen.sql);
 		params.push(...(chosen.params as string[]));
+	}
+	if (options.excludeCategories && options.excludeCategories.length > 0) {
+		const left = notInList(cols.category, options.excludeCategories);
+		where.push(left.sql);
+		params.push(...(left.params as string[]));
 	}
 	if (options.areaCode !== undefined) {
 		where.push(`${cols.area} = ?`);

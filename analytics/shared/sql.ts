@@ -32,6 +32,16 @@ export function inList(column: string, values: readonly Param[], empty: EmptyLis
 }
 
 /**
+ * Rows whose `column` is NULL or not one of `values`: `(column IS NULL OR column NOT IN (?, …))`,
+ * binding `values`. Leaves those values out while keeping the rows that have none (SQL's
+ * `NOT IN` alone drops NULLs). An empty list leaves nothing out: `true`.
+ */
+export function notInList(column: string, values: readonly Param[]): SqlPart {
+	if (values.length === 0) return { sql: 'true', params: [] };
+	return { sql: `(${column} IS NULL OR ${column} NOT IN (${placeholders(values.length)}))`, params: [...values] };
+}
+
+/**
  * The conjunction of parts: parts that are exactly `true` are dropped (so an `inList(…, 'all')`
  * over an empty list adds nothing to the text); no part left gives `true`.
  */

@@ -93,6 +93,18 @@ describe('time on task per category (hand-worked)', () => {
 		expect(p.byHourOfWeek.filter((h) => Object.keys(h).length > 0)).toHaveLength(2);
 	});
 
+	it('profile without some categories: the rest kept, records with no category among them', async () => {
+		const p = await categoryProfile(runner, { table: 'events', end: '2024-01-21', weeks: 2, excludeCategories: ['Theft', 'ASB'] });
+		expect(p.categories).toEqual([
+			{ category: UNCATEGORISED, records: 1, timedRecords: 1, recordedMeanMinutes: 5 },
+			{ category: 'Burglary', records: 1, timedRecords: 2, recordedMeanMinutes: 150 }
+		]);
+		expect(p.byHourOfWeek[9]).toEqual({ Burglary: 1 });
+		expect(p.byHourOfWeek[46]).toEqual({ [UNCATEGORISED]: 1 });
+		// An empty list leaves nothing out.
+		expect(await categoryProfile(runner, { table: 'events', end: '2024-01-21', weeks: 2, excludeCategories: [] })).toEqual(await categoryProfile(runner, { table: 'events', end: '2024-01-21', weeks: 2 }));
+	});
+
 	it('minutes per category: edits, then the data where enough, then declared, then default — each with its reason', async () => {
 		const p = await categoryProfile(runner, { table: 'events', end: '2024-01-21', weeks: 2 });
 		const times = resolveTimeOnTask(assumptions, p);

@@ -20,6 +20,7 @@
  *    exponential, so waits are somewhat understated (a caveat of the default assumptions).
  */
 import type { QueryRunner } from '../runner';
+import { notInList } from '../shared/sql';
 import type { StaffingAssumptions } from './officers';
 
 /** Timestamped tables staffing can read, with their columns (a fixed list: the only identifiers used). */
@@ -60,9 +61,13 @@ export interface CategoryProfile {
  * Records per category and per hour of week in the `weeks` weeks ending with `end` (a local date,
  * YYYY-MM-DD; the last day included), and the recorded times on task up to `end`. For
  * stop_search there is no time-on-task column: timedRecords is 0 everywhere. Nothing after `end`
- * is read.
+ * is read. `excludeCategories` leaves those categories out of the mix and the times (as the
+ * demand forecast leaves out records found by police activity); records with no category stay.
  */
-export async function categoryProfile(runner: QueryRunner, options: { table: StaffingTable; end: string; weeks: number }): Promise<CategoryProfile> {
+export async function categoryProfile(
+	runner: QueryRunner,
+	options: { table: StaffingTable; end: string; weeks: number; excludeCategories?: readonly string[] }
+): Promise<CategoryProfile> {
 	const spec = TABLES[options.table];
 	if (!spec) throw new RangeError(`categoryProfile: table must be one of ${Object.keys(TABLES).join(', ')}, got ${options.table}`);
 	if (!/^\d{4}-\d{2}-\d{2}$/.test(options.end)) throw new RangeError(`categoryProfile: end must be a date YYYY-MM-DD, got "${options.end}"`);
@@ -71,16 +76,17 @@ export async function categoryProfile(runner: QueryRunner, options: { table: Sta
 	const from = new Date(Date.parse(`${endExclusive}T00:00:00Z`) - options.weeks * 7 * 86_400_000).toISOString().slice(0, 10);
 	// stop_search holds UTC; its hour_of_week and local date are already in UK local time, so the window is on local_date.
 	const cat = `coalesce(${spec.category}, ?)`;
+	const left = notInList(spec.category, options.excludeCategories ?? []);
 	const hours = await runner.columns(
 		`SELECT hour_of_week AS h, ${cat} AS c, count(*) AS n FROM ${options.table}
-		 WHERE local_date >= ? AND local_date < ? AND hour_of_week IS NOT NULL GROUP BY 1, 2`,
-		[UNCATEGORISED, from, endExclusive]
+		 WHERE local_date >= ? AND local_date < ? AND hour_of_week IS NOT NULL AND ${left.sql} GROUP BY 1, 2`,
+		[UNCATEGORISED, from, endExclusive, ...left.params]
 	);
 	const timed = spec.minutes
 		? await runner.columns(
 				`SELECT ${cat} AS c, count(${spec.minutes}) AS n, avg(${spec.minutes}) AS m FROM ${options.table}
-				 WHERE local_date < ? AND ${spec.minutes} IS NOT NULL AND ${spec.minutes} > 0 GROUP BY 1`,
-				[UNCATEGORISED, endExclusive]
+				 WHERE local_date < ? AND ${spec.minutes} IS NOT NULL AND ${spec.minutes} > 0 AND ${left.sql} GROUP BY 1`,
+				[UNCATEGORISED, endExclusive, ...left.params]
 			)
 		: { c: [], n: [], m: [] };
 	const byHourOfWeek: Array<Record<string, number>> = Array.from({ length: 168 }, () => ({}));

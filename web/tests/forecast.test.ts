@@ -428,7 +428,7 @@ describe('Forecast page: demand, not police activity', () => {
 		await expectExplained(chicago);
 		await expectStaffingRange(chicago, chicagoMix, false);
 		// Only aggravated assaults: nothing found by police activity to leave out, and the page says so.
-		expect(chicago.leftOut).toMatchObject({ categorised: true, records: 0, kept: null });
+		expect(chicago.leftOut).toMatchObject({ categorised: true, records: 0, excluded: null });
 		expect((await page.locator('[data-testid="police-found-note"]').textContent())!.trim()).toBe(policeFoundNote(chicago.leftOut!));
 		expect(chicago.calendar.title).toBe('US federal holidays (days observed), 2010–2027');
 		const score = chicago.backtest!.scores.find((x) => x.method === chicago.forecast.method)!;

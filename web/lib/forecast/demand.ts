@@ -6,7 +6,7 @@
 import type { QueryRunner } from '$analytics/runner';
 import { FORECAST_METHODS, backtest, forecastAreaHarm, type AreaHarmForecast, forecastWithBacktest, isForecastMethod, rollingOrigins, minHistory, type BacktestResult, type ForecastMethodName, type ForecastWithBacktest, type ForecastWithBacktestOptions } from '$analytics/forecast';
 import { addDays, addHours, hourOfWeekOf, hourlyCounts, type TimestampedTable } from '$analytics/forecast/series';
-import { hasColumn, inList, num, tableExists } from '$analytics/shared';
+import { hasColumn, num, tableExists } from '$analytics/shared';
 import { listWords } from '$analytics/compare/periods';
 import { readForceArea } from '$analytics/force-area';
 import { recordAreaLevels } from '$analytics/explore/area-set';
@@ -122,35 +122,33 @@ export interface PoliceFoundLeftOut {
 	/** Their sum: the records left out. */
 	records: number;
 	/**
-	 * The categories counted when some were left out: every other category in the table. Null when
-	 * nothing was left out (every record counted). Records with no category are not in the list.
+	 * The categories left out (those of POLICE_FOUND_CATEGORIES with records), the exclusion list
+	 * the history is counted with. Null when nothing was left out (every record counted).
 	 */
-	kept: string[] | null;
-	/** Records with no category, also left out when `kept` is a list (they cannot be told apart). */
+	excluded: string[] | null;
+	/**
+	 * Records with no category when some were left out (0 otherwise). They are demand that cannot
+	 * be classified, so they are counted.
+	 */
 	uncategorised: number;
 }
 
 /**
  * Which records of the demand table `events` are found mostly by police activity (POLICE_FOUND_CATEGORIES,
- * matched exactly on `category`) and the categories the forecast keeps without them. Whole table,
- * every date. With none of them present, `kept` is null and every record is counted.
+ * matched exactly on `category`): the categories the forecast leaves out, every other record
+ * (those with no category included) counted. Whole table, every date. With none of them present,
+ * `excluded` is null and every record is counted.
  */
 export async function policeFoundLeftOut(runner: QueryRunner): Promise<PoliceFoundLeftOut> {
 	const none = POLICE_FOUND_CATEGORIES.map((category) => ({ category, records: 0 }));
-	if (!(await tableExists(runner, 'events')) || !(await hasColumn(runner, 'events', 'category'))) return { categorised: false, categories: none, records: 0, kept: null, uncategorised: 0 };
+	if (!(await tableExists(runner, 'events')) || !(await hasColumn(runner, 'events', 'category'))) return { categorised: false, categories: none, records: 0, excluded: null, uncategorised: 0 };
 	const rows = await runner.rows<{ category: string | null; n: number }>('SELECT category, count(*)::INTEGER AS n FROM events GROUP BY category');
 	const uncategorised = num(rows.find((r) => r.category === null)?.n);
 	const categorised = rows.some((r) => r.category !== null);
 	const categories = POLICE_FOUND_CATEGORIES.map((category) => ({ category, records: num(rows.find((r) => r.category === category)?.n) }));
 	const records = categories.reduce((a, c) => a + c.records, 0);
-	const kept =
-		records > 0
-			? rows
-					.map((r) => r.category)
-					.filter((c): c is string => c !== null && !POLICE_FOUND_CATEGORIES.includes(c))
-					.sort()
-			: null;
-	return { categorised, categories, records, kept, uncategorised: kept ? uncategorised : 0 };
+	const excluded = records > 0 ? categories.filter((c) => c.records > 0).map((c) => c.category) : null;
+	return { categorised, categories, records, excluded, uncategorised: excluded ? uncategorised : 0 };
 }
 
 /**
@@ -168,7 +166,7 @@ export function policeFoundNote(leftOut: PoliceFoundLeftOut): string {
 	const one = leftOut.records === 1;
 	const main = `${formatCount(leftOut.records)} ${one ? 'record' : 'records'} of ${named}, found mostly by police activity, ${one ? 'is' : 'are'} not counted as demand.`;
 	const u = leftOut.uncategorised;
-	return u > 0 ? `${main} ${formatCount(u)} ${u === 1 ? 'record' : 'records'} with no category ${u === 1 ? 'is' : 'are'} left out with them, as ${u === 1 ? 'it' : 'they'} cannot be told apart.` : main;
+	return u > 0 ? `${main} ${formatCount(u)} ${u === 1 ? 'record' : 'records'} with no category ${u === 1 ? 'is' : 'are'} counted, as demand that cannot be classified.` : main;
 }
 
 export interface WeeklyHistory {
@@ -184,10 +182,10 @@ export interface WeeklyHistory {
 /**
  * Hourly counts of `table` in whole Monday–Sunday weeks, ending with the last full week of data
  * (a week whose Sunday is on or before the last date with a record). Null when there are none.
- * With `categories`, only records of those categories (an empty list: none).
+ * With `excludeCategories`, without the records of those categories (records with no category kept).
  */
-export async function weeklyHistory(runner: QueryRunner, table: TimestampedTable, categories?: readonly string[]): Promise<WeeklyHistory | null> {
-	const all = await hourlyCounts(runner, { table, categories });
+export async function weeklyHistory(runner: QueryRunner, table: TimestampedTable, excludeCategories?: readonly string[]): Promise<WeeklyHistory | null> {
+	const all = await hourlyCounts(runner, { table, excludeCategories });
 	if (!all.start || all.values.length === 0) return null;
 	const lastDate = addHours(all.start, all.values.length - 1).slice(0, 10);
 	// Day of week of the last date, 0 = Monday … 6 = Sunday.
@@ -197,7 +195,7 @@ export async function weeklyHistory(runner: QueryRunner, table: TimestampedTable
 	const startDow = Math.floor(hourOfWeekOf(`${firstDate}T00`) / 24);
 	const start = startDow === 0 ? firstDate : addDays(firstDate, 7 - startDow);
 	if (start > end) return null;
-	const series = await hourlyCounts(runner, { table, start, end, categories });
+	const series = await hourlyCounts(runner, { table, start, end, excludeCategories });
 	return { table, start: `${start}T00:00:00`, end, values: series.values };
 }
 
@@ -220,7 +218,7 @@ export async function demandCalendar(runner: QueryRunner, table: TimestampedTabl
  */
 export async function demandHistory(runner: QueryRunner, table: TimestampedTable): Promise<{ history: WeeklyHistory; leftOut: PoliceFoundLeftOut | null } | null> {
 	const leftOut = SOURCE_KIND[table] === 'demand' ? await policeFoundLeftOut(runner) : null;
-	const history = await weeklyHistory(runner, table, leftOut?.kept ?? undefined);
+	const history = await weeklyHistory(runner, table, leftOut?.excluded ?? undefined);
 	return history ? { history, leftOut } : null;
 }
 

@@ -7,14 +7,17 @@
  * - the City of London's real street records (the shipped sample) given times: each record placed
  *   at an hour of its own month (its rank in the month × 37 hours, modulo the month's hours), so
  *   the timestamped demand table holds the City's own Drugs and Possession of weapons rows. The
- *   forecast's history then equals SQL counts without them, hour by hour.
+ *   forecast's history then equals SQL counts without them, hour by hour. With the category of
+ *   every record on a 5th, 10th, … of the month blanked, the blank ones are still counted (demand
+ *   that cannot be classified), in the history and in the staffing category mix.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeRunner, type NodeRunner } from '../../../scripts/lib/node-runner';
 import { loadSampleSource } from '../../../scripts/lib/sample';
 import { EXTRACT_DATASETS } from '$analytics/ingest/extract-schema';
 import { formatCount } from '../charts/format';
-import { forecastDemand, policeFoundLeftOut, policeFoundNote, POLICE_FOUND_CATEGORIES, weeklyHistory, type DemandForecast } from './demand';
+import { categoryProfile, UNCATEGORISED } from '$analytics/staffing';
+import { demandHistory, forecastDemand, policeFoundLeftOut, policeFoundNote, POLICE_FOUND_CATEGORIES, weeklyHistory, type DemandForecast } from './demand';
 
 const createEvents = (runner: NodeRunner) => {
 	const events = EXTRACT_DATASETS.find((d) => d.name === 'events')!;
@@ -55,7 +58,7 @@ describe('Chicago aggravated assaults (district 1, 2016–2017): nothing to leav
 	afterAll(() => runner?.close());
 
 	it('leaves nothing out, forecasts every record, and says so', async () => {
-		expect(forecast.leftOut).toEqual({ categorised: true, categories: [{ category: 'Drugs', records: 0 }, { category: 'Possession of weapons', records: 0 }], records: 0, kept: null, uncategorised: 0 });
+		expect(forecast.leftOut).toEqual({ categorised: true, categories: [{ category: 'Drugs', records: 0 }, { category: 'Possession of weapons', records: 0 }], records: 0, excluded: null, uncategorised: 0 });
 		expect(forecast.history).toEqual(await weeklyHistory(runner, 'events'));
 		expect(forecast.history.values).toEqual(await sqlHourly(runner, forecast.history.start, forecast.history.end, 'true'));
 		expect(policeFoundNote(forecast.leftOut!)).toBe('No records of Drugs or Possession of weapons, found mostly by police activity, are in this data: every record is counted as demand.');
@@ -64,7 +67,7 @@ describe('Chicago aggravated assaults (district 1, 2016–2017): nothing to leav
 	it('without categories nothing could be left out, and the page says that instead', async () => {
 		await runner.exec('UPDATE events SET category = NULL');
 		const leftOut = await policeFoundLeftOut(runner);
-		expect(leftOut).toMatchObject({ categorised: false, records: 0, kept: null });
+		expect(leftOut).toMatchObject({ categorised: false, records: 0, excluded: null });
 		expect(policeFoundNote(leftOut)).toBe(
 			'These records have no category, so records found mostly by police activity (Drugs and Possession of weapons) could not be left out: every record is counted as demand.'
 		);
@@ -86,6 +89,8 @@ describe('City of London street records given times (the shipped sample, 2017-12
 			        month, month_index, longitude, latitude, category
 			 FROM (SELECT *, row_number() OVER (PARTITION BY month ORDER BY crime_id, category, longitude, latitude) AS rank_in_month FROM incidents)`
 		);
+		// The local date and hour of week the staffing category mix reads (Monday 00:00 = 0).
+		await runner.exec(`UPDATE events SET local_date = strftime(occurred_at, '%Y-%m-%d'), hour_of_week = (isodow(occurred_at) - 1) * 24 + hour(occurred_at)`);
 		forecast = (await forecastDemand(runner, { source: 'events', weeks: 1, method: 'seasonal-mean' }))!;
 	}, 300_000);
 	afterAll(() => {
@@ -106,8 +111,7 @@ describe('City of London street records given times (the shipped sample, 2017-12
 		]);
 		expect(leftOut.records).toBe(c.drugs + c.weapons);
 		expect(leftOut.uncategorised).toBe(0);
-		expect(leftOut.kept).not.toContain('Drugs');
-		expect(leftOut.kept).toContain('Anti-social behaviour');
+		expect(leftOut.excluded).toEqual(['Drugs', 'Possession of weapons']);
 		expect(policeFoundNote(leftOut)).toBe(`${formatCount(c.drugs + c.weapons)} records of Drugs and Possession of weapons, found mostly by police activity, are not counted as demand.`);
 	});
 
@@ -124,5 +128,54 @@ describe('City of London street records given times (the shipped sample, 2017-12
 		expect(every.reduce((a, b) => a + b, 0) - values.reduce((a, b) => a + b, 0)).toBe(inWeeks.n);
 		// Whole Monday–Sunday weeks, as for every demand table.
 		expect(values.length % 168).toBe(0);
+	});
+
+	it('the staffing category mix leaves them out too, and keeps every other category', async () => {
+		const { end } = forecast.history;
+		const weeks = 12;
+		const excluded = forecast.leftOut!.excluded!;
+		const mix = await categoryProfile(runner, { table: 'events', end, weeks, excludeCategories: excluded });
+		const whole = await categoryProfile(runner, { table: 'events', end, weeks });
+		const rows = await runner.rows<{ category: string; n: number }>(
+			`SELECT category, count(*)::INTEGER AS n FROM events WHERE local_date >= ? AND local_date <= ? GROUP BY 1 ORDER BY 2 DESC, 1`,
+			[mix.from, end]
+		);
+		expect(rows.filter((r) => excluded.includes(r.category)).length).toBeGreaterThan(0);
+		expect(whole.categories.map((c) => [c.category, c.records])).toEqual(rows.map((r) => [r.category, r.n]));
+		expect(mix.categories.map((c) => [c.category, c.records])).toEqual(rows.filter((r) => !excluded.includes(r.category)).map((r) => [r.category, r.n]));
+		for (const h of mix.byHourOfWeek) for (const c of excluded) expect(h[c]).toBeUndefined();
+	});
+
+	it('records with no category stay in the history and the category mix: demand that cannot be classified', async () => {
+		await runner.exec('UPDATE events SET category = NULL WHERE day(occurred_at) % 5 = 0');
+		const [c] = await runner.rows<{ blank: number; found: number }>(
+			`SELECT count(*) FILTER (WHERE category IS NULL)::INTEGER AS blank, count(*) FILTER (WHERE category IN ('Drugs', 'Possession of weapons'))::INTEGER AS found FROM events`
+		);
+		expect(c.blank).toBeGreaterThan(0);
+		expect(c.found).toBeGreaterThan(0);
+		const { history, leftOut } = (await demandHistory(runner, 'events'))!;
+		expect(leftOut).toMatchObject({ categorised: true, records: c.found, excluded: ['Drugs', 'Possession of weapons'], uncategorised: c.blank });
+		const { start, end, values } = history;
+		// Every record but Drugs and Possession of weapons, the blank ones included ('' is no category name).
+		expect(values).toEqual(await sqlHourly(runner, start, end, "coalesce(category, '') NOT IN ('Drugs', 'Possession of weapons')"));
+		const categorisedOnly = await sqlHourly(runner, start, end, "category NOT IN ('Drugs', 'Possession of weapons')");
+		const [blankInWeeks] = await runner.rows<{ n: number }>(
+			`SELECT count(*)::INTEGER AS n FROM events WHERE category IS NULL AND occurred_at >= CAST(? AS TIMESTAMP) AND occurred_at < CAST(? AS TIMESTAMP) + INTERVAL 1 DAY`,
+			[start, end]
+		);
+		expect(blankInWeeks.n).toBeGreaterThan(0);
+		expect(values.reduce((a, b) => a + b, 0) - categorisedOnly.reduce((a, b) => a + b, 0)).toBe(blankInWeeks.n);
+		expect(policeFoundNote(leftOut!)).toBe(
+			`${formatCount(c.found)} records of Drugs and Possession of weapons, found mostly by police activity, are not counted as demand. ${formatCount(c.blank)} records with no category are counted, as demand that cannot be classified.`
+		);
+		const mix = await categoryProfile(runner, { table: 'events', end, weeks: 12, excludeCategories: leftOut!.excluded! });
+		const [m] = await runner.rows<{ blank: number; kept: number }>(
+			`SELECT count(*) FILTER (WHERE category IS NULL)::INTEGER AS blank, count(*) FILTER (WHERE coalesce(category, '') NOT IN ('Drugs', 'Possession of weapons'))::INTEGER AS kept
+			 FROM events WHERE local_date >= ? AND local_date <= ?`,
+			[mix.from, end]
+		);
+		expect(m.blank).toBeGreaterThan(0);
+		expect(mix.categories.find((x) => x.category === UNCATEGORISED)?.records).toBe(m.blank);
+		expect(mix.categories.reduce((a, x) => a + x.records, 0)).toBe(m.kept);
 	});
 });
