@@ -15,7 +15,7 @@ import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner
 import { loadExtract } from '../../scripts/lib/load-input';
 import { openExtract } from './extract-runner';
 import { evaluateHotspots, harmAccuracy, kdeMethod, lastPeriodMethod, pairedLeadTest, thrHotspotMethod, type HarmAccuracy, type MethodEvaluation } from '../../analytics/hotspots';
-import { HOTSPOT_AREA_SHARES, hotspotTestMonths } from '../lib/forecast/demand';
+import { HOTSPOT_AREA_SHARES, hotspotTestMonths, policeFoundLeftOut, policeFoundNote, type PoliceFoundLeftOut } from '../lib/forecast/demand';
 import { modelAtUnit, type ThrModel } from '../../analytics/thr';
 import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
 import { demandPrediction, hotspotPredictions, type DemandPredictionRecord, type HotspotPredictionRecord } from '../lib/thr/other-predictions';
@@ -342,7 +342,20 @@ describe('the other shipped sources', () => {
 			'This data has no police.uk street records to hold back; the hot-spot forecast below is checked on its timestamped incidents.'
 		);
 		expect(await page.locator('[data-testid="harm-table"]').count()).toBe(0);
-	});
+		// Its demand backtest rests on the Forecast page's history, and says what it left out as that page does.
+		const chicago = await openExtract('chicago-assaults');
+		let leftOut: PoliceFoundLeftOut;
+		try {
+			leftOut = await policeFoundLeftOut(chicago);
+		} finally {
+			chicago.close();
+		}
+		expect(leftOut).toMatchObject({ categorised: true, records: 0, excluded: null });
+		await page.locator('[data-testid="backtest"][data-state="ready"]').waitFor({ timeout: 180_000 });
+		const notes = page.locator('[data-testid="backtest-police-found-note"]');
+		expect(await notes.count()).toBe(1);
+		expect((await notes.textContent())!.trim()).toBe(policeFoundNote(leftOut));
+	}, 300_000);
 
 	it('logged no console errors and made no request beyond 127.0.0.1', () => {
 		expect(browser.takeProblems()).toEqual([]);
