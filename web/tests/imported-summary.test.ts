@@ -8,7 +8,7 @@
  * same way: the next load's Map draws its first layer from it before the database is ready, the
  * cells the live layer then shows and the command-line builder's summary holds for the same file;
  * a source whose records have no location says there is nothing to map, before the database and
- * after. In headless Chromium
+ * after, and its live Map alone (the page interactive with nothing to draw) gets its summary stored. In headless Chromium
  * against the built app; the imported file is one real month of the City of London's street
  * records. No wall-clock assertion.
  */
@@ -313,7 +313,7 @@ describe("a fresh import's summary (the Overview's part only) gets its map part"
 		await page.close();
 	});
 
-	it('says there is nothing to map for a source whose records have no location, before the database and after', async () => {
+	it('says there is nothing to map for a source whose records have no location, before the database and after; its live Map alone gets the summary stored', async () => {
 		// The file's 47 records without a location (police.uk leaves Longitude empty), as a file of their own.
 		const lines = readFileSync(FILE, 'utf8').split('\n');
 		const unlocated = lines.filter((l, i) => i > 0 && l.split(',')[4] === '');
@@ -325,29 +325,39 @@ describe("a fresh import's summary (the Overview's part only) gets its map part"
 		const name = id.slice('local:'.length);
 		const said = /47 of them have no location, so no map layer shows them/;
 
-		// The live Map says why it shows no cell.
+		// The live Map, the only page visited: it says why it shows no cell, and in the map's place
+		// there is nothing to map (no map, no layer controls, no cells table).
+		const nothing = '47 records, none with a location: there is nothing to map.';
 		await page.goto(`${baseUrl}/map?source=${encodeURIComponent(id)}`);
 		await page.locator('main[data-start="live"] [data-testid="map-summary"]').waitFor({ timeout: 90_000 });
 		await expect.poll(async () => (await page.locator('[data-testid="map-summary"]').textContent()) ?? '').toMatch(said);
-		// The summary computed after the Overview's live view: a map part with no layer and no bounds.
-		await page.goto(`${baseUrl}/?source=${encodeURIComponent(id)}`);
-		await page.locator('main[data-start="live"] [data-testid="overview"][data-source-of-figures="live"]').waitFor({ timeout: 60_000 });
+		const none = page.locator('main[data-start="live"] [data-testid="map-none"]');
+		await none.waitFor({ timeout: 60_000 });
+		expect((await none.textContent())?.trim()).toBe(nothing);
+		expect(await page.locator('[data-testid="map"], [data-testid="layer-select"], [data-testid="export-geojson"], #cells-title').count()).toBe(0);
+		// The page is interactive with nothing to draw, so the summary is computed after the Map's
+		// live view: a map part with no layer and no bounds.
+		await expect.poll(() => page.evaluate(() => performance.getEntriesByName('clearsight:interactive', 'mark').length), { timeout: 60_000 }).toBe(1);
 		await expect
 			.poll(async () => (await stored(page, 'opfs', name, 'summary'))?.summary?.map ?? null, { timeout: 60_000 })
 			.toMatchObject({ bounds: null, layers: [], datasets: [{ dataset: 'incidents', records: 47, levels: [] }] });
+		await expect.poll(() => page.evaluate(() => performance.getEntriesByName('clearsight:imported-summary', 'measure').length)).toBe(1);
 
 		const hold = holdWasm(page.context());
 		await hold.install();
 		try {
 			await page.goto(`${baseUrl}/map?source=${encodeURIComponent(id)}`);
-			const none = page.locator('main[data-start="summary"] [data-testid="first-view"] [data-testid="map-preview-none"]');
-			await none.waitFor({ timeout: 60_000 });
-			expect((await none.textContent())?.trim()).toBe('47 records, none with a location: there is nothing to map.');
+			const first = page.locator('main[data-start="summary"] [data-testid="first-view"] [data-testid="map-preview-none"]');
+			await first.waitFor({ timeout: 60_000 });
+			expect((await first.textContent())?.trim()).toBe(nothing);
 		} finally {
 			await hold.release();
 		}
 		await page.locator('main[data-start="live"] [data-testid="map-summary"]').waitFor({ timeout: 90_000 });
 		await expect.poll(async () => (await page.locator('[data-testid="map-summary"]').textContent()) ?? '').toMatch(said);
+		await none.waitFor({ timeout: 60_000 });
+		expect((await none.textContent())?.trim()).toBe(nothing);
+		await expect.poll(() => page.evaluate(() => performance.getEntriesByName('clearsight:interactive', 'mark').length), { timeout: 60_000 }).toBe(1);
 		expect(browser.takeProblems()).toEqual([]);
 		await page.close();
 	});

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { cellToBoundary, latLngToCell } from 'h3-js';
-import { chooseLevel, drawableLevels, levelNote } from './level';
+import { chooseLevel, drawableLevels, levelNote, nothingToMapText } from './level';
 import { edgeZoom } from './cell-edges';
 import { withParentLevels, type CellLevel } from '$analytics/explore/filters';
 import { ZOOM_R6, ZOOM_R7 } from '$analytics/explore/map';
+import { formatCount } from '../../charts/format';
 
 const ALL: CellLevel[] = ['h3_7', 'h3_8', 'h3_9', 'lsoa', 'district'];
 const H3: CellLevel[] = ['h3_7', 'h3_8', 'h3_9'];
@@ -83,5 +84,13 @@ describe('levelNote', () => {
 	it('says nothing for auto or a drawable level', () => {
 		expect(levelNote('auto', [])).toBeNull();
 		expect(levelNote('lsoa', ['lsoa'])).toBeNull();
+	});
+});
+
+describe('nothingToMapText', () => {
+	it('counts the records with none located, one record in the singular, thousands with a separator', () => {
+		expect(nothingToMapText(47)).toBe('47 records, none with a location: there is nothing to map.');
+		expect(nothingToMapText(1)).toBe('1 record, none with a location: there is nothing to map.');
+		expect(nothingToMapText(1729)).toBe(`${formatCount(1729)} records, none with a location: there is nothing to map.`);
 	});
 });

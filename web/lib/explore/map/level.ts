@@ -4,6 +4,7 @@
  */
 import { LEVEL_LABELS, type CellLevel, type Measure } from '$analytics/explore/filters';
 import { isH3Level, levelForZoom } from '$analytics/explore/map';
+import { formatCount } from '../../charts/format';
 
 /** Polygon rows the source ships per boundary level (`areas` for LSOAs, `districts`). */
 export interface PolygonRows {
@@ -39,4 +40,12 @@ export function chooseLevel(asked: CellLevel | 'auto', measure: Measure, drawabl
 export function levelNote(asked: CellLevel | 'auto', drawable: readonly CellLevel[]): string | null {
 	if (asked === 'auto' || drawable.includes(asked)) return null;
 	return `This source has no ${LEVEL_LABELS[asked].replace(/ \(.*\)$/, '')} boundaries to draw; the layer is chosen by zoom instead.`;
+}
+
+/**
+ * The sentence shown in the map's place when the dataset offers no level to draw: none of its
+ * `records` has a location (the first view and the live view say the same).
+ */
+export function nothingToMapText(records: number): string {
+	return `${formatCount(records)} ${records === 1 ? 'record' : 'records'}, none with a location: there is nothing to map.`;
 }
