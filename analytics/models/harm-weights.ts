@@ -275,3 +275,8 @@ export function recordWeight(categoryWeight: number | null, subgroups: SubgroupW
 	if (category === null || subgroup === null) return categoryWeight;
 	return subgroups.get(category)?.get(subgroup) ?? categoryWeight;
 }
+
+/** Categories a published model leaves out because they are mostly found by police activity ("detected proactively"). */
+export function policeFoundCategories(exclusions: ReadonlyArray<{ category: string; reason: string }>): string[] {
+	return [...new Set(exclusions.filter((e) => /proactive/i.test(e.reason)).map((e) => e.category))];
+}

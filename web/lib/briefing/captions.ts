@@ -97,10 +97,8 @@ export function wrapText(text: string, maxWidth: number, measure: (s: string) =>
 	return lines;
 }
 
-/** Categories a published model leaves out because they are mostly found by police activity ("detected proactively"). */
-export function policeFoundCategories(exclusions: ReadonlyArray<{ category: string; reason: string }>): string[] {
-	return [...new Set(exclusions.filter((e) => /proactive/i.test(e.reason)).map((e) => e.category))];
-}
+/** Categories a published model leaves out as found by police activity: one reading of the models for the briefing and the demand forecast. */
+export { policeFoundCategories } from '$analytics/models/harm-weights';
 
 /**
  * The caveat that counts of records are not demand where some are found by police activity:

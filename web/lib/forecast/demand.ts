@@ -16,7 +16,7 @@ import englandWales from '../../../models/calendar/england-wales-bank-holidays.j
 import usFederal from '../../../models/calendar/us-federal-holidays.json';
 import harmWeights from '../../../models/harm-weights/cchi-police-uk-v2.json';
 import thrModel from '../../../models/thr/thr-v3.json';
-import { policeFoundCategories } from '../briefing/captions';
+import { policeFoundCategories } from '$analytics/models/harm-weights';
 import { formatCount } from '../charts/format';
 
 export const HOURS_PER_WEEK = 168;
