@@ -27,16 +27,20 @@ export function dismissable(details: HTMLDetailsElement): () => void {
 	const onfocusin = (event: FocusEvent) => {
 		if (details.open && outside(event.target)) close();
 	};
-	const ontoggle = () => summary()?.setAttribute('aria-expanded', String(details.open));
+	// `aria-expanded` follows the `open` attribute through a MutationObserver, whose callback
+	// runs before the next task; the `toggle` event is queued as a task of its own, so a page
+	// that is busy (or a reader that asks at once) could see the old state after a close.
+	const expanded = () => summary()?.setAttribute('aria-expanded', String(details.open));
+	const observer = new MutationObserver(expanded);
 
-	ontoggle();
+	expanded();
+	observer.observe(details, { attributes: true, attributeFilter: ['open'] });
 	details.addEventListener('keydown', onkeydown);
-	details.addEventListener('toggle', ontoggle);
 	document.addEventListener('pointerdown', onpointerdown, true);
 	document.addEventListener('focusin', onfocusin);
 	return () => {
 		details.removeEventListener('keydown', onkeydown);
-		details.removeEventListener('toggle', ontoggle);
+		observer.disconnect();
 		document.removeEventListener('pointerdown', onpointerdown, true);
 		document.removeEventListener('focusin', onfocusin);
 	};
