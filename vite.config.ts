@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
 import { extractsMiddleware } from './scripts/lib/serve-extracts.ts';
+import { duckdbWorkerPatch } from './scripts/lib/duckdb-worker-patch.ts';
 
 // web/lib imports analytics as `$analytics/…` (svelte.config.js); the test projects below do not
 // run SvelteKit's plugin, so they get the same alias here.
@@ -9,6 +10,7 @@ const alias = { $analytics: fileURLToPath(new URL('./analytics', import.meta.url
 
 export default defineConfig({
 	plugins: [
+		duckdbWorkerPatch(),
 		sveltekit(),
 		{
 			name: 'clearsight-extracts',
