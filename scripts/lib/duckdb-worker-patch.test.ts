@@ -18,7 +18,7 @@ const DIST = dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-node-block
 const CSV = join(import.meta.dirname, '../../../shared/data/police-uk/city-of-london/street/2019-06-city-of-london-street.csv');
 const EAGER = 'new WebAssembly.Global({value:"i32",mutable:!0})),(';
 
-type Bindings = typeof import('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs');
+type Bindings = typeof import('@duckdb/duckdb-wasm/blocking');
 
 /** DuckDB-wasm's Node bundle, from `source`, loaded as a CommonJS module beside the original (so its own requires resolve). */
 function loadBundle(source: string): Bindings {
