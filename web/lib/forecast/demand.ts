@@ -37,11 +37,24 @@ export const DEFAULT_SOURCE: TimestampedTable = 'events';
 /** Backtest origins on the Forecast page: one a week over the last weeks of history. */
 export const FORECAST_BACKTEST_ORIGINS = 6;
 
+/**
+ * Whether the demand forecast counts the records found mostly by police activity
+ * (POLICE_FOUND_CATEGORIES): 'exclude' (the default: demand is what the public asks of the police)
+ * or 'include' (the whole recorded workload, proactive work included). URL: `policefound=include`.
+ */
+export type PoliceFoundSetting = 'exclude' | 'include';
+/** The URL parameter of the police-found setting; absent for the default ('exclude'). */
+export const POLICE_FOUND_PARAM = 'policefound';
+const POLICE_FOUND_SETTINGS: readonly PoliceFoundSetting[] = ['exclude', 'include'];
+const isPoliceFoundSetting = (v: string | null): v is PoliceFoundSetting => v !== null && (POLICE_FOUND_SETTINGS as readonly string[]).includes(v);
+
 export interface ForecastSettings {
 	source: TimestampedTable;
 	/** Weeks ahead, 1–4. */
 	weeks: number;
 	method: ForecastMethodName | 'auto';
+	/** Demand only (stop and search is counted whole either way); 'exclude' when absent. */
+	policeFound?: PoliceFoundSetting;
 }
 
 const isTimestampedTable = (v: string | null): v is TimestampedTable => v !== null && (TIMESTAMPED_SOURCES as readonly string[]).includes(v);
@@ -51,17 +64,33 @@ const parseWeeks = (v: string | null) => {
 };
 
 /**
- * Read the settings from URL search parameters (`series`, `weeks`, `method`), falling back to
- * the defaults for anything missing or unknown: reactive demand (`events`), 2 weeks, automatic.
+ * Read the settings from URL search parameters (`series`, `weeks`, `method`, `policefound`),
+ * falling back to the defaults for anything missing or unknown: reactive demand (`events`),
+ * 2 weeks, automatic, records found by police activity not counted.
  */
-export function parseForecastSettings(params: URLSearchParams): ForecastSettings {
+export function parseForecastSettings(params: URLSearchParams): ForecastSettings & { policeFound: PoliceFoundSetting } {
 	const source = params.get('series');
 	const method = params.get('method') ?? 'auto';
 	return {
 		source: isTimestampedTable(source) ? source : DEFAULT_SOURCE,
 		weeks: parseWeeks(params.get('weeks')) ?? 2,
-		method: isForecastMethod(method) ? method : 'auto'
+		method: isForecastMethod(method) ? method : 'auto',
+		policeFound: parsePoliceFound(params)
 	};
+}
+
+/** The police-found setting of URL search parameters (`policefound`), 'exclude' when missing or unknown. */
+export function parsePoliceFound(params: URLSearchParams): PoliceFoundSetting {
+	const v = params.get(POLICE_FOUND_PARAM);
+	return isPoliceFoundSetting(v) ? v : 'exclude';
+}
+
+/** `params` with the police-found setting written: `policefound=include`, or nothing for the default. */
+export function withPoliceFound(params: URLSearchParams, setting: PoliceFoundSetting): URLSearchParams {
+	const out = new URLSearchParams(params);
+	if (setting === 'include') out.set(POLICE_FOUND_PARAM, 'include');
+	else out.delete(POLICE_FOUND_PARAM);
+	return out;
 }
 
 /** One plain sentence per forecast setting in the URL that could not be used (its default is used). */
@@ -73,7 +102,20 @@ export function forecastSettingsNotes(params: URLSearchParams): string[] {
 	if (weeks !== null && parseWeeks(weeks) === null) notes.push(`The link's weeks ahead "${weeks}" must be a whole number from 1 to 4: 2 weeks are used instead.`);
 	const method = params.get('method');
 	if (method !== null && method !== 'auto' && !isForecastMethod(method)) notes.push(`The link's method "${method}" is not known: the method is chosen automatically instead.`);
+	const policeFound = policeFoundSettingNote(params);
+	if (policeFound) notes.push(policeFound);
 	return notes;
+}
+
+/**
+ * The sentence on a `policefound` value in the URL that could not be used (null for a good or
+ * absent one): the Accuracy page, which has this setting only, shows it alone.
+ */
+export function policeFoundSettingNote(params: URLSearchParams): string | null {
+	const v = params.get(POLICE_FOUND_PARAM);
+	return v === null || isPoliceFoundSetting(v)
+		? null
+		: `The link's ${POLICE_FOUND_PARAM} "${v}" must be "include" or "exclude": records found mostly by police activity (${listWords([...POLICE_FOUND_CATEGORIES])}) are not counted as demand instead.`;
 }
 
 /** Which timestamped tables have rows, demand first. */
@@ -112,6 +154,10 @@ export async function sourceCounts(runner: QueryRunner): Promise<SourceCounts> {
  * them out.
  */
 export const POLICE_FOUND_CATEGORIES: readonly string[] = policeFoundCategories([...harmWeights.exclusions, ...thrModel.exclusions]);
+
+/** "Drugs or Possession of weapons": the categories as alternatives, in a sentence. */
+const policeFoundEither = () =>
+	POLICE_FOUND_CATEGORIES.length > 1 ? `${POLICE_FOUND_CATEGORIES.slice(0, -1).join(', ')} or ${POLICE_FOUND_CATEGORIES.at(-1)}` : listWords([...POLICE_FOUND_CATEGORIES]);
 
 /** What the demand forecast left out of a table as found mostly by police activity. */
 export interface PoliceFoundLeftOut {
@@ -159,7 +205,7 @@ export async function policeFoundLeftOut(runner: QueryRunner): Promise<PoliceFou
  */
 export function policeFoundNote(leftOut: PoliceFoundLeftOut): string {
 	const all = listWords([...POLICE_FOUND_CATEGORIES]);
-	const either = POLICE_FOUND_CATEGORIES.length > 1 ? `${POLICE_FOUND_CATEGORIES.slice(0, -1).join(', ')} or ${POLICE_FOUND_CATEGORIES.at(-1)}` : all;
+	const either = policeFoundEither();
 	if (!leftOut.categorised) return `These records have no category, so records found mostly by police activity (${all}) could not be left out: every record is counted as demand.`;
 	if (leftOut.records === 0) return `No records of ${either}, found mostly by police activity, are in this data: every record is counted as demand.`;
 	const named = listWords(leftOut.categories.filter((c) => c.records > 0).map((c) => c.category));
@@ -167,6 +213,45 @@ export function policeFoundNote(leftOut: PoliceFoundLeftOut): string {
 	const main = `${formatCount(leftOut.records)} ${one ? 'record' : 'records'} of ${named}, found mostly by police activity, ${one ? 'is' : 'are'} not counted as demand.`;
 	const u = leftOut.uncategorised;
 	return u > 0 ? `${main} ${formatCount(u)} ${u === 1 ? 'record' : 'records'} with no category ${u === 1 ? 'is' : 'are'} counted, as demand that cannot be classified.` : main;
+}
+
+/**
+ * The page's plain sentence when the setting counts the records found mostly by police activity
+ * (`policefound=include`): how many of each category the figures now include (the counts of
+ * `policeFoundLeftOut`), and that they measure police activity as well as public demand, e.g.
+ * "The figures include 1,207 records found mostly by police activity (1,000 of Drugs, 207 of
+ * Possession of weapons), counted as demand by the setting above: …". With none present, or no
+ * categories, that the figures are the same as without the setting.
+ */
+export function policeFoundCountedNote(found: PoliceFoundLeftOut): string {
+	const all = listWords([...POLICE_FOUND_CATEGORIES]);
+	const setting = 'Records found mostly by police activity are counted as demand (the setting above)';
+	if (!found.categorised) return `${setting}, but these records have no category, so none can be told apart as ${all}: the figures are the same as without the setting.`;
+	if (found.records === 0) return `${setting}, but this data has no records of ${policeFoundEither()}: the figures are the same as without the setting.`;
+	const each = found.categories.filter((c) => c.records > 0).map((c) => `${formatCount(c.records)} of ${c.category}`);
+	const one = found.records === 1;
+	return (
+		`The figures include ${formatCount(found.records)} ${one ? 'record' : 'records'} found mostly by police activity (${listWords(each)}), counted as demand by the setting above. ` +
+		`${one ? 'It measures' : 'They measure'} police activity (where and how hard officers looked) as well as demand from the public.`
+	);
+}
+
+/**
+ * The note beside the forecast (and the Accuracy page's backtest) for a demand table's setting:
+ * `policeFoundNote` when the records are left out (the default), `policeFoundCountedNote` when counted.
+ */
+export function policeFoundSentence(found: PoliceFoundLeftOut, setting: PoliceFoundSetting): string {
+	return setting === 'include' ? policeFoundCountedNote(found) : policeFoundNote(found);
+}
+
+/** One line naming the setting, for the printed page (the checkbox does not print). */
+export function policeFoundSettingLine(setting: PoliceFoundSetting): string {
+	return `Records found mostly by police activity (${POLICE_FOUND_CATEGORIES.join(', ')}): ${setting === 'include' ? 'counted as demand (setting on).' : 'not counted as demand (the default).'}`;
+}
+
+/** The categories a demand history is counted without: those found by police activity present, unless the setting counts them. */
+export function excludedForSetting(found: PoliceFoundLeftOut | null, setting: PoliceFoundSetting = 'exclude'): string[] {
+	return setting === 'include' ? [] : (found?.excluded ?? []);
 }
 
 export interface WeeklyHistory {
@@ -211,21 +296,32 @@ export async function demandCalendar(runner: QueryRunner, table: TimestampedTabl
 	return { start, ...holidaySet(model), why };
 }
 
-/**
- * The history a forecast of `table` rests on: for demand (`events`), without the records found
- * mostly by police activity (`policeFoundLeftOut`); police activity (`stop_search`) whole, with
- * `leftOut` null.
- */
-export async function demandHistory(runner: QueryRunner, table: TimestampedTable): Promise<{ history: WeeklyHistory; leftOut: PoliceFoundLeftOut | null } | null> {
-	const leftOut = SOURCE_KIND[table] === 'demand' ? await policeFoundLeftOut(runner) : null;
-	const history = await weeklyHistory(runner, table, leftOut?.excluded ?? undefined);
-	return history ? { history, leftOut } : null;
+/** A demand history and what was done with the records found mostly by police activity. */
+export interface DemandHistory {
+	history: WeeklyHistory;
+	/**
+	 * For demand: the records found mostly by police activity (`policeFoundLeftOut`), left out of
+	 * the history by default, counted in it with `policeFound` 'include'. Null for stop and search.
+	 */
+	leftOut: PoliceFoundLeftOut | null;
+	/** The setting the history was counted with ('exclude' for stop and search, which has nothing to leave out). */
+	policeFound: PoliceFoundSetting;
 }
 
-export interface DemandForecast extends ForecastWithBacktest {
-	history: WeeklyHistory;
-	/** For demand: the records left out as found mostly by police activity (null for stop and search). */
-	leftOut: PoliceFoundLeftOut | null;
+/**
+ * The history a forecast of `table` rests on: for demand (`events`), without the records found
+ * mostly by police activity (`policeFoundLeftOut`), or with them when `policeFound` is 'include'
+ * (every record); police activity (`stop_search`) whole, with `leftOut` null.
+ */
+export async function demandHistory(runner: QueryRunner, table: TimestampedTable, policeFound: PoliceFoundSetting = 'exclude'): Promise<DemandHistory | null> {
+	const demand = SOURCE_KIND[table] === 'demand';
+	const leftOut = demand ? await policeFoundLeftOut(runner) : null;
+	const excluded = excludedForSetting(leftOut, policeFound);
+	const history = await weeklyHistory(runner, table, excluded.length > 0 ? excluded : undefined);
+	return history ? { history, leftOut, policeFound: demand ? policeFound : 'exclude' } : null;
+}
+
+export interface DemandForecast extends ForecastWithBacktest, DemandHistory {
 	/** Local start of each forecast hour. */
 	timestamps: string[];
 	/** The holiday calendar used and why it was chosen. */
@@ -238,7 +334,8 @@ export interface DemandForecast extends ForecastWithBacktest {
  * Forecast the `weeks` weeks after the last full week of `table`, backtesting every method over
  * the last FORECAST_BACKTEST_ORIGINS weeks of the history (one origin a week, each forecasting
  * the same horizon) to choose one, unless `method` names one. Public holidays from
- * `demandCalendar`. Demand leaves out the records found mostly by police activity (`demandHistory`).
+ * `demandCalendar`. Demand leaves out the records found mostly by police activity unless
+ * `settings.policeFound` is 'include' (`demandHistory`).
  */
 export async function forecastDemand(
 	runner: QueryRunner,
@@ -246,9 +343,9 @@ export async function forecastDemand(
 	/** Where the pure computation runs: here by default; the page passes a worker (forecast-worker.ts). */
 	compute: (values: ArrayLike<number>, options: ForecastWithBacktestOptions) => ForecastWithBacktest | Promise<ForecastWithBacktest> = forecastWithBacktest
 ): Promise<DemandForecast | null> {
-	const found = await demandHistory(runner, settings.source);
+	const found = await demandHistory(runner, settings.source, settings.policeFound);
 	if (!found) return null;
-	const { history, leftOut } = found;
+	const { history } = found;
 	const calendar = await demandCalendar(runner, settings.source, history.start);
 	const t = performance.now();
 	const horizon = settings.weeks * HOURS_PER_WEEK;
@@ -262,7 +359,7 @@ export async function forecastDemand(
 	});
 	const first = `${addDays(history.end, 1)}T00:00:00`;
 	const timestamps = result.forecast.mean.map((_, i) => addHours(first, i));
-	return { ...result, history, leftOut, timestamps, calendar: { title: calendar.holidayCalendar ?? '', why: calendar.why }, elapsedMs: performance.now() - t };
+	return { ...result, ...found, timestamps, calendar: { title: calendar.holidayCalendar ?? '', why: calendar.why }, elapsedMs: performance.now() - t };
 }
 
 /** Weeks ahead forecast from each origin on the Accuracy page. */
@@ -270,21 +367,25 @@ export const ACCURACY_HORIZON_WEEKS = 1;
 /** Rolling origins on the Accuracy page (one a week, the most recent weeks). */
 export const ACCURACY_ORIGINS = 8;
 
+/** A demand backtest: the history it rests on and every method's scores. */
+export type DemandBacktest = DemandHistory & { result: BacktestResult };
+
 /**
  * Rolling-origin backtest of every method over the last ACCURACY_ORIGINS full weeks of `table`
  * (each origin forecasts the following week from everything before it), over the same history as
- * the forecast (`demandHistory`: demand without the records found by police activity). Null without data.
+ * the forecast (`demandHistory`: demand without the records found by police activity, or with them
+ * when `policeFound` is 'include'). Null without data.
  */
-export async function backtestDemand(runner: QueryRunner, table: TimestampedTable): Promise<{ history: WeeklyHistory; leftOut: PoliceFoundLeftOut | null; result: BacktestResult } | null> {
-	const found = await demandHistory(runner, table);
+export async function backtestDemand(runner: QueryRunner, table: TimestampedTable, policeFound: PoliceFoundSetting = 'exclude'): Promise<DemandBacktest | null> {
+	const found = await demandHistory(runner, table, policeFound);
 	if (!found) return null;
-	const { history, leftOut } = found;
+	const { history } = found;
 	const horizon = ACCURACY_HORIZON_WEEKS * HOURS_PER_WEEK;
 	const minOrigin = Math.max(HOURS_PER_WEEK + 1, ...FORECAST_METHODS.map((m) => minHistory(m, HOURS_PER_WEEK)));
 	const origins = rollingOrigins(history.values.length, { horizon, count: ACCURACY_ORIGINS, step: HOURS_PER_WEEK, minOrigin });
 	const calendar = await demandCalendar(runner, table, history.start);
 	const result = backtest(history.values, { period: HOURS_PER_WEEK, horizon, origins, methodOptions: { calendar } });
-	return { history, leftOut, result };
+	return { ...found, result };
 }
 
 /** Held-back months for the hot-spot evaluation on the Accuracy page (the most recent ones). */

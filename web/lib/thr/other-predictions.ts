@@ -145,7 +145,8 @@ export function noDemandSentence(counts: SourceCounts): string {
 }
 
 /**
- * The Forecast page's default hourly forecast (reactive demand, its default weeks and automatic
+ * The Forecast page's default hourly forecast (reactive demand without the records found mostly
+ * by police activity, whatever a link's `policefound` says; its default weeks and automatic
  * method choice) when the source has timestamped demand: the chosen method, its backtest MASE
  * against the 8-week same-hour mean with the page's sentence, and the backtest coverage of the 80%
  * and 95% intervals. Otherwise one plain line. `compute` is where the backtest runs (the page
@@ -157,6 +158,7 @@ export async function demandPrediction(
 	counts?: SourceCounts
 ): Promise<DemandPredictionRecord> {
 	const c = counts ?? (await sourceCounts(runner));
+	// The defaults: no link's setting reaches the card, so police-found records stay out of demand.
 	const settings = parseForecastSettings(new URLSearchParams());
 	if (c[settings.source] === 0) return { available: false, sentence: noDemandSentence(c) };
 	const f = await forecastDemand(runner, settings, compute);
