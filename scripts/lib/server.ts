@@ -11,6 +11,7 @@ import { resolve, join } from 'node:path';
 import sirv from 'sirv';
 import { buildCspHeader } from './csp-header';
 import { DEFAULT_DATA_DIR, extractsMiddleware } from './serve-extracts';
+import { failedAnswerLogFromEnv, type Answer } from './http-log';
 
 export interface ServerOptions {
 	/** Folder of the built app (default build/). */
@@ -22,6 +23,12 @@ export interface ServerOptions {
 	host?: string;
 	/** 0 picks a free port. */
 	port?: number;
+	/**
+	 * Called as each answer ends, with the method, full URL and status: a recording hook for the
+	 * browser tests, which changes nothing in the answers. Default: the failed-answer log named by
+	 * CLEARSIGHT_HTTP_LOG when it is set (scripts/lib/http-log.ts), else none.
+	 */
+	onAnswer?: (answer: Answer) => void;
 }
 
 export interface RunningServer {
@@ -57,7 +64,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 	});
 	const data = extractsMiddleware(dataDir, { lookupsFrom: options.lookupsFrom ?? DEFAULT_DATA_DIR });
 	const contentSecurityPolicy = buildCspHeader(buildDir);
+	const onAnswer = options.onAnswer ?? failedAnswerLogFromEnv();
+	let origin = '';
 	const server = createServer((req, res) => {
+		if (onAnswer) {
+			const answer = { method: req.method ?? 'GET', url: `${origin}${req.url ?? '/'}` };
+			res.once('close', () => onAnswer({ ...answer, status: res.statusCode }));
+		}
 		res.setHeader('Content-Security-Policy', contentSecurityPolicy);
 		res.setHeader('X-Content-Type-Options', 'nosniff');
 		res.setHeader('Referrer-Policy', 'no-referrer');
@@ -81,8 +94,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 	});
 	const address = server.address();
 	const port = typeof address === 'object' && address ? address.port : options.port;
+	origin = `http://${host}:${port}`;
 	return {
-		url: `http://${host}:${port}`,
+		url: origin,
 		server,
 		close: () => new Promise<void>((ok) => server.close(() => ok()))
 	};

@@ -1,14 +1,29 @@
 /**
  * One headless Chromium per test file (Debian's /usr/bin/chromium; playwright cannot download
  * browsers here), with a fresh profile. It records every request and every console error or
- * page error, so each test can assert that nothing left 127.0.0.1 and nothing went wrong.
- * Requests to any other host are also aborted, so a regression cannot reach the network.
+ * page error, so each test can assert that nothing left 127.0.0.1 and nothing went wrong. Both
+ * checks cover every context of the browser, the engine's SharedWorker included, whose requests
+ * Playwright's request events and routes never see:
+ * - off-origin: Chromium sends every request for another host to a recording proxy that answers
+ *   each with an error and forwards nothing (web/tests/off-origin-proxy.ts); loopback requests
+ *   bypass a proxy in Chromium by default, so the app's own go direct. Playwright's route and
+ *   request events are kept beside it: they abort a page's or a dedicated worker's request before
+ *   it leaves the renderer and give the full URL of an https:// one, where the proxy only learns
+ *   the host of a CONNECT tunnel. Requests that Chromium itself makes in the background (the
+ *   component updater, the Google sign-in check) are pointed at a closed loopback port by flags,
+ *   so what reaches the proxy is something a page or worker asked for.
+ * - http: every response with status >= 400, from Playwright's response events and from the
+ *   servers' own log of failed answers (scripts/lib/http-log.ts, written by every server the
+ *   tests start when CLEARSIGHT_HTTP_LOG is set, as web/tests/global-setup.ts does), each answer
+ *   counted once: one Playwright already reported is not reported again.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { HTTP_LOG_ENV, logEnd, readAnswers, type Answer } from '../../scripts/lib/http-log';
+import { startOffOriginProxy, type OffOriginRequest } from './off-origin-proxy';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -19,7 +34,12 @@ const ARGS = [
 	'--no-first-run',
 	'--disable-background-networking',
 	'--disable-component-update',
-	'--disable-sync'
+	'--disable-sync',
+	// Chromium 156 still asks update.googleapis.com (component updater) and accounts.google.com
+	// (ListAccounts) at start despite the flags above: send both to a closed loopback port, so
+	// the off-origin proxy only ever hears what a page or worker asked for.
+	'--component-updater=url-source=http://127.0.0.1:9/',
+	'--gaia-url=http://127.0.0.1:9/'
 	// Not --disable-software-rasterizer: maplibre-gl needs SwiftShader WebGL
 	// (docs/stack-notes.md § maplibre-gl 6).
 ];
@@ -55,31 +75,121 @@ export function isLocal(url: string): boolean {
 	return u.hostname === '127.0.0.1';
 }
 
+/** A request the proxy refused, as a problem: its URL, or for an https:// or wss:// tunnel `CONNECT host:port`. */
+function offOriginText(request: OffOriginRequest): string {
+	return request.method === 'CONNECT' ? `CONNECT ${request.target}` : request.target;
+}
+
+/**
+ * The servers' failed answers that Playwright did not report itself, as problems. Playwright's
+ * own `status url` reports are counted in `reported` and each one cancels the server's line for
+ * the same answer, whichever comes first. An answer to a request Playwright saw start and has
+ * not yet seen answered is held for one more call (Playwright's report of it is on its way);
+ * after that it is reported, since Playwright sees some requests start and never end (a
+ * SharedWorker's script).
+ */
+class FailedAnswers {
+	private readonly reported = new Map<string, number>();
+	private readonly open = new Map<string, number>();
+	private held: Answer[] = [];
+	private next: number;
+
+	constructor(private readonly log: string | undefined) {
+		this.next = log ? logEnd(log) : 0;
+	}
+
+	requestStarted(url: string): void {
+		this.open.set(url, (this.open.get(url) ?? 0) + 1);
+	}
+
+	requestEnded(url: string): void {
+		const n = (this.open.get(url) ?? 0) - 1;
+		if (n > 0) this.open.set(url, n);
+		else this.open.delete(url);
+	}
+
+	/** Playwright reported this answer. */
+	reportedByPlaywright(status: number, url: string): void {
+		const key = `${status} ${url}`;
+		this.reported.set(key, (this.reported.get(key) ?? 0) + 1);
+	}
+
+	/** The failed answers in the log since the last call that Playwright has not reported. */
+	take(): Problem[] {
+		if (!this.log) return [];
+		const { answers, next } = readAnswers(this.log, this.next);
+		this.next = next;
+		const wasHeld = new Set(this.held);
+		const candidates = [...this.held, ...answers];
+		this.held = [];
+		const problems: Problem[] = [];
+		for (const answer of candidates) {
+			const key = `${answer.status} ${answer.url}`;
+			const count = this.reported.get(key) ?? 0;
+			if (count > 0) {
+				if (count === 1) this.reported.delete(key);
+				else this.reported.set(key, count - 1);
+			} else if (!wasHeld.has(answer) && this.open.has(answer.url)) {
+				this.held.push(answer);
+			} else {
+				problems.push({ kind: 'http', text: `${answer.status} ${answer.url} (${answer.method}, in the server's log)` });
+			}
+		}
+		return problems;
+	}
+}
+
 export async function launchBrowser(): Promise<TestBrowser> {
 	const profile = mkdtempSync(join(tmpdir(), 'clearsight-chromium-'));
-	const context = await chromium.launchPersistentContext(profile, {
-		executablePath: CHROMIUM,
-		headless: true,
-		args: ARGS,
-		viewport: { width: 1280, height: 900 },
-		locale: 'en-GB',
-		timezoneId: 'Europe/London'
-	});
-	const requests: string[] = [];
 	let problems: Problem[] = [];
+	// Off-origin requests from any context of the browser: the proxy records and refuses them.
+	// Chromium's default proxy bypass covers 127.0.0.1 (and localhost, [::1]), so no
+	// --proxy-bypass-list is needed and none is given: it would replace, not extend, that default.
+	const proxy = await startOffOriginProxy((request) => problems.push({ kind: 'off-origin', text: offOriginText(request) }));
+	const failed = new FailedAnswers(process.env[HTTP_LOG_ENV]);
+	let context: BrowserContext;
+	try {
+		context = await chromium.launchPersistentContext(profile, {
+			executablePath: CHROMIUM,
+			headless: true,
+			args: [...ARGS, `--proxy-server=${proxy.url}`],
+			viewport: { width: 1280, height: 900 },
+			locale: 'en-GB',
+			timezoneId: 'Europe/London'
+		});
+	} catch (error) {
+		await proxy.close();
+		throw error;
+	}
+	const requests: string[] = [];
 
+	// A page's or dedicated worker's request for another host, stopped in the browser (with its
+	// full URL, which the proxy would not see for https) before it reaches the proxy.
 	await context.route(
 		(url) => !isLocal(url.href),
 		(route) => route.abort('blockedbyclient')
 	);
+	const ended = new WeakSet<Request>();
+	const end = (request: Request) => {
+		if (ended.has(request)) return;
+		ended.add(request);
+		failed.requestEnded(request.url());
+	};
 	context.on('request', (request) => {
 		const url = request.url();
 		requests.push(url);
+		failed.requestStarted(url);
 		if (!isLocal(url)) problems.push({ kind: 'off-origin', text: url });
 	});
 	context.on('response', (response) => {
-		if (response.status() >= 400) problems.push({ kind: 'http', text: `${response.status()} ${response.url()}` });
+		end(response.request());
+		if (response.status() >= 400) {
+			failed.reportedByPlaywright(response.status(), response.url());
+			problems.push({ kind: 'http', text: `${response.status()} ${response.url()}` });
+		}
 	});
+	context.on('requestfailed', end);
+	context.on('requestfinished', end);
 	const watch = (page: Page) => {
 		page.on('console', (message) => {
 			if (message.type() !== 'error') return;
@@ -99,12 +209,13 @@ export async function launchBrowser(): Promise<TestBrowser> {
 			return context.newPage();
 		},
 		takeProblems() {
-			const taken = problems;
+			const taken = [...problems, ...failed.take()];
 			problems = [];
 			return taken;
 		},
 		async close() {
 			await context.close();
+			await proxy.close();
 			rmSync(profile, { recursive: true, force: true });
 		}
 	};

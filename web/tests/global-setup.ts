@@ -3,10 +3,19 @@
  * (CLEARSIGHT_DATA, default extracts/sample: a folder of sources with sources.json) on
  * 127.0.0.1 with the production static server, and hand its URL to the tests through vitest's
  * provide/inject.
+ *
+ * It also names the failed-answer log (CLEARSIGHT_HTTP_LOG, scripts/lib/http-log.ts) before
+ * anything starts: this server and every server a test file starts (their processes inherit the
+ * variable) append each answer with status >= 400 to that one file, which the harness
+ * (web/tests/browser.ts) reads back, so an answer to the engine's SharedWorker, which Playwright
+ * never sees, still fails the test. Test files run one at a time (fileParallelism: false), so the
+ * lines written while a file's browser is open are that file's.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { HTTP_LOG_ENV } from '../../scripts/lib/http-log';
 import { startServer } from '../../scripts/lib/server';
 
 declare module 'vitest' {
@@ -21,6 +30,8 @@ declare module 'vitest' {
 		dataDir: string;
 		/** Absolute path of the folder served under /data. */
 		dataRoot: string;
+		/** The failed-answer log every test server appends to (also in process.env.CLEARSIGHT_HTTP_LOG). */
+		httpLog: string;
 	}
 }
 
@@ -30,11 +41,17 @@ export default async function setup(project: TestProject) {
 	const dataDir = existsSync(sourcesFile)
 		? join(dataRoot, (JSON.parse(readFileSync(sourcesFile, 'utf8')) as { sources: Array<{ path: string }> }).sources[0].path)
 		: dataRoot;
+	const logDir = mkdtempSync(join(tmpdir(), 'clearsight-http-log-'));
+	const httpLog = join(logDir, 'failed-answers.jsonl');
+	writeFileSync(httpLog, '');
+	process.env[HTTP_LOG_ENV] = httpLog;
 	const server = await startServer({ buildDir: 'build', dataDir: dataRoot });
 	project.provide('baseUrl', server.url);
 	project.provide('dataDir', dataDir);
 	project.provide('dataRoot', dataRoot);
+	project.provide('httpLog', httpLog);
 	return async () => {
 		await server.close();
+		rmSync(logDir, { recursive: true, force: true });
 	};
 }
