@@ -60,6 +60,14 @@ async function insertCityEvents(runner: NodeRunner) {
 	await runner.exec(`UPDATE events SET local_date = strftime(occurred_at, '%Y-%m-%d'), hour_of_week = (isodow(occurred_at) - 1) * 24 + hour(occurred_at)`);
 }
 
+/** A database with the shipped City of London sample and its street records as timestamped demand (`insertCityEvents`). */
+async function openCityEvents(): Promise<{ runner: NodeRunner; remove: (() => void) | undefined }> {
+	const runner = await createNodeRunner();
+	const remove = await loadSampleSource(runner, 'city-of-london');
+	await insertCityEvents(runner);
+	return { runner, remove };
+}
+
 /** Records per local hour from `start` (inclusive, 'YYYY-MM-DDT00:00:00') to the day after `end`, by SQL. */
 async function sqlHourly(runner: NodeRunner, start: string, end: string, where: string): Promise<number[]> {
 	const rows = await runner.rows<{ i: number; n: number }>(
@@ -71,6 +79,14 @@ async function sqlHourly(runner: NodeRunner, start: string, end: string, where: 
 	const values = new Array<number>(hours).fill(0);
 	for (const r of rows) values[r.i] = r.n;
 	return values;
+}
+
+/** Records per category of `events` from local date `from` to `end`, by SQL, most first (ties by name): what the category mix should count. */
+function categoryCounts(runner: NodeRunner, from: string, end: string) {
+	return runner.rows<{ category: string; n: number }>(
+		`SELECT category, count(*)::INTEGER AS n FROM events WHERE local_date >= ? AND local_date <= ? GROUP BY 1 ORDER BY 2 DESC, 1`,
+		[from, end]
+	);
 }
 
 it('the categories are those the published harm weights and THR model leave out as detected proactively', () => {
@@ -116,9 +132,7 @@ describe('City of London street records given times (the shipped sample, 2017-12
 	let remove: (() => void) | undefined;
 	let forecast: DemandForecast;
 	beforeAll(async () => {
-		runner = await createNodeRunner();
-		remove = await loadSampleSource(runner, 'city-of-london');
-		await insertCityEvents(runner);
+		({ runner, remove } = await openCityEvents());
 		forecast = (await forecastDemand(runner, { source: 'events', weeks: 1, method: 'seasonal-mean' }))!;
 	}, 300_000);
 	afterAll(() => {
@@ -164,10 +178,7 @@ describe('City of London street records given times (the shipped sample, 2017-12
 		const excluded = forecast.leftOut!.excluded!;
 		const mix = await categoryProfile(runner, { table: 'events', end, weeks, excludeCategories: excluded });
 		const whole = await categoryProfile(runner, { table: 'events', end, weeks });
-		const rows = await runner.rows<{ category: string; n: number }>(
-			`SELECT category, count(*)::INTEGER AS n FROM events WHERE local_date >= ? AND local_date <= ? GROUP BY 1 ORDER BY 2 DESC, 1`,
-			[mix.from, end]
-		);
+		const rows = await categoryCounts(runner, mix.from, end);
 		expect(rows.filter((r) => excluded.includes(r.category)).length).toBeGreaterThan(0);
 		expect(whole.categories.map((c) => [c.category, c.records])).toEqual(rows.map((r) => [r.category, r.n]));
 		expect(mix.categories.map((c) => [c.category, c.records])).toEqual(rows.filter((r) => !excluded.includes(r.category)).map((r) => [r.category, r.n]));
@@ -215,9 +226,7 @@ describe('the setting counts them as demand (policefound=include): City of Londo
 	let on: DemandForecast;
 	let off: DemandForecast;
 	beforeAll(async () => {
-		runner = await createNodeRunner();
-		remove = await loadSampleSource(runner, 'city-of-london');
-		await insertCityEvents(runner);
+		({ runner, remove } = await openCityEvents());
 		off = (await forecastDemand(runner, { source: 'events', weeks: 1, method: 'seasonal-mean' }))!;
 		on = (await forecastDemand(runner, { source: 'events', weeks: 1, method: 'seasonal-mean', policeFound: 'include' }))!;
 	}, 300_000);
@@ -313,10 +322,7 @@ describe('the setting counts them as demand (policefound=include): City of Londo
 		const end = on.history.end;
 		const mixOn = await categoryProfile(runner, { table: 'events', end, weeks, excludeCategories: excludedForSetting(on.leftOut, on.policeFound) });
 		const mixOff = await categoryProfile(runner, { table: 'events', end, weeks, excludeCategories: excludedForSetting(off.leftOut, off.policeFound) });
-		const rows = await runner.rows<{ category: string; n: number }>(
-			`SELECT category, count(*)::INTEGER AS n FROM events WHERE local_date >= ? AND local_date <= ? GROUP BY 1 ORDER BY 2 DESC, 1`,
-			[mixOn.from, end]
-		);
+		const rows = await categoryCounts(runner, mixOn.from, end);
 		expect(rows.filter((r) => POLICE_FOUND_CATEGORIES.includes(r.category)).length).toBe(2);
 		expect(mixOn.categories.map((c) => [c.category, c.records])).toEqual(rows.map((r) => [r.category, r.n]));
 		expect(mixOff.categories.map((c) => [c.category, c.records])).toEqual(rows.filter((r) => !POLICE_FOUND_CATEGORIES.includes(r.category)).map((r) => [r.category, r.n]));
