@@ -15,7 +15,7 @@ import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner
 import { loadExtract } from '../../scripts/lib/load-input';
 import { openExtract } from './extract-runner';
 import { evaluateHotspots, harmAccuracy, kdeMethod, lastPeriodMethod, pairedLeadTest, thrHotspotMethod, type HarmAccuracy, type MethodEvaluation } from '../../analytics/hotspots';
-import { HOTSPOT_AREA_SHARES, hotspotTestMonths, policeFoundLeftOut, policeFoundNote, type PoliceFoundLeftOut } from '../lib/forecast/demand';
+import { backtestDemand, HOTSPOT_AREA_SHARES, hotspotTestMonths, policeFoundLeftOut, policeFoundNote, policeFoundSentence, policeFoundSettingLine, policeFoundSettingNote, type PoliceFoundLeftOut } from '../lib/forecast/demand';
 import { modelAtUnit, type ThrModel } from '../../analytics/thr';
 import type { HarmWeightsModel } from '../../analytics/models/harm-weights';
 import { demandPrediction, hotspotPredictions, type DemandPredictionRecord, type HotspotPredictionRecord } from '../lib/thr/other-predictions';
@@ -356,6 +356,45 @@ describe('the other shipped sources', () => {
 		expect(await notes.count()).toBe(1);
 		expect((await notes.textContent())!.trim()).toBe(policeFoundNote(leftOut));
 	}, 300_000);
+
+	it('Chicago: the demand backtest follows the police-found setting in the link, and the checkbox toggles it by keyboard', async () => {
+		const chicago = await openExtract('chicago-assaults');
+		let on: Awaited<ReturnType<typeof backtestDemand>>;
+		try {
+			on = await backtestDemand(chicago, 'events', 'include');
+		} finally {
+			chicago.close();
+		}
+		await page.goto(`${baseUrl}/accuracy?source=chicago-assaults&policefound=include`);
+		await waitForApp(page);
+		const backtest = page.locator('[data-testid="backtest"]');
+		await page.locator('[data-testid="backtest"][data-state="ready"][data-police-found="include"]').waitFor({ timeout: 180_000 });
+		const box = page.getByRole('checkbox', { name: 'Count records found by police activity (Drugs, Possession of weapons) as demand' });
+		expect(await box.isChecked()).toBe(true);
+		const note = page.locator('[data-testid="backtest-police-found-note"]');
+		expect(await note.getAttribute('data-police-found')).toBe('include');
+		expect((await note.textContent())!.trim()).toBe(policeFoundSentence(on!.leftOut!, 'include'));
+		expect((await note.textContent())!.trim()).toBe(
+			'Records found mostly by police activity are counted as demand (the setting above), but this data has no records of Drugs or Possession of weapons: the figures are the same as without the setting.'
+		);
+		expect(await page.locator('[data-testid="police-found-setting-print"]').textContent()).toBe(policeFoundSettingLine('include'));
+		// The scores shown are the native backtest's over the same history.
+		const mase = Number(await backtest.locator('[data-testid="backtest-table"][data-table="events"] tr[data-method="seasonal-mean"] [data-metric="mase"]').getAttribute('data-value'));
+		expect(mase).toBeCloseTo(on!.result.scores.find((s) => s.method === 'seasonal-mean')!.mase!, 12);
+		// Off by keyboard: the link loses the parameter and the page says what it always said.
+		await box.focus();
+		await page.keyboard.press('Space');
+		await page.waitForURL((u) => !u.searchParams.has('policefound') && u.searchParams.get('source') === 'chicago-assaults');
+		await page.locator('[data-testid="backtest"][data-state="ready"][data-police-found="exclude"]').waitFor({ timeout: 180_000 });
+		expect(await box.isChecked()).toBe(false);
+		expect((await note.textContent())!.trim()).toBe(policeFoundNote(on!.leftOut!));
+		expect(await page.locator('[data-testid="police-found-setting-print"]').textContent()).toBe(policeFoundSettingLine('exclude'));
+		// An unusable value: a plain note, and the records are left out.
+		await page.goto(`${baseUrl}/accuracy?source=chicago-assaults&policefound=yes`);
+		await waitForApp(page);
+		await page.locator('[data-testid="backtest"][data-state="ready"][data-police-found="exclude"]').waitFor({ timeout: 180_000 });
+		expect((await page.locator('[data-testid="backtest-url-note"]').textContent())!.trim()).toBe(policeFoundSettingNote(new URLSearchParams('policefound=yes')));
+	}, 400_000);
 
 	it('logged no console errors and made no request beyond 127.0.0.1', () => {
 		expect(browser.takeProblems()).toEqual([]);

@@ -10,7 +10,18 @@ import { launchBrowser, parseCount, waitForApp, type TestBrowser } from './brows
 import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
 import { loadExtract } from '../../scripts/lib/load-input';
 import { openExtract } from './extract-runner';
-import { backtestDemand, forecastDemand, forecastStreetAreas, hotspotTestMonths, policeFoundNote, sourceCounts, HOTSPOT_AREA_SHARES, type DemandForecast } from '../lib/forecast/demand';
+import {
+	backtestDemand,
+	forecastDemand,
+	forecastStreetAreas,
+	hotspotTestMonths,
+	policeFoundNote,
+	policeFoundSentence,
+	policeFoundSettingLine,
+	sourceCounts,
+	HOTSPOT_AREA_SHARES,
+	type DemandForecast
+} from '../lib/forecast/demand';
 import { evaluateHotspots, kdeMethod, lastPeriodMethod, thrHotspotMethod, type MethodEvaluation } from '../../analytics/hotspots';
 import type { BacktestResult } from '../../analytics/forecast';
 import type { ThrModel } from '../../analytics/thr';
@@ -435,6 +446,51 @@ describe('Forecast page: demand, not police activity', () => {
 		const baseline = chicago.backtest!.scores.find((x) => x.method === 'seasonal-mean')!;
 		console.log(`Chicago, page backtest (6 weekly origins): ${chicago.forecast.method} MASE ${score.mase!.toFixed(3)} vs 8-week mean ${baseline.mase!.toFixed(3)}; 80% held ${score.coverage80!.toFixed(3)}, 95% held ${score.coverage95!.toFixed(3)}; compute ${Math.round(chicago.elapsedMs)} ms natively`);
 	}, 240_000);
+
+	it('the police-found setting: a labelled checkbox reached by keyboard, kept in the link through a reload, the note and the forecast as natively', async () => {
+		const on = await withSource('chicago-assaults', async (r) => (await forecastDemand(r, { source: 'events', weeks: 2, method: 'auto', policeFound: 'include' }))!);
+		await page.goto(`${baseUrl}/forecast?source=chicago-assaults`);
+		await waitForApp(page);
+		const ready = (setting: string) => page.locator(`[data-testid="forecast"][data-state="ready"] [data-testid="police-found-note"][data-police-found="${setting}"]`).waitFor({ timeout: 150_000 });
+		await ready('exclude');
+		const note = page.locator('[data-testid="police-found-note"]');
+		const offNote = (await note.textContent())!.trim();
+		expect(offNote).toBe(policeFoundNote(on.leftOut!));
+		const box = page.getByRole('checkbox', { name: 'Count records found by police activity (Drugs, Possession of weapons) as demand' });
+		expect(await box.isChecked()).toBe(false);
+		expect(await page.locator('[data-testid="police-found-setting-print"]').textContent()).toBe(policeFoundSettingLine('exclude'));
+		// The next stop after the method, by Tab; Space turns it on.
+		await page.locator('[data-testid="forecast-method"]').focus();
+		await page.keyboard.press('Tab');
+		expect(await box.evaluate((el) => el === document.activeElement)).toBe(true);
+		await page.keyboard.press('Space');
+		await page.waitForURL((u) => u.searchParams.get('policefound') === 'include' && u.searchParams.get('source') === 'chicago-assaults');
+		await ready('include');
+		expect(await box.isChecked()).toBe(true);
+		// Chicago's incidents are aggravated assaults only: the page says the setting changes nothing here, and why.
+		expect((await note.textContent())!.trim()).toBe(policeFoundSentence(on.leftOut!, 'include'));
+		expect((await note.textContent())!.trim()).toBe(
+			'Records found mostly by police activity are counted as demand (the setting above), but this data has no records of Drugs or Possession of weapons: the figures are the same as without the setting.'
+		);
+		expect(await page.locator('[data-testid="police-found-setting-print"]').textContent()).toBe(policeFoundSettingLine('include'));
+		const rows = page.locator('[data-testid="forecast-table"] tbody tr');
+		expect(await rows.count()).toBe(on.forecast.mean.length);
+		for (let i = 0; i < 3; i++) expect(Number(await rows.nth(i).locator('[data-mean]').getAttribute('data-mean'))).toBeCloseTo(on.forecast.mean[i], 9);
+		// No police-found record is counted, so staffing says nothing about proactive work.
+		await page.locator('[data-testid="staffing-summary"]').waitFor({ timeout: 30_000 });
+		expect(await page.locator('[data-testid="staffing-police-found-note"]').count()).toBe(0);
+		// A reload keeps the setting (it is in the link).
+		await page.reload();
+		await waitForApp(page);
+		await ready('include');
+		expect(await box.isChecked()).toBe(true);
+		// Off again by keyboard: the parameter leaves the link and the note is the one the page has always shown.
+		await box.focus();
+		await page.keyboard.press('Space');
+		await page.waitForURL((u) => !u.searchParams.has('policefound'));
+		await ready('exclude');
+		expect((await note.textContent())!.trim()).toBe(offNote);
+	}, 400_000);
 
 	it('logged no console errors and made no request beyond 127.0.0.1', () => {
 		expect(browser.takeProblems()).toEqual([]);
