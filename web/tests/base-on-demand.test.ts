@@ -7,7 +7,9 @@
  * status and body size, by the server itself: the test serves the built app on its own instance of
  * the production static server and watches each answer leave it. The engine runs in a SharedWorker
  * (kept across a reload, web/lib/db/duckdb.ts), whose requests the browser context's request
- * events do not see; the server sees every request, whichever worker sends it. The test fails if any answer carries the whole file (a 200, or a 206
+ * events do not see; the server sees every request, whichever worker sends it (and, like every
+ * test server, logs each answer with status >= 400 for the harness's check, scripts/lib/http-log.ts,
+ * so a failed read fails the test too). The test fails if any answer carries the whole file (a 200, or a 206
  * covering all of it), or if the bytes fetched add up to the file's size; and if opening a map
  * cell's records does not read base.duckdb by range requests, or shows rows other than the raw
  * police.uk CSVs hold for that cell (first row of a repeated Crime ID kept, h3-js here).

@@ -10,8 +10,8 @@
  *   request events are kept beside it: they abort a page's or a dedicated worker's request before
  *   it leaves the renderer and give the full URL of an https:// one, where the proxy only learns
  *   the host of a CONNECT tunnel. Requests that Chromium itself makes in the background (the
- *   component updater, the Google sign-in check) are pointed at a closed loopback port by flags,
- *   so what reaches the proxy is something a page or worker asked for.
+ *   component updater, the Google sign-in check, form autofill's server) are pointed at a closed
+ *   loopback port by flags, so what reaches the proxy is something a page or worker asked for.
  * - http: every response with status >= 400, from Playwright's response events and from the
  *   servers' own log of failed answers (scripts/lib/http-log.ts, written by every server the
  *   tests start when CLEARSIGHT_HTTP_LOG is set, as web/tests/global-setup.ts does), each answer
@@ -36,10 +36,12 @@ const ARGS = [
 	'--disable-component-update',
 	'--disable-sync',
 	// Chromium 156 still asks update.googleapis.com (component updater) and accounts.google.com
-	// (ListAccounts) at start despite the flags above: send both to a closed loopback port, so
-	// the off-origin proxy only ever hears what a page or worker asked for.
+	// (ListAccounts) at start, and content-autofill.googleapis.com on a page with a form, despite
+	// the flags above: send them to a closed loopback port, so the off-origin proxy only ever
+	// hears what a page or worker asked for.
 	'--component-updater=url-source=http://127.0.0.1:9/',
-	'--gaia-url=http://127.0.0.1:9/'
+	'--gaia-url=http://127.0.0.1:9/',
+	'--autofill-server-url=http://127.0.0.1:9/'
 	// Not --disable-software-rasterizer: maplibre-gl needs SwiftShader WebGL
 	// (docs/stack-notes.md § maplibre-gl 6).
 ];

@@ -12,7 +12,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { HTTP_LOG_ENV } from '../../scripts/lib/http-log';
+import { HTTP_LOG_ENV, readAnswers } from '../../scripts/lib/http-log';
 import { launchBrowser, waitForApp, type Problem, type TestBrowser } from './browser';
 
 const baseUrl = inject('baseUrl');
@@ -95,34 +95,42 @@ describe('the harness sees what Playwright does not', () => {
 		expect(process.env[HTTP_LOG_ENV]).toBe(inject('httpLog'));
 	});
 
-	it('reports an off-origin request and a missing file fetched from a SharedWorker, each once', async () => {
-		const page = await blankPage();
-		const offOrigin = 'http://off-origin.invalid/from-shared-worker';
-		const missing = `${baseUrl}/data/no-such-file-from-shared-worker.arrow`;
-		// Refused by the proxy: a network error to the worker. Answered 404 by the server.
-		expect(await fromSharedWorker(page, [offOrigin, missing])).toEqual(['TypeError', '404']);
-		expect(await problemsUntil(2)).toEqual([
-			{ kind: 'off-origin', text: offOrigin },
-			{ kind: 'http', text: `404 ${missing} (GET, in the server's log)` }
-		]);
-		// Playwright itself saw neither: only the proxy and the server's log could report them.
-		expect(browser.requests.filter((url) => url === offOrigin || url === missing)).toEqual([]);
-		await page.close();
-	});
-
-	it('reports an off-origin request and a missing file fetched from a dedicated worker, each once', async () => {
-		const page = await blankPage();
-		const offOrigin = 'http://off-origin.invalid/from-dedicated-worker';
-		const missing = `${baseUrl}/data/no-such-file-from-dedicated-worker.arrow`;
-		expect(await fromDedicatedWorker(page, [offOrigin, missing])).toEqual(['TypeError', '404']);
-		// Playwright sees a dedicated worker's requests: its route stops the first before the proxy,
-		// and its report of the 404 stands for the server's line of the same answer.
-		expect(await problemsUntil(2)).toEqual([
-			{ kind: 'off-origin', text: offOrigin },
-			{ kind: 'http', text: `404 ${missing}` }
-		]);
-		await page.close();
-	});
+	const CONTEXTS = [
+		{
+			name: 'a SharedWorker',
+			slug: 'shared-worker',
+			fetchFrom: fromSharedWorker,
+			// Playwright sees none of a SharedWorker's requests: only the proxy and the server's log report them.
+			seenByPlaywright: false,
+			http: (url: string) => `404 ${url} (GET, in the server's log)`
+		},
+		{
+			name: 'a dedicated worker',
+			slug: 'dedicated-worker',
+			fetchFrom: fromDedicatedWorker,
+			// Playwright sees a dedicated worker's requests: its route stops the first before the proxy,
+			// and its report of the 404 stands for the server's line of the same answer.
+			seenByPlaywright: true,
+			http: (url: string) => `404 ${url}`
+		}
+	];
+	for (const { name, slug, fetchFrom, seenByPlaywright, http } of CONTEXTS) {
+		it(`reports an off-origin request and a missing file fetched from ${name}, each once`, async () => {
+			const page = await blankPage();
+			const offOrigin = `http://off-origin.invalid/from-${slug}`;
+			const missing = `${baseUrl}/data/no-such-file-from-${slug}.arrow`;
+			// Refused: a network error to the worker. Answered 404 by the server.
+			expect(await fetchFrom(page, [offOrigin, missing])).toEqual(['TypeError', '404']);
+			expect(await problemsUntil(2)).toEqual([
+				{ kind: 'off-origin', text: offOrigin },
+				{ kind: 'http', text: http(missing) }
+			]);
+			expect(browser.requests.filter((url) => url === offOrigin || url === missing).length > 0).toBe(seenByPlaywright);
+			// The server logged the 404 either way: reported once, not twice, where Playwright saw it too.
+			expect(readAnswers(inject('httpLog'), 0).answers.filter((a) => a.url === missing)).toEqual([{ method: 'GET', url: missing, status: 404 }]);
+			await page.close();
+		});
+	}
 
 	it('reports an https request from a SharedWorker by the host its tunnel asked for', async () => {
 		const page = await blankPage();
