@@ -24,6 +24,7 @@ export {
 	hourOfWeekLabel,
 	monthCategoryCounts,
 	monthlyTrend,
+	shownMonths,
 	type HourOfWeek,
 	type MonthCategoryCounts,
 	type MonthlyTrend,

@@ -71,9 +71,9 @@ export interface MonthCategoryCounts {
 
 /**
  * Records per category and month under every filter (from the aggregate; a drawn box from the
- * base table). The months run over the period chosen,
- * or the dataset's own period where the filter is open, so the axis stays put as categories
- * and areas change.
+ * base table). The months run over the period chosen, cut to the dataset's own months
+ * ({@link shownMonths}), or the dataset's own period where the filter is open, so the axis stays
+ * put as categories and areas change.
  */
 const monthRanges = new WeakMap<QueryRunner, Map<string, Promise<{ first: number | null; last: number | null }>>>();
 
@@ -178,8 +178,24 @@ export async function withoutLocationCount(runner: QueryRunner, f: ExploreFilter
 	return num(r?.n);
 }
 
+/**
+ * The months the Time views draw: the filter period cut to the months of the dataset's records
+ * (`data`: first and last month index, null when it has none), an open end taking the data's.
+ * A month before the data starts or after it ends holds no records because nothing was loaded
+ * for it, not because nothing happened, so it is not drawn as a month of zero records (a period
+ * carried from another page, such as the Area profile's 15 months the score reads, can start
+ * before the data). Null when the period lies wholly outside the data or the dataset has no
+ * records: nothing to draw.
+ */
+export function shownMonths(f: Pick<ExploreFilters, 'from' | 'to'>, data: { first: number | null; last: number | null }): { first: number; last: number } | null {
+	if (data.first === null || data.last === null) return null;
+	const first = f.from === null ? data.first : Math.max(monthIndex(f.from), data.first);
+	const last = f.to === null ? data.last : Math.min(monthIndex(f.to), data.last);
+	return first <= last ? { first, last } : null;
+}
+
 export async function monthCategoryCounts(runner: QueryRunner, f: ExploreFilters): Promise<MonthCategoryCounts> {
-	const range = f.from !== null && f.to !== null ? null : await monthRange(runner, f.dataset);
+	const range = await monthRange(runner, f.dataset);
 	let cols;
 	const held = !f.bbox && !f.area ? await monthRows(runner, 'explore_months', f.dataset) : null;
 	if (held) {
@@ -200,10 +216,10 @@ export async function monthCategoryCounts(runner: QueryRunner, f: ExploreFilters
 		}
 		cols = await runner.columns(`SELECT category, month_index, sum(n)::BIGINT AS n FROM ${table} WHERE ${w.sql} GROUP BY ALL`, w.params);
 	}
-	const first = f.from !== null ? monthIndex(f.from) : (range?.first ?? null);
-	const last = f.to !== null ? monthIndex(f.to) : (range?.last ?? null);
+	const shown = shownMonths(f, range);
+	const first = shown?.first ?? null;
 	const months: string[] = [];
-	if (first !== null && last !== null) for (let i = first; i <= last; i++) months.push(monthKey(i));
+	if (shown) for (let i = shown.first; i <= shown.last; i++) months.push(monthKey(i));
 	const byCat = new Map<string | null, number[]>();
 	const cat = cols.category ?? [];
 	const mi = cols.month_index ?? [];
