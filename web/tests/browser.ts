@@ -5,8 +5,8 @@
  * checks cover every context of the browser, the engine's SharedWorker included, whose requests
  * Playwright's request events and routes never see:
  * - off-origin: Chromium sends every request for another host to a recording proxy that answers
- *   each with an error and forwards nothing (web/tests/off-origin-proxy.ts); loopback requests
- *   bypass a proxy in Chromium by default, so the app's own go direct. Playwright's route and
+ *   each with an error and forwards nothing (web/tests/off-origin-proxy.ts); only requests for
+ *   127.0.0.1 bypass it, so the app's own go direct. Playwright's route and
  *   request events are kept beside it: they abort a page's or a dedicated worker's request before
  *   it leaves the renderer and give the full URL of an https:// one, where the proxy only learns
  *   the host of a CONNECT tunnel. Requests that Chromium itself makes in the background (the
@@ -145,8 +145,9 @@ export async function launchBrowser(): Promise<TestBrowser> {
 	const profile = mkdtempSync(join(tmpdir(), 'clearsight-chromium-'));
 	let problems: Problem[] = [];
 	// Off-origin requests from any context of the browser: the proxy records and refuses them.
-	// Chromium's default proxy bypass covers 127.0.0.1 (and localhost, [::1]), so no
-	// --proxy-bypass-list is needed and none is given: it would replace, not extend, that default.
+	// Chromium bypasses a proxy for every loopback name by default (localhost, 127.0.0.0/8,
+	// [::1]); the bypass list takes that default away (<-loopback>) and lets only 127.0.0.1, the
+	// one host the app may use (isLocal), go direct: a request for localhost is off-origin too.
 	const proxy = await startOffOriginProxy((request) => problems.push({ kind: 'off-origin', text: offOriginText(request) }));
 	const failed = new FailedAnswers(process.env[HTTP_LOG_ENV]);
 	let context: BrowserContext;
@@ -154,7 +155,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
 		context = await chromium.launchPersistentContext(profile, {
 			executablePath: CHROMIUM,
 			headless: true,
-			args: [...ARGS, `--proxy-server=${proxy.url}`],
+			args: [...ARGS, `--proxy-server=${proxy.url}`, '--proxy-bypass-list=<-loopback>;127.0.0.1'],
 			viewport: { width: 1280, height: 900 },
 			locale: 'en-GB',
 			timezoneId: 'Europe/London'

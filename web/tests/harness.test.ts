@@ -132,10 +132,15 @@ describe('the harness sees what Playwright does not', () => {
 		});
 	}
 
-	it('reports an https request from a SharedWorker by the host its tunnel asked for', async () => {
+	it('reports an https request from a SharedWorker by the host its tunnel asked for, and one for localhost', async () => {
 		const page = await blankPage();
-		expect(await fromSharedWorker(page, ['https://off-origin-tls.invalid/from-shared-worker'])).toEqual(['TypeError']);
-		expect(await problemsUntil(1)).toEqual([{ kind: 'off-origin', text: 'CONNECT off-origin-tls.invalid:443' }]);
+		// The test server itself under another name: only 127.0.0.1 is the app's origin.
+		const localhost = `${baseUrl.replace('//127.0.0.1:', '//localhost:')}/data/sources.json`;
+		expect(await fromSharedWorker(page, ['https://off-origin-tls.invalid/from-shared-worker', localhost])).toEqual(['TypeError', 'TypeError']);
+		expect(await problemsUntil(2)).toEqual([
+			{ kind: 'off-origin', text: 'CONNECT off-origin-tls.invalid:443' },
+			{ kind: 'off-origin', text: localhost }
+		]);
 		await page.close();
 	});
 });
