@@ -219,8 +219,8 @@ export function policeFoundNote(leftOut: PoliceFoundLeftOut): string {
  * The page's plain sentence when the setting counts the records found mostly by police activity
  * (`policefound=include`): how many of each category the figures now include (the counts of
  * `policeFoundLeftOut`), and that they measure police activity as well as public demand, e.g.
- * "The figures include 1,207 records found mostly by police activity (1,000 of Drugs, 207 of
- * Possession of weapons), counted as demand by the setting above: …". With none present, or no
+ * "The figures include 1,194 records found mostly by police activity (1,053 of Drugs and 141 of
+ * Possession of weapons), counted as demand by the setting above. They measure …". With none present, or no
  * categories, that the figures are the same as without the setting.
  */
 export function policeFoundCountedNote(found: PoliceFoundLeftOut): string {
