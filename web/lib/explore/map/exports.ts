@@ -64,10 +64,20 @@ function comparisonFormats(names: { comparison: string; difference: string }): C
 	return { [names.comparison]: (v) => formatAmount(v), [names.difference]: (v) => formatDifference(v) };
 }
 
-/** The cells table's rows and columns, with the comparison's two columns after `records` when one is chosen. */
-export function cellsTable(rows: readonly CellTableRow[], formatValue: (v: number) => string, comparison?: CellsComparison | null): { rows: readonly Row[]; columns: readonly string[]; formats: ColumnFormats } {
-	if (!comparison) return { rows, columns: CELL_TABLE_COLUMNS, formats: cellFormats(formatValue) };
-	const c = withCellComparison(rows, CELL_TABLE_COLUMNS, comparison.values, comparison.periods);
+/**
+ * The cells table's rows and columns, with the comparison's two columns after `records` when one
+ * is chosen; without `harm` (a dataset CCHI does not weigh: stop and search, other incidents) and
+ * without its column, as the table on screen.
+ */
+export function cellsTable(
+	rows: readonly CellTableRow[],
+	formatValue: (v: number) => string,
+	comparison?: CellsComparison | null,
+	harm = true
+): { rows: readonly Row[]; columns: readonly string[]; formats: ColumnFormats } {
+	const base = harm ? CELL_TABLE_COLUMNS : CELL_TABLE_COLUMNS.filter((c) => c !== 'harm');
+	if (!comparison) return { rows, columns: base, formats: cellFormats(formatValue) };
+	const c = withCellComparison(rows, base, comparison.values, comparison.periods);
 	return { rows: c.rows, columns: c.columns, formats: { ...cellFormats(formatValue), ...comparisonFormats(c.names) } };
 }
 
@@ -117,13 +127,13 @@ function geoJsonComparison(layer: CellLayer, comparison: CellsComparison) {
  * The cells table as shown (CELL_TABLE_COLUMNS), numbers rounded as on screen (toCsv formats);
  * with a comparison, its records and the difference after `records`, named with the periods.
  */
-export function cellsCsvText(rows: readonly CellTableRow[], formatValue: (v: number) => string = formatCount, comparison?: CellsComparison | null): string {
-	const t = cellsTable(rows, formatValue, comparison);
+export function cellsCsvText(rows: readonly CellTableRow[], formatValue: (v: number) => string = formatCount, comparison?: CellsComparison | null, harm = true): string {
+	const t = cellsTable(rows, formatValue, comparison, harm);
 	return toCsv(t.rows, t.columns, t.formats);
 }
 
-export function downloadCellsCsv(stem: string, rows: readonly CellTableRow[], formatValue: (v: number) => string = formatCount, comparison?: CellsComparison | null): void {
-	downloadCsv(`${stem}.csv`, cellsCsvText(rows, formatValue, comparison));
+export function downloadCellsCsv(stem: string, rows: readonly CellTableRow[], formatValue: (v: number) => string = formatCount, comparison?: CellsComparison | null, harm = true): void {
+	downloadCsv(`${stem}.csv`, cellsCsvText(rows, formatValue, comparison, harm));
 }
 
 const HOT_SPOT_COLUMNS = ['cell_id', 'total', 'z', 'p', 'q', 'bin', 'class', 'confidence', 'trend', 'trend_s', 'trend_p'] as const;
