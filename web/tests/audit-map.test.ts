@@ -22,7 +22,9 @@ import type { Download } from 'playwright-core';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { parseCount, sharedPage, waitForApp } from './browser';
 import { RAW_DIR, countedStreetRows } from './expected';
+import { CITY_OF_LONDON_LAD, lsoasOfAuthority } from './expected-thr';
 import { parseCsv, readCsvRows } from './csv';
+import { formatCount } from '../lib/charts/format';
 
 const baseUrl = inject('baseUrl');
 const shared = sharedPage();
@@ -166,6 +168,25 @@ describe('Map audit: harm only where CCHI weighs the records', () => {
 		expect((await page.locator('[data-testid="cells-table"] thead th').allInnerTexts()).some((h) => h.startsWith('Harm'))).toBe(false);
 		await openMap('source=city-of-london');
 		expect(await page.locator('[data-testid="cells-table"] thead th').allInnerTexts()).toContain('Harm (CCHI days)');
+	});
+
+	it('has no harm column on the hot-spot layer (it printed 0 for every cell)', async () => {
+		// Raw: the window is June–November 2019; cell 89194ad30cfffff holds 504 of its located
+		// records in the force area's LSOAs, 4,688 in 42 cells in all.
+		const city = new Set(lsoasOfAuthority(CITY_OF_LONDON_LAD));
+		const rows = countedStreetRows().filter((r) => r.Month >= '2019-06' && r.Month <= '2019-11' && city.has(r['LSOA code']));
+		const cells = new Map<string, number>();
+		for (const r of rows) {
+			const id = latLngToCell(Number(r.Latitude), Number(r.Longitude), 9);
+			cells.set(id, (cells.get(id) ?? 0) + 1);
+		}
+		expect([rows.length, cells.size, cells.get('89194ad30cfffff')]).toEqual([4688, 42, 504]);
+		await openMap('source=city-of-london&mode=hotspots');
+		const page = shared.page;
+		expect(await page.locator('[data-testid="cells-table"] caption').textContent()).toBe(`H3 hexagons, resolution 9 (≈0.1 km²): 42 cells, ${formatCount(4688)} records`);
+		const row = page.locator('[data-testid="cells-table"] tr[data-cell="89194ad30cfffff"]');
+		expect(await row.locator('td[data-col="records"]').textContent()).toBe('504');
+		expect(await page.locator('[data-testid="cells-table"] td[data-col="harm"]').count()).toBe(0);
 	});
 });
 
