@@ -20,7 +20,7 @@ import { gunzipSync } from 'node:zlib';
 import { latLngToCell } from 'h3-js';
 import type { Download } from 'playwright-core';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { parseCount, sharedPage, waitForApp } from './browser';
+import { drawnWords, parseCount, sharedPage, waitForApp } from './browser';
 import { RAW_DIR, countedStreetRows } from './expected';
 import { CITY_OF_LONDON_LAD, lsoasOfAuthority } from './expected-thr';
 import { parseCsv, readCsvRows } from './csv';
@@ -207,5 +207,23 @@ describe('Map audit: the change layer and cells with no boundary', () => {
 		expect(note).toBe(
 			`${now.length} records fall (and ${before.length} of the comparison period) in ${cells.size} cells with no boundary in this source: they count in the linked views but are not drawn or listed here.`
 		);
+	});
+});
+
+describe('Map audit: the hot-spot layer names the months it counts', () => {
+	it("says Chicago's window is July–December 2017, not the period chosen (2010–2017)", async () => {
+		// Raw: 7,676 aggravated assaults dated July–December 2017, every one inside a police district.
+		const text = gunzipSync(readFileSync(resolve('sample-data/chicago/chicago_aggravated_assaults_2010-2017.csv.gz'))).toString('utf8');
+		const [header, ...rows] = parseCsv(text);
+		const date = header.indexOf('date');
+		const inWindow = rows.filter((r) => r.length === header.length && r[date] >= '2017-07' && r[date] < '2018').length;
+		expect(inWindow).toBe(7676);
+		await openMap('source=chicago-assaults&mode=hotspots');
+		const page = shared.page;
+		expect(await page.locator('[data-testid="cells-table"] caption').textContent()).toMatch(new RegExp(`, ${formatCount(inWindow)} records$`));
+		expect(await page.locator('[data-testid="legend"] figcaption').textContent()).toBe('Gi* hot and cold spots, July–December 2017 (the last 6 months) (FDR-corrected)');
+		const { drawn } = await drawnWords(page, () => page.locator('[data-testid="export-png"]').click());
+		expect(drawn).toContain('July–December 2017 (6 months): the hot-spot window');
+		expect(drawn.some((w) => w.startsWith('January 2010'))).toBe(false);
 	});
 });
