@@ -270,6 +270,8 @@ describe('modelCard with the other predictions (demand and hot spots)', () => {
 		expect(md).toContain('MASE 0.778 against 0.797 for the mean of the same hour over the last 8 weeks; 80% intervals held 90.6% of the hours, 95% intervals 97.2%.');
 		expect(md).toContain('- MASE only 2.4% below the mean of the same hour over the last 8 weeks (0.778 against 0.797): short of the 8% target in this backtest.');
 		expect(md).toContain('- The intervals: in the backtest the 80% intervals held 90.6% of the hours and the 95% intervals 97.2%.');
+		// What the forecast counts: the page's default leaves out the categories the harm weights and THR exclude as found by police.
+		expect(md).toContain('95% intervals 97.2%. Records of Drugs and Possession of weapons, found mostly by police activity, are left out of it, as the Forecast page does by default.');
 	});
 
 	it('the JSON and the transparency record carry the same figures and sentences', () => {
@@ -280,6 +282,7 @@ describe('modelCard with the other predictions (demand and hot spots)', () => {
 		expect(t.hotspots.where_it_does_not_beat_baselines).toEqual([`At 5% of the area: ${v.sentence}`]);
 		expect(t.demand).toMatchObject({ method: 'combination', mase: 0.778, baseline_mase: 0.797, coverage80: 0.906, coverage95: 0.972 });
 		expect(t.demand.verdict).toBe(other.demand.available ? other.demand.verdict : null);
+		expect(t.demand.description).toContain('Records of Drugs and Possession of weapons, found mostly by police activity, are left out of it, as the Forecast page does by default.');
 	});
 
 	it('without timestamped demand: one line, and no section at all when not measured', () => {

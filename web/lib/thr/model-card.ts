@@ -11,6 +11,7 @@ import { bandMeaning, type ExtractVersion, type FairnessReport, type Normalisati
 import { shareLabel, type HarmAccuracy } from '$analytics/hotspots';
 import type { DisproportionalityResult } from '$analytics/stop-search/types';
 import { MASE_READING, type MonthlyAreaPredictionRecord, type OtherPredictions } from './other-predictions';
+import { POLICE_FOUND_CATEGORIES } from '../forecast/demand';
 import { formatCount, formatInterval, formatMetric, formatMonth, formatPai, formatPercent, formatShare } from '../charts/format';
 import { RATIO_READING } from '../stop-search/reading';
 import { modelVersionText, readableWarning } from './reading';
@@ -254,6 +255,9 @@ export function transparencyRecord(
  * measured figures against its simple baselines and the pages' own sentences, including where it
  * does not beat them.
  */
+/** What the card's hourly demand forecast counts: the Forecast page's default, without the records police activity mostly finds. */
+export const DEMAND_COUNTS_SENTENCE = `Records of ${POLICE_FOUND_CATEGORIES.join(' and ')}, found mostly by police activity, are left out of it, as the Forecast page does by default.`;
+
 export function otherPredictionsRecord(o: OtherPredictions) {
 	const h = o.hotspots;
 	const d = o.demand;
@@ -271,7 +275,7 @@ export function otherPredictionsRecord(o: OtherPredictions) {
 			: null,
 		demand: d.available
 			? {
-					description: `Hourly demand forecast (Forecast page): ${d.series.toLowerCase()} per hour for the ${d.weeks_ahead} weeks after ${d.history_end}, method chosen by a rolling-origin backtest of ${d.backtest_origins} weekly origins; judged by MASE against the mean of the same hour over the last 8 weeks, intervals by the share of held-out hours they held.`,
+					description: `Hourly demand forecast (Forecast page): ${d.series.toLowerCase()} per hour for the ${d.weeks_ahead} weeks after ${d.history_end}, method chosen by a rolling-origin backtest of ${d.backtest_origins} weekly origins; judged by MASE against the mean of the same hour over the last 8 weeks, intervals by the share of held-out hours they held. ${DEMAND_COUNTS_SENTENCE}`,
 					method: d.method,
 					label: d.label,
 					why: d.why,
@@ -478,7 +482,7 @@ function otherPredictionsMarkdown(o: OtherPredictions, esc: (s: string) => strin
 	if (!d.available) md.push(d.sentence, '');
 	else
 		md.push(
-			`${d.series} per hour, the ${d.weeks_ahead} weeks after ${d.history_end}: ${d.label} (${d.why}). Backtest over ${d.backtest_origins} weekly origins: MASE ${f(d.mase, 3)} against ${f(d.baseline_mase, 3)} for the mean of the same hour over the last 8 weeks; 80% intervals held ${pc(d.coverage80)} of the hours, 95% intervals ${pc(d.coverage95)}. Full table on the Forecast page. ${MASE_READING}`,
+			`${d.series} per hour, the ${d.weeks_ahead} weeks after ${d.history_end}: ${d.label} (${d.why}). Backtest over ${d.backtest_origins} weekly origins: MASE ${f(d.mase, 3)} against ${f(d.baseline_mase, 3)} for the mean of the same hour over the last 8 weeks; 80% intervals held ${pc(d.coverage80)} of the hours, 95% intervals ${pc(d.coverage95)}. ${DEMAND_COUNTS_SENTENCE} Full table on the Forecast page. ${MASE_READING}`,
 			'',
 			...(d.verdict ? [`- ${d.verdict}`] : []),
 			`- ${d.coverage_sentence}`,
