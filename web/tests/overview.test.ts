@@ -83,6 +83,18 @@ describe('Overview headline figures', () => {
 		await expect(page.locator('#harm-weights').count()).resolves.toBe(1);
 	});
 
+	it('says the priority scores also leave out Possession of weapons, with its records and harm in this total', async () => {
+		// THR v3 leaves it out as found mostly by police activity; the harm model (and so this total) counts it.
+		const thr = JSON.parse(readFileSync('models/thr/thr-v3.json', 'utf8')) as { exclusions: Array<{ category: string }> };
+		expect(thr.exclusions.map((e) => e.category)).toEqual(['Possession of weapons']);
+		const records = street.byCategory.get('Possession of weapons') ?? 0;
+		const weight = weights.weights.find((x) => x.category === 'Possession of weapons')!.weight;
+		expect(records).toBeGreaterThan(0);
+		expect((await text('[data-testid="harm-score-exclusions"]')).replace(/\s+/g, ' ').trim()).toBe(
+			`The priority scores (Priorities, Area) also leave out Possession of weapons (${formatCount(records)} records, ${formatCount(Math.round(records * weight))} days of this total): found mostly by police activity (model card).`
+		);
+	});
+
 	it('shows the data period, stop-and-search count, places and freshness', async () => {
 		expect(await text('[data-testid="period"]')).toBe(`${monthName(street.months[0])} – ${monthName(street.months.at(-1)!)}`);
 		expect(await text('[data-testid="period-kind"]')).toBe(`${street.months.length} months, month resolution (police.uk street data)`);
