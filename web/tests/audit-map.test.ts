@@ -9,7 +9,11 @@
  *   (they showed "0" for every cell);
  * - the change layer says how many records of the comparison period lie in cells with no
  *   boundary in this source (City of London rows in LSOAs outside London), which it leaves off
- *   the map, also when those cells hold no record in the period itself.
+ *   the map, also when those cells hold no record in the period itself;
+ * - a hot-spot layer names the months it counts (its window), in the legend and the PNG;
+ * - a boundary layer says how many located records lie in none of its areas (City of London
+ *   searches outside every London LSOA), which no cell holds and the summary line does not
+ *   count as unlocated.
  * Expected figures come from the raw rows (h3-js for the cells, the London LSOA shapefile's
  * attribute table for the boundaries), not from the extract.
  */
@@ -225,5 +229,24 @@ describe('Map audit: the hot-spot layer names the months it counts', () => {
 		const { drawn } = await drawnWords(page, () => page.locator('[data-testid="export-png"]').click());
 		expect(drawn).toContain('July–December 2017 (6 months): the hot-spot window');
 		expect(drawn.some((w) => w.startsWith('January 2010'))).toBe(false);
+	});
+});
+
+describe('Map audit: located records in none of the areas of a boundary layer', () => {
+	it("says so for the City's searches outside every London LSOA", async () => {
+		await openMap('source=city-of-london&ds=stop_search&layer=lsoa');
+		// Raw: 2,394 searches have coordinates; placed in the London LSOA polygons (reprojected to
+		// British National Grid with the shapefile's .prj), 94 fall in none of them.
+		const caption = await shared.page.locator('[data-testid="cells-table"] caption').textContent();
+		expect(caption).toBe(`LSOAs: 87 cells, ${formatCount(2394 - 94)} records`);
+		await expect.poll(() => shared.page.locator('[data-testid="no-area-note"]').textContent().then((t) => t?.replace(/\s+/g, ' ').trim())).toBe(
+			"94 located records lie in none of this source's LSOAs, so this layer does not show them; they count in the linked views, and the hexagon layers draw them."
+		);
+	});
+
+	it('says nothing when every located record lies in an area (Chicago districts)', async () => {
+		await openMap('source=chicago-assaults&layer=district');
+		expect(await shared.page.locator('[data-testid="cells-table"] caption').textContent()).toBe(`Districts: 23 cells, ${formatCount(117875)} records`);
+		expect(await shared.page.locator('[data-testid="no-area-note"]').count()).toBe(0);
 	});
 });
