@@ -379,7 +379,11 @@ export async function runForecast(options: ForecastCliOptions, log: (line: strin
 		log(`  Uses: ${result.explanation.uses.join('; ')}.`);
 		for (const p of f.parameters) log(`  ${p.meaning}`);
 		log(`Intervals: ${result.explanation.intervals}`);
-		for (const b of f.intervals.blocks) log(`  ${b.label}: 80% = the NB's central ${(100 * b.level80).toFixed(1)}%, 95% = its ${(100 * b.level95).toFixed(2)}% (${b.points} calibration points)`);
+		for (const b of f.intervals.blocks) {
+			log(
+				`  ${b.label} (${b.points} calibration points): 80% = the NB's central ${(100 * b.level80).toFixed(1)}%, 95% = its ${(100 * b.level95).toFixed(2)}%; a forecast of 0: [0, ${b.zeroHi80}] and [0, ${b.zeroHi95}], from the actuals of ${b.zeroReference} calibration points (${b.zeroPoints} of them forecast 0)`
+			);
+		}
 		const first = `${addDays(options.trainEnd, 1)}T00:00:00`;
 		const timestamps = f.mean.map((_, i) => addHours(first, i));
 		const score = result.backtest?.scores.find((s) => s.method === f.method && s.skipped === null) ?? null;
