@@ -13,7 +13,9 @@
  * - a hot-spot layer names the months it counts (its window), in the legend and the PNG;
  * - a boundary layer says how many located records lie in none of its areas (City of London
  *   searches outside every London LSOA), which no cell holds and the summary line does not
- *   count as unlocated.
+ *   count as unlocated;
+ * - the change layer says how many of its rises and falls are beyond chance (its legend's
+ *   "rise" and "fall" give only the sign: 0 → 1 record is a "rise").
  * Expected figures come from the raw rows (h3-js for the cells, the London LSOA shapefile's
  * attribute table for the boundaries), not from the extract.
  */
@@ -29,6 +31,7 @@ import { RAW_DIR, countedStreetRows } from './expected';
 import { CITY_OF_LONDON_LAD, lsoasOfAuthority } from './expected-thr';
 import { parseCsv, readCsvRows } from './csv';
 import { formatCount } from '../lib/charts/format';
+import { exactChangeSplit } from './exact-binomial';
 
 const baseUrl = inject('baseUrl');
 const shared = sharedPage();
@@ -248,5 +251,28 @@ describe('Map audit: located records in none of the areas of a boundary layer', 
 		await openMap('source=chicago-assaults&layer=district');
 		expect(await shared.page.locator('[data-testid="cells-table"] caption').textContent()).toBe(`Districts: 23 cells, ${formatCount(117875)} records`);
 		expect(await shared.page.locator('[data-testid="no-area-note"]').count()).toBe(0);
+	});
+});
+
+describe('Map audit: which changes are beyond chance', () => {
+	it('says how many of the rises and falls an exact test finds beyond chance (City LSOAs)', async () => {
+		// Raw: each London LSOA's records in September–November 2019 against June–August 2019.
+		const london = londonLsoas();
+		const count = (from: string, to: string) => {
+			const m = new Map<string, number>();
+			for (const r of countedStreetRows()) if (london.has(r['LSOA code']) && r.Month >= from && r.Month <= to) m.set(r['LSOA code'], (m.get(r['LSOA code']) ?? 0) + 1);
+			return m;
+		};
+		const now = count('2019-09', '2019-11');
+		const before = count('2019-06', '2019-08');
+		const ids = new Set([...now.keys(), ...before.keys()]);
+		const split = exactChangeSplit([...ids].map((id) => ({ n: now.get(id) ?? 0, comparison: before.get(id) ?? 0 })));
+		// 13 rises (1 beyond chance: City of London 001G, 306 against 254) and 35 falls (none beyond chance).
+		expect(split).toEqual({ rises: { beyond: 1, within: 12 }, falls: { beyond: 0, within: 35 } });
+		await openMap('source=city-of-london&layer=lsoa&measure=change&compare=previous&from=2019-09&to=2019-11');
+		const text = (await shared.page.locator('[data-testid="change-chance"]').textContent())?.replace(/\s+/g, ' ').trim();
+		expect(text).toBe(
+			`Beyond chance (exact binomial test of each cell's records in the two periods, p < 0.05): ${split.rises.beyond} of the 13 rises and ${split.falls.beyond} of the 35 falls; the others are differences chance alone gives.`
+		);
 	});
 });
