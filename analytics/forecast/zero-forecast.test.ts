@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
 import { backtest } from './backtest';
-import { forecastSeries, MIN_ZERO_REFERENCE } from './forecast';
+import { forecastSeries, MIN_ZERO_REFERENCE, zeroForecastEnds } from './forecast';
 
 const CSV = 'sample-data/chicago/chicago_aggravated_assaults_2010-2017.csv.gz';
 const WEEK = 168;
@@ -45,6 +45,19 @@ async function loadIntervals(name: string, columns: Record<string, number[]>) {
 		names.map((c) => columns[c].join(','))
 	);
 }
+
+describe('zeroForecastEnds', () => {
+	it('takes the count whose share of actuals at or below it is nearest 80% and 95%', () => {
+		// 20 actuals: fifteen 0s, three 1s, a 2 and a 4. Shares at or below: 0 → 0.75, 1 → 0.90,
+		// 2 → 0.95, 4 → 1. Nearest 0.80: 0 (0.05 away, against 0.10 for 1); nearest 0.95: 2.
+		const actuals = [...new Array(15).fill(0), 1, 1, 1, 2, 4];
+		expect(zeroForecastEnds(actuals)).toEqual({ hi80: 0, hi95: 2, coverage80: 0.75, coverage95: 0.95 });
+	});
+	it('all zeros, or none at all: [0, 0]', () => {
+		expect(zeroForecastEnds([0, 0, 0])).toMatchObject({ hi80: 0, hi95: 0 });
+		expect(zeroForecastEnds([])).toEqual({ hi80: 0, hi95: 0, coverage80: null, coverage95: null });
+	});
+});
 
 describe('seasonal naive on the Chicago sample: an hour forecast 0 gets an upper end', () => {
 	it('the hours of 2017 forecast 0 (no assault a week earlier), counted by SQL: 2,051 of 8,736, and 1,324 of them saw an assault', async () => {
