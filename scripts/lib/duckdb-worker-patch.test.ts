@@ -15,7 +15,8 @@ import { patchDuckDBWorker } from './duckdb-worker-patch';
 
 const require = createRequire(import.meta.url);
 const DIST = dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs'));
-const CSV = join(import.meta.dirname, '../../../shared/data/police-uk/city-of-london/street/2019-06-city-of-london-street.csv');
+// The shipped copy of the real police.uk download (sample-data/README.md), as in a fresh clone.
+const CSV = join(import.meta.dirname, '../../sample-data/police-uk/city-of-london/street/2019-06-city-of-london-street.csv');
 const EAGER = 'new WebAssembly.Global({value:"i32",mutable:!0})),(';
 
 type Bindings = typeof import('@duckdb/duckdb-wasm/blocking');
