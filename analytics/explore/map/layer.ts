@@ -3,7 +3,7 @@
  * same rows feed the map (setData), the cells table beside it, the GeoJSON export and the CSV
  * export, so what is exported is exactly what is on screen.
  */
-import type { CellLevel, Measure } from '../filters';
+import type { CellLevel, ExploreDataset, Measure } from '../filters';
 import type { CellGeometry, MultiLineGeometry } from './geometry';
 
 /** One cell's figures, as the map shows them. */
@@ -94,7 +94,24 @@ export interface LayerMeta {
 	 * periods: analytics/compare/cells.ts withCellComparison).
 	 */
 	comparison?: { words: string; basis: string; properties: ReadonlyMap<string, Readonly<Record<string, number | null>>> } | null;
+	/**
+	 * Whether harm applies to the layer (harmApplies); when false the features carry no `harm`
+	 * and the `clearsight` member says why. Default true.
+	 */
+	harm?: boolean;
 }
+
+/**
+ * Whether a Map layer shows harm: street crime and ASB (the one dataset the CCHI weights) on a
+ * value layer. Stop and search, timestamped incidents (Chicago's among them) and the hot-spot
+ * layer (Gi* z of the window's total) have none: the table, CSV, hover text and GeoJSON leave it out.
+ */
+export function harmApplies(dataset: ExploreDataset, mode: 'values' | 'hotspots'): boolean {
+	return dataset === 'incidents' && mode === 'values';
+}
+
+/** What the GeoJSON's `clearsight` member says when its cells carry no harm. */
+export const NO_HARM_NOTE = 'Harm (CCHI days) applies to street crime and ASB on a value layer only: these cells carry none.';
 
 export interface CellLayer {
 	type: 'FeatureCollection';
@@ -158,11 +175,19 @@ export function cellTableRows(layer: CellLayer): CellTableRow[] {
 	}));
 }
 
+/** A feature's properties, without `harm` unless `keep`. */
+function withoutHarm(p: CellFeatureProperties, keep: boolean): Partial<CellFeatureProperties> {
+	if (keep) return p;
+	const { harm: _harm, ...rest } = p;
+	return rest;
+}
+
 /**
  * The layer as a GeoJSON FeatureCollection text (RFC 7946) for download: the drawn cells with
  * their figures and class, and a `clearsight` member (a foreign member, which GeoJSON readers
  * ignore) recording the level, measure, filters, source, class breaks and the force area's
- * name and outline (a MultiLineString), so a reader can tell the cells outside it.
+ * name and outline (a MultiLineString), so a reader can tell the cells outside it. Without harm
+ * (meta.harm false: harmApplies) the cells have no `harm` property and the member says so.
  */
 export function layerGeoJson(layer: CellLayer, meta: LayerMeta): string {
 	const out = {
@@ -178,13 +203,14 @@ export function layerGeoJson(layer: CellLayer, meta: LayerMeta): string {
 			class_colours: meta.colours,
 			cells_without_geometry: layer.missing.length,
 			force_area: meta.forceArea ? { name: meta.forceArea.name, outline: meta.forceArea.outline } : null,
-			...(meta.comparison ? { comparison: { basis: meta.comparison.basis, periods: meta.comparison.words } } : {})
+			...(meta.comparison ? { comparison: { basis: meta.comparison.basis, periods: meta.comparison.words } } : {}),
+			...(meta.harm === false ? { harm: NO_HARM_NOTE } : {})
 		},
 		features: layer.features.map((f) => ({
 			type: 'Feature',
 			id: f.id,
 			geometry: f.geometry,
-			properties: { ...f.properties, ...(meta.comparison?.properties.get(f.properties.cell_id) ?? {}) }
+			properties: { ...withoutHarm(f.properties, meta.harm !== false), ...(meta.comparison?.properties.get(f.properties.cell_id) ?? {}) }
 		}))
 	};
 	return JSON.stringify(out);

@@ -47,6 +47,8 @@ export interface GeoJsonExport {
 	classes: Classes | null;
 	/** The period comparison chosen (values mode): its columns are added to each cell's properties. */
 	comparison?: CellsComparison | null;
+	/** Whether the cells carry harm (harmApplies: street crime and ASB on a value layer). */
+	harm: boolean;
 }
 
 /** A period comparison of the cells: each cell's records in the comparison period, and the periods compared. */
@@ -95,7 +97,8 @@ export function downloadLayerGeoJson(e: GeoJsonExport): void {
 		source: e.source,
 		breaks: e.classes?.breaks ?? [],
 		colours: e.classes?.colours ?? [],
-		comparison: e.comparison && e.mode === 'values' ? geoJsonComparison(e.layer, e.comparison) : null
+		comparison: e.comparison && e.mode === 'values' ? geoJsonComparison(e.layer, e.comparison) : null,
+		harm: e.harm
 	});
 	downloadBlob(`${e.stem}.geojson`, new Blob([text], { type: 'application/geo+json' }));
 }
