@@ -7,7 +7,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { exportKindOfHeaders } from '../ingest/sources';
-import { DATASET_LABELS, datasetLabels } from './filters';
+import { DATASET_LABELS, datasetLabels, streetHeldOf, type LabelledSource } from './filters';
+import { exploreDatasets } from './datasets';
+import { createNodeRunner, type NodeRunner } from '../../scripts/lib/node-runner';
+import { loadSampleSource } from '../../scripts/lib/sample';
+import { sampleRunner } from '../thr/fixtures.test-setup';
 
 const POLICE_UK_STREET = ['Crime ID', 'Month', 'Reported by', 'Falls within', 'Longitude', 'Latitude', 'Location', 'LSOA code', 'LSOA name', 'Crime type', 'Last outcome category', 'Context'];
 const CHICAGO = ['date', 'loc_cat', 'longitude', 'latitude', 'district'];
@@ -49,5 +53,55 @@ describe('datasetLabels', () => {
 		['a street file that gave no records does not count', [{ ...street, accepted: 0 }, rms], { ...DATASET_LABELS, incidents: 'Recorded crimes (RMS export)' }]
 	])('%s', (_, sources, expected) => {
 		expect(datasetLabels(sources)).toEqual(expected);
+	});
+});
+
+/**
+ * The street records' label follows what they hold, read from their categories with counts (the
+ * datasets' summary, no query of its own: streetHeldOf). Real rows: Lancashire's sample is
+ * anti-social behaviour only (56,434 records, 2022); the City's holds both; the City's without
+ * its anti-social behaviour rows holds crimes only.
+ */
+describe('datasetLabels by what the street records hold', () => {
+	const labelOf = async (runner: NodeRunner, sources: readonly LabelledSource[]) => {
+		const [incidents] = (await exploreDatasets(runner)).filter((d) => d.dataset === 'incidents');
+		return { records: incidents.records, held: streetHeldOf(incidents.categories), label: datasetLabels(sources, streetHeldOf(incidents.categories)).incidents };
+	};
+
+	it('Lancashire: anti-social behaviour only is "Anti-social behaviour"', async () => {
+		const runner = await createNodeRunner();
+		const done = await loadSampleSource(runner, 'lancashire-asb');
+		try {
+			const [raw] = await runner.rows<{ n: number; asb: number }>(`SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE category = 'Anti-social behaviour')::INTEGER AS asb FROM incidents`);
+			expect(raw).toEqual({ n: 56_434, asb: 56_434 });
+			expect(await labelOf(runner, [{ kind: 'month-incidents', accepted: 56_434 }])).toEqual({ records: 56_434, held: { crimes: 0, antiSocialBehaviour: 56_434 }, label: 'Anti-social behaviour' });
+		} finally {
+			runner.close();
+			done();
+		}
+	}, 300_000);
+
+	it('the City: crimes and anti-social behaviour are "Street crime and ASB"; without its ASB rows, "Street crime"', async () => {
+		const runner = await sampleRunner();
+		try {
+			const [raw] = await runner.rows<{ n: number; asb: number }>(`SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE category = 'Anti-social behaviour')::INTEGER AS asb FROM incidents`);
+			const both = await labelOf(runner, [{ kind: 'street', accepted: raw.n }]);
+			expect(both).toEqual({ records: raw.n, held: { crimes: raw.n - raw.asb, antiSocialBehaviour: raw.asb }, label: 'Street crime and ASB' });
+			expect(raw.asb).toBeGreaterThan(0);
+			// The records and their pre-aggregates without anti-social behaviour.
+			await runner.exec(`DELETE FROM incidents WHERE category = 'Anti-social behaviour'`);
+			await runner.exec(`DELETE FROM explore_points WHERE dataset = 'incidents' AND category = 'Anti-social behaviour'`);
+			const crimes = await labelOf(runner, [{ kind: 'street', accepted: raw.n - raw.asb }]);
+			expect(crimes).toEqual({ records: raw.n - raw.asb, held: { crimes: raw.n - raw.asb, antiSocialBehaviour: 0 }, label: 'Street crime' });
+			// An RMS export keeps its own label whatever its categories.
+			expect(datasetLabels([{ kind: 'month-incidents', export: 'rms' }], crimes.held).incidents).toBe('Recorded crimes (RMS export)');
+		} finally {
+			runner.close();
+		}
+	}, 300_000);
+
+	it('nothing known (no categories given) keeps "Street crime and ASB"', () => {
+		expect(streetHeldOf([])).toBeNull();
+		expect(datasetLabels([{ kind: 'street' }], null).incidents).toBe('Street crime and ASB');
 	});
 });

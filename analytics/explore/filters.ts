@@ -75,22 +75,57 @@ export interface LabelledSource {
 	accepted?: number;
 }
 
+/** police.uk's anti-social behaviour category: every other street category is a crime. */
+export const ANTI_SOCIAL_BEHAVIOUR = 'Anti-social behaviour';
+
+/** What a street dataset holds: its crime records and its anti-social behaviour records. */
+export interface StreetHeld {
+	crimes: number;
+	antiSocialBehaviour: number;
+}
+
+/**
+ * What the street records hold, from their categories with counts (a dataset summary's
+ * `categories`, the start-up summary's or exploreDatasets'); records without a category count
+ * as crimes' neither. Null when there are no categories to go by.
+ */
+export function streetHeldOf(categories: readonly { category: string | null; n: number }[] | null | undefined): StreetHeld | null {
+	if (!categories || categories.length === 0) return null;
+	let crimes = 0;
+	let antiSocialBehaviour = 0;
+	for (const c of categories) {
+		if (c.category === ANTI_SOCIAL_BEHAVIOUR) antiSocialBehaviour += c.n;
+		else if (c.category !== null) crimes += c.n;
+	}
+	return { crimes, antiSocialBehaviour };
+}
+
+/** The street records' label by what they hold: see datasetLabels. */
+function streetLabel(held: StreetHeld | null | undefined): string {
+	if (held && held.crimes === 0 && held.antiSocialBehaviour > 0) return 'Anti-social behaviour';
+	if (held && held.antiSocialBehaviour === 0 && held.crimes > 0) return 'Street crime';
+	return DATASET_LABELS.incidents;
+}
+
 /**
  * The datasets' labels for a source, by what its files say they are (manifest `sources[].export`,
  * from the file's header: analytics/ingest exportKindOfHeaders): `incidents` fed only by RMS
  * exports are "Recorded crimes (RMS export)", `events` fed only by CAD exports "Calls for service
  * (CAD export)"; fed by both an export and other files, both are named. Otherwise (police.uk
- * downloads, open-data feeds, a source without `sources`) DATASET_LABELS. Files that gave no
- * records (`accepted` 0) do not count.
+ * downloads, open-data feeds, a source without `sources`) DATASET_LABELS, except that street
+ * records follow what they hold when `held` says it (streetHeldOf: the categories the source's
+ * summary or datasets list, no query): only anti-social behaviour is "Anti-social behaviour"
+ * (Lancashire's sample), only crimes "Street crime", both (or not known) "Street crime and ASB".
+ * Files that gave no records (`accepted` 0) do not count.
  */
-export function datasetLabels(sources?: readonly LabelledSource[] | null): Record<ExploreDataset, string> {
+export function datasetLabels(sources?: readonly LabelledSource[] | null, held?: StreetHeld | null): Record<ExploreDataset, string> {
 	const feeding = (kinds: readonly string[]) => (sources ?? []).filter((s) => kinds.includes(s.kind) && (s.accepted ?? 1) > 0);
 	const label = (files: LabelledSource[], role: 'cad' | 'rms', own: string, mixed: string, other: string) => {
 		const said = files.filter((f) => f.export === role).length;
 		return said === 0 ? other : said === files.length ? own : mixed;
 	};
 	return {
-		incidents: label(feeding(['street', 'month-incidents']), 'rms', 'Recorded crimes (RMS export)', 'Street crime and ASB, and recorded crimes (RMS export)', DATASET_LABELS.incidents),
+		incidents: label(feeding(['street', 'month-incidents']), 'rms', 'Recorded crimes (RMS export)', 'Street crime and ASB, and recorded crimes (RMS export)', streetLabel(held)),
 		stop_search: DATASET_LABELS.stop_search,
 		events: label(feeding(['events']), 'cad', 'Calls for service (CAD export)', 'Calls for service (CAD export) and timestamped incidents', DATASET_LABELS.events)
 	};

@@ -5,7 +5,7 @@
  */
 import { formatCount } from '../charts/format';
 import type { ComparedMeasure } from '$analytics/compare/query';
-import { datasetLabels, type ExploreDataset, type LabelledSource } from '$analytics/explore/filters';
+import { datasetLabels, type ExploreDataset, type LabelledSource, type StreetHeld } from '$analytics/explore/filters';
 import type { CompareBasis } from '$analytics/compare/periods';
 
 const oneDecimal = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
@@ -54,11 +54,12 @@ export function changeWords(m: Pick<ComparedMeasure, 'ratio' | 'ratioNote' | 'di
 
 /**
  * The records row's name in a comparison table: "Records (street crime and ASB)",
- * "Records (stop and search, chosen categories)". Only the label's first letter is lowered, so an
+ * "Records (stop and search, chosen categories)", "Records (anti-social behaviour)" for street records
+ * that hold only that (`held`: datasetLabels). Only the label's first letter is lowered, so an
  * abbreviation (ASB) keeps its capitals.
  */
-export function recordsLabel(dataset: ExploreDataset, chosenCategories: number, sources?: readonly LabelledSource[]): string {
-	const label = datasetLabels(sources)[dataset];
+export function recordsLabel(dataset: ExploreDataset, chosenCategories: number, sources?: readonly LabelledSource[], held?: StreetHeld | null): string {
+	const label = datasetLabels(sources, held)[dataset];
 	const lowered = /^[A-Z][a-z]/.test(label) ? label.charAt(0).toLowerCase() + label.slice(1) : label;
 	return `Records (${lowered}${chosenCategories > 0 ? ', chosen categories' : ''})`;
 }

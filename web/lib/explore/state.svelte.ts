@@ -8,6 +8,7 @@ import { goto } from '$app/navigation';
 import { page } from '$app/state';
 import {
 	datasetLabels,
+	streetHeldOf,
 	mergeFiltersIntoUrl,
 	parseFilters,
 	filtersToUrl,
@@ -22,7 +23,16 @@ import { filterChangeStarted } from './timing';
 
 /** The source's datasets (the pre-aggregates are made first if it has none), once per database. */
 export function datasetsFor(db: Database): Promise<DatasetSummary[]> {
-	return cached(db, 'explore:datasets', () => exploreDatasets(db.runner, datasetLabels(db.manifest.sources)));
+	return cached(db, 'explore:datasets', async () => labelled(db, await exploreDatasets(db.runner)));
+}
+
+/**
+ * The datasets with the source's labels (datasetLabels), the street records' by what they hold
+ * (their categories: "Anti-social behaviour" for a source of anti-social behaviour only).
+ */
+function labelled(db: Database, datasets: readonly DatasetSummary[]): DatasetSummary[] {
+	const labels = datasetLabels(db.manifest.sources, streetHeldOf(datasets.find((d) => d.dataset === 'incidents')?.categories));
+	return datasets.map((d) => ({ ...d, label: labels[d.dataset] }));
 }
 
 /**
@@ -34,8 +44,7 @@ export function datasetsFor(db: Database): Promise<DatasetSummary[]> {
 export function keepDatasets(db: Database, datasets: readonly DatasetSummary[]): void {
 	const entry = (name: string) => db.manifest.datasets.find((d) => d.name === name);
 	if (!((entry('explore_points')?.rows ?? 0) > 0 && entry('explore_hours'))) return;
-	const labels = datasetLabels(db.manifest.sources);
-	void cached(db, 'explore:datasets', async () => datasets.map((d) => ({ ...d, label: labels[d.dataset] })));
+	void cached(db, 'explore:datasets', async () => labelled(db, datasets));
 }
 
 export function availableOf(datasets: readonly DatasetSummary[]): ExploreAvailable {
