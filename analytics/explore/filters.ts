@@ -20,6 +20,7 @@
  */
 import { isMonthKey, monthIndex, monthKey } from '../shared/months';
 import { COMPARE_BASES, type CompareBasis } from '../compare/periods';
+import { ANTI_SOCIAL_BEHAVIOUR } from '../overview/queries';
 
 export type ExploreDataset = 'incidents' | 'stop_search' | 'events';
 export type CellLevel = 'h3_5' | 'h3_6' | 'h3_7' | 'h3_8' | 'h3_9' | 'lsoa' | 'district';
@@ -74,9 +75,6 @@ export interface LabelledSource {
 	export?: 'cad' | 'rms';
 	accepted?: number;
 }
-
-/** police.uk's anti-social behaviour category: every other street category is a crime. */
-export const ANTI_SOCIAL_BEHAVIOUR = 'Anti-social behaviour';
 
 /** What a street dataset holds: its crime records and its anti-social behaviour records. */
 export interface StreetHeld {
