@@ -9,6 +9,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { sharedPage, waitForApp } from './browser';
 import { countedStreetRows } from './expected';
 import { formatCount } from '../lib/charts/format';
+import { beyondChanceExact } from './exact-binomial';
 
 const baseUrl = inject('baseUrl');
 const shared = sharedPage();
@@ -30,5 +31,8 @@ describe('Overview: a seasonal average made of fewer years than it looks back', 
 			`September–November 2019: ${formatCount(current)} · average of September–November 2018 (1 of the 3 years looked back; the others are not in the data): ${formatCount(lastYear)} · difference +${formatCount(current - lastYear)}`
 		);
 		expect(text).not.toContain('seasonal average');
+		// Against the one year used, 2,674 against 2,233 is beyond chance (the exact binomial decision on the raw counts).
+		expect(beyondChanceExact(current, current + lastYear)).toBe(true);
+		expect(text).toContain(`ratio ${(current / lastYear).toFixed(2)} · beyond chance: a change this large seldom comes from chance alone`);
 	});
 });

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser, waitForApp, type TestBrowser } from './browser';
 import { countedStreetRows, streetFigures } from './expected';
 import { parseCsv } from './csv';
+import { beyondChanceExact } from './exact-binomial';
 
 const baseUrl = inject('baseUrl');
 const street = streetFigures();
@@ -156,6 +157,22 @@ function checkRows(rows: ShownRow[], now: Expected, then: Expected | null, { har
 		}
 	}
 	for (const r of rows) for (const t of r.text) expect(t).not.toMatch(/Infinity|NaN|∞/);
+	// Each count says whether its change is beyond chance: the exact binomial decision on the raw
+	// counts of the two periods (every comparison here uses one period); harm is not tested.
+	if (then)
+		for (const r of rows) {
+			const c = r.measure.slice(9);
+			const before = r.measure === 'records' ? then.records : r.measure === 'harm' ? null : (then.byCategory.get(c) ?? 0);
+			const after = r.measure === 'records' ? now.records : (now.byCategory.get(c) ?? 0);
+			const want = before === null ? '—' : after === before ? 'no change' : beyondChanceExact(after, after + before) ? 'beyond chance' : 'within chance';
+			expect(r.text[5], r.measure).toBe(want);
+		}
+}
+
+/** The Overview's line of the chance test: as chance.ts words it, from the exact decision. */
+function chanceLine(after: number, before: number): string {
+	if (after === before) return 'no change';
+	return beyondChanceExact(after, after + before) ? 'beyond chance: a change this large seldom comes from chance alone' : 'within chance: chance alone could give a change this size';
 }
 
 async function waitReady(testid: string): Promise<void> {
@@ -360,9 +377,11 @@ describe('comparison on the Overview', () => {
 		// The headline figures say the same for the period; the headline itself is the force area's
 		// records, so the comparison line says it counts every record loaded, as the table does.
 		expect(await page.locator('[data-testid="records-compared"]').textContent()).toBe(
-			`All records loaded, March–May 2019: ${fmt.format(now.records)} · March–May 2018: ${fmt.format(then.records)} · difference ${byKey.get('records')!.text[3]} · ratio ${(now.records / then.records).toFixed(2)}`
+			`All records loaded, March–May 2019: ${fmt.format(now.records)} · March–May 2018: ${fmt.format(then.records)} · difference ${byKey.get('records')!.text[3]} · ratio ${(now.records / then.records).toFixed(2)} · ${chanceLine(now.records, then.records)}`
 		);
 		expect(await page.locator('[data-testid="harm-compared"]').textContent()).toContain(`March–May 2019: ${fmt.format(Math.round(now.harm))} · March–May 2018: ${fmt.format(Math.round(then.harm))}`);
+		// Harm, a weighted sum, gets no chance test.
+		expect(await page.locator('[data-testid="harm-compared"]').textContent()).not.toContain('chance');
 		const categories = await shownRows('overview-category-comparison');
 		checkRows([{ ...headline.rows[0] }, ...categories.rows], now, then);
 		expect(browser.takeProblems()).toEqual([]);

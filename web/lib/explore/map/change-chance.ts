@@ -6,24 +6,17 @@
  * two-sided p-value, 2 × the smaller tail (at most 1), as R's `binom.test` with equal-tail
  * doubling; a rise or fall counts as beyond chance when p < 0.05. A cell going from 0 to 1, or
  * 12 to 17, is within chance; the legend's "rise" and "fall" say only the sign of the difference.
+ * The test itself is analytics/compare/chance.ts, shared with the period comparison tables.
  */
-import { binomialLowerTail, binomialUpperTail } from '$analytics/exceptions/stats';
+import { CHANGE_ALPHA, changePValue } from '$analytics/compare/chance';
 
-export const CHANGE_ALPHA = 0.05;
+export { CHANGE_ALPHA, changePValue };
 
 export interface ChangeChance {
 	/** Cells with more records than the comparison, beyond chance (p < 0.05) and within it. */
 	rises: { beyond: number; within: number };
 	/** Cells with fewer records than the comparison, beyond chance and within it. */
 	falls: { beyond: number; within: number };
-}
-
-/** The two-sided exact p-value of `n` records now against `sum` over `years` comparison periods of the same length. */
-export function changePValue(n: number, sum: number, years: number): number {
-	const total = n + sum;
-	if (total === 0) return 1;
-	const p = 1 / (1 + years);
-	return Math.min(1, 2 * Math.min(binomialUpperTail(n, total, p), binomialLowerTail(n, total, p)));
 }
 
 /**
