@@ -6,7 +6,9 @@
  */
 import { describe, expect, inject, it } from 'vitest';
 import { sharedPage, waitForApp } from './browser';
+import { readFileSync } from 'node:fs';
 import { countedStreetRows, streetFigures } from './expected';
+import { formatCount } from '../lib/charts/format';
 
 const baseUrl = inject('baseUrl');
 const street = streetFigures();
@@ -48,5 +50,39 @@ describe('Summary lines name the records without a location', () => {
 		await waitForApp(shared.page, 60_000);
 		await shared.page.locator('[data-testid="time-summary"] [data-testid="summary-no-location"]').waitFor({ timeout: 60_000 });
 		expect((await summary('time-summary')).noLocation).toBe(want);
+	});
+});
+
+/** The summary line's text, spaces collapsed, once its count is in. */
+async function lineText(testid: string): Promise<string> {
+	await shared.page.waitForFunction((t) => (document.querySelector(`[data-testid="${t}"]`)?.getAttribute('data-records') ?? '') !== '', testid, { timeout: 60_000 });
+	return ((await shared.page.locator(`[data-testid="${testid}"]`).textContent()) ?? '').replace(/\s+/g, ' ').trim();
+}
+
+describe('Summary lines say one month as one month, and name what the source holds', () => {
+	it('Time and Map, November 2019 alone: "in November 2019", never "Nov 2019 to Nov 2019"', async () => {
+		const want = rows.filter((r) => r.Month === '2019-11').length;
+		expect(want).toBeGreaterThan(1);
+		for (const [path, testid] of [['time', 'time-summary'], ['map', 'map-summary']] as const) {
+			await shared.page.goto(`${baseUrl}/${path}?source=city-of-london&ds=incidents&from=2019-11&to=2019-11`);
+			await waitForApp(shared.page, 60_000);
+			const text = await lineText(testid);
+			expect(text, path).toContain(`Street crime and ASB: ${formatCount(want)} records in November 2019, every category`);
+			expect(text, path).not.toContain('Nov 2019 to Nov 2019');
+		}
+	});
+
+	it('Lancashire, anti-social behaviour only: the line says "Anti-social behaviour", with the raw file\'s 56,434 records', async () => {
+		// The sample's Lancashire table: a header line, then one line per record, every one anti-social behaviour.
+		const lines = readFileSync('sample-data/police-uk/lancashire-asb-2022/lancashire_asb.tab', 'utf8').split('\n').filter((l) => l !== '');
+		const records = lines.length - 1;
+		expect(records).toBe(56_434);
+		for (const [path, testid] of [['time', 'time-summary'], ['map', 'map-summary']] as const) {
+			await shared.page.goto(`${baseUrl}/${path}?source=lancashire-asb&ds=incidents`);
+			await waitForApp(shared.page, 60_000);
+			const text = await lineText(testid);
+			expect(text, path).toMatch(new RegExp(`^Anti-social behaviour: ${formatCount(records)} records over the whole period, Jan 2022 to Dec 2022`));
+			expect(text, path).not.toContain('Street crime');
+		}
 	});
 });
