@@ -167,14 +167,21 @@ describe('Map audit: harm only where CCHI weighs the records', () => {
 		expect(await page.locator('[data-testid="cells-table"] td[data-col="harm"]').count()).toBe(0);
 		const csv = await downloadText(() => page.locator('[data-testid="export-csv"]').click());
 		expect(csv.split(/\r?\n/)[0].replace(/^\uFEFF/, '')).toBe('cell_id,name,in_force_area,records,records_outside,population,value,class');
+		await expectNoHarmInGeoJson();
 	});
 
 	it("has no harm column for Chicago's incidents; street crime keeps it", async () => {
 		await openMap('source=chicago-assaults');
 		const page = shared.page;
 		expect((await page.locator('[data-testid="cells-table"] thead th').allInnerTexts()).some((h) => h.startsWith('Harm'))).toBe(false);
+		await expectNoHarmInGeoJson();
 		await openMap('source=city-of-london');
 		expect(await page.locator('[data-testid="cells-table"] thead th').allInnerTexts()).toContain('Harm (CCHI days)');
+		// Street crime's GeoJSON keeps each cell's harm, as its table does.
+		const geo = JSON.parse(await downloadText(() => page.locator('[data-testid="export-geojson"]').click())) as GeoJsonOut;
+		expect(geo.features.length).toBeGreaterThan(0);
+		for (const f of geo.features) expect(typeof f.properties.harm).toBe('number');
+		expect(geo.clearsight.harm).toBeUndefined();
 	});
 
 	it('has no harm column on the hot-spot layer (it printed 0 for every cell)', async () => {
@@ -194,8 +201,22 @@ describe('Map audit: harm only where CCHI weighs the records', () => {
 		const row = page.locator('[data-testid="cells-table"] tr[data-cell="89194ad30cfffff"]');
 		expect(await row.locator('td[data-col="records"]').textContent()).toBe('504');
 		expect(await page.locator('[data-testid="cells-table"] td[data-col="harm"]').count()).toBe(0);
+		await expectNoHarmInGeoJson();
 	});
 });
+
+interface GeoJsonOut {
+	clearsight: Record<string, unknown>;
+	features: Array<{ properties: Record<string, unknown> }>;
+}
+
+/** The layer's GeoJSON download has no harm on any cell (it wrote harm 0) and says why in its clearsight member. */
+async function expectNoHarmInGeoJson(): Promise<void> {
+	const geo = JSON.parse(await downloadText(() => shared.page.locator('[data-testid="export-geojson"]').click())) as GeoJsonOut;
+	expect(geo.features.length).toBeGreaterThan(0);
+	for (const f of geo.features) expect(f.properties).not.toHaveProperty('harm');
+	expect(geo.clearsight.harm).toMatch(/^Harm \(CCHI days\) applies to street crime and ASB on a value layer only/);
+}
 
 describe('Map audit: the change layer and cells with no boundary', () => {
 	it('counts the comparison records it leaves off the map (LSOAs outside London)', async () => {
