@@ -43,7 +43,7 @@ describe('chance over the City sample, March–May 2019 against March–May 2018
 
 	it('each count is tested against the exact decision on the rows; harm is not', async () => {
 		const f = { ...defaultFilters(), from: '2019-03', to: '2019-05' };
-		const result = await comparePeriod(city, f, 'last-year', { harm: true });
+		const result = (await comparePeriod(city, f, 'last-year', { harm: true }))!;
 		const raw = await city.rows<{ category: string; now: number; before: number }>(
 			`SELECT category, count(*) FILTER (WHERE month BETWEEN '2019-03' AND '2019-05')::INTEGER AS now,
 			        count(*) FILTER (WHERE month BETWEEN '2018-03' AND '2018-05')::INTEGER AS before
