@@ -5,7 +5,7 @@
 import { monthsIn } from '$analytics/compare/periods';
 import type { Database } from '$lib/db/duckdb';
 import type { ExploreState } from '$lib/explore/state.svelte';
-import { attributionText, captionLines, categoriesText, datasetText, periodOf, periodText } from './captions';
+import { attributionText, captionLines, categoriesText, periodOf, periodText } from './captions';
 
 export function exploreCaption(db: Database, explore: ExploreState, title: string): string[] {
 	const place = db.manifest.force_area?.name ?? db.source.label;
@@ -17,7 +17,7 @@ export function exploreCaption(db: Database, explore: ExploreState, title: strin
 	const area = f.area ? `cells ${f.area.ids.slice(0, 3).join(', ')}${f.area.ids.length > 3 ? ` and ${f.area.ids.length - 3} more` : ''}` : f.bbox ? 'a drawn box' : '';
 	return captionLines({
 		title: `${title}: ${place}`,
-		subject: [datasetText(f.dataset, db.manifest.sources), area].filter(Boolean).join(', '),
+		subject: [s.label, area].filter(Boolean).join(', '),
 		period: periodText(period, monthsIn(period), f.from === null && f.to === null),
 		categories: categoriesText(f.dataset, f.categories, s.categories.filter((c) => c.category !== null).length),
 		attribution
