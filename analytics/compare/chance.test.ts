@@ -4,14 +4,14 @@
  * p = 2 × P(X ≥ 114), X ~ Binomial(169, ½) ≈ 6.6 × 10⁻⁶, beyond chance; 12 → 17 has p ≈ 0.458,
  * within chance (both by summing the binomial's terms exactly, in Python, outside this code).
  * Over the City sample's real rows, March–May 2019 against March–May 2018: each count's verdict
- * equals the integer-exact decision (web/tests/exact-binomial.ts) on the SQL counts of the rows;
+ * equals the integer-exact decision (scripts/lib/exact-binomial.ts) on the SQL counts of the rows;
  * harm is not tested.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeRunner } from '../../scripts/lib/node-runner';
 import { cchiWeights, sampleRunner } from '../thr/fixtures.test-setup';
 import { ensureHarmWeights } from '../thr';
-import { beyondChanceExact } from '../../web/tests/exact-binomial';
+import { beyondChanceExact } from '../../scripts/lib/exact-binomial';
 import { defaultFilters } from '../explore/filters';
 import { comparePeriod } from './query';
 import { changePValue, chanceLabel, chanceWords, countChance } from './chance';

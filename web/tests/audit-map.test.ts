@@ -31,7 +31,7 @@ import { RAW_DIR, countedStreetRows } from './expected';
 import { CITY_OF_LONDON_LAD, lsoasOfAuthority } from './expected-thr';
 import { parseCsv, readCsvRows } from './csv';
 import { formatCount } from '../lib/charts/format';
-import { exactChangeSplit } from './exact-binomial';
+import { exactChangeSplit } from '../../scripts/lib/exact-binomial';
 
 const baseUrl = inject('baseUrl');
 const shared = sharedPage();

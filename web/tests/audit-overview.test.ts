@@ -9,7 +9,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { sharedPage, waitForApp } from './browser';
 import { countedStreetRows } from './expected';
 import { formatCount } from '../lib/charts/format';
-import { beyondChanceExact } from './exact-binomial';
+import { beyondChanceExact } from '../../scripts/lib/exact-binomial';
 
 const baseUrl = inject('baseUrl');
 const shared = sharedPage();

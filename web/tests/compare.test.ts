@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser, waitForApp, type TestBrowser } from './browser';
 import { countedStreetRows, streetFigures } from './expected';
 import { parseCsv } from './csv';
-import { beyondChanceExact } from './exact-binomial';
+import { beyondChanceExact } from '../../scripts/lib/exact-binomial';
 
 const baseUrl = inject('baseUrl');
 const street = streetFigures();

@@ -1,11 +1,11 @@
 /**
  * Rises and falls beyond chance, on the City of London's raw street rows (sample-data, the first
  * row of a repeated Crime ID kept): each LSOA's records in September–November 2019 against
- * June–August 2019. The expected split is worked with exact integers (web/tests/exact-binomial.ts).
+ * June–August 2019. The expected split is worked with exact integers (scripts/lib/exact-binomial.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { countedStreetRows } from '../../../tests/expected';
-import { beyondChanceExact, exactChangeSplit } from '../../../tests/exact-binomial';
+import { beyondChanceExact, exactChangeSplit } from '../../../../scripts/lib/exact-binomial';
 import { changeChance, changePValue } from './change-chance';
 
 function lsoaCounts(from: string, to: string): Map<string, number> {
