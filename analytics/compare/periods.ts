@@ -139,9 +139,9 @@ export function comparisonRanges(current: MonthRange, basis: CompareBasis): Mont
 	}
 }
 
-/** Items joined as a sentence lists them: ["a", "b", "c"] → "a, b and c"; one item alone; none "". */
-export function listWords(items: readonly string[]): string {
-	return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+/** Items joined as a sentence lists them: ["a", "b", "c"] → "a, b and c" (or "a, b or c" with `last` 'or'); one item alone; none "". */
+export function listWords(items: readonly string[], last: 'and' | 'or' = 'and'): string {
+	return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ${last} ${items.at(-1)}`;
 }
 
 /** Words for a set of same-length periods: "March–May in 2022, 2023 and 2024" when each lies in one year. */

@@ -156,8 +156,7 @@ export async function sourceCounts(runner: QueryRunner): Promise<SourceCounts> {
 export const POLICE_FOUND_CATEGORIES: readonly string[] = policeFoundCategories([...harmWeights.exclusions, ...thrModel.exclusions]);
 
 /** "Drugs or Possession of weapons": the categories as alternatives, in a sentence. */
-const policeFoundEither = () =>
-	POLICE_FOUND_CATEGORIES.length > 1 ? `${POLICE_FOUND_CATEGORIES.slice(0, -1).join(', ')} or ${POLICE_FOUND_CATEGORIES.at(-1)}` : listWords([...POLICE_FOUND_CATEGORIES]);
+const policeFoundEither = () => listWords(POLICE_FOUND_CATEGORIES, 'or');
 
 /** What the demand forecast left out of a table as found mostly by police activity. */
 export interface PoliceFoundLeftOut {

@@ -12,6 +12,7 @@ import { shareLabel, type HarmAccuracy } from '$analytics/hotspots';
 import type { DisproportionalityResult } from '$analytics/stop-search/types';
 import { MASE_READING, type MonthlyAreaPredictionRecord, type OtherPredictions } from './other-predictions';
 import { POLICE_FOUND_CATEGORIES } from '../forecast/demand';
+import { listWords } from '$analytics/compare/periods';
 import { formatCount, formatInterval, formatMetric, formatMonth, formatPai, formatPercent, formatShare } from '../charts/format';
 import { RATIO_READING } from '../stop-search/reading';
 import { modelVersionText, readableWarning } from './reading';
@@ -256,7 +257,7 @@ export function transparencyRecord(
  * does not beat them.
  */
 /** What the card's hourly demand forecast counts: the Forecast page's default, without the records police activity mostly finds. */
-export const DEMAND_COUNTS_SENTENCE = `Records of ${POLICE_FOUND_CATEGORIES.join(' and ')}, found mostly by police activity, are left out of it, as the Forecast page does by default.`;
+export const DEMAND_COUNTS_SENTENCE = `Records of ${listWords(POLICE_FOUND_CATEGORIES)}, found mostly by police activity, are left out of it, as the Forecast page does by default.`;
 
 export function otherPredictionsRecord(o: OtherPredictions) {
 	const h = o.hotspots;

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { countedStreetRows } from '../../../tests/expected';
 import { beyondChanceExact, exactChangeSplit } from '../../../../scripts/lib/exact-binomial';
-import { changeChance, changePValue } from './change-chance';
+import { changeChance } from './change-chance';
+import { changePValue } from '$analytics/compare/chance';
 
 function lsoaCounts(from: string, to: string): Map<string, number> {
 	const m = new Map<string, number>();

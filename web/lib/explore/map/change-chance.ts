@@ -10,8 +10,6 @@
  */
 import { CHANGE_ALPHA, changePValue } from '$analytics/compare/chance';
 
-export { CHANGE_ALPHA, changePValue };
-
 export interface ChangeChance {
 	/** Cells with more records than the comparison, beyond chance (p < 0.05) and within it. */
 	rises: { beyond: number; within: number };
